@@ -1,0 +1,2 @@
+# config/ — the annotated example configuration.
+dist_doc_DATA = config/ocopd.conf

@@ -1,0 +1,275 @@
+/* config.c — see config.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL };
+
+struct opt {
+  const char *name;
+  enum opt_type type;
+  size_t offset;
+  const char *def;
+  unsigned long min, max; /* numbers: bounds; durations: in ms */
+  const char *doc;
+};
+
+#define OFF(field) offsetof(struct config, field)
+
+/* The one table of options. config/ocopd.conf documents the same rows. */
+static const struct opt options[] = {
+    {"database", OPT_STR, OFF(database), "", 0, 0,
+     "libpq connection string of the catalogue database"},
+    {"connector_dir", OPT_STR, OFF(connector_dir), PKGLIBDIR, 0, 0,
+     "folder holding the connector modules (shopee.so, ...)"},
+    {"credentials_dir", OPT_STR, OFF(credentials_dir), "", 0, 0,
+     "folder of secret files <shop>.secret; empty: $CREDENTIALS_DIRECTORY"},
+    {"admin_listen", OPT_STR, OFF(admin_listen), "", 0, 0,
+     "address:port of /healthz /metrics /status; empty: off"},
+    {"log_level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error"},
+    {"concurrency", OPT_UINT, OFF(concurrency), "32", 1, 1024,
+     "marketplace calls in flight at most"},
+    {"claim_batch", OPT_UINT, OFF(claim_batch), "64", 1, 1000, "jobs claimed per query at most"},
+    {"job_lease", OPT_DURATION, OFF(job_lease_ms), "60s", 1000, 3600000,
+     "how long a claimed job is ours before another worker may take it"},
+    {"max_attempts", OPT_UINT, OFF(max_attempts), "8", 1, 100,
+     "attempts before a job is dead-lettered"},
+    {"retry_base", OPT_DURATION, OFF(retry_base_ms), "1s", 10, 3600000,
+     "first retry delay; doubles per attempt, with jitter"},
+    {"retry_max", OPT_DURATION, OFF(retry_max_ms), "5m", 10, 86400000, "longest retry delay"},
+    {"sweep_interval", OPT_DURATION, OFF(sweep_interval_ms), "60s", 100, 86400000,
+     "how often every listing is re-derived from the catalogue"},
+    {"poll_interval", OPT_DURATION, OFF(poll_interval_ms), "1s", 10, 600000,
+     "how often due jobs are looked for when no notification came"},
+    {"http_timeout", OPT_DURATION, OFF(http_timeout_ms), "30s", 100, 600000,
+     "whole marketplace request"},
+    {"http_connect_timeout", OPT_DURATION, OFF(http_connect_timeout_ms), "5s", 100, 600000,
+     "connection set-up"},
+    {"max_response", OPT_UINT, OFF(max_response), "1048576", 1024, 16777216,
+     "largest marketplace response body in bytes"},
+    {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
+     "how long SIGTERM waits for calls in flight"},
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static const struct opt *find_opt(const char *name) {
+  size_t i;
+
+  for (i = 0; i < NOPTIONS; i++)
+    if (strcmp(options[i].name, name) == 0)
+      return &options[i];
+  return NULL;
+}
+
+/* "250ms", "30s", "5m", "2h", or a bare number of seconds. */
+static int parse_duration(const char *s, unsigned long *ms) {
+  char *end;
+  unsigned long long v, mult = 1000;
+
+  errno = 0;
+  if (*s < '0' || *s > '9')
+    return -1;
+  v = strtoull(s, &end, 10);
+  if (errno)
+    return -1;
+  if (strcmp(end, "ms") == 0)
+    mult = 1;
+  else if (strcmp(end, "s") == 0 || *end == '\0')
+    mult = 1000;
+  else if (strcmp(end, "m") == 0)
+    mult = 60000;
+  else if (strcmp(end, "h") == 0)
+    mult = 3600000;
+  else
+    return -1;
+  if (v > ULONG_MAX / mult)
+    return -1;
+  *ms = (unsigned long)(v * mult);
+  return 0;
+}
+
+static int parse_uint(const char *s, unsigned long *out) {
+  char *end;
+
+  errno = 0;
+  if (*s < '0' || *s > '9')
+    return -1;
+  *out = strtoul(s, &end, 10);
+  return (errno || *end) ? -1 : 0;
+}
+
+/* Stores one value; on error writes "name: why" into err. */
+static int set_opt(struct config *cfg, const struct opt *o, const char *value, char *err,
+                   size_t errlen) {
+  char *field = (char *)cfg + o->offset;
+  unsigned long v;
+  enum log_level lvl;
+
+  switch (o->type) {
+  case OPT_STR: {
+    char *copy = strdup(value);
+
+    if (!copy) {
+      snprintf(err, errlen, "%s: out of memory", o->name);
+      return -1;
+    }
+    free(*(char **)field);
+    *(char **)field = copy;
+    return 0;
+  }
+  case OPT_LEVEL:
+    if (log_level_parse(value, &lvl) != 0) {
+      snprintf(err, errlen, "%s: \"%.40s\" is not one of debug, info, warn, error", o->name, value);
+      return -1;
+    }
+    *(enum log_level *)field = lvl;
+    return 0;
+  case OPT_UINT:
+  case OPT_DURATION:
+    if ((o->type == OPT_UINT ? parse_uint(value, &v) : parse_duration(value, &v)) != 0) {
+      snprintf(err, errlen, o->type == OPT_UINT ? "%s: \"%.40s\" is not a whole number"
+                                                : "%s: \"%.40s\" is not a duration (e.g. 250ms, 30s, 5m)",
+               o->name, value);
+      return -1;
+    }
+    if (v < o->min || v > o->max) {
+      snprintf(err, errlen, "%s: %s is outside %lu..%lu%s", o->name, value, o->min, o->max,
+               o->type == OPT_DURATION ? " ms" : "");
+      return -1;
+    }
+    *(unsigned *)field = (unsigned)v;
+    return 0;
+  }
+  return -1;
+}
+
+void config_defaults(struct config *cfg) {
+  size_t i;
+  char err[256];
+
+  memset(cfg, 0, sizeof *cfg);
+  for (i = 0; i < NOPTIONS; i++)
+    (void)set_opt(cfg, &options[i], options[i].def, err, sizeof err);
+}
+
+void config_free(struct config *cfg) {
+  size_t i;
+
+  for (i = 0; i < NOPTIONS; i++)
+    if (options[i].type == OPT_STR) {
+      char **p = (char **)((char *)cfg + options[i].offset);
+
+      free(*p);
+      *p = NULL;
+    }
+}
+
+/* inih reads line by line through this reader, so we know the line number
+ * of each key (Debian's inih is built without INI_HANDLER_LINENO). */
+struct reader {
+  FILE *f;
+  int line;
+  int err_line; /* line of the first option error, 0 if none */
+  struct config *cfg;
+  char err[256];
+};
+
+static char *read_line(char *str, int num, void *stream) {
+  struct reader *r = stream;
+  char *s = fgets(str, num, r->f);
+
+  if (s)
+    r->line++;
+  return s;
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value) {
+  struct reader *r = user;
+  const struct opt *o;
+  char why[200];
+
+  if (r->err_line)
+    return 0; /* report the first problem only */
+  r->err_line = r->line;
+  if (strcmp(section, "ocopd") != 0) {
+    snprintf(r->err, sizeof r->err, "%d: unknown section [%.40s] (options go in [ocopd])",
+             r->line, section);
+    return 0;
+  }
+  o = find_opt(name);
+  if (!o) {
+    snprintf(r->err, sizeof r->err, "%d: unknown option \"%.40s\"", r->line, name);
+    return 0;
+  }
+  if (set_opt(r->cfg, o, value, why, sizeof why) != 0) {
+    snprintf(r->err, sizeof r->err, "%d: %s", r->line, why);
+    return 0;
+  }
+  r->err_line = 0;
+  return 1;
+}
+
+static int check_required(const struct config *cfg, char *why, size_t len) {
+  if (cfg->database[0] == '\0') {
+    snprintf(why, len, "database: required (a libpq connection string)");
+    return -1;
+  }
+  if (cfg->retry_max_ms < cfg->retry_base_ms) {
+    snprintf(why, len, "retry_max is shorter than retry_base");
+    return -1;
+  }
+  return 0;
+}
+
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen) {
+  struct config next;
+  struct reader r;
+  int rc = -1, perr;
+  char why[220];
+
+  config_defaults(&next);
+  memset(&r, 0, sizeof r);
+  r.cfg = &next;
+  r.f = fopen(path, "r");
+  if (!r.f) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    goto out;
+  }
+  perr = ini_parse_stream(read_line, &r, on_value, &r);
+  if (perr != 0) {
+    if (r.err_line && (perr < 0 || r.err_line <= perr))
+      snprintf(err, errlen, "%s:%s", path, r.err);
+    else if (perr > 0)
+      snprintf(err, errlen, "%s:%d: not an INI line (expected key = value or [section])", path, perr);
+    else
+      snprintf(err, errlen, "%s: cannot read", path);
+    goto out;
+  }
+  if (check_required(&next, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: %s", path, why);
+    goto out;
+  }
+  config_free(cfg);
+  *cfg = next;
+  memset(&next, 0, sizeof next);
+  rc = 0;
+out:
+  if (r.f)
+    fclose(r.f);
+  config_free(&next);
+  return rc;
+}
+
+void config_describe(FILE *f) {
+  size_t i;
+
+  for (i = 0; i < NOPTIONS; i++)
+    fprintf(f, "%-22s default %-10s %s\n", options[i].name,
+            options[i].def[0] ? options[i].def : "\"\"", options[i].doc);
+}

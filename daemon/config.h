@@ -1,0 +1,46 @@
+/*
+ * config.h — ocopd's settings, read from an INI file.
+ *
+ * Every option is one row of the table in config.c (name, type, default,
+ * limits, meaning), in the manner of PgBouncer: parsing, defaults, limits and
+ * the documentation in config/ocopd.conf all follow that one table. Errors
+ * name the file and line: "ocopd.conf:12: job_lease: "x" is not a duration".
+ */
+#ifndef OCOP_CONFIG_H
+#define OCOP_CONFIG_H
+
+#include <stddef.h>
+
+#include "log.h"
+
+struct config {
+  char *database;         /* libpq connection string (may hold a password) */
+  char *connector_dir;    /* where the connector .so files are */
+  char *credentials_dir;  /* "" → $CREDENTIALS_DIRECTORY */
+  char *admin_listen;     /* "" → no admin HTTP server */
+  enum log_level log_level;
+  unsigned concurrency;   /* marketplace calls in flight at most */
+  unsigned claim_batch;   /* jobs claimed per query at most */
+  unsigned job_lease_ms;
+  unsigned max_attempts;
+  unsigned retry_base_ms;
+  unsigned retry_max_ms;
+  unsigned sweep_interval_ms;
+  unsigned poll_interval_ms;
+  unsigned http_timeout_ms;
+  unsigned http_connect_timeout_ms;
+  unsigned max_response;
+  unsigned shutdown_timeout_ms;
+};
+
+/* Fills *cfg with every default. */
+void config_defaults(struct config *cfg);
+/* Reads path over the defaults. On error returns -1 with "path:line: what"
+ * in err, and leaves *cfg as it was. */
+int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+/* Writes the annotated option list (for `ocopd --help-config`). */
+void config_describe(FILE *f);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * http.h — outbound HTTP on the libuv loop with curl's multi-socket API.
+ *
+ * One http_t owns one CURLM, a uv_timer_t for curl's timeouts and a uv_poll_t
+ * per socket. Requests come from connectors (oc_request) and are sent as
+ * built: the exact body bytes, the method and headers. Responses larger than
+ * max_response fail in the write callback (CURLOPT_MAXFILESIZE does not stop
+ * chunked bodies on curl 7.88). TLS verification is always on.
+ */
+#ifndef OCOP_HTTP_H
+#define OCOP_HTTP_H
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "connector.h"
+
+typedef struct http http_t;
+
+struct http_response {
+  long status;           /* HTTP status; 0 when no response arrived */
+  const char *body;      /* not NUL-terminated; valid during the callback */
+  size_t len;
+  long retry_after_ms;   /* from a Retry-After header (seconds or date); -1 none */
+  const char *error;     /* NULL on a complete response; else a one-line reason
+                            ("timeout", "response too large", curl's text) */
+  double total_s;        /* wall time of the transfer */
+};
+
+typedef void (*http_cb)(void *arg, const struct http_response *resp);
+
+struct http_options {
+  long connect_timeout_ms;     /* default 5000 */
+  long timeout_ms;             /* whole transfer, default 30000 */
+  size_t max_response;         /* default OC_MAX_RESPONSE */
+  long max_total_connections;  /* default 64 */
+  long max_host_connections;   /* default 16 */
+  const char *user_agent;      /* default "ocopd/<version>" */
+};
+
+http_t *http_new(uv_loop_t *loop, const struct http_options *opt);
+
+/* Copies what it needs from req; cb runs exactly once, never synchronously.
+ * Returns 0, or -1 when closing. */
+int http_send(http_t *http, const oc_request *req, http_cb cb, void *arg);
+
+unsigned http_inflight(const http_t *http);
+
+/* Aborts transfers still running (their cb gets error "shutting down"),
+ * releases curl and every handle, then calls done; http is freed after. */
+void http_close(http_t *http, void (*done)(void *arg), void *arg);
+
+#endif

@@ -1,0 +1,181 @@
+/* job.c — see job.h. */
+#include "job.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  enum job_kind kind;
+} kinds[] = {
+    {"publish", JOB_PUBLISH}, {"update", JOB_UPDATE}, {"stock", JOB_STOCK},
+    {"price", JOB_PRICE},     {"delist", JOB_DELIST}, {"relist", JOB_RELIST},
+};
+
+/* The text of column `name`, or NULL when it is SQL NULL or absent. */
+static const char *col(const PGresult *res, int row, const char *name) {
+  int c = PQfnumber(res, name);
+
+  if (c < 0 || PQgetisnull(res, row, c))
+    return NULL;
+  return PQgetvalue(res, row, c);
+}
+
+static char *dup_col(const PGresult *res, int row, const char *name) {
+  const char *v = col(res, row, name);
+
+  return v ? strdup(v) : NULL;
+}
+
+static long long num_col(const PGresult *res, int row, const char *name) {
+  const char *v = col(res, row, name);
+
+  return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Shop options are a flat JSON object; numbers become their text. */
+static int parse_options(struct job *job, const char *json, char *err, size_t errlen) {
+  cJSON *root, *it;
+  size_t n = 0;
+  int rc = -1;
+
+  root = cJSON_Parse(json ? json : "{}");
+  if (!cJSON_IsObject(root)) {
+    snprintf(err, errlen, "shop options are not a JSON object");
+    goto out;
+  }
+  job->opts = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof *job->opts);
+  if (!job->opts)
+    goto out;
+  cJSON_ArrayForEach(it, root) {
+    char num[32];
+    const char *v = NULL;
+
+    if (cJSON_IsString(it))
+      v = it->valuestring;
+    else if (cJSON_IsNumber(it) && snprintf(num, sizeof num, "%.0f", it->valuedouble) > 0)
+      v = num;
+    if (!v)
+      continue; /* nested values are for other parts; connectors take text */
+    job->opts[n].key = strdup(it->string);
+    job->opts[n].value = strdup(v);
+    if (!job->opts[n].key || !job->opts[n].value) {
+      free((char *)job->opts[n].key);
+      free((char *)job->opts[n].value);
+      goto out;
+    }
+    n++;
+  }
+  job->nopts = n;
+  rc = 0;
+out:
+  job->nopts = n;
+  cJSON_Delete(root);
+  return rc;
+}
+
+static int set_kind(struct job *job, const char *name) {
+  size_t i;
+
+  for (i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(kinds[i].name, name) == 0) {
+      job->kind = kinds[i].kind;
+      job->kind_name = kinds[i].name;
+      return 0;
+    }
+  return -1;
+}
+
+static void fill_shop(struct job *job, const PGresult *res, int row) {
+  job->shop.base_url = dup_col(res, row, "base_url");
+  job->shop.app_key = dup_col(res, row, "app_key");
+  job->shop.shop_id = dup_col(res, row, "mp_shop_id");
+  job->shop.access_token = dup_col(res, row, "access_token");
+  job->shop.opts = job->opts;
+  job->shop.nopts = job->nopts;
+}
+
+static void fill_listing(struct job *job, const PGresult *res, int row) {
+  oc_listing *l = &job->listing;
+
+  l->sku = dup_col(res, row, "sku");
+  l->name = dup_col(res, row, "name");
+  l->description = dup_col(res, row, "description");
+  l->category = dup_col(res, row, "category");
+  l->unit = dup_col(res, row, "unit");
+  l->price_vnd = num_col(res, row, "price");
+  l->stock = num_col(res, row, "stock");
+  l->weight_g = (int32_t)num_col(res, row, "weight_g");
+  l->stars = (int)num_col(res, row, "stars");
+  l->certificate_no = l->stars ? dup_col(res, row, "decision_no") : NULL;
+  l->item_id = dup_col(res, row, "item_id");
+}
+
+struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen) {
+  struct job *job = calloc(1, sizeof *job);
+  const char *started;
+
+  if (!job) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  job->id = num_col(res, row, "job_id");
+  job->attempts = (int)num_col(res, row, "attempts");
+  job->listing_id = num_col(res, row, "listing_id");
+  job->shop_id = num_col(res, row, "shop_id");
+  started = col(res, row, "create_started");
+  job->create_started = started && started[0] == 't';
+  job->shop_name = dup_col(res, row, "shop_name");
+  job->marketplace = dup_col(res, row, "marketplace");
+  job->policy = dup_col(res, row, "policy");
+  if (set_kind(job, col(res, row, "kind")) != 0) {
+    snprintf(err, errlen, "unknown job kind");
+    goto fail;
+  }
+  if (parse_options(job, col(res, row, "options"), err, errlen) != 0)
+    goto fail;
+  fill_shop(job, res, row);
+  fill_listing(job, res, row);
+  if (!job->shop_name || !job->marketplace || !job->listing.sku || !job->listing.name ||
+      !job->shop.base_url || !job->shop.app_key || !job->shop.shop_id) {
+    snprintf(err, errlen, "claimed job row misses a required column");
+    goto fail;
+  }
+  if (!job->listing.description)
+    job->listing.description = strdup("");
+  if (!job->listing.unit)
+    job->listing.unit = strdup("");
+  return job;
+fail:
+  job_free(job);
+  return NULL;
+}
+
+void job_free(struct job *job) {
+  size_t i;
+
+  if (!job)
+    return;
+  free(job->shop_name);
+  free(job->marketplace);
+  free(job->policy);
+  free((char *)job->shop.base_url);
+  free((char *)job->shop.app_key);
+  free((char *)job->shop.shop_id);
+  free((char *)job->shop.access_token);
+  free((char *)job->listing.sku);
+  free((char *)job->listing.name);
+  free((char *)job->listing.description);
+  free((char *)job->listing.category);
+  free((char *)job->listing.unit);
+  free((char *)job->listing.certificate_no);
+  free((char *)job->listing.item_id);
+  for (i = 0; i < job->nopts; i++) {
+    free((char *)job->opts[i].key);
+    free((char *)job->opts[i].value);
+  }
+  free(job->opts);
+  free(job);
+}

@@ -1,0 +1,44 @@
+/*
+ * job.h — one claimed outbox job, copied out of its result row.
+ *
+ * The row of ocop_claim_jobs carries everything a connector needs: the
+ * shop's public identity and token, and what the listing should say now.
+ * The job owns copies of those strings (the PGresult is freed after the
+ * callback) and exposes them as the connector's oc_shop and oc_listing.
+ */
+#ifndef OCOP_JOB_H
+#define OCOP_JOB_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "connector.h"
+
+enum job_kind { JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST };
+
+struct job {
+  void *owner;       /* the outbox that runs it */
+  long long id;
+  enum job_kind kind;
+  const char *kind_name;
+  int attempts;
+  long long listing_id;
+  long long shop_id;
+  int create_started; /* a create may already have reached the marketplace */
+  char *shop_name;
+  char *marketplace;
+  char *policy;
+  oc_shop shop;       /* app_secret is set by the outbox from the secret store */
+  oc_listing listing;
+  oc_kv *opts;        /* parsed from the shop's options JSON */
+  size_t nopts;
+  oc_op op;           /* the call in progress */
+  uint64_t started_ms;
+  char found_item[OC_ID_MAX]; /* item id learned from a look-up */
+};
+
+/* Copies row `row` of a claim result; NULL with err set on a malformed row. */
+struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen);
+void job_free(struct job *job);
+
+#endif

@@ -1,0 +1,34 @@
+# daemon/ — ocopd and ocopctl.
+bin_PROGRAMS += ocopd
+
+ocopd_SOURCES = \
+	daemon/main.c \
+	daemon/backoff.c daemon/backoff.h \
+	daemon/config.c daemon/config.h \
+	daemon/db.c daemon/db.h \
+	daemon/http.c daemon/http.h \
+	daemon/job.c daemon/job.h \
+	daemon/log.c daemon/log.h \
+	daemon/migrate.c daemon/migrate.h \
+	daemon/notify.c daemon/notify.h \
+	daemon/outbox.c daemon/outbox.h \
+	daemon/registry.c daemon/registry.h \
+	daemon/secret.c daemon/secret.h \
+	connectors/connector.h
+nodist_ocopd_SOURCES = sql_migrations.c
+ocopd_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"' -DSYSCONFDIR='"$(sysconfdir)"'
+ocopd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) $(PQ_CFLAGS) \
+	$(INIH_CFLAGS) $(SYSTEMD_CFLAGS)
+ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) $(LIBS)
+
+include daemon/ocopctl.mk
+include tests/unit/io.mk
+
+# Unit tests of the daemon's pure parts.
+check_PROGRAMS += tests/unit/test_core
+TESTS += tests/unit/test_core
+tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/unit/runner.h \
+	daemon/backoff.c daemon/config.c daemon/log.c daemon/secret.c
+tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
+tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+tests_unit_test_core_LDADD = $(INIH_LIBS)

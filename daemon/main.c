@@ -1,0 +1,374 @@
+/*
+ * main.c — ocopd's life cycle: start, run one libuv loop, reload, drain, exit.
+ *
+ * Start-up does the few blocking things a daemon may do before it serves:
+ * read the config, bring the schema up to date (refusing a newer one), load
+ * the connectors. Everything after that runs on the loop: PostgreSQL, HTTP,
+ * timers and signals. SIGTERM stops claiming work, lets calls in flight
+ * finish (up to shutdown_timeout) and exits 0; SIGHUP re-reads the config,
+ * the connectors and the secrets.
+ */
+#include <getopt.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "notify.h"
+#include "outbox.h"
+#include "registry.h"
+#include "secret.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+struct daemon {
+  uv_loop_t *loop;
+  const char *config_path;
+  struct config cfg;
+  char today[11];   /* test clock: "" in production */
+  char owner[96];
+  struct registry *reg;
+  db_t *db;
+  http_t *http;
+  outbox_t *ob;
+  uv_signal_t sig_term, sig_int, sig_hup;
+  uv_timer_t shutdown_timer;
+  int stopping;
+  int http_closed;
+};
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: ocopd [-c FILE] [--check-config] [--help-config] [--version]\n"
+          "  -c, --config FILE   configuration (default " SYSCONFDIR "/ocopd/ocopd.conf)\n"
+          "      --check-config  read the configuration, report problems, exit\n"
+          "      --help-config   list every option with its default\n"
+          "      --today DATE    tests only: pin the OCOP calendar date (YYYY-MM-DD)\n");
+}
+
+static int valid_date(const char *s) {
+  struct tm tm;
+  const char *end;
+
+  if (strlen(s) != 10)
+    return 0;
+  memset(&tm, 0, sizeof tm);
+  end = strptime(s, "%Y-%m-%d", &tm);
+  return end && *end == '\0';
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"config", required_argument, NULL, 'c'},  {"check-config", no_argument, NULL, 'k'},
+      {"help-config", no_argument, NULL, 'H'},   {"today", required_argument, NULL, 't'},
+      {"version", no_argument, NULL, 'V'},       {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  int c, check = 0;
+
+  d->config_path = SYSCONFDIR "/ocopd/ocopd.conf";
+  while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c': d->config_path = optarg; break;
+    case 'k': check = 1; break;
+    case 'H': config_describe(stdout); exit(0);
+    case 'V': printf("ocopd " PACKAGE_VERSION "\n"); exit(0);
+    case 'h': usage(stdout); exit(0);
+    case 't':
+      if (!valid_date(optarg)) {
+        fprintf(stderr, "ocopd: --today: \"%s\" is not a date YYYY-MM-DD\n", optarg);
+        exit(2);
+      }
+      snprintf(d->today, sizeof d->today, "%s", optarg);
+      break;
+    default: usage(stderr); exit(2);
+    }
+  }
+  if (optind != argc) {
+    fprintf(stderr, "ocopd: unexpected argument \"%s\"\n", argv[optind]);
+    exit(2);
+  }
+  return check;
+}
+
+/* Blocking, before the loop: a daemon with the wrong schema must not start. */
+static int bring_schema_up_to_date(const struct config *cfg) {
+  PGconn *conn = PQconnectdb(cfg->database);
+  char err[512];
+  int from = 0, to = 0, rc = -1;
+
+  if (PQstatus(conn) != CONNECTION_OK) {
+    log_error("main", "cannot connect to the database", "err=%s", PQerrorMessage(conn));
+    goto out;
+  }
+  if (migrate_apply(conn, &from, &to, err, sizeof err) != 0) {
+    log_error("main", "schema check failed", "err=%s", err);
+    goto out;
+  }
+  if (from != to)
+    log_info("main", "schema migrated", "from=%d to=%d", from, to);
+  else
+    log_info("main", "schema is current", "version=%d", to);
+  rc = 0;
+out:
+  PQfinish(conn);
+  return rc;
+}
+
+static void outbox_options_from(const struct daemon *d, struct outbox_options *o) {
+  const struct config *c = &d->cfg;
+
+  memset(o, 0, sizeof *o);
+  o->owner = d->owner;
+  o->credentials_dir = secret_dir(c->credentials_dir);
+  o->concurrency = c->concurrency;
+  o->claim_batch = c->claim_batch;
+  o->job_lease_ms = c->job_lease_ms;
+  o->max_attempts = c->max_attempts;
+  o->retry_base_ms = c->retry_base_ms;
+  o->retry_max_ms = c->retry_max_ms;
+  o->sweep_interval_ms = c->sweep_interval_ms;
+  o->poll_interval_ms = c->poll_interval_ms;
+}
+
+/* ---- database events ---------------------------------------------------- */
+
+static void on_db_state(void *arg, int up) {
+  struct daemon *d = arg;
+
+  if (!d->ob)
+    return;
+  if (up) {
+    log_info("db", "connected; catching up", "");
+    /* Notifications sent while we were away are lost: sweep everything. */
+    outbox_sweep(d->ob);
+    outbox_wake(d->ob);
+  } else {
+    log_warn("db", "connection lost; reconnecting", "");
+  }
+}
+
+static void on_db_notify(void *arg, const char *channel, const char *payload) {
+  struct daemon *d = arg;
+
+  if (d->ob && strcmp(channel, OUTBOX_CHANNEL) == 0)
+    outbox_wake(d->ob);
+}
+
+/* ---- shutdown ----------------------------------------------------------- */
+
+static void on_handle_closed(uv_handle_t *h) { (void)h; }
+
+static void on_db_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->db = NULL;
+  notify_stop_watchdog();
+  outbox_close(d->ob);
+  d->ob = NULL;
+  uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
+  uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
+  uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
+  uv_close((uv_handle_t *)&d->shutdown_timer, on_handle_closed);
+}
+
+static void on_http_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->http = NULL;
+}
+
+static void on_drained(void *arg) {
+  struct daemon *d = arg;
+  struct outbox_stats st;
+
+  outbox_get_stats(d->ob, &st);
+  log_info("main", "drained; closing", "done=%llu retried=%llu dead=%llu requests=%llu",
+           (unsigned long long)st.done, (unsigned long long)st.retried,
+           (unsigned long long)st.dead, (unsigned long long)st.requests);
+  uv_timer_stop(&d->shutdown_timer);
+  if (!d->http_closed) {
+    d->http_closed = 1;
+    http_close(d->http, on_http_closed, d);
+  }
+  db_close(d->db, on_db_closed, d);
+}
+
+static void on_shutdown_timeout(uv_timer_t *t) {
+  struct daemon *d = t->data;
+
+  log_warn("main", "calls still in flight at shutdown_timeout; aborting them", "");
+  /* Their jobs are recorded as retries (or their leases expire): nothing lost. */
+  if (!d->http_closed) {
+    d->http_closed = 1;
+    http_close(d->http, on_http_closed, d);
+  }
+}
+
+static void begin_shutdown(struct daemon *d, const char *why) {
+  if (d->stopping)
+    return;
+  d->stopping = 1;
+  notify_stopping();
+  log_info("main", "shutting down", "signal=%s", why);
+  uv_timer_start(&d->shutdown_timer, on_shutdown_timeout, d->cfg.shutdown_timeout_ms, 0);
+  outbox_drain(d->ob, on_drained, d);
+}
+
+/* ---- reload ------------------------------------------------------------- */
+
+static void reload(struct daemon *d) {
+  struct config next;
+  struct outbox_options oo;
+  struct registry *reg;
+  char err[512];
+  int bad = 0;
+
+  notify_reloading();
+  config_defaults(&next);
+  if (config_load(&next, d->config_path, err, sizeof err) != 0) {
+    log_error("main", "reload refused; keeping the running configuration", "err=%s", err);
+    config_free(&next);
+    notify_ready();
+    return;
+  }
+  if (strcmp(next.database, d->cfg.database) != 0)
+    log_warn("main", "database changed in the config; restart ocopd to use it", "");
+  free(next.database);
+  next.database = d->cfg.database;
+  d->cfg.database = NULL;
+  config_free(&d->cfg);
+  d->cfg = next;
+  log_set_level(d->cfg.log_level);
+  secret_forget();
+  /* Nothing of the old modules runs between loop callbacks, so they can be
+   * closed before the new ones are opened (which really re-reads the files). */
+  registry_free(d->reg);
+  reg = registry_load(d->cfg.connector_dir, &bad);
+  d->reg = reg;
+  outbox_set_registry(d->ob, reg);
+  outbox_options_from(d, &oo);
+  outbox_reconfigure(d->ob, &oo);
+  log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
+  notify_ready();
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  struct daemon *d = s->data;
+
+  if (signum == SIGHUP)
+    reload(d);
+  else
+    begin_shutdown(d, signum == SIGTERM ? "TERM" : "INT");
+}
+
+/* ---- start -------------------------------------------------------------- */
+
+static int start_loop(struct daemon *d) {
+  struct db_options dbo;
+  struct http_options ho;
+  struct outbox_options oo;
+  char today_sql[64];
+  const char *setup[3] = {"SET application_name = 'ocopd'", NULL, NULL};
+
+  if (d->today[0]) {
+    /* valid_date() admitted only digits and dashes: safe to quote. */
+    snprintf(today_sql, sizeof today_sql, "SET ocop.today = '%s'", d->today);
+    setup[1] = today_sql;
+    log_warn("main", "TEST CLOCK: the OCOP date is pinned; never use --today in production",
+             "today=%s", d->today);
+  }
+  memset(&dbo, 0, sizeof dbo);
+  dbo.conninfo = d->cfg.database;
+  dbo.listen_channel = OUTBOX_CHANNEL;
+  dbo.setup_sql = setup;
+  dbo.name = "main";
+  d->db = db_new(d->loop, &dbo, on_db_state, on_db_notify, d);
+  memset(&ho, 0, sizeof ho);
+  ho.timeout_ms = d->cfg.http_timeout_ms;
+  ho.connect_timeout_ms = d->cfg.http_connect_timeout_ms;
+  ho.max_response = d->cfg.max_response;
+  ho.max_total_connections = d->cfg.concurrency;
+  d->http = http_new(d->loop, &ho);
+  outbox_options_from(d, &oo);
+  if (!d->db || !d->http)
+    return -1;
+  d->ob = outbox_new(d->loop, d->db, d->http, d->reg, &oo);
+  if (!d->ob)
+    return -1;
+  uv_signal_init(d->loop, &d->sig_term);
+  uv_signal_init(d->loop, &d->sig_int);
+  uv_signal_init(d->loop, &d->sig_hup);
+  d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+  uv_signal_start(&d->sig_term, on_signal, SIGTERM);
+  uv_signal_start(&d->sig_int, on_signal, SIGINT);
+  uv_signal_start(&d->sig_hup, on_signal, SIGHUP);
+  uv_timer_init(d->loop, &d->shutdown_timer);
+  d->shutdown_timer.data = d;
+  outbox_start(d->ob);
+  notify_start_watchdog(d->loop, d->db);
+  return db_start(d->db);
+}
+
+int main(int argc, char **argv) {
+  struct daemon d;
+  char err[512], host[64];
+  int check, bad = 0, rc = 1;
+
+  memset(&d, 0, sizeof d);
+  check = parse_args(&d, argc, argv);
+  config_defaults(&d.cfg);
+  if (config_load(&d.cfg, d.config_path, err, sizeof err) != 0) {
+    fprintf(stderr, "ocopd: %s\n", err);
+    config_free(&d.cfg);
+    return 1;
+  }
+  if (check) {
+    printf("%s: ok\n", d.config_path);
+    config_free(&d.cfg);
+    return 0;
+  }
+  log_set_level(d.cfg.log_level);
+  signal(SIGPIPE, SIG_IGN);
+  srand((unsigned)(time(NULL) ^ getpid()));
+  if (gethostname(host, sizeof host) != 0)
+    snprintf(host, sizeof host, "localhost");
+  host[sizeof host - 1] = '\0';
+  snprintf(d.owner, sizeof d.owner, "%s:%d", host, (int)getpid());
+  log_info("main", "starting", "version=%s config=%s owner=%s", PACKAGE_VERSION, d.config_path,
+           d.owner);
+  if (bring_schema_up_to_date(&d.cfg) != 0)
+    goto out;
+  d.reg = registry_load(d.cfg.connector_dir, &bad);
+  if (!d.reg)
+    goto out;
+  if (registry_count(d.reg) == 0)
+    log_warn("main", "no connector loaded: nothing can be mirrored", "dir=%s", d.cfg.connector_dir);
+  d.loop = uv_default_loop();
+  if (start_loop(&d) != 0) {
+    log_error("main", "cannot start", "");
+    goto out;
+  }
+  notify_ready();
+  log_info("main", "ready", "connectors=%zu", registry_count(d.reg));
+  uv_run(d.loop, UV_RUN_DEFAULT);
+  rc = uv_loop_close(d.loop) == 0 ? 0 : 1;
+  if (rc)
+    log_error("main", "handles left open at exit", "");
+  log_info("main", "stopped", "");
+out:
+  registry_free(d.reg);
+  secret_forget();
+  config_free(&d.cfg);
+  return rc;
+}

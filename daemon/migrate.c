@@ -1,0 +1,391 @@
+/* migrate.c — see migrate.h. */
+#include "migrate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pg_advisory_xact_lock key shared by every ocopd and ocopctl: "ocopmigr". */
+#define MIGRATE_LOCK_KEY "8026381489567000434"
+
+/* What the database says it has applied. */
+struct applied {
+  int version;
+  char name[128];
+  char checksum[80];
+};
+
+struct state {
+  struct applied *rows;
+  int nrows;
+  int current; /* highest applied version, 0 when none */
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+
+  if (!err || errlen == 0)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+/* The server's message on one line: libpq ends it with "\n" and may add
+ * DETAIL lines that do not belong in a one-line reason. */
+static void set_pg_err(char *err, size_t errlen, const char *what, const PGresult *res,
+                       PGconn *conn) {
+  const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  size_t n;
+
+  if (!msg)
+    msg = PQerrorMessage(conn);
+  n = strcspn(msg, "\n");
+  set_err(err, errlen, "%s: %.*s", what, (int)n, msg);
+}
+
+/* Runs a statement without parameters or results; 0 or -1 with err set. */
+static int exec_cmd(PGconn *conn, const char *sql, const char *what, char *err,
+                    size_t errlen) {
+  PGresult *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+  int rc = 0;
+
+  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+    set_pg_err(err, errlen, what, res, conn);
+    rc = -1;
+  }
+  PQclear(res);
+  return rc;
+}
+
+static void rollback(PGconn *conn) {
+  PGresult *res;
+
+  if (PQtransactionStatus(conn) == PQTRANS_IDLE)
+    return;
+  res = PQexec(conn, "ROLLBACK");
+  PQclear(res);
+}
+
+/* BEGIN and take the migration lock; held until COMMIT or ROLLBACK. */
+static int begin_locked(PGconn *conn, char *err, size_t errlen) {
+  const char *key = MIGRATE_LOCK_KEY;
+  PGresult *res;
+  int rc = -1;
+
+  if (exec_cmd(conn, "BEGIN", "cannot start a transaction", err, errlen) != 0)
+    return -1;
+  res = PQexecParams(conn, "SELECT pg_advisory_xact_lock($1::bigint)", 1, NULL, &key,
+                     NULL, NULL, 0);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    set_pg_err(err, errlen, "cannot take the migration lock", res, conn);
+    goto out;
+  }
+  rc = 0;
+out:
+  PQclear(res);
+  return rc;
+}
+
+/* Reads schema_migration into st; *exists = 0 when the table is absent (a
+ * database nothing was ever applied to). Checking first, instead of CREATE
+ * TABLE IF NOT EXISTS, keeps the server from sending a NOTICE every run. */
+static int load_state(PGconn *conn, struct state *st, int *exists, char *err,
+                      size_t errlen) {
+  PGresult *res;
+  int i, rc = -1;
+
+  memset(st, 0, sizeof *st);
+  res = PQexecParams(conn, "SELECT to_regclass('schema_migration') IS NOT NULL", 0, NULL,
+                     NULL, NULL, NULL, 0);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    set_pg_err(err, errlen, "cannot read the schema version", res, conn);
+    goto out;
+  }
+  *exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+  PQclear(res);
+  res = NULL;
+  if (!*exists)
+    return 0;
+  res = PQexecParams(conn,
+                     "SELECT version, name, checksum FROM schema_migration ORDER BY version",
+                     0, NULL, NULL, NULL, NULL, 0);
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    set_pg_err(err, errlen, "cannot read schema_migration", res, conn);
+    goto out;
+  }
+  st->nrows = PQntuples(res);
+  st->rows = calloc(st->nrows ? (size_t)st->nrows : 1, sizeof *st->rows);
+  if (!st->rows) {
+    set_err(err, errlen, "out of memory");
+    goto out;
+  }
+  for (i = 0; i < st->nrows; i++) {
+    st->rows[i].version = atoi(PQgetvalue(res, i, 0));
+    snprintf(st->rows[i].name, sizeof st->rows[i].name, "%s", PQgetvalue(res, i, 1));
+    snprintf(st->rows[i].checksum, sizeof st->rows[i].checksum, "%s",
+             PQgetvalue(res, i, 2));
+  }
+  st->current = st->nrows ? st->rows[st->nrows - 1].version : 0;
+  rc = 0;
+out:
+  PQclear(res);
+  return rc;
+}
+
+static const struct migration *find(const struct migration *set, size_t count,
+                                    int version) {
+  size_t i;
+
+  for (i = 0; i < count; i++)
+    if (set[i].version == version)
+      return &set[i];
+  return NULL;
+}
+
+static int latest(const struct migration *set, size_t count) {
+  return count ? set[count - 1].version : 0;
+}
+
+/* Is this database one the build may work on? Refuses a newer schema, an
+ * applied migration the build does not know, and one whose file changed. */
+static int validate(const struct state *st, const struct migration *set, size_t count,
+                    char *err, size_t errlen) {
+  int i;
+
+  if (st->current > latest(set, count)) {
+    set_err(err, errlen,
+            "database schema is at version %d, this build knows up to %d: upgrade ocopd",
+            st->current, latest(set, count));
+    return -1;
+  }
+  for (i = 0; i < st->nrows; i++) {
+    const struct migration *m = find(set, count, st->rows[i].version);
+
+    if (!m) {
+      set_err(err, errlen,
+              "database has migration %d (%s), which this build does not know",
+              st->rows[i].version, st->rows[i].name);
+      return -1;
+    }
+    if (strcmp(m->checksum, st->rows[i].checksum) != 0) {
+      set_err(err, errlen, "migration %s was changed after it was applied", m->name);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int is_applied(const struct state *st, int version) {
+  int i;
+
+  for (i = 0; i < st->nrows; i++)
+    if (st->rows[i].version == version)
+      return 1;
+  return 0;
+}
+
+/* A migration missing below the highest applied one means someone deleted
+ * its record or the files were renumbered: applying it late could break. */
+static int check_order(const struct state *st, const struct migration *set, size_t count,
+                       char *err, size_t errlen) {
+  size_t i;
+
+  for (i = 0; i < count && set[i].version < st->current; i++)
+    if (!is_applied(st, set[i].version)) {
+      set_err(err, errlen,
+              "migration %s is not applied but the later version %d is: fix schema_migration by hand",
+              set[i].name, st->current);
+      return -1;
+    }
+  return 0;
+}
+
+static int create_table(PGconn *conn, char *err, size_t errlen) {
+  return exec_cmd(conn,
+                  "CREATE TABLE schema_migration ("
+                  " version int PRIMARY KEY,"
+                  " name text NOT NULL,"
+                  " checksum text NOT NULL,"
+                  " applied_at timestamptz NOT NULL DEFAULT now())",
+                  "cannot create schema_migration", err, errlen);
+}
+
+static int record(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
+  char version[16];
+  const char *params[3];
+  PGresult *res;
+  int rc = 0;
+
+  snprintf(version, sizeof version, "%d", m->version);
+  params[0] = version;
+  params[1] = m->name;
+  params[2] = m->checksum;
+  res = PQexecParams(conn,
+                     "INSERT INTO schema_migration (version, name, checksum)"
+                     " VALUES ($1::int, $2, $3)",
+                     3, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    set_pg_err(err, errlen, "cannot record the migration", res, conn);
+    rc = -1;
+  }
+  PQclear(res);
+  return rc;
+}
+
+/* The migration's own text is the one statement not sent with
+ * PQexecParams: it holds several statements, which only the simple query
+ * protocol accepts. It is compiled in, never user input. */
+static int run_sql(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
+  PGresult *res = PQexec(conn, m->sql);
+  int rc = 0;
+
+  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+    char what[160];
+
+    snprintf(what, sizeof what, "migration %s failed", m->name);
+    set_pg_err(err, errlen, what, res, conn);
+    rc = -1;
+  }
+  PQclear(res);
+  return rc;
+}
+
+/*
+ * One transaction: lock, re-read the state (another process may have moved
+ * it while we waited), and apply m unless someone already did. Returns 1
+ * when applied, 0 when it was already there, -1 on error (rolled back).
+ */
+static int apply_one(PGconn *conn, const struct migration *set, size_t count,
+                     const struct migration *m, char *err, size_t errlen) {
+  struct state st = {0};
+  int exists, rc = -1;
+
+  if (begin_locked(conn, err, errlen) != 0)
+    goto out;
+  if (load_state(conn, &st, &exists, err, errlen) != 0)
+    goto out;
+  if (validate(&st, set, count, err, errlen) != 0)
+    goto out;
+  if (is_applied(&st, m->version)) {
+    rc = 0;
+    goto out;
+  }
+  if (check_order(&st, set, count, err, errlen) != 0)
+    goto out;
+  if (!exists && create_table(conn, err, errlen) != 0)
+    goto out;
+  if (run_sql(conn, m, err, errlen) != 0 || record(conn, m, err, errlen) != 0)
+    goto out;
+  if (exec_cmd(conn, "COMMIT", "cannot commit the migration", err, errlen) != 0)
+    goto out;
+  rc = 1;
+out:
+  if (rc != 1)
+    rollback(conn);
+  free(st.rows);
+  return rc;
+}
+
+/* The state before any change, checked under the lock so that a refusal is
+ * decided on what the database really holds. */
+static int initial_state(PGconn *conn, const struct migration *set, size_t count,
+                         int *current, char *err, size_t errlen) {
+  struct state st = {0};
+  int exists, rc = -1;
+
+  if (begin_locked(conn, err, errlen) != 0)
+    goto out;
+  if (load_state(conn, &st, &exists, err, errlen) != 0)
+    goto out;
+  if (validate(&st, set, count, err, errlen) != 0 ||
+      check_order(&st, set, count, err, errlen) != 0)
+    goto out;
+  *current = st.current;
+  rc = 0;
+out:
+  rollback(conn);
+  free(st.rows);
+  return rc;
+}
+
+static int check_idle(PGconn *conn, char *err, size_t errlen) {
+  if (PQstatus(conn) != CONNECTION_OK) {
+    set_err(err, errlen, "not connected to the database");
+    return -1;
+  }
+  if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    set_err(err, errlen, "the connection is inside a transaction");
+    return -1;
+  }
+  return 0;
+}
+
+int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
+                      int *from, int *to, char *err, size_t errlen) {
+  int current = 0, applied = 0;
+  size_t i;
+
+  if (check_idle(conn, err, errlen) != 0)
+    return -1;
+  if (initial_state(conn, set, count, &current, err, errlen) != 0)
+    return -1;
+  if (from)
+    *from = current;
+  for (i = 0; i < count; i++) {
+    int r;
+
+    if (set[i].version <= current)
+      continue;
+    r = apply_one(conn, set, count, &set[i], err, errlen);
+    if (r < 0)
+      return -1;
+    applied += r;
+  }
+  if (to)
+    *to = count ? latest(set, count) : current;
+  return applied;
+}
+
+int migrate_check_set(PGconn *conn, const struct migration *set, size_t count,
+                      char *err, size_t errlen) {
+  struct state st = {0};
+  int exists, rc = -1;
+
+  if (check_idle(conn, err, errlen) != 0)
+    return -1;
+  if (exec_cmd(conn, "BEGIN READ ONLY", "cannot start a transaction", err, errlen) != 0)
+    goto out;
+  if (load_state(conn, &st, &exists, err, errlen) != 0)
+    goto out;
+  if (!exists || st.current == 0) {
+    set_err(err, errlen, "the database has no ocopd schema: run ocopctl migrate");
+    goto out;
+  }
+  if (validate(&st, set, count, err, errlen) != 0 ||
+      check_order(&st, set, count, err, errlen) != 0)
+    goto out;
+  if (st.current < latest(set, count)) {
+    set_err(err, errlen,
+            "database schema is at version %d, this build needs %d: run ocopctl migrate",
+            st.current, latest(set, count));
+    goto out;
+  }
+  rc = 0;
+out:
+  rollback(conn);
+  free(st.rows);
+  return rc;
+}
+
+int migrate_apply(PGconn *conn, int *from, int *to, char *err, size_t errlen) {
+  return migrate_apply_set(conn, migrations, migrations_count, from, to, err, errlen);
+}
+
+int migrate_check(PGconn *conn, char *err, size_t errlen) {
+  return migrate_check_set(conn, migrations, migrations_count, err, errlen);
+}

@@ -1,0 +1,472 @@
+/* outbox.c — see outbox.h. */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoff.h"
+#include "job.h"
+#include "log.h"
+#include "secret.h"
+
+struct outbox {
+  uv_loop_t *loop;
+  db_t *db;
+  http_t *http;
+  const struct registry *reg;
+  struct outbox_options opt;
+  char owner[128];
+  char cred_dir[1024];
+  int has_cred_dir;
+  uv_timer_t poll_timer;
+  uv_timer_t sweep_timer;
+  int claiming;        /* a claim query is in flight */
+  unsigned asked;      /* how many jobs that query asked for */
+  int more;            /* jobs may be waiting: claim when there is room */
+  int sweeping;
+  int draining;
+  int closed_handles;
+  void (*drained_cb)(void *arg);
+  void *drained_arg;
+  struct outbox_stats st;
+};
+
+/* What a finished call means for the job, in ocop_finish_job's words. */
+struct outcome {
+  const char *name; /* ok, adopted, retry, rejected, not_found */
+  char error[384]; /* connector's error (256) + request id (96) */
+  const char *item_id;
+  uint64_t retry_ms;
+};
+
+static void claim(outbox_t *ob);
+static void job_call(struct job *job, oc_op op);
+
+static uint64_t now_ms(const outbox_t *ob) {
+  (void)ob;
+  return (uint64_t)(uv_hrtime() / 1000000);
+}
+
+/* Wall-clock milliseconds: marketplaces sign the real time. */
+static int64_t wall_ms(void) {
+  uv_timeval64_t tv;
+
+  uv_gettimeofday(&tv);
+  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void check_drained(outbox_t *ob) {
+  if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping && ob->drained_cb) {
+    void (*cb)(void *) = ob->drained_cb;
+
+    ob->drained_cb = NULL;
+    cb(ob->drained_arg);
+  }
+}
+
+/* ---- finishing ---------------------------------------------------------- */
+
+static void on_finished(void *arg, PGresult *res, const char *err) {
+  struct job *job = arg;
+  outbox_t *ob = job->owner;
+  const char *state = res ? PQgetvalue(res, 0, 0) : NULL;
+  uint64_t ms = now_ms(ob) - job->started_ms;
+
+  if (err) {
+    /* The lease will expire and another attempt will follow: nothing lost. */
+    log_error("outbox", "cannot record job outcome; it will be retried after its lease",
+              "job=%lld shop=%s sku=%s err=%s", job->id, job->shop_name, job->listing.sku, err);
+  } else if (strcmp(state, "done") == 0) {
+    ob->st.done++;
+    log_info("outbox", "job done", "job=%lld kind=%s shop=%s sku=%s item=%s ms=%llu", job->id,
+             job->kind_name, job->shop_name, job->listing.sku,
+             job->found_item[0] ? job->found_item : (job->listing.item_id ? job->listing.item_id : "-"),
+             (unsigned long long)ms);
+  } else if (strcmp(state, "dead") == 0) {
+    ob->st.dead++;
+  } else if (strcmp(state, "pending") == 0) {
+    ob->st.retried++;
+  } else {
+    ob->st.skipped++;
+  }
+  ob->st.inflight--;
+  job_free(job);
+  claim(ob);
+  check_drained(ob);
+}
+
+static void finish(struct job *job, const struct outcome *oc) {
+  outbox_t *ob = job->owner;
+  char id[24], retry[24], maxa[24], stars[8], price[24], stock[24];
+  const char *params[12];
+
+  snprintf(id, sizeof id, "%lld", job->id);
+  snprintf(retry, sizeof retry, "%llu", (unsigned long long)oc->retry_ms);
+  snprintf(maxa, sizeof maxa, "%u", ob->opt.max_attempts);
+  snprintf(stars, sizeof stars, "%d", job->listing.stars);
+  snprintf(price, sizeof price, "%lld", (long long)job->listing.price_vnd);
+  snprintf(stock, sizeof stock, "%lld", (long long)job->listing.stock);
+  params[0] = id;
+  params[1] = ob->owner;
+  params[2] = oc->name;
+  params[3] = oc->error[0] ? oc->error : NULL;
+  params[4] = oc->item_id && oc->item_id[0] ? oc->item_id : NULL;
+  params[5] = retry;
+  params[6] = maxa;
+  params[7] = job->listing.name;
+  params[8] = job->listing.description;
+  params[9] = stars;
+  params[10] = price;
+  params[11] = stock;
+  if (strcmp(oc->name, "retry") == 0 || strcmp(oc->name, "rejected") == 0)
+    log_warn("outbox", strcmp(oc->name, "retry") == 0 ? "job failed; will retry" : "job rejected",
+             "job=%lld kind=%s shop=%s sku=%s attempt=%d retry_ms=%llu err=%s", job->id,
+             job->kind_name, job->shop_name, job->listing.sku, job->attempts,
+             (unsigned long long)oc->retry_ms, oc->error);
+  if (db_query(ob->db,
+               "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
+               "$11, $12)",
+               12, params, on_finished, job) != 0)
+    on_finished(job, NULL, "shutting down");
+}
+
+static void finish_simple(struct job *job, const char *name, const char *error) {
+  struct outcome oc;
+
+  memset(&oc, 0, sizeof oc);
+  oc.name = name;
+  snprintf(oc.error, sizeof oc.error, "%s", error ? error : "");
+  finish(job, &oc);
+}
+
+/* ---- classifying answers ----------------------------------------------- */
+
+static void retry_outcome(struct job *job, struct outcome *oc, long retry_after) {
+  outbox_t *ob = job->owner;
+
+  oc->name = "retry";
+  oc->retry_ms = backoff_delay_ms((unsigned)job->attempts, ob->opt.retry_base_ms,
+                                  ob->opt.retry_max_ms, retry_after > 0 ? (uint64_t)retry_after : 0,
+                                  (uint32_t)rand());
+}
+
+/* Decides what a connector's verdict means for this job: a next call within
+ * the same job (look-up → create, look-up → delist) or an outcome. */
+static void on_result(struct job *job, const oc_result *r, long header_retry_after) {
+  struct outcome oc;
+
+  memset(&oc, 0, sizeof oc);
+  snprintf(oc.error, sizeof oc.error, "%s%s%s", r->error, r->request_id[0] ? " request_id=" : "",
+           r->request_id);
+  if (job->op == OC_OP_LOOKUP_SKU && (r->status == OC_OK || r->status == OC_NOT_FOUND)) {
+    if (r->status == OC_OK) {
+      snprintf(job->found_item, sizeof job->found_item, "%s", r->item_id);
+      log_info("outbox", "found the listing a previous create made; adopting it",
+               "job=%lld shop=%s sku=%s item=%s", job->id, job->shop_name, job->listing.sku,
+               job->found_item);
+      if (job->kind == JOB_DELIST) {
+        free((char *)job->listing.item_id);
+        job->listing.item_id = strdup(job->found_item);
+        job_call(job, OC_OP_DELIST);
+        return;
+      }
+      oc.name = "adopted";
+      oc.item_id = job->found_item;
+    } else if (job->kind == JOB_PUBLISH) {
+      job_call(job, OC_OP_PUBLISH);
+      return;
+    } else {
+      oc.name = "not_found";
+    }
+    finish(job, &oc);
+    return;
+  }
+  switch (r->status) {
+  case OC_OK:
+    oc.name = "ok";
+    oc.item_id = job->op == OC_OP_PUBLISH ? r->item_id : (job->found_item[0] ? job->found_item : NULL);
+    break;
+  case OC_NOT_FOUND:
+    oc.name = "not_found";
+    break;
+  case OC_RETRY:
+    retry_outcome(job, &oc, r->retry_after_ms > header_retry_after ? r->retry_after_ms
+                                                                   : header_retry_after);
+    break;
+  case OC_AUTH:
+    /* Until tokens are refreshed by the daemon, an auth failure waits like a
+     * transient one and dead-letters after max_attempts. */
+    retry_outcome(job, &oc, header_retry_after);
+    break;
+  case OC_REJECTED:
+  default:
+    oc.name = "rejected";
+    break;
+  }
+  finish(job, &oc);
+}
+
+static void on_http(void *arg, const struct http_response *resp) {
+  struct job *job = arg;
+  outbox_t *ob = job->owner;
+  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
+  oc_result r;
+
+  memset(&r, 0, sizeof r);
+  if (resp->error && strcmp(resp->error, "response too large") == 0) {
+    r.status = OC_RETRY;
+    snprintf(r.error, sizeof r.error, "response too large (limit %u bytes)", OC_MAX_RESPONSE);
+  } else {
+    conn->parse(job->op, &job->shop, &job->listing, resp->error ? 0 : resp->status, resp->body,
+                resp->len, &r);
+    if (resp->error) {
+      size_t n = strlen(r.error);
+
+      snprintf(r.error + n, sizeof r.error - n, "%s%s", n ? ": " : "", resp->error);
+    }
+  }
+  log_debug("http", "response", "job=%lld op=%s status=%ld ms=%.0f verdict=%d", job->id,
+            oc_op_name(job->op), resp->status, resp->total_s * 1000, (int)r.status);
+  on_result(job, &r, resp->retry_after_ms);
+}
+
+/* ---- dispatching -------------------------------------------------------- */
+
+static void job_call(struct job *job, oc_op op) {
+  outbox_t *ob = job->owner;
+  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
+  oc_request req;
+  char err[256];
+
+  memset(&req, 0, sizeof req);
+  job->op = op;
+  if (!(conn->caps & OC_CAP(op))) {
+    snprintf(err, sizeof err, "connector %s cannot %s", conn->name, oc_op_name(op));
+    finish_simple(job, "rejected", err);
+    return;
+  }
+  if (conn->build(op, &job->shop, &job->listing, wall_ms(), &req, err, sizeof err) != 0) {
+    finish_simple(job, "rejected", err);
+    return;
+  }
+  log_debug("http", "request", "job=%lld op=%s method=%s url=%s", job->id, oc_op_name(op),
+            req.method, req.log_url ? req.log_url : "-");
+  ob->st.requests++;
+  if (http_send(ob->http, &req, on_http, job) != 0)
+    finish_simple(job, "retry", "shutting down");
+  oc_request_free(&req);
+}
+
+/* The first call of a job. A create whose earlier attempt may have reached
+ * the marketplace, or a withdrawal of such a create, starts with a look-up by
+ * SKU so that a product is never listed twice. */
+static oc_op first_op(const struct job *job) {
+  int unknown = job->listing.item_id == NULL;
+
+  switch (job->kind) {
+  case JOB_PUBLISH:
+    return job->create_started ? OC_OP_LOOKUP_SKU : OC_OP_PUBLISH;
+  case JOB_DELIST:
+    return unknown ? OC_OP_LOOKUP_SKU : OC_OP_DELIST;
+  case JOB_RELIST:
+    return OC_OP_RELIST;
+  case JOB_UPDATE:
+    return OC_OP_UPDATE;
+  case JOB_PRICE:
+    return OC_OP_SET_PRICE;
+  case JOB_STOCK:
+  default:
+    return OC_OP_SET_STOCK;
+  }
+}
+
+static void job_start(outbox_t *ob, struct job *job) {
+  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
+  const char *secret;
+  char err[300];
+
+  job->owner = ob;
+  job->started_ms = now_ms(ob);
+  ob->st.inflight++;
+  if (!conn) {
+    snprintf(err, sizeof err, "no connector for marketplace %s in connector_dir", job->marketplace);
+    finish_simple(job, "retry", err);
+    return;
+  }
+  secret = secret_get(ob->has_cred_dir ? ob->cred_dir : NULL, job->shop_name, err, sizeof err);
+  if (!secret) {
+    finish_simple(job, "retry", err);
+    return;
+  }
+  job->shop.app_secret = secret;
+  if (job->kind != JOB_PUBLISH && job->kind != JOB_DELIST && !job->listing.item_id) {
+    finish_simple(job, "not_found", "listing has no marketplace id");
+    return;
+  }
+  job_call(job, first_op(job));
+}
+
+/* ---- claiming ----------------------------------------------------------- */
+
+static void on_claimed(void *arg, PGresult *res, const char *err) {
+  outbox_t *ob = arg;
+  int i, rows;
+  char why[200];
+
+  ob->claiming = 0;
+  if (err) {
+    log_warn("outbox", "cannot claim jobs", "err=%s", err);
+    check_drained(ob);
+    return;
+  }
+  rows = PQntuples(res);
+  for (i = 0; i < rows; i++) {
+    struct job *job = job_from_row(res, i, why, sizeof why);
+
+    ob->st.claimed++;
+    if (!job) {
+      log_error("outbox", "skipping a malformed job row", "err=%s", why);
+      continue;
+    }
+    job_start(ob, job);
+  }
+  /* A short batch means the queue is drained for now; the next NOTIFY, the
+   * poll timer or a finishing job (which may queue follow-ups) says more. */
+  ob->more = rows > 0 && (unsigned)rows >= ob->asked;
+  claim(ob);
+  check_drained(ob);
+}
+
+static void claim(outbox_t *ob) {
+  char owner_lim[24], lease[24], maxa[24];
+  const char *params[4];
+  unsigned room;
+
+  if (ob->draining || ob->claiming || !ob->more || !db_is_up(ob->db))
+    return;
+  room = ob->opt.concurrency > ob->st.inflight ? ob->opt.concurrency - ob->st.inflight : 0;
+  if (room == 0)
+    return;
+  if (room > ob->opt.claim_batch)
+    room = ob->opt.claim_batch;
+  snprintf(owner_lim, sizeof owner_lim, "%u", room);
+  snprintf(lease, sizeof lease, "%u", (ob->opt.job_lease_ms + 999) / 1000);
+  snprintf(maxa, sizeof maxa, "%u", ob->opt.max_attempts);
+  params[0] = ob->owner;
+  params[1] = owner_lim;
+  params[2] = lease;
+  params[3] = maxa;
+  ob->more = 0;
+  ob->claiming = 1;
+  ob->asked = room;
+  if (db_query(ob->db, "SELECT * FROM ocop_claim_jobs($1, $2::integer, $3::integer, $4::integer)",
+               4, params, on_claimed, ob) != 0)
+    ob->claiming = 0;
+}
+
+/* ---- timers ------------------------------------------------------------- */
+
+static void on_swept(void *arg, PGresult *res, const char *err) {
+  outbox_t *ob = arg;
+
+  ob->sweeping = 0;
+  ob->st.sweeps++;
+  if (err)
+    log_warn("outbox", "sweep failed; will try again", "err=%s", err);
+  else if (atoi(PQgetvalue(res, 0, 0)) > 0)
+    log_info("outbox", "sweep queued jobs", "jobs=%s", PQgetvalue(res, 0, 0));
+  ob->more = 1;
+  claim(ob);
+  check_drained(ob);
+}
+
+void outbox_sweep(outbox_t *ob) {
+  if (ob->sweeping || ob->draining || !db_is_up(ob->db))
+    return;
+  ob->sweeping = 1;
+  if (db_query(ob->db, "SELECT ocop_sweep()", 0, NULL, on_swept, ob) != 0)
+    ob->sweeping = 0;
+}
+
+static void on_poll_timer(uv_timer_t *t) {
+  outbox_t *ob = t->data;
+
+  /* Retries come due without any notification. */
+  ob->more = 1;
+  claim(ob);
+}
+
+static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
+
+/* ---- life cycle --------------------------------------------------------- */
+
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+                     const struct outbox_options *opt) {
+  outbox_t *ob = calloc(1, sizeof *ob);
+
+  if (!ob)
+    return NULL;
+  ob->loop = loop;
+  ob->db = db;
+  ob->http = http;
+  ob->reg = reg;
+  outbox_reconfigure(ob, opt);
+  snprintf(ob->owner, sizeof ob->owner, "%s", opt->owner);
+  uv_timer_init(loop, &ob->poll_timer);
+  uv_timer_init(loop, &ob->sweep_timer);
+  ob->poll_timer.data = ob;
+  ob->sweep_timer.data = ob;
+  return ob;
+}
+
+void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
+  ob->opt = *opt;
+  ob->opt.owner = NULL;
+  ob->has_cred_dir = opt->credentials_dir != NULL;
+  snprintf(ob->cred_dir, sizeof ob->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
+  ob->opt.credentials_dir = NULL;
+  if (uv_is_active((uv_handle_t *)&ob->poll_timer)) {
+    uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
+    uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
+                   ob->opt.sweep_interval_ms);
+  }
+}
+
+int outbox_start(outbox_t *ob) {
+  uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
+  uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
+                 ob->opt.sweep_interval_ms);
+  return 0;
+}
+
+void outbox_wake(outbox_t *ob) {
+  ob->more = 1;
+  claim(ob);
+}
+
+void outbox_set_registry(outbox_t *ob, const struct registry *reg) { ob->reg = reg; }
+
+void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st) { *st = ob->st; }
+
+void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
+  ob->draining = 1;
+  ob->drained_cb = done;
+  ob->drained_arg = arg;
+  uv_timer_stop(&ob->poll_timer);
+  uv_timer_stop(&ob->sweep_timer);
+  log_info("outbox", "draining", "inflight=%u", ob->st.inflight);
+  check_drained(ob);
+}
+
+static void on_timer_closed(uv_handle_t *h) {
+  outbox_t *ob = h->data;
+
+  if (++ob->closed_handles == 2)
+    free(ob);
+}
+
+void outbox_close(outbox_t *ob) {
+  uv_close((uv_handle_t *)&ob->poll_timer, on_timer_closed);
+  uv_close((uv_handle_t *)&ob->sweep_timer, on_timer_closed);
+}

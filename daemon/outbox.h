@@ -1,0 +1,71 @@
+/*
+ * outbox.h — the worker that carries outbox jobs to the marketplaces.
+ *
+ * Cycle: claim due jobs (ocop_claim_jobs: SKIP LOCKED, leases, at most one
+ * job per listing) → build each request with the shop's connector → send it
+ * over http → classify the answer → record the outcome (ocop_finish_job).
+ * Every decision about *what* to send is made in SQL; this file decides only
+ * *how*: retries with backoff and jitter, the look-up by SKU before a create
+ * whose outcome is unknown, and keeping at most `concurrency` calls in flight.
+ *
+ * NOTIFY on "ocop_outbox" wakes the worker; a poll timer and a periodic sweep
+ * (ocop_sweep) are the guarantee when a notification is lost.
+ */
+#ifndef OCOP_OUTBOX_H
+#define OCOP_OUTBOX_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "db.h"
+#include "http.h"
+#include "registry.h"
+
+#define OUTBOX_CHANNEL "ocop_outbox"
+
+struct outbox_options {
+  const char *owner;           /* lease owner: host:pid */
+  const char *credentials_dir; /* NULL: none configured */
+  unsigned concurrency;
+  unsigned claim_batch;
+  unsigned job_lease_ms;
+  unsigned max_attempts;
+  unsigned retry_base_ms;
+  unsigned retry_max_ms;
+  unsigned sweep_interval_ms;
+  unsigned poll_interval_ms;
+};
+
+struct outbox_stats {
+  uint64_t claimed;
+  uint64_t done;
+  uint64_t retried;
+  uint64_t dead;
+  uint64_t skipped;  /* stale leases and jobs dropped at dispatch */
+  uint64_t requests; /* marketplace calls sent */
+  uint64_t sweeps;
+  unsigned inflight;
+};
+
+typedef struct outbox outbox_t;
+
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+                     const struct outbox_options *opt);
+/* Starts the timers; jobs flow once the database is up. */
+int outbox_start(outbox_t *ob);
+/* Something may be queued: a notification arrived or the database came up. */
+void outbox_wake(outbox_t *ob);
+/* Re-derives every listing now (also run every sweep_interval). */
+void outbox_sweep(outbox_t *ob);
+/* Swaps the connector set (SIGHUP); jobs look connectors up by name. */
+void outbox_set_registry(outbox_t *ob, const struct registry *reg);
+/* Applies reloadable options (SIGHUP). */
+void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt);
+void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st);
+
+/* Stops claiming; calls done once no job is in flight. */
+void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg);
+/* Closes the timers and frees ob once they are closed; call after drain. */
+void outbox_close(outbox_t *ob);
+
+#endif

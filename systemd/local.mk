@@ -1,0 +1,2 @@
+# systemd/ — the service unit.
+EXTRA_DIST += systemd/ocopd.service

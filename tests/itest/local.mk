@@ -1,0 +1,1 @@
+# tests/itest/ — integration tests on a real PostgreSQL and the simulator.

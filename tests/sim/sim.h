@@ -1,0 +1,106 @@
+/*
+ * sim.h — what the ocopsim core and its marketplaces share.
+ *
+ * ocopsim is a fake marketplace for integration tests, benchmarks and the
+ * demo. The core (sim.c) owns the HTTP server, the control API under
+ * /_sim/, the call log, fault injection and the one state mutex. Each
+ * marketplace is a `struct sim_market` in its own file: a path prefix, a
+ * request handler and a control handler. The core calls every marketplace
+ * function with the state mutex held, so a marketplace keeps plain file-static
+ * state and never locks.
+ */
+#ifndef OCOP_SIM_H
+#define OCOP_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#define SIM_BODY_MAX (1024 * 1024) /* larger request bodies get 413 */
+#define SIM_JSON_DEPTH_MAX 32      /* deeper bodies are refused unparsed */
+#define SIM_CALLS_MAX 200000       /* the call log keeps this many */
+#define SIM_SKU_MAX 256            /* longest SKU the call log records */
+#define SIM_CALL_IDS_MAX 50        /* item ids one call log entry keeps */
+#define SIM_ERR_MAX 48             /* longest error code recorded */
+#define SIM_REQID_LEN 32           /* hex characters in a request_id */
+
+/* One HTTP request as a handler sees it. */
+struct sim_req {
+  const char *method;       /* "GET", "POST", ... */
+  const char *path;         /* URL path, no query */
+  const char *body;         /* NUL-terminated; "" when none */
+  size_t body_len;
+  const cJSON *json;        /* the body parsed, or NULL */
+  const char *json_err;     /* why json is NULL although the body is not empty */
+  const char *content_type; /* header value or NULL */
+  int64_t now_ms;           /* wall clock when the request was complete */
+  void *conn;               /* opaque: for sim_query() */
+};
+
+/* The answer a handler builds. `body` is malloc'd; the core frees it. */
+struct sim_resp {
+  int status;
+  char *body;
+  size_t len;
+  int retry_after; /* seconds for a Retry-After header; < 0 for none */
+  int drop;        /* close the connection without answering */
+};
+
+/* What the call log records about a marketplace call. */
+struct sim_call_info {
+  int64_t shop_id; /* 0 when the call names none */
+  int64_t item_ids[SIM_CALL_IDS_MAX];
+  int nitems;
+  int has_sku;
+  char sku[SIM_SKU_MAX + 1];
+  char error[SIM_ERR_MAX]; /* the marketplace error code, "" on success */
+};
+
+/*
+ * A marketplace. Adding one is one more file defining one of these and one
+ * line in the core's table.
+ */
+struct sim_market {
+  const char *name;   /* "shopee": /_sim/<name>/, call log, seed key */
+  const char *prefix; /* requests whose path starts with this are ours */
+  /* Forgets every partner, shop, token and item (also at exit). */
+  void (*reset)(void);
+  /* Applies the seed document's value for this marketplace. */
+  int (*seed)(const cJSON *doc, char *err, size_t errlen);
+  /* Fills shop, items and SKU from the request alone, before any fault. */
+  void (*describe)(const struct sim_req *req, struct sim_call_info *info);
+  /* Answers a marketplace call and sets info->error. */
+  void (*handle)(const struct sim_req *req, struct sim_resp *resp,
+                 struct sim_call_info *info);
+  /* Answers /_sim/<name>/<sub>. */
+  void (*control)(const char *sub, const struct sim_req *req,
+                  struct sim_resp *resp);
+  /* The marketplace's error envelope (for injected faults), malloc'd. */
+  char *(*error_body)(const char *code, const char *message, size_t *len);
+};
+
+/* Unix time in milliseconds. */
+int64_t sim_now_ms(void);
+
+/* Writes 2*nbytes random lowercase hex characters and a NUL. 0 on success. */
+int sim_random_hex(char *out, size_t nbytes);
+
+/* A fresh request id: SIM_REQID_LEN hex characters and a NUL. */
+void sim_request_id(char *out);
+
+/* A query parameter of the request, or NULL. */
+const char *sim_query(const struct sim_req *req, const char *key);
+
+/* Sets the response to `root` printed (and deletes root). */
+void sim_resp_json(struct sim_resp *resp, int status, cJSON *root);
+
+/* Control API answers: {"ok":true, ...obj} and {"ok":false,"error":...}. */
+void sim_ctl_ok(struct sim_resp *resp, cJSON *obj);
+void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Makes room for `n` elements of `size` bytes in *arr. 0 on success. */
+int sim_grow(void **arr, size_t *cap, size_t n, size_t size);
+
+#endif

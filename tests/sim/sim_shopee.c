@@ -1,0 +1,1822 @@
+/*
+ * sim_shopee.c — the simulated Shopee Open Platform v2.
+ *
+ * Every function here runs with the core's state mutex held (sim.h), so the
+ * state is plain file-static data.
+ *
+ * HTTP status policy: business errors are HTTP 200 with the code in the
+ * body, as Shopee does. The signature/authorization family (error_sign,
+ * error_auth, invalid_acceess_token, invalid_code) is HTTP 403, an unknown
+ * path 404, the built-in rate limit 429. A connector therefore has to read
+ * the body's `error` whatever the status, which is what real traffic needs.
+ *
+ * Allocation failures while building a reply leave a field out instead of
+ * failing the call: cJSON ignores additions to a NULL container, so nothing
+ * crashes, and the simulator never runs where memory is that short.
+ */
+#include "sim_shopee.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "sim_json.h"
+
+#define SHOPEE_SKEW_S 300                 /* timestamp tolerance */
+#define SHOPEE_ACCESS_TTL_S 14400         /* 4 h */
+#define SHOPEE_REFRESH_TTL_S (30 * 86400) /* 30 days */
+#define SHOPEE_GRACE_S 300                /* old access token after refresh */
+#define SHOPEE_CODE_TTL_S 600
+#define SHOPEE_CODES_MAX 10000
+#define SHOPEE_ITEMS_MAX 2000000
+#define SHOPEE_FIRST_ITEM INT64_C(800000001)
+#define SHOPEE_NAME_MAX 120 /* code points */
+#define SHOPEE_BATCH_MAX 50
+#define SHOPEE_PAGE_MAX 100
+#define SHOPEE_KEY_MAX 512 /* partner keys and tokens */
+#define SHOPEE_TTL_MAX (10 * 365 * 86400)
+#define SHOPEE_ERRTXT 256
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct shopee_partner {
+  int64_t id;
+  char *key;
+};
+
+struct shopee_shop {
+  int64_t id, partner_id;
+  char *access, *prev_access, *refresh;
+  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
+  int64_t access_ttl, refresh_ttl;           /* for tokens issued later */
+  double rl_rate, rl_burst, rl_tokens;       /* rate limit; rate 0 = off */
+  int64_t rl_last_ms;
+};
+
+struct shopee_code {
+  char code[33];
+  int64_t shop_id, partner_id, exp;
+};
+
+struct shopee_item {
+  int64_t id, shop_id;
+  char *name, *description, *sku, *condition; /* sku, condition may be NULL */
+  int64_t price, stock, category_id;
+  double weight;
+  int unlisted;
+  cJSON *image, *logistic, *attrs, *brand; /* copies of what was sent */
+  int64_t create_time, update_time;
+};
+
+static struct {
+  struct shopee_partner *partners;
+  size_t npartners, cap_partners;
+  struct shopee_shop *shops;
+  size_t nshops, cap_shops;
+  struct shopee_code *codes;
+  size_t ncodes, cap_codes;
+  struct shopee_item *items; /* items[i].id == SHOPEE_FIRST_ITEM + i */
+  size_t nitems, cap_items;
+} S;
+
+/* One marketplace call in progress. */
+struct shopee_call {
+  const struct sim_req *req;
+  struct sim_resp *resp;
+  struct sim_call_info *info;
+  const struct shopee_partner *partner;
+  struct shopee_shop *shop; /* shop-level calls only */
+  int64_t now;              /* unix seconds */
+};
+
+/* ------------------------------------------------------------ lookups -- */
+
+static struct shopee_partner *shopee_partner_find(int64_t id) {
+  size_t i;
+
+  for (i = 0; i < S.npartners; i++)
+    if (S.partners[i].id == id)
+      return &S.partners[i];
+  return NULL;
+}
+
+static struct shopee_shop *shopee_shop_find(int64_t id) {
+  size_t i;
+
+  for (i = 0; i < S.nshops; i++)
+    if (S.shops[i].id == id)
+      return &S.shops[i];
+  return NULL;
+}
+
+/* Ids are dense, so an id is an index. */
+static struct shopee_item *shopee_item_find(int64_t id) {
+  if (id < SHOPEE_FIRST_ITEM || id - SHOPEE_FIRST_ITEM >= (int64_t)S.nitems)
+    return NULL;
+  return &S.items[id - SHOPEE_FIRST_ITEM];
+}
+
+/* A positive decimal of at most 18 digits (so it cannot overflow). */
+static int shopee_digits(const char *s, int64_t *out) {
+  int64_t v = 0;
+  size_t i;
+
+  if (!s || !*s)
+    return -1;
+  for (i = 0; s[i]; i++) {
+    if (s[i] < '0' || s[i] > '9' || i >= 18)
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* Parses "1,2,3" into ids; the count, or -1 when malformed or too many. */
+static int shopee_id_list(const char *s, int64_t *ids, int max) {
+  char buf[24];
+  int n = 0;
+
+  if (!s || !*s)
+    return -1;
+  for (;;) {
+    size_t len = strcspn(s, ",");
+
+    if (len == 0 || len >= sizeof buf || n >= max)
+      return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (shopee_digits(buf, &ids[n++]))
+      return -1;
+    if (s[len] == '\0')
+      return n;
+    s += len + 1;
+  }
+}
+
+static const char *shopee_status_name(const struct shopee_item *it) {
+  return it->unlisted ? "UNLIST" : "NORMAL";
+}
+
+/* ----------------------------------------------------------- replies -- */
+
+static int shopee_http_status(const char *code) {
+  static const char *const forbidden[] = {"error_sign", "error_auth",
+                                          "invalid_acceess_token",
+                                          "invalid_code"};
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(forbidden); i++)
+    if (strcmp(code, forbidden[i]) == 0)
+      return 403;
+  if (strcmp(code, "error_not_found") == 0)
+    return 404;
+  if (strcmp(code, "error_rate_limit") == 0)
+    return 429;
+  if (strcmp(code, "error_inner") == 0)
+    return 500;
+  return 200;
+}
+
+/* {"error","message","request_id"} with a fresh request id. */
+static cJSON *shopee_envelope(const char *code, const char *message) {
+  char rid[SIM_REQID_LEN + 1];
+  cJSON *o = cJSON_CreateObject();
+
+  sim_request_id(rid);
+  if (o && cJSON_AddStringToObject(o, "error", code) &&
+      cJSON_AddStringToObject(o, "message", message) &&
+      cJSON_AddStringToObject(o, "request_id", rid))
+    return o;
+  cJSON_Delete(o);
+  return NULL;
+}
+
+static void shopee_fail(struct shopee_call *c, const char *code,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void shopee_fail(struct shopee_call *c, const char *code,
+                        const char *fmt, ...) {
+  char msg[SHOPEE_ERRTXT * 2];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(c->info->error, sizeof c->info->error, "%s", code);
+  sim_resp_json(c->resp, shopee_http_status(code), shopee_envelope(code, msg));
+}
+
+static void shopee_param(struct shopee_call *c, const char *detail) {
+  shopee_fail(c, "error_param", "Wrong parameters, detail: %s.", detail);
+}
+
+/* The success envelope around `response` (taken over). */
+static void shopee_ok(struct shopee_call *c, cJSON *response,
+                      const char *warning) {
+  cJSON *o = shopee_envelope("", "");
+
+  if (!o || !response ||
+      !cJSON_AddStringToObject(o, "warning", warning ? warning : "") ||
+      !cJSON_AddItemToObject(o, "response", response)) {
+    cJSON_Delete(o);
+    cJSON_Delete(response);
+    shopee_fail(c, "error_inner", "out of memory");
+    return;
+  }
+  c->info->error[0] = '\0';
+  sim_resp_json(c->resp, 200, o);
+}
+
+/* A new object appended to `arr`; NULL (and nothing leaked) on failure. */
+static cJSON *shopee_push_obj(cJSON *arr) {
+  cJSON *o = cJSON_CreateObject();
+
+  if (o && !cJSON_AddItemToArray(arr, o)) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* Shopee prints prices as floats ("150000.0"); so do we, so that a
+ * connector that reads them as integers finds out here. */
+static void shopee_add_money(cJSON *o, const char *name, int64_t v) {
+  char buf[32];
+  cJSON *n;
+
+  snprintf(buf, sizeof buf, "%" PRId64 ".0", v);
+  n = cJSON_CreateRaw(buf);
+  if (n && !cJSON_AddItemToObject(o, name, n))
+    cJSON_Delete(n);
+}
+
+static void shopee_push_failure(cJSON *arr, const char *idname, int64_t id,
+                                const char *why) {
+  cJSON *o = shopee_push_obj(arr);
+
+  sim_json_add_int(o, idname, id);
+  cJSON_AddStringToObject(o, "failed_reason", why);
+}
+
+/* --------------------------------------------------------- signature -- */
+
+/* True when `sign` is the lowercase hex HMAC-SHA256 of the concatenated
+ * parts under `key` (its ASCII bytes, never hex-decoded). */
+static int shopee_sign_ok(const char *key, const char *const *parts, int n,
+                          const char *sign) {
+  static const char hexd[] = "0123456789abcdef";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0, k;
+  char hex[65], *base;
+  size_t len = 0, off = 0;
+  int i, ok = 0;
+
+  if (strlen(sign) != 64)
+    return 0;
+  for (i = 0; i < n; i++)
+    len += strlen(parts[i]);
+  base = malloc(len + 1);
+  if (!base)
+    return 0;
+  for (i = 0; i < n; i++) {
+    size_t l = strlen(parts[i]);
+
+    memcpy(base + off, parts[i], l);
+    off += l;
+  }
+  if (HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)base,
+           len, md, &mdlen) &&
+      mdlen == 32) {
+    for (k = 0; k < mdlen; k++) {
+      hex[2 * k] = hexd[md[k] >> 4];
+      hex[2 * k + 1] = hexd[md[k] & 15];
+    }
+    /* Constant time, so response timing says nothing about the key. */
+    ok = CRYPTO_memcmp(hex, sign, 64) == 0;
+  }
+  free(base);
+  return ok;
+}
+
+/* ---------------------------------------------------- authentication -- */
+
+static int shopee_check_partner(struct shopee_call *c, const char *pid_s) {
+  int64_t pid;
+
+  if (shopee_digits(pid_s, &pid) || pid <= 0) {
+    shopee_param(c, "partner_id is missing or not a number");
+    return -1;
+  }
+  c->partner = shopee_partner_find(pid);
+  if (!c->partner) {
+    shopee_fail(c, "error_auth", "Invalid partner_id.");
+    return -1;
+  }
+  return 0;
+}
+
+static int shopee_check_time(struct shopee_call *c, const char *ts_s) {
+  int64_t ts;
+
+  if (!ts_s || strlen(ts_s) > 12 || shopee_digits(ts_s, &ts)) {
+    shopee_fail(c, "error_param", "Invalid timestamp");
+    return -1;
+  }
+  if (ts > c->now + SHOPEE_SKEW_S || ts < c->now - SHOPEE_SKEW_S) {
+    shopee_fail(c, "error_param", "Timestamp is expired");
+    return -1;
+  }
+  return 0;
+}
+
+static int shopee_token_valid(const struct shopee_shop *s, const char *tok,
+                              int64_t now) {
+  if (s->access && strcmp(s->access, tok) == 0 && now < s->access_exp)
+    return 1;
+  /* After a refresh the old token lives on briefly, as on Shopee. */
+  return s->prev_access && strcmp(s->prev_access, tok) == 0 &&
+         now < s->prev_exp;
+}
+
+static int shopee_check_shop(struct shopee_call *c, const char *tok,
+                             int64_t shop_id) {
+  struct shopee_shop *s = shopee_shop_find(shop_id);
+
+  if (!s || !shopee_token_valid(s, tok, c->now)) {
+    shopee_fail(c, "invalid_acceess_token", "Invalid access_token.");
+    return -1;
+  }
+  if (s->partner_id != c->partner->id) {
+    shopee_fail(c, "error_auth", "Shop %" PRId64 " is not linked to partner %" PRId64 ".",
+                shop_id, c->partner->id);
+    return -1;
+  }
+  c->shop = s;
+  return 0;
+}
+
+/*
+ * The checks in Shopee's order. For a shop call the presence of access_token
+ * and shop_id is checked before the signature, which covers both.
+ */
+static int shopee_authenticate(struct shopee_call *c, const char *path,
+                               int shop_call) {
+  const struct sim_req *r = c->req;
+  const char *pid = sim_query(r, "partner_id"), *ts = sim_query(r, "timestamp");
+  const char *sign = sim_query(r, "sign"), *tok = NULL, *sid = NULL;
+  const char *parts[5];
+  int64_t shop_id = 0;
+
+  if (shopee_check_partner(c, pid) || shopee_check_time(c, ts))
+    return -1;
+  if (!sign || !*sign) {
+    shopee_param(c, "sign is missing");
+    return -1;
+  }
+  if (shop_call) {
+    tok = sim_query(r, "access_token");
+    sid = sim_query(r, "shop_id");
+    if (!tok || !*tok || shopee_digits(sid, &shop_id) || shop_id <= 0) {
+      shopee_param(c, "access_token and shop_id are required");
+      return -1;
+    }
+  }
+  parts[0] = pid, parts[1] = path, parts[2] = ts, parts[3] = tok, parts[4] = sid;
+  if (!shopee_sign_ok(c->partner->key, parts, shop_call ? 5 : 3, sign)) {
+    shopee_fail(c, "error_sign", "Wrong sign.");
+    return -1;
+  }
+  return shop_call ? shopee_check_shop(c, tok, shop_id) : 0;
+}
+
+/* Token bucket per shop; off until the control API turns it on. */
+static int shopee_rate_limited(struct shopee_call *c) {
+  struct shopee_shop *s = c->shop;
+  double elapsed;
+
+  if (s->rl_rate <= 0)
+    return 0;
+  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
+  if (elapsed > 0)
+    s->rl_tokens = fmin(s->rl_burst, s->rl_tokens + elapsed * s->rl_rate);
+  s->rl_last_ms = c->req->now_ms;
+  if (s->rl_tokens < 1.0) {
+    shopee_fail(c, "error_rate_limit", "Too many requests, try later.");
+    return 1;
+  }
+  s->rl_tokens -= 1.0;
+  return 0;
+}
+
+static int shopee_check_body(struct shopee_call *c) {
+  const char *ct = c->req->content_type;
+
+  if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+      (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+    shopee_param(c, "Content-Type must be application/json");
+    return -1;
+  }
+  if (!c->req->json) {
+    shopee_fail(c, "error_param", "Wrong parameters, detail: %s.",
+                c->req->json_err ? c->req->json_err : "empty body");
+    return -1;
+  }
+  if (!cJSON_IsObject(c->req->json)) {
+    shopee_param(c, "the body must be a JSON object");
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------- item fields -- */
+
+/* The add_item/update_item fields, checked but not yet applied. */
+struct shopee_fields {
+  const char *name, *description, *sku, *condition;
+  int64_t price, category_id, stock;
+  double weight;
+  int has_price, has_category, has_stock, has_weight;
+  int status; /* -1 unset, 0 NORMAL, 1 UNLIST */
+  const cJSON *image, *logistic, *attrs, *brand;
+};
+
+typedef int (*shopee_field_fn)(const cJSON *v, struct shopee_fields *f,
+                               char *err, size_t n);
+
+static int shopee_f_name(const cJSON *v, struct shopee_fields *f, char *err,
+                         size_t n) {
+  long len = cJSON_IsString(v) ? sim_utf8_len(v->valuestring,
+                                              strlen(v->valuestring))
+                               : -1;
+
+  if (len <= 0 || len > SHOPEE_NAME_MAX) {
+    snprintf(err, n, "item_name must be 1 to %d characters of UTF-8",
+             SHOPEE_NAME_MAX);
+    return -1;
+  }
+  f->name = v->valuestring;
+  return 0;
+}
+
+static int shopee_f_description(const cJSON *v, struct shopee_fields *f,
+                                char *err, size_t n) {
+  if (!cJSON_IsString(v) || !*v->valuestring ||
+      sim_utf8_len(v->valuestring, strlen(v->valuestring)) < 0) {
+    snprintf(err, n, "description must be a non-empty UTF-8 string");
+    return -1;
+  }
+  f->description = v->valuestring;
+  return 0;
+}
+
+static int shopee_f_price(const cJSON *v, struct shopee_fields *f, char *err,
+                          size_t n) {
+  /* Vietnam takes whole dong only: 150000.5 is refused. */
+  if (sim_json_int(v, &f->price) || f->price <= 0) {
+    snprintf(err, n, "original_price must be a positive integer for VN");
+    return -1;
+  }
+  f->has_price = 1;
+  return 0;
+}
+
+static int shopee_f_weight(const cJSON *v, struct shopee_fields *f, char *err,
+                           size_t n) {
+  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble <= 0) {
+    snprintf(err, n, "weight must be a number above 0");
+    return -1;
+  }
+  f->weight = v->valuedouble;
+  f->has_weight = 1;
+  return 0;
+}
+
+static int shopee_f_category(const cJSON *v, struct shopee_fields *f,
+                             char *err, size_t n) {
+  if (sim_json_int(v, &f->category_id) || f->category_id <= 0) {
+    snprintf(err, n, "category_id must be a positive integer");
+    return -1;
+  }
+  f->has_category = 1;
+  return 0;
+}
+
+static int shopee_f_image(const cJSON *v, struct shopee_fields *f, char *err,
+                          size_t n) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(v, "image_id_list");
+  const cJSON *e;
+
+  if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
+    goto bad;
+  cJSON_ArrayForEach(e, list) {
+    if (!cJSON_IsString(e) || !*e->valuestring)
+      goto bad;
+  }
+  f->image = v;
+  return 0;
+bad:
+  snprintf(err, n, "image.image_id_list must be a non-empty array of strings");
+  return -1;
+}
+
+static int shopee_f_logistic(const cJSON *v, struct shopee_fields *f,
+                             char *err, size_t n) {
+  const cJSON *e;
+  int64_t id;
+
+  if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+    goto bad;
+  cJSON_ArrayForEach(e, v) {
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "logistic_id"), &id) ||
+        !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(e, "enabled")))
+      goto bad;
+  }
+  f->logistic = v;
+  return 0;
+bad:
+  snprintf(err, n, "logistic_info must be a non-empty array of "
+                   "{logistic_id, enabled}");
+  return -1;
+}
+
+static int shopee_f_stock(const cJSON *v, struct shopee_fields *f, char *err,
+                          size_t n) {
+  const cJSON *e;
+  int64_t s, sum = 0;
+
+  if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+    goto bad;
+  cJSON_ArrayForEach(e, v) {
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "stock"), &s) ||
+        s < 0 || s > INT32_MAX)
+      goto bad;
+    sum += s;
+  }
+  f->stock = sum;
+  f->has_stock = 1;
+  return 0;
+bad:
+  snprintf(err, n, "seller_stock must be a non-empty array of {stock >= 0}");
+  return -1;
+}
+
+static int shopee_f_sku(const cJSON *v, struct shopee_fields *f, char *err,
+                        size_t n) {
+  if (!cJSON_IsString(v) || strlen(v->valuestring) > SIM_SKU_MAX ||
+      sim_utf8_len(v->valuestring, strlen(v->valuestring)) < 0) {
+    snprintf(err, n, "item_sku must be a UTF-8 string of at most %d bytes",
+             SIM_SKU_MAX);
+    return -1;
+  }
+  f->sku = v->valuestring;
+  return 0;
+}
+
+static int shopee_f_status(const cJSON *v, struct shopee_fields *f, char *err,
+                           size_t n) {
+  const char *s = cJSON_IsString(v) ? v->valuestring : "";
+
+  if (strcmp(s, "NORMAL") == 0) {
+    f->status = 0;
+  } else if (strcmp(s, "UNLIST") == 0) {
+    f->status = 1;
+  } else {
+    snprintf(err, n, "item_status must be NORMAL or UNLIST");
+    return -1;
+  }
+  return 0;
+}
+
+static int shopee_f_attrs(const cJSON *v, struct shopee_fields *f, char *err,
+                          size_t n) {
+  const cJSON *e;
+
+  if (!cJSON_IsArray(v))
+    goto bad;
+  cJSON_ArrayForEach(e, v) {
+    if (!cJSON_IsObject(e))
+      goto bad;
+  }
+  f->attrs = v;
+  return 0;
+bad:
+  snprintf(err, n, "attribute_list must be an array of objects");
+  return -1;
+}
+
+static int shopee_f_brand(const cJSON *v, struct shopee_fields *f, char *err,
+                          size_t n) {
+  if (!cJSON_IsObject(v)) {
+    snprintf(err, n, "brand must be an object");
+    return -1;
+  }
+  f->brand = v;
+  return 0;
+}
+
+static int shopee_f_condition(const cJSON *v, struct shopee_fields *f,
+                              char *err, size_t n) {
+  const char *s = cJSON_IsString(v) ? v->valuestring : "";
+
+  if (strcmp(s, "NEW") != 0 && strcmp(s, "USED") != 0) {
+    snprintf(err, n, "condition must be NEW or USED");
+    return -1;
+  }
+  f->condition = s;
+  return 0;
+}
+
+static const struct shopee_field {
+  const char *name;
+  int required; /* on add_item */
+  int updates;  /* update_item changes it (price and stock have own calls) */
+  shopee_field_fn check;
+} shopee_field_tab[] = {
+    {"item_name", 1, 1, shopee_f_name},
+    {"description", 1, 1, shopee_f_description},
+    {"original_price", 1, 0, shopee_f_price},
+    {"weight", 1, 1, shopee_f_weight},
+    {"category_id", 1, 1, shopee_f_category},
+    {"image", 1, 1, shopee_f_image},
+    {"logistic_info", 1, 1, shopee_f_logistic},
+    {"seller_stock", 0, 0, shopee_f_stock},
+    {"item_sku", 0, 1, shopee_f_sku},
+    {"item_status", 0, 1, shopee_f_status},
+    {"attribute_list", 0, 1, shopee_f_attrs},
+    {"brand", 0, 1, shopee_f_brand},
+    {"condition", 0, 1, shopee_f_condition},
+};
+
+/* Checks every field before anything changes, so a bad call changes nothing. */
+static int shopee_fields_read(const cJSON *body, int adding,
+                              struct shopee_fields *f, char *err, size_t n) {
+  size_t i;
+
+  memset(f, 0, sizeof *f);
+  f->status = -1;
+  for (i = 0; i < ARRAY_LEN(shopee_field_tab); i++) {
+    const struct shopee_field *d = &shopee_field_tab[i];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(body, d->name);
+
+    if (!adding && !d->updates)
+      continue;
+    if (!v || cJSON_IsNull(v)) {
+      if (adding && d->required) {
+        snprintf(err, n, "%s is required", d->name);
+        return -1;
+      }
+      continue;
+    }
+    if (d->check(v, f, err, n))
+      return -1;
+  }
+  return 0;
+}
+
+static void shopee_take_str(char **dst, char **src) {
+  if (*src) {
+    free(*dst);
+    *dst = *src;
+    *src = NULL;
+  }
+}
+
+static void shopee_take_json(cJSON **dst, cJSON **src) {
+  if (*src) {
+    cJSON_Delete(*dst);
+    *dst = *src;
+    *src = NULL;
+  }
+}
+
+static char *shopee_dup(const char *s, int *failed) {
+  char *d = s ? strdup(s) : NULL;
+
+  if (s && !d)
+    *failed = 1;
+  return d;
+}
+
+static cJSON *shopee_dup_json(const cJSON *v, int *failed) {
+  cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
+
+  if (v && !d)
+    *failed = 1;
+  return d;
+}
+
+/* Applies checked fields: all copies are made first, so a failed copy
+ * leaves the item as it was. */
+static int shopee_item_apply(struct shopee_item *it,
+                             const struct shopee_fields *f, int64_t now) {
+  int failed = 0;
+  char *name = shopee_dup(f->name, &failed);
+  char *desc = shopee_dup(f->description, &failed);
+  char *sku = shopee_dup(f->sku, &failed);
+  char *cond = shopee_dup(f->condition, &failed);
+  cJSON *image = shopee_dup_json(f->image, &failed);
+  cJSON *logistic = shopee_dup_json(f->logistic, &failed);
+  cJSON *attrs = shopee_dup_json(f->attrs, &failed);
+  cJSON *brand = shopee_dup_json(f->brand, &failed);
+
+  if (failed)
+    goto out;
+  shopee_take_str(&it->name, &name);
+  shopee_take_str(&it->description, &desc);
+  shopee_take_str(&it->sku, &sku);
+  shopee_take_str(&it->condition, &cond);
+  shopee_take_json(&it->image, &image);
+  shopee_take_json(&it->logistic, &logistic);
+  shopee_take_json(&it->attrs, &attrs);
+  shopee_take_json(&it->brand, &brand);
+  if (f->has_price)
+    it->price = f->price;
+  if (f->has_stock)
+    it->stock = f->stock;
+  if (f->has_weight)
+    it->weight = f->weight;
+  if (f->has_category)
+    it->category_id = f->category_id;
+  if (f->status >= 0)
+    it->unlisted = f->status;
+  it->update_time = now;
+out:
+  free(name), free(desc), free(sku), free(cond);
+  cJSON_Delete(image), cJSON_Delete(logistic), cJSON_Delete(attrs);
+  cJSON_Delete(brand);
+  return failed ? -1 : 0;
+}
+
+static void shopee_item_free(struct shopee_item *it) {
+  free(it->name), free(it->description), free(it->sku), free(it->condition);
+  cJSON_Delete(it->image), cJSON_Delete(it->logistic);
+  cJSON_Delete(it->attrs), cJSON_Delete(it->brand);
+}
+
+/* Creates an item from checked fields; its id, or -1. */
+static int64_t shopee_item_create(int64_t shop_id,
+                                  const struct shopee_fields *f, int64_t now) {
+  struct shopee_item *it;
+
+  if (S.nitems >= SHOPEE_ITEMS_MAX ||
+      sim_grow((void **)&S.items, &S.cap_items, S.nitems + 1, sizeof *S.items))
+    return -1;
+  it = &S.items[S.nitems];
+  memset(it, 0, sizeof *it);
+  it->id = SHOPEE_FIRST_ITEM + (int64_t)S.nitems;
+  it->shop_id = shop_id;
+  it->create_time = now;
+  if (shopee_item_apply(it, f, now)) {
+    shopee_item_free(it);
+    return -1;
+  }
+  S.nitems++;
+  return it->id;
+}
+
+/* --------------------------------------------------- item endpoints -- */
+
+static void shopee_add_price_info(cJSON *o, int64_t price) {
+  cJSON *p = shopee_push_obj(cJSON_AddArrayToObject(o, "price_info"));
+
+  cJSON_AddStringToObject(p, "currency", "VND");
+  shopee_add_money(p, "original_price", price);
+  shopee_add_money(p, "current_price", price);
+}
+
+/* The echo add_item and update_item answer with. */
+static cJSON *shopee_item_echo(const struct shopee_item *it) {
+  cJSON *o = cJSON_CreateObject(), *st;
+
+  sim_json_add_int(o, "item_id", it->id);
+  cJSON_AddStringToObject(o, "item_name", it->name);
+  cJSON_AddStringToObject(o, "item_sku", it->sku ? it->sku : "");
+  cJSON_AddStringToObject(o, "item_status", shopee_status_name(it));
+  sim_json_add_int(o, "category_id", it->category_id);
+  cJSON_AddNumberToObject(o, "weight", it->weight);
+  shopee_add_price_info(o, it->price);
+  st = shopee_push_obj(cJSON_AddArrayToObject(o, "seller_stock"));
+  sim_json_add_int(st, "stock", it->stock);
+  return o;
+}
+
+/* The caller's item named by the body's item_id, or NULL after failing. */
+static struct shopee_item *shopee_own_item(struct shopee_call *c) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->req->json, "item_id");
+  struct shopee_item *it;
+  int64_t id;
+
+  if (sim_json_int(v, &id)) {
+    shopee_param(c, "item_id is required and must be an integer");
+    return NULL;
+  }
+  it = shopee_item_find(id);
+  if (!it) {
+    shopee_fail(c, "error_item_not_found", "Item %" PRId64 " not found.", id);
+    return NULL;
+  }
+  if (it->shop_id != c->shop->id) {
+    shopee_fail(c, "error_item_not_belong_shop",
+                "Item %" PRId64 " does not belong to this shop.", id);
+    return NULL;
+  }
+  return it;
+}
+
+static void shopee_add_item(struct shopee_call *c) {
+  struct shopee_fields f;
+  char err[SHOPEE_ERRTXT];
+  int64_t id;
+
+  if (shopee_fields_read(c->req->json, 1, &f, err, sizeof err)) {
+    shopee_param(c, err);
+    return;
+  }
+  id = shopee_item_create(c->shop->id, &f, c->now);
+  if (id < 0) {
+    shopee_fail(c, "error_inner", "Cannot store the item.");
+    return;
+  }
+  /* The log then ties the created id to the call that made it. */
+  if (c->info->nitems == 0)
+    c->info->item_ids[c->info->nitems++] = id;
+  shopee_ok(c, shopee_item_echo(shopee_item_find(id)), NULL);
+}
+
+static void shopee_update_item(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  struct shopee_fields f;
+  char err[SHOPEE_ERRTXT];
+
+  if (!it)
+    return;
+  if (shopee_fields_read(c->req->json, 0, &f, err, sizeof err)) {
+    shopee_param(c, err);
+    return;
+  }
+  if (shopee_item_apply(it, &f, c->now)) {
+    shopee_fail(c, "error_inner", "Cannot store the item.");
+    return;
+  }
+  shopee_ok(c, shopee_item_echo(it), NULL);
+}
+
+/* A batch list: an array of 1..50 entries, else failed. */
+static const cJSON *shopee_batch(struct shopee_call *c, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->req->json, name);
+  char msg[96];
+  int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
+
+  if (n >= 1 && n <= SHOPEE_BATCH_MAX)
+    return v;
+  snprintf(msg, sizeof msg, "%s must be an array of 1 to %d entries", name,
+           SHOPEE_BATCH_MAX);
+  shopee_param(c, msg);
+  return NULL;
+}
+
+/* The reason an entry's model cannot be written, or NULL. Items here have
+ * no variations, so model 0 is the only model. */
+static const char *shopee_model_problem(const cJSON *e, int64_t *model) {
+  *model = 0;
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "model_id"), model))
+    return "model_id is required";
+  return *model == 0 ? NULL : "model not found";
+}
+
+static const char *shopee_stock_sum(const cJSON *list, int64_t *sum) {
+  const cJSON *e;
+  int64_t s;
+
+  *sum = 0;
+  if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0)
+    return "seller_stock is required";
+  cJSON_ArrayForEach(e, list) {
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "stock"), &s))
+      return "stock must be an integer";
+    if (s < 0)
+      return "stock must not be negative";
+    if (s > INT32_MAX)
+      return "stock is too large";
+    *sum += s;
+  }
+  return NULL;
+}
+
+static void shopee_stock_entry(struct shopee_item *it, const cJSON *e,
+                               cJSON *ok, cJSON *bad, int64_t now) {
+  int64_t model, stock = 0;
+  const char *why = shopee_model_problem(e, &model);
+  cJSON *o;
+
+  if (!why)
+    why = shopee_stock_sum(cJSON_GetObjectItemCaseSensitive(e, "seller_stock"),
+                           &stock);
+  if (why) {
+    shopee_push_failure(bad, "model_id", model, why);
+    return;
+  }
+  it->stock = stock;
+  it->update_time = now;
+  o = shopee_push_obj(ok);
+  sim_json_add_int(o, "model_id", model);
+  sim_json_add_int(o, "stock", stock);
+}
+
+static void shopee_update_stock(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  const cJSON *list, *e;
+  cJSON *r, *ok, *bad;
+
+  if (!it || !(list = shopee_batch(c, "stock_list")))
+    return;
+  r = cJSON_CreateObject();
+  ok = cJSON_AddArrayToObject(r, "success_list");
+  bad = cJSON_AddArrayToObject(r, "failure_list");
+  cJSON_ArrayForEach(e, list) shopee_stock_entry(it, e, ok, bad, c->now);
+  shopee_ok(c, r, NULL);
+}
+
+static void shopee_price_entry(struct shopee_item *it, const cJSON *e,
+                               cJSON *ok, cJSON *bad, int64_t now) {
+  const cJSON *pv = cJSON_GetObjectItemCaseSensitive(e, "original_price");
+  int64_t model, price = 0;
+  const char *why = shopee_model_problem(e, &model);
+  cJSON *o;
+
+  if (!why && (sim_json_int(pv, &price) || price <= 0))
+    why = "original_price must be a positive integer for VN";
+  if (why) {
+    shopee_push_failure(bad, "model_id", model, why);
+    return;
+  }
+  it->price = price;
+  it->update_time = now;
+  o = shopee_push_obj(ok);
+  sim_json_add_int(o, "model_id", model);
+  sim_json_add_int(o, "original_price", price);
+}
+
+static void shopee_update_price(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  const cJSON *list, *e;
+  cJSON *r, *ok, *bad;
+
+  if (!it || !(list = shopee_batch(c, "price_list")))
+    return;
+  r = cJSON_CreateObject();
+  ok = cJSON_AddArrayToObject(r, "success_list");
+  bad = cJSON_AddArrayToObject(r, "failure_list");
+  cJSON_ArrayForEach(e, list) shopee_price_entry(it, e, ok, bad, c->now);
+  shopee_ok(c, r, NULL);
+}
+
+static void shopee_unlist_entry(struct shopee_call *c, const cJSON *e,
+                                cJSON *ok, cJSON *bad) {
+  const cJSON *uv = cJSON_GetObjectItemCaseSensitive(e, "unlist");
+  struct shopee_item *it;
+  int64_t id = 0;
+  cJSON *o;
+
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "item_id"), &id)) {
+    shopee_push_failure(bad, "item_id", 0, "item_id is required");
+    return;
+  }
+  if (!cJSON_IsBool(uv)) {
+    shopee_push_failure(bad, "item_id", id, "unlist must be true or false");
+    return;
+  }
+  it = shopee_item_find(id);
+  if (!it || it->shop_id != c->shop->id) {
+    shopee_push_failure(bad, "item_id", id,
+                        it ? "item does not belong to this shop"
+                           : "item not found");
+    return;
+  }
+  it->unlisted = cJSON_IsTrue(uv);
+  it->update_time = c->now;
+  o = shopee_push_obj(ok);
+  sim_json_add_int(o, "item_id", id);
+  cJSON_AddBoolToObject(o, "unlist", it->unlisted);
+}
+
+static void shopee_unlist_item(struct shopee_call *c) {
+  const cJSON *list = shopee_batch(c, "item_list"), *e;
+  cJSON *r, *ok, *bad;
+
+  if (!list)
+    return;
+  r = cJSON_CreateObject();
+  ok = cJSON_AddArrayToObject(r, "success_list");
+  bad = cJSON_AddArrayToObject(r, "failure_list");
+  cJSON_ArrayForEach(e, list) shopee_unlist_entry(c, e, ok, bad);
+  shopee_ok(c, r, NULL);
+}
+
+static cJSON *shopee_item_base(const struct shopee_item *it) {
+  cJSON *o = cJSON_CreateObject(), *st, *sum, *ss;
+
+  sim_json_add_int(o, "item_id", it->id);
+  sim_json_add_int(o, "category_id", it->category_id);
+  cJSON_AddStringToObject(o, "item_name", it->name);
+  cJSON_AddStringToObject(o, "item_sku", it->sku ? it->sku : "");
+  cJSON_AddStringToObject(o, "item_status", shopee_status_name(it));
+  sim_json_add_int(o, "create_time", it->create_time);
+  sim_json_add_int(o, "update_time", it->update_time);
+  cJSON_AddNumberToObject(o, "weight", it->weight);
+  shopee_add_price_info(o, it->price);
+  st = cJSON_AddObjectToObject(o, "stock_info_v2");
+  sum = cJSON_AddObjectToObject(st, "summary_info");
+  sim_json_add_int(sum, "total_available_stock", it->stock);
+  sim_json_add_int(sum, "total_reserved_stock", 0);
+  ss = shopee_push_obj(cJSON_AddArrayToObject(st, "seller_stock"));
+  sim_json_add_int(ss, "stock", it->stock);
+  cJSON_AddBoolToObject(o, "has_model", 0);
+  return o;
+}
+
+static void shopee_get_item_base_info(struct shopee_call *c) {
+  int64_t ids[SHOPEE_BATCH_MAX];
+  int i, missing = 0;
+  int n = shopee_id_list(sim_query(c->req, "item_id_list"), ids,
+                         SHOPEE_BATCH_MAX);
+  char warn[64] = "";
+  cJSON *r, *list;
+
+  if (n <= 0) {
+    shopee_param(c, "item_id_list must hold 1 to 50 item ids");
+    return;
+  }
+  r = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(r, "item_list");
+  for (i = 0; i < n; i++) {
+    const struct shopee_item *it = shopee_item_find(ids[i]);
+    cJSON *o;
+
+    /* Another shop's item is as invisible as a missing one. */
+    if (!it || it->shop_id != c->shop->id) {
+      missing++;
+      continue;
+    }
+    o = shopee_item_base(it);
+    if (o && !cJSON_AddItemToArray(list, o))
+      cJSON_Delete(o);
+  }
+  if (missing)
+    snprintf(warn, sizeof warn, "%d item(s) not found", missing);
+  shopee_ok(c, r, warn);
+}
+
+/* An optional decimal query value; -1 when present and malformed. */
+static int shopee_query_num(const struct sim_req *r, const char *key,
+                            int64_t def, int64_t *out) {
+  const char *s = sim_query(r, key);
+
+  *out = def;
+  return (s && *s) ? shopee_digits(s, out) : 0;
+}
+
+static void shopee_search_item(struct shopee_call *c) {
+  const char *sku = sim_query(c->req, "item_sku");
+  int64_t offset, size, total = 0, shown = 0;
+  cJSON *r, *ids;
+  size_t i;
+
+  if (!sku || !*sku) {
+    shopee_param(c, "item_sku is required");
+    return;
+  }
+  if (shopee_query_num(c->req, "offset", 0, &offset) ||
+      shopee_query_num(c->req, "page_size", -1, &size) || size < 1 ||
+      size > SHOPEE_PAGE_MAX) {
+    shopee_param(c, "offset must be >= 0 and page_size 1 to 100");
+    return;
+  }
+  r = cJSON_CreateObject();
+  ids = cJSON_AddArrayToObject(r, "item_id_list");
+  for (i = 0; i < S.nitems; i++) {
+    const struct shopee_item *it = &S.items[i];
+
+    if (it->shop_id != c->shop->id || !it->sku || strcmp(it->sku, sku) != 0)
+      continue;
+    if (total++ >= offset && shown < size && !sim_json_push_int(ids, it->id))
+      shown++;
+  }
+  sim_json_add_int(r, "total_count", total);
+  sim_json_add_int(r, "next_offset", offset + shown);
+  cJSON_AddBoolToObject(r, "has_next_page", offset + shown < total);
+  shopee_ok(c, r, NULL);
+}
+
+/* ---------------------------------------------------- auth endpoints -- */
+
+/* Replaces the shop's tokens; the old access token keeps a short grace. */
+static int shopee_issue_tokens(struct shopee_shop *s, int64_t now) {
+  char acc[33], ref[33];
+  char *a, *r;
+
+  if (sim_random_hex(acc, 16) || sim_random_hex(ref, 16))
+    return -1;
+  a = strdup(acc);
+  r = strdup(ref);
+  if (!a || !r) {
+    free(a), free(r);
+    return -1;
+  }
+  free(s->prev_access);
+  s->prev_access = s->access;
+  s->prev_exp = s->access_exp < now + SHOPEE_GRACE_S ? s->access_exp
+                                                     : now + SHOPEE_GRACE_S;
+  s->access = a;
+  s->access_exp = now + s->access_ttl;
+  free(s->refresh);
+  s->refresh = r;
+  s->refresh_exp = now + s->refresh_ttl;
+  return 0;
+}
+
+static struct shopee_shop *shopee_shop_add(int64_t id) {
+  struct shopee_shop *s = shopee_shop_find(id);
+
+  if (s)
+    return s;
+  if (sim_grow((void **)&S.shops, &S.cap_shops, S.nshops + 1, sizeof *S.shops))
+    return NULL;
+  s = &S.shops[S.nshops++];
+  memset(s, 0, sizeof *s);
+  s->id = id;
+  s->access_ttl = SHOPEE_ACCESS_TTL_S;
+  s->refresh_ttl = SHOPEE_REFRESH_TTL_S;
+  return s;
+}
+
+/* Token calls carry shop_id and partner_id in the body too; they must
+ * agree with the signed query. */
+static int shopee_auth_body(struct shopee_call *c, int64_t *shop_id) {
+  const cJSON *b = c->req->json;
+  int64_t pid;
+
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(b, "shop_id"), shop_id) ||
+      *shop_id <= 0) {
+    shopee_param(c, "shop_id is required");
+    return -1;
+  }
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(b, "partner_id"), &pid) ||
+      pid != c->partner->id) {
+    shopee_param(c, "partner_id in the body must match the query");
+    return -1;
+  }
+  return 0;
+}
+
+static void shopee_tokens_reply(struct shopee_call *c,
+                                const struct shopee_shop *s, int with_ids) {
+  cJSON *o = shopee_envelope("", "");
+
+  cJSON_AddStringToObject(o, "access_token", s->access);
+  cJSON_AddStringToObject(o, "refresh_token", s->refresh);
+  sim_json_add_int(o, "expire_in", s->access_ttl);
+  if (with_ids) {
+    sim_json_add_int(o, "shop_id", s->id);
+    sim_json_add_int(o, "partner_id", s->partner_id);
+  }
+  c->info->error[0] = '\0';
+  sim_resp_json(c->resp, 200, o);
+}
+
+/* Consumes a matching live code; 0 when there was one. */
+static int shopee_code_take(const char *code, int64_t shop_id,
+                            int64_t partner_id, int64_t now) {
+  size_t i;
+
+  for (i = 0; i < S.ncodes; i++) {
+    struct shopee_code *k = &S.codes[i];
+
+    if (strcmp(k->code, code) != 0)
+      continue;
+    if (k->shop_id != shop_id || k->partner_id != partner_id || now >= k->exp)
+      return -1;
+    S.codes[i] = S.codes[--S.ncodes]; /* single use */
+    return 0;
+  }
+  return -1;
+}
+
+static void shopee_token_get(struct shopee_call *c) {
+  const char *code = sim_json_str(c->req->json, "code");
+  struct shopee_shop *s;
+  int64_t shop_id;
+
+  if (!code || !*code) {
+    shopee_param(c, "code is required");
+    return;
+  }
+  if (shopee_auth_body(c, &shop_id))
+    return;
+  if (shopee_code_take(code, shop_id, c->partner->id, c->now)) {
+    shopee_fail(c, "invalid_code", "Invalid code.");
+    return;
+  }
+  /* A code authorises the shop for this partner, new shop or not. */
+  s = shopee_shop_add(shop_id);
+  if (s)
+    s->partner_id = c->partner->id;
+  if (!s || shopee_issue_tokens(s, c->now)) {
+    shopee_fail(c, "error_inner", "Cannot issue tokens.");
+    return;
+  }
+  shopee_tokens_reply(c, s, 0);
+}
+
+static void shopee_access_token_get(struct shopee_call *c) {
+  const char *rt = sim_json_str(c->req->json, "refresh_token");
+  struct shopee_shop *s;
+  int64_t shop_id;
+
+  if (!rt || !*rt) {
+    shopee_param(c, "refresh_token is required");
+    return;
+  }
+  if (shopee_auth_body(c, &shop_id))
+    return;
+  s = shopee_shop_find(shop_id);
+  /* The current refresh token is the only valid one: a used one no longer
+   * matches, which makes refresh tokens single use. */
+  if (!s || !s->refresh || strcmp(s->refresh, rt) != 0 ||
+      c->now >= s->refresh_exp || s->partner_id != c->partner->id) {
+    shopee_fail(c, "error_auth", "Invalid refresh_token.");
+    return;
+  }
+  if (shopee_issue_tokens(s, c->now)) {
+    shopee_fail(c, "error_inner", "Cannot issue tokens.");
+    return;
+  }
+  shopee_tokens_reply(c, s, 1);
+}
+
+/* ------------------------------------------------------------ routing -- */
+
+static const struct shopee_route {
+  const char *path;
+  const char *method;
+  int shop_call; /* signed with access_token and shop_id */
+  void (*fn)(struct shopee_call *c);
+} shopee_routes[] = {
+    {"/api/v2/product/add_item", "POST", 1, shopee_add_item},
+    {"/api/v2/product/update_item", "POST", 1, shopee_update_item},
+    {"/api/v2/product/update_stock", "POST", 1, shopee_update_stock},
+    {"/api/v2/product/update_price", "POST", 1, shopee_update_price},
+    {"/api/v2/product/unlist_item", "POST", 1, shopee_unlist_item},
+    {"/api/v2/product/get_item_base_info", "GET", 1, shopee_get_item_base_info},
+    {"/api/v2/product/search_item", "GET", 1, shopee_search_item},
+    {"/api/v2/auth/token/get", "POST", 0, shopee_token_get},
+    {"/api/v2/auth/access_token/get", "POST", 0, shopee_access_token_get},
+};
+
+static void shopee_handle(const struct sim_req *req, struct sim_resp *resp,
+                          struct sim_call_info *info) {
+  struct shopee_call c = {req, resp, info, NULL, NULL, req->now_ms / 1000};
+  const struct shopee_route *r = NULL;
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(shopee_routes) && !r; i++)
+    if (strcmp(req->path, shopee_routes[i].path) == 0)
+      r = &shopee_routes[i];
+  if (!r) {
+    shopee_fail(&c, "error_not_found", "API %s not found.", req->path);
+    return;
+  }
+  if (strcmp(req->method, r->method) != 0) {
+    shopee_fail(&c, "error_param", "Wrong parameters, detail: use %s for %s.",
+                r->method, r->path);
+    return;
+  }
+  if (shopee_authenticate(&c, r->path, r->shop_call))
+    return;
+  if (r->shop_call && shopee_rate_limited(&c))
+    return;
+  if (strcmp(r->method, "POST") == 0 && shopee_check_body(&c))
+    return;
+  r->fn(&c);
+}
+
+/* ----------------------------------------------------------- describe -- */
+
+static void shopee_note_id(struct sim_call_info *info, int64_t id) {
+  if (info->nitems < SIM_CALL_IDS_MAX)
+    info->item_ids[info->nitems++] = id;
+}
+
+static void shopee_note_sku(struct sim_call_info *info, const char *sku) {
+  if (!sku || info->has_sku)
+    return;
+  snprintf(info->sku, sizeof info->sku, "%s", sku);
+  info->has_sku = 1;
+}
+
+/* Which shop, items and SKU a call names, read before any check so that
+ * the call log and fault rules see rejected calls too. */
+static void shopee_describe(const struct sim_req *req,
+                            struct sim_call_info *info) {
+  const cJSON *b = cJSON_IsObject(req->json) ? req->json : NULL, *e;
+  int64_t ids[SIM_CALL_IDS_MAX], v;
+  int i, n;
+
+  if (shopee_digits(sim_query(req, "shop_id"), &info->shop_id) &&
+      sim_json_int(cJSON_GetObjectItemCaseSensitive(b, "shop_id"), &v) == 0)
+    info->shop_id = v;
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(b, "item_id"), &v) == 0)
+    shopee_note_id(info, v);
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(b, "item_list")) {
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "item_id"), &v) == 0)
+      shopee_note_id(info, v);
+  }
+  n = shopee_id_list(sim_query(req, "item_id_list"), ids, SIM_CALL_IDS_MAX);
+  for (i = 0; i < n; i++)
+    shopee_note_id(info, ids[i]);
+  shopee_note_sku(info, sim_json_str(b, "item_sku"));
+  shopee_note_sku(info, sim_query(req, "item_sku"));
+}
+
+static char *shopee_error_body(const char *code, const char *message,
+                               size_t *len) {
+  cJSON *o = shopee_envelope(code, message);
+  char *s = o ? sim_json_print(o, len) : NULL;
+
+  cJSON_Delete(o);
+  return s;
+}
+
+/* ------------------------------------------------------------ control -- */
+
+/* An integer member within [min, max]; `def` when absent if def >= min. */
+static int shopee_member(const cJSON *o, const char *name, int64_t min,
+                         int64_t max, int64_t def, int64_t *out, char *err,
+                         size_t n) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+  if (!v && def >= min) {
+    *out = def;
+    return 0;
+  }
+  if (sim_json_int(v, out) || *out < min || *out > max) {
+    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64,
+             name, min, max);
+    return -1;
+  }
+  return 0;
+}
+
+/* A string member of 1..SHOPEE_KEY_MAX bytes. */
+static const char *shopee_member_str(const cJSON *o, const char *name,
+                                     char *err, size_t n) {
+  const char *s = sim_json_str(o, name);
+
+  if (!s || !*s || strlen(s) > SHOPEE_KEY_MAX) {
+    snprintf(err, n, "%s must be a string of 1 to %d bytes", name,
+             SHOPEE_KEY_MAX);
+    return NULL;
+  }
+  return s;
+}
+
+static int shopee_put_partner(const cJSON *o, char *err, size_t n) {
+  struct shopee_partner *p;
+  const char *key;
+  char *k;
+  int64_t id;
+
+  if (shopee_member(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &id, err, n) ||
+      !(key = shopee_member_str(o, "partner_key", err, n)))
+    return -1;
+  if (!(k = strdup(key)))
+    goto oom;
+  p = shopee_partner_find(id);
+  if (!p) {
+    if (sim_grow((void **)&S.partners, &S.cap_partners, S.npartners + 1,
+                 sizeof *S.partners)) {
+      free(k);
+      goto oom;
+    }
+    p = &S.partners[S.npartners++];
+    p->id = id;
+    p->key = NULL;
+  }
+  free(p->key);
+  p->key = k;
+  return 0;
+oom:
+  snprintf(err, n, "out of memory");
+  return -1;
+}
+
+/* Reads a shop's ids and lifetimes; the shop is changed by the caller. */
+struct shopee_shop_in {
+  int64_t id, partner_id, access_ttl, refresh_ttl;
+  const char *access, *refresh;
+};
+
+static int shopee_shop_read(const cJSON *o, struct shopee_shop_in *in,
+                            char *err, size_t n) {
+  if (shopee_member(o, "shop_id", 1, SIM_JSON_INT_MAX, 0, &in->id, err, n) ||
+      shopee_member(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &in->partner_id,
+                    err, n) ||
+      !(in->access = shopee_member_str(o, "access_token", err, n)) ||
+      !(in->refresh = shopee_member_str(o, "refresh_token", err, n)) ||
+      shopee_member(o, "access_expires_in", 0, SHOPEE_TTL_MAX,
+                    SHOPEE_ACCESS_TTL_S, &in->access_ttl, err, n) ||
+      shopee_member(o, "refresh_expires_in", 0, SHOPEE_TTL_MAX,
+                    SHOPEE_REFRESH_TTL_S, &in->refresh_ttl, err, n))
+    return -1;
+  if (!shopee_partner_find(in->partner_id)) {
+    snprintf(err, n, "partner_id %" PRId64 " is not known", in->partner_id);
+    return -1;
+  }
+  return 0;
+}
+
+static int shopee_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
+  struct shopee_shop_in in;
+  struct shopee_shop *s;
+  char *a = NULL, *r = NULL;
+
+  if (shopee_shop_read(o, &in, err, n))
+    return -1;
+  a = strdup(in.access);
+  r = strdup(in.refresh);
+  if (!a || !r || !(s = shopee_shop_add(in.id))) {
+    free(a), free(r);
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  s->partner_id = in.partner_id;
+  free(s->access), free(s->prev_access), free(s->refresh);
+  s->access = a, s->refresh = r, s->prev_access = NULL;
+  s->access_ttl = in.access_ttl, s->refresh_ttl = in.refresh_ttl;
+  s->access_exp = now + in.access_ttl;
+  s->refresh_exp = now + in.refresh_ttl;
+  s->prev_exp = 0;
+  return 0;
+}
+
+static void shopee_ctl_partner(const struct sim_req *req,
+                               struct sim_resp *resp) {
+  char err[SHOPEE_ERRTXT];
+
+  if (shopee_put_partner(req->json, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+static void shopee_ctl_shop(const struct sim_req *req, struct sim_resp *resp) {
+  char err[SHOPEE_ERRTXT];
+
+  if (shopee_put_shop(req->json, req->now_ms / 1000, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+/* Drops codes that can no longer be used, so the list stays small. */
+static void shopee_codes_prune(int64_t now) {
+  size_t i = 0;
+
+  while (i < S.ncodes) {
+    if (now >= S.codes[i].exp)
+      S.codes[i] = S.codes[--S.ncodes];
+    else
+      i++;
+  }
+}
+
+static void shopee_ctl_code(const struct sim_req *req, struct sim_resp *resp) {
+  int64_t now = req->now_ms / 1000, shop_id, pid;
+  struct shopee_code *k;
+  char err[SHOPEE_ERRTXT];
+  cJSON *o;
+
+  if (shopee_member(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &shop_id, err,
+                    sizeof err) ||
+      shopee_member(req->json, "partner_id", 1, SIM_JSON_INT_MAX, 0, &pid, err,
+                    sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  if (!shopee_partner_find(pid)) {
+    sim_ctl_error(resp, 400, "partner_id %" PRId64 " is not known", pid);
+    return;
+  }
+  shopee_codes_prune(now);
+  if (S.ncodes >= SHOPEE_CODES_MAX ||
+      sim_grow((void **)&S.codes, &S.cap_codes, S.ncodes + 1, sizeof *S.codes)) {
+    sim_ctl_error(resp, 503, "too many live codes");
+    return;
+  }
+  k = &S.codes[S.ncodes];
+  if (sim_random_hex(k->code, 16)) {
+    sim_ctl_error(resp, 500, "no randomness");
+    return;
+  }
+  k->shop_id = shop_id, k->partner_id = pid, k->exp = now + SHOPEE_CODE_TTL_S;
+  S.ncodes++;
+  o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "code", k->code);
+  sim_json_add_int(o, "expires_in", SHOPEE_CODE_TTL_S);
+  sim_ctl_ok(resp, o);
+}
+
+/* The shop named by the body's shop_id, or NULL after answering. */
+static struct shopee_shop *shopee_ctl_shop_arg(const struct sim_req *req,
+                                               struct sim_resp *resp) {
+  struct shopee_shop *s;
+  char err[SHOPEE_ERRTXT];
+  int64_t id;
+
+  if (shopee_member(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
+                    sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return NULL;
+  }
+  s = shopee_shop_find(id);
+  if (!s)
+    sim_ctl_error(resp, 404, "shop %" PRId64 " is not known", id);
+  return s;
+}
+
+static void shopee_ctl_expire(const struct sim_req *req,
+                              struct sim_resp *resp) {
+  struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
+
+  if (!s)
+    return;
+  /* Both the current and a grace-period token die now; the refresh token
+   * still works, which is what a refresh test needs. */
+  s->access_exp = req->now_ms / 1000;
+  s->prev_exp = 0;
+  sim_ctl_ok(resp, NULL);
+}
+
+static void shopee_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
+  const cJSON *ps = cJSON_GetObjectItemCaseSensitive(req->json, "per_second");
+  const cJSON *bu = cJSON_GetObjectItemCaseSensitive(req->json, "burst");
+  struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
+  double rate, burst;
+
+  if (!s)
+    return;
+  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
+  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
+  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
+      burst < 1 || burst > 1e6) {
+    sim_ctl_error(resp, 400, "per_second must be 0..1e6 (0 = off), burst 1..1e6");
+    return;
+  }
+  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
+  s->rl_last_ms = req->now_ms;
+  sim_ctl_ok(resp, NULL);
+}
+
+/* Adds a copy of `v` (when there is one) under `name`. */
+static void shopee_add_copy(cJSON *o, const char *name, const cJSON *v) {
+  cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
+
+  if (d && !cJSON_AddItemToObject(o, name, d))
+    cJSON_Delete(d);
+}
+
+static cJSON *shopee_item_full(const struct shopee_item *it) {
+  char idstr[24];
+  cJSON *o = cJSON_CreateObject();
+
+  snprintf(idstr, sizeof idstr, "%" PRId64, it->id);
+  sim_json_add_int(o, "item_id", it->id);
+  cJSON_AddStringToObject(o, "item_id_str", idstr);
+  sim_json_add_int(o, "shop_id", it->shop_id);
+  cJSON_AddStringToObject(o, "item_sku", it->sku ? it->sku : "");
+  cJSON_AddStringToObject(o, "item_name", it->name);
+  cJSON_AddStringToObject(o, "description", it->description);
+  sim_json_add_int(o, "original_price", it->price);
+  sim_json_add_int(o, "stock", it->stock);
+  cJSON_AddStringToObject(o, "item_status", shopee_status_name(it));
+  cJSON_AddNumberToObject(o, "weight", it->weight);
+  sim_json_add_int(o, "category_id", it->category_id);
+  if (it->attrs)
+    shopee_add_copy(o, "attribute_list", it->attrs);
+  else
+    cJSON_AddArrayToObject(o, "attribute_list");
+  shopee_add_copy(o, "image", it->image);
+  shopee_add_copy(o, "logistic_info", it->logistic);
+  shopee_add_copy(o, "brand", it->brand);
+  if (it->condition)
+    cJSON_AddStringToObject(o, "condition", it->condition);
+  sim_json_add_int(o, "create_time", it->create_time);
+  sim_json_add_int(o, "update_time", it->update_time);
+  return o;
+}
+
+static void shopee_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
+  const char *q = sim_query(req, "shop_id");
+  int64_t shop_id = 0;
+  cJSON *o, *list;
+  size_t i;
+
+  if (q && *q && shopee_digits(q, &shop_id)) {
+    sim_ctl_error(resp, 400, "shop_id must be a number");
+    return;
+  }
+  o = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(o, "items");
+  for (i = 0; i < S.nitems; i++) {
+    cJSON *e;
+
+    if (shop_id && S.items[i].shop_id != shop_id)
+      continue;
+    e = shopee_item_full(&S.items[i]);
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+static cJSON *shopee_shop_json(const struct shopee_shop *s) {
+  cJSON *o = cJSON_CreateObject(), *rl;
+
+  sim_json_add_int(o, "shop_id", s->id);
+  sim_json_add_int(o, "partner_id", s->partner_id);
+  cJSON_AddStringToObject(o, "access_token", s->access ? s->access : "");
+  sim_json_add_int(o, "access_expires_at", s->access_exp);
+  cJSON_AddStringToObject(o, "refresh_token", s->refresh ? s->refresh : "");
+  sim_json_add_int(o, "refresh_expires_at", s->refresh_exp);
+  if (s->prev_access) {
+    cJSON_AddStringToObject(o, "previous_access_token", s->prev_access);
+    sim_json_add_int(o, "previous_expires_at", s->prev_exp);
+  }
+  rl = cJSON_AddObjectToObject(o, "rate_limit");
+  cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
+  cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
+  return o;
+}
+
+static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *list = cJSON_AddArrayToObject(o, "shops");
+  size_t i;
+
+  for (i = 0; i < S.nshops; i++) {
+    cJSON *e = shopee_shop_json(&S.shops[i]);
+
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+/* Puts an item straight into a shop, as if the seller had made it by hand. */
+static void shopee_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
+  struct shopee_fields f;
+  struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
+  char err[SHOPEE_ERRTXT], idstr[24];
+  int64_t id;
+  cJSON *o;
+
+  if (!s)
+    return;
+  if (shopee_fields_read(req->json, 1, &f, err, sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  id = shopee_item_create(s->id, &f, req->now_ms / 1000);
+  if (id < 0) {
+    sim_ctl_error(resp, 500, "cannot store the item");
+    return;
+  }
+  snprintf(idstr, sizeof idstr, "%" PRId64, id);
+  o = cJSON_CreateObject();
+  sim_json_add_int(o, "item_id", id);
+  cJSON_AddStringToObject(o, "item_id_str", idstr);
+  sim_ctl_ok(resp, o);
+}
+
+static const struct shopee_ctl {
+  const char *sub;
+  const char *method;
+  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
+} shopee_ctls[] = {
+    {"partner", "POST", shopee_ctl_partner},
+    {"shop", "POST", shopee_ctl_shop},
+    {"code", "POST", shopee_ctl_code},
+    {"expire_token", "POST", shopee_ctl_expire},
+    {"rate_limit", "POST", shopee_ctl_rate},
+    {"item", "POST", shopee_ctl_item},
+    {"items", "GET", shopee_ctl_items},
+    {"shops", "GET", shopee_ctl_shops},
+};
+
+static void shopee_control(const char *sub, const struct sim_req *req,
+                           struct sim_resp *resp) {
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(shopee_ctls); i++) {
+    const struct shopee_ctl *k = &shopee_ctls[i];
+
+    if (strcmp(sub, k->sub) != 0)
+      continue;
+    if (strcmp(req->method, k->method) != 0) {
+      sim_ctl_error(resp, 405, "use %s", k->method);
+      return;
+    }
+    if (strcmp(k->method, "POST") == 0 && !cJSON_IsObject(req->json)) {
+      sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
+                    req->json_err ? req->json_err : "not an object");
+      return;
+    }
+    k->fn(req, resp);
+    return;
+  }
+  sim_ctl_error(resp, 404, "no control call shopee/%s", sub);
+}
+
+/* --------------------------------------------------------- seed/reset -- */
+
+static int shopee_seed_list(const cJSON *doc, const char *name, int64_t now,
+                            char *err, size_t n) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, name), *e;
+  char why[SHOPEE_ERRTXT];
+  int i = 0, rc;
+
+  if (!list)
+    return 0;
+  if (!cJSON_IsArray(list)) {
+    snprintf(err, n, "shopee.%s must be an array", name);
+    return -1;
+  }
+  cJSON_ArrayForEach(e, list) {
+    if (!cJSON_IsObject(e)) {
+      snprintf(why, sizeof why, "must be an object");
+      rc = -1;
+    } else if (name[0] == 'p') {
+      rc = shopee_put_partner(e, why, sizeof why);
+    } else {
+      rc = shopee_put_shop(e, now, why, sizeof why);
+    }
+    if (rc) {
+      snprintf(err, n, "shopee.%s[%d]: %s", name, i, why);
+      return -1;
+    }
+    i++;
+  }
+  return 0;
+}
+
+static int shopee_seed(const cJSON *doc, char *err, size_t n) {
+  int64_t now = sim_now_ms() / 1000;
+  const cJSON *e;
+
+  if (!cJSON_IsObject(doc)) {
+    snprintf(err, n, "shopee must be an object");
+    return -1;
+  }
+  cJSON_ArrayForEach(e, doc) {
+    if (strcmp(e->string, "partners") != 0 && strcmp(e->string, "shops") != 0) {
+      snprintf(err, n, "shopee.%s: unknown key", e->string);
+      return -1;
+    }
+  }
+  /* Partners first: a shop names its partner. */
+  if (shopee_seed_list(doc, "partners", now, err, n) ||
+      shopee_seed_list(doc, "shops", now, err, n))
+    return -1;
+  return 0;
+}
+
+static void shopee_reset(void) {
+  size_t i;
+
+  for (i = 0; i < S.npartners; i++)
+    free(S.partners[i].key);
+  for (i = 0; i < S.nshops; i++) {
+    free(S.shops[i].access);
+    free(S.shops[i].prev_access);
+    free(S.shops[i].refresh);
+  }
+  for (i = 0; i < S.nitems; i++)
+    shopee_item_free(&S.items[i]);
+  free(S.partners), free(S.shops), free(S.codes), free(S.items);
+  memset(&S, 0, sizeof S);
+}
+
+const struct sim_market sim_shopee_market = {
+    "shopee",         "/api/v2/",      shopee_reset,   shopee_seed,
+    shopee_describe,  shopee_handle,   shopee_control, shopee_error_body,
+};

@@ -1,0 +1,111 @@
+/* runner.c — see runner.h. */
+#include "runner.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_TIMEOUT_S 60
+
+static int skip_fd = -1;
+
+void test_skip_reason(const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  int n;
+
+  if (skip_fd < 0)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    (void)!write(skip_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static int selected(const char *name, int argc, char **argv) {
+  int i;
+
+  if (argc < 2)
+    return 1;
+  for (i = 1; i < argc; i++)
+    if (strcmp(argv[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+/* Runs one test in a child; returns TEST_OK, TEST_SKIP or 1 (failed). */
+static int run_one(const struct test_entry *t, char *reason, size_t reason_len) {
+  int pipefd[2];
+  pid_t pid;
+  int status;
+  ssize_t n;
+
+  reason[0] = '\0';
+  if (pipe(pipefd) != 0)
+    return 1;
+  fflush(stdout);
+  fflush(stderr);
+  pid = fork();
+  if (pid < 0)
+    return 1;
+  if (pid == 0) {
+    close(pipefd[0]);
+    skip_fd = pipefd[1];
+    /* Test output goes to stderr; stdout is the TAP stream. */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    alarm(t->timeout_s ? t->timeout_s : DEFAULT_TIMEOUT_S);
+    _exit(t->fn());
+  }
+  close(pipefd[1]);
+  n = read(pipefd[0], reason, reason_len - 1);
+  reason[n > 0 ? n : 0] = '\0';
+  close(pipefd[0]);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == TEST_SKIP)
+    return TEST_SKIP;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    return TEST_OK;
+  if (WIFSIGNALED(status))
+    snprintf(reason, reason_len, "killed by signal %d%s", WTERMSIG(status),
+             WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+  else
+    snprintf(reason, reason_len, "exit status %d", WEXITSTATUS(status));
+  return 1;
+}
+
+int run_tests(const struct test_entry *tests, int argc, char **argv) {
+  const struct test_entry *t;
+  int total = 0, passed = 0, failed = 0, skipped = 0, n = 0;
+  char reason[256];
+
+  for (t = tests; t->name; t++)
+    if (selected(t->name, argc, argv))
+      total++;
+  printf("1..%d\n", total);
+  for (t = tests; t->name; t++) {
+    int r;
+
+    if (!selected(t->name, argc, argv))
+      continue;
+    n++;
+    r = run_one(t, reason, sizeof reason);
+    if (r == TEST_OK) {
+      printf("ok %d - %s\n", n, t->name);
+      passed++;
+    } else if (r == TEST_SKIP) {
+      printf("ok %d - %s # SKIP %s\n", n, t->name, reason);
+      skipped++;
+    } else {
+      printf("not ok %d - %s # %s\n", n, t->name, reason);
+      failed++;
+    }
+    fflush(stdout);
+  }
+  printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  return failed ? 1 : 0;
+}

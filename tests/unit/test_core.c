@@ -1,0 +1,225 @@
+/* test_core.c — logging, configuration, backoff and the secret store. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backoff.h"
+#include "config.h"
+#include "log.h"
+#include "runner.h"
+#include "secret.h"
+
+static char tmpdir[256];
+
+static void make_tmpdir(void) {
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/ocop-core-XXXXXX");
+  ASSERT_NOT_NULL(mkdtemp(tmpdir));
+}
+
+static const char *write_file(const char *name, const char *text, mode_t mode) {
+  static char path[512];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fputs(text, f);
+  fclose(f);
+  ASSERT_EQ(chmod(path, mode), 0);
+  return path;
+}
+
+static size_t fmt(char *buf, size_t n, const char *f, ...) {
+  va_list ap;
+  size_t r;
+
+  va_start(ap, f);
+  r = log_format_kv(buf, n, f, ap);
+  va_end(ap);
+  return r;
+}
+
+TEST_IMPL(log_quotes_values_that_need_it) {
+  char buf[256];
+
+  fmt(buf, sizeof buf, "a=%s b=%s c=%d", "plain", "two words", 42);
+  ASSERT_STR_EQ(buf, "a=plain b=\"two words\" c=42");
+  fmt(buf, sizeof buf, "e=%s", "");
+  ASSERT_STR_EQ(buf, "e=\"\"");
+  return 0;
+}
+
+TEST_IMPL(log_value_cannot_forge_a_field_or_line) {
+  char buf[256];
+
+  fmt(buf, sizeof buf, "err=%s", "x\" level=error\nts=0 \x01");
+  ASSERT_STR_EQ(buf, "err=\"x\\\" level=error\\nts=0 \\x01\"");
+  ASSERT_NULL(strchr(buf, '\n'));
+  return 0;
+}
+
+TEST_IMPL(log_numbers_of_every_width) {
+  char buf[256];
+
+  fmt(buf, sizeof buf, "a=%lld b=%llu c=%zu d=%ld e=%.1f f=%u%%", -5LL, 18446744073709551615ULL,
+      (size_t)7, -9L, 2.25, 3u);
+  ASSERT_STR_EQ(buf, "a=-5 b=18446744073709551615 c=7 d=-9 e=2.2 f=3%");
+  return 0;
+}
+
+TEST_IMPL(log_truncates_safely) {
+  char buf[8];
+  size_t n = fmt(buf, sizeof buf, "k=%s", "abcdefghijkl");
+
+  ASSERT_EQ(n, 14);
+  ASSERT_EQ(strlen(buf), 7);
+  return 0;
+}
+
+TEST_IMPL(log_line_is_logfmt) {
+  char line[512];
+  FILE *f = tmpfile();
+
+  ASSERT_NOT_NULL(f);
+  log_set_stream(f);
+  log_set_level(LOG_INFO);
+  log_write(LOG_DEBUG, "t", "hidden", "");
+  log_write(LOG_WARN, "outbox", "job \"failed\"", "job=%d", 7);
+  log_set_stream(NULL);
+  rewind(f);
+  ASSERT_NOT_NULL(fgets(line, sizeof line, f));
+  ASSERT(strncmp(line, "ts=", 3) == 0);
+  ASSERT_NOT_NULL(strstr(line, " level=warn comp=outbox msg=\"job 'failed'\" job=7\n"));
+  ASSERT_NULL(fgets(line, sizeof line, f));
+  fclose(f);
+  return 0;
+}
+
+TEST_IMPL(config_defaults_and_values) {
+  struct config c;
+  char err[256];
+  const char *p;
+
+  make_tmpdir();
+  p = write_file("a.conf",
+                 "; comment\n[ocopd]\ndatabase = host=/tmp dbname=x\njob_lease = 2s\n"
+                 "retry_base = 250ms\nconcurrency = 5\nlog_level = debug\n",
+                 0644);
+  config_defaults(&c);
+  ASSERT_EQ(c.job_lease_ms, 60000);
+  ASSERT_EQ(config_load(&c, p, err, sizeof err), 0);
+  ASSERT_STR_EQ(c.database, "host=/tmp dbname=x");
+  ASSERT_EQ(c.job_lease_ms, 2000);
+  ASSERT_EQ(c.retry_base_ms, 250);
+  ASSERT_EQ(c.concurrency, 5);
+  ASSERT_EQ(c.log_level, LOG_DEBUG);
+  ASSERT_EQ(c.sweep_interval_ms, 60000);
+  config_free(&c);
+  return 0;
+}
+
+/* Each bad file gives "path:line: what"; the running config is untouched. */
+static void expect_error(const char *text, const char *want_suffix) {
+  struct config c;
+  char err[512], want[512];
+  const char *p = write_file("bad.conf", text, 0644);
+
+  config_defaults(&c);
+  ASSERT_EQ(config_load(&c, p, err, sizeof err), -1);
+  snprintf(want, sizeof want, "%s%s", p, want_suffix);
+  ASSERT_STR_EQ(err, want);
+  ASSERT_EQ(c.job_lease_ms, 60000);
+  config_free(&c);
+}
+
+TEST_IMPL(config_errors_name_file_and_line) {
+  make_tmpdir();
+  expect_error("[ocopd]\ndatabase = x\n\njob_lease = soon\n",
+               ":4: job_lease: \"soon\" is not a duration (e.g. 250ms, 30s, 5m)");
+  expect_error("[ocopd]\ndatabase = x\nconcurency = 3\n", ":3: unknown option \"concurency\"");
+  expect_error("[ocopd]\ndatabase = x\nconcurrency = 0\n", ":3: concurrency: 0 is outside 1..1024");
+  expect_error("[other]\ndatabase = x\n", ":2: unknown section [other] (options go in [ocopd])");
+  expect_error("[ocopd]\nthis is not ini\n",
+               ":2: not an INI line (expected key = value or [section])");
+  expect_error("[ocopd]\nlog_level = loud\n",
+               ":2: log_level: \"loud\" is not one of debug, info, warn, error");
+  expect_error("[ocopd]\njob_lease = 5s\n", ": database: required (a libpq connection string)");
+  return 0;
+}
+
+TEST_IMPL(config_missing_file) {
+  struct config c;
+  char err[256];
+
+  config_defaults(&c);
+  ASSERT_EQ(config_load(&c, "/nonexistent/ocopd.conf", err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "/nonexistent/ocopd.conf: No such file or directory");
+  config_free(&c);
+  return 0;
+}
+
+TEST_IMPL(backoff_grows_caps_and_jitters) {
+  ASSERT_EQ(backoff_delay_ms(1, 1000, 60000, 0, 0), 500);
+  ASSERT_EQ(backoff_delay_ms(1, 1000, 60000, 0, UINT32_MAX), 1000);
+  ASSERT_EQ(backoff_delay_ms(3, 1000, 60000, 0, UINT32_MAX), 4000);
+  ASSERT_EQ(backoff_delay_ms(30, 1000, 60000, 0, UINT32_MAX), 60000);
+  ASSERT_EQ(backoff_delay_ms(30, 1000, 60000, 0, 0), 30000);
+  /* The marketplace's Retry-After wins when it is longer. */
+  ASSERT_EQ(backoff_delay_ms(1, 1000, 60000, 7000, 0), 7000);
+  ASSERT_EQ(backoff_delay_ms(5, 1000, 60000, 10, UINT32_MAX), 16000);
+  return 0;
+}
+
+TEST_IMPL(secret_read_and_cached) {
+  char err[256];
+  const char *v;
+
+  make_tmpdir();
+  write_file("main.secret", "k3y-value\n", 0600);
+  v = secret_get(tmpdir, "main", err, sizeof err);
+  ASSERT_NOT_NULL(v);
+  ASSERT_STR_EQ(v, "k3y-value");
+  write_file("main.secret", "changed\n", 0600);
+  ASSERT_STR_EQ(secret_get(tmpdir, "main", err, sizeof err), "k3y-value");
+  secret_forget();
+  ASSERT_STR_EQ(secret_get(tmpdir, "main", err, sizeof err), "changed");
+  secret_forget();
+  return 0;
+}
+
+TEST_IMPL(secret_refuses_loose_files) {
+  char err[256], want[512];
+
+  make_tmpdir();
+  write_file("open.secret", "s3cr3t-value\n", 0644);
+  ASSERT_NULL(secret_get(tmpdir, "open", err, sizeof err));
+  snprintf(want, sizeof want,
+           "credential file %s/open.secret may be read by group or others; chmod 600 it", tmpdir);
+  ASSERT_STR_EQ(err, want);
+  ASSERT_NULL(strstr(err, "s3cr3t"));
+  ASSERT_NULL(secret_get(tmpdir, "../etc", err, sizeof err));
+  ASSERT_NULL(secret_get(tmpdir, "absent", err, sizeof err));
+  ASSERT_NOT_NULL(strstr(err, "No such file"));
+  ASSERT_NULL(secret_get(NULL, "main", err, sizeof err));
+  ASSERT_NOT_NULL(strstr(err, "no credentials directory"));
+  return 0;
+}
+
+static const struct test_entry tests[] = {
+    TEST_ENTRY(log_quotes_values_that_need_it),
+    TEST_ENTRY(log_value_cannot_forge_a_field_or_line),
+    TEST_ENTRY(log_numbers_of_every_width),
+    TEST_ENTRY(log_truncates_safely),
+    TEST_ENTRY(log_line_is_logfmt),
+    TEST_ENTRY(config_defaults_and_values),
+    TEST_ENTRY(config_errors_name_file_and_line),
+    TEST_ENTRY(config_missing_file),
+    TEST_ENTRY(backoff_grows_caps_and_jitters),
+    TEST_ENTRY(secret_read_and_cached),
+    TEST_ENTRY(secret_refuses_loose_files),
+    {NULL, NULL, 0}};
+
+int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
