@@ -771,7 +771,7 @@ oom:
 static int sp_build(oc_op op, const oc_shop *shop, const oc_listing *l,
                     int64_t now_ms, oc_request *req, char *err, size_t errlen) {
   const sp_opdef *d;
-  sp_param extra[3];
+  sp_param extra[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
   size_t nextra = 0;
   char *body = NULL, *hdr = NULL;
   int64_t ts;

@@ -1,1 +1,14 @@
-# tests/itest/ — integration tests on a real PostgreSQL and the simulator.
+# tests/itest/ — integration tests on a real PostgreSQL ($OCOP_TEST_PG, set
+# by scripts/check) and the marketplace simulator, driving real ocopd and
+# ocopctl processes.
+ITEST_HARNESS = tests/itest/harness.c tests/itest/harness.h tests/unit/runner.c tests/unit/runner.h
+ITEST_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
+ITEST_LIBS = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS)
+
+check_PROGRAMS += tests/itest/test_mirror
+TESTS += tests/itest/test_mirror
+tests_itest_test_mirror_SOURCES = tests/itest/test_mirror.c $(ITEST_HARNESS)
+tests_itest_test_mirror_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_mirror_LDADD = $(ITEST_LIBS)
+# The daemon, the tool, the connector and the simulator it drives.
+tests/itest/test_mirror.log: ocopd ocopctl connectors/shopee.la tests/sim/ocopsim

@@ -943,7 +943,9 @@ static void shopee_update_stock(struct shopee_call *c) {
   r = cJSON_CreateObject();
   ok = cJSON_AddArrayToObject(r, "success_list");
   bad = cJSON_AddArrayToObject(r, "failure_list");
-  cJSON_ArrayForEach(e, list) shopee_stock_entry(it, e, ok, bad, c->now);
+  cJSON_ArrayForEach(e, list) {
+    shopee_stock_entry(it, e, ok, bad, c->now);
+  }
   shopee_ok(c, r, NULL);
 }
 
@@ -977,7 +979,9 @@ static void shopee_update_price(struct shopee_call *c) {
   r = cJSON_CreateObject();
   ok = cJSON_AddArrayToObject(r, "success_list");
   bad = cJSON_AddArrayToObject(r, "failure_list");
-  cJSON_ArrayForEach(e, list) shopee_price_entry(it, e, ok, bad, c->now);
+  cJSON_ArrayForEach(e, list) {
+    shopee_price_entry(it, e, ok, bad, c->now);
+  }
   shopee_ok(c, r, NULL);
 }
 
@@ -1019,7 +1023,9 @@ static void shopee_unlist_item(struct shopee_call *c) {
   r = cJSON_CreateObject();
   ok = cJSON_AddArrayToObject(r, "success_list");
   bad = cJSON_AddArrayToObject(r, "failure_list");
-  cJSON_ArrayForEach(e, list) shopee_unlist_entry(c, e, ok, bad);
+  cJSON_ArrayForEach(e, list) {
+    shopee_unlist_entry(c, e, ok, bad);
+  }
   shopee_ok(c, r, NULL);
 }
 

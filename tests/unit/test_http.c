@@ -50,6 +50,18 @@ struct result {
   double total_s;
 };
 
+/* TEST_IMPL(x); declares the test, which -Wmissing-prototypes wants. */
+TEST_IMPL(http_get);
+TEST_IMPL(http_post_exact_body);
+TEST_IMPL(http_response_too_large);
+TEST_IMPL(http_timeout);
+TEST_IMPL(http_connection_refused);
+TEST_IMPL(http_retry_after);
+TEST_IMPL(http_concurrent_50);
+TEST_IMPL(http_close_in_flight);
+TEST_IMPL(http_bad_requests_fail_async);
+TEST_IMPL(http_close_idle);
+
 static uv_loop_t loop;
 static struct server srv;
 static http_t *http;
@@ -477,6 +489,7 @@ static struct result hung[5];
 
 static void close_when_hung(uv_timer_t *t) {
   oc_request req;
+  int i;
 
   if (srv.requests < 5)
     return;
@@ -484,7 +497,7 @@ static void close_when_hung(uv_timer_t *t) {
   ASSERT_EQ(http_inflight(http), 5);
   http_close(http, on_http_closed, &closed_calls);
   /* Nothing is called back inside http_close, and new work is refused. */
-  for (int i = 0; i < 5; i++)
+  for (i = 0; i < 5; i++)
     ASSERT_EQ(hung[i].calls, 0);
   memset(&req, 0, sizeof req);
   strcpy(req.method, "GET");

@@ -1,0 +1,59 @@
+/*
+ * import.h — load a catalogue CSV (the columns of ocop-sample.csv) into the
+ * catalogue tables, all or nothing.
+ *
+ * Columns, by header name in any order: product_code, name_vi, producer_name,
+ * producer_type, province, commune, category_group, stars, certificate_no,
+ * certified_on, expires_on, price_vnd, stock, unit, weight_g, gtin,
+ * description_vi, and optionally revoked_on. Any other column is an error.
+ *
+ * Every row is checked first (see import.c for the rules) and every problem is
+ * reported, one line each, as "FILE:LINE: column: what is wrong", sorted by
+ * line. Rows that pass are then written in one transaction, each under a
+ * savepoint, so a row the database refuses is reported against its line too;
+ * if anything at all was wrong the transaction is rolled back.
+ *
+ * What a row does, each step writing only when something differs (so the
+ * same file imported twice changes nothing the second time):
+ *  - producer: upserted by name (kind, province, commune). When several rows
+ *    name one producer, its province and commune are taken from the row with
+ *    the latest certified_on (addresses change; the latest is the current
+ *    one) and its kind must agree on every row.
+ *  - product: upserted by code; updated_at moves only when a value changed.
+ *  - certificate (when stars is set): found by (decision_no, decision_date)
+ *    with issuer '' — a 1–2 star rating has neither and is recorded once per
+ *    product. New: inserted (an empty expires_on lets the database compute
+ *    36 months). Known: stars, valid_until and revoked_on updated when they
+ *    differ; an empty expires_on or revoked_on keeps what is recorded, so a
+ *    revocation entered elsewhere is never undone by an older file.
+ *  - stock: the CSV gives the count on hand; one 'import' ledger row moves
+ *    the on-hand count to it when they differ.
+ */
+#ifndef OCOP_IMPORT_H
+#define OCOP_IMPORT_H
+
+#include <stdio.h>
+
+#include <libpq-fe.h>
+
+struct import_summary {
+  long rows;
+  long producers_created, producers_updated;
+  long products_created, products_updated, products_unchanged;
+  long certificates_added, certificates_updated;
+  long stock_adjustments;
+  long problems; /* lines printed to errs */
+};
+
+/*
+ * Imports the file at path. The schema must be current (migrate_check).
+ * With dry_run everything is checked and written, then rolled back: the
+ * summary says what would change. Problems go to errs.
+ * Returns 0 (imported, or dry run passed), 1 when the file has problems
+ * (nothing imported), -1 when the import could not run (database error;
+ * the reason is printed to errs).
+ */
+int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
+                FILE *errs);
+
+#endif

@@ -1,0 +1,404 @@
+/* harness.c — see harness.h. */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char db_conninfo[1024];
+
+int itest_need_pg(void) {
+  const char *pg = getenv("OCOP_TEST_PG");
+
+  if (pg && *pg)
+    return 0;
+  test_skip_reason("OCOP_TEST_PG is not set (scripts/check starts a cluster)");
+  return TEST_SKIP;
+}
+
+const char *itest_builddir(void) {
+  const char *d = getenv("top_builddir");
+
+  return d && *d ? d : ".";
+}
+
+const char *itest_srcdir(void) {
+  const char *d = getenv("top_srcdir");
+
+  return d && *d ? d : ".";
+}
+
+const char *itest_workdir(const char *tag) {
+  static char dir[256];
+
+  snprintf(dir, sizeof dir, "/tmp/ocop-%s-XXXXXX", tag);
+  ASSERT_NOT_NULL(mkdtemp(dir));
+  chmod(dir, 0755);
+  return dir;
+}
+
+const char *itest_db_create(const char *tag) {
+  const char *base = getenv("OCOP_TEST_PG");
+  char sql[256], name[128];
+  PGconn *admin;
+
+  ASSERT_NOT_NULL(base);
+  snprintf(name, sizeof name, "ocop_%s_%d", tag, (int)getpid());
+  admin = itest_connect(base);
+  snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
+  PQclear(itest_sql(admin, sql));
+  snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+  PQclear(itest_sql(admin, sql));
+  PQfinish(admin);
+  snprintf(db_conninfo, sizeof db_conninfo, "%s dbname=%s", base, name);
+  return db_conninfo;
+}
+
+PGconn *itest_connect(const char *conninfo) {
+  PGconn *c = PQconnectdb(conninfo);
+
+  if (PQstatus(c) != CONNECTION_OK) {
+    fprintf(stderr, "itest: cannot connect: %s", PQerrorMessage(c));
+    abort();
+  }
+  PQsetNoticeProcessor(c, NULL, NULL);
+  return c;
+}
+
+PGresult *itest_sql(PGconn *conn, const char *sql) {
+  PGresult *r = PQexec(conn, sql);
+  ExecStatusType st = PQresultStatus(r);
+
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    fprintf(stderr, "itest: SQL failed: %s\n  %s", sql, PQerrorMessage(conn));
+    abort();
+  }
+  return r;
+}
+
+long long itest_sql_int(PGconn *conn, const char *sql) {
+  PGresult *r = itest_sql(conn, sql);
+  long long v;
+
+  ASSERT(PQntuples(r) == 1);
+  v = PQgetisnull(r, 0, 0) ? 0 : strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  return v;
+}
+
+char *itest_sql_text(PGconn *conn, const char *sql) {
+  PGresult *r = itest_sql(conn, sql);
+  char *v;
+
+  v = strdup(PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "");
+  PQclear(r);
+  return v;
+}
+
+/* Reads everything from fd into a malloc'd string. */
+static char *slurp_fd(int fd) {
+  size_t len = 0, cap = 4096;
+  char *buf = malloc(cap);
+  ssize_t n;
+
+  ASSERT_NOT_NULL(buf);
+  while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+    len += (size_t)n;
+    if (cap - len < 1024) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+      ASSERT_NOT_NULL(buf);
+    }
+  }
+  buf[len] = '\0';
+  return buf;
+}
+
+static void program_path(const char *name, char *out, size_t len) {
+  if (strchr(name, '/'))
+    snprintf(out, len, "%s", name);
+  else
+    snprintf(out, len, "%s/%s", itest_builddir(), name);
+}
+
+int itest_run(const char *const argv[], char **out, char **err) {
+  char path[1024], errpath[] = "/tmp/ocop-run-err-XXXXXX";
+  int outpipe[2], errfd, status;
+  pid_t pid;
+
+  program_path(argv[0], path, sizeof path);
+  ASSERT_EQ(pipe(outpipe), 0);
+  errfd = mkstemp(errpath);
+  ASSERT(errfd >= 0);
+  pid = fork();
+  ASSERT(pid >= 0);
+  if (pid == 0) {
+    dup2(outpipe[1], STDOUT_FILENO);
+    dup2(errfd, STDERR_FILENO);
+    close(outpipe[0]);
+    execv(path, (char *const *)argv);
+    fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
+    _exit(127);
+  }
+  close(outpipe[1]);
+  {
+    char *o = slurp_fd(outpipe[0]);
+
+    if (out)
+      *out = o;
+    else
+      free(o);
+  }
+  close(outpipe[0]);
+  waitpid(pid, &status, 0);
+  lseek(errfd, 0, SEEK_SET);
+  {
+    char *e = slurp_fd(errfd);
+
+    if (err)
+      *err = e;
+    else
+      free(e);
+  }
+  close(errfd);
+  unlink(errpath);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void itest_load_sample(const char *conninfo, PGconn *conn, const char *today) {
+  char sample[1024], sql[256], *err = NULL;
+  const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
+  const char *import[] = {"ocopctl", "-d", conninfo, "import", sample, NULL};
+  int rc;
+
+  snprintf(sample, sizeof sample, "%s/tests/data/ocop-sample.csv", itest_srcdir());
+  rc = itest_run(migrate, NULL, &err);
+  if (rc != 0)
+    fprintf(stderr, "ocopctl migrate: %s\n", err);
+  ASSERT_EQ(rc, 0);
+  free(err);
+  /* Pinned for every session of this database: the daemon, ocopctl and
+   * these tests all see the same OCOP date. */
+  snprintf(sql, sizeof sql, "ALTER DATABASE %s SET ocop.today = '%s'", PQdb(conn), today);
+  PQclear(itest_sql(conn, sql));
+  rc = itest_run(import, NULL, &err);
+  if (rc != 0)
+    fprintf(stderr, "ocopctl import: %s\n", err);
+  ASSERT_EQ(rc, 0);
+  free(err);
+}
+
+/* ---- simulator ---------------------------------------------------------- */
+
+void itest_sim_start(struct itest_sim *sim) {
+  char path[1024], seed[512], line[256];
+  int outpipe[2];
+  size_t len = 0;
+  FILE *f;
+  const char *dir = itest_workdir("sim");
+
+  snprintf(seed, sizeof seed, "%s/seed.json", dir);
+  f = fopen(seed, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f,
+          "{\"shopee\": {\"partners\": [{\"partner_id\": %s, \"partner_key\": \"%s\"}],"
+          " \"shops\": [{\"shop_id\": %s, \"partner_id\": %s, \"access_token\": \"%s\","
+          " \"refresh_token\": \"itest-refresh\", \"access_expires_in\": 14400}]}}\n",
+          ITEST_PARTNER_ID, ITEST_PARTNER_KEY, ITEST_SHOP_ID, ITEST_PARTNER_ID, ITEST_ACCESS_TOKEN);
+  fclose(f);
+  program_path("tests/sim/ocopsim", path, sizeof path);
+  ASSERT_EQ(pipe(outpipe), 0);
+  memset(sim, 0, sizeof *sim);
+  sim->pid = fork();
+  ASSERT(sim->pid >= 0);
+  if (sim->pid == 0) {
+    dup2(outpipe[1], STDOUT_FILENO);
+    close(outpipe[0]);
+    execl(path, path, "--listen", "127.0.0.1:0", "--seed", seed, "--quiet", (char *)NULL);
+    _exit(127);
+  }
+  close(outpipe[1]);
+  /* The simulator prints its port on one line once it listens. */
+  while (len < sizeof line - 1) {
+    struct pollfd p = {outpipe[0], POLLIN, 0};
+    ssize_t n;
+
+    ASSERT(poll(&p, 1, 10000) == 1);
+    n = read(outpipe[0], line + len, 1);
+    ASSERT(n == 1);
+    if (line[len] == '\n')
+      break;
+    len++;
+  }
+  line[len] = '\0';
+  close(outpipe[0]);
+  ASSERT(sscanf(line, "ocopsim listening on 127.0.0.1:%d", &sim->port) == 1);
+  snprintf(sim->base, sizeof sim->base, "http://127.0.0.1:%d", sim->port);
+}
+
+void itest_sim_stop(struct itest_sim *sim) {
+  if (sim->pid > 0) {
+    kill(sim->pid, SIGTERM);
+    waitpid(sim->pid, NULL, 0);
+    sim->pid = 0;
+  }
+}
+
+struct buf {
+  char *data;
+  size_t len;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg) {
+  struct buf *b = arg;
+
+  b->data = realloc(b->data, b->len + size * n + 1);
+  memcpy(b->data + b->len, p, size * n);
+  b->len += size * n;
+  b->data[b->len] = '\0';
+  return size * n;
+}
+
+cJSON *itest_sim_call(struct itest_sim *sim, const char *method, const char *path,
+                      const char *body) {
+  CURL *c = curl_easy_init();
+  struct curl_slist *h = NULL;
+  struct buf b = {NULL, 0};
+  char url[1024];
+  cJSON *json;
+  CURLcode rc;
+
+  ASSERT_NOT_NULL(c);
+  snprintf(url, sizeof url, "%s%s", sim->base, path);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  if (body) {
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+  }
+  rc = curl_easy_perform(c);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  ASSERT_EQ(rc, CURLE_OK);
+  json = cJSON_Parse(b.data ? b.data : "null");
+  free(b.data);
+  ASSERT_NOT_NULL(json);
+  return json;
+}
+
+cJSON *itest_sim_items(struct itest_sim *sim) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/shopee/items?shop_id=" ITEST_SHOP_ID, NULL);
+  cJSON *items = cJSON_DetachItemFromObject(r, "items");
+
+  cJSON_Delete(r);
+  ASSERT(cJSON_IsArray(items));
+  return items;
+}
+
+void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, const char *policy) {
+  char path[512], sql[1024];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/credentials", workdir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/credentials/shopee-test.secret", workdir);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f, "%s\n", ITEST_PARTNER_KEY);
+  fclose(f);
+  chmod(path, 0600);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, policy, options) "
+           "VALUES ('shopee-test', 'shopee', '%s', '%s', '%s', '%s', "
+           "'{\"category_id\": \"100644\", \"logistic_id\": \"50011\", \"image_id\": \"itest-img\"}');"
+           "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
+           "SELECT id, '%s', 'itest-refresh', now() + interval '4 hours' FROM shop "
+           "WHERE name = 'shopee-test'",
+           ITEST_SHOP_ID, sim->base, ITEST_PARTNER_ID, policy, ITEST_ACCESS_TOKEN);
+  PQclear(itest_sql(conn, sql));
+}
+
+/* ---- daemon ------------------------------------------------------------- */
+
+void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,
+                        const char *extra) {
+  char path[1024];
+  FILE *f;
+  int fd;
+
+  snprintf(d->conf, sizeof d->conf, "%s/ocopd.conf", workdir);
+  snprintf(d->log, sizeof d->log, "%s/ocopd.log", workdir);
+  f = fopen(d->conf, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f,
+          "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
+          "credentials_dir = %s/credentials\nlog_level = debug\npoll_interval = 200ms\n"
+          "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n%s\n",
+          conninfo, itest_builddir(), workdir, extra ? extra : "");
+  fclose(f);
+  program_path("ocopd", path, sizeof path);
+  d->pid = fork();
+  ASSERT(d->pid >= 0);
+  if (d->pid == 0) {
+    fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, STDERR_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    execl(path, path, "-c", d->conf, (char *)NULL);
+    _exit(127);
+  }
+}
+
+int itest_daemon_alive(struct itest_daemon *d) {
+  return d->pid > 0 && waitpid(d->pid, NULL, WNOHANG) == 0;
+}
+
+int itest_daemon_stop(struct itest_daemon *d, int sig) {
+  int status = 0;
+
+  if (d->pid <= 0)
+    return -1;
+  kill(d->pid, sig);
+  waitpid(d->pid, &status, 0);
+  d->pid = 0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int itest_wait(int (*cond)(void *arg), void *arg, int timeout_ms) {
+  int waited = 0;
+
+  while (!cond(arg)) {
+    if (waited >= timeout_ms)
+      return 0;
+    usleep(50000);
+    waited += 50;
+  }
+  return 1;
+}
+
+int itest_outbox_idle(PGconn *conn) {
+  return itest_sql_int(conn, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'running')") == 0;
+}
+
+char *itest_read_file(const char *path) {
+  int fd = open(path, O_RDONLY);
+  char *s;
+
+  if (fd < 0)
+    return NULL;
+  s = slurp_fd(fd);
+  close(fd);
+  return s;
+}

@@ -1,0 +1,357 @@
+/*
+ * test_mirror.c — end to end: the sample catalogue in a real PostgreSQL,
+ * the Shopee simulator on a loopback port, and ocopd between them.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define TODAY "2026-11-25"
+
+/* On 2026-11-25 these sample rows may not be shown as OCOP (domain §12):
+ * expired, revoked, rated below 3 stars, never certified; and TNG-002 is a
+ * tourism service (sector VI), which is not shipped goods. */
+static const char *const not_listed[] = {
+    "OCP-TBH-006", "OCP-THA-001", "OCP-KGG-001", "OCP-TVH-001", "OCP-HTH-901",
+    "OCP-TQG-901", "OCP-LCI-901", "OCP-TQG-902", "OCP-KHA-901", "OCP-TNG-002", NULL};
+
+static int is_not_listed(const char *sku) {
+  int i;
+
+  for (i = 0; not_listed[i]; i++)
+    if (strcmp(not_listed[i], sku) == 0)
+      return 1;
+  return 0;
+}
+
+struct fixture {
+  const char *conninfo;
+  PGconn *db;
+  struct itest_sim sim;
+  struct itest_daemon daemon;
+  char workdir[256];
+  int expected;
+};
+
+static void fixture_up(struct fixture *f, const char *tag, const char *extra_conf) {
+  memset(f, 0, sizeof *f);
+  snprintf(f->workdir, sizeof f->workdir, "%s", itest_workdir(tag));
+  f->conninfo = itest_db_create(tag);
+  f->db = itest_connect(f->conninfo);
+  itest_load_sample(f->conninfo, f->db, TODAY);
+  itest_sim_start(&f->sim);
+  itest_add_shop(f->db, &f->sim, f->workdir, "delist");
+  f->expected = 42 - 10;
+  if (extra_conf != (const char *)-1)
+    itest_daemon_start(&f->daemon, f->workdir, f->conninfo, extra_conf);
+}
+
+static void fixture_down(struct fixture *f) {
+  if (f->daemon.pid)
+    itest_daemon_stop(&f->daemon, SIGTERM);
+  itest_sim_stop(&f->sim);
+  PQfinish(f->db);
+}
+
+static int count_items(struct itest_sim *sim) {
+  cJSON *items = itest_sim_items(sim);
+  int n = cJSON_GetArraySize(items);
+
+  cJSON_Delete(items);
+  return n;
+}
+
+static int mirror_complete(void *arg) {
+  struct fixture *f = arg;
+
+  return itest_outbox_idle(f->db) && count_items(&f->sim) >= f->expected &&
+         itest_sql_int(f->db, "SELECT count(*) FROM listing WHERE state <> 'listed'") == 0;
+}
+
+/* Every SKU on the simulator appears once; returns how many distinct. */
+static int assert_each_sku_once(cJSON *items) {
+  cJSON *a, *b;
+  int n = 0;
+
+  cJSON_ArrayForEach(a, items) {
+    const char *sku = cJSON_GetObjectItem(a, "item_sku")->valuestring;
+    int seen = 0;
+
+    cJSON_ArrayForEach(b, items)
+      if (strcmp(cJSON_GetObjectItem(b, "item_sku")->valuestring, sku) == 0)
+        seen++;
+    if (seen != 1)
+      fprintf(stderr, "SKU %s is listed %d times\n", sku, seen);
+    ASSERT_EQ(seen, 1);
+    n++;
+  }
+  return n;
+}
+
+/* No call the simulator ever received named an SKU that may not be shown. */
+static void assert_no_ineligible_sent(struct itest_sim *sim) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL);
+  cJSON *c;
+  int n = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls")) {
+    cJSON *sku = cJSON_GetObjectItem(c, "item_sku");
+
+    if (cJSON_IsString(sku) && is_not_listed(sku->valuestring)) {
+      fprintf(stderr, "ineligible SKU %s was sent to %s\n", sku->valuestring,
+              cJSON_GetObjectItem(c, "path")->valuestring);
+      abort();
+    }
+    n++;
+  }
+  ASSERT(n > 0);
+  cJSON_Delete(r);
+}
+
+TEST_IMPL(mirror_lists_exactly_the_eligible_products) {
+  struct fixture f;
+  cJSON *items, *it;
+  PGresult *r;
+  int i;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "mirror", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  items = itest_sim_items(&f.sim);
+  ASSERT_EQ(assert_each_sku_once(items), f.expected);
+  r = itest_sql(f.db,
+                "SELECT p.code, p.name_vi, p.price_vnd, s.on_hand, e.stars, l.item_id "
+                "FROM product p JOIN product_eligibility e ON e.product_id = p.id "
+                "LEFT JOIN stock_level s ON s.product_id = p.id "
+                "LEFT JOIN listing l ON l.product_id = p.id ORDER BY p.code");
+  ASSERT_EQ(PQntuples(r), 42);
+  for (i = 0; i < PQntuples(r); i++) {
+    const char *code = PQgetvalue(r, i, 0);
+    cJSON *match = NULL;
+    char want_name[512];
+
+    cJSON_ArrayForEach(it, items)
+      if (strcmp(cJSON_GetObjectItem(it, "item_sku")->valuestring, code) == 0)
+        match = it;
+    if (is_not_listed(code)) {
+      ASSERT_NULL(match);
+      continue;
+    }
+    ASSERT_NOT_NULL(match);
+    snprintf(want_name, sizeof want_name, "%s - OCOP %s sao", PQgetvalue(r, i, 1),
+             PQgetvalue(r, i, 4));
+    ASSERT_STR_EQ(cJSON_GetObjectItem(match, "item_name")->valuestring, want_name);
+    ASSERT_EQ(cJSON_GetObjectItem(match, "original_price")->valuedouble,
+              strtoll(PQgetvalue(r, i, 2), NULL, 10));
+    ASSERT_EQ(cJSON_GetObjectItem(match, "stock")->valuedouble, strtoll(PQgetvalue(r, i, 3), NULL, 10));
+    ASSERT_STR_EQ(cJSON_GetObjectItem(match, "item_status")->valuestring, "NORMAL");
+    ASSERT_STR_EQ(cJSON_GetObjectItem(match, "item_id_str")->valuestring, PQgetvalue(r, i, 5));
+  }
+  PQclear(r);
+  cJSON_Delete(items);
+  assert_no_ineligible_sent(&f.sim);
+  /* Every publish is in the audit trail. */
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'listing' AND action = 'publish'"),
+            f.expected);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
+struct price_wait {
+  struct fixture *f;
+  const char *sku;
+  double price;
+};
+
+static int price_reached(void *arg) {
+  struct price_wait *w = arg;
+  cJSON *items = itest_sim_items(&w->f->sim), *it;
+  int ok = 0;
+
+  cJSON_ArrayForEach(it, items)
+    if (strcmp(cJSON_GetObjectItem(it, "item_sku")->valuestring, w->sku) == 0 &&
+        cJSON_GetObjectItem(it, "original_price")->valuedouble == w->price)
+      ok = 1;
+  cJSON_Delete(items);
+  return ok;
+}
+
+TEST_IMPL(price_change_reaches_the_marketplace) {
+  struct fixture f;
+  struct price_wait w;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "price", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 79000 WHERE code = 'OCP-BKN-001'"));
+  w.f = &f;
+  w.sku = "OCP-BKN-001";
+  w.price = 79000;
+  ASSERT(itest_wait(price_reached, &w, 20000));
+  ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT l.sent_price FROM listing l JOIN product p ON p.id = "
+                                "l.product_id WHERE p.code = 'OCP-BKN-001'"),
+            79000);
+  /* A repeated identical update queues nothing. */
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 79000 WHERE code = 'OCP-BKN-001'"));
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'price'"), 1);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
+static int some_items(void *arg) {
+  struct fixture *f = arg;
+
+  return count_items(&f->sim) >= 3;
+}
+
+/* SIGKILL in the middle of the initial mirror, three times, with creates
+ * whose answers are lost: after restarts every product is listed once. */
+TEST_IMPL(kill9_during_initial_mirror_lists_each_product_once) {
+  struct fixture f;
+  cJSON *items, *r;
+  int round;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "kill9", (const char *)-1);
+  /* Slow creates widen the window; some creates succeed but their answer
+   * is lost, which is exactly when a blind retry would duplicate. */
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/add_item\","
+                     "\"kind\":\"apply_then_fail\",\"status\":504,\"count\":4}");
+  cJSON_Delete(r);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/add_item\","
+                     "\"kind\":\"slow\",\"delay_ms\":150,\"count\":-1}");
+  cJSON_Delete(r);
+  for (round = 0; round < 3; round++) {
+    itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 1s\nconcurrency = 4\n");
+    ASSERT(itest_wait(some_items, &f, 30000));
+    usleep(200000 + 150000 * round);
+    ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGKILL), 128 + SIGKILL);
+  }
+  ASSERT(count_items(&f.sim) < f.expected); /* the kills did interrupt the mirror */
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 1s\n");
+  ASSERT(itest_wait(mirror_complete, &f, 90000));
+  items = itest_sim_items(&f.sim);
+  ASSERT_EQ(assert_each_sku_once(items), f.expected);
+  cJSON_Delete(items);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM listing WHERE state = 'listed'"), f.expected);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
+static int job_failed_malformed(void *arg) {
+  struct fixture *f = arg;
+
+  return itest_sql_int(f->db, "SELECT count(*) FROM outbox WHERE kind = 'price' AND "
+                              "last_error LIKE '%malformed%'") > 0;
+}
+
+TEST_IMPL(malformed_response_fails_the_job_not_the_daemon) {
+  struct fixture f;
+  cJSON *r;
+  char *log;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "malformed", "max_attempts = 2\n");
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/update_price\","
+                     "\"kind\":\"malformed\",\"count\":-1}");
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 81000 WHERE code = 'OCP-BKN-001'"));
+  ASSERT(itest_wait(job_failed_malformed, &f, 20000));
+  ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'price' AND state = 'dead'"), 1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'job_dead'"), 1);
+  ASSERT(itest_daemon_alive(&f.daemon));
+  /* An oversized answer is refused the same way. */
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/update_stock\","
+                     "\"kind\":\"oversize\",\"size\":2000000,\"count\":-1}");
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 5, 'adjust' "
+                          "FROM product WHERE code = 'OCP-BKN-001'"));
+  ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'stock' AND state = 'dead' "
+                                "AND last_error LIKE '%too large%'"), 1);
+  ASSERT(itest_daemon_alive(&f.daemon));
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  log = itest_read_file(f.daemon.log);
+  ASSERT_NOT_NULL(log);
+  ASSERT_NOT_NULL(strstr(log, "malformed"));
+  /* Secrets never reach the log. */
+  ASSERT_NULL(strstr(log, ITEST_PARTNER_KEY));
+  ASSERT_NULL(strstr(log, ITEST_ACCESS_TOKEN));
+  free(log);
+  fixture_down(&f);
+  return 0;
+}
+
+TEST_IMPL(rate_limited_and_failing_calls_are_retried) {
+  struct fixture f;
+  cJSON *r, *items;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "retry", (const char *)-1);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/add_item\","
+                     "\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"count\":5}");
+  cJSON_Delete(r);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/add_item\","
+                     "\"kind\":\"status\",\"status\":503,\"count\":5}");
+  cJSON_Delete(r);
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  items = itest_sim_items(&f.sim);
+  ASSERT_EQ(assert_each_sku_once(items), f.expected);
+  cJSON_Delete(items);
+  ASSERT(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish' AND attempts > 1") > 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
+TEST_IMPL(bad_config_stops_with_file_and_line) {
+  const char *dir = itest_workdir("badconf");
+  char path[512], want[600], *err = NULL;
+  const char *argv[] = {"ocopd", "-c", path, NULL};
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/bad.conf", dir);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fputs("[ocopd]\ndatabase = host=/nowhere\njob_lease = forever\n", f);
+  fclose(f);
+  ASSERT_EQ(itest_run(argv, NULL, &err), 1);
+  snprintf(want, sizeof want, "ocopd: %s:3: job_lease: \"forever\" is not a duration", path);
+  ASSERT(strncmp(err, want, strlen(want)) == 0);
+  free(err);
+  return 0;
+}
+
+static const struct test_entry tests[] = {
+    TEST_ENTRY_TIMEOUT(mirror_lists_exactly_the_eligible_products, 120),
+    TEST_ENTRY_TIMEOUT(price_change_reaches_the_marketplace, 120),
+    TEST_ENTRY_TIMEOUT(kill9_during_initial_mirror_lists_each_product_once, 240),
+    TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
+    TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
+    TEST_ENTRY(bad_config_stops_with_file_and_line),
+    {NULL, NULL, 0}};
+
+int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
