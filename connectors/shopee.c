@@ -1198,6 +1198,8 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   int busy = http_status == 429 || http_status >= 500;
   const struct sp_errdef *def;
 
+  if (res == NULL)
+    return;
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
@@ -1245,13 +1247,14 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
     if (http_status == 429 && wait < SP_RATE_LIMIT_RETRY_MS)
       wait = SP_RATE_LIMIT_RETRY_MS;
     if (code[0])
-      sp_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s: %s", http_status, code,
-              msg);
+      sp_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s", http_status, code,
+              msg[0] ? ": " : "", msg);
     else
       sp_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
   } else if (code[0]) {
     sp_fail(res, shop, def ? def->status : OC_REJECTED,
-            def ? def->retry_after_ms : 0, "%s: %s", code, msg);
+            def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
+            msg);
   } else if (!http_ok) {
     sp_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {

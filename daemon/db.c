@@ -598,12 +598,15 @@ static void db__on_poll(uv_poll_t *handle, int status, int events) {
 
   if (handle != db->poll || db->conn == NULL)
     return; /* a replaced handle; its close is pending */
-  if (status < 0) {
-    db__broken(db, "connection lost");
-    return;
-  }
+  /* libuv reports POLLERR as a status (and stops the handle). While
+   * connecting that is a refused connect: PQconnectPoll reads SO_ERROR and
+   * moves on to the next address or host, so it must still run. */
   if (db->state == DB_CONNECTING) {
     db__connect_step(db);
+    return;
+  }
+  if (status < 0) {
+    db__broken(db, "connection lost");
     return;
   }
   if (events & UV_READABLE) {

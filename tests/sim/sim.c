@@ -163,6 +163,15 @@ void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...) {
   sim_resp_json(resp, status, o);
 }
 
+int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp) {
+  if (cJSON_IsObject(req->json))
+    return 0;
+  sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
+                req->json_err ? req->json_err
+                              : req->json ? "not an object" : "empty body");
+  return -1;
+}
+
 /* Sleeps in short steps so that shutdown does not wait for a long fault. */
 static void sim_sleep_ms(long ms) {
   while (ms > 0 && !atomic_load(&sim_stopping)) {
@@ -493,13 +502,15 @@ static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
       sim_opt_str(o, "message", f->message, sizeof f->message, err, n))
     return -1;
   f->drop = cJSON_IsTrue(drop);
-  if (f->count == 0 || (f->kind == SIM_F_STATUS && f->status < 0) ||
-      (f->kind == SIM_F_ERROR && !f->error[0])) {
-    snprintf(err, n, "count must be -1 or >= 1; kind status needs status, "
-                     "kind error needs error");
-    return -1;
-  }
-  return 0;
+  if (f->count == 0)
+    snprintf(err, n, "count must be -1 (forever) or at least 1");
+  else if (f->kind == SIM_F_STATUS && f->status < 0)
+    snprintf(err, n, "kind status needs a status");
+  else if (f->kind == SIM_F_ERROR && !f->error[0])
+    snprintf(err, n, "kind error needs an error code");
+  else
+    return 0;
+  return -1;
 }
 
 static void sim_ctl_fault_add(const struct sim_req *req,
@@ -510,10 +521,11 @@ static void sim_ctl_fault_add(const struct sim_req *req,
   cJSON *o;
 
   memset(&f, 0, sizeof f);
-  if (!cJSON_IsObject(req->json) || sim_fault_where(req->json, &f, err, sizeof err) ||
+  if (sim_ctl_need_object(req, resp))
+    return;
+  if (sim_fault_where(req->json, &f, err, sizeof err) ||
       sim_fault_what(req->json, &f, err, sizeof err)) {
-    sim_ctl_error(resp, 400, "%s", cJSON_IsObject(req->json) ? err
-                                                             : "body must be a JSON object");
+    sim_ctl_error(resp, 400, "%s", err);
     return;
   }
   if (sim_faults.n >= SIM_FAULTS_MAX ||
@@ -862,11 +874,14 @@ static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, NULL);
 }
 
+/* Entries applied before a bad one stay applied. */
 static void sim_ctl_seed(const struct sim_req *req, struct sim_resp *resp) {
   char err[256];
 
+  if (sim_ctl_need_object(req, resp))
+    return;
   if (sim_seed_apply(req->json, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", req->json ? err : "body must be a JSON object");
+    sim_ctl_error(resp, 400, "%s", err);
   else
     sim_ctl_ok(resp, NULL);
 }
@@ -1098,7 +1113,8 @@ static struct MHD_Daemon *sim_start(const struct sockaddr_in *sa) {
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
           MHD_USE_ERROR_LOG,
       0, NULL, NULL, sim_access, NULL, MHD_OPTION_EXTERNAL_LOGGER, sim_mhd_log,
-      NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_NOTIFY_COMPLETED,
+      NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+      MHD_OPTION_NOTIFY_COMPLETED,
       sim_completed, NULL, MHD_OPTION_CONNECTION_LIMIT, SIM_CONN_MAX,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, SIM_CONN_MEM,
       MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);

@@ -100,6 +100,9 @@ void sim_ctl_ok(struct sim_resp *resp, cJSON *obj);
 void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* 0 when the request body is a JSON object; else answers 400 and -1. */
+int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp);
+
 /* Makes room for `n` elements of `size` bytes in *arr. 0 on success. */
 int sim_grow(void **arr, size_t *cap, size_t n, size_t size);
 

@@ -1742,11 +1742,8 @@ static void shopee_control(const char *sub, const struct sim_req *req,
       sim_ctl_error(resp, 405, "use %s", k->method);
       return;
     }
-    if (strcmp(k->method, "POST") == 0 && !cJSON_IsObject(req->json)) {
-      sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
-                    req->json_err ? req->json_err : "not an object");
+    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
       return;
-    }
     k->fn(req, resp);
     return;
   }

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "runner.h"
 
+#include <stdarg.h>
 #include <uv.h>
 
 /* TEST_IMPL(x); declares the test, which -Wmissing-prototypes wants. */
@@ -37,9 +38,15 @@ static int in_query;      /* set around db_query: callbacks must not see it */
 static char events[MAX_EVENTS][128];
 static int nevents;
 
-static void event(const char *fmt, const char *a, const char *b) {
+static void event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void event(const char *fmt, ...) {
+  va_list ap;
+
   ASSERT(nevents < MAX_EVENTS);
-  snprintf(events[nevents++], sizeof events[0], fmt, a, b);
+  va_start(ap, fmt);
+  vsnprintf(events[nevents++], sizeof events[0], fmt, ap);
+  va_end(ap);
 }
 
 #define NEED_PG()                                                             \
@@ -178,7 +185,7 @@ static void on_result(void *arg, PGresult *res, const char *err) {
 static void on_state(void *arg, int up) {
   ASSERT(arg == &loop);
   ASSERT_EQ(db_is_up(db), up);
-  event("%s%s", up ? "up" : "down", "");
+  event("%s", up ? "up" : "down");
 }
 
 static void on_notify(void *arg, const char *channel, const char *payload) {
@@ -286,7 +293,7 @@ static void t4_kill(uv_timer_t *t) {
 static void t4_after_reconnect(void *arg, PGresult *res, const char *err) {
   ASSERT_NULL(err);
   snprintf(t4.pid2, sizeof t4.pid2, "%s", PQgetvalue(res, 0, 0));
-  event("app:%s%s", PQgetvalue(res, 0, 1), "");
+  event("app:%s", PQgetvalue(res, 0, 1));
   pg_side("NOTIFY ocop_t4, 'again'");
 }
 
@@ -449,7 +456,7 @@ TEST_IMPL(db_close_while_connecting) {
   fake_stop();
   run_and_close();
   ASSERT_EQ(nevents, 1);
-  ASSERT_STR_EQ(events[0], "qa:!database unavailable");
+  ASSERT_STR_EQ(events[0], "qa:!shutting down");
   return TEST_OK;
 }
 
@@ -513,8 +520,10 @@ TEST_IMPL(db_backoff_does_not_block) {
   ASSERT(first < 40.0);
   ASSERT(last > 55.0);
   ASSERT(ticks >= 60);
+  /* Down between attempts, or queued on one that db_close then ends. */
   ASSERT_EQ(nevents, 1);
-  ASSERT_STR_EQ(events[0], "qlate:!shutting down");
+  ASSERT(strcmp(events[0], "qlate:!database unavailable") == 0 ||
+         strcmp(events[0], "qlate:!shutting down") == 0);
   return TEST_OK;
 }
 
@@ -544,20 +553,35 @@ static void conninfo_add(char *buf, size_t len, const char *key, const char *val
   snprintf(buf + n, len - n, "' ");
 }
 
+static uint64_t switch_t0;
+
 static void switch_done(void *arg, PGresult *res, const char *err) {
   on_result(arg, res, err);
   close_db();
-  fake_stop();
 }
 
 static void switch_up(void *arg, int up) {
   on_state(arg, up);
+  /* A lost poll registration would sit until the 10 s connect deadline. */
+  ASSERT((uv_hrtime() - switch_t0) / 1000000 < 2000);
   query("SELECT 'via second host'", 0, NULL, switch_done, "a");
 }
 
-/* host=127.0.0.1,<real> port=<fake>,<real>: libpq's first socket is hung up
- * on, it opens another for the second host inside PQconnectPoll, and db.c
- * must follow it to a new poll registration. */
+/* A TCP port with no listener: connect() fails after EINPROGRESS. */
+static int refused_port(void) {
+  int port;
+
+  fake_start();
+  port = fake.port;
+  fake_stop();
+  ASSERT_EQ(uv_run(&loop, UV_RUN_DEFAULT), 0);
+  return port;
+}
+
+/* host=127.0.0.1,<real> port=<refused>,<real>: the first connect fails
+ * inside PQconnectPoll, libpq opens a new socket for the second host (on
+ * Linux with the same fd number, which epoll has forgotten) and db.c must
+ * follow it. */
 TEST_IMPL(db_connect_switches_socket) {
   char conninfo[1024] = "", hosts[512], ports[64];
   PQconninfoOption *opts, *o;
@@ -565,7 +589,6 @@ TEST_IMPL(db_connect_switches_socket) {
 
   NEED_PG();
   setup();
-  fake_start();
   opts = PQconninfoParse(pg, NULL);
   ASSERT_NOT_NULL(opts);
   for (o = opts; o->keyword; o++) {
@@ -579,13 +602,13 @@ TEST_IMPL(db_connect_switches_socket) {
       conninfo_add(conninfo, sizeof conninfo, o->keyword, o->val);
   }
   snprintf(hosts, sizeof hosts, "127.0.0.1,%s", host);
-  snprintf(ports, sizeof ports, "%d,%s", fake.port, port);
+  snprintf(ports, sizeof ports, "%d,%s", refused_port(), port);
   conninfo_add(conninfo, sizeof conninfo, "host", hosts);
   conninfo_add(conninfo, sizeof conninfo, "port", ports);
   PQconninfoFree(opts);
+  switch_t0 = uv_hrtime();
   make_db(conninfo, NULL, NULL, switch_up, NULL, 0);
   run_and_close();
-  ASSERT(fake.accepts >= 1);
   ASSERT_EQ(nevents, 2);
   ASSERT_STR_EQ(events[0], "up");
   ASSERT_STR_EQ(events[1], "qa:via second host");

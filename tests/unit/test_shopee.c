@@ -1442,6 +1442,18 @@ static TEST_IMPL(parse_http_status) {
   ASSERT_EQ(res.retry_after_ms, 1000);
   ASSERT_STR_EQ(res.error, "HTTP 429: error_rate_limit: too many");
   ASSERT_STR_EQ(res.request_id, "z");
+  parse(OC_OP_SET_STOCK, 429, "{\"error\":\"\",\"message\":\"\"}", &res);
+  ASSERT_EQ(res.status, OC_RETRY);
+  ASSERT_EQ(res.retry_after_ms, 1000);
+  ASSERT_STR_EQ(res.error, "HTTP 429");
+  parse(OC_OP_SET_STOCK, 429, "{\"error\":\"error_limit\",\"message\":\"q\"}",
+        &res);
+  ASSERT_EQ(res.status, OC_RETRY);
+  ASSERT_EQ(res.retry_after_ms, 3600000); /* the longer wait wins */
+  ASSERT_STR_EQ(res.error, "HTTP 429: error_limit: q");
+  parse(OC_OP_SET_STOCK, 200, "{\"error\":\"error_sign\"}", &res);
+  ASSERT_EQ(res.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.error, "error_sign"); /* no message: no dangling colon */
   parse(OC_OP_SET_STOCK, 503, "<html>Service Unavailable</html>", &res);
   ASSERT_EQ(res.status, OC_RETRY);
   ASSERT_EQ(res.retry_after_ms, 0);

@@ -1,0 +1,251 @@
+/*
+ * ctl_shop.c — `ocopctl shop`: register shops, store their tokens, list,
+ * pause and resume them.
+ *
+ * Tokens are read from standard input, never from the command line, where
+ * any user could see them in the process list. Partner keys and app secrets
+ * are not handled here at all: they live in ocopd's credentials directory.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocopctl.h"
+
+static int fail_pg(const char *what, PGconn *conn) {
+  fprintf(stderr, "ocopctl: shop: %s: %s", what, PQerrorMessage(conn));
+  return CTL_FAIL;
+}
+
+/* Runs a parameterised statement; prints the server's message on failure. */
+static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
+                       const char *const *params, PGresult **out) {
+  PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+  ExecStatusType st = PQresultStatus(r);
+
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    fprintf(stderr, "ocopctl: shop: %s: %s", what, PQresultErrorMessage(r));
+    PQclear(r);
+    return CTL_FAIL;
+  }
+  if (out)
+    *out = r;
+  else
+    PQclear(r);
+  return CTL_OK;
+}
+
+struct shop_args {
+  const char *name, *marketplace, *shop_id, *app_key, *base_url, *policy, *buffer;
+  cJSON *options;
+};
+
+static int add_option(struct shop_args *a, const char *kv) {
+  const char *eq = strchr(kv, '=');
+  char key[128];
+
+  if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
+    fprintf(stderr, "ocopctl: shop: --option \"%s\" is not KEY=VALUE\n", kv);
+    return -1;
+  }
+  memcpy(key, kv, (size_t)(eq - kv));
+  key[eq - kv] = '\0';
+  cJSON_DeleteItemFromObject(a->options, key);
+  cJSON_AddStringToObject(a->options, key, eq + 1);
+  return 0;
+}
+
+static int parse_add(struct shop_args *a, int argc, char **argv) {
+  int i;
+
+  for (i = 3; i < argc; i++) {
+    const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+    if (!val) {
+      fprintf(stderr, "ocopctl: shop: %s needs a value\n", opt);
+      return -1;
+    }
+    i++;
+    if (strcmp(opt, "--marketplace") == 0) a->marketplace = val;
+    else if (strcmp(opt, "--shop-id") == 0) a->shop_id = val;
+    else if (strcmp(opt, "--app-key") == 0) a->app_key = val;
+    else if (strcmp(opt, "--base-url") == 0) a->base_url = val;
+    else if (strcmp(opt, "--policy") == 0) a->policy = val;
+    else if (strcmp(opt, "--buffer") == 0) a->buffer = val;
+    else if (strcmp(opt, "--option") == 0) {
+      if (add_option(a, val) != 0)
+        return -1;
+    } else {
+      fprintf(stderr, "ocopctl: shop: unknown option %s\n", opt);
+      return -1;
+    }
+  }
+  if (!a->marketplace || !a->shop_id || !a->app_key || !a->base_url) {
+    fprintf(stderr, "ocopctl: shop: add needs --marketplace, --shop-id, --app-key and --base-url\n");
+    return -1;
+  }
+  return 0;
+}
+
+static int shop_add(struct ctl *ctl, int argc, char **argv) {
+  struct shop_args a;
+  const char *params[8];
+  char *opts = NULL;
+  PGconn *conn;
+  int rc = CTL_USAGE;
+
+  memset(&a, 0, sizeof a);
+  a.name = argv[2];
+  a.policy = "delist";
+  a.buffer = "0";
+  a.options = cJSON_CreateObject();
+  if (parse_add(&a, argc, argv) != 0)
+    goto out;
+  rc = CTL_FAIL;
+  conn = ctl_connect(ctl, "shop");
+  if (!conn)
+    goto out;
+  opts = cJSON_PrintUnformatted(a.options);
+  params[0] = a.name;
+  params[1] = a.marketplace;
+  params[2] = a.shop_id;
+  params[3] = a.base_url;
+  params[4] = a.app_key;
+  params[5] = a.policy;
+  params[6] = a.buffer;
+  params[7] = opts;
+  rc = exec_params(conn, "cannot add the shop",
+                   "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, policy, "
+                   "stock_buffer, options) VALUES ($1, $2, $3, $4, $5, $6, $7::integer, $8::jsonb) "
+                   "ON CONFLICT (name) DO UPDATE SET marketplace = EXCLUDED.marketplace, "
+                   "mp_shop_id = EXCLUDED.mp_shop_id, base_url = EXCLUDED.base_url, "
+                   "app_key = EXCLUDED.app_key, policy = EXCLUDED.policy, "
+                   "stock_buffer = EXCLUDED.stock_buffer, options = EXCLUDED.options, updated_at = now()",
+                   8, params, NULL);
+  if (rc == CTL_OK)
+    printf("shop %s saved (%s, policy %s)\n", a.name, a.marketplace, a.policy);
+out:
+  free(opts);
+  cJSON_Delete(a.options);
+  return rc;
+}
+
+/* One line of stdin without its newline; "" at end of input. */
+static void read_line(char *buf, size_t len) {
+  size_t n;
+
+  if (!fgets(buf, (int)len, stdin)) {
+    buf[0] = '\0';
+    return;
+  }
+  n = strcspn(buf, "\r\n");
+  buf[n] = '\0';
+}
+
+static int shop_token(struct ctl *ctl, int argc, char **argv) {
+  char access[1024], refresh[1024];
+  const char *expires = "14400", *params[4];
+  PGconn *conn;
+  PGresult *r = NULL;
+  int rc;
+
+  if (argc == 5 && strcmp(argv[3], "--expires-in") == 0)
+    expires = argv[4];
+  else if (argc != 3)
+    return ctl_usage("shop");
+  read_line(access, sizeof access);
+  read_line(refresh, sizeof refresh);
+  if (!access[0]) {
+    fprintf(stderr, "ocopctl: shop: give the access token and the refresh token on stdin, one per line\n");
+    return CTL_FAIL;
+  }
+  conn = ctl_connect(ctl, "shop");
+  if (!conn)
+    return CTL_FAIL;
+  params[0] = argv[2];
+  params[1] = access;
+  params[2] = refresh;
+  params[3] = expires;
+  rc = exec_params(conn, "cannot store the token",
+                   "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
+                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop WHERE name = $1 "
+                   "ON CONFLICT (shop_id) DO UPDATE SET access_token = EXCLUDED.access_token, "
+                   "refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at, "
+                   "updated_at = now() RETURNING shop_id",
+                   4, params, &r);
+  if (rc == CTL_OK && PQntuples(r) == 0) {
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", argv[2]);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK) {
+    printf("token stored for shop %s\n", argv[2]);
+  }
+  explicit_bzero(access, sizeof access);
+  explicit_bzero(refresh, sizeof refresh);
+  PQclear(r);
+  return rc;
+}
+
+static int shop_list(struct ctl *ctl) {
+  PGconn *conn = ctl_connect(ctl, "shop");
+  PGresult *r;
+  int i;
+
+  if (!conn)
+    return CTL_FAIL;
+  r = PQexec(conn, "SELECT s.name, s.marketplace, s.mp_shop_id, s.policy, s.status, "
+                   "count(l.id) FILTER (WHERE l.state = 'listed'), "
+                   "count(l.id) FILTER (WHERE l.state = 'delisted') "
+                   "FROM shop s LEFT JOIN listing l ON l.shop_id = s.id GROUP BY s.id ORDER BY s.name");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    PQclear(r);
+    return fail_pg("cannot list shops", conn);
+  }
+  printf("%-20s %-10s %-12s %-7s %-13s %7s %9s\n", "shop", "market", "shop id", "policy", "status",
+         "listed", "delisted");
+  for (i = 0; i < PQntuples(r); i++)
+    printf("%-20s %-10s %-12s %-7s %-13s %7s %9s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+           PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5),
+           PQgetvalue(r, i, 6));
+  PQclear(r);
+  return CTL_OK;
+}
+
+static int shop_set_status(struct ctl *ctl, const char *name, const char *status) {
+  const char *params[2] = {name, status};
+  PGconn *conn = ctl_connect(ctl, "shop");
+  PGresult *r = NULL;
+  int rc;
+
+  if (!conn)
+    return CTL_FAIL;
+  rc = exec_params(conn, "cannot change the shop",
+                   "UPDATE shop SET status = $2, updated_at = now() WHERE name = $1 RETURNING id", 2,
+                   params, &r);
+  if (rc == CTL_OK && PQntuples(r) == 0) {
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", name);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK) {
+    printf("shop %s is %s\n", name, status);
+  }
+  PQclear(r);
+  return rc;
+}
+
+int cmd_shop(struct ctl *ctl, int argc, char **argv) {
+  const char *sub = argc > 1 ? argv[1] : "";
+
+  if (strcmp(sub, "list") == 0 && argc == 2)
+    return shop_list(ctl);
+  if (argc < 3)
+    return ctl_usage("shop");
+  if (strcmp(sub, "add") == 0)
+    return shop_add(ctl, argc, argv);
+  if (strcmp(sub, "token") == 0)
+    return shop_token(ctl, argc, argv);
+  if (strcmp(sub, "pause") == 0 && argc == 3)
+    return shop_set_status(ctl, argv[2], "paused");
+  if (strcmp(sub, "resume") == 0 && argc == 3)
+    return shop_set_status(ctl, argv[2], "active");
+  return ctl_usage("shop");
+}

@@ -1,0 +1,1064 @@
+/* import.c — see import.h. */
+#include "import.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "migrate.h"
+
+/* Imports are serialised, so two at once cannot trip over each other's
+ * new producers: pg_advisory_xact_lock key "ocopimpt". */
+#define IMPORT_LOCK_KEY "8026381489500156020"
+
+enum col {
+  C_PRODUCT_CODE, C_NAME_VI, C_PRODUCER_NAME, C_PRODUCER_TYPE, C_PROVINCE, C_COMMUNE,
+  C_CATEGORY_GROUP, C_STARS, C_CERTIFICATE_NO, C_CERTIFIED_ON, C_EXPIRES_ON,
+  C_PRICE_VND, C_STOCK, C_UNIT, C_WEIGHT_G, C_GTIN, C_DESCRIPTION_VI, C_REVOKED_ON,
+  NCOLS
+};
+
+/* The file's columns: whether the header must have it, whether a row must
+ * fill it, and the longest value the table takes, in characters (0: none). */
+static const struct column {
+  const char *name;
+  int optional;
+  int required;
+  size_t max_chars;
+} columns[NCOLS] = {
+    [C_PRODUCT_CODE] = {"product_code", 0, 1, 0}, /* the pattern bounds it */
+    [C_NAME_VI] = {"name_vi", 0, 1, 255},
+    [C_PRODUCER_NAME] = {"producer_name", 0, 1, 300},
+    [C_PRODUCER_TYPE] = {"producer_type", 0, 1, 0},
+    [C_PROVINCE] = {"province", 0, 0, 0},
+    [C_COMMUNE] = {"commune", 0, 0, 0},
+    [C_CATEGORY_GROUP] = {"category_group", 0, 1, 0},
+    [C_STARS] = {"stars", 0, 0, 0},
+    [C_CERTIFICATE_NO] = {"certificate_no", 0, 0, 100},
+    [C_CERTIFIED_ON] = {"certified_on", 0, 0, 0},
+    [C_EXPIRES_ON] = {"expires_on", 0, 0, 0},
+    [C_PRICE_VND] = {"price_vnd", 0, 1, 0},
+    [C_STOCK] = {"stock", 0, 1, 0},
+    [C_UNIT] = {"unit", 0, 0, 32},
+    [C_WEIGHT_G] = {"weight_g", 0, 0, 0},
+    [C_GTIN] = {"gtin", 0, 0, 0},
+    [C_DESCRIPTION_VI] = {"description_vi", 0, 0, 5000},
+    [C_REVOKED_ON] = {"revoked_on", 1, 0, 0},
+};
+
+/* producer.kind's CHECK. */
+static const char *const producer_kinds[] = {
+    "cooperative", "coop_group", "enterprise", "household", "farm", "association", NULL,
+};
+
+struct row {
+  unsigned long line;
+  char *f[NCOLS]; /* "" for an absent optional column */
+  int stars;      /* 0: not rated */
+  int bad;        /* has a problem: not written */
+  size_t producer_src; /* row whose province/commune the producer gets */
+};
+
+struct problem {
+  unsigned long line;
+  size_t seq; /* keeps the order of problems found on one line */
+  char *text;
+};
+
+struct counts {
+  long producers_created, producers_updated;
+  long products_created, products_updated, products_unchanged;
+  long certificates_added, certificates_updated;
+  long stock_adjustments;
+};
+
+struct import {
+  PGconn *conn;
+  const char *path;
+  const char *source; /* "csv:<basename>" */
+  FILE *errs;
+  csv_t *csv;
+  int colidx[NCOLS]; /* -1: absent */
+  int broken;        /* header or syntax problem: rows cannot all be read */
+  char **categories;
+  size_t ncategories;
+  struct row *rows;
+  size_t nrows, rows_cap;
+  struct problem *problems;
+  size_t nproblems, problems_cap;
+  struct counts counts;
+};
+
+/* ---- problems ------------------------------------------------------------ */
+
+static void problem(struct import *im, unsigned long line, const char *column,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Keeps a finished message; line orders the output. */
+static void add_problem(struct import *im, unsigned long line, const char *text) {
+  if (im->nproblems == im->problems_cap) {
+    size_t cap = im->problems_cap ? im->problems_cap * 2 : 32;
+    struct problem *p = realloc(im->problems, cap * sizeof *p);
+
+    if (!p)
+      abort(); /* out of memory while reporting: nothing sensible is left */
+    im->problems = p;
+    im->problems_cap = cap;
+  }
+  im->problems[im->nproblems].line = line;
+  im->problems[im->nproblems].seq = im->nproblems;
+  im->problems[im->nproblems].text = strdup(text);
+  if (!im->problems[im->nproblems].text)
+    abort();
+  im->nproblems++;
+}
+
+/* Records "FILE:LINE: column: text"; column may be NULL for a whole row. */
+static void problem(struct import *im, unsigned long line, const char *column,
+                    const char *fmt, ...) {
+  char text[1024];
+  int n;
+  va_list ap;
+
+  if (column)
+    n = snprintf(text, sizeof text, "%s:%lu: %s: ", im->path, line, column);
+  else
+    n = snprintf(text, sizeof text, "%s:%lu: ", im->path, line);
+  if (n < 0 || (size_t)n >= sizeof text)
+    n = 0;
+  va_start(ap, fmt);
+  vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
+  va_end(ap);
+  add_problem(im, line, text);
+}
+
+static void row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...) {
+  char text[900];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  problem(im, r->line, columns[c].name, "%s", text);
+  r->bad = 1;
+}
+
+static int by_line(const void *a, const void *b) {
+  const struct problem *x = a, *y = b;
+
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void print_problems(struct import *im) {
+  size_t i;
+
+  qsort(im->problems, im->nproblems, sizeof *im->problems, by_line);
+  for (i = 0; i < im->nproblems; i++)
+    fprintf(im->errs, "%s\n", im->problems[i].text);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static size_t utf8_chars(const char *s) {
+  size_t n = 0;
+
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80)
+      n++;
+  return n;
+}
+
+static int is_digits(const char *s) {
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9')
+      return 0;
+  return 1;
+}
+
+/* Digits only, no sign or separators, at most max; -1 bad form, -2 too big. */
+static int parse_count(const char *s, long long max, long long *out) {
+  long long v = 0;
+
+  if (!is_digits(s))
+    return -1;
+  for (; *s; s++) {
+    int d = *s - '0';
+
+    if (v > (max - d) / 10)
+      return -2;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 0;
+}
+
+/* "YYYY-MM-DD" naming a day that exists: 0, -1 wrong form, -2 no such day. */
+static int parse_date(const char *s) {
+  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int y, m, d, leap, i;
+
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return -1;
+  for (i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return -1;
+  y = atoi(s);
+  m = atoi(s + 5);
+  d = atoi(s + 8);
+  leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y == 0 || m < 1 || m > 12 || d < 1)
+    return -2;
+  if (d > mdays[m - 1] + (m == 2 && leap))
+    return -2;
+  return 0;
+}
+
+/* GS1 mod-10: weights 3,1,3,… from the digit left of the check digit. */
+static int gtin_check_digit(const char *g, size_t n) {
+  int sum = 0;
+  size_t i;
+
+  for (i = 0; i + 1 < n; i++)
+    sum += (g[n - 2 - i] - '0') * (i % 2 == 0 ? 3 : 1);
+  return (10 - sum % 10) % 10;
+}
+
+/* product.code's CHECK: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
+static int code_ok(const char *s) {
+  size_t i, n = strlen(s);
+
+  if (n < 1 || n > 64)
+    return 0;
+  for (i = 0; i < n; i++) {
+    char c = s[i];
+    int alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+      return 0;
+  }
+  return 1;
+}
+
+static int has_outer_space(const char *s) {
+  size_t n = strlen(s);
+
+  return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+}
+
+/* ---- checks on one row (no database) ----------------------------------- */
+
+static void check_text(struct import *im, struct row *r) {
+  int c;
+
+  for (c = 0; c < NCOLS; c++) {
+    size_t n;
+
+    if (columns[c].required && r->f[c][0] == '\0') {
+      row_problem(im, r, c, "must not be empty");
+      continue;
+    }
+    n = columns[c].max_chars ? utf8_chars(r->f[c]) : 0;
+    if (n > columns[c].max_chars)
+      row_problem(im, r, c, "is %zu characters long; at most %zu fit", n, columns[c].max_chars);
+  }
+  if (r->f[C_PRODUCT_CODE][0] && !code_ok(r->f[C_PRODUCT_CODE]))
+    row_problem(im, r, C_PRODUCT_CODE,
+                "\"%s\" is not a product code: 1 to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit",
+                r->f[C_PRODUCT_CODE]);
+  /* Names and numbers are keys: a stray space would make a second producer
+   * or certificate that looks identical. */
+  if (has_outer_space(r->f[C_PRODUCER_NAME]))
+    row_problem(im, r, C_PRODUCER_NAME, "has a space at the start or end");
+  if (has_outer_space(r->f[C_CERTIFICATE_NO]))
+    row_problem(im, r, C_CERTIFICATE_NO, "has a space at the start or end");
+}
+
+static int kind_ok(const char *k) {
+  size_t i;
+
+  for (i = 0; producer_kinds[i]; i++)
+    if (strcmp(k, producer_kinds[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void check_kind(struct import *im, struct row *r) {
+  const char *k = r->f[C_PRODUCER_TYPE];
+
+  if (!k[0] || kind_ok(k))
+    return;
+  row_problem(im, r, C_PRODUCER_TYPE,
+              "\"%s\" is not one of cooperative, coop_group, enterprise, household, farm, "
+              "association",
+              k);
+}
+
+static void check_category(struct import *im, struct row *r) {
+  const char *g = r->f[C_CATEGORY_GROUP];
+  size_t i;
+
+  if (!g[0])
+    return;
+  for (i = 0; i < im->ncategories; i++)
+    if (strcmp(g, im->categories[i]) == 0)
+      return;
+  row_problem(im, r, C_CATEGORY_GROUP, "\"%s\" is not a known category (e.g. I.3.c, IV.1, VI.1)",
+              g);
+}
+
+/* A date column: returns 1 when it holds a valid date. */
+static int check_date(struct import *im, struct row *r, enum col c) {
+  int d = parse_date(r->f[c]);
+
+  if (d == -1)
+    row_problem(im, r, c, "\"%s\" is not a date: write YYYY-MM-DD", r->f[c]);
+  else if (d == -2)
+    row_problem(im, r, c, "%s is not a day of the calendar", r->f[c]);
+  return d == 0;
+}
+
+/* The certificate columns must be empty when there is no recognition. */
+static void check_no_certificate(struct import *im, struct row *r, const char *why) {
+  static const enum col cert_cols[] = {C_CERTIFICATE_NO, C_CERTIFIED_ON, C_EXPIRES_ON,
+                                       C_REVOKED_ON};
+  size_t i;
+
+  for (i = 0; i < sizeof cert_cols / sizeof cert_cols[0]; i++)
+    if (r->f[cert_cols[i]][0])
+      row_problem(im, r, cert_cols[i], "must be empty %s", why);
+}
+
+static void check_certificate(struct import *im, struct row *r) {
+  const char *s = r->f[C_STARS];
+  int certified = 0, expires = 0, revoked = 0;
+
+  if (!s[0]) {
+    check_no_certificate(im, r, "when stars is empty");
+    return;
+  }
+  if (strlen(s) != 1 || s[0] < '1' || s[0] > '5') {
+    row_problem(im, r, C_STARS, "\"%s\" is not a rating: leave it empty or write 1 to 5", s);
+    return;
+  }
+  r->stars = s[0] - '0';
+  if (r->stars < 3) {
+    check_no_certificate(im, r, "for a 1-2 star rating: only 3 stars and above are certified");
+    return;
+  }
+  if (!r->f[C_CERTIFICATE_NO][0])
+    row_problem(im, r, C_CERTIFICATE_NO,
+                "must not be empty for %d stars: give the recognition decision number",
+                r->stars);
+  if (!r->f[C_CERTIFIED_ON][0])
+    row_problem(im, r, C_CERTIFIED_ON,
+                "must not be empty for %d stars: give the decision date", r->stars);
+  else
+    certified = check_date(im, r, C_CERTIFIED_ON);
+  expires = r->f[C_EXPIRES_ON][0] && check_date(im, r, C_EXPIRES_ON);
+  revoked = r->f[C_REVOKED_ON][0] && check_date(im, r, C_REVOKED_ON);
+  /* ISO dates compare as strings. */
+  if (certified && expires && strcmp(r->f[C_EXPIRES_ON], r->f[C_CERTIFIED_ON]) < 0)
+    row_problem(im, r, C_EXPIRES_ON, "%s is before certified_on %s", r->f[C_EXPIRES_ON],
+                r->f[C_CERTIFIED_ON]);
+  if (certified && revoked && strcmp(r->f[C_REVOKED_ON], r->f[C_CERTIFIED_ON]) < 0)
+    row_problem(im, r, C_REVOKED_ON, "%s is before certified_on %s", r->f[C_REVOKED_ON],
+                r->f[C_CERTIFIED_ON]);
+}
+
+/* A count: whole, not negative, at most max, at least min. */
+static void check_count(struct import *im, struct row *r, enum col c, long long min,
+                        long long max, const char *unit) {
+  const char *s = r->f[c];
+  long long v;
+  int p;
+
+  if (!s[0])
+    return;
+  p = parse_count(s, max, &v);
+  if (p == -2) {
+    row_problem(im, r, c, "%s is too large (at most %lld)", s, max);
+  } else if (p == -1 && s[0] == '-' && is_digits(s + 1)) {
+    row_problem(im, r, c, "%s is negative", s);
+  } else if (p == -1 && strpbrk(s, ".,") && strspn(s, "0123456789.,") == strlen(s)) {
+    row_problem(im, r, c, "\"%s\" must be a whole number of %s without separators or decimals",
+                s, unit);
+  } else if (p == -1) {
+    row_problem(im, r, c, "\"%s\" is not a whole number", s);
+  } else if (v < min) {
+    row_problem(im, r, c, "%s is below the minimum of %lld", s, min);
+  }
+}
+
+static void check_gtin(struct import *im, struct row *r) {
+  const char *g = r->f[C_GTIN];
+  size_t n = strlen(g);
+  int want;
+
+  if (!n)
+    return;
+  if (!is_digits(g)) {
+    row_problem(im, r, C_GTIN, "\"%s\" must be digits only", g);
+    return;
+  }
+  if (n != 8 && n != 12 && n != 13 && n != 14) {
+    row_problem(im, r, C_GTIN, "has %zu digits; a GTIN has 8, 12, 13 or 14", n);
+    return;
+  }
+  want = gtin_check_digit(g, n);
+  if (g[n - 1] - '0' != want)
+    row_problem(im, r, C_GTIN, "check digit is %c but should be %d: the number is mistyped",
+                g[n - 1], want);
+}
+
+static void check_row(struct import *im, struct row *r) {
+  check_text(im, r);
+  check_kind(im, r);
+  check_category(im, r);
+  check_certificate(im, r);
+  check_count(im, r, C_PRICE_VND, 0, INT64_MAX, "dong");
+  check_count(im, r, C_STOCK, 0, INT64_MAX, "units");
+  check_count(im, r, C_WEIGHT_G, 1, INT32_MAX, "grams");
+  check_gtin(im, r);
+}
+
+/* ---- checks across rows -------------------------------------------------- */
+
+struct keyed {
+  const char *key;
+  size_t idx;
+};
+
+static int by_key(const void *a, const void *b) {
+  const struct keyed *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+
+  if (c)
+    return c;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Rows sorted by one column (file order within a key); NULL when empty. */
+static struct keyed *sorted_by(struct import *im, enum col c) {
+  struct keyed *k = calloc(im->nrows ? im->nrows : 1, sizeof *k);
+  size_t i;
+
+  if (!k)
+    abort();
+  for (i = 0; i < im->nrows; i++) {
+    k[i].key = im->rows[i].f[c];
+    k[i].idx = i;
+  }
+  qsort(k, im->nrows, sizeof *k, by_key);
+  return k;
+}
+
+static void check_duplicates(struct import *im) {
+  struct keyed *k = sorted_by(im, C_PRODUCT_CODE);
+  size_t i;
+
+  for (i = 1; i < im->nrows; i++) {
+    size_t first = i;
+
+    while (first > 0 && strcmp(k[first - 1].key, k[i].key) == 0)
+      first--;
+    if (first != i && k[i].key[0])
+      row_problem(im, &im->rows[k[i].idx], C_PRODUCT_CODE, "%s is already on line %lu",
+                  k[i].key, im->rows[k[first].idx].line);
+  }
+  free(k);
+}
+
+/* The row whose certification is newest (later line on a tie). */
+static int newer(const struct row *a, const struct row *b) {
+  int c = strcmp(a->f[C_CERTIFIED_ON], b->f[C_CERTIFIED_ON]);
+
+  return c > 0 || (c == 0 && a->line > b->line);
+}
+
+/* One producer, many rows: one kind (compared with the first row that has
+ * a valid one; invalid kinds are reported already), and the newest address. */
+static void check_producers(struct import *im) {
+  struct keyed *k = sorted_by(im, C_PRODUCER_NAME);
+  size_t i = 0;
+
+  while (i < im->nrows) {
+    size_t j, end = i, src = k[i].idx;
+    const struct row *first = NULL;
+
+    while (end < im->nrows && strcmp(k[end].key, k[i].key) == 0)
+      end++;
+    for (j = i; j < end; j++) {
+      struct row *r = &im->rows[k[j].idx];
+
+      if (!kind_ok(r->f[C_PRODUCER_TYPE]))
+        continue;
+      if (!first)
+        first = r;
+      else if (strcmp(r->f[C_PRODUCER_TYPE], first->f[C_PRODUCER_TYPE]) != 0)
+        row_problem(im, r, C_PRODUCER_TYPE,
+                    "\"%s\" differs from \"%s\" on line %lu for the same producer",
+                    r->f[C_PRODUCER_TYPE], first->f[C_PRODUCER_TYPE], first->line);
+    }
+    for (j = i; j < end; j++)
+      if (newer(&im->rows[k[j].idx], &im->rows[src]))
+        src = k[j].idx;
+    for (j = i; j < end; j++)
+      im->rows[k[j].idx].producer_src = src;
+    i = end;
+  }
+  free(k);
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static int read_header(struct import *im) {
+  size_t i, n = csv_columns(im->csv);
+  int c, missing = 0;
+
+  for (c = 0; c < NCOLS; c++) {
+    im->colidx[c] = csv_column(im->csv, columns[c].name);
+    if (im->colidx[c] < 0 && !columns[c].optional) {
+      problem(im, 1, NULL, "missing column \"%s\"", columns[c].name);
+      missing = 1;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    const char *name = csv_column_name(im->csv, i);
+
+    for (c = 0; c < NCOLS; c++)
+      if (strcmp(name, columns[c].name) == 0)
+        break;
+    if (c == NCOLS)
+      problem(im, 1, NULL, "unknown column \"%s\"", name);
+  }
+  return missing ? -1 : 0;
+}
+
+static struct row *new_row(struct import *im) {
+  if (im->nrows == im->rows_cap) {
+    size_t cap = im->rows_cap ? im->rows_cap * 2 : 64;
+    struct row *p = realloc(im->rows, cap * sizeof *p);
+
+    if (!p)
+      abort();
+    im->rows = p;
+    im->rows_cap = cap;
+  }
+  memset(&im->rows[im->nrows], 0, sizeof im->rows[0]);
+  return &im->rows[im->nrows++];
+}
+
+/* Keeps a copy of the record's fields in a new row. */
+static void keep_row(struct import *im, const struct csv_record *rec) {
+  struct row *r = new_row(im);
+  int c;
+
+  r->line = rec->line;
+  for (c = 0; c < NCOLS; c++) {
+    r->f[c] = strdup(im->colidx[c] >= 0 ? rec->fields[im->colidx[c]] : "");
+    if (!r->f[c])
+      abort();
+  }
+}
+
+static void read_rows(struct import *im) {
+  struct csv_record rec;
+  size_t width = csv_columns(im->csv);
+  int r;
+
+  while ((r = csv_next(im->csv, &rec)) == 1) {
+    if (rec.nfields != width) {
+      problem(im, rec.line, NULL, "has %zu fields but the header has %zu", rec.nfields,
+              width);
+      continue;
+    }
+    keep_row(im, &rec);
+  }
+  if (r < 0) {
+    /* Sorted after every row read so far; the text names file and line. */
+    add_problem(im, ULONG_MAX, csv_error(im->csv));
+    im->broken = 1;
+  }
+}
+
+/* ---- database ---------------------------------------------------------- */
+
+static int fatal(struct import *im, const char *what, const PGresult *res) {
+  const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+  if (!msg)
+    msg = PQerrorMessage(im->conn);
+  fprintf(im->errs, "%s: %s: %.*s\n", im->path, what, (int)strcspn(msg, "\n"), msg);
+  return -1;
+}
+
+static int command(struct import *im, const char *sql, int n, const char *const *params,
+                   const char *what) {
+  PGresult *res = PQexecParams(im->conn, sql, n, NULL, params, NULL, NULL, 0);
+  int rc = 0;
+
+  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+    rc = fatal(im, what, res);
+  PQclear(res);
+  return rc;
+}
+
+static int load_categories(struct import *im) {
+  PGresult *res = PQexecParams(im->conn, "SELECT code FROM category", 0, NULL, NULL, NULL,
+                               NULL, 0);
+  int i, rc = -1;
+
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    fatal(im, "cannot read the categories", res);
+    goto out;
+  }
+  im->ncategories = (size_t)PQntuples(res);
+  im->categories = calloc(im->ncategories ? im->ncategories : 1, sizeof *im->categories);
+  if (!im->categories)
+    abort();
+  for (i = 0; i < PQntuples(res); i++) {
+    im->categories[i] = strdup(PQgetvalue(res, i, 0));
+    if (!im->categories[i])
+      abort();
+  }
+  rc = 0;
+out:
+  PQclear(res);
+  return rc;
+}
+
+/* Which CSV column a database error is about. Named constraints first, then
+ * the column the server names, then the <table>_<column>_… naming that
+ * PostgreSQL gives unnamed constraints; else the step's own column. */
+static const struct {
+  const char *table, *column;
+  enum col csv;
+} db_columns[] = {
+    {"producer", "name", C_PRODUCER_NAME},       {"producer", "kind", C_PRODUCER_TYPE},
+    {"producer", "province", C_PROVINCE},        {"producer", "commune", C_COMMUNE},
+    {"product", "code", C_PRODUCT_CODE},         {"product", "name_vi", C_NAME_VI},
+    {"product", "producer_id", C_PRODUCER_NAME}, {"product", "category_code", C_CATEGORY_GROUP},
+    {"product", "unit", C_UNIT},                 {"product", "weight_g", C_WEIGHT_G},
+    {"product", "price_vnd", C_PRICE_VND},       {"product", "gtin", C_GTIN},
+    {"product", "description_vi", C_DESCRIPTION_VI},
+    {"certificate", "stars", C_STARS},           {"certificate", "decision_no", C_CERTIFICATE_NO},
+    {"certificate", "decision_date", C_CERTIFIED_ON},
+    {"certificate", "valid_from", C_CERTIFIED_ON},
+    {"certificate", "valid_until", C_EXPIRES_ON},
+    {"certificate", "revoked_on", C_REVOKED_ON},
+    {"certificate", "province_at_cert", C_PROVINCE},
+    {"certificate", "commune_at_cert", C_COMMUNE},
+    {"stock_ledger", "delta", C_STOCK},          {"stock_level", "on_hand", C_STOCK},
+};
+
+static const struct {
+  const char *constraint;
+  enum col csv;
+} db_constraints[] = {
+    {"certificate_recognition_needs_decision", C_CERTIFICATE_NO},
+    {"certificate_rating_below_3_has_no_validity", C_STARS},
+    {"certificate_valid_until_before_valid_from", C_EXPIRES_ON},
+    {"certificate_revoked_before_issued", C_REVOKED_ON},
+    {"certificate_grace_outside_180_days", C_EXPIRES_ON},
+    {"certificate_stars_range", C_STARS},
+};
+
+static enum col error_column(const PGresult *res, enum col fallback) {
+  const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+  const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+  const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+  size_t i, best_len = 0;
+  enum col best = fallback;
+
+  for (i = 0; cons && i < sizeof db_constraints / sizeof db_constraints[0]; i++)
+    if (strcmp(cons, db_constraints[i].constraint) == 0)
+      return db_constraints[i].csv;
+  for (i = 0; table && i < sizeof db_columns / sizeof db_columns[0]; i++) {
+    size_t tl = strlen(table), cl = strlen(db_columns[i].column);
+
+    if (strcmp(table, db_columns[i].table) != 0)
+      continue;
+    if (column && strcmp(column, db_columns[i].column) == 0)
+      return db_columns[i].csv;
+    /* "<table>_<column>" then end or "_": the longest column wins. */
+    if (cons && strncmp(cons, table, tl) == 0 && cons[tl] == '_' &&
+        strncmp(cons + tl + 1, db_columns[i].column, cl) == 0 &&
+        (cons[tl + 1 + cl] == '\0' || cons[tl + 1 + cl] == '_') && cl > best_len) {
+      best = db_columns[i].csv;
+      best_len = cl;
+    }
+  }
+  return best;
+}
+
+/* Data and integrity errors, and exceptions raised by triggers, are the
+ * row's fault; anything else (connection, resources, a bug) stops. */
+static int row_error(const PGresult *res) {
+  const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+  return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
+                   strncmp(state, "P0", 2) == 0);
+}
+
+/* Runs one statement for a row. On success returns the result (caller
+ * clears); on failure NULL with *rc = 1 (reported against the row) or -1. */
+static PGresult *row_exec(struct import *im, struct row *r, enum col col, const char *sql,
+                          int n, const char *const *params, int *rc) {
+  PGresult *res = PQexecParams(im->conn, sql, n, NULL, params, NULL, NULL, 0);
+  const char *msg;
+
+  if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
+    return res;
+  if (!row_error(res)) {
+    *rc = fatal(im, "import stopped", res);
+  } else {
+    msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    row_problem(im, r, error_column(res, col), "refused by the database: %s",
+                msg ? msg : "(no message)");
+    *rc = 1;
+  }
+  PQclear(res);
+  return NULL;
+}
+
+static const char *or_null(const char *s) {
+  return s[0] ? s : NULL;
+}
+
+/* Runs a statement whose first column is an id (and maybe a flag); copies
+ * the id into id (empty when no row). Returns 0, 1 or -1 as row_exec. */
+static int fetch_id(struct import *im, struct row *r, enum col col, const char *sql, int n,
+                    const char *const *params, char *id, size_t idlen, int *flag) {
+  int rc = 0;
+  PGresult *res = row_exec(im, r, col, sql, n, params, &rc);
+
+  if (!res)
+    return rc;
+  id[0] = '\0';
+  if (PQntuples(res) > 0) {
+    snprintf(id, idlen, "%s", PQgetvalue(res, 0, 0));
+    if (flag)
+      *flag = PQnfields(res) > 1 && strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+  }
+  PQclear(res);
+  return 0;
+}
+
+static int upsert_producer(struct import *im, struct row *r, char *id, size_t idlen,
+                           struct counts *c) {
+  const struct row *src = &im->rows[r->producer_src];
+  const char *p[4] = {r->f[C_PRODUCER_NAME], r->f[C_PRODUCER_TYPE], or_null(src->f[C_PROVINCE]),
+                      or_null(src->f[C_COMMUNE])};
+  char dummy[24];
+  int differs = 0, rc;
+
+  rc = fetch_id(im, r, C_PRODUCER_NAME,
+                "SELECT id, (kind, province, commune) IS DISTINCT FROM ($2::text, $3::text, $4::text)"
+                " FROM producer WHERE name = $1",
+                4, p, id, idlen, &differs);
+  if (rc != 0)
+    return rc;
+  if (!id[0]) {
+    rc = fetch_id(im, r, C_PRODUCER_NAME,
+                  "INSERT INTO producer (name, kind, province, commune)"
+                  " VALUES ($1, $2, $3, $4) RETURNING id",
+                  4, p, id, idlen, NULL);
+    c->producers_created += rc == 0;
+    return rc;
+  }
+  if (!differs)
+    return 0;
+  {
+    const char *u[4] = {id, p[1], p[2], p[3]};
+
+    rc = fetch_id(im, r, C_PRODUCER_NAME,
+                  "UPDATE producer SET kind = $2, province = $3, commune = $4, updated_at = now()"
+                  " WHERE id = $1::bigint"
+                  " AND (kind, province, commune) IS DISTINCT FROM ($2::text, $3::text, $4::text)"
+                  " RETURNING id",
+                  4, u, dummy, sizeof dummy, NULL);
+  }
+  c->producers_updated += rc == 0 && dummy[0];
+  return rc;
+}
+
+#define PRODUCT_VALUES                                                               \
+  "($2::text, $3::bigint, $4::text, $5::text, $6::integer, $7::bigint, $8::text, $9::text)"
+#define PRODUCT_COLUMNS                                                              \
+  "(name_vi, producer_id, category_code, unit, weight_g, price_vnd, gtin, description_vi)"
+
+static int upsert_product(struct import *im, struct row *r, const char *producer_id,
+                          char *id, size_t idlen, struct counts *c) {
+  const char *p[9] = {r->f[C_PRODUCT_CODE], r->f[C_NAME_VI],   producer_id,
+                      r->f[C_CATEGORY_GROUP], r->f[C_UNIT],    or_null(r->f[C_WEIGHT_G]),
+                      r->f[C_PRICE_VND],      or_null(r->f[C_GTIN]), r->f[C_DESCRIPTION_VI]};
+  char updated[24] = "";
+  int differs = 0, rc;
+
+  rc = fetch_id(im, r, C_PRODUCT_CODE,
+                "SELECT id, " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
+                " FROM product WHERE code = $1",
+                9, p, id, idlen, &differs);
+  if (rc != 0)
+    return rc;
+  if (!id[0]) {
+    rc = fetch_id(im, r, C_PRODUCT_CODE,
+                  "INSERT INTO product (code, name_vi, producer_id, category_code, unit,"
+                  " weight_g, price_vnd, gtin, description_vi)"
+                  " VALUES ($1, $2, $3::bigint, $4, $5, $6::integer, $7::bigint, $8, $9)"
+                  " RETURNING id",
+                  9, p, id, idlen, NULL);
+    c->products_created += rc == 0;
+    return rc;
+  }
+  if (differs) {
+    p[0] = id;
+    rc = fetch_id(im, r, C_PRODUCT_CODE,
+                  "UPDATE product SET " PRODUCT_COLUMNS " = " PRODUCT_VALUES
+                  ", updated_at = now()"
+                  " WHERE id = $1 AND " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
+                  " RETURNING id",
+                  9, p, updated, sizeof updated, NULL);
+    if (rc != 0)
+      return rc;
+  }
+  if (updated[0])
+    c->products_updated++;
+  else
+    c->products_unchanged++;
+  return 0;
+}
+
+static int upsert_certificate(struct import *im, struct row *r, const char *product_id,
+                              struct counts *c) {
+  char stars[2] = {(char)('0' + r->stars), '\0'};
+  const char *p[6] = {product_id,          stars, or_null(r->f[C_CERTIFICATE_NO]),
+                      or_null(r->f[C_CERTIFIED_ON]), or_null(r->f[C_EXPIRES_ON]),
+                      or_null(r->f[C_REVOKED_ON])};
+  char id[24], dummy[24];
+  int differs = 0, rc;
+
+  /* IS NOT DISTINCT FROM: a rating has neither number nor date. */
+  rc = fetch_id(im, r, C_CERTIFICATE_NO,
+                "SELECT id, (stars, valid_until, revoked_on) IS DISTINCT FROM"
+                " ($2::smallint, coalesce($5::date, valid_until), coalesce($6::date, revoked_on))"
+                " FROM certificate WHERE product_id = $1::bigint AND issuer = ''"
+                " AND decision_no IS NOT DISTINCT FROM $3::text"
+                " AND decision_date IS NOT DISTINCT FROM $4::date",
+                6, p, id, sizeof id, &differs);
+  if (rc != 0)
+    return rc;
+  if (!id[0]) {
+    const char *q[9] = {product_id, stars, p[2], p[3], p[4], p[5], or_null(r->f[C_PROVINCE]),
+                        or_null(r->f[C_COMMUNE]), im->source};
+
+    rc = fetch_id(im, r, C_CERTIFICATE_NO,
+                  "INSERT INTO certificate (product_id, stars, decision_no, decision_date,"
+                  " valid_until, revoked_on, province_at_cert, commune_at_cert, source)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                  9, q, dummy, sizeof dummy, NULL);
+    c->certificates_added += rc == 0;
+    return rc;
+  }
+  if (!differs)
+    return 0;
+  {
+    const char *u[4] = {id, stars, p[4], p[5]};
+
+    rc = fetch_id(im, r, C_CERTIFICATE_NO,
+                  "UPDATE certificate SET stars = $2, valid_until = coalesce($3, valid_until),"
+                  " revoked_on = coalesce($4, revoked_on) WHERE id = $1 RETURNING id",
+                  4, u, dummy, sizeof dummy, NULL);
+  }
+  c->certificates_updated += rc == 0;
+  return rc;
+}
+
+static int adjust_stock(struct import *im, struct row *r, const char *product_id,
+                        struct counts *c) {
+  const char *p[2] = {product_id, r->f[C_STOCK]};
+  char delta[32] = "";
+  int rc;
+
+  rc = fetch_id(im, r, C_STOCK,
+                "INSERT INTO stock_ledger (product_id, delta, reason)"
+                " SELECT $1::bigint, d, 'import' FROM (SELECT $2::bigint - coalesce("
+                "  (SELECT on_hand FROM stock_level WHERE product_id = $1::bigint), 0) AS d) s"
+                " WHERE d <> 0 RETURNING delta",
+                2, p, delta, sizeof delta, NULL);
+  c->stock_adjustments += rc == 0 && delta[0];
+  return rc;
+}
+
+static void add_counts(struct counts *to, const struct counts *c) {
+  to->producers_created += c->producers_created;
+  to->producers_updated += c->producers_updated;
+  to->products_created += c->products_created;
+  to->products_updated += c->products_updated;
+  to->products_unchanged += c->products_unchanged;
+  to->certificates_added += c->certificates_added;
+  to->certificates_updated += c->certificates_updated;
+  to->stock_adjustments += c->stock_adjustments;
+}
+
+/* Writes one row under a savepoint: 0 (written or reported), -1 fatal. */
+static int write_row(struct import *im, struct row *r) {
+  struct counts c = {0};
+  char producer_id[24], product_id[24];
+  int rc;
+
+  if (command(im, "SAVEPOINT import_row", 0, NULL, "cannot set a savepoint") != 0)
+    return -1;
+  rc = upsert_producer(im, r, producer_id, sizeof producer_id, &c);
+  if (rc == 0)
+    rc = upsert_product(im, r, producer_id, product_id, sizeof product_id, &c);
+  if (rc == 0 && r->stars)
+    rc = upsert_certificate(im, r, product_id, &c);
+  if (rc == 0)
+    rc = adjust_stock(im, r, product_id, &c);
+  if (rc < 0)
+    return -1;
+  if (rc > 0) {
+    /* Undo this row only, and go on to find the next problem. */
+    if (command(im, "ROLLBACK TO SAVEPOINT import_row", 0, NULL, "cannot undo a row") != 0)
+      return -1;
+  } else {
+    add_counts(&im->counts, &c);
+  }
+  return command(im, "RELEASE SAVEPOINT import_row", 0, NULL, "cannot release a row");
+}
+
+static int write_rows(struct import *im) {
+  size_t i;
+
+  for (i = 0; i < im->nrows; i++)
+    if (!im->rows[i].bad && write_row(im, &im->rows[i]) != 0)
+      return -1;
+  return 0;
+}
+
+/* ---- the whole import --------------------------------------------------- */
+
+static void free_import(struct import *im) {
+  size_t i;
+  int c;
+
+  for (i = 0; i < im->nrows; i++)
+    for (c = 0; c < NCOLS; c++)
+      free(im->rows[i].f[c]);
+  free(im->rows);
+  for (i = 0; i < im->nproblems; i++)
+    free(im->problems[i].text);
+  free(im->problems);
+  for (i = 0; i < im->ncategories; i++)
+    free(im->categories[i]);
+  free(im->categories);
+  csv_close(im->csv);
+  free((char *)im->source);
+}
+
+static int start(struct import *im) {
+  const char *key = IMPORT_LOCK_KEY;
+  char err[512];
+
+  if (PQtransactionStatus(im->conn) != PQTRANS_IDLE) {
+    fprintf(im->errs, "%s: cannot import: the connection is inside a transaction\n", im->path);
+    return -1;
+  }
+  if (migrate_check(im->conn, err, sizeof err) != 0) {
+    fprintf(im->errs, "%s: cannot import: %s\n", im->path, err);
+    return -1;
+  }
+  if (command(im, "BEGIN", 0, NULL, "cannot start a transaction") != 0)
+    return -1;
+  if (command(im, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &key,
+              "cannot take the import lock") != 0)
+    return -1;
+  return load_categories(im);
+}
+
+/* Validates and writes everything; returns 0, 1 (problems) or -1. */
+static int run(struct import *im, int dry_run) {
+  char err[600];
+  size_t i;
+
+  im->csv = csv_open(im->path, err, sizeof err);
+  if (!im->csv) {
+    fprintf(im->errs, "%s\n", err);
+    return 1;
+  }
+  if (csv_read_header(im->csv) != 0) {
+    fprintf(im->errs, "%s\n", csv_error(im->csv));
+    return 1;
+  }
+  if (read_header(im) != 0)
+    return 1;
+  if (start(im) != 0)
+    return -1;
+  read_rows(im);
+  for (i = 0; i < im->nrows; i++)
+    check_row(im, &im->rows[i]);
+  check_duplicates(im);
+  check_producers(im);
+  /* A file that cannot be read to the end is not worth a database run. */
+  if (!im->broken && write_rows(im) != 0)
+    return -1;
+  if (im->nproblems)
+    return 1;
+  if (dry_run)
+    return 0;
+  return command(im, "COMMIT", 0, NULL, "cannot commit the import");
+}
+
+static char *source_of(const char *path) {
+  const char *base = strrchr(path, '/');
+  char *s;
+
+  base = base ? base + 1 : path;
+  s = malloc(strlen(base) + 5);
+  if (!s)
+    abort();
+  sprintf(s, "csv:%s", base);
+  return s;
+}
+
+int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
+                FILE *errs) {
+  struct import im;
+  int rc;
+
+  memset(&im, 0, sizeof im);
+  memset(sum, 0, sizeof *sum);
+  im.conn = conn;
+  im.path = path;
+  im.errs = errs;
+  im.source = source_of(path);
+  rc = run(&im, dry_run);
+  print_problems(&im);
+  /* COMMIT ends the transaction; everything else leaves it to undo. */
+  if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+    PQclear(PQexec(conn, "ROLLBACK"));
+  sum->rows = (long)im.nrows;
+  sum->producers_created = im.counts.producers_created;
+  sum->producers_updated = im.counts.producers_updated;
+  sum->products_created = im.counts.products_created;
+  sum->products_updated = im.counts.products_updated;
+  sum->products_unchanged = im.counts.products_unchanged;
+  sum->certificates_added = im.counts.certificates_added;
+  sum->certificates_updated = im.counts.certificates_updated;
+  sum->stock_adjustments = im.counts.stock_adjustments;
+  sum->problems = (long)im.nproblems;
+  free_import(&im);
+  return rc;
+}

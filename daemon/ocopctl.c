@@ -1,0 +1,258 @@
+/*
+ * ocopctl.c — the operator's command line: global options, the command
+ * table, and the migrate and import commands.
+ *
+ *   ocopctl [-d CONNINFO] COMMAND [ARGS...]
+ *
+ * Exit codes: 0 done, 1 failed (or the input was bad), 2 wrong command line.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ocopctl.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "migrate.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+struct command {
+  const char *name;
+  int (*run)(struct ctl *ctl, int argc, char **argv);
+  const char *usage;   /* arguments, after the name */
+  const char *summary; /* one line for --help */
+};
+
+static const struct command commands[] = {
+    {"migrate", cmd_migrate, "",
+     "bring the database schema up to this build's version"},
+    {"import", cmd_import, "FILE.csv [--dry-run]",
+     "check a catalogue CSV and load it in one transaction"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct command *find_command(const char *name) {
+  size_t i;
+
+  for (i = 0; i < NCOMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+int ctl_usage(const char *name) {
+  const struct command *c = find_command(name);
+
+  fprintf(stderr, "usage: ocopctl [-d CONNINFO] %s %s\n", name, c ? c->usage : "...");
+  return CTL_USAGE;
+}
+
+static void help(FILE *out) {
+  size_t i;
+
+  fprintf(out,
+          "usage: ocopctl [-d CONNINFO] COMMAND [ARGS...]\n"
+          "\n"
+          "  -d, --database CONNINFO  libpq connection string or URI\n"
+          "                           (default: $OCOPD_DATABASE)\n"
+          "  -h, --help               this help; COMMAND --help for one command\n"
+          "      --version            print the version\n"
+          "\n"
+          "commands:\n");
+  for (i = 0; i < NCOMMANDS; i++)
+    fprintf(out, "  %-8s %-22s %s\n", commands[i].name, commands[i].usage,
+            commands[i].summary);
+  fprintf(out, "\nexit status: 0 done, 1 failed or bad input, 2 wrong command line\n");
+}
+
+/* The first line of libpq's message: the rest is hints for developers. */
+static void print_pq_error(const char *command, const char *what, PGconn *conn) {
+  const char *msg = PQerrorMessage(conn);
+
+  fprintf(stderr, "ocopctl: %s: %s: %.*s\n", command, what, (int)strcspn(msg, "\n"), msg);
+}
+
+PGconn *ctl_connect(struct ctl *ctl, const char *command) {
+  /* expand_dbname: the conninfo may be a full string or URI. UTF8 because
+   * catalogue files and messages are UTF-8 whatever the locale says. */
+  const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
+  const char *vals[] = {ctl->conninfo, "ocopctl", "UTF8", NULL};
+
+  if (ctl->conn)
+    return ctl->conn;
+  if (!ctl->conninfo || !ctl->conninfo[0]) {
+    fprintf(stderr,
+            "ocopctl: %s: no database given: use -d CONNINFO (e.g. -d 'dbname=ocop') or set "
+            "OCOPD_DATABASE\n",
+            command);
+    return NULL;
+  }
+  ctl->conn = PQconnectdbParams(keys, vals, 1);
+  if (!ctl->conn || PQstatus(ctl->conn) != CONNECTION_OK) {
+    print_pq_error(command, "cannot connect to the database", ctl->conn);
+    PQfinish(ctl->conn);
+    ctl->conn = NULL;
+    return NULL;
+  }
+  return ctl->conn;
+}
+
+/* "--help" or "-h" anywhere among a command's arguments. */
+static int wants_help(int argc, char **argv) {
+  int i;
+
+  for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return 1;
+  return 0;
+}
+
+/* ---- migrate -------------------------------------------------------------- */
+
+int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
+  char err[512];
+  int from, to, n;
+  PGconn *conn;
+
+  if (argc > 1)
+    return ctl_usage("migrate");
+  conn = ctl_connect(ctl, "migrate");
+  if (!conn)
+    return ctl->conninfo && ctl->conninfo[0] ? CTL_FAIL : CTL_USAGE;
+  n = migrate_apply(conn, &from, &to, err, sizeof err);
+  if (n < 0) {
+    fprintf(stderr, "ocopctl: migrate: %s\n", err);
+    return CTL_FAIL;
+  }
+  printf("schema at version %d (applied %d migration%s)\n", to, n, n == 1 ? "" : "s");
+  return CTL_OK;
+}
+
+/* ---- import ---------------------------------------------------------------- */
+
+static void print_summary(const char *path, int dry_run, const struct import_summary *s) {
+  if (dry_run)
+    printf("dry run of %s: %ld rows checked, nothing written; the import would make:\n", path,
+           s->rows);
+  else
+    printf("imported %s: %ld rows\n", path, s->rows);
+  printf("  products: %ld created, %ld updated, %ld unchanged\n", s->products_created,
+         s->products_updated, s->products_unchanged);
+  printf("  producers: %ld created, %ld updated\n", s->producers_created, s->producers_updated);
+  printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
+         s->certificates_updated);
+  printf("  stock adjustments: %ld\n", s->stock_adjustments);
+}
+
+int cmd_import(struct ctl *ctl, int argc, char **argv) {
+  struct import_summary sum;
+  const char *path = NULL;
+  int i, dry_run = 0, options = 1, rc;
+  PGconn *conn;
+
+  for (i = 1; i < argc; i++) {
+    if (options && strcmp(argv[i], "--dry-run") == 0)
+      dry_run = 1;
+    else if (options && strcmp(argv[i], "--") == 0)
+      options = 0;
+    else if (options && argv[i][0] == '-' && argv[i][1] != '\0')
+      return ctl_usage("import");
+    else if (!path)
+      path = argv[i];
+    else
+      return ctl_usage("import");
+  }
+  if (!path)
+    return ctl_usage("import");
+  conn = ctl_connect(ctl, "import");
+  if (!conn)
+    return ctl->conninfo && ctl->conninfo[0] ? CTL_FAIL : CTL_USAGE;
+  rc = import_file(conn, path, dry_run, &sum, stderr);
+  if (rc == 1) {
+    fprintf(stderr, "ocopctl: import: %s: %ld problem%s; nothing was imported\n", path,
+            sum.problems, sum.problems == 1 ? "" : "s");
+    return CTL_FAIL;
+  }
+  if (rc < 0) {
+    fprintf(stderr, "ocopctl: import: %s: nothing was imported\n", path);
+    return CTL_FAIL;
+  }
+  print_summary(path, dry_run, &sum);
+  return CTL_OK;
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+/* Takes the global options; returns the index of the command, or -1 with
+ * *exit_code set when there is nothing to run. */
+static int parse_global(int argc, char **argv, struct ctl *ctl, int *exit_code) {
+  static const struct option longopts[] = {
+      {"database", required_argument, NULL, 'd'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0},
+  };
+  int c;
+
+  /* "+": stop at the command, whose options are its own. */
+  while ((c = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd':
+      ctl->conninfo = optarg;
+      break;
+    case 'h':
+      help(stdout);
+      *exit_code = CTL_OK;
+      return -1;
+    case 'V':
+      printf("ocopctl %s\n", PACKAGE_VERSION);
+      *exit_code = CTL_OK;
+      return -1;
+    default:
+      fprintf(stderr, "see ocopctl --help\n");
+      *exit_code = CTL_USAGE;
+      return -1;
+    }
+  }
+  if (optind >= argc) {
+    help(stderr);
+    *exit_code = CTL_USAGE;
+    return -1;
+  }
+  return optind;
+}
+
+int main(int argc, char **argv) {
+  struct ctl ctl = {0};
+  const struct command *cmd;
+  int first, rc = CTL_USAGE;
+
+  ctl.conninfo = getenv("OCOPD_DATABASE");
+  first = parse_global(argc, argv, &ctl, &rc);
+  if (first < 0)
+    return rc;
+  cmd = find_command(argv[first]);
+  if (!cmd) {
+    fprintf(stderr, "ocopctl: unknown command \"%s\"; see ocopctl --help\n", argv[first]);
+    return CTL_USAGE;
+  }
+  if (wants_help(argc - first, argv + first)) {
+    printf("usage: ocopctl [-d CONNINFO] %s %s\n  %s\n", cmd->name, cmd->usage, cmd->summary);
+    return CTL_OK;
+  }
+  rc = cmd->run(&ctl, argc - first, argv + first);
+  PQfinish(ctl.conn);
+  /* A full disk or closed pipe on stdout is a failure too. */
+  if (fflush(stdout) != 0 && rc == CTL_OK)
+    rc = CTL_FAIL;
+  return rc;
+}

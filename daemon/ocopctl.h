@@ -1,0 +1,34 @@
+/*
+ * ocopctl.h — what every ocopctl command sees.
+ *
+ * A command is a function `int cmd_NAME(struct ctl *, int argc, char **argv)`
+ * listed in the table in ocopctl.c with its usage text. argv[0] is the
+ * command's name and argv holds only its own arguments: the global options
+ * (-d CONNINFO) are already taken. It returns one of the CTL_ exit codes and
+ * prints its own messages, errors prefixed "ocopctl: NAME: ".
+ */
+#ifndef OCOP_OCOPCTL_H
+#define OCOP_OCOPCTL_H
+
+#include <libpq-fe.h>
+
+#define CTL_OK 0
+#define CTL_FAIL 1  /* the command ran and failed, or the input was bad */
+#define CTL_USAGE 2 /* the command line was wrong */
+
+struct ctl {
+  const char *conninfo; /* -d, else $OCOPD_DATABASE; may hold a password */
+  PGconn *conn;         /* made by ctl_connect, closed by main */
+};
+
+/* Connects on first use (the conninfo is never printed); NULL after
+ * printing why. */
+PGconn *ctl_connect(struct ctl *ctl, const char *command);
+
+/* Prints the command's usage line to stderr and returns CTL_USAGE. */
+int ctl_usage(const char *command);
+
+int cmd_migrate(struct ctl *ctl, int argc, char **argv);
+int cmd_import(struct ctl *ctl, int argc, char **argv);
+
+#endif

@@ -1,0 +1,268 @@
+#!/bin/sh
+# sim_selftest.sh — TAP checks of ocopsim from the outside, with curl and
+# openssl only: signing, token checks, the product calls the daemon makes,
+# the control API and fault injection. Builds nothing: the binary comes from
+# $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
+
+OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
+PLAN=32
+
+for tool in curl openssl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "1..0 # SKIP $tool is not installed"
+    exit 0
+  fi
+done
+if [ ! -x "$OCOPSIM" ]; then
+  echo "Bail out! $OCOPSIM is not built"
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-test.XXXXXX") || exit 1
+sim_pid=
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+# check DESCRIPTION COMMAND...: one TAP line from a command's exit status.
+check() {
+  desc=$1
+  shift
+  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+has() { grep -q -- "$1" "$tmp/body"; }
+lacks() { ! grep -q -- "$1" "$tmp/body"; }
+
+# --------------------------------------------------------------- start --
+PARTNER=1001
+KEY=test_partner_key_1001
+SHOP=2001
+TOKEN=tok-2001-a
+REFRESH=ref-2001-a
+cat >"$tmp/seed.json" <<EOF
+{"shopee": {"partners": [{"partner_id": $PARTNER, "partner_key": "$KEY"},
+                         {"partner_id": 1002, "partner_key": "other"}],
+            "shops": [{"shop_id": $SHOP, "partner_id": $PARTNER,
+                       "access_token": "$TOKEN", "refresh_token": "$REFRESH",
+                       "access_expires_in": 14400},
+                      {"shop_id": 2002, "partner_id": 1002,
+                       "access_token": "tok-2002", "refresh_token": "ref-2002"}]}}
+EOF
+
+echo "1..$PLAN"
+"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
+  >"$tmp/out" 2>"$tmp/err" &
+sim_pid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
+  sleep 0.1
+  i=$((i + 1))
+done
+port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+if [ -z "$port" ]; then
+  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
+  exit 1
+fi
+ok "starts on an ephemeral port and prints it ($port)"
+BASE=http://127.0.0.1:$port
+
+# ------------------------------------------------------------- helpers --
+sign() {
+  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
+}
+
+# call METHOD PATH [BODY] [EXTRA_QUERY]: a signed shop call. Environment
+# overrides: TS (timestamp), SIGN, TOK (access token). Leaves the body in
+# $tmp/body, headers in $tmp/hdr, and prints the HTTP status.
+call() {
+  c_ts=${TS:-$(date +%s)}
+  c_tok=${TOK:-$TOKEN}
+  c_sign=${SIGN:-$(sign "$PARTNER$2$c_ts$c_tok$SHOP" "$KEY")}
+  c_url="$BASE$2?partner_id=$PARTNER&timestamp=$c_ts&access_token=$c_tok&shop_id=$SHOP&sign=$c_sign$4"
+  if [ "$1" = POST ]; then
+    curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' \
+      -H 'Content-Type: application/json' --data-binary "$3" "$c_url"
+  else
+    curl -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' "$c_url"
+  fi
+}
+
+# pub PATH BODY: a signed public (partner-level) call.
+pub() {
+  p_ts=$(date +%s)
+  p_sign=$(sign "$PARTNER$1$p_ts" "$KEY")
+  curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "$2" "$BASE$1?partner_id=$PARTNER&timestamp=$p_ts&sign=$p_sign"
+}
+
+# ctl METHOD PATH [BODY]: a control call; body in $tmp/body.
+ctl() {
+  if [ -n "$3" ]; then
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
+      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
+  else
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
+  fi
+}
+
+item_json() {
+  printf '{"item_name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
+  printf '"original_price":%s,"weight":0.25,"category_id":100644,' "$2"
+  printf '"image":{"image_id_list":["vn-img-1"]},'
+  printf '"logistic_info":[{"logistic_id":50021,"enabled":true}],'
+  printf '"seller_stock":[{"stock":25}],"item_sku":"%s"}' "$1"
+}
+
+# ------------------------------------------------------------ the checks --
+check "healthz answers ok" \
+  sh -c '[ "$(curl -s "$1/_sim/healthz")" = "{\"ok\":true}" ]' _ "$BASE"
+
+status=$(call POST /api/v2/product/add_item "$(item_json OCOP-HG-001 150000)")
+check "signed add_item succeeds" \
+  sh -c '[ "$1" = 200 ] && grep -q "\"error\":\"\"" "$2" &&
+         grep -q "\"item_id\":800000001" "$2"' _ "$status" "$tmp/body"
+ITEM=800000001
+
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "the item shows in /_sim/shopee/items" \
+  has '"item_sku":"OCOP-HG-001"'
+check "it keeps price, stock and status" \
+  sh -c 'grep -q "\"original_price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
+         grep -q "\"item_status\":\"NORMAL\"" "$1"' _ "$tmp/body"
+
+status=$(SIGN=0000000000000000000000000000000000000000000000000000000000000000 \
+  call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)")
+check "a wrong sign gets error_sign (HTTP 403)" \
+  sh -c '[ "$1" = 403 ] && grep -q "\"error\":\"error_sign\"" "$2"' _ "$status" "$tmp/body"
+
+now=$(date +%s)
+good=$(sign "$PARTNER/api/v2/product/add_item$now$TOKEN$SHOP" "$KEY")
+upper=$(printf '%s' "$good" | tr 'a-f' 'A-F')
+TS=$now SIGN=$upper call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)" >/dev/null
+check "an uppercase hex sign is refused" has '"error":"error_sign"'
+
+old=$(( $(date +%s) - 400 ))
+TS=$old call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)" >/dev/null
+check "a timestamp 400 s old gets error_param 'Timestamp is expired'" \
+  sh -c 'grep -q "\"error\":\"error_param\"" "$1" &&
+         grep -q "Timestamp is expired" "$1"' _ "$tmp/body"
+
+status=$(TOK=not-a-token call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)")
+check "a wrong access token gets invalid_acceess_token" \
+  sh -c '[ "$1" = 403 ] && grep -q "\"error\":\"invalid_acceess_token\"" "$2"' \
+  _ "$status" "$tmp/body"
+
+TOK=tok-2002 call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)" >/dev/null
+check "another shop's token gets invalid_acceess_token" \
+  has '"error":"invalid_acceess_token"'
+
+call POST /api/v2/product/add_item "$(item_json OCOP-BAD 150000.5)" >/dev/null
+check "a float price is refused with error_param naming the field" \
+  sh -c 'grep -q "\"error\":\"error_param\"" "$1" &&
+         grep -q "original_price" "$1"' _ "$tmp/body"
+
+call POST /api/v2/product/add_item \
+  '{"item_name":"x","original_price":1000,"weight":1,"category_id":1}' >/dev/null
+check "a missing description is refused" \
+  sh -c 'grep -q "error_param" "$1" && grep -q "description" "$1"' _ "$tmp/body"
+
+ctl GET "/_sim/shopee/items" >/dev/null
+check "no refused call created an item" lacks 'OCOP-BAD'
+
+call GET /api/v2/product/search_item "" "&item_sku=OCOP-HG-001&offset=0&page_size=10" >/dev/null
+check "search_item by SKU finds the item" \
+  sh -c 'grep -q "\"item_id_list\":\[$2\]" "$1" &&
+         grep -q "\"total_count\":1" "$1"' _ "$tmp/body" "$ITEM"
+
+call GET /api/v2/product/search_item "" "&item_sku=OCOP-NONE&page_size=10" >/dev/null
+check "search_item for an unknown SKU finds nothing" \
+  has '"item_id_list":\[\],"total_count":0'
+
+call POST /api/v2/product/unlist_item "{\"item_list\":[{\"item_id\":$ITEM,\"unlist\":true}]}" >/dev/null
+check "unlist_item answers with the item in success_list" \
+  has "\"success_list\":\[{\"item_id\":$ITEM,\"unlist\":true}\]"
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "unlist sets item_status UNLIST" has '"item_status":"UNLIST"'
+
+call POST /api/v2/product/unlist_item "{\"item_list\":[{\"item_id\":$ITEM,\"unlist\":false}]}" >/dev/null
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "relist sets item_status NORMAL again" has '"item_status":"NORMAL"'
+
+call POST /api/v2/product/update_stock \
+  "{\"item_id\":$ITEM,\"stock_list\":[{\"model_id\":0,\"seller_stock\":[{\"stock\":7}]},{\"model_id\":0,\"seller_stock\":[{\"stock\":-1}]}]}" >/dev/null
+check "update_stock applies good entries and lists bad ones in failure_list" \
+  sh -c 'grep -q "\"error\":\"\"" "$1" && grep -q "\"stock\":7" "$1" &&
+         grep -q "\"failure_list\":\[{\"model_id\":0,\"failed_reason\"" "$1"' _ "$tmp/body"
+
+call POST /api/v2/product/update_price \
+  "{\"item_id\":$ITEM,\"price_list\":[{\"model_id\":0,\"original_price\":99000}]}" >/dev/null
+call GET /api/v2/product/get_item_base_info "" "&item_id_list=$ITEM" >/dev/null
+check "get_item_base_info shows the new price and stock" \
+  sh -c 'grep -q "\"original_price\":99000" "$1" &&
+         grep -q "\"total_available_stock\":7" "$1"' _ "$tmp/body"
+
+call POST /api/v2/product/update_item '{"item_id":999,"item_name":"x"}' >/dev/null
+check "update_item on an unknown item gets error_item_not_found" \
+  has '"error":"error_item_not_found"'
+
+ctl POST /_sim/fault '{"marketplace":"shopee","path":"/api/v2/product/add_item","kind":"status","status":429,"retry_after":7,"error":"error_rate_limit","count":1}' >/dev/null
+status=$(call POST /api/v2/product/add_item "$(item_json OCOP-HG-002 1000)")
+check "a 429 fault answers 429 with Retry-After" \
+  sh -c '[ "$1" = 429 ] && grep -qi "^Retry-After: 7" "$2"' _ "$status" "$tmp/hdr"
+status=$(call POST /api/v2/product/add_item "$(item_json OCOP-HG-002 1000)")
+check "a count-1 fault fires once" [ "$status" = 200 ]
+
+ctl POST /_sim/fault '{"marketplace":"shopee","kind":"malformed","count":1}' >/dev/null
+call GET /api/v2/product/get_item_base_info "" "&item_id_list=$ITEM" >/dev/null
+opens=$(tr -cd '{' <"$tmp/body" | wc -c)
+closes=$(tr -cd '}' <"$tmp/body" | wc -c)
+check "a malformed fault answers truncated JSON" [ "$opens" -gt "$closes" ]
+
+ctl POST /_sim/fault '{"marketplace":"shopee","path":"/api/v2/product/unlist_item","kind":"apply_then_fail","count":1}' >/dev/null
+status=$(call POST /api/v2/product/unlist_item "{\"item_list\":[{\"item_id\":$ITEM,\"unlist\":true}]}")
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "apply_then_fail answers 504 but the change is made" \
+  sh -c '[ "$1" = 504 ] && grep -q "\"item_status\":\"UNLIST\"" "$2"' _ "$status" "$tmp/body"
+
+ctl GET "/_sim/calls?since=0" >/dev/null
+check "the call log has rejected calls too" has '"error":"error_sign"'
+check "the call log names the SKU of a refused call" has '"item_sku":"OCOP-BAD"'
+unlists=$(tr '{' '\n' <"$tmp/body" | grep -c "unlist_item.*\"item_id\":$ITEM")
+check "the call log counts unlist calls per item ($unlists)" [ "$unlists" = 3 ]
+
+status=$(pub /api/v2/auth/access_token/get \
+  "{\"refresh_token\":\"$REFRESH\",\"shop_id\":$SHOP,\"partner_id\":$PARTNER}")
+newtok=$(sed -n 's/.*"access_token":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+check "a refresh returns new tokens" \
+  sh -c '[ "$1" = 200 ] && [ -n "$2" ] && grep -q "\"expire_in\":14400" "$3"' \
+  _ "$status" "$newtok" "$tmp/body"
+
+status=$(pub /api/v2/auth/access_token/get \
+  "{\"refresh_token\":\"$REFRESH\",\"shop_id\":$SHOP,\"partner_id\":$PARTNER}")
+check "a refresh token is single use (error_auth)" has '"error":"error_auth"'
+
+call GET /api/v2/product/get_item_base_info "" "&item_id_list=$ITEM" >/dev/null
+a=$(grep -c '"error":""' "$tmp/body")
+TOK=$newtok call GET /api/v2/product/get_item_base_info "" "&item_id_list=$ITEM" >/dev/null
+b=$(grep -c '"error":""' "$tmp/body")
+check "old and new access tokens both work after a refresh" \
+  [ "$a$b" = 11 ]
+
+kill -TERM "$sim_pid"
+wait "$sim_pid"
+rc=$?
+sim_pid=
+check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
+
+if [ "$n" != "$PLAN" ]; then
+  echo "# ran $n checks, planned $PLAN"
+  failed=1
+fi
+exit $failed
