@@ -814,11 +814,14 @@ int db_query(db_t *db, const char *sql, int nparams, const char *const *values,
   if (req == NULL)
     return -1;
   db->pending++;
-  if (db->state == DB_WAIT) {
+  /* Down means "fail on the next turn", except during the first attempt
+   * after db_start, so that an owner may queue its startup work at once;
+   * attempt counts failures since the last success, so it is 0 only then
+   * (or while UP). */
+  if (db->state != DB_UP && (db->state == DB_WAIT || db->attempt > 0)) {
     db__defer(db, req, "database unavailable");
     return 0;
   }
-  /* IDLE, CONNECTING, SETUP: wait for this attempt; UP: send next turn. */
   if (db->tail)
     db->tail->next = req;
   else

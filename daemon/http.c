@@ -13,7 +13,7 @@
  * close callbacks, so a user callback may send or close at any time.
  */
 #ifdef HAVE_CONFIG_H
-#include "config.h"
+#include "build_config.h" /* PACKAGE_VERSION */
 #endif
 
 #include "http.h"

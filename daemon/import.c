@@ -160,6 +160,8 @@ static int by_line(const void *a, const void *b) {
 static void print_problems(struct import *im) {
   size_t i;
 
+  if (im->nproblems == 0)
+    return; /* qsort must not see the NULL array, even with no elements */
   qsort(im->problems, im->nproblems, sizeof *im->problems, by_line);
   for (i = 0; i < im->nproblems; i++)
     fprintf(im->errs, "%s\n", im->problems[i].text);
@@ -993,13 +995,14 @@ static int run(struct import *im, int dry_run) {
   char err[600];
   size_t i;
 
+  /* Unreadable, not UTF-8, no usable header: one problem, nothing else. */
   im->csv = csv_open(im->path, err, sizeof err);
   if (!im->csv) {
-    fprintf(im->errs, "%s\n", err);
+    add_problem(im, 0, err);
     return 1;
   }
   if (csv_read_header(im->csv) != 0) {
-    fprintf(im->errs, "%s\n", csv_error(im->csv));
+    add_problem(im, 0, csv_error(im->csv));
     return 1;
   }
   if (read_header(im) != 0)
@@ -1048,7 +1051,7 @@ int import_file(PGconn *conn, const char *path, int dry_run, struct import_summa
   print_problems(&im);
   /* COMMIT ends the transaction; everything else leaves it to undo. */
   if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-    PQclear(PQexec(conn, "ROLLBACK"));
+    PQclear(PQexecParams(conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0));
   sum->rows = (long)im.nrows;
   sum->producers_created = im.counts.producers_created;
   sum->producers_updated = im.counts.producers_updated;

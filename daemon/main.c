@@ -8,6 +8,8 @@
  * finish (up to shutdown_timeout) and exits 0; SIGHUP re-reads the config,
  * the connectors and the secrets.
  */
+#include "build_config.h" /* PACKAGE_VERSION, from configure */
+
 #include <getopt.h>
 #include <libpq-fe.h>
 #include <signal.h>

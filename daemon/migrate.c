@@ -67,7 +67,7 @@ static void rollback(PGconn *conn) {
 
   if (PQtransactionStatus(conn) == PQTRANS_IDLE)
     return;
-  res = PQexec(conn, "ROLLBACK");
+  res = PQexecParams(conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
   PQclear(res);
 }
 
@@ -93,15 +93,25 @@ out:
 
 /* Reads schema_migration into st; *exists = 0 when the table is absent (a
  * database nothing was ever applied to). Checking first, instead of CREATE
- * TABLE IF NOT EXISTS, keeps the server from sending a NOTICE every run. */
+ * TABLE IF NOT EXISTS, keeps the server from sending a NOTICE every run.
+ *
+ * The check reads pg_class with a plain query, not to_regclass(): a process
+ * that waited for the lock while another created the table still has a
+ * cached "no such relation" (an advisory lock does not process catalog
+ * invalidations), so to_regclass would say no and CREATE TABLE would fail.
+ * Scanning pg_class takes a new snapshot and, by locking it, refreshes the
+ * cache for the statements that follow. */
 static int load_state(PGconn *conn, struct state *st, int *exists, char *err,
                       size_t errlen) {
   PGresult *res;
   int i, rc = -1;
 
   memset(st, 0, sizeof *st);
-  res = PQexecParams(conn, "SELECT to_regclass('schema_migration') IS NOT NULL", 0, NULL,
-                     NULL, NULL, NULL, 0);
+  res = PQexecParams(conn,
+                     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                     " WHERE c.relname = 'schema_migration' AND n.nspname = current_schema())",
+                     0, NULL, NULL, NULL, NULL, 0);
   if (PQresultStatus(res) != PGRES_TUPLES_OK) {
     set_pg_err(err, errlen, "cannot read the schema version", res, conn);
     goto out;

@@ -1,7 +1,7 @@
 /* notify.c — see notify.h. */
 #include "notify.h"
 
-#include "config.h"
+#include "build_config.h" /* HAVE_SYSTEMD, from configure */
 
 #ifdef HAVE_SYSTEMD
 #include <stdint.h>

@@ -7,7 +7,7 @@
  * Exit codes: 0 done, 1 failed (or the input was bad), 2 wrong command line.
  */
 #ifdef HAVE_CONFIG_H
-#include "config.h"
+#include "build_config.h" /* PACKAGE_VERSION */
 #endif
 
 #include "ocopctl.h"
@@ -29,13 +29,20 @@ struct command {
   int (*run)(struct ctl *ctl, int argc, char **argv);
   const char *usage;   /* arguments, after the name */
   const char *summary; /* one line for --help */
+  int needs_db;        /* refused up front, exit 2, when no database is given */
 };
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "",
-     "bring the database schema up to this build's version"},
+     "bring the database schema up to this build's version", 1},
     {"import", cmd_import, "FILE.csv [--dry-run]",
-     "check a catalogue CSV and load it in one transaction"},
+     "check a catalogue CSV and load it in one transaction", 1},
+    {"shop", cmd_shop,
+     "add NAME --marketplace M --shop-id ID --app-key K --base-url URL"
+     " [--policy delist|strip] [--buffer N] [--option K=V]..."
+     " | token NAME (access and refresh token on stdin) | list | pause NAME | resume NAME",
+     "register marketplace shops and their tokens", 1},
+    {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -69,8 +76,8 @@ static void help(FILE *out) {
           "\n"
           "commands:\n");
   for (i = 0; i < NCOMMANDS; i++)
-    fprintf(out, "  %-8s %-22s %s\n", commands[i].name, commands[i].usage,
-            commands[i].summary);
+    fprintf(out, "  %s%s%s\n      %s\n", commands[i].name, commands[i].usage[0] ? " " : "",
+            commands[i].usage, commands[i].summary);
   fprintf(out, "\nexit status: 0 done, 1 failed or bad input, 2 wrong command line\n");
 }
 
@@ -79,6 +86,13 @@ static void print_pq_error(const char *command, const char *what, PGconn *conn) 
   const char *msg = PQerrorMessage(conn);
 
   fprintf(stderr, "ocopctl: %s: %s: %.*s\n", command, what, (int)strcspn(msg, "\n"), msg);
+}
+
+static void no_database(const char *command) {
+  fprintf(stderr,
+          "ocopctl: %s: no database given: use -d CONNINFO (e.g. -d 'dbname=ocop') or set "
+          "OCOPD_DATABASE\n",
+          command);
 }
 
 PGconn *ctl_connect(struct ctl *ctl, const char *command) {
@@ -90,10 +104,7 @@ PGconn *ctl_connect(struct ctl *ctl, const char *command) {
   if (ctl->conn)
     return ctl->conn;
   if (!ctl->conninfo || !ctl->conninfo[0]) {
-    fprintf(stderr,
-            "ocopctl: %s: no database given: use -d CONNINFO (e.g. -d 'dbname=ocop') or set "
-            "OCOPD_DATABASE\n",
-            command);
+    no_database(command);
     return NULL;
   }
   ctl->conn = PQconnectdbParams(keys, vals, 1);
@@ -127,7 +138,7 @@ int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
     return ctl_usage("migrate");
   conn = ctl_connect(ctl, "migrate");
   if (!conn)
-    return ctl->conninfo && ctl->conninfo[0] ? CTL_FAIL : CTL_USAGE;
+    return CTL_FAIL;
   n = migrate_apply(conn, &from, &to, err, sizeof err);
   if (n < 0) {
     fprintf(stderr, "ocopctl: migrate: %s\n", err);
@@ -175,7 +186,7 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
     return ctl_usage("import");
   conn = ctl_connect(ctl, "import");
   if (!conn)
-    return ctl->conninfo && ctl->conninfo[0] ? CTL_FAIL : CTL_USAGE;
+    return CTL_FAIL;
   rc = import_file(conn, path, dry_run, &sum, stderr);
   if (rc == 1) {
     fprintf(stderr, "ocopctl: import: %s: %ld problem%s; nothing was imported\n", path,
@@ -248,6 +259,10 @@ int main(int argc, char **argv) {
   if (wants_help(argc - first, argv + first)) {
     printf("usage: ocopctl [-d CONNINFO] %s %s\n  %s\n", cmd->name, cmd->usage, cmd->summary);
     return CTL_OK;
+  }
+  if (cmd->needs_db && (!ctl.conninfo || !ctl.conninfo[0])) {
+    no_database(cmd->name);
+    return CTL_USAGE;
   }
   rc = cmd->run(&ctl, argc - first, argv + first);
   PQfinish(ctl.conn);

@@ -28,7 +28,11 @@ PGconn *ctl_connect(struct ctl *ctl, const char *command);
 /* Prints the command's usage line to stderr and returns CTL_USAGE. */
 int ctl_usage(const char *command);
 
+/* ocopctl.c */
 int cmd_migrate(struct ctl *ctl, int argc, char **argv);
 int cmd_import(struct ctl *ctl, int argc, char **argv);
+/* ctl_shop.c, ctl_status.c */
+int cmd_shop(struct ctl *ctl, int argc, char **argv);
+int cmd_status(struct ctl *ctl, int argc, char **argv);
 
 #endif

@@ -4,7 +4,11 @@
 # not increase. The generated file lives in the build directory, so it is
 # rebuilt whenever a migration or the generator changes.
 
-SQL_MIGRATIONS = sql/001_catalogue.sql
+SQL_MIGRATIONS = \
+	sql/001_catalogue.sql \
+	sql/002_channels.sql \
+	sql/003_sync.sql \
+	sql/004_outbox.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.

@@ -10,5 +10,3 @@ TESTS += tests/itest/test_mirror
 tests_itest_test_mirror_SOURCES = tests/itest/test_mirror.c $(ITEST_HARNESS)
 tests_itest_test_mirror_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_mirror_LDADD = $(ITEST_LIBS)
-# The daemon, the tool, the connector and the simulator it drives.
-tests/itest/test_mirror.log: ocopd ocopctl connectors/shopee.la tests/sim/ocopsim

@@ -352,28 +352,34 @@ TEST_IMPL(http_get) {
   return TEST_OK;
 }
 
+/* Binary bytes (NUL, 0xff) over several packets must arrive exactly. */
 TEST_IMPL(http_post_exact_body) {
-  static const char body[] = "{\"a\":1}\0\r\n\xff tail";
+  static const char head[] = "{\"a\":1}\0\r\n\xff";
+  static char body[3000];
   struct result r = {0};
   char cl[64];
+  size_t i;
 
+  memcpy(body, head, sizeof head - 1);
+  for (i = sizeof head - 1; i < sizeof body; i++)
+    body[i] = (char)(i * 7);
   setup(NULL);
-  send_req("POST", "/echo", body, sizeof body - 1, "Content-Type: application/json",
+  send_req("POST", "/echo", body, sizeof body, "Content-Type: application/json",
            "X-Sign: abc123", &r);
   run_and_close();
   ASSERT_EQ(r.calls, 1);
   ASSERT_STR_EQ(r.error, "");
   ASSERT_STR_EQ(srv.method, "POST");
-  ASSERT_EQ(srv.body_len, sizeof body - 1);
-  ASSERT(memcmp(srv.body, body, sizeof body - 1) == 0);
-  snprintf(cl, sizeof cl, "\r\nContent-Length: %zu\r\n", sizeof body - 1);
+  ASSERT_EQ(srv.body_len, sizeof body);
+  ASSERT(memcmp(srv.body, body, sizeof body) == 0);
+  snprintf(cl, sizeof cl, "\r\nContent-Length: %zu\r\n", sizeof body);
   ASSERT_NOT_NULL(strstr(srv.head, cl));
   ASSERT_NOT_NULL(strstr(srv.head, "\r\nContent-Type: application/json\r\n"));
   ASSERT_NOT_NULL(strstr(srv.head, "\r\nX-Sign: abc123\r\n"));
   ASSERT_NULL(strcasestr(srv.head, "Expect:"));
   ASSERT_EQ(r.status, 200);
-  ASSERT_EQ(r.len, sizeof body - 1);
-  ASSERT(memcmp(r.body, body, sizeof body - 1) == 0);
+  ASSERT_EQ(r.len, sizeof body);
+  ASSERT(memcmp(r.body, body, sizeof body) == 0);
   return TEST_OK;
 }
 
@@ -566,16 +572,16 @@ TEST_IMPL(http_close_idle) {
 
 int main(int argc, char **argv) {
   static const struct test_entry tests[] = {
-      TEST_ENTRY(http_get),
-      TEST_ENTRY(http_post_exact_body),
-      TEST_ENTRY(http_response_too_large),
-      TEST_ENTRY(http_timeout),
-      TEST_ENTRY(http_connection_refused),
-      TEST_ENTRY(http_retry_after),
-      TEST_ENTRY(http_concurrent_50),
-      TEST_ENTRY(http_close_in_flight),
-      TEST_ENTRY(http_bad_requests_fail_async),
-      TEST_ENTRY(http_close_idle),
+      TEST_ENTRY_TIMEOUT(http_get, 30),
+      TEST_ENTRY_TIMEOUT(http_post_exact_body, 30),
+      TEST_ENTRY_TIMEOUT(http_response_too_large, 30),
+      TEST_ENTRY_TIMEOUT(http_timeout, 30),
+      TEST_ENTRY_TIMEOUT(http_connection_refused, 30),
+      TEST_ENTRY_TIMEOUT(http_retry_after, 30),
+      TEST_ENTRY_TIMEOUT(http_concurrent_50, 30),
+      TEST_ENTRY_TIMEOUT(http_close_in_flight, 30),
+      TEST_ENTRY_TIMEOUT(http_bad_requests_fail_async, 30),
+      TEST_ENTRY_TIMEOUT(http_close_idle, 30),
       {NULL, NULL, 0}};
 
   return run_tests(tests, argc, argv);

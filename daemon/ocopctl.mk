@@ -1,0 +1,40 @@
+# daemon/ocopctl.mk — ocopctl, the operator's command line, and its tests.
+# Included from daemon/local.mk. migrate.c and sql_migrations.c are shared
+# with ocopd, which applies the same migrations at start.
+
+bin_PROGRAMS += ocopctl
+ocopctl_SOURCES = \
+	daemon/ocopctl.c daemon/ocopctl.h \
+	daemon/migrate.c daemon/migrate.h \
+	daemon/csv.c daemon/csv.h \
+	daemon/import.c daemon/import.h \
+	daemon/ctl_shop.c daemon/ctl_status.c
+nodist_ocopctl_SOURCES = sql_migrations.c
+ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS)
+ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS)
+
+# The CSV reader alone: no database.
+check_PROGRAMS += tests/unit/test_csv
+TESTS += tests/unit/test_csv
+tests_unit_test_csv_SOURCES = \
+	tests/unit/test_csv.c tests/unit/runner.c tests/unit/runner.h \
+	daemon/csv.c daemon/csv.h
+
+# Migrations and import on a real PostgreSQL (OCOP_TEST_PG; skipped without
+# it). It also runs $(top_builddir)/ocopctl, which `make check` builds first.
+check_PROGRAMS += tests/itest/test_import
+TESTS += tests/itest/test_import
+tests_itest_test_import_SOURCES = \
+	tests/itest/test_import.c tests/unit/runner.c tests/unit/runner.h \
+	daemon/migrate.c daemon/migrate.h \
+	daemon/csv.c daemon/csv.h \
+	daemon/import.c daemon/import.h
+nodist_tests_itest_test_import_SOURCES = sql_migrations.c
+tests_itest_test_import_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS)
+tests_itest_test_import_LDADD = $(PQ_LIBS)
+
+EXTRA_DIST += \
+	tests/data/ocop-sample.csv \
+	tests/data/ocop-sample-renewal.csv \
+	tests/data/bad-catalogue.csv \
+	tests/data/reordered.csv
