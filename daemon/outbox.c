@@ -185,7 +185,9 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
   switch (r->status) {
   case OC_OK:
     oc.name = "ok";
-    oc.item_id = job->op == OC_OP_PUBLISH ? r->item_id : (job->found_item[0] ? job->found_item : NULL);
+    if (job->op == OC_OP_PUBLISH)
+      snprintf(job->found_item, sizeof job->found_item, "%s", r->item_id);
+    oc.item_id = job->found_item[0] ? job->found_item : NULL;
     break;
   case OC_NOT_FOUND:
     oc.name = "not_found";

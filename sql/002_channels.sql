@@ -73,6 +73,10 @@ CREATE TABLE outbox (
   lease_until timestamptz,
   lease_owner text,
   last_error  text,
+  -- What the job set out to send (ocop_job_target), recorded when claimed.
+  -- A dead job blocks only a job with the same target: a new price is tried
+  -- again, the same refused price is not retried in a storm.
+  target      text,
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT outbox_running_has_lease CHECK (state <> 'running' OR lease_until IS NOT NULL)
@@ -81,6 +85,7 @@ CREATE UNIQUE INDEX outbox_pending_idx ON outbox (listing_id, kind) WHERE state 
 CREATE INDEX outbox_due_idx ON outbox (priority, next_at, id) WHERE state = 'pending';
 CREATE INDEX outbox_running_idx ON outbox (lease_until) WHERE state = 'running';
 CREATE INDEX outbox_listing_idx ON outbox (listing_id);
+CREATE INDEX outbox_dead_idx ON outbox (listing_id, kind) WHERE state = 'dead';
 
 -- Orders pulled back from the marketplaces.
 CREATE TABLE "order" (

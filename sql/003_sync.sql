@@ -84,6 +84,21 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
   JOIN product_eligibility e ON e.product_id = p.id
   LEFT JOIN stock_level sl ON sl.product_id = p.id;
 
+-- What a job of this kind would send for this listing now, as text. A
+-- withdrawal's target is the OCOP date, so a dead delist is tried again the
+-- next day (and alerts every time) rather than never.
+CREATE FUNCTION ocop_job_target(p_kind text, t listing_target) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE p_kind
+           WHEN 'price' THEN t.price::text
+           WHEN 'stock' THEN t.stock::text
+           WHEN 'update' THEN md5(concat_ws('|', t.name, t.description, t.stars))
+           WHEN 'publish' THEN md5(concat_ws('|', t.name, t.description, t.stars, t.price, t.stock,
+                                             t.category_code, t.weight_g))
+           ELSE p_kind || ':' || ocop_today()::text
+         END
+$$;
+
 -- The jobs each listing needs. A hidden listing is corrected before it is
 -- shown again (update, then relist), so it never reappears with stale claims;
 -- a listing that may not be shown is withdrawn before anything else.
@@ -103,7 +118,10 @@ SELECT t.listing_id, t.shop_id, t.product_id, j.kind
          ('price',   d.live AND t.sent_price IS DISTINCT FROM t.price),
          ('stock',   d.live AND t.sent_stock IS DISTINCT FROM t.stock)
        ) AS j(kind, needed)
- WHERE t.shop_active AND j.needed;
+ WHERE t.shop_active AND j.needed
+   AND NOT EXISTS (SELECT 1 FROM outbox x
+                    WHERE x.listing_id = t.listing_id AND x.kind = j.kind AND x.state = 'dead'
+                      AND x.target = ocop_job_target(j.kind, t));
 
 CREATE FUNCTION ocop_job_priority(p_kind text) RETURNS smallint
 LANGUAGE sql IMMUTABLE AS $$

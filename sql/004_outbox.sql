@@ -77,9 +77,10 @@ BEGIN
                     last_error = coalesce(last_error || '; ', '') || 'gave up after ' || attempts || ' attempts'
    WHERE id = ANY (ids) AND state = 'pending' AND attempts >= p_max_attempts;
 
-  UPDATE outbox SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
-                    lease_owner = p_owner, updated_at = now()
-   WHERE id = ANY (ids) AND state = 'pending';
+  UPDATE outbox o SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
+                      lease_owner = p_owner, updated_at = now(), target = ocop_job_target(o.kind, t)
+    FROM listing_target t
+   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
 
   -- create_started_at is committed before the create is sent.
   UPDATE listing l SET lease_until = now() + lease,

@@ -1,1 +1,14 @@
-# placeholder until the simulator lands
+# tests/sim/ — ocopsim, the marketplace simulator for integration tests,
+# benchmarks and the demo (see tests/sim/README.md). Scripts build it with
+# `make tests/sim/ocopsim`.
+check_PROGRAMS += tests/sim/ocopsim
+tests_sim_ocopsim_SOURCES = \
+	tests/sim/sim.c tests/sim/sim.h \
+	tests/sim/sim_json.c tests/sim/sim_json.h \
+	tests/sim/sim_shopee.c tests/sim/sim_shopee.h
+tests_sim_ocopsim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
+tests_sim_ocopsim_LDADD = $(MHD_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread
+
+# The simulator checked from the outside with curl and openssl (TAP).
+TESTS += tests/sim/sim_selftest.sh
+EXTRA_DIST += tests/sim/sim_selftest.sh tests/sim/README.md

@@ -32,12 +32,13 @@
 
 #define SIM_SEED_MAX (16 * 1024 * 1024) /* seed file size limit */
 #define SIM_CONN_MAX 512u               /* concurrent connections */
-#define SIM_CONN_MEM ((size_t)64 * 1024) /* per connection: bounds URL+headers */
+#define SIM_CONN_MEM                                                           \
+  ((size_t)64 * 1024) /* per connection: bounds URL+headers */
 #define SIM_FAULTS_MAX 1000
 #define SIM_PATHS_MAX 256 /* distinct paths counted in /_sim/stats */
-#define SIM_DELAY_MAX 600000L
-#define SIM_OVERSIZE_DEF ((size_t)2 * 1024 * 1024)
-#define SIM_OVERSIZE_MAX ((size_t)64 * 1024 * 1024)
+#define SIM_DELAY_MAX 600000
+#define SIM_OVERSIZE_DEF (2 * 1024 * 1024)
+#define SIM_OVERSIZE_MAX (64 * 1024 * 1024)
 #define SIM_STATUS_MAX 600
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -127,7 +128,8 @@ static void sim_resp_set(struct sim_resp *resp, int status, char *body,
 /* Bodies are freed with free() by libmicrohttpd; cJSON's printer uses
  * malloc() because no other hooks are installed. */
 void sim_resp_json(struct sim_resp *resp, int status, cJSON *root) {
-  static const char oom[] = "{\"error\":\"error_inner\",\"message\":\"out of memory\"}";
+  static const char oom[] =
+      "{\"error\":\"error_inner\",\"message\":\"out of memory\"}";
   size_t len = 0;
   char *s = root ? sim_json_print(root, &len) : NULL;
 
@@ -168,14 +170,15 @@ int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp) {
     return 0;
   sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
                 req->json_err ? req->json_err
-                              : req->json ? "not an object" : "empty body");
+                : req->json   ? "not an object"
+                              : "empty body");
   return -1;
 }
 
 /* Sleeps in short steps so that shutdown does not wait for a long fault. */
-static void sim_sleep_ms(long ms) {
+static void sim_sleep_ms(int64_t ms) {
   while (ms > 0 && !atomic_load(&sim_stopping)) {
-    long step = ms < 50 ? ms : 50;
+    long step = ms < 50 ? (long)ms : 50;
     struct timespec ts = {0, step * 1000000L};
 
     nanosleep(&ts, NULL);
@@ -235,7 +238,7 @@ static struct {
   struct sim_path_count {
     char *path;
     uint64_t n;
-  } *paths;
+  } * paths;
   size_t npaths, cap;
 } sim_stats;
 
@@ -365,9 +368,9 @@ struct sim_fault {
   int market, kind;
   char *path;      /* NULL: any path of the marketplace */
   int64_t shop_id; /* 0: any shop */
-  long count;      /* firings left; -1 forever */
+  int64_t count;   /* firings left; -1 forever */
   int status, retry_after, drop;
-  long delay_ms;
+  int64_t delay_ms;
   size_t size;
   char error[SIM_ERR_MAX];
   char message[256];
@@ -418,8 +421,9 @@ static int sim_fault_take(int market, const char *path, int64_t shop_id,
 }
 
 /* An optional integer member in [min, max], `def` when absent. */
-static int sim_opt_int(const cJSON *o, const char *name, long def, long min,
-                       long max, long *out, char *err, size_t n) {
+static int sim_opt_int(const cJSON *o, const char *name, int64_t def,
+                       int64_t min, int64_t max, int64_t *out, char *err,
+                       size_t n) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
   int64_t x;
 
@@ -427,16 +431,17 @@ static int sim_opt_int(const cJSON *o, const char *name, long def, long min,
   if (!v)
     return 0;
   if (sim_json_int(v, &x) || x < min || x > max) {
-    snprintf(err, n, "%s must be an integer from %ld to %ld", name, min, max);
+    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
+             min, max);
     return -1;
   }
-  *out = (long)x;
+  *out = x;
   return 0;
 }
 
 /* An optional string member copied into buf; -1 when not a fitting string. */
-static int sim_opt_str(const cJSON *o, const char *name, char *buf,
-                       size_t size, char *err, size_t n) {
+static int sim_opt_str(const cJSON *o, const char *name, char *buf, size_t size,
+                       char *err, size_t n) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
   if (!v)
@@ -454,7 +459,7 @@ static int sim_fault_where(const cJSON *o, struct sim_fault *f, char *err,
   const char *mk = sim_json_str(o, "marketplace");
   const char *kind = sim_json_str(o, "kind");
   const cJSON *path = cJSON_GetObjectItemCaseSensitive(o, "path");
-  long shop;
+  int64_t shop;
 
   f->market = mk ? sim_market_index(mk) : -1;
   if (f->market < 0) {
@@ -465,8 +470,9 @@ static int sim_fault_where(const cJSON *o, struct sim_fault *f, char *err,
     if (kind && strcmp(kind, sim_fault_names[f->kind]) == 0)
       break;
   if (f->kind == SIM_F_KINDS) {
-    snprintf(err, n, "kind must be status, error, slow, malformed, oversize "
-                     "or apply_then_fail");
+    snprintf(err, n,
+             "kind must be status, error, slow, malformed, oversize "
+             "or apply_then_fail");
     return -1;
   }
   if (path && (!cJSON_IsString(path) || path->valuestring[0] != '/' ||
@@ -474,7 +480,7 @@ static int sim_fault_where(const cJSON *o, struct sim_fault *f, char *err,
     snprintf(err, n, "path must be an absolute path");
     return -1;
   }
-  if (sim_opt_int(o, "shop_id", 0, 1, INT32_MAX, &shop, err, n))
+  if (sim_opt_int(o, "shop_id", 0, 1, SIM_JSON_INT_MAX, &shop, err, n))
     return -1;
   f->shop_id = shop;
   return 0;
@@ -482,20 +488,20 @@ static int sim_fault_where(const cJSON *o, struct sim_fault *f, char *err,
 
 static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
                           size_t n) {
-  long def_status = f->kind == SIM_F_APPLY_FAIL ? 504 : -1, v;
+  int64_t def_status = f->kind == SIM_F_APPLY_FAIL ? 504 : -1, v;
   const cJSON *drop = cJSON_GetObjectItemCaseSensitive(o, "drop");
 
   snprintf(f->message, sizeof f->message, "injected fault");
   if (sim_opt_int(o, "count", 1, -1, INT32_MAX, &f->count, err, n) ||
-      sim_opt_int(o, "status", def_status, 100, 599, &v, err, n))
+      sim_opt_int(o, "status", def_status, 200, 599, &v, err, n))
     return -1;
   f->status = (int)v;
   if (sim_opt_int(o, "retry_after", -1, 0, 86400, &v, err, n))
     return -1;
   f->retry_after = (int)v;
   if (sim_opt_int(o, "delay_ms", 0, 0, SIM_DELAY_MAX, &f->delay_ms, err, n) ||
-      sim_opt_int(o, "size", (long)SIM_OVERSIZE_DEF, 64, (long)SIM_OVERSIZE_MAX,
-                  &v, err, n))
+      sim_opt_int(o, "size", SIM_OVERSIZE_DEF, 64, SIM_OVERSIZE_MAX, &v, err,
+                  n))
     return -1;
   f->size = (size_t)v;
   if (sim_opt_str(o, "error", f->error, sizeof f->error, err, n) ||
@@ -704,10 +710,9 @@ static void sim_print_call(const struct sim_market *m,
                            const struct sim_call_info *info, int fault) {
   if (sim_quiet)
     return;
-  fprintf(stderr, "ocopsim: %s %s %s shop=%" PRId64 " -> %d%s%s%s%s\n",
-          m->name, req->method, req->path, info->shop_id,
-          resp->drop ? 0 : resp->status, info->error[0] ? " " : "",
-          info->error, fault >= 0 ? " fault=" : "",
+  fprintf(stderr, "ocopsim: %s %s %s shop=%" PRId64 " -> %d%s%s%s%s\n", m->name,
+          req->method, req->path, info->shop_id, resp->drop ? 0 : resp->status,
+          info->error[0] ? " " : "", info->error, fault >= 0 ? " fault=" : "",
           fault >= 0 ? sim_fault_names[fault] : "");
 }
 
@@ -726,7 +731,8 @@ static void sim_market_call(int mi, struct sim_req *req, struct sim_resp *resp,
   pthread_mutex_unlock(&sim_lock);
 
   if (too_big) {
-    sim_resp_market_error(m, resp, 413, "error_param", "request body too large");
+    sim_resp_market_error(m, resp, 413, "error_param",
+                          "request body too large");
     snprintf(info.error, sizeof info.error, "error_param");
   } else if (fired) {
     sim_fault_apply(m, &f, req, resp, &info);
@@ -794,7 +800,8 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
   o = cJSON_CreateObject();
   list = cJSON_AddArrayToObject(o, "calls");
   /* Sequence numbers are consecutive, so `since` maps to a ring index. */
-  first = sim_log.count ? sim_log.ring[sim_log.start].seq : sim_log.last_seq + 1;
+  first =
+      sim_log.count ? sim_log.ring[sim_log.start].seq : sim_log.last_seq + 1;
   next = since < sim_log.last_seq ? since : sim_log.last_seq;
   for (i = since >= first ? since - first + 1 : 0;
        i < sim_log.count && shown < limit; i++, shown++) {
@@ -820,7 +827,8 @@ static void sim_ctl_stats(const struct sim_req *req, struct sim_resp *resp) {
   sim_json_add_int(o, "faults_fired", (int64_t)sim_stats.faults);
   bp = cJSON_AddObjectToObject(o, "by_path");
   for (i = 0; i < sim_stats.npaths; i++)
-    sim_json_add_int(bp, sim_stats.paths[i].path, (int64_t)sim_stats.paths[i].n);
+    sim_json_add_int(bp, sim_stats.paths[i].path,
+                     (int64_t)sim_stats.paths[i].n);
   bs = cJSON_AddObjectToObject(o, "by_status");
   for (i = 0; i < SIM_STATUS_MAX; i++) {
     if (!sim_stats.by_status[i])
@@ -863,7 +871,8 @@ static void sim_reset_all(void) {
 }
 
 static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
-  int reseed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req->json, "seed"));
+  int reseed =
+      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req->json, "seed"));
   char err[256];
 
   sim_reset_all();
@@ -1019,7 +1028,8 @@ static int sim_market_for(const char *path) {
   size_t i;
 
   for (i = 0; i < ARRAY_LEN(sim_markets); i++)
-    if (strncmp(path, sim_markets[i]->prefix, strlen(sim_markets[i]->prefix)) == 0)
+    if (strncmp(path, sim_markets[i]->prefix, strlen(sim_markets[i]->prefix)) ==
+        0)
       return (int)i;
   return -1;
 }
@@ -1114,8 +1124,8 @@ static struct MHD_Daemon *sim_start(const struct sockaddr_in *sa) {
           MHD_USE_ERROR_LOG,
       0, NULL, NULL, sim_access, NULL, MHD_OPTION_EXTERNAL_LOGGER, sim_mhd_log,
       NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
-      MHD_OPTION_NOTIFY_COMPLETED,
-      sim_completed, NULL, MHD_OPTION_CONNECTION_LIMIT, SIM_CONN_MAX,
+      MHD_OPTION_NOTIFY_COMPLETED, sim_completed, NULL,
+      MHD_OPTION_CONNECTION_LIMIT, SIM_CONN_MAX,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, SIM_CONN_MEM,
       MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
 }
@@ -1251,7 +1261,8 @@ static int sim_seed_load(const char *path) {
 
   if (!text)
     goto out;
-  sim_seed_doc = sim_json_parse(text, len, SIM_SEED_MAX, SIM_JSON_DEPTH_MAX, &why);
+  sim_seed_doc =
+      sim_json_parse(text, len, SIM_SEED_MAX, SIM_JSON_DEPTH_MAX, &why);
   if (!sim_seed_doc)
     goto out;
   why = err;

@@ -27,12 +27,12 @@
 
 /* One HTTP request as a handler sees it. */
 struct sim_req {
-  const char *method;       /* "GET", "POST", ... */
-  const char *path;         /* URL path, no query */
-  const char *body;         /* NUL-terminated; "" when none */
+  const char *method; /* "GET", "POST", ... */
+  const char *path;   /* URL path, no query */
+  const char *body;   /* NUL-terminated; "" when none */
   size_t body_len;
-  const cJSON *json;        /* the body parsed, or NULL */
-  const char *json_err;     /* why json is NULL although the body is not empty */
+  const cJSON *json;    /* the body parsed, or NULL */
+  const char *json_err; /* why json is NULL although the body is not empty */
   const char *content_type; /* header value or NULL */
   int64_t now_ms;           /* wall clock when the request was complete */
   void *conn;               /* opaque: for sim_query() */

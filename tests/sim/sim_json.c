@@ -4,7 +4,6 @@
 #include "sim_json.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +68,9 @@ int sim_json_int(const cJSON *v, int64_t *out) {
   if (!cJSON_IsNumber(v))
     return -1;
   d = v->valuedouble;
-  if (!isfinite(d) || d != floor(d) || fabs(d) > (double)SIM_JSON_INT_MAX)
+  /* Range first, so that the cast below is defined; then integral. */
+  if (!(d >= -(double)SIM_JSON_INT_MAX && d <= (double)SIM_JSON_INT_MAX) ||
+      d != (double)(int64_t)d)
     return -1;
   *out = (int64_t)d;
   return 0;

@@ -169,9 +169,8 @@ static const char *shopee_status_name(const struct shopee_item *it) {
 /* ----------------------------------------------------------- replies -- */
 
 static int shopee_http_status(const char *code) {
-  static const char *const forbidden[] = {"error_sign", "error_auth",
-                                          "invalid_acceess_token",
-                                          "invalid_code"};
+  static const char *const forbidden[] = {
+      "error_sign", "error_auth", "invalid_acceess_token", "invalid_code"};
   size_t i;
 
   for (i = 0; i < ARRAY_LEN(forbidden); i++)
@@ -357,7 +356,8 @@ static int shopee_check_shop(struct shopee_call *c, const char *tok,
     return -1;
   }
   if (s->partner_id != c->partner->id) {
-    shopee_fail(c, "error_auth", "Shop %" PRId64 " is not linked to partner %" PRId64 ".",
+    shopee_fail(c, "error_auth",
+                "Shop %" PRId64 " is not linked to partner %" PRId64 ".",
                 shop_id, c->partner->id);
     return -1;
   }
@@ -391,7 +391,11 @@ static int shopee_authenticate(struct shopee_call *c, const char *path,
       return -1;
     }
   }
-  parts[0] = pid, parts[1] = path, parts[2] = ts, parts[3] = tok, parts[4] = sid;
+  parts[0] = pid;
+  parts[1] = path;
+  parts[2] = ts;
+  parts[3] = tok;
+  parts[4] = sid;
   if (!shopee_sign_ok(c->partner->key, parts, shop_call ? 5 : 3, sign)) {
     shopee_fail(c, "error_sign", "Wrong sign.");
     return -1;
@@ -408,7 +412,9 @@ static int shopee_rate_limited(struct shopee_call *c) {
     return 0;
   elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
   if (elapsed > 0)
-    s->rl_tokens = fmin(s->rl_burst, s->rl_tokens + elapsed * s->rl_rate);
+    s->rl_tokens += elapsed * s->rl_rate;
+  if (s->rl_tokens > s->rl_burst)
+    s->rl_tokens = s->rl_burst;
   s->rl_last_ms = c->req->now_ms;
   if (s->rl_tokens < 1.0) {
     shopee_fail(c, "error_rate_limit", "Too many requests, try later.");
@@ -455,9 +461,9 @@ typedef int (*shopee_field_fn)(const cJSON *v, struct shopee_fields *f,
 
 static int shopee_f_name(const cJSON *v, struct shopee_fields *f, char *err,
                          size_t n) {
-  long len = cJSON_IsString(v) ? sim_utf8_len(v->valuestring,
-                                              strlen(v->valuestring))
-                               : -1;
+  long len = cJSON_IsString(v)
+                 ? sim_utf8_len(v->valuestring, strlen(v->valuestring))
+                 : -1;
 
   if (len <= 0 || len > SHOPEE_NAME_MAX) {
     snprintf(err, n, "item_name must be 1 to %d characters of UTF-8",
@@ -501,8 +507,8 @@ static int shopee_f_weight(const cJSON *v, struct shopee_fields *f, char *err,
   return 0;
 }
 
-static int shopee_f_category(const cJSON *v, struct shopee_fields *f,
-                             char *err, size_t n) {
+static int shopee_f_category(const cJSON *v, struct shopee_fields *f, char *err,
+                             size_t n) {
   if (sim_json_int(v, &f->category_id) || f->category_id <= 0) {
     snprintf(err, n, "category_id must be a positive integer");
     return -1;
@@ -529,8 +535,8 @@ bad:
   return -1;
 }
 
-static int shopee_f_logistic(const cJSON *v, struct shopee_fields *f,
-                             char *err, size_t n) {
+static int shopee_f_logistic(const cJSON *v, struct shopee_fields *f, char *err,
+                             size_t n) {
   const cJSON *e;
   int64_t id;
 
@@ -544,8 +550,9 @@ static int shopee_f_logistic(const cJSON *v, struct shopee_fields *f,
   f->logistic = v;
   return 0;
 bad:
-  snprintf(err, n, "logistic_info must be a non-empty array of "
-                   "{logistic_id, enabled}");
+  snprintf(err, n,
+           "logistic_info must be a non-empty array of "
+           "{logistic_id, enabled}");
   return -1;
 }
 
@@ -1054,8 +1061,8 @@ static cJSON *shopee_item_base(const struct shopee_item *it) {
 static void shopee_get_item_base_info(struct shopee_call *c) {
   int64_t ids[SHOPEE_BATCH_MAX];
   int i, missing = 0;
-  int n = shopee_id_list(sim_query(c->req, "item_id_list"), ids,
-                         SHOPEE_BATCH_MAX);
+  int n =
+      shopee_id_list(sim_query(c->req, "item_id_list"), ids, SHOPEE_BATCH_MAX);
   char warn[64] = "";
   cJSON *r, *list;
 
@@ -1376,8 +1383,8 @@ static int shopee_member(const cJSON *o, const char *name, int64_t min,
     return 0;
   }
   if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64,
-             name, min, max);
+    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
+             min, max);
     return -1;
   }
   return 0;
@@ -1524,8 +1531,8 @@ static void shopee_ctl_code(const struct sim_req *req, struct sim_resp *resp) {
     return;
   }
   shopee_codes_prune(now);
-  if (S.ncodes >= SHOPEE_CODES_MAX ||
-      sim_grow((void **)&S.codes, &S.cap_codes, S.ncodes + 1, sizeof *S.codes)) {
+  if (S.ncodes >= SHOPEE_CODES_MAX || sim_grow((void **)&S.codes, &S.cap_codes,
+                                               S.ncodes + 1, sizeof *S.codes)) {
     sim_ctl_error(resp, 503, "too many live codes");
     return;
   }
@@ -1585,7 +1592,8 @@ static void shopee_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
   burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
   if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
       burst < 1 || burst > 1e6) {
-    sim_ctl_error(resp, 400, "per_second must be 0..1e6 (0 = off), burst 1..1e6");
+    sim_ctl_error(resp, 400,
+                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
     return;
   }
   s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
@@ -1610,11 +1618,12 @@ static cJSON *shopee_item_full(const struct shopee_item *it) {
   cJSON_AddStringToObject(o, "item_id_str", idstr);
   sim_json_add_int(o, "shop_id", it->shop_id);
   cJSON_AddStringToObject(o, "item_sku", it->sku ? it->sku : "");
-  cJSON_AddStringToObject(o, "item_name", it->name);
-  cJSON_AddStringToObject(o, "description", it->description);
   sim_json_add_int(o, "original_price", it->price);
   sim_json_add_int(o, "stock", it->stock);
   cJSON_AddStringToObject(o, "item_status", shopee_status_name(it));
+  /* Free text last, so that a grep over one item's fields stops late. */
+  cJSON_AddStringToObject(o, "item_name", it->name);
+  cJSON_AddStringToObject(o, "description", it->description);
   cJSON_AddNumberToObject(o, "weight", it->weight);
   sim_json_add_int(o, "category_id", it->category_id);
   if (it->attrs)
@@ -1820,6 +1829,12 @@ static void shopee_reset(void) {
 }
 
 const struct sim_market sim_shopee_market = {
-    "shopee",         "/api/v2/",      shopee_reset,   shopee_seed,
-    shopee_describe,  shopee_handle,   shopee_control, shopee_error_body,
+    .name = "shopee",
+    .prefix = "/api/v2/",
+    .reset = shopee_reset,
+    .seed = shopee_seed,
+    .describe = shopee_describe,
+    .handle = shopee_handle,
+    .control = shopee_control,
+    .error_body = shopee_error_body,
 };
