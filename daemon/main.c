@@ -41,7 +41,8 @@ struct daemon {
   char today[11];   /* test clock: "" in production */
   char owner[96];
   struct registry *reg;
-  db_t *db;
+  db_t *db;     /* claims and job outcomes */
+  db_t *listen; /* LISTEN and sweeps */
   http_t *http;
   outbox_t *ob;
   uv_signal_t sig_term, sig_int, sig_hup;
@@ -150,13 +151,24 @@ static void on_db_state(void *arg, int up) {
 
   if (!d->ob)
     return;
+  if (up)
+    outbox_wake(d->ob);
+  else
+    log_warn("db", "connection lost; reconnecting", "conn=main");
+}
+
+static void on_listen_state(void *arg, int up) {
+  struct daemon *d = arg;
+
+  if (!d->ob)
+    return;
   if (up) {
-    log_info("db", "connected; catching up", "");
+    log_info("db", "listening; catching up", "");
     /* Notifications sent while we were away are lost: sweep everything. */
     outbox_sweep(d->ob);
     outbox_wake(d->ob);
   } else {
-    log_warn("db", "connection lost; reconnecting", "");
+    log_warn("db", "connection lost; reconnecting", "conn=listen");
   }
 }
 
@@ -171,10 +183,10 @@ static void on_db_notify(void *arg, const char *channel, const char *payload) {
 
 static void on_handle_closed(uv_handle_t *h) { (void)h; }
 
-static void on_db_closed(void *arg) {
+static void on_listen_closed(void *arg) {
   struct daemon *d = arg;
 
-  d->db = NULL;
+  d->listen = NULL;
   notify_stop_watchdog();
   outbox_close(d->ob);
   d->ob = NULL;
@@ -182,6 +194,13 @@ static void on_db_closed(void *arg) {
   uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
   uv_close((uv_handle_t *)&d->shutdown_timer, on_handle_closed);
+}
+
+static void on_db_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->db = NULL;
+  db_close(d->listen, on_listen_closed, d);
 }
 
 static void on_http_closed(void *arg) {
@@ -281,21 +300,25 @@ static int start_loop(struct daemon *d) {
   struct http_options ho;
   struct outbox_options oo;
   char today_sql[64];
-  const char *setup[3] = {"SET application_name = 'ocopd'", NULL, NULL};
+  /* The server also stops a statement that runs away; job work is small. */
+  const char *setup[4] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
+                          NULL, NULL};
 
   if (d->today[0]) {
     /* valid_date() admitted only digits and dashes: safe to quote. */
     snprintf(today_sql, sizeof today_sql, "SET ocop.today = '%s'", d->today);
-    setup[1] = today_sql;
+    setup[2] = today_sql;
     log_warn("main", "TEST CLOCK: the OCOP date is pinned; never use --today in production",
              "today=%s", d->today);
   }
   memset(&dbo, 0, sizeof dbo);
   dbo.conninfo = d->cfg.database;
-  dbo.listen_channel = OUTBOX_CHANNEL;
   dbo.setup_sql = setup;
   dbo.name = "main";
-  d->db = db_new(d->loop, &dbo, on_db_state, on_db_notify, d);
+  d->db = db_new(d->loop, &dbo, on_db_state, NULL, d);
+  dbo.listen_channel = OUTBOX_CHANNEL;
+  dbo.name = "listen";
+  d->listen = db_new(d->loop, &dbo, on_listen_state, on_db_notify, d);
   memset(&ho, 0, sizeof ho);
   ho.timeout_ms = d->cfg.http_timeout_ms;
   ho.connect_timeout_ms = d->cfg.http_connect_timeout_ms;
@@ -303,9 +326,9 @@ static int start_loop(struct daemon *d) {
   ho.max_total_connections = d->cfg.concurrency;
   d->http = http_new(d->loop, &ho);
   outbox_options_from(d, &oo);
-  if (!d->db || !d->http)
+  if (!d->db || !d->listen || !d->http)
     return -1;
-  d->ob = outbox_new(d->loop, d->db, d->http, d->reg, &oo);
+  d->ob = outbox_new(d->loop, d->db, d->listen, d->http, d->reg, &oo);
   if (!d->ob)
     return -1;
   uv_signal_init(d->loop, &d->sig_term);
@@ -319,7 +342,7 @@ static int start_loop(struct daemon *d) {
   d->shutdown_timer.data = d;
   outbox_start(d->ob);
   notify_start_watchdog(d->loop, d->db);
-  return db_start(d->db);
+  return db_start(d->db) != 0 || db_start(d->listen) != 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv) {

@@ -12,7 +12,8 @@
 
 struct outbox {
   uv_loop_t *loop;
-  db_t *db;
+  db_t *db;       /* claims and outcomes: the hot path */
+  db_t *sweep_db; /* sweeps, which take long on a large catalogue */
   http_t *http;
   const struct registry *reg;
   struct outbox_options opt;
@@ -348,7 +349,9 @@ static void claim(outbox_t *ob) {
   if (ob->draining || ob->claiming || !ob->more || !db_is_up(ob->db))
     return;
   room = ob->opt.concurrency > ob->st.inflight ? ob->opt.concurrency - ob->st.inflight : 0;
-  if (room == 0)
+  /* A claim costs a round trip and a sort over the queue, so wait until a
+   * quarter of the slots are free rather than claiming one job at a time. */
+  if (room == 0 || (ob->st.inflight > 0 && room < (ob->opt.concurrency + 3) / 4))
     return;
   if (room > ob->opt.claim_batch)
     room = ob->opt.claim_batch;
@@ -384,10 +387,10 @@ static void on_swept(void *arg, PGresult *res, const char *err) {
 }
 
 void outbox_sweep(outbox_t *ob) {
-  if (ob->sweeping || ob->draining || !db_is_up(ob->db))
+  if (ob->sweeping || ob->draining || !db_is_up(ob->sweep_db))
     return;
   ob->sweeping = 1;
-  if (db_query(ob->db, "SELECT ocop_sweep()", 0, NULL, on_swept, ob) != 0)
+  if (db_query(ob->sweep_db, "SELECT ocop_sweep()", 0, NULL, on_swept, ob) != 0)
     ob->sweeping = 0;
 }
 
@@ -403,14 +406,15 @@ static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 
 /* ---- life cycle --------------------------------------------------------- */
 
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
-                     const struct outbox_options *opt) {
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+                     const struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
 
   if (!ob)
     return NULL;
   ob->loop = loop;
   ob->db = db;
+  ob->sweep_db = sweep_db;
   ob->http = http;
   ob->reg = reg;
   outbox_reconfigure(ob, opt);

@@ -49,8 +49,10 @@ struct outbox_stats {
 
 typedef struct outbox outbox_t;
 
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
-                     const struct outbox_options *opt);
+/* db carries claims and outcomes; sweep_db the periodic sweeps, which take
+ * long on a large catalogue and must not hold up the jobs. */
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+                     const struct registry *reg, const struct outbox_options *opt);
 /* Starts the timers; jobs flow once the database is up. */
 int outbox_start(outbox_t *ob);
 /* Something may be queued: a notification arrived or the database came up. */

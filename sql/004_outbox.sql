@@ -41,7 +41,7 @@ CREATE TYPE ocop_job AS (
 CREATE FUNCTION ocop_claim_jobs(p_owner text, p_limit integer, p_lease_s integer,
                                 p_max_attempts integer)
 RETURNS SETOF ocop_job
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   ids bigint[];
   lease interval := make_interval(secs => p_lease_s);
@@ -119,7 +119,7 @@ CREATE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_er
                                 p_name text, p_description text, p_stars smallint,
                                 p_price bigint, p_stock bigint)
 RETURNS text
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   j outbox;
   l listing;

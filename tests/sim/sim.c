@@ -603,7 +603,8 @@ static void sim_ctl_fault_list(const struct sim_req *req,
 
 /* ------------------------------------------------- injected responses -- */
 
-/* Valid JSON cut off mid-value, as a broken proxy might deliver it. */
+/* A success envelope cut off mid-value, as a broken proxy might deliver
+ * it. */
 static void sim_resp_malformed(struct sim_resp *resp) {
   char rid[SIM_REQID_LEN + 1], buf[160];
   int len;
@@ -676,7 +677,10 @@ static void sim_fault_answer(const struct sim_market *m,
 static void sim_fault_apply(const struct sim_market *m,
                             const struct sim_fault *f, struct sim_req *req,
                             struct sim_resp *resp, struct sim_call_info *info) {
-  resp->retry_after = f->retry_after;
+  /* Retry-After belongs to the answers a fault makes up itself. */
+  if (f->kind == SIM_F_STATUS || f->kind == SIM_F_ERROR ||
+      f->kind == SIM_F_APPLY_FAIL)
+    resp->retry_after = f->retry_after;
   switch (f->kind) {
   case SIM_F_STATUS:
     sim_fault_answer(m, f, resp, info, f->status);
@@ -721,29 +725,29 @@ static void sim_market_call(int mi, struct sim_req *req, struct sim_resp *resp,
   const struct sim_market *m = sim_markets[mi];
   struct sim_call_info info;
   struct sim_fault f;
-  int fired = 0;
+  int fault = -1;
 
   memset(&info, 0, sizeof info);
   pthread_mutex_lock(&sim_lock);
   m->describe(req, &info);
-  if (!too_big)
-    fired = sim_fault_take(mi, req->path, info.shop_id, &f);
+  if (!too_big && sim_fault_take(mi, req->path, info.shop_id, &f))
+    fault = f.kind;
   pthread_mutex_unlock(&sim_lock);
 
   if (too_big) {
     sim_resp_market_error(m, resp, 413, "error_param",
                           "request body too large");
     snprintf(info.error, sizeof info.error, "error_param");
-  } else if (fired) {
+  } else if (fault >= 0) {
     sim_fault_apply(m, &f, req, resp, &info);
   } else {
     sim_market_run(m, req, resp, &info);
   }
 
   pthread_mutex_lock(&sim_lock);
-  sim_log_call(mi, req, resp, &info, fired ? f.kind : -1);
+  sim_log_call(mi, req, resp, &info, fault);
   pthread_mutex_unlock(&sim_lock);
-  sim_print_call(m, req, resp, &info, fired ? f.kind : -1);
+  sim_print_call(m, req, resp, &info, fault);
 }
 
 /* -------------------------------------------------------- control API -- */

@@ -2,6 +2,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/types.h>
@@ -45,7 +46,8 @@ static int run_one(const struct test_entry *t, char *reason, size_t reason_len) 
   ssize_t n;
 
   reason[0] = '\0';
-  if (pipe(pipefd) != 0)
+  /* Close-on-exec: a server a test starts must not hold the pipe open. */
+  if (pipe2(pipefd, O_CLOEXEC) != 0)
     return 1;
   fflush(stdout);
   fflush(stderr);
@@ -53,6 +55,8 @@ static int run_one(const struct test_entry *t, char *reason, size_t reason_len) 
   if (pid < 0)
     return 1;
   if (pid == 0) {
+    /* Its own process group, so whatever it started dies with it. */
+    setpgid(0, 0);
     close(pipefd[0]);
     skip_fd = pipefd[1];
     /* Test output goes to stderr; stdout is the TAP stream. */
@@ -66,6 +70,8 @@ static int run_one(const struct test_entry *t, char *reason, size_t reason_len) 
   close(pipefd[0]);
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
     ;
+  /* A failed test may leave a simulator or a daemon behind. */
+  kill(-pid, SIGKILL);
   if (WIFEXITED(status) && WEXITSTATUS(status) == TEST_SKIP)
     return TEST_SKIP;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
