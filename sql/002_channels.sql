@@ -59,7 +59,7 @@ CREATE TABLE listing (
 CREATE UNIQUE INDEX listing_item_idx ON listing (shop_id, item_id) WHERE item_id IS NOT NULL;
 CREATE INDEX listing_product_idx ON listing (product_id);
 
--- The outbox: one pending row per (listing, kind). Rows are written by the
+-- The outbox: one live row per (listing, kind). Rows are written by the
 -- sync functions in the same transaction as the catalogue change, claimed by
 -- workers with FOR UPDATE SKIP LOCKED under a lease, and kept as history.
 CREATE TABLE outbox (
@@ -81,7 +81,11 @@ CREATE TABLE outbox (
   updated_at  timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT outbox_running_has_lease CHECK (state <> 'running' OR lease_until IS NOT NULL)
 );
-CREATE UNIQUE INDEX outbox_pending_idx ON outbox (listing_id, kind) WHERE state = 'pending';
+-- At most one live job per listing and kind. Covering running jobs too
+-- matters: a sweep whose snapshot predates a claim would otherwise queue a
+-- second job for a listing being worked on. A change that arrives while a
+-- job runs is queued when the job finishes (ocop_finish_job syncs).
+CREATE UNIQUE INDEX outbox_live_idx ON outbox (listing_id, kind) WHERE state IN ('pending', 'running');
 CREATE INDEX outbox_due_idx ON outbox (priority, next_at, id) WHERE state = 'pending';
 CREATE INDEX outbox_running_idx ON outbox (lease_until) WHERE state = 'running';
 CREATE INDEX outbox_listing_idx ON outbox (listing_id);

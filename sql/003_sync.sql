@@ -166,15 +166,13 @@ BEGIN
   listings := ARRAY(SELECT id FROM listing WHERE product_id = ANY (p_products)
                                              AND shop_id = ANY (p_shops));
 
-  -- A job of the same kind already running will sync again when it
-  -- finishes, so nothing is queued behind it.
+  -- A job of the same kind already pending or running is enough: a running
+  -- one syncs again when it finishes.
   INSERT INTO outbox (listing_id, kind, priority)
   SELECT j.listing_id, j.kind, ocop_job_priority(j.kind)
     FROM listing_jobs j
    WHERE j.listing_id = ANY (listings)
-     AND NOT EXISTS (SELECT 1 FROM outbox r WHERE r.listing_id = j.listing_id
-                        AND r.kind = j.kind AND r.state = 'running')
-  ON CONFLICT (listing_id, kind) WHERE state = 'pending' DO NOTHING;
+  ON CONFLICT (listing_id, kind) WHERE state IN ('pending', 'running') DO NOTHING;
   GET DIAGNOSTICS queued = ROW_COUNT;
 
   -- A queued job that is no longer needed is dropped, not sent.
@@ -230,17 +228,12 @@ CREATE TRIGGER shop_sync_ins AFTER INSERT ON shop
 CREATE TRIGGER shop_sync_upd AFTER UPDATE ON shop
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_shops();
 
--- Jobs whose worker died (lease expired) go back to the queue, or are dropped
--- when a newer job for the same listing and kind is already queued.
+-- Jobs whose worker died (lease expired) go back to the queue.
 CREATE FUNCTION ocop_reclaim_expired() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   n integer;
 BEGIN
-  UPDATE outbox o SET state = 'skipped', last_error = 'lease expired; superseded', updated_at = now()
-   WHERE o.state = 'running' AND o.lease_until < now()
-     AND EXISTS (SELECT 1 FROM outbox q WHERE q.listing_id = o.listing_id
-                    AND q.kind = o.kind AND q.state = 'pending');
   UPDATE outbox SET state = 'pending', lease_until = NULL, lease_owner = NULL,
                     last_error = coalesce(last_error, 'lease expired'), updated_at = now()
    WHERE state = 'running' AND lease_until < now();

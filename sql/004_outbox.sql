@@ -184,10 +184,6 @@ BEGIN
                      updated_at = now()
    WHERE id = l.id;
 
-  IF new_state = 'pending' AND EXISTS (SELECT 1 FROM outbox WHERE listing_id = j.listing_id
-                                          AND kind = j.kind AND state = 'pending') THEN
-    new_state := 'skipped'; -- a newer job for the same change is already queued
-  END IF;
   UPDATE outbox SET state = new_state, lease_until = NULL, updated_at = now(),
                     last_error = CASE WHEN p_outcome IN ('ok', 'adopted') THEN last_error ELSE p_error END,
                     next_at = CASE WHEN new_state = 'pending'

@@ -155,6 +155,9 @@ TEST_IMPL(mirror_lists_exactly_the_eligible_products) {
   PQclear(r);
   cJSON_Delete(items);
   assert_no_ineligible_sent(&f.sim);
+  /* One publish job per listing: nothing was queued twice or dropped. */
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish'"), f.expected);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state <> 'done'"), 0);
   /* Every publish is in the audit trail. */
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'listing' AND action = 'publish'"),
             f.expected);
@@ -320,7 +323,9 @@ TEST_IMPL(rate_limited_and_failing_calls_are_retried) {
   items = itest_sim_items(&f.sim);
   ASSERT_EQ(assert_each_sku_once(items), f.expected);
   cJSON_Delete(items);
+  /* The failed creates were retried as the same jobs, not queued again. */
   ASSERT(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish' AND attempts > 1") > 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish'"), f.expected);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
   fixture_down(&f);
