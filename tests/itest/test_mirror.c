@@ -332,6 +332,71 @@ TEST_IMPL(rate_limited_and_failing_calls_are_retried) {
   return 0;
 }
 
+static void append_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "a");
+
+  ASSERT_NOT_NULL(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+struct log_wait {
+  const char *path;
+  const char *text;
+};
+
+static int log_has(void *arg) {
+  struct log_wait *w = arg;
+  char *log = itest_read_file(w->path);
+  int found = log && strstr(log, w->text) != NULL;
+
+  free(log);
+  return found;
+}
+
+/* SIGHUP re-reads the config and the connectors; a bad file is refused
+ * and the daemon goes on with what it had. */
+TEST_IMPL(sighup_reloads_config_and_refuses_a_bad_one) {
+  struct fixture f;
+  struct price_wait w;
+  struct log_wait lw;
+  char *conf;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "reload", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  conf = itest_read_file(f.daemon.conf);
+  ASSERT_NOT_NULL(conf);
+  append_file(f.daemon.conf, "concurrency = many\n");
+  kill(f.daemon.pid, SIGHUP);
+  lw.path = f.daemon.log;
+  lw.text = "reload refused; keeping the running configuration";
+  ASSERT(itest_wait(log_has, &lw, 10000));
+  ASSERT(itest_daemon_alive(&f.daemon));
+  {
+    FILE *c = fopen(f.daemon.conf, "w");
+
+    ASSERT_NOT_NULL(c);
+    fputs(conf, c);
+    fputs("concurrency = 4\n", c);
+    fclose(c);
+  }
+  free(conf);
+  kill(f.daemon.pid, SIGHUP);
+  lw.text = "configuration reloaded\" connectors=1 bad=0";
+  ASSERT(itest_wait(log_has, &lw, 10000));
+  /* The reloaded connector still carries work. */
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 77000 WHERE code = 'OCP-TNG-001'"));
+  w.f = &f;
+  w.sku = "OCP-TNG-001";
+  w.price = 77000;
+  ASSERT(itest_wait(price_reached, &w, 20000));
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
 TEST_IMPL(bad_config_stops_with_file_and_line) {
   const char *dir = itest_workdir("badconf");
   char path[512], want[600], *err = NULL;
@@ -356,6 +421,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(kill9_during_initial_mirror_lists_each_product_once, 240),
     TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
     TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
+    TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
     TEST_ENTRY(bad_config_stops_with_file_and_line),
     {NULL, NULL, 0}};
 
