@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL };
+enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL, OPT_DAYS };
 
 struct opt {
   const char *name;
@@ -52,6 +52,8 @@ static const struct opt options[] = {
      "connection set-up"},
     {"max_response", OPT_UINT, OFF(max_response), "1048576", 1024, 16777216,
      "largest marketplace response body in bytes"},
+    {"expiry_warnings", OPT_DAYS, OFF(expiry_warnings), "210,180,135,120,60,30,7,1", 0, 3650,
+     "days before a certificate's valid_until at which to warn, once each"},
     {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
      "how long SIGTERM waits for calls in flight"},
 };
@@ -94,6 +96,45 @@ static int parse_duration(const char *s, unsigned long *ms) {
   return 0;
 }
 
+/* "210,180,7" → the SQL array literal "{210,180,7}" (malloc'd), each a whole
+ * number of days within min..max, at most 32 of them. */
+static char *parse_days(const char *s, unsigned long min, unsigned long max) {
+  char *out = malloc(strlen(s) + 3), *o = out;
+  int n = 0;
+
+  if (!out)
+    return NULL;
+  *o++ = '{';
+  while (*s) {
+    char *end;
+    unsigned long v;
+
+    while (*s == ' ')
+      s++;
+    if (*s < '0' || *s > '9' || ++n > 32)
+      goto bad;
+    v = strtoul(s, &end, 10);
+    if (v < min || v > max)
+      goto bad;
+    o += sprintf(o, "%s%lu", n > 1 ? "," : "", v);
+    s = end;
+    while (*s == ' ')
+      s++;
+    if (*s == ',')
+      s++;
+    else if (*s)
+      goto bad;
+  }
+  if (n == 0)
+    goto bad;
+  *o++ = '}';
+  *o = '\0';
+  return out;
+bad:
+  free(out);
+  return NULL;
+}
+
 static int parse_uint(const char *s, unsigned long *out) {
   char *end;
 
@@ -121,6 +162,18 @@ static int set_opt(struct config *cfg, const struct opt *o, const char *value, c
     }
     free(*(char **)field);
     *(char **)field = copy;
+    return 0;
+  }
+  case OPT_DAYS: {
+    char *list = parse_days(value, o->min, o->max);
+
+    if (!list) {
+      snprintf(err, errlen, "%s: \"%.40s\" is not a list of days (e.g. 180,120,30), each %lu..%lu",
+               o->name, value, o->min, o->max);
+      return -1;
+    }
+    free(*(char **)field);
+    *(char **)field = list;
     return 0;
   }
   case OPT_LEVEL:
@@ -162,7 +215,7 @@ void config_free(struct config *cfg) {
   size_t i;
 
   for (i = 0; i < NOPTIONS; i++)
-    if (options[i].type == OPT_STR) {
+    if (options[i].type == OPT_STR || options[i].type == OPT_DAYS) {
       char **p = (char **)((char *)cfg + options[i].offset);
 
       free(*p);

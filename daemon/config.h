@@ -18,6 +18,7 @@ struct config {
   char *connector_dir;    /* where the connector .so files are */
   char *credentials_dir;  /* "" → $CREDENTIALS_DIRECTORY */
   char *admin_listen;     /* "" → no admin HTTP server */
+  char *expiry_warnings;  /* SQL array literal of warning tiers in days */
   enum log_level log_level;
   unsigned concurrency;   /* marketplace calls in flight at most */
   unsigned claim_batch;   /* jobs claimed per query at most */

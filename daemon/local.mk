@@ -4,10 +4,12 @@ bin_PROGRAMS += ocopd
 ocopd_SOURCES = \
 	daemon/main.c \
 	daemon/backoff.c daemon/backoff.h \
+	daemon/clock.c daemon/clock.h \
 	daemon/config.c daemon/config.h \
 	daemon/db.c daemon/db.h \
 	daemon/http.c daemon/http.h \
 	daemon/job.c daemon/job.h \
+	daemon/lifecycle.c daemon/lifecycle.h \
 	daemon/log.c daemon/log.h \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/notify.c daemon/notify.h \
@@ -28,7 +30,7 @@ include tests/unit/io.mk
 check_PROGRAMS += tests/unit/test_core
 TESTS += tests/unit/test_core
 tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/unit/runner.h \
-	daemon/backoff.c daemon/config.c daemon/log.c daemon/secret.c
+	daemon/backoff.c daemon/clock.c daemon/config.c daemon/log.c daemon/secret.c
 tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
-tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
-tests_unit_test_core_LDADD = $(INIH_LIBS)
+tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
+tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)

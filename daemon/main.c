@@ -20,9 +20,11 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "migrate.h"
 #include "notify.h"
@@ -47,6 +49,7 @@ struct daemon {
   outbox_t *ob;
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
+  clock_watch_t *watch; /* NULL when the date is pinned (--today) */
   int stopping;
   int http_closed;
 };
@@ -128,6 +131,23 @@ out:
   return rc;
 }
 
+/* After every sweep: warnings that came due (a certificate may have been
+ * imported with little time left). */
+static void on_swept(void *arg) {
+  struct daemon *d = arg;
+
+  lifecycle_warn_expiring(d->listen, d->cfg.expiry_warnings);
+}
+
+/* 00:00 in Asia/Ho_Chi_Minh: certificates whose valid_until was yesterday
+ * lapse now. The sweep withdraws them and the day's warnings follow it. */
+static void on_new_day(void *arg, const char *date) {
+  struct daemon *d = arg;
+
+  log_info("certs", "new OCOP day; re-deriving every listing", "today=%s", date);
+  outbox_sweep(d->ob);
+}
+
 static void outbox_options_from(const struct daemon *d, struct outbox_options *o) {
   const struct config *c = &d->cfg;
 
@@ -142,6 +162,8 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->retry_max_ms = c->retry_max_ms;
   o->sweep_interval_ms = c->sweep_interval_ms;
   o->poll_interval_ms = c->poll_interval_ms;
+  o->swept_cb = on_swept;
+  o->swept_arg = (void *)d;
 }
 
 /* ---- database events ---------------------------------------------------- */
@@ -164,7 +186,9 @@ static void on_listen_state(void *arg, int up) {
     return;
   if (up) {
     log_info("db", "listening; catching up", "");
-    /* Notifications sent while we were away are lost: sweep everything. */
+    lifecycle_publish_caps(d->listen, d->reg);
+    /* Notifications sent while we were away, or a midnight passed while we
+     * were down: sweep everything. */
     outbox_sweep(d->ob);
     outbox_wake(d->ob);
   } else {
@@ -187,6 +211,8 @@ static void on_listen_closed(void *arg) {
   struct daemon *d = arg;
 
   d->listen = NULL;
+  clock_watch_stop(d->watch);
+  d->watch = NULL;
   notify_stop_watchdog();
   outbox_close(d->ob);
   d->ob = NULL;
@@ -278,6 +304,7 @@ static void reload(struct daemon *d) {
   reg = registry_load(d->cfg.connector_dir, &bad);
   d->reg = reg;
   outbox_set_registry(d->ob, reg);
+  lifecycle_publish_caps(d->listen, reg);
   outbox_options_from(d, &oo);
   outbox_reconfigure(d->ob, &oo);
   log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
@@ -341,6 +368,8 @@ static int start_loop(struct daemon *d) {
   uv_timer_init(d->loop, &d->shutdown_timer);
   d->shutdown_timer.data = d;
   outbox_start(d->ob);
+  if (!d->today[0])
+    d->watch = clock_watch_start(d->loop, on_new_day, d);
   notify_start_watchdog(d->loop, d->db);
   return db_start(d->db) != 0 || db_start(d->listen) != 0 ? -1 : 0;
 }

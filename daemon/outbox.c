@@ -381,6 +381,8 @@ static void on_swept(void *arg, PGresult *res, const char *err) {
     log_warn("outbox", "sweep failed; will try again", "err=%s", err);
   else if (atoi(PQgetvalue(res, 0, 0)) > 0)
     log_info("outbox", "sweep queued jobs", "jobs=%s", PQgetvalue(res, 0, 0));
+  if (!err && ob->opt.swept_cb && !ob->draining)
+    ob->opt.swept_cb(ob->opt.swept_arg);
   ob->more = 1;
   claim(ob);
   check_drained(ob);

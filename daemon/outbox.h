@@ -34,6 +34,9 @@ struct outbox_options {
   unsigned retry_max_ms;
   unsigned sweep_interval_ms;
   unsigned poll_interval_ms;
+  /* Called after each sweep (the certificate duties follow it). */
+  void (*swept_cb)(void *arg);
+  void *swept_arg;
 };
 
 struct outbox_stats {

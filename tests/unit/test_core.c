@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backoff.h"
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "runner.h"
@@ -117,6 +119,7 @@ TEST_IMPL(config_defaults_and_values) {
   ASSERT_EQ(c.concurrency, 5);
   ASSERT_EQ(c.log_level, LOG_DEBUG);
   ASSERT_EQ(c.sweep_interval_ms, 60000);
+  ASSERT_STR_EQ(c.expiry_warnings, "{210,180,135,120,60,30,7,1}");
   config_free(&c);
   return 0;
 }
@@ -147,6 +150,8 @@ TEST_IMPL(config_errors_name_file_and_line) {
   expect_error("[ocopd]\nlog_level = loud\n",
                ":2: log_level: \"loud\" is not one of debug, info, warn, error");
   expect_error("[ocopd]\njob_lease = 5s\n", ": database: required (a libpq connection string)");
+  expect_error("[ocopd]\ndatabase = x\nexpiry_warnings = 180,soon\n",
+               ":3: expiry_warnings: \"180,soon\" is not a list of days (e.g. 180,120,30), each 0..3650");
   return 0;
 }
 
@@ -208,6 +213,47 @@ TEST_IMPL(secret_refuses_loose_files) {
   return 0;
 }
 
+static void expect_date(int64_t unix_s, const char *want) {
+  char got[11];
+
+  clock_vn_date(unix_s, got);
+  ASSERT_STR_EQ(got, want);
+}
+
+/* 00:00 in Asia/Ho_Chi_Minh is 17:00 UTC the day before. */
+TEST_IMPL(clock_vn_day_boundary) {
+  expect_date(1795539599, "2026-11-24"); /* 2026-11-24 16:59:59 UTC = 23:59:59 +07 */
+  expect_date(1795539600, "2026-11-25"); /* 2026-11-24 17:00:00 UTC = 00:00:00 +07 */
+  expect_date(1709139600, "2024-02-29"); /* leap day */
+  expect_date(-25200, "1970-01-01");
+  expect_date(-25201, "1969-12-31");
+  ASSERT_EQ(clock_vn_day(1795539600) - clock_vn_day(1795539599), 1);
+  return 0;
+}
+
+TEST_IMPL(clock_ms_to_midnight) {
+  ASSERT_EQ(clock_ms_to_vn_midnight(1795539599000LL), 1000);
+  ASSERT_EQ(clock_ms_to_vn_midnight(1795539599999LL), 1);
+  ASSERT_EQ(clock_ms_to_vn_midnight(1795539600000LL), 86400000);
+  ASSERT_EQ(clock_ms_to_vn_midnight(1795539600000LL + 3600000), 86400000 - 3600000);
+  return 0;
+}
+
+/* The machine's timezone never enters the OCOP date. */
+TEST_IMPL(clock_ignores_machine_timezone) {
+  const char *zones[] = {"UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati"};
+  size_t i;
+
+  for (i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+    setenv("TZ", zones[i], 1);
+    tzset();
+    expect_date(1795539599, "2026-11-24");
+    expect_date(1795539600, "2026-11-25");
+    ASSERT_EQ(clock_ms_to_vn_midnight(1795539599000LL), 1000);
+  }
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(log_quotes_values_that_need_it),
     TEST_ENTRY(log_value_cannot_forge_a_field_or_line),
@@ -220,6 +266,9 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(backoff_grows_caps_and_jitters),
     TEST_ENTRY(secret_read_and_cached),
     TEST_ENTRY(secret_refuses_loose_files),
+    TEST_ENTRY(clock_vn_day_boundary),
+    TEST_ENTRY(clock_ms_to_midnight),
+    TEST_ENTRY(clock_ignores_machine_timezone),
     {NULL, NULL, 0}};
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
