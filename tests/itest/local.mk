@@ -10,3 +10,9 @@ TESTS += tests/itest/test_mirror
 tests_itest_test_mirror_SOURCES = tests/itest/test_mirror.c $(ITEST_HARNESS)
 tests_itest_test_mirror_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_mirror_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_expiry
+TESTS += tests/itest/test_expiry
+tests_itest_test_expiry_SOURCES = tests/itest/test_expiry.c $(ITEST_HARNESS)
+tests_itest_test_expiry_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_expiry_LDADD = $(ITEST_LIBS)
