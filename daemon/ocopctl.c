@@ -43,6 +43,12 @@ static const struct command commands[] = {
      " | token NAME (access and refresh token on stdin) | list | pause NAME | resume NAME",
      "register marketplace shops and their tokens", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
+    {"certs", cmd_certs,
+     "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"
+     "rated_below_3|never_eligible] [--within DAYS]",
+     "certificate state, stars, decision and days left of every product on the OCOP date", 1},
+    {"alerts", cmd_alerts, "[--since DATE]",
+     "expiry warnings that have fired (re-evaluation filing window, expiry)", 1},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

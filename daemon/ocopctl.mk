@@ -8,7 +8,8 @@ ocopctl_SOURCES = \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/csv.c daemon/csv.h \
 	daemon/import.c daemon/import.h \
-	daemon/ctl_shop.c daemon/ctl_status.c
+	daemon/ctl_shop.c daemon/ctl_status.c \
+	daemon/ctl_certs.c daemon/ctl_alerts.c
 nodist_ocopctl_SOURCES = sql_migrations.c
 ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS)
 ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS)
@@ -32,6 +33,14 @@ tests_itest_test_import_SOURCES = \
 nodist_tests_itest_test_import_SOURCES = sql_migrations.c
 tests_itest_test_import_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS)
 tests_itest_test_import_LDADD = $(PQ_LIBS)
+
+# The certificate lifecycle (sql/005_lifecycle.sql, ocopctl certs and alerts)
+# on a real PostgreSQL, through the integration harness (tests/itest/local.mk).
+check_PROGRAMS += tests/itest/test_lifecycle
+TESTS += tests/itest/test_lifecycle
+tests_itest_test_lifecycle_SOURCES = tests/itest/test_lifecycle.c $(ITEST_HARNESS)
+tests_itest_test_lifecycle_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_lifecycle_LDADD = $(ITEST_LIBS)
 
 EXTRA_DIST += \
 	tests/data/ocop-sample.csv \

@@ -303,6 +303,11 @@ static void job_start(outbox_t *ob, struct job *job) {
     return;
   }
   job->shop.app_secret = secret;
+  if (job->kind == JOB_PUBLISH && job->listing.item_id) {
+    /* Never create what exists; the claim already checks, this is the belt. */
+    finish_simple(job, "rejected", "listing already has a marketplace id; not created again");
+    return;
+  }
   if (job->kind != JOB_PUBLISH && job->kind != JOB_DELIST && !job->listing.item_id) {
     finish_simple(job, "not_found", "listing has no marketplace id");
     return;

@@ -35,9 +35,9 @@ CREATE TYPE ocop_job AS (
 );
 
 -- Claims up to p_limit due jobs, at most one per listing, for active shops,
--- skipping rows other workers hold. Publish and relist jobs for products that
--- may no longer be shown are dropped here: the check is made at dispatch
--- time, not only when the job was queued (fail closed).
+-- skipping rows other workers hold. Jobs that are no longer needed (a
+-- product that may not be shown any more, a create already done) are dropped
+-- here: the check is made at dispatch time, not only when queued (fail closed).
 CREATE FUNCTION ocop_claim_jobs(p_owner text, p_limit integer, p_lease_s integer,
                                 p_max_attempts integer)
 RETURNS SETOF ocop_job
@@ -66,11 +66,14 @@ BEGIN
     RETURN;
   END IF;
 
-  UPDATE outbox o SET state = 'skipped', last_error = 'product may not be shown (checked at dispatch)',
+  -- Each job is checked against the state committed now, not the state of
+  -- the moment it was queued: a sweep whose snapshot predates a finished
+  -- create can queue a second create, and a product may have lapsed since.
+  -- A job the listing no longer needs is dropped, never sent.
+  UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed (checked at dispatch)',
                       updated_at = now()
-    FROM listing_target t
-   WHERE o.id = ANY (ids) AND t.listing_id = o.listing_id
-     AND o.kind IN ('publish', 'relist') AND NOT t.mirror;
+   WHERE o.id = ANY (ids)
+     AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.listing_id = o.listing_id AND j.kind = o.kind);
 
   -- A job that keeps killing its worker would otherwise be retried forever.
   UPDATE outbox SET state = 'dead', updated_at = now(),

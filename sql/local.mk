@@ -8,11 +8,14 @@ SQL_MIGRATIONS = \
 	sql/001_catalogue.sql \
 	sql/002_channels.sql \
 	sql/003_sync.sql \
-	sql/004_outbox.sql
+	sql/004_outbox.sql \
+	sql/005_lifecycle.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.
-sql_migrations.c: $(SQL_MIGRATIONS) sql/embed.sh
+# Makefile too: adding a migration to the list must regenerate the file even
+# when the new .sql is older than the last output.
+sql_migrations.c: $(SQL_MIGRATIONS) sql/embed.sh Makefile
 	$(AM_V_GEN)(cd $(srcdir) && $(SHELL) sql/embed.sh $(SQL_MIGRATIONS)) >$@-t \
 	  && mv -f $@-t $@ || { rm -f $@-t; exit 1; }
 
