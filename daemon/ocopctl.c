@@ -76,6 +76,7 @@ static void help(FILE *out) {
           "usage: ocopctl [-d CONNINFO] COMMAND [ARGS...]\n"
           "\n"
           "  -d, --database CONNINFO  libpq connection string or URI\n"
+          "      --today YYYY-MM-DD   tests only: pin the OCOP calendar date\n"
           "                           (default: $OCOPD_DATABASE)\n"
           "  -h, --help               this help; COMMAND --help for one command\n"
           "      --version            print the version\n"
@@ -104,8 +105,15 @@ static void no_database(const char *command) {
 PGconn *ctl_connect(struct ctl *ctl, const char *command) {
   /* expand_dbname: the conninfo may be a full string or URI. UTF8 because
    * catalogue files and messages are UTF-8 whatever the locale says. */
-  const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
-  const char *vals[] = {ctl->conninfo, "ocopctl", "UTF8", NULL};
+  const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", "options", NULL};
+  const char *vals[] = {ctl->conninfo, "ocopctl", "UTF8", NULL, NULL};
+  char options[64];
+
+  /* --today was checked to be YYYY-MM-DD: digits and dashes only. */
+  if (ctl->today) {
+    snprintf(options, sizeof options, "-c ocop.today=%s", ctl->today);
+    vals[3] = options;
+  }
 
   if (ctl->conn)
     return ctl->conn;
@@ -209,6 +217,16 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
 
 /* ---- main ------------------------------------------------------------------- */
 
+/* YYYY-MM-DD with digits only (the server checks that the date exists). */
+static int is_iso_date(const char *s) {
+  int i;
+
+  for (i = 0; i < 10; i++)
+    if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+      return 0;
+  return s[10] == '\0';
+}
+
 /* Takes the global options; returns the index of the command, or -1 with
  * *exit_code set when there is nothing to run. */
 static int parse_global(int argc, char **argv, struct ctl *ctl, int *exit_code) {
@@ -216,6 +234,7 @@ static int parse_global(int argc, char **argv, struct ctl *ctl, int *exit_code) 
       {"database", required_argument, NULL, 'd'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
+      {"today", required_argument, NULL, 't'},
       {NULL, 0, NULL, 0},
   };
   int c;
@@ -225,6 +244,15 @@ static int parse_global(int argc, char **argv, struct ctl *ctl, int *exit_code) 
     switch (c) {
     case 'd':
       ctl->conninfo = optarg;
+      break;
+    case 't':
+      if (!is_iso_date(optarg)) {
+        fprintf(stderr, "ocopctl: --today: \"%s\" is not a date YYYY-MM-DD\n", optarg);
+        *exit_code = CTL_USAGE;
+        return -1;
+      }
+      fprintf(stderr, "ocopctl: TEST CLOCK: the OCOP date is pinned to %s\n", optarg);
+      ctl->today = optarg;
       break;
     case 'h':
       help(stdout);

@@ -19,6 +19,7 @@
 struct ctl {
   const char *conninfo; /* -d, else $OCOPD_DATABASE; may hold a password */
   PGconn *conn;         /* made by ctl_connect, closed by main */
+  const char *today;    /* --today: tests only, pins the OCOP date */
 };
 
 /* Connects on first use (the conninfo is never printed); NULL after
