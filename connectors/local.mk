@@ -19,3 +19,6 @@ tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c tests/unit/runner.c \
 	tests/unit/runner.h connectors/ocutil.c connectors/ocutil.h
 tests_unit_test_shopee_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_shopee_LDADD = $(CJSON_LIBS) $(CRYPTO_LIBS)
+
+include connectors/lazada.mk
+include connectors/tiktok.mk

@@ -1,0 +1,1 @@
+# connectors/lazada.mk — the lazada connector and its unit tests (being written).

@@ -1,0 +1,1 @@
+# connectors/tiktok.mk — the tiktok connector and its unit tests (being written).
