@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL, OPT_DAYS };
+enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL, OPT_DAYS, OPT_RATES };
 
 struct opt {
   const char *name;
@@ -52,6 +52,8 @@ static const struct opt options[] = {
      "connection set-up"},
     {"max_response", OPT_UINT, OFF(max_response), "1048576", 1024, 16777216,
      "largest marketplace response body in bytes"},
+    {"rate_limits", OPT_RATES, OFF(rate_limits), "shopee:10,lazada:10,tiktok:5", 0, 1000,
+     "requests per second per shop, by marketplace (0 or absent: no limit)"},
     {"expiry_warnings", OPT_DAYS, OFF(expiry_warnings), "210,180,135,120,60,30,7,1", 0, 3650,
      "days before a certificate's valid_until at which to warn, once each"},
     {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
@@ -135,6 +137,43 @@ bad:
   return NULL;
 }
 
+/* "shopee:10,lazada:2.5": marketplace names and rates within min..max. */
+static int rates_ok(const char *s, unsigned long min, unsigned long max) {
+  while (*s) {
+    const char *name = s;
+    char *end;
+    double v;
+
+    while ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')
+      s++;
+    if (s == name || *s != ':')
+      return -1;
+    v = strtod(s + 1, &end);
+    if (end == s + 1 || v < (double)min || v > (double)max)
+      return -1;
+    s = end;
+    if (*s == ',')
+      s++;
+    else if (*s)
+      return -1;
+  }
+  return 0;
+}
+
+double config_rate(const char *rates, const char *marketplace) {
+  size_t n = strlen(marketplace);
+  const char *p = rates;
+
+  while (p && *p) {
+    if (strncmp(p, marketplace, n) == 0 && p[n] == ':')
+      return strtod(p + n + 1, NULL);
+    p = strchr(p, ',');
+    if (p)
+      p++;
+  }
+  return 0;
+}
+
 static int parse_uint(const char *s, unsigned long *out) {
   char *end;
 
@@ -164,6 +203,21 @@ static int set_opt(struct config *cfg, const struct opt *o, const char *value, c
     *(char **)field = copy;
     return 0;
   }
+  case OPT_RATES:
+    if (rates_ok(value, o->min, o->max) != 0) {
+      snprintf(err, errlen, "%s: \"%.60s\" is not a list of marketplace:rate (e.g. shopee:10,tiktok:5)",
+               o->name, value);
+      return -1;
+    }
+    {
+      char *copy = strdup(value);
+
+      if (!copy)
+        return -1;
+      free(*(char **)field);
+      *(char **)field = copy;
+    }
+    return 0;
   case OPT_DAYS: {
     char *list = parse_days(value, o->min, o->max);
 
@@ -215,7 +269,7 @@ void config_free(struct config *cfg) {
   size_t i;
 
   for (i = 0; i < NOPTIONS; i++)
-    if (options[i].type == OPT_STR || options[i].type == OPT_DAYS) {
+    if (options[i].type == OPT_STR || options[i].type == OPT_DAYS || options[i].type == OPT_RATES) {
       char **p = (char **)((char *)cfg + options[i].offset);
 
       free(*p);

@@ -19,6 +19,7 @@ struct config {
   char *credentials_dir;  /* "" → $CREDENTIALS_DIRECTORY */
   char *admin_listen;     /* "" → no admin HTTP server */
   char *expiry_warnings;  /* SQL array literal of warning tiers in days */
+  char *rate_limits;      /* "shopee:10,lazada:10": requests/s per shop */
   enum log_level log_level;
   unsigned concurrency;   /* marketplace calls in flight at most */
   unsigned claim_batch;   /* jobs claimed per query at most */
@@ -40,6 +41,9 @@ void config_defaults(struct config *cfg);
  * in err, and leaves *cfg as it was. */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 void config_free(struct config *cfg);
+
+/* The rate for marketplace in a rate_limits value; 0 when absent. */
+double config_rate(const char *rates, const char *marketplace);
 
 /* Writes the annotated option list (for `ocopd --help-config`). */
 void config_describe(FILE *f);

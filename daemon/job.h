@@ -33,6 +33,7 @@ struct job {
   oc_kv *opts;        /* parsed from the shop's options JSON */
   size_t nopts;
   oc_op op;           /* the call in progress */
+  int calls;          /* marketplace calls made so far by this run */
   uint64_t started_ms;
   char found_item[OC_ID_MAX]; /* item id learned from a look-up */
 };

@@ -14,6 +14,7 @@ ocopd_SOURCES = \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/outbox.c daemon/outbox.h \
+	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
 	connectors/connector.h
@@ -30,7 +31,7 @@ include tests/unit/io.mk
 check_PROGRAMS += tests/unit/test_core
 TESTS += tests/unit/test_core
 tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/unit/runner.h \
-	daemon/backoff.c daemon/clock.c daemon/config.c daemon/log.c daemon/secret.c
+	daemon/backoff.c daemon/clock.c daemon/config.c daemon/log.c daemon/ratelimit.c daemon/secret.c
 tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
 tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)

@@ -154,6 +154,7 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   memset(o, 0, sizeof *o);
   o->owner = d->owner;
   o->credentials_dir = secret_dir(c->credentials_dir);
+  o->rate_limits = c->rate_limits;
   o->concurrency = c->concurrency;
   o->claim_batch = c->claim_batch;
   o->job_lease_ms = c->job_lease_ms;

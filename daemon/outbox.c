@@ -8,6 +8,8 @@
 #include "backoff.h"
 #include "job.h"
 #include "log.h"
+#include "ratelimit.h"
+#include "config.h"
 #include "secret.h"
 
 struct outbox {
@@ -20,6 +22,8 @@ struct outbox {
   char owner[128];
   char cred_dir[1024];
   int has_cred_dir;
+  char rates[256];
+  ratelimit_t *rl;
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
   int claiming;        /* a claim query is in flight */
@@ -120,6 +124,8 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[9] = stars;
   params[10] = price;
   params[11] = stock;
+  if (strcmp(oc->name, "defer") == 0)
+    ob->st.deferred++;
   if (strcmp(oc->name, "retry") == 0 || strcmp(oc->name, "rejected") == 0)
     log_warn("outbox", strcmp(oc->name, "retry") == 0 ? "job failed; will retry" : "job rejected",
              "job=%lld kind=%s shop=%s sku=%s attempt=%d retry_ms=%llu err=%s", job->id,
@@ -154,8 +160,25 @@ static void retry_outcome(struct job *job, struct outcome *oc, long retry_after)
 
 /* Decides what a connector's verdict means for this job: a next call within
  * the same job (look-up → create, look-up → delist) or an outcome. */
-static void on_result(struct job *job, const oc_result *r, long header_retry_after) {
+/* A 429, or a marketplace's rate-limit code (a retry that names a wait),
+ * pauses the whole shop; the job waits without spending an attempt. */
+static int rate_limited(long http_status, const oc_result *r) {
+  return http_status == 429 || (r->status == OC_RETRY && r->retry_after_ms > 0);
+}
+
+static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
   struct outcome oc;
+
+  memset(&oc, 0, sizeof oc);
+  oc.name = "defer";
+  oc.retry_ms = wait_ms;
+  snprintf(oc.error, sizeof oc.error, "%s", why);
+  finish(job, &oc);
+}
+
+static void on_result(struct job *job, const oc_result *r, long header_retry_after, long http_status) {
+  struct outcome oc;
+  outbox_t *ob = job->owner;
 
   memset(&oc, 0, sizeof oc);
   snprintf(oc.error, sizeof oc.error, "%s%s%s", r->error, r->request_id[0] ? " request_id=" : "",
@@ -181,6 +204,17 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
       oc.name = "not_found";
     }
     finish(job, &oc);
+    return;
+  }
+  if (rate_limited(http_status, r)) {
+    long wait = r->retry_after_ms > header_retry_after ? r->retry_after_ms : header_retry_after;
+
+    if (wait < 1000)
+      wait = 1000;
+    rl_pause(ob->rl, job->shop_id, now_ms(ob) + (uint64_t)wait);
+    log_warn("outbox", "marketplace rate limit; pausing the shop", "shop=%s ms=%ld err=%s",
+             job->shop_name, wait, r->error);
+    defer_job(job, (uint64_t)wait, oc.error[0] ? oc.error : "rate limited");
     return;
   }
   switch (r->status) {
@@ -231,7 +265,7 @@ static void on_http(void *arg, const struct http_response *resp) {
   }
   log_debug("http", "response", "job=%lld op=%s status=%ld ms=%.0f verdict=%d", job->id,
             oc_op_name(job->op), resp->status, resp->total_s * 1000, (int)r.status);
-  on_result(job, &r, resp->retry_after_ms);
+  on_result(job, &r, resp->retry_after_ms, resp->error ? 0 : resp->status);
 }
 
 /* ---- dispatching -------------------------------------------------------- */
@@ -248,6 +282,21 @@ static void job_call(struct job *job, oc_op op) {
     snprintf(err, sizeof err, "connector %s cannot %s", conn->name, oc_op_name(op));
     finish_simple(job, "rejected", err);
     return;
+  }
+  {
+    double rate = config_rate(ob->rates, job->marketplace);
+    uint64_t wait = 0;
+
+    /* Only a job's first call waits; a follow-up goes now, in debt. */
+    if (job->calls++ == 0)
+      wait = rl_take(ob->rl, job->shop_id, rate, rate, now_ms(ob));
+    else
+      rl_charge(ob->rl, job->shop_id, rate, rate, now_ms(ob));
+    if (wait > 0) {
+      snprintf(err, sizeof err, "shop over its rate limit of %.1f requests/s", rate);
+      defer_job(job, wait, err);
+      return;
+    }
   }
   if (conn->build(op, &job->shop, &job->listing, wall_ms(), &req, err, sizeof err) != 0) {
     finish_simple(job, "rejected", err);
@@ -347,8 +396,8 @@ static void on_claimed(void *arg, PGresult *res, const char *err) {
 }
 
 static void claim(outbox_t *ob) {
-  char owner_lim[24], lease[24], maxa[24];
-  const char *params[4];
+  char owner_lim[24], lease[24], maxa[24], skip[1024];
+  const char *params[5];
   unsigned room;
 
   if (ob->draining || ob->claiming || !ob->more || !db_is_up(ob->db))
@@ -367,11 +416,14 @@ static void claim(outbox_t *ob) {
   params[1] = owner_lim;
   params[2] = lease;
   params[3] = maxa;
+  rl_limited_shops(ob->rl, now_ms(ob), skip, sizeof skip);
+  params[4] = skip;
   ob->more = 0;
   ob->claiming = 1;
   ob->asked = room;
-  if (db_query(ob->db, "SELECT * FROM ocop_claim_jobs($1, $2::integer, $3::integer, $4::integer)",
-               4, params, on_claimed, ob) != 0)
+  if (db_query(ob->db,
+               "SELECT * FROM ocop_claim_jobs($1, $2::integer, $3::integer, $4::integer, $5::bigint[])",
+               5, params, on_claimed, ob) != 0)
     ob->claiming = 0;
 }
 
@@ -422,6 +474,11 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->loop = loop;
   ob->db = db;
   ob->sweep_db = sweep_db;
+  ob->rl = rl_new();
+  if (!ob->rl) {
+    free(ob);
+    return NULL;
+  }
   ob->http = http;
   ob->reg = reg;
   outbox_reconfigure(ob, opt);
@@ -439,6 +496,8 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   ob->has_cred_dir = opt->credentials_dir != NULL;
   snprintf(ob->cred_dir, sizeof ob->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
   ob->opt.credentials_dir = NULL;
+  snprintf(ob->rates, sizeof ob->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
+  ob->opt.rate_limits = NULL;
   if (uv_is_active((uv_handle_t *)&ob->poll_timer)) {
     uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
     uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
@@ -475,8 +534,10 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
 static void on_timer_closed(uv_handle_t *h) {
   outbox_t *ob = h->data;
 
-  if (++ob->closed_handles == 2)
+  if (++ob->closed_handles == 2) {
+    rl_free(ob->rl);
     free(ob);
+  }
 }
 
 void outbox_close(outbox_t *ob) {

@@ -26,6 +26,7 @@
 struct outbox_options {
   const char *owner;           /* lease owner: host:pid */
   const char *credentials_dir; /* NULL: none configured */
+  const char *rate_limits;     /* "shopee:10,lazada:10" (config rate_limits) */
   unsigned concurrency;
   unsigned claim_batch;
   unsigned job_lease_ms;
@@ -45,6 +46,7 @@ struct outbox_stats {
   uint64_t retried;
   uint64_t dead;
   uint64_t skipped;  /* stale leases and jobs dropped at dispatch */
+  uint64_t deferred; /* held back by a shop's rate limit */
   uint64_t requests; /* marketplace calls sent */
   uint64_t sweeps;
   unsigned inflight;

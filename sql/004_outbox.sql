@@ -39,7 +39,7 @@ CREATE TYPE ocop_job AS (
 -- product that may not be shown any more, a create already done) are dropped
 -- here: the check is made at dispatch time, not only when queued (fail closed).
 CREATE FUNCTION ocop_claim_jobs(p_owner text, p_limit integer, p_lease_s integer,
-                                p_max_attempts integer)
+                                p_max_attempts integer, p_skip_shops bigint[])
 RETURNS SETOF ocop_job
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -55,6 +55,7 @@ BEGIN
                 JOIN shop s ON s.id = l.shop_id
                WHERE o.state = 'pending' AND o.next_at <= now() AND s.status = 'active'
                  AND (l.lease_until IS NULL OR l.lease_until < now())
+                 AND NOT (s.id = ANY (p_skip_shops)) -- over their rate limit right now
                ORDER BY o.priority, o.next_at, o.id
                LIMIT p_limit * 4
                FOR UPDATE OF o, l SKIP LOCKED) c
@@ -113,6 +114,8 @@ END $$;
 --   adopted    a look-up found the listing a previous create made (p_item_id)
 --   retry      transient failure: try again in p_retry_ms, or give up after
 --              p_max_attempts
+--   defer      the shop is over its rate limit: try again in p_retry_ms; the
+--              attempt does not count (a throttled shop slows, never fails)
 --   rejected   the marketplace refused it: dead-letter now
 --   not_found  the marketplace has no such listing any more: forget the item id
 -- Returns the job's new state, or 'stale' when the lease was lost meanwhile
@@ -177,6 +180,9 @@ BEGIN
     new_state := 'done';
   ELSIF p_outcome = 'retry' AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
+  ELSIF p_outcome = 'defer' THEN
+    new_state := 'pending';
+    UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
   ELSIF p_outcome IN ('retry', 'rejected') THEN
     new_state := 'dead';
   ELSE

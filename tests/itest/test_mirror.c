@@ -352,6 +352,61 @@ TEST_IMPL(rate_limited_and_failing_calls_are_retried) {
   return 0;
 }
 
+/* The most calls to `path` in any window of `window_ms` (from the call log). */
+static int max_calls_in_window(struct itest_sim *sim, const char *path, double window_ms) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  double ts[4096];
+  int n = 0, i, j = 0, best = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
+    if (n < 4096 && strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
+      ts[n++] = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "ts_ms"));
+  cJSON_Delete(r);
+  for (i = 0; i < n; i++) { /* the log is in arrival order */
+    while (ts[i] - ts[j] >= window_ms)
+      j++;
+    if (i - j + 1 > best)
+      best = i - j + 1;
+  }
+  return best;
+}
+
+/* A shop over its rate waits: at 5 requests/s (burst 5) no second holds
+ * more than 10 calls; a flood of 429s pauses the shop, fails no job, and
+ * the mirror completes once the marketplace lets go. */
+TEST_IMPL(rate_limit_holds_and_429_flood_fails_nothing) {
+  struct fixture f;
+  cJSON *r, *items;
+  int flood_calls;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "ratelimit", (const char *)-1);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/add_item\","
+                     "\"kind\":\"status\",\"status\":429,\"error\":\"error_rate_limit\",\"count\":-1}");
+  cJSON_Delete(r);
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "rate_limits = shopee:5\nmax_attempts = 3\n");
+  sleep(4);
+  r = itest_sim_call(&f.sim, "GET", "/_sim/stats", NULL);
+  flood_calls = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "requests"));
+  cJSON_Delete(r);
+  /* 4 s of 429s: a burst, then about one probe per second (1 s pauses). */
+  ASSERT(flood_calls > 0);
+  ASSERT(flood_calls <= 5 + 4 * 5);
+  r = itest_sim_call(&f.sim, "DELETE", "/_sim/fault", NULL);
+  cJSON_Delete(r);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  items = itest_sim_items(&f.sim);
+  ASSERT_EQ(assert_each_sku_once(items), f.expected);
+  cJSON_Delete(items);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  ASSERT(max_calls_in_window(&f.sim, "/api/v2/product/add_item", 1000) <= 10);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
 static void append_file(const char *path, const char *text) {
   FILE *f = fopen(path, "a");
 
@@ -442,6 +497,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
     TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
     TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
+    TEST_ENTRY_TIMEOUT(rate_limit_holds_and_429_flood_fails_nothing, 120),
     TEST_ENTRY(bad_config_stops_with_file_and_line),
     {NULL, NULL, 0}};
 

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "config.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "runner.h"
 #include "secret.h"
 
@@ -254,6 +255,55 @@ TEST_IMPL(clock_ignores_machine_timezone) {
   return 0;
 }
 
+TEST_IMPL(ratelimit_bucket_and_burst) {
+  ratelimit_t *rl = rl_new();
+  int i, sent = 0;
+  uint64_t t;
+
+  ASSERT_NOT_NULL(rl);
+  /* 5 per second with a burst of 5: five go at once, the sixth waits 200 ms. */
+  for (i = 0; i < 5; i++)
+    ASSERT_EQ(rl_take(rl, 1, 5, 5, 1000), 0);
+  ASSERT_EQ(rl_take(rl, 1, 5, 5, 1000), 201);
+  ASSERT(rl_limited(rl, 1, 1000));
+  ASSERT_EQ(rl_take(rl, 1, 5, 5, 1200), 0);
+  /* Another shop is not slowed. */
+  ASSERT_EQ(rl_take(rl, 2, 5, 5, 1200), 0);
+  ASSERT(!rl_limited(rl, 2, 1200));
+  /* Over ten simulated seconds at most rate*10 + burst requests pass. */
+  for (t = 2000; t < 12000; t += 10)
+    if (rl_take(rl, 3, 5, 5, t) == 0)
+      sent++;
+  ASSERT(sent <= 5 * 10 + 5);
+  ASSERT(sent >= 5 * 10);
+  rl_free(rl);
+  return 0;
+}
+
+TEST_IMPL(ratelimit_pause_and_listing) {
+  ratelimit_t *rl = rl_new();
+  char buf[64];
+
+  ASSERT_EQ(rl_take(rl, 7, 10, 10, 1000), 0);
+  rl_pause(rl, 7, 4000); /* Retry-After: 3 */
+  ASSERT_EQ(rl_take(rl, 7, 10, 10, 1500), 2500);
+  ASSERT_EQ(rl_limited_shops(rl, 1500, buf, sizeof buf), 1);
+  ASSERT_STR_EQ(buf, "{7}");
+  /* After the pause, gently: tokens refill from zero. */
+  ASSERT(rl_take(rl, 7, 10, 10, 4000) > 0);
+  ASSERT_EQ(rl_take(rl, 7, 10, 10, 4100), 0);
+  ASSERT_EQ(rl_limited_shops(rl, 9000, buf, sizeof buf), 0);
+  ASSERT_STR_EQ(buf, "{}");
+  /* A charged follow-up puts the bucket in debt: the next request waits. */
+  ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 0);
+  rl_charge(rl, 9, 1, 1, 1000);
+  ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 2001);
+  /* No configured rate: never limited. */
+  ASSERT_EQ(rl_take(rl, 8, 0, 0, 1000), 0);
+  rl_free(rl);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(log_quotes_values_that_need_it),
     TEST_ENTRY(log_value_cannot_forge_a_field_or_line),
@@ -269,6 +319,8 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(clock_vn_day_boundary),
     TEST_ENTRY(clock_ms_to_midnight),
     TEST_ENTRY(clock_ignores_machine_timezone),
+    TEST_ENTRY(ratelimit_bucket_and_burst),
+    TEST_ENTRY(ratelimit_pause_and_listing),
     {NULL, NULL, 0}};
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
