@@ -125,6 +125,8 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
   job->attempts = (int)num_col(res, row, "attempts");
   job->listing_id = num_col(res, row, "listing_id");
   job->shop_id = num_col(res, row, "shop_id");
+  job->has_token_ttl = col(res, row, "token_ttl_s") != NULL;
+  job->token_ttl_s = (int)num_col(res, row, "token_ttl_s");
   started = col(res, row, "create_started");
   job->create_started = started && started[0] == 't';
   job->shop_name = dup_col(res, row, "shop_name");

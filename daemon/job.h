@@ -25,6 +25,8 @@ struct job {
   long long listing_id;
   long long shop_id;
   int create_started; /* a create may already have reached the marketplace */
+  int has_token_ttl;  /* the token's expiry is known */
+  int token_ttl_s;    /* seconds the access token has left */
   char *shop_name;
   char *marketplace;
   char *policy;

@@ -17,6 +17,7 @@ ocopd_SOURCES = \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
+	daemon/token.c daemon/token.h \
 	connectors/connector.h
 nodist_ocopd_SOURCES = sql_migrations.c
 ocopd_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"' -DSYSCONFDIR='"$(sysconfdir)"'

@@ -11,6 +11,7 @@
 #include "ratelimit.h"
 #include "config.h"
 #include "secret.h"
+#include "token.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -24,6 +25,7 @@ struct outbox {
   int has_cred_dir;
   char rates[256];
   ratelimit_t *rl;
+  token_mgr_t *tm;
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
   int claiming;        /* a claim query is in flight */
@@ -62,7 +64,8 @@ static int64_t wall_ms(void) {
 }
 
 static void check_drained(outbox_t *ob) {
-  if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping && ob->drained_cb) {
+  if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
+      token_inflight(ob->tm) == 0 && ob->drained_cb) {
     void (*cb)(void *) = ob->drained_cb;
 
     ob->drained_cb = NULL;
@@ -232,9 +235,12 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
                                                                    : header_retry_after);
     break;
   case OC_AUTH:
-    /* Until tokens are refreshed by the daemon, an auth failure waits like a
-     * transient one and dead-letters after max_attempts. */
+    /* Refused for its token: refresh it, and count this as an attempt, so
+     * a token that keeps failing ends in the dead-letter queue, not a loop. */
+    token_refresh(ob->tm, job, registry_find(ob->reg, job->marketplace));
     retry_outcome(job, &oc, header_retry_after);
+    if (oc.retry_ms < 2000)
+      oc.retry_ms = 2000;
     break;
   case OC_REJECTED:
   default:
@@ -352,6 +358,16 @@ static void job_start(outbox_t *ob, struct job *job) {
     return;
   }
   job->shop.app_secret = secret;
+  /* A token about to expire is refreshed first; with under a minute left
+   * the job waits for it (without spending an attempt). */
+  if (job->has_token_ttl && job->token_ttl_s < TOKEN_REFRESH_AHEAD_S &&
+      (conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN))) {
+    token_refresh(ob->tm, job, conn);
+    if (job->token_ttl_s < 60) {
+      defer_job(job, 2000, "waiting for the access token to be refreshed");
+      return;
+    }
+  }
   if (job->kind == JOB_PUBLISH && job->listing.item_id) {
     /* Never create what exists; the claim already checks, this is the belt. */
     finish_simple(job, "rejected", "listing already has a marketplace id; not created again");
@@ -475,7 +491,10 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->db = db;
   ob->sweep_db = sweep_db;
   ob->rl = rl_new();
-  if (!ob->rl) {
+  ob->tm = token_new(db, http);
+  if (!ob->rl || !ob->tm) {
+    rl_free(ob->rl);
+    token_free(ob->tm);
     free(ob);
     return NULL;
   }
@@ -536,6 +555,7 @@ static void on_timer_closed(uv_handle_t *h) {
 
   if (++ob->closed_handles == 2) {
     rl_free(ob->rl);
+    token_free(ob->tm);
     free(ob);
   }
 }

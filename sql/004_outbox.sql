@@ -21,6 +21,7 @@ CREATE TYPE ocop_job AS (
   app_key        text,
   options        text,
   access_token   text,
+  token_ttl_s    integer,  -- seconds the access token has left; NULL unknown
   policy         text,
   sku            text,
   name           text,
@@ -98,7 +99,7 @@ BEGIN
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
          t.create_started_at < now(),
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
-         tk.access_token, s.policy,
+         tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.weight_g, t.price, t.stock,
          t.stars, t.decision_no
     FROM outbox o
@@ -215,3 +216,57 @@ BEGIN
   PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
   RETURN new_state;
 END $$;
+
+-- ---- tokens ----------------------------------------------------------------
+
+-- Takes the right to refresh a shop's token: one refresh per shop at a time,
+-- across every daemon (a second refresh with the same single-use refresh
+-- token would fail and lose the shop). Returns the refresh token, or no row
+-- when another worker holds the lease.
+CREATE FUNCTION ocop_token_begin_refresh(p_shop bigint, p_lease_s integer)
+RETURNS TABLE (refresh_token text)
+LANGUAGE sql AS $$
+  UPDATE token t SET refreshing_until = now() + make_interval(secs => p_lease_s)
+   WHERE t.shop_id = p_shop AND t.refresh_token <> ''
+     AND (t.refreshing_until IS NULL OR t.refreshing_until < now())
+  RETURNING t.refresh_token
+$$;
+
+-- Stores a refreshed pair in one transaction: the new refresh token replaces
+-- the old one only together with the access token it came with.
+CREATE FUNCTION ocop_token_store(p_shop bigint, p_access text, p_refresh text,
+                                 p_access_expires_at timestamptz, p_refresh_expires_at timestamptz)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE token SET access_token = p_access,
+                   refresh_token = coalesce(nullif(p_refresh, ''), refresh_token),
+                   access_expires_at = p_access_expires_at,
+                   refresh_expires_at = coalesce(p_refresh_expires_at, refresh_expires_at),
+                   refreshing_until = NULL, updated_at = now()
+   WHERE shop_id = p_shop;
+  INSERT INTO event (kind, shop_id, action, reason, detail)
+  VALUES ('token', p_shop, 'refreshed', NULL,
+          jsonb_build_object('access_expires_at', p_access_expires_at));
+END $$;
+
+-- The refresh token was refused: the seller must authorise again. The shop
+-- stops (claims take active shops only), so nothing retries in a storm.
+CREATE FUNCTION ocop_shop_needs_reauth(p_shop bigint, p_reason text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  shop_name text;
+BEGIN
+  UPDATE shop SET status = 'needs_reauth', updated_at = now() WHERE id = p_shop
+  RETURNING name INTO shop_name;
+  UPDATE token SET refreshing_until = NULL WHERE shop_id = p_shop;
+  INSERT INTO event (kind, shop_id, action, reason)
+  VALUES ('token', p_shop, 'needs_reauth', p_reason);
+  RETURN shop_name;
+END $$;
+
+-- A refresh that failed for a passing reason frees the lease at once.
+CREATE FUNCTION ocop_token_end_refresh(p_shop bigint) RETURNS void
+LANGUAGE sql AS $$
+  UPDATE token SET refreshing_until = NULL WHERE shop_id = p_shop
+$$;

@@ -407,6 +407,99 @@ TEST_IMPL(rate_limit_holds_and_429_flood_fails_nothing) {
   return 0;
 }
 
+static int count_any_calls(struct itest_sim *sim, const char *path) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  int n = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
+    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
+      n++;
+  cJSON_Delete(r);
+  return n;
+}
+
+/* The marketplace stops accepting the access token mid-run: the refused
+ * call triggers one refresh, the new pair is stored, and the job goes
+ * through on its next attempt. A token close to expiry is refreshed before
+ * it is used. */
+TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
+  struct fixture f;
+  struct price_wait w;
+  cJSON *r;
+  char *before, *after;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "token", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  before = itest_sql_text(f.db, "SELECT access_token FROM token");
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 76000 WHERE code = 'OCP-BKN-001'"));
+  w.f = &f;
+  w.sku = "OCP-BKN-001";
+  w.price = 76000;
+  ASSERT(itest_wait(price_reached, &w, 30000));
+  after = itest_sql_text(f.db, "SELECT access_token FROM token");
+  ASSERT(strcmp(before, after) != 0);
+  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refreshed'"), 1);
+  /* Near expiry: refreshed ahead of use, again once. */
+  PQclear(itest_sql(f.db, "UPDATE token SET access_expires_at = now() + interval '2 minutes'"));
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 77000 WHERE code = 'OCP-BKN-001'"));
+  w.price = 77000;
+  ASSERT(itest_wait(price_reached, &w, 30000));
+  ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
+  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 2);
+  ASSERT(itest_sql_int(f.db, "SELECT extract(epoch FROM access_expires_at - now()) FROM token") > 3600);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  free(before);
+  free(after);
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  {
+    char *log = itest_read_file(f.daemon.log);
+
+    ASSERT_NOT_NULL(log);
+    ASSERT_NULL(strstr(log, "itest-refresh"));
+    free(log);
+  }
+  fixture_down(&f);
+  return 0;
+}
+
+static int shop_needs_reauth(void *arg) {
+  struct fixture *f = arg;
+  char *st = itest_sql_text(f->db, "SELECT status FROM shop");
+  int yes = strcmp(st, "needs_reauth") == 0;
+
+  free(st);
+  return yes;
+}
+
+/* A refused refresh token stops the shop (needs_reauth) after one try. */
+TEST_IMPL(revoked_refresh_token_needs_reauth_without_a_storm) {
+  struct fixture f;
+  cJSON *r;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "reauth", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  PQclear(itest_sql(f.db, "UPDATE token SET refresh_token = 'revoked-by-seller'"));
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 71000 WHERE code = 'OCP-BKN-001'"));
+  ASSERT(itest_wait(shop_needs_reauth, &f, 30000));
+  sleep(3); /* a storm would show here */
+  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'needs_reauth'"), 1);
+  ASSERT(itest_daemon_alive(&f.daemon));
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
+
 static void append_file(const char *path, const char *text) {
   FILE *f = fopen(path, "a");
 
@@ -498,6 +591,8 @@ static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
     TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
     TEST_ENTRY_TIMEOUT(rate_limit_holds_and_429_flood_fails_nothing, 120),
+    TEST_ENTRY_TIMEOUT(expired_token_is_refreshed_and_no_job_fails, 120),
+    TEST_ENTRY_TIMEOUT(revoked_refresh_token_needs_reauth_without_a_storm, 120),
     TEST_ENTRY(bad_config_stops_with_file_and_line),
     {NULL, NULL, 0}};
 

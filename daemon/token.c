@@ -1,0 +1,218 @@
+/* token.c — see token.h. */
+#include "token.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define MAX_BUSY 256
+#define LEASE_S "120"
+
+struct token_mgr {
+  db_t *db;
+  http_t *http;
+  long long busy[MAX_BUSY];
+  unsigned nbusy;
+};
+
+/* One refresh: its own copies of the shop's identity and secret. */
+struct refresh {
+  token_mgr_t *tm;
+  const oc_connector *conn;
+  long long shop_id;
+  char *shop_name;
+  oc_shop shop;
+  oc_kv *opts;
+  size_t nopts;
+  long long sent_s;
+};
+
+long long token_expiry(long long value, long long sent_s) {
+  /* 10^9 seconds is 31 years: no token lives that long, every date after
+   * 2001 is larger. */
+  return value >= 1000000000LL ? value : sent_s + value;
+}
+
+token_mgr_t *token_new(db_t *db, http_t *http) {
+  token_mgr_t *tm = calloc(1, sizeof *tm);
+
+  if (tm) {
+    tm->db = db;
+    tm->http = http;
+  }
+  return tm;
+}
+
+void token_free(token_mgr_t *tm) { free(tm); }
+
+int token_refreshing(const token_mgr_t *tm, long long shop_id) {
+  unsigned i;
+
+  for (i = 0; i < tm->nbusy; i++)
+    if (tm->busy[i] == shop_id)
+      return 1;
+  return 0;
+}
+
+unsigned token_inflight(const token_mgr_t *tm) { return tm->nbusy; }
+
+static void refresh_free(struct refresh *rf) {
+  size_t i;
+  token_mgr_t *tm = rf->tm;
+
+  for (i = 0; i < tm->nbusy; i++)
+    if (tm->busy[i] == rf->shop_id) {
+      tm->busy[i] = tm->busy[--tm->nbusy];
+      break;
+    }
+  for (i = 0; i < rf->nopts; i++) {
+    free((char *)rf->opts[i].key);
+    free((char *)rf->opts[i].value);
+  }
+  free(rf->opts);
+  free(rf->shop_name);
+  free((char *)rf->shop.base_url);
+  free((char *)rf->shop.app_key);
+  free((char *)rf->shop.shop_id);
+  if (rf->shop.app_secret)
+    explicit_bzero((char *)rf->shop.app_secret, strlen(rf->shop.app_secret));
+  free((char *)rf->shop.app_secret);
+  if (rf->shop.refresh_token)
+    explicit_bzero((char *)rf->shop.refresh_token, strlen(rf->shop.refresh_token));
+  free((char *)rf->shop.refresh_token);
+  free(rf);
+}
+
+static void on_db_done(void *arg, PGresult *res, const char *err) {
+  struct refresh *rf = arg;
+
+  if (err)
+    log_error("token", "cannot record the token outcome", "shop=%s err=%s", rf->shop_name, err);
+  refresh_free(rf);
+}
+
+static void store(struct refresh *rf, const oc_result *r) {
+  char shop[24], acc[32], ref[32];
+  const char *params[5];
+  long long acc_at = token_expiry(r->access_expires_at, rf->sent_s);
+
+  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  snprintf(acc, sizeof acc, "%lld", acc_at);
+  snprintf(ref, sizeof ref, "%lld",
+           r->refresh_expires_at ? token_expiry(r->refresh_expires_at, rf->sent_s) : 0);
+  params[0] = shop;
+  params[1] = r->access_token;
+  params[2] = r->refresh_token;
+  params[3] = acc;
+  params[4] = r->refresh_expires_at ? ref : NULL;
+  log_info("token", "access token refreshed", "shop=%s valid_s=%lld", rf->shop_name,
+           acc_at - (long long)time(NULL));
+  db_query(rf->tm->db, "SELECT ocop_token_store($1, $2, $3, to_timestamp($4::bigint), "
+                       "to_timestamp($5::bigint))",
+           5, params, on_db_done, rf);
+}
+
+static void give_up(struct refresh *rf, const oc_result *r) {
+  char shop[24];
+  const char *params[2] = {shop, r->error};
+
+  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  log_error("token",
+            "refresh token refused: the shop is paused until the seller authorises again; "
+            "run `ocopctl shop authorize` for it",
+            "shop=%s err=%s", rf->shop_name, r->error);
+  db_query(rf->tm->db, "SELECT ocop_shop_needs_reauth($1, $2)", 2, params, on_db_done, rf);
+}
+
+static void on_http(void *arg, const struct http_response *resp) {
+  struct refresh *rf = arg;
+  char shop[24];
+  const char *params[1] = {shop};
+  oc_result r;
+
+  memset(&r, 0, sizeof r);
+  rf->conn->parse(OC_OP_REFRESH_TOKEN, &rf->shop, NULL, resp->error ? 0 : resp->status, resp->body,
+                  resp->len, &r);
+  if (r.status == OC_OK && r.access_token[0]) {
+    store(rf, &r);
+  } else if (r.status == OC_AUTH || r.status == OC_REJECTED) {
+    give_up(rf, &r);
+  } else {
+    log_warn("token", "token refresh failed; will try again", "shop=%s err=%s", rf->shop_name,
+             r.error[0] ? r.error : (resp->error ? resp->error : "no token in the answer"));
+    snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+    db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+  }
+  explicit_bzero(r.access_token, sizeof r.access_token);
+  explicit_bzero(r.refresh_token, sizeof r.refresh_token);
+}
+
+static void on_lease(void *arg, PGresult *res, const char *err) {
+  struct refresh *rf = arg;
+  oc_request req;
+  char why[256];
+
+  if (err || PQntuples(res) == 0) {
+    /* Another worker refreshes it (or there is no refresh token yet). */
+    if (err)
+      log_warn("token", "cannot take the refresh lease", "shop=%s err=%s", rf->shop_name, err);
+    refresh_free(rf);
+    return;
+  }
+  rf->shop.refresh_token = strdup(PQgetvalue(res, 0, 0));
+  rf->sent_s = (long long)time(NULL);
+  memset(&req, 0, sizeof req);
+  if (!rf->shop.refresh_token ||
+      rf->conn->build(OC_OP_REFRESH_TOKEN, &rf->shop, NULL, rf->sent_s * 1000, &req, why,
+                      sizeof why) != 0 ||
+      http_send(rf->tm->http, &req, on_http, rf) != 0) {
+    char shop[24];
+    const char *params[1] = {shop};
+
+    log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name, why);
+    snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+    db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+  }
+  oc_request_free(&req);
+}
+
+static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+
+void token_refresh(token_mgr_t *tm, const struct job *job, const oc_connector *conn) {
+  struct refresh *rf;
+  char shop[24];
+  const char *params[2] = {shop, LEASE_S};
+  size_t i;
+
+  if (token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
+      !(conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN)))
+    return;
+  rf = calloc(1, sizeof *rf);
+  if (!rf)
+    return;
+  rf->tm = tm;
+  rf->conn = conn;
+  rf->shop_id = job->shop_id;
+  rf->shop_name = dup_or_empty(job->shop_name);
+  rf->shop.base_url = dup_or_empty(job->shop.base_url);
+  rf->shop.app_key = dup_or_empty(job->shop.app_key);
+  rf->shop.app_secret = dup_or_empty(job->shop.app_secret);
+  rf->shop.shop_id = dup_or_empty(job->shop.shop_id);
+  rf->opts = calloc(job->nopts + 1, sizeof *rf->opts);
+  for (i = 0; rf->opts && i < job->nopts; i++) {
+    rf->opts[i].key = strdup(job->opts[i].key);
+    rf->opts[i].value = strdup(job->opts[i].value);
+    rf->nopts++;
+  }
+  rf->shop.opts = rf->opts;
+  rf->shop.nopts = rf->nopts;
+  tm->busy[tm->nbusy++] = job->shop_id;
+  snprintf(shop, sizeof shop, "%lld", job->shop_id);
+  log_info("token", "refreshing the access token", "shop=%s", job->shop_name);
+  if (db_query(tm->db, "SELECT * FROM ocop_token_begin_refresh($1, $2::integer)", 2, params, on_lease,
+               rf) != 0)
+    refresh_free(rf);
+}

@@ -1,0 +1,38 @@
+/*
+ * token.h — refreshing a shop's access token, once per shop at a time.
+ *
+ * A job whose shop token expires within ten minutes, or whose call was
+ * refused for its token, asks for a refresh. This daemon keeps at most one
+ * refresh per shop in flight, and the database lease (token.refreshing_until)
+ * keeps it to one across daemons: refresh tokens are single use. The new pair
+ * is stored in one transaction. A refused refresh token marks the shop
+ * needs_reauth, which stops its jobs and tells the operator what to do.
+ */
+#ifndef OCOP_TOKEN_H
+#define OCOP_TOKEN_H
+
+#include "connector.h"
+#include "db.h"
+#include "http.h"
+#include "job.h"
+
+#define TOKEN_REFRESH_AHEAD_S 600 /* refresh when less than this is left */
+
+typedef struct token_mgr token_mgr_t;
+
+token_mgr_t *token_new(db_t *db, http_t *http);
+void token_free(token_mgr_t *tm);
+
+/* Starts a refresh of the job's shop unless one is under way here.
+ * Copies what it needs; the job may be finished right after. */
+void token_refresh(token_mgr_t *tm, const struct job *job, const oc_connector *conn);
+/* 1 while this daemon refreshes the shop's token. */
+int token_refreshing(const token_mgr_t *tm, long long shop_id);
+/* Refreshes in flight (they must end before the db and http close). */
+unsigned token_inflight(const token_mgr_t *tm);
+
+/* Unix seconds of an expiry a connector returned: absolute when it looks
+ * like a date (TikTok), else seconds after `sent_s` (Shopee, Lazada). */
+long long token_expiry(long long value, long long sent_s);
+
+#endif
