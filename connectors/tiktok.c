@@ -1,0 +1,1390 @@
+/*
+ * tiktok.c — the TikTok Shop Partner API connector (API version 202309).
+ *
+ * Spec: shared/spec/marketplace-apis.md §4 (tokens §4.2, signing §4.3,
+ * envelope §4.4, endpoints §4.5, money §4.9, pitfalls §4.10), vectors in
+ * shared/spec/signing-vectors.md §3, and the wire contract agreed with the
+ * simulator (issue 4, TikTok section). OCOP claims as in shopee.c.
+ *
+ * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
+ * to the caller (oc_request) or freed before returning.
+ *
+ * Shop options read (shop.options):
+ *   shop_cipher           required for every shop call (query shop_cipher;
+ *                         from GET /authorization/202309/shops)
+ *   category_id           TikTok category id (decimal) for every listing
+ *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
+ *   image_uri             main image uri from /product/202309/images/upload
+ *                         (PUBLISH)
+ *   warehouse_id          warehouse id (decimal) for inventory (PUBLISH,
+ *                         SET_STOCK)
+ *   auth_url              token host, default https://auth.tiktok-shops.com
+ *
+ * Our item_id is "<product_id>:<sku_id>" (both decimal text: TikTok ids are
+ * 64-bit and exceed 2^53, so they are read only as JSON strings and never
+ * pass through a double). One SKU per product.
+ *
+ * Choices not settled by the spec ([unverified], ours, per the wire
+ * contract): error codes 12052700 (product not found), 36009003 (timestamp),
+ * 10000429 / 36009004 (rate limit); the publish body's field set; the
+ * description sent as plain text (TikTok treats it as HTML).
+ *
+ * Test hooks: tests/unit/test_tiktok.c includes this file to reach the
+ * static helpers tt_canonical(), tt_sign(), tt_title(), tt_description(),
+ * tt_split_item_id() and tt_amount(); only ocop_connector_v1() is exported.
+ */
+#include "connector.h"
+#include "ocutil.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+const oc_connector *ocop_connector_v1(void);
+
+#define TT_TITLE_MAX_CP 255
+#define TT_ID_MAX_DIGITS 20 /* uint64 */
+#define TT_RATE_LIMIT_RETRY_MS 1000L
+#define TT_MAX_PARAMS 8
+#define TT_DEFAULT_AUTH_URL "https://auth.tiktok-shops.com"
+#define TT_REFRESH_PATH "/api/v2/token/refresh"
+
+/* Error codes (§4.4 and the wire contract). */
+#define TT_CODE_BAD_SIGN 106001L
+#define TT_CODE_TOKEN_INVALID 105001L
+#define TT_CODE_TOKEN_EXPIRED 105002L
+#define TT_CODE_NO_PERMISSION 105005L /* operator action, not a token */
+#define TT_CODE_NOT_FOUND 12052700L   /* ours [unverified] */
+#define TT_CODE_TIMESTAMP 36009003L   /* ours [unverified] */
+#define TT_CODE_RATE 10000429L        /* ours [unverified] */
+#define TT_CODE_RATE2 36009004L       /* ours [unverified] */
+
+enum { TT_PUBLIC = 0, TT_SHOP = 1 };
+
+#define TT_NEED_LISTING 0x01u
+#define TT_NEED_ITEM 0x02u /* "<product_id>:<sku_id>" */
+#define TT_NEED_SKU 0x04u
+#define TT_NEED_TEXT 0x08u
+#define TT_NEED_PRICE 0x10u
+#define TT_NEED_STOCK 0x20u
+
+typedef struct tt_opdef {
+  const char *method;
+  const char *path; /* the signed path, or its part before /{product_id} */
+  const char *tail; /* non-NULL: path + "/" + product_id + tail */
+  int kind;
+  unsigned need;
+} tt_opdef;
+
+static const tt_opdef tt_ops[OC_OP_MAX] = {
+    [OC_OP_PUBLISH] = {"POST", "/product/202309/products", NULL, TT_SHOP,
+                       TT_NEED_LISTING | TT_NEED_SKU | TT_NEED_TEXT |
+                           TT_NEED_PRICE | TT_NEED_STOCK},
+    [OC_OP_UPDATE] = {"POST", "/product/202309/products", "/partial_edit",
+                      TT_SHOP, TT_NEED_LISTING | TT_NEED_ITEM | TT_NEED_TEXT},
+    [OC_OP_SET_STOCK] = {"POST", "/product/202309/products",
+                         "/inventory/update", TT_SHOP,
+                         TT_NEED_LISTING | TT_NEED_ITEM | TT_NEED_STOCK},
+    [OC_OP_SET_PRICE] = {"POST", "/product/202309/products", "/prices/update",
+                         TT_SHOP,
+                         TT_NEED_LISTING | TT_NEED_ITEM | TT_NEED_PRICE},
+    [OC_OP_DELIST] = {"POST", "/product/202309/products/deactivate", NULL,
+                      TT_SHOP,
+                      TT_NEED_LISTING | TT_NEED_ITEM},
+    [OC_OP_RELIST] = {"POST", "/product/202309/products/activate", NULL,
+                      TT_SHOP,
+                      TT_NEED_LISTING | TT_NEED_ITEM},
+    [OC_OP_LOOKUP_SKU] = {"POST", "/product/202309/products/search", NULL,
+                          TT_SHOP,
+                          TT_NEED_LISTING | TT_NEED_SKU},
+    [OC_OP_GET_LISTING] = {"GET", "/product/202309/products", "", TT_SHOP,
+                           TT_NEED_LISTING | TT_NEED_ITEM},
+    [OC_OP_REFRESH_TOKEN] = {"GET", TT_REFRESH_PATH, NULL, TT_PUBLIC, 0},
+};
+
+typedef struct tt_param {
+  const char *key;
+  const char *value; /* raw; URL-encoded when serialised */
+} tt_param;
+
+static void tt_err(char *err, size_t errlen, const char *fmt, ...)
+    OCU_PRINTF(3, 4);
+
+static void tt_err(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+
+  if (err == NULL || errlen == 0)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- validation ----------------------------------------------------------- */
+
+/* 1..20 decimal digits. */
+static int tt_valid_id_n(const char *s, size_t n) {
+  size_t i;
+
+  if (s == NULL || n == 0 || n > TT_ID_MAX_DIGITS)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+static int tt_valid_id(const char *s) {
+  return s != NULL && tt_valid_id_n(s, strlen(s));
+}
+
+/*
+ * "<product_id>:<sku_id>" into its parts (each out buffer >= 21 bytes).
+ * 0, or -1 when malformed.
+ */
+static int tt_split_item_id(const char *item_id, char pid[21], char sid[21]) {
+  const char *colon;
+  size_t a;
+
+  pid[0] = sid[0] = '\0';
+  if (item_id == NULL || (colon = strchr(item_id, ':')) == NULL)
+    return -1;
+  a = (size_t)(colon - item_id);
+  if (!tt_valid_id_n(item_id, a) || !tt_valid_id(colon + 1))
+    return -1;
+  memcpy(pid, item_id, a);
+  pid[a] = '\0';
+  ocu_strlcpy(sid, colon + 1, 21);
+  return 0;
+}
+
+/* scheme://host[:port] with no trailing slash, query, fragment or space. */
+static int tt_valid_base_url(const char *u) {
+  const char *p;
+
+  if (u == NULL)
+    return 0;
+  if (strncmp(u, "https://", 8) == 0)
+    p = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    p = u + 7;
+  else
+    return 0;
+  if (*p == '\0' || *p == '/')
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' ||
+        *p == '/')
+      return 0;
+  return 1;
+}
+
+static int tt_has_ocop(const char *s) {
+  for (; *s; s++)
+    if ((s[0] | 0x20) == 'o' && (s[1] | 0x20) == 'c' && (s[2] | 0x20) == 'o' &&
+        (s[3] | 0x20) == 'p')
+      return 1;
+  return 0;
+}
+
+static int tt_check_text(const char *what, const char *s, char *err,
+                         size_t errlen) {
+  if (s == NULL || s[0] == '\0') {
+    tt_err(err, errlen, "listing %s is empty", what);
+    return -1;
+  }
+  if (!ocu_utf8_valid(s, strlen(s))) {
+    tt_err(err, errlen, "listing %s is not valid UTF-8", what);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *tt_opt(const oc_shop *shop, const char *key) {
+  const char *v = oc_shop_opt(shop, key, NULL);
+
+  return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+static int tt_empty(const char *s) { return s == NULL || s[0] == '\0'; }
+
+/* Messages name the field, never its value: values may be secrets. */
+static int tt_check_shop(oc_op op, const tt_opdef *d, const oc_shop *shop,
+                         char *err, size_t errlen) {
+  if (shop == NULL) {
+    tt_err(err, errlen, "shop is missing");
+    return -1;
+  }
+  if (shop->nopts > 0 && shop->opts == NULL) {
+    tt_err(err, errlen, "shop options are missing");
+    return -1;
+  }
+  if (tt_empty(shop->app_key)) {
+    tt_err(err, errlen, "shop app_key is not set");
+    return -1;
+  }
+  if (tt_empty(shop->app_secret)) {
+    tt_err(err, errlen, "shop app_secret is not set");
+    return -1;
+  }
+  if (op == OC_OP_REFRESH_TOKEN) {
+    const char *auth = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
+
+    if (!tt_valid_base_url(auth)) {
+      tt_err(err, errlen,
+             "shop option \"auth_url\" must be http(s)://host[:port] without "
+             "a path or trailing slash");
+      return -1;
+    }
+    if (tt_empty(shop->refresh_token)) {
+      tt_err(err, errlen, "shop refresh_token is not set");
+      return -1;
+    }
+    return 0;
+  }
+  if (!tt_valid_base_url(shop->base_url)) {
+    tt_err(err, errlen,
+           "shop base_url must be http(s)://host[:port] without a trailing "
+           "slash");
+    return -1;
+  }
+  if (d->kind == TT_SHOP) {
+    if (tt_empty(shop->access_token)) {
+      tt_err(err, errlen, "shop access_token is not set");
+      return -1;
+    }
+    if (tt_opt(shop, "shop_cipher") == NULL) {
+      tt_err(err, errlen,
+             "shop option \"shop_cipher\" is not set (TikTok shop calls need "
+             "it; see GET /authorization/202309/shops)");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int tt_check_listing(const tt_opdef *d, const oc_listing *l,
+                            char pid[21], char sid[21], char *err,
+                            size_t errlen) {
+  if (!(d->need & TT_NEED_LISTING))
+    return 0;
+  if (l == NULL) {
+    tt_err(err, errlen, "listing is missing");
+    return -1;
+  }
+  if ((d->need & TT_NEED_SKU) && tt_check_text("sku", l->sku, err, errlen))
+    return -1;
+  if (d->need & TT_NEED_ITEM) {
+    if (tt_empty(l->item_id)) {
+      tt_err(err, errlen, "listing item_id is missing (not published yet)");
+      return -1;
+    }
+    if (tt_split_item_id(l->item_id, pid, sid)) {
+      tt_err(err, errlen,
+             "listing item_id is not a TikTok \"<product_id>:<sku_id>\" id");
+      return -1;
+    }
+  }
+  if ((d->need & TT_NEED_PRICE) && l->price_vnd < 0) {
+    tt_err(err, errlen, "listing price must be >= 0 dong");
+    return -1;
+  }
+  if ((d->need & TT_NEED_STOCK) && l->stock < 0) {
+    tt_err(err, errlen, "listing stock must be >= 0");
+    return -1;
+  }
+  if (d->need & TT_NEED_TEXT) {
+    if (tt_check_text("name", l->name, err, errlen) ||
+        tt_check_text("description", l->description, err, errlen))
+      return -1;
+    if (strspn(l->name, " \t") == strlen(l->name)) {
+      tt_err(err, errlen, "listing name is blank");
+      return -1;
+    }
+    if (l->stars != 0 && (l->stars < 3 || l->stars > 5)) {
+      tt_err(err, errlen, "listing stars must be 0 (no claim) or 3..5");
+      return -1;
+    }
+    if (l->stars != 0 &&
+        tt_check_text("certificate_no", l->certificate_no, err, errlen))
+      return -1;
+    if (tt_has_ocop(l->name) || tt_has_ocop(l->description)) {
+      tt_err(err, errlen,
+             "listing name or description already mentions OCOP; the "
+             "connector adds the claim itself");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* ---- signing (§4.3) --------------------------------------------------------- */
+
+/* Indexes of the signed params (all but sign and access_token), sorted by
+ * key byte-wise. Returns how many. */
+static size_t tt_sorted(const tt_param *p, size_t n, size_t idx[TT_MAX_PARAMS]) {
+  size_t i, j, m = 0;
+
+  for (i = 0; i < n && m < TT_MAX_PARAMS; i++) {
+    if (strcmp(p[i].key, "sign") == 0 || strcmp(p[i].key, "access_token") == 0)
+      continue;
+    for (j = m; j > 0 && strcmp(p[idx[j - 1]].key, p[i].key) > 0; j--)
+      idx[j] = idx[j - 1];
+    idx[j] = i;
+    m++;
+  }
+  return m;
+}
+
+/*
+ * secret ‖ path ‖ sorted k‖v (raw values) ‖ body bytes ‖ secret, as a
+ * malloc'd string with its length in *outlen; NULL on OOM. The body is the
+ * exact buffer that will be sent (body may be NULL).
+ */
+static char *tt_canonical(const char *secret, const char *path,
+                          const tt_param *p, size_t n, const char *body,
+                          size_t body_len, size_t *outlen) {
+  ocu_buf b = OCU_BUF_INIT;
+  size_t idx[TT_MAX_PARAMS], m, i;
+  char *s;
+
+  m = tt_sorted(p, n, idx);
+  ocu_buf_puts(&b, secret);
+  ocu_buf_puts(&b, path);
+  for (i = 0; i < m; i++) {
+    ocu_buf_puts(&b, p[idx[i]].key);
+    ocu_buf_puts(&b, p[idx[i]].value);
+  }
+  if (body != NULL && body_len > 0)
+    ocu_buf_add(&b, body, body_len);
+  ocu_buf_puts(&b, secret);
+  if (outlen != NULL)
+    *outlen = b.len;
+  s = ocu_buf_detach(&b);
+  return s;
+}
+
+/* Lowercase hex HMAC-SHA256(app_secret, canonical). 0 or -1. */
+static int tt_sign(const char *secret, const char *path, const tt_param *p,
+                   size_t n, const char *body, size_t body_len, char out[65]) {
+  size_t len = 0;
+  char *c = tt_canonical(secret, path, p, n, body, body_len, &len);
+  int r;
+
+  out[0] = '\0';
+  if (c == NULL)
+    return -1;
+  r = ocu_hmac_sha256_hex(secret, strlen(secret), c, len, OCU_HEX_LOWER, out);
+  ocu_cleanse(c, len); /* holds the secret */
+  free(c);
+  return r;
+}
+
+/* base + path + "?" + k=v&... (sorted as signed) [+ &sign=]; NULL on OOM. */
+static char *tt_url(const char *base, const char *path, const tt_param *p,
+                    size_t n, const char *sign) {
+  ocu_buf b = OCU_BUF_INIT;
+  size_t i;
+
+  ocu_buf_puts(&b, base);
+  ocu_buf_puts(&b, path);
+  for (i = 0; i < n; i++) {
+    ocu_buf_puts(&b, i == 0 ? "?" : "&");
+    ocu_buf_urlencode(&b, p[i].key);
+    ocu_buf_puts(&b, "=");
+    ocu_buf_urlencode(&b, p[i].value);
+  }
+  if (sign != NULL) {
+    ocu_buf_puts(&b, n == 0 ? "?sign=" : "&sign=");
+    ocu_buf_puts(&b, sign);
+  }
+  if (b.failed) {
+    ocu_buf_free_secure(&b);
+    return NULL;
+  }
+  return ocu_buf_detach(&b);
+}
+
+/* ---- OCOP claims ------------------------------------------------------------ */
+
+static int tt_claims(const oc_listing *l) {
+  return l->stars >= 3 && l->stars <= 5;
+}
+
+/* A combining diacritic U+0300..U+036F (two bytes: CC 80..CD AF). */
+static int tt_is_combining(const char *s) {
+  unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
+
+  return (a == 0xCC && b >= 0x80) || (a == 0xCD && b >= 0x80 && b <= 0xAF);
+}
+
+/*
+ * title: the trimmed name plus " - OCOP N sao" when claims are allowed,
+ * within TT_TITLE_MAX_CP code points. Only the name is cut: at a code point
+ * boundary, never leaving a base letter without its combining accent, and
+ * without trailing blanks. NULL on OOM.
+ */
+static char *tt_title(const oc_listing *l) {
+  char suffix[32] = "";
+  const char *name = l->name;
+  size_t budget, cut, full;
+
+  while (*name == ' ' || *name == '\t')
+    name++;
+  full = strlen(name);
+  while (full > 0 && (name[full - 1] == ' ' || name[full - 1] == '\t'))
+    full--;
+  if (tt_claims(l))
+    snprintf(suffix, sizeof suffix, " - OCOP %d sao", l->stars);
+  budget = TT_TITLE_MAX_CP - ocu_utf8_count(suffix);
+  cut = ocu_utf8_prefix(name, budget);
+  if (cut >= full) {
+    cut = full;
+  } else {
+    while (cut > 0 && tt_is_combining(name + cut)) {
+      do
+        cut--;
+      while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80);
+    }
+    while (cut > 0 && (name[cut - 1] == ' ' || name[cut - 1] == '\t'))
+      cut--;
+  }
+  return ocu_asprintf("%.*s%s", (int)cut, name, suffix);
+}
+
+/* The description, led by the OCOP line when claims are allowed. */
+static char *tt_description(const oc_listing *l) {
+  if (!tt_claims(l))
+    return ocu_asprintf("%s", l->description);
+  return ocu_asprintf("Sản phẩm OCOP %d sao (quyết định %s).\n%s", l->stars,
+                      l->certificate_no, l->description);
+}
+
+/* ---- request bodies ---------------------------------------------------------- */
+
+static int tt_put(cJSON *obj, const char *key, cJSON *item) {
+  cJSON_bool ok;
+
+  if (item == NULL)
+    return -1;
+  ok = key ? cJSON_AddItemToObject(obj, key, item)
+           : cJSON_AddItemToArray(obj, item);
+  if (!ok) {
+    cJSON_Delete(item);
+    return -1;
+  }
+  return 0;
+}
+
+static cJSON *tt_int(int64_t v) {
+  char buf[24];
+
+  snprintf(buf, sizeof buf, "%" PRId64, v);
+  return cJSON_CreateRaw(buf);
+}
+
+/* {"amount":"<whole dong>","currency":"VND"} (§4.9). */
+static cJSON *tt_money(int64_t vnd) {
+  char buf[24];
+  cJSON *o = cJSON_CreateObject();
+
+  snprintf(buf, sizeof buf, "%" PRId64, vnd);
+  if (o == NULL || tt_put(o, "amount", cJSON_CreateString(buf)) ||
+      tt_put(o, "currency", cJSON_CreateString("VND"))) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* [{"warehouse_id":"<w>","quantity":N}] */
+static cJSON *tt_inventory(const char *wh, int64_t qty) {
+  cJSON *arr = cJSON_CreateArray(), *o = cJSON_CreateObject();
+
+  if (arr == NULL || o == NULL) {
+    cJSON_Delete(arr);
+    cJSON_Delete(o);
+    return NULL;
+  }
+  if (tt_put(arr, NULL, o) ||
+      tt_put(o, "warehouse_id", cJSON_CreateString(wh)) ||
+      tt_put(o, "quantity", tt_int(qty))) {
+    cJSON_Delete(arr);
+    return NULL;
+  }
+  return arr;
+}
+
+/* Weight in kg as a decimal string: 250 -> "0.25", 1000 -> "1". */
+static cJSON *tt_weight_kg(int32_t grams) {
+  char buf[24];
+  int n = snprintf(buf, sizeof buf, "%" PRId32 ".%03" PRId32, grams / 1000,
+                   grams % 1000);
+
+  while (n > 0 && buf[n - 1] == '0')
+    buf[--n] = '\0';
+  if (n > 0 && buf[n - 1] == '.')
+    buf[--n] = '\0';
+  return cJSON_CreateString(buf);
+}
+
+static int tt_add_text(cJSON *body, const oc_listing *l) {
+  char *title = tt_title(l), *desc = tt_description(l);
+  int r = -1;
+
+  if (title != NULL && desc != NULL &&
+      tt_put(body, "title", cJSON_CreateString(title)) == 0 &&
+      tt_put(body, "description", cJSON_CreateString(desc)) == 0)
+    r = 0;
+  free(title);
+  free(desc);
+  return r;
+}
+
+static const char *tt_warehouse(const oc_shop *shop, char *err, size_t errlen) {
+  const char *wh = tt_opt(shop, "warehouse_id");
+
+  if (wh == NULL) {
+    tt_err(err, errlen, "shop option \"warehouse_id\" is not set");
+    return NULL;
+  }
+  if (!tt_valid_id(wh)) {
+    tt_err(err, errlen, "shop option \"warehouse_id\" is not a numeric id");
+    return NULL;
+  }
+  return wh;
+}
+
+/* 1 if s is usable as an image uri: printable ASCII, no blanks or quotes. */
+static int tt_valid_uri(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || *s == '"' ||
+        *s == '\\')
+      return 0;
+  return 1;
+}
+
+#define TT_OOM -2 /* body builders: -1 err set, -2 out of memory */
+
+static int tt_body_publish(cJSON *body, const oc_shop *shop,
+                           const oc_listing *l, char *err, size_t errlen) {
+  char catkey[96] = "";
+  const char *cat = NULL, *catopt = "category_id", *img, *wh;
+  cJSON *o, *arr, *sku;
+
+  if (l->weight_g == 0) {
+    tt_err(err, errlen,
+           "listing weight unknown (TikTok requires a package weight)");
+    return -1;
+  }
+  if (l->weight_g < 0) {
+    tt_err(err, errlen, "listing weight must be positive");
+    return -1;
+  }
+  if (l->category != NULL && l->category[0] != '\0') {
+    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
+
+    if (n > 0 && (size_t)n < sizeof catkey && (cat = tt_opt(shop, catkey)))
+      catopt = catkey;
+  }
+  if (cat == NULL)
+    cat = tt_opt(shop, "category_id");
+  if (cat == NULL) {
+    if (catkey[0])
+      tt_err(err, errlen,
+             "shop option \"category_id\" is not set (nor \"%s\")", catkey);
+    else
+      tt_err(err, errlen, "shop option \"category_id\" is not set");
+    return -1;
+  }
+  if (!tt_valid_id(cat)) {
+    tt_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
+    return -1;
+  }
+  if ((img = tt_opt(shop, "image_uri")) == NULL) {
+    tt_err(err, errlen, "shop option \"image_uri\" is not set");
+    return -1;
+  }
+  if (!tt_valid_uri(img)) {
+    tt_err(err, errlen, "shop option \"image_uri\" is not a valid uri");
+    return -1;
+  }
+  if ((wh = tt_warehouse(shop, err, errlen)) == NULL)
+    return -1;
+
+  if (tt_add_text(body, l) ||
+      tt_put(body, "category_id", cJSON_CreateString(cat)))
+    return TT_OOM;
+  arr = cJSON_CreateArray();
+  if (tt_put(body, "main_images", arr))
+    return TT_OOM;
+  o = cJSON_CreateObject();
+  if (tt_put(arr, NULL, o) || tt_put(o, "uri", cJSON_CreateString(img)))
+    return TT_OOM;
+  o = cJSON_CreateObject();
+  if (tt_put(body, "package_weight", o) ||
+      tt_put(o, "value", tt_weight_kg(l->weight_g)) ||
+      tt_put(o, "unit", cJSON_CreateString("KILOGRAM")))
+    return TT_OOM;
+  arr = cJSON_CreateArray();
+  if (tt_put(body, "skus", arr))
+    return TT_OOM;
+  sku = cJSON_CreateObject();
+  if (tt_put(arr, NULL, sku) ||
+      tt_put(sku, "seller_sku", cJSON_CreateString(l->sku)) ||
+      tt_put(sku, "price", tt_money(l->price_vnd)) ||
+      tt_put(sku, "inventory", tt_inventory(wh, l->stock)))
+    return TT_OOM;
+  return 0;
+}
+
+static int tt_body(oc_op op, const oc_shop *shop, const oc_listing *l,
+                   const char *pid, const char *sid, char **text, char *err,
+                   size_t errlen) {
+  cJSON *body = cJSON_CreateObject(), *arr, *o;
+  const char *wh;
+  char *printed;
+  size_t n;
+  int r = TT_OOM;
+
+  *text = NULL;
+  if (body == NULL)
+    goto oom;
+  switch (op) {
+  case OC_OP_PUBLISH:
+    r = tt_body_publish(body, shop, l, err, errlen);
+    break;
+  case OC_OP_UPDATE:
+    r = tt_add_text(body, l) ? TT_OOM : 0;
+    break;
+  case OC_OP_SET_STOCK:
+  case OC_OP_SET_PRICE:
+    wh = NULL;
+    if (op == OC_OP_SET_STOCK && (wh = tt_warehouse(shop, err, errlen)) == NULL) {
+      r = -1;
+      break;
+    }
+    arr = cJSON_CreateArray();
+    if (tt_put(body, "skus", arr))
+      break;
+    o = cJSON_CreateObject();
+    if (tt_put(arr, NULL, o) || tt_put(o, "id", cJSON_CreateString(sid)))
+      break;
+    if (op == OC_OP_SET_STOCK)
+      r = tt_put(o, "inventory", tt_inventory(wh, l->stock)) ? TT_OOM : 0;
+    else
+      r = tt_put(o, "price", tt_money(l->price_vnd)) ? TT_OOM : 0;
+    break;
+  case OC_OP_DELIST:
+  case OC_OP_RELIST:
+    arr = cJSON_CreateArray();
+    if (tt_put(body, "product_ids", arr) ||
+        tt_put(arr, NULL, cJSON_CreateString(pid)))
+      break;
+    r = 0;
+    break;
+  case OC_OP_LOOKUP_SKU:
+    arr = cJSON_CreateArray();
+    if (tt_put(body, "seller_skus", arr) ||
+        tt_put(arr, NULL, cJSON_CreateString(l->sku)))
+      break;
+    r = 0;
+    break;
+  default:
+    tt_err(err, errlen, "operation %s has no body", oc_op_name(op));
+    r = -1;
+    break;
+  }
+  if (r != 0) {
+    cJSON_Delete(body);
+    if (r == TT_OOM)
+      tt_err(err, errlen, "out of memory");
+    return -1;
+  }
+  printed = cJSON_PrintUnformatted(body);
+  cJSON_Delete(body);
+  body = NULL;
+  if (printed == NULL)
+    goto oom;
+  n = strlen(printed);
+  *text = malloc(n + 1);
+  if (*text != NULL)
+    memcpy(*text, printed, n + 1);
+  cJSON_free(printed);
+  if (*text == NULL)
+    goto oom;
+  return 0;
+oom:
+  cJSON_Delete(body);
+  tt_err(err, errlen, "out of memory");
+  return -1;
+}
+
+/* ---- build -------------------------------------------------------------------- */
+
+static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
+                    int64_t now_ms, oc_request *req, char *err, size_t errlen) {
+  const tt_opdef *d;
+  tt_param q[TT_MAX_PARAMS];
+  size_t nq = 0;
+  char pid[21] = "", sid[21] = "", ts[24], path[128], sign[65];
+  char *body = NULL;
+  const char *base;
+
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+  if (req == NULL) {
+    tt_err(err, errlen, "request is missing");
+    return -1;
+  }
+  memset(req, 0, sizeof *req);
+  if (op <= 0 || op >= OC_OP_MAX || tt_ops[op].path == NULL) {
+    tt_err(err, errlen, "operation %s is not supported by tiktok",
+           oc_op_name(op));
+    return -1;
+  }
+  d = &tt_ops[op];
+  if (tt_check_shop(op, d, shop, err, errlen) ||
+      tt_check_listing(d, l, pid, sid, err, errlen))
+    return -1;
+  if (now_ms < 0) {
+    tt_err(err, errlen, "clock is before 1970");
+    return -1;
+  }
+  snprintf(ts, sizeof ts, "%" PRId64, now_ms / 1000); /* Unix seconds */
+  ocu_strlcpy(req->method, d->method, sizeof req->method);
+
+  if (op == OC_OP_REFRESH_TOKEN) {
+    /*
+     * §4.2: a GET to the auth host with app_secret in the query and no
+     * sign. The URL therefore holds the secret; log_url never does.
+     */
+    base = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
+    q[nq++] = (tt_param){"app_key", shop->app_key};
+    q[nq++] = (tt_param){"app_secret", shop->app_secret};
+    q[nq++] = (tt_param){"refresh_token", shop->refresh_token};
+    q[nq++] = (tt_param){"grant_type", "refresh_token"};
+    req->url = tt_url(base, d->path, q, nq, NULL);
+    req->log_url = ocu_asprintf("%s%s", base, d->path);
+    if (req->url == NULL || req->log_url == NULL)
+      goto oom;
+    return 0;
+  }
+
+  if (d->tail != NULL)
+    snprintf(path, sizeof path, "%s/%s%s", d->path, pid, d->tail);
+  else
+    ocu_strlcpy(path, d->path, sizeof path);
+  base = shop->base_url;
+  /* Sorted by key, so the URL lists them in signing order. */
+  q[nq++] = (tt_param){"app_key", shop->app_key};
+  if (op == OC_OP_LOOKUP_SKU)
+    q[nq++] = (tt_param){"page_size", "10"};
+  q[nq++] = (tt_param){"shop_cipher", tt_opt(shop, "shop_cipher")};
+  q[nq++] = (tt_param){"timestamp", ts};
+
+  if (strcmp(d->method, "POST") == 0) {
+    if (tt_body(op, shop, l, pid, sid, &body, err, errlen))
+      goto fail;
+    req->body = body;
+    req->body_len = strlen(body);
+  }
+  /* Sign the very buffer that is sent. */
+  if (tt_sign(shop->app_secret, path, q, nq, req->body, req->body_len, sign))
+    goto oom;
+  req->url = tt_url(base, path, q, nq, sign);
+  req->log_url = ocu_asprintf("%s%s", base, path);
+  if (req->url == NULL || req->log_url == NULL)
+    goto oom;
+  req->headers[req->nheaders] =
+      ocu_asprintf("x-tts-access-token: %s", shop->access_token);
+  if (req->headers[req->nheaders++] == NULL)
+    goto oom;
+  if (req->body != NULL) {
+    req->headers[req->nheaders] =
+        ocu_asprintf("%s", "Content-Type: application/json");
+    if (req->headers[req->nheaders++] == NULL)
+      goto oom;
+  }
+  return 0;
+oom:
+  tt_err(err, errlen, "out of memory");
+fail:
+  if (req->url != NULL)
+    ocu_cleanse(req->url, strlen(req->url));
+  if (req->headers[0] != NULL)
+    ocu_cleanse(req->headers[0], strlen(req->headers[0]));
+  oc_request_free(req);
+  memset(req, 0, sizeof *req);
+  return -1;
+}
+
+/* ---- parse --------------------------------------------------------------------- */
+
+/* Replaces every copy of a credential in s by "***" (in place); secrets
+ * shorter than 6 bytes are left alone. */
+static void tt_scrub(char *s, const oc_shop *shop) {
+  const char *secrets[3];
+  size_t i;
+
+  if (shop == NULL)
+    return;
+  secrets[0] = shop->app_secret;
+  secrets[1] = shop->access_token;
+  secrets[2] = shop->refresh_token;
+  for (i = 0; i < 3; i++) {
+    size_t n = secrets[i] ? strlen(secrets[i]) : 0;
+    char *p;
+
+    if (n < 6)
+      continue;
+    while ((p = strstr(s, secrets[i])) != NULL) {
+      memcpy(p, "***", 3);
+      memmove(p + 3, p + n, strlen(p + n) + 1);
+    }
+  }
+}
+
+static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
+                    long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
+
+static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
+                    long retry_ms, const char *fmt, ...) {
+  char tmp[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  tt_scrub(tmp, shop);
+  ocu_utf8_copy(res->error, sizeof res->error, tmp);
+  res->status = st;
+  res->retry_after_ms = retry_ms;
+}
+
+#define TT_UNEXPECTED(res, shop, ...) \
+  tt_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+
+/* Classification of a non-zero code. */
+static oc_status tt_classify(long code, long *retry_ms) {
+  *retry_ms = 0;
+  if (code == TT_CODE_RATE || code == TT_CODE_RATE2) {
+    *retry_ms = TT_RATE_LIMIT_RETRY_MS;
+    return OC_RETRY;
+  }
+  /* A stale timestamp (request queued too long, §4.3: 300 s) is cured by
+   * building again; a skewed clock ends in the core's retry limit. */
+  if (code == TT_CODE_TIMESTAMP)
+    return OC_RETRY;
+  if (code == TT_CODE_NOT_FOUND)
+    return OC_NOT_FOUND;
+  /* 105001 invalid, 105002 expired, other 105xxx token problems (§4.4);
+   * 105005 is a missing API permission: the operator must act. */
+  if (code >= 105000 && code <= 105999 && code != TT_CODE_NO_PERMISSION)
+    return OC_AUTH;
+  return OC_REJECTED; /* 106001 bad sign, parameter errors, ... */
+}
+
+/* A required string id of 1..20 digits, read only as a JSON string. */
+static int tt_req_id(oc_result *res, const oc_shop *shop, const cJSON *item,
+                     const char *what, char out[21]) {
+  char why[160];
+
+  if (ocu_json_id(item, OCU_ID_STRING, what, out, 21, why, sizeof why)) {
+    TT_UNEXPECTED(res, shop, "%s", why);
+    return -1;
+  }
+  if (!tt_valid_id(out)) {
+    out[0] = '\0';
+    TT_UNEXPECTED(res, shop, "field %s is not a decimal id", what);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *tt_req_str(oc_result *res, const oc_shop *shop,
+                              const cJSON *obj, const char *key,
+                              const char *what) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is missing", what);
+    return NULL;
+  }
+  if (!cJSON_IsString(it) || it->valuestring == NULL) {
+    TT_UNEXPECTED(res, shop, "field %s is not a string", what);
+    return NULL;
+  }
+  return it->valuestring;
+}
+
+static const cJSON *tt_req_array(oc_result *res, const oc_shop *shop,
+                                 const cJSON *obj, const char *key,
+                                 const char *what) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is missing", what);
+    return NULL;
+  }
+  if (!cJSON_IsArray(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is not an array", what);
+    return NULL;
+  }
+  return it;
+}
+
+static int tt_req_int(oc_result *res, const oc_shop *shop, const cJSON *obj,
+                      const char *key, const char *what, int64_t *out) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is missing", what);
+    return -1;
+  }
+  if (!cJSON_IsNumber(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is not a number", what);
+    return -1;
+  }
+  if (ocu_json_int(it, out) != 0) {
+    TT_UNEXPECTED(res, shop, "field %s is not an integer in range", what);
+    return -1;
+  }
+  return 0;
+}
+
+/*
+ * A money amount string ("150000", "150000.00", "149999.5") into whole
+ * dong, rounded half up. 0, or -1 when not a non-negative decimal of at most
+ * 15 integer digits.
+ */
+static int tt_amount(const char *s, int64_t *out) {
+  int64_t v = 0;
+  size_t n = 0;
+
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (++n > 15)
+      return -1;
+    v = v * 10 + (*s - '0');
+  }
+  if (*s == '.') {
+    s++;
+    if (*s < '0' || *s > '9')
+      return -1;
+    if (*s >= '5')
+      v++;
+    while (*s >= '0' && *s <= '9')
+      s++;
+  }
+  if (*s != '\0')
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Joins "<product_id>:<sku_id>" into res->item_id. */
+static void tt_set_item(oc_result *res, const char *pid, const char *sid) {
+  snprintf(res->item_id, sizeof res->item_id, "%s:%s", pid, sid);
+}
+
+/* The sku entry of skus[] whose seller_sku (or id) matches; NULL if none,
+ * with *bad set when the array holds something unreadable (res set). */
+static const cJSON *tt_find_sku(oc_result *res, const oc_shop *shop,
+                                const cJSON *skus, const char *key,
+                                const char *want, const char *what, int *bad) {
+  const cJSON *s;
+
+  *bad = 0;
+  cJSON_ArrayForEach(s, skus) {
+    const cJSON *v;
+
+    if (!cJSON_IsObject(s)) {
+      TT_UNEXPECTED(res, shop, "field %s[] is not an object", what);
+      *bad = 1;
+      return NULL;
+    }
+    v = cJSON_GetObjectItemCaseSensitive(s, key);
+    if (cJSON_IsNumber(v) && strcmp(key, "id") == 0) {
+      TT_UNEXPECTED(res, shop, "field %s[].id is not a string", what);
+      *bad = 1;
+      return NULL;
+    }
+    if (cJSON_IsString(v) && want != NULL && strcmp(v->valuestring, want) == 0)
+      return s;
+  }
+  return NULL;
+}
+
+static void tt_parse_publish(oc_result *res, const oc_shop *shop,
+                             const oc_listing *l, const cJSON *data) {
+  const cJSON *skus, *s;
+  char pid[21], sid[21];
+  int bad;
+
+  if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(data, "product_id"),
+                "data.product_id", pid))
+    return;
+  if ((skus = tt_req_array(res, shop, data, "skus", "data.skus")) == NULL)
+    return;
+  s = tt_find_sku(res, shop, skus, "seller_sku", l ? l->sku : NULL,
+                  "data.skus", &bad);
+  if (bad)
+    return;
+  if (s == NULL && cJSON_GetArraySize(skus) == 1)
+    s = cJSON_GetArrayItem(skus, 0); /* one sku, seller_sku not echoed */
+  if (s == NULL) {
+    TT_UNEXPECTED(res, shop, "data.skus has no sku with our seller_sku");
+    return;
+  }
+  if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(s, "id"),
+                "data.skus[].id", sid))
+    return;
+  tt_set_item(res, pid, sid);
+}
+
+static void tt_parse_lookup(oc_result *res, const oc_shop *shop,
+                            const oc_listing *l, const cJSON *data) {
+  const cJSON *prods = cJSON_GetObjectItemCaseSensitive(data, "products");
+  const cJSON *p;
+
+  if (prods == NULL || cJSON_IsNull(prods) ||
+      (cJSON_IsArray(prods) && cJSON_GetArraySize(prods) == 0)) {
+    tt_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+    return;
+  }
+  if (!cJSON_IsArray(prods)) {
+    TT_UNEXPECTED(res, shop, "field data.products is not an array");
+    return;
+  }
+  cJSON_ArrayForEach(p, prods) {
+    const cJSON *skus, *s;
+    const char *st;
+    char pid[21], sid[21];
+    int bad;
+
+    if (!cJSON_IsObject(p)) {
+      TT_UNEXPECTED(res, shop, "field data.products[] is not an object");
+      return;
+    }
+    if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(p, "id"),
+                  "data.products[].id", pid))
+      return;
+    st = ocu_json_str(p, "status");
+    if (st != NULL && strcmp(st, "DELETED") == 0)
+      continue;
+    if ((skus = tt_req_array(res, shop, p, "skus", "data.products[].skus")) ==
+        NULL)
+      return;
+    /* The search may match loosely: only an exact seller_sku is ours. */
+    s = tt_find_sku(res, shop, skus, "seller_sku", l ? l->sku : NULL,
+                    "data.products[].skus", &bad);
+    if (bad)
+      return;
+    if (s == NULL)
+      continue;
+    if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(s, "id"),
+                  "data.products[].skus[].id", sid))
+      return;
+    tt_set_item(res, pid, sid);
+    return;
+  }
+  tt_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+}
+
+static void tt_parse_listing(oc_result *res, const oc_shop *shop,
+                             const oc_listing *l, const cJSON *data) {
+  const cJSON *skus, *s, *price, *inv, *e;
+  const char *st, *amount;
+  char pid[21], want_pid[21] = "", want_sid[21] = "", sid[21];
+  int64_t vnd, stock = 0;
+  int bad;
+
+  if (l != NULL)
+    tt_split_item_id(l->item_id, want_pid, want_sid);
+  if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(data, "id"),
+                "data.id", pid))
+    return;
+  if (want_pid[0] && strcmp(pid, want_pid) != 0) {
+    TT_UNEXPECTED(res, shop, "data.id is another product");
+    return;
+  }
+  if ((st = tt_req_str(res, shop, data, "status", "data.status")) == NULL)
+    return;
+  if (strcmp(st, "DELETED") == 0) {
+    tt_fail(res, shop, OC_NOT_FOUND, 0, "status %s", st);
+    return;
+  }
+  if ((skus = tt_req_array(res, shop, data, "skus", "data.skus")) == NULL)
+    return;
+  s = tt_find_sku(res, shop, skus, "id", want_sid[0] ? want_sid : NULL,
+                  "data.skus", &bad);
+  if (bad)
+    return;
+  if (s == NULL && !want_sid[0] && cJSON_GetArraySize(skus) > 0)
+    s = cJSON_GetArrayItem(skus, 0);
+  if (s == NULL) {
+    tt_fail(res, shop, OC_NOT_FOUND, 0, "sku not found in product");
+    return;
+  }
+  if (!cJSON_IsObject(s)) {
+    TT_UNEXPECTED(res, shop, "field data.skus[] is not an object");
+    return;
+  }
+  if (tt_req_id(res, shop, cJSON_GetObjectItemCaseSensitive(s, "id"),
+                "data.skus[].id", sid))
+    return;
+  price = cJSON_GetObjectItemCaseSensitive(s, "price");
+  if (!cJSON_IsObject(price)) {
+    TT_UNEXPECTED(res, shop, "field data.skus[].price is %s",
+                  price ? "not an object" : "missing");
+    return;
+  }
+  if ((amount = tt_req_str(res, shop, price, "amount",
+                           "data.skus[].price.amount")) == NULL)
+    return;
+  if (tt_amount(amount, &vnd)) {
+    TT_UNEXPECTED(res, shop, "field data.skus[].price.amount is not an amount");
+    return;
+  }
+  if ((inv = tt_req_array(res, shop, s, "inventory", "data.skus[].inventory")) ==
+      NULL)
+    return;
+  cJSON_ArrayForEach(e, inv) { /* the sum over warehouses */
+    int64_t q;
+
+    if (!cJSON_IsObject(e)) {
+      TT_UNEXPECTED(res, shop, "field data.skus[].inventory[] is not an object");
+      return;
+    }
+    if (tt_req_int(res, shop, e, "quantity", "data.skus[].inventory[].quantity",
+                   &q))
+      return;
+    if (q < 0 || q > OCU_JSON_INT_MAX - stock) {
+      TT_UNEXPECTED(res, shop, "inventory quantity out of range");
+      return;
+    }
+    stock += q;
+  }
+  tt_set_item(res, pid, sid);
+  res->price_vnd = vnd;
+  res->stock = stock;
+  res->active = strcmp(st, "ACTIVATE") == 0;
+  /* DRAFT, PENDING, FAILED, PLATFORM_DEACTIVATED, FREEZE... read as not
+   * active; say which (SELLER_DEACTIVATED is our own delist). */
+  if (!res->active && strcmp(st, "SELLER_DEACTIVATED") != 0)
+    tt_fail(res, shop, OC_OK, 0, "status %s", st);
+}
+
+static void tt_parse_token(oc_result *res, const oc_shop *shop,
+                           const cJSON *data) {
+  const char *at, *rt;
+  int64_t aexp, rexp;
+
+  if ((at = tt_req_str(res, shop, data, "access_token", "data.access_token")) ==
+          NULL ||
+      (rt = tt_req_str(res, shop, data, "refresh_token",
+                       "data.refresh_token")) == NULL ||
+      tt_req_int(res, shop, data, "access_token_expire_in",
+                 "data.access_token_expire_in", &aexp) ||
+      tt_req_int(res, shop, data, "refresh_token_expire_in",
+                 "data.refresh_token_expire_in", &rexp))
+    return;
+  if (at[0] == '\0' || rt[0] == '\0' || aexp <= 0 || rexp < 0) {
+    TT_UNEXPECTED(res, shop, "empty token or expiry");
+    return;
+  }
+  if (strlen(at) >= sizeof res->access_token ||
+      strlen(rt) >= sizeof res->refresh_token) {
+    TT_UNEXPECTED(res, shop, "token longer than %zu bytes",
+                  sizeof res->access_token - 1);
+    return;
+  }
+  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
+  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
+  /*
+   * TikTok's *_expire_in are ABSOLUTE Unix seconds (§4.2, e.g. 1722342011),
+   * unlike Shopee's expire_in and Lazada's expires_in, which are lifetimes in
+   * seconds that those connectors return as they are (relative). They are
+   * passed through unchanged here: the core must not add the send time to
+   * TikTok's values.
+   */
+  res->access_expires_at = aexp;
+  res->refresh_expires_at = rexp;
+}
+
+/* Batch writes can answer code 0 with data.errors[] (per-product failures). */
+static void tt_check_errors(oc_result *res, const oc_shop *shop,
+                            const cJSON *data) {
+  const cJSON *errs = cJSON_GetObjectItemCaseSensitive(data, "errors");
+  const cJSON *e, *c;
+  const char *msg;
+  long code = 0, retry = 0;
+  int64_t v;
+
+  if (errs == NULL || cJSON_IsNull(errs))
+    return;
+  if (!cJSON_IsArray(errs)) {
+    TT_UNEXPECTED(res, shop, "field data.errors is not an array");
+    return;
+  }
+  e = cJSON_GetArrayItem(errs, 0);
+  if (e == NULL)
+    return;
+  if (!cJSON_IsObject(e)) {
+    TT_UNEXPECTED(res, shop, "field data.errors[] is not an object");
+    return;
+  }
+  c = cJSON_GetObjectItemCaseSensitive(e, "code");
+  if (ocu_json_int(c, &v) == 0)
+    code = (long)v;
+  msg = ocu_json_str(e, "message");
+  if (code != 0) {
+    oc_status st = tt_classify(code, &retry); /* sets retry first */
+
+    tt_fail(res, shop, st, retry, "%ld: %s", code, msg ? msg : "");
+  }
+  else
+    tt_fail(res, shop, OC_REJECTED, 0, "data.errors: %s",
+            msg ? msg : "(no message)");
+}
+
+static void tt_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
+                        const oc_listing *l, const cJSON *root) {
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+
+  if (data == NULL || cJSON_IsNull(data)) {
+    /* Writes have nothing to read back. */
+    if (op == OC_OP_UPDATE || op == OC_OP_SET_STOCK ||
+        op == OC_OP_SET_PRICE || op == OC_OP_DELIST || op == OC_OP_RELIST)
+      return;
+    TT_UNEXPECTED(res, shop, "field data is missing");
+    return;
+  }
+  if (!cJSON_IsObject(data)) {
+    TT_UNEXPECTED(res, shop, "field data is not an object");
+    return;
+  }
+  switch (op) {
+  case OC_OP_PUBLISH:
+    tt_parse_publish(res, shop, l, data);
+    break;
+  case OC_OP_LOOKUP_SKU:
+    tt_parse_lookup(res, shop, l, data);
+    break;
+  case OC_OP_GET_LISTING:
+    tt_parse_listing(res, shop, l, data);
+    break;
+  case OC_OP_REFRESH_TOKEN:
+    tt_parse_token(res, shop, data);
+    break;
+  default:
+    tt_check_errors(res, shop, data);
+    break;
+  }
+}
+
+static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
+                     long http_status, const char *body, size_t len,
+                     oc_result *res) {
+  cJSON *root = NULL;
+  const cJSON *cj, *rid;
+  const char *msg;
+  char why[160];
+  int http_ok = http_status >= 200 && http_status <= 299;
+  int busy = http_status == 429 || http_status >= 500;
+  long code = 0, retry = 0;
+  int64_t v;
+  oc_status st;
+
+  if (res == NULL)
+    return;
+  memset(res, 0, sizeof *res);
+  res->status = OC_OK;
+  if (http_status <= 0) {
+    tt_fail(res, shop, OC_RETRY, 0, "no response");
+    return;
+  }
+  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
+      !cJSON_IsObject(root)) {
+    if (root != NULL)
+      snprintf(why, sizeof why, "not a JSON object");
+    cJSON_Delete(root);
+    if (busy)
+      tt_fail(res, shop, OC_RETRY,
+              http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
+              http_status);
+    else if (!http_ok)
+      tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    else
+      tt_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+    return;
+  }
+
+  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
+  if (cJSON_IsString(rid))
+    ocu_utf8_copy(res->request_id, sizeof res->request_id, rid->valuestring);
+  cj = cJSON_GetObjectItemCaseSensitive(root, "code");
+  if (cj == NULL || ocu_json_int(cj, &v) != 0 || v < 0 ||
+      v > 2147483647LL) {
+    if (busy)
+      tt_fail(res, shop, OC_RETRY,
+              http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
+              http_status);
+    else if (!http_ok)
+      tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    else
+      TT_UNEXPECTED(res, shop, "field code is %s",
+                    cj == NULL ? "missing" : "not an integer number");
+    goto out;
+  }
+  code = (long)v;
+  msg = ocu_json_str(root, "message");
+  if (msg == NULL)
+    msg = "";
+
+  if (busy) { /* 429 and 5xx are transient whatever the body says */
+    if (code != 0)
+      tt_classify(code, &retry);
+    if (http_status == 429 && retry < TT_RATE_LIMIT_RETRY_MS)
+      retry = TT_RATE_LIMIT_RETRY_MS;
+    if (code != 0)
+      tt_fail(res, shop, OC_RETRY, retry, "HTTP %ld: %ld: %s", http_status,
+              code, msg);
+    else
+      tt_fail(res, shop, OC_RETRY, retry, "HTTP %ld", http_status);
+  } else if (code != 0) {
+    st = tt_classify(code, &retry);
+    /* A refused refresh needs the seller to authorise again. EcomPHP maps
+     * 105xxx and 360xxx to token errors (§4.4); 360xxx is taken as such
+     * only here, as our timestamp/rate codes share the range [unverified]. */
+    if (op == OC_OP_REFRESH_TOKEN && st == OC_REJECTED && code >= 36000000L &&
+        code <= 36099999L)
+      st = OC_AUTH;
+    tt_fail(res, shop, st, retry, "%ld: %s", code, msg);
+  } else if (!http_ok) {
+    tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+  } else {
+    tt_parse_ok(op, res, shop, l, root);
+  }
+out:
+  cJSON_Delete(root);
+}
+
+/* ---- entry point ----------------------------------------------------------------- */
+
+static const oc_connector tt_connector = {
+    OC_ABI_VERSION,
+    "tiktok",
+    OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
+        OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
+        OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
+        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
+    tt_build,
+    tt_parse,
+};
+
+const oc_connector *ocop_connector_v1(void) { return &tt_connector; }
