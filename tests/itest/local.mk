@@ -16,3 +16,9 @@ TESTS += tests/itest/test_expiry
 tests_itest_test_expiry_SOURCES = tests/itest/test_expiry.c $(ITEST_HARNESS)
 tests_itest_test_expiry_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_expiry_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_channels
+TESTS += tests/itest/test_channels
+tests_itest_test_channels_SOURCES = tests/itest/test_channels.c $(ITEST_HARNESS)
+tests_itest_test_channels_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_channels_LDADD = $(ITEST_LIBS)

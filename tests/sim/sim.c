@@ -25,10 +25,15 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "sim_json.h"
+#include "sim_lazada.h"
 #include "sim_shopee.h"
+#include "sim_tiktok.h"
 
 #define SIM_SEED_MAX (16 * 1024 * 1024) /* seed file size limit */
 #define SIM_CONN_MAX 512u               /* concurrent connections */
@@ -44,7 +49,8 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Adding a marketplace: one more entry here and its file in local.mk. */
-static const struct sim_market *const sim_markets[] = {&sim_shopee_market};
+static const struct sim_market *const sim_markets[] = {
+    &sim_shopee_market, &sim_lazada_market, &sim_tiktok_market};
 
 static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int sim_stopping;
@@ -96,6 +102,12 @@ const char *sim_query(const struct sim_req *req, const char *key) {
   return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+const char *sim_header(const struct sim_req *req, const char *name) {
+  if (!req->conn)
+    return NULL;
+  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
 int sim_grow(void **arr, size_t *cap, size_t n, size_t size) {
   size_t c = *cap ? *cap : 16;
   void *p;
@@ -115,6 +127,186 @@ int sim_grow(void **arr, size_t *cap, size_t n, size_t size) {
   *arr = p;
   *cap = c;
   return 0;
+}
+
+/* ------------------------------------------------- request parameters -- */
+
+static int sim_params_push(struct sim_params *p, const char *k, size_t kl,
+                           const char *v, size_t vl) {
+  struct sim_param *e;
+
+  if (p->n >= SIM_PARAMS_MAX ||
+      sim_grow((void **)&p->v, &p->cap, p->n + 1, sizeof *p->v))
+    return -1;
+  e = &p->v[p->n];
+  e->key = strndup(k, kl);
+  e->val = strndup(v, vl);
+  if (!e->key || !e->val) {
+    free(e->key);
+    free(e->val);
+    return -1;
+  }
+  p->n++;
+  return 0;
+}
+
+struct sim_params_ctx {
+  struct sim_params *p;
+  int failed;
+};
+
+static enum MHD_Result sim_params_cb(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value) {
+  struct sim_params_ctx *c = cls;
+
+  if (!value)
+    value = "";
+  if (sim_params_push(c->p, key, strlen(key), value, strlen(value)))
+    c->failed = 1;
+  return MHD_YES;
+}
+
+int sim_params_query(const struct sim_req *req, struct sim_params *p) {
+  struct sim_params_ctx c = {p, 0};
+
+  if (req->conn)
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, sim_params_cb,
+                              &c);
+  return c.failed ? -1 : 0;
+}
+
+static int sim_hexval(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Decodes s[0..n) into a malloc'd buffer; NULL on a bad escape or %00. */
+static char *sim_form_decode(const char *s, size_t n, size_t *out_len) {
+  char *d = malloc(n + 1);
+  size_t i, j = 0;
+
+  if (!d)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    if (s[i] == '+') {
+      d[j++] = ' ';
+    } else if (s[i] == '%') {
+      int hi = i + 2 < n ? sim_hexval(s[i + 1]) : -1;
+      int lo = i + 2 < n ? sim_hexval(s[i + 2]) : -1;
+
+      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+        free(d);
+        return NULL;
+      }
+      d[j++] = (char)(hi * 16 + lo);
+      i += 2;
+    } else {
+      d[j++] = s[i];
+    }
+  }
+  d[j] = '\0';
+  *out_len = j;
+  return d;
+}
+
+int sim_params_form(const char *body, size_t len, struct sim_params *p) {
+  size_t i = 0;
+
+  while (i < len) {
+    size_t end = i, eq;
+    char *k, *v;
+    size_t kl, vl;
+    int rc;
+
+    while (end < len && body[end] != '&')
+      end++;
+    if (end > i) {
+      for (eq = i; eq < end && body[eq] != '='; eq++)
+        ;
+      k = sim_form_decode(body + i, eq - i, &kl);
+      v = sim_form_decode(body + (eq < end ? eq + 1 : end),
+                          eq < end ? end - eq - 1 : 0, &vl);
+      rc = k && v && memchr(body + i, '\0', end - i) == NULL
+               ? sim_params_push(p, k, kl, v, vl)
+               : -1;
+      free(k);
+      free(v);
+      if (rc)
+        return -1;
+    }
+    i = end + 1;
+  }
+  return 0;
+}
+
+const char *sim_params_get(const struct sim_params *p, const char *key) {
+  size_t i;
+
+  for (i = 0; i < p->n; i++)
+    if (strcmp(p->v[i].key, key) == 0)
+      return p->v[i].val;
+  return NULL;
+}
+
+int sim_params_has_dup(const struct sim_params *p) {
+  size_t i, j;
+
+  for (i = 0; i < p->n; i++)
+    for (j = i + 1; j < p->n; j++)
+      if (strcmp(p->v[i].key, p->v[j].key) == 0)
+        return 1;
+  return 0;
+}
+
+/* Insertion sort: stable, and parameter lists are short. */
+void sim_params_sort(struct sim_params *p) {
+  size_t i, j;
+
+  for (i = 1; i < p->n; i++) {
+    struct sim_param t = p->v[i];
+
+    for (j = i; j > 0 && strcmp(p->v[j - 1].key, t.key) > 0; j--)
+      p->v[j] = p->v[j - 1];
+    p->v[j] = t;
+  }
+}
+
+void sim_params_free(struct sim_params *p) {
+  size_t i;
+
+  for (i = 0; i < p->n; i++) {
+    free(p->v[i].key);
+    free(p->v[i].val);
+  }
+  free(p->v);
+  p->v = NULL;
+  p->n = p->cap = 0;
+}
+
+int sim_hmac_hex(const char *key, const void *msg, size_t len, int upper,
+                 char *out) {
+  const char *hexd = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0, k;
+
+  if (!HMAC(EVP_sha256(), key, (int)strlen(key), msg, len, md, &mdlen) ||
+      mdlen != 32)
+    return -1;
+  for (k = 0; k < mdlen; k++) {
+    out[2 * k] = hexd[md[k] >> 4];
+    out[2 * k + 1] = hexd[md[k] & 15];
+  }
+  out[64] = '\0';
+  return 0;
+}
+
+int sim_sign_equal(const char *want, const char *got) {
+  return got && strlen(got) == 64 && CRYPTO_memcmp(want, got, 64) == 0;
 }
 
 static void sim_resp_set(struct sim_resp *resp, int status, char *body,
@@ -220,8 +412,9 @@ struct sim_call {
   short market, status; /* status 0: connection dropped */
   signed char fault;    /* fault kind, -1 for none */
   char method[8];
-  char *path, *sku;
+  char *path, *sku, *shop;
   char error[SIM_ERR_MAX];
+  int ids_as_text;
 };
 
 /* A ring of the last SIM_CALLS_MAX calls; `start` is the oldest once full.
@@ -246,6 +439,7 @@ static void sim_call_free(struct sim_call *e) {
   free(e->ids);
   free(e->path);
   free(e->sku);
+  free(e->shop);
 }
 
 static struct sim_call *sim_log_slot(void) {
@@ -321,6 +515,9 @@ static void sim_log_fill(struct sim_call *e, const struct sim_call_info *info) {
   }
   if (info->has_sku)
     e->sku = strdup(info->sku);
+  if (info->shop[0])
+    e->shop = strdup(info->shop);
+  e->ids_as_text = info->ids_as_text;
   snprintf(e->error, sizeof e->error, "%s", info->error);
 }
 
@@ -368,6 +565,7 @@ struct sim_fault {
   int market, kind;
   char *path;      /* NULL: any path of the marketplace */
   int64_t shop_id; /* 0: any shop */
+  char *shop;      /* NULL: any shop named by text */
   int64_t count;   /* firings left; -1 forever */
   int status, retry_after, drop;
   int64_t delay_ms;
@@ -385,8 +583,10 @@ static struct {
 static void sim_faults_clear(void) {
   size_t i;
 
-  for (i = 0; i < sim_faults.n; i++)
+  for (i = 0; i < sim_faults.n; i++) {
     free(sim_faults.v[i].path);
+    free(sim_faults.v[i].shop);
+  }
   free(sim_faults.v);
   sim_faults.v = NULL;
   sim_faults.n = sim_faults.cap = 0;
@@ -394,6 +594,7 @@ static void sim_faults_clear(void) {
 
 static void sim_fault_remove(size_t i) {
   free(sim_faults.v[i].path);
+  free(sim_faults.v[i].shop);
   memmove(&sim_faults.v[i], &sim_faults.v[i + 1],
           (sim_faults.n - i - 1) * sizeof *sim_faults.v);
   sim_faults.n--;
@@ -401,18 +602,20 @@ static void sim_fault_remove(size_t i) {
 
 /* Takes one firing of the first matching rule; 1 and a copy when fired. */
 static int sim_fault_take(int market, const char *path, int64_t shop_id,
-                          struct sim_fault *out) {
+                          const char *shop, struct sim_fault *out) {
   size_t i;
 
   for (i = 0; i < sim_faults.n; i++) {
     struct sim_fault *f = &sim_faults.v[i];
 
     if (f->market != market || (f->path && strcmp(f->path, path) != 0) ||
-        (f->shop_id && f->shop_id != shop_id))
+        (f->shop_id && f->shop_id != shop_id) ||
+        (f->shop && strcmp(f->shop, shop) != 0))
       continue;
     f->fired++;
     *out = *f;
     out->path = NULL; /* the copy must not share the rule's memory */
+    out->shop = NULL;
     if (f->count > 0 && --f->count == 0)
       sim_fault_remove(i);
     return 1;
@@ -523,6 +726,7 @@ static void sim_ctl_fault_add(const struct sim_req *req,
                               struct sim_resp *resp) {
   struct sim_fault f;
   const cJSON *path = cJSON_GetObjectItemCaseSensitive(req->json, "path");
+  const cJSON *shop = cJSON_GetObjectItemCaseSensitive(req->json, "shop");
   char err[256];
   cJSON *o;
 
@@ -534,10 +738,18 @@ static void sim_ctl_fault_add(const struct sim_req *req,
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
+  if (shop && (!cJSON_IsString(shop) || !shop->valuestring[0] ||
+               strlen(shop->valuestring) > SIM_SHOP_MAX)) {
+    sim_ctl_error(resp, 400, "shop must be a non-empty string of at most %d "
+                  "bytes", SIM_SHOP_MAX);
+    return;
+  }
   if (sim_faults.n >= SIM_FAULTS_MAX ||
       sim_grow((void **)&sim_faults.v, &sim_faults.cap, sim_faults.n + 1,
                sizeof *sim_faults.v) ||
-      (path && !(f.path = strdup(path->valuestring)))) {
+      (path && !(f.path = strdup(path->valuestring))) ||
+      (shop && !(f.shop = strdup(shop->valuestring)))) {
+    free(f.path);
     sim_ctl_error(resp, 503, "too many fault rules");
     return;
   }
@@ -580,6 +792,8 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
     cJSON_AddStringToObject(o, "path", f->path);
   if (f->shop_id)
     sim_json_add_int(o, "shop_id", f->shop_id);
+  if (f->shop)
+    cJSON_AddStringToObject(o, "shop", f->shop);
   cJSON_AddStringToObject(o, "kind", sim_fault_names[f->kind]);
   sim_json_add_int(o, "count", f->count);
   sim_json_add_int(o, "fired", (int64_t)f->fired);
@@ -712,10 +926,16 @@ static void sim_print_call(const struct sim_market *m,
                            const struct sim_req *req,
                            const struct sim_resp *resp,
                            const struct sim_call_info *info, int fault) {
+  char shop[SIM_SHOP_MAX + 24];
+
   if (sim_quiet)
     return;
-  fprintf(stderr, "ocopsim: %s %s %s shop=%" PRId64 " -> %d%s%s%s%s\n", m->name,
-          req->method, req->path, info->shop_id, resp->drop ? 0 : resp->status,
+  if (info->shop[0])
+    snprintf(shop, sizeof shop, "%s", info->shop);
+  else
+    snprintf(shop, sizeof shop, "%" PRId64, info->shop_id);
+  fprintf(stderr, "ocopsim: %s %s %s shop=%s -> %d%s%s%s%s\n", m->name,
+          req->method, req->path, shop, resp->drop ? 0 : resp->status,
           info->error[0] ? " " : "", info->error, fault >= 0 ? " fault=" : "",
           fault >= 0 ? sim_fault_names[fault] : "");
 }
@@ -730,14 +950,15 @@ static void sim_market_call(int mi, struct sim_req *req, struct sim_resp *resp,
   memset(&info, 0, sizeof info);
   pthread_mutex_lock(&sim_lock);
   m->describe(req, &info);
-  if (!too_big && sim_fault_take(mi, req->path, info.shop_id, &f))
+  if (!too_big && sim_fault_take(mi, req->path, info.shop_id, info.shop, &f))
     fault = f.kind;
   pthread_mutex_unlock(&sim_lock);
 
   if (too_big) {
-    sim_resp_market_error(m, resp, 413, "error_param",
-                          "request body too large");
-    snprintf(info.error, sizeof info.error, "error_param");
+    const char *code = m->param_error ? m->param_error : "error_param";
+
+    sim_resp_market_error(m, resp, 413, code, "request body too large");
+    snprintf(info.error, sizeof info.error, "%s", code);
   } else if (fault >= 0) {
     sim_fault_apply(m, &f, req, resp, &info);
   } else {
@@ -765,6 +986,7 @@ static void sim_add_opt_int(cJSON *o, const char *name, int64_t v, int has) {
 
 static cJSON *sim_call_json(const struct sim_call *e) {
   cJSON *o = cJSON_CreateObject(), *ids;
+  char idbuf[24];
   int i;
 
   sim_json_add_int(o, "seq", (int64_t)e->seq);
@@ -772,11 +994,28 @@ static cJSON *sim_call_json(const struct sim_call *e) {
   cJSON_AddStringToObject(o, "method", e->method);
   cJSON_AddStringToObject(o, "path", e->path ? e->path : "");
   sim_add_opt_int(o, "shop_id", e->shop_id, e->shop_id != 0);
-  sim_add_opt_int(o, "item_id", e->nids ? e->ids[0] : 0, e->nids > 0);
+  if (e->shop)
+    cJSON_AddStringToObject(o, "shop", e->shop);
+  if (e->ids_as_text && e->nids > 0) {
+    snprintf(idbuf, sizeof idbuf, "%" PRId64, e->ids[0]);
+    cJSON_AddStringToObject(o, "item_id", idbuf);
+  } else {
+    sim_add_opt_int(o, "item_id", e->nids ? e->ids[0] : 0, e->nids > 0);
+  }
   if (e->nids > 1) {
     ids = cJSON_AddArrayToObject(o, "item_ids");
-    for (i = 0; i < e->nids; i++)
-      sim_json_push_int(ids, e->ids[i]);
+    for (i = 0; i < e->nids; i++) {
+      if (e->ids_as_text) {
+        cJSON *t;
+
+        snprintf(idbuf, sizeof idbuf, "%" PRId64, e->ids[i]);
+        t = cJSON_CreateString(idbuf);
+        if (t && !cJSON_AddItemToArray(ids, t))
+          cJSON_Delete(t);
+      } else {
+        sim_json_push_int(ids, e->ids[i]);
+      }
+    }
   }
   if (e->sku)
     cJSON_AddStringToObject(o, "item_sku", e->sku);
@@ -1028,14 +1267,23 @@ static enum MHD_Result sim_send(struct MHD_Connection *conn,
   return ret;
 }
 
+/* The market with the longest prefix of `path`, or -1. */
 static int sim_market_for(const char *path) {
-  size_t i;
+  size_t i, best_len = 0, l;
+  int best = -1;
+  const char *const *p;
 
-  for (i = 0; i < ARRAY_LEN(sim_markets); i++)
-    if (strncmp(path, sim_markets[i]->prefix, strlen(sim_markets[i]->prefix)) ==
-        0)
-      return (int)i;
-  return -1;
+  for (i = 0; i < ARRAY_LEN(sim_markets); i++) {
+    l = strlen(sim_markets[i]->prefix);
+    if (l > best_len && strncmp(path, sim_markets[i]->prefix, l) == 0)
+      best = (int)i, best_len = l;
+    for (p = sim_markets[i]->more_prefixes; p && *p; p++) {
+      l = strlen(*p);
+      if (l > best_len && strncmp(path, *p, l) == 0)
+        best = (int)i, best_len = l;
+    }
+  }
+  return best;
 }
 
 static enum MHD_Result sim_dispatch(struct MHD_Connection *conn,

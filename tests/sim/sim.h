@@ -24,6 +24,7 @@
 #define SIM_CALL_IDS_MAX 50        /* item ids one call log entry keeps */
 #define SIM_ERR_MAX 48             /* longest error code recorded */
 #define SIM_REQID_LEN 32           /* hex characters in a request_id */
+#define SIM_SHOP_MAX 64            /* longest text shop name (seller_id, cipher) */
 
 /* One HTTP request as a handler sees it. */
 struct sim_req {
@@ -55,6 +56,10 @@ struct sim_call_info {
   int has_sku;
   char sku[SIM_SKU_MAX + 1];
   char error[SIM_ERR_MAX]; /* the marketplace error code, "" on success */
+  /* Marketplaces whose shops are named by text (Lazada seller_id, TikTok
+   * shop_cipher) set this instead of shop_id; "" when none. */
+  char shop[SIM_SHOP_MAX + 1];
+  int ids_as_text; /* log item ids as JSON strings (ids beyond 2^53) */
 };
 
 /*
@@ -64,6 +69,12 @@ struct sim_call_info {
 struct sim_market {
   const char *name;   /* "shopee": /_sim/<name>/, call log, seed key */
   const char *prefix; /* requests whose path starts with this are ours */
+  /* More prefixes (NULL-terminated), or NULL. The longest match of all
+   * markets wins, so "/api/v2/token/" can belong to another market than
+   * "/api/v2/". */
+  const char *const *more_prefixes;
+  /* Its code for a bad request (used for 413); NULL means "error_param". */
+  const char *param_error;
   /* Forgets every partner, shop, token and item (also at exit). */
   void (*reset)(void);
   /* Applies the seed document's value for this marketplace. */
@@ -92,6 +103,9 @@ void sim_request_id(char *out);
 /* A query parameter of the request, or NULL. */
 const char *sim_query(const struct sim_req *req, const char *key);
 
+/* A request header (case-insensitive name), or NULL. */
+const char *sim_header(const struct sim_req *req, const char *name);
+
 /* Sets the response to `root` printed (and deletes root). */
 void sim_resp_json(struct sim_resp *resp, int status, cJSON *root);
 
@@ -102,6 +116,40 @@ void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...)
 
 /* 0 when the request body is a JSON object; else answers 400 and -1. */
 int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp);
+
+/* Request parameters as name/value pairs, decoded, in arrival order. */
+struct sim_param {
+  char *key, *val;
+};
+struct sim_params {
+  struct sim_param *v;
+  size_t n, cap;
+};
+
+/* At most this many parameters per request (the helpers below are
+ * quadratic and run under the state mutex). */
+#define SIM_PARAMS_MAX 1000
+
+/* Appends every query parameter (a name without '=' gets ""). 0, or -1 for
+ * no memory or more than SIM_PARAMS_MAX. */
+int sim_params_query(const struct sim_req *req, struct sim_params *p);
+/* Appends the fields of an application/x-www-form-urlencoded body ('+' is a
+ * space, %XX a byte). -1 on a bad escape, an embedded NUL, no memory or too
+ * many parameters. */
+int sim_params_form(const char *body, size_t len, struct sim_params *p);
+/* The value of the first parameter named `key`, or NULL. */
+const char *sim_params_get(const struct sim_params *p, const char *key);
+/* 1 when some name occurs twice. */
+int sim_params_has_dup(const struct sim_params *p);
+/* Sorts by name, byte-wise (strcmp), stably. */
+void sim_params_sort(struct sim_params *p);
+void sim_params_free(struct sim_params *p);
+
+/* hex(HMAC-SHA256(key, msg)) into out[65], upper- or lowercase. 0 or -1. */
+int sim_hmac_hex(const char *key, const void *msg, size_t len, int upper,
+                 char *out);
+/* Constant-time check that `got` is exactly the 64-character `want`. */
+int sim_sign_equal(const char *want, const char *got);
 
 /* Makes room for `n` elements of `size` bytes in *arr. 0 on success. */
 int sim_grow(void **arr, size_t *cap, size_t n, size_t size);

@@ -1,0 +1,1651 @@
+/*
+ * sim_lazada.c — the simulated Lazada Open Platform.
+ *
+ * Every function here runs with the core's state mutex held (sim.h), so the
+ * state is plain file-static data.
+ *
+ * Wire shape (tests/sim/README.md, "Lazada"): paths under /rest, system
+ * parameters in the query string, business parameters in the query (GET) or
+ * in an application/x-www-form-urlencoded body (POST). The signature is
+ * UPPER hex HMAC-SHA256(app_secret, api_name + k1 v1 k2 v2 ...) over every
+ * non-empty parameter but `sign`, sorted byte-wise, values raw; api_name is
+ * the path without "/rest". Timestamps are Unix milliseconds, within 7200 s.
+ *
+ * HTTP status policy: Lazada answers errors with HTTP 200 and the code in
+ * the body; ocopsim does the same except for an unknown path (404) and the
+ * rate limit (429), so a client must read `code` whatever the status.
+ *
+ * Items have exactly one SKU each (all the daemon publishes).
+ */
+#include "sim_lazada.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim_json.h"
+
+#define LZ_SKEW_MS INT64_C(7200000)        /* timestamp tolerance */
+#define LZ_ACCESS_TTL_S (7 * 86400)        /* test-status app */
+#define LZ_REFRESH_TTL_S (14 * 86400)      /* test-status app */
+#define LZ_GRACE_S 300                     /* old access token after refresh */
+#define LZ_FIRST_ITEM INT64_C(4000000001)
+#define LZ_FIRST_SKU INT64_C(6000000001)
+#define LZ_ITEMS_MAX 2000000
+#define LZ_KEY_MAX 512
+#define LZ_NAME_MAX 255   /* code points */
+#define LZ_DESC_MAX 25000 /* code points */
+#define LZ_SKU_MAX 200    /* bytes */
+#define LZ_BATCH_MAX 50
+#define LZ_LIMIT_MAX 100
+#define LZ_TTL_MAX (10 * 365 * 86400)
+#define LZ_MONEY_MAX INT64_C(1000000000000000)
+#define LZ_ERRTXT 256
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct lz_app {
+  char *key, *secret;
+};
+
+struct lz_seller {
+  char *id, *app_key;
+  char *access, *prev_access, *refresh, *used_refresh;
+  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
+  int64_t access_ttl, refresh_ttl;
+  double rl_rate, rl_burst, rl_tokens;
+  int64_t rl_last_ms;
+};
+
+struct lz_item {
+  int64_t id, sku_id, price, qty, created_ms, updated_ms;
+  size_t seller;
+  char *sku, *name, *desc, *brand, *category, *weight;
+  cJSON *images;
+  int active;
+};
+
+static struct {
+  struct lz_app *apps;
+  struct lz_seller *sellers;
+  struct lz_item *items;
+  size_t napps, cap_apps, nsellers, cap_sellers, nitems, cap_items;
+} L;
+
+struct lz_call {
+  const struct sim_req *req;
+  struct sim_resp *resp;
+  struct sim_call_info *info;
+  struct sim_params params;
+  const struct lz_app *app;
+  struct lz_seller *seller;
+  int64_t now; /* seconds */
+};
+
+/* ------------------------------------------------------------ lookups -- */
+
+static struct lz_app *lz_app_find(const char *key) {
+  size_t i;
+
+  for (i = 0; key && i < L.napps; i++)
+    if (strcmp(L.apps[i].key, key) == 0)
+      return &L.apps[i];
+  return NULL;
+}
+
+static struct lz_seller *lz_seller_find(const char *id) {
+  size_t i;
+
+  for (i = 0; id && i < L.nsellers; i++)
+    if (strcmp(L.sellers[i].id, id) == 0)
+      return &L.sellers[i];
+  return NULL;
+}
+
+static struct lz_item *lz_item_find(int64_t id) {
+  if (id < LZ_FIRST_ITEM || id - LZ_FIRST_ITEM >= (int64_t)L.nitems)
+    return NULL;
+  return &L.items[id - LZ_FIRST_ITEM];
+}
+
+/* The seller's item with that SellerSku, or NULL. */
+static struct lz_item *lz_item_by_sku(size_t seller, const char *sku) {
+  size_t i;
+
+  for (i = 0; sku && i < L.nitems; i++)
+    if (L.items[i].seller == seller && strcmp(L.items[i].sku, sku) == 0)
+      return &L.items[i];
+  return NULL;
+}
+
+static size_t lz_seller_index(const struct lz_seller *s) {
+  return (size_t)(s - L.sellers);
+}
+
+/* 0 and *out when s is 1..18 decimal digits. */
+static int lz_digits(const char *s, int64_t *out) {
+  int64_t v = 0;
+  size_t i, n = s ? strlen(s) : 0;
+
+  if (n == 0 || n > 18)
+    return -1;
+  for (i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* An id given as a string of digits or as an exact JSON integer. */
+static int lz_json_id(const cJSON *v, int64_t *out) {
+  if (cJSON_IsString(v))
+    return lz_digits(v->valuestring, out);
+  return sim_json_int(v, out);
+}
+
+/* A whole amount: digits with an optional all-zero fraction, as a string
+ * ("150000", "150000.00") or a JSON number. */
+static int lz_json_amount(const cJSON *v, int64_t *out) {
+  if (cJSON_IsString(v)) {
+    const char *s = v->valuestring, *dot = strchr(s, '.');
+    char buf[24];
+    size_t n = dot ? (size_t)(dot - s) : strlen(s);
+
+    if (n == 0 || n >= sizeof buf)
+      return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (dot) {
+      if (!dot[1])
+        return -1;
+      for (dot++; *dot; dot++)
+        if (*dot != '0')
+          return -1;
+    }
+    return lz_digits(buf, out);
+  }
+  return sim_json_int(v, out);
+}
+
+static const cJSON *lz_get(const cJSON *o, const char *name) {
+  return cJSON_GetObjectItemCaseSensitive(o, name);
+}
+
+/* ---------------------------------------------------------- envelopes -- */
+
+static const char *lz_type(const char *code) {
+  if (strcmp(code, "ApiCallLimit") == 0)
+    return "SYSTEM";
+  if (code[0] >= '0' && code[0] <= '9' && strlen(code) == 3)
+    return "ISP";
+  return "ISV";
+}
+
+static cJSON *lz_error_obj(const char *code, const char *message) {
+  cJSON *o = cJSON_CreateObject();
+  char rid[SIM_REQID_LEN + 1];
+
+  sim_request_id(rid);
+  cJSON_AddStringToObject(o, "type", lz_type(code));
+  cJSON_AddStringToObject(o, "code", code);
+  cJSON_AddStringToObject(o, "message", message);
+  cJSON_AddStringToObject(o, "request_id", rid);
+  return o;
+}
+
+static void lz_fail(struct lz_call *c, int status, const char *code,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void lz_fail(struct lz_call *c, int status, const char *code,
+                    const char *fmt, ...) {
+  char msg[LZ_ERRTXT];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(c->info->error, sizeof c->info->error, "%s", code);
+  sim_resp_json(c->resp, status, lz_error_obj(code, msg));
+}
+
+static void lz_param(struct lz_call *c, const char *msg) {
+  lz_fail(c, 200, "InvalidParameter", "%s", msg);
+}
+
+static void lz_missing(struct lz_call *c, const char *name) {
+  lz_fail(c, 200, "MissingParameter", "The input parameter \"%s\" that is "
+          "mandatory for processing this request is not supplied.", name);
+}
+
+/* {"code":"0","request_id":..,"data":data} */
+static void lz_ok(struct lz_call *c, cJSON *data) {
+  cJSON *o = cJSON_CreateObject();
+  char rid[SIM_REQID_LEN + 1];
+
+  sim_request_id(rid);
+  cJSON_AddStringToObject(o, "code", "0");
+  cJSON_AddStringToObject(o, "request_id", rid);
+  if (!data)
+    data = cJSON_CreateObject();
+  if (data && !cJSON_AddItemToObject(o, "data", data))
+    cJSON_Delete(data);
+  sim_resp_json(c->resp, 200, o);
+}
+
+/* --------------------------------------------------------- parameters -- */
+
+static int lz_is_form(const char *ct) {
+  static const char form[] = "application/x-www-form-urlencoded";
+  size_t n = sizeof form - 1;
+
+  return ct && strncasecmp(ct, form, n) == 0 &&
+         (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Query parameters, plus the form body of a POST. NULL or why not. */
+static const char *lz_collect(const struct sim_req *req,
+                              struct sim_params *p) {
+  if (sim_params_query(req, p))
+    return "too many parameters";
+  if (strcmp(req->method, "POST") != 0 || req->body_len == 0)
+    return NULL;
+  if (!lz_is_form(req->content_type))
+    return "POST parameters must be sent as "
+           "application/x-www-form-urlencoded";
+  if (sim_params_form(req->body, req->body_len, p))
+    return "the form body is not valid url-encoding or has more than 1000 "
+           "parameters";
+  return NULL;
+}
+
+/* A JSON parameter (payload, apiRequestBody, sku_seller_list), parsed. */
+static cJSON *lz_json_param(const struct sim_params *p, const char *name,
+                            const char **why) {
+  const char *v = sim_params_get(p, name);
+
+  *why = NULL;
+  if (!v || !*v)
+    return NULL;
+  return sim_json_parse(v, strlen(v), SIM_BODY_MAX, SIM_JSON_DEPTH_MAX, why);
+}
+
+/* Request.Product of a payload, or NULL. */
+static const cJSON *lz_product(const cJSON *payload) {
+  const cJSON *p = lz_get(lz_get(payload, "Request"), "Product");
+
+  return cJSON_IsObject(p) ? p : NULL;
+}
+
+/* ---------------------------------------------------- authentication -- */
+
+static int lz_check_sign(struct lz_call *c, const char *api) {
+  struct sim_params sorted = {NULL, 0, 0};
+  const char *sign = sim_params_get(&c->params, "sign");
+  char want[65];
+  size_t i, len = strlen(api), off;
+  char *base;
+  int ok = 0;
+
+  /* A sorted view: the params' strings are shared, not copied. */
+  sorted.v = malloc((c->params.n ? c->params.n : 1) * sizeof *sorted.v);
+  if (!sorted.v) {
+    lz_fail(c, 500, "500", "out of memory");
+    return -1;
+  }
+  for (i = 0; i < c->params.n; i++) {
+    const struct sim_param *p = &c->params.v[i];
+
+    if (strcmp(p->key, "sign") == 0 || !p->val[0])
+      continue; /* empty values are not signed */
+    sorted.v[sorted.n++] = *p;
+    len += strlen(p->key) + strlen(p->val);
+  }
+  sim_params_sort(&sorted);
+  base = malloc(len + 1);
+  if (base) {
+    memcpy(base, api, off = strlen(api));
+    for (i = 0; i < sorted.n; i++) {
+      size_t kl = strlen(sorted.v[i].key), vl = strlen(sorted.v[i].val);
+
+      memcpy(base + off, sorted.v[i].key, kl);
+      memcpy(base + off + kl, sorted.v[i].val, vl);
+      off += kl + vl;
+    }
+    ok = sim_hmac_hex(c->app->secret, base, off, 1, want) == 0 &&
+         sim_sign_equal(want, sign);
+  }
+  free(base);
+  free(sorted.v); /* the strings belong to c->params */
+  if (!ok)
+    lz_fail(c, 200, "IncompleteSignature",
+            "The request signature does not conform to platform standards");
+  return ok ? 0 : -1;
+}
+
+static int lz_token_valid(const struct lz_seller *s, const char *tok,
+                          int64_t now) {
+  if (s->access && strcmp(s->access, tok) == 0 && now < s->access_exp)
+    return 1;
+  return s->prev_access && strcmp(s->prev_access, tok) == 0 &&
+         now < s->prev_exp;
+}
+
+/* The system-parameter checks, in order; 0 when the call may proceed. */
+static int lz_authenticate(struct lz_call *c, const char *api,
+                           int seller_call) {
+  const struct sim_params *p = &c->params;
+  const char *key = sim_params_get(p, "app_key");
+  const char *sm = sim_params_get(p, "sign_method");
+  const char *ts = sim_params_get(p, "timestamp");
+  const char *sign = sim_params_get(p, "sign"), *tok;
+  int64_t t;
+  size_t i;
+
+  if (!key || !*key) {
+    lz_missing(c, "app_key");
+    return -1;
+  }
+  if (!(c->app = lz_app_find(key))) {
+    lz_fail(c, 200, "IncompleteSignature", "Invalid app_key: app not found");
+    return -1;
+  }
+  if (!sm || !*sm) {
+    lz_missing(c, "sign_method");
+    return -1;
+  }
+  if (strcmp(sm, "sha256") != 0) {
+    lz_fail(c, 200, "IncompleteSignature", "Unsupported sign_method");
+    return -1;
+  }
+  if (!ts || !*ts) {
+    lz_missing(c, "timestamp");
+    return -1;
+  }
+  if (lz_digits(ts, &t) || t > c->req->now_ms + LZ_SKEW_MS ||
+      t < c->req->now_ms - LZ_SKEW_MS) {
+    lz_fail(c, 200, "InvalidTimestamp",
+            "Timestamp must be Unix milliseconds within 7200 s of now");
+    return -1;
+  }
+  if (!sign || !*sign) {
+    lz_missing(c, "sign");
+    return -1;
+  }
+  if (lz_check_sign(c, api))
+    return -1;
+  if (!seller_call)
+    return 0;
+  tok = sim_params_get(p, "access_token");
+  if (!tok || !*tok) {
+    lz_missing(c, "access_token");
+    return -1;
+  }
+  for (i = 0; i < L.nsellers; i++) {
+    struct lz_seller *s = &L.sellers[i];
+
+    if (strcmp(s->app_key, c->app->key) == 0 &&
+        lz_token_valid(s, tok, c->now)) {
+      c->seller = s;
+      return 0;
+    }
+  }
+  lz_fail(c, 200, "IllegalAccessToken",
+          "The specified access token is invalid or expired");
+  return -1;
+}
+
+/* Token bucket per seller; off until the control API turns it on. */
+static int lz_rate_limited(struct lz_call *c) {
+  struct lz_seller *s = c->seller;
+  double elapsed;
+
+  if (s->rl_rate <= 0)
+    return 0;
+  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
+  if (elapsed > 0)
+    s->rl_tokens += elapsed * s->rl_rate;
+  if (s->rl_tokens > s->rl_burst)
+    s->rl_tokens = s->rl_burst;
+  s->rl_last_ms = c->req->now_ms;
+  if (s->rl_tokens < 1.0) {
+    lz_fail(c, 429, "ApiCallLimit",
+            "The request has exceeded the limit of calls per second");
+    return 1;
+  }
+  s->rl_tokens -= 1.0;
+  return 0;
+}
+
+/* -------------------------------------------------------------- items -- */
+
+static char *lz_dup(const char *s, int *failed) {
+  char *d = s ? strdup(s) : NULL;
+
+  if (s && !d)
+    *failed = 1;
+  return d;
+}
+
+static void lz_item_free(struct lz_item *it) {
+  free(it->sku), free(it->name), free(it->desc), free(it->brand);
+  free(it->category), free(it->weight);
+  cJSON_Delete(it->images);
+}
+
+static void lz_add_id(cJSON *o, const char *name, int64_t v) {
+  sim_json_add_int(o, name, v);
+}
+
+/* The product as /product/item/get and /products/get print it. */
+static cJSON *lz_item_json(const struct lz_item *it) {
+  cJSON *o = cJSON_CreateObject(), *a, *skus, *s, *img;
+  const char *st = it->active ? "active" : "inactive";
+  char buf[64];
+
+  lz_add_id(o, "item_id", it->id);
+  if (it->category && lz_digits(it->category, &(int64_t){0}) == 0)
+    cJSON_AddRawToObject(o, "primary_category", it->category);
+  cJSON_AddStringToObject(o, "status", st);
+  snprintf(buf, sizeof buf, "%" PRId64, it->created_ms);
+  cJSON_AddStringToObject(o, "created_time", buf);
+  snprintf(buf, sizeof buf, "%" PRId64, it->updated_ms);
+  cJSON_AddStringToObject(o, "updated_time", buf);
+  img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
+  if (img && !cJSON_AddItemToObject(o, "images", img))
+    cJSON_Delete(img);
+  a = cJSON_AddObjectToObject(o, "attributes");
+  cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
+  cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
+  cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "No Brand");
+  skus = cJSON_AddArrayToObject(o, "skus");
+  s = cJSON_CreateObject();
+  if (s && !cJSON_AddItemToArray(skus, s)) {
+    cJSON_Delete(s);
+    s = NULL;
+  }
+  cJSON_AddStringToObject(s, "SellerSku", it->sku);
+  snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
+  cJSON_AddStringToObject(s, "ShopSku", buf);
+  lz_add_id(s, "SkuId", it->sku_id);
+  sim_json_add_int(s, "quantity", it->qty);
+  sim_json_add_int(s, "Available", it->active ? it->qty : 0);
+  /* Lazada prints prices as decimals. */
+  snprintf(buf, sizeof buf, "%" PRId64 ".0", it->price);
+  cJSON_AddRawToObject(s, "price", buf);
+  cJSON_AddRawToObject(s, "special_price", "0.0");
+  cJSON_AddStringToObject(s, "Status", st);
+  cJSON_AddStringToObject(s, "package_weight",
+                          it->weight ? it->weight : "0.5");
+  cJSON_AddStringToObject(s, "package_length", "10");
+  cJSON_AddStringToObject(s, "package_width", "10");
+  cJSON_AddStringToObject(s, "package_height", "10");
+  return o;
+}
+
+/* {"item_id":..,"sku_list":[{"seller_sku","sku_id","shop_sku"}]} */
+static cJSON *lz_item_ref(const struct lz_item *it) {
+  cJSON *o = cJSON_CreateObject(), *l, *s;
+  char buf[64];
+
+  lz_add_id(o, "item_id", it->id);
+  l = cJSON_AddArrayToObject(o, "sku_list");
+  s = cJSON_CreateObject();
+  if (s && !cJSON_AddItemToArray(l, s)) {
+    cJSON_Delete(s);
+    s = NULL;
+  }
+  cJSON_AddStringToObject(s, "seller_sku", it->sku);
+  lz_add_id(s, "sku_id", it->sku_id);
+  snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
+  cJSON_AddStringToObject(s, "shop_sku", buf);
+  return o;
+}
+
+/* Checked product fields; NULL members are absent. */
+struct lz_fields {
+  const char *name, *desc, *brand, *category, *weight, *sku, *status;
+  const cJSON *images;
+  char catbuf[24];
+  int64_t price, qty;
+  int has_price, has_qty;
+};
+
+/* Reads Attributes, PrimaryCategory, Images and the one Skus.Sku entry. */
+static const char *lz_fields_read(const cJSON *prod, int creating,
+                                  struct lz_fields *f) {
+  const cJSON *attrs = lz_get(prod, "Attributes");
+  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
+  const cJSON *imgs = lz_get(prod, "Images"), *sku, *v;
+  long n;
+
+  memset(f, 0, sizeof *f);
+  if (attrs && !cJSON_IsObject(attrs))
+    return "Attributes must be an object";
+  f->name = sim_json_str(attrs, "name");
+  f->desc = sim_json_str(attrs, "description");
+  f->brand = sim_json_str(attrs, "brand");
+  if (creating && (!f->name || !*f->name))
+    return "Attributes.name is required";
+  if (f->name && ((n = sim_utf8_len(f->name, strlen(f->name))) < 1 ||
+                  n > LZ_NAME_MAX))
+    return "Attributes.name must be 1 to 255 characters of UTF-8";
+  if (f->desc && ((n = sim_utf8_len(f->desc, strlen(f->desc))) < 0 ||
+                  n > LZ_DESC_MAX))
+    return "Attributes.description must be UTF-8 of at most 25000 characters";
+  v = lz_get(prod, "PrimaryCategory");
+  if (v) {
+    int64_t cat;
+
+    if (lz_json_id(v, &cat) || cat <= 0)
+      return "PrimaryCategory must be a category id";
+    snprintf(f->catbuf, sizeof f->catbuf, "%" PRId64, cat);
+    f->category = f->catbuf;
+  }
+  if (imgs) {
+    f->images = lz_get(imgs, "Image");
+    if (!cJSON_IsArray(f->images) || cJSON_GetArraySize(f->images) > 8)
+      return "Images.Image must be an array of at most 8 URLs";
+    cJSON_ArrayForEach(v, f->images) {
+      if (!cJSON_IsString(v))
+        return "Images.Image must hold strings";
+    }
+  }
+  if (!skus) {
+    if (creating)
+      return "Skus.Sku is required";
+    return NULL;
+  }
+  /* Lazada's JSON payloads need arrays here (pitfall: code 1001). */
+  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
+    return "Skus.Sku must be an array with exactly one SKU";
+  sku = cJSON_GetArrayItem(skus, 0);
+  f->sku = sim_json_str(sku, "SellerSku");
+  if (!f->sku || !*f->sku || strlen(f->sku) > LZ_SKU_MAX)
+    return "SellerSku must be a string of 1 to 200 bytes";
+  v = lz_get(sku, "quantity");
+  if (v) {
+    if (lz_json_amount(v, &f->qty) || f->qty < 0 || f->qty > INT32_MAX)
+      return "quantity must be a whole number >= 0";
+    f->has_qty = 1;
+  } else if (creating) {
+    return "quantity is required";
+  }
+  v = lz_get(sku, "price");
+  if (v) {
+    if (lz_json_amount(v, &f->price) || f->price <= 0 ||
+        f->price > LZ_MONEY_MAX)
+      return "price must be a positive whole number of dong";
+    f->has_price = 1;
+  } else if (creating) {
+    return "price is required";
+  }
+  v = lz_get(sku, "package_weight");
+  if (v) {
+    if (!cJSON_IsString(v) || !*v->valuestring ||
+        strlen(v->valuestring) > 16 || strtod(v->valuestring, NULL) <= 0)
+      return "package_weight must be a positive number as a string";
+    f->weight = v->valuestring;
+  }
+  v = lz_get(sku, "Status");
+  if (v) {
+    if (!cJSON_IsString(v) || (strcmp(v->valuestring, "active") != 0 &&
+                               strcmp(v->valuestring, "inactive") != 0))
+      return "Status must be active or inactive";
+    f->status = v->valuestring;
+  }
+  return NULL;
+}
+
+/* Applies checked fields; -1 (item unchanged except strings) on no memory. */
+static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
+                         int64_t now_ms) {
+  int failed = 0;
+  char *name = lz_dup(f->name, &failed), *desc = lz_dup(f->desc, &failed);
+  char *brand = lz_dup(f->brand, &failed), *cat = lz_dup(f->category, &failed);
+  char *w = lz_dup(f->weight, &failed);
+  cJSON *img = f->images ? cJSON_Duplicate(f->images, 1) : NULL;
+
+  if (failed || (f->images && !img)) {
+    free(name), free(desc), free(brand), free(cat), free(w);
+    cJSON_Delete(img);
+    return -1;
+  }
+  if (name)
+    free(it->name), it->name = name;
+  if (desc)
+    free(it->desc), it->desc = desc;
+  if (brand)
+    free(it->brand), it->brand = brand;
+  if (cat)
+    free(it->category), it->category = cat;
+  if (w)
+    free(it->weight), it->weight = w;
+  if (img)
+    cJSON_Delete(it->images), it->images = img;
+  if (f->has_price)
+    it->price = f->price;
+  if (f->has_qty)
+    it->qty = f->qty;
+  if (f->status)
+    it->active = strcmp(f->status, "active") == 0;
+  it->updated_ms = now_ms;
+  return 0;
+}
+
+static struct lz_item *lz_item_create(size_t seller, const struct lz_fields *f,
+                                      int64_t now_ms) {
+  struct lz_item *it;
+
+  if (L.nitems >= LZ_ITEMS_MAX ||
+      sim_grow((void **)&L.items, &L.cap_items, L.nitems + 1, sizeof *L.items))
+    return NULL;
+  it = &L.items[L.nitems];
+  memset(it, 0, sizeof *it);
+  it->sku = strdup(f->sku);
+  if (!it->sku || lz_item_apply(it, f, now_ms)) {
+    lz_item_free(it);
+    return NULL;
+  }
+  it->id = LZ_FIRST_ITEM + (int64_t)L.nitems;
+  it->sku_id = LZ_FIRST_SKU + (int64_t)L.nitems;
+  it->seller = seller;
+  it->active = !f->status || strcmp(f->status, "active") == 0;
+  it->created_ms = now_ms;
+  L.nitems++;
+  return it;
+}
+
+static void lz_note_id(struct sim_call_info *info, int64_t id) {
+  int i;
+
+  for (i = 0; i < info->nitems; i++)
+    if (info->item_ids[i] == id)
+      return;
+  if (info->nitems < SIM_CALL_IDS_MAX)
+    info->item_ids[info->nitems++] = id;
+}
+
+static void lz_note_sku(struct sim_call_info *info, const char *sku) {
+  if (!sku || info->has_sku)
+    return;
+  snprintf(info->sku, sizeof info->sku, "%s", sku);
+  info->has_sku = 1;
+}
+
+/* The payload parameter parsed, with its Request.Product; NULL after
+ * answering. */
+static cJSON *lz_payload(struct lz_call *c, const char *name,
+                         const cJSON **prod) {
+  const char *why;
+  cJSON *pl = lz_json_param(&c->params, name, &why);
+
+  if (!pl) {
+    if (why)
+      lz_fail(c, 200, "InvalidParameter", "%s is not in JSON format: %s",
+              name, why);
+    else
+      lz_missing(c, name);
+    return NULL;
+  }
+  *prod = lz_product(pl);
+  if (!*prod) {
+    lz_fail(c, 200, "InvalidParameter", "%s needs Request.Product", name);
+    cJSON_Delete(pl);
+    return NULL;
+  }
+  return pl;
+}
+
+/* The seller's item named by ItemId; NULL after answering. */
+static struct lz_item *lz_own_item(struct lz_call *c, const cJSON *idv) {
+  struct lz_item *it;
+  int64_t id;
+
+  if (!idv) {
+    lz_missing(c, "ItemId");
+    return NULL;
+  }
+  if (lz_json_id(idv, &id)) {
+    lz_param(c, "ItemId must be an item id");
+    return NULL;
+  }
+  it = lz_item_find(id);
+  if (!it || it->seller != lz_seller_index(c->seller)) {
+    lz_fail(c, 200, "E0401", "product not found: item %" PRId64, id);
+    return NULL;
+  }
+  return it;
+}
+
+/* ---------------------------------------------------------- endpoints -- */
+
+static void lz_create(struct lz_call *c) {
+  const cJSON *prod;
+  cJSON *pl = lz_payload(c, "payload", &prod);
+  struct lz_fields f;
+  struct lz_item *it;
+  const char *why;
+
+  if (!pl)
+    return;
+  if ((why = lz_fields_read(prod, 1, &f))) {
+    lz_param(c, why);
+  } else if (lz_item_by_sku(lz_seller_index(c->seller), f.sku)) {
+    lz_fail(c, 200, "InvalidParameter",
+            "SellerSku %s already exists for this seller", f.sku);
+  } else if (!(it = lz_item_create(lz_seller_index(c->seller), &f,
+                                   c->req->now_ms))) {
+    lz_fail(c, 200, "500", "could not store the product");
+  } else {
+    lz_note_id(c->info, it->id);
+    lz_ok(c, lz_item_ref(it));
+  }
+  cJSON_Delete(pl);
+}
+
+static void lz_update(struct lz_call *c) {
+  const cJSON *prod;
+  cJSON *pl = lz_payload(c, "payload", &prod);
+  struct lz_fields f;
+  struct lz_item *it;
+  const char *why;
+
+  if (!pl)
+    return;
+  if (!(it = lz_own_item(c, lz_get(prod, "ItemId")))) {
+    /* answered */
+  } else if ((why = lz_fields_read(prod, 0, &f))) {
+    lz_param(c, why);
+  } else if (f.sku && strcmp(f.sku, it->sku) != 0) {
+    lz_fail(c, 200, "E0401", "SellerSku %s not found in item %" PRId64, f.sku,
+            it->id);
+  } else if (lz_item_apply(it, &f, c->req->now_ms)) {
+    lz_fail(c, 200, "500", "could not store the product");
+  } else {
+    lz_ok(c, lz_item_ref(it));
+  }
+  cJSON_Delete(pl);
+}
+
+/* One Skus.Sku entry of price_quantity/update, checked: the item, and the
+ * new quantity and price (< 0 when not given). NULL or why not. */
+static const char *lz_pq_entry(struct lz_call *c, const cJSON *e,
+                               struct lz_item **out, int64_t *qty,
+                               int64_t *price, int *not_found) {
+  const char *sku = sim_json_str(e, "SellerSku");
+  const cJSON *idv = lz_get(e, "ItemId"), *skuid = lz_get(e, "SkuId"), *v;
+  size_t me = lz_seller_index(c->seller);
+  struct lz_item *it = NULL;
+  int64_t id;
+
+  *not_found = 0;
+  *qty = *price = -1;
+  if (!cJSON_IsObject(e))
+    return "each Sku must be an object";
+  if (idv) {
+    if (lz_json_id(idv, &id))
+      return "ItemId must be an item id";
+    it = lz_item_find(id);
+  } else if (skuid) {
+    if (lz_json_id(skuid, &id))
+      return "SkuId must be a SKU id";
+    it = id >= LZ_FIRST_SKU ? lz_item_find(id - LZ_FIRST_SKU + LZ_FIRST_ITEM)
+                            : NULL;
+  } else if (sku) {
+    it = lz_item_by_sku(me, sku);
+  } else {
+    return "each Sku needs ItemId, SkuId or SellerSku";
+  }
+  if (!it || it->seller != me || (sku && strcmp(sku, it->sku) != 0) ||
+      (skuid && (lz_json_id(skuid, &id) || id != it->sku_id))) {
+    *not_found = 1;
+    return "product not found";
+  }
+  if ((v = lz_get(e, "Quantity")) &&
+      (lz_json_amount(v, qty) || *qty < 0 || *qty > INT32_MAX))
+    return "Quantity must be a whole number >= 0";
+  if ((v = lz_get(e, "Price")) &&
+      (lz_json_amount(v, price) || *price <= 0 || *price > LZ_MONEY_MAX))
+    return "Price must be a positive whole number of dong";
+  if (*qty < 0 && *price < 0)
+    return "each Sku needs Quantity or Price";
+  *out = it;
+  return NULL;
+}
+
+/* All entries are checked first; nothing changes unless all are good. */
+static void lz_price_quantity(struct lz_call *c) {
+  const cJSON *prod, *skus, *e;
+  cJSON *pl = lz_payload(c, "payload", &prod), *detail;
+  struct lz_item *items[LZ_BATCH_MAX];
+  int64_t qty[LZ_BATCH_MAX], price[LZ_BATCH_MAX];
+  int i = 0, n, bad = 0, nf_any = 0, nf;
+
+  if (!pl)
+    return;
+  skus = lz_get(lz_get(prod, "Skus"), "Sku");
+  n = cJSON_IsArray(skus) ? cJSON_GetArraySize(skus) : -1;
+  if (n < 1 || n > LZ_BATCH_MAX) {
+    lz_param(c, "Skus.Sku must be an array of 1 to 50 SKUs");
+    cJSON_Delete(pl);
+    return;
+  }
+  detail = cJSON_CreateArray();
+  cJSON_ArrayForEach(e, skus) {
+    const char *why =
+        lz_pq_entry(c, e, &items[i], &qty[i], &price[i], &nf);
+
+    if (why) {
+      cJSON *d = cJSON_CreateObject();
+
+      cJSON_AddStringToObject(d, "field", "Sku");
+      cJSON_AddStringToObject(d, "message", why);
+      if (sim_json_str(e, "SellerSku"))
+        cJSON_AddStringToObject(d, "seller_sku", sim_json_str(e, "SellerSku"));
+      if (d && !cJSON_AddItemToArray(detail, d))
+        cJSON_Delete(d);
+      bad = 1;
+      nf_any |= nf;
+    }
+    i++;
+  }
+  if (bad) {
+    cJSON *o = lz_error_obj(nf_any ? "E0401" : "InvalidParameter",
+                            nf_any ? "product not found"
+                                   : "Invalid SKU entries, see detail");
+
+    snprintf(c->info->error, sizeof c->info->error, "%s",
+             nf_any ? "E0401" : "InvalidParameter");
+    if (detail && !cJSON_AddItemToObject(o, "detail", detail))
+      cJSON_Delete(detail);
+    sim_resp_json(c->resp, 200, o);
+  } else {
+    cJSON_Delete(detail);
+    for (i = 0; i < n; i++) {
+      if (qty[i] >= 0)
+        items[i]->qty = qty[i];
+      if (price[i] >= 0)
+        items[i]->price = price[i];
+      items[i]->updated_ms = c->req->now_ms;
+    }
+    lz_ok(c, NULL);
+  }
+  cJSON_Delete(pl);
+}
+
+static void lz_deactivate(struct lz_call *c) {
+  const cJSON *prod, *list, *e;
+  cJSON *pl;
+  struct lz_item *it;
+  int found = 0;
+
+  /* The contract's name is apiRequestBody; payload is accepted too
+   * (the spec marks the exact name unverified). */
+  pl = lz_payload(c, sim_params_get(&c->params, "apiRequestBody")
+                         ? "apiRequestBody"
+                         : sim_params_get(&c->params, "payload")
+                               ? "payload"
+                               : "apiRequestBody",
+                  &prod);
+  if (!pl)
+    return;
+  if (!(it = lz_own_item(c, lz_get(prod, "ItemId")))) {
+    cJSON_Delete(pl);
+    return;
+  }
+  list = lz_get(lz_get(prod, "Skus"), "SellerSku");
+  if (list && !cJSON_IsArray(list)) {
+    lz_param(c, "Skus.SellerSku must be an array");
+    cJSON_Delete(pl);
+    return;
+  }
+  cJSON_ArrayForEach(e, list) {
+    if (cJSON_IsString(e) && strcmp(e->valuestring, it->sku) == 0)
+      found = 1;
+  }
+  if (list && !found) {
+    lz_fail(c, 200, "E0401", "SellerSku not found in item %" PRId64, it->id);
+  } else {
+    it->active = 0;
+    it->updated_ms = c->req->now_ms;
+    lz_ok(c, NULL);
+  }
+  cJSON_Delete(pl);
+}
+
+static int lz_query_num(struct lz_call *c, const char *name, int64_t def,
+                        int64_t max, int64_t *out) {
+  const char *v = sim_params_get(&c->params, name);
+
+  *out = def;
+  if (!v || !*v)
+    return 0;
+  if (lz_digits(v, out) || *out > max) {
+    lz_fail(c, 200, "InvalidParameter", "%s must be a number from 0 to %" PRId64,
+            name, max);
+    return -1;
+  }
+  return 0;
+}
+
+static int lz_filter_match(const struct lz_item *it, const char *filter) {
+  if (strcmp(filter, "all") == 0)
+    return 1;
+  if (strcmp(filter, "live") == 0)
+    return it->active && it->qty > 0;
+  if (strcmp(filter, "inactive") == 0)
+    return !it->active;
+  if (strcmp(filter, "sold-out") == 0)
+    return it->active && it->qty == 0;
+  return 0; /* deleted, image-missing, pending, rejected: none here */
+}
+
+static int lz_sku_listed(const cJSON *list, const char *sku) {
+  const cJSON *e;
+
+  if (!list)
+    return 1;
+  cJSON_ArrayForEach(e, list) {
+    if (cJSON_IsString(e) && strcmp(e->valuestring, sku) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static void lz_products_get(struct lz_call *c) {
+  static const char *const filters[] = {"all",     "live",          "inactive",
+                                        "deleted", "image-missing", "pending",
+                                        "rejected", "sold-out"};
+  const char *filter = sim_params_get(&c->params, "filter"), *why;
+  cJSON *skus = lz_json_param(&c->params, "sku_seller_list", &why), *data,
+        *list;
+  size_t me = lz_seller_index(c->seller), i, k;
+  int64_t offset, limit, total = 0, shown = 0;
+
+  if (!filter || !*filter)
+    filter = "all";
+  for (k = 0; k < ARRAY_LEN(filters) && strcmp(filter, filters[k]) != 0; k++)
+    ;
+  if (k == ARRAY_LEN(filters)) {
+    lz_param(c, "filter must be all, live, inactive, deleted, image-missing, "
+                "pending, rejected or sold-out");
+  } else if (why || (skus && (!cJSON_IsArray(skus) ||
+                              cJSON_GetArraySize(skus) > 100))) {
+    lz_param(c, "sku_seller_list must be a JSON array of at most 100 SKUs");
+  } else if (!lz_query_num(c, "offset", 0, INT32_MAX, &offset) &&
+             !lz_query_num(c, "limit", 10, LZ_LIMIT_MAX, &limit)) {
+    if (limit == 0)
+      limit = 10;
+    data = cJSON_CreateObject();
+    list = cJSON_CreateArray();
+    for (i = 0; i < L.nitems; i++) {
+      const struct lz_item *it = &L.items[i];
+      cJSON *e;
+
+      if (it->seller != me || !lz_filter_match(it, filter) ||
+          !lz_sku_listed(skus, it->sku))
+        continue;
+      if (total++ < offset || shown >= limit)
+        continue;
+      shown++;
+      e = lz_item_json(it);
+      if (e && !cJSON_AddItemToArray(list, e))
+        cJSON_Delete(e);
+    }
+    sim_json_add_int(data, "total_products", total);
+    if (list && !cJSON_AddItemToObject(data, "products", list))
+      cJSON_Delete(list);
+    lz_ok(c, data);
+  }
+  cJSON_Delete(skus);
+}
+
+static void lz_item_get(struct lz_call *c) {
+  const char *ids = sim_params_get(&c->params, "item_id");
+  const char *sku = sim_params_get(&c->params, "seller_sku");
+  struct lz_item *it = NULL;
+  int64_t id;
+
+  if ((!ids || !*ids) && (!sku || !*sku)) {
+    lz_missing(c, "item_id");
+    return;
+  }
+  if (ids && *ids) {
+    if (lz_digits(ids, &id)) {
+      lz_param(c, "item_id must be a number");
+      return;
+    }
+    it = lz_item_find(id);
+    if (it && sku && *sku && strcmp(sku, it->sku) != 0)
+      it = NULL;
+  } else {
+    it = lz_item_by_sku(lz_seller_index(c->seller), sku);
+  }
+  if (!it || it->seller != lz_seller_index(c->seller)) {
+    lz_fail(c, 200, "E0401", "product not found");
+    return;
+  }
+  lz_ok(c, lz_item_json(it));
+}
+
+static int lz_issue_tokens(struct lz_seller *s, int64_t now) {
+  char acc[41], ref[41];
+  char *a, *r;
+
+  if (sim_random_hex(acc, 20) || sim_random_hex(ref, 20))
+    return -1;
+  a = strdup(acc);
+  r = strdup(ref);
+  if (!a || !r) {
+    free(a), free(r);
+    return -1;
+  }
+  free(s->prev_access);
+  s->prev_access = s->access;
+  s->prev_exp = s->access_exp < now + LZ_GRACE_S ? s->access_exp
+                                                 : now + LZ_GRACE_S;
+  s->access = a;
+  s->access_exp = now + s->access_ttl;
+  free(s->used_refresh);
+  s->used_refresh = s->refresh; /* for the call log only: never valid */
+  s->refresh = r;
+  s->refresh_exp = now + s->refresh_ttl;
+  return 0;
+}
+
+/* /auth/token/refresh: signed without access_token; the refresh token is
+ * single use (spec §3.2 says to assume so). */
+static void lz_refresh(struct lz_call *c) {
+  const char *tok = sim_params_get(&c->params, "refresh_token");
+  struct lz_seller *s = NULL;
+  cJSON *o, *cui, *u;
+  char rid[SIM_REQID_LEN + 1];
+  size_t i;
+
+  if (!tok || !*tok) {
+    lz_missing(c, "refresh_token");
+    return;
+  }
+  for (i = 0; i < L.nsellers && !s; i++)
+    if (L.sellers[i].refresh && strcmp(L.sellers[i].refresh, tok) == 0 &&
+        strcmp(L.sellers[i].app_key, c->app->key) == 0 &&
+        c->now < L.sellers[i].refresh_exp)
+      s = &L.sellers[i];
+  if (!s) {
+    lz_fail(c, 200, "IllegalRefreshToken",
+            "The specified refresh token is invalid or expired");
+    return;
+  }
+  if (lz_issue_tokens(s, c->now)) {
+    lz_fail(c, 200, "500", "could not issue tokens");
+    return;
+  }
+  sim_request_id(rid);
+  o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "access_token", s->access);
+  cJSON_AddStringToObject(o, "refresh_token", s->refresh);
+  sim_json_add_int(o, "expires_in", s->access_ttl);
+  sim_json_add_int(o, "refresh_expires_in", s->refresh_ttl);
+  cJSON_AddStringToObject(o, "account", s->id);
+  cJSON_AddStringToObject(o, "account_platform", "seller_center");
+  cJSON_AddStringToObject(o, "country", "vn");
+  cui = cJSON_AddArrayToObject(o, "country_user_info");
+  u = cJSON_CreateObject();
+  cJSON_AddStringToObject(u, "country", "vn");
+  cJSON_AddStringToObject(u, "seller_id", s->id);
+  cJSON_AddStringToObject(u, "user_id", s->id);
+  cJSON_AddStringToObject(u, "short_code", "VN0SIM");
+  if (u && !cJSON_AddItemToArray(cui, u))
+    cJSON_Delete(u);
+  cJSON_AddStringToObject(o, "code", "0");
+  cJSON_AddStringToObject(o, "request_id", rid);
+  sim_resp_json(c->resp, 200, o);
+}
+
+/* ------------------------------------------------------------ routing -- */
+
+enum { LZ_GET = 1, LZ_POST = 2 };
+
+static const struct lz_route {
+  const char *path;
+  int methods;
+  int seller_call; /* needs access_token */
+  void (*fn)(struct lz_call *c);
+} lz_routes[] = {
+    {"/rest/product/create", LZ_POST, 1, lz_create},
+    {"/rest/product/update", LZ_POST, 1, lz_update},
+    {"/rest/product/price_quantity/update", LZ_POST, 1, lz_price_quantity},
+    {"/rest/product/deactivate", LZ_POST, 1, lz_deactivate},
+    {"/rest/products/get", LZ_GET | LZ_POST, 1, lz_products_get},
+    {"/rest/product/item/get", LZ_GET | LZ_POST, 1, lz_item_get},
+    {"/rest/auth/token/refresh", LZ_GET | LZ_POST, 0, lz_refresh},
+};
+
+static void lz_handle(const struct sim_req *req, struct sim_resp *resp,
+                      struct sim_call_info *info) {
+  struct lz_call c;
+  const struct lz_route *r = NULL;
+  const char *why;
+  int m;
+  size_t i;
+
+  memset(&c, 0, sizeof c);
+  c.req = req, c.resp = resp, c.info = info, c.now = req->now_ms / 1000;
+  for (i = 0; i < ARRAY_LEN(lz_routes) && !r; i++)
+    if (strcmp(req->path, lz_routes[i].path) == 0)
+      r = &lz_routes[i];
+  if (!r) {
+    lz_fail(&c, 404, "InvalidApiPath", "The specified API path %s is invalid",
+            req->path);
+    return;
+  }
+  m = strcmp(req->method, "GET") == 0    ? LZ_GET
+      : strcmp(req->method, "POST") == 0 ? LZ_POST
+                                         : 0;
+  if (!(m & r->methods)) {
+    lz_param(&c, r->methods & LZ_GET ? "use GET or POST" : "use POST");
+    return;
+  }
+  if ((why = lz_collect(req, &c.params))) {
+    lz_param(&c, why);
+  } else if (sim_params_has_dup(&c.params)) {
+    lz_param(&c, "a parameter is given twice");
+  } else if (!lz_authenticate(&c, req->path + strlen("/rest"),
+                              r->seller_call) &&
+             !(r->seller_call && lz_rate_limited(&c))) {
+    r->fn(&c);
+  }
+  sim_params_free(&c.params);
+}
+
+/* ----------------------------------------------------------- describe -- */
+
+static void lz_describe_product(const cJSON *prod, struct sim_call_info *info) {
+  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku"), *e, *ss;
+  int64_t id;
+
+  if (lz_json_id(lz_get(prod, "ItemId"), &id) == 0)
+    lz_note_id(info, id);
+  cJSON_ArrayForEach(e, skus) {
+    if (lz_json_id(lz_get(e, "ItemId"), &id) == 0)
+      lz_note_id(info, id);
+    lz_note_sku(info, sim_json_str(e, "SellerSku"));
+  }
+  ss = lz_get(lz_get(prod, "Skus"), "SellerSku");
+  if (cJSON_IsArray(ss) && cJSON_IsString(cJSON_GetArrayItem(ss, 0)))
+    lz_note_sku(info, cJSON_GetArrayItem(ss, 0)->valuestring);
+}
+
+/* Which seller, items and SKU a call names, before any check. The seller is
+ * found from its access or refresh token, current or previous. */
+static void lz_describe(const struct sim_req *req, struct sim_call_info *info) {
+  static const char *const payloads[] = {"payload", "apiRequestBody"};
+  struct sim_params p = {NULL, 0, 0};
+  const char *tok, *why;
+  cJSON *j;
+  int64_t id;
+  size_t i;
+
+  lz_collect(req, &p);
+  tok = sim_params_get(&p, "access_token");
+  for (i = 0; tok && *tok && i < L.nsellers; i++) {
+    const struct lz_seller *s = &L.sellers[i];
+
+    if ((s->access && strcmp(s->access, tok) == 0) ||
+        (s->prev_access && strcmp(s->prev_access, tok) == 0))
+      snprintf(info->shop, sizeof info->shop, "%s", s->id);
+  }
+  tok = sim_params_get(&p, "refresh_token");
+  for (i = 0; tok && *tok && i < L.nsellers; i++) {
+    const struct lz_seller *s = &L.sellers[i];
+
+    if ((s->refresh && strcmp(s->refresh, tok) == 0) ||
+        (s->used_refresh && strcmp(s->used_refresh, tok) == 0))
+      snprintf(info->shop, sizeof info->shop, "%s", s->id);
+  }
+  if (lz_digits(sim_params_get(&p, "item_id"), &id) == 0)
+    lz_note_id(info, id);
+  lz_note_sku(info, sim_params_get(&p, "seller_sku"));
+  for (i = 0; i < ARRAY_LEN(payloads); i++) {
+    j = lz_json_param(&p, payloads[i], &why);
+    lz_describe_product(lz_product(j), info);
+    cJSON_Delete(j);
+  }
+  j = lz_json_param(&p, "sku_seller_list", &why);
+  if (cJSON_IsArray(j) && cJSON_IsString(cJSON_GetArrayItem(j, 0)))
+    lz_note_sku(info, cJSON_GetArrayItem(j, 0)->valuestring);
+  cJSON_Delete(j);
+  sim_params_free(&p);
+}
+
+static char *lz_error_body(const char *code, const char *message,
+                           size_t *len) {
+  cJSON *o = lz_error_obj(code, message);
+  char *s = o ? sim_json_print(o, len) : NULL;
+
+  cJSON_Delete(o);
+  return s;
+}
+
+/* ------------------------------------------------------------ control -- */
+
+static int lz_member_int(const cJSON *o, const char *name, int64_t min,
+                         int64_t max, int64_t def, int64_t *out, char *err,
+                         size_t n) {
+  const cJSON *v = lz_get(o, name);
+
+  if (!v && def >= min) {
+    *out = def;
+    return 0;
+  }
+  if (sim_json_int(v, out) || *out < min || *out > max) {
+    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
+             min, max);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *lz_member_str(const cJSON *o, const char *name, size_t max,
+                                 char *err, size_t n) {
+  const char *s = sim_json_str(o, name);
+
+  if (!s || !*s || strlen(s) > max) {
+    snprintf(err, n, "%s must be a string of 1 to %zu bytes", name, max);
+    return NULL;
+  }
+  return s;
+}
+
+static int lz_put_app(const cJSON *o, char *err, size_t n) {
+  const char *key, *secret;
+  struct lz_app *a;
+  char *k, *s;
+
+  if (!(key = lz_member_str(o, "app_key", LZ_KEY_MAX, err, n)) ||
+      !(secret = lz_member_str(o, "app_secret", LZ_KEY_MAX, err, n)))
+    return -1;
+  s = strdup(secret);
+  a = lz_app_find(key);
+  if (!a) {
+    k = strdup(key);
+    if (!s || !k || sim_grow((void **)&L.apps, &L.cap_apps, L.napps + 1,
+                             sizeof *L.apps)) {
+      free(k), free(s);
+      snprintf(err, n, "out of memory");
+      return -1;
+    }
+    a = &L.apps[L.napps++];
+    a->key = k;
+    a->secret = NULL;
+  } else if (!s) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  free(a->secret);
+  a->secret = s;
+  return 0;
+}
+
+static int lz_put_seller(const cJSON *o, int64_t now, char *err, size_t n) {
+  const char *id, *key, *acc, *ref;
+  int64_t at, rt;
+  struct lz_seller *s;
+  char *ids = NULL, *k = NULL, *a = NULL, *r = NULL;
+
+  if (!(id = lz_member_str(o, "seller_id", SIM_SHOP_MAX, err, n)) ||
+      !(key = lz_member_str(o, "app_key", LZ_KEY_MAX, err, n)) ||
+      !(acc = lz_member_str(o, "access_token", LZ_KEY_MAX, err, n)) ||
+      !(ref = lz_member_str(o, "refresh_token", LZ_KEY_MAX, err, n)) ||
+      lz_member_int(o, "access_expires_in", 0, LZ_TTL_MAX, LZ_ACCESS_TTL_S,
+                    &at, err, n) ||
+      lz_member_int(o, "refresh_expires_in", 0, LZ_TTL_MAX, LZ_REFRESH_TTL_S,
+                    &rt, err, n))
+    return -1;
+  if (!lz_app_find(key)) {
+    snprintf(err, n, "app_key %s is not known", key);
+    return -1;
+  }
+  s = lz_seller_find(id);
+  k = strdup(key), a = strdup(acc), r = strdup(ref);
+  if (!k || !a || !r)
+    goto oom;
+  if (!s) {
+    ids = strdup(id);
+    if (!ids || sim_grow((void **)&L.sellers, &L.cap_sellers, L.nsellers + 1,
+                         sizeof *L.sellers))
+      goto oom;
+    s = &L.sellers[L.nsellers++];
+    memset(s, 0, sizeof *s);
+    s->id = ids;
+    ids = NULL;
+  }
+  free(s->app_key), free(s->access), free(s->prev_access), free(s->refresh);
+  free(s->used_refresh);
+  s->app_key = k, s->access = a, s->refresh = r;
+  s->prev_access = s->used_refresh = NULL;
+  s->access_ttl = at, s->refresh_ttl = rt;
+  s->access_exp = now + at, s->refresh_exp = now + rt, s->prev_exp = 0;
+  return 0;
+oom:
+  free(ids), free(k), free(a), free(r);
+  snprintf(err, n, "out of memory");
+  return -1;
+}
+
+static void lz_ctl_app(const struct sim_req *req, struct sim_resp *resp) {
+  char err[LZ_ERRTXT];
+
+  if (lz_put_app(req->json, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+static void lz_ctl_seller(const struct sim_req *req, struct sim_resp *resp) {
+  char err[LZ_ERRTXT];
+
+  if (lz_put_seller(req->json, req->now_ms / 1000, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+static struct lz_seller *lz_ctl_seller_arg(const struct sim_req *req,
+                                           struct sim_resp *resp) {
+  const char *id = sim_json_str(req->json, "seller_id");
+  struct lz_seller *s;
+
+  if (!id || !*id) {
+    sim_ctl_error(resp, 400, "seller_id must be a string");
+    return NULL;
+  }
+  s = lz_seller_find(id);
+  if (!s)
+    sim_ctl_error(resp, 404, "seller %s is not known", id);
+  return s;
+}
+
+static void lz_ctl_expire(const struct sim_req *req, struct sim_resp *resp) {
+  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
+
+  if (!s)
+    return;
+  s->access_exp = req->now_ms / 1000;
+  s->prev_exp = 0;
+  sim_ctl_ok(resp, NULL);
+}
+
+static void lz_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
+  const cJSON *ps = lz_get(req->json, "per_second");
+  const cJSON *bu = lz_get(req->json, "burst");
+  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
+  double rate, burst;
+
+  if (!s)
+    return;
+  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
+  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
+  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
+      burst < 1 || burst > 1e6) {
+    sim_ctl_error(resp, 400,
+                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
+    return;
+  }
+  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
+  s->rl_last_ms = req->now_ms;
+  sim_ctl_ok(resp, NULL);
+}
+
+static void lz_add_id_str(cJSON *o, const char *name, int64_t v) {
+  char buf[24];
+
+  snprintf(buf, sizeof buf, "%" PRId64, v);
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+static cJSON *lz_item_ctl_json(const struct lz_item *it) {
+  cJSON *o = cJSON_CreateObject(), *img;
+
+  lz_add_id_str(o, "item_id", it->id);
+  lz_add_id_str(o, "sku_id", it->sku_id);
+  cJSON_AddStringToObject(o, "seller_id", L.sellers[it->seller].id);
+  cJSON_AddStringToObject(o, "sku", it->sku);
+  cJSON_AddStringToObject(o, "name", it->name ? it->name : "");
+  cJSON_AddStringToObject(o, "title", it->name ? it->name : ""); /* alias */
+  cJSON_AddStringToObject(o, "description", it->desc ? it->desc : "");
+  cJSON_AddStringToObject(o, "brand", it->brand ? it->brand : "No Brand");
+  sim_json_add_int(o, "price", it->price);
+  sim_json_add_int(o, "stock", it->qty);
+  cJSON_AddStringToObject(o, "status", it->active ? "active" : "inactive");
+  if (it->category)
+    cJSON_AddStringToObject(o, "category_id", it->category);
+  img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
+  if (img && !cJSON_AddItemToObject(o, "images", img))
+    cJSON_Delete(img);
+  cJSON_AddStringToObject(o, "package_weight",
+                          it->weight ? it->weight : "0.5");
+  sim_json_add_int(o, "create_time_ms", it->created_ms);
+  sim_json_add_int(o, "update_time_ms", it->updated_ms);
+  return o;
+}
+
+static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
+  const char *q = sim_query(req, "seller_id");
+  const struct lz_seller *s = NULL;
+  cJSON *o, *list;
+  size_t i;
+
+  if (q && *q && !(s = lz_seller_find(q))) {
+    sim_ctl_error(resp, 404, "seller %s is not known", q);
+    return;
+  }
+  o = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(o, "items");
+  for (i = 0; i < L.nitems; i++) {
+    cJSON *e;
+
+    if (s && L.items[i].seller != lz_seller_index(s))
+      continue;
+    e = lz_item_ctl_json(&L.items[i]);
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+/* Puts an item straight into a seller's shop: {seller_id, sku, name,
+ * description?, price, stock, status?}. */
+static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
+  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
+  const char *st = sim_json_str(req->json, "status");
+  struct lz_fields f;
+  struct lz_item *it;
+  char err[LZ_ERRTXT];
+  cJSON *o;
+
+  if (!s)
+    return;
+  memset(&f, 0, sizeof f);
+  if (!(f.sku = lz_member_str(req->json, "sku", LZ_SKU_MAX, err, sizeof err)) ||
+      !(f.name = lz_member_str(req->json, "name", 1024, err, sizeof err)) ||
+      lz_member_int(req->json, "price", 1, LZ_MONEY_MAX, -1, &f.price, err,
+                    sizeof err) ||
+      lz_member_int(req->json, "stock", 0, INT32_MAX, 0, &f.qty, err,
+                    sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  if (st && strcmp(st, "active") != 0 && strcmp(st, "inactive") != 0) {
+    sim_ctl_error(resp, 400, "status must be active or inactive");
+    return;
+  }
+  f.desc = sim_json_str(req->json, "description");
+  f.status = st;
+  f.has_price = f.has_qty = 1;
+  if (lz_item_by_sku(lz_seller_index(s), f.sku)) {
+    sim_ctl_error(resp, 400, "SKU %s already exists for seller %s", f.sku,
+                  s->id);
+    return;
+  }
+  it = lz_item_create(lz_seller_index(s), &f, req->now_ms);
+  if (!it) {
+    sim_ctl_error(resp, 400, "too many items");
+    return;
+  }
+  o = cJSON_CreateObject();
+  lz_add_id_str(o, "item_id", it->id);
+  lz_add_id_str(o, "sku_id", it->sku_id);
+  sim_ctl_ok(resp, o);
+}
+
+static void lz_ctl_sellers(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *list = cJSON_AddArrayToObject(o, "sellers");
+  size_t i;
+
+  for (i = 0; i < L.nsellers; i++) {
+    const struct lz_seller *s = &L.sellers[i];
+    cJSON *e = cJSON_CreateObject(), *rl;
+
+    cJSON_AddStringToObject(e, "seller_id", s->id);
+    cJSON_AddStringToObject(e, "app_key", s->app_key);
+    cJSON_AddStringToObject(e, "access_token", s->access ? s->access : "");
+    sim_json_add_int(e, "access_expires_at", s->access_exp);
+    cJSON_AddStringToObject(e, "refresh_token", s->refresh ? s->refresh : "");
+    sim_json_add_int(e, "refresh_expires_at", s->refresh_exp);
+    if (s->prev_access) {
+      cJSON_AddStringToObject(e, "previous_access_token", s->prev_access);
+      sim_json_add_int(e, "previous_expires_at", s->prev_exp);
+    }
+    rl = cJSON_AddObjectToObject(e, "rate_limit");
+    cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
+    cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+static const struct lz_ctl {
+  const char *sub;
+  const char *method;
+  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
+} lz_ctls[] = {
+    {"app", "POST", lz_ctl_app},
+    {"seller", "POST", lz_ctl_seller},
+    {"expire_token", "POST", lz_ctl_expire},
+    {"rate_limit", "POST", lz_ctl_rate},
+    {"item", "POST", lz_ctl_item},
+    {"items", "GET", lz_ctl_items},
+    {"sellers", "GET", lz_ctl_sellers},
+};
+
+static void lz_control(const char *sub, const struct sim_req *req,
+                       struct sim_resp *resp) {
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(lz_ctls); i++) {
+    const struct lz_ctl *k = &lz_ctls[i];
+
+    if (strcmp(sub, k->sub) != 0)
+      continue;
+    if (strcmp(req->method, k->method) != 0) {
+      sim_ctl_error(resp, 405, "use %s", k->method);
+      return;
+    }
+    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
+      return;
+    k->fn(req, resp);
+    return;
+  }
+  sim_ctl_error(resp, 404, "no control call lazada/%s", sub);
+}
+
+/* --------------------------------------------------------- seed/reset -- */
+
+static int lz_seed_list(const cJSON *doc, const char *name, int64_t now,
+                        char *err, size_t n) {
+  const cJSON *list = lz_get(doc, name), *e;
+  char why[LZ_ERRTXT];
+  int i = 0, rc;
+
+  if (!list)
+    return 0;
+  if (!cJSON_IsArray(list)) {
+    snprintf(err, n, "lazada.%s must be an array", name);
+    return -1;
+  }
+  cJSON_ArrayForEach(e, list) {
+    if (!cJSON_IsObject(e)) {
+      snprintf(why, sizeof why, "must be an object");
+      rc = -1;
+    } else if (name[0] == 'a') {
+      rc = lz_put_app(e, why, sizeof why);
+    } else {
+      rc = lz_put_seller(e, now, why, sizeof why);
+    }
+    if (rc) {
+      snprintf(err, n, "lazada.%s[%d]: %s", name, i, why);
+      return -1;
+    }
+    i++;
+  }
+  return 0;
+}
+
+static int lz_seed(const cJSON *doc, char *err, size_t n) {
+  int64_t now = sim_now_ms() / 1000;
+  const cJSON *e;
+
+  if (!cJSON_IsObject(doc)) {
+    snprintf(err, n, "lazada must be an object");
+    return -1;
+  }
+  cJSON_ArrayForEach(e, doc) {
+    if (strcmp(e->string, "apps") != 0 && strcmp(e->string, "sellers") != 0) {
+      snprintf(err, n, "lazada.%s: unknown key", e->string);
+      return -1;
+    }
+  }
+  return lz_seed_list(doc, "apps", now, err, n) ||
+                 lz_seed_list(doc, "sellers", now, err, n)
+             ? -1
+             : 0;
+}
+
+static void lz_reset(void) {
+  size_t i;
+
+  for (i = 0; i < L.napps; i++)
+    free(L.apps[i].key), free(L.apps[i].secret);
+  for (i = 0; i < L.nsellers; i++) {
+    struct lz_seller *s = &L.sellers[i];
+
+    free(s->id), free(s->app_key), free(s->access), free(s->prev_access);
+    free(s->refresh), free(s->used_refresh);
+  }
+  for (i = 0; i < L.nitems; i++)
+    lz_item_free(&L.items[i]);
+  free(L.apps), free(L.sellers), free(L.items);
+  memset(&L, 0, sizeof L);
+}
+
+const struct sim_market sim_lazada_market = {
+    .name = "lazada",
+    .prefix = "/rest/",
+    .more_prefixes = NULL,
+    .param_error = "InvalidParameter",
+    .reset = lz_reset,
+    .seed = lz_seed,
+    .describe = lz_describe,
+    .handle = lz_handle,
+    .control = lz_control,
+    .error_body = lz_error_body,
+};

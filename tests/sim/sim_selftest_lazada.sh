@@ -1,0 +1,295 @@
+#!/bin/sh
+# sim_selftest_lazada.sh — TAP checks of ocopsim's Lazada from the outside,
+# with curl and openssl only: sorted-parameter UPPERCASE signing, millisecond
+# timestamps, tokens and single-use refresh, the product calls of the wire
+# contract, the control API, the call log and faults. Builds nothing: the
+# binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
+
+OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
+PLAN=37
+
+for tool in curl openssl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "1..0 # SKIP $tool is not installed"
+    exit 0
+  fi
+done
+if [ ! -x "$OCOPSIM" ]; then
+  echo "Bail out! $OCOPSIM is not built"
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-lz.XXXXXX") || exit 1
+sim_pid=
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check() {
+  desc=$1
+  shift
+  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+has() { grep -q -- "$1" "$tmp/body"; }
+
+# --------------------------------------------------------------- start --
+APPKEY=123456
+SECRET=helloworld
+SELLER=VN1234567
+TOKEN=lz-acc-1
+REFRESH=lz-ref-1
+cat >"$tmp/seed.json" <<EOF
+{"lazada": {"apps": [{"app_key": "$APPKEY", "app_secret": "$SECRET"},
+                     {"app_key": "999", "app_secret": "other"}],
+            "sellers": [{"seller_id": "$SELLER", "app_key": "$APPKEY",
+                         "access_token": "$TOKEN", "refresh_token": "$REFRESH",
+                         "access_expires_in": 604800,
+                         "refresh_expires_in": 1209600},
+                        {"seller_id": "VN999", "app_key": "999",
+                         "access_token": "lz-acc-999",
+                         "refresh_token": "lz-ref-999"}]}}
+EOF
+
+echo "1..$PLAN"
+"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
+  >"$tmp/out" 2>"$tmp/err" &
+sim_pid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
+  sleep 0.1
+  i=$((i + 1))
+done
+port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+if [ -z "$port" ]; then
+  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
+  exit 1
+fi
+ok "starts with a lazada seed ($port)"
+BASE=http://127.0.0.1:$port
+
+# ------------------------------------------------------------- helpers --
+now_ms() { echo $(($(date +%s) * 1000)); }
+
+# lz METHOD API [name=value ...]: a signed call to $BASE/rest$API. System
+# parameters go in the query; the others in the query (GET) or a form body
+# (POST). Environment: TS, TOK (access token; "-" for none), SECRET_USE,
+# CASE=lower (lowercase hex), SIGN_EMPTY=1 (wrongly sign empty values),
+# SIGN_PREFIX (prepended to the API name when signing). Leaves the body in
+# $tmp/body, headers in $tmp/hdr, and prints the HTTP status.
+lz() {
+  l_method=$1
+  l_api=$2
+  shift 2
+  l_ts=${TS:-$(now_ms)}
+  l_tok=${TOK:-$TOKEN}
+  : >"$tmp/params"
+  printf 'app_key=%s\nsign_method=sha256\ntimestamp=%s\n' "$APPKEY" "$l_ts" \
+    >>"$tmp/params"
+  if [ "$l_tok" != - ]; then printf 'access_token=%s\n' "$l_tok" >>"$tmp/params"; fi
+  for l_a in "$@"; do printf '%s\n' "$l_a" >>"$tmp/params"; done
+  if [ -n "$SIGN_EMPTY" ]; then
+    l_list=$(cat "$tmp/params")
+  else
+    l_list=$(grep -v '^[^=]*=$' "$tmp/params")
+  fi
+  l_base=${SIGN_PREFIX:-}$l_api$(printf '%s\n' "$l_list" | LC_ALL=C sort -t= -k1,1 |
+    sed 's/=//' | tr -d '\n')
+  l_sign=$(printf '%s' "$l_base" | openssl dgst -sha256 -hmac "${SECRET_USE:-$SECRET}" |
+    sed 's/^.*= *//')
+  if [ "${CASE:-}" != lower ]; then l_sign=$(printf '%s' "$l_sign" | tr a-f A-F); fi
+  l_url="$BASE/rest$l_api?app_key=$APPKEY&sign_method=sha256&timestamp=$l_ts&sign=$l_sign"
+  if [ "$l_tok" != - ]; then l_url="$l_url&access_token=$l_tok"; fi
+  set -- -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' "$@"
+  # Turn the name=value arguments into --data-urlencode options.
+  l_n=$#
+  l_i=0
+  while [ $l_i -lt $l_n ]; do
+    l_a=$1
+    shift
+    l_i=$((l_i + 1))
+    case $l_a in
+    -*|*%*) set -- "$@" "$l_a" ;;
+    *=*) set -- "$@" --data-urlencode "$l_a" ;;
+    *) set -- "$@" "$l_a" ;;
+    esac
+  done
+  if [ "$l_method" = GET ]; then
+    curl -G "$@" "$l_url"
+  else
+    curl -X POST "$@" "$l_url"
+  fi
+}
+
+ctl() {
+  if [ -n "$3" ]; then
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
+      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
+  else
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
+  fi
+}
+
+create_payload() {
+  printf '{"Request":{"Product":{"PrimaryCategory":"10002019",'
+  printf '"Images":{"Image":["https://vn-live.slatic.net/p/a.jpg"]},'
+  printf '"Attributes":{"name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao","brand":"No Brand"},'
+  printf '"Skus":{"Sku":[{"SellerSku":"%s","quantity":"25","price":"%s",' "$1" "$2"
+  printf '"package_weight":"0.25","package_length":"10","package_width":"10","package_height":"10"}]}}}}'
+}
+
+# ------------------------------------------------------------ the checks --
+status=$(lz POST /product/create "payload=$(create_payload OCOP-LZ-001 150000)")
+check "signed product/create succeeds with item_id 4000000001" \
+  sh -c '[ "$1" = 200 ] && grep -q "\"code\":\"0\"" "$2" &&
+         grep -q "\"item_id\":4000000001" "$2" &&
+         grep -q "\"seller_sku\":\"OCOP-LZ-001\"" "$2"' _ "$status" "$tmp/body"
+ITEM=4000000001
+
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "the item shows in /_sim/lazada/items with its id as a string" \
+  sh -c 'grep -q "\"item_id\":\"4000000001\"" "$1" && grep -q "\"sku\":\"OCOP-LZ-001\"" "$1" &&
+         grep -q "\"name\":\"Trà Shan Tuyết Hà Giang\"" "$1" && grep -q "\"description\":\"OCOP 4 sao\"" "$1"' _ "$tmp/body"
+check "it keeps price, stock and status" \
+  sh -c 'grep -q "\"price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
+         grep -q "\"status\":\"active\"" "$1"' _ "$tmp/body"
+
+lz POST /product/create "payload=$(create_payload OCOP-LZ-001 150000)" >/dev/null
+check "a second product with the same SellerSku is refused" has '"code":"InvalidParameter"'
+
+CASE=lower lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "a lowercase hex sign is refused (IncompleteSignature)" has '"code":"IncompleteSignature"'
+SECRET_USE=wrong lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "a sign with the wrong secret is refused" has '"code":"IncompleteSignature"'
+SIGN_PREFIX=/rest lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "signing the /rest prefix is refused" has '"code":"IncompleteSignature"'
+
+TS=$(date +%s) lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "a timestamp in seconds is refused (InvalidTimestamp)" has '"code":"InvalidTimestamp"'
+TS=$(($(now_ms) - 7300000)) lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "a timestamp 7300 s old is refused" has '"code":"InvalidTimestamp"'
+TS=$(($(now_ms) - 7000000)) lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "a timestamp 7000 s old is accepted" has '"code":"0"'
+
+lz GET /products/get "filter=all" "offset=0" "limit=10" 'sku_seller_list=["OCOP-LZ-001"]' "update_after=" >/dev/null
+check "an empty parameter left out of the sign is accepted" has '"code":"0"'
+SIGN_EMPTY=1 lz GET /products/get "filter=all" 'sku_seller_list=["OCOP-LZ-001"]' "update_after=" >/dev/null
+check "an empty parameter signed as name+'' is refused" has '"code":"IncompleteSignature"'
+
+lz GET /products/get "filter=all" "offset=0" "limit=10" 'sku_seller_list=["OCOP-LZ-001"]' >/dev/null
+check "products/get finds the item by SellerSku" \
+  sh -c 'grep -q "\"total_products\":1" "$1" && grep -q "\"item_id\":4000000001" "$1" &&
+         grep -q "\"SellerSku\":\"OCOP-LZ-001\"" "$1"' _ "$tmp/body"
+lz GET /products/get "filter=all" 'sku_seller_list=["NO-SUCH"]' >/dev/null
+check "an unknown SellerSku gives no products" \
+  sh -c 'grep -q "\"total_products\":0" "$1" && grep -q "\"products\":\[\]" "$1"' _ "$tmp/body"
+
+lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "product/item/get shows status active, quantity and price" \
+  sh -c 'grep -q "\"status\":\"active\"" "$1" && grep -q "\"quantity\":25," "$1" &&
+         grep -q "\"price\":150000.0" "$1"' _ "$tmp/body"
+lz GET /product/item/get "item_id=4000000099" >/dev/null
+check "an unknown item gives E0401" has '"code":"E0401"'
+TOK=lz-acc-999 APPKEY=999 SECRET=other lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "another seller's item is not found" has '"code":"E0401"'
+
+lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM\",\"SellerSku\":\"OCOP-LZ-001\",\"Quantity\":\"7\"}]}}}}" >/dev/null
+a=$(grep -c '"code":"0"' "$tmp/body")
+lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM\",\"SellerSku\":\"OCOP-LZ-001\",\"Price\":\"175000\"}]}}}}" >/dev/null
+b=$(grep -c '"code":"0"' "$tmp/body")
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "price_quantity/update sets stock and price" \
+  sh -c '[ "$2$3" = 11 ] && grep -q "\"stock\":7," "$1" && grep -q "\"price\":175000," "$1"' \
+  _ "$tmp/body" "$a" "$b"
+lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM\",\"SellerSku\":\"OCOP-LZ-001\",\"Quantity\":\"-1\"}]}}}}" >/dev/null
+check "a negative quantity is refused" has '"code":"InvalidParameter"'
+lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM\",\"SellerSku\":\"OCOP-LZ-001\",\"Price\":\"150000.5\"}]}}}}" >/dev/null
+check "a fractional price is refused" has '"code":"InvalidParameter"'
+
+lz POST /product/deactivate \
+  "apiRequestBody={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Skus\":{\"SellerSku\":[\"OCOP-LZ-001\"]}}}}" >/dev/null
+a=$(grep -c '"code":"0"' "$tmp/body")
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "product/deactivate makes the item inactive" \
+  sh -c '[ "$2" = 1 ] && grep -q "\"status\":\"inactive\"" "$1"' _ "$tmp/body" "$a"
+lz POST /product/update \
+  "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Skus\":{\"Sku\":[{\"SellerSku\":\"OCOP-LZ-001\",\"Status\":\"active\"}]}}}}" >/dev/null
+lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "product/update with Status active relists it" has '"status":"active"'
+
+lz POST /product/update \
+  "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Attributes\":{\"name\":\"Trà mới\",\"description\":\"mô tả\"},\"Skus\":{\"Sku\":[{\"SellerSku\":\"OCOP-LZ-001\"}]}}}}" >/dev/null
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "product/update changes name and description" \
+  sh -c 'grep -q "\"name\":\"Trà mới\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1"' _ "$tmp/body"
+
+curl -s -o "$tmp/body" -X POST -H 'Content-Type: application/json' \
+  --data-binary '{"payload":"{}"}' \
+  "$BASE/rest/product/create?app_key=$APPKEY&sign_method=sha256&timestamp=$(now_ms)&access_token=$TOKEN&sign=X"
+check "a JSON body instead of a form is refused" has '"code":"InvalidParameter"'
+
+TOK=no-such-token lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "an unknown access token gives IllegalAccessToken" has '"code":"IllegalAccessToken"'
+TOK=lz-acc-999 lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "another app's token gives IllegalAccessToken" has '"code":"IllegalAccessToken"'
+
+ctl POST /_sim/lazada/expire_token "{\"seller_id\":\"$SELLER\"}" >/dev/null
+lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "after expire_token the access token gives IllegalAccessToken" has '"code":"IllegalAccessToken"'
+
+TOK=- lz POST /auth/token/refresh "refresh_token=$REFRESH" >/dev/null
+newtok=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' "$tmp/body")
+newref=$(sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p' "$tmp/body")
+check "auth/token/refresh returns a new pair at the top level" \
+  sh -c 'grep -q "\"code\":\"0\"" "$1" && grep -q "\"expires_in\":604800" "$1" &&
+         grep -q "\"refresh_expires_in\":1209600" "$1" && [ -n "$2" ] && [ "$3" != "$4" ]' \
+  _ "$tmp/body" "$newtok" "$newref" "$REFRESH"
+TOK=- lz POST /auth/token/refresh "refresh_token=$REFRESH" >/dev/null
+check "a used refresh token gives IllegalRefreshToken" has '"code":"IllegalRefreshToken"'
+TOK=$newtok lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "the new access token works" has '"code":"0"'
+TOKEN=$newtok
+
+ctl POST /_sim/lazada/rate_limit "{\"seller_id\":\"$SELLER\",\"per_second\":0.001,\"burst\":1}" >/dev/null
+lz GET /product/item/get "item_id=$ITEM" >/dev/null
+s2=$(lz GET /product/item/get "item_id=$ITEM")
+check "the seller rate limit answers 429 ApiCallLimit" \
+  sh -c '[ "$1" = 429 ] && grep -q "\"code\":\"ApiCallLimit\"" "$2"' _ "$s2" "$tmp/body"
+ctl POST /_sim/lazada/rate_limit "{\"seller_id\":\"$SELLER\",\"per_second\":0}" >/dev/null
+
+ctl POST /_sim/fault '{"marketplace":"lazada","path":"/rest/product/price_quantity/update","kind":"status","status":429,"retry_after":3,"error":"ApiCallLimit","count":1}' >/dev/null
+s1=$(lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM\",\"SellerSku\":\"OCOP-LZ-001\",\"Quantity\":\"9\"}]}}}}")
+check "a 429 fault answers 429 with Retry-After and the Lazada envelope" \
+  sh -c '[ "$1" = 429 ] && grep -qi "^Retry-After: 3" "$2" &&
+         grep -q "\"type\":\"SYSTEM\",\"code\":\"ApiCallLimit\"" "$3"' _ "$s1" "$tmp/hdr" "$tmp/body"
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "the faulted update was not applied" has '"stock":7,'
+
+ctl GET "/_sim/calls?since=0" >/dev/null
+check "the call log names seller, item and SKU of an update" \
+  grep -q "\"marketplace\":\"lazada\",\"method\":\"POST\",\"path\":\"/rest/product/price_quantity/update\",\"shop_id\":null,\"shop\":\"$SELLER\",\"item_id\":$ITEM,\"item_sku\":\"OCOP-LZ-001\"" "$tmp/body"
+check "the call log records rejected calls and the fault" \
+  sh -c 'grep -q "\"error\":\"IncompleteSignature\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+
+kill -TERM "$sim_pid"
+wait "$sim_pid"
+rc=$?
+sim_pid=
+check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
+
+if [ "$n" != "$PLAN" ]; then
+  echo "# ran $n checks, planned $PLAN"
+  failed=1
+fi
+exit $failed

@@ -1,0 +1,269 @@
+#!/bin/sh
+# sim_selftest_tiktok.sh — TAP checks of ocopsim's TikTok Shop (202309) from
+# the outside, with curl and openssl only: wrapped lowercase signing over
+# path, sorted query and body bytes, second timestamps, the access-token
+# header, 19-digit string ids, the product calls of the wire contract, token
+# refresh, the control API, the call log and faults. Builds nothing: the
+# binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
+
+OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
+PLAN=38
+
+for tool in curl openssl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "1..0 # SKIP $tool is not installed"
+    exit 0
+  fi
+done
+if [ ! -x "$OCOPSIM" ]; then
+  echo "Bail out! $OCOPSIM is not built"
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-tt.XXXXXX") || exit 1
+sim_pid=
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check() {
+  desc=$1
+  shift
+  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+has() { grep -q -- "$1" "$tmp/body"; }
+
+# --------------------------------------------------------------- start --
+APPKEY=29a39d
+SECRET=e59af819cc
+CIPHER=ROW_xkMbgAAAeVAQra0eZWebFQq5aIK
+TOKEN=tt-acc-1
+REFRESH=tt-ref-1
+cat >"$tmp/seed.json" <<EOF
+{"tiktok": {"apps": [{"app_key": "$APPKEY", "app_secret": "$SECRET"}],
+            "shops": [{"shop_cipher": "$CIPHER", "app_key": "$APPKEY",
+                       "access_token": "$TOKEN", "refresh_token": "$REFRESH",
+                       "access_expires_in": 604800},
+                      {"shop_cipher": "ROW_other", "app_key": "$APPKEY",
+                       "access_token": "tt-acc-2", "refresh_token": "tt-ref-2"}]}}
+EOF
+
+echo "1..$PLAN"
+"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
+  >"$tmp/out" 2>"$tmp/err" &
+sim_pid=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
+  sleep 0.1
+  i=$((i + 1))
+done
+port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
+if [ -z "$port" ]; then
+  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
+  exit 1
+fi
+ok "starts with a tiktok seed ($port)"
+BASE=http://127.0.0.1:$port
+
+# ------------------------------------------------------------- helpers --
+# tt METHOD PATH BODY [name=value ...]: a signed call. The query holds
+# app_key, timestamp, shop_cipher (unless NOSHOP=1), the extra parameters and
+# sign. Environment: TS, TOK (header token; "-" for none), CASE=upper,
+# SIGN_BODY (the body bytes to sign instead of BODY), QTOK (an access_token
+# query parameter, not signed). Body in $tmp/body, headers in $tmp/hdr;
+# prints the HTTP status.
+tt() {
+  t_method=$1
+  t_path=$2
+  t_body=$3
+  shift 3
+  t_ts=${TS:-$(date +%s)}
+  t_tok=${TOK:-$TOKEN}
+  printf 'app_key=%s\ntimestamp=%s\n' "$APPKEY" "$t_ts" >"$tmp/params"
+  if [ -z "${NOSHOP:-}" ]; then printf 'shop_cipher=%s\n' "$CIPHER" >>"$tmp/params"; fi
+  for t_a in "$@"; do printf '%s\n' "$t_a" >>"$tmp/params"; done
+  t_q=$(tr '\n' '&' <"$tmp/params")
+  t_signed=${SIGN_BODY-$t_body}
+  t_base=$SECRET$t_path$(LC_ALL=C sort -t= -k1,1 "$tmp/params" | sed 's/=//' |
+    tr -d '\n')$t_signed$SECRET
+  t_sign=$(printf '%s' "$t_base" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= *//')
+  if [ "${CASE:-}" = upper ]; then t_sign=$(printf '%s' "$t_sign" | tr a-f A-F); fi
+  t_url="$BASE$t_path?${t_q}sign=$t_sign"
+  if [ -n "${QTOK:-}" ]; then t_url="$t_url&access_token=$QTOK"; fi
+  set -- -s -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -X "$t_method" \
+    -H 'Content-Type: application/json'
+  if [ "$t_tok" != - ]; then set -- "$@" -H "x-tts-access-token: $t_tok"; fi
+  if [ -n "$t_body" ]; then set -- "$@" --data-binary "$t_body"; fi
+  curl "$@" "$t_url"
+}
+
+ctl() {
+  if [ -n "$3" ]; then
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
+      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
+  else
+    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
+  fi
+}
+
+product_json() {
+  printf '{"title":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
+  printf '"category_id":"600001","main_images":[{"uri":"tos-maliva-i-o3syd03w52-us/abc"}],'
+  printf '"package_weight":{"value":"0.25","unit":"KILOGRAM"},'
+  printf '"skus":[{"seller_sku":"%s","price":{"amount":"%s","currency":"VND"},' "$1" "$2"
+  printf '"inventory":[{"warehouse_id":"7068517275539719942","quantity":25}]}]}'
+}
+
+P=/product/202309/products
+PID=1729384756000000001
+SKUID=1729384756000000002
+
+# ------------------------------------------------------------ the checks --
+status=$(tt POST $P "$(product_json OCOP-TT-001 150000)")
+check "signed product create succeeds with 19-digit string ids" \
+  sh -c '[ "$1" = 200 ] && grep -q "\"code\":0," "$2" &&
+         grep -q "\"product_id\":\"$3\"" "$2" && grep -q "\"id\":\"$4\"" "$2"' \
+  _ "$status" "$tmp/body" "$PID" "$SKUID"
+
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "the product shows in /_sim/tiktok/items" \
+  sh -c 'grep -q "\"product_id\":\"$2\"" "$1" && grep -q "\"sku\":\"OCOP-TT-001\"" "$1" &&
+         grep -q "\"title\":\"Trà Shan Tuyết Hà Giang\"" "$1" && grep -q "\"description\":\"OCOP 4 sao\"" "$1"' \
+  _ "$tmp/body" "$PID"
+check "it keeps price, stock and status" \
+  sh -c 'grep -q "\"price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
+         grep -q "\"status\":\"ACTIVATE\"" "$1"' _ "$tmp/body"
+
+s=$(CASE=upper tt GET $P/$PID "")
+check "an uppercase hex sign is refused (106001, HTTP 401)" \
+  sh -c '[ "$1" = 401 ] && grep -q "\"code\":106001" "$2"' _ "$s" "$tmp/body"
+SIGN_BODY='{"title":"x","description":"y"}' tt POST $P/$PID/partial_edit '{"description":"y","title":"x"}' >/dev/null
+check "a body signed in another key order is refused" has '"code":106001'
+tt GET $P/$PID "" "page_size=" >/dev/null
+check "an empty query parameter is signed as its name alone" has '"code":0,'
+
+TS=$(($(date +%s) * 1000)) tt GET $P/$PID "" >/dev/null
+check "a timestamp in milliseconds is refused (36009003)" has '"code":36009003'
+TS=$(($(date +%s) - 400)) tt GET $P/$PID "" >/dev/null
+check "a timestamp 400 s old is refused" has '"code":36009003'
+TS=$(($(date +%s) - 200)) tt GET $P/$PID "" >/dev/null
+check "a timestamp 200 s old is accepted" has '"code":0,'
+
+QTOK=$TOKEN tt GET $P/$PID "" >/dev/null
+check "an access_token query parameter is not signed" has '"code":0,'
+TOK=- QTOK=$TOKEN tt GET $P/$PID "" >/dev/null
+check "the token only in the query is refused (105001)" has '"code":105001'
+
+tt POST $P/search '{"seller_skus":["OCOP-TT-001"]}' "page_size=10" >/dev/null
+check "search finds the product by seller_sku" \
+  sh -c 'grep -q "\"total_count\":1" "$1" && grep -q "\"id\":\"$2\"" "$1" &&
+         grep -q "\"status\":\"ACTIVATE\"" "$1" && grep -q "\"next_page_token\":\"\"" "$1"' _ "$tmp/body" "$PID"
+tt POST $P/search '{"seller_skus":["NO-SUCH"]}' "page_size=10" >/dev/null
+check "an unknown seller_sku gives no products" \
+  sh -c 'grep -q "\"total_count\":0" "$1" && grep -q "\"products\":\[\]" "$1"' _ "$tmp/body"
+tt POST $P/search '{}' >/dev/null
+check "search without page_size is refused" has '"code":40006'
+
+tt GET $P/$PID "" >/dev/null
+check "get product shows status, SKU id, price and inventory" \
+  sh -c 'grep -q "\"status\":\"ACTIVATE\"" "$1" && grep -q "\"id\":\"$2\"" "$1" &&
+         grep -q "\"amount\":\"150000\"" "$1" && grep -q "\"quantity\":25" "$1"' _ "$tmp/body" "$SKUID"
+tt GET $P/1729384756000000000 "" >/dev/null
+check "the id rounded through a double is not found (12052700)" has '"code":12052700'
+tt POST $P/deactivate "{\"product_ids\":[$PID]}" >/dev/null
+check "a product id sent as a JSON number is refused" has '"code":40006'
+
+tt POST $P/$PID/inventory/update "{\"skus\":[{\"id\":\"$SKUID\",\"inventory\":[{\"warehouse_id\":\"7068517275539719942\",\"quantity\":9}]}]}" >/dev/null
+a=$(grep -c '"code":0,' "$tmp/body")
+tt POST $P/$PID/prices/update "{\"skus\":[{\"id\":\"$SKUID\",\"price\":{\"amount\":\"175000\",\"currency\":\"VND\"}}]}" >/dev/null
+b=$(grep -c '"code":0,' "$tmp/body")
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "inventory and price updates apply" \
+  sh -c '[ "$2$3" = 11 ] && grep -q "\"stock\":9," "$1" && grep -q "\"price\":175000," "$1"' \
+  _ "$tmp/body" "$a" "$b"
+tt POST $P/$PID/prices/update "{\"skus\":[{\"id\":\"$SKUID\",\"price\":{\"amount\":\"175000.5\",\"currency\":\"VND\"}}]}" >/dev/null
+check "a fractional price is refused" has '"code":40006'
+tt POST $P/$PID/inventory/update "{\"skus\":[{\"id\":\"1729384756000000004\",\"inventory\":[{\"quantity\":9}]}]}" >/dev/null
+check "an unknown SKU id is not found" has '"code":12052700'
+
+tt POST $P/deactivate "{\"product_ids\":[\"$PID\"]}" >/dev/null
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "deactivate makes it SELLER_DEACTIVATED" has '"status":"SELLER_DEACTIVATED"'
+tt POST $P/activate "{\"product_ids\":[\"$PID\"]}" >/dev/null
+tt GET $P/$PID "" >/dev/null
+check "activate makes it ACTIVATE again" has '"status":"ACTIVATE"'
+
+tt POST $P/$PID/partial_edit '{"title":"Trà mới","description":"mô tả"}' >/dev/null
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "partial_edit changes title and description" \
+  sh -c 'grep -q "\"title\":\"Trà mới\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1"' _ "$tmp/body"
+
+TOK=tt-acc-2 tt GET $P/$PID "" >/dev/null
+check "another shop's token with this shop_cipher is refused" has '"code":40006'
+TOK=no-such tt GET $P/$PID "" >/dev/null
+check "an unknown token gives 105001" has '"code":105001'
+ctl POST /_sim/tiktok/expire_token "{\"shop_cipher\":\"$CIPHER\"}" >/dev/null
+s=$(tt GET $P/$PID "")
+check "after expire_token the token gives 105002 (HTTP 401)" \
+  sh -c '[ "$1" = 401 ] && grep -q "\"code\":105002" "$2"' _ "$s" "$tmp/body"
+
+refresh() {
+  curl -s -o "$tmp/body" -w '%{http_code}' \
+    "$BASE/api/v2/token/refresh?app_key=$APPKEY&app_secret=$1&refresh_token=$2&grant_type=refresh_token"
+}
+refresh "$SECRET" "$REFRESH" >/dev/null
+newtok=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' "$tmp/body")
+exp=$(sed -n 's/.*"access_token_expire_in":\([0-9]*\).*/\1/p' "$tmp/body")
+check "token refresh returns a new token with an absolute expiry" \
+  sh -c 'grep -q "\"code\":0," "$1" && [ -n "$2" ] && [ "$3" -gt $(($(date +%s) + 600000)) ]' \
+  _ "$tmp/body" "$newtok" "${exp:-0}"
+refresh "$SECRET" "$REFRESH" >/dev/null
+check "a used refresh token is refused (36004004)" has '"code":36004004'
+refresh wrong-secret "$REFRESH" >/dev/null
+check "a wrong app_secret is refused (36004001)" has '"code":36004001'
+TOK=$newtok tt GET $P/$PID "" >/dev/null
+check "the new access token works" has '"code":0,'
+TOKEN=$newtok
+
+NOSHOP=1 tt GET /authorization/202309/shops "" >/dev/null
+check "authorization/shops lists the shop and its cipher" has "\"cipher\":\"$CIPHER\""
+
+ctl POST /_sim/tiktok/rate_limit "{\"shop_cipher\":\"$CIPHER\",\"per_second\":0.001,\"burst\":1}" >/dev/null
+tt GET $P/$PID "" >/dev/null
+s=$(tt GET $P/$PID "")
+check "the shop rate limit answers 429 with 10000429" \
+  sh -c '[ "$1" = 429 ] && grep -q "\"code\":10000429" "$2"' _ "$s" "$tmp/body"
+ctl POST /_sim/tiktok/rate_limit "{\"shop_cipher\":\"$CIPHER\",\"per_second\":0}" >/dev/null
+
+ctl POST /_sim/fault "{\"marketplace\":\"tiktok\",\"path\":\"$P/$PID/inventory/update\",\"shop\":\"$CIPHER\",\"kind\":\"status\",\"status\":429,\"retry_after\":2,\"error\":\"10000429\",\"count\":1}" >/dev/null
+s=$(tt POST $P/$PID/inventory/update "{\"skus\":[{\"id\":\"$SKUID\",\"inventory\":[{\"quantity\":3}]}]}")
+check "a 429 fault answers 429, Retry-After and a numeric code" \
+  sh -c '[ "$1" = 429 ] && grep -qi "^Retry-After: 2" "$2" && grep -q "\"code\":10000429," "$3"' \
+  _ "$s" "$tmp/hdr" "$tmp/body"
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "the faulted update was not applied" has '"stock":9,'
+
+ctl GET "/_sim/calls?since=0" >/dev/null
+check "the call log names shop, product id (as a string) and SKU" \
+  grep -q "\"marketplace\":\"tiktok\",\"method\":\"POST\",\"path\":\"$P/$PID/inventory/update\",\"shop_id\":null,\"shop\":\"$CIPHER\",\"item_id\":\"$PID\",\"item_sku\":\"OCOP-TT-001\"" "$tmp/body"
+check "the call log records rejected calls and the fault" \
+  sh -c 'grep -q "\"error\":\"106001\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+
+kill -TERM "$sim_pid"
+wait "$sim_pid"
+rc=$?
+sim_pid=
+check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
+
+if [ "$n" != "$PLAN" ]; then
+  echo "# ran $n checks, planned $PLAN"
+  failed=1
+fi
+exit $failed

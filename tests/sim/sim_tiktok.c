@@ -1,0 +1,1657 @@
+/*
+ * sim_tiktok.c — the simulated TikTok Shop Partner API (version 202309).
+ *
+ * Every function here runs with the core's state mutex held (sim.h), so the
+ * state is plain file-static data.
+ *
+ * Wire shape (tests/sim/README.md, "TikTok Shop"): query parameters app_key,
+ * timestamp (Unix seconds, within 300 s), shop_cipher and sign; the access
+ * token in the x-tts-access-token header; JSON bodies. The signature is
+ * lower hex HMAC-SHA256(app_secret, app_secret + path + k1 v1 k2 v2 ... +
+ * body bytes + app_secret) over every query parameter but sign and
+ * access_token, sorted byte-wise, values raw (empty values count: the key
+ * alone). The body is signed byte for byte unless it is multipart.
+ *
+ * Product and SKU ids are 19-digit numbers handed out as JSON strings
+ * (from 1729384756000000001), beyond 2^53, so a client that turns them into
+ * doubles breaks. Ids given to ocopsim as JSON numbers are refused.
+ *
+ * HTTP status policy: signature, timestamp and token errors are HTTP 401,
+ * the rate limit 429, an unknown path 404, a wrong method 405; business and
+ * parameter errors are HTTP 200 with a non-zero `code`. Success is
+ * `code == 0` only.
+ *
+ * Products have exactly one SKU each (all the daemon publishes), and are
+ * ACTIVATE as soon as they are created (no review).
+ */
+#include "sim_tiktok.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim_json.h"
+
+#define TT_SKEW_S 300
+#define TT_ACCESS_TTL_S (7 * 86400)
+#define TT_REFRESH_TTL_S (365 * 86400)
+#define TT_GRACE_S 300
+#define TT_FIRST_ID INT64_C(1729384756000000001)
+#define TT_ITEMS_MAX 2000000
+#define TT_KEY_MAX 512
+#define TT_TITLE_MAX 255  /* code points */
+#define TT_DESC_MAX 10000 /* code points */
+#define TT_SKU_MAX 200
+#define TT_BATCH_MAX 50
+#define TT_PAGE_MAX 100
+#define TT_QTY_MAX 99999
+#define TT_TTL_MAX (10 * 365 * 86400)
+#define TT_MONEY_MAX INT64_C(1000000000000000)
+#define TT_ERRTXT 256
+#define TT_SHOP_ID0 INT64_C(7494726673780148744)
+
+/* Error codes. Numbers from the spec where it has them, ours otherwise
+ * (README.md lists which). */
+#define TT_E_PARAM 40006              /* ours: bad or missing parameter */
+#define TT_E_PATH 40404               /* ours: unknown path */
+#define TT_E_SIGN 106001              /* spec: invalid sign */
+#define TT_E_TOKEN 105001             /* spec: invalid access token */
+#define TT_E_TOKEN_EXPIRED 105002     /* spec: access token expired */
+#define TT_E_TIMESTAMP 36009003       /* contract: invalid timestamp */
+#define TT_E_RATE 10000429            /* contract: rate limit */
+#define TT_E_NOT_FOUND 12052700       /* contract: product not found */
+#define TT_E_REFRESH 36004004         /* ours: refresh token invalid */
+#define TT_E_APP 36004001             /* ours: app_key/app_secret wrong */
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct tt_app {
+  char *key, *secret;
+};
+
+struct tt_shop {
+  char *cipher, *app_key;
+  char *access, *prev_access, *refresh, *used_refresh;
+  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
+  int64_t access_ttl, refresh_ttl;
+  double rl_rate, rl_burst, rl_tokens;
+  int64_t rl_last_ms;
+};
+
+enum tt_status { TT_ACTIVATE, TT_SELLER_DEACTIVATED };
+
+struct tt_product {
+  int64_t id, sku_id, price, qty, created, updated; /* times: seconds */
+  size_t shop;
+  char *sku, *title, *desc, *category, *warehouse;
+  cJSON *images, *weight;
+  enum tt_status status;
+};
+
+static struct {
+  struct tt_app *apps;
+  struct tt_shop *shops;
+  struct tt_product *items;
+  size_t napps, cap_apps, nshops, cap_shops, nitems, cap_items;
+} T;
+
+struct tt_call {
+  const struct sim_req *req;
+  struct sim_resp *resp;
+  struct sim_call_info *info;
+  struct sim_params params;
+  const struct tt_app *app;
+  struct tt_shop *shop;
+  const cJSON *body; /* the JSON object body, or NULL */
+  int64_t product_id; /* from the path, 0 when none */
+  int path_id_bad;    /* the path's id is not a product id */
+  int64_t now;        /* seconds */
+};
+
+/* ------------------------------------------------------------ lookups -- */
+
+static struct tt_app *tt_app_find(const char *key) {
+  size_t i;
+
+  for (i = 0; key && i < T.napps; i++)
+    if (strcmp(T.apps[i].key, key) == 0)
+      return &T.apps[i];
+  return NULL;
+}
+
+static struct tt_shop *tt_shop_find(const char *cipher) {
+  size_t i;
+
+  for (i = 0; cipher && i < T.nshops; i++)
+    if (strcmp(T.shops[i].cipher, cipher) == 0)
+      return &T.shops[i];
+  return NULL;
+}
+
+static size_t tt_shop_index(const struct tt_shop *s) {
+  return (size_t)(s - T.shops);
+}
+
+static struct tt_product *tt_product_find(int64_t id) {
+  int64_t off = id - TT_FIRST_ID;
+
+  if (id < TT_FIRST_ID || off % 2 != 0 || off / 2 >= (int64_t)T.nitems)
+    return NULL;
+  return &T.items[off / 2];
+}
+
+/* 0 and *out when s is 1..19 decimal digits that fit an int64. */
+static int tt_digits(const char *s, int64_t *out) {
+  uint64_t v = 0;
+  size_t i, n = s ? strlen(s) : 0;
+
+  if (n == 0 || n > 19)
+    return -1;
+  for (i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (v > (uint64_t)INT64_MAX)
+    return -1;
+  *out = (int64_t)v;
+  return 0;
+}
+
+/* An id: a JSON string of digits. Numbers are refused on purpose. */
+static int tt_json_id(const cJSON *v, int64_t *out) {
+  return cJSON_IsString(v) ? tt_digits(v->valuestring, out) : -1;
+}
+
+/* A price amount: a string of digits, with an optional all-zero fraction. */
+static int tt_amount(const cJSON *v, int64_t *out) {
+  const char *s, *dot;
+  char buf[24];
+  size_t n;
+
+  if (!cJSON_IsString(v))
+    return -1;
+  s = v->valuestring;
+  dot = strchr(s, '.');
+  n = dot ? (size_t)(dot - s) : strlen(s);
+  if (n == 0 || n >= sizeof buf)
+    return -1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  if (dot) {
+    if (!dot[1])
+      return -1;
+    for (dot++; *dot; dot++)
+      if (*dot != '0')
+        return -1;
+  }
+  return tt_digits(buf, out) || *out <= 0 || *out > TT_MONEY_MAX ? -1 : 0;
+}
+
+static const cJSON *tt_get(const cJSON *o, const char *name) {
+  return cJSON_GetObjectItemCaseSensitive(o, name);
+}
+
+/* Constant time for equal lengths. */
+static int tt_str_equal(const char *a, const char *b) {
+  size_t n = strlen(a), i;
+  unsigned char d = 0;
+
+  if (!b || strlen(b) != n)
+    return 0;
+  for (i = 0; i < n; i++)
+    d |= (unsigned char)(a[i] ^ b[i]);
+  return d == 0;
+}
+
+static void tt_add_id(cJSON *o, const char *name, int64_t v) {
+  char buf[24];
+
+  snprintf(buf, sizeof buf, "%" PRId64, v);
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+/* ---------------------------------------------------------- envelopes -- */
+
+static int tt_http_status(long code) {
+  switch (code) {
+  case TT_E_SIGN:
+  case TT_E_TOKEN:
+  case TT_E_TOKEN_EXPIRED:
+  case TT_E_TIMESTAMP:
+  case TT_E_REFRESH:
+  case TT_E_APP:
+    return 401;
+  case TT_E_RATE:
+    return 429;
+  case TT_E_PATH:
+    return 404;
+  default:
+    return 200;
+  }
+}
+
+static cJSON *tt_envelope(long code, const char *message) {
+  cJSON *o = cJSON_CreateObject();
+  char rid[SIM_REQID_LEN + 1];
+
+  sim_request_id(rid);
+  sim_json_add_int(o, "code", code);
+  cJSON_AddStringToObject(o, "message", message);
+  cJSON_AddStringToObject(o, "request_id", rid);
+  return o;
+}
+
+static void tt_fail_status(struct tt_call *c, int status, long code,
+                           const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void tt_fail_status(struct tt_call *c, int status, long code,
+                           const char *fmt, ...) {
+  char msg[TT_ERRTXT];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(c->info->error, sizeof c->info->error, "%ld", code);
+  sim_resp_json(c->resp, status ? status : tt_http_status(code),
+                tt_envelope(code, msg));
+}
+
+#define tt_fail(c, code, ...) tt_fail_status((c), 0, (code), __VA_ARGS__)
+
+static void tt_ok(struct tt_call *c, cJSON *data) {
+  cJSON *o = tt_envelope(0, "Success");
+
+  if (!data)
+    data = cJSON_CreateObject();
+  if (data && !cJSON_AddItemToObject(o, "data", data))
+    cJSON_Delete(data);
+  sim_resp_json(c->resp, 200, o);
+}
+
+/* ---------------------------------------------------- authentication -- */
+
+static int tt_is_multipart(const char *ct) {
+  return ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+static int tt_check_sign(struct tt_call *c) {
+  struct sim_params sorted = {NULL, 0, 0};
+  const char *sign = sim_params_get(&c->params, "sign");
+  const char *secret = c->app->secret, *path = c->req->path;
+  size_t i, off, sl = strlen(secret), len = 2 * sl + strlen(path);
+  size_t blen = tt_is_multipart(c->req->content_type) ? 0 : c->req->body_len;
+  char want[65], *base;
+  int ok = 0;
+
+  sorted.v = malloc((c->params.n ? c->params.n : 1) * sizeof *sorted.v);
+  if (!sorted.v) {
+    tt_fail(c, TT_E_PARAM, "out of memory");
+    return -1;
+  }
+  for (i = 0; i < c->params.n; i++) {
+    const struct sim_param *p = &c->params.v[i];
+
+    if (strcmp(p->key, "sign") == 0 || strcmp(p->key, "access_token") == 0)
+      continue;
+    sorted.v[sorted.n++] = *p;
+    len += strlen(p->key) + strlen(p->val);
+  }
+  sim_params_sort(&sorted);
+  base = malloc(len + blen + 1);
+  if (base) {
+    memcpy(base, secret, sl);
+    off = sl;
+    memcpy(base + off, path, strlen(path));
+    off += strlen(path);
+    for (i = 0; i < sorted.n; i++) {
+      size_t kl = strlen(sorted.v[i].key), vl = strlen(sorted.v[i].val);
+
+      memcpy(base + off, sorted.v[i].key, kl);
+      memcpy(base + off + kl, sorted.v[i].val, vl);
+      off += kl + vl;
+    }
+    memcpy(base + off, c->req->body, blen); /* the exact bytes received */
+    off += blen;
+    memcpy(base + off, secret, sl);
+    off += sl;
+    ok = sim_hmac_hex(secret, base, off, 0, want) == 0 &&
+         sim_sign_equal(want, sign);
+  }
+  free(base);
+  free(sorted.v); /* the strings belong to c->params */
+  if (!ok)
+    tt_fail(c, TT_E_SIGN, "The 'sign' query parameter is invalid.");
+  return ok ? 0 : -1;
+}
+
+/* Finds the shop whose token the header carries. */
+static int tt_check_token(struct tt_call *c, int shop_call) {
+  const char *tok = sim_header(c->req, "x-tts-access-token");
+  const char *cipher = sim_params_get(&c->params, "shop_cipher");
+  int expired = 0;
+  size_t i;
+
+  if (!tok || !*tok) {
+    tt_fail(c, TT_E_TOKEN, "Access token is missing: send the "
+            "x-tts-access-token header.");
+    return -1;
+  }
+  for (i = 0; i < T.nshops && !c->shop; i++) {
+    struct tt_shop *s = &T.shops[i];
+
+    if (strcmp(s->app_key, c->app->key) != 0)
+      continue;
+    if (s->access && strcmp(s->access, tok) == 0) {
+      if (c->now < s->access_exp)
+        c->shop = s;
+      else
+        expired = 1;
+    } else if (s->prev_access && strcmp(s->prev_access, tok) == 0) {
+      if (c->now < s->prev_exp)
+        c->shop = s;
+      else
+        expired = 1;
+    }
+  }
+  if (!c->shop) {
+    if (expired)
+      tt_fail(c, TT_E_TOKEN_EXPIRED,
+              "Access token is expired, please refresh it.");
+    else
+      tt_fail(c, TT_E_TOKEN, "Access token is invalid.");
+    return -1;
+  }
+  if (shop_call && strcmp(c->shop->cipher, cipher) != 0) {
+    tt_fail(c, TT_E_PARAM, "shop_cipher is invalid for this access token.");
+    return -1;
+  }
+  return 0;
+}
+
+static int tt_authenticate(struct tt_call *c, int shop_call) {
+  const char *key = sim_params_get(&c->params, "app_key");
+  const char *ts = sim_params_get(&c->params, "timestamp");
+  const char *sign = sim_params_get(&c->params, "sign");
+  const char *cipher = sim_params_get(&c->params, "shop_cipher");
+  int64_t t;
+
+  if (!key || !*key) {
+    tt_fail(c, TT_E_PARAM, "app_key is required.");
+    return -1;
+  }
+  if (!(c->app = tt_app_find(key))) {
+    tt_fail(c, TT_E_SIGN, "app_key is invalid.");
+    return -1;
+  }
+  if (!ts || strlen(ts) > 10 || tt_digits(ts, &t) || t > c->now + TT_SKEW_S ||
+      t < c->now - TT_SKEW_S) {
+    tt_fail(c, TT_E_TIMESTAMP,
+            "timestamp must be Unix seconds within 300 s of now.");
+    return -1;
+  }
+  if (!sign || !*sign) {
+    tt_fail(c, TT_E_SIGN, "The 'sign' query parameter is missing.");
+    return -1;
+  }
+  if (tt_check_sign(c))
+    return -1;
+  if (shop_call && (!cipher || !*cipher)) {
+    tt_fail(c, TT_E_PARAM, "shop_cipher is required.");
+    return -1;
+  }
+  return tt_check_token(c, shop_call);
+}
+
+static int tt_rate_limited(struct tt_call *c) {
+  struct tt_shop *s = c->shop;
+  double elapsed;
+
+  if (s->rl_rate <= 0)
+    return 0;
+  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
+  if (elapsed > 0)
+    s->rl_tokens += elapsed * s->rl_rate;
+  if (s->rl_tokens > s->rl_burst)
+    s->rl_tokens = s->rl_burst;
+  s->rl_last_ms = c->req->now_ms;
+  if (s->rl_tokens < 1.0) {
+    tt_fail(c, TT_E_RATE, "Too many requests, please retry later.");
+    return 1;
+  }
+  s->rl_tokens -= 1.0;
+  return 0;
+}
+
+static int tt_check_body(struct tt_call *c, int required) {
+  const char *ct = c->req->content_type;
+
+  if (c->req->body_len == 0 && !required)
+    return 0;
+  if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+      (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+    tt_fail(c, TT_E_PARAM, "Content-Type must be application/json.");
+    return -1;
+  }
+  if (!cJSON_IsObject(c->req->json)) {
+    tt_fail(c, TT_E_PARAM, "The body must be a JSON object%s%s.",
+            c->req->json_err ? ": " : "",
+            c->req->json_err ? c->req->json_err : "");
+    return -1;
+  }
+  c->body = c->req->json;
+  return 0;
+}
+
+/* ----------------------------------------------------------- products -- */
+
+static void tt_product_free(struct tt_product *p) {
+  free(p->sku), free(p->title), free(p->desc), free(p->category);
+  free(p->warehouse);
+  cJSON_Delete(p->images);
+  cJSON_Delete(p->weight);
+}
+
+static const char *tt_status_name(const struct tt_product *p) {
+  return p->status == TT_ACTIVATE ? "ACTIVATE" : "SELLER_DEACTIVATED";
+}
+
+static cJSON *tt_sku_json(const struct tt_product *p, int full) {
+  cJSON *s = cJSON_CreateObject(), *pr, *inv, *w;
+  char buf[24];
+
+  tt_add_id(s, "id", p->sku_id);
+  cJSON_AddStringToObject(s, "seller_sku", p->sku ? p->sku : "");
+  if (!full)
+    return s;
+  pr = cJSON_AddObjectToObject(s, "price");
+  snprintf(buf, sizeof buf, "%" PRId64, p->price);
+  cJSON_AddStringToObject(pr, "amount", buf);
+  cJSON_AddStringToObject(pr, "currency", "VND");
+  cJSON_AddStringToObject(pr, "sale_price", buf);
+  inv = cJSON_AddArrayToObject(s, "inventory");
+  w = cJSON_CreateObject();
+  cJSON_AddStringToObject(w, "warehouse_id", p->warehouse ? p->warehouse : "");
+  sim_json_add_int(w, "quantity", p->qty);
+  if (w && !cJSON_AddItemToArray(inv, w))
+    cJSON_Delete(w);
+  cJSON_AddArrayToObject(s, "sales_attributes");
+  return s;
+}
+
+static void tt_push(cJSON *arr, cJSON *e) {
+  if (e && !cJSON_AddItemToArray(arr, e))
+    cJSON_Delete(e);
+}
+
+/* The product as GET /products/{id} and search print it. */
+static cJSON *tt_product_json(const struct tt_product *p, int detail) {
+  cJSON *o = cJSON_CreateObject(), *skus, *d;
+
+  tt_add_id(o, "id", p->id);
+  cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
+  cJSON_AddStringToObject(o, "status", tt_status_name(p));
+  skus = cJSON_AddArrayToObject(o, "skus");
+  tt_push(skus, tt_sku_json(p, 1));
+  sim_json_add_int(o, "create_time", p->created);
+  sim_json_add_int(o, "update_time", p->updated);
+  if (!detail) {
+    d = cJSON_AddArrayToObject(o, "sales_regions");
+    tt_push(d, cJSON_CreateString("VN"));
+    return o;
+  }
+  cJSON_AddStringToObject(o, "description", p->desc ? p->desc : "");
+  if (p->category) {
+    cJSON *chains = cJSON_AddArrayToObject(o, "category_chains"), *cc;
+
+    cc = cJSON_CreateObject();
+    cJSON_AddStringToObject(cc, "id", p->category);
+    cJSON_AddBoolToObject(cc, "is_leaf", 1);
+    tt_push(chains, cc);
+  }
+  d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
+  if (d && !cJSON_AddItemToObject(o, "main_images", d))
+    cJSON_Delete(d);
+  if (p->weight) {
+    d = cJSON_Duplicate(p->weight, 1);
+    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
+      cJSON_Delete(d);
+  }
+  return o;
+}
+
+struct tt_fields {
+  const char *title, *desc, *category, *sku, *warehouse;
+  const cJSON *images, *weight;
+  int64_t price, qty;
+};
+
+static const char *tt_text_field(const cJSON *b, const char *name, long max,
+                                 int required, const char **out) {
+  const cJSON *v = tt_get(b, name);
+  long n;
+
+  *out = NULL;
+  if (!v)
+    return required ? "title is required" : NULL;
+  if (!cJSON_IsString(v) ||
+      (n = sim_utf8_len(v->valuestring, strlen(v->valuestring))) < 0 ||
+      n > max || (required && n == 0))
+    return strcmp(name, "title") == 0
+               ? "title must be 1 to 255 characters of UTF-8"
+               : "description must be UTF-8 of at most 10000 characters";
+  *out = v->valuestring;
+  return NULL;
+}
+
+/* One inventory list: the sum of quantities and the first warehouse. */
+static const char *tt_inventory(const cJSON *inv, int64_t *qty,
+                                const char **wh) {
+  const cJSON *e;
+  int64_t q;
+
+  *qty = 0;
+  *wh = NULL;
+  if (!cJSON_IsArray(inv) || cJSON_GetArraySize(inv) < 1)
+    return "inventory must be a non-empty array";
+  cJSON_ArrayForEach(e, inv) {
+    const cJSON *w = tt_get(e, "warehouse_id");
+
+    if (!cJSON_IsObject(e) || sim_json_int(tt_get(e, "quantity"), &q) ||
+        q < 0 || q > TT_QTY_MAX)
+      return "inventory quantity must be an integer from 0 to 99999";
+    if (w && !cJSON_IsString(w))
+      return "warehouse_id must be a string";
+    if (w && !*wh)
+      *wh = w->valuestring;
+    *qty += q;
+  }
+  return NULL;
+}
+
+static const char *tt_price(const cJSON *pr, int64_t *out) {
+  const char *cur = sim_json_str(pr, "currency");
+
+  if (!cJSON_IsObject(pr) || tt_amount(tt_get(pr, "amount"), out))
+    return "price.amount must be a positive whole number of dong as a string";
+  if (!cur || strcmp(cur, "VND") != 0)
+    return "price.currency must be VND";
+  return NULL;
+}
+
+static const char *tt_fields_read(const cJSON *b, struct tt_fields *f) {
+  const cJSON *skus = tt_get(b, "skus"), *sku, *v, *e;
+  const char *why;
+  int64_t cat;
+
+  memset(f, 0, sizeof *f);
+  if ((why = tt_text_field(b, "title", TT_TITLE_MAX, 1, &f->title)) ||
+      (why = tt_text_field(b, "description", TT_DESC_MAX, 0, &f->desc)))
+    return why;
+  v = tt_get(b, "category_id");
+  if (v) {
+    if (tt_json_id(v, &cat))
+      return "category_id must be a string of digits";
+    f->category = v->valuestring;
+  }
+  v = tt_get(b, "main_images");
+  if (v) {
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > 9)
+      return "main_images must be an array of at most 9 images";
+    cJSON_ArrayForEach(e, v) {
+      if (!cJSON_IsObject(e) || !sim_json_str(e, "uri"))
+        return "each main_images entry needs a uri string";
+    }
+    f->images = v;
+  }
+  v = tt_get(b, "package_weight");
+  if (v) {
+    const char *val = sim_json_str(v, "value"), *unit = sim_json_str(v, "unit");
+
+    if (!val || strtod(val, NULL) <= 0 || !unit ||
+        (strcmp(unit, "KILOGRAM") != 0 && strcmp(unit, "POUND") != 0))
+      return "package_weight needs value (a positive number as a string) and "
+             "unit KILOGRAM or POUND";
+    f->weight = v;
+  }
+  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
+    return "skus must be an array with exactly one SKU";
+  sku = cJSON_GetArrayItem(skus, 0);
+  if (!cJSON_IsObject(sku))
+    return "each SKU must be an object";
+  v = tt_get(sku, "seller_sku");
+  if (v && (!cJSON_IsString(v) || strlen(v->valuestring) > TT_SKU_MAX))
+    return "seller_sku must be a string of at most 200 bytes";
+  f->sku = v ? v->valuestring : NULL;
+  if ((why = tt_price(tt_get(sku, "price"), &f->price)) ||
+      (why = tt_inventory(tt_get(sku, "inventory"), &f->qty, &f->warehouse)))
+    return why;
+  return NULL;
+}
+
+static char *tt_dup(const char *s, int *failed) {
+  char *d = s ? strdup(s) : NULL;
+
+  if (s && !d)
+    *failed = 1;
+  return d;
+}
+
+static struct tt_product *tt_product_create(size_t shop,
+                                            const struct tt_fields *f,
+                                            int64_t now) {
+  struct tt_product *p;
+  int failed = 0;
+
+  if (T.nitems >= TT_ITEMS_MAX ||
+      sim_grow((void **)&T.items, &T.cap_items, T.nitems + 1, sizeof *T.items))
+    return NULL;
+  p = &T.items[T.nitems];
+  memset(p, 0, sizeof *p);
+  p->sku = tt_dup(f->sku, &failed);
+  p->title = tt_dup(f->title, &failed);
+  p->desc = tt_dup(f->desc, &failed);
+  p->category = tt_dup(f->category, &failed);
+  p->warehouse = tt_dup(f->warehouse, &failed);
+  if (f->images && !(p->images = cJSON_Duplicate(f->images, 1)))
+    failed = 1;
+  if (f->weight && !(p->weight = cJSON_Duplicate(f->weight, 1)))
+    failed = 1;
+  if (failed) {
+    tt_product_free(p);
+    return NULL;
+  }
+  p->id = TT_FIRST_ID + 2 * (int64_t)T.nitems;
+  p->sku_id = p->id + 1;
+  p->shop = shop;
+  p->price = f->price;
+  p->qty = f->qty;
+  p->status = TT_ACTIVATE;
+  p->created = p->updated = now;
+  T.nitems++;
+  return p;
+}
+
+static void tt_note_id(struct sim_call_info *info, int64_t id) {
+  int i;
+
+  for (i = 0; i < info->nitems; i++)
+    if (info->item_ids[i] == id)
+      return;
+  if (info->nitems < SIM_CALL_IDS_MAX)
+    info->item_ids[info->nitems++] = id;
+}
+
+static void tt_note_sku(struct sim_call_info *info, const char *sku) {
+  if (!sku || info->has_sku)
+    return;
+  snprintf(info->sku, sizeof info->sku, "%s", sku);
+  info->has_sku = 1;
+}
+
+/* The shop's product named in the path; NULL after answering. */
+static struct tt_product *tt_own_product(struct tt_call *c) {
+  struct tt_product *p = c->path_id_bad ? NULL : tt_product_find(c->product_id);
+
+  if (!p || p->shop != tt_shop_index(c->shop)) {
+    tt_fail(c, TT_E_NOT_FOUND, "Product not found.");
+    return NULL;
+  }
+  return p;
+}
+
+/* ---------------------------------------------------------- endpoints -- */
+
+static void tt_create(struct tt_call *c) {
+  struct tt_fields f;
+  struct tt_product *p;
+  const char *why = tt_fields_read(c->body, &f);
+  cJSON *data, *skus;
+
+  if (why) {
+    tt_fail(c, TT_E_PARAM, "%s", why);
+    return;
+  }
+  p = tt_product_create(tt_shop_index(c->shop), &f, c->now);
+  if (!p) {
+    tt_fail(c, TT_E_PARAM, "could not store the product");
+    return;
+  }
+  tt_note_id(c->info, p->id);
+  data = cJSON_CreateObject();
+  tt_add_id(data, "product_id", p->id);
+  skus = cJSON_AddArrayToObject(data, "skus");
+  tt_push(skus, tt_sku_json(p, 0));
+  cJSON_AddArrayToObject(data, "warnings");
+  tt_ok(c, data);
+}
+
+static void tt_partial_edit(struct tt_call *c) {
+  struct tt_product *p = tt_own_product(c);
+  const char *title, *desc, *why;
+  char *t = NULL, *d = NULL;
+  cJSON *data, *skus;
+
+  if (!p)
+    return;
+  if ((why = tt_text_field(c->body, "title", TT_TITLE_MAX, 0, &title)) ||
+      (why = tt_text_field(c->body, "description", TT_DESC_MAX, 0, &desc))) {
+    tt_fail(c, TT_E_PARAM, "%s", why);
+    return;
+  }
+  if (title && !*title) {
+    tt_fail(c, TT_E_PARAM, "title must be 1 to 255 characters of UTF-8");
+    return;
+  }
+  if ((title && !(t = strdup(title))) || (desc && !(d = strdup(desc)))) {
+    free(t);
+    tt_fail(c, TT_E_PARAM, "out of memory");
+    return;
+  }
+  if (t)
+    free(p->title), p->title = t;
+  if (d)
+    free(p->desc), p->desc = d;
+  p->updated = c->now;
+  data = cJSON_CreateObject();
+  tt_add_id(data, "product_id", p->id);
+  skus = cJSON_AddArrayToObject(data, "skus");
+  tt_push(skus, tt_sku_json(p, 0));
+  tt_ok(c, data);
+}
+
+/* The skus[] of an inventory or price update: each id must be this
+ * product's SKU. All are checked before any change. */
+static const cJSON *tt_sku_list(struct tt_call *c, struct tt_product *p) {
+  const cJSON *skus = tt_get(c->body, "skus"), *e;
+  int64_t id;
+
+  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) < 1 ||
+      cJSON_GetArraySize(skus) > TT_BATCH_MAX) {
+    tt_fail(c, TT_E_PARAM, "skus must be an array of 1 to 50 SKUs");
+    return NULL;
+  }
+  cJSON_ArrayForEach(e, skus) {
+    if (!cJSON_IsObject(e) || tt_json_id(tt_get(e, "id"), &id)) {
+      tt_fail(c, TT_E_PARAM, "each SKU needs its id as a string of digits");
+      return NULL;
+    }
+    if (id != p->sku_id) {
+      tt_fail(c, TT_E_NOT_FOUND, "SKU %" PRId64 " not found in product %"
+              PRId64 ".", id, p->id);
+      return NULL;
+    }
+  }
+  return skus;
+}
+
+static void tt_inventory_update(struct tt_call *c) {
+  struct tt_product *p = tt_own_product(c);
+  const cJSON *skus, *e;
+  int64_t qty = 0;
+  const char *wh = NULL, *why;
+  char *w = NULL;
+
+  if (!p || !(skus = tt_sku_list(c, p)))
+    return;
+  cJSON_ArrayForEach(e, skus) {
+    if ((why = tt_inventory(tt_get(e, "inventory"), &qty, &wh))) {
+      tt_fail(c, TT_E_PARAM, "%s", why);
+      return;
+    }
+  }
+  if (wh && !(w = strdup(wh))) {
+    tt_fail(c, TT_E_PARAM, "out of memory");
+    return;
+  }
+  if (w)
+    free(p->warehouse), p->warehouse = w;
+  p->qty = qty; /* the last entry wins; there is one SKU */
+  p->updated = c->now;
+  tt_ok(c, NULL);
+}
+
+static void tt_prices_update(struct tt_call *c) {
+  struct tt_product *p = tt_own_product(c);
+  const cJSON *skus, *e;
+  int64_t price = 0;
+  const char *why;
+
+  if (!p || !(skus = tt_sku_list(c, p)))
+    return;
+  cJSON_ArrayForEach(e, skus) {
+    if ((why = tt_price(tt_get(e, "price"), &price))) {
+      tt_fail(c, TT_E_PARAM, "%s", why);
+      return;
+    }
+  }
+  p->price = price;
+  p->updated = c->now;
+  tt_ok(c, NULL);
+}
+
+/* activate / deactivate: unknown ids go to data.errors; when none of them
+ * is found, the call fails with the not-found code. */
+static void tt_set_status(struct tt_call *c, enum tt_status st) {
+  const cJSON *ids = tt_get(c->body, "product_ids"), *e;
+  struct tt_product *ps[TT_BATCH_MAX];
+  cJSON *data, *errors;
+  int n = 0, i, nfound = 0;
+  int64_t id;
+
+  if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1 ||
+      cJSON_GetArraySize(ids) > TT_BATCH_MAX) {
+    tt_fail(c, TT_E_PARAM, "product_ids must be an array of 1 to 50 ids");
+    return;
+  }
+  cJSON_ArrayForEach(e, ids) {
+    if (tt_json_id(e, &id)) {
+      tt_fail(c, TT_E_PARAM, "product_ids must hold strings of digits");
+      return;
+    }
+    ps[n] = tt_product_find(id);
+    if (ps[n] && ps[n]->shop != tt_shop_index(c->shop))
+      ps[n] = NULL;
+    nfound += ps[n] != NULL;
+    n++;
+  }
+  if (nfound == 0) {
+    tt_fail(c, TT_E_NOT_FOUND, "Product not found.");
+    return;
+  }
+  data = cJSON_CreateObject();
+  errors = cJSON_AddArrayToObject(data, "errors");
+  for (i = 0, e = ids->child; i < n; i++, e = e->next) {
+    if (ps[i]) {
+      ps[i]->status = st;
+      ps[i]->updated = c->now;
+    } else {
+      cJSON *er = cJSON_CreateObject(), *d;
+
+      sim_json_add_int(er, "code", TT_E_NOT_FOUND);
+      cJSON_AddStringToObject(er, "message", "Product not found.");
+      d = cJSON_AddObjectToObject(er, "detail");
+      cJSON_AddStringToObject(d, "product_id", e->valuestring);
+      tt_push(errors, er);
+    }
+  }
+  tt_ok(c, data);
+}
+
+static void tt_deactivate(struct tt_call *c) {
+  tt_set_status(c, TT_SELLER_DEACTIVATED);
+}
+
+static void tt_activate(struct tt_call *c) { tt_set_status(c, TT_ACTIVATE); }
+
+static int tt_status_filter(const char *f, const struct tt_product *p) {
+  if (!f || strcmp(f, "ALL") == 0)
+    return 1;
+  return strcmp(f, tt_status_name(p)) == 0;
+}
+
+static int tt_sku_wanted(const cJSON *list, const struct tt_product *p) {
+  const cJSON *e;
+
+  if (!list)
+    return 1;
+  cJSON_ArrayForEach(e, list) {
+    if (cJSON_IsString(e) && p->sku && strcmp(e->valuestring, p->sku) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* POST /product/202309/products/search?page_size=N[&page_token=T]: the
+ * page token is an opaque offset. */
+static void tt_search(struct tt_call *c) {
+  const char *ps = sim_params_get(&c->params, "page_size");
+  const char *pt = sim_params_get(&c->params, "page_token");
+  const cJSON *skus = tt_get(c->body, "seller_skus"), *e;
+  const cJSON *stv = tt_get(c->body, "status");
+  const char *status = cJSON_IsString(stv) ? stv->valuestring : NULL;
+  int64_t size, offset = 0, total = 0, shown = 0;
+  size_t me = tt_shop_index(c->shop), i;
+  cJSON *data, *list;
+  char next[24] = "";
+
+  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
+    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+    return;
+  }
+  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
+    tt_fail(c, TT_E_PARAM, "page_token is invalid");
+    return;
+  }
+  if (stv && !status) {
+    tt_fail(c, TT_E_PARAM, "status must be a string");
+    return;
+  }
+  if (skus) {
+    if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) > 100) {
+      tt_fail(c, TT_E_PARAM, "seller_skus must be an array of at most 100");
+      return;
+    }
+    cJSON_ArrayForEach(e, skus) {
+      if (!cJSON_IsString(e)) {
+        tt_fail(c, TT_E_PARAM, "seller_skus must hold strings");
+        return;
+      }
+    }
+  }
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "products");
+  for (i = 0; i < T.nitems; i++) {
+    const struct tt_product *p = &T.items[i];
+
+    if (p->shop != me || !tt_status_filter(status, p) || !tt_sku_wanted(skus, p))
+      continue;
+    if (total++ < offset)
+      continue;
+    if (shown < size) {
+      tt_push(list, tt_product_json(p, 0));
+      shown++;
+    }
+  }
+  if (offset + shown < total)
+    snprintf(next, sizeof next, "%" PRId64, offset + shown);
+  sim_json_add_int(data, "total_count", total);
+  cJSON_AddStringToObject(data, "next_page_token", next);
+  tt_ok(c, data);
+}
+
+static void tt_product_get(struct tt_call *c) {
+  struct tt_product *p = tt_own_product(c);
+
+  if (p)
+    tt_ok(c, tt_product_json(p, 1));
+}
+
+static void tt_shops(struct tt_call *c) {
+  cJSON *data = cJSON_CreateObject(), *list, *o;
+  char buf[32];
+
+  list = cJSON_AddArrayToObject(data, "shops");
+  o = cJSON_CreateObject();
+  tt_add_id(o, "id", TT_SHOP_ID0 + (int64_t)tt_shop_index(c->shop));
+  snprintf(buf, sizeof buf, "ocopsim shop %zu", tt_shop_index(c->shop) + 1);
+  cJSON_AddStringToObject(o, "name", buf);
+  cJSON_AddStringToObject(o, "region", "VN");
+  cJSON_AddStringToObject(o, "seller_type", "LOCAL");
+  cJSON_AddStringToObject(o, "cipher", c->shop->cipher);
+  snprintf(buf, sizeof buf, "VNSIM%zu", tt_shop_index(c->shop) + 1);
+  cJSON_AddStringToObject(o, "code", buf);
+  tt_push(list, o);
+  tt_ok(c, data);
+}
+
+static int tt_issue_tokens(struct tt_shop *s, int64_t now) {
+  char acc[41], ref[41];
+  char *a, *r;
+
+  if (sim_random_hex(acc, 20) || sim_random_hex(ref, 20))
+    return -1;
+  a = strdup(acc);
+  r = strdup(ref);
+  if (!a || !r) {
+    free(a), free(r);
+    return -1;
+  }
+  free(s->prev_access);
+  s->prev_access = s->access;
+  s->prev_exp = s->access_exp < now + TT_GRACE_S ? s->access_exp
+                                                 : now + TT_GRACE_S;
+  s->access = a;
+  s->access_exp = now + s->access_ttl;
+  free(s->used_refresh);
+  s->used_refresh = s->refresh; /* for the call log only: never valid */
+  s->refresh = r;
+  s->refresh_exp = now + s->refresh_ttl;
+  return 0;
+}
+
+/* GET /api/v2/token/refresh?app_key&app_secret&refresh_token&grant_type:
+ * the auth host's call, not signed. Expiry times are absolute. */
+static void tt_refresh(struct tt_call *c) {
+  const char *key = sim_params_get(&c->params, "app_key");
+  const char *secret = sim_params_get(&c->params, "app_secret");
+  const char *tok = sim_params_get(&c->params, "refresh_token");
+  const char *gt = sim_params_get(&c->params, "grant_type");
+  const struct tt_app *app;
+  struct tt_shop *s = NULL;
+  cJSON *data, *sc;
+  size_t i;
+
+  if (!key || !*key || !secret || !*secret || !tok || !*tok || !gt) {
+    tt_fail(c, TT_E_PARAM, "app_key, app_secret, refresh_token and "
+            "grant_type are required.");
+    return;
+  }
+  if (strcmp(gt, "refresh_token") != 0) {
+    tt_fail(c, TT_E_PARAM, "grant_type must be refresh_token.");
+    return;
+  }
+  app = tt_app_find(key);
+  if (!app || !tt_str_equal(app->secret, secret)) {
+    tt_fail(c, TT_E_APP, "app_key or app_secret is invalid.");
+    return;
+  }
+  for (i = 0; i < T.nshops && !s; i++)
+    if (T.shops[i].refresh && strcmp(T.shops[i].refresh, tok) == 0 &&
+        strcmp(T.shops[i].app_key, key) == 0 && c->now < T.shops[i].refresh_exp)
+      s = &T.shops[i];
+  if (!s) {
+    tt_fail(c, TT_E_REFRESH, "refresh_token is invalid or expired.");
+    return;
+  }
+  if (tt_issue_tokens(s, c->now)) {
+    tt_fail(c, TT_E_PARAM, "could not issue tokens");
+    return;
+  }
+  c->shop = s;
+  data = cJSON_CreateObject();
+  cJSON_AddStringToObject(data, "access_token", s->access);
+  sim_json_add_int(data, "access_token_expire_in", s->access_exp);
+  cJSON_AddStringToObject(data, "refresh_token", s->refresh);
+  sim_json_add_int(data, "refresh_token_expire_in", s->refresh_exp);
+  cJSON_AddStringToObject(data, "open_id", s->cipher);
+  cJSON_AddStringToObject(data, "seller_name", "ocopsim seller");
+  cJSON_AddStringToObject(data, "seller_base_region", "VN");
+  sim_json_add_int(data, "user_type", 0);
+  sc = cJSON_AddArrayToObject(data, "granted_scopes");
+  tt_push(sc, cJSON_CreateString("seller.product.basic"));
+  tt_push(sc, cJSON_CreateString("seller.order.info"));
+  {
+    cJSON *o = tt_envelope(0, "success");
+
+    if (data && !cJSON_AddItemToObject(o, "data", data))
+      cJSON_Delete(data);
+    sim_resp_json(c->resp, 200, o);
+  }
+}
+
+/* ------------------------------------------------------------ routing -- */
+
+#define TT_PRODUCTS "/product/202309/products"
+
+enum tt_auth { TT_NONE, TT_SELLER, TT_SHOP };
+
+struct tt_route {
+  const char *method;
+  enum tt_auth auth;
+  int body; /* 1: JSON body required; 0: optional (search) */
+  void (*fn)(struct tt_call *c);
+};
+
+static const struct tt_route tt_r_refresh = {"GET", TT_NONE, 0, tt_refresh};
+static const struct tt_route tt_r_shops = {"GET", TT_SELLER, 0, tt_shops};
+static const struct tt_route tt_r_create = {"POST", TT_SHOP, 1, tt_create};
+static const struct tt_route tt_r_search = {"POST", TT_SHOP, 0, tt_search};
+static const struct tt_route tt_r_deact = {"POST", TT_SHOP, 1, tt_deactivate};
+static const struct tt_route tt_r_act = {"POST", TT_SHOP, 1, tt_activate};
+static const struct tt_route tt_r_get = {"GET", TT_SHOP, 0, tt_product_get};
+static const struct tt_route tt_r_edit = {"POST", TT_SHOP, 1, tt_partial_edit};
+static const struct tt_route tt_r_inv = {"POST", TT_SHOP, 1,
+                                         tt_inventory_update};
+static const struct tt_route tt_r_price = {"POST", TT_SHOP, 1,
+                                           tt_prices_update};
+
+/* The route for a path, with the product id of /products/{id}/...; NULL
+ * for an unknown path. */
+static const struct tt_route *tt_route(const char *path, int64_t *id,
+                                       int *id_bad) {
+  const char *rest, *slash;
+  char seg[32];
+  size_t n;
+
+  *id = 0;
+  *id_bad = 0;
+  if (strcmp(path, "/api/v2/token/refresh") == 0)
+    return &tt_r_refresh;
+  if (strcmp(path, "/authorization/202309/shops") == 0)
+    return &tt_r_shops;
+  if (strcmp(path, TT_PRODUCTS) == 0)
+    return &tt_r_create;
+  if (strncmp(path, TT_PRODUCTS "/", sizeof TT_PRODUCTS) != 0)
+    return NULL;
+  rest = path + sizeof TT_PRODUCTS;
+  if (strcmp(rest, "search") == 0)
+    return &tt_r_search;
+  if (strcmp(rest, "deactivate") == 0)
+    return &tt_r_deact;
+  if (strcmp(rest, "activate") == 0)
+    return &tt_r_act;
+  slash = strchr(rest, '/');
+  n = slash ? (size_t)(slash - rest) : strlen(rest);
+  if (n == 0 || n >= sizeof seg)
+    return NULL;
+  memcpy(seg, rest, n);
+  seg[n] = '\0';
+  if (tt_digits(seg, id))
+    *id_bad = 1;
+  if (!slash)
+    return &tt_r_get;
+  if (strcmp(slash, "/partial_edit") == 0)
+    return &tt_r_edit;
+  if (strcmp(slash, "/inventory/update") == 0)
+    return &tt_r_inv;
+  if (strcmp(slash, "/prices/update") == 0)
+    return &tt_r_price;
+  return NULL;
+}
+
+static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
+                      struct sim_call_info *info) {
+  struct tt_call c;
+  const struct tt_route *r;
+
+  memset(&c, 0, sizeof c);
+  c.req = req, c.resp = resp, c.info = info, c.now = req->now_ms / 1000;
+  r = tt_route(req->path, &c.product_id, &c.path_id_bad);
+  if (!r) {
+    tt_fail(&c, TT_E_PATH, "Path %s is not found.", req->path);
+    return;
+  }
+  if (strcmp(req->method, r->method) != 0) {
+    tt_fail_status(&c, 405, TT_E_PARAM, "Use %s for this path.", r->method);
+    return;
+  }
+  if (sim_params_query(req, &c.params)) {
+    tt_fail(&c, TT_E_PARAM, "Too many query parameters.");
+  } else if (sim_params_has_dup(&c.params)) {
+    tt_fail(&c, TT_E_PARAM, "A query parameter is given twice.");
+  } else if (r->auth == TT_NONE) {
+    r->fn(&c);
+  } else if (!tt_authenticate(&c, r->auth == TT_SHOP) &&
+             !tt_rate_limited(&c) &&
+             !(strcmp(r->method, "POST") == 0 && tt_check_body(&c, r->body))) {
+    r->fn(&c);
+  }
+  sim_params_free(&c.params);
+}
+
+/* ----------------------------------------------------------- describe -- */
+
+/* Which shop, products and SKU a call names, before any check. */
+static void tt_describe(const struct sim_req *req,
+                        struct sim_call_info *info) {
+  const cJSON *b = cJSON_IsObject(req->json) ? req->json : NULL, *e;
+  const char *cipher = sim_query(req, "shop_cipher"), *tok;
+  int64_t id;
+  int bad;
+  size_t i;
+
+  info->ids_as_text = 1;
+  if (cipher && *cipher)
+    snprintf(info->shop, sizeof info->shop, "%s", cipher);
+  tok = sim_query(req, "refresh_token");
+  for (i = 0; !info->shop[0] && tok && *tok && i < T.nshops; i++) {
+    const struct tt_shop *s = &T.shops[i];
+
+    if ((s->refresh && strcmp(s->refresh, tok) == 0) ||
+        (s->used_refresh && strcmp(s->used_refresh, tok) == 0))
+      snprintf(info->shop, sizeof info->shop, "%s", s->cipher);
+  }
+  tok = sim_header(req, "x-tts-access-token");
+  for (i = 0; !info->shop[0] && tok && *tok && i < T.nshops; i++) {
+    const struct tt_shop *s = &T.shops[i];
+
+    if ((s->access && strcmp(s->access, tok) == 0) ||
+        (s->prev_access && strcmp(s->prev_access, tok) == 0))
+      snprintf(info->shop, sizeof info->shop, "%s", s->cipher);
+  }
+  if (tt_route(req->path, &id, &bad) && id && !bad)
+    tt_note_id(info, id);
+  cJSON_ArrayForEach(e, tt_get(b, "product_ids")) {
+    if (tt_json_id(e, &id) == 0)
+      tt_note_id(info, id);
+  }
+  cJSON_ArrayForEach(e, tt_get(b, "skus")) {
+    tt_note_sku(info, sim_json_str(e, "seller_sku"));
+  }
+  e = cJSON_GetArrayItem(tt_get(b, "seller_skus"), 0);
+  if (cJSON_IsString(e))
+    tt_note_sku(info, e->valuestring);
+  /* A SKU update names the SKU by id: log the product's seller_sku. */
+  if (info->nitems > 0 && !info->has_sku) {
+    const struct tt_product *p = tt_product_find(info->item_ids[0]);
+
+    if (p && p->sku)
+      tt_note_sku(info, p->sku);
+  }
+}
+
+/* A digits-only code becomes a number, as TikTok prints codes. */
+static char *tt_error_body(const char *code, const char *message,
+                           size_t *len) {
+  int64_t n;
+  cJSON *o;
+  char *s;
+
+  if (tt_digits(code, &n) == 0) {
+    o = tt_envelope((long)n, message);
+  } else {
+    char rid[SIM_REQID_LEN + 1];
+
+    sim_request_id(rid);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "code", code);
+    cJSON_AddStringToObject(o, "message", message);
+    cJSON_AddStringToObject(o, "request_id", rid);
+  }
+  s = o ? sim_json_print(o, len) : NULL;
+  cJSON_Delete(o);
+  return s;
+}
+
+/* ------------------------------------------------------------ control -- */
+
+static int tt_member_int(const cJSON *o, const char *name, int64_t min,
+                         int64_t max, int64_t def, int64_t *out, char *err,
+                         size_t n) {
+  const cJSON *v = tt_get(o, name);
+
+  if (!v && def >= min) {
+    *out = def;
+    return 0;
+  }
+  if (sim_json_int(v, out) || *out < min || *out > max) {
+    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
+             min, max);
+    return -1;
+  }
+  return 0;
+}
+
+static const char *tt_member_str(const cJSON *o, const char *name, size_t max,
+                                 char *err, size_t n) {
+  const char *s = sim_json_str(o, name);
+
+  if (!s || !*s || strlen(s) > max) {
+    snprintf(err, n, "%s must be a string of 1 to %zu bytes", name, max);
+    return NULL;
+  }
+  return s;
+}
+
+static int tt_put_app(const cJSON *o, char *err, size_t n) {
+  const char *key, *secret;
+  struct tt_app *a;
+  char *k, *s;
+
+  if (!(key = tt_member_str(o, "app_key", TT_KEY_MAX, err, n)) ||
+      !(secret = tt_member_str(o, "app_secret", TT_KEY_MAX, err, n)))
+    return -1;
+  s = strdup(secret);
+  a = tt_app_find(key);
+  if (!a) {
+    k = strdup(key);
+    if (!s || !k || sim_grow((void **)&T.apps, &T.cap_apps, T.napps + 1,
+                             sizeof *T.apps)) {
+      free(k), free(s);
+      snprintf(err, n, "out of memory");
+      return -1;
+    }
+    a = &T.apps[T.napps++];
+    a->key = k;
+    a->secret = NULL;
+  } else if (!s) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  free(a->secret);
+  a->secret = s;
+  return 0;
+}
+
+static int tt_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
+  const char *cipher, *key, *acc, *ref;
+  int64_t at, rt;
+  struct tt_shop *s;
+  char *ci = NULL, *k = NULL, *a = NULL, *r = NULL;
+
+  if (!(cipher = tt_member_str(o, "shop_cipher", SIM_SHOP_MAX, err, n)) ||
+      !(key = tt_member_str(o, "app_key", TT_KEY_MAX, err, n)) ||
+      !(acc = tt_member_str(o, "access_token", TT_KEY_MAX, err, n)) ||
+      !(ref = tt_member_str(o, "refresh_token", TT_KEY_MAX, err, n)) ||
+      tt_member_int(o, "access_expires_in", 0, TT_TTL_MAX, TT_ACCESS_TTL_S,
+                    &at, err, n) ||
+      tt_member_int(o, "refresh_expires_in", 0, TT_TTL_MAX, TT_REFRESH_TTL_S,
+                    &rt, err, n))
+    return -1;
+  if (!tt_app_find(key)) {
+    snprintf(err, n, "app_key %s is not known", key);
+    return -1;
+  }
+  s = tt_shop_find(cipher);
+  k = strdup(key), a = strdup(acc), r = strdup(ref);
+  if (!k || !a || !r)
+    goto oom;
+  if (!s) {
+    ci = strdup(cipher);
+    if (!ci || sim_grow((void **)&T.shops, &T.cap_shops, T.nshops + 1,
+                        sizeof *T.shops))
+      goto oom;
+    s = &T.shops[T.nshops++];
+    memset(s, 0, sizeof *s);
+    s->cipher = ci;
+  }
+  free(s->app_key), free(s->access), free(s->prev_access), free(s->refresh);
+  free(s->used_refresh);
+  s->app_key = k, s->access = a, s->refresh = r;
+  s->prev_access = s->used_refresh = NULL;
+  s->access_ttl = at, s->refresh_ttl = rt;
+  s->access_exp = now + at, s->refresh_exp = now + rt, s->prev_exp = 0;
+  return 0;
+oom:
+  free(ci), free(k), free(a), free(r);
+  snprintf(err, n, "out of memory");
+  return -1;
+}
+
+static void tt_ctl_app(const struct sim_req *req, struct sim_resp *resp) {
+  char err[TT_ERRTXT];
+
+  if (tt_put_app(req->json, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+static void tt_ctl_shop(const struct sim_req *req, struct sim_resp *resp) {
+  char err[TT_ERRTXT];
+
+  if (tt_put_shop(req->json, req->now_ms / 1000, err, sizeof err))
+    sim_ctl_error(resp, 400, "%s", err);
+  else
+    sim_ctl_ok(resp, NULL);
+}
+
+static struct tt_shop *tt_ctl_shop_arg(const struct sim_req *req,
+                                       struct sim_resp *resp) {
+  const char *cipher = sim_json_str(req->json, "shop_cipher");
+  struct tt_shop *s;
+
+  if (!cipher || !*cipher) {
+    sim_ctl_error(resp, 400, "shop_cipher must be a string");
+    return NULL;
+  }
+  s = tt_shop_find(cipher);
+  if (!s)
+    sim_ctl_error(resp, 404, "shop %s is not known", cipher);
+  return s;
+}
+
+static void tt_ctl_expire(const struct sim_req *req, struct sim_resp *resp) {
+  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
+
+  if (!s)
+    return;
+  s->access_exp = req->now_ms / 1000;
+  s->prev_exp = 0;
+  sim_ctl_ok(resp, NULL);
+}
+
+static void tt_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
+  const cJSON *ps = tt_get(req->json, "per_second");
+  const cJSON *bu = tt_get(req->json, "burst");
+  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
+  double rate, burst;
+
+  if (!s)
+    return;
+  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
+  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
+  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
+      burst < 1 || burst > 1e6) {
+    sim_ctl_error(resp, 400,
+                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
+    return;
+  }
+  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
+  s->rl_last_ms = req->now_ms;
+  sim_ctl_ok(resp, NULL);
+}
+
+static cJSON *tt_item_ctl_json(const struct tt_product *p) {
+  cJSON *o = cJSON_CreateObject(), *d;
+
+  tt_add_id(o, "product_id", p->id);
+  tt_add_id(o, "sku_id", p->sku_id);
+  cJSON_AddStringToObject(o, "shop_cipher", T.shops[p->shop].cipher);
+  cJSON_AddStringToObject(o, "sku", p->sku ? p->sku : "");
+  cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
+  cJSON_AddStringToObject(o, "name", p->title ? p->title : ""); /* alias */
+  cJSON_AddStringToObject(o, "description", p->desc ? p->desc : "");
+  sim_json_add_int(o, "price", p->price);
+  sim_json_add_int(o, "stock", p->qty);
+  cJSON_AddStringToObject(o, "status", tt_status_name(p));
+  if (p->category)
+    cJSON_AddStringToObject(o, "category_id", p->category);
+  if (p->warehouse)
+    cJSON_AddStringToObject(o, "warehouse_id", p->warehouse);
+  d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
+  if (d && !cJSON_AddItemToObject(o, "main_images", d))
+    cJSON_Delete(d);
+  if (p->weight) {
+    d = cJSON_Duplicate(p->weight, 1);
+    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
+      cJSON_Delete(d);
+  }
+  sim_json_add_int(o, "create_time", p->created);
+  sim_json_add_int(o, "update_time", p->updated);
+  return o;
+}
+
+static void tt_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
+  const char *q = sim_query(req, "shop_cipher");
+  const struct tt_shop *s = NULL;
+  cJSON *o, *list;
+  size_t i;
+
+  if (q && *q && !(s = tt_shop_find(q))) {
+    sim_ctl_error(resp, 404, "shop %s is not known", q);
+    return;
+  }
+  o = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(o, "items");
+  for (i = 0; i < T.nitems; i++) {
+    if (s && T.items[i].shop != tt_shop_index(s))
+      continue;
+    tt_push(list, tt_item_ctl_json(&T.items[i]));
+  }
+  sim_ctl_ok(resp, o);
+}
+
+/* {shop_cipher, sku, title, description?, price, stock, status?}. */
+static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
+  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
+  const char *st = sim_json_str(req->json, "status");
+  struct tt_fields f;
+  struct tt_product *p;
+  char err[TT_ERRTXT];
+  cJSON *o;
+
+  if (!s)
+    return;
+  memset(&f, 0, sizeof f);
+  if (!(f.sku = tt_member_str(req->json, "sku", TT_SKU_MAX, err, sizeof err)) ||
+      !(f.title = tt_member_str(req->json, "title", 1024, err, sizeof err)) ||
+      tt_member_int(req->json, "price", 1, TT_MONEY_MAX, -1, &f.price, err,
+                    sizeof err) ||
+      tt_member_int(req->json, "stock", 0, TT_QTY_MAX, 0, &f.qty, err,
+                    sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  if (st && strcmp(st, "ACTIVATE") != 0 &&
+      strcmp(st, "SELLER_DEACTIVATED") != 0) {
+    sim_ctl_error(resp, 400, "status must be ACTIVATE or SELLER_DEACTIVATED");
+    return;
+  }
+  f.desc = sim_json_str(req->json, "description");
+  p = tt_product_create(tt_shop_index(s), &f, req->now_ms / 1000);
+  if (!p) {
+    sim_ctl_error(resp, 400, "too many products");
+    return;
+  }
+  if (st && strcmp(st, "SELLER_DEACTIVATED") == 0)
+    p->status = TT_SELLER_DEACTIVATED;
+  o = cJSON_CreateObject();
+  tt_add_id(o, "product_id", p->id);
+  tt_add_id(o, "sku_id", p->sku_id);
+  sim_ctl_ok(resp, o);
+}
+
+static void tt_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *list = cJSON_AddArrayToObject(o, "shops");
+  size_t i;
+
+  for (i = 0; i < T.nshops; i++) {
+    const struct tt_shop *s = &T.shops[i];
+    cJSON *e = cJSON_CreateObject(), *rl;
+
+    cJSON_AddStringToObject(e, "shop_cipher", s->cipher);
+    cJSON_AddStringToObject(e, "app_key", s->app_key);
+    cJSON_AddStringToObject(e, "access_token", s->access ? s->access : "");
+    sim_json_add_int(e, "access_expires_at", s->access_exp);
+    cJSON_AddStringToObject(e, "refresh_token", s->refresh ? s->refresh : "");
+    sim_json_add_int(e, "refresh_expires_at", s->refresh_exp);
+    if (s->prev_access) {
+      cJSON_AddStringToObject(e, "previous_access_token", s->prev_access);
+      sim_json_add_int(e, "previous_expires_at", s->prev_exp);
+    }
+    rl = cJSON_AddObjectToObject(e, "rate_limit");
+    cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
+    cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
+    tt_push(list, e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+static const struct tt_ctl {
+  const char *sub;
+  const char *method;
+  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
+} tt_ctls[] = {
+    {"app", "POST", tt_ctl_app},
+    {"shop", "POST", tt_ctl_shop},
+    {"expire_token", "POST", tt_ctl_expire},
+    {"rate_limit", "POST", tt_ctl_rate},
+    {"item", "POST", tt_ctl_item},
+    {"items", "GET", tt_ctl_items},
+    {"shops", "GET", tt_ctl_shops},
+};
+
+static void tt_control(const char *sub, const struct sim_req *req,
+                       struct sim_resp *resp) {
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(tt_ctls); i++) {
+    const struct tt_ctl *k = &tt_ctls[i];
+
+    if (strcmp(sub, k->sub) != 0)
+      continue;
+    if (strcmp(req->method, k->method) != 0) {
+      sim_ctl_error(resp, 405, "use %s", k->method);
+      return;
+    }
+    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
+      return;
+    k->fn(req, resp);
+    return;
+  }
+  sim_ctl_error(resp, 404, "no control call tiktok/%s", sub);
+}
+
+/* --------------------------------------------------------- seed/reset -- */
+
+static int tt_seed_list(const cJSON *doc, const char *name, int64_t now,
+                        char *err, size_t n) {
+  const cJSON *list = tt_get(doc, name), *e;
+  char why[TT_ERRTXT];
+  int i = 0, rc;
+
+  if (!list)
+    return 0;
+  if (!cJSON_IsArray(list)) {
+    snprintf(err, n, "tiktok.%s must be an array", name);
+    return -1;
+  }
+  cJSON_ArrayForEach(e, list) {
+    if (!cJSON_IsObject(e)) {
+      snprintf(why, sizeof why, "must be an object");
+      rc = -1;
+    } else if (name[0] == 'a') {
+      rc = tt_put_app(e, why, sizeof why);
+    } else {
+      rc = tt_put_shop(e, now, why, sizeof why);
+    }
+    if (rc) {
+      snprintf(err, n, "tiktok.%s[%d]: %s", name, i, why);
+      return -1;
+    }
+    i++;
+  }
+  return 0;
+}
+
+static int tt_seed(const cJSON *doc, char *err, size_t n) {
+  int64_t now = sim_now_ms() / 1000;
+  const cJSON *e;
+
+  if (!cJSON_IsObject(doc)) {
+    snprintf(err, n, "tiktok must be an object");
+    return -1;
+  }
+  cJSON_ArrayForEach(e, doc) {
+    if (strcmp(e->string, "apps") != 0 && strcmp(e->string, "shops") != 0) {
+      snprintf(err, n, "tiktok.%s: unknown key", e->string);
+      return -1;
+    }
+  }
+  return tt_seed_list(doc, "apps", now, err, n) ||
+                 tt_seed_list(doc, "shops", now, err, n)
+             ? -1
+             : 0;
+}
+
+static void tt_reset(void) {
+  size_t i;
+
+  for (i = 0; i < T.napps; i++)
+    free(T.apps[i].key), free(T.apps[i].secret);
+  for (i = 0; i < T.nshops; i++) {
+    struct tt_shop *s = &T.shops[i];
+
+    free(s->cipher), free(s->app_key), free(s->access), free(s->prev_access);
+    free(s->refresh), free(s->used_refresh);
+  }
+  for (i = 0; i < T.nitems; i++)
+    tt_product_free(&T.items[i]);
+  free(T.apps), free(T.shops), free(T.items);
+  memset(&T, 0, sizeof T);
+}
+
+static const char *const tt_more_prefixes[] = {
+    "/authorization/", "/api/v2/token/", NULL};
+
+const struct sim_market sim_tiktok_market = {
+    .name = "tiktok",
+    .prefix = "/product/",
+    .more_prefixes = tt_more_prefixes,
+    .param_error = "40006",
+    .reset = tt_reset,
+    .seed = tt_seed,
+    .describe = tt_describe,
+    .handle = tt_handle,
+    .control = tt_control,
+    .error_body = tt_error_body,
+};
