@@ -356,6 +356,11 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
     fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, STDERR_FILENO);
     dup2(fd, STDOUT_FILENO);
+    /* OCOP_VALGRIND=1: run the daemon under valgrind; any error or
+     * definite leak changes its exit status, which the tests check. */
+    if (getenv("OCOP_VALGRIND"))
+      execlp("valgrind", "valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+             "--errors-for-leak-kinds=definite", path, "-c", d->conf, (char *)NULL);
     execl(path, path, "-c", d->conf, (char *)NULL);
     _exit(127);
   }
