@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define OC_ABI_VERSION 1u
+#define OC_ABI_VERSION 2u
 #define OC_ENTRY_SYMBOL "ocop_connector_v1"
 
 /* Limits the core and every connector agree on. */
@@ -43,6 +43,7 @@ typedef enum oc_op {
 /* Capability bits, one per operation (1u << op), plus: */
 #define OC_CAP(op) (1u << (op))
 #define OC_CAP_STRIP (1u << 31) /* UPDATE with stars == 0 removes every claim */
+#define OC_CAP_FEED (1u << 30)  /* a file channel: the core writes feed() output */
 
 /* Per-shop connector options ("category_id" = "100644"), from shop.options. */
 typedef struct oc_kv {
@@ -111,6 +112,13 @@ typedef struct oc_result {
   int64_t refresh_expires_at; /* unix seconds, 0 when not said */
 } oc_result;
 
+/* One row of a file channel's catalogue feed (ABI 2). */
+typedef struct oc_feed_row {
+  const oc_listing *listing;
+  int active;             /* 1 listed, 0 delisted (an inactive row) */
+  const char *image_urls; /* space-separated URLs; NULL or "" for none */
+} oc_feed_row;
+
 typedef struct oc_connector {
   uint32_t abi;     /* OC_ABI_VERSION */
   const char *name; /* "shopee": matches shop.marketplace */
@@ -133,6 +141,17 @@ typedef struct oc_connector {
   void (*parse)(oc_op op, const oc_shop *shop, const oc_listing *listing,
                 long http_status, const char *body, size_t len,
                 oc_result *res);
+
+  /*
+   * ABI 2, optional (NULL for HTTP connectors). With OC_CAP_FEED the core
+   * sends no request: it finishes each listing job at once and, debounced,
+   * renders the shop's whole catalogue with feed() and writes the bytes
+   * atomically into the shop's export folder. Pure like build(): fills *out
+   * with malloc'd bytes (the core frees them) and *outlen; on bad input
+   * returns -1 with a message in err and leaves *out NULL.
+   */
+  int (*feed)(const oc_shop *shop, const oc_feed_row *rows, size_t nrows, char **out,
+              size_t *outlen, char *err, size_t errlen);
 } oc_connector;
 
 typedef const oc_connector *(*oc_entry_fn)(void);

@@ -1290,6 +1290,7 @@ static const oc_connector lz_connector = {
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
     lz_build,
     lz_parse,
+    NULL, /* feed: an HTTP connector */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &lz_connector; }

@@ -22,3 +22,4 @@ tests_unit_test_shopee_LDADD = $(CJSON_LIBS) $(CRYPTO_LIBS)
 
 include connectors/lazada.mk
 include connectors/tiktok.mk
+include connectors/postmart.mk

@@ -1275,6 +1275,7 @@ static const oc_connector sp_connector = {
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
     sp_build,
     sp_parse,
+    NULL, /* feed: an HTTP connector */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &sp_connector; }

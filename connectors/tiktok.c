@@ -1385,6 +1385,7 @@ static const oc_connector tt_connector = {
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
     tt_build,
     tt_parse,
+    NULL, /* feed: an HTTP connector */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &tt_connector; }

@@ -36,6 +36,7 @@ struct job {
   size_t nopts;
   oc_op op;           /* the call in progress */
   int calls;          /* marketplace calls made so far by this run */
+  int feed;           /* a file channel's job: its shop's feed is due */
   uint64_t started_ms;
   char found_item[OC_ID_MAX]; /* item id learned from a look-up */
 };

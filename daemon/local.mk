@@ -7,6 +7,7 @@ ocopd_SOURCES = \
 	daemon/clock.c daemon/clock.h \
 	daemon/config.c daemon/config.h \
 	daemon/db.c daemon/db.h \
+	daemon/feed.c daemon/feed.h \
 	daemon/http.c daemon/http.h \
 	daemon/job.c daemon/job.h \
 	daemon/lifecycle.c daemon/lifecycle.h \

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "ratelimit.h"
 #include "config.h"
+#include "feed.h"
 #include "secret.h"
 #include "token.h"
 
@@ -26,6 +27,7 @@ struct outbox {
   char rates[256];
   ratelimit_t *rl;
   token_mgr_t *tm;
+  feeds_t *feeds;      /* file channels (OC_CAP_FEED) */
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
   int claiming;        /* a claim query is in flight */
@@ -34,6 +36,7 @@ struct outbox {
   int sweeping;
   int draining;
   int closed_handles;
+  int feeds_marked;    /* every feed was marked dirty once, at start */
   void (*drained_cb)(void *arg);
   void *drained_arg;
   struct outbox_stats st;
@@ -65,7 +68,7 @@ static int64_t wall_ms(void) {
 
 static void check_drained(outbox_t *ob) {
   if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
-      token_inflight(ob->tm) == 0 && ob->drained_cb) {
+      token_inflight(ob->tm) == 0 && !feed_busy(ob->feeds) && ob->drained_cb) {
     void (*cb)(void *) = ob->drained_cb;
 
     ob->drained_cb = NULL;
@@ -98,6 +101,9 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
   } else {
     ob->st.skipped++;
   }
+  /* A file channel's feed is written once the outcome is recorded. */
+  if (!err && job->feed)
+    feed_mark_dirty(ob->feeds, job->shop_id);
   ob->st.inflight--;
   job_free(job);
   claim(ob);
@@ -352,6 +358,19 @@ static void job_start(outbox_t *ob, struct job *job) {
     finish_simple(job, "retry", err);
     return;
   }
+  if (conn->caps & OC_CAP_FEED) {
+    /* A file channel sends nothing: the listing is as the target says once
+     * the shop's feed is rewritten (after the outcome, debounced). Its id
+     * on the channel is the SKU. */
+    struct outcome oc;
+
+    memset(&oc, 0, sizeof oc);
+    oc.name = "ok";
+    oc.item_id = job->listing.sku;
+    job->feed = 1;
+    finish(job, &oc);
+    return;
+  }
   secret = secret_get(ob->has_cred_dir ? ob->cred_dir : NULL, job->shop_name, err, sizeof err);
   if (!secret) {
     finish_simple(job, "retry", err);
@@ -454,6 +473,12 @@ static void on_swept(void *arg, PGresult *res, const char *err) {
     log_warn("outbox", "sweep failed; will try again", "err=%s", err);
   else if (atoi(PQgetvalue(res, 0, 0)) > 0)
     log_info("outbox", "sweep queued jobs", "jobs=%s", PQgetvalue(res, 0, 0));
+  /* The first sweep after start rewrites every feed: a crash may have come
+   * between a job's outcome and its feed. */
+  if (!err && !ob->feeds_marked) {
+    ob->feeds_marked = 1;
+    feed_mark_all(ob->feeds);
+  }
   if (!err && ob->opt.swept_cb && !ob->draining)
     ob->opt.swept_cb(ob->opt.swept_arg);
   ob->more = 1;
@@ -481,6 +506,8 @@ static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 
 /* ---- life cycle --------------------------------------------------------- */
 
+static void on_feed_idle(void *arg) { check_drained(arg); }
+
 outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
                      const struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
@@ -492,9 +519,12 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->sweep_db = sweep_db;
   ob->rl = rl_new();
   ob->tm = token_new(db, http);
-  if (!ob->rl || !ob->tm) {
+  ob->feeds = feed_new(loop, db, reg, on_feed_idle, ob);
+  if (!ob->rl || !ob->tm || !ob->feeds) {
     rl_free(ob->rl);
     token_free(ob->tm);
+    if (ob->feeds)
+      feed_close(ob->feeds, NULL, NULL);
     free(ob);
     return NULL;
   }
@@ -536,7 +566,10 @@ void outbox_wake(outbox_t *ob) {
   claim(ob);
 }
 
-void outbox_set_registry(outbox_t *ob, const struct registry *reg) { ob->reg = reg; }
+void outbox_set_registry(outbox_t *ob, const struct registry *reg) {
+  ob->reg = reg;
+  feed_set_registry(ob->feeds, reg);
+}
 
 void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st) { *st = ob->st; }
 
@@ -547,20 +580,24 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
   uv_timer_stop(&ob->poll_timer);
   uv_timer_stop(&ob->sweep_timer);
   log_info("outbox", "draining", "inflight=%u", ob->st.inflight);
+  feed_flush(ob->feeds); /* what changed is written before we stop */
   check_drained(ob);
 }
 
-static void on_timer_closed(uv_handle_t *h) {
-  outbox_t *ob = h->data;
-
-  if (++ob->closed_handles == 2) {
+static void on_closed(outbox_t *ob) {
+  if (++ob->closed_handles == 3) {
     rl_free(ob->rl);
     token_free(ob->tm);
     free(ob);
   }
 }
 
+static void on_timer_closed(uv_handle_t *h) { on_closed(h->data); }
+
+static void on_feeds_closed(void *arg) { on_closed(arg); }
+
 void outbox_close(outbox_t *ob) {
+  feed_close(ob->feeds, on_feeds_closed, ob);
   uv_close((uv_handle_t *)&ob->poll_timer, on_timer_closed);
   uv_close((uv_handle_t *)&ob->sweep_timer, on_timer_closed);
 }

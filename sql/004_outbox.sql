@@ -45,6 +45,7 @@ RETURNS SETOF ocop_job
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   ids bigint[];
+  lids bigint[];
   lease interval := make_interval(secs => p_lease_s);
 BEGIN
   SELECT array_agg(d.id) INTO ids FROM (
@@ -67,6 +68,11 @@ BEGIN
   IF ids IS NULL THEN
     RETURN;
   END IF;
+  -- Each statement below restricts the views to these listings directly: a
+  -- join clause alone cannot reach into the views' lateral subqueries, and
+  -- the planner would derive every listing of the catalogue (measured:
+  -- 570 ms a claim at 20,000 listings, against 20 ms with this).
+  lids := ARRAY(SELECT listing_id FROM outbox WHERE id = ANY (ids));
 
   -- Each job is checked against the state committed now, not the state of
   -- the moment it was queued: a sweep whose snapshot predates a finished
@@ -75,7 +81,8 @@ BEGIN
   UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed (checked at dispatch)',
                       updated_at = now()
    WHERE o.id = ANY (ids)
-     AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.listing_id = o.listing_id AND j.kind = o.kind);
+     AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.listing_id = ANY (lids)
+                        AND j.listing_id = o.listing_id AND j.kind = o.kind);
 
   -- A job that keeps killing its worker would otherwise be retried forever.
   UPDATE outbox SET state = 'dead', updated_at = now(),
@@ -85,7 +92,8 @@ BEGIN
   UPDATE outbox o SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
                       lease_owner = p_owner, updated_at = now(), target = ocop_job_target(o.kind, t)
     FROM listing_target t
-   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
+   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = ANY (lids)
+     AND t.listing_id = o.listing_id;
 
   -- create_started_at is committed before the create is sent.
   UPDATE listing l SET lease_until = now() + lease,
@@ -106,7 +114,7 @@ BEGIN
     JOIN listing_target t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
     LEFT JOIN token tk ON tk.shop_id = s.id
-   WHERE o.id = ANY (ids) AND o.state = 'running'
+   WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
    ORDER BY o.priority, o.id;
 END $$;
 

@@ -22,3 +22,9 @@ TESTS += tests/itest/test_channels
 tests_itest_test_channels_SOURCES = tests/itest/test_channels.c $(ITEST_HARNESS)
 tests_itest_test_channels_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_channels_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_postmart
+TESTS += tests/itest/test_postmart
+tests_itest_test_postmart_SOURCES = tests/itest/test_postmart.c $(ITEST_HARNESS)
+tests_itest_test_postmart_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_postmart_LDADD = $(ITEST_LIBS)

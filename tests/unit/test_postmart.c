@@ -1,0 +1,175 @@
+/*
+ * test_postmart.c — unit tests for connectors/postmart.c, the file channel:
+ * the CSV feed byte for byte (quoting, Vietnamese text, inactive and
+ * stripped rows, the empty feed) and the entry table.
+ */
+#include "runner.h"
+
+#include "../../connectors/postmart.c"
+
+#define HEADER                                                                                \
+  "sku,name,ocop_stars,certificate_no,category,price_vnd,stock,weight_g,description,"         \
+  "image_urls,active\r\n"
+
+static const oc_shop shop0 = {"", "", "", "", NULL, NULL, NULL, 0};
+
+static oc_listing listing(const char *sku, const char *name, const char *desc, int stars,
+                          const char *cert) {
+  oc_listing l;
+
+  memset(&l, 0, sizeof l);
+  l.sku = sku;
+  l.name = name;
+  l.description = desc;
+  l.category = "I.3.c";
+  l.unit = "gói";
+  l.price_vnd = 85000;
+  l.stock = 120;
+  l.weight_g = 500;
+  l.stars = stars;
+  l.certificate_no = cert;
+  return l;
+}
+
+static int conn_feed(const oc_feed_row *rows, size_t n, char **out, size_t *len, char *err,
+                     size_t errlen) {
+  return ocop_connector_v1()->feed(&shop0, rows, n, out, len, err, errlen);
+}
+
+/* Renders rows and compares with want, byte for byte. */
+static int feed_is(const oc_feed_row *rows, size_t n, const char *want) {
+  char *out = NULL, err[128] = "";
+  size_t len = 0;
+
+  ASSERT_EQ(conn_feed(rows, n, &out, &len, err, sizeof err), 0);
+  ASSERT_STR_EQ(err, "");
+  ASSERT_NOT_NULL(out);
+  ASSERT_EQ(len, strlen(want));
+  ASSERT_STR_EQ(out, want);
+  free(out);
+  return 0;
+}
+
+static TEST_IMPL(entry_point) {
+  const oc_connector *c = ocop_connector_v1();
+
+  ASSERT_EQ(c->abi, OC_ABI_VERSION);
+  ASSERT_STR_EQ(c->name, "postmart");
+  ASSERT_EQ(c->caps, OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
+                         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) |
+                         OC_CAP(OC_OP_RELIST) | OC_CAP_STRIP | OC_CAP_FEED);
+  ASSERT(!(c->caps & OC_CAP(OC_OP_LOOKUP_SKU)));
+  ASSERT(!(c->caps & OC_CAP(OC_OP_REFRESH_TOKEN)));
+  ASSERT_NOT_NULL(c->build);
+  ASSERT_NOT_NULL(c->parse);
+  ASSERT_NOT_NULL(c->feed);
+  return 0;
+}
+
+static TEST_IMPL(build_and_parse_refuse) {
+  const oc_connector *c = ocop_connector_v1();
+  oc_listing l = listing("OCP-A", "A", "", 4, "1/QĐ-UBND");
+  oc_request req;
+  oc_result r;
+  char err[128] = "";
+
+  memset(&req, 0, sizeof req);
+  ASSERT_EQ(c->build(OC_OP_PUBLISH, &shop0, &l, 0, &req, err, sizeof err), -1);
+  ASSERT_NOT_NULL(strstr(err, "file channel"));
+  ASSERT_NULL(req.url);
+  ASSERT_NULL(req.body);
+  memset(&r, 0, sizeof r);
+  c->parse(OC_OP_UPDATE, &shop0, &l, 200, "{}", 2, &r);
+  ASSERT_EQ(r.status, OC_REJECTED);
+  ASSERT_NOT_NULL(strstr(r.error, "file channel"));
+  return 0;
+}
+
+static TEST_IMPL(empty_feed_is_the_header) {
+  ASSERT_EQ(feed_is(NULL, 0, HEADER), 0);
+  return 0;
+}
+
+static TEST_IMPL(vietnamese_text_byte_exact) {
+  oc_listing l = listing("OCP-NAN-001", "Chè Shan tuyết Nậm Nhùn",
+                         "Trà búp khô, hái từ cây cổ thụ", 4, "1234/QĐ-UBND");
+  oc_feed_row r = {&l, 1, "https://img.example.vn/a.jpg https://img.example.vn/b.jpg"};
+
+  ASSERT_EQ(feed_is(&r, 1,
+                    HEADER "OCP-NAN-001,"
+                           "Ch\xc3\xa8 Shan tuy\xe1\xba\xbft N\xe1\xba\xadm Nh\xc3\xb9n,4,"
+                           "1234/Q\xc4\x90-UBND,I.3.c,85000,120,500,"
+                           "\"Tr\xc3\xa0 b\xc3\xbap kh\xc3\xb4, h\xc3\xa1i t\xe1\xbb\xab c\xc3\xa2y "
+                           "c\xe1\xbb\x95 th\xe1\xbb\xa5\","
+                           "https://img.example.vn/a.jpg https://img.example.vn/b.jpg,1\r\n"),
+            0);
+  return 0;
+}
+
+static TEST_IMPL(quoting) {
+  oc_listing l = listing("OCP-Q-1", "Mật ong \"rừng\", loại 1", "Dòng 1\nDòng 2\r\nhết", 3,
+                         "9/QĐ");
+  oc_feed_row r = {&l, 1, NULL};
+
+  ASSERT_EQ(feed_is(&r, 1,
+                    HEADER "OCP-Q-1,\"Mật ong \"\"rừng\"\", loại 1\",3,9/QĐ,I.3.c,85000,120,500,"
+                           "\"Dòng 1\nDòng 2\r\nhết\",,1\r\n"),
+            0);
+  /* A lone quote, a lone CR, a quote at either end. */
+  l = listing("OCP-Q-2", "\"", "a\rb", 3, "\"x\"");
+  ASSERT_EQ(feed_is(&r, 1, HEADER "OCP-Q-2,\"\"\"\",3,\"\"\"x\"\"\",I.3.c,85000,120,500,"
+                               "\"a\rb\",,1\r\n"),
+            0);
+  return 0;
+}
+
+static TEST_IMPL(inactive_and_stripped_rows) {
+  oc_listing a = listing("OCP-A", "Á", "", 5, "5/QĐ");
+  oc_listing b = listing("OCP-B", "B", "", 0, NULL); /* delisted: no longer eligible */
+  oc_listing c = listing("OCP-C", "C", "", 0, "stale"); /* stripped: claims removed */
+  oc_feed_row rows[3];
+
+  b.price_vnd = 0;
+  b.stock = 0;
+  b.weight_g = 0;
+  rows[0].listing = &a, rows[0].active = 1, rows[0].image_urls = "";
+  rows[1].listing = &b, rows[1].active = 0, rows[1].image_urls = NULL;
+  rows[2].listing = &c, rows[2].active = 1, rows[2].image_urls = NULL;
+  ASSERT_EQ(feed_is(rows, 3,
+                    HEADER "OCP-A,Á,5,5/QĐ,I.3.c,85000,120,500,,,1\r\n"
+                           "OCP-B,B,,,I.3.c,0,0,0,,,0\r\n"
+                           "OCP-C,C,,,I.3.c,85000,120,500,,,1\r\n"),
+            0);
+  return 0;
+}
+
+static TEST_IMPL(large_values_and_missing_sku) {
+  oc_listing l = listing("OCP-L", "L", "", 4, "1");
+  oc_feed_row r = {&l, 1, NULL};
+  char *out = (char *)1, err[128] = "";
+  size_t len = 7;
+
+  l.price_vnd = 9007199254740993LL;
+  l.stock = 2147483648LL;
+  ASSERT_EQ(feed_is(&r, 1, HEADER "OCP-L,L,4,1,I.3.c,9007199254740993,2147483648,500,,,1\r\n"),
+            0);
+  l.sku = "";
+  ASSERT_EQ(conn_feed(&r, 1, &out, &len, err, sizeof err), -1);
+  ASSERT_NULL(out);
+  ASSERT_EQ(len, 0);
+  ASSERT_NOT_NULL(strstr(err, "SKU"));
+  return 0;
+}
+
+static const struct test_entry tests[] = {
+    TEST_ENTRY(entry_point),
+    TEST_ENTRY(build_and_parse_refuse),
+    TEST_ENTRY(empty_feed_is_the_header),
+    TEST_ENTRY(vietnamese_text_byte_exact),
+    TEST_ENTRY(quoting),
+    TEST_ENTRY(inactive_and_stripped_rows),
+    TEST_ENTRY(large_values_and_missing_sku),
+    {NULL, NULL, 0},
+};
+
+int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
