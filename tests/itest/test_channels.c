@@ -2,7 +2,8 @@
  * test_channels.c — every HTTP marketplace end to end, from one table:
  * the sample catalogue is mirrored, a price and a stock change reach the
  * marketplace, a revoked product is deactivated and a re-certified one
- * activated again. Real PostgreSQL, the simulator, ocopd.
+ * activated again, and an access token refused mid-run is refreshed once.
+ * Real PostgreSQL, the simulator, ocopd.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,10 @@ struct channel {
   const char *app_key;
   const char *app_secret;
   const char *access_token;
+  const char *refresh_token;
+  const char *expire_path; /* control API: invalidate the access token now */
+  const char *expire_body;
+  const char *refresh_path;/* the marketplace's token refresh endpoint */
   const char *options;     /* shop options, to be closed with the auth_url */
 };
 
@@ -31,7 +36,8 @@ static const struct channel channels[] = {
      " \"sellers\": [{\"seller_id\": \"3001\", \"app_key\": \"100777\", \"access_token\": \"itest-lz-access\","
      " \"refresh_token\": \"itest-lz-refresh\", \"access_expires_in\": 604800, \"refresh_expires_in\": 1209600}]}}",
      "/_sim/lazada/items?seller_id=3001", "name", "active", "inactive", "100777",
-     "itest-lazada-secret-91a", "itest-lz-access",
+     "itest-lazada-secret-91a", "itest-lz-access", "itest-lz-refresh", "/_sim/lazada/expire_token",
+     "{\"seller_id\": \"3001\"}", "/rest/auth/token/refresh",
      "{\"category_id\": \"10001\", \"image_url\": \"https://vn-live.slatic.net/p/itest.jpg\","
      " \"auth_url\": \""},
     {"tiktok",
@@ -39,7 +45,8 @@ static const struct channel channels[] = {
      " \"shops\": [{\"shop_cipher\": \"ROW_itest\", \"app_key\": \"ttitest01\", \"access_token\": \"itest-tt-access\","
      " \"refresh_token\": \"itest-tt-refresh\", \"access_expires_in\": 604800}]}}",
      "/_sim/tiktok/items?shop_cipher=ROW_itest", "title", "ACTIVATE", "SELLER_DEACTIVATED", "ttitest01",
-     "itest-tiktok-secret-5c2", "itest-tt-access",
+     "itest-tiktok-secret-5c2", "itest-tt-access", "itest-tt-refresh", "/_sim/tiktok/expire_token",
+     "{\"shop_cipher\": \"ROW_itest\"}", "/api/v2/token/refresh",
      "{\"shop_cipher\": \"ROW_itest\", \"category_id\": \"600001\", \"image_uri\": \"tos-itest-img\","
      " \"warehouse_id\": \"7000001\", \"auth_url\": \""},
 };
@@ -72,8 +79,9 @@ static void add_shop(struct fixture *f) {
            "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, options) "
            "VALUES ('%s-test', '%s', '3001', '%s', '%s', '%s');"
            "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
-           "SELECT id, '%s', 'unused', now() + interval '7 days' FROM shop",
-           ch->marketplace, ch->marketplace, f->sim.base, ch->app_key, opts, ch->access_token);
+           "SELECT id, '%s', '%s', now() + interval '7 days' FROM shop",
+           ch->marketplace, ch->marketplace, f->sim.base, ch->app_key, opts, ch->access_token,
+           ch->refresh_token);
   PQclear(itest_sql(f->db, sql));
 }
 
@@ -228,6 +236,27 @@ static int run_channel(const struct channel *ch) {
   w.text = "Trà liên tu Sen Quê Bác - OCOP 5 sao";
   ASSERT(itest_wait(item_has, &w, 30000));
 
+  /* The marketplace stops accepting the access token: one refresh, and
+   * the change still arrives. */
+  {
+    cJSON *x = itest_sim_call(&f.sim, "POST", ch->expire_path, ch->expire_body), *c;
+    int refreshes = 0;
+
+    cJSON_Delete(x);
+    PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 81000 WHERE code = 'OCP-BKN-001'"));
+    w.sku = "OCP-BKN-001";
+    w.field = "price";
+    w.number = 81000;
+    w.text = NULL;
+    ASSERT(itest_wait(item_has, &w, 30000));
+    x = itest_sim_call(&f.sim, "GET", "/_sim/calls?since=0", NULL);
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(x, "calls"))
+      if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, ch->refresh_path) == 0)
+        refreshes++;
+    cJSON_Delete(x);
+    ASSERT_EQ(refreshes, 1);
+    ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refreshed'"), 1);
+  }
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
   {
@@ -236,18 +265,19 @@ static int run_channel(const struct channel *ch) {
     ASSERT_NOT_NULL(log);
     ASSERT_NULL(strstr(log, ch->app_secret));
     ASSERT_NULL(strstr(log, ch->access_token));
+    ASSERT_NULL(strstr(log, ch->refresh_token));
     free(log);
   }
   fixture_down(&f);
   return 0;
 }
 
-TEST_IMPL(lazada_mirror_price_stock_delist_relist) { return run_channel(&channels[0]); }
-TEST_IMPL(tiktok_mirror_price_stock_delist_relist) { return run_channel(&channels[1]); }
+TEST_IMPL(lazada_mirror_price_stock_delist_relist_token) { return run_channel(&channels[0]); }
+TEST_IMPL(tiktok_mirror_price_stock_delist_relist_token) { return run_channel(&channels[1]); }
 
 static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(lazada_mirror_price_stock_delist_relist, 180),
-    TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist, 180),
+    TEST_ENTRY_TIMEOUT(lazada_mirror_price_stock_delist_relist_token, 180),
+    TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist_token, 180),
     {NULL, NULL, 0}};
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
