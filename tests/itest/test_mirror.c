@@ -202,7 +202,20 @@ static int price_reached(void *arg) {
   return ok;
 }
 
-TEST_IMPL(price_change_reaches_the_marketplace) {
+static int stock_reached_825(void *arg) {
+  struct fixture *f = arg;
+  cJSON *items = itest_sim_items(&f->sim), *it;
+  int ok = 0;
+
+  cJSON_ArrayForEach(it, items)
+    if (strcmp(cJSON_GetObjectItem(it, "item_sku")->valuestring, "OCP-BKN-001") == 0 &&
+        cJSON_GetObjectItem(it, "stock")->valuedouble == 825)
+      ok = 1;
+  cJSON_Delete(items);
+  return ok;
+}
+
+TEST_IMPL(price_and_stock_changes_reach_the_marketplace) {
   struct fixture f;
   struct price_wait w;
 
@@ -219,6 +232,11 @@ TEST_IMPL(price_change_reaches_the_marketplace) {
   ASSERT_EQ(itest_sql_int(f.db, "SELECT l.sent_price FROM listing l JOIN product p ON p.id = "
                                 "l.product_id WHERE p.code = 'OCP-BKN-001'"),
             79000);
+  /* A stock movement in the ledger reaches the marketplace as an absolute
+   * quantity. */
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) "
+                          "SELECT id, -25, 'adjust' FROM product WHERE code = 'OCP-BKN-001'"));
+  ASSERT(itest_wait(stock_reached_825, &f, 20000));
   /* A repeated identical update queues nothing. */
   PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 79000 WHERE code = 'OCP-BKN-001'"));
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'price'"), 1);
@@ -587,7 +605,7 @@ TEST_IMPL(bad_config_stops_with_file_and_line) {
 
 static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(mirror_lists_exactly_the_eligible_products, 120),
-    TEST_ENTRY_TIMEOUT(price_change_reaches_the_marketplace, 120),
+    TEST_ENTRY_TIMEOUT(price_and_stock_changes_reach_the_marketplace, 120),
     TEST_ENTRY_TIMEOUT(kill9_during_initial_mirror_lists_each_product_once, 240),
     TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
     TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
