@@ -10,7 +10,9 @@
  * every connector testable byte for byte and lets a marketplace be one file.
  *
  * Compatibility: the core refuses a connector whose `abi` differs from
- * OC_ABI_VERSION. Adding an operation or a field bumps the version.
+ * OC_ABI_VERSION. Adding an operation or a field bumps the version (ABI 2 is not yet
+ * released: its AUTH_LINK, TOKEN_EXCHANGE, auth_code and redirect_url are
+ * part of it).
  */
 #ifndef OCOP_CONNECTOR_H
 #define OCOP_CONNECTOR_H
@@ -37,6 +39,10 @@ typedef enum oc_op {
   OC_OP_LOOKUP_SKU,  /* find our listing by seller SKU (create of unknown outcome) */
   OC_OP_GET_LISTING, /* read back status, price and stock by marketplace id */
   OC_OP_REFRESH_TOKEN,
+  OC_OP_AUTH_LINK,      /* build only: req->url is the link to show the seller
+                         * (method "GET", nothing is sent); parse is unused */
+  OC_OP_TOKEN_EXCHANGE, /* the seller's code (shop.auth_code) for a token pair;
+                         * parse fills the tokens like REFRESH_TOKEN */
   OC_OP_MAX
 } oc_op;
 
@@ -60,6 +66,8 @@ typedef struct oc_shop {
   const char *refresh_token;
   const oc_kv *opts;
   size_t nopts;
+  const char *auth_code;    /* TOKEN_EXCHANGE: the code the seller brought back */
+  const char *redirect_url; /* AUTH_LINK: where the marketplace sends the seller */
 } oc_shop;
 
 /* What the listing should say now. Strings are UTF-8, never NULL unless noted. */
@@ -105,7 +113,7 @@ typedef struct oc_result {
   int active;               /* 1 listed, 0 delisted */
   int64_t price_vnd;
   int64_t stock;
-  /* REFRESH_TOKEN */
+  /* REFRESH_TOKEN, TOKEN_EXCHANGE (expiries: see oc_expiry_to_unix) */
   char access_token[512];
   char refresh_token[512];
   int64_t access_expires_at;  /* unix seconds */
@@ -188,9 +196,18 @@ static inline const char *oc_shop_opt(const oc_shop *shop, const char *key,
 static inline const char *oc_op_name(oc_op op) {
   static const char *const names[OC_OP_MAX] = {
       "?", "publish", "update", "set_stock", "set_price", "delist",
-      "relist", "lookup_sku", "get_listing", "refresh_token"};
+      "relist", "lookup_sku", "get_listing", "refresh_token", "auth_link",
+      "token_exchange"};
 
   return (op > 0 && op < OC_OP_MAX) ? names[op] : "?";
+}
+
+/* Unix seconds of an expiry a connector returned in oc_result: absolute when
+ * it looks like a date (TikTok), else seconds after `sent_s`, the time the
+ * request was sent (Shopee, Lazada). 10^9 seconds is 31 years: no token
+ * lives that long, and every date after 2001 is larger. */
+static inline long long oc_expiry_to_unix(long long value, long long sent_s) {
+  return value >= 1000000000LL ? value : sent_s + value;
 }
 
 #endif

@@ -28,7 +28,14 @@
  *                         (§3.5): migrate/upload them first. Only the
  *                         http(s) form is checked here, not the host.
  *   auth_url              token host, scheme://host[:port]; default
- *                         "https://auth.lazada.com" (REFRESH_TOKEN)
+ *                         "https://auth.lazada.com" (REFRESH_TOKEN,
+ *                         AUTH_LINK, TOKEN_EXCHANGE)
+ *
+ * AUTH_LINK (§3.2 step 1) is built, never sent: <auth_url>/oauth/authorize
+ * with response_type=code, force_auth=true, redirect_uri and client_id. The
+ * redirect must equal the callback registered for the app.
+ * TOKEN_EXCHANGE (§3.2 step 3): /auth/token/create with the code, signed
+ * like any call and without access_token; results like REFRESH_TOKEN.
  *
  * REFRESH_TOKEN results: access_expires_at and refresh_expires_at hold the
  * LIFETIMES Lazada returns (expires_in, refresh_expires_in: seconds from
@@ -104,6 +111,9 @@ static const lz_opdef lz_ops[OC_OP_MAX] = {
                            LZ_NEED_LISTING | LZ_NEED_ITEM},
     /* Signed like any call, without access_token (vector L5). */
     [OC_OP_REFRESH_TOKEN] = {"POST", "/auth/token/refresh", LZ_TOKEN, 0},
+    /* Not an API call: the path of the link on the auth host (§3.2). */
+    [OC_OP_AUTH_LINK] = {"GET", "/oauth/authorize", LZ_TOKEN, 0},
+    [OC_OP_TOKEN_EXCHANGE] = {"POST", "/auth/token/create", LZ_TOKEN, 0},
 };
 
 /* One request parameter; values are raw and URL-encoded when serialised. */
@@ -195,6 +205,26 @@ static int lz_check_text(const char *what, const char *s, char *err,
   return 0;
 }
 
+/* An http(s) URL with a host and no space or control character. */
+static int lz_valid_redirect(const char *u) {
+  const char *p;
+
+  if (u == NULL)
+    return 0;
+  if (strncmp(u, "https://", 8) == 0)
+    p = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    p = u + 7;
+  else
+    return 0;
+  if (*p == '\0' || *p == '/')
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+      return 0;
+  return 1;
+}
+
 static const char *lz_opt(const oc_shop *shop, const char *key) {
   const char *v = oc_shop_opt(shop, key, NULL);
 
@@ -245,6 +275,15 @@ static int lz_check_shop(oc_op op, const lz_opdef *d, const oc_shop *shop,
   if (op == OC_OP_REFRESH_TOKEN &&
       (shop->refresh_token == NULL || shop->refresh_token[0] == '\0')) {
     lz_err(err, errlen, "shop refresh_token is not set");
+    return -1;
+  }
+  if (op == OC_OP_TOKEN_EXCHANGE &&
+      (shop->auth_code == NULL || shop->auth_code[0] == '\0')) {
+    lz_err(err, errlen, "shop auth_code is not set");
+    return -1;
+  }
+  if (op == OC_OP_AUTH_LINK && !lz_valid_redirect(shop->redirect_url)) {
+    lz_err(err, errlen, "redirect URL must be an http(s) URL without spaces");
     return -1;
   }
   return 0;
@@ -727,6 +766,19 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
   host = d->kind == LZ_TOKEN ? lz_opt(shop, "auth_url") : shop->base_url;
   if (host == NULL)
     host = LZ_DEFAULT_AUTH_URL;
+  if (op == OC_OP_AUTH_LINK) { /* a link for the seller: nothing signed */
+    ocu_buf_printf(&b, "%s%s?response_type=code&force_auth=true&redirect_uri=",
+                   host, d->api);
+    ocu_buf_urlencode(&b, shop->redirect_url);
+    ocu_buf_puts(&b, "&client_id=");
+    ocu_buf_urlencode(&b, shop->app_key);
+    req->url = ocu_buf_detach(&b);
+    req->log_url = ocu_asprintf("%s%s", host, d->api);
+    if (req->url == NULL || req->log_url == NULL)
+      goto oom;
+    ocu_strlcpy(req->method, d->method, sizeof req->method);
+    return 0;
+  }
   /* One timestamp for the sign and the URL (§3.10.4): unix milliseconds. */
   snprintf(ts, sizeof ts, "%" PRId64, now_ms);
 
@@ -738,6 +790,9 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
   switch (op) {
   case OC_OP_REFRESH_TOKEN:
     p[np++] = (lz_param){"refresh_token", shop->refresh_token, post};
+    break;
+  case OC_OP_TOKEN_EXCHANGE:
+    p[np++] = (lz_param){"code", shop->auth_code, post};
     break;
   case OC_OP_GET_LISTING:
     p[np++] = (lz_param){"item_id", l->item_id, post};
@@ -805,7 +860,7 @@ oom:
  * shorter than 6 bytes are left alone: replacing them would mangle text and
  * they could not be secret anyway. */
 static void lz_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[3];
+  const char *secrets[4];
   size_t i;
 
   if (shop == NULL)
@@ -813,7 +868,8 @@ static void lz_scrub(char *s, const oc_shop *shop) {
   secrets[0] = shop->app_secret;
   secrets[1] = shop->access_token;
   secrets[2] = shop->refresh_token;
-  for (i = 0; i < 3; i++) {
+  secrets[3] = shop->auth_code;
+  for (i = 0; i < 4; i++) {
     size_t n = secrets[i] ? strlen(secrets[i]) : 0;
     char *q;
 
@@ -1257,6 +1313,7 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   }
   switch (op) {
   case OC_OP_REFRESH_TOKEN:
+  case OC_OP_TOKEN_EXCHANGE:
     lz_parse_token(res, shop, root);
     break;
   case OC_OP_PUBLISH:
@@ -1287,7 +1344,8 @@ static const oc_connector lz_connector = {
     OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
-        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
     lz_build,
     lz_parse,
     NULL, /* feed: an HTTP connector */

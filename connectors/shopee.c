@@ -98,6 +98,11 @@ static const sp_opdef sp_ops[OC_OP_MAX] = {
     /* Public signature: never access_token/shop_id in the base string (S4). */
     [OC_OP_REFRESH_TOKEN] = {"POST", "/api/v2/auth/access_token/get", SP_PUBLIC,
                              0},
+    /* §2.2 step 1: the link the seller opens (build only, never sent); the
+     * public signature over this path. It dies 5 minutes after `timestamp`. */
+    [OC_OP_AUTH_LINK] = {"GET", "/api/v2/shop/auth_partner", SP_PUBLIC, 0},
+    /* §2.2 step 3: the single-use code (10 minutes) for the first pair. */
+    [OC_OP_TOKEN_EXCHANGE] = {"POST", "/api/v2/auth/token/get", SP_PUBLIC, 0},
 };
 
 typedef struct sp_param {
@@ -150,6 +155,26 @@ static int sp_valid_base_url(const char *u) {
     if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#')
       return 0;
   return p[-1] != '/';
+}
+
+/* An http(s) URL with a host and no space or control character. */
+static int sp_valid_redirect(const char *u) {
+  const char *p;
+
+  if (u == NULL)
+    return 0;
+  if (strncmp(u, "https://", 8) == 0)
+    p = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    p = u + 7;
+  else
+    return 0;
+  if (*p == '\0' || *p == '/')
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+      return 0;
+  return 1;
 }
 
 /* Case-insensitive "ocop" anywhere in s. */
@@ -207,6 +232,15 @@ static int sp_check_shop(oc_op op, const sp_opdef *d, const oc_shop *shop,
   if (op == OC_OP_REFRESH_TOKEN &&
       (shop->refresh_token == NULL || shop->refresh_token[0] == '\0')) {
     sp_err(err, errlen, "shop refresh_token is not set");
+    return -1;
+  }
+  if (op == OC_OP_TOKEN_EXCHANGE &&
+      (shop->auth_code == NULL || shop->auth_code[0] == '\0')) {
+    sp_err(err, errlen, "shop auth_code is not set");
+    return -1;
+  }
+  if (op == OC_OP_AUTH_LINK && !sp_valid_redirect(shop->redirect_url)) {
+    sp_err(err, errlen, "redirect URL must be an http(s) URL without spaces");
     return -1;
   }
   if (shop->nopts > 0 && shop->opts == NULL) {
@@ -736,6 +770,14 @@ static int sp_body(oc_op op, const oc_shop *shop, const oc_listing *l,
       goto oom;
     r = 0;
     break;
+  case OC_OP_TOKEN_EXCHANGE:
+    /* §2.2 step 3: partner_id in the query and again in the body. */
+    if (sp_put(body, "code", cJSON_CreateString(shop->auth_code)) ||
+        sp_put(body, "shop_id", sp_id(shop->shop_id)) ||
+        sp_put(body, "partner_id", sp_id(shop->app_key)))
+      goto oom;
+    r = 0;
+    break;
   default:
     sp_err(err, errlen, "operation %s has no body", oc_op_name(op));
     break;
@@ -806,6 +848,9 @@ static int sp_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     break;
   case OC_OP_GET_LISTING:
     extra[nextra++] = (sp_param){"item_id_list", l->item_id};
+    break;
+  case OC_OP_AUTH_LINK:
+    extra[nextra++] = (sp_param){"redirect", shop->redirect_url};
     break;
   default:
     if (sp_body(op, shop, l, &body, err, errlen))
@@ -884,7 +929,7 @@ static const struct sp_errdef *sp_classify(const char *code) {
  * shorter than 6 bytes are left alone: replacing them would mangle text and
  * they could not be secret anyway. */
 static void sp_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[3];
+  const char *secrets[4];
   size_t i;
 
   if (shop == NULL)
@@ -892,7 +937,8 @@ static void sp_scrub(char *s, const oc_shop *shop) {
   secrets[0] = shop->app_secret;
   secrets[1] = shop->access_token;
   secrets[2] = shop->refresh_token;
-  for (i = 0; i < 3; i++) {
+  secrets[3] = shop->auth_code;
+  for (i = 0; i < 4; i++) {
     size_t n = secrets[i] ? strlen(secrets[i]) : 0;
     char *p;
 
@@ -1145,7 +1191,8 @@ static void sp_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
   const cJSON *resp = cJSON_GetObjectItemCaseSensitive(root, "response");
   const cJSON *list;
 
-  if (op == OC_OP_REFRESH_TOKEN) { /* auth replies are not wrapped */
+  if (op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) {
+    /* auth replies are not wrapped */
     sp_parse_token(res, shop, root);
     return;
   }
@@ -1272,7 +1319,8 @@ static const oc_connector sp_connector = {
     OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
-        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
     sp_build,
     sp_parse,
     NULL, /* feed: an HTTP connector */

@@ -19,6 +19,17 @@
  *   warehouse_id          warehouse id (decimal) for inventory (PUBLISH,
  *                         SET_STOCK)
  *   auth_url              token host, default https://auth.tiktok-shops.com
+ *                         (REFRESH_TOKEN, TOKEN_EXCHANGE)
+ *   auth_link_base        host of the seller's authorisation page, default
+ *                         https://services.tiktokshop.com (AUTH_LINK)
+ *
+ * AUTH_LINK [unverified]: §4.2 gives no authorisation link. This connector
+ * builds <auth_link_base>/open/authorize?service_id=<app_key>, the form the
+ * Partner Center shows for a service; the service id may differ from the app
+ * key, and TikTok redirects to the URL registered for the app (the redirect
+ * given is not sent). Check it against the Partner Center before relying on
+ * it. TOKEN_EXCHANGE (§4.2 step 2): GET <auth_url>/api/v2/token/get with
+ * app_key, app_secret, auth_code and grant_type=authorized_code, no sign.
  *
  * Our item_id is "<product_id>:<sku_id>" (both decimal text: TikTok ids are
  * 64-bit and exceed 2^53, so they are read only as JSON strings and never
@@ -50,6 +61,9 @@ const oc_connector *ocop_connector_v1(void);
 #define TT_MAX_PARAMS 8
 #define TT_DEFAULT_AUTH_URL "https://auth.tiktok-shops.com"
 #define TT_REFRESH_PATH "/api/v2/token/refresh"
+#define TT_TOKEN_GET_PATH "/api/v2/token/get"
+#define TT_DEFAULT_AUTH_LINK_BASE "https://services.tiktokshop.com" /* [unverified] */
+#define TT_AUTH_LINK_PATH "/open/authorize"                         /* [unverified] */
 
 /* Error codes (§4.4 and the wire contract). */
 #define TT_CODE_BAD_SIGN 106001L
@@ -102,6 +116,8 @@ static const tt_opdef tt_ops[OC_OP_MAX] = {
     [OC_OP_GET_LISTING] = {"GET", "/product/202309/products", "", TT_SHOP,
                            TT_NEED_LISTING | TT_NEED_ITEM},
     [OC_OP_REFRESH_TOKEN] = {"GET", TT_REFRESH_PATH, NULL, TT_PUBLIC, 0},
+    [OC_OP_AUTH_LINK] = {"GET", TT_AUTH_LINK_PATH, NULL, TT_PUBLIC, 0},
+    [OC_OP_TOKEN_EXCHANGE] = {"GET", TT_TOKEN_GET_PATH, NULL, TT_PUBLIC, 0},
 };
 
 typedef struct tt_param {
@@ -229,7 +245,17 @@ static int tt_check_shop(oc_op op, const tt_opdef *d, const oc_shop *shop,
     tt_err(err, errlen, "shop app_secret is not set");
     return -1;
   }
-  if (op == OC_OP_REFRESH_TOKEN) {
+  if (op == OC_OP_AUTH_LINK) {
+    if (!tt_valid_base_url(
+            oc_shop_opt(shop, "auth_link_base", TT_DEFAULT_AUTH_LINK_BASE))) {
+      tt_err(err, errlen,
+             "shop option \"auth_link_base\" must be http(s)://host[:port] "
+             "without a path or trailing slash");
+      return -1;
+    }
+    return 0;
+  }
+  if (op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) {
     const char *auth = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
 
     if (!tt_valid_base_url(auth)) {
@@ -238,8 +264,12 @@ static int tt_check_shop(oc_op op, const tt_opdef *d, const oc_shop *shop,
              "a path or trailing slash");
       return -1;
     }
-    if (tt_empty(shop->refresh_token)) {
+    if (op == OC_OP_REFRESH_TOKEN && tt_empty(shop->refresh_token)) {
       tt_err(err, errlen, "shop refresh_token is not set");
+      return -1;
+    }
+    if (op == OC_OP_TOKEN_EXCHANGE && tt_empty(shop->auth_code)) {
+      tt_err(err, errlen, "shop auth_code is not set");
       return -1;
     }
     return 0;
@@ -772,6 +802,28 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
       goto oom;
     return 0;
   }
+  if (op == OC_OP_TOKEN_EXCHANGE) {
+    /* §4.2 step 2: like the refresh, a GET with app_secret and no sign. */
+    base = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
+    q[nq++] = (tt_param){"app_key", shop->app_key};
+    q[nq++] = (tt_param){"app_secret", shop->app_secret};
+    q[nq++] = (tt_param){"auth_code", shop->auth_code};
+    q[nq++] = (tt_param){"grant_type", "authorized_code"};
+    req->url = tt_url(base, d->path, q, nq, NULL);
+    req->log_url = ocu_asprintf("%s%s", base, d->path);
+    if (req->url == NULL || req->log_url == NULL)
+      goto oom;
+    return 0;
+  }
+  if (op == OC_OP_AUTH_LINK) { /* [unverified] form, see the top comment */
+    base = oc_shop_opt(shop, "auth_link_base", TT_DEFAULT_AUTH_LINK_BASE);
+    q[nq++] = (tt_param){"service_id", shop->app_key};
+    req->url = tt_url(base, d->path, q, nq, NULL);
+    req->log_url = ocu_asprintf("%s%s", base, d->path);
+    if (req->url == NULL || req->log_url == NULL)
+      goto oom;
+    return 0;
+  }
 
   if (d->tail != NULL)
     snprintf(path, sizeof path, "%s/%s%s", d->path, pid, d->tail);
@@ -826,7 +878,7 @@ fail:
 /* Replaces every copy of a credential in s by "***" (in place); secrets
  * shorter than 6 bytes are left alone. */
 static void tt_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[3];
+  const char *secrets[4];
   size_t i;
 
   if (shop == NULL)
@@ -834,7 +886,8 @@ static void tt_scrub(char *s, const oc_shop *shop) {
   secrets[0] = shop->app_secret;
   secrets[1] = shop->access_token;
   secrets[2] = shop->refresh_token;
-  for (i = 0; i < 3; i++) {
+  secrets[3] = shop->auth_code;
+  for (i = 0; i < 4; i++) {
     size_t n = secrets[i] ? strlen(secrets[i]) : 0;
     char *p;
 
@@ -1279,6 +1332,7 @@ static void tt_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
     tt_parse_listing(res, shop, l, data);
     break;
   case OC_OP_REFRESH_TOKEN:
+  case OC_OP_TOKEN_EXCHANGE:
     tt_parse_token(res, shop, data);
     break;
   default:
@@ -1361,7 +1415,8 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
     /* A refused refresh needs the seller to authorise again. EcomPHP maps
      * 105xxx and 360xxx to token errors (§4.4); 360xxx is taken as such
      * only here, as our timestamp/rate codes share the range [unverified]. */
-    if (op == OC_OP_REFRESH_TOKEN && st == OC_REJECTED && code >= 36000000L &&
+    if ((op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) &&
+        st == OC_REJECTED && code >= 36000000L &&
         code <= 36099999L)
       st = OC_AUTH;
     tt_fail(res, shop, st, retry, "%ld: %s", code, msg);
@@ -1382,7 +1437,8 @@ static const oc_connector tt_connector = {
     OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
-        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
     tt_build,
     tt_parse,
     NULL, /* feed: an HTTP connector */

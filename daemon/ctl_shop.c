@@ -1,6 +1,7 @@
 /*
  * ctl_shop.c — `ocopctl shop`: register shops, store their tokens, list,
- * pause and resume them.
+ * pause and resume them (`shop authorize`, the marketplace's own
+ * authorisation flow, is in ctl_authorize.c).
  *
  * Tokens are read from standard input, never from the command line, where
  * any user could see them in the process list. Partner keys and app secrets
@@ -243,6 +244,8 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
     return shop_add(ctl, argc, argv);
   if (strcmp(sub, "token") == 0)
     return shop_token(ctl, argc, argv);
+  if (strcmp(sub, "authorize") == 0)
+    return ctl_shop_authorize(ctl, argc, argv);
   if (strcmp(sub, "pause") == 0 && argc == 3)
     return shop_set_status(ctl, argv[2], "paused");
   if (strcmp(sub, "resume") == 0 && argc == 3)

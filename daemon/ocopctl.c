@@ -40,7 +40,9 @@ static const struct command commands[] = {
     {"shop", cmd_shop,
      "add NAME --marketplace M --shop-id ID --app-key K --base-url URL"
      " [--policy delist|strip] [--buffer N] [--option K=V]..."
-     " | token NAME (access and refresh token on stdin) | list | pause NAME | resume NAME",
+     " | token NAME (access and refresh token on stdin)"
+     " | authorize NAME (--redirect URL | --code CODE) [--connector-dir DIR]"
+     " [--credentials-dir DIR] | list | pause NAME | resume NAME",
      "register marketplace shops and their tokens", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,

@@ -35,6 +35,8 @@ int cmd_import(struct ctl *ctl, int argc, char **argv);
 /* ctl_shop.c, ctl_status.c */
 int cmd_shop(struct ctl *ctl, int argc, char **argv);
 int cmd_status(struct ctl *ctl, int argc, char **argv);
+/* ctl_authorize.c: `shop authorize` (argv as cmd_shop's) */
+int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv);
 /* ctl_certs.c, ctl_alerts.c */
 int cmd_certs(struct ctl *ctl, int argc, char **argv);
 int cmd_alerts(struct ctl *ctl, int argc, char **argv);

@@ -9,10 +9,18 @@ ocopctl_SOURCES = \
 	daemon/csv.c daemon/csv.h \
 	daemon/import.c daemon/import.h \
 	daemon/ctl_shop.c daemon/ctl_status.c \
-	daemon/ctl_certs.c daemon/ctl_alerts.c
+	daemon/ctl_certs.c daemon/ctl_alerts.c \
+	daemon/ctl_authorize.c \
+	daemon/registry.c daemon/registry.h \
+	daemon/secret.c daemon/secret.h \
+	daemon/log.c daemon/log.h \
+	connectors/connector.h
 nodist_ocopctl_SOURCES = sql_migrations.c
-ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS)
-ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS)
+# shop authorize loads connectors like ocopd (dlopen, $(LIBS)) and sends the
+# code exchange with libcurl.
+ocopctl_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
+ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
+ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(LIBS)
 
 # The CSV reader alone: no database.
 check_PROGRAMS += tests/unit/test_csv

@@ -30,12 +30,6 @@ struct refresh {
   long long sent_s;
 };
 
-long long token_expiry(long long value, long long sent_s) {
-  /* 10^9 seconds is 31 years: no token lives that long, every date after
-   * 2001 is larger. */
-  return value >= 1000000000LL ? value : sent_s + value;
-}
-
 token_mgr_t *token_new(db_t *db, http_t *http) {
   token_mgr_t *tm = calloc(1, sizeof *tm);
 
@@ -97,12 +91,12 @@ static void on_db_done(void *arg, PGresult *res, const char *err) {
 static void store(struct refresh *rf, const oc_result *r) {
   char shop[24], acc[32], ref[32];
   const char *params[5];
-  long long acc_at = token_expiry(r->access_expires_at, rf->sent_s);
+  long long acc_at = oc_expiry_to_unix(r->access_expires_at, rf->sent_s);
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
   snprintf(acc, sizeof acc, "%lld", acc_at);
   snprintf(ref, sizeof ref, "%lld",
-           r->refresh_expires_at ? token_expiry(r->refresh_expires_at, rf->sent_s) : 0);
+           r->refresh_expires_at ? oc_expiry_to_unix(r->refresh_expires_at, rf->sent_s) : 0);
   params[0] = shop;
   params[1] = r->access_token;
   params[2] = r->refresh_token;

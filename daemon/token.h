@@ -31,8 +31,4 @@ int token_refreshing(const token_mgr_t *tm, long long shop_id);
 /* Refreshes in flight (they must end before the db and http close). */
 unsigned token_inflight(const token_mgr_t *tm);
 
-/* Unix seconds of an expiry a connector returned: absolute when it looks
- * like a date (TikTok), else seconds after `sent_s` (Shopee, Lazada). */
-long long token_expiry(long long value, long long sent_s);
-
 #endif

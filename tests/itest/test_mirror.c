@@ -603,6 +603,81 @@ TEST_IMPL(bad_config_stops_with_file_and_line) {
   return 0;
 }
 
+/* `ocopctl shop authorize`: a simulator code for tokens, stored and the shop
+ * resumed; a used code refused; and the link for the seller. */
+TEST_IMPL(shop_authorize_exchanges_a_code) {
+  struct fixture f;
+  char conndir[512], creddir[512], code[64], *out = NULL, *err = NULL, *before, *after,
+      *refresh;
+  const char *argv[] = {"ocopctl", "-d", NULL, "shop", "authorize", "shopee-test", "--code",
+                        code, "--connector-dir", conndir, "--credentials-dir", creddir, NULL};
+  cJSON *r;
+
+  fixture_up(&f, "authorize", (const char *)-1);
+  argv[2] = f.conninfo;
+  snprintf(conndir, sizeof conndir, "%s/connectors/.libs", itest_builddir());
+  snprintf(creddir, sizeof creddir, "%s/credentials", f.workdir);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/code",
+                     "{\"shop_id\": " ITEST_SHOP_ID ", \"partner_id\": " ITEST_PARTNER_ID "}");
+  ASSERT(cJSON_IsString(cJSON_GetObjectItem(r, "code")));
+  snprintf(code, sizeof code, "%s", cJSON_GetObjectItem(r, "code")->valuestring);
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "UPDATE shop SET status = 'needs_reauth' WHERE name = 'shopee-test'"));
+  before = itest_sql_text(f.db, "SELECT access_token FROM token");
+
+  ASSERT_EQ(itest_run(argv, &out, &err), 0);
+  after = itest_sql_text(f.db, "SELECT access_token FROM token");
+  refresh = itest_sql_text(f.db, "SELECT refresh_token FROM token");
+  ASSERT(after[0] != '\0');
+  ASSERT(strcmp(before, after) != 0);
+  ASSERT(strcmp(refresh, "itest-refresh") != 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM shop WHERE name = 'shopee-test' "
+                                "AND status = 'active'"),
+            1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM token WHERE access_expires_at "
+                                "BETWEEN now() + interval '3 hours' AND now() + interval '5 hours'"),
+            1);
+  ASSERT_NOT_NULL(out);
+  ASSERT(strstr(out, "tokens stored for shop shopee-test (access valid until ") != NULL);
+  ASSERT_NULL(strstr(out, after));
+  ASSERT_NULL(strstr(out, refresh));
+  ASSERT_NULL(strstr(out, ITEST_PARTNER_KEY));
+  ASSERT(err == NULL || (strstr(err, after) == NULL && strstr(err, ITEST_PARTNER_KEY) == NULL));
+  free(out);
+  free(err);
+  out = err = NULL;
+
+  /* The code is single use. */
+  ASSERT_EQ(itest_run(argv, &out, &err), 1);
+  ASSERT_NOT_NULL(err);
+  ASSERT(strstr(err, "shopee refused the code") != NULL);
+  ASSERT(strstr(err, "invalid_code") != NULL);
+  ASSERT_NULL(strstr(err, code));
+  free(out);
+  free(err);
+  out = err = NULL;
+  free(before);
+  before = itest_sql_text(f.db, "SELECT access_token FROM token");
+  ASSERT(strcmp(before, after) == 0);
+
+  /* The link for the seller. */
+  argv[6] = "--redirect";
+  argv[7] = "https://example.com/cb";
+  ASSERT_EQ(itest_run(argv, &out, &err), 0);
+  ASSERT_NOT_NULL(out);
+  ASSERT(strstr(out, "/api/v2/shop/auth_partner?") != NULL);
+  ASSERT(strstr(out, "sign=") != NULL);
+  ASSERT(strstr(out, "redirect=https%3A%2F%2Fexample.com%2Fcb") != NULL);
+  ASSERT_NULL(strstr(out, ITEST_PARTNER_KEY));
+  free(out);
+  free(err);
+  free(before);
+  free(after);
+  free(refresh);
+  fixture_down(&f);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(mirror_lists_exactly_the_eligible_products, 120),
     TEST_ENTRY_TIMEOUT(price_and_stock_changes_reach_the_marketplace, 120),
@@ -614,6 +689,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(expired_token_is_refreshed_and_no_job_fails, 120),
     TEST_ENTRY_TIMEOUT(revoked_refresh_token_needs_reauth_without_a_storm, 120),
     TEST_ENTRY(bad_config_stops_with_file_and_line),
+    TEST_ENTRY_TIMEOUT(shop_authorize_exchanges_a_code, 120),
     {NULL, NULL, 0}};
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

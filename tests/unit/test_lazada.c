@@ -19,6 +19,7 @@
 #define SECRET "lazada_secret_value"
 #define TOKEN "access_token_value"
 #define REFRESH "refresh_token_value"
+#define CODE "0_123456_auth_code_value"
 #define NOW_MS 1710000000123LL
 #define NOW_TEXT "1710000000123"
 #define BASE "http://127.0.0.1:8089"
@@ -491,7 +492,8 @@ static TEST_IMPL(entry_point) {
                 OC_CAP(OC_OP_SET_STOCK) | OC_CAP(OC_OP_SET_PRICE) |
                 OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
                 OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
-                OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP);
+                OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
+                OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build);
   ASSERT_NOT_NULL(c->parse);
   return 0;
@@ -804,6 +806,60 @@ static TEST_IMPL(build_refresh_token) {
 
   s.refresh_token = "";
   build_fails(OC_OP_REFRESH_TOKEN, &s, NULL, "refresh_token is not set");
+  return 0;
+}
+
+/* §3.2 step 1: a plain link on the auth host, nothing signed or secret. */
+static TEST_IMPL(build_auth_link) {
+  oc_shop s = shop_fixture();
+  const oc_kv none[] = {{"category_id", "1"}};
+  oc_request r;
+  char err[256];
+
+  s.access_token = NULL;
+  s.redirect_url = "https://example.com/cb?x=1";
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.url, "http://127.0.0.1:8090/oauth/authorize?response_type=code"
+                       "&force_auth=true&redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fx%3D1"
+                       "&client_id=123456");
+  ASSERT_STR_EQ(r.log_url, "http://127.0.0.1:8090/oauth/authorize");
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_NULL(strstr(r.url, SECRET));
+  oc_request_free(&r);
+
+  s.opts = none; /* default auth host */
+  s.nopts = 1;
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT(starts_with(r.url, "https://auth.lazada.com/oauth/authorize?response_type=code&"));
+  oc_request_free(&r);
+
+  s.redirect_url = NULL;
+  build_fails(OC_OP_AUTH_LINK, &s, NULL, "redirect URL");
+  s.redirect_url = "example.com/cb";
+  build_fails(OC_OP_AUTH_LINK, &s, NULL, "redirect URL");
+  return 0;
+}
+
+/* §3.2 step 3: /auth/token/create with the code, signed, no access_token. */
+static TEST_IMPL(build_token_exchange) {
+  oc_shop s = shop_fixture();
+  built b;
+
+  s.access_token = NULL;
+  s.refresh_token = NULL;
+  s.auth_code = CODE;
+  build_ok(OC_OP_TOKEN_EXCHANGE, &s, NULL, "http://127.0.0.1:8090", "POST",
+           "/auth/token/create", "app_key,sign,sign_method,timestamp", "code", NULL, &b);
+  ASSERT_STR_EQ(kv_get(&b.b, "code"), CODE);
+  ASSERT_NULL(strstr(b.r.url, CODE));
+  ASSERT_NULL(strstr(b.r.url, SECRET));
+  ASSERT_NULL(strstr(b.r.url, "access_token"));
+  built_free(&b);
+
+  s.auth_code = "";
+  build_fails(OC_OP_TOKEN_EXCHANGE, &s, NULL, "auth_code is not set");
   return 0;
 }
 
@@ -1142,6 +1198,34 @@ static TEST_IMPL(parse_get_listing) {
         "}}",
         &res);
   ASSERT_EQ(res.status, OC_RETRY);
+  return 0;
+}
+
+/* Answers like the refresh; a refused code is a non-zero code: REJECTED
+ * ([unverified] Lazada's exact code name), never OK, code scrubbed. */
+static TEST_IMPL(parse_token_exchange) {
+  oc_shop s = shop_fixture();
+  const char *ok = "{\"code\":\"0\",\"access_token\":\"first_access\",\"refresh_token\":"
+                   "\"first_refresh\",\"expires_in\":604800,\"refresh_expires_in\":"
+                   "2592000,\"country\":\"vn\",\"request_id\":\"t9\"}";
+  const char *bad = "{\"type\":\"ISV\",\"code\":\"InvalidCode\",\"message\":"
+                    "\"invalid code 0_123456_auth_code_value\",\"request_id\":\"t10\"}";
+  oc_result res;
+
+  s.auth_code = CODE;
+  conn()->parse(OC_OP_TOKEN_EXCHANGE, &s, NULL, 200, ok, strlen(ok), &res);
+  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_STR_EQ(res.access_token, "first_access");
+  ASSERT_STR_EQ(res.refresh_token, "first_refresh");
+  ASSERT_EQ(res.access_expires_at, 604800);
+  ASSERT_EQ(res.refresh_expires_at, 2592000);
+  ASSERT_EQ(oc_expiry_to_unix(res.refresh_expires_at, 1710000000), 1712592000);
+
+  conn()->parse(OC_OP_TOKEN_EXCHANGE, &s, NULL, 200, bad, strlen(bad), &res);
+  ASSERT(res.status == OC_REJECTED || res.status == OC_AUTH);
+  ASSERT_STR_EQ(res.access_token, "");
+  ASSERT_NULL(strstr(res.error, CODE));
+  ASSERT(strstr(res.error, "InvalidCode") != NULL);
   return 0;
 }
 
@@ -1505,6 +1589,8 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(build_lookup_sku),
     TEST_ENTRY(build_get_listing),
     TEST_ENTRY(build_refresh_token),
+    TEST_ENTRY(build_auth_link),
+    TEST_ENTRY(build_token_exchange),
     TEST_ENTRY(build_bad_input),
     TEST_ENTRY(log_url_has_no_secrets),
     TEST_ENTRY(timestamp_once_in_ms),
@@ -1516,6 +1602,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_lookup_sku),
     TEST_ENTRY(parse_get_listing),
     TEST_ENTRY(parse_refresh_token),
+    TEST_ENTRY(parse_token_exchange),
     TEST_ENTRY(parse_error_classes),
     TEST_ENTRY(parse_malformed_truncated),
     TEST_ENTRY(parse_oversized),

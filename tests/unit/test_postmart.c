@@ -11,7 +11,7 @@
   "sku,name,ocop_stars,certificate_no,category,price_vnd,stock,weight_g,description,"         \
   "image_urls,active\r\n"
 
-static const oc_shop shop0 = {"", "", "", "", NULL, NULL, NULL, 0};
+static const oc_shop shop0 = {"", "", "", "", NULL, NULL, NULL, 0, NULL, NULL};
 
 static oc_listing listing(const char *sku, const char *name, const char *desc, int stars,
                           const char *cert) {

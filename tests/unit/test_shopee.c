@@ -18,6 +18,8 @@
 #define KEY "test_partner_key"
 #define TOKEN "token_value"
 #define REFRESH "refresh_value_xyz"
+#define CODE "auth_code_value_42"
+#define REDIRECT "https://example.com/cb?x=1"
 #define NOW_MS 1710000000123LL /* -> timestamp 1710000000 */
 #define BASE "https://partner.shopeemobile.com"
 
@@ -37,6 +39,8 @@ static oc_shop shop_fixture(void) {
   s.shop_id = "654321";
   s.access_token = TOKEN;
   s.refresh_token = REFRESH;
+  s.auth_code = CODE;
+  s.redirect_url = REDIRECT;
   s.opts = opts_full;
   s.nopts = sizeof opts_full / sizeof opts_full[0];
   return s;
@@ -870,6 +874,73 @@ static TEST_IMPL(build_refresh_token) {
 
 /* ---- titles ------------------------------------------------------------------ */
 
+/* §2.2 step 1: the link to show the seller; public sign over the path
+ * (the same literal as vector S3), redirect URL-encoded, nothing secret. */
+static TEST_IMPL(build_auth_link) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  char err[256], v[128];
+
+  s.access_token = NULL;
+  s.refresh_token = NULL;
+  s.auth_code = NULL;
+  build_ok(OC_OP_AUTH_LINK, &s, NULL, "GET", "/api/v2/shop/auth_partner",
+           "aa06d2243ba99639c22fba4ef5ac791d22b672cb66f8ec1d26972d91f810855b",
+           &r);
+  ASSERT_STR_EQ(r.url,
+                BASE "/api/v2/shop/auth_partner?partner_id=123456"
+                     "&timestamp=1710000000"
+                     "&sign=aa06d2243ba99639c22fba4ef5ac791d22b672cb66f8ec1d26972d91f810855b"
+                     "&redirect=https%3A%2F%2Fexample.com%2Fcb%3Fx%3D1");
+  ASSERT_STR_EQ(query_get(r.url, "redirect", v, sizeof v),
+                "https%3A%2F%2Fexample.com%2Fcb%3Fx%3D1");
+  ASSERT_NULL(strstr(r.url, KEY));
+  oc_request_free(&r);
+
+  s.redirect_url = NULL;
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "redirect URL must be an http(s) URL without spaces");
+  ASSERT_NULL(r.url);
+  s.redirect_url = "ftp://example.com/cb";
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  s.redirect_url = "https://example.com/a b";
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  return 0;
+}
+
+/* §2.2 step 3: POST auth/token/get, public sign (vector S4's literal),
+ * partner_id in the query and the body, the code in the body only. */
+static TEST_IMPL(build_token_exchange) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  cJSON *b;
+  char err[256], v[128];
+
+  s.access_token = NULL;
+  s.refresh_token = NULL;
+  build_ok(OC_OP_TOKEN_EXCHANGE, &s, NULL, "POST", "/api/v2/auth/token/get",
+           "39a59ca303bf398e37f8fb20c9f98f44cf295631b970aa0b671ee398e2b5adb7",
+           &r);
+  ASSERT_NULL(query_get(r.url, "access_token", v, sizeof v));
+  ASSERT_NULL(query_get(r.url, "shop_id", v, sizeof v));
+  ASSERT_NULL(strstr(r.url, CODE));
+  ASSERT_STR_EQ(r.body, "{\"code\":\"auth_code_value_42\","
+                        "\"shop_id\":654321,\"partner_id\":123456}");
+  b = body_json(&r);
+  ASSERT_STR_EQ(jstr(b, "code"), CODE);
+  ASSERT_EQ(jint(b, "shop_id"), 654321);
+  ASSERT_EQ(jint(b, "partner_id"), 123456);
+  cJSON_Delete(b);
+  oc_request_free(&r);
+
+  s.auth_code = "";
+  ASSERT_EQ(conn()->build(OC_OP_TOKEN_EXCHANGE, &s, NULL, NOW_MS, &r, err, sizeof err),
+            -1);
+  ASSERT_STR_EQ(err, "shop auth_code is not set");
+  ASSERT_NULL(r.url);
+  return 0;
+}
+
 static TEST_IMPL(title_claims_and_plain) {
   oc_listing l = listing_fixture();
   char *t;
@@ -1199,6 +1270,33 @@ static TEST_IMPL(parse_refresh_token) {
         "{\"error\":\"\",\"access_token\":\"a_long_token\",\"expire_in\":1}", &res);
   ASSERT_EQ(res.status, OC_RETRY);
   ASSERT_STR_EQ(res.error, "unexpected response: field refresh_token is missing");
+  return 0;
+}
+
+/* The exchange answers like the refresh; a used or unknown code is
+ * invalid_code (OC_AUTH), and the code never appears in the error. */
+static TEST_IMPL(parse_token_exchange) {
+  oc_result res;
+
+  parse(OC_OP_TOKEN_EXCHANGE, 200,
+        "{\"access_token\":\"first_access_0123\",\"refresh_token\":"
+        "\"first_refresh_4567\",\"expire_in\":14400,\"request_id\":\"rq2\","
+        "\"error\":\"\",\"message\":\"\"}",
+        &res);
+  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_STR_EQ(res.access_token, "first_access_0123");
+  ASSERT_STR_EQ(res.refresh_token, "first_refresh_4567");
+  ASSERT_EQ(res.access_expires_at, 14400);
+  ASSERT_EQ(res.refresh_expires_at, 0);
+  ASSERT_EQ(oc_expiry_to_unix(res.access_expires_at, 1710000000), 1710014400);
+
+  parse(OC_OP_TOKEN_EXCHANGE, 403,
+        "{\"error\":\"invalid_code\",\"message\":\"Invalid code "
+        "auth_code_value_42.\",\"request_id\":\"rq3\"}",
+        &res);
+  ASSERT_EQ(res.status, OC_AUTH);
+  ASSERT_STR_EQ(res.access_token, "");
+  ASSERT_STR_EQ(res.error, "invalid_code: Invalid code ***.");
   return 0;
 }
 
@@ -1542,6 +1640,8 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(build_lookup_sku),
     TEST_ENTRY(build_get_listing),
     TEST_ENTRY(build_refresh_token),
+    TEST_ENTRY(build_auth_link),
+    TEST_ENTRY(build_token_exchange),
     TEST_ENTRY(title_claims_and_plain),
     TEST_ENTRY(title_trim_vietnamese),
     TEST_ENTRY(title_trim_combining_accent),
@@ -1552,6 +1652,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_lookup_sku),
     TEST_ENTRY(parse_get_listing),
     TEST_ENTRY(parse_refresh_token),
+    TEST_ENTRY(parse_token_exchange),
     TEST_ENTRY(parse_batch_ok_and_empty_response),
     TEST_ENTRY(parse_error_classes),
     TEST_ENTRY(parse_failure_list),

@@ -22,6 +22,7 @@
 #define TOKEN "tt_access_token_value"
 #define REFRESH "tt_refresh_token_value"
 #define CIPHER "ROW_cipher_abc"
+#define CODE "tt_auth_code_value_9"
 #define NOW_MS 1623812664123LL /* -> timestamp 1623812664 */
 #define BASE "https://open-api.tiktokglobalshop.com"
 #define PID "1729592969712207321" /* 19 digits, > 2^53 */
@@ -45,6 +46,8 @@ static oc_shop shop_fixture(void) {
   s.shop_id = "7494726673780148744";
   s.access_token = TOKEN;
   s.refresh_token = REFRESH;
+  s.auth_code = CODE;
+  s.redirect_url = "https://example.com/cb";
   s.opts = opts_full;
   s.nopts = sizeof opts_full / sizeof opts_full[0];
   return s;
@@ -409,7 +412,8 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_SET_STOCK) | OC_CAP(OC_OP_SET_PRICE) |
                          OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
                          OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
-                         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP_STRIP);
+                         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
+                         OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build);
   ASSERT_NOT_NULL(c->parse);
   return 0;
@@ -763,6 +767,95 @@ static TEST_IMPL(build_sign_covers_body_and_encoding) {
   return 0;
 }
 
+/* [unverified] link form (§4.2 gives none): <auth_link_base>/open/authorize
+ * with service_id; no secret, no sign. */
+static TEST_IMPL(build_auth_link) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  char err[256];
+  oc_kv o[] = {{"auth_link_base", "https://services.tiktokshop.com.example"}};
+  oc_kv bad[] = {{"auth_link_base", "https://services.tiktokshop.com/open"}};
+
+  s.access_token = NULL;
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.url, "https://services.tiktokshop.com/open/authorize?service_id=29a39d");
+  ASSERT_STR_EQ(r.log_url, "https://services.tiktokshop.com/open/authorize");
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+  s.opts = o;
+  s.nopts = 1;
+  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.url,
+                "https://services.tiktokshop.com.example/open/authorize?service_id=29a39d");
+  oc_request_free(&r);
+  s.opts = bad;
+  build_fails(OC_OP_AUTH_LINK, &s, NULL, "\"auth_link_base\"");
+  return 0;
+}
+
+/* §4.2 step 2: GET token/get, app_secret in the query, no sign. */
+static TEST_IMPL(build_token_exchange) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  char err[256], v[128], keys[256];
+  oc_kv o[] = {{"auth_url", "http://127.0.0.1:8088"}};
+
+  s.access_token = NULL;
+  s.refresh_token = NULL;
+  ASSERT_EQ(conn()->build(OC_OP_TOKEN_EXCHANGE, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.log_url, "https://auth.tiktok-shops.com/api/v2/token/get");
+  ASSERT(starts_with(r.url, "https://auth.tiktok-shops.com/api/v2/token/get?"));
+  query_keys(r.url, keys, sizeof keys);
+  ASSERT_STR_EQ(keys, "app_key,app_secret,auth_code,grant_type");
+  ASSERT_STR_EQ(query_get(r.url, "app_key", v, sizeof v), "29a39d");
+  ASSERT_STR_EQ(query_get(r.url, "app_secret", v, sizeof v), SECRET);
+  ASSERT_STR_EQ(query_get(r.url, "auth_code", v, sizeof v), CODE);
+  ASSERT_STR_EQ(query_get(r.url, "grant_type", v, sizeof v), "authorized_code");
+  ASSERT_NULL(strstr(r.url, "sign="));
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+  s.opts = o;
+  s.nopts = 1;
+  ASSERT_EQ(conn()->build(OC_OP_TOKEN_EXCHANGE, &s, NULL, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.log_url, "http://127.0.0.1:8088/api/v2/token/get");
+  oc_request_free(&r);
+  s.auth_code = NULL;
+  build_fails(OC_OP_TOKEN_EXCHANGE, &s, NULL, "auth_code is not set");
+  return 0;
+}
+
+/* Absolute expiries like the refresh; a refused code is OC_AUTH, and the
+ * code is scrubbed from the error. */
+static TEST_IMPL(parse_token_exchange) {
+  oc_result res;
+
+  parse(OC_OP_TOKEN_EXCHANGE, 200,
+        "{\"code\":0,\"message\":\"success\",\"request_id\":\"TX\",\"data\":{"
+        "\"access_token\":\"FIRST_ACCESS\",\"access_token_expire_in\":1722342011,"
+        "\"refresh_token\":\"FIRST_REFRESH\",\"refresh_token_expire_in\":"
+        "1753878011,\"open_id\":\"x\",\"seller_name\":\"y\"}}",
+        &res);
+  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_STR_EQ(res.access_token, "FIRST_ACCESS");
+  ASSERT_STR_EQ(res.refresh_token, "FIRST_REFRESH");
+  ASSERT_EQ(oc_expiry_to_unix(res.access_expires_at, 1623812664), 1722342011);
+  ASSERT_EQ(res.refresh_expires_at, 1753878011);
+
+  parse(OC_OP_TOKEN_EXCHANGE, 200,
+        "{\"code\":36004004,\"message\":\"auth code tt_auth_code_value_9 is invalid\"}",
+        &res);
+  ASSERT_EQ(res.status, OC_AUTH);
+  ASSERT_STR_EQ(res.access_token, "");
+  ASSERT_NULL(strstr(res.error, CODE));
+  parse(OC_OP_TOKEN_EXCHANGE, 200, "{\"code\":105001,\"message\":\"invalid\"}", &res);
+  ASSERT_EQ(res.status, OC_AUTH);
+  return 0;
+}
+
 static TEST_IMPL(build_refresh_token) {
   oc_shop s = shop_fixture();
   oc_request r;
@@ -913,7 +1006,7 @@ static TEST_IMPL(log_url_has_no_secrets) {
     ASSERT_NULL(strstr(r.log_url, REFRESH));
     ASSERT_NULL(strstr(r.log_url, "sign"));
     ASSERT_NULL(strstr(r.log_url, CIPHER));
-    if (op != OC_OP_REFRESH_TOKEN)
+    if (op != OC_OP_REFRESH_TOKEN && op != OC_OP_TOKEN_EXCHANGE)
       ASSERT_NULL(strstr(r.url, SECRET));
     if (r.body != NULL) {
       ASSERT_NULL(strstr(r.body, SECRET));
@@ -1486,6 +1579,9 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(build_get_listing),
     TEST_ENTRY(build_sign_covers_body_and_encoding),
     TEST_ENTRY(build_refresh_token),
+    TEST_ENTRY(build_auth_link),
+    TEST_ENTRY(build_token_exchange),
+    TEST_ENTRY(parse_token_exchange),
     TEST_ENTRY(title_claims_and_plain),
     TEST_ENTRY(title_trim_utf8),
     TEST_ENTRY(log_url_has_no_secrets),
