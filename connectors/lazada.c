@@ -48,8 +48,9 @@
  * 10 cm, brand "No Brand", and sending VND prices as whole-dong strings.
  *
  * Test hooks: tests/unit/test_lazada.c includes this file to reach the
- * static helpers lz_base_string(), lz_sign(), lz_title(), lz_description()
- * and lz_decimal(); nothing else is exported but ocop_connector_v1().
+ * static helpers lz_base_string(), lz_sign() and lz_decimal(); titles,
+ * descriptions and secret scrubbing are shared (ocutil.c). Nothing else is
+ * exported but ocop_connector_v1().
  */
 #include "connector.h"
 #include "ocutil.h"
@@ -181,15 +182,6 @@ static int lz_valid_token(const char *s) {
     if ((unsigned char)s[n] <= 0x20 || s[n] == 0x7f || n >= 128)
       return 0;
   return 1;
-}
-
-/* Case-insensitive "ocop" anywhere in s. */
-static int lz_has_ocop(const char *s) {
-  for (; *s; s++)
-    if ((s[0] | 0x20) == 'o' && (s[1] | 0x20) == 'c' && (s[2] | 0x20) == 'o' &&
-        (s[3] | 0x20) == 'p')
-      return 1;
-  return 0;
 }
 
 static int lz_check_text(const char *what, const char *s, char *err,
@@ -330,7 +322,7 @@ static int lz_check_listing(const lz_opdef *d, const oc_listing *l, char *err,
       return -1;
     /* The connector alone writes OCOP claims: a claim already in the text
      * would survive a strip or show the wrong star count. */
-    if (lz_has_ocop(l->name) || lz_has_ocop(l->description)) {
+    if (ocu_has_ocop(l->name) || ocu_has_ocop(l->description)) {
       lz_err(err, errlen,
              "listing name or description already mentions OCOP; the "
              "connector adds the claim itself");
@@ -406,49 +398,6 @@ static void lz_serialise(ocu_buf *b, const lz_param *p, size_t n, int body,
 }
 
 /* ---- OCOP claims ----------------------------------------------------------- */
-
-static int lz_claims(const oc_listing *l) { return l->stars >= 3 && l->stars <= 5; }
-
-/* A combining diacritic U+0300..U+036F (two bytes: CC 80..CD AF). */
-static int lz_is_combining(const char *s) {
-  unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
-
-  return (a == 0xCC && b >= 0x80) || (a == 0xCD && b >= 0x80 && b <= 0xAF);
-}
-
-/*
- * Attributes.name: the name, plus " - OCOP N sao" when the listing may claim
- * OCOP, within LZ_TITLE_MAX_CP code points. Only the name is trimmed: at a
- * code point boundary, never leaving a base letter without its combining
- * accent (decomposed Vietnamese), and without trailing spaces. NULL on OOM.
- */
-static char *lz_title(const oc_listing *l) {
-  char suffix[32] = "";
-  size_t budget, cut, full = strlen(l->name);
-
-  if (lz_claims(l))
-    snprintf(suffix, sizeof suffix, " - OCOP %d sao", l->stars);
-  budget = LZ_TITLE_MAX_CP - ocu_utf8_count(suffix);
-  cut = ocu_utf8_prefix(l->name, budget);
-  if (cut < full) {
-    while (cut > 0 && lz_is_combining(l->name + cut)) {
-      do /* drop the base letter too: back up one code point */
-        cut--;
-      while (cut > 0 && ((unsigned char)l->name[cut] & 0xC0) == 0x80);
-    }
-    while (cut > 0 && (l->name[cut - 1] == ' ' || l->name[cut - 1] == '\t'))
-      cut--;
-  }
-  return ocu_asprintf("%.*s%s", (int)cut, l->name, suffix);
-}
-
-/* Attributes.description, led by the OCOP line when claims are allowed. */
-static char *lz_description(const oc_listing *l) {
-  if (!lz_claims(l))
-    return ocu_asprintf("%s", l->description);
-  return ocu_asprintf("Sản phẩm OCOP %d sao (quyết định %s).\n%s", l->stars,
-                      l->certificate_no, l->description);
-}
 
 /* ---- payloads --------------------------------------------------------------- */
 
@@ -567,7 +516,7 @@ static int lz_add_images(cJSON *arr, const char *list, char *err,
 }
 
 static int lz_add_text(cJSON *attrs, const oc_listing *l) {
-  char *title = lz_title(l), *desc = lz_description(l);
+  char *title = ocu_claim_title(l, LZ_TITLE_MAX_CP), *desc = ocu_claim_description(l);
   int r = -1;
 
   if (title != NULL && desc != NULL &&
@@ -856,32 +805,6 @@ oom:
 
 /* ---- parse ------------------------------------------------------------------ */
 
-/* Replaces every copy of a credential in s by "***" (in place). Secrets
- * shorter than 6 bytes are left alone: replacing them would mangle text and
- * they could not be secret anyway. */
-static void lz_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[4];
-  size_t i;
-
-  if (shop == NULL)
-    return;
-  secrets[0] = shop->app_secret;
-  secrets[1] = shop->access_token;
-  secrets[2] = shop->refresh_token;
-  secrets[3] = shop->auth_code;
-  for (i = 0; i < 4; i++) {
-    size_t n = secrets[i] ? strlen(secrets[i]) : 0;
-    char *q;
-
-    if (n < 6)
-      continue;
-    while ((q = strstr(s, secrets[i])) != NULL) {
-      memcpy(q, "***", 3);
-      memmove(q + 3, q + n, strlen(q + n) + 1);
-    }
-  }
-}
-
 static void lz_fail(oc_result *res, const oc_shop *shop, oc_status st,
                     long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
 
@@ -894,7 +817,7 @@ static void lz_fail(oc_result *res, const oc_shop *shop, oc_status st,
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
-  lz_scrub(tmp, shop);
+  ocu_scrub_secrets(tmp, shop);
   ocu_utf8_copy(res->error, sizeof res->error, tmp);
   res->status = st;
   res->retry_after_ms = retry_ms;

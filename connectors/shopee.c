@@ -23,8 +23,9 @@
  *                         names an OCOP attribute on Shopee Vietnam]
  *
  * Test hooks: tests/unit/test_shopee.c includes this file to reach the
- * static helpers sp_base_string(), sp_sign(), sp_make_url(), sp_title() and
- * sp_description(); nothing else is exported but ocop_connector_v1().
+ * static helpers sp_base_string(), sp_sign() and sp_make_url(); titles,
+ * descriptions and secret scrubbing are shared (ocutil.c). Nothing else is
+ * exported but ocop_connector_v1().
  */
 #include "connector.h"
 #include "ocutil.h"
@@ -177,15 +178,6 @@ static int sp_valid_redirect(const char *u) {
   return 1;
 }
 
-/* Case-insensitive "ocop" anywhere in s. */
-static int sp_has_ocop(const char *s) {
-  for (; *s; s++)
-    if ((s[0] | 0x20) == 'o' && (s[1] | 0x20) == 'c' && (s[2] | 0x20) == 'o' &&
-        (s[3] | 0x20) == 'p')
-      return 1;
-  return 0;
-}
-
 static int sp_check_text(const char *what, const char *s, char *err,
                          size_t errlen) {
   if (s == NULL || s[0] == '\0') {
@@ -291,7 +283,7 @@ static int sp_check_listing(const sp_opdef *d, const oc_listing *l, char *err,
       return -1;
     /* The connector alone writes OCOP claims (domain §11.1): a claim already
      * in the text would survive a strip or show the wrong star count. */
-    if (sp_has_ocop(l->name) || sp_has_ocop(l->description)) {
+    if (ocu_has_ocop(l->name) || ocu_has_ocop(l->description)) {
       sp_err(err, errlen,
              "listing name or description already mentions OCOP; the "
              "connector adds the claim itself");
@@ -379,49 +371,6 @@ static int sp_make_url(const oc_shop *shop, const char *path, int64_t ts,
 }
 
 /* ---- OCOP claims (domain §11) --------------------------------------------- */
-
-static int sp_claims(const oc_listing *l) { return l->stars >= 3 && l->stars <= 5; }
-
-/* A combining diacritic U+0300..U+036F (two bytes: CC 80..CD AF). */
-static int sp_is_combining(const char *s) {
-  unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
-
-  return (a == 0xCC && b >= 0x80) || (a == 0xCD && b >= 0x80 && b <= 0xAF);
-}
-
-/*
- * item_name: the name, plus " - OCOP N sao" when the listing may claim OCOP,
- * within SP_TITLE_MAX_CP code points. Only the name is trimmed: at a code
- * point boundary, never leaving a base letter without its combining accent
- * (decomposed Vietnamese), and without trailing spaces. NULL on OOM.
- */
-static char *sp_title(const oc_listing *l) {
-  char suffix[32] = "";
-  size_t budget, cut, full = strlen(l->name);
-
-  if (sp_claims(l))
-    snprintf(suffix, sizeof suffix, " - OCOP %d sao", l->stars);
-  budget = SP_TITLE_MAX_CP - ocu_utf8_count(suffix);
-  cut = ocu_utf8_prefix(l->name, budget);
-  if (cut < full) {
-    while (cut > 0 && sp_is_combining(l->name + cut)) {
-      do /* drop the base letter too: back up one code point */
-        cut--;
-      while (cut > 0 && ((unsigned char)l->name[cut] & 0xC0) == 0x80);
-    }
-    while (cut > 0 && (l->name[cut - 1] == ' ' || l->name[cut - 1] == '\t'))
-      cut--;
-  }
-  return ocu_asprintf("%.*s%s", (int)cut, l->name, suffix);
-}
-
-/* The description, led by the OCOP line when claims are allowed. */
-static char *sp_description(const oc_listing *l) {
-  if (!sp_claims(l))
-    return ocu_asprintf("%s", l->description);
-  return ocu_asprintf("Sản phẩm OCOP %d sao (quyết định %s).\n%s", l->stars,
-                      l->certificate_no, l->description);
-}
 
 /* ---- request bodies ------------------------------------------------------- */
 
@@ -559,7 +508,7 @@ static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
   const char *attr = sp_opt(shop, "ocop_attribute_id");
   cJSON *list, *a, *values;
 
-  if (attr == NULL || (!sp_claims(l) && !update))
+  if (attr == NULL || (!ocu_claims(l) && !update))
     return 0;
   if (!sp_valid_id(attr)) {
     sp_err(err, errlen, "shop option \"ocop_attribute_id\" is not a numeric id");
@@ -574,7 +523,7 @@ static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
   values = cJSON_CreateArray();
   if (sp_put(a, "attribute_value_list", values))
     goto oom;
-  if (sp_claims(l)) {
+  if (ocu_claims(l)) {
     char key[32], name[16];
     const char *vid;
     cJSON *v;
@@ -601,7 +550,7 @@ oom:
 
 static int sp_add_text(cJSON *body, const oc_listing *l, char *err,
                        size_t errlen) {
-  char *title = sp_title(l), *desc = sp_description(l);
+  char *title = ocu_claim_title(l, SP_TITLE_MAX_CP), *desc = ocu_claim_description(l);
   int r = -1;
 
   if (title != NULL && desc != NULL &&
@@ -925,32 +874,6 @@ static const struct sp_errdef *sp_classify(const char *code) {
   return NULL;
 }
 
-/* Replaces every copy of a credential in s by "***" (in place). Secrets
- * shorter than 6 bytes are left alone: replacing them would mangle text and
- * they could not be secret anyway. */
-static void sp_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[4];
-  size_t i;
-
-  if (shop == NULL)
-    return;
-  secrets[0] = shop->app_secret;
-  secrets[1] = shop->access_token;
-  secrets[2] = shop->refresh_token;
-  secrets[3] = shop->auth_code;
-  for (i = 0; i < 4; i++) {
-    size_t n = secrets[i] ? strlen(secrets[i]) : 0;
-    char *p;
-
-    if (n < 6)
-      continue;
-    while ((p = strstr(s, secrets[i])) != NULL) {
-      memcpy(p, "***", 3);
-      memmove(p + 3, p + n, strlen(p + n) + 1);
-    }
-  }
-}
-
 static void sp_fail(oc_result *res, const oc_shop *shop, oc_status st,
                     long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
 
@@ -963,7 +886,7 @@ static void sp_fail(oc_result *res, const oc_shop *shop, oc_status st,
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
-  sp_scrub(tmp, shop);
+  ocu_scrub_secrets(tmp, shop);
   ocu_utf8_copy(res->error, sizeof res->error, tmp);
   res->status = st;
   res->retry_after_ms = retry_ms;

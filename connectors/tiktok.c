@@ -41,8 +41,9 @@
  * description sent as plain text (TikTok treats it as HTML).
  *
  * Test hooks: tests/unit/test_tiktok.c includes this file to reach the
- * static helpers tt_canonical(), tt_sign(), tt_title(), tt_description(),
- * tt_split_item_id() and tt_amount(); only ocop_connector_v1() is exported.
+ * static helpers tt_canonical(), tt_sign(), tt_split_item_id() and
+ * tt_amount(); titles, descriptions and secret scrubbing are shared
+ * (ocutil.c). Only ocop_connector_v1() is exported.
  */
 #include "connector.h"
 #include "ocutil.h"
@@ -197,14 +198,6 @@ static int tt_valid_base_url(const char *u) {
   return 1;
 }
 
-static int tt_has_ocop(const char *s) {
-  for (; *s; s++)
-    if ((s[0] | 0x20) == 'o' && (s[1] | 0x20) == 'c' && (s[2] | 0x20) == 'o' &&
-        (s[3] | 0x20) == 'p')
-      return 1;
-  return 0;
-}
-
 static int tt_check_text(const char *what, const char *s, char *err,
                          size_t errlen) {
   if (s == NULL || s[0] == '\0') {
@@ -340,7 +333,7 @@ static int tt_check_listing(const tt_opdef *d, const oc_listing *l,
     if (l->stars != 0 &&
         tt_check_text("certificate_no", l->certificate_no, err, errlen))
       return -1;
-    if (tt_has_ocop(l->name) || tt_has_ocop(l->description)) {
+    if (ocu_has_ocop(l->name) || ocu_has_ocop(l->description)) {
       tt_err(err, errlen,
              "listing name or description already mentions OCOP; the "
              "connector adds the claim itself");
@@ -439,59 +432,6 @@ static char *tt_url(const char *base, const char *path, const tt_param *p,
 
 /* ---- OCOP claims ------------------------------------------------------------ */
 
-static int tt_claims(const oc_listing *l) {
-  return l->stars >= 3 && l->stars <= 5;
-}
-
-/* A combining diacritic U+0300..U+036F (two bytes: CC 80..CD AF). */
-static int tt_is_combining(const char *s) {
-  unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
-
-  return (a == 0xCC && b >= 0x80) || (a == 0xCD && b >= 0x80 && b <= 0xAF);
-}
-
-/*
- * title: the trimmed name plus " - OCOP N sao" when claims are allowed,
- * within TT_TITLE_MAX_CP code points. Only the name is cut: at a code point
- * boundary, never leaving a base letter without its combining accent, and
- * without trailing blanks. NULL on OOM.
- */
-static char *tt_title(const oc_listing *l) {
-  char suffix[32] = "";
-  const char *name = l->name;
-  size_t budget, cut, full;
-
-  while (*name == ' ' || *name == '\t')
-    name++;
-  full = strlen(name);
-  while (full > 0 && (name[full - 1] == ' ' || name[full - 1] == '\t'))
-    full--;
-  if (tt_claims(l))
-    snprintf(suffix, sizeof suffix, " - OCOP %d sao", l->stars);
-  budget = TT_TITLE_MAX_CP - ocu_utf8_count(suffix);
-  cut = ocu_utf8_prefix(name, budget);
-  if (cut >= full) {
-    cut = full;
-  } else {
-    while (cut > 0 && tt_is_combining(name + cut)) {
-      do
-        cut--;
-      while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80);
-    }
-    while (cut > 0 && (name[cut - 1] == ' ' || name[cut - 1] == '\t'))
-      cut--;
-  }
-  return ocu_asprintf("%.*s%s", (int)cut, name, suffix);
-}
-
-/* The description, led by the OCOP line when claims are allowed. */
-static char *tt_description(const oc_listing *l) {
-  if (!tt_claims(l))
-    return ocu_asprintf("%s", l->description);
-  return ocu_asprintf("Sản phẩm OCOP %d sao (quyết định %s).\n%s", l->stars,
-                      l->certificate_no, l->description);
-}
-
 /* ---- request bodies ---------------------------------------------------------- */
 
 static int tt_put(cJSON *obj, const char *key, cJSON *item) {
@@ -561,7 +501,7 @@ static cJSON *tt_weight_kg(int32_t grams) {
 }
 
 static int tt_add_text(cJSON *body, const oc_listing *l) {
-  char *title = tt_title(l), *desc = tt_description(l);
+  char *title = ocu_claim_title(l, TT_TITLE_MAX_CP), *desc = ocu_claim_description(l);
   int r = -1;
 
   if (title != NULL && desc != NULL &&
@@ -875,31 +815,6 @@ fail:
 
 /* ---- parse --------------------------------------------------------------------- */
 
-/* Replaces every copy of a credential in s by "***" (in place); secrets
- * shorter than 6 bytes are left alone. */
-static void tt_scrub(char *s, const oc_shop *shop) {
-  const char *secrets[4];
-  size_t i;
-
-  if (shop == NULL)
-    return;
-  secrets[0] = shop->app_secret;
-  secrets[1] = shop->access_token;
-  secrets[2] = shop->refresh_token;
-  secrets[3] = shop->auth_code;
-  for (i = 0; i < 4; i++) {
-    size_t n = secrets[i] ? strlen(secrets[i]) : 0;
-    char *p;
-
-    if (n < 6)
-      continue;
-    while ((p = strstr(s, secrets[i])) != NULL) {
-      memcpy(p, "***", 3);
-      memmove(p + 3, p + n, strlen(p + n) + 1);
-    }
-  }
-}
-
 static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
                     long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
 
@@ -911,7 +826,7 @@ static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
-  tt_scrub(tmp, shop);
+  ocu_scrub_secrets(tmp, shop);
   ocu_utf8_copy(res->error, sizeof res->error, tmp);
   res->status = st;
   res->retry_after_ms = retry_ms;

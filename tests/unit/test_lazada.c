@@ -954,19 +954,19 @@ static TEST_IMPL(title_claims_and_plain) {
   oc_listing l = listing_fixture();
   char *t;
 
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên - OCOP 4 sao");
   free(t);
   l.stars = 3;
-  t = lz_description(&l);
+  t = ocu_claim_description(&l);
   ASSERT_STR_EQ(t, "Sản phẩm OCOP 3 sao (quyết định 3981/QĐ-UBND).\n"
                    "Trà búp khô, gói 200 g.");
   free(t);
   l.stars = 0;
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên");
   free(t);
-  t = lz_description(&l);
+  t = ocu_claim_description(&l);
   ASSERT_STR_EQ(t, "Trà búp khô, gói 200 g.");
   free(t);
   return 0;
@@ -983,14 +983,14 @@ static TEST_IMPL(title_trim_by_code_points) {
   for (i = 0; i < 300; i++)
     strcat(name, "\xe1\xba\xa3");
   l.name = name;
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_EQ(ocu_utf8_count(t), 255);
   ASSERT(ocu_utf8_valid(t, strlen(t)));
   ASSERT_EQ(strlen(t), (255 - 13) * 3 + 13);
   ASSERT(strcmp(t + strlen(t) - 13, " - OCOP 4 sao") == 0);
   free(t);
   l.stars = 0;
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_EQ(ocu_utf8_count(t), 255);
   ASSERT_EQ(strlen(t), 255 * 3);
   free(t);
@@ -999,7 +999,7 @@ static TEST_IMPL(title_trim_by_code_points) {
   l.stars = 5;
   memset(name, 'a', 242);
   name[242] = '\0';
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_EQ(strlen(t), 255);
   ASSERT(strncmp(t, name, 242) == 0);
   free(t);
@@ -1008,7 +1008,7 @@ static TEST_IMPL(title_trim_by_code_points) {
   name[240] = ' ';
   name[241] = ' ';
   name[243] = '\0';
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_STR_EQ(t + 240, " - OCOP 5 sao");
   free(t);
 
@@ -1016,7 +1016,7 @@ static TEST_IMPL(title_trim_by_code_points) {
   memset(name, 'a', 241);
   name[241] = 'e';
   memcpy(name + 242, "\xcc\x81xyz", 6);
-  t = lz_title(&l);
+  t = ocu_claim_title(&l, LZ_TITLE_MAX_CP);
   ASSERT_EQ(strlen(t), 241 + 13);
   free(t);
   return 0;

@@ -951,15 +951,15 @@ static TEST_IMPL(title_claims_and_plain) {
 
     l.stars = stars;
     snprintf(want, sizeof want, "Trà xanh Thái Nguyên - OCOP %d sao", stars);
-    t = sp_title(&l);
+    t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
     ASSERT_STR_EQ(t, want);
     free(t);
   }
   l.stars = 0;
-  t = sp_title(&l);
+  t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên");
   free(t);
-  t = sp_description(&l);
+  t = ocu_claim_description(&l);
   ASSERT_STR_EQ(t, "Trà búp khô, gói 200 g.");
   free(t);
   return 0;
@@ -974,7 +974,7 @@ static TEST_IMPL(title_trim_vietnamese) {
     strcat(name, "Đặc sản Tây Bắc ");
   l.name = name;
   l.stars = 5;
-  t = sp_title(&l);
+  t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
   /* Expected value computed with Python: name[:107].rstrip() + suffix. */
   ASSERT_STR_EQ(t, "Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây "
                    "Bắc Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây - OCOP 5 sao");
@@ -983,7 +983,7 @@ static TEST_IMPL(title_trim_vietnamese) {
   free(t);
 
   l.stars = 0; /* plain: 120 code points of name, trailing space dropped */
-  t = sp_title(&l);
+  t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây "
                    "Bắc Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản Tây Bắc Đặc sản");
   ASSERT_EQ(ocu_utf8_count(t), 119);
@@ -999,7 +999,7 @@ static TEST_IMPL(title_trim_vietnamese) {
     n2[cut + 1] = '\0';
     l.name = n2;
     l.stars = 4;
-    t = sp_title(&l);
+    t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
     ASSERT(ocu_utf8_valid(t, strlen(t)));
     ASSERT(ocu_utf8_count(t) <= 120);
     ASSERT(strlen(t) > strlen(" - OCOP 4 sao"));
@@ -1021,7 +1021,7 @@ static TEST_IMPL(title_trim_combining_accent) {
   strcpy(name + 106, "e\xCC\x81 tail");
   l.name = name;
   l.stars = 3;
-  t = sp_title(&l);
+  t = ocu_claim_title(&l, SP_TITLE_MAX_CP);
   memset(want, 'a', 106);
   strcpy(want + 106, " - OCOP 3 sao");
   ASSERT_STR_EQ(t, want);

@@ -904,30 +904,30 @@ static TEST_IMPL(title_claims_and_plain) {
   oc_listing l = listing_fixture();
   char *t;
 
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên - OCOP 4 sao");
   free(t);
   l.stars = 5;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên - OCOP 5 sao");
   free(t);
-  t = tt_description(&l);
+  t = ocu_claim_description(&l);
   ASSERT_STR_EQ(t, "Sản phẩm OCOP 5 sao (quyết định 3981/QĐ-UBND).\n"
                    "Trà búp khô, gói 200 g.");
   free(t);
   l.stars = 0;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh Thái Nguyên");
   free(t);
-  t = tt_description(&l);
+  t = ocu_claim_description(&l);
   ASSERT_STR_EQ(t, "Trà búp khô, gói 200 g.");
   free(t);
   l.name = "  Trà xanh  \t";
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh");
   free(t);
   l.stars = 3;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_STR_EQ(t, "Trà xanh - OCOP 3 sao");
   free(t);
   return 0;
@@ -944,7 +944,7 @@ static TEST_IMPL(title_trim_utf8) {
   for (i = 0; i < 300; i++)
     strcat(name, "ệ");
   l.name = name;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_EQ(ocu_utf8_count(t), 255);
   ASSERT(ocu_utf8_valid(t, strlen(t)));
   want[0] = '\0';
@@ -954,7 +954,7 @@ static TEST_IMPL(title_trim_utf8) {
   ASSERT_STR_EQ(t, want);
   free(t);
   l.stars = 0;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   ASSERT_EQ(ocu_utf8_count(t), 255);
   free(t);
 
@@ -966,7 +966,7 @@ static TEST_IMPL(title_trim_utf8) {
   strcat(name, " bcdef");
   l.name = name;
   l.stars = 4;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   strcat(want, " - OCOP 4 sao");
   ASSERT_STR_EQ(t, want);
   free(t);
@@ -977,7 +977,7 @@ static TEST_IMPL(title_trim_utf8) {
     strcat(name, "a");
   strcat(name, "e\xCC\x82xyz"); /* e + combining circumflex at cp 242..243 */
   l.name = name;
-  t = tt_title(&l);
+  t = ocu_claim_title(&l, TT_TITLE_MAX_CP);
   want[0] = '\0';
   for (i = 0; i < 241; i++)
     strcat(want, "a");
