@@ -581,8 +581,6 @@ static int lz_payload(oc_op op, const oc_shop *shop, const oc_listing *l,
                       char **text, char *err, size_t errlen) {
   cJSON *root = NULL, *prod, *o, *arr, *sku;
   const char *cat = NULL, *images = NULL;
-  char *printed;
-  size_t n;
 
   *text = NULL;
   if (op == OC_OP_PUBLISH &&
@@ -658,17 +656,8 @@ static int lz_payload(oc_op op, const oc_shop *shop, const oc_listing *l,
     return -1;
   }
 print:
-  printed = cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
+  *text = ocu_json_to_text(root);
   root = NULL;
-  if (printed == NULL)
-    goto oom;
-  /* Copy into malloc'd memory: cJSON may use another allocator. */
-  n = strlen(printed);
-  *text = malloc(n + 1);
-  if (*text != NULL)
-    memcpy(*text, printed, n + 1);
-  cJSON_free(printed);
   if (*text == NULL)
     goto oom;
   return 0;
@@ -805,27 +794,9 @@ oom:
 
 /* ---- parse ------------------------------------------------------------------ */
 
-static void lz_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
-
-/* Sets status and error text: UTF-8 safe truncation, credentials removed. */
-static void lz_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) {
-  char tmp[1024];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  ocu_scrub_secrets(tmp, shop);
-  ocu_utf8_copy(res->error, sizeof res->error, tmp);
-  res->status = st;
-  res->retry_after_ms = retry_ms;
-}
-
 /* "malformed response: ..." — not JSON, or JSON of the wrong shape. */
 #define LZ_MALFORMED(res, shop, ...) \
-  lz_fail((res), (shop), OC_RETRY, 0, "malformed response: " __VA_ARGS__)
+  ocu_fail((res), (shop), OC_RETRY, 0, "malformed response: " __VA_ARGS__)
 
 /*
  * A decimal amount as whole units, rounded half away from zero: "150000",
@@ -985,7 +956,7 @@ static void lz_parse_lookup(oc_result *res, const oc_shop *shop,
 
   if (products == NULL || cJSON_IsNull(products) ||
       (cJSON_IsArray(products) && cJSON_GetArraySize(products) == 0)) {
-    lz_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
     return;
   }
   if (!cJSON_IsArray(products)) {
@@ -1010,7 +981,7 @@ static void lz_parse_lookup(oc_result *res, const oc_shop *shop,
               "data.products[].item_id", res->item_id, sizeof res->item_id);
     return;
   }
-  lz_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+  ocu_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
 }
 
 /* GET_LISTING: status, price and stock of our SKU. */
@@ -1031,13 +1002,13 @@ static void lz_parse_listing(oc_result *res, const oc_shop *shop,
   if ((st = lz_req_str(res, shop, data, "status", "data.status")) == NULL)
     return;
   if (strcmp(st, "deleted") == 0) {
-    lz_fail(res, shop, OC_NOT_FOUND, 0, "item status deleted");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "item status deleted");
     return;
   }
   if (lz_find_sku(res, shop, data, "data", l ? l->sku : NULL, &sku))
     return;
   if (sku == NULL) {
-    lz_fail(res, shop, OC_NOT_FOUND, 0, "item has no SKU with this SellerSku");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "item has no SKU with this SellerSku");
     return;
   }
   if (lz_req_amount(res, shop, sku, "price", "data.skus[].price", 1, &price) ||
@@ -1050,7 +1021,7 @@ static void lz_parse_listing(oc_result *res, const oc_shop *shop,
     return;
   }
   if (cJSON_IsString(ss) && strcmp(ss->valuestring, "deleted") == 0) {
-    lz_fail(res, shop, OC_NOT_FOUND, 0, "SKU status deleted");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "SKU status deleted");
     return;
   }
   ocu_strlcpy(res->item_id, id, sizeof res->item_id);
@@ -1060,7 +1031,7 @@ static void lz_parse_listing(oc_result *res, const oc_shop *shop,
                 (!cJSON_IsString(ss) || strcmp(ss->valuestring, "active") == 0);
   /* pending, rejected and unknown states read as not active; say which. */
   if (strcmp(st, "active") != 0 && strcmp(st, "inactive") != 0)
-    lz_fail(res, shop, OC_OK, 0, "item status %s", st);
+    ocu_fail(res, shop, OC_OK, 0, "item status %s", st);
 }
 
 /* Token replies are top-level (no data). */
@@ -1160,7 +1131,7 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
-    lz_fail(res, shop, OC_RETRY, 0, "no response");
+    ocu_fail(res, shop, OC_RETRY, 0, "no response");
     return;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
@@ -1169,9 +1140,9 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       snprintf(why, sizeof why, "not a JSON object");
     cJSON_Delete(root);
     if (busy)
-      lz_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
     else if (!http_ok)
-      lz_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
       LZ_MALFORMED(res, shop, "%s", why);
     return;
@@ -1183,9 +1154,9 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   cj = cJSON_GetObjectItemCaseSensitive(root, "code");
   if (!cJSON_IsString(cj) || cj->valuestring[0] == '\0') {
     if (busy)
-      lz_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
     else if (!http_ok)
-      lz_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else if (cj == NULL || cJSON_IsNull(cj))
       LZ_MALFORMED(res, shop, "field code is missing");
     else
@@ -1218,20 +1189,20 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
         wait = 0;
       if (http_status == 429 && wait < LZ_RATE_LIMIT_RETRY_MS)
         wait = LZ_RATE_LIMIT_RETRY_MS;
-      lz_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s%s", http_status,
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s%s", http_status,
               code, msg[0] ? ": " : "", msg, detail);
     } else {
-      lz_fail(res, shop, st, wait, "%s%s%s%s", code, msg[0] ? ": " : "", msg,
+      ocu_fail(res, shop, st, wait, "%s%s%s%s", code, msg[0] ? ": " : "", msg,
               detail);
     }
     goto out;
   }
   if (busy) {
-    lz_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+    ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
     goto out;
   }
   if (!http_ok) {
-    lz_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     goto out;
   }
   switch (op) {

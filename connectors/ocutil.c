@@ -536,3 +536,33 @@ void ocu_scrub_secrets(char *s, const oc_shop *shop) {
     }
   }
 }
+
+void ocu_fail(oc_result *res, const oc_shop *shop, oc_status st, long retry_ms,
+              const char *fmt, ...) {
+  char tmp[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  ocu_scrub_secrets(tmp, shop);
+  ocu_utf8_copy(res->error, sizeof res->error, tmp);
+  res->status = st;
+  res->retry_after_ms = retry_ms;
+}
+
+char *ocu_json_to_text(cJSON *root) {
+  char *printed = root ? cJSON_PrintUnformatted(root) : NULL, *text = NULL;
+  size_t n;
+
+  cJSON_Delete(root);
+  if (printed == NULL)
+    return NULL;
+  n = strlen(printed);
+  text = malloc(n + 1);
+  if (text != NULL)
+    memcpy(text, printed, n + 1);
+  ocu_cleanse(printed, n);
+  cJSON_free(printed);
+  return text;
+}

@@ -159,4 +159,13 @@ char *ocu_claim_description(const oc_listing *l);
  * (6 bytes or longer) in s by "***": marketplaces echo what they refuse. */
 void ocu_scrub_secrets(char *s, const oc_shop *shop);
 
+/* Records a failed parse: status, retry delay, and the formatted text with
+ * every credential of the shop removed, truncated on a UTF-8 boundary. */
+void ocu_fail(oc_result *res, const oc_shop *shop, oc_status st, long retry_ms,
+              const char *fmt, ...) OCU_PRINTF(5, 6);
+/* Prints root compactly into memory from malloc() (the core frees request
+ * bodies with free(), whatever allocator cJSON was given), wiping cJSON's
+ * own copy. Takes ownership of root. NULL on OOM. */
+char *ocu_json_to_text(cJSON *root);
+
 #endif

@@ -678,8 +678,6 @@ oom:
 static int sp_body(oc_op op, const oc_shop *shop, const oc_listing *l,
                    char **text, char *err, size_t errlen) {
   cJSON *body = cJSON_CreateObject(), *arr, *o;
-  char *printed;
-  size_t n;
   int r = -1;
 
   *text = NULL;
@@ -735,19 +733,8 @@ static int sp_body(oc_op op, const oc_shop *shop, const oc_listing *l,
     cJSON_Delete(body);
     return -1;
   }
-  printed = cJSON_PrintUnformatted(body);
-  cJSON_Delete(body);
+  *text = ocu_json_to_text(body);
   body = NULL;
-  if (printed == NULL)
-    goto oom;
-  /* Copy into malloc'd memory: the core frees with free(), whatever
-   * allocator cJSON was given. */
-  n = strlen(printed);
-  *text = malloc(n + 1);
-  if (*text != NULL)
-    memcpy(*text, printed, n + 1);
-  ocu_cleanse(printed, n);
-  cJSON_free(printed);
   if (*text == NULL)
     goto oom;
   return 0;
@@ -874,27 +861,9 @@ static const struct sp_errdef *sp_classify(const char *code) {
   return NULL;
 }
 
-static void sp_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
-
-/* Sets status and error text: UTF-8 safe truncation, credentials removed. */
-static void sp_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) {
-  char tmp[1024];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  ocu_scrub_secrets(tmp, shop);
-  ocu_utf8_copy(res->error, sizeof res->error, tmp);
-  res->status = st;
-  res->retry_after_ms = retry_ms;
-}
-
 /* "unexpected response: ..." — the body is JSON but not the expected shape. */
 #define SP_UNEXPECTED(res, shop, ...) \
-  sp_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+  ocu_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
 
 /* A required string member; NULL with res set when missing or not a string. */
 static const char *sp_req_str(oc_result *res, const oc_shop *shop,
@@ -989,7 +958,7 @@ static void sp_check_failures(oc_result *res, const oc_shop *shop,
         strcmp(id, l->item_id) != 0)
       continue;
     why = ocu_json_str(e, "failed_reason");
-    sp_fail(res, shop, OC_REJECTED, 0, "failure_list: %s",
+    ocu_fail(res, shop, OC_REJECTED, 0, "failure_list: %s",
             why && why[0] ? why : "(no reason given)");
     return;
   }
@@ -1005,7 +974,7 @@ static void sp_parse_listing(oc_result *res, const oc_shop *shop,
 
   if (items == NULL || cJSON_IsNull(items) ||
       (cJSON_IsArray(items) && cJSON_GetArraySize(items) == 0)) {
-    sp_fail(res, shop, OC_NOT_FOUND, 0, "item not found");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "item not found");
     return;
   }
   if (!cJSON_IsArray(items)) {
@@ -1026,14 +995,14 @@ static void sp_parse_listing(oc_result *res, const oc_shop *shop,
     }
   }
   if (found == NULL) {
-    sp_fail(res, shop, OC_NOT_FOUND, 0, "item not found");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "item not found");
     return;
   }
   ocu_strlcpy(res->item_id, id, sizeof res->item_id);
   if ((st = sp_req_str(res, shop, found, "item_status", "item_status")) == NULL)
     return;
   if (strcmp(st, "SELLER_DELETE") == 0 || strcmp(st, "SHOPEE_DELETE") == 0) {
-    sp_fail(res, shop, OC_NOT_FOUND, 0, "item_status %s", st);
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "item_status %s", st);
     return;
   }
 
@@ -1043,7 +1012,7 @@ static void sp_parse_listing(oc_result *res, const oc_shop *shop,
        (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
       cJSON_IsTrue(hm)) {
     /* price_info is only given for items without models (§2.5). */
-    sp_fail(res, shop, OC_REJECTED, 0,
+    ocu_fail(res, shop, OC_REJECTED, 0,
             "item has models (variations); this connector manages items "
             "without models");
     return;
@@ -1076,7 +1045,7 @@ static void sp_parse_listing(oc_result *res, const oc_shop *shop,
   res->active = strcmp(st, "NORMAL") == 0;
   /* BANNED, REVIEWING and unknown states read as not active; say which. */
   if (strcmp(st, "NORMAL") != 0 && strcmp(st, "UNLIST") != 0)
-    sp_fail(res, shop, OC_OK, 0, "item_status %s", st);
+    ocu_fail(res, shop, OC_OK, 0, "item_status %s", st);
 }
 
 static void sp_parse_token(oc_result *res, const oc_shop *shop,
@@ -1141,7 +1110,7 @@ static void sp_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
     list = cJSON_GetObjectItemCaseSensitive(resp, "item_id_list");
     if (list == NULL || cJSON_IsNull(list) ||
         (cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0))
-      sp_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+      ocu_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
     else if (!cJSON_IsArray(list))
       SP_UNEXPECTED(res, shop, "field response.item_id_list is not an array");
     else
@@ -1173,7 +1142,7 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
-    sp_fail(res, shop, OC_RETRY, 0, "no response");
+    ocu_fail(res, shop, OC_RETRY, 0, "no response");
     return;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
@@ -1182,13 +1151,13 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       snprintf(why, sizeof why, "not a JSON object");
     cJSON_Delete(root);
     if (busy)
-      sp_fail(res, shop, OC_RETRY,
+      ocu_fail(res, shop, OC_RETRY,
               http_status == 429 ? SP_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
               http_status);
     else if (!http_ok)
-      sp_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
-      sp_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+      ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
     return;
   }
 
@@ -1198,7 +1167,7 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   ej = cJSON_GetObjectItemCaseSensitive(root, "error");
   if (ej != NULL && !cJSON_IsNull(ej) && !cJSON_IsString(ej)) {
     if (busy || !http_ok)
-      sp_fail(res, shop, busy ? OC_RETRY : OC_REJECTED, 0, "HTTP %ld",
+      ocu_fail(res, shop, busy ? OC_RETRY : OC_REJECTED, 0, "HTTP %ld",
               http_status);
     else
       SP_UNEXPECTED(res, shop, "field error is not a string");
@@ -1217,16 +1186,16 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
     if (http_status == 429 && wait < SP_RATE_LIMIT_RETRY_MS)
       wait = SP_RATE_LIMIT_RETRY_MS;
     if (code[0])
-      sp_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s", http_status, code,
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s", http_status, code,
               msg[0] ? ": " : "", msg);
     else
-      sp_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
   } else if (code[0]) {
-    sp_fail(res, shop, def ? def->status : OC_REJECTED,
+    ocu_fail(res, shop, def ? def->status : OC_REJECTED,
             def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
             msg);
   } else if (!http_ok) {
-    sp_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {
     sp_parse_ok(op, res, shop, l, root, cJSON_IsString(ej));
   }

@@ -615,8 +615,6 @@ static int tt_body(oc_op op, const oc_shop *shop, const oc_listing *l,
                    size_t errlen) {
   cJSON *body = cJSON_CreateObject(), *arr, *o;
   const char *wh;
-  char *printed;
-  size_t n;
   int r = TT_OOM;
 
   *text = NULL;
@@ -673,16 +671,8 @@ static int tt_body(oc_op op, const oc_shop *shop, const oc_listing *l,
       tt_err(err, errlen, "out of memory");
     return -1;
   }
-  printed = cJSON_PrintUnformatted(body);
-  cJSON_Delete(body);
+  *text = ocu_json_to_text(body);
   body = NULL;
-  if (printed == NULL)
-    goto oom;
-  n = strlen(printed);
-  *text = malloc(n + 1);
-  if (*text != NULL)
-    memcpy(*text, printed, n + 1);
-  cJSON_free(printed);
   if (*text == NULL)
     goto oom;
   return 0;
@@ -815,25 +805,8 @@ fail:
 
 /* ---- parse --------------------------------------------------------------------- */
 
-static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) OCU_PRINTF(5, 6);
-
-static void tt_fail(oc_result *res, const oc_shop *shop, oc_status st,
-                    long retry_ms, const char *fmt, ...) {
-  char tmp[1024];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  ocu_scrub_secrets(tmp, shop);
-  ocu_utf8_copy(res->error, sizeof res->error, tmp);
-  res->status = st;
-  res->retry_after_ms = retry_ms;
-}
-
 #define TT_UNEXPECTED(res, shop, ...) \
-  tt_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+  ocu_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
 
 /* Classification of a non-zero code. */
 static oc_status tt_classify(long code, long *retry_ms) {
@@ -1021,7 +994,7 @@ static void tt_parse_lookup(oc_result *res, const oc_shop *shop,
 
   if (prods == NULL || cJSON_IsNull(prods) ||
       (cJSON_IsArray(prods) && cJSON_GetArraySize(prods) == 0)) {
-    tt_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
     return;
   }
   if (!cJSON_IsArray(prods)) {
@@ -1060,7 +1033,7 @@ static void tt_parse_lookup(oc_result *res, const oc_shop *shop,
     tt_set_item(res, pid, sid);
     return;
   }
-  tt_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+  ocu_fail(res, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
 }
 
 static void tt_parse_listing(oc_result *res, const oc_shop *shop,
@@ -1083,7 +1056,7 @@ static void tt_parse_listing(oc_result *res, const oc_shop *shop,
   if ((st = tt_req_str(res, shop, data, "status", "data.status")) == NULL)
     return;
   if (strcmp(st, "DELETED") == 0) {
-    tt_fail(res, shop, OC_NOT_FOUND, 0, "status %s", st);
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "status %s", st);
     return;
   }
   if ((skus = tt_req_array(res, shop, data, "skus", "data.skus")) == NULL)
@@ -1095,7 +1068,7 @@ static void tt_parse_listing(oc_result *res, const oc_shop *shop,
   if (s == NULL && !want_sid[0] && cJSON_GetArraySize(skus) > 0)
     s = cJSON_GetArrayItem(skus, 0);
   if (s == NULL) {
-    tt_fail(res, shop, OC_NOT_FOUND, 0, "sku not found in product");
+    ocu_fail(res, shop, OC_NOT_FOUND, 0, "sku not found in product");
     return;
   }
   if (!cJSON_IsObject(s)) {
@@ -1144,7 +1117,7 @@ static void tt_parse_listing(oc_result *res, const oc_shop *shop,
   /* DRAFT, PENDING, FAILED, PLATFORM_DEACTIVATED, FREEZE... read as not
    * active; say which (SELLER_DEACTIVATED is our own delist). */
   if (!res->active && strcmp(st, "SELLER_DEACTIVATED") != 0)
-    tt_fail(res, shop, OC_OK, 0, "status %s", st);
+    ocu_fail(res, shop, OC_OK, 0, "status %s", st);
 }
 
 static void tt_parse_token(oc_result *res, const oc_shop *shop,
@@ -1213,10 +1186,10 @@ static void tt_check_errors(oc_result *res, const oc_shop *shop,
   if (code != 0) {
     oc_status st = tt_classify(code, &retry); /* sets retry first */
 
-    tt_fail(res, shop, st, retry, "%ld: %s", code, msg ? msg : "");
+    ocu_fail(res, shop, st, retry, "%ld: %s", code, msg ? msg : "");
   }
   else
-    tt_fail(res, shop, OC_REJECTED, 0, "data.errors: %s",
+    ocu_fail(res, shop, OC_REJECTED, 0, "data.errors: %s",
             msg ? msg : "(no message)");
 }
 
@@ -1274,7 +1247,7 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
-    tt_fail(res, shop, OC_RETRY, 0, "no response");
+    ocu_fail(res, shop, OC_RETRY, 0, "no response");
     return;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
@@ -1283,13 +1256,13 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       snprintf(why, sizeof why, "not a JSON object");
     cJSON_Delete(root);
     if (busy)
-      tt_fail(res, shop, OC_RETRY,
+      ocu_fail(res, shop, OC_RETRY,
               http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
               http_status);
     else if (!http_ok)
-      tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
-      tt_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+      ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
     return;
   }
 
@@ -1300,11 +1273,11 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   if (cj == NULL || ocu_json_int(cj, &v) != 0 || v < 0 ||
       v > 2147483647LL) {
     if (busy)
-      tt_fail(res, shop, OC_RETRY,
+      ocu_fail(res, shop, OC_RETRY,
               http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
               http_status);
     else if (!http_ok)
-      tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
       TT_UNEXPECTED(res, shop, "field code is %s",
                     cj == NULL ? "missing" : "not an integer number");
@@ -1321,10 +1294,10 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
     if (http_status == 429 && retry < TT_RATE_LIMIT_RETRY_MS)
       retry = TT_RATE_LIMIT_RETRY_MS;
     if (code != 0)
-      tt_fail(res, shop, OC_RETRY, retry, "HTTP %ld: %ld: %s", http_status,
+      ocu_fail(res, shop, OC_RETRY, retry, "HTTP %ld: %ld: %s", http_status,
               code, msg);
     else
-      tt_fail(res, shop, OC_RETRY, retry, "HTTP %ld", http_status);
+      ocu_fail(res, shop, OC_RETRY, retry, "HTTP %ld", http_status);
   } else if (code != 0) {
     st = tt_classify(code, &retry);
     /* A refused refresh needs the seller to authorise again. EcomPHP maps
@@ -1334,9 +1307,9 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
         st == OC_REJECTED && code >= 36000000L &&
         code <= 36099999L)
       st = OC_AUTH;
-    tt_fail(res, shop, st, retry, "%ld: %s", code, msg);
+    ocu_fail(res, shop, st, retry, "%ld: %s", code, msg);
   } else if (!http_ok) {
-    tt_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {
     tt_parse_ok(op, res, shop, l, root);
   }
