@@ -10,9 +10,10 @@
  * every connector testable byte for byte and lets a marketplace be one file.
  *
  * Compatibility: the core refuses a connector whose `abi` differs from
- * OC_ABI_VERSION. Adding an operation or a field bumps the version (ABI 2 is not yet
- * released: its AUTH_LINK, TOKEN_EXCHANGE, auth_code and redirect_url are
- * part of it).
+ * OC_ABI_VERSION. Adding an operation or a field bumps the version. ABI 2
+ * added AUTH_LINK, TOKEN_EXCHANGE and the file feed; ABI 3 adds orders:
+ * LIST_ORDERS, GET_ORDERS (build_orders/parse_orders) and push verification
+ * (verify_push). Neither is released yet, so both still change freely.
  */
 #ifndef OCOP_CONNECTOR_H
 #define OCOP_CONNECTOR_H
@@ -21,13 +22,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define OC_ABI_VERSION 2u
+#define OC_ABI_VERSION 3u
 #define OC_ENTRY_SYMBOL "ocop_connector_v1"
 
 /* Limits the core and every connector agree on. */
 #define OC_MAX_HEADERS 8
 #define OC_MAX_RESPONSE (1024 * 1024) /* larger bodies fail the job */
 #define OC_ID_MAX 64                  /* marketplace ids, kept as text */
+#define OC_MAX_ORDER_IDS 50           /* order ids per GET_ORDERS */
+#define OC_MAX_PUSH (64 * 1024)       /* webhook bodies larger than this are refused */
 
 typedef enum oc_op {
   OC_OP_PUBLISH = 1, /* create the listing (name, price, stock, claims) */
@@ -43,6 +46,8 @@ typedef enum oc_op {
                          * (method "GET", nothing is sent); parse is unused */
   OC_OP_TOKEN_EXCHANGE, /* the seller's code (shop.auth_code) for a token pair;
                          * parse fills the tokens like REFRESH_TOKEN */
+  OC_OP_LIST_ORDERS,    /* ABI 3: one page of order ids updated in a window */
+  OC_OP_GET_ORDERS,     /* ABI 3: details of up to OC_MAX_ORDER_IDS orders */
   OC_OP_MAX
 } oc_op;
 
@@ -118,7 +123,53 @@ typedef struct oc_result {
   char refresh_token[512];
   int64_t access_expires_at;  /* unix seconds */
   int64_t refresh_expires_at; /* unix seconds, 0 when not said */
+  /* LIST_ORDERS, GET_ORDERS (ABI 3): the answer in the canonical order JSON
+   * described below, from malloc(); the core frees it. NULL unless OC_OK. */
+  char *orders;
 } oc_result;
+
+/*
+ * Orders (ABI 3). A connector turns the marketplace's order answers into one
+ * canonical JSON document, so the core and the database see every channel
+ * alike and the mapping of statuses lives in the connector that knows them.
+ *
+ * LIST_ORDERS answers
+ *   {"ids": ["<order id>", ...], "next": "<page>", "done_at": <unix s>}
+ * "next" is "" on the window's last page, else the value to pass back as
+ * oc_order_query.page. "done_at" is 0, or (Lazada, whose offset stops at
+ * 5000) the update time up to which the window is complete: the core moves
+ * its cursor there and continues the window from it.
+ *
+ * GET_ORDERS answers
+ *   {"orders": [{"id": "...", "status": "<marketplace status>",
+ *                "effect": "reserved" | "sold" | "cancelled" | "returned",
+ *                "update_time": <unix s>, "total_vnd": <dong or null>,
+ *                "lines": [{"sku": "<seller sku>", "qty": <1..>,
+ *                           "unit_price_vnd": <dong or null>}, ...]}, ...],
+ *    "bad": [{"id": "...", "error": "why this order could not be read"}, ...]}
+ * "effect" is what the status means for stock: reserved (unpaid), sold (paid,
+ * in fulfilment or done), cancelled, returned. Lines are merged per SKU, so
+ * marketplaces with one row per unit (Lazada, TikTok) report quantities. An
+ * order that cannot be read (unknown status, missing field) goes to "bad"
+ * with the reason, so one broken order never blocks the others; the core
+ * retries it and dead-letters it after max_attempts.
+ */
+typedef struct oc_order_query {
+  int64_t from_s;         /* LIST_ORDERS: update-time window [from_s, to_s) */
+  int64_t to_s;
+  const char *page;       /* LIST_ORDERS: "" first, then the answer's "next" */
+  const char *const *ids; /* GET_ORDERS: 1..OC_MAX_ORDER_IDS order ids */
+  size_t nids;
+} oc_order_query;
+
+/* What a verified push says (ABI 3). Strings are "" when absent. */
+typedef struct oc_push {
+  int kind;                    /* the marketplace's message type/code */
+  int64_t timestamp;           /* unix seconds the marketplace stamped, 0 if none */
+  char shop_id[OC_ID_MAX];     /* the marketplace's shop/seller id */
+  char order_id[OC_ID_MAX];    /* set when the push is about an order */
+  char error[160];             /* why it was refused */
+} oc_push;
 
 /* One row of a file channel's catalogue feed (ABI 2). */
 typedef struct oc_feed_row {
@@ -160,6 +211,30 @@ typedef struct oc_connector {
    */
   int (*feed)(const oc_shop *shop, const oc_feed_row *rows, size_t nrows, char **out,
               size_t *outlen, char *err, size_t errlen);
+
+  /* ---- ABI 3: orders; NULL when the connector has none ---- */
+
+  /* The longest update-time window one LIST_ORDERS may ask for, in seconds
+   * (Shopee 15 days); 0 when the marketplace sets no limit. */
+  int64_t order_window_s;
+
+  /* Like build() and parse(), for LIST_ORDERS and GET_ORDERS. */
+  int (*build_orders)(oc_op op, const oc_shop *shop, const oc_order_query *q,
+                      int64_t now_ms, oc_request *req, char *err, size_t errlen);
+  void (*parse_orders)(oc_op op, const oc_shop *shop, const oc_order_query *q,
+                       long http_status, const char *body, size_t len, oc_result *res);
+
+  /*
+   * Checks a webhook exactly as the marketplace documents it: `authorization`
+   * is the Authorization header (NULL when absent), `callback_url` the URL
+   * the marketplace was given (Shopee signs it), `body` the raw bytes (at
+   * most OC_MAX_PUSH; the core has already refused deeper nesting than 32).
+   * Compares in constant time. Returns 0 and fills *out when the signature
+   * holds and the body is well formed; -1 with out->error otherwise.
+   */
+  int (*verify_push)(const oc_shop *shop, const char *callback_url,
+                     const char *authorization, const char *body, size_t len,
+                     oc_push *out);
 } oc_connector;
 
 typedef const oc_connector *(*oc_entry_fn)(void);
@@ -197,7 +272,7 @@ static inline const char *oc_op_name(oc_op op) {
   static const char *const names[OC_OP_MAX] = {
       "?", "publish", "update", "set_stock", "set_price", "delist",
       "relist", "lookup_sku", "get_listing", "refresh_token", "auth_link",
-      "token_exchange"};
+      "token_exchange", "list_orders", "get_orders"};
 
   return (op > 0 && op < OC_OP_MAX) ? names[op] : "?";
 }

@@ -1243,6 +1243,10 @@ static const oc_connector lz_connector = {
     lz_build,
     lz_parse,
     NULL, /* feed: an HTTP connector */
+    0,    /* order_window_s */
+    NULL, /* build_orders */
+    NULL, /* parse_orders */
+    NULL, /* verify_push */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &lz_connector; }

@@ -566,3 +566,189 @@ char *ocu_json_to_text(cJSON *root) {
   cJSON_free(printed);
   return text;
 }
+
+/* ---- orders ---------------------------------------------------------------- */
+
+const char *ocu_order_effect(const ocu_status_map *map, const char *status) {
+  if (!status)
+    return NULL;
+  for (; map->status; map++)
+    if (strcmp(map->status, status) == 0)
+      return map->effect;
+  return NULL;
+}
+
+cJSON *ocu_order_list_new(void) {
+  cJSON *doc = cJSON_CreateObject();
+
+  if (!doc || !cJSON_AddArrayToObject(doc, "ids") || !cJSON_AddStringToObject(doc, "next", "") ||
+      !cJSON_AddNumberToObject(doc, "done_at", 0)) {
+    cJSON_Delete(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+int ocu_order_list_add(cJSON *doc, const char *id) {
+  cJSON *s = cJSON_CreateString(id);
+
+  if (!s || !cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(doc, "ids"), s)) {
+    cJSON_Delete(s);
+    return -1;
+  }
+  return 0;
+}
+
+int ocu_order_list_end(cJSON *doc, const char *next, int64_t done_at) {
+  cJSON *n = cJSON_CreateString(next ? next : "");
+  cJSON *d = cJSON_CreateNumber((double)done_at);
+
+  if (!n || !d || !cJSON_ReplaceItemInObjectCaseSensitive(doc, "next", n)) {
+    cJSON_Delete(n);
+    cJSON_Delete(d);
+    return -1;
+  }
+  if (!cJSON_ReplaceItemInObjectCaseSensitive(doc, "done_at", d)) {
+    cJSON_Delete(d);
+    return -1;
+  }
+  return 0;
+}
+
+cJSON *ocu_orders_new(void) {
+  cJSON *doc = cJSON_CreateObject();
+
+  if (!doc || !cJSON_AddArrayToObject(doc, "orders") || !cJSON_AddArrayToObject(doc, "bad")) {
+    cJSON_Delete(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+static cJSON *ocu_int_or_null(int64_t v) {
+  return v < 0 ? cJSON_CreateNull() : cJSON_CreateNumber((double)v);
+}
+
+cJSON *ocu_orders_add(cJSON *doc, const char *id, const char *status,
+                      const char *effect, int64_t update_time, int64_t total_vnd) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *total = ocu_int_or_null(total_vnd);
+
+  if (!o || !total || !cJSON_AddStringToObject(o, "id", id) ||
+      !cJSON_AddStringToObject(o, "status", status) ||
+      !cJSON_AddStringToObject(o, "effect", effect) ||
+      !cJSON_AddNumberToObject(o, "update_time", (double)update_time) ||
+      !cJSON_AddItemToObject(o, "total_vnd", total)) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  total = NULL;
+  if (!cJSON_AddArrayToObject(o, "lines") ||
+      !cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(doc, "orders"), o)) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
+}
+
+static int ocu_same_price(const cJSON *line, int64_t unit_price) {
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(line, "unit_price_vnd");
+
+  if (unit_price < 0)
+    return cJSON_IsNull(p);
+  return cJSON_IsNumber(p) && (int64_t)p->valuedouble == unit_price;
+}
+
+int ocu_order_add_line(cJSON *order, const char *sku, int64_t qty, int64_t unit_price_vnd) {
+  cJSON *lines = cJSON_GetObjectItemCaseSensitive(order, "lines");
+  cJSON *line, *price;
+
+  cJSON_ArrayForEach(line, lines) {
+    const char *s = ocu_json_str(line, "sku");
+    cJSON *q = cJSON_GetObjectItemCaseSensitive(line, "qty");
+
+    if (s && strcmp(s, sku) == 0 && ocu_same_price(line, unit_price_vnd) && cJSON_IsNumber(q)) {
+      cJSON_SetNumberValue(q, q->valuedouble + (double)qty);
+      return 0;
+    }
+  }
+  line = cJSON_CreateObject();
+  price = ocu_int_or_null(unit_price_vnd);
+  if (!line || !price || !cJSON_AddStringToObject(line, "sku", sku) ||
+      !cJSON_AddNumberToObject(line, "qty", (double)qty) ||
+      !cJSON_AddItemToObject(line, "unit_price_vnd", price)) {
+    cJSON_Delete(line);
+    return -1;
+  }
+  price = NULL;
+  if (!cJSON_AddItemToArray(lines, line)) {
+    cJSON_Delete(line);
+    return -1;
+  }
+  return 0;
+}
+
+int ocu_orders_bad(cJSON *doc, const char *id, const char *fmt, ...) {
+  char tmp[512], why[201];
+  va_list ap;
+  cJSON *b;
+
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  ocu_utf8_copy(why, sizeof why, tmp);
+  b = cJSON_CreateObject();
+  if (!b || !cJSON_AddStringToObject(b, "id", id) || !cJSON_AddStringToObject(b, "error", why) ||
+      !cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(doc, "bad"), b)) {
+    cJSON_Delete(b);
+    return -1;
+  }
+  return 0;
+}
+
+void ocu_orders_drop_last(cJSON *doc) {
+  cJSON *orders = cJSON_GetObjectItemCaseSensitive(doc, "orders");
+  int n = cJSON_GetArraySize(orders);
+
+  if (n > 0)
+    cJSON_DeleteItemFromArray(orders, n - 1);
+}
+
+void ocu_orders_finish(oc_result *res, cJSON *doc) {
+  char *text = doc ? ocu_json_to_text(doc) : NULL;
+
+  if (!text) {
+    res->status = OC_RETRY;
+    ocu_strlcpy(res->error, "out of memory writing the orders", sizeof res->error);
+    return;
+  }
+  res->orders = text;
+  res->status = OC_OK;
+}
+
+int ocu_money_text(const char *s, int64_t *out) {
+  int64_t whole = 0;
+  int digits = 0, half = 0;
+
+  if (!s || !*s)
+    return -1;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (++digits > 15)
+      return -1;
+    whole = whole * 10 + (*s - '0');
+  }
+  if (digits == 0)
+    return -1;
+  if (*s == '.') {
+    s++;
+    if (!(*s >= '0' && *s <= '9'))
+      return -1;
+    half = *s >= '5';
+    for (; *s >= '0' && *s <= '9'; s++)
+      ;
+  }
+  if (*s)
+    return -1;
+  *out = whole + half;
+  return 0;
+}

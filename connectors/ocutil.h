@@ -168,4 +168,50 @@ void ocu_fail(oc_result *res, const oc_shop *shop, oc_status st, long retry_ms,
  * own copy. Takes ownership of root. NULL on OOM. */
 char *ocu_json_to_text(cJSON *root);
 
+/* ---- orders (ABI 3): the canonical order JSON of connector.h ---------------- */
+
+/* One marketplace status and what it means for stock ("reserved", "sold",
+ * "cancelled", "returned"). A connector keeps a table of these, ended by
+ * {NULL, NULL}; ocu_order_effect() compares case-sensitively. */
+typedef struct ocu_status_map {
+  const char *status;
+  const char *effect;
+} ocu_status_map;
+
+/* The effect of `status`, or NULL when the table does not know it. */
+const char *ocu_order_effect(const ocu_status_map *map, const char *status);
+
+/* A new LIST_ORDERS answer: {"ids": [], "next": "", "done_at": 0}. */
+cJSON *ocu_order_list_new(void);
+/* Appends one id; 0 or -1 (OOM). */
+int ocu_order_list_add(cJSON *doc, const char *id);
+/* Sets "next" (NULL or "" ends the window) and "done_at". 0 or -1. */
+int ocu_order_list_end(cJSON *doc, const char *next, int64_t done_at);
+
+/* A new GET_ORDERS answer: {"orders": [], "bad": []}. */
+cJSON *ocu_orders_new(void);
+/* Appends an order without lines and returns it (NULL on OOM). total_vnd
+ * < 0 means unknown (null). */
+cJSON *ocu_orders_add(cJSON *doc, const char *id, const char *status,
+                      const char *effect, int64_t update_time, int64_t total_vnd);
+/* Adds qty units of sku to an order, merged with an existing line of the
+ * same SKU and unit price (one row per unit becomes a quantity). A unit
+ * price < 0 means unknown (null). 0 or -1. */
+int ocu_order_add_line(cJSON *order, const char *sku, int64_t qty,
+                       int64_t unit_price_vnd);
+/* Records an order that could not be read; the reason is formatted, and
+ * cut to 200 bytes on a UTF-8 boundary. 0 or -1. */
+int ocu_orders_bad(cJSON *doc, const char *id, const char *fmt, ...) OCU_PRINTF(3, 4);
+/* Drops the last order of doc (one found broken while adding its lines). */
+void ocu_orders_drop_last(cJSON *doc);
+
+/* Ends a successful LIST_ORDERS/GET_ORDERS parse: res->orders becomes the
+ * text of doc (ownership taken) and res->status OC_OK; on OOM res is a
+ * retry. */
+void ocu_orders_finish(oc_result *res, cJSON *doc);
+
+/* Parses a decimal money string ("150000", "150000.00", "1299.5") into whole
+ * dong, rounding half away from zero; at most 15 integer digits. 0 or -1. */
+int ocu_money_text(const char *s, int64_t *out);
+
 #endif

@@ -169,6 +169,10 @@ static const oc_connector pm_connector = {
     pm_build,
     pm_parse,
     pm_feed,
+    0,    /* order_window_s */
+    NULL, /* build_orders */
+    NULL, /* parse_orders */
+    NULL, /* verify_push */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &pm_connector; }

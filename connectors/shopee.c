@@ -1216,6 +1216,10 @@ static const oc_connector sp_connector = {
     sp_build,
     sp_parse,
     NULL, /* feed: an HTTP connector */
+    0,    /* order_window_s */
+    NULL, /* build_orders */
+    NULL, /* parse_orders */
+    NULL, /* verify_push */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &sp_connector; }

@@ -1330,6 +1330,10 @@ static const oc_connector tt_connector = {
     tt_build,
     tt_parse,
     NULL, /* feed: an HTTP connector */
+    0,    /* order_window_s */
+    NULL, /* build_orders */
+    NULL, /* parse_orders */
+    NULL, /* verify_push */
 };
 
 const oc_connector *ocop_connector_v1(void) { return &tt_connector; }

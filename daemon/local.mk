@@ -28,6 +28,7 @@ ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SY
 
 include daemon/ocopctl.mk
 include tests/unit/io.mk
+include daemon/order_csv.mk
 
 # Unit tests of the daemon's pure parts.
 check_PROGRAMS += tests/unit/test_core
