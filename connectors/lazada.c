@@ -47,10 +47,24 @@
  * (apiRequestBody), E0401 as "product not found", package dimensions of
  * 10 cm, brand "No Brand", and sending VND prices as whole-dong strings.
  *
+ * Orders (ABI 3, §3.5-§3.7; the project's wire choices where Lazada is
+ * silent):
+ *   LIST_ORDERS  GET /orders/get with update_after/update_before (the
+ *                window in +07:00), sort_by=updated_at, sort_direction=ASC,
+ *                offset (the page token), limit=100, status=all. A full
+ *                page continues at offset+100 while that is within the
+ *                shop option max_offset (default 5000); past it, done_at is
+ *                the last order's updated_at and the core restarts there.
+ *   GET_ORDERS   GET /orders/items/get?order_ids=[id1,id2]. One item per
+ *                unit: lines are counted per SKU; the order's effect comes
+ *                from all its items' statuses (lz_order_effect).
+ *   verify_push  Authorization = lowercase hex HMAC-SHA256(app_secret,
+ *                app_key + raw body).
+ *
  * Test hooks: tests/unit/test_lazada.c includes this file to reach the
- * static helpers lz_base_string(), lz_sign() and lz_decimal(); titles,
- * descriptions and secret scrubbing are shared (ocutil.c). Nothing else is
- * exported but ocop_connector_v1().
+ * static helpers lz_base_string(), lz_sign(), lz_decimal(), lz_iso_time()
+ * and lz_parse_time(); titles, descriptions and secret scrubbing are shared
+ * (ocutil.c). Nothing else is exported but ocop_connector_v1().
  */
 #include "connector.h"
 #include "ocutil.h"
@@ -115,6 +129,9 @@ static const lz_opdef lz_ops[OC_OP_MAX] = {
     /* Not an API call: the path of the link on the auth host (§3.2). */
     [OC_OP_AUTH_LINK] = {"GET", "/oauth/authorize", LZ_TOKEN, 0},
     [OC_OP_TOKEN_EXCHANGE] = {"POST", "/auth/token/create", LZ_TOKEN, 0},
+    /* Orders (§3.5): built by build_orders(), not build(). */
+    [OC_OP_LIST_ORDERS] = {"GET", "/orders/get", LZ_SELLER, 0},
+    [OC_OP_GET_ORDERS] = {"GET", "/orders/items/get", LZ_SELLER, 0},
 };
 
 /* One request parameter; values are raw and URL-encoded when serialised. */
@@ -669,17 +686,73 @@ oom:
 
 /* ---- build ------------------------------------------------------------------ */
 
-static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
-                    int64_t now_ms, oc_request *req, char *err, size_t errlen) {
-  const lz_opdef *d;
-  lz_param p[LZ_MAX_PARAMS];
+/* The system parameters every signed call starts with (§3.3); returns the
+ * count. ts must outlive p. */
+static size_t lz_sys_params(lz_param *p, const lz_opdef *d, const oc_shop *shop,
+                            const char *ts) {
   size_t np = 0;
-  char ts[24], sign[65];
-  char *payload = NULL, *hdr = NULL, *body = NULL;
-  const char *host;
-  int post;
+
+  p[np++] = (lz_param){"app_key", shop->app_key, 0};
+  p[np++] = (lz_param){"timestamp", ts, 0};
+  p[np++] = (lz_param){"sign_method", "sha256", 0};
+  if (d->kind == LZ_SELLER)
+    p[np++] = (lz_param){"access_token", shop->access_token, 0};
+  return np;
+}
+
+/*
+ * Signs p[0..np) and fills *req: the URL with the query parameters and sign,
+ * a log_url without any parameter (they hold the token), and the form body
+ * of a POST. Shared by build() and build_orders() so that every call is
+ * signed the one way. -1 on OOM with *req left empty.
+ */
+static int lz_emit(const lz_opdef *d, const char *host, const oc_shop *shop,
+                   const lz_param *p, size_t np, oc_request *req) {
+  char sign[65];
+  char *body = NULL, *hdr = NULL;
+  int post = strcmp(d->method, "POST") == 0;
   ocu_buf b = OCU_BUF_INIT;
 
+  if (lz_sign(shop->app_secret, d->api, p, np, sign) != 0)
+    goto oom;
+  /* URL: system parameters and sign, then GET business parameters. */
+  ocu_buf_printf(&b, "%s/rest%s?", host, d->api);
+  lz_serialise(&b, p, np, 0, 1);
+  ocu_buf_puts(&b, "&sign=");
+  ocu_buf_puts(&b, sign);
+  req->url = ocu_buf_detach(&b);
+  req->log_url = ocu_asprintf("%s/rest%s", host, d->api);
+  if (req->url == NULL || req->log_url == NULL)
+    goto oom;
+  if (post) {
+    lz_serialise(&b, p, np, 1, 1);
+    body = ocu_buf_detach(&b);
+    hdr = ocu_asprintf("%s",
+                       "Content-Type: application/x-www-form-urlencoded");
+    if (body == NULL || hdr == NULL)
+      goto oom;
+    req->body = body;
+    req->body_len = strlen(body);
+    req->headers[req->nheaders++] = hdr;
+    body = hdr = NULL;
+  }
+  ocu_strlcpy(req->method, d->method, sizeof req->method);
+  return 0;
+oom:
+  ocu_buf_free_secure(&b);
+  if (body != NULL)
+    ocu_cleanse(body, strlen(body));
+  free(body);
+  free(hdr);
+  if (req->url != NULL)
+    ocu_cleanse(req->url, strlen(req->url));
+  oc_request_free(req);
+  memset(req, 0, sizeof *req);
+  return -1;
+}
+
+/* Clears err and *req; -1 with a message when req is missing. */
+static int lz_build_start(oc_request *req, char *err, size_t errlen) {
   if (err != NULL && errlen > 0)
     err[0] = '\0';
   if (req == NULL) {
@@ -687,7 +760,25 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     return -1;
   }
   memset(req, 0, sizeof *req);
-  if (op <= 0 || op >= OC_OP_MAX || lz_ops[op].api == NULL) {
+  return 0;
+}
+
+static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
+                    int64_t now_ms, oc_request *req, char *err, size_t errlen) {
+  const lz_opdef *d;
+  lz_param p[LZ_MAX_PARAMS];
+  size_t np;
+  char ts[24];
+  char *payload = NULL;
+  const char *host;
+  int post;
+  ocu_buf b = OCU_BUF_INIT;
+
+  if (lz_build_start(req, err, errlen))
+    return -1;
+  /* Orders have their own query (build_orders). */
+  if (op <= 0 || op >= OC_OP_MAX || lz_ops[op].api == NULL ||
+      op == OC_OP_LIST_ORDERS || op == OC_OP_GET_ORDERS) {
     lz_err(err, errlen, "operation %s is not supported by lazada",
            oc_op_name(op));
     return -1;
@@ -712,19 +803,18 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     ocu_buf_urlencode(&b, shop->app_key);
     req->url = ocu_buf_detach(&b);
     req->log_url = ocu_asprintf("%s%s", host, d->api);
-    if (req->url == NULL || req->log_url == NULL)
-      goto oom;
+    if (req->url == NULL || req->log_url == NULL) {
+      oc_request_free(req);
+      memset(req, 0, sizeof *req);
+      lz_err(err, errlen, "out of memory");
+      return -1;
+    }
     ocu_strlcpy(req->method, d->method, sizeof req->method);
     return 0;
   }
   /* One timestamp for the sign and the URL (§3.10.4): unix milliseconds. */
   snprintf(ts, sizeof ts, "%" PRId64, now_ms);
-
-  p[np++] = (lz_param){"app_key", shop->app_key, 0};
-  p[np++] = (lz_param){"timestamp", ts, 0};
-  p[np++] = (lz_param){"sign_method", "sha256", 0};
-  if (d->kind == LZ_SELLER)
-    p[np++] = (lz_param){"access_token", shop->access_token, 0};
+  np = lz_sys_params(p, d, shop, ts);
   switch (op) {
   case OC_OP_REFRESH_TOKEN:
     p[np++] = (lz_param){"refresh_token", shop->refresh_token, post};
@@ -750,46 +840,13 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
                          payload, post};
     break;
   }
-  if (lz_sign(shop->app_secret, d->api, p, np, sign) != 0)
-    goto oom;
-
-  /* URL: system parameters and sign, then GET business parameters. */
-  ocu_buf_printf(&b, "%s/rest%s?", host, d->api);
-  lz_serialise(&b, p, np, 0, 1);
-  ocu_buf_puts(&b, "&sign=");
-  ocu_buf_puts(&b, sign);
-  req->url = ocu_buf_detach(&b);
-  req->log_url = ocu_asprintf("%s/rest%s", host, d->api);
-  if (req->url == NULL || req->log_url == NULL)
-    goto oom;
-  if (post) {
-    lz_serialise(&b, p, np, 1, 1);
-    body = ocu_buf_detach(&b);
-    hdr = ocu_asprintf("%s",
-                       "Content-Type: application/x-www-form-urlencoded");
-    if (body == NULL || hdr == NULL)
-      goto oom;
-    req->body = body;
-    req->body_len = strlen(body);
-    req->headers[req->nheaders++] = hdr;
-    body = hdr = NULL;
+  if (lz_emit(d, host, shop, p, np, req) != 0) {
+    free(payload);
+    lz_err(err, errlen, "out of memory");
+    return -1;
   }
-  ocu_strlcpy(req->method, d->method, sizeof req->method);
   free(payload);
   return 0;
-oom:
-  ocu_buf_free_secure(&b);
-  if (body != NULL)
-    ocu_cleanse(body, strlen(body));
-  free(body);
-  free(hdr);
-  free(payload);
-  if (req->url != NULL)
-    ocu_cleanse(req->url, strlen(req->url));
-  oc_request_free(req);
-  memset(req, 0, sizeof *req);
-  lz_err(err, errlen, "out of memory");
-  return -1;
 }
 
 /* ---- parse ------------------------------------------------------------------ */
@@ -1114,11 +1171,16 @@ static void lz_classify(const char *type, const char *code, oc_status *st,
     *st = OC_REJECTED;
 }
 
-static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
-                     long http_status, const char *body, size_t len,
-                     oc_result *res) {
+/*
+ * The envelope every answer shares (§3.4, §3.8): fills res (reset first)
+ * and returns NULL for no answer, an error code, a non-2xx status or a body
+ * that is not a JSON object; returns the root of a successful answer (code
+ * "0", HTTP 2xx) for the caller to read and cJSON_Delete().
+ */
+static cJSON *lz_envelope(const oc_shop *shop, long http_status,
+                          const char *body, size_t len, oc_result *res) {
   cJSON *root = NULL;
-  const cJSON *cj, *rid, *data;
+  const cJSON *cj, *rid;
   const char *code, *msg, *type;
   char why[160];
   int http_ok = http_status >= 200 && http_status <= 299;
@@ -1126,13 +1188,11 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   long wait = http_status == 429 ? LZ_RATE_LIMIT_RETRY_MS : 0;
   oc_status st;
 
-  if (res == NULL)
-    return;
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
     ocu_fail(res, shop, OC_RETRY, 0, "no response");
-    return;
+    return NULL;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
       !cJSON_IsObject(root)) {
@@ -1145,7 +1205,7 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
       LZ_MALFORMED(res, shop, "%s", why);
-    return;
+    return NULL;
   }
 
   rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
@@ -1161,7 +1221,7 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       LZ_MALFORMED(res, shop, "field code is missing");
     else
       LZ_MALFORMED(res, shop, "field code is not a string");
-    goto out;
+    goto fail;
   }
   code = cj->valuestring;
   msg = ocu_json_str(root, "message");
@@ -1195,16 +1255,31 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       ocu_fail(res, shop, st, wait, "%s%s%s%s", code, msg[0] ? ": " : "", msg,
               detail);
     }
-    goto out;
+    goto fail;
   }
   if (busy) {
     ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
-    goto out;
+    goto fail;
   }
   if (!http_ok) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
-    goto out;
+    goto fail;
   }
+  return root;
+fail:
+  cJSON_Delete(root);
+  return NULL;
+}
+
+static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
+                     long http_status, const char *body, size_t len,
+                     oc_result *res) {
+  cJSON *root;
+  const cJSON *data;
+
+  if (res == NULL ||
+      (root = lz_envelope(shop, http_status, body, len, res)) == NULL)
+    return;
   switch (op) {
   case OC_OP_REFRESH_TOKEN:
   case OC_OP_TOKEN_EXCHANGE:
@@ -1226,8 +1301,774 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   default: /* code "0" is the whole answer for writes */
     break;
   }
-out:
   cJSON_Delete(root);
+}
+
+/* ---- orders (ABI 3) ------------------------------------------------------------ */
+
+#define LZ_ORDER_LIMIT 100      /* /orders/get limit maximum (§3.5) */
+#define LZ_MAX_OFFSET 5000      /* /orders/get offset maximum (§3.5) */
+#define LZ_ORDER_ID_MAX 64      /* bytes of an order id we ask for */
+#define LZ_STATUS_MAX 32        /* bytes of an order's reported status */
+#define LZ_ISO_MAX 72           /* an ISO time, with room for any int */
+#define LZ_TZ_OFFSET_S 25200    /* Lazada Vietnam writes times in +07:00 */
+#define LZ_MAX_TIME 253402275599LL /* 9999-12-31T23:59:59+07:00 */
+#define LZ_PUSH_MS_FROM 100000000000LL /* 10^11: larger stamps are ms */
+
+/*
+ * What an order or item status means for stock (§3.6). Failed deliveries
+ * and parcels the carrier lost or damaged free the stock like a cancel:
+ * the goods come back, if at all, outside the order.
+ */
+static const ocu_status_map lz_status_map[] = {
+    {"unpaid", "reserved"},
+    {"pending", "sold"},
+    {"packed", "sold"},
+    {"ready_to_ship", "sold"},
+    {"shipped", "sold"},
+    {"delivered", "sold"},
+    {"topack", "sold"},
+    {"toship", "sold"},
+    {"shipping", "sold"},
+    {"confirmed", "sold"},
+    {"canceled", "cancelled"},
+    {"failed", "cancelled"},
+    {"lost_by_3pl", "cancelled"},
+    {"damaged_by_3pl", "cancelled"},
+    {"returned", "returned"},
+    {NULL, NULL},
+};
+
+/* ---- time: ISO-8601 with offsets, no tz database ---- */
+
+static int lz_leap(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to January 1st of year y (y >= 1). */
+static int64_t lz_days_before_year(int64_t y) {
+  int64_t n = y - 1, leaps = n / 4 - n / 100 + n / 400;
+
+  return 365 * (y - 1970) + leaps - 477; /* 477 leap days before 1970 */
+}
+
+static int lz_month_days(int64_t y, int m) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+  return m == 2 && lz_leap(y) ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01 to y-m-d (a valid date). */
+static int64_t lz_days(int64_t y, int m, int d) {
+  int64_t n = lz_days_before_year(y);
+  int i;
+
+  for (i = 1; i < m; i++)
+    n += lz_month_days(y, i);
+  return n + d - 1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS+07:00" for unix time t (0..LZ_MAX_TIME). */
+static void lz_iso_time(int64_t t, char out[LZ_ISO_MAX]) {
+  int64_t local = t + LZ_TZ_OFFSET_S, days = local / 86400, y;
+  int m = 1, secs = (int)(local % 86400);
+
+  y = 1970 + days / 366; /* never past the year; step forward */
+  while (lz_days_before_year(y + 1) <= days)
+    y++;
+  days -= lz_days_before_year(y);
+  while (days >= lz_month_days(y, m))
+    days -= lz_month_days(y, m++);
+  snprintf(out, LZ_ISO_MAX, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", (int)y, m,
+           (int)days + 1, secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+/* Exactly n digits at *p into *v; advances *p. 0 or -1. */
+static int lz_digits(const char **p, int n, int *v) {
+  int i;
+
+  *v = 0;
+  for (i = 0; i < n; i++, (*p)++) {
+    if (**p < '0' || **p > '9')
+      return -1;
+    *v = *v * 10 + (**p - '0');
+  }
+  return 0;
+}
+
+/* Skips the expected character c at *p. 0 or -1. */
+static int lz_expect(const char **p, char c) {
+  if (**p != c)
+    return -1;
+  (*p)++;
+  return 0;
+}
+
+/* The UTC offset "+0700", "-03:30" or "Z" at p, in seconds. 0 or -1. */
+static int lz_parse_offset(const char *p, int64_t *off) {
+  int sign, hh, mm;
+
+  if (p[0] == 'Z' && p[1] == '\0') {
+    *off = 0;
+    return 0;
+  }
+  if (*p != '+' && *p != '-')
+    return -1;
+  sign = *p++ == '-' ? -1 : 1;
+  if (lz_digits(&p, 2, &hh))
+    return -1;
+  if (*p == ':')
+    p++;
+  if (lz_digits(&p, 2, &mm) || *p != '\0' || hh > 14 || mm > 59)
+    return -1;
+  *off = sign * (hh * 3600 + mm * 60);
+  return 0;
+}
+
+/*
+ * Lazada's order times, "2026-11-25 10:00:00 +0700", to unix seconds; also
+ * takes "T" for the first space, no second space, "+07:00" and "Z". Years
+ * 1970..9999, results from 1970 on. 0 or -1.
+ */
+static int lz_parse_time(const char *s, int64_t *out) {
+  const char *p = s;
+  int y, mo, d, h, mi, sec;
+  int64_t off, t;
+
+  if (s == NULL || lz_digits(&p, 4, &y) || lz_expect(&p, '-') ||
+      lz_digits(&p, 2, &mo) || lz_expect(&p, '-') || lz_digits(&p, 2, &d) ||
+      (lz_expect(&p, ' ') && lz_expect(&p, 'T')) || lz_digits(&p, 2, &h) ||
+      lz_expect(&p, ':') || lz_digits(&p, 2, &mi) || lz_expect(&p, ':') ||
+      lz_digits(&p, 2, &sec))
+    return -1;
+  if (*p == ' ')
+    p++;
+  if (lz_parse_offset(p, &off) || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+      d > lz_month_days(y, mo) || h > 23 || mi > 59 || sec > 59)
+    return -1;
+  t = lz_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+  if (t < 0)
+    return -1;
+  *out = t;
+  return 0;
+}
+
+/* ---- build_orders ---- */
+
+/* An order id we may put in a query: 1..64 bytes of [A-Za-z0-9_-]. */
+static int lz_valid_order_id(const char *s) {
+  size_t n;
+
+  if (s == NULL || s[0] == '\0')
+    return 0;
+  for (n = 0; s[n]; n++)
+    if (n >= LZ_ORDER_ID_MAX ||
+        !((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+          (s[n] >= '0' && s[n] <= '9') || s[n] == '_' || s[n] == '-'))
+      return 0;
+  return 1;
+}
+
+/* A decimal count "0".."999999999" without a leading zero. 0 or -1. */
+static int lz_count(const char *s, int64_t *out) {
+  int64_t v = 0;
+  size_t n;
+
+  if (s == NULL || s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+    return -1;
+  for (n = 0; s[n]; n++) {
+    if (s[n] < '0' || s[n] > '9' || n >= 9)
+      return -1;
+    v = v * 10 + (s[n] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* The marketplace's offset cap: shop option max_offset, default 5000. */
+static int lz_max_offset(const oc_shop *shop, int64_t *out) {
+  const char *v = shop != NULL ? lz_opt(shop, "max_offset") : NULL;
+
+  *out = LZ_MAX_OFFSET;
+  return v == NULL ? 0 : lz_count(v, out);
+}
+
+/* The page token is the decimal offset; "" (or NULL) is the first page. */
+static int lz_page_offset(const char *page, int64_t *out) {
+  if (page == NULL || page[0] == '\0') {
+    *out = 0;
+    return 0;
+  }
+  return lz_count(page, out);
+}
+
+/*
+ * order_ids as a JSON array without spaces, "[1,2]" (§3.5). Lazada's ids
+ * are numbers; any other id (letters, a leading zero) is written as a JSON
+ * string so that the text stays JSON. NULL on OOM.
+ */
+static char *lz_order_ids(const char *const *ids, size_t n) {
+  ocu_buf b = OCU_BUF_INIT;
+  size_t i;
+
+  ocu_buf_puts(&b, "[");
+  for (i = 0; i < n; i++) {
+    int num = strspn(ids[i], "0123456789") == strlen(ids[i]) &&
+              (ids[i][0] != '0' || ids[i][1] == '\0');
+
+    ocu_buf_printf(&b, i ? (num ? ",%s" : ",\"%s\"") : (num ? "%s" : "\"%s\""),
+                   ids[i]);
+  }
+  ocu_buf_puts(&b, "]");
+  return ocu_buf_detach(&b);
+}
+
+/* The checks of an order query; -1 with err set. */
+static int lz_check_query(oc_op op, const oc_shop *shop,
+                          const oc_order_query *q, char *err, size_t errlen) {
+  int64_t off, max;
+  size_t i;
+
+  if (q == NULL) {
+    lz_err(err, errlen, "order query is missing");
+    return -1;
+  }
+  if (op == OC_OP_GET_ORDERS) {
+    if (q->nids < 1 || q->nids > OC_MAX_ORDER_IDS || q->ids == NULL) {
+      lz_err(err, errlen, "GET_ORDERS takes 1..%d order ids, not %zu",
+             OC_MAX_ORDER_IDS, q->ids == NULL ? (size_t)0 : q->nids);
+      return -1;
+    }
+    for (i = 0; i < q->nids; i++)
+      if (!lz_valid_order_id(q->ids[i])) {
+        lz_err(err, errlen,
+               "order id %zu is empty, longer than %d bytes or not "
+               "[A-Za-z0-9_-]",
+               i + 1, LZ_ORDER_ID_MAX);
+        return -1;
+      }
+    return 0;
+  }
+  if (q->from_s < 0 || q->to_s <= q->from_s || q->to_s > LZ_MAX_TIME) {
+    lz_err(err, errlen, "order window must be 0 <= from < to <= year 9999");
+    return -1;
+  }
+  if (lz_max_offset(shop, &max)) {
+    lz_err(err, errlen, "shop option \"max_offset\" is not a decimal count");
+    return -1;
+  }
+  if (lz_page_offset(q->page, &off) || off > max) {
+    lz_err(err, errlen, "order page is not an offset within 0..%" PRId64, max);
+    return -1;
+  }
+  return 0;
+}
+
+static int lz_build_orders(oc_op op, const oc_shop *shop,
+                           const oc_order_query *q, int64_t now_ms,
+                           oc_request *req, char *err, size_t errlen) {
+  const lz_opdef *d;
+  lz_param p[LZ_MAX_PARAMS];
+  size_t np;
+  char ts[24], after[LZ_ISO_MAX], before[LZ_ISO_MAX], offset[24], limit[8];
+  char *ids = NULL;
+  int64_t off = 0;
+  int r;
+
+  if (lz_build_start(req, err, errlen))
+    return -1;
+  if (op != OC_OP_LIST_ORDERS && op != OC_OP_GET_ORDERS) {
+    lz_err(err, errlen, "operation %s is not an order operation",
+           oc_op_name(op));
+    return -1;
+  }
+  d = &lz_ops[op];
+  if (lz_check_shop(op, d, shop, err, errlen) ||
+      lz_check_query(op, shop, q, err, errlen))
+    return -1;
+  if (now_ms < 0) {
+    lz_err(err, errlen, "clock is before 1970");
+    return -1;
+  }
+  snprintf(ts, sizeof ts, "%" PRId64, now_ms);
+  np = lz_sys_params(p, d, shop, ts);
+  if (op == OC_OP_LIST_ORDERS) {
+    lz_iso_time(q->from_s, after);
+    lz_iso_time(q->to_s, before);
+    lz_page_offset(q->page, &off);
+    snprintf(offset, sizeof offset, "%" PRId64, off);
+    snprintf(limit, sizeof limit, "%d", LZ_ORDER_LIMIT);
+    p[np++] = (lz_param){"update_after", after, 0};
+    p[np++] = (lz_param){"update_before", before, 0};
+    p[np++] = (lz_param){"sort_by", "updated_at", 0};
+    p[np++] = (lz_param){"sort_direction", "ASC", 0};
+    p[np++] = (lz_param){"offset", offset, 0};
+    p[np++] = (lz_param){"limit", limit, 0};
+    p[np++] = (lz_param){"status", "all", 0};
+  } else {
+    if ((ids = lz_order_ids(q->ids, q->nids)) == NULL) {
+      lz_err(err, errlen, "out of memory");
+      return -1;
+    }
+    p[np++] = (lz_param){"order_ids", ids, 0};
+  }
+  r = lz_emit(d, shop->base_url, shop, p, np, req);
+  free(ids);
+  if (r != 0)
+    lz_err(err, errlen, "out of memory");
+  return r;
+}
+
+/* ---- parse_orders ---- */
+
+/* An order id of an answer (number or string) that we could ask for; -1
+ * with res set: an id we cannot read spoils the page as a whole. */
+static int lz_answer_id(oc_result *res, const oc_shop *shop, const cJSON *it,
+                        const char *what, char out[LZ_ORDER_ID_MAX + 1]) {
+  char why[160];
+
+  if (ocu_json_id(it, OCU_ID_NUMBER | OCU_ID_STRING, what, out,
+                  LZ_ORDER_ID_MAX + 1, why, sizeof why)) {
+    LZ_MALFORMED(res, shop, "%s", why);
+    return -1;
+  }
+  if (!lz_valid_order_id(out)) {
+    LZ_MALFORMED(res, shop, "field %s is not [A-Za-z0-9_-]", what);
+    return -1;
+  }
+  return 0;
+}
+
+/*
+ * LIST_ORDERS: the ids of data.orders[], sorted by updated_at ascending. A
+ * full page continues at offset + limit while that stays within the offset
+ * cap; past it the window is complete up to the last order's update time
+ * (done_at), where the core restarts it (§3.5).
+ */
+static void lz_parse_list(oc_result *res, const oc_shop *shop,
+                          const oc_order_query *q, const cJSON *data) {
+  const cJSON *orders = cJSON_GetObjectItemCaseSensitive(data, "orders"), *o;
+  const cJSON *last = NULL;
+  char id[LZ_ORDER_ID_MAX + 1], next[24] = "";
+  int64_t off = 0, max = LZ_MAX_OFFSET, done_at = 0;
+  int n = 0;
+  cJSON *doc;
+
+  if (!cJSON_IsArray(orders)) {
+    LZ_MALFORMED(res, shop, "field data.orders is %s",
+                 orders == NULL ? "missing" : "not an array");
+    return;
+  }
+  if (lz_page_offset(q != NULL ? q->page : NULL, &off) ||
+      lz_max_offset(shop, &max)) { /* build_orders() refused these already */
+    off = 0;
+    max = LZ_MAX_OFFSET;
+  }
+  if ((doc = ocu_order_list_new()) == NULL)
+    goto oom;
+  cJSON_ArrayForEach(o, orders) {
+    if (!cJSON_IsObject(o)) {
+      LZ_MALFORMED(res, shop, "field data.orders[] is not an object");
+      goto fail;
+    }
+    if (lz_answer_id(res, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"),
+                     "data.orders[].order_id", id))
+      goto fail;
+    if (ocu_order_list_add(doc, id))
+      goto oom;
+    last = o;
+    n++;
+  }
+  if (n >= LZ_ORDER_LIMIT && off + LZ_ORDER_LIMIT <= max) {
+    snprintf(next, sizeof next, "%" PRId64, off + LZ_ORDER_LIMIT);
+  } else if (n >= LZ_ORDER_LIMIT &&
+             lz_parse_time(ocu_json_str(last, "updated_at"), &done_at)) {
+    LZ_MALFORMED(res, shop,
+                 "field data.orders[].updated_at of the last order is not a "
+                 "time");
+    goto fail;
+  }
+  if (ocu_order_list_end(doc, next, done_at))
+    goto oom;
+  ocu_orders_finish(res, doc);
+  return;
+oom:
+  ocu_fail(res, shop, OC_RETRY, 0, "out of memory reading the orders");
+fail:
+  cJSON_Delete(doc);
+}
+
+/* One order item, read and checked. */
+typedef struct lz_item {
+  const char *sku;
+  const char *status;
+  const char *effect;
+  int64_t updated;
+  int64_t price; /* whole dong; -1 when the answer has none */
+} lz_item;
+
+/* The unit price: paid_price when given, else item_price; -1 unknown. */
+static int lz_item_price(const cJSON *it, int64_t *out, char *why, size_t n,
+                         int idx) {
+  const char *key = "paid_price";
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, key);
+
+  if (p == NULL || cJSON_IsNull(p))
+    p = cJSON_GetObjectItemCaseSensitive(it, key = "item_price");
+  *out = -1;
+  if (p == NULL || cJSON_IsNull(p))
+    return 0;
+  if ((cJSON_IsString(p) && ocu_money_text(p->valuestring, out) == 0) ||
+      (cJSON_IsNumber(p) && ocu_json_round(p, out) == 0 && *out >= 0))
+    return 0;
+  snprintf(why, n, "order_items[%d].%s is not a decimal amount", idx, key);
+  return -1;
+}
+
+/* Reads order_items[idx]; -1 with why naming the field. */
+static int lz_read_item(const cJSON *it, int idx, lz_item *out, char *why,
+                        size_t n) {
+  const char *upd;
+
+  memset(out, 0, sizeof *out);
+  if (!cJSON_IsObject(it)) {
+    snprintf(why, n, "order_items[%d] is not an object", idx);
+    return -1;
+  }
+  out->sku = ocu_json_str(it, "sku");
+  if (out->sku == NULL || out->sku[0] == '\0' ||
+      !ocu_utf8_valid(out->sku, strlen(out->sku))) {
+    snprintf(why, n, "order_items[%d].sku is missing or not a text", idx);
+    return -1;
+  }
+  out->status = ocu_json_str(it, "status");
+  if (out->status == NULL) {
+    snprintf(why, n, "order_items[%d].status is missing", idx);
+    return -1;
+  }
+  if ((out->effect = ocu_order_effect(lz_status_map, out->status)) == NULL) {
+    char shown[41] = "(not UTF-8)"; /* the answer's text, kept short */
+
+    if (ocu_utf8_valid(out->status, strlen(out->status)))
+      ocu_utf8_copy(shown, sizeof shown, out->status);
+    snprintf(why, n, "order_items[%d].status \"%s\" is unknown", idx, shown);
+    return -1;
+  }
+  upd = ocu_json_str(it, "updated_at");
+  if (lz_parse_time(upd, &out->updated)) {
+    snprintf(why, n, "order_items[%d].updated_at is missing or not a time",
+             idx);
+    return -1;
+  }
+  return lz_item_price(it, &out->price, why, n, idx);
+}
+
+/* 1 when the comma-separated list holds s as a whole entry. */
+static int lz_has_entry(const char *list, const char *s) {
+  size_t n = strlen(s);
+
+  while (*list) {
+    size_t m = strcspn(list, ",");
+
+    if (m == n && strncmp(list, s, n) == 0)
+      return 1;
+    list += m + (list[m] == ',');
+  }
+  return 0;
+}
+
+/* What the items of one order add up to. */
+typedef struct lz_sum {
+  int items, cancelled, returned, reserved;
+  int64_t updated;
+  int64_t total; /* -1 when a price is unknown */
+  char status[LZ_STATUS_MAX + 1];
+} lz_sum;
+
+/*
+ * Every unit is an item with its own status (§3.5, §3.10.8). The order is
+ * cancelled when every unit is; returned when every unit is back or
+ * cancelled; reserved when every unit is unpaid; else sold (some unit is
+ * paid and not undone).
+ */
+static const char *lz_order_effect(const lz_sum *s) {
+  if (s->cancelled == s->items)
+    return "cancelled";
+  if (s->cancelled + s->returned == s->items)
+    return "returned";
+  if (s->reserved == s->items)
+    return "reserved";
+  return "sold";
+}
+
+static void lz_sum_item(lz_sum *s, const lz_item *it, char *seen,
+                        size_t seenlen) {
+  size_t used = strlen(seen);
+
+  s->items++;
+  s->cancelled += strcmp(it->effect, "cancelled") == 0;
+  s->returned += strcmp(it->effect, "returned") == 0;
+  s->reserved += strcmp(it->effect, "reserved") == 0;
+  if (it->updated > s->updated)
+    s->updated = it->updated;
+  if (it->price < 0 || s->total < 0 || s->total > OCU_JSON_INT_MAX - it->price)
+    s->total = -1;
+  else
+    s->total += it->price;
+  /* Distinct statuses in order of first sight; the list stops growing once
+   * it is past what the reported status keeps. */
+  if (used <= LZ_STATUS_MAX && !lz_has_entry(seen, it->status))
+    snprintf(seen + used, seenlen - used, "%s%s", used ? "," : "", it->status);
+}
+
+/* Sums the items of one order; -1 with why naming the broken field. */
+static int lz_sum_items(const cJSON *items, lz_sum *s, char *why, size_t n) {
+  char seen[2 * LZ_STATUS_MAX + 16] = "";
+  const cJSON *it;
+  lz_item item;
+  int idx = 0;
+
+  memset(s, 0, sizeof *s);
+  if (!cJSON_IsArray(items)) {
+    snprintf(why, n, "order_items is %s",
+             items == NULL || cJSON_IsNull(items) ? "missing" : "not an array");
+    return -1;
+  }
+  cJSON_ArrayForEach(it, items) {
+    if (lz_read_item(it, idx++, &item, why, n))
+      return -1;
+    lz_sum_item(s, &item, seen, sizeof seen);
+  }
+  if (s->items == 0) {
+    snprintf(why, n, "order_items is empty");
+    return -1;
+  }
+  ocu_strlcpy(s->status, seen, sizeof s->status);
+  return 0;
+}
+
+/* Adds one order of the answer, or its reason to "bad"; -1 on OOM only. */
+static int lz_add_order(cJSON *doc, const char *id, const cJSON *o) {
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "order_items"), *it;
+  char why[160];
+  cJSON *order;
+  lz_item item;
+  lz_sum s;
+  int idx = 0;
+
+  if (lz_sum_items(items, &s, why, sizeof why))
+    return ocu_orders_bad(doc, id, "order %s: %s", id, why);
+  order = ocu_orders_add(doc, id, s.status, lz_order_effect(&s), s.updated,
+                         s.total);
+  if (order == NULL)
+    return -1;
+  /* One item per unit: qty 1 each, merged per SKU and price. */
+  cJSON_ArrayForEach(it, items) {
+    if (lz_read_item(it, idx++, &item, why, sizeof why) ||
+        ocu_order_add_line(order, item.sku, 1, item.price)) {
+      ocu_orders_drop_last(doc);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The index of id among the ids asked for, or -1 (all count without q). */
+static int lz_asked(const oc_order_query *q, const char *id) {
+  size_t i;
+
+  if (q == NULL || q->ids == NULL)
+    return 0;
+  for (i = 0; i < q->nids && i < OC_MAX_ORDER_IDS; i++)
+    if (q->ids[i] != NULL && strcmp(q->ids[i], id) == 0)
+      return (int)i;
+  return -1;
+}
+
+/*
+ * GET_ORDERS: data[] of {order_id, order_items[]}. Only orders asked for
+ * are reported, each once; an id asked for but absent is left out (the
+ * core notices). A broken order goes to "bad", never failing the page.
+ */
+static void lz_parse_items(oc_result *res, const oc_shop *shop,
+                           const oc_order_query *q, const cJSON *root) {
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data"), *o;
+  char id[LZ_ORDER_ID_MAX + 1], done[OC_MAX_ORDER_IDS + 1] = {0};
+  cJSON *doc;
+  int at;
+
+  if (!cJSON_IsArray(data)) {
+    LZ_MALFORMED(res, shop, "field data is %s",
+                 data == NULL || cJSON_IsNull(data) ? "missing" : "not an array");
+    return;
+  }
+  if ((doc = ocu_orders_new()) == NULL)
+    goto oom;
+  cJSON_ArrayForEach(o, data) {
+    if (!cJSON_IsObject(o)) {
+      LZ_MALFORMED(res, shop, "field data[] is not an object");
+      goto fail;
+    }
+    if (lz_answer_id(res, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"),
+                     "data[].order_id", id))
+      goto fail;
+    if ((at = lz_asked(q, id)) < 0 || (q != NULL && q->ids != NULL && done[at]))
+      continue;
+    done[at] = 1;
+    if (lz_add_order(doc, id, o))
+      goto oom;
+  }
+  ocu_orders_finish(res, doc);
+  return;
+oom:
+  ocu_fail(res, shop, OC_RETRY, 0, "out of memory reading the orders");
+fail:
+  cJSON_Delete(doc);
+}
+
+static void lz_parse_orders(oc_op op, const oc_shop *shop,
+                            const oc_order_query *q, long http_status,
+                            const char *body, size_t len, oc_result *res) {
+  cJSON *root;
+  const cJSON *data;
+
+  if (res == NULL ||
+      (root = lz_envelope(shop, http_status, body, len, res)) == NULL)
+    return;
+  if (op == OC_OP_LIST_ORDERS) {
+    if ((data = lz_data(res, shop, root)) != NULL)
+      lz_parse_list(res, shop, q, data);
+  } else if (op == OC_OP_GET_ORDERS) {
+    lz_parse_items(res, shop, q, root);
+  } else {
+    ocu_fail(res, shop, OC_REJECTED, 0, "operation %s is not an order operation",
+             oc_op_name(op));
+  }
+  cJSON_Delete(root);
+}
+
+/* ---- verify_push (§3.7) ---- */
+
+static void lz_push_fail(oc_push *out, const char *fmt, ...) OCU_PRINTF(2, 3);
+
+/* Clears what was read so far and says why the push is refused. */
+static void lz_push_fail(oc_push *out, const char *fmt, ...) {
+  va_list ap;
+
+  memset(out, 0, sizeof *out);
+  va_start(ap, fmt);
+  vsnprintf(out->error, sizeof out->error, fmt, ap);
+  va_end(ap);
+}
+
+/* The signed body: {"seller_id", "message_type", "data", "timestamp"}. */
+static int lz_push_body(const char *body, size_t len, oc_push *out) {
+  cJSON *root = NULL;
+  const cJSON *data, *ts;
+  char why[128], oid[LZ_ORDER_ID_MAX + 1];
+  int64_t kind, stamp = 0;
+
+  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0) {
+    lz_push_fail(out, "push body: %s", why);
+    return -1;
+  }
+  if (!cJSON_IsObject(root)) {
+    lz_push_fail(out, "push body is not a JSON object");
+    goto fail;
+  }
+  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(root, "seller_id"),
+                  OCU_ID_NUMBER | OCU_ID_STRING, "seller_id", out->shop_id,
+                  sizeof out->shop_id, why, sizeof why)) {
+    lz_push_fail(out, "push %s", why);
+    goto fail;
+  }
+  if (ocu_json_int(cJSON_GetObjectItemCaseSensitive(root, "message_type"),
+                   &kind) ||
+      kind < 0 || kind > 0x7fffffff) {
+    lz_push_fail(out, "push field message_type is not a small integer");
+    goto fail;
+  }
+  out->kind = (int)kind;
+  ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
+  if (ts != NULL && (ocu_json_int(ts, &stamp) || stamp < 0)) {
+    lz_push_fail(out, "push field timestamp is not a time");
+    goto fail;
+  }
+  /* Pushes seen in the field stamp milliseconds (vector L6): no time in
+   * seconds is that large before the year 5000. */
+  out->timestamp = stamp >= LZ_PUSH_MS_FROM ? stamp / 1000 : stamp;
+  if (kind == 0) { /* trade order status */
+    data = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (!cJSON_IsObject(data)) {
+      lz_push_fail(out, "push field data is not an object");
+      goto fail;
+    }
+    if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(data, "trade_order_id"),
+                    OCU_ID_NUMBER | OCU_ID_STRING, "data.trade_order_id", oid,
+                    sizeof oid, why, sizeof why) ||
+        !lz_valid_order_id(oid) || strlen(oid) >= sizeof out->order_id) {
+      if (oid[0] != '\0')
+        snprintf(why, sizeof why, "field data.trade_order_id is not an order id");
+      lz_push_fail(out, "push %s", why);
+      goto fail;
+    }
+    ocu_strlcpy(out->order_id, oid, sizeof out->order_id);
+  }
+  cJSON_Delete(root);
+  return 0;
+fail:
+  cJSON_Delete(root);
+  return -1;
+}
+
+/*
+ * Authorization = lowercase hex HMAC-SHA256(app_secret, app_key + raw body)
+ * (§3.7), compared in constant time and case-sensitively: an uppercase
+ * signature is not what Lazada sends. The body is read only once signed.
+ */
+static int lz_verify_push(const oc_shop *shop, const char *callback_url,
+                          const char *authorization, const char *body,
+                          size_t len, oc_push *out) {
+  ocu_buf msg = OCU_BUF_INIT;
+  char want[65];
+  int ok, r;
+
+  (void)callback_url; /* Lazada signs the body alone */
+  if (out == NULL)
+    return -1;
+  memset(out, 0, sizeof *out);
+  if (shop == NULL || !lz_valid_token(shop->app_key) ||
+      shop->app_secret == NULL || shop->app_secret[0] == '\0') {
+    lz_push_fail(out, "shop app_key or app_secret is not set");
+    return -1;
+  }
+  if (authorization == NULL) {
+    lz_push_fail(out, "no Authorization header");
+    return -1;
+  }
+  if ((body == NULL && len > 0) || len > OC_MAX_PUSH) {
+    lz_push_fail(out, "push body is missing or larger than %d bytes",
+                 OC_MAX_PUSH);
+    return -1;
+  }
+  ocu_buf_puts(&msg, shop->app_key);
+  ocu_buf_add(&msg, body, len);
+  r = msg.failed ? -1
+                 : ocu_hmac_sha256_hex(shop->app_secret, strlen(shop->app_secret),
+                                       msg.data, msg.len, OCU_HEX_LOWER, want);
+  ocu_buf_free(&msg);
+  if (r != 0) {
+    ocu_cleanse(want, sizeof want);
+    lz_push_fail(out, "could not compute the signature");
+    return -1;
+  }
+  ok = ocu_sig_equal(want, authorization);
+  ocu_cleanse(want, sizeof want);
+  if (!ok) {
+    lz_push_fail(out, "signature does not match");
+    return -1;
+  }
+  return lz_push_body(body, len, out);
 }
 
 /* ---- entry point -------------------------------------------------------------- */
@@ -1239,14 +2080,15 @@ static const oc_connector lz_connector = {
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
-        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
+        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
     lz_build,
     lz_parse,
     NULL, /* feed: an HTTP connector */
-    0,    /* order_window_s */
-    NULL, /* build_orders */
-    NULL, /* parse_orders */
-    NULL, /* verify_push */
+    0,    /* order_window_s: no limit; the offset cap is met with done_at */
+    lz_build_orders,
+    lz_parse_orders,
+    lz_verify_push,
 };
 
 const oc_connector *ocop_connector_v1(void) { return &lz_connector; }

@@ -2,7 +2,8 @@
  * shopee.c — the Shopee Open Platform v2 connector.
  *
  * Spec: shared/spec/marketplace-apis.md §2 (signing §2.3, envelope §2.4,
- * endpoints §2.5, rate limits §2.8, money §2.9, pitfalls §2.10), vectors in
+ * endpoints §2.5, order statuses §2.6, push §2.7, rate limits §2.8, money
+ * §2.9, pitfalls §2.10), vectors in
  * shared/spec/signing-vectors.md §1, OCOP claims in ocop-domain.md §11.
  *
  * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
@@ -62,6 +63,7 @@ enum { SP_PUBLIC = 0, SP_SHOP = 1 };
 #define SP_NEED_TEXT 0x08u  /* name, description, stars, certificate */
 #define SP_NEED_PRICE 0x10u
 #define SP_NEED_STOCK 0x20u
+#define SP_ORDERS 0x40u     /* built by build_orders(), never by build() */
 
 typedef struct sp_opdef {
   const char *method;
@@ -104,11 +106,17 @@ static const sp_opdef sp_ops[OC_OP_MAX] = {
     [OC_OP_AUTH_LINK] = {"GET", "/api/v2/shop/auth_partner", SP_PUBLIC, 0},
     /* §2.2 step 3: the single-use code (10 minutes) for the first pair. */
     [OC_OP_TOKEN_EXCHANGE] = {"POST", "/api/v2/auth/token/get", SP_PUBLIC, 0},
+    /* §2.5 orders: shop-level like get_item_base_info; see sp_build_orders. */
+    [OC_OP_LIST_ORDERS] = {"GET", "/api/v2/order/get_order_list", SP_SHOP,
+                           SP_ORDERS},
+    [OC_OP_GET_ORDERS] = {"GET", "/api/v2/order/get_order_detail", SP_SHOP,
+                          SP_ORDERS},
 };
 
 typedef struct sp_param {
   const char *key;
   const char *value; /* raw; URL-encoded when serialised */
+  int list;          /* a comma-separated list: the commas stay literal */
 } sp_param;
 
 static void sp_err(char *err, size_t errlen, const char *fmt, ...)
@@ -324,6 +332,19 @@ static int sp_sign(const oc_shop *shop, const char *path, int64_t ts, int kind,
   return r;
 }
 
+/* Each element percent-encoded, the separating commas kept as they are:
+ * Shopee documents order_sn_list=a,b (RFC 3986 allows ',' in a query). */
+static void sp_urlencode_list(ocu_buf *b, const char *list) {
+  for (; *list; list++) {
+    char one[2] = {*list, '\0'};
+
+    if (*list == ',')
+      ocu_buf_puts(b, ",");
+    else
+      ocu_buf_urlencode(b, one);
+  }
+}
+
 /*
  * url = base_url + path + ?partner_id&timestamp[&access_token&shop_id]&sign
  * followed by the extra parameters; log_url = base_url + path (the query
@@ -357,7 +378,10 @@ static int sp_make_url(const oc_shop *shop, const char *path, int64_t ts,
     ocu_buf_puts(&b, "&");
     ocu_buf_urlencode(&b, extra[i].key);
     ocu_buf_puts(&b, "=");
-    ocu_buf_urlencode(&b, extra[i].value);
+    if (extra[i].list)
+      sp_urlencode_list(&b, extra[i].value);
+    else
+      ocu_buf_urlencode(&b, extra[i].value);
   }
   *url = ocu_buf_detach(&b);
   *log_url = ocu_asprintf("%s%s", shop->base_url, path);
@@ -749,7 +773,7 @@ oom:
 static int sp_build(oc_op op, const oc_shop *shop, const oc_listing *l,
                     int64_t now_ms, oc_request *req, char *err, size_t errlen) {
   const sp_opdef *d;
-  sp_param extra[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+  sp_param extra[3] = {{NULL, NULL, 0}, {NULL, NULL, 0}, {NULL, NULL, 0}};
   size_t nextra = 0;
   char *body = NULL, *hdr = NULL;
   int64_t ts;
@@ -767,6 +791,10 @@ static int sp_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     return -1;
   }
   d = &sp_ops[op];
+  if (d->need & SP_ORDERS) {
+    sp_err(err, errlen, "operation %s is built by build_orders", oc_op_name(op));
+    return -1;
+  }
   if (sp_check_shop(op, d, shop, err, errlen) ||
       sp_check_listing(d, l, err, errlen))
     return -1;
@@ -778,15 +806,15 @@ static int sp_build(oc_op op, const oc_shop *shop, const oc_listing *l,
 
   switch (op) {
   case OC_OP_LOOKUP_SKU: /* [unverified] parameters, see sp_ops */
-    extra[nextra++] = (sp_param){"item_sku", l->sku};
-    extra[nextra++] = (sp_param){"offset", "0"};
-    extra[nextra++] = (sp_param){"page_size", "10"};
+    extra[nextra++] = (sp_param){"item_sku", l->sku, 0};
+    extra[nextra++] = (sp_param){"offset", "0", 0};
+    extra[nextra++] = (sp_param){"page_size", "10", 0};
     break;
   case OC_OP_GET_LISTING:
-    extra[nextra++] = (sp_param){"item_id_list", l->item_id};
+    extra[nextra++] = (sp_param){"item_id_list", l->item_id, 0};
     break;
   case OC_OP_AUTH_LINK:
-    extra[nextra++] = (sp_param){"redirect", shop->redirect_url};
+    extra[nextra++] = (sp_param){"redirect", shop->redirect_url, 0};
     break;
   default:
     if (sp_body(op, shop, l, &body, err, errlen))
@@ -1126,9 +1154,15 @@ static void sp_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
   }
 }
 
-static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
-                     long http_status, const char *body, size_t len,
-                     oc_result *res) {
+/*
+ * Classifies the HTTP status and the envelope (§2.4, §2.8) for every call,
+ * listings and orders alike. Returns the body when it is a success left to
+ * the caller to read (who frees it), with *has_error set when "error" was
+ * present; otherwise NULL with res filled.
+ */
+static cJSON *sp_envelope(const oc_shop *shop, long http_status,
+                          const char *body, size_t len, oc_result *res,
+                          int *has_error) {
   cJSON *root = NULL;
   const cJSON *ej, *rid;
   const char *code = "", *msg;
@@ -1137,13 +1171,12 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   int busy = http_status == 429 || http_status >= 500;
   const struct sp_errdef *def;
 
-  if (res == NULL)
-    return;
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
+  *has_error = 0;
   if (http_status <= 0) {
     ocu_fail(res, shop, OC_RETRY, 0, "no response");
-    return;
+    return NULL;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
       !cJSON_IsObject(root)) {
@@ -1158,7 +1191,7 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
       ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
-    return;
+    return NULL;
   }
 
   rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
@@ -1171,7 +1204,8 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
               http_status);
     else
       SP_UNEXPECTED(res, shop, "field error is not a string");
-    goto out;
+    cJSON_Delete(root);
+    return NULL;
   }
   if (cJSON_IsString(ej))
     code = ej->valuestring;
@@ -1197,10 +1231,544 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   } else if (!http_ok) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {
-    sp_parse_ok(op, res, shop, l, root, cJSON_IsString(ej));
+    *has_error = cJSON_IsString(ej);
+    return root;
   }
-out:
   cJSON_Delete(root);
+  return NULL;
+}
+
+static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
+                     long http_status, const char *body, size_t len,
+                     oc_result *res) {
+  cJSON *root;
+  int has_error;
+
+  if (res == NULL)
+    return;
+  root = sp_envelope(shop, http_status, body, len, res, &has_error);
+  if (root == NULL)
+    return;
+  sp_parse_ok(op, res, shop, l, root, has_error);
+  cJSON_Delete(root);
+}
+
+/* ---- orders (ABI 3; §2.5 "Orders changed in a window", "Order details") ---- */
+
+#define SP_ORDER_WINDOW_S (15 * 86400) /* get_order_list refuses longer spans */
+#define SP_ORDER_PAGE_SIZE "100"       /* the largest page Shopee allows */
+#define SP_ORDER_SN_MAX 64             /* bytes of one order_sn we accept */
+#define SP_CURSOR_MAX 512              /* an opaque next_cursor we pass back */
+/* What get_order_detail must return beyond the defaults (§2.5). */
+#define SP_ORDER_FIELDS \
+  "item_list,buyer_user_id,pay_time,cancel_by,cancel_reason,total_amount," \
+  "package_list"
+
+/* §2.6 with the daemon meaning: what each status does to stock. IN_CANCEL
+ * is only a request: the goods stay sold until CANCELLED says otherwise. */
+static const ocu_status_map sp_order_status[] = {
+    {"UNPAID", "reserved"},
+    {"PENDING", "reserved"},
+    {"READY_TO_SHIP", "sold"},
+    {"PROCESSED", "sold"},
+    {"RETRY_SHIP", "sold"},
+    {"SHIPPED", "sold"},
+    {"TO_CONFIRM_RECEIVE", "sold"},
+    {"COMPLETED", "sold"},
+    {"IN_CANCEL", "sold"},
+    {"INVOICE_PENDING", "sold"},
+    {"CANCELLED", "cancelled"},
+    {"TO_RETURN", "returned"},
+    {NULL, NULL},
+};
+
+/* An order_sn we are willing to put in a URL: 1..64 of [A-Za-z0-9_-]. The
+ * same rule holds on both sides, so an id LIST_ORDERS returns is one that
+ * GET_ORDERS accepts. 0 when valid, else what is wrong. */
+static const char *sp_order_sn_problem(const char *s) {
+  size_t n;
+
+  if (s == NULL || s[0] == '\0')
+    return "is empty";
+  for (n = 0; s[n]; n++) {
+    char c = s[n];
+
+    if (n >= SP_ORDER_SN_MAX)
+      return "is longer than 64 bytes";
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+          (c >= 'A' && c <= 'Z') || c == '_' || c == '-'))
+      return "holds a character outside [A-Za-z0-9_-]";
+  }
+  return NULL;
+}
+
+/* order_sn_list: the ids joined by commas; -1 with err set (bad id, OOM). */
+static char *sp_order_sn_list(const oc_order_query *q, char *err,
+                              size_t errlen) {
+  ocu_buf b = OCU_BUF_INIT;
+  size_t i;
+  char *list;
+
+  if (q->nids < 1 || q->nids > OC_MAX_ORDER_IDS || q->ids == NULL) {
+    sp_err(err, errlen, "GET_ORDERS takes 1 to %d order ids, not %zu",
+           OC_MAX_ORDER_IDS, q->ids == NULL ? (size_t)0 : q->nids);
+    return NULL;
+  }
+  for (i = 0; i < q->nids; i++) {
+    const char *why = sp_order_sn_problem(q->ids[i]);
+
+    if (why != NULL) { /* the index, never the value */
+      sp_err(err, errlen, "order id %zu %s", i, why);
+      ocu_buf_free(&b);
+      return NULL;
+    }
+    if (i > 0)
+      ocu_buf_puts(&b, ",");
+    ocu_buf_puts(&b, q->ids[i]);
+  }
+  if ((list = ocu_buf_detach(&b)) == NULL)
+    sp_err(err, errlen, "out of memory");
+  return list;
+}
+
+static int sp_check_window(const oc_order_query *q, char *err, size_t errlen) {
+  /* from == to is an empty window, harmless to ask: a poller that runs twice
+   * in one second must not fail on it. */
+  if (q->from_s < 0 || q->to_s < q->from_s) {
+    sp_err(err, errlen, "order window must have 0 <= from <= to");
+    return -1;
+  }
+  if (q->to_s - q->from_s > SP_ORDER_WINDOW_S) {
+    sp_err(err, errlen, "order window is longer than 15 days");
+    return -1;
+  }
+  if (q->page != NULL && strlen(q->page) > SP_CURSOR_MAX) {
+    sp_err(err, errlen, "order page cursor is longer than %d bytes",
+           SP_CURSOR_MAX);
+    return -1;
+  }
+  return 0;
+}
+
+static int sp_build_orders(oc_op op, const oc_shop *shop,
+                           const oc_order_query *q, int64_t now_ms,
+                           oc_request *req, char *err, size_t errlen) {
+  const sp_opdef *d;
+  sp_param extra[6];
+  size_t nextra = 0;
+  char from[24], to[24], *list = NULL;
+  int r;
+
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+  if (req == NULL) {
+    sp_err(err, errlen, "request is missing");
+    return -1;
+  }
+  memset(req, 0, sizeof *req);
+  if (op != OC_OP_LIST_ORDERS && op != OC_OP_GET_ORDERS) {
+    sp_err(err, errlen, "operation %s is not an order operation",
+           oc_op_name(op));
+    return -1;
+  }
+  d = &sp_ops[op];
+  if (sp_check_shop(op, d, shop, err, errlen))
+    return -1;
+  if (q == NULL) {
+    sp_err(err, errlen, "order query is missing");
+    return -1;
+  }
+  if (now_ms < 0) {
+    sp_err(err, errlen, "clock is before 1970");
+    return -1;
+  }
+  if (op == OC_OP_LIST_ORDERS) {
+    if (sp_check_window(q, err, errlen))
+      return -1;
+    snprintf(from, sizeof from, "%" PRId64, q->from_s);
+    snprintf(to, sizeof to, "%" PRId64, q->to_s);
+    extra[nextra++] = (sp_param){"time_range_field", "update_time", 0};
+    extra[nextra++] = (sp_param){"time_from", from, 0};
+    extra[nextra++] = (sp_param){"time_to", to, 0};
+    extra[nextra++] = (sp_param){"page_size", SP_ORDER_PAGE_SIZE, 0};
+    extra[nextra++] = (sp_param){"cursor", q->page ? q->page : "", 0};
+    extra[nextra++] = (sp_param){"response_optional_fields", "order_status", 0};
+  } else {
+    if ((list = sp_order_sn_list(q, err, errlen)) == NULL)
+      return -1;
+    extra[nextra++] = (sp_param){"order_sn_list", list, 1};
+    extra[nextra++] = (sp_param){"response_optional_fields", SP_ORDER_FIELDS, 1};
+  }
+  r = sp_make_url(shop, d->path, now_ms / 1000, d->kind, extra, nextra,
+                  &req->url, &req->log_url);
+  free(list);
+  if (r != 0) {
+    sp_err(err, errlen, "out of memory");
+    return -1;
+  }
+  ocu_strlcpy(req->method, d->method, sizeof req->method);
+  return 0;
+}
+
+/* LIST_ORDERS: response.order_list[].order_sn, more, next_cursor. */
+static cJSON *sp_order_list(oc_result *res, const oc_shop *shop,
+                            const cJSON *resp) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(resp, "order_list");
+  const cJSON *more = cJSON_GetObjectItemCaseSensitive(resp, "more");
+  const cJSON *o;
+  const char *next = "";
+  cJSON *doc;
+
+  if (!cJSON_IsArray(list)) {
+    SP_UNEXPECTED(res, shop, "field response.order_list is not an array");
+    return NULL;
+  }
+  if (!cJSON_IsBool(more)) {
+    SP_UNEXPECTED(res, shop, "field response.more is not a boolean");
+    return NULL;
+  }
+  if (cJSON_IsTrue(more)) {
+    next = ocu_json_str(resp, "next_cursor");
+    if (next == NULL || next[0] == '\0' || strlen(next) > SP_CURSOR_MAX) {
+      SP_UNEXPECTED(res, shop,
+                    "response.more is true without a usable next_cursor");
+      return NULL;
+    }
+  }
+  if ((doc = ocu_order_list_new()) == NULL)
+    goto oom;
+  cJSON_ArrayForEach(o, list) {
+    char id[SP_ORDER_SN_MAX + 1], why[160];
+    const char *bad;
+
+    if (!cJSON_IsObject(o)) {
+      SP_UNEXPECTED(res, shop, "field response.order_list[] is not an object");
+      goto fail;
+    }
+    if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
+                    OCU_ID_STRING | OCU_ID_NUMBER,
+                    "response.order_list[].order_sn", id, sizeof id, why,
+                    sizeof why)) {
+      SP_UNEXPECTED(res, shop, "%s", why);
+      goto fail;
+    }
+    /* GET_ORDERS would refuse it: better a retried page than a lost id. */
+    if ((bad = sp_order_sn_problem(id)) != NULL) {
+      SP_UNEXPECTED(res, shop, "field response.order_list[].order_sn %s", bad);
+      goto fail;
+    }
+    if (ocu_order_list_add(doc, id))
+      goto oom;
+  }
+  if (ocu_order_list_end(doc, next, 0))
+    goto oom;
+  return doc;
+oom:
+  ocu_fail(res, shop, OC_RETRY, 0, "out of memory");
+fail:
+  cJSON_Delete(doc);
+  return NULL;
+}
+
+/*
+ * An amount in whole dong: a number (rounded) or a decimal string. 1 when
+ * read, 0 when absent or null, -1 when present but not a non-negative amount.
+ */
+static int sp_money(const cJSON *obj, const char *key, int64_t *out) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it))
+    return 0;
+  if (cJSON_IsNumber(it))
+    return ocu_json_round(it, out) == 0 && *out >= 0 ? 1 : -1;
+  if (cJSON_IsString(it))
+    return ocu_money_text(it->valuestring, out) == 0 ? 1 : -1;
+  return -1;
+}
+
+/*
+ * One item_list[] entry onto order. NULL on success (or OOM, flagged in
+ * *oom), else why the order cannot be read, naming the field.
+ */
+static const char *sp_order_line(cJSON *order, const cJSON *line, int *oom) {
+  const cJSON *mid = cJSON_GetObjectItemCaseSensitive(line, "model_id");
+  int64_t model = 0, qty, price = -1;
+  const char *sku_key, *sku;
+  int m;
+
+  if (!cJSON_IsObject(line))
+    return "item_list[] entry is not an object";
+  /* model_id absent reads as 0: an item without models. */
+  if (mid != NULL && !cJSON_IsNull(mid) &&
+      (ocu_json_int(mid, &model) || model < 0))
+    return "item_list[].model_id is not an id";
+  sku_key = model != 0 ? "model_sku" : "item_sku";
+  sku = ocu_json_str(line, sku_key);
+  if (sku == NULL || sku[0] == '\0')
+    return model != 0 ? "item_list[].model_sku is missing or empty"
+                      : "item_list[].item_sku is missing or empty";
+  if (!ocu_utf8_valid(sku, strlen(sku)))
+    return "item_list[] SKU is not valid UTF-8";
+  if (ocu_json_int(cJSON_GetObjectItemCaseSensitive(line,
+                                                    "model_quantity_purchased"),
+                   &qty) ||
+      qty < 1)
+    return "item_list[].model_quantity_purchased is missing or not a "
+           "positive integer";
+  /* The price paid per unit: the discounted one, or the original when there
+   * is no discount (0, as on bundle-deal lines, §2.5); unknown is null. */
+  m = sp_money(line, "model_discounted_price", &price);
+  if (m < 0)
+    return "item_list[].model_discounted_price is not an amount";
+  if (m == 0 || price == 0) {
+    price = -1;
+    if (sp_money(line, "model_original_price", &price) < 0)
+      return "item_list[].model_original_price is not an amount";
+  }
+  if (ocu_order_add_line(order, sku, qty, price))
+    *oom = 1;
+  return NULL;
+}
+
+/* One order_list[] entry into doc, or into doc's "bad" with the reason.
+ * -1 only on OOM. */
+static int sp_order_detail(cJSON *doc, const char *id, const cJSON *o) {
+  const char *status = ocu_json_str(o, "order_status"), *effect, *why = NULL;
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "item_list");
+  const cJSON *line;
+  int64_t upd, total = -1;
+  cJSON *order;
+  int oom = 0;
+
+  if (status == NULL)
+    return ocu_orders_bad(doc, id, "order %s: order_status is missing", id);
+  if ((effect = ocu_order_effect(sp_order_status, status)) == NULL)
+    return ocu_orders_bad(doc, id, "order %s: unknown order_status \"%s\"", id,
+                          status);
+  if (ocu_json_int(cJSON_GetObjectItemCaseSensitive(o, "update_time"), &upd) ||
+      upd < 0)
+    return ocu_orders_bad(doc, id,
+                          "order %s: update_time is missing or not a time", id);
+  if (sp_money(o, "total_amount", &total) < 0)
+    return ocu_orders_bad(doc, id, "order %s: total_amount is not an amount",
+                          id);
+  if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0)
+    return ocu_orders_bad(doc, id, "order %s: item_list is missing or empty",
+                          id);
+  if ((order = ocu_orders_add(doc, id, status, effect, upd, total)) == NULL)
+    return -1;
+  cJSON_ArrayForEach(line, items) {
+    if ((why = sp_order_line(order, line, &oom)) != NULL || oom)
+      break;
+  }
+  if (why == NULL && !oom)
+    return 0;
+  ocu_orders_drop_last(doc);
+  return oom ? -1 : ocu_orders_bad(doc, id, "order %s: %s", id, why);
+}
+
+/* 1 when id is among the order_sn of list. */
+static int sp_order_answered(const cJSON *list, const char *id) {
+  const cJSON *o;
+
+  cJSON_ArrayForEach(o, list) {
+    char sn[SP_ORDER_SN_MAX + 1], why[160];
+
+    if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
+                    OCU_ID_STRING | OCU_ID_NUMBER, "order_sn", sn, sizeof sn,
+                    why, sizeof why) == 0 &&
+        strcmp(sn, id) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* GET_ORDERS: response.order_list[] with the details of each order. */
+static cJSON *sp_order_details(oc_result *res, const oc_shop *shop,
+                               const oc_order_query *q, const cJSON *resp) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(resp, "order_list");
+  const cJSON *o;
+  cJSON *doc;
+  size_t i;
+
+  if (!cJSON_IsArray(list)) {
+    SP_UNEXPECTED(res, shop, "field response.order_list is not an array");
+    return NULL;
+  }
+  if ((doc = ocu_orders_new()) == NULL)
+    goto oom;
+  cJSON_ArrayForEach(o, list) {
+    char id[SP_ORDER_SN_MAX + 1], why[160];
+
+    if (!cJSON_IsObject(o)) {
+      SP_UNEXPECTED(res, shop, "field response.order_list[] is not an object");
+      goto fail;
+    }
+    /* Without a readable id nothing can be attributed: the page fails. */
+    if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
+                    OCU_ID_STRING | OCU_ID_NUMBER,
+                    "response.order_list[].order_sn", id, sizeof id, why,
+                    sizeof why)) {
+      SP_UNEXPECTED(res, shop, "%s", why);
+      goto fail;
+    }
+    if (sp_order_detail(doc, id, o))
+      goto oom;
+  }
+  /* An order asked for and not answered is reported, not forgotten: the
+   * core retries it and dead-letters it in the end. */
+  for (i = 0; q != NULL && q->ids != NULL && i < q->nids; i++)
+    if (q->ids[i] != NULL && !sp_order_answered(list, q->ids[i]) &&
+        ocu_orders_bad(doc, q->ids[i], "order %s: not in the answer",
+                       q->ids[i]))
+      goto oom;
+  return doc;
+oom:
+  ocu_fail(res, shop, OC_RETRY, 0, "out of memory");
+fail:
+  cJSON_Delete(doc);
+  return NULL;
+}
+
+static void sp_parse_orders(oc_op op, const oc_shop *shop,
+                            const oc_order_query *q, long http_status,
+                            const char *body, size_t len, oc_result *res) {
+  const cJSON *resp;
+  cJSON *root, *doc;
+  int has_error;
+
+  if (res == NULL)
+    return;
+  root = sp_envelope(shop, http_status, body, len, res, &has_error);
+  if (root == NULL)
+    return;
+  resp = cJSON_GetObjectItemCaseSensitive(root, "response");
+  if (op != OC_OP_LIST_ORDERS && op != OC_OP_GET_ORDERS)
+    ocu_fail(res, shop, OC_REJECTED, 0, "operation %s is not an order operation",
+             oc_op_name(op));
+  else if (!cJSON_IsObject(resp))
+    SP_UNEXPECTED(res, shop, "field response is missing or not an object");
+  else if ((doc = op == OC_OP_LIST_ORDERS ? sp_order_list(res, shop, resp)
+                                          : sp_order_details(res, shop, q, resp)))
+    ocu_orders_finish(res, doc);
+  cJSON_Delete(root);
+}
+
+/* ---- push (§2.7) ------------------------------------------------------------ */
+
+#define SP_PUSH_ORDER 3 /* order status update */
+
+static int sp_push_fail(oc_push *out, const char *why) {
+  ocu_strlcpy(out->error, why, sizeof out->error);
+  return -1;
+}
+
+/* Lowercase hex HMAC-SHA256(partner key, callback_url "|" raw body). */
+static int sp_push_sign(const oc_shop *shop, const char *callback_url,
+                        const char *body, size_t len, char out[65]) {
+  ocu_buf b = OCU_BUF_INIT;
+  int r = -1;
+
+  out[0] = '\0';
+  ocu_buf_puts(&b, callback_url);
+  ocu_buf_add(&b, "|", 1);
+  if (len > 0)
+    ocu_buf_add(&b, body, len);
+  if (!b.failed)
+    r = ocu_hmac_sha256_hex(shop->app_secret, strlen(shop->app_secret), b.data,
+                            b.len, OCU_HEX_LOWER, out);
+  ocu_buf_free(&b);
+  return r;
+}
+
+/* The signed body: code, and shop_id/timestamp/data when present. */
+static int sp_push_read(const cJSON *root, oc_push *out) {
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(root, "code");
+  const cJSON *sid = cJSON_GetObjectItemCaseSensitive(root, "shop_id");
+  const cJSON *ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+  int64_t v;
+  char why[160];
+
+  if (!cJSON_IsObject(root))
+    return sp_push_fail(out, "push body is not a JSON object");
+  if (ocu_json_int(code, &v) || v < 0 || v > 1000000)
+    return sp_push_fail(out, "push field code is missing or not a small integer");
+  out->kind = (int)v;
+  /* shop_id is absent in partner-level pushes (codes 0, 1, 2, 12). */
+  if (sid != NULL && !cJSON_IsNull(sid) &&
+      ocu_json_id(sid, OCU_ID_NUMBER | OCU_ID_STRING, "shop_id", out->shop_id,
+                  sizeof out->shop_id, why, sizeof why))
+    return sp_push_fail(out, "push field shop_id is not an id");
+  if (ts != NULL && !cJSON_IsNull(ts)) {
+    if (ocu_json_int(ts, &v) || v < 0)
+      return sp_push_fail(out, "push field timestamp is not a time");
+    out->timestamp = v;
+  }
+  if (data != NULL && !cJSON_IsNull(data) && !cJSON_IsObject(data))
+    return sp_push_fail(out, "push field data is not an object");
+  if (out->kind == 0 && !cJSON_IsObject(data))
+    return sp_push_fail(out, "verification push without data");
+  if (out->kind == SP_PUSH_ORDER) {
+    const char *bad;
+
+    if (out->shop_id[0] == '\0')
+      return sp_push_fail(out, "order push without shop_id");
+    if (!cJSON_IsObject(data) ||
+        ocu_json_id(cJSON_GetObjectItemCaseSensitive(data, "ordersn"),
+                    OCU_ID_STRING | OCU_ID_NUMBER, "data.ordersn",
+                    out->order_id, sizeof out->order_id, why, sizeof why))
+      return sp_push_fail(out, "order push without a readable data.ordersn");
+    if ((bad = sp_order_sn_problem(out->order_id)) != NULL) {
+      snprintf(out->error, sizeof out->error, "push field data.ordersn %s", bad);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int sp_verify_push(const oc_shop *shop, const char *callback_url,
+                          const char *authorization, const char *body,
+                          size_t len, oc_push *out) {
+  char want[65], why[128];
+  cJSON *root = NULL;
+  int ok, r;
+
+  if (out == NULL)
+    return -1;
+  memset(out, 0, sizeof *out);
+  if (shop == NULL || shop->app_secret == NULL || shop->app_secret[0] == '\0')
+    return sp_push_fail(out, "shop app_secret (partner key) is not set");
+  if (callback_url == NULL || callback_url[0] == '\0')
+    return sp_push_fail(out, "no callback URL to verify against");
+  if (authorization == NULL)
+    return sp_push_fail(out, "no Authorization header");
+  if (body == NULL && len > 0)
+    return sp_push_fail(out, "push body is missing");
+  if (len > OC_MAX_PUSH)
+    return sp_push_fail(out, "push body is too large");
+  if (sp_push_sign(shop, callback_url, body, len, want))
+    return sp_push_fail(out, "cannot compute the signature");
+  /* Exact lowercase hex, nothing trimmed: Shopee sends it that way. */
+  ok = ocu_sig_equal(want, authorization);
+  ocu_cleanse(want, sizeof want);
+  if (!ok)
+    return sp_push_fail(out, "signature does not match");
+  /* Only a genuine push is parsed at all. */
+  if (ocu_json_parse(body, len, &root, why, sizeof why)) {
+    snprintf(out->error, sizeof out->error, "signed push body: %s", why);
+    return -1;
+  }
+  r = sp_push_read(root, out);
+  cJSON_Delete(root);
+  if (r != 0) { /* nothing half-filled goes back */
+    char keep[sizeof out->error];
+
+    memcpy(keep, out->error, sizeof keep);
+    memset(out, 0, sizeof *out);
+    memcpy(out->error, keep, sizeof keep);
+  }
+  return r;
 }
 
 /* ---- entry point -------------------------------------------------------------- */
@@ -1212,14 +1780,15 @@ static const oc_connector sp_connector = {
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
-        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
+        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
     sp_build,
     sp_parse,
     NULL, /* feed: an HTTP connector */
-    0,    /* order_window_s */
-    NULL, /* build_orders */
-    NULL, /* parse_orders */
-    NULL, /* verify_push */
+    SP_ORDER_WINDOW_S,
+    sp_build_orders,
+    sp_parse_orders,
+    sp_verify_push,
 };
 
 const oc_connector *ocop_connector_v1(void) { return &sp_connector; }

@@ -40,6 +40,22 @@
  * 10000429 / 36009004 (rate limit); the publish body's field set; the
  * description sent as plain text (TikTok treats it as HTML).
  *
+ * Orders (ABI 3, §4.5-§4.7, and the wire contract agreed with the
+ * simulator): LIST_ORDERS is POST /order/202309/orders/search, signed like
+ * every 202309 POST, query page_size=100, page_token (left out on the first
+ * page), sort_field=update_time, sort_order=ASC, body exactly
+ * {"update_time_ge":<from>,"update_time_lt":<to>}; windows of at most
+ * 7 days (§4.5 documents no limit). GET_ORDERS is GET /order/202309/orders
+ * with ids comma-joined (percent-encoded as %2C in the URL like every query
+ * value, signed raw). Detail: one line item per unit (§4.5), priced by
+ * sale_price, else original_price; a price or total that is absent, null or
+ * "" is unknown (null). Order ids are read only as JSON strings and must be
+ * 1..64 characters of [A-Za-z0-9_-], the rule build_orders applies; an id
+ * asked for and missing from the answer is reported as bad. Pushes (§4.7):
+ * Authorization is lowercase hex HMAC-SHA256(app_secret, app_key ‖ raw
+ * body), compared as sent; type and shop_id are required, timestamp
+ * optional, data.order_id required for type 1 (order status change).
+ *
  * Test hooks: tests/unit/test_tiktok.c includes this file to reach the
  * static helpers tt_canonical(), tt_sign(), tt_split_item_id() and
  * tt_amount(); titles, descriptions and secret scrubbing are shared
@@ -84,6 +100,7 @@ enum { TT_PUBLIC = 0, TT_SHOP = 1 };
 #define TT_NEED_TEXT 0x08u
 #define TT_NEED_PRICE 0x10u
 #define TT_NEED_STOCK 0x20u
+#define TT_ORDER_OP 0x40u /* built by build_orders, not build */
 
 typedef struct tt_opdef {
   const char *method;
@@ -119,6 +136,10 @@ static const tt_opdef tt_ops[OC_OP_MAX] = {
     [OC_OP_REFRESH_TOKEN] = {"GET", TT_REFRESH_PATH, NULL, TT_PUBLIC, 0},
     [OC_OP_AUTH_LINK] = {"GET", TT_AUTH_LINK_PATH, NULL, TT_PUBLIC, 0},
     [OC_OP_TOKEN_EXCHANGE] = {"GET", TT_TOKEN_GET_PATH, NULL, TT_PUBLIC, 0},
+    [OC_OP_LIST_ORDERS] = {"POST", "/order/202309/orders/search", NULL, TT_SHOP,
+                           TT_ORDER_OP},
+    [OC_OP_GET_ORDERS] = {"GET", "/order/202309/orders", NULL, TT_SHOP,
+                          TT_ORDER_OP},
 };
 
 typedef struct tt_param {
@@ -684,12 +705,56 @@ oom:
 
 /* ---- build -------------------------------------------------------------------- */
 
+/* Frees a half-built request, wiping the copies of the token first. */
+static void tt_request_wipe(oc_request *req) {
+  if (req->url != NULL)
+    ocu_cleanse(req->url, strlen(req->url));
+  if (req->headers[0] != NULL)
+    ocu_cleanse(req->headers[0], strlen(req->headers[0]));
+  oc_request_free(req);
+  memset(req, 0, sizeof *req);
+}
+
+/*
+ * The part every shop call shares (§4.3, §4.5): signs path, the query q
+ * (listed sorted by key, so the URL shows them in signing order) and
+ * req->body exactly as it will be sent, then writes url, log_url and the
+ * token header. On failure req is wiped (its body freed too) and -1 returned.
+ */
+static int tt_shop_request(const oc_shop *shop, const char *path,
+                           const tt_param *q, size_t nq, oc_request *req,
+                           char *err, size_t errlen) {
+  char sign[65];
+
+  if (tt_sign(shop->app_secret, path, q, nq, req->body, req->body_len, sign))
+    goto oom;
+  req->url = tt_url(shop->base_url, path, q, nq, sign);
+  req->log_url = ocu_asprintf("%s%s", shop->base_url, path);
+  if (req->url == NULL || req->log_url == NULL)
+    goto oom;
+  req->headers[req->nheaders] =
+      ocu_asprintf("x-tts-access-token: %s", shop->access_token);
+  if (req->headers[req->nheaders++] == NULL)
+    goto oom;
+  if (req->body != NULL) {
+    req->headers[req->nheaders] =
+        ocu_asprintf("%s", "Content-Type: application/json");
+    if (req->headers[req->nheaders++] == NULL)
+      goto oom;
+  }
+  return 0;
+oom:
+  tt_err(err, errlen, "out of memory");
+  tt_request_wipe(req);
+  return -1;
+}
+
 static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
                     int64_t now_ms, oc_request *req, char *err, size_t errlen) {
   const tt_opdef *d;
   tt_param q[TT_MAX_PARAMS];
   size_t nq = 0;
-  char pid[21] = "", sid[21] = "", ts[24], path[128], sign[65];
+  char pid[21] = "", sid[21] = "", ts[24], path[128];
   char *body = NULL;
   const char *base;
 
@@ -700,7 +765,8 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     return -1;
   }
   memset(req, 0, sizeof *req);
-  if (op <= 0 || op >= OC_OP_MAX || tt_ops[op].path == NULL) {
+  if (op <= 0 || op >= OC_OP_MAX || tt_ops[op].path == NULL ||
+      (tt_ops[op].need & TT_ORDER_OP)) {
     tt_err(err, errlen, "operation %s is not supported by tiktok",
            oc_op_name(op));
     return -1;
@@ -759,7 +825,6 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     snprintf(path, sizeof path, "%s/%s%s", d->path, pid, d->tail);
   else
     ocu_strlcpy(path, d->path, sizeof path);
-  base = shop->base_url;
   /* Sorted by key, so the URL lists them in signing order. */
   q[nq++] = (tt_param){"app_key", shop->app_key};
   if (op == OC_OP_LOOKUP_SKU)
@@ -773,34 +838,150 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     req->body = body;
     req->body_len = strlen(body);
   }
-  /* Sign the very buffer that is sent. */
-  if (tt_sign(shop->app_secret, path, q, nq, req->body, req->body_len, sign))
-    goto oom;
-  req->url = tt_url(base, path, q, nq, sign);
-  req->log_url = ocu_asprintf("%s%s", base, path);
-  if (req->url == NULL || req->log_url == NULL)
-    goto oom;
-  req->headers[req->nheaders] =
-      ocu_asprintf("x-tts-access-token: %s", shop->access_token);
-  if (req->headers[req->nheaders++] == NULL)
-    goto oom;
-  if (req->body != NULL) {
-    req->headers[req->nheaders] =
-        ocu_asprintf("%s", "Content-Type: application/json");
-    if (req->headers[req->nheaders++] == NULL)
-      goto oom;
-  }
-  return 0;
+  return tt_shop_request(shop, path, q, nq, req, err, errlen);
 oom:
   tt_err(err, errlen, "out of memory");
 fail:
-  if (req->url != NULL)
-    ocu_cleanse(req->url, strlen(req->url));
-  if (req->headers[0] != NULL)
-    ocu_cleanse(req->headers[0], strlen(req->headers[0]));
-  oc_request_free(req);
-  memset(req, 0, sizeof *req);
+  tt_request_wipe(req);
   return -1;
+}
+
+/* ---- build: orders (ABI 3) ------------------------------------------------------ */
+
+#define TT_ORDER_WINDOW_S (7 * 86400) /* §4.5: no documented limit; 7-day slices */
+#define TT_ORDER_PAGE_SIZE "100"
+#define TT_ORDER_ID_MAX 64      /* bytes: the longest id we ask for or hand on */
+#define TT_PAGE_TOKEN_MAX 1024 /* ours: a broken answer cannot grow the URL */
+
+/* 1..TT_ORDER_ID_MAX bytes of [A-Za-z0-9_-]: safe in a comma-joined query
+ * and in the canonical JSON, whatever the marketplace sends. */
+static int tt_valid_order_id(const char *s) {
+  size_t n;
+
+  if (s == NULL)
+    return 0;
+  n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                "0123456789_-");
+  return n > 0 && n <= TT_ORDER_ID_MAX && s[n] == '\0';
+}
+
+/* GET_ORDERS: the ids comma-joined (§4.3: signed as that one string). */
+static int tt_order_ids(const oc_order_query *q, char **out, char *err,
+                        size_t errlen) {
+  ocu_buf b = OCU_BUF_INIT;
+  size_t i;
+
+  *out = NULL;
+  if (q->ids == NULL || q->nids < 1 || q->nids > OC_MAX_ORDER_IDS) {
+    tt_err(err, errlen, "order query needs 1..%d ids", OC_MAX_ORDER_IDS);
+    return -1;
+  }
+  for (i = 0; i < q->nids; i++) {
+    if (!tt_valid_order_id(q->ids[i])) {
+      tt_err(err, errlen,
+             "order id #%zu is not 1..%d characters of [A-Za-z0-9_-]", i + 1,
+             TT_ORDER_ID_MAX);
+      return -1;
+    }
+  }
+  for (i = 0; i < q->nids; i++) {
+    if (i > 0)
+      ocu_buf_puts(&b, ",");
+    ocu_buf_puts(&b, q->ids[i]);
+  }
+  if ((*out = ocu_buf_detach(&b)) == NULL) {
+    tt_err(err, errlen, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+/* LIST_ORDERS: the window must be a non-empty [from, to) of at most
+ * TT_ORDER_WINDOW_S, so a core bug never asks for months at once. */
+static int tt_check_window(const oc_order_query *q, char *err, size_t errlen) {
+  if (q->from_s < 0 || q->to_s <= q->from_s) {
+    tt_err(err, errlen, "order window must be 0 <= from < to");
+    return -1;
+  }
+  if (q->to_s - q->from_s > TT_ORDER_WINDOW_S) {
+    tt_err(err, errlen, "order window is longer than %d s", TT_ORDER_WINDOW_S);
+    return -1;
+  }
+  if (q->page != NULL && strlen(q->page) > TT_PAGE_TOKEN_MAX) {
+    tt_err(err, errlen, "order page token is longer than %d bytes",
+           TT_PAGE_TOKEN_MAX);
+    return -1;
+  }
+  return 0;
+}
+
+static int tt_build_orders(oc_op op, const oc_shop *shop,
+                           const oc_order_query *q, int64_t now_ms,
+                           oc_request *req, char *err, size_t errlen) {
+  const tt_opdef *d;
+  tt_param p[TT_MAX_PARAMS];
+  size_t np = 0;
+  char ts[24], *ids = NULL;
+  const char *page;
+  int r;
+
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+  if (req == NULL) {
+    tt_err(err, errlen, "request is missing");
+    return -1;
+  }
+  memset(req, 0, sizeof *req);
+  if (op != OC_OP_LIST_ORDERS && op != OC_OP_GET_ORDERS) {
+    tt_err(err, errlen, "operation %s is not an order operation",
+           oc_op_name(op));
+    return -1;
+  }
+  d = &tt_ops[op];
+  if (tt_check_shop(op, d, shop, err, errlen))
+    return -1;
+  if (q == NULL) {
+    tt_err(err, errlen, "order query is missing");
+    return -1;
+  }
+  if (now_ms < 0) {
+    tt_err(err, errlen, "clock is before 1970");
+    return -1;
+  }
+  if (op == OC_OP_LIST_ORDERS ? tt_check_window(q, err, errlen)
+                              : tt_order_ids(q, &ids, err, errlen))
+    return -1;
+  snprintf(ts, sizeof ts, "%" PRId64, now_ms / 1000);
+  ocu_strlcpy(req->method, d->method, sizeof req->method);
+
+  /* Sorted by key, like every shop call. */
+  p[np++] = (tt_param){"app_key", shop->app_key};
+  if (op == OC_OP_LIST_ORDERS) {
+    /* Oldest update first: the order in which the core's cursor moves. */
+    page = q->page != NULL ? q->page : "";
+    p[np++] = (tt_param){"page_size", TT_ORDER_PAGE_SIZE};
+    if (page[0] != '\0')
+      p[np++] = (tt_param){"page_token", page};
+    p[np++] = (tt_param){"shop_cipher", tt_opt(shop, "shop_cipher")};
+    p[np++] = (tt_param){"sort_field", "update_time"};
+    p[np++] = (tt_param){"sort_order", "ASC"};
+    req->body = ocu_asprintf("{\"update_time_ge\":%" PRId64
+                             ",\"update_time_lt\":%" PRId64 "}",
+                             q->from_s, q->to_s);
+    if (req->body == NULL) {
+      tt_err(err, errlen, "out of memory");
+      memset(req, 0, sizeof *req);
+      return -1;
+    }
+    req->body_len = strlen(req->body);
+  } else {
+    p[np++] = (tt_param){"ids", ids};
+    p[np++] = (tt_param){"shop_cipher", tt_opt(shop, "shop_cipher")};
+  }
+  p[np++] = (tt_param){"timestamp", ts};
+  r = tt_shop_request(shop, d->path, p, np, req, err, errlen);
+  free(ids);
+  return r;
 }
 
 /* ---- parse --------------------------------------------------------------------- */
@@ -1229,9 +1410,13 @@ static void tt_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
   }
 }
 
-static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
-                     long http_status, const char *body, size_t len,
-                     oc_result *res) {
+/*
+ * The envelope of every answer (§4.4): classifies transport, HTTP status
+ * and code. Returns the parsed root (the caller deletes it) only for code 0
+ * with HTTP 2xx; otherwise NULL with res failed. res is reset first.
+ */
+static cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status,
+                          const char *body, size_t len, oc_result *res) {
   cJSON *root = NULL;
   const cJSON *cj, *rid;
   const char *msg;
@@ -1242,13 +1427,11 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   int64_t v;
   oc_status st;
 
-  if (res == NULL)
-    return;
   memset(res, 0, sizeof *res);
   res->status = OC_OK;
   if (http_status <= 0) {
     ocu_fail(res, shop, OC_RETRY, 0, "no response");
-    return;
+    return NULL;
   }
   if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
       !cJSON_IsObject(root)) {
@@ -1263,7 +1446,7 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
       ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
     else
       ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
-    return;
+    return NULL;
   }
 
   rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
@@ -1281,7 +1464,7 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
     else
       TT_UNEXPECTED(res, shop, "field code is %s",
                     cj == NULL ? "missing" : "not an integer number");
-    goto out;
+    goto fail;
   }
   code = (long)v;
   msg = ocu_json_str(root, "message");
@@ -1311,10 +1494,402 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   } else if (!http_ok) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {
-    tt_parse_ok(op, res, shop, l, root);
+    return root;
   }
-out:
+fail:
   cJSON_Delete(root);
+  return NULL;
+}
+
+static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
+                     long http_status, const char *body, size_t len,
+                     oc_result *res) {
+  cJSON *root;
+
+  if (res == NULL)
+    return;
+  root = tt_envelope(op, shop, http_status, body, len, res);
+  if (root != NULL)
+    tt_parse_ok(op, res, shop, l, root);
+  cJSON_Delete(root);
+}
+
+/* ---- parse: orders (ABI 3) ----------------------------------------------------- */
+
+/* §4.6. TikTok has no returned status: returns are separate objects
+ * (return_refund module), so "returned" never comes from here. */
+static const ocu_status_map tt_order_status[] = {
+    {"UNPAID", "reserved"},          {"ON_HOLD", "reserved"},
+    {"AWAITING_SHIPMENT", "sold"},   {"PARTIALLY_SHIPPING", "sold"},
+    {"AWAITING_COLLECTION", "sold"}, {"IN_TRANSIT", "sold"},
+    {"DELIVERED", "sold"},           {"COMPLETED", "sold"},
+    {"CANCELLED", "cancelled"},      {NULL, NULL},
+};
+
+/* An order id, read only as a JSON string (64-bit ids exceed a double) and
+ * held to the rule build_orders applies, so every id we hand the core can
+ * be asked for again. 0, or -1 with res failed. */
+static int tt_order_id(oc_result *res, const oc_shop *shop, const cJSON *item,
+                       const char *what, char out[TT_ORDER_ID_MAX + 1]) {
+  char why[160];
+
+  if (ocu_json_id(item, OCU_ID_STRING, what, out, TT_ORDER_ID_MAX + 1, why,
+                  sizeof why)) {
+    TT_UNEXPECTED(res, shop, "%s", why);
+    return -1;
+  }
+  if (!tt_valid_order_id(out)) {
+    TT_UNEXPECTED(res, shop, "field %s is not an order id", what);
+    return -1;
+  }
+  return 0;
+}
+
+static void tt_orders_oom(oc_result *res, const oc_shop *shop, cJSON *doc) {
+  cJSON_Delete(doc);
+  ocu_fail(res, shop, OC_RETRY, 0, "out of memory reading the orders");
+}
+
+/* LIST_ORDERS: data.orders[].id and data.next_page_token. */
+static void tt_parse_order_list(oc_result *res, const oc_shop *shop,
+                                const cJSON *data) {
+  const cJSON *orders = cJSON_GetObjectItemCaseSensitive(data, "orders");
+  const cJSON *next = cJSON_GetObjectItemCaseSensitive(data, "next_page_token");
+  const cJSON *o;
+  char id[TT_ORDER_ID_MAX + 1];
+  cJSON *doc;
+
+  if (orders != NULL && !cJSON_IsNull(orders) && !cJSON_IsArray(orders)) {
+    TT_UNEXPECTED(res, shop, "field data.orders is not an array");
+    return;
+  }
+  if (next != NULL && !cJSON_IsNull(next) && !cJSON_IsString(next)) {
+    TT_UNEXPECTED(res, shop, "field data.next_page_token is not a string");
+    return;
+  }
+  /* An empty page may leave the token out; a page with orders and no token
+   * could hide more pages, so it is not taken as the end. */
+  if (!cJSON_IsString(next) && cJSON_GetArraySize(orders) > 0) {
+    TT_UNEXPECTED(res, shop, "field data.next_page_token is missing");
+    return;
+  }
+  if (cJSON_IsString(next) && strlen(next->valuestring) > TT_PAGE_TOKEN_MAX) {
+    TT_UNEXPECTED(res, shop, "field data.next_page_token is too long");
+    return;
+  }
+  if ((doc = ocu_order_list_new()) == NULL) {
+    tt_orders_oom(res, shop, NULL);
+    return;
+  }
+  cJSON_ArrayForEach(o, orders) {
+    if (!cJSON_IsObject(o)) {
+      cJSON_Delete(doc);
+      TT_UNEXPECTED(res, shop, "field data.orders[] is not an object");
+      return;
+    }
+    if (tt_order_id(res, shop, cJSON_GetObjectItemCaseSensitive(o, "id"),
+                    "data.orders[].id", id)) {
+      cJSON_Delete(doc);
+      return;
+    }
+    if (ocu_order_list_add(doc, id)) {
+      tt_orders_oom(res, shop, doc);
+      return;
+    }
+  }
+  if (ocu_order_list_end(doc, cJSON_IsString(next) ? next->valuestring : "",
+                         0)) {
+    tt_orders_oom(res, shop, doc);
+    return;
+  }
+  ocu_orders_finish(res, doc);
+}
+
+/*
+ * An order amount (§4.9: strings; a number is read too) into whole dong.
+ * 1 when absent (null, or "" as TikTok leaves unset prices), with *out -1;
+ * 0 when read; -1 when it is not an amount.
+ */
+static int tt_order_money(const cJSON *it, int64_t *out) {
+  *out = -1;
+  if (it == NULL || cJSON_IsNull(it) ||
+      (cJSON_IsString(it) && it->valuestring[0] == '\0'))
+    return 1;
+  if (cJSON_IsString(it))
+    return ocu_money_text(it->valuestring, out) == 0 ? 0 : -1;
+  if (cJSON_IsNumber(it) && ocu_json_round(it, out) == 0 && *out >= 0)
+    return 0;
+  *out = -1;
+  return -1;
+}
+
+/* Adds one line item (one unit, §4.5) to order. 0, 1 when the item is
+ * unreadable (why says which field), -1 on OOM. */
+static int tt_order_line(cJSON *order, const cJSON *li, const char **why) {
+  const char *sku = cJSON_IsObject(li) ? ocu_json_str(li, "seller_sku") : NULL;
+  int64_t price;
+  int r;
+
+  if (sku == NULL || sku[0] == '\0') {
+    *why = "seller_sku is missing";
+    return 1;
+  }
+  /* What the buyer paid per unit; the list price only when it is unset. */
+  r = tt_order_money(cJSON_GetObjectItemCaseSensitive(li, "sale_price"), &price);
+  if (r < 0) {
+    *why = "sale_price is not an amount";
+    return 1;
+  }
+  if (r == 1 &&
+      tt_order_money(cJSON_GetObjectItemCaseSensitive(li, "original_price"),
+                     &price) < 0) {
+    *why = "original_price is not an amount";
+    return 1;
+  }
+  return ocu_order_add_line(order, sku, 1, price) ? -1 : 0;
+}
+
+/* One order of GET_ORDERS into doc, or into doc's "bad" with the field that
+ * is wrong. 0, or -1 on OOM. */
+static int tt_order_read(cJSON *doc, const cJSON *o, const char *id) {
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+  const cJSON *pay = cJSON_GetObjectItemCaseSensitive(o, "payment");
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "line_items");
+  const cJSON *li;
+  const char *effect, *why = NULL;
+  int64_t updated, total = -1;
+  cJSON *order;
+  int i = 0, r;
+
+  if (!cJSON_IsString(st))
+    return ocu_orders_bad(doc, id, "order %s: field status is %s", id,
+                          st == NULL ? "missing" : "not a string");
+  if ((effect = ocu_order_effect(tt_order_status, st->valuestring)) == NULL)
+    return ocu_orders_bad(doc, id, "order %s: field status: unknown value %s",
+                          id, st->valuestring);
+  if (ocu_json_int(cJSON_GetObjectItemCaseSensitive(o, "update_time"),
+                   &updated) ||
+      updated < 0)
+    return ocu_orders_bad(doc, id,
+                          "order %s: field update_time is missing or not "
+                          "unix seconds", id);
+  if (pay != NULL && !cJSON_IsNull(pay) &&
+      (!cJSON_IsObject(pay) ||
+       tt_order_money(cJSON_GetObjectItemCaseSensitive(pay, "total_amount"),
+                      &total) < 0))
+    return ocu_orders_bad(doc, id,
+                          "order %s: field payment.total_amount is not an "
+                          "amount", id);
+  if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0)
+    return ocu_orders_bad(doc, id, "order %s: field line_items is %s", id,
+                          cJSON_IsArray(items) ? "empty" : "missing");
+  order = ocu_orders_add(doc, id, st->valuestring, effect, updated, total);
+  if (order == NULL)
+    return -1;
+  cJSON_ArrayForEach(li, items) {
+    if ((r = tt_order_line(order, li, &why)) != 0) {
+      ocu_orders_drop_last(doc);
+      return r < 0 ? -1
+                   : ocu_orders_bad(doc, id,
+                                    "order %s: field line_items[%d].%s", id,
+                                    i, why);
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* 1 if orders[] holds an order with this id. */
+static int tt_order_seen(const cJSON *orders, const char *id) {
+  const cJSON *o;
+
+  cJSON_ArrayForEach(o, orders) {
+    const char *s = ocu_json_str(o, "id");
+
+    if (s != NULL && strcmp(s, id) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* GET_ORDERS: data.orders[] in full. */
+static void tt_parse_order_detail(oc_result *res, const oc_shop *shop,
+                                  const oc_order_query *q, const cJSON *data) {
+  const cJSON *orders, *o;
+  char id[TT_ORDER_ID_MAX + 1];
+  cJSON *doc;
+  size_t i;
+
+  if ((orders = tt_req_array(res, shop, data, "orders", "data.orders")) == NULL)
+    return;
+  /* The whole page is checked first: an order we cannot even name makes
+   * the answer unreadable, not one bad order. */
+  cJSON_ArrayForEach(o, orders) {
+    if (!cJSON_IsObject(o)) {
+      TT_UNEXPECTED(res, shop, "field data.orders[] is not an object");
+      return;
+    }
+    if (tt_order_id(res, shop, cJSON_GetObjectItemCaseSensitive(o, "id"),
+                    "data.orders[].id", id))
+      return;
+  }
+  if ((doc = ocu_orders_new()) == NULL) {
+    tt_orders_oom(res, shop, NULL);
+    return;
+  }
+  cJSON_ArrayForEach(o, orders) {
+    if (tt_order_read(doc, o, ocu_json_str(o, "id"))) {
+      tt_orders_oom(res, shop, doc);
+      return;
+    }
+  }
+  /* An id asked for and not answered is retried, then dead-lettered, by the
+   * core like any unreadable order, instead of vanishing. */
+  for (i = 0; q != NULL && q->ids != NULL && i < q->nids; i++) {
+    if (q->ids[i] == NULL || tt_order_seen(orders, q->ids[i]))
+      continue;
+    if (ocu_orders_bad(doc, q->ids[i], "order %s: not in the answer",
+                       q->ids[i])) {
+      tt_orders_oom(res, shop, doc);
+      return;
+    }
+  }
+  ocu_orders_finish(res, doc);
+}
+
+static void tt_parse_orders(oc_op op, const oc_shop *shop,
+                            const oc_order_query *q, long http_status,
+                            const char *body, size_t len, oc_result *res) {
+  cJSON *root;
+  const cJSON *data;
+
+  if (res == NULL)
+    return;
+  root = tt_envelope(op, shop, http_status, body, len, res);
+  if (root == NULL)
+    return;
+  data = cJSON_GetObjectItemCaseSensitive(root, "data");
+  if (!cJSON_IsObject(data))
+    TT_UNEXPECTED(res, shop, "field data is %s",
+                  data == NULL || cJSON_IsNull(data) ? "missing"
+                                                     : "not an object");
+  else if (op == OC_OP_LIST_ORDERS)
+    tt_parse_order_list(res, shop, data);
+  else if (op == OC_OP_GET_ORDERS)
+    tt_parse_order_detail(res, shop, q, data);
+  else
+    ocu_fail(res, shop, OC_REJECTED, 0, "operation %s is not an order operation",
+             oc_op_name(op));
+  cJSON_Delete(root);
+}
+
+/* ---- push (§4.7) ------------------------------------------------------------------- */
+
+static int tt_push_fail(oc_push *out, const char *fmt, ...) OCU_PRINTF(2, 3);
+
+static int tt_push_fail(oc_push *out, const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(out->error, sizeof out->error, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* Authorization = lowercase hex HMAC-SHA256(app_secret, app_key ‖ raw
+ * body): the bytes as received, never re-serialised. 1 if it holds. */
+static int tt_push_signed(const oc_shop *shop, const char *authorization,
+                          const char *body, size_t len) {
+  ocu_buf b = OCU_BUF_INIT;
+  char mac[65];
+  int ok;
+
+  ocu_buf_puts(&b, shop->app_key);
+  if (len > 0)
+    ocu_buf_add(&b, body, len);
+  if (b.failed ||
+      ocu_hmac_sha256_hex(shop->app_secret, strlen(shop->app_secret),
+                          b.data != NULL ? b.data : "", b.len, OCU_HEX_LOWER,
+                          mac)) {
+    ocu_buf_free(&b);
+    return 0;
+  }
+  ocu_buf_free(&b);
+  ok = ocu_sig_equal(mac, authorization);
+  ocu_cleanse(mac, sizeof mac);
+  return ok;
+}
+
+/* The documented body: {"type", "shop_id", "timestamp", "data"}. */
+static int tt_push_read(const cJSON *root, oc_push *out) {
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+  const cJSON *ts = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
+  char why[160];
+  int64_t v;
+
+  if (ocu_json_int(cJSON_GetObjectItemCaseSensitive(root, "type"), &v) ||
+      v < 0 || v > 2147483647LL)
+    return tt_push_fail(out, "field type is missing or not an integer");
+  out->kind = (int)v;
+  if (ts != NULL && !cJSON_IsNull(ts)) {
+    if (ocu_json_int(ts, &v) || v < 0)
+      return tt_push_fail(out, "field timestamp is not unix seconds");
+    out->timestamp = v;
+  }
+  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(root, "shop_id"),
+                  OCU_ID_STRING | OCU_ID_NUMBER, "shop_id", out->shop_id,
+                  sizeof out->shop_id, why, sizeof why))
+    return tt_push_fail(out, "%s", why);
+  if (out->kind != 1) /* only type 1 is about an order */
+    return 0;
+  if (!cJSON_IsObject(data))
+    return tt_push_fail(out, "field data is not an object");
+  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(data, "order_id"),
+                  OCU_ID_STRING, "data.order_id", out->order_id,
+                  sizeof out->order_id, why, sizeof why))
+    return tt_push_fail(out, "%s", why);
+  if (!tt_valid_order_id(out->order_id)) {
+    out->order_id[0] = '\0';
+    return tt_push_fail(out, "field data.order_id is not an order id");
+  }
+  return 0;
+}
+
+static int tt_verify_push(const oc_shop *shop, const char *callback_url,
+                          const char *authorization, const char *body,
+                          size_t len, oc_push *out) {
+  cJSON *root = NULL;
+  char why[160];
+  int r;
+
+  (void)callback_url; /* TikTok does not sign it */
+  if (out == NULL)
+    return -1;
+  memset(out, 0, sizeof *out);
+  if (shop == NULL || tt_empty(shop->app_key) || tt_empty(shop->app_secret))
+    return tt_push_fail(out, "shop app_key or app_secret is not set");
+  if (authorization == NULL)
+    return tt_push_fail(out, "no Authorization header");
+  if (body == NULL && len > 0)
+    return tt_push_fail(out, "body is missing");
+  if (len > OC_MAX_PUSH)
+    return tt_push_fail(out, "body is larger than %d bytes", OC_MAX_PUSH);
+  if (!tt_push_signed(shop, authorization, body, len))
+    return tt_push_fail(out, "signature does not match");
+  /* Only a body that carries our signature is parsed. */
+  if (ocu_json_parse(body, len, &root, why, sizeof why))
+    return tt_push_fail(out, "malformed push: %s", why);
+  if (!cJSON_IsObject(root))
+    r = tt_push_fail(out, "malformed push: not a JSON object");
+  else
+    r = tt_push_read(root, out);
+  cJSON_Delete(root);
+  if (r != 0) { /* nothing half-read goes out with the error */
+    out->kind = 0;
+    out->timestamp = 0;
+    out->shop_id[0] = out->order_id[0] = '\0';
+  }
+  return r;
 }
 
 /* ---- entry point ----------------------------------------------------------------- */
@@ -1326,14 +1901,15 @@ static const oc_connector tt_connector = {
         OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
         OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
         OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
-        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP,
+        OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
+        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
     tt_build,
     tt_parse,
     NULL, /* feed: an HTTP connector */
-    0,    /* order_window_s */
-    NULL, /* build_orders */
-    NULL, /* parse_orders */
-    NULL, /* verify_push */
+    TT_ORDER_WINDOW_S,
+    tt_build_orders,
+    tt_parse_orders,
+    tt_verify_push,
 };
 
 const oc_connector *ocop_connector_v1(void) { return &tt_connector; }

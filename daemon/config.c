@@ -58,6 +58,21 @@ static const struct opt options[] = {
      "days before a certificate's valid_until at which to warn, once each"},
     {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
      "how long SIGTERM waits for calls in flight"},
+    {"webhook_listen", OPT_STR, OFF(webhook_listen), "", 0, 0,
+     "address:port where marketplaces push order events (/hooks/<marketplace>); empty: off"},
+    {"webhook_public_url", OPT_STR, OFF(webhook_public_url), "", 0, 0,
+     "scheme://host[:port] the marketplaces were given (Shopee signs the URL); "
+     "empty: http://<webhook_listen>"},
+    {"webhook_max_age", OPT_DURATION, OFF(webhook_max_age_ms), "72h", 60000, 604800000,
+     "pushes stamped longer ago than this are refused as replays"},
+    {"order_poll_interval", OPT_DURATION, OFF(order_poll_interval_ms), "60s", 100, 86400000,
+     "how often each shop's orders are listed"},
+    {"order_poll_overlap", OPT_DURATION, OFF(order_poll_overlap_ms), "5m", 0, 86400000,
+     "each order window starts this long before the last one ended"},
+    {"order_lookback", OPT_DURATION, OFF(order_lookback_ms), "24h", 1000, 1296000000,
+     "how far back the first order poll of a new shop reads"},
+    {"reconcile_interval", OPT_DURATION, OFF(reconcile_interval_ms), "6h", 0, 604800000,
+     "how often each listing's stock is read back and corrected; 0: never"},
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])

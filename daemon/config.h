@@ -33,6 +33,13 @@ struct config {
   unsigned http_connect_timeout_ms;
   unsigned max_response;
   unsigned shutdown_timeout_ms;
+  char *webhook_listen;     /* "" → no webhook server */
+  char *webhook_public_url; /* scheme://host[:port] the marketplaces call; Shopee signs it */
+  unsigned webhook_max_age_ms;
+  unsigned order_poll_interval_ms;
+  unsigned order_poll_overlap_ms;
+  unsigned order_lookback_ms;
+  unsigned reconcile_interval_ms;
 };
 
 /* Fills *cfg with every default. */

@@ -155,6 +155,33 @@ fail:
   return NULL;
 }
 
+struct job *job_shop_from_row(const PGresult *res, int row, char *err, size_t errlen) {
+  struct job *job = calloc(1, sizeof *job);
+
+  if (!job) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  job->id = -1;
+  job->shop_id = num_col(res, row, "shop_id");
+  job->has_token_ttl = col(res, row, "token_ttl_s") != NULL;
+  job->token_ttl_s = (int)num_col(res, row, "token_ttl_s");
+  job->shop_name = dup_col(res, row, "shop_name");
+  job->marketplace = dup_col(res, row, "marketplace");
+  if (parse_options(job, col(res, row, "options"), err, errlen) != 0)
+    goto fail;
+  fill_shop(job, res, row);
+  if (!job->shop_name || !job->marketplace || !job->shop.base_url || !job->shop.app_key ||
+      !job->shop.shop_id) {
+    snprintf(err, errlen, "shop row misses a required column");
+    goto fail;
+  }
+  return job;
+fail:
+  job_free(job);
+  return NULL;
+}
+
 void job_free(struct job *job) {
   size_t i;
 

@@ -43,6 +43,10 @@ struct job {
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */
 struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen);
+/* A job that only names a shop (columns shop_id, shop_name, marketplace,
+ * mp_shop_id, base_url, app_key, options, access_token, token_ttl_s): the
+ * context of order calls and token refreshes. */
+struct job *job_shop_from_row(const PGresult *res, int row, char *err, size_t errlen);
 void job_free(struct job *job);
 
 #endif

@@ -6,6 +6,7 @@ ocopd_SOURCES = \
 	daemon/backoff.c daemon/backoff.h \
 	daemon/clock.c daemon/clock.h \
 	daemon/config.c daemon/config.h \
+	daemon/csv.c daemon/csv.h \
 	daemon/db.c daemon/db.h \
 	daemon/feed.c daemon/feed.h \
 	daemon/http.c daemon/http.h \
@@ -14,17 +15,22 @@ ocopd_SOURCES = \
 	daemon/log.c daemon/log.h \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/notify.c daemon/notify.h \
+	daemon/order_csv.c daemon/order_csv.h \
+	daemon/order_files.c daemon/order_files.h \
+	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
 	daemon/token.c daemon/token.h \
+	daemon/webhook.c daemon/webhook.h \
 	connectors/connector.h
 nodist_ocopd_SOURCES = sql_migrations.c
 ocopd_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"' -DSYSCONFDIR='"$(sysconfdir)"'
 ocopd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) $(PQ_CFLAGS) \
-	$(INIH_CFLAGS) $(SYSTEMD_CFLAGS)
-ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) $(LIBS)
+	$(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(MHD_CFLAGS) $(CRYPTO_CFLAGS)
+ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
+	$(MHD_LIBS) $(CRYPTO_LIBS) $(LIBS)
 
 include daemon/ocopctl.mk
 include tests/unit/io.mk

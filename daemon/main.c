@@ -28,9 +28,11 @@
 #include "log.h"
 #include "migrate.h"
 #include "notify.h"
+#include "orders.h"
 #include "outbox.h"
 #include "registry.h"
 #include "secret.h"
+#include "webhook.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -47,6 +49,8 @@ struct daemon {
   db_t *listen; /* LISTEN and sweeps */
   http_t *http;
   outbox_t *ob;
+  orders_t *orders;
+  webhook_t *wh;
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
   clock_watch_t *watch; /* NULL when the date is pinned (--today) */
@@ -167,6 +171,20 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->swept_arg = (void *)d;
 }
 
+static void orders_options_from(const struct daemon *d, struct orders_options *o) {
+  const struct config *c = &d->cfg;
+
+  memset(o, 0, sizeof *o);
+  o->credentials_dir = secret_dir(c->credentials_dir);
+  o->rate_limits = c->rate_limits;
+  o->poll_interval_ms = c->order_poll_interval_ms;
+  o->overlap_s = c->order_poll_overlap_ms / 1000;
+  o->lookback_s = c->order_lookback_ms / 1000;
+  o->max_attempts = c->max_attempts;
+  o->retry_base_ms = c->retry_base_ms;
+  o->retry_max_ms = c->retry_max_ms;
+}
+
 /* ---- database events ---------------------------------------------------- */
 
 static void on_db_state(void *arg, int up) {
@@ -174,10 +192,12 @@ static void on_db_state(void *arg, int up) {
 
   if (!d->ob)
     return;
-  if (up)
+  if (up) {
     outbox_wake(d->ob);
-  else
+    orders_wake(d->orders);
+  } else {
     log_warn("db", "connection lost; reconnecting", "conn=main");
+  }
 }
 
 static void on_listen_state(void *arg, int up) {
@@ -200,7 +220,12 @@ static void on_listen_state(void *arg, int up) {
 static void on_db_notify(void *arg, const char *channel, const char *payload) {
   struct daemon *d = arg;
 
-  if (d->ob && strcmp(channel, OUTBOX_CHANNEL) == 0)
+  if (!d->ob || strcmp(channel, OUTBOX_CHANNEL) != 0)
+    return;
+  /* A push stored by any daemon queued an order re-read ("orders:<shop>"). */
+  if (payload && strncmp(payload, "orders:", 7) == 0)
+    orders_wake(d->orders);
+  else
     outbox_wake(d->ob);
 }
 
@@ -217,6 +242,8 @@ static void on_listen_closed(void *arg) {
   notify_stop_watchdog();
   outbox_close(d->ob);
   d->ob = NULL;
+  orders_close(d->orders);
+  d->orders = NULL;
   uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
@@ -263,6 +290,22 @@ static void on_shutdown_timeout(uv_timer_t *t) {
   }
 }
 
+static void on_orders_drained(void *arg) {
+  struct daemon *d = arg;
+  struct orders_stats st;
+
+  orders_get_stats(d->orders, &st);
+  log_info("main", "order reading stopped", "polls=%llu ingested=%llu failed=%llu files=%llu",
+           st.polls, st.ingested, st.failed, st.files);
+  outbox_drain(d->ob, on_drained, d);
+}
+
+static void on_webhook_closed(void *arg) {
+  struct daemon *d = arg;
+
+  orders_drain(d->orders, on_orders_drained, d);
+}
+
 static void begin_shutdown(struct daemon *d, const char *why) {
   if (d->stopping)
     return;
@@ -270,7 +313,10 @@ static void begin_shutdown(struct daemon *d, const char *why) {
   notify_stopping();
   log_info("main", "shutting down", "signal=%s", why);
   uv_timer_start(&d->shutdown_timer, on_shutdown_timeout, d->cfg.shutdown_timeout_ms, 0);
-  outbox_drain(d->ob, on_drained, d);
+  /* Pushes first (each is answered once stored), then order runs, then the
+   * outbox; nothing in flight is cut, and what is not done is redone. */
+  webhook_close(d->wh, on_webhook_closed, d);
+  d->wh = NULL;
 }
 
 /* ---- reload ------------------------------------------------------------- */
@@ -278,6 +324,7 @@ static void begin_shutdown(struct daemon *d, const char *why) {
 static void reload(struct daemon *d) {
   struct config next;
   struct outbox_options oo;
+  struct orders_options ro;
   struct registry *reg;
   char err[512];
   int bad = 0;
@@ -308,6 +355,10 @@ static void reload(struct daemon *d) {
   lifecycle_publish_caps(d->listen, reg);
   outbox_options_from(d, &oo);
   outbox_reconfigure(d->ob, &oo);
+  orders_set_registry(d->orders, reg);
+  orders_options_from(d, &ro);
+  orders_reconfigure(d->orders, &ro);
+  webhook_set_registry(d->wh, reg);
   log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
   notify_ready();
 }
@@ -327,6 +378,7 @@ static int start_loop(struct daemon *d) {
   struct db_options dbo;
   struct http_options ho;
   struct outbox_options oo;
+  struct orders_options ro;
   char today_sql[64];
   /* The server also stops a statement that runs away; job work is small. */
   const char *setup[4] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
@@ -359,6 +411,21 @@ static int start_loop(struct daemon *d) {
   d->ob = outbox_new(d->loop, d->db, d->listen, d->http, d->reg, &oo);
   if (!d->ob)
     return -1;
+  orders_options_from(d, &ro);
+  d->orders = orders_new(d->loop, d->db, d->http, d->reg, outbox_ratelimit(d->ob),
+                         outbox_tokens(d->ob), &ro);
+  if (!d->orders)
+    return -1;
+  if (d->cfg.webhook_listen[0]) {
+    struct webhook_options wo;
+
+    wo.listen = d->cfg.webhook_listen;
+    wo.public_url = d->cfg.webhook_public_url;
+    wo.max_age_s = d->cfg.webhook_max_age_ms / 1000;
+    d->wh = webhook_start(d->loop, d->db, d->orders, d->reg, &wo);
+    if (!d->wh)
+      return -1;
+  }
   uv_signal_init(d->loop, &d->sig_term);
   uv_signal_init(d->loop, &d->sig_int);
   uv_signal_init(d->loop, &d->sig_hup);
@@ -369,6 +436,7 @@ static int start_loop(struct daemon *d) {
   uv_timer_init(d->loop, &d->shutdown_timer);
   d->shutdown_timer.data = d;
   outbox_start(d->ob);
+  orders_start(d->orders);
   if (!d->today[0])
     d->watch = clock_watch_start(d->loop, on_new_day, d);
   notify_start_watchdog(d->loop, d->db);

@@ -573,6 +573,10 @@ void outbox_set_registry(outbox_t *ob, const struct registry *reg) {
 
 void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st) { *st = ob->st; }
 
+ratelimit_t *outbox_ratelimit(outbox_t *ob) { return ob->rl; }
+
+token_mgr_t *outbox_tokens(outbox_t *ob) { return ob->tm; }
+
 void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
   ob->draining = 1;
   ob->drained_cb = done;

@@ -68,6 +68,10 @@ void outbox_sweep(outbox_t *ob);
 void outbox_set_registry(outbox_t *ob, const struct registry *reg);
 /* Applies reloadable options (SIGHUP). */
 void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt);
+/* The shop rate limits and token refreshes, shared with order reading so
+ * that a shop's calls of every kind add up to one budget. */
+struct ratelimit *outbox_ratelimit(outbox_t *ob);
+struct token_mgr *outbox_tokens(outbox_t *ob);
 void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st);
 
 /* Stops claiming; calls done once no job is in flight. */

@@ -9,7 +9,8 @@ SQL_MIGRATIONS = \
 	sql/002_channels.sql \
 	sql/003_sync.sql \
 	sql/004_outbox.sql \
-	sql/005_lifecycle.sql
+	sql/005_lifecycle.sql \
+	sql/006_orders.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.

@@ -28,3 +28,9 @@ TESTS += tests/itest/test_postmart
 tests_itest_test_postmart_SOURCES = tests/itest/test_postmart.c $(ITEST_HARNESS)
 tests_itest_test_postmart_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_postmart_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_orders
+TESTS += tests/itest/test_orders
+tests_itest_test_orders_SOURCES = tests/itest/test_orders.c $(ITEST_HARNESS)
+tests_itest_test_orders_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_orders_LDADD = $(ITEST_LIBS)

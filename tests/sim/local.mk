@@ -5,11 +5,14 @@ check_PROGRAMS += tests/sim/ocopsim
 tests_sim_ocopsim_SOURCES = \
 	tests/sim/sim.c tests/sim/sim.h \
 	tests/sim/sim_json.c tests/sim/sim_json.h \
+	tests/sim/sim_orders.c tests/sim/sim_orders.h \
 	tests/sim/sim_shopee.c tests/sim/sim_shopee.h \
 	tests/sim/sim_lazada.c tests/sim/sim_lazada.h \
 	tests/sim/sim_tiktok.c tests/sim/sim_tiktok.h
-tests_sim_ocopsim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
-tests_sim_ocopsim_LDADD = $(MHD_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread
+tests_sim_ocopsim_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(CURL_CFLAGS)
+tests_sim_ocopsim_LDADD = $(MHD_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) \
+	$(CURL_LIBS) -lpthread
 
 # The simulator checked from the outside with curl and openssl (TAP).
 TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \

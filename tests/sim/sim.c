@@ -32,6 +32,7 @@
 
 #include "sim_json.h"
 #include "sim_lazada.h"
+#include "sim_orders.h"
 #include "sim_shopee.h"
 #include "sim_tiktok.h"
 
@@ -45,6 +46,7 @@
 #define SIM_OVERSIZE_DEF (2 * 1024 * 1024)
 #define SIM_OVERSIZE_MAX (64 * 1024 * 1024)
 #define SIM_STATUS_MAX 600
+#define SIM_HOOKS_MAX 100 /* pushes the /_sim/hook sink keeps */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1103,12 +1105,99 @@ static int sim_seed_apply(const cJSON *doc, char *err, size_t n) {
   return 0;
 }
 
+/* ------------------------------------------------------ webhook sink -- */
+
+/* What POST /_sim/hook[/...] received: a receiver for the pushes that a
+ * test makes ocopsim send to itself. */
+struct sim_hook {
+  char *path, *auth, *body;
+  int64_t ts_ms;
+};
+
+static struct {
+  struct sim_hook v[SIM_HOOKS_MAX];
+  size_t n;
+} sim_hooks;
+
+static void sim_hook_free(struct sim_hook *h) {
+  free(h->path);
+  free(h->auth);
+  free(h->body);
+}
+
+static void sim_hooks_clear(void) {
+  size_t i;
+
+  for (i = 0; i < sim_hooks.n; i++)
+    sim_hook_free(&sim_hooks.v[i]);
+  sim_hooks.n = 0;
+}
+
+static int sim_is_hook(const char *path) {
+  return strncmp(path, "/_sim/hook", 10) == 0 &&
+         (path[10] == '\0' || path[10] == '/');
+}
+
+/* Keeps the push (the oldest goes when full) and answers ?status=N,
+ * 200 by default, with an empty body as a webhook receiver should. */
+static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
+  const char *auth = sim_header(req, "Authorization");
+  struct sim_hook *h;
+  uint64_t st;
+
+  if (sim_query_u64(req, "status", 200, &st) || st < 200 || st > 599) {
+    sim_ctl_error(resp, 400, "status must be 200 to 599");
+    return;
+  }
+  if (sim_hooks.n == SIM_HOOKS_MAX) {
+    sim_hook_free(&sim_hooks.v[0]);
+    memmove(&sim_hooks.v[0], &sim_hooks.v[1],
+            (SIM_HOOKS_MAX - 1) * sizeof sim_hooks.v[0]);
+    sim_hooks.n--;
+  }
+  h = &sim_hooks.v[sim_hooks.n++];
+  h->path = strdup(req->path);
+  h->auth = auth ? strdup(auth) : NULL;
+  h->body = strndup(req->body, req->body_len);
+  h->ts_ms = req->now_ms;
+  sim_resp_set(resp, (int)st, NULL, 0);
+}
+
+static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *list = cJSON_AddArrayToObject(o, "hooks");
+  size_t i;
+
+  for (i = 0; i < sim_hooks.n; i++) {
+    const struct sim_hook *h = &sim_hooks.v[i];
+    cJSON *e = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(e, "path", h->path ? h->path : "");
+    if (h->auth)
+      cJSON_AddStringToObject(e, "authorization", h->auth);
+    else
+      cJSON_AddNullToObject(e, "authorization");
+    cJSON_AddStringToObject(e, "body", h->body ? h->body : "");
+    sim_json_add_int(e, "ts_ms", h->ts_ms);
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
+static void sim_ctl_hooks_clear(const struct sim_req *req,
+                                struct sim_resp *resp) {
+  sim_hooks_clear();
+  sim_ctl_ok(resp, NULL);
+}
+
 static void sim_reset_all(void) {
   size_t i;
 
   for (i = 0; i < ARRAY_LEN(sim_markets); i++)
     sim_markets[i]->reset();
   sim_faults_clear();
+  sim_hooks_clear();
   sim_log_clear();
   sim_stats_clear();
 }
@@ -1151,6 +1240,8 @@ static const struct sim_ctl {
     {"/_sim/fault", "GET", sim_ctl_fault_list},
     {"/_sim/reset", "POST", sim_ctl_reset},
     {"/_sim/seed", "POST", sim_ctl_seed},
+    {"/_sim/hooks", "GET", sim_ctl_hooks},
+    {"/_sim/hooks", "DELETE", sim_ctl_hooks_clear},
 };
 
 /* /_sim/<marketplace>/<sub> goes to that marketplace's control handler. */
@@ -1185,6 +1276,10 @@ static void sim_control(const struct sim_req *req, struct sim_resp *resp,
     sim_ctl_error(resp, 413, "request body too large");
     goto out;
   }
+  if (sim_is_hook(req->path) && strcmp(req->method, "POST") == 0) {
+    sim_ctl_hook(req, resp);
+    goto out;
+  }
   for (i = 0; i < ARRAY_LEN(sim_ctls); i++) {
     if (strcmp(req->path, sim_ctls[i].path) != 0)
       continue;
@@ -1200,6 +1295,9 @@ static void sim_control(const struct sim_req *req, struct sim_resp *resp,
     sim_ctl_market(req, resp);
 out:
   pthread_mutex_unlock(&sim_lock);
+  /* Pushes wait for their receiver, which may be this very server. */
+  if (resp->pending)
+    sim_push_finish(resp);
 }
 
 /* ---------------------------------------------------------- HTTP glue -- */
@@ -1289,7 +1387,7 @@ static int sim_market_for(const char *path) {
 static enum MHD_Result sim_dispatch(struct MHD_Connection *conn,
                                     const char *url, const char *method,
                                     struct sim_conn *sc) {
-  struct sim_resp resp = {0, NULL, 0, -1, 0};
+  struct sim_resp resp = {.retry_after = -1};
   struct sim_req req;
   cJSON *json = NULL;
   int mi;
@@ -1530,6 +1628,7 @@ static void sim_cleanup(void) {
   sim_reset_all();
   cJSON_Delete(sim_seed_doc);
   sim_seed_doc = NULL;
+  sim_push_cleanup();
 }
 
 int main(int argc, char **argv) {
@@ -1541,6 +1640,10 @@ int main(int argc, char **argv) {
   if (sim_parse_args(argc, argv, &o))
     return 2;
   sim_request_id_init();
+  if (sim_push_init()) {
+    fprintf(stderr, "ocopsim: cannot initialise libcurl\n");
+    return 1;
+  }
   if (o.seed && sim_seed_load(o.seed))
     goto out;
   /* Block the stop signals before any thread exists, so every thread

@@ -39,6 +39,15 @@ struct sim_req {
   void *conn;               /* opaque: for sim_query() */
 };
 
+/* A webhook push a control call prepared; the core sends it after
+ * unlocking (sim_orders.h). */
+struct sim_push {
+  char *url, *body; /* malloc'd */
+  size_t len;
+  char auth[65]; /* the Authorization header; "" for none */
+  int status;    /* what the receiver answered, 0 for no answer */
+};
+
 /* The answer a handler builds. `body` is malloc'd; the core frees it. */
 struct sim_resp {
   int status;
@@ -46,6 +55,12 @@ struct sim_resp {
   size_t len;
   int retry_after; /* seconds for a Retry-After header; < 0 for none */
   int drop;        /* close the connection without answering */
+  /* A control answer still waiting for its pushes: the core sends them,
+   * adds the outcome to `pending` and answers it (sim_push_finish). */
+  cJSON *pending;
+  struct sim_push *pushes;
+  size_t npushes;
+  int push_one; /* answer {"status","sent"} instead of "push_status" */
 };
 
 /* What the call log records about a marketplace call. */

@@ -26,8 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "sim_json.h"
+#include "sim_orders.h"
 
 #define LZ_SKEW_MS INT64_C(7200000)        /* timestamp tolerance */
 #define LZ_ACCESS_TTL_S (7 * 86400)        /* test-status app */
@@ -1034,6 +1036,289 @@ static void lz_item_get(struct lz_call *c) {
   lz_ok(c, lz_item_json(it));
 }
 
+/* ------------------------------------------------------------- orders -- */
+
+#define LZ_MAX_OFFSET 5000          /* Lazada's documented /orders/get limit */
+#define LZ_FIRST_ORDER INT64_C(480000000000)
+#define LZ_FIRST_ORDER_ITEM INT64_C(490000000001)
+#define LZ_TZ_S (7 * 3600) /* times print in Vietnam time */
+
+static struct sim_orders lz_orders;
+static int64_t lz_max_offset = LZ_MAX_OFFSET;
+
+/* "2026-11-25 10:00:00 +0700", as Lazada prints order times. */
+static void lz_order_time(int64_t t, char *buf, size_t n) {
+  time_t vn = (time_t)(t + LZ_TZ_S);
+  struct tm tm;
+
+  gmtime_r(&vn, &tm);
+  snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d +0700", tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* "150000.00" */
+static void lz_add_money(cJSON *o, const char *name, int64_t v) {
+  char buf[32];
+
+  snprintf(buf, sizeof buf, "%" PRId64 ".00", v);
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+static void lz_add_order_id(cJSON *o, const char *name, const char *id) {
+  int64_t v = 0;
+
+  lz_digits(id, &v);
+  sim_json_add_int(o, name, v);
+}
+
+static cJSON *lz_order_json(const struct sim_order *o) {
+  cJSON *e = cJSON_CreateObject(), *st;
+  char buf[40];
+
+  lz_add_order_id(e, "order_id", o->id);
+  lz_add_order_id(e, "order_number", o->id);
+  st = cJSON_AddArrayToObject(e, "statuses");
+  cJSON_AddItemToArray(st, cJSON_CreateString(o->status));
+  lz_add_money(e, "price", sim_order_total(o));
+  lz_order_time(o->create_time, buf, sizeof buf);
+  cJSON_AddStringToObject(e, "created_at", buf);
+  lz_order_time(o->update_time, buf, sizeof buf);
+  cJSON_AddStringToObject(e, "updated_at", buf);
+  sim_json_add_int(e, "items_count", sim_order_units(o));
+  return e;
+}
+
+/* An ISO-8601 time parameter; 1 when absent, -1 after failing. */
+static int lz_iso_param(struct lz_call *c, const char *name, int64_t *out) {
+  const char *v = sim_params_get(&c->params, name);
+
+  if (!v || !*v)
+    return 1;
+  if (sim_iso_time(v, out) == 0)
+    return 0;
+  lz_param(c, "times must be ISO-8601 with an offset, like "
+              "2026-11-25T10:00:00+07:00");
+  return -1;
+}
+
+/* The window of /orders/get: update_after (or created_after) is required;
+ * the "before" bound is exclusive. */
+static int lz_order_window(struct lz_call *c, struct sim_order_query *q) {
+  int rc = lz_iso_param(c, "update_after", &q->from);
+
+  if (rc < 0)
+    return -1;
+  if (rc > 0) {
+    if ((rc = lz_iso_param(c, "created_after", &q->from)) != 0) {
+      if (rc > 0)
+        lz_param(c, "update_after or created_after is required");
+      return -1;
+    }
+    q->by_create = 1;
+  }
+  rc = lz_iso_param(c, q->by_create ? "created_before" : "update_before",
+                    &q->to);
+  return rc < 0 ? -1 : 0;
+}
+
+static void lz_orders_get(struct lz_call *c) {
+  struct sim_order_query q = {NULL, 0, 0, INT64_MAX, 0, NULL};
+  const char *st = sim_params_get(&c->params, "status");
+  const char *dir = sim_params_get(&c->params, "sort_direction");
+  int desc = dir && strcasecmp(dir, "DESC") == 0;
+  int64_t offset, limit, i, shown = 0;
+  struct sim_order **v;
+  cJSON *data, *list;
+  size_t n;
+
+  if (lz_order_window(c, &q) ||
+      lz_query_num(c, "offset", 0, INT32_MAX, &offset) ||
+      lz_query_num(c, "limit", 10, INT32_MAX, &limit))
+    return;
+  if (limit < 1 || limit > LZ_LIMIT_MAX || offset > lz_max_offset) {
+    lz_fail(c, 200, "InvalidParameter",
+            "limit must be 1 to %d and offset at most %" PRId64, LZ_LIMIT_MAX,
+            lz_max_offset);
+    return;
+  }
+  q.shop = c->seller->id;
+  q.status = st && *st && strcmp(st, "all") != 0 ? st : NULL;
+  if (sim_orders_select(&lz_orders, &q, &v, &n)) {
+    lz_fail(c, 500, "500", "out of memory");
+    return;
+  }
+  data = cJSON_CreateObject();
+  list = cJSON_CreateArray();
+  for (i = offset; i < (int64_t)n && shown < limit; i++, shown++) {
+    cJSON *e = lz_order_json(v[desc ? (int64_t)n - 1 - i : i]);
+
+    if (e && !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+  }
+  free(v);
+  sim_json_add_int(data, "count", shown);
+  sim_json_add_int(data, "countTotal", (int64_t)n);
+  if (list && !cJSON_AddItemToObject(data, "orders", list))
+    cJSON_Delete(list);
+  lz_ok(c, data);
+}
+
+/* One order item per unit, as Lazada has no quantity field. */
+static void lz_order_units(cJSON *list, const struct sim_order *o,
+                           size_t seller) {
+  int64_t unit = o->unit_base, k;
+  char buf[64];
+  size_t i;
+
+  for (i = 0; i < o->nlines; i++) {
+    const struct sim_order_line *l = &o->lines[i];
+    const struct lz_item *it = lz_item_by_sku(seller, l->sku);
+
+    for (k = 0; k < l->qty; k++) {
+      cJSON *e = cJSON_CreateObject();
+
+      sim_json_add_int(e, "order_item_id", unit++);
+      lz_add_order_id(e, "order_id", o->id);
+      if (!o->malformed)
+        cJSON_AddStringToObject(e, "sku", l->sku);
+      snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64,
+               it ? it->id : 0, it ? it->sku_id : 0);
+      cJSON_AddStringToObject(e, "shop_sku", it ? buf : "");
+      snprintf(buf, sizeof buf, "%" PRId64, it ? it->sku_id : 0);
+      cJSON_AddStringToObject(e, "sku_id", buf);
+      cJSON_AddStringToObject(e, "name", it && it->name ? it->name : l->sku);
+      lz_add_money(e, "item_price", l->price);
+      lz_add_money(e, "paid_price", l->price);
+      cJSON_AddStringToObject(e, "currency", "VND");
+      cJSON_AddStringToObject(e, "status", o->status);
+      lz_order_time(o->create_time, buf, sizeof buf);
+      cJSON_AddStringToObject(e, "created_at", buf);
+      lz_order_time(o->update_time, buf, sizeof buf);
+      cJSON_AddStringToObject(e, "updated_at", buf);
+      if (e && !cJSON_AddItemToArray(list, e))
+        cJSON_Delete(e);
+    }
+  }
+}
+
+/* An order id from order_ids: a number or a string of digits. */
+static int lz_order_id_elem(const cJSON *e, char *id, size_t n) {
+  int64_t v;
+
+  if (lz_json_id(e, &v))
+    return -1;
+  snprintf(id, n, "%" PRId64, v);
+  return 0;
+}
+
+static void lz_order_items_get(struct lz_call *c) {
+  const char *why = NULL;
+  cJSON *ids = lz_json_param(&c->params, "order_ids", &why), *data, *e;
+  int n = cJSON_GetArraySize(ids);
+  char id[SIM_ORDER_ID_MAX + 1];
+
+  if (why || !cJSON_IsArray(ids) || n < 1 || n > LZ_BATCH_MAX) {
+    cJSON_Delete(ids);
+    lz_param(c, "order_ids must be a JSON array of 1 to 50 order ids");
+    return;
+  }
+  data = cJSON_CreateArray();
+  cJSON_ArrayForEach(e, ids) {
+    const struct sim_order *o;
+    cJSON *x;
+
+    if (lz_order_id_elem(e, id, sizeof id) ||
+        !(o = sim_order_find(&lz_orders, c->seller->id, id)))
+      continue;
+    x = cJSON_CreateObject();
+    lz_add_order_id(x, "order_id", o->id);
+    lz_add_order_id(x, "order_number", o->id);
+    lz_order_units(cJSON_AddArrayToObject(x, "order_items"), o,
+                   lz_seller_index(c->seller));
+    if (x && !cJSON_AddItemToArray(data, x))
+      cJSON_Delete(x);
+  }
+  cJSON_Delete(ids);
+  lz_ok(c, data);
+}
+
+/* Control "shop": a known seller_id. */
+static int lz_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
+                         size_t n) {
+  if (!cJSON_IsString(v) || !lz_seller_find(v->valuestring)) {
+    snprintf(err, n, "shop must name a known seller_id");
+    return -1;
+  }
+  snprintf(key, keylen, "%s", v->valuestring);
+  return 0;
+}
+
+/* A number that a JSON double holds exactly. */
+static int lz_order_id_ok(const char *id) {
+  int64_t v;
+
+  return strlen(id) <= 15 && lz_digits(id, &v) == 0 && v > 0;
+}
+
+static void lz_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
+  snprintf(out, n, "%" PRId64, LZ_FIRST_ORDER + (int64_t)seq);
+}
+
+static void lz_order_sold(const char *shop, const char *sku, int64_t qty) {
+  const struct lz_seller *s = lz_seller_find(shop);
+  struct lz_item *it = s ? lz_item_by_sku(lz_seller_index(s), sku) : NULL;
+
+  if (it)
+    it->qty = it->qty > qty ? it->qty - qty : 0;
+}
+
+/* message_type 0, trade order status. */
+static char *lz_order_push(const struct sim_order *o, int64_t ts,
+                           size_t *len) {
+  cJSON *m = cJSON_CreateObject(), *d;
+  char *s;
+
+  cJSON_AddStringToObject(m, "seller_id", o->shop);
+  sim_json_add_int(m, "message_type", 0);
+  d = cJSON_AddObjectToObject(m, "data");
+  cJSON_AddStringToObject(d, "trade_order_id", o->id);
+  cJSON_AddStringToObject(d, "order_status", o->status);
+  sim_json_add_int(d, "status_update_time", o->update_time);
+  sim_json_add_int(m, "timestamp", ts);
+  cJSON_AddStringToObject(m, "site", "lazada_vn");
+  s = sim_json_print(m, len);
+  cJSON_Delete(m);
+  return s;
+}
+
+/* HMAC-SHA256(app_secret, app_key + body). */
+static int lz_order_sign(const char *shop, const char *url, const char *body,
+                         size_t len, int bad, char *out) {
+  const struct lz_seller *s = lz_seller_find(shop);
+  const struct lz_app *a = s ? lz_app_find(s->app_key) : NULL;
+  char *key;
+  int rc;
+
+  if (!a || !(key = malloc(strlen(a->secret) + 8)))
+    return -1;
+  sprintf(key, "%s%s", a->secret, bad ? "-wrong" : "");
+  rc = sim_hmac_concat(key, a->key, body, len, out);
+  free(key);
+  return rc;
+}
+
+static const struct sim_order_ops lz_order_ops = {
+    .name = "lazada",
+    .store = &lz_orders,
+    .first_unit = LZ_FIRST_ORDER_ITEM,
+    .shop_key = lz_order_shop,
+    .id_ok = lz_order_id_ok,
+    .new_id = lz_order_new_id,
+    .sold = lz_order_sold,
+    .push_body = lz_order_push,
+    .push_sign = lz_order_sign,
+};
+
 static int lz_issue_tokens(struct lz_seller *s, int64_t now) {
   char acc[41], ref[41];
   char *a, *r;
@@ -1124,6 +1409,8 @@ static const struct lz_route {
     {"/rest/product/deactivate", LZ_POST, 1, lz_deactivate},
     {"/rest/products/get", LZ_GET | LZ_POST, 1, lz_products_get},
     {"/rest/product/item/get", LZ_GET | LZ_POST, 1, lz_item_get},
+    {"/rest/orders/get", LZ_GET | LZ_POST, 1, lz_orders_get},
+    {"/rest/orders/items/get", LZ_GET | LZ_POST, 1, lz_order_items_get},
     {"/rest/auth/token/refresh", LZ_GET | LZ_POST, 0, lz_refresh},
 };
 
@@ -1533,6 +1820,20 @@ static void lz_ctl_sellers(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
+/* {"max_offset": N}: a low limit lets a test reach it with few orders. */
+static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
+  char err[LZ_ERRTXT];
+  int64_t v;
+
+  if (lz_member_int(req->json, "max_offset", 0, INT32_MAX, lz_max_offset, &v,
+                    err, sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  lz_max_offset = v;
+  sim_ctl_ok(resp, NULL);
+}
+
 static const struct lz_ctl {
   const char *sub;
   const char *method;
@@ -1545,12 +1846,15 @@ static const struct lz_ctl {
     {"item", "POST", lz_ctl_item},
     {"items", "GET", lz_ctl_items},
     {"sellers", "GET", lz_ctl_sellers},
+    {"config", "POST", lz_ctl_config},
 };
 
 static void lz_control(const char *sub, const struct sim_req *req,
                        struct sim_resp *resp) {
   size_t i;
 
+  if (sim_orders_control(&lz_order_ops, sub, req, resp))
+    return;
   for (i = 0; i < ARRAY_LEN(lz_ctls); i++) {
     const struct lz_ctl *k = &lz_ctls[i];
 
@@ -1635,6 +1939,8 @@ static void lz_reset(void) {
     lz_item_free(&L.items[i]);
   free(L.apps), free(L.sellers), free(L.items);
   memset(&L, 0, sizeof L);
+  sim_orders_clear(&lz_orders);
+  lz_max_offset = LZ_MAX_OFFSET;
 }
 
 const struct sim_market sim_lazada_market = {

@@ -5,7 +5,7 @@
 # $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
 OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
-PLAN=32
+PLAN=40
 
 for tool in curl openssl; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -254,6 +254,92 @@ TOK=$newtok call GET /api/v2/product/get_item_base_info "" "&item_id_list=$ITEM"
 b=$(grep -c '"error":""' "$tmp/body")
 check "old and new access tokens both work after a refresh" \
   [ "$a$b" = 11 ]
+
+# -------------------------------------------------------------- orders --
+# unesc FILE KEY: a JSON string member, with \" and \/ undone (enough for
+# the push bodies, which hold no other escapes).
+unesc() {
+  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
+    sed 's/\\"/"/g; s/\\\//\//g'
+}
+call POST /api/v2/product/add_item "$(item_json ORD-SKU-1 75000)" >/dev/null
+NOW=$(date +%s)
+T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+ctl POST /_sim/shopee/orders "{\"shop\":$SHOP,\"orders\":[
+  {\"id\":\"2611250000001AB\",\"status\":\"READY_TO_SHIP\",\"update_time\":$T1,
+   \"lines\":[{\"sku\":\"ORD-SKU-1\",\"qty\":2,\"price\":75000}]},
+  {\"status\":\"UNPAID\",\"update_time\":$T2,
+   \"lines\":[{\"sku\":\"ORD-SKU-1\",\"qty\":1,\"price\":75000},
+              {\"sku\":\"NOT-LISTED\",\"qty\":1,\"price\":5000}]},
+  {\"status\":\"READY_TO_SHIP\",\"update_time\":$T3,\"malformed\":true,
+   \"lines\":[{\"sku\":\"ORD-SKU-1\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
+O1=2611250000001AB
+O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
+O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "control orders: ids given or made up, stock goes down (25 -> 21)" \
+  sh -c 'echo "$1" | grep -q "^[0-9]\{13\}[A-Z][A-Z]$" && [ -n "$2" ] &&
+         grep -q "\"item_sku\":\"ORD-SKU-1\",\"original_price\":75000,\"stock\":21" "$3"' \
+  _ "$O2" "$O3" "$tmp/body"
+
+LIST="&time_range_field=update_time&time_from=$((NOW - 1000))&time_to=$NOW&page_size=2&response_optional_fields=order_status"
+call GET /api/v2/order/get_order_list "" "$LIST" >/dev/null
+cp "$tmp/body" "$tmp/page1"
+call GET /api/v2/order/get_order_list "" "$LIST&cursor=$(unesc "$tmp/page1" next_cursor)" >/dev/null
+check "get_order_list pages by cursor in update_time order" \
+  sh -c 'grep -q "\"order_list\":\[{\"order_sn\":\"$3\",\"order_status\":\"READY_TO_SHIP\"},{\"order_sn\":\"$4\",\"order_status\":\"UNPAID\"}\],\"more\":true" "$1" &&
+         grep -q "\"order_list\":\[{\"order_sn\":\"$5\",\"order_status\":\"READY_TO_SHIP\"}\],\"more\":false,\"next_cursor\":\"\"" "$2"' \
+  _ "$tmp/page1" "$tmp/body" "$O1" "$O2" "$O3"
+
+call GET /api/v2/order/get_order_list "" \
+  "&time_range_field=update_time&time_from=$((NOW - 16 * 86400))&time_to=$NOW&page_size=10" >/dev/null
+a=$(grep -c '"error":"order.order_list_invalid_time"' "$tmp/body")
+call GET /api/v2/order/get_order_list "" \
+  "&time_range_field=update_time&time_from=$T1&time_to=$NOW&page_size=101" >/dev/null
+b=$(grep -c '"error":"error_param"' "$tmp/body")
+check "a window over 15 days and page_size 101 are refused" [ "$a$b" = 11 ]
+
+call GET /api/v2/order/get_order_detail "" "&order_sn_list=$O1,$O2,$O3,NOPE" >/dev/null
+check "get_order_detail: items, totals, unknown ids left out, malformed lacks the quantity" \
+  sh -c 'has() { grep -q -- "$1" "$2"; }
+         has "\"order_sn\":\"$2\",\"order_status\":\"READY_TO_SHIP\",\"currency\":\"VND\",\"cod\":false,\"total_amount\":150000.0" "$1" &&
+         has "\"item_id\":[1-9][0-9]*,\"item_sku\":\"ORD-SKU-1\",\"model_id\":0,\"model_sku\":\"\",\"model_quantity_purchased\":2,\"model_original_price\":75000.0" "$1" &&
+         has "\"item_id\":0,\"item_sku\":\"NOT-LISTED\"" "$1" &&
+         [ "$(grep -o "model_quantity_purchased" "$1" | wc -l)" = 3 ] &&
+         [ "$(grep -o "\"order_sn\"" "$1" | wc -l)" = 3 ]' _ "$tmp/body" "$O1"
+
+call GET /api/v2/order/get_order_detail "" "&order_sn_list=" >/dev/null
+check "get_order_detail without ids is error_param" has '"error":"error_param"'
+
+ctl POST /_sim/shopee/orders/status "{\"shop\":\"$SHOP\",\"id\":\"$O3\",\"status\":\"CANCELLED\",\"update_time\":5}" >/dev/null
+check "a status change moves update_time forward" \
+  has "\"update_time\":$((T3 + 1)),\"ok\":true"
+
+HOOK="$BASE/_sim/hook/shopee"
+ctl POST /_sim/shopee/push "{\"url\":\"$HOOK\",\"shop\":$SHOP,\"order_id\":\"$O3\"}" >/dev/null
+unesc "$tmp/body" sent >"$tmp/sent"
+cp "$tmp/body" "$tmp/push"
+ctl GET /_sim/hooks >/dev/null
+got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+check "push: delivered (200), code 3 with the current status, signed over url|body" \
+  sh -c 'grep -q "\"status\":200" "$1" &&
+         grep -q "^{\"code\":3,\"shop_id\":2001,\"timestamp\":[0-9]*,\"data\":{\"ordersn\":\"$5\",\"status\":\"CANCELLED\",\"update_time\":$6}}$" "$2" &&
+         [ "$3" = "$4" ]' \
+  _ "$tmp/push" "$tmp/sent" "$got" "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")" \
+  "$O3" "$((T3 + 1))"
+
+ctl DELETE /_sim/hooks >/dev/null
+ctl POST /_sim/shopee/push "{\"url\":\"$HOOK\",\"shop\":$SHOP,\"order_id\":\"$O1\",\"sign\":\"bad\"}" >/dev/null
+unesc "$tmp/body" sent >"$tmp/sent"
+ctl POST /_sim/shopee/push "{\"url\":\"$HOOK\",\"shop\":$SHOP,\"sign\":\"none\",\"body\":\"{\\\"x\\\":1}\"}" >/dev/null
+ctl GET /_sim/hooks >/dev/null
+cp "$tmp/body" "$tmp/hooks"
+bad=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/hooks")
+ctl POST /_sim/shopee/push "{\"url\":\"http://127.0.0.1:1/hooks\",\"shop\":$SHOP,\"order_id\":\"$O1\"}" >/dev/null
+check "push: a wrong key, no header with a verbatim body, nobody listening (0)" \
+  sh -c 'grep -q "\"status\":0" "$1" && [ -n "$3" ] && [ "$3" != "$4" ] &&
+         grep -q "\"authorization\":null,\"body\":\"{\\\\\"x\\\\\":1}\"" "$2"' \
+  _ "$tmp/body" "$tmp/hooks" "$bad" "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")"
 
 kill -TERM "$sim_pid"
 wait "$sim_pid"

@@ -6,7 +6,7 @@
 # binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
 OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
-PLAN=37
+PLAN=45
 
 for tool in curl openssl; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -281,6 +281,82 @@ check "the call log names seller, item and SKU of an update" \
   grep -q "\"marketplace\":\"lazada\",\"method\":\"POST\",\"path\":\"/rest/product/price_quantity/update\",\"shop_id\":null,\"shop\":\"$SELLER\",\"item_id\":$ITEM,\"item_sku\":\"OCOP-LZ-001\"" "$tmp/body"
 check "the call log records rejected calls and the fault" \
   sh -c 'grep -q "\"error\":\"IncompleteSignature\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+
+# -------------------------------------------------------------- orders --
+hmac() {
+  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
+}
+unesc() {
+  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
+    sed 's/\\"/"/g; s/\\\//\//g'
+}
+NOW=$(date +%s)
+T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[
+  {\"id\":123456789,\"status\":\"pending\",\"update_time\":$T1,
+   \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":2,\"price\":75000}]},
+  {\"status\":\"pending\",\"update_time\":$T2,
+   \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":3,\"price\":75000}]},
+  {\"status\":\"pending\",\"update_time\":$T3,\"malformed\":true,
+   \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
+O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
+O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+check "control orders: a given id and made-up decimal ids" \
+  sh -c 'grep -q "\"ids\":\[\"123456789\"," "$1" &&
+         echo "$2$3" | grep -q "^[0-9]*$"' _ "$tmp/body" "$O2" "$O3"
+
+AFTER=$(date -u -d "@$((NOW - 1000))" +%Y-%m-%dT%H:%M:%S+00:00)
+lz GET /orders/get "update_after=$AFTER" sort_by=updated_at sort_direction=ASC \
+  status=all offset=0 limit=2 >/dev/null
+cp "$tmp/body" "$tmp/page1"
+lz GET /orders/get "update_after=$AFTER" offset=2 limit=2 >/dev/null
+check "orders/get pages by offset, oldest update first, prices and counts" \
+  sh -c 'grep -q "\"count\":2,\"countTotal\":3,\"orders\":\[{\"order_id\":123456789,\"order_number\":123456789,\"statuses\":\[\"pending\"\],\"price\":\"150000.00\",\"created_at\":\"[0-9-]* [0-9:]* +0700\",\"updated_at\":\"[0-9-]* [0-9:]* +0700\",\"items_count\":2},{\"order_id\":$3," "$1" &&
+         grep -q "\"count\":1,\"countTotal\":3,\"orders\":\[{\"order_id\":$4," "$2"' \
+  _ "$tmp/page1" "$tmp/body" "$O2" "$O3"
+
+BEFORE=$(date -u -d "@$T2" +%Y-%m-%dT%H:%M:%S+00:00)
+lz GET /orders/get "update_after=$AFTER" "update_before=$BEFORE" >/dev/null
+check "update_before is exclusive" has '"count":1,"countTotal":1,'
+
+ctl POST /_sim/lazada/config '{"max_offset":1}' >/dev/null
+lz GET /orders/get "update_after=$AFTER" offset=2 limit=2 >/dev/null
+a=$(grep -c '"code":"InvalidParameter"' "$tmp/body")
+ctl POST /_sim/lazada/config '{"max_offset":5000}' >/dev/null
+lz GET /orders/get offset=0 limit=2 >/dev/null
+b=$(grep -c '"code":"InvalidParameter"' "$tmp/body")
+lz GET /orders/get "update_after=$AFTER" limit=101 >/dev/null
+c=$(grep -c '"code":"InvalidParameter"' "$tmp/body")
+check "offset beyond max_offset, no update_after, limit 101: InvalidParameter" \
+  [ "$a$b$c" = 111 ]
+
+lz GET /orders/items/get "order_ids=[123456789,$O3,999]" >/dev/null
+check "orders/items/get: one item per unit, the malformed order lacks sku" \
+  sh -c '[ "$(grep -o "\"order_item_id\"" "$1" | wc -l)" = 3 ] &&
+         [ "$(grep -o "\"sku\":\"OCOP-LZ-001\"" "$1" | wc -l)" = 2 ] &&
+         grep -q "\"item_price\":\"75000.00\",\"paid_price\":\"75000.00\",\"currency\":\"VND\",\"status\":\"pending\"" "$1" &&
+         [ "$(grep -o "\"order_number\"" "$1" | wc -l)" = 2 ]' _ "$tmp/body"
+
+ctl POST /_sim/lazada/orders/status "{\"shop\":\"$SELLER\",\"id\":\"$O3\",\"status\":\"canceled\",\"update_time\":5}" >/dev/null
+check "a status change moves update_time forward" \
+  has "\"update_time\":$((T3 + 1)),\"ok\":true"
+
+HOOK="$BASE/_sim/hook/lazada"
+ctl POST /_sim/lazada/push "{\"url\":\"$HOOK\",\"shop\":\"$SELLER\",\"order_id\":\"$O3\",\"timestamp\":1700000000}" >/dev/null
+unesc "$tmp/body" sent >"$tmp/sent"
+cp "$tmp/body" "$tmp/push"
+ctl GET /_sim/hooks >/dev/null
+got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+check "push: message_type 0 with the current status, signed over app_key+body" \
+  sh -c 'grep -q "\"status\":200" "$1" &&
+         grep -q "^{\"seller_id\":\"VN1234567\",\"message_type\":0,\"data\":{\"trade_order_id\":\"$5\",\"order_status\":\"canceled\",\"status_update_time\":$6},\"timestamp\":1700000000,\"site\":\"lazada_vn\"}$" "$2" &&
+         [ "$3" = "$4" ]' \
+  _ "$tmp/push" "$tmp/sent" "$got" "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")" \
+  "$O3" "$((T3 + 1))"
+
+ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[{\"status\":\"pending\",\"lines\":[{\"sku\":\"X\",\"qty\":1,\"price\":1}]}],\"push\":{\"url\":\"http://127.0.0.1:1/\"}}" >/dev/null
+check "orders with push report each delivery (0: nobody listening)" \
+  has '"push_status":\[0\]'
 
 kill -TERM "$sim_pid"
 wait "$sim_pid"

@@ -7,7 +7,7 @@
 # binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
 OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
-PLAN=38
+PLAN=45
 
 for tool in curl openssl; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -255,6 +255,78 @@ check "the call log names shop, product id (as a string) and SKU" \
   grep -q "\"marketplace\":\"tiktok\",\"method\":\"POST\",\"path\":\"$P/$PID/inventory/update\",\"shop_id\":null,\"shop\":\"$CIPHER\",\"item_id\":\"$PID\",\"item_sku\":\"OCOP-TT-001\"" "$tmp/body"
 check "the call log records rejected calls and the fault" \
   sh -c 'grep -q "\"error\":\"106001\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+
+# -------------------------------------------------------------- orders --
+hmac() {
+  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
+}
+unesc() {
+  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
+    sed 's/\\"/"/g; s/\\\//\//g'
+}
+tt POST $P "$(product_json ORD-TT-1 75000)" >/dev/null
+NOW=$(date +%s)
+T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+ctl POST /_sim/tiktok/shop "{\"shop_cipher\":\"$CIPHER\",\"app_key\":\"$APPKEY\",\"access_token\":\"$TOKEN\",\"refresh_token\":\"tt-ref-orders\",\"shop_id\":\"7494000000000000001\"}" >/dev/null
+ctl POST /_sim/tiktok/orders "{\"shop\":\"$CIPHER\",\"orders\":[
+  {\"status\":\"AWAITING_SHIPMENT\",\"update_time\":$T1,
+   \"lines\":[{\"sku\":\"ORD-TT-1\",\"qty\":2,\"price\":75000}]},
+  {\"status\":\"UNPAID\",\"update_time\":$T2,
+   \"lines\":[{\"sku\":\"ORD-TT-1\",\"qty\":1,\"price\":75000}]},
+  {\"status\":\"AWAITING_SHIPMENT\",\"update_time\":$T3,\"malformed\":true,
+   \"lines\":[{\"sku\":\"ORD-TT-1\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
+O1=$(sed -n 's/.*"ids":\["\([^"]*\)".*/\1/p' "$tmp/body")
+O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
+O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "control orders: 18-digit ids, the product's stock goes down (25 -> 21)" \
+  sh -c 'echo "$1" | grep -q "^[0-9]\{18\}$" && [ -n "$2" ] &&
+         tr "{" "\n" <"$3" | grep "\"sku\":\"ORD-TT-1\"" | grep -q "\"stock\":21"' \
+  _ "$O1" "$O3" "$tmp/body"
+
+OS=/order/202309/orders/search
+WIN="{\"update_time_ge\":$((NOW - 1000)),\"update_time_lt\":$((NOW + 1))}"
+tt POST $OS "$WIN" page_size=2 sort_field=update_time sort_order=ASC >/dev/null
+cp "$tmp/body" "$tmp/page1"
+tok=$(unesc "$tmp/page1" next_page_token)
+tt POST $OS "$WIN" page_size=2 "page_token=$tok" sort_field=update_time sort_order=ASC >/dev/null
+check "orders/search pages by token in update_time order (body signed)" \
+  sh -c 'grep -q "\"orders\":\[{\"id\":\"$3\",\"status\":\"AWAITING_SHIPMENT\",\"create_time\":[0-9]*,\"update_time\":[0-9]*},{\"id\":\"$4\"" "$1" &&
+         grep -q "\"total_count\":3" "$1" && ! grep -q "\"next_page_token\":\"\"" "$1" &&
+         grep -q "\"orders\":\[{\"id\":\"$5\",[^]]*\],\"next_page_token\":\"\"" "$2"' \
+  _ "$tmp/page1" "$tmp/body" "$O1" "$O2" "$O3"
+
+tt POST $OS "$WIN" page_size=101 >/dev/null
+check "page_size 101 is refused (40006)" has '"code":40006'
+
+tt GET /order/202309/orders "" "ids=$O1,$O3,1" >/dev/null
+check "orders: one line item per unit, string money, malformed lacks seller_sku" \
+  sh -c '[ "$(grep -o "\"display_status\"" "$1" | wc -l)" = 3 ] &&
+         [ "$(grep -o "\"seller_sku\":\"ORD-TT-1\"" "$1" | wc -l)" = 2 ] &&
+         grep -q "\"payment\":{\"currency\":\"VND\",\"total_amount\":\"150000\"}" "$1" &&
+         grep -q "\"original_price\":\"75000\",\"sale_price\":\"75000\",\"currency\":\"VND\"" "$1"' \
+  _ "$tmp/body"
+
+ctl POST /_sim/tiktok/orders/status "{\"shop\":\"$CIPHER\",\"id\":\"$O3\",\"status\":\"CANCELLED\"}" >/dev/null
+check "a status change moves update_time forward" \
+  sh -c 'v=$(sed -n "s/.*\"update_time\":\([0-9]*\).*/\1/p" "$1"); [ "$v" -gt "$2" ]' \
+  _ "$tmp/body" "$T3"
+
+HOOK="$BASE/_sim/hook/tiktok"
+ctl POST /_sim/tiktok/push "{\"url\":\"$HOOK\",\"shop\":\"$CIPHER\",\"order_id\":\"$O3\"}" >/dev/null
+unesc "$tmp/body" sent >"$tmp/sent"
+cp "$tmp/body" "$tmp/push"
+ctl GET /_sim/hooks >/dev/null
+got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+check "push: type 1 with shop_id and the current status, signed over app_key+body" \
+  sh -c 'grep -q "\"status\":200" "$1" &&
+         grep -q "^{\"type\":1,\"shop_id\":\"7494000000000000001\",\"timestamp\":[0-9]*,\"data\":{\"order_id\":\"$5\",\"order_status\":\"CANCELLED\",\"update_time\":[0-9]*}}$" "$2" &&
+         [ "$3" = "$4" ]' \
+  _ "$tmp/push" "$tmp/sent" "$got" "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")" "$O3"
+
+ctl GET "/_sim/calls?since=0" >/dev/null
+check "order calls are in the call log" \
+  grep -q "\"path\":\"/order/202309/orders\",\"shop_id\":null,\"shop\":\"$CIPHER\"" "$tmp/body"
 
 kill -TERM "$sim_pid"
 wait "$sim_pid"

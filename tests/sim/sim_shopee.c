@@ -23,12 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "sim_json.h"
+#include "sim_orders.h"
 
 #define SHOPEE_SKEW_S 300                 /* timestamp tolerance */
 #define SHOPEE_ACCESS_TTL_S 14400         /* 4 h */
@@ -1131,6 +1133,287 @@ static void shopee_search_item(struct shopee_call *c) {
   shopee_ok(c, r, NULL);
 }
 
+/* ------------------------------------------------------------- orders -- */
+
+#define SHOPEE_ORDER_SPAN_S (15 * 86400) /* longest get_order_list window */
+
+static struct sim_orders shopee_orders;
+
+/* The shop's first item with that SKU, or NULL. */
+static struct shopee_item *shopee_item_by_sku(int64_t shop_id,
+                                              const char *sku) {
+  size_t i;
+
+  for (i = 0; i < S.nitems; i++)
+    if (S.items[i].shop_id == shop_id && S.items[i].sku &&
+        strcmp(S.items[i].sku, sku) == 0)
+      return &S.items[i];
+  return NULL;
+}
+
+/* True when `list` (comma-separated) holds `word`. */
+static int shopee_list_has(const char *list, const char *word) {
+  size_t n = strlen(word);
+
+  while (list && *list) {
+    size_t len = strcspn(list, ",");
+
+    if (len == n && strncmp(list, word, n) == 0)
+      return 1;
+    list += len + (list[len] == ',');
+  }
+  return 0;
+}
+
+static int shopee_time_arg(struct shopee_call *c, const char *key,
+                           int64_t *out) {
+  if (shopee_digits(sim_query(c->req, key), out) == 0)
+    return 0;
+  shopee_param(c, "time_from and time_to must be Unix seconds");
+  return -1;
+}
+
+/* Reads get_order_list's window; the cursor is an opaque offset. */
+static int shopee_order_window(struct shopee_call *c,
+                               struct sim_order_query *q, int64_t *size,
+                               int64_t *offset) {
+  const char *field = sim_query(c->req, "time_range_field");
+
+  if (!field || (strcmp(field, "update_time") != 0 &&
+                 strcmp(field, "create_time") != 0)) {
+    shopee_param(c, "time_range_field must be create_time or update_time");
+    return -1;
+  }
+  q->by_create = field[0] == 'c';
+  if (shopee_time_arg(c, "time_from", &q->from) ||
+      shopee_time_arg(c, "time_to", &q->to))
+    return -1;
+  if (q->to < q->from || q->to - q->from > SHOPEE_ORDER_SPAN_S) {
+    shopee_fail(c, "order.order_list_invalid_time",
+                "The time range is invalid: time_to - time_from must be "
+                "0 to 15 days.");
+    return -1;
+  }
+  if (shopee_query_num(c->req, "page_size", -1, size) || *size < 1 ||
+      *size > SHOPEE_PAGE_MAX) {
+    shopee_param(c, "page_size must be 1 to 100");
+    return -1;
+  }
+  if (shopee_query_num(c->req, "cursor", 0, offset)) {
+    shopee_param(c, "cursor is invalid");
+    return -1;
+  }
+  return 0;
+}
+
+static void shopee_order_list(struct shopee_call *c) {
+  struct sim_order_query q = {NULL, 0, 0, 0, 1, NULL};
+  const char *opt = sim_query(c->req, "response_optional_fields");
+  const char *st = sim_query(c->req, "order_status");
+  int64_t size, offset, i;
+  struct sim_order **v;
+  char shop[24], next[24] = "";
+  size_t n;
+  cJSON *r, *list;
+
+  if (shopee_order_window(c, &q, &size, &offset))
+    return;
+  snprintf(shop, sizeof shop, "%" PRId64, c->shop->id);
+  q.shop = shop;
+  q.status = st && *st ? st : NULL;
+  if (sim_orders_select(&shopee_orders, &q, &v, &n)) {
+    shopee_fail(c, "error_inner", "out of memory");
+    return;
+  }
+  r = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(r, "order_list");
+  for (i = offset; i < (int64_t)n && i < offset + size; i++) {
+    cJSON *o = shopee_push_obj(list);
+
+    cJSON_AddStringToObject(o, "order_sn", v[i]->id);
+    if (shopee_list_has(opt, "order_status"))
+      cJSON_AddStringToObject(o, "order_status", v[i]->status);
+  }
+  if (offset + size < (int64_t)n)
+    snprintf(next, sizeof next, "%" PRId64, offset + size);
+  cJSON_AddBoolToObject(r, "more", next[0] != '\0');
+  cJSON_AddStringToObject(r, "next_cursor", next);
+  free(v);
+  shopee_ok(c, r, NULL);
+}
+
+static void shopee_order_items(cJSON *list, const struct sim_order *o,
+                               int64_t shop_id) {
+  size_t i;
+
+  for (i = 0; i < o->nlines; i++) {
+    const struct sim_order_line *l = &o->lines[i];
+    const struct shopee_item *it = shopee_item_by_sku(shop_id, l->sku);
+    cJSON *e = shopee_push_obj(list);
+
+    sim_json_add_int(e, "item_id", it ? it->id : 0);
+    cJSON_AddStringToObject(e, "item_sku", l->sku);
+    sim_json_add_int(e, "model_id", 0);
+    cJSON_AddStringToObject(e, "model_sku", "");
+    if (!o->malformed)
+      sim_json_add_int(e, "model_quantity_purchased", l->qty);
+    shopee_add_money(e, "model_original_price", l->price);
+    shopee_add_money(e, "model_discounted_price", l->price);
+  }
+}
+
+static cJSON *shopee_order_json(const struct sim_order *o, int64_t shop_id) {
+  cJSON *e = cJSON_CreateObject();
+
+  cJSON_AddStringToObject(e, "order_sn", o->id);
+  cJSON_AddStringToObject(e, "order_status", o->status);
+  cJSON_AddStringToObject(e, "currency", "VND");
+  cJSON_AddFalseToObject(e, "cod");
+  shopee_add_money(e, "total_amount", sim_order_total(o));
+  sim_json_add_int(e, "create_time", o->create_time);
+  sim_json_add_int(e, "update_time", o->update_time);
+  sim_json_add_int(e, "pay_time", o->create_time);
+  shopee_order_items(cJSON_AddArrayToObject(e, "item_list"), o, shop_id);
+  return e;
+}
+
+/* get_order_detail: 1..50 order_sn; unknown ones are left out. */
+static void shopee_order_detail(struct shopee_call *c) {
+  const char *s = sim_query(c->req, "order_sn_list");
+  char shop[24], id[SIM_ORDER_ID_MAX + 1];
+  const struct sim_order *o;
+  cJSON *r, *list, *e;
+  int n = 0;
+
+  snprintf(shop, sizeof shop, "%" PRId64, c->shop->id);
+  r = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(r, "order_list");
+  for (; s; s += strcspn(s, ",") + 1) {
+    size_t len = strcspn(s, ",");
+
+    if (len == 0 || len >= sizeof id || ++n > SHOPEE_BATCH_MAX) {
+      cJSON_Delete(r);
+      shopee_param(c, "order_sn_list must hold 1 to 50 order numbers");
+      return;
+    }
+    memcpy(id, s, len);
+    id[len] = '\0';
+    o = sim_order_find(&shopee_orders, shop, id);
+    if (o && (e = shopee_order_json(o, c->shop->id)) &&
+        !cJSON_AddItemToArray(list, e))
+      cJSON_Delete(e);
+    if (!s[len])
+      break;
+  }
+  if (n == 0) {
+    cJSON_Delete(r);
+    shopee_param(c, "order_sn_list is required");
+    return;
+  }
+  shopee_ok(c, r, NULL);
+}
+
+/* Control "shop": a shop_id as a number or a string of digits. */
+static int shopee_order_shop(const cJSON *v, char *key, size_t keylen,
+                             char *err, size_t n) {
+  int64_t id = 0;
+
+  if (!(cJSON_IsString(v) && shopee_digits(v->valuestring, &id) == 0) &&
+      sim_json_int(v, &id) != 0)
+    id = 0;
+  if (!shopee_shop_find(id)) {
+    snprintf(err, n, "shop must name a known shop_id");
+    return -1;
+  }
+  snprintf(key, keylen, "%" PRId64, id);
+  return 0;
+}
+
+/* order_sn: letters and digits. */
+static int shopee_order_id_ok(const char *id) {
+  size_t i;
+
+  for (i = 0; id[i]; i++)
+    if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'A' && id[i] <= 'Z') ||
+          (id[i] >= 'a' && id[i] <= 'z')))
+      return 0;
+  return i > 0;
+}
+
+/* Like Shopee's: the date (YYMMDD, Vietnam time), a serial and letters. */
+static void shopee_order_new_id(uint64_t seq, int64_t now, char *out,
+                                size_t n) {
+  time_t t = (time_t)(now + 7 * 3600);
+  struct tm tm;
+
+  gmtime_r(&t, &tm);
+  snprintf(out, n, "%02d%02d%02d%07" PRIu64 "%c%c", tm.tm_year % 100,
+           tm.tm_mon + 1, tm.tm_mday, seq % 10000000,
+           (char)('A' + seq % 26), (char)('A' + (seq / 26) % 26));
+}
+
+static void shopee_order_sold(const char *shop, const char *sku,
+                              int64_t qty) {
+  struct shopee_item *it = shopee_item_by_sku(strtoll(shop, NULL, 10), sku);
+
+  if (it)
+    it->stock = it->stock > qty ? it->stock - qty : 0;
+}
+
+/* Push code 3, order status update. */
+static char *shopee_order_push(const struct sim_order *o, int64_t ts,
+                               size_t *len) {
+  cJSON *m = cJSON_CreateObject(), *d;
+  char *s;
+
+  sim_json_add_int(m, "code", 3);
+  sim_json_add_int(m, "shop_id", strtoll(o->shop, NULL, 10));
+  sim_json_add_int(m, "timestamp", ts);
+  d = cJSON_AddObjectToObject(m, "data");
+  cJSON_AddStringToObject(d, "ordersn", o->id);
+  cJSON_AddStringToObject(d, "status", o->status);
+  sim_json_add_int(d, "update_time", o->update_time);
+  s = sim_json_print(m, len);
+  cJSON_Delete(m);
+  return s;
+}
+
+/* HMAC-SHA256(partner_key, callback_url + "|" + body). */
+static int shopee_order_sign(const char *shop, const char *url,
+                             const char *body, size_t len, int bad,
+                             char *out) {
+  const struct shopee_shop *s = shopee_shop_find(strtoll(shop, NULL, 10));
+  const struct shopee_partner *p = s ? shopee_partner_find(s->partner_id) : NULL;
+  char *pre, *key;
+  int rc;
+
+  if (!p)
+    return -1;
+  pre = malloc(strlen(url) + 2);
+  key = malloc(strlen(p->key) + 8);
+  rc = pre && key ? 0 : -1;
+  if (!rc) {
+    sprintf(pre, "%s|", url);
+    sprintf(key, "%s%s", p->key, bad ? "-wrong" : "");
+    rc = sim_hmac_concat(key, pre, body, len, out);
+  }
+  free(pre);
+  free(key);
+  return rc;
+}
+
+static const struct sim_order_ops shopee_order_ops = {
+    .name = "shopee",
+    .store = &shopee_orders,
+    .first_unit = 1,
+    .shop_key = shopee_order_shop,
+    .id_ok = shopee_order_id_ok,
+    .new_id = shopee_order_new_id,
+    .sold = shopee_order_sold,
+    .push_body = shopee_order_push,
+    .push_sign = shopee_order_sign,
+};
+
 /* ---------------------------------------------------- auth endpoints -- */
 
 /* Replaces the shop's tokens; the old access token keeps a short grace. */
@@ -1292,6 +1575,8 @@ static const struct shopee_route {
     {"/api/v2/product/unlist_item", "POST", 1, shopee_unlist_item},
     {"/api/v2/product/get_item_base_info", "GET", 1, shopee_get_item_base_info},
     {"/api/v2/product/search_item", "GET", 1, shopee_search_item},
+    {"/api/v2/order/get_order_list", "GET", 1, shopee_order_list},
+    {"/api/v2/order/get_order_detail", "GET", 1, shopee_order_detail},
     {"/api/v2/auth/token/get", "POST", 0, shopee_token_get},
     {"/api/v2/auth/access_token/get", "POST", 0, shopee_access_token_get},
 };
@@ -1742,6 +2027,8 @@ static void shopee_control(const char *sub, const struct sim_req *req,
                            struct sim_resp *resp) {
   size_t i;
 
+  if (sim_orders_control(&shopee_order_ops, sub, req, resp))
+    return;
   for (i = 0; i < ARRAY_LEN(shopee_ctls); i++) {
     const struct shopee_ctl *k = &shopee_ctls[i];
 
@@ -1826,6 +2113,7 @@ static void shopee_reset(void) {
     shopee_item_free(&S.items[i]);
   free(S.partners), free(S.shops), free(S.codes), free(S.items);
   memset(&S, 0, sizeof S);
+  sim_orders_clear(&shopee_orders);
 }
 
 const struct sim_market sim_shopee_market = {

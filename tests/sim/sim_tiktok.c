@@ -35,6 +35,7 @@
 #include <strings.h>
 
 #include "sim_json.h"
+#include "sim_orders.h"
 
 #define TT_SKEW_S 300
 #define TT_ACCESS_TTL_S (7 * 86400)
@@ -75,6 +76,7 @@ struct tt_app {
 
 struct tt_shop {
   char *cipher, *app_key;
+  char *shop_id; /* what webhooks name the shop by; NULL: the cipher */
   char *access, *prev_access, *refresh, *used_refresh;
   int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
   int64_t access_ttl, refresh_ttl;
@@ -1076,6 +1078,269 @@ static void tt_refresh(struct tt_call *c) {
   }
 }
 
+/* ------------------------------------------------------------- orders -- */
+
+#define TT_FIRST_ORDER INT64_C(576000000000000000)     /* 18 digits */
+#define TT_FIRST_LINE_ITEM INT64_C(577000000000000001) /* 18 digits */
+
+static struct sim_orders tt_orders;
+
+/* A whole amount as TikTok prints order money: "150000". */
+static void tt_add_amount(cJSON *o, const char *name, int64_t v) {
+  char buf[24];
+
+  snprintf(buf, sizeof buf, "%" PRId64, v);
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+/* The shop's first product with that seller_sku, or NULL. */
+static struct tt_product *tt_product_by_sku(size_t shop, const char *sku) {
+  size_t i;
+
+  for (i = 0; i < T.nitems; i++)
+    if (T.items[i].shop == shop && T.items[i].sku &&
+        strcmp(T.items[i].sku, sku) == 0)
+      return &T.items[i];
+  return NULL;
+}
+
+/* A body time bound: absent (1), a Unix-seconds integer (0), else -1. */
+static int tt_body_time(const cJSON *b, const char *name, int64_t *out) {
+  const cJSON *v = tt_get(b, name);
+
+  if (!v)
+    return 1;
+  return sim_json_int(v, out) == 0 && *out >= 0 ? 0 : -1;
+}
+
+/* update_time_ge/lt, or create_time_ge/lt when no update bound is given. */
+static int tt_order_window(struct tt_call *c, struct sim_order_query *q) {
+  int ge = tt_body_time(c->body, "update_time_ge", &q->from);
+  int lt = tt_body_time(c->body, "update_time_lt", &q->to);
+
+  if (ge > 0 && lt > 0) {
+    ge = tt_body_time(c->body, "create_time_ge", &q->from);
+    lt = tt_body_time(c->body, "create_time_lt", &q->to);
+    q->by_create = ge <= 0 || lt <= 0;
+  }
+  if (ge < 0 || lt < 0) {
+    tt_fail(c, TT_E_PARAM, "time bounds must be Unix seconds");
+    return -1;
+  }
+  if (ge > 0)
+    q->from = 0;
+  if (lt > 0)
+    q->to = INT64_MAX;
+  return 0;
+}
+
+/* POST /order/202309/orders/search: the page token is an opaque offset. */
+static void tt_orders_search(struct tt_call *c) {
+  struct sim_order_query q = {NULL, 0, 0, INT64_MAX, 0, NULL};
+  const char *ps = sim_params_get(&c->params, "page_size");
+  const char *pt = sim_params_get(&c->params, "page_token");
+  const char *so = sim_params_get(&c->params, "sort_order");
+  const cJSON *stv = tt_get(c->body, "order_status");
+  int desc = so && strcasecmp(so, "DESC") == 0;
+  int64_t size, offset = 0, i;
+  struct sim_order **v;
+  cJSON *data, *list;
+  char next[24] = "";
+  size_t n;
+
+  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
+    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+    return;
+  }
+  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
+    tt_fail(c, TT_E_PARAM, "page_token is invalid");
+    return;
+  }
+  if (stv && !cJSON_IsString(stv)) {
+    tt_fail(c, TT_E_PARAM, "order_status must be a string");
+    return;
+  }
+  if (tt_order_window(c, &q))
+    return;
+  q.shop = c->shop->cipher;
+  q.status = stv ? stv->valuestring : NULL;
+  if (sim_orders_select(&tt_orders, &q, &v, &n)) {
+    tt_fail(c, TT_E_PARAM, "out of memory");
+    return;
+  }
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "orders");
+  for (i = offset; i < (int64_t)n && i < offset + size; i++) {
+    const struct sim_order *o = v[desc ? (int64_t)n - 1 - i : i];
+    cJSON *e = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(e, "id", o->id);
+    cJSON_AddStringToObject(e, "status", o->status);
+    sim_json_add_int(e, "create_time", o->create_time);
+    sim_json_add_int(e, "update_time", o->update_time);
+    tt_push(list, e);
+  }
+  if (offset + size < (int64_t)n)
+    snprintf(next, sizeof next, "%" PRId64, offset + size);
+  cJSON_AddStringToObject(data, "next_page_token", next);
+  sim_json_add_int(data, "total_count", (int64_t)n);
+  free(v);
+  tt_ok(c, data);
+}
+
+/* One line item per unit: TikTok has no quantity field. */
+static void tt_order_lines(cJSON *list, const struct sim_order *o,
+                           size_t shop) {
+  int64_t unit = o->unit_base, k;
+  size_t i;
+
+  for (i = 0; i < o->nlines; i++) {
+    const struct sim_order_line *l = &o->lines[i];
+    const struct tt_product *p = tt_product_by_sku(shop, l->sku);
+
+    for (k = 0; k < l->qty; k++) {
+      cJSON *e = cJSON_CreateObject();
+
+      tt_add_id(e, "id", unit++);
+      tt_add_id(e, "sku_id", p ? p->sku_id : 0);
+      if (!o->malformed)
+        cJSON_AddStringToObject(e, "seller_sku", l->sku);
+      tt_add_id(e, "product_id", p ? p->id : 0);
+      cJSON_AddStringToObject(e, "product_name",
+                              p && p->title ? p->title : l->sku);
+      tt_add_amount(e, "original_price", l->price);
+      tt_add_amount(e, "sale_price", l->price);
+      cJSON_AddStringToObject(e, "currency", "VND");
+      cJSON_AddStringToObject(e, "display_status", o->status);
+      tt_push(list, e);
+    }
+  }
+}
+
+static cJSON *tt_order_json(const struct sim_order *o, size_t shop) {
+  cJSON *e = cJSON_CreateObject(), *pay;
+
+  cJSON_AddStringToObject(e, "id", o->id);
+  cJSON_AddStringToObject(e, "status", o->status);
+  sim_json_add_int(e, "create_time", o->create_time);
+  sim_json_add_int(e, "update_time", o->update_time);
+  sim_json_add_int(e, "paid_time", o->create_time);
+  pay = cJSON_AddObjectToObject(e, "payment");
+  cJSON_AddStringToObject(pay, "currency", "VND");
+  tt_add_amount(pay, "total_amount", sim_order_total(o));
+  tt_order_lines(cJSON_AddArrayToObject(e, "line_items"), o, shop);
+  return e;
+}
+
+/* GET /order/202309/orders?ids=a,b: 1..50 ids, unknown ones left out. */
+static void tt_orders_get(struct tt_call *c) {
+  const char *s = sim_params_get(&c->params, "ids");
+  char id[SIM_ORDER_ID_MAX + 1];
+  const struct sim_order *o;
+  cJSON *data, *list;
+  int n = 0;
+
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "orders");
+  for (; s && *s; s += strcspn(s, ",") + 1) {
+    size_t len = strcspn(s, ",");
+
+    if (len == 0 || len >= sizeof id || ++n > TT_BATCH_MAX)
+      break;
+    memcpy(id, s, len);
+    id[len] = '\0';
+    if ((o = sim_order_find(&tt_orders, c->shop->cipher, id)))
+      tt_push(list, tt_order_json(o, tt_shop_index(c->shop)));
+    if (!s[len]) {
+      s = NULL;
+      break;
+    }
+  }
+  if (s || n == 0) {
+    cJSON_Delete(data);
+    tt_fail(c, TT_E_PARAM, "ids must hold 1 to 50 order ids");
+    return;
+  }
+  tt_ok(c, data);
+}
+
+/* Control "shop": a known shop_cipher. */
+static int tt_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
+                         size_t n) {
+  if (!cJSON_IsString(v) || !tt_shop_find(v->valuestring)) {
+    snprintf(err, n, "shop must name a known shop_cipher");
+    return -1;
+  }
+  snprintf(key, keylen, "%s", v->valuestring);
+  return 0;
+}
+
+static int tt_order_id_ok(const char *id) {
+  int64_t v;
+
+  return tt_digits(id, &v) == 0;
+}
+
+static void tt_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
+  snprintf(out, n, "%" PRId64, TT_FIRST_ORDER + (int64_t)seq);
+}
+
+static void tt_order_sold(const char *shop, const char *sku, int64_t qty) {
+  const struct tt_shop *s = tt_shop_find(shop);
+  struct tt_product *p = s ? tt_product_by_sku(tt_shop_index(s), sku) : NULL;
+
+  if (p)
+    p->qty = p->qty > qty ? p->qty - qty : 0;
+}
+
+/* Webhook type 1, order status change. */
+static char *tt_order_push(const struct sim_order *o, int64_t ts,
+                           size_t *len) {
+  const struct tt_shop *s = tt_shop_find(o->shop);
+  cJSON *m = cJSON_CreateObject(), *d;
+  char *out;
+
+  sim_json_add_int(m, "type", 1);
+  cJSON_AddStringToObject(m, "shop_id",
+                          s && s->shop_id ? s->shop_id : o->shop);
+  sim_json_add_int(m, "timestamp", ts);
+  d = cJSON_AddObjectToObject(m, "data");
+  cJSON_AddStringToObject(d, "order_id", o->id);
+  cJSON_AddStringToObject(d, "order_status", o->status);
+  sim_json_add_int(d, "update_time", o->update_time);
+  out = sim_json_print(m, len);
+  cJSON_Delete(m);
+  return out;
+}
+
+/* HMAC-SHA256(app_secret, app_key + body). */
+static int tt_order_sign(const char *shop, const char *url, const char *body,
+                         size_t len, int bad, char *out) {
+  const struct tt_shop *s = tt_shop_find(shop);
+  const struct tt_app *a = s ? tt_app_find(s->app_key) : NULL;
+  char *key;
+  int rc;
+
+  if (!a || !(key = malloc(strlen(a->secret) + 8)))
+    return -1;
+  sprintf(key, "%s%s", a->secret, bad ? "-wrong" : "");
+  rc = sim_hmac_concat(key, a->key, body, len, out);
+  free(key);
+  return rc;
+}
+
+static const struct sim_order_ops tt_order_ops = {
+    .name = "tiktok",
+    .store = &tt_orders,
+    .first_unit = TT_FIRST_LINE_ITEM,
+    .shop_key = tt_order_shop,
+    .id_ok = tt_order_id_ok,
+    .new_id = tt_order_new_id,
+    .sold = tt_order_sold,
+    .push_body = tt_order_push,
+    .push_sign = tt_order_sign,
+};
+
 /* ------------------------------------------------------------ routing -- */
 
 #define TT_PRODUCTS "/product/202309/products"
@@ -1101,6 +1366,9 @@ static const struct tt_route tt_r_inv = {"POST", TT_SHOP, 1,
                                          tt_inventory_update};
 static const struct tt_route tt_r_price = {"POST", TT_SHOP, 1,
                                            tt_prices_update};
+static const struct tt_route tt_r_osearch = {"POST", TT_SHOP, 0,
+                                             tt_orders_search};
+static const struct tt_route tt_r_orders = {"GET", TT_SHOP, 0, tt_orders_get};
 
 /* The route for a path, with the product id of /products/{id}/...; NULL
  * for an unknown path. */
@@ -1118,6 +1386,10 @@ static const struct tt_route *tt_route(const char *path, int64_t *id,
     return &tt_r_shops;
   if (strcmp(path, TT_PRODUCTS) == 0)
     return &tt_r_create;
+  if (strcmp(path, "/order/202309/orders/search") == 0)
+    return &tt_r_osearch;
+  if (strcmp(path, "/order/202309/orders") == 0)
+    return &tt_r_orders;
   if (strncmp(path, TT_PRODUCTS "/", sizeof TT_PRODUCTS) != 0)
     return NULL;
   rest = path + sizeof TT_PRODUCTS;
@@ -1311,10 +1583,10 @@ static int tt_put_app(const cJSON *o, char *err, size_t n) {
 }
 
 static int tt_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
-  const char *cipher, *key, *acc, *ref;
+  const char *cipher, *key, *acc, *ref, *sid = NULL;
   int64_t at, rt;
   struct tt_shop *s;
-  char *ci = NULL, *k = NULL, *a = NULL, *r = NULL;
+  char *ci = NULL, *k = NULL, *a = NULL, *r = NULL, *si = NULL;
 
   if (!(cipher = tt_member_str(o, "shop_cipher", SIM_SHOP_MAX, err, n)) ||
       !(key = tt_member_str(o, "app_key", TT_KEY_MAX, err, n)) ||
@@ -1325,13 +1597,16 @@ static int tt_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
       tt_member_int(o, "refresh_expires_in", 0, TT_TTL_MAX, TT_REFRESH_TTL_S,
                     &rt, err, n))
     return -1;
+  if (tt_get(o, "shop_id") &&
+      !(sid = tt_member_str(o, "shop_id", SIM_SHOP_MAX, err, n)))
+    return -1;
   if (!tt_app_find(key)) {
     snprintf(err, n, "app_key %s is not known", key);
     return -1;
   }
   s = tt_shop_find(cipher);
   k = strdup(key), a = strdup(acc), r = strdup(ref);
-  if (!k || !a || !r)
+  if (!k || !a || !r || (sid && !(si = strdup(sid))))
     goto oom;
   if (!s) {
     ci = strdup(cipher);
@@ -1343,14 +1618,14 @@ static int tt_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
     s->cipher = ci;
   }
   free(s->app_key), free(s->access), free(s->prev_access), free(s->refresh);
-  free(s->used_refresh);
-  s->app_key = k, s->access = a, s->refresh = r;
+  free(s->used_refresh), free(s->shop_id);
+  s->app_key = k, s->access = a, s->refresh = r, s->shop_id = si;
   s->prev_access = s->used_refresh = NULL;
   s->access_ttl = at, s->refresh_ttl = rt;
   s->access_exp = now + at, s->refresh_exp = now + rt, s->prev_exp = 0;
   return 0;
 oom:
-  free(ci), free(k), free(a), free(r);
+  free(ci), free(k), free(a), free(r), free(si);
   snprintf(err, n, "out of memory");
   return -1;
 }
@@ -1519,6 +1794,7 @@ static void tt_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
     cJSON *e = cJSON_CreateObject(), *rl;
 
     cJSON_AddStringToObject(e, "shop_cipher", s->cipher);
+    cJSON_AddStringToObject(e, "shop_id", s->shop_id ? s->shop_id : s->cipher);
     cJSON_AddStringToObject(e, "app_key", s->app_key);
     cJSON_AddStringToObject(e, "access_token", s->access ? s->access : "");
     sim_json_add_int(e, "access_expires_at", s->access_exp);
@@ -1554,6 +1830,8 @@ static void tt_control(const char *sub, const struct sim_req *req,
                        struct sim_resp *resp) {
   size_t i;
 
+  if (sim_orders_control(&tt_order_ops, sub, req, resp))
+    return;
   for (i = 0; i < ARRAY_LEN(tt_ctls); i++) {
     const struct tt_ctl *k = &tt_ctls[i];
 
@@ -1632,16 +1910,17 @@ static void tt_reset(void) {
     struct tt_shop *s = &T.shops[i];
 
     free(s->cipher), free(s->app_key), free(s->access), free(s->prev_access);
-    free(s->refresh), free(s->used_refresh);
+    free(s->refresh), free(s->used_refresh), free(s->shop_id);
   }
   for (i = 0; i < T.nitems; i++)
     tt_product_free(&T.items[i]);
   free(T.apps), free(T.shops), free(T.items);
   memset(&T, 0, sizeof T);
+  sim_orders_clear(&tt_orders);
 }
 
 static const char *const tt_more_prefixes[] = {
-    "/authorization/", "/api/v2/token/", NULL};
+    "/authorization/", "/api/v2/token/", "/order/", NULL};
 
 const struct sim_market sim_tiktok_market = {
     .name = "tiktok",

@@ -6,7 +6,8 @@
  * ocutil.c is linked separately. Expected signatures are the literals of
  * shared/spec/signing-vectors.md §2 (L1..L6). Signatures of built requests
  * are checked against a canonical string rebuilt here, independently, from
- * the decoded query and form body.
+ * the decoded query and form body. Order answers are read back with cJSON;
+ * push signatures are vector L6 or an HMAC computed here.
  */
 #include "runner.h"
 
@@ -229,16 +230,29 @@ typedef struct built {
  * the system query parameters (with or without access_token), the set of
  * query keys and of body keys, and that the sign verifies.
  */
+static void check_built(const char *host, const char *method, const char *api,
+                        const char *query_keys, const char *body_keys,
+                        const char *json_key, built *out);
+
 static void build_ok(oc_op op, const oc_shop *s, const oc_listing *l,
                      const char *host, const char *method, const char *api,
                      const char *query_keys, const char *body_keys,
                      const char *json_key, built *out) {
-  char err[256], want[256], keys[256], sign[65];
-  const char *qs;
+  char err[256];
 
   memset(out, 0, sizeof *out);
   ASSERT_EQ(conn()->build(op, s, l, NOW_MS, &out->r, err, sizeof err), 0);
   ASSERT_STR_EQ(err, "");
+  check_built(host, method, api, query_keys, body_keys, json_key, out);
+}
+
+/* Checks a built request (out->r); fills out->q, out->b and out->payload. */
+static void check_built(const char *host, const char *method, const char *api,
+                        const char *query_keys, const char *body_keys,
+                        const char *json_key, built *out) {
+  char want[256], keys[256], sign[65];
+  const char *qs;
+
   ASSERT_STR_EQ(out->r.method, method);
   snprintf(want, sizeof want, "%s/rest%s", host, api);
   ASSERT_STR_EQ(out->r.log_url, want);
@@ -493,9 +507,15 @@ static TEST_IMPL(entry_point) {
                 OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
                 OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
                 OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
-                OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP);
+                OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
+                OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build);
   ASSERT_NOT_NULL(c->parse);
+  ASSERT_NULL(c->feed);
+  ASSERT_EQ(c->order_window_s, 0); /* the offset cap is met with done_at */
+  ASSERT_NOT_NULL(c->build_orders);
+  ASSERT_NOT_NULL(c->parse_orders);
+  ASSERT_NOT_NULL(c->verify_push);
   return 0;
 }
 
@@ -1570,6 +1590,1033 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
+/* ---- orders (ABI 3) ----------------------------------------------------------- */
+
+#define LIST_Q                                                                \
+  "access_token,app_key,limit,offset,sign,sign_method,sort_by,"              \
+  "sort_direction,status,timestamp,update_after,update_before"
+
+#define GET_Q "access_token,app_key,order_ids,sign,sign_method,timestamp"
+
+/* Builds an order query and checks it like build_ok (sign recomputed). */
+static void build_orders_ok(oc_op op, const oc_shop *s, const oc_order_query *q,
+                            const char *api, const char *query_keys,
+                            built *out) {
+  char err[256];
+
+  memset(out, 0, sizeof *out);
+  ASSERT_EQ(conn()->build_orders(op, s, q, NOW_MS, &out->r, err, sizeof err),
+            0);
+  ASSERT_STR_EQ(err, "");
+  check_built(BASE, "GET", api, query_keys, "", NULL, out);
+  ASSERT_STR_EQ(kv_get(&out->q, "access_token"), TOKEN);
+  ASSERT_NULL(strstr(out->r.log_url, TOKEN));
+  ASSERT_NULL(strstr(out->r.log_url, SECRET));
+  ASSERT_NULL(strchr(out->r.log_url, '?'));
+}
+
+static void build_orders_fails(oc_op op, const oc_shop *s,
+                               const oc_order_query *q, const char *want) {
+  oc_request r;
+  char err[256];
+
+  memset(&r, 0x5a, sizeof r);
+  ASSERT_EQ(conn()->build_orders(op, s, q, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.log_url);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  if (strstr(err, want) == NULL) {
+    fprintf(stderr, "error \"%s\" lacks \"%s\"\n", err, want);
+    ASSERT(0);
+  }
+  ASSERT_NULL(strstr(err, SECRET));
+  ASSERT_NULL(strstr(err, TOKEN));
+}
+
+static TEST_IMPL(time_iso_and_parse) {
+  char out[LZ_ISO_MAX];
+  int64_t t;
+
+  lz_iso_time(1795575600, out); /* date -d '2026-11-25 10:00:00 +0700' */
+  ASSERT_STR_EQ(out, "2026-11-25T10:00:00+07:00");
+  lz_iso_time(1798736400, out); /* 2026-12-31 17:00 UTC: new year in VN */
+  ASSERT_STR_EQ(out, "2027-01-01T00:00:00+07:00");
+  lz_iso_time(1835375400, out); /* 2028-02-28 18:30 UTC: leap day in VN */
+  ASSERT_STR_EQ(out, "2028-02-29T01:30:00+07:00");
+  lz_iso_time(951868800 - 1, out); /* 2000-02-29 23:59:59 UTC */
+  ASSERT_STR_EQ(out, "2000-03-01T06:59:59+07:00");
+  lz_iso_time(0, out);
+  ASSERT_STR_EQ(out, "1970-01-01T07:00:00+07:00");
+  lz_iso_time(LZ_MAX_TIME, out);
+  ASSERT_STR_EQ(out, "9999-12-31T23:59:59+07:00");
+
+  ASSERT_EQ(lz_parse_time("2026-11-25 10:00:00 +0700", &t), 0);
+  ASSERT_EQ(t, 1795575600);
+  ASSERT_EQ(lz_parse_time("2026-11-25 10:00:00 -0330", &t), 0);
+  ASSERT_EQ(t, 1795613400);
+  ASSERT_EQ(lz_parse_time("2026-11-25T03:00:00+00:00", &t), 0);
+  ASSERT_EQ(t, 1795575600);
+  ASSERT_EQ(lz_parse_time("2026-11-25T03:00:00Z", &t), 0);
+  ASSERT_EQ(t, 1795575600);
+  ASSERT_EQ(lz_parse_time("2028-02-29 01:30:00 +0700", &t), 0);
+  ASSERT_EQ(t, 1835375400);
+  ASSERT_EQ(lz_parse_time("9999-12-31 23:59:59 +0700", &t), 0);
+  ASSERT_EQ(t, LZ_MAX_TIME);
+  ASSERT_EQ(lz_parse_time("1970-01-01 07:00:00 +0700", &t), 0);
+  ASSERT_EQ(t, 0);
+  /* Refused: no offset, bad dates, out of range, trailing text. */
+  {
+    static const char *const bad[] = {
+        "2026-11-25 10:00:00", "2027-02-29 10:00:00 +0700",
+        "2026-13-01 10:00:00 +0700", "2026-11-31 10:00:00 +0700",
+        "2026-11-25 24:00:00 +0700", "2026-11-25 10:60:00 +0700",
+        "2026-11-25 10:00:60 +0700", "2026-11-25 10:00:00 +1500",
+        "2026-11-25 10:00:00 +07", "2026-11-25 10:00:00 +0700 ",
+        "2026-11-25  10:00:00 +0700", "26-11-25 10:00:00 +0700",
+        "1970-01-01 06:59:59 +0700", "1969-12-31 23:00:00 -0700",
+        "2026-11-25 10:00:00 +07:0", "", "1795575600",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+      if (lz_parse_time(bad[i], &t) == 0) {
+        fprintf(stderr, "accepted \"%s\"\n", bad[i]);
+        ASSERT(0);
+      }
+    ASSERT_EQ(lz_parse_time(NULL, &t), -1);
+  }
+  return 0;
+}
+
+static TEST_IMPL(build_list_orders) {
+  oc_shop s = shop_fixture();
+  oc_order_query q;
+  built b;
+
+  memset(&q, 0, sizeof q);
+  q.from_s = 1795575600; /* 2026-11-25T10:00:00+07:00 */
+  q.to_s = 1795579200;
+  q.page = "";
+  build_orders_ok(OC_OP_LIST_ORDERS, &s, &q, "/orders/get", LIST_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "update_after"), "2026-11-25T10:00:00+07:00");
+  ASSERT_STR_EQ(kv_get(&b.q, "update_before"), "2026-11-25T11:00:00+07:00");
+  ASSERT_STR_EQ(kv_get(&b.q, "sort_by"), "updated_at");
+  ASSERT_STR_EQ(kv_get(&b.q, "sort_direction"), "ASC");
+  ASSERT_STR_EQ(kv_get(&b.q, "offset"), "0");
+  ASSERT_STR_EQ(kv_get(&b.q, "limit"), "100");
+  ASSERT_STR_EQ(kv_get(&b.q, "status"), "all");
+  ASSERT_STR_EQ(b.r.log_url, BASE "/rest/orders/get");
+  /* '+' and ':' travel percent-encoded. */
+  ASSERT_NOT_NULL(strstr(b.r.url, "update_after=2026-11-25T10%3A00%3A00%2B07%3A00"));
+  built_free(&b);
+
+  /* The next page: the offset is the token; NULL reads as the first. */
+  q.page = "4900";
+  build_orders_ok(OC_OP_LIST_ORDERS, &s, &q, "/orders/get", LIST_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "offset"), "4900");
+  built_free(&b);
+  q.page = NULL;
+  q.from_s = 1798736400;
+  q.to_s = 1798736401;
+  build_orders_ok(OC_OP_LIST_ORDERS, &s, &q, "/orders/get", LIST_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "offset"), "0");
+  ASSERT_STR_EQ(kv_get(&b.q, "update_after"), "2027-01-01T00:00:00+07:00");
+  ASSERT_STR_EQ(kv_get(&b.q, "update_before"), "2027-01-01T00:00:01+07:00");
+  built_free(&b);
+  return 0;
+}
+
+static TEST_IMPL(build_list_orders_bad) {
+  oc_shop s = shop_fixture();
+  oc_kv opts[] = {{"max_offset", "200"}};
+  oc_order_query q;
+
+  memset(&q, 0, sizeof q);
+  q.from_s = 1795575600;
+  q.to_s = 1795579200;
+  q.page = "";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, NULL, "order query is missing");
+  q.to_s = q.from_s;
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order window");
+  q.from_s = -1;
+  q.to_s = 10;
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order window");
+  q.from_s = 0;
+  q.to_s = LZ_MAX_TIME + 1;
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order window");
+  q.to_s = LZ_MAX_TIME;
+  q.page = "abc";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order page");
+  q.page = "0100";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order page");
+  q.page = "-100";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "order page");
+  q.page = "5100"; /* beyond the marketplace's cap */
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "within 0..5000");
+  /* A smaller cap from the shop options. */
+  s.opts = opts;
+  s.nopts = 1;
+  q.page = "300";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "within 0..200");
+  opts[0].value = "lots";
+  q.page = "";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "max_offset");
+  s = shop_fixture();
+  s.access_token = "";
+  build_orders_fails(OC_OP_LIST_ORDERS, &s, &q, "access_token is not set");
+  s = shop_fixture();
+  build_orders_fails(OC_OP_PUBLISH, &s, &q, "not an order operation");
+  /* build() refuses the order operations: their query is not a listing. */
+  {
+    oc_listing l = listing_fixture();
+    oc_request r;
+    char err[256];
+
+    ASSERT_EQ(conn()->build(OC_OP_LIST_ORDERS, &s, &l, NOW_MS, &r, err,
+                            sizeof err),
+              -1);
+    ASSERT_EQ(conn()->build(OC_OP_GET_ORDERS, &s, &l, NOW_MS, &r, err,
+                            sizeof err),
+              -1);
+    ASSERT_NULL(r.url);
+  }
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders) {
+  oc_shop s = shop_fixture();
+  const char *ids[] = {"260422900198363", "12345", "AB_c-9", "007"};
+  oc_order_query q;
+  built b;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 2;
+  build_orders_ok(OC_OP_GET_ORDERS, &s, &q, "/orders/items/get",
+                  GET_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "order_ids"), "[260422900198363,12345]");
+  ASSERT_STR_EQ(b.r.log_url, BASE "/rest/orders/items/get");
+  built_free(&b);
+
+  q.nids = 1;
+  build_orders_ok(OC_OP_GET_ORDERS, &s, &q, "/orders/items/get",
+                  GET_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "order_ids"), "[260422900198363]");
+  built_free(&b);
+
+  /* Ids that are not JSON numbers travel as JSON strings. */
+  q.nids = 4;
+  build_orders_ok(OC_OP_GET_ORDERS, &s, &q, "/orders/items/get",
+                  GET_Q, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "order_ids"),
+                "[260422900198363,12345,\"AB_c-9\",\"007\"]");
+  {
+    cJSON *arr = cJSON_Parse(kv_get(&b.q, "order_ids"));
+
+    ASSERT(cJSON_IsArray(arr));
+    ASSERT_EQ(cJSON_GetArraySize(arr), 4);
+    cJSON_Delete(arr);
+  }
+  built_free(&b);
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders_bad) {
+  oc_shop s = shop_fixture();
+  const char *ids[OC_MAX_ORDER_IDS + 1];
+  char long64[65], long65[66];
+  oc_order_query q;
+  built b;
+  size_t i;
+
+  for (i = 0; i <= OC_MAX_ORDER_IDS; i++)
+    ids[i] = "260422900198363";
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 0;
+  build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "1..50 order ids");
+  q.nids = OC_MAX_ORDER_IDS + 1;
+  build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "1..50 order ids");
+  q.nids = 1;
+  q.ids = NULL;
+  build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "1..50 order ids");
+
+  /* 50 ids are fine. */
+  q.ids = ids;
+  q.nids = OC_MAX_ORDER_IDS;
+  build_orders_ok(OC_OP_GET_ORDERS, &s, &q, "/orders/items/get",
+                  GET_Q, &b);
+  built_free(&b);
+
+  memset(long64, '7', 64);
+  long64[64] = '\0';
+  memset(long65, '7', 65);
+  long65[65] = '\0';
+  q.nids = 2;
+  ids[1] = long64;
+  build_orders_ok(OC_OP_GET_ORDERS, &s, &q, "/orders/items/get",
+                  GET_Q, &b);
+  built_free(&b);
+  {
+    static const char *const bad[] = {"", "12 34", "12,34", "1\"]", "12%34",
+                                      "abc/1", "\xc3\xa9", NULL};
+    const char *const *p;
+
+    ids[1] = long65;
+    build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "order id 2");
+    for (p = bad; *p != NULL; p++) {
+      ids[1] = *p;
+      build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "order id 2 is empty");
+    }
+    ids[1] = NULL;
+    build_orders_fails(OC_OP_GET_ORDERS, &s, &q, "order id 2");
+  }
+  return 0;
+}
+
+/* parse_orders with the fixture shop and a query. */
+static void parse_orders(oc_op op, const oc_order_query *q, long status,
+                         const char *body, oc_result *res) {
+  oc_shop s = shop_fixture();
+
+  conn()->parse_orders(op, &s, q, status, body, strlen(body), res);
+}
+
+/* A LIST_ORDERS answer of n orders with ids first..first+n-1, the last
+ * updated at `last`. malloc'd. */
+static char *list_answer(int n, long long first, const char *last) {
+  ocu_buf b = OCU_BUF_INIT;
+  int i;
+
+  ocu_buf_printf(&b, "{\"code\":\"0\",\"request_id\":\"r1\",\"data\":{"
+                     "\"count\":%d,\"countTotal\":9999,\"orders\":[", n);
+  for (i = 0; i < n; i++)
+    ocu_buf_printf(&b,
+                   "%s{\"order_id\":%lld,\"order_number\":%lld,"
+                   "\"statuses\":[\"pending\"],\"price\":\"150000.00\","
+                   "\"created_at\":\"2026-11-25 09:00:00 +0700\","
+                   "\"updated_at\":\"%s\",\"items_count\":1}",
+                   i ? "," : "", first + i, first + i,
+                   i == n - 1 ? last : "2026-11-25 10:00:00 +0700");
+  ocu_buf_puts(&b, "]}}");
+  return ocu_buf_detach(&b);
+}
+
+/* Parses res->orders as a LIST_ORDERS answer and checks next, done_at and
+ * the count of ids; returns the tree. */
+static cJSON *list_doc(const oc_result *res, const char *next, long long done_at,
+                       int nids) {
+  cJSON *doc;
+
+  if (res->status != OC_OK) {
+    fprintf(stderr, "status %d: %s\n", (int)res->status, res->error);
+    ASSERT(0);
+  }
+  ASSERT_NOT_NULL(res->orders);
+  doc = cJSON_Parse(res->orders);
+  ASSERT_NOT_NULL(doc);
+  ASSERT_STR_EQ(jstr(doc, "next"), next);
+  ASSERT(cJSON_IsNumber(jpath(doc, "done_at")));
+  ASSERT_EQ((long long)jpath(doc, "done_at")->valuedouble, done_at);
+  ASSERT(cJSON_IsArray(jpath(doc, "ids")));
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "ids")), nids);
+  return doc;
+}
+
+static TEST_IMPL(parse_list_orders_paging) {
+  oc_order_query q;
+  oc_result res;
+  char *body;
+  cJSON *doc;
+
+  memset(&q, 0, sizeof q);
+  q.from_s = 1795575600;
+  q.to_s = 1795579200;
+
+  /* A full first page continues at offset 100. */
+  q.page = "";
+  body = list_answer(100, 260422900100000LL, "2026-11-25 10:30:00 +0700");
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  doc = list_doc(&res, "100", 0, 100);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(jpath(doc, "ids"), 0)->valuestring,
+                "260422900100000");
+  ASSERT_STR_EQ(cJSON_GetArrayItem(jpath(doc, "ids"), 99)->valuestring,
+                "260422900100099");
+  ASSERT_STR_EQ(res.request_id, "r1");
+  cJSON_Delete(doc);
+  free(res.orders);
+
+  /* A full page whose next offset is exactly the cap still continues. */
+  q.page = "4900";
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  cJSON_Delete(list_doc(&res, "5000", 0, 100));
+  free(res.orders);
+
+  /* Past the cap: the window is complete up to the last update time. */
+  q.page = "5000";
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  cJSON_Delete(list_doc(&res, "", 1795577400, 100)); /* 10:30 +07 */
+  free(res.orders);
+  free(body);
+
+  /* ... in any offset the answer writes. */
+  body = list_answer(100, 1, "2026-11-25 03:31:00 +0000");
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  cJSON_Delete(list_doc(&res, "", 1795577460, 100));
+  free(res.orders);
+  free(body);
+
+  /* A short page ends the window. */
+  q.page = "200";
+  body = list_answer(99, 1, "not a time: not read");
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  cJSON_Delete(list_doc(&res, "", 0, 99));
+  free(res.orders);
+  free(body);
+  body = list_answer(0, 1, "");
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200, body, &res);
+  cJSON_Delete(list_doc(&res, "", 0, 0));
+  free(res.orders);
+  free(body);
+  return 0;
+}
+
+static TEST_IMPL(parse_list_orders_max_offset_option) {
+  oc_shop s = shop_fixture();
+  oc_kv opts[] = {{"max_offset", "200"}};
+  oc_order_query q;
+  oc_result res;
+  char *body = list_answer(100, 7, "2026-11-25 10:00:05 +0700");
+
+  s.opts = opts;
+  s.nopts = 1;
+  memset(&q, 0, sizeof q);
+  q.from_s = 1795575600;
+  q.to_s = 1795579200;
+  q.page = "100";
+  conn()->parse_orders(OC_OP_LIST_ORDERS, &s, &q, 200, body, strlen(body),
+                       &res);
+  cJSON_Delete(list_doc(&res, "200", 0, 100));
+  free(res.orders);
+  q.page = "200";
+  conn()->parse_orders(OC_OP_LIST_ORDERS, &s, &q, 200, body, strlen(body),
+                       &res);
+  cJSON_Delete(list_doc(&res, "", 1795575605, 100));
+  free(res.orders);
+  free(body);
+  return 0;
+}
+
+static TEST_IMPL(parse_list_orders_ids) {
+  oc_order_query q;
+  oc_result res;
+  cJSON *doc;
+
+  memset(&q, 0, sizeof q);
+  q.page = "";
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200,
+               "{\"code\":\"0\",\"data\":{\"count\":2,\"orders\":["
+               "{\"order_id\":260422900198363,\"updated_at\":\"x\"},"
+               "{\"order_id\":\"260422900198364\"}]}}",
+               &res);
+  doc = list_doc(&res, "", 0, 2);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(jpath(doc, "ids"), 0)->valuestring,
+                "260422900198363");
+  ASSERT_STR_EQ(cJSON_GetArrayItem(jpath(doc, "ids"), 1)->valuestring,
+                "260422900198364");
+  cJSON_Delete(doc);
+  free(res.orders);
+  return 0;
+}
+
+/* A whole answer of the wrong shape is a retry with a reason. */
+static void expect_orders(oc_op op, long http, const char *body, oc_status st,
+                          long min_wait, const char *error) {
+  oc_order_query q;
+  const char *ids[] = {"1", "2"};
+  oc_result res;
+
+  memset(&q, 0, sizeof q);
+  q.page = "";
+  q.ids = ids;
+  q.nids = 2;
+  parse_orders(op, &q, http, body, &res);
+  if (res.status != st) {
+    fprintf(stderr, "body %s: status %d, want %d (%s)\n", body,
+            (int)res.status, (int)st, res.error);
+    ASSERT(0);
+  }
+  ASSERT_NULL(res.orders);
+  ASSERT(res.retry_after_ms >= min_wait);
+  if (error != NULL && strstr(res.error, error) == NULL) {
+    fprintf(stderr, "error \"%s\" lacks \"%s\"\n", res.error, error);
+    ASSERT(0);
+  }
+}
+
+static TEST_IMPL(parse_orders_malformed) {
+  const oc_op L = OC_OP_LIST_ORDERS, G = OC_OP_GET_ORDERS;
+  char *body;
+
+  expect_orders(L, 200, "not json", OC_RETRY, 0, "malformed response");
+  expect_orders(L, 200, "[1,2]", OC_RETRY, 0, "not a JSON object");
+  expect_orders(L, 200, "{\"code\":\"0\"}", OC_RETRY, 0, "field data is missing");
+  expect_orders(L, 200, "{\"code\":\"0\",\"data\":[]}", OC_RETRY, 0,
+                "data is not an object");
+  expect_orders(L, 200, "{\"code\":\"0\",\"data\":{}}", OC_RETRY, 0,
+                "data.orders is missing");
+  expect_orders(L, 200, "{\"code\":\"0\",\"data\":{\"orders\":{}}}", OC_RETRY,
+                0, "data.orders is not an array");
+  expect_orders(L, 200, "{\"code\":\"0\",\"data\":{\"orders\":[1]}}", OC_RETRY,
+                0, "data.orders[] is not an object");
+  expect_orders(L, 200,
+                "{\"code\":\"0\",\"data\":{\"orders\":[{\"order_id\":true}]}}",
+                OC_RETRY, 0, "data.orders[].order_id is not a number or string");
+  expect_orders(L, 200, "{\"code\":\"0\",\"data\":{\"orders\":[{}]}}", OC_RETRY,
+                0, "data.orders[].order_id is missing");
+  expect_orders(L, 200,
+                "{\"code\":\"0\",\"data\":{\"orders\":[{\"order_id\":1.5}]}}",
+                OC_RETRY, 0, "not an integer");
+  expect_orders(L, 200,
+                "{\"code\":\"0\",\"data\":{\"orders\":[{\"order_id\":\"a b\"}]}}",
+                OC_RETRY, 0, "not [A-Za-z0-9_-]");
+  /* A full page past the cap needs the last update time. */
+  body = list_answer(100, 1, "2026-11-25 10:00:00");
+  {
+    oc_order_query q;
+    oc_result res;
+
+    memset(&q, 0, sizeof q);
+    q.page = "5000";
+    parse_orders(L, &q, 200, body, &res);
+    ASSERT_EQ(res.status, OC_RETRY);
+    ASSERT_NULL(res.orders);
+    ASSERT_NOT_NULL(strstr(res.error, "updated_at"));
+  }
+  free(body);
+
+  expect_orders(G, 200, "{\"code\":\"0\"}", OC_RETRY, 0, "field data is missing");
+  expect_orders(G, 200, "{\"code\":\"0\",\"data\":{}}", OC_RETRY, 0,
+                "field data is not an array");
+  expect_orders(G, 200, "{\"code\":\"0\",\"data\":[\"1\"]}", OC_RETRY, 0,
+                "data[] is not an object");
+  expect_orders(G, 200, "{\"code\":\"0\",\"data\":[{\"order_id\":[1]}]}",
+                OC_RETRY, 0, "data[].order_id is not a number or string");
+  expect_orders(G, 200, "{\"code\":\"0\",\"data\":[{\"order_id\":-1}]}",
+                OC_RETRY, 0, "negative");
+  expect_orders(G, 200, "{\"code\":\"0\",\"data\":[{\"order_id\":\"1\"}", OC_RETRY,
+                0, "malformed");
+  expect_orders(G, 200, "", OC_RETRY, 0, "malformed");
+  return 0;
+}
+
+static TEST_IMPL(parse_orders_error_classes) {
+  const oc_op L = OC_OP_LIST_ORDERS, G = OC_OP_GET_ORDERS;
+
+  expect_orders(L, 200,
+                "{\"type\":\"ISV\",\"code\":\"IllegalAccessToken\",\"message\":"
+                "\"The specified access token is invalid or expired\"}",
+                OC_AUTH, 0, "IllegalAccessToken");
+  expect_orders(G, 200,
+                "{\"type\":\"ISV\",\"code\":\"IllegalAccessToken\",\"message\":"
+                "\"x\"}",
+                OC_AUTH, 0, "IllegalAccessToken: x");
+  expect_orders(L, 200,
+                "{\"type\":\"ISV\",\"code\":\"ApiCallLimit\",\"message\":\"too "
+                "fast\"}",
+                OC_RETRY, 2000, "ApiCallLimit: too fast");
+  expect_orders(G, 429, "Too Many Requests", OC_RETRY, 2000, "HTTP 429");
+  expect_orders(L, 503, "<html>busy</html>", OC_RETRY, 0, "HTTP 503");
+  expect_orders(G, 500, "{\"code\":\"0\",\"data\":[]}", OC_RETRY, 0, "HTTP 500");
+  expect_orders(L, 200,
+                "{\"type\":\"ISP\",\"code\":\"ServiceTimeout\",\"message\":\"x\"}",
+                OC_RETRY, 0, "ServiceTimeout");
+  expect_orders(L, 200,
+                "{\"type\":\"ISV\",\"code\":\"InvalidParameter\",\"message\":"
+                "\"update_after is invalid\"}",
+                OC_REJECTED, 0, "InvalidParameter: update_after is invalid");
+  expect_orders(G, 200,
+                "{\"type\":\"ISV\",\"code\":\"IncompleteSignature\",\"message\":"
+                "\"x\"}",
+                OC_REJECTED, 0, "IncompleteSignature");
+  expect_orders(G, 404, "not found", OC_REJECTED, 0, "HTTP 404");
+  expect_orders(L, 0, "", OC_RETRY, 0, "no response");
+  /* The echoed token is scrubbed. */
+  expect_orders(L, 200,
+                "{\"type\":\"ISV\",\"code\":\"IllegalAccessToken\",\"message\":"
+                "\"bad token " TOKEN "\"}",
+                OC_AUTH, 0, "bad token ***");
+  return 0;
+}
+
+/* One item of a GET_ORDERS answer. */
+#define ITEM(sku, status, paid, updated)                                      \
+  "{\"order_item_id\":1,\"sku\":\"" sku "\",\"shop_sku\":\"x\","              \
+  "\"item_price\":\"99999.00\",\"paid_price\":\"" paid "\",\"currency\":"     \
+  "\"VND\",\"status\":\"" status "\",\"updated_at\":\"" updated "\"}"
+
+#define T1 "2026-11-25 10:00:00 +0700"
+#define T2 "2026-11-25 10:05:00 +0700"
+#define T1_S 1795575600LL
+#define T2_S 1795575900LL
+
+static const cJSON *order_by_id(const cJSON *doc, const char *id) {
+  const cJSON *o;
+
+  cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(doc, "orders"))
+    if (strcmp(jstr(o, "id"), id) == 0)
+      return o;
+  fprintf(stderr, "no order %s\n", id);
+  ASSERT(0);
+  return NULL;
+}
+
+static const char *bad_reason(const cJSON *doc, const char *id) {
+  const cJSON *b;
+
+  cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(doc, "bad"))
+    if (strcmp(jstr(b, "id"), id) == 0)
+      return jstr(b, "error");
+  fprintf(stderr, "no bad entry %s\n", id);
+  ASSERT(0);
+  return NULL;
+}
+
+static void check_order(const cJSON *o, const char *status, const char *effect,
+                        long long update_time, long long total, int nlines) {
+  const cJSON *t = jpath(o, "total_vnd");
+
+  ASSERT_STR_EQ(jstr(o, "status"), status);
+  ASSERT_STR_EQ(jstr(o, "effect"), effect);
+  ASSERT_EQ((long long)jpath(o, "update_time")->valuedouble, update_time);
+  if (total < 0)
+    ASSERT(cJSON_IsNull(t));
+  else {
+    ASSERT(cJSON_IsNumber(t));
+    ASSERT_EQ((long long)t->valuedouble, total);
+  }
+  ASSERT_EQ(cJSON_GetArraySize(jpath(o, "lines")), nlines);
+}
+
+static void check_line(const cJSON *o, int i, const char *sku, int qty,
+                       long long price) {
+  const cJSON *l = cJSON_GetArrayItem(jpath(o, "lines"), i), *p;
+
+  ASSERT_NOT_NULL(l);
+  ASSERT_STR_EQ(jstr(l, "sku"), sku);
+  ASSERT_EQ((long long)jpath(l, "qty")->valuedouble, qty);
+  p = jpath(l, "unit_price_vnd");
+  if (price < 0)
+    ASSERT(cJSON_IsNull(p));
+  else
+    ASSERT_EQ((long long)p->valuedouble, price);
+}
+
+/* GET_ORDERS over ids, expecting OC_OK; returns the parsed document. */
+static cJSON *get_orders(const char *const *ids, size_t nids, const char *body) {
+  oc_order_query q;
+  oc_result res;
+  cJSON *doc;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = nids;
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, body, &res);
+  if (res.status != OC_OK) {
+    fprintf(stderr, "status %d: %s\n", (int)res.status, res.error);
+    ASSERT(0);
+  }
+  ASSERT_NOT_NULL(res.orders);
+  doc = cJSON_Parse(res.orders);
+  free(res.orders);
+  ASSERT_NOT_NULL(doc);
+  ASSERT(cJSON_IsArray(jpath(doc, "orders")));
+  ASSERT(cJSON_IsArray(jpath(doc, "bad")));
+  return doc;
+}
+
+static TEST_IMPL(parse_get_orders_canonical) {
+  static const char *const ids[] = {"101", "102", "103", "104", "105", "106",
+                                    "107", "108"};
+  const char *body =
+      "{\"code\":\"0\",\"request_id\":\"r2\",\"data\":["
+      /* three units: two of one SKU at one price, one of another */
+      "{\"order_id\":101,\"order_items\":["
+      ITEM("HN-TRA-001", "delivered", "75000.00", T1) ","
+      ITEM("HN-TRA-001", "delivered", "75000.00", T2) ","
+      ITEM("HN-MIEN-02", "delivered", "45000.40", T1) "]},"
+      /* every unit cancelled */
+      "{\"order_id\":\"102\",\"order_items\":["
+      ITEM("HN-TRA-001", "canceled", "75000", T1) ","
+      ITEM("HN-TRA-001", "lost_by_3pl", "75000", T1) "]},"
+      /* unpaid */
+      "{\"order_id\":103,\"order_items\":["
+      ITEM("HN-TRA-001", "unpaid", "75000", T2) "]},"
+      /* one unit returned, one cancelled */
+      "{\"order_id\":104,\"order_items\":["
+      ITEM("HN-TRA-001", "returned", "75000", T1) ","
+      ITEM("HN-TRA-001", "canceled", "75000", T1) "]},"
+      /* units in different states: the paid one makes it sold */
+      "{\"order_id\":105,\"order_items\":["
+      ITEM("HN-TRA-001", "pending", "75000", T1) ","
+      ITEM("HN-TRA-001", "ready_to_ship", "75000", T1) ","
+      ITEM("HN-TRA-001", "pending", "75000", T1) ","
+      ITEM("HN-MIEN-02", "canceled", "45000", T1) "]},"
+      /* prices: item_price alone, a number, and none at all */
+      "{\"order_id\":106,\"order_items\":["
+      "{\"sku\":\"A\",\"item_price\":\"1000.5\",\"status\":\"shipped\","
+      "\"updated_at\":\"" T1 "\"},"
+      "{\"sku\":\"A\",\"paid_price\":1000.6,\"status\":\"shipped\","
+      "\"updated_at\":\"" T1 "\"},"
+      "{\"sku\":\"B\",\"status\":\"shipped\",\"updated_at\":\"" T1 "\"}]},"
+      /* many distinct statuses: the text is cut at 32 bytes */
+      "{\"order_id\":107,\"order_items\":["
+      ITEM("A", "delivered", "1", T1) "," ITEM("A", "ready_to_ship", "1", T1)
+      "," ITEM("A", "damaged_by_3pl", "1", T1) "," ITEM("A", "returned", "1", T1)
+      "]},"
+      /* a failed delivery frees the stock */
+      "{\"order_id\":108,\"order_items\":[" ITEM("A", "failed", "1", T1) "]}"
+      "]}";
+  cJSON *doc = get_orders(ids, 8, body);
+  const cJSON *o;
+
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "orders")), 8);
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "bad")), 0);
+
+  o = order_by_id(doc, "101");
+  check_order(o, "delivered", "sold", T2_S, 195000, 2);
+  check_line(o, 0, "HN-TRA-001", 2, 75000);
+  check_line(o, 1, "HN-MIEN-02", 1, 45000);
+
+  o = order_by_id(doc, "102");
+  check_order(o, "canceled,lost_by_3pl", "cancelled", T1_S, 150000, 1);
+  check_line(o, 0, "HN-TRA-001", 2, 75000);
+
+  check_order(order_by_id(doc, "103"), "unpaid", "reserved", T2_S, 75000, 1);
+  check_order(order_by_id(doc, "104"), "returned,canceled", "returned", T1_S,
+              150000, 1);
+
+  o = order_by_id(doc, "105");
+  check_order(o, "pending,ready_to_ship,canceled", "sold", T1_S, 270000, 2);
+  check_line(o, 0, "HN-TRA-001", 3, 75000);
+  check_line(o, 1, "HN-MIEN-02", 1, 45000);
+
+  o = order_by_id(doc, "106");
+  check_order(o, "shipped", "sold", T1_S, -1, 2);
+  check_line(o, 0, "A", 2, 1001); /* "1000.5" and 1000.6 both round to 1001 */
+  check_line(o, 1, "B", 1, -1);
+
+  o = order_by_id(doc, "107");
+  ASSERT_EQ(strlen(jstr(o, "status")), 32);
+  ASSERT_STR_EQ(jstr(o, "status"), "delivered,ready_to_ship,damaged_");
+  ASSERT_STR_EQ(jstr(o, "effect"), "sold");
+  check_order(order_by_id(doc, "108"), "failed", "cancelled", T1_S, 1, 1);
+
+  /* The canonical keys, and nothing of Lazada's. */
+  o = order_by_id(doc, "101");
+  ASSERT_EQ(cJSON_GetArraySize(o), 6);
+  ASSERT(jhas(o, "id") && jhas(o, "status") && jhas(o, "effect") &&
+         jhas(o, "update_time") && jhas(o, "total_vnd") && jhas(o, "lines"));
+  ASSERT_EQ(cJSON_GetArraySize(cJSON_GetArrayItem(jpath(o, "lines"), 0)), 3);
+  cJSON_Delete(doc);
+  return 0;
+}
+
+static TEST_IMPL(parse_get_orders_bad_entries) {
+  static const char *const ids[] = {"201", "202", "203", "204", "205", "206",
+                                    "207", "208", "209", "210", "211"};
+  const char *body =
+      "{\"code\":\"0\",\"data\":["
+      "{\"order_id\":201,\"order_items\":[" ITEM("A", "delivered", "10", T1) "]},"
+      /* unknown status on the second unit */
+      "{\"order_id\":202,\"order_items\":[" ITEM("A", "delivered", "10", T1)
+      "," ITEM("A", "teleported", "10", T1) "]},"
+      /* no sku */
+      "{\"order_id\":203,\"order_items\":[{\"status\":\"delivered\","
+      "\"paid_price\":\"10\",\"updated_at\":\"" T1 "\"}]},"
+      /* no units at all (Lazada has no quantity field) */
+      "{\"order_id\":204,\"order_items\":[]},"
+      "{\"order_id\":205},"
+      /* no or bad update time */
+      "{\"order_id\":206,\"order_items\":[{\"sku\":\"A\",\"status\":"
+      "\"delivered\"}]},"
+      "{\"order_id\":207,\"order_items\":[" ITEM("A", "delivered", "10",
+                                                  "2026-11-25 10:00:00") "]},"
+      /* a price that is not money */
+      "{\"order_id\":208,\"order_items\":[" ITEM("A", "delivered", "ten", T1)
+      "]},"
+      /* no status, and a unit that is not an object */
+      "{\"order_id\":209,\"order_items\":[{\"sku\":\"A\",\"updated_at\":\"" T1
+      "\"}]},"
+      "{\"order_id\":210,\"order_items\":[7]},"
+      "{\"order_id\":211,\"order_items\":[" ITEM("B", "shipped", "20", T2) "]}"
+      "]}";
+  cJSON *doc = get_orders(ids, 11, body);
+
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "orders")), 2);
+  check_order(order_by_id(doc, "201"), "delivered", "sold", T1_S, 10, 1);
+  check_order(order_by_id(doc, "211"), "shipped", "sold", T2_S, 20, 1);
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "bad")), 9);
+  ASSERT_STR_EQ(bad_reason(doc, "202"),
+                "order 202: order_items[1].status \"teleported\" is unknown");
+  ASSERT_STR_EQ(bad_reason(doc, "203"),
+                "order 203: order_items[0].sku is missing or not a text");
+  ASSERT_STR_EQ(bad_reason(doc, "204"), "order 204: order_items is empty");
+  ASSERT_STR_EQ(bad_reason(doc, "205"), "order 205: order_items is missing");
+  ASSERT_STR_EQ(bad_reason(doc, "206"),
+                "order 206: order_items[0].updated_at is missing or not a time");
+  ASSERT_NOT_NULL(strstr(bad_reason(doc, "207"), "updated_at"));
+  ASSERT_STR_EQ(bad_reason(doc, "208"),
+                "order 208: order_items[0].paid_price is not a decimal amount");
+  ASSERT_STR_EQ(bad_reason(doc, "209"),
+                "order 209: order_items[0].status is missing");
+  ASSERT_STR_EQ(bad_reason(doc, "210"),
+                "order 210: order_items[0] is not an object");
+  cJSON_Delete(doc);
+  return 0;
+}
+
+static TEST_IMPL(parse_get_orders_only_asked) {
+  static const char *const ids[] = {"301", "302"};
+  /* 302 is absent, 399 was not asked for, 301 comes twice. */
+  const char *body =
+      "{\"code\":\"0\",\"data\":["
+      "{\"order_id\":\"399\",\"order_items\":[" ITEM("A", "delivered", "1", T1)
+      "]},"
+      "{\"order_id\":301,\"order_items\":[" ITEM("A", "delivered", "1", T1) "]},"
+      "{\"order_id\":\"301\",\"order_items\":[" ITEM("A", "delivered", "1", T1)
+      "," ITEM("A", "delivered", "1", T1) "]}]}";
+  cJSON *doc = get_orders(ids, 2, body);
+
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "orders")), 1);
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "bad")), 0);
+  check_line(order_by_id(doc, "301"), 0, "A", 1, 1);
+  cJSON_Delete(doc);
+
+  doc = get_orders(ids, 2, "{\"code\":\"0\",\"data\":[]}");
+  ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "orders")), 0);
+  cJSON_Delete(doc);
+  return 0;
+}
+
+/* ---- push (§3.7) ---- */
+
+/* Vector L6: app_key 123456, secret helloworld. */
+#define PUSH_L6                                                               \
+  "{\"seller_id\":\"1234567\",\"message_type\":0,\"data\":{\"order_"        \
+  "status\":\"unpaid\",\"status_update_time\":1603698638,\"trade_order_"     \
+  "id\":\"260422900198363\",\"trade_order_line_id\":\"260422900298363\"},"  \
+  "\"timestamp\":1603766859530,\"site\":\"lazada_vn\"}"
+#define PUSH_L6_SIG                                                           \
+  "54aaf6d28340b3249187f3b13863262aa46da3982ea8eae2c7db5f3e1140da3c"
+#define PUSH_SECRET "helloworld"
+
+static oc_shop push_shop(void) {
+  oc_shop s = shop_fixture();
+
+  s.app_key = "123456";
+  s.app_secret = PUSH_SECRET;
+  return s;
+}
+
+/* The signature for body under the fixture's key, computed here. */
+static void push_sign(const char *secret, const char *body, char out[65]) {
+  char *msg = ocu_asprintf("123456%s", body);
+
+  ASSERT_NOT_NULL(msg);
+  ASSERT_EQ(ocu_hmac_sha256_hex(secret, strlen(secret), msg, strlen(msg),
+                                OCU_HEX_LOWER, out),
+            0);
+  free(msg);
+}
+
+/* verify_push must refuse, saying `why`, and leak nothing. */
+static void push_refused(const oc_shop *s, const char *auth, const char *body,
+                         size_t len, const char *why) {
+  oc_push out;
+  char want[65];
+
+  memset(&out, 0x5a, sizeof out);
+  ASSERT_EQ(conn()->verify_push(s, "https://shop.example/cb", auth, body, len,
+                                &out),
+            -1);
+  if (strstr(out.error, why) == NULL) {
+    fprintf(stderr, "error \"%s\" lacks \"%s\"\n", out.error, why);
+    ASSERT(0);
+  }
+  ASSERT_STR_EQ(out.shop_id, "");
+  ASSERT_STR_EQ(out.order_id, "");
+  ASSERT_EQ(out.kind, 0);
+  ASSERT_EQ(out.timestamp, 0);
+  if (s->app_secret[0] != '\0')
+    ASSERT_NULL(strstr(out.error, s->app_secret));
+  push_sign(s->app_secret, body != NULL ? body : "", want);
+  ASSERT_NULL(strstr(out.error, want));
+  ASSERT_NULL(strstr(out.error, "54aaf6d2"));
+}
+
+static TEST_IMPL(push_good_signature) {
+  oc_shop s = push_shop();
+  oc_push out;
+  char sig[65];
+  const char *other = "{\"seller_id\":200001,\"message_type\":0,\"data\":{"
+                      "\"trade_order_id\":260422900198399,\"order_status\":"
+                      "\"canceled\",\"status_update_time\":1795575600},"
+                      "\"timestamp\":1795575601,\"site\":\"lazada_vn\"}";
+  const char *qc = "{\"seller_id\":\"1234567\",\"message_type\":1,\"data\":{"
+                   "\"item_id\":1},\"timestamp\":1795575601,\"site\":"
+                   "\"lazada_vn\"}";
+
+  ASSERT_EQ(conn()->verify_push(&s, NULL, PUSH_L6_SIG, PUSH_L6,
+                                strlen(PUSH_L6), &out),
+            0);
+  ASSERT_STR_EQ(out.error, "");
+  ASSERT_EQ(out.kind, 0);
+  ASSERT_STR_EQ(out.shop_id, "1234567");
+  ASSERT_STR_EQ(out.order_id, "260422900198363");
+  ASSERT_EQ(out.timestamp, 1603766859); /* L6 stamps milliseconds */
+
+  /* Numbers for ids, seconds for the stamp. */
+  push_sign(PUSH_SECRET, other, sig);
+  ASSERT_EQ(conn()->verify_push(&s, NULL, sig, other, strlen(other), &out), 0);
+  ASSERT_STR_EQ(out.shop_id, "200001");
+  ASSERT_STR_EQ(out.order_id, "260422900198399");
+  ASSERT_EQ(out.timestamp, 1795575601);
+
+  /* Not about an order: no order id needed, none given. */
+  push_sign(PUSH_SECRET, qc, sig);
+  ASSERT_EQ(conn()->verify_push(&s, NULL, sig, qc, strlen(qc), &out), 0);
+  ASSERT_EQ(out.kind, 1);
+  ASSERT_STR_EQ(out.order_id, "");
+  ASSERT_STR_EQ(out.shop_id, "1234567");
+  return 0;
+}
+
+static TEST_IMPL(push_refused_signatures) {
+  oc_shop s = push_shop();
+  char body[sizeof PUSH_L6], sig[65], upper[65];
+  size_t i;
+
+  /* Wrong secret. */
+  s.app_secret = "helloworle";
+  push_refused(&s, PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6),
+               "signature does not match");
+  s = push_shop();
+  /* Wrong app_key: it is part of the signed text. */
+  s.app_key = "123457";
+  push_refused(&s, PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6),
+               "signature does not match");
+  s = push_shop();
+  /* One byte of the body changed. */
+  memcpy(body, PUSH_L6, sizeof body);
+  body[strlen(body) - 3] = 'm'; /* lazada_vn -> lazada_mn */
+  push_refused(&s, PUSH_L6_SIG, body, strlen(body), "signature does not match");
+  /* A body cut short (len excludes the last byte). */
+  push_refused(&s, PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6) - 1,
+               "signature does not match");
+  /* No header, an empty one, uppercase hex, blanks around it. */
+  push_refused(&s, NULL, PUSH_L6, strlen(PUSH_L6), "no Authorization header");
+  push_refused(&s, "", PUSH_L6, strlen(PUSH_L6), "signature does not match");
+  for (i = 0; i <= 64; i++)
+    upper[i] = (char)(PUSH_L6_SIG[i] >= 'a' && PUSH_L6_SIG[i] <= 'f'
+                          ? PUSH_L6_SIG[i] - 32
+                          : PUSH_L6_SIG[i]);
+  push_refused(&s, upper, PUSH_L6, strlen(PUSH_L6), "signature does not match");
+  push_refused(&s, " " PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6),
+               "signature does not match");
+  push_refused(&s, PUSH_L6_SIG " ", PUSH_L6, strlen(PUSH_L6),
+               "signature does not match");
+  push_refused(&s, "sha256=" PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6),
+               "signature does not match");
+  /* A signature over the body alone (without app_key). */
+  ASSERT_EQ(ocu_hmac_sha256_hex(PUSH_SECRET, 10, PUSH_L6, strlen(PUSH_L6),
+                                OCU_HEX_LOWER, sig),
+            0);
+  push_refused(&s, sig, PUSH_L6, strlen(PUSH_L6), "signature does not match");
+  /* No secret to check with. */
+  s.app_secret = "";
+  push_refused(&s, PUSH_L6_SIG, PUSH_L6, strlen(PUSH_L6), "app_secret");
+  s = push_shop();
+  {
+    char *big = malloc(OC_MAX_PUSH + 2);
+
+    ASSERT_NOT_NULL(big);
+    memset(big, ' ', OC_MAX_PUSH + 1);
+    big[OC_MAX_PUSH + 1] = '\0';
+    push_refused(&s, PUSH_L6_SIG, big, OC_MAX_PUSH + 1, "larger than");
+    free(big);
+  }
+  return 0;
+}
+
+static TEST_IMPL(push_signed_but_malformed) {
+  static const struct {
+    const char *body, *why;
+  } cases[] = {
+      {"not json", "push body: malformed JSON"},
+      {"", "push body"},
+      {"[1]", "not a JSON object"},
+      {"{\"message_type\":0,\"data\":{\"trade_order_id\":\"1\"}}",
+       "seller_id is missing"},
+      {"{\"seller_id\":true,\"message_type\":0}", "seller_id is not a number"},
+      {"{\"seller_id\":\"1\",\"data\":{\"trade_order_id\":\"1\"}}",
+       "message_type"},
+      {"{\"seller_id\":\"1\",\"message_type\":\"0\"}", "message_type"},
+      {"{\"seller_id\":\"1\",\"message_type\":-1}", "message_type"},
+      {"{\"seller_id\":\"1\",\"message_type\":0}", "data is not an object"},
+      {"{\"seller_id\":\"1\",\"message_type\":0,\"data\":[]}",
+       "data is not an object"},
+      {"{\"seller_id\":\"1\",\"message_type\":0,\"data\":{}}",
+       "data.trade_order_id is missing"},
+      {"{\"seller_id\":\"1\",\"message_type\":0,\"data\":{\"trade_order_id\":"
+       "\"1 2\"}}",
+       "data.trade_order_id is not an order id"},
+      {"{\"seller_id\":\"1\",\"message_type\":0,\"data\":{\"trade_order_id\":"
+       "\"1\"},\"timestamp\":\"soon\"}",
+       "timestamp"},
+      {"{\"seller_id\":\"1\",\"message_type\":0,\"data\":{\"trade_order_id\":"
+       "\"1\"}} x",
+       "push body: malformed JSON"},
+  };
+  oc_shop s = push_shop();
+  char sig[65];
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    push_sign(PUSH_SECRET, cases[i].body, sig);
+    push_refused(&s, sig, cases[i].body, strlen(cases[i].body), cases[i].why);
+  }
+  return 0;
+}
+
+static TEST_IMPL(push_errors_hold_no_secret) {
+  /* A secret that is also a plausible word of every message. */
+  static const char *const secrets[] = {"signature", "does not match", "push",
+                                        "body"};
+  oc_shop s = push_shop();
+  char sig[65];
+  size_t i;
+
+  for (i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
+    oc_push out;
+
+    s.app_secret = secrets[i];
+    memset(&out, 0, sizeof out);
+    ASSERT_EQ(conn()->verify_push(&s, NULL, PUSH_L6_SIG, PUSH_L6,
+                                  strlen(PUSH_L6), &out),
+              -1);
+    push_sign(secrets[i], PUSH_L6, sig);
+    ASSERT_NULL(strstr(out.error, sig));
+    ASSERT_NOT_NULL(strstr(out.error, "does not match"));
+  }
+  /* With the plain secret, every refusal above already checked strstr. */
+  s = push_shop();
+  push_sign(PUSH_SECRET, "{}", sig);
+  push_refused(&s, sig, "{}", 2, "seller_id is missing");
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_l1_get_order),
     TEST_ENTRY(sign_l2_bytewise_sort),
@@ -1611,6 +2658,23 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(decimal_strings),
     TEST_ENTRY(parse_error_text_scrubbed_and_truncated),
     TEST_ENTRY(parse_resets_result),
+    TEST_ENTRY(time_iso_and_parse),
+    TEST_ENTRY(build_list_orders),
+    TEST_ENTRY(build_list_orders_bad),
+    TEST_ENTRY(build_get_orders),
+    TEST_ENTRY(build_get_orders_bad),
+    TEST_ENTRY(parse_list_orders_paging),
+    TEST_ENTRY(parse_list_orders_max_offset_option),
+    TEST_ENTRY(parse_list_orders_ids),
+    TEST_ENTRY(parse_orders_malformed),
+    TEST_ENTRY(parse_orders_error_classes),
+    TEST_ENTRY(parse_get_orders_canonical),
+    TEST_ENTRY(parse_get_orders_bad_entries),
+    TEST_ENTRY(parse_get_orders_only_asked),
+    TEST_ENTRY(push_good_signature),
+    TEST_ENTRY(push_refused_signatures),
+    TEST_ENTRY(push_signed_but_malformed),
+    TEST_ENTRY(push_errors_hold_no_secret),
     {NULL, NULL, 0},
 };
 

@@ -1040,6 +1040,11 @@ static TEST_IMPL(log_url_has_no_secrets) {
     oc_request r;
     char err[256], want[256];
 
+    if (sp_ops[op].need & SP_ORDERS) { /* build_orders: see orders_log_url */
+      ASSERT_EQ(conn()->build((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+      ASSERT_NULL(r.url);
+      continue;
+    }
     ASSERT_EQ(conn()->build((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
     ASSERT_NULL(strstr(r.log_url, TOKEN));
     ASSERT_NULL(strstr(r.log_url, KEY));
@@ -1614,6 +1619,859 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
+/* ---- orders (ABI 3) ------------------------------------------------------------ */
+
+#include <openssl/hmac.h>
+
+#define LIST_PATH "/api/v2/order/get_order_list"
+#define DETAIL_PATH "/api/v2/order/get_order_detail"
+#define PUSH_URL "https://ocop.example.vn/push/shopee?shop=7"
+
+/* HMAC-SHA256 as lowercase hex, straight from OpenSSL: independent of
+ * ocu_hmac_sha256_hex and of the connector's base strings. */
+static void test_hmac(const char *key, const void *msg, size_t len, char out[65]) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int n = 0, i;
+
+  ASSERT_NOT_NULL(HMAC(EVP_sha256(), key, (int)strlen(key), msg, len, mac, &n));
+  ASSERT_EQ(n, 32);
+  for (i = 0; i < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+static oc_order_query window_query(const char *page) {
+  oc_order_query q;
+
+  memset(&q, 0, sizeof q);
+  q.from_s = 1709000000;
+  q.to_s = 1710000000;
+  q.page = page;
+  return q;
+}
+
+static void parse_orders(oc_op op, const oc_order_query *q, long status,
+                         const char *body, oc_result *res) {
+  oc_shop s = shop_fixture();
+
+  conn()->parse_orders(op, &s, q, status, body, body ? strlen(body) : 0, res);
+}
+
+/* res->orders parsed back; the caller deletes it and frees res->orders. */
+static cJSON *orders_json(oc_result *res) {
+  cJSON *doc;
+
+  if (res->status != OC_OK)
+    fprintf(stderr, "status %d: %s\n", (int)res->status, res->error);
+  ASSERT_EQ(res->status, OC_OK);
+  ASSERT_NOT_NULL(res->orders);
+  doc = cJSON_Parse(res->orders);
+  ASSERT_NOT_NULL(doc);
+  return doc;
+}
+
+static const cJSON *jget(const cJSON *o, const char *key) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+  ASSERT_NOT_NULL(it);
+  return it;
+}
+
+static TEST_IMPL(orders_entry_point) {
+  const oc_connector *c = conn();
+
+  ASSERT_EQ(c->order_window_s, 15 * 86400);
+  ASSERT_NOT_NULL(c->build_orders);
+  ASSERT_NOT_NULL(c->parse_orders);
+  ASSERT_NOT_NULL(c->verify_push);
+  ASSERT(c->caps & OC_CAP(OC_OP_LIST_ORDERS));
+  ASSERT(c->caps & OC_CAP(OC_OP_GET_ORDERS));
+  return 0;
+}
+
+static TEST_IMPL(build_list_orders) {
+  oc_shop s = shop_fixture();
+  oc_order_query q = window_query("");
+  oc_request r;
+  char err[256], sign[65], want[512];
+  static const char base[] = "123456" LIST_PATH "1710000000" TOKEN "654321";
+
+  test_hmac(KEY, base, strlen(base), sign);
+  /* the same as the S2 vector of signing-vectors.md §1 */
+  ASSERT_STR_EQ(sign,
+                "174af5342b881750dad12a896dffa27da126f1e58a9eb99b12e59a06c288735c");
+  ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT_STR_EQ(err, "");
+  ASSERT_STR_EQ(r.method, "GET");
+  snprintf(want, sizeof want,
+           BASE LIST_PATH "?partner_id=123456&timestamp=1710000000"
+                          "&access_token=" TOKEN "&shop_id=654321&sign=%s"
+                          "&time_range_field=update_time&time_from=1709000000"
+                          "&time_to=1710000000&page_size=100&cursor="
+                          "&response_optional_fields=order_status",
+           sign);
+  ASSERT_STR_EQ(r.url, want);
+  ASSERT_STR_EQ(r.log_url, BASE LIST_PATH);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+
+  /* The next page: the cursor comes back percent-encoded, nothing else
+   * changes; a NULL page is the first page. */
+  q.page = "c1+/=x";
+  ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT(strstr(r.url, "&page_size=100&cursor=c1%2B%2F%3Dx&response_optional") !=
+         NULL);
+  oc_request_free(&r);
+  q.page = NULL;
+  ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT(strstr(r.url, "&cursor=&") != NULL);
+  oc_request_free(&r);
+
+  /* An empty window (a poller twice in one second) is allowed. */
+  q.from_s = q.to_s;
+  ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT(strstr(r.url, "&time_from=1710000000&time_to=1710000000&") != NULL);
+  oc_request_free(&r);
+
+  /* Exactly 15 days is allowed. */
+  q.from_s = q.to_s - 15 * 86400;
+  ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders) {
+  static const char *const ids[] = {"240315ABCD12", "240316XY_9-z", "77"};
+  oc_shop s = shop_fixture();
+  oc_order_query q;
+  oc_request r;
+  char err[256], sign[65], want[512];
+  static const char base[] = "123456" DETAIL_PATH "1710000000" TOKEN "654321";
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 3;
+  test_hmac(KEY, base, strlen(base), sign);
+  /* also computed with Python's hmac module */
+  ASSERT_STR_EQ(sign,
+                "89c81d97928109f661e511add94dc9dd3b241f4e1c1fe8e1c72ddf3b0df5fcaa");
+  ASSERT_EQ(conn()->build_orders(OC_OP_GET_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT_STR_EQ(r.method, "GET");
+  snprintf(want, sizeof want,
+           BASE DETAIL_PATH "?partner_id=123456&timestamp=1710000000"
+                            "&access_token=" TOKEN "&shop_id=654321&sign=%s"
+                            "&order_sn_list=240315ABCD12,240316XY_9-z,77"
+                            "&response_optional_fields=item_list,buyer_user_id,"
+                            "pay_time,cancel_by,cancel_reason,total_amount,"
+                            "package_list",
+           sign);
+  ASSERT_STR_EQ(r.url, want);
+  ASSERT_STR_EQ(r.log_url, BASE DETAIL_PATH);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders_limits) {
+  static const char *ids[OC_MAX_ORDER_IDS + 1];
+  char id64[65];
+  oc_shop s = shop_fixture();
+  oc_order_query q;
+  oc_request r;
+  char err[256];
+  size_t i;
+
+  memset(id64, 'A', 64);
+  id64[64] = '\0';
+  for (i = 0; i <= OC_MAX_ORDER_IDS; i++)
+    ids[i] = i == 0 ? id64 : "240315ABCD12";
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = OC_MAX_ORDER_IDS; /* 50 ids, the first 64 bytes long: fine */
+  ASSERT_EQ(conn()->build_orders(OC_OP_GET_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            0);
+  ASSERT(strstr(r.url, id64) != NULL);
+  oc_request_free(&r);
+  q.nids = OC_MAX_ORDER_IDS + 1;
+  ASSERT_EQ(conn()->build_orders(OC_OP_GET_ORDERS, &s, &q, NOW_MS, &r, err,
+                                 sizeof err),
+            -1);
+  ASSERT_STR_EQ(err, "GET_ORDERS takes 1 to 50 order ids, not 51");
+  ASSERT_NULL(r.url);
+  return 0;
+}
+
+/* Bad order queries: -1, a message without the value, an empty request. */
+static TEST_IMPL(build_orders_bad_input) {
+  static const struct {
+    oc_op op;
+    int field;
+    const char *want;
+  } cases[] = {
+      {OC_OP_GET_ORDERS, 1, "GET_ORDERS takes 1 to 50 order ids, not 0"},
+      {OC_OP_GET_ORDERS, 2, "GET_ORDERS takes 1 to 50 order ids, not 0"},
+      {OC_OP_GET_ORDERS, 3, "order id 1 is empty"},
+      {OC_OP_GET_ORDERS, 4, "order id 1 is longer than 64 bytes"},
+      {OC_OP_GET_ORDERS, 5, "order id 1 holds a character outside [A-Za-z0-9_-]"},
+      {OC_OP_GET_ORDERS, 6, "order id 1 holds a character outside [A-Za-z0-9_-]"},
+      {OC_OP_GET_ORDERS, 7, "order id 1 holds a character outside [A-Za-z0-9_-]"},
+      {OC_OP_GET_ORDERS, 8, "order id 1 is empty"},
+      {OC_OP_LIST_ORDERS, 10, "order window must have 0 <= from <= to"},
+      {OC_OP_LIST_ORDERS, 11, "order window is longer than 15 days"},
+      {OC_OP_LIST_ORDERS, 12, "order window must have 0 <= from <= to"},
+      {OC_OP_LIST_ORDERS, 13, "shop access_token is not set"},
+      {OC_OP_GET_ORDERS, 14, "shop shop_id must be a numeric id"},
+      {OC_OP_LIST_ORDERS, 15, "order query is missing"},
+      {OC_OP_PUBLISH, 0, "operation publish is not an order operation"},
+      {OC_OP_LIST_ORDERS, 16, "order page cursor is longer than 512 bytes"},
+  };
+  char longid[80], longcur[600];
+  size_t i;
+
+  memset(longid, '7', sizeof longid - 1);
+  longid[sizeof longid - 1] = '\0';
+  memset(longcur, 'c', sizeof longcur - 1);
+  longcur[sizeof longcur - 1] = '\0';
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *ids[2] = {"240315ABCD12", NULL};
+    oc_shop s = shop_fixture();
+    oc_order_query q = window_query(""), *qp = &q;
+    oc_request r;
+    char err[256];
+
+    q.ids = ids;
+    q.nids = 2;
+    ids[1] = "240316XYZ";
+    switch (cases[i].field) {
+    case 1: q.nids = 0; break;
+    case 2: q.ids = NULL; break;
+    case 3: ids[1] = ""; break;
+    case 4: ids[1] = longid; break;
+    case 5: ids[1] = "2403 16"; break;
+    case 6: ids[1] = "a,b"; break;     /* would split the list */
+    case 7: ids[1] = TOKEN "&x=1"; break; /* never echoed */
+    case 8: ids[1] = NULL; break;
+    case 10: q.to_s = q.from_s - 1; break;
+    case 11: q.from_s = q.to_s - 15 * 86400 - 1; break;
+    case 12: q.from_s = -5; break;
+    case 13: s.access_token = NULL; break;
+    case 14: s.shop_id = KEY; break;
+    case 15: qp = NULL; break;
+    case 16: q.page = longcur; break;
+    default: break;
+    }
+    memset(&r, 0x5a, sizeof r); /* build_orders must clear it */
+    ASSERT_EQ(conn()->build_orders(cases[i].op, &s, qp, NOW_MS, &r, err,
+                                   sizeof err),
+              -1);
+    ASSERT_STR_EQ(err, cases[i].want);
+    ASSERT_NULL(strstr(err, KEY));
+    ASSERT_NULL(strstr(err, TOKEN));
+    ASSERT_NULL(r.url);
+    ASSERT_NULL(r.log_url);
+    ASSERT_NULL(r.body);
+    ASSERT_EQ(r.nheaders, 0);
+  }
+  return 0;
+}
+
+static TEST_IMPL(orders_log_url) {
+  static const char *const ids[] = {"240315ABCD12"};
+  oc_shop s = shop_fixture();
+  oc_order_query q = window_query("cursor_1");
+  oc_request r;
+  char err[256];
+  int op;
+
+  q.ids = ids;
+  q.nids = 1;
+  for (op = OC_OP_LIST_ORDERS; op <= OC_OP_GET_ORDERS; op++) {
+    ASSERT_EQ(conn()->build_orders((oc_op)op, &s, &q, NOW_MS, &r, err, sizeof err),
+              0);
+    ASSERT_NULL(strstr(r.log_url, TOKEN));
+    ASSERT_NULL(strstr(r.log_url, "sign"));
+    ASSERT_NULL(strchr(r.log_url, '?'));
+    ASSERT_NULL(strstr(r.url, KEY));
+    ASSERT(strstr(r.url, "&access_token=" TOKEN "&") != NULL);
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static TEST_IMPL(parse_list_orders_pages) {
+  oc_order_query q = window_query("");
+  oc_result res;
+  cJSON *doc;
+  const cJSON *ids;
+
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200,
+               "{\"error\":\"\",\"message\":\"\",\"request_id\":\"r-1\","
+               "\"response\":{\"more\":true,\"next_cursor\":\"20\","
+               "\"order_list\":[{\"order_sn\":\"240315ABCD12\","
+               "\"order_status\":\"READY_TO_SHIP\"},"
+               "{\"order_sn\":\"240315EFGH34\",\"order_status\":\"UNPAID\"},"
+               "{\"order_sn\":2403150001}]}}",
+               &res);
+  doc = orders_json(&res);
+  ASSERT_STR_EQ(res.request_id, "r-1");
+  ids = jget(doc, "ids");
+  ASSERT_EQ(cJSON_GetArraySize(ids), 3);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 0)->valuestring, "240315ABCD12");
+  ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 1)->valuestring, "240315EFGH34");
+  ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 2)->valuestring, "2403150001");
+  ASSERT_STR_EQ(jstr(doc, "next"), "20");
+  ASSERT_EQ(jint(doc, "done_at"), 0);
+  cJSON_Delete(doc);
+  free(res.orders);
+
+  /* The last page: more false, whatever next_cursor holds; an empty page. */
+  q.page = "20";
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200,
+               "{\"error\":\"\",\"response\":{\"more\":false,"
+               "\"next_cursor\":\"\",\"order_list\":[]}}",
+               &res);
+  doc = orders_json(&res);
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "ids")), 0);
+  ASSERT_STR_EQ(jstr(doc, "next"), "");
+  ASSERT_EQ(jint(doc, "done_at"), 0);
+  cJSON_Delete(doc);
+  free(res.orders);
+
+  parse_orders(OC_OP_LIST_ORDERS, &q, 200,
+               "{\"response\":{\"more\":false,\"order_list\":"
+               "[{\"order_sn\":\"X1\"}]}}",
+               &res);
+  doc = orders_json(&res);
+  ASSERT_STR_EQ(jstr(doc, "next"), "");
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "ids")), 1);
+  cJSON_Delete(doc);
+  free(res.orders);
+  return 0;
+}
+
+/* A body that is not the expected shape as a whole: retried, with a reason. */
+static TEST_IMPL(parse_orders_malformed) {
+  static const struct {
+    oc_op op;
+    const char *body;
+    const char *why;
+  } cases[] = {
+      {OC_OP_LIST_ORDERS, "not json", "malformed response"},
+      {OC_OP_LIST_ORDERS, "{\"response\":{\"more\":true,\"next_cursor\":\"\","
+                          "\"order_list\":[]}}",
+       "more is true without a usable next_cursor"},
+      {OC_OP_LIST_ORDERS, "{\"response\":{\"more\":true,\"order_list\":[]}}",
+       "more is true without a usable next_cursor"},
+      {OC_OP_LIST_ORDERS, "{\"error\":\"\",\"message\":\"\"}",
+       "field response is missing or not an object"},
+      {OC_OP_LIST_ORDERS, "{\"response\":[]}",
+       "field response is missing or not an object"},
+      {OC_OP_LIST_ORDERS, "{\"response\":{\"more\":false}}",
+       "field response.order_list is not an array"},
+      {OC_OP_LIST_ORDERS, "{\"response\":{\"more\":\"no\",\"order_list\":[]}}",
+       "field response.more is not a boolean"},
+      {OC_OP_LIST_ORDERS,
+       "{\"response\":{\"more\":false,\"order_list\":[{\"order_sn\":{}}]}}",
+       "order_sn"},
+      {OC_OP_LIST_ORDERS,
+       "{\"response\":{\"more\":false,\"order_list\":[{\"order_sn\":\"a b\"}]}}",
+       "order_sn holds a character outside"},
+      {OC_OP_LIST_ORDERS,
+       "{\"response\":{\"more\":false,\"order_list\":[\"X1\"]}}",
+       "order_list[] is not an object"},
+      {OC_OP_GET_ORDERS, "[1,2]", "not a JSON object"},
+      {OC_OP_GET_ORDERS, "{\"response\":{}}",
+       "field response.order_list is not an array"},
+      {OC_OP_GET_ORDERS,
+       "{\"response\":{\"order_list\":[{\"order_sn\":true,"
+       "\"order_status\":\"UNPAID\"}]}}",
+       "order_sn"},
+      {OC_OP_GET_ORDERS, "{\"response\":{\"order_list\":[{\"order_status\":"
+                         "\"UNPAID\"}]}}",
+       "order_sn is missing"},
+      {OC_OP_GET_ORDERS, "{\"response\":{\"order_list\":[7]}}",
+       "order_list[] is not an object"},
+  };
+  static const char *const ids[] = {"X1"};
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    oc_order_query q = window_query("");
+    oc_result res;
+
+    q.ids = ids;
+    q.nids = 1;
+    parse_orders(cases[i].op, &q, 200, cases[i].body, &res);
+    if (res.status != OC_RETRY || strstr(res.error, cases[i].why) == NULL)
+      fprintf(stderr, "case %zu: %d %s\n", i, (int)res.status, res.error);
+    ASSERT_EQ(res.status, OC_RETRY);
+    ASSERT(strstr(res.error, cases[i].why) != NULL);
+    ASSERT_NULL(res.orders);
+  }
+  return 0;
+}
+
+/* Error envelopes and HTTP statuses: the same classes as the listing calls. */
+static TEST_IMPL(parse_orders_errors) {
+  static const struct {
+    long http;
+    const char *body;
+    oc_status status;
+    long retry_after_ms;
+    const char *error;
+  } cases[] = {
+      {200, "{\"error\":\"error_rate_limit\",\"message\":\"slow down\"}", OC_RETRY,
+       1000, "error_rate_limit: slow down"},
+      {200, "{\"error\":\"error_limit\",\"message\":\"\"}", OC_RETRY, 3600000,
+       "error_limit"},
+      {200, "{\"error\":\"invalid_acceess_token\",\"message\":\"Invalid token\"}",
+       OC_AUTH, 0, "invalid_acceess_token: Invalid token"},
+      {403, "{\"error\":\"error_auth\",\"message\":\"no permission\"}", OC_AUTH, 0,
+       "error_auth: no permission"},
+      {200, "{\"error\":\"shop_access_expired\"}", OC_AUTH, 0,
+       "shop_access_expired"},
+      {200, "{\"error\":\"order.order_list_invalid_time\",\"message\":\"too long\"}",
+       OC_REJECTED, 0, "order.order_list_invalid_time: too long"},
+      {200, "{\"error\":\"error_param\",\"message\":\"bad\"}", OC_REJECTED, 0,
+       "error_param: bad"},
+      {500, "<html>oops</html>", OC_RETRY, 0, "HTTP 500"},
+      {503, "{\"error\":\"error_system_busy\"}", OC_RETRY, 0,
+       "HTTP 503: error_system_busy"},
+      {429, "", OC_RETRY, 1000, "HTTP 429"},
+      {404, "", OC_REJECTED, 0, "HTTP 404"},
+      {0, NULL, OC_RETRY, 0, "no response"},
+  };
+  size_t i;
+  int op;
+
+  for (op = OC_OP_LIST_ORDERS; op <= OC_OP_GET_ORDERS; op++)
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+      oc_order_query q = window_query("");
+      oc_result res;
+
+      parse_orders((oc_op)op, &q, cases[i].http, cases[i].body, &res);
+      if (res.status != cases[i].status)
+        fprintf(stderr, "case %zu: %s\n", i, res.error);
+      ASSERT_EQ(res.status, cases[i].status);
+      ASSERT_EQ(res.retry_after_ms, cases[i].retry_after_ms);
+      ASSERT_STR_EQ(res.error, cases[i].error);
+      ASSERT_NULL(res.orders);
+    }
+  return 0;
+}
+
+/* A realistic get_order_detail answer (fields as in the official schema). */
+static const char detail_answer[] =
+    "{\"error\":\"\",\"message\":\"\",\"request_id\":\"rq-detail\","
+    "\"response\":{\"order_list\":["
+    /* paid, two models of one item, a discount, one SKU on two lines */
+    "{\"order_sn\":\"240315ABCD12\",\"order_status\":\"READY_TO_SHIP\","
+    "\"currency\":\"VND\",\"cod\":false,\"total_amount\":254000.0,"
+    "\"create_time\":1709990000,\"update_time\":1709999000,"
+    "\"pay_time\":1709990100,\"buyer_user_id\":99,\"item_list\":["
+    "{\"item_id\":2300069665,\"item_sku\":\"HN-TRA\",\"model_id\":11,"
+    "\"model_sku\":\"HN-TRA-001\",\"model_quantity_purchased\":2,"
+    "\"model_original_price\":80000.0,\"model_discounted_price\":75000.0},"
+    "{\"item_id\":2300069665,\"item_sku\":\"HN-TRA\",\"model_id\":12,"
+    "\"model_sku\":\"HN-TRA-002\",\"model_quantity_purchased\":1,"
+    "\"model_original_price\":104000.4,\"model_discounted_price\":0},"
+    "{\"item_id\":2300069665,\"item_sku\":\"HN-TRA\",\"model_id\":11,"
+    "\"model_sku\":\"HN-TRA-001\",\"model_quantity_purchased\":1,"
+    "\"model_original_price\":80000.0,\"model_discounted_price\":75000.0}]},"
+    /* unpaid, an item without models: item_sku; the amount as text */
+    "{\"order_sn\":\"240315EFGH34\",\"order_status\":\"UNPAID\","
+    "\"total_amount\":\"45000.50\",\"update_time\":1709999500,\"item_list\":["
+    "{\"item_id\":5,\"item_sku\":\"QN-NUOC-MAM\",\"model_id\":0,"
+    "\"model_sku\":\"\",\"model_quantity_purchased\":3,"
+    "\"model_original_price\":15000,\"model_discounted_price\":15000}]},"
+    /* cancelled, no total, no prices */
+    "{\"order_sn\":\"240316CANC01\",\"order_status\":\"CANCELLED\","
+    "\"update_time\":1709999600,\"cancel_by\":\"buyer\",\"item_list\":["
+    "{\"item_sku\":\"QN-NUOC-MAM\",\"model_quantity_purchased\":1}]},"
+    "{\"order_sn\":\"240316RET001\",\"order_status\":\"TO_RETURN\","
+    "\"total_amount\":15000,\"update_time\":1709999700,\"item_list\":["
+    "{\"item_sku\":\"QN-NUOC-MAM\",\"model_id\":0,"
+    "\"model_quantity_purchased\":1,\"model_discounted_price\":15000}]}"
+    "]}}";
+
+static const cJSON *find_order(const cJSON *doc, const char *id) {
+  const cJSON *o;
+
+  cJSON_ArrayForEach(o, jget(doc, "orders")) if (strcmp(jstr(o, "id"), id) == 0)
+      return o;
+  return NULL;
+}
+
+static void check_line(const cJSON *line, const char *sku, int64_t qty,
+                       int64_t price) {
+  const cJSON *p = jget(line, "unit_price_vnd");
+
+  ASSERT_STR_EQ(jstr(line, "sku"), sku);
+  ASSERT_EQ(jint(line, "qty"), qty);
+  if (price < 0)
+    ASSERT(cJSON_IsNull(p));
+  else
+    ASSERT_EQ(jint(line, "unit_price_vnd"), price);
+}
+
+static TEST_IMPL(parse_get_orders) {
+  static const char *const ids[] = {"240315ABCD12", "240315EFGH34",
+                                    "240316CANC01", "240316RET001"};
+  oc_order_query q;
+  oc_result res;
+  const cJSON *o, *lines;
+  cJSON *doc;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 4;
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, detail_answer, &res);
+  doc = orders_json(&res);
+  ASSERT_STR_EQ(res.request_id, "rq-detail");
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "orders")), 4);
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "bad")), 0);
+
+  o = find_order(doc, "240315ABCD12");
+  ASSERT_NOT_NULL(o);
+  ASSERT_STR_EQ(jstr(o, "status"), "READY_TO_SHIP");
+  ASSERT_STR_EQ(jstr(o, "effect"), "sold");
+  ASSERT_EQ(jint(o, "update_time"), 1709999000);
+  ASSERT_EQ(jint(o, "total_vnd"), 254000);
+  lines = jget(o, "lines");
+  ASSERT_EQ(cJSON_GetArraySize(lines), 2); /* HN-TRA-001 merged */
+  check_line(cJSON_GetArrayItem(lines, 0), "HN-TRA-001", 3, 75000);
+  check_line(cJSON_GetArrayItem(lines, 1), "HN-TRA-002", 1, 104000);
+
+  o = find_order(doc, "240315EFGH34");
+  ASSERT_STR_EQ(jstr(o, "effect"), "reserved");
+  ASSERT_EQ(jint(o, "total_vnd"), 45001); /* "45000.50" rounds half up */
+  lines = jget(o, "lines");
+  ASSERT_EQ(cJSON_GetArraySize(lines), 1);
+  check_line(cJSON_GetArrayItem(lines, 0), "QN-NUOC-MAM", 3, 15000);
+
+  o = find_order(doc, "240316CANC01");
+  ASSERT_STR_EQ(jstr(o, "effect"), "cancelled");
+  ASSERT(cJSON_IsNull(jget(o, "total_vnd")));
+  check_line(cJSON_GetArrayItem(jget(o, "lines"), 0), "QN-NUOC-MAM", 1, -1);
+
+  o = find_order(doc, "240316RET001");
+  ASSERT_STR_EQ(jstr(o, "effect"), "returned");
+  ASSERT_EQ(jint(o, "total_vnd"), 15000);
+  check_line(cJSON_GetArrayItem(jget(o, "lines"), 0), "QN-NUOC-MAM", 1, 15000);
+  cJSON_Delete(doc);
+  free(res.orders);
+  return 0;
+}
+
+/* Every status of §2.6 has its effect; anything else is a bad order. */
+static TEST_IMPL(order_status_map) {
+  static const char *const want[][2] = {
+      {"UNPAID", "reserved"},        {"PENDING", "reserved"},
+      {"READY_TO_SHIP", "sold"},     {"PROCESSED", "sold"},
+      {"RETRY_SHIP", "sold"},        {"SHIPPED", "sold"},
+      {"TO_CONFIRM_RECEIVE", "sold"}, {"COMPLETED", "sold"},
+      {"IN_CANCEL", "sold"},         {"INVOICE_PENDING", "sold"},
+      {"CANCELLED", "cancelled"},    {"TO_RETURN", "returned"},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof want / sizeof want[0]; i++)
+    ASSERT_STR_EQ(ocu_order_effect(sp_order_status, want[i][0]), want[i][1]);
+  ASSERT_NULL(ocu_order_effect(sp_order_status, "cancelled"));
+  ASSERT_NULL(ocu_order_effect(sp_order_status, "LOST"));
+  return 0;
+}
+
+static const char *bad_reason(const cJSON *doc, const char *id) {
+  const cJSON *b;
+
+  cJSON_ArrayForEach(b, jget(doc, "bad")) if (strcmp(jstr(b, "id"), id) == 0)
+      return jstr(b, "error");
+  return NULL;
+}
+
+/* Broken orders go to "bad", named with the field; the good ones stay. */
+static TEST_IMPL(parse_get_orders_bad_entries) {
+  static const char body[] =
+      "{\"error\":\"\",\"response\":{\"order_list\":["
+      "{\"order_sn\":\"GOOD1\",\"order_status\":\"COMPLETED\","
+      "\"total_amount\":10000,\"update_time\":1709999000,\"item_list\":["
+      "{\"item_sku\":\"SKU-A\",\"model_id\":0,\"model_quantity_purchased\":1,"
+      "\"model_original_price\":10000,\"model_discounted_price\":0}]},"
+      "{\"order_sn\":\"BAD_STATUS\",\"order_status\":\"LOST_IN_SPACE\","
+      "\"update_time\":1709999000,\"item_list\":[{\"item_sku\":\"SKU-A\","
+      "\"model_quantity_purchased\":1}]},"
+      "{\"order_sn\":\"BAD_QTY\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":["
+      "{\"item_sku\":\"SKU-A\",\"model_quantity_purchased\":1},"
+      "{\"item_sku\":\"SKU-B\",\"model_id\":0}]},"
+      "{\"order_sn\":\"BAD_QTY0\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":["
+      "{\"item_sku\":\"SKU-B\",\"model_quantity_purchased\":0}]},"
+      "{\"order_sn\":\"BAD_SKU\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":["
+      "{\"item_sku\":\"SKU-A\",\"model_id\":77,\"model_sku\":\"\","
+      "\"model_quantity_purchased\":1}]},"
+      "{\"order_sn\":\"BAD_ITEM_SKU\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":["
+      "{\"model_id\":0,\"model_quantity_purchased\":1}]},"
+      "{\"order_sn\":\"BAD_TIME\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":\"yesterday\",\"item_list\":["
+      "{\"item_sku\":\"SKU-A\",\"model_quantity_purchased\":1}]},"
+      "{\"order_sn\":\"NO_ITEMS\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":[]},"
+      "{\"order_sn\":\"BAD_PRICE\",\"order_status\":\"SHIPPED\","
+      "\"update_time\":1709999000,\"item_list\":["
+      "{\"item_sku\":\"SKU-A\",\"model_quantity_purchased\":1,"
+      "\"model_discounted_price\":\"cheap\"}]},"
+      "{\"order_sn\":\"NO_STATUS\",\"update_time\":1709999000,"
+      "\"item_list\":[{\"item_sku\":\"SKU-A\",\"model_quantity_purchased\":1}]},"
+      "{\"order_sn\":\"GOOD2\",\"order_status\":\"IN_CANCEL\","
+      "\"update_time\":1709999100,\"item_list\":["
+      "{\"item_sku\":\"SKU-C\",\"model_quantity_purchased\":4,"
+      "\"model_original_price\":2500.5}]}"
+      "]}}";
+  static const struct {
+    const char *id, *why;
+  } bad[] = {
+      {"BAD_STATUS", "order BAD_STATUS: unknown order_status \"LOST_IN_SPACE\""},
+      {"BAD_QTY", "order BAD_QTY: item_list[].model_quantity_purchased is "
+                  "missing or not a positive integer"},
+      {"BAD_QTY0", "order BAD_QTY0: item_list[].model_quantity_purchased is "
+                   "missing or not a positive integer"},
+      {"BAD_SKU", "order BAD_SKU: item_list[].model_sku is missing or empty"},
+      {"BAD_ITEM_SKU",
+       "order BAD_ITEM_SKU: item_list[].item_sku is missing or empty"},
+      {"BAD_TIME", "order BAD_TIME: update_time is missing or not a time"},
+      {"NO_ITEMS", "order NO_ITEMS: item_list is missing or empty"},
+      {"BAD_PRICE",
+       "order BAD_PRICE: item_list[].model_discounted_price is not an amount"},
+      {"NO_STATUS", "order NO_STATUS: order_status is missing"},
+      {"ASKED_ONLY", "order ASKED_ONLY: not in the answer"},
+  };
+  static const char *const ids[] = {"GOOD1", "BAD_QTY", "ASKED_ONLY", "GOOD2"};
+  oc_order_query q;
+  oc_result res;
+  const cJSON *o;
+  cJSON *doc;
+  size_t i;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 4;
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, body, &res);
+  doc = orders_json(&res);
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "orders")), 2);
+  o = find_order(doc, "GOOD1");
+  ASSERT_NOT_NULL(o);
+  check_line(cJSON_GetArrayItem(jget(o, "lines"), 0), "SKU-A", 1, 10000);
+  o = find_order(doc, "GOOD2");
+  ASSERT_NOT_NULL(o);
+  ASSERT_STR_EQ(jstr(o, "effect"), "sold");
+  ASSERT(cJSON_IsNull(jget(o, "total_vnd")));
+  check_line(cJSON_GetArrayItem(jget(o, "lines"), 0), "SKU-C", 4, 2501);
+  /* The dropped order left nothing behind (its first line was fine). */
+  ASSERT_NULL(find_order(doc, "BAD_QTY"));
+  ASSERT_EQ(cJSON_GetArraySize(jget(doc, "bad")), (int)(sizeof bad / sizeof bad[0]));
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    ASSERT_STR_EQ(bad_reason(doc, bad[i].id), bad[i].why);
+  cJSON_Delete(doc);
+  free(res.orders);
+  return 0;
+}
+
+/* ---- push (§2.7) ---------------------------------------------------------------- */
+
+static const char push_order[] =
+    "{\"code\":3,\"shop_id\":654321,\"timestamp\":1710000100,"
+    "\"data\":{\"ordersn\":\"240315ABCD12\",\"status\":\"READY_TO_SHIP\","
+    "\"update_time\":1710000099}}";
+
+/* The Authorization a genuine Shopee push carries, computed here. */
+static void push_sig(const char *key, const char *url, const char *body,
+                     size_t len, char out[65]) {
+  char *msg = malloc(strlen(url) + 1 + len + 1);
+
+  ASSERT_NOT_NULL(msg);
+  memcpy(msg, url, strlen(url));
+  msg[strlen(url)] = '|';
+  memcpy(msg + strlen(url) + 1, body, len);
+  test_hmac(key, msg, strlen(url) + 1 + len, out);
+  free(msg);
+}
+
+static int verify(const char *url, const char *auth, const char *body,
+                  size_t len, oc_push *out) {
+  oc_shop s = shop_fixture();
+
+  memset(out, 0x5a, sizeof *out); /* verify_push must clear it */
+  return conn()->verify_push(&s, url, auth, body, len, out);
+}
+
+static TEST_IMPL(push_verify_order) {
+  char sig[65];
+  oc_push p;
+
+  push_sig(KEY, PUSH_URL, push_order, strlen(push_order), sig);
+  ASSERT_EQ(verify(PUSH_URL, sig, push_order, strlen(push_order), &p), 0);
+  ASSERT_EQ(p.kind, 3);
+  ASSERT_EQ(p.timestamp, 1710000100);
+  ASSERT_STR_EQ(p.shop_id, "654321");
+  ASSERT_STR_EQ(p.order_id, "240315ABCD12");
+  ASSERT_STR_EQ(p.error, "");
+  return 0;
+}
+
+/* The verification message of signing-vectors.md S5, with its literal sign:
+ * no shop_id, no timestamp. Other codes carry no order. */
+static TEST_IMPL(push_verify_other_codes) {
+  static const char url[] = "https://example.com/shopee/push";
+  static const char body[] =
+      "{\"code\":0,\"data\":{\"verify_info\":\"This is a Verification "
+      "message.Please respond in the certain format.\"}}";
+  static const char body2[] =
+      "{\"code\":2,\"timestamp\":1710000200,\"data\":{\"shop_id\":654321}}";
+  char sig[65];
+  oc_push p;
+
+  ASSERT_EQ(verify(url, "9726e164dc16411946e950c1d1018451209393ac6c3f11876ce4404822af1fbd",
+                   body, strlen(body), &p),
+            0);
+  ASSERT_EQ(p.kind, 0);
+  ASSERT_EQ(p.timestamp, 0);
+  ASSERT_STR_EQ(p.shop_id, "");
+  ASSERT_STR_EQ(p.order_id, "");
+  push_sig(KEY, PUSH_URL, body2, strlen(body2), sig);
+  ASSERT_EQ(verify(PUSH_URL, sig, body2, strlen(body2), &p), 0);
+  ASSERT_EQ(p.kind, 2);
+  ASSERT_EQ(p.timestamp, 1710000200);
+  ASSERT_STR_EQ(p.shop_id, "");
+  ASSERT_STR_EQ(p.order_id, "");
+  return 0;
+}
+
+static void refused(const char *url, const char *auth, const char *body,
+                    size_t len, const char *want, const char *expected_sig) {
+  oc_push p;
+
+  ASSERT_EQ(verify(url, auth, body, len, &p), -1);
+  ASSERT_STR_EQ(p.error, want);
+  ASSERT_NULL(strstr(p.error, KEY));
+  if (expected_sig != NULL)
+    ASSERT_NULL(strstr(p.error, expected_sig));
+  ASSERT_EQ(p.kind, 0);
+  ASSERT_EQ(p.timestamp, 0);
+  ASSERT_STR_EQ(p.shop_id, "");
+  ASSERT_STR_EQ(p.order_id, "");
+}
+
+static TEST_IMPL(push_verify_refused) {
+  size_t len = strlen(push_order);
+  char sig[65], other[65], upper[65], spaced[70], *tampered;
+  size_t i;
+
+  push_sig(KEY, PUSH_URL, push_order, len, sig);
+  push_sig("another_partner_key", PUSH_URL, push_order, len, other);
+  refused(PUSH_URL, other, push_order, len, "signature does not match", sig);
+  /* one byte of the body changed */
+  tampered = strdup(push_order);
+  ASSERT_NOT_NULL(tampered);
+  tampered[strlen("{\"code\":3,\"shop_id\":65432")] = '2';
+  refused(PUSH_URL, sig, tampered, len, "signature does not match", sig);
+  free(tampered);
+  /* the signature covers the URL too */
+  refused(PUSH_URL "&x", sig, push_order, len, "signature does not match", sig);
+  refused(PUSH_URL, NULL, push_order, len, "no Authorization header", sig);
+  refused(PUSH_URL, "", push_order, len, "signature does not match", sig);
+  /* Shopee sends lowercase hex: uppercase, padding or a prefix are refused */
+  for (i = 0; i < 65; i++)
+    upper[i] = (char)(sig[i] >= 'a' && sig[i] <= 'f' ? sig[i] - 32 : sig[i]);
+  ASSERT(strcmp(upper, sig) != 0);
+  refused(PUSH_URL, upper, push_order, len, "signature does not match", sig);
+  snprintf(spaced, sizeof spaced, " %s", sig);
+  refused(PUSH_URL, spaced, push_order, len, "signature does not match", sig);
+  refused(PUSH_URL, KEY, push_order, len, "signature does not match", sig);
+  refused(NULL, sig, push_order, len, "no callback URL to verify against", sig);
+  refused("", sig, push_order, len, "no callback URL to verify against", sig);
+  return 0;
+}
+
+/* Genuinely signed, yet not the documented shape: refused with a reason. */
+static TEST_IMPL(push_verify_signed_malformed) {
+  static const struct {
+    const char *body, *want;
+  } cases[] = {
+      {"{\"code\":3,", "signed push body: malformed JSON at byte 9"},
+      {"[3]", "push body is not a JSON object"},
+      {"{\"shop_id\":1,\"data\":{}}",
+       "push field code is missing or not a small integer"},
+      {"{\"code\":\"3\",\"data\":{}}",
+       "push field code is missing or not a small integer"},
+      {"{\"code\":3,\"shop_id\":654321,\"timestamp\":1,\"data\":{}}",
+       "order push without a readable data.ordersn"},
+      {"{\"code\":3,\"shop_id\":654321,\"data\":{\"ordersn\":\"\"}}",
+       "order push without a readable data.ordersn"},
+      {"{\"code\":3,\"shop_id\":654321,\"data\":{\"ordersn\":\"a/b\"}}",
+       "push field data.ordersn holds a character outside [A-Za-z0-9_-]"},
+      {"{\"code\":3,\"data\":{\"ordersn\":\"X1\"}}", "order push without shop_id"},
+      {"{\"code\":3,\"shop_id\":{},\"data\":{\"ordersn\":\"X1\"}}",
+       "push field shop_id is not an id"},
+      {"{\"code\":3,\"shop_id\":1,\"timestamp\":\"now\",\"data\":{}}",
+       "push field timestamp is not a time"},
+      {"{\"code\":3,\"shop_id\":1,\"data\":\"X1\"}",
+       "push field data is not an object"},
+      {"{\"code\":0}", "verification push without data"},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char sig[65];
+
+    push_sig(KEY, PUSH_URL, cases[i].body, strlen(cases[i].body), sig);
+    refused(PUSH_URL, sig, cases[i].body, strlen(cases[i].body), cases[i].want,
+            sig);
+  }
+  return 0;
+}
+
+/* The secret never leaks into the error, even when the body holds it. */
+static TEST_IMPL(push_error_never_holds_secret) {
+  char body[256], sig[65];
+  oc_shop s = shop_fixture();
+  oc_push p;
+
+  snprintf(body, sizeof body, "{\"code\":3,\"shop_id\":\"%s\",\"data\":{}}", KEY);
+  push_sig(KEY, PUSH_URL, body, strlen(body), sig);
+  ASSERT_EQ(conn()->verify_push(&s, PUSH_URL, sig, body, strlen(body), &p), -1);
+  ASSERT_NULL(strstr(p.error, KEY));
+  ASSERT_NULL(strstr(p.error, sig));
+  snprintf(body, sizeof body, "%s", KEY);
+  push_sig(KEY, PUSH_URL, body, strlen(body), sig);
+  ASSERT_EQ(conn()->verify_push(&s, PUSH_URL, sig, body, strlen(body), &p), -1);
+  ASSERT_NULL(strstr(p.error, KEY));
+  ASSERT_EQ(conn()->verify_push(&s, PUSH_URL, KEY, body, strlen(body), &p), -1);
+  ASSERT_NULL(strstr(p.error, KEY));
+  ASSERT_NULL(strstr(p.error, sig));
+  s.app_secret = "";
+  ASSERT_EQ(conn()->verify_push(&s, PUSH_URL, sig, body, strlen(body), &p), -1);
+  ASSERT_STR_EQ(p.error, "shop app_secret (partner key) is not set");
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_s1_hmac_layer),
     TEST_ENTRY(sign_s2_shop_base_string),
@@ -1663,6 +2521,23 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_http_status),
     TEST_ENTRY(parse_error_text_scrubbed_and_truncated),
     TEST_ENTRY(parse_resets_result),
+    TEST_ENTRY(orders_entry_point),
+    TEST_ENTRY(build_list_orders),
+    TEST_ENTRY(build_get_orders),
+    TEST_ENTRY(build_get_orders_limits),
+    TEST_ENTRY(build_orders_bad_input),
+    TEST_ENTRY(orders_log_url),
+    TEST_ENTRY(parse_list_orders_pages),
+    TEST_ENTRY(parse_orders_malformed),
+    TEST_ENTRY(parse_orders_errors),
+    TEST_ENTRY(parse_get_orders),
+    TEST_ENTRY(order_status_map),
+    TEST_ENTRY(parse_get_orders_bad_entries),
+    TEST_ENTRY(push_verify_order),
+    TEST_ENTRY(push_verify_other_codes),
+    TEST_ENTRY(push_verify_refused),
+    TEST_ENTRY(push_verify_signed_malformed),
+    TEST_ENTRY(push_error_never_holds_secret),
     {NULL, NULL, 0},
 };
 

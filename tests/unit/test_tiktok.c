@@ -413,9 +413,16 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
                          OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
                          OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
-                         OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP_STRIP);
+                         OC_CAP(OC_OP_TOKEN_EXCHANGE) |
+                         OC_CAP(OC_OP_LIST_ORDERS) | OC_CAP(OC_OP_GET_ORDERS) |
+                         OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build);
   ASSERT_NOT_NULL(c->parse);
+  ASSERT_NULL(c->feed);
+  ASSERT_EQ(c->order_window_s, 7 * 86400);
+  ASSERT_NOT_NULL(c->build_orders);
+  ASSERT_NOT_NULL(c->parse_orders);
+  ASSERT_NOT_NULL(c->verify_push);
   return 0;
 }
 
@@ -994,11 +1001,20 @@ static TEST_IMPL(log_url_has_no_secrets) {
   oc_listing l = listing_fixture();
   oc_op op;
 
+  const char *ids[] = {"576684019603311365"};
+  oc_order_query q = {1700000000, 1700086400, "tok", ids, 1};
+
   for (op = OC_OP_PUBLISH; op < OC_OP_MAX; op++) {
     oc_request r;
     char err[256];
 
-    ASSERT_EQ(conn()->build(op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+    if (op == OC_OP_LIST_ORDERS || op == OC_OP_GET_ORDERS) {
+      ASSERT_EQ(conn()->build(op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+      ASSERT_EQ(conn()->build_orders(op, &s, &q, NOW_MS, &r, err, sizeof err),
+                0);
+    } else {
+      ASSERT_EQ(conn()->build(op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+    }
     ASSERT_NOT_NULL(r.log_url);
     ASSERT_NULL(strchr(r.log_url, '?'));
     ASSERT_NULL(strstr(r.log_url, SECRET));
@@ -1560,6 +1576,717 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
+/* ---- orders (ABI 3) --------------------------------------------------------- */
+
+#define OID1 "576684019603311365" /* 18 digits, > 2^53 */
+#define OID2 "576684019603311366"
+#define OID3 "576684019603311367"
+#define WIN_FROM 1700000000LL
+#define WIN_TO (1700000000LL + 7 * 86400)
+
+static int build_orders_rc(oc_op op, const oc_shop *s, const oc_order_query *q,
+                           oc_request *r, char *err, size_t errlen) {
+  int rc = conn()->build_orders(op, s, q, NOW_MS, r, err, errlen);
+
+  if (rc != 0) { /* a refusal leaves the request empty */
+    ASSERT_NULL(r->url);
+    ASSERT_NULL(r->log_url);
+    ASSERT_NULL(r->body);
+    ASSERT_EQ(r->nheaders, 0);
+    ASSERT(err[0] != '\0');
+  }
+  return rc;
+}
+
+static TEST_IMPL(build_list_orders) {
+  oc_shop s = shop_fixture();
+  oc_order_query q = {WIN_FROM, WIN_TO, "", NULL, 0};
+  oc_request r;
+  char v[600], keys[256], err[256];
+
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(err, "");
+  ASSERT_STR_EQ(r.method, "POST");
+  ASSERT_STR_EQ(r.log_url, BASE "/order/202309/orders/search");
+  query_keys(r.url, keys, sizeof keys);
+  ASSERT_STR_EQ(keys, "app_key,page_size,shop_cipher,sort_field,sort_order,"
+                      "timestamp,sign");
+  ASSERT_STR_EQ(query_get(r.url, "page_size", v, sizeof v), "100");
+  ASSERT_STR_EQ(query_get(r.url, "sort_field", v, sizeof v), "update_time");
+  ASSERT_STR_EQ(query_get(r.url, "sort_order", v, sizeof v), "ASC");
+  ASSERT_STR_EQ(query_get(r.url, "shop_cipher", v, sizeof v), CIPHER);
+  ASSERT_STR_EQ(query_get(r.url, "timestamp", v, sizeof v), "1623812664");
+  ASSERT_STR_EQ(r.body, "{\"update_time_ge\":1700000000,"
+                        "\"update_time_lt\":1700604800}");
+  ASSERT_EQ(r.body_len, strlen(r.body));
+  ASSERT_EQ(r.nheaders, 2);
+  ASSERT_STR_EQ(r.headers[0], "x-tts-access-token: " TOKEN);
+  ASSERT_STR_EQ(r.headers[1], "Content-Type: application/json");
+  ASSERT_NULL(strstr(r.url, TOKEN));
+  ASSERT_NULL(strstr(r.url, SECRET));
+  ASSERT(sign_verifies(&r, SECRET));
+  /* computed with Python's hmac from the hand-written canonical string
+   * secret/order/202309/orders/searchapp_key29a39dpage_size100shop_cipher
+   * ROW_cipher_abcsort_fieldupdate_timesort_orderASCtimestamp1623812664
+   * <body>secret */
+  ASSERT_STR_EQ(query_get(r.url, "sign", v, sizeof v),
+                "18cfd2567449e03ba983679dbc221734cdb94d3dd5e0f92696b70425e1fd8b44");
+  oc_request_free(&r);
+
+  /* next pages carry the token, URL-encoded in the URL, raw in the sign */
+  q.page = "aGVsbG8+/=x";
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  query_keys(r.url, keys, sizeof keys);
+  ASSERT_STR_EQ(keys, "app_key,page_size,page_token,shop_cipher,sort_field,"
+                      "sort_order,timestamp,sign");
+  ASSERT_NOT_NULL(strstr(r.url, "&page_token=aGVsbG8%2B%2F%3Dx&"));
+  ASSERT_STR_EQ(query_get(r.url, "page_token", v, sizeof v), "aGVsbG8+/=x");
+  ASSERT(sign_verifies(&r, SECRET));
+  oc_request_free(&r);
+
+  /* NULL page is the first page */
+  q.page = NULL;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  ASSERT_NULL(strstr(r.url, "page_token"));
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(build_list_orders_refused) {
+  oc_shop s = shop_fixture();
+  oc_kv nocipher[] = {{"category_id", "600001"}};
+  oc_order_query q = {WIN_FROM, WIN_TO, "", NULL, 0};
+  oc_request r;
+  char err[256], page[1100];
+
+  q.to_s = WIN_TO + 1; /* longer than order_window_s */
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.to_s = WIN_FROM;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.from_s = -5;
+  q.to_s = 10;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.from_s = WIN_FROM;
+  q.to_s = WIN_TO;
+  memset(page, 'a', sizeof page - 1);
+  page[sizeof page - 1] = '\0';
+  q.page = page;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.page = "";
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, NULL, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_orders_rc(OC_OP_SET_STOCK, &s, &q, &r, err, sizeof err), -1);
+  s.opts = nocipher;
+  s.nopts = 1;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  ASSERT_NOT_NULL(strstr(err, "shop_cipher"));
+  s = shop_fixture();
+  s.access_token = NULL;
+  ASSERT_EQ(build_orders_rc(OC_OP_LIST_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  ASSERT_NULL(strstr(err, SECRET));
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  const char *ids[OC_MAX_ORDER_IDS + 1];
+  char idbuf[OC_MAX_ORDER_IDS + 1][24], v[2048], keys[256], err[256];
+  oc_order_query q = {0, 0, NULL, ids, 2};
+  oc_request r;
+  size_t i;
+
+  ids[0] = OID1;
+  ids[1] = OID2;
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(err, "");
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.log_url, BASE "/order/202309/orders");
+  query_keys(r.url, keys, sizeof keys);
+  ASSERT_STR_EQ(keys, "app_key,ids,shop_cipher,timestamp,sign");
+  /* comma-joined, percent-encoded in the URL like every value */
+  ASSERT(starts_with(r.url, BASE "/order/202309/orders?app_key=29a39d&ids="
+                            OID1 "%2C" OID2 "&shop_cipher=" CIPHER
+                            "&timestamp=1623812664&sign="));
+  ASSERT_STR_EQ(query_get(r.url, "ids", v, sizeof v), OID1 "," OID2);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.body_len, 0);
+  ASSERT_EQ(r.nheaders, 1);
+  ASSERT_STR_EQ(r.headers[0], "x-tts-access-token: " TOKEN);
+  ASSERT(sign_verifies(&r, SECRET));
+  /* Python's hmac over secret/order/202309/ordersapp_key29a39dids<a>,<b>
+   * shop_cipherROW_cipher_abctimestamp1623812664secret */
+  ASSERT_STR_EQ(query_get(r.url, "sign", v, sizeof v),
+                "9c405ede7738b5752dfacff002cb65414f60281b3f3c2e4600a8267ad46505c1");
+  oc_request_free(&r);
+
+  /* the limit, and what ids may hold */
+  for (i = 0; i <= OC_MAX_ORDER_IDS; i++) {
+    snprintf(idbuf[i], sizeof idbuf[i], "A-b_%zu", i);
+    ids[i] = idbuf[i];
+  }
+  q.nids = OC_MAX_ORDER_IDS;
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  ASSERT_NOT_NULL(query_get(r.url, "ids", v, sizeof v));
+  ASSERT(strncmp(v, "A-b_0,A-b_1,", 12) == 0);
+  ASSERT(sign_verifies(&r, SECRET));
+  oc_request_free(&r);
+  q.nids = OC_MAX_ORDER_IDS + 1;
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.nids = 0;
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  q.ids = NULL;
+  q.nids = 1;
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), -1);
+  /* listing ops are not built by build_orders, order ops not by build */
+  ASSERT_EQ(conn()->build(OC_OP_GET_ORDERS, &s, &l, NOW_MS, &r, err, sizeof err),
+            -1);
+  return 0;
+}
+
+static TEST_IMPL(build_get_orders_bad_ids) {
+  oc_shop s = shop_fixture();
+  char max[65], over[66], err[256];
+  const char *bad[] = {"", "a b", "a,b", "a&b", "12%2C3", "tr\xC3\xA0", "a/b",
+                       over, NULL};
+  const char *ids[2];
+  oc_order_query q = {0, 0, NULL, ids, 2};
+  oc_request r;
+  size_t i;
+
+  memset(max, '7', 64);
+  max[64] = '\0';
+  memset(over, '7', 65);
+  over[65] = '\0';
+  ids[0] = OID1;
+  ids[1] = max; /* 64 bytes is the longest */
+  ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err), 0);
+  oc_request_free(&r);
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    ids[1] = bad[i];
+    ASSERT_EQ(build_orders_rc(OC_OP_GET_ORDERS, &s, &q, &r, err, sizeof err),
+              -1);
+    ASSERT_NOT_NULL(strstr(err, "#2"));
+  }
+  return 0;
+}
+
+static void parse_orders(oc_op op, const oc_order_query *q, long status,
+                         const char *body, oc_result *res) {
+  oc_shop s = shop_fixture();
+
+  conn()->parse_orders(op, &s, q, status, body, body ? strlen(body) : 0, res);
+  if (res->status != OC_OK)
+    ASSERT_NULL(res->orders);
+  else
+    ASSERT_NOT_NULL(res->orders);
+}
+
+/* Parses res->orders back and frees it. */
+static cJSON *orders_json(oc_result *res) {
+  cJSON *j;
+
+  ASSERT_EQ(res->status, OC_OK);
+  ASSERT_NOT_NULL(res->orders);
+  j = cJSON_Parse(res->orders);
+  ASSERT_NOT_NULL(j);
+  free(res->orders);
+  res->orders = NULL;
+  return j;
+}
+
+static double jnum(const cJSON *o, const char *key) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+  ASSERT(cJSON_IsNumber(it));
+  return it->valuedouble;
+}
+
+static TEST_IMPL(parse_list_orders) {
+  oc_result res;
+  cJSON *j;
+  const cJSON *ids;
+
+  parse_orders(OC_OP_LIST_ORDERS, NULL, 200,
+               "{\"code\":0,\"message\":\"Success\",\"request_id\":\"RL\","
+               "\"data\":{\"next_page_token\":\"aDU2dGgzTzA=\",\"total_count\":"
+               "3,\"orders\":[{\"id\":\"" OID1 "\",\"status\":\"UNPAID\","
+               "\"update_time\":1700000100},{\"id\":\"" OID2 "\",\"status\":"
+               "\"COMPLETED\",\"line_items\":[]}]}}",
+               &res);
+  ASSERT_STR_EQ(res.request_id, "RL");
+  j = orders_json(&res);
+  ids = jget(j, "ids");
+  ASSERT_EQ(cJSON_GetArraySize(ids), 2);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 0)->valuestring, OID1);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 1)->valuestring, OID2);
+  ASSERT_STR_EQ(jstr(j, "next"), "aDU2dGgzTzA=");
+  ASSERT_EQ(jnum(j, "done_at"), 0);
+  cJSON_Delete(j);
+
+  /* the last page */
+  parse_orders(OC_OP_LIST_ORDERS, NULL, 200,
+               "{\"code\":0,\"data\":{\"next_page_token\":\"\",\"orders\":[{"
+               "\"id\":\"" OID3 "\"}],\"total_count\":3}}",
+               &res);
+  j = orders_json(&res);
+  ASSERT_EQ(cJSON_GetArraySize(jget(j, "ids")), 1);
+  ASSERT_STR_EQ(jstr(j, "next"), "");
+  ASSERT_EQ(jnum(j, "done_at"), 0);
+  cJSON_Delete(j);
+
+  /* an empty window may leave out both orders and the token */
+  parse_orders(OC_OP_LIST_ORDERS, NULL, 200,
+               "{\"code\":0,\"data\":{\"total_count\":0}}", &res);
+  j = orders_json(&res);
+  ASSERT_EQ(cJSON_GetArraySize(jget(j, "ids")), 0);
+  ASSERT_STR_EQ(jstr(j, "next"), "");
+  cJSON_Delete(j);
+
+  /* orders without a token could hide pages: not the end */
+  parse_orders(OC_OP_LIST_ORDERS, NULL, 200,
+               "{\"code\":0,\"data\":{\"orders\":[{\"id\":\"" OID1 "\"}]}}",
+               &res);
+  ASSERT_EQ(res.status, OC_RETRY);
+  ASSERT_NOT_NULL(strstr(res.error, "next_page_token"));
+  return 0;
+}
+
+/* A realistic detail answer: one row per unit, amounts as strings. */
+static const char detail_ok[] =
+    "{\"code\":0,\"message\":\"Success\",\"request_id\":\"RD\",\"data\":{"
+    "\"orders\":["
+    "{\"id\":\"" OID1 "\",\"status\":\"AWAITING_SHIPMENT\",\"create_time\":"
+    "1700000000,\"update_time\":1700000500,\"paid_time\":1700000300,"
+    "\"payment\":{\"currency\":\"VND\",\"sub_total\":\"225000\","
+    "\"shipping_fee\":\"25000\",\"total_amount\":\"250000\"},"
+    "\"line_items\":["
+    "{\"id\":\"1\",\"sku_id\":\"1729592969712272857\",\"seller_sku\":"
+    "\"HN-TRA-001\",\"product_name\":\"Tr\xC3\xA0 xanh\",\"original_price\":"
+    "\"80000\",\"sale_price\":\"75000\",\"currency\":\"VND\","
+    "\"display_status\":\"AWAITING_SHIPMENT\",\"is_gift\":false},"
+    "{\"id\":\"2\",\"seller_sku\":\"HN-TRA-001\",\"original_price\":\"80000\","
+    "\"sale_price\":\"75000\",\"currency\":\"VND\"},"
+    "{\"id\":\"3\",\"seller_sku\":\"HN-MIEN-02\",\"original_price\":"
+    "\"75000\",\"sale_price\":\"74999.5\",\"currency\":\"VND\"}]},"
+    "{\"id\":\"" OID2 "\",\"status\":\"UNPAID\",\"update_time\":1700000600,"
+    "\"line_items\":[{\"id\":\"4\",\"seller_sku\":\"HN-TRA-001\","
+    "\"original_price\":\"99000.5\"}]},"
+    "{\"id\":\"" OID3 "\",\"status\":\"CANCELLED\",\"update_time\":1700000700,"
+    "\"payment\":{\"currency\":\"VND\",\"total_amount\":\"\"},"
+    "\"line_items\":[{\"id\":\"5\",\"seller_sku\":\"HN-TRA-001\","
+    "\"sale_price\":\"75000\",\"cancel_reason\":\"buyer\"},"
+    "{\"id\":\"6\",\"seller_sku\":\"HN-TRA-001\",\"sale_price\":\"70000\"}]}"
+    "]}}";
+
+static const cJSON *line_at(const cJSON *order, int i) {
+  const cJSON *lines = jget(order, "lines");
+
+  ASSERT(cJSON_IsArray(lines));
+  return cJSON_GetArrayItem(lines, i);
+}
+
+static TEST_IMPL(parse_get_orders) {
+  const char *ids[] = {OID1, OID2, OID3};
+  oc_order_query q = {0, 0, NULL, ids, 3};
+  oc_result res;
+  const cJSON *orders, *o, *ln;
+  cJSON *j;
+
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, detail_ok, &res);
+  ASSERT_STR_EQ(res.request_id, "RD");
+  j = orders_json(&res);
+  ASSERT_EQ(cJSON_GetArraySize(jget(j, "bad")), 0);
+  orders = jget(j, "orders");
+  ASSERT_EQ(cJSON_GetArraySize(orders), 3);
+
+  o = cJSON_GetArrayItem(orders, 0);
+  ASSERT_STR_EQ(jstr(o, "id"), OID1);
+  ASSERT_STR_EQ(jstr(o, "status"), "AWAITING_SHIPMENT");
+  ASSERT_STR_EQ(jstr(o, "effect"), "sold");
+  ASSERT_EQ(jnum(o, "update_time"), 1700000500);
+  ASSERT_EQ(jnum(o, "total_vnd"), 250000);
+  ASSERT_EQ(cJSON_GetArraySize(jget(o, "lines")), 2); /* merged per SKU */
+  ln = line_at(o, 0);
+  ASSERT_STR_EQ(jstr(ln, "sku"), "HN-TRA-001");
+  ASSERT_EQ(jnum(ln, "qty"), 2);
+  ASSERT_EQ(jnum(ln, "unit_price_vnd"), 75000); /* sale, not original */
+  ln = line_at(o, 1);
+  ASSERT_STR_EQ(jstr(ln, "sku"), "HN-MIEN-02");
+  ASSERT_EQ(jnum(ln, "qty"), 1);
+  ASSERT_EQ(jnum(ln, "unit_price_vnd"), 75000); /* 74999.5 rounds half up */
+
+  o = cJSON_GetArrayItem(orders, 1);
+  ASSERT_STR_EQ(jstr(o, "id"), OID2);
+  ASSERT_STR_EQ(jstr(o, "effect"), "reserved");
+  ASSERT(cJSON_IsNull(jget(o, "total_vnd"))); /* no payment yet */
+  ln = line_at(o, 0);
+  ASSERT_EQ(jnum(ln, "qty"), 1);
+  ASSERT_EQ(jnum(ln, "unit_price_vnd"), 99001); /* original_price fallback */
+
+  o = cJSON_GetArrayItem(orders, 2);
+  ASSERT_STR_EQ(jstr(o, "status"), "CANCELLED");
+  ASSERT_STR_EQ(jstr(o, "effect"), "cancelled");
+  ASSERT(cJSON_IsNull(jget(o, "total_vnd"))); /* "" is unset */
+  ASSERT_EQ(cJSON_GetArraySize(jget(o, "lines")), 2); /* two prices */
+  ASSERT_EQ(jnum(line_at(o, 1), "unit_price_vnd"), 70000);
+  cJSON_Delete(j);
+  return 0;
+}
+
+static TEST_IMPL(parse_get_orders_status_map) {
+  static const struct {
+    const char *status, *effect;
+  } map[] = {{"UNPAID", "reserved"},          {"ON_HOLD", "reserved"},
+             {"AWAITING_SHIPMENT", "sold"},   {"PARTIALLY_SHIPPING", "sold"},
+             {"AWAITING_COLLECTION", "sold"}, {"IN_TRANSIT", "sold"},
+             {"DELIVERED", "sold"},           {"COMPLETED", "sold"},
+             {"CANCELLED", "cancelled"}};
+  size_t i;
+
+  for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+    char body[512];
+    oc_result res;
+    cJSON *j;
+    const cJSON *o;
+
+    snprintf(body, sizeof body,
+             "{\"code\":0,\"data\":{\"orders\":[{\"id\":\"" OID1 "\","
+             "\"status\":\"%s\",\"update_time\":5,\"line_items\":[{"
+             "\"seller_sku\":\"S\",\"sale_price\":\"1\"}]}]}}",
+             map[i].status);
+    parse_orders(OC_OP_GET_ORDERS, NULL, 200, body, &res);
+    j = orders_json(&res);
+    o = cJSON_GetArrayItem(jget(j, "orders"), 0);
+    ASSERT_NOT_NULL(o);
+    ASSERT_STR_EQ(jstr(o, "effect"), map[i].effect);
+    cJSON_Delete(j);
+  }
+  return 0;
+}
+
+/* The bad entry for id, or NULL. */
+static const char *bad_reason(const cJSON *doc, const char *id) {
+  const cJSON *b;
+
+  cJSON_ArrayForEach(b, jget(doc, "bad")) {
+    if (strcmp(jstr(b, "id"), id) == 0)
+      return jstr(b, "error");
+  }
+  return NULL;
+}
+
+static TEST_IMPL(parse_get_orders_bad_entries) {
+  static const char body[] =
+      "{\"code\":0,\"data\":{\"orders\":["
+      "{\"id\":\"B1\",\"status\":\"SHIPPED_TO_MARS\",\"update_time\":9,"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"}]},"
+      "{\"id\":\"G1\",\"status\":\"COMPLETED\",\"update_time\":9,"
+      "\"payment\":{\"total_amount\":\"100\"},"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"100\"}]},"
+      "{\"id\":\"B2\",\"status\":\"COMPLETED\",\"update_time\":9,"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"},"
+      "{\"sale_price\":\"1\"}]},"
+      "{\"id\":\"B3\",\"status\":\"COMPLETED\",\"update_time\":9,"
+      "\"line_items\":[]},"
+      "{\"id\":\"B4\",\"status\":\"COMPLETED\","
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"}]},"
+      "{\"id\":\"B5\",\"status\":\"COMPLETED\",\"update_time\":9,"
+      "\"payment\":{\"total_amount\":\"12abc\"},"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"}]},"
+      "{\"id\":\"B6\",\"status\":\"COMPLETED\",\"update_time\":9,"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"-1\"}]},"
+      "{\"id\":\"B7\",\"update_time\":9,"
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"}]},"
+      "{\"id\":\"B8\",\"status\":\"COMPLETED\",\"update_time\":9},"
+      "{\"id\":\"B9\",\"status\":\"COMPLETED\",\"update_time\":\"9\","
+      "\"line_items\":[{\"seller_sku\":\"S\",\"sale_price\":\"1\"}]},"
+      "{\"id\":\"G2\",\"status\":\"ON_HOLD\",\"update_time\":10,"
+      "\"line_items\":[{\"seller_sku\":\"T\",\"sale_price\":\"2\"},"
+      "{\"seller_sku\":\"T\",\"sale_price\":\"2\"}]}"
+      "]}}";
+  const char *ids[] = {"B1", "G1", "B2", "MISSING1", "G2"};
+  oc_order_query q = {0, 0, NULL, ids, 5};
+  oc_result res;
+  const cJSON *orders;
+  const char *why;
+  cJSON *j;
+
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, body, &res);
+  j = orders_json(&res);
+  orders = jget(j, "orders");
+  ASSERT_EQ(cJSON_GetArraySize(orders), 2); /* the broken ones are dropped */
+  ASSERT_STR_EQ(jstr(cJSON_GetArrayItem(orders, 0), "id"), "G1");
+  ASSERT_STR_EQ(jstr(cJSON_GetArrayItem(orders, 1), "id"), "G2");
+  ASSERT_EQ(jnum(line_at(cJSON_GetArrayItem(orders, 1), 0), "qty"), 2);
+  ASSERT_EQ(jnum(cJSON_GetArrayItem(orders, 0), "total_vnd"), 100);
+  ASSERT_EQ(cJSON_GetArraySize(jget(j, "bad")), 10);
+
+  why = bad_reason(j, "B1");
+  ASSERT_STR_EQ(why, "order B1: field status: unknown value SHIPPED_TO_MARS");
+  why = bad_reason(j, "B2"); /* added then dropped at its 2nd line */
+  ASSERT_STR_EQ(why, "order B2: field line_items[1].seller_sku is missing");
+  ASSERT_STR_EQ(bad_reason(j, "B3"), "order B3: field line_items is empty");
+  why = bad_reason(j, "B4");
+  ASSERT(starts_with(why, "order B4: field update_time"));
+  why = bad_reason(j, "B5");
+  ASSERT(starts_with(why, "order B5: field payment.total_amount"));
+  why = bad_reason(j, "B6");
+  ASSERT(starts_with(why, "order B6: field line_items[0].sale_price"));
+  ASSERT_STR_EQ(bad_reason(j, "B7"), "order B7: field status is missing");
+  ASSERT_STR_EQ(bad_reason(j, "B8"), "order B8: field line_items is missing");
+  ASSERT(starts_with(bad_reason(j, "B9"), "order B9: field update_time"));
+  ASSERT_STR_EQ(bad_reason(j, "MISSING1"), "order MISSING1: not in the answer");
+  ASSERT_NULL(bad_reason(j, "G1"));
+  ASSERT_NULL(bad_reason(j, "G2"));
+  cJSON_Delete(j);
+  return 0;
+}
+
+static TEST_IMPL(parse_orders_malformed) {
+  static const char *const bodies[] = {
+      "<html>gateway</html>",
+      "{\"code\":0,\"data\":{\"orders\":[",
+      "[1,2]",
+      "{\"code\":0}",
+      "{\"code\":0,\"data\":null}",
+      "{\"code\":0,\"data\":[]}",
+      "{\"code\":0,\"data\":{}}",
+      "{\"code\":0,\"data\":{\"orders\":{}}}",
+      "{\"code\":0,\"data\":{\"orders\":[7]}}",
+      "{\"code\":0,\"data\":{\"orders\":[{\"status\":\"UNPAID\"}]}}",
+      "{\"code\":0,\"data\":{\"orders\":[{\"id\":576684019603311365}]}}",
+      "{\"code\":0,\"data\":{\"orders\":[{\"id\":\"\"}]}}",
+      "{\"code\":0,\"data\":{\"orders\":[{\"id\":\"a b\"}]}}",
+  };
+  size_t i;
+  oc_result res;
+
+  for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    parse_orders(OC_OP_GET_ORDERS, NULL, 200, bodies[i], &res);
+    ASSERT_EQ(res.status, OC_RETRY);
+    ASSERT(res.error[0] != '\0');
+    if (i >= 3) /* the JSON parsed: the reason names the field */
+      ASSERT(starts_with(res.error, "unexpected response: field "));
+    if (i == 6) /* the list may omit orders when empty, details may not */
+      continue;
+    parse_orders(OC_OP_LIST_ORDERS, NULL, 200, bodies[i], &res);
+    ASSERT_EQ(res.status, OC_RETRY);
+  }
+  parse_orders(OC_OP_LIST_ORDERS, NULL, 200,
+               "{\"code\":0,\"data\":{\"orders\":[],\"next_page_token\":5}}",
+               &res);
+  ASSERT_EQ(res.status, OC_RETRY);
+  return 0;
+}
+
+static TEST_IMPL(parse_orders_error_envelopes) {
+  static const struct {
+    long http;
+    const char *body;
+    oc_status want;
+    int rate;
+  } cases[] = {
+      {200, "{\"code\":105002,\"message\":\"access token is expired\"}",
+       OC_AUTH, 0},
+      {401, "{\"code\":105001,\"message\":\"invalid\"}", OC_AUTH, 0},
+      {401, "{\"code\":106001,\"message\":\"sign invalid\"}", OC_REJECTED, 0},
+      {200, "{\"code\":105005,\"message\":\"apply auth pkg\"}", OC_REJECTED, 0},
+      {429, "{\"code\":10000429,\"message\":\"too many\"}", OC_RETRY, 1},
+      {200, "{\"code\":36009004,\"message\":\"limit\"}", OC_RETRY, 1},
+      {429, "", OC_RETRY, 1},
+      {503, "<html>busy</html>", OC_RETRY, 0},
+      {500, "{\"code\":0}", OC_RETRY, 0},
+      {200, "{\"code\":36009003,\"message\":\"timestamp\"}", OC_RETRY, 0},
+      {404, "<html>no</html>", OC_REJECTED, 0},
+      {0, NULL, OC_RETRY, 0},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    oc_op op = (i % 2) ? OC_OP_LIST_ORDERS : OC_OP_GET_ORDERS;
+    oc_result res;
+
+    parse_orders(op, NULL, cases[i].http, cases[i].body, &res);
+    ASSERT_EQ(res.status, cases[i].want);
+    if (cases[i].rate)
+      ASSERT(res.retry_after_ms >= 1000);
+  }
+  return 0;
+}
+
+/* ---- push (§4.7) --------------------------------------------------------------- */
+
+#define PUSH_KEY "fake_app_key"
+#define PUSH_SECRET "fake_app_secret"
+/* signing-vectors.md T6 */
+#define PUSH_BODY                                                             \
+  "{\"type\":1,\"shop_id\":\"7494726673780148744\",\"timestamp\":1664095733," \
+  "\"data\":{\"order_id\":\"576684019603311365\",\"order_status\":"           \
+  "\"AWAITING_SHIPMENT\",\"update_time\":1664095610}}"
+#define PUSH_SIG "21109834de72ec53c9959716d8514ae388ce1f123e5ffdcafc46713fcdf62b27"
+
+static oc_shop push_shop(void) {
+  oc_shop s = shop_fixture();
+
+  s.app_key = PUSH_KEY;
+  s.app_secret = PUSH_SECRET;
+  return s;
+}
+
+/* Test-side §4.7 signature of body with the given key and secret. */
+static void push_sign(const char *key, const char *secret, const char *body,
+                      char out[65]) {
+  char msg[4096];
+
+  snprintf(msg, sizeof msg, "%s%s", key, body);
+  ASSERT_EQ(ocu_hmac_sha256_hex(secret, strlen(secret), msg, strlen(msg),
+                                OCU_HEX_LOWER, out),
+            0);
+}
+
+/* Verifies; a refusal must leave nothing half-read and no secret. */
+static int push(const oc_shop *s, const char *auth, const char *body,
+                size_t len, oc_push *out) {
+  int rc;
+
+  memset(out, 0x5a, sizeof *out);
+  rc = conn()->verify_push(s, "https://example.com/tiktok/push", auth, body,
+                           len, out);
+  if (rc != 0) {
+    ASSERT_EQ(rc, -1);
+    ASSERT(out->error[0] != '\0');
+    if (s->app_secret[0] != '\0')
+      ASSERT_NULL(strstr(out->error, s->app_secret));
+    ASSERT_NULL(strstr(out->error, PUSH_SECRET));
+    ASSERT_NULL(strstr(out->error, PUSH_SIG));
+    ASSERT_STR_EQ(out->order_id, "");
+    ASSERT_STR_EQ(out->shop_id, "");
+  } else {
+    ASSERT_STR_EQ(out->error, "");
+  }
+  return rc;
+}
+
+static TEST_IMPL(push_verify_ok) {
+  oc_shop s = push_shop();
+  oc_push out;
+  char sig[65];
+  const char *other = "{\"type\":6,\"shop_id\":7494726673,\"timestamp\":1,"
+                      "\"data\":{\"message\":\"deauthorised\"}}";
+
+  ASSERT_EQ(push(&s, PUSH_SIG, PUSH_BODY, strlen(PUSH_BODY), &out), 0);
+  ASSERT_EQ(out.kind, 1);
+  ASSERT_EQ(out.timestamp, 1664095733);
+  ASSERT_STR_EQ(out.shop_id, "7494726673780148744");
+  ASSERT_STR_EQ(out.order_id, "576684019603311365");
+
+  /* not about an order: no order_id; a numeric shop_id is read as text */
+  push_sign(PUSH_KEY, PUSH_SECRET, other, sig);
+  ASSERT_EQ(push(&s, sig, other, strlen(other), &out), 0);
+  ASSERT_EQ(out.kind, 6);
+  ASSERT_EQ(out.timestamp, 1);
+  ASSERT_STR_EQ(out.shop_id, "7494726673");
+  ASSERT_STR_EQ(out.order_id, "");
+  return 0;
+}
+
+static TEST_IMPL(push_verify_refused) {
+  oc_shop s = push_shop();
+  oc_push out;
+  char sig[65], upper[65], tampered[sizeof PUSH_BODY], padded[80];
+  size_t i;
+
+  /* wrong secret */
+  push_sign(PUSH_KEY, "another_secret", PUSH_BODY, sig);
+  ASSERT_EQ(push(&s, sig, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  ASSERT_STR_EQ(out.error, "signature does not match");
+  s.app_secret = "another_secret";
+  ASSERT_EQ(push(&s, PUSH_SIG, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  s = push_shop();
+  /* the key is signed too */
+  push_sign("other_key", PUSH_SECRET, PUSH_BODY, sig);
+  ASSERT_EQ(push(&s, sig, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+
+  /* one byte changed, anywhere */
+  for (i = 0; i < strlen(PUSH_BODY); i += 7) {
+    memcpy(tampered, PUSH_BODY, sizeof tampered);
+    tampered[i] ^= 0x01;
+    ASSERT_EQ(push(&s, PUSH_SIG, tampered, strlen(PUSH_BODY), &out), -1);
+    ASSERT_STR_EQ(out.error, "signature does not match");
+  }
+  /* a shorter body (the signature holds only for every byte) */
+  ASSERT_EQ(push(&s, PUSH_SIG, PUSH_BODY, strlen(PUSH_BODY) - 1, &out), -1);
+
+  /* no header */
+  ASSERT_EQ(push(&s, NULL, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  ASSERT_STR_EQ(out.error, "no Authorization header");
+  ASSERT_EQ(push(&s, "", PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+
+  /* uppercase hex, a Bearer prefix and blanks are refused */
+  for (i = 0; i < 65; i++)
+    upper[i] = (char)(PUSH_SIG[i] >= 'a' && PUSH_SIG[i] <= 'f'
+                          ? PUSH_SIG[i] - 'a' + 'A'
+                          : PUSH_SIG[i]);
+  ASSERT_EQ(push(&s, upper, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  ASSERT_STR_EQ(out.error, "signature does not match");
+  snprintf(padded, sizeof padded, "Bearer %s", PUSH_SIG);
+  ASSERT_EQ(push(&s, padded, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  snprintf(padded, sizeof padded, "%s ", PUSH_SIG);
+  ASSERT_EQ(push(&s, padded, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  snprintf(padded, sizeof padded, "%.63s", PUSH_SIG);
+  ASSERT_EQ(push(&s, padded, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+
+  /* too large, before any HMAC */
+  ASSERT_EQ(push(&s, PUSH_SIG, PUSH_BODY, OC_MAX_PUSH + 1, &out), -1);
+  /* a shop without its secret */
+  s.app_secret = "";
+  ASSERT_EQ(push(&s, PUSH_SIG, PUSH_BODY, strlen(PUSH_BODY), &out), -1);
+  return 0;
+}
+
+static TEST_IMPL(push_signed_but_malformed) {
+  static const char *const bodies[] = {
+      "not json",
+      "[1]",
+      "",
+      "{\"type\":1,\"shop_id\":\"1\",\"timestamp\":1,\"data\":{}}",
+      "{\"type\":1,\"shop_id\":\"1\",\"timestamp\":1}",
+      "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":5}}",
+      "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":\"a b\"}}",
+      "{\"shop_id\":\"1\",\"timestamp\":1,\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":\"1\",\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":1,\"timestamp\":1,\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":1,\"shop_id\":\"\",\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":1,\"shop_id\":\"1\",\"timestamp\":\"x\","
+      "\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}} x",
+  };
+  oc_shop s = push_shop();
+  oc_push out;
+  char sig[65];
+  size_t i;
+
+  for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+    push_sign(PUSH_KEY, PUSH_SECRET, bodies[i], sig);
+    ASSERT_EQ(push(&s, sig, bodies[i], strlen(bodies[i]), &out), -1);
+    ASSERT(strcmp(out.error, "signature does not match") != 0);
+    ASSERT_EQ(out.kind, 0);
+    ASSERT_EQ(out.timestamp, 0);
+  }
+  /* the same shape, well formed, passes */
+  push_sign(PUSH_KEY, PUSH_SECRET,
+            "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}}", sig);
+  ASSERT_EQ(push(&s, sig,
+                 "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}}",
+                 strlen("{\"type\":1,\"shop_id\":\"1\",\"data\":{"
+                        "\"order_id\":\"9\"}}"),
+                 &out),
+            0);
+  ASSERT_EQ(out.timestamp, 0);
+  ASSERT_STR_EQ(out.order_id, "9");
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_t1_official_example),
     TEST_ENTRY(sign_t2_shop_cipher),
@@ -1599,6 +2326,19 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_deep_nesting),
     TEST_ENTRY(parse_wrong_types),
     TEST_ENTRY(parse_resets_result),
+    TEST_ENTRY(build_list_orders),
+    TEST_ENTRY(build_list_orders_refused),
+    TEST_ENTRY(build_get_orders),
+    TEST_ENTRY(build_get_orders_bad_ids),
+    TEST_ENTRY(parse_list_orders),
+    TEST_ENTRY(parse_get_orders),
+    TEST_ENTRY(parse_get_orders_status_map),
+    TEST_ENTRY(parse_get_orders_bad_entries),
+    TEST_ENTRY(parse_orders_malformed),
+    TEST_ENTRY(parse_orders_error_envelopes),
+    TEST_ENTRY(push_verify_ok),
+    TEST_ENTRY(push_verify_refused),
+    TEST_ENTRY(push_signed_but_malformed),
     {NULL, NULL, 0},
 };
 

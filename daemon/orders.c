@@ -1,0 +1,759 @@
+/* orders.c — see orders.h. */
+#include "orders.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backoff.h"
+#include "config.h"
+#include "job.h"
+#include "log.h"
+#include "order_files.h"
+#include "secret.h"
+
+#define TICK_MS 1000   /* how often the shop list and due fetches are read */
+#define CHUNK OC_MAX_ORDER_IDS
+
+enum run_mode { RUN_NONE, RUN_POLL, RUN_FETCH, RUN_FILE };
+
+struct oshop {
+  orders_t *owner;
+  long long id;
+  struct job *ctx;      /* the shop as calls need it; replaced by each shop list */
+  int seen;             /* in the latest shop list */
+  int has_cursor;
+  int64_t cursor_s;
+  int due_fetches;
+  uint64_t next_poll_ms;
+  uint64_t not_before_ms; /* after a failed run */
+  unsigned failures;      /* failed runs in a row */
+  uv_timer_t timer;       /* a call waiting for the rate limit or a retry */
+  /* the run in progress */
+  enum run_mode mode;
+  oc_op op;
+  unsigned attempts;      /* of the current call */
+  int64_t from_s, to_s;   /* poll window */
+  char page[512];
+  int last_page;
+  int64_t done_at;
+  char **ids;             /* ids of the current page or fetch */
+  size_t nids, next_id, chunk;
+  char *doc;              /* an answer waiting to be ingested */
+  char path[1024];        /* RUN_FILE: the file being ingested */
+  struct oshop *next;
+};
+
+struct orders {
+  uv_loop_t *loop;
+  db_t *db;
+  http_t *http;
+  const struct registry *reg;
+  ratelimit_t *rl;
+  token_mgr_t *tm;
+  struct orders_options opt;
+  char cred_dir[1024];
+  int has_cred_dir;
+  char rates[256];
+  uv_timer_t tick;
+  struct oshop *shops;
+  int listing;       /* the shop query is in flight */
+  int loaded;        /* a shop list arrived at least once */
+  int draining;
+  unsigned busy;     /* shops with a run */
+  unsigned open_handles;
+  void (*drained_cb)(void *arg);
+  void *drained_arg;
+  struct orders_stats st;
+};
+
+static void run_step(struct oshop *s);
+static void call(struct oshop *s, oc_op op);
+static void on_timer(uv_timer_t *t);
+
+static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
+
+static int64_t wall_s(void) {
+  uv_timeval64_t tv;
+
+  uv_gettimeofday(&tv);
+  return (int64_t)tv.tv_sec;
+}
+
+static int64_t wall_ms(void) {
+  uv_timeval64_t tv;
+
+  uv_gettimeofday(&tv);
+  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void check_drained(orders_t *o) {
+  if (o->draining && o->busy == 0 && !o->listing && o->drained_cb) {
+    void (*cb)(void *) = o->drained_cb;
+
+    o->drained_cb = NULL;
+    cb(o->drained_arg);
+  }
+}
+
+static void free_ids(struct oshop *s) {
+  size_t i;
+
+  for (i = 0; i < s->nids; i++)
+    free(s->ids[i]);
+  free(s->ids);
+  s->ids = NULL;
+  s->nids = s->next_id = s->chunk = 0;
+}
+
+/* ---- ending a run --------------------------------------------------------- */
+
+static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
+  orders_t *o = s->owner;
+
+  free_ids(s);
+  free(s->doc);
+  s->doc = NULL;
+  s->mode = RUN_NONE;
+  s->attempts = 0;
+  if (ok) {
+    s->failures = 0;
+    s->not_before_ms = 0;
+  } else {
+    s->failures++;
+    s->not_before_ms = now_ms() + backoff_delay_ms(s->failures, o->opt.retry_base_ms,
+                                                   o->opt.retry_max_ms, 0, (uint32_t)rand());
+  }
+  if (next_in_ms != UINT64_MAX)
+    s->next_poll_ms = now_ms() + next_in_ms;
+  o->busy--;
+  check_drained(o);
+}
+
+static void fail_run(struct oshop *s, const char *what, const char *err) {
+  log_warn("orders", what, "shop=%s op=%s err=%s", s->ctx->shop_name, oc_op_name(s->op),
+           err ? err : "-");
+  end_run(s, 0, UINT64_MAX);
+}
+
+/* ---- ingesting -------------------------------------------------------------- */
+
+static void on_ingested(void *arg, PGresult *res, const char *err) {
+  struct oshop *s = arg;
+  orders_t *o = s->owner;
+
+  if (err) {
+    fail_run(s, "cannot ingest orders; will read them again", err);
+    return;
+  }
+  {
+    int n = atoi(PQgetvalue(res, 0, 0)) + atoi(PQgetvalue(res, 0, 1));
+    int failed = atoi(PQgetvalue(res, 0, 3)), dead = atoi(PQgetvalue(res, 0, 4));
+
+    o->st.ingested += (unsigned long long)n;
+    o->st.failed += (unsigned long long)failed;
+    if (n || failed)
+      log_info("orders", "orders ingested", "shop=%s new=%s updated=%s unchanged=%s failed=%d dead=%d",
+               s->ctx->shop_name, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+               PQgetvalue(res, 0, 2), failed, dead);
+    if (dead)
+      log_error("orders", "orders dead-lettered after max_attempts; see order_fetch.last_error",
+                "shop=%s dead=%d", s->ctx->shop_name, dead);
+  }
+  free(s->doc);
+  s->doc = NULL;
+  if (s->mode == RUN_FILE) {
+    order_files_done(s->path, NULL);
+    o->st.files++;
+    end_run(s, 1, UINT64_MAX);
+    return;
+  }
+  s->next_id += s->chunk;
+  s->chunk = 0;
+  run_step(s);
+}
+
+/* The ids of the chunk just asked for, as a SQL array literal. */
+static char *asked_literal(const struct oshop *s) {
+  size_t i, n = 3;
+  char *lit, *p;
+
+  for (i = 0; i < s->chunk; i++)
+    n += strlen(s->ids[s->next_id + i]) + 3;
+  lit = malloc(n);
+  if (!lit)
+    return NULL;
+  p = lit;
+  *p++ = '{';
+  for (i = 0; i < s->chunk; i++) /* ids are [A-Za-z0-9_-]: no quoting needed */
+    p += sprintf(p, "%s\"%s\"", i ? "," : "", s->ids[s->next_id + i]);
+  *p++ = '}';
+  *p = '\0';
+  return lit;
+}
+
+/* Writes s->doc; with_cursor when this batch ends the poll window. */
+static void ingest(struct oshop *s, int with_cursor) {
+  orders_t *o = s->owner;
+  char shop[24], cursor[24], maxa[16];
+  char *asked = s->mode == RUN_FILE ? NULL : asked_literal(s);
+  const char *params[5];
+
+  snprintf(shop, sizeof shop, "%lld", s->id);
+  snprintf(cursor, sizeof cursor, "%lld", (long long)(s->done_at ? s->done_at : s->to_s));
+  snprintf(maxa, sizeof maxa, "%u", o->opt.max_attempts);
+  params[0] = shop;
+  params[1] = s->doc ? s->doc : "{}";
+  params[2] = asked ? asked : "{}";
+  params[3] = with_cursor ? cursor : NULL;
+  params[4] = maxa;
+  if (db_query(o->db,
+               "SELECT * FROM ocop_ingest_orders($1::bigint, $2::jsonb, $3::text[], "
+               "to_timestamp($4::bigint), $5::integer)",
+               5, params, on_ingested, s) != 0)
+    fail_run(s, "cannot ingest orders", "database not connected");
+  free(asked);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+static int valid_id(const char *id) {
+  size_t n = strlen(id);
+
+  if (n == 0 || n > 64)
+    return 0;
+  return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* Takes a LIST_ORDERS answer: the page's ids, the next page, done_at. */
+static int take_list(struct oshop *s, const char *json, char *err, size_t errlen) {
+  cJSON *root = cJSON_Parse(json), *ids, *it;
+  const char *next;
+  size_t n = 0;
+  int rc = -1;
+
+  ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
+  next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "next"));
+  if (!cJSON_IsArray(ids) || !next || strlen(next) >= sizeof s->page) {
+    snprintf(err, errlen, "connector answered a malformed order list");
+    goto out;
+  }
+  free_ids(s);
+  s->ids = calloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *s->ids);
+  if (!s->ids)
+    goto out;
+  cJSON_ArrayForEach(it, ids) {
+    const char *id = cJSON_GetStringValue(it);
+
+    if (!id || !valid_id(id)) {
+      snprintf(err, errlen, "order list holds an unusable order id");
+      goto out;
+    }
+    s->ids[n++] = strdup(id);
+    s->nids = n;
+  }
+  snprintf(s->page, sizeof s->page, "%s", next);
+  s->last_page = next[0] == '\0';
+  it = cJSON_GetObjectItemCaseSensitive(root, "done_at");
+  if (s->last_page && cJSON_IsNumber(it) && it->valuedouble > (double)s->from_s)
+    s->done_at = (int64_t)it->valuedouble;
+  rc = 0;
+out:
+  cJSON_Delete(root);
+  return rc;
+}
+
+static void retry_call(struct oshop *s, uint64_t wait_ms, const char *why) {
+  orders_t *o = s->owner;
+
+  if (s->attempts >= o->opt.max_attempts) {
+    fail_run(s, "giving up on this run after max_attempts; the next poll starts again", why);
+    return;
+  }
+  if (wait_ms == 0)
+    wait_ms = backoff_delay_ms(s->attempts, o->opt.retry_base_ms, o->opt.retry_max_ms, 0,
+                               (uint32_t)rand());
+  log_info("orders", "call failed; retrying", "shop=%s op=%s attempt=%u ms=%llu err=%s",
+           s->ctx->shop_name, oc_op_name(s->op), s->attempts, (unsigned long long)wait_ms, why);
+  s->timer.data = s;
+  uv_timer_start(&s->timer, on_timer, wait_ms, 0);
+}
+
+static void on_result(struct oshop *s, oc_result *r, long http_status, long header_retry) {
+  orders_t *o = s->owner;
+  long wait = r->retry_after_ms > header_retry ? r->retry_after_ms : header_retry;
+  char err[256];
+
+  if (http_status == 429 || (r->status == OC_RETRY && r->retry_after_ms > 0)) {
+    if (wait < 1000)
+      wait = 1000;
+    rl_pause(o->rl, s->id, now_ms() + (uint64_t)wait);
+    s->attempts--; /* the marketplace's pace, not a failure */
+    retry_call(s, (uint64_t)wait, r->error[0] ? r->error : "rate limited");
+    return;
+  }
+  switch (r->status) {
+  case OC_OK:
+    break;
+  case OC_AUTH:
+    token_refresh(o->tm, s->ctx, registry_find(o->reg, s->ctx->marketplace));
+    fail_run(s, "token refused; refreshing it before the next run", r->error);
+    return;
+  case OC_RETRY:
+    retry_call(s, wait > 0 ? (uint64_t)wait : 0, r->error);
+    return;
+  default:
+    fail_run(s, "marketplace refused the order call", r->error);
+    return;
+  }
+  o->st.requests++;
+  if (s->op == OC_OP_LIST_ORDERS) {
+    if (!r->orders || take_list(s, r->orders, err, sizeof err) != 0) {
+      retry_call(s, 0, r->orders ? err : "no order list in the answer");
+      return;
+    }
+    s->attempts = 0;
+    run_step(s);
+    return;
+  }
+  s->attempts = 0;
+  free(s->doc);
+  s->doc = r->orders;
+  r->orders = NULL;
+  {
+    cJSON *root = cJSON_Parse(s->doc);
+
+    o->st.fetched += (unsigned long long)cJSON_GetArraySize(cJSON_GetObjectItem(root, "orders"));
+    cJSON_Delete(root);
+  }
+  ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id + s->chunk >= s->nids);
+}
+
+static void on_http(void *arg, const struct http_response *resp) {
+  struct oshop *s = arg;
+  orders_t *o = s->owner;
+  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  oc_order_query q;
+  oc_result r;
+
+  memset(&r, 0, sizeof r);
+  memset(&q, 0, sizeof q);
+  q.from_s = s->from_s;
+  q.to_s = s->to_s;
+  q.page = s->page;
+  q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
+  q.nids = s->chunk;
+  if (!conn || o->draining) {
+    fail_run(s, "run stopped", o->draining ? "shutting down" : "connector unloaded");
+    return;
+  }
+  if (resp->error && strcmp(resp->error, "response too large") == 0) {
+    r.status = OC_RETRY;
+    snprintf(r.error, sizeof r.error, "response too large");
+  } else {
+    conn->parse_orders(s->op, &s->ctx->shop, &q, resp->error ? 0 : resp->status, resp->body,
+                       resp->len, &r);
+    if (resp->error && r.status != OC_OK) {
+      size_t n = strlen(r.error);
+
+      snprintf(r.error + n, sizeof r.error - n, "%s%s", n ? ": " : "", resp->error);
+    }
+  }
+  on_result(s, &r, resp->error ? 0 : resp->status, resp->retry_after_ms);
+  free(r.orders);
+}
+
+/* ---- calling ---------------------------------------------------------------------- */
+
+static void on_timer(uv_timer_t *t) {
+  struct oshop *s = t->data;
+
+  if (s->owner->draining) {
+    fail_run(s, "run stopped", "shutting down");
+    return;
+  }
+  call(s, s->op);
+}
+
+static void call(struct oshop *s, oc_op op) {
+  orders_t *o = s->owner;
+  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  double rate = config_rate(o->rates, s->ctx->marketplace);
+  oc_order_query q;
+  oc_request req;
+  char err[256];
+  uint64_t wait;
+
+  s->op = op;
+  if (!conn || !conn->build_orders) {
+    fail_run(s, "connector cannot read orders", s->ctx->marketplace);
+    return;
+  }
+  wait = rl_take(o->rl, s->id, rate, rate, now_ms());
+  if (wait > 0) {
+    s->timer.data = s;
+    uv_timer_start(&s->timer, on_timer, wait, 0);
+    return;
+  }
+  memset(&q, 0, sizeof q);
+  memset(&req, 0, sizeof req);
+  q.from_s = s->from_s;
+  q.to_s = s->to_s;
+  q.page = s->page;
+  q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
+  q.nids = s->chunk;
+  s->attempts++;
+  if (conn->build_orders(op, &s->ctx->shop, &q, wall_ms(), &req, err, sizeof err) != 0) {
+    fail_run(s, "cannot build the order call", err);
+    return;
+  }
+  log_debug("http", "request", "shop=%s op=%s method=%s url=%s", s->ctx->shop_name,
+            oc_op_name(op), req.method, req.log_url ? req.log_url : "-");
+  if (http_send(o->http, &req, on_http, s) != 0)
+    fail_run(s, "cannot send the order call", "shutting down");
+  oc_request_free(&req);
+}
+
+/* The next thing a run does: fetch the next chunk of ids, list the next
+ * page, or end. */
+static void run_step(struct oshop *s) {
+  orders_t *o = s->owner;
+
+  if (o->draining) {
+    fail_run(s, "run stopped", "shutting down");
+    return;
+  }
+  if (s->next_id < s->nids) {
+    s->chunk = s->nids - s->next_id < CHUNK ? s->nids - s->next_id : CHUNK;
+    call(s, OC_OP_GET_ORDERS);
+    return;
+  }
+  if (s->mode == RUN_POLL && !s->last_page) {
+    free_ids(s);
+    call(s, OC_OP_LIST_ORDERS);
+    return;
+  }
+  if (s->mode == RUN_POLL && s->nids == 0 && !s->doc && s->op == OC_OP_LIST_ORDERS) {
+    /* An empty last page: the window still ends, so its cursor is written. */
+    s->op = OC_OP_GET_ORDERS;
+    ingest(s, 1);
+    return;
+  }
+  if (s->mode == RUN_POLL) {
+    int64_t reached = s->done_at ? s->done_at : s->to_s;
+
+    o->st.polls++;
+    s->has_cursor = 1;
+    s->cursor_s = reached;
+    /* A window cut short (15-day slices, Lazada's offset cap) continues at
+     * once; a window that reached now waits for the next poll. */
+    end_run(s, 1, reached < wall_s() - 5 ? 0 : o->opt.poll_interval_ms);
+    return;
+  }
+  end_run(s, 1, UINT64_MAX);
+}
+
+/* ---- starting runs ------------------------------------------------------------------ */
+
+static int load_secret(struct oshop *s) {
+  orders_t *o = s->owner;
+  char err[300];
+  const char *secret = secret_get(o->has_cred_dir ? o->cred_dir : NULL, s->ctx->shop_name, err,
+                                  sizeof err);
+
+  if (!secret) {
+    log_warn("orders", "no secret for the shop; orders not read", "shop=%s err=%s",
+             s->ctx->shop_name, err);
+    return -1;
+  }
+  s->ctx->shop.app_secret = secret;
+  return 0;
+}
+
+static void begin(struct oshop *s, enum run_mode mode) {
+  s->owner->busy++;
+  s->mode = mode;
+  s->attempts = 0;
+  s->done_at = 0;
+  s->page[0] = '\0';
+  s->last_page = 0;
+  free_ids(s);
+}
+
+static void start_poll(struct oshop *s, const oc_connector *conn) {
+  orders_t *o = s->owner;
+  int64_t now = wall_s();
+
+  begin(s, RUN_POLL);
+  s->from_s = s->has_cursor ? s->cursor_s - (int64_t)o->opt.overlap_s
+                            : now - (int64_t)o->opt.lookback_s;
+  s->to_s = now;
+  if (conn->order_window_s > 0 && s->to_s - s->from_s > conn->order_window_s)
+    s->to_s = s->from_s + conn->order_window_s;
+  call(s, OC_OP_LIST_ORDERS);
+}
+
+static void on_fetches(void *arg, PGresult *res, const char *err) {
+  struct oshop *s = arg;
+  int i, n;
+
+  if (err) {
+    fail_run(s, "cannot read the orders due for a re-read", err);
+    return;
+  }
+  n = PQntuples(res);
+  s->ids = calloc((size_t)n + 1, sizeof *s->ids);
+  for (i = 0; s->ids && i < n; i++) {
+    s->ids[i] = strdup(PQgetvalue(res, i, 0));
+    s->nids = (size_t)i + 1;
+  }
+  run_step(s);
+}
+
+static void start_fetch(struct oshop *s) {
+  char shop[24];
+  const char *params[2] = {shop, "500"};
+
+  begin(s, RUN_FETCH);
+  s->from_s = s->to_s = 0;
+  snprintf(shop, sizeof shop, "%lld", s->id);
+  if (db_query(s->owner->db, "SELECT * FROM ocop_order_fetches($1::bigint, $2::integer)", 2, params,
+               on_fetches, s) != 0)
+    fail_run(s, "cannot read the orders due", "database not connected");
+}
+
+/* An order file of a file channel: parsed here, written in one transaction,
+ * then moved to done/ (or to rejected/ with the reasons, writing nothing). */
+static void start_file(struct oshop *s, const char *dir) {
+  char *json = NULL, *errors = NULL;
+
+  if (order_files_next(dir, s->path, sizeof s->path) != 1)
+    return;
+  begin(s, RUN_FILE);
+  if (order_files_read(s->path, &json, &errors) != 0) {
+    log_error("orders", "order file rejected; nothing ingested", "shop=%s file=%s errors=%s",
+              s->ctx->shop_name, s->path, errors ? errors : "?");
+    order_files_done(s->path, errors ? errors : "unreadable");
+    s->owner->st.rejected_files++;
+    free(errors);
+    end_run(s, 1, UINT64_MAX);
+    return;
+  }
+  s->doc = json;
+  log_info("orders", "ingesting an order file", "shop=%s file=%s", s->ctx->shop_name, s->path);
+  ingest(s, 0);
+}
+
+static void consider(struct oshop *s) {
+  orders_t *o = s->owner;
+  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  uint64_t now = now_ms();
+
+  if (s->mode != RUN_NONE || o->draining || !conn || now < s->not_before_ms)
+    return;
+  if (conn->caps & OC_CAP_FEED) {
+    const char *dir = oc_shop_opt(&s->ctx->shop, "order_import_dir", NULL);
+
+    if (dir && *dir)
+      start_file(s, dir);
+    return;
+  }
+  if (!(conn->caps & OC_CAP(OC_OP_LIST_ORDERS)) || !conn->build_orders || !conn->parse_orders)
+    return;
+  if (s->due_fetches > 0 && load_secret(s) == 0)
+    start_fetch(s);
+  else if (now >= s->next_poll_ms && load_secret(s) == 0)
+    start_poll(s, conn);
+}
+
+/* ---- the shop list ------------------------------------------------------------------ */
+
+static struct oshop *find_shop(orders_t *o, long long id) {
+  struct oshop *s;
+
+  for (s = o->shops; s; s = s->next)
+    if (s->id == id)
+      return s;
+  return NULL;
+}
+
+static struct oshop *add_shop(orders_t *o, long long id) {
+  struct oshop *s = calloc(1, sizeof *s);
+
+  if (!s)
+    return NULL;
+  s->owner = o;
+  s->id = id;
+  uv_timer_init(o->loop, &s->timer);
+  s->timer.data = s;
+  o->open_handles++;
+  s->next = o->shops;
+  o->shops = s;
+  return s;
+}
+
+static void update_shop(orders_t *o, const PGresult *res, int row) {
+  long long id = strtoll(PQgetvalue(res, row, PQfnumber(res, "shop_id")), NULL, 10);
+  struct oshop *s = find_shop(o, id);
+  int c = PQfnumber(res, "polled_to");
+  char why[200];
+  struct job *ctx;
+
+  if (!s && !(s = add_shop(o, id)))
+    return;
+  s->seen = 1;
+  s->due_fetches = atoi(PQgetvalue(res, row, PQfnumber(res, "due_fetches")));
+  if (!PQgetisnull(res, row, c) && (!s->has_cursor || s->mode == RUN_NONE)) {
+    s->has_cursor = 1;
+    s->cursor_s = strtoll(PQgetvalue(res, row, c), NULL, 10);
+  }
+  if (s->mode != RUN_NONE)
+    return; /* a run holds pointers into its context */
+  ctx = job_shop_from_row(res, row, why, sizeof why);
+  if (!ctx) {
+    log_error("orders", "skipping a malformed shop row", "shop=%lld err=%s", id, why);
+    return;
+  }
+  job_free(s->ctx);
+  s->ctx = ctx;
+}
+
+static void on_shops(void *arg, PGresult *res, const char *err) {
+  orders_t *o = arg;
+  struct oshop *s;
+  int i;
+
+  o->listing = 0;
+  if (err) {
+    log_warn("orders", "cannot read the shops", "err=%s", err);
+    check_drained(o);
+    return;
+  }
+  for (s = o->shops; s; s = s->next)
+    s->seen = 0;
+  for (i = 0; i < PQntuples(res); i++)
+    update_shop(o, res, i);
+  o->loaded = 1;
+  for (s = o->shops; s; s = s->next)
+    if (s->seen && s->ctx)
+      consider(s);
+  check_drained(o);
+}
+
+static void list_shops(orders_t *o) {
+  if (o->listing || o->draining || !db_is_up(o->db))
+    return;
+  o->listing = 1;
+  if (db_query(o->db, "SELECT * FROM ocop_order_shops()", 0, NULL, on_shops, o) != 0)
+    o->listing = 0;
+}
+
+static void on_tick(uv_timer_t *t) { list_shops(t->data); }
+
+/* ---- public --------------------------------------------------------------------------- */
+
+static void set_options(orders_t *o, const struct orders_options *opt) {
+  o->opt = *opt;
+  o->has_cred_dir = opt->credentials_dir != NULL;
+  snprintf(o->cred_dir, sizeof o->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
+  snprintf(o->rates, sizeof o->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
+  o->opt.credentials_dir = NULL;
+  o->opt.rate_limits = NULL;
+  if (o->opt.max_attempts == 0)
+    o->opt.max_attempts = 8;
+}
+
+orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+                     ratelimit_t *rl, token_mgr_t *tm, const struct orders_options *opt) {
+  orders_t *o = calloc(1, sizeof *o);
+
+  if (!o)
+    return NULL;
+  o->loop = loop;
+  o->db = db;
+  o->http = http;
+  o->reg = reg;
+  o->rl = rl;
+  o->tm = tm;
+  set_options(o, opt);
+  uv_timer_init(loop, &o->tick);
+  o->tick.data = o;
+  o->open_handles = 1;
+  return o;
+}
+
+int orders_start(orders_t *o) { return uv_timer_start(&o->tick, on_tick, 0, TICK_MS); }
+
+void orders_wake(orders_t *o) {
+  if (o)
+    list_shops(o);
+}
+
+void orders_reconfigure(orders_t *o, const struct orders_options *opt) { set_options(o, opt); }
+
+void orders_set_registry(orders_t *o, const struct registry *reg) { o->reg = reg; }
+
+void orders_get_stats(const orders_t *o, struct orders_stats *st) { *st = o->st; }
+
+unsigned orders_each_shop(orders_t *o, const char *marketplace, orders_shop_fn fn, void *arg) {
+  struct oshop *s;
+  unsigned n = 0;
+
+  for (s = o->shops; s; s = s->next) {
+    if (!s->seen || !s->ctx || strcmp(s->ctx->marketplace, marketplace) != 0)
+      continue;
+    if (s->mode == RUN_NONE && load_secret(s) != 0)
+      continue;
+    n++;
+    if (fn(arg, s->id, s->ctx->shop_name, &s->ctx->shop))
+      break;
+  }
+  return n;
+}
+
+void orders_drain(orders_t *o, void (*done)(void *arg), void *arg) {
+  struct oshop *s;
+
+  o->draining = 1;
+  o->drained_cb = done;
+  o->drained_arg = arg;
+  uv_timer_stop(&o->tick);
+  /* Runs waiting on a timer end now; runs waiting on a call end with it. */
+  for (s = o->shops; s; s = s->next)
+    if (s->mode != RUN_NONE && uv_is_active((uv_handle_t *)&s->timer)) {
+      uv_timer_stop(&s->timer);
+      fail_run(s, "run stopped", "shutting down");
+    }
+  check_drained(o);
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  orders_t *o = h->data;
+
+  if (--o->open_handles == 0) {
+    while (o->shops) {
+      struct oshop *s = o->shops;
+
+      o->shops = s->next;
+      free_ids(s);
+      free(s->doc);
+      job_free(s->ctx);
+      free(s);
+    }
+    free(o);
+  }
+}
+
+void orders_close(orders_t *o) {
+  struct oshop *s;
+
+  if (!o)
+    return;
+  for (s = o->shops; s; s = s->next) {
+    s->timer.data = o;
+    uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+  }
+  o->tick.data = o;
+  uv_close((uv_handle_t *)&o->tick, on_handle_closed);
+}

@@ -1,0 +1,49 @@
+/*
+ * webhook.h — the push endpoint: POST /hooks/<marketplace> (prefix webhook_).
+ *
+ * libmicrohttpd runs in its external-epoll mode on the daemon's libuv loop
+ * (one uv_poll on MHD's epoll descriptor and one timer), so a push is
+ * handled on the same thread as everything else and needs no locks.
+ *
+ * A push is refused before anything is written when it is larger than
+ * OC_MAX_PUSH (413), nested deeper than 32 (400), unsigned or signed with
+ * the wrong key (401, checked by the connector in constant time against
+ * every shop of that marketplace), or stamped outside webhook_max_age (400).
+ * A verified push is stored under the SHA-256 of its body in webhook_inbox
+ * (a replay inserts nothing) together with a re-read of the order it names,
+ * and only then answered 200: the marketplace's order, read back through
+ * its API, stays the source of truth. GET /healthz answers "ok".
+ */
+#ifndef OCOP_WEBHOOK_H
+#define OCOP_WEBHOOK_H
+
+#include <uv.h>
+
+#include "db.h"
+#include "orders.h"
+#include "registry.h"
+
+struct webhook_options {
+  const char *listen;     /* "127.0.0.1:8088" */
+  const char *public_url; /* "" → "http://" + listen */
+  unsigned max_age_s;
+};
+
+struct webhook_stats {
+  unsigned long long accepted;   /* stored (new) */
+  unsigned long long duplicates; /* replays of a stored push */
+  unsigned long long refused;    /* 4xx */
+};
+
+typedef struct webhook webhook_t;
+
+/* NULL with a log line when the address is bad or cannot be bound. */
+webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const struct registry *reg,
+                         const struct webhook_options *opt);
+void webhook_set_registry(webhook_t *wh, const struct registry *reg);
+void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st);
+/* Stops accepting; done() once the pushes being stored are answered and
+ * every handle is closed. The object is freed then. */
+void webhook_close(webhook_t *wh, void (*done)(void *arg), void *arg);
+
+#endif
