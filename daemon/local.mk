@@ -20,6 +20,7 @@ ocopd_SOURCES = \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
+	daemon/reconcile.c daemon/reconcile.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
 	daemon/token.c daemon/token.h \

@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "orders.h"
 #include "outbox.h"
+#include "reconcile.h"
 #include "registry.h"
 #include "secret.h"
 #include "webhook.h"
@@ -50,6 +51,7 @@ struct daemon {
   http_t *http;
   outbox_t *ob;
   orders_t *orders;
+  reconcile_t *rec;
   webhook_t *wh;
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
@@ -185,6 +187,15 @@ static void orders_options_from(const struct daemon *d, struct orders_options *o
   o->retry_max_ms = c->retry_max_ms;
 }
 
+static void reconcile_options_from(const struct daemon *d, struct reconcile_options *o) {
+  const struct config *c = &d->cfg;
+
+  memset(o, 0, sizeof *o);
+  o->credentials_dir = secret_dir(c->credentials_dir);
+  o->rate_limits = c->rate_limits;
+  o->interval_ms = c->reconcile_interval_ms;
+}
+
 /* ---- database events ---------------------------------------------------- */
 
 static void on_db_state(void *arg, int up) {
@@ -244,6 +255,8 @@ static void on_listen_closed(void *arg) {
   d->ob = NULL;
   orders_close(d->orders);
   d->orders = NULL;
+  reconcile_close(d->rec);
+  d->rec = NULL;
   uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
@@ -290,6 +303,16 @@ static void on_shutdown_timeout(uv_timer_t *t) {
   }
 }
 
+static void on_reconcile_drained(void *arg) {
+  struct daemon *d = arg;
+  struct reconcile_stats st;
+
+  reconcile_get_stats(d->rec, &st);
+  log_info("main", "stock read-back stopped", "checked=%llu drifts=%llu failed=%llu",
+           st.checked, st.drifts, st.failed);
+  outbox_drain(d->ob, on_drained, d);
+}
+
 static void on_orders_drained(void *arg) {
   struct daemon *d = arg;
   struct orders_stats st;
@@ -297,7 +320,7 @@ static void on_orders_drained(void *arg) {
   orders_get_stats(d->orders, &st);
   log_info("main", "order reading stopped", "polls=%llu ingested=%llu failed=%llu files=%llu",
            st.polls, st.ingested, st.failed, st.files);
-  outbox_drain(d->ob, on_drained, d);
+  reconcile_drain(d->rec, on_reconcile_drained, d);
 }
 
 static void on_webhook_closed(void *arg) {
@@ -313,8 +336,9 @@ static void begin_shutdown(struct daemon *d, const char *why) {
   notify_stopping();
   log_info("main", "shutting down", "signal=%s", why);
   uv_timer_start(&d->shutdown_timer, on_shutdown_timeout, d->cfg.shutdown_timeout_ms, 0);
-  /* Pushes first (each is answered once stored), then order runs, then the
-   * outbox; nothing in flight is cut, and what is not done is redone. */
+  /* Pushes first (each is answered once stored), then order runs, then
+   * stock read-backs, then the outbox; nothing in flight is cut, and what is
+   * not done is redone. */
   webhook_close(d->wh, on_webhook_closed, d);
   d->wh = NULL;
 }
@@ -325,6 +349,7 @@ static void reload(struct daemon *d) {
   struct config next;
   struct outbox_options oo;
   struct orders_options ro;
+  struct reconcile_options co;
   struct registry *reg;
   char err[512];
   int bad = 0;
@@ -358,6 +383,9 @@ static void reload(struct daemon *d) {
   orders_set_registry(d->orders, reg);
   orders_options_from(d, &ro);
   orders_reconfigure(d->orders, &ro);
+  reconcile_set_registry(d->rec, reg);
+  reconcile_options_from(d, &co);
+  reconcile_reconfigure(d->rec, &co);
   webhook_set_registry(d->wh, reg);
   log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
   notify_ready();
@@ -379,6 +407,7 @@ static int start_loop(struct daemon *d) {
   struct http_options ho;
   struct outbox_options oo;
   struct orders_options ro;
+  struct reconcile_options co;
   char today_sql[64];
   /* The server also stops a statement that runs away; job work is small. */
   const char *setup[4] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
@@ -416,6 +445,11 @@ static int start_loop(struct daemon *d) {
                          outbox_tokens(d->ob), &ro);
   if (!d->orders)
     return -1;
+  reconcile_options_from(d, &co);
+  d->rec = reconcile_new(d->loop, d->db, d->http, d->reg, outbox_ratelimit(d->ob),
+                         outbox_tokens(d->ob), &co);
+  if (!d->rec)
+    return -1;
   if (d->cfg.webhook_listen[0]) {
     struct webhook_options wo;
 
@@ -437,6 +471,7 @@ static int start_loop(struct daemon *d) {
   d->shutdown_timer.data = d;
   outbox_start(d->ob);
   orders_start(d->orders);
+  reconcile_start(d->rec);
   if (!d->today[0])
     d->watch = clock_watch_start(d->loop, on_new_day, d);
   notify_start_watchdog(d->loop, d->db);

@@ -422,6 +422,13 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const stru
   wh->open_handles = 2;
   uv_poll_start(&wh->poll, UV_READABLE, on_poll);
   info = MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_BIND_PORT);
+  if (info && !(opt->public_url && opt->public_url[0]) && ntohs(sa.sin_port) == 0) {
+    /* Port 0 picked a free port: that is the one the callback URL names. */
+    char host[INET_ADDRSTRLEN];
+
+    inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+    snprintf(wh->public_url, sizeof wh->public_url, "http://%s:%u", host, (unsigned)info->port);
+  }
   log_info("webhook", "listening for pushes", "listen=%s port=%u public_url=%s", opt->listen,
            info ? (unsigned)info->port : 0u, wh->public_url);
   run(wh);

@@ -331,6 +331,53 @@ void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, co
   PQclear(itest_sql(conn, sql));
 }
 
+static const struct {
+  const char *marketplace, *seed, *mp_shop_id, *app_key, *secret, *access, *refresh, *options;
+} markets[] = {
+    {"lazada",
+     "{\"lazada\": {\"apps\": [{\"app_key\": \"100777\", \"app_secret\": \"itest-lazada-secret-91a\"}],"
+     " \"sellers\": [{\"seller_id\": \"3001\", \"app_key\": \"100777\", \"access_token\": \"itest-lz-access\","
+     " \"refresh_token\": \"itest-lz-refresh\", \"access_expires_in\": 604800, \"refresh_expires_in\": 1209600}]}}",
+     "3001", "100777", "itest-lazada-secret-91a", "itest-lz-access", "itest-lz-refresh",
+     "{\"category_id\": \"10001\", \"image_url\": \"https://vn-live.slatic.net/p/itest.jpg\"}"},
+    {"tiktok",
+     "{\"tiktok\": {\"apps\": [{\"app_key\": \"ttitest01\", \"app_secret\": \"itest-tiktok-secret-5c2\"}],"
+     " \"shops\": [{\"shop_cipher\": \"ROW_itest\", \"shop_id\": \"7001\", \"app_key\": \"ttitest01\","
+     " \"access_token\": \"itest-tt-access\", \"refresh_token\": \"itest-tt-refresh\", \"access_expires_in\": 604800}]}}",
+     "7001", "ttitest01", "itest-tiktok-secret-5c2", "itest-tt-access", "itest-tt-refresh",
+     "{\"shop_cipher\": \"ROW_itest\", \"category_id\": \"600001\", \"image_uri\": \"tos-itest-img\","
+     " \"warehouse_id\": \"7000001\"}"},
+};
+
+void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *workdir,
+                           const char *marketplace) {
+  char path[512], sql[2048];
+  size_t i;
+  FILE *f;
+
+  for (i = 0; i < sizeof markets / sizeof markets[0]; i++)
+    if (strcmp(markets[i].marketplace, marketplace) == 0)
+      break;
+  ASSERT(i < sizeof markets / sizeof markets[0]);
+  cJSON_Delete(itest_sim_call(sim, "POST", "/_sim/seed", markets[i].seed));
+  snprintf(path, sizeof path, "%s/credentials", workdir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/credentials/%s-test.secret", workdir, marketplace);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f, "%s\n", markets[i].secret);
+  fclose(f);
+  chmod(path, 0600);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, options) "
+           "VALUES ('%s-test', '%s', '%s', '%s', '%s', '%s');"
+           "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
+           "SELECT id, '%s', '%s', now() + interval '7 days' FROM shop WHERE name = '%s-test'",
+           marketplace, marketplace, markets[i].mp_shop_id, sim->base, markets[i].app_key,
+           markets[i].options, markets[i].access, markets[i].refresh, marketplace);
+  PQclear(itest_sql(conn, sql));
+}
+
 /* ---- daemon ------------------------------------------------------------- */
 
 void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,

@@ -65,6 +65,12 @@ cJSON *itest_sim_items(struct itest_sim *sim);
 /* Adds the Shopee test shop (policy given) with its token and secret file. */
 void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, const char *policy);
 
+/* Seeds the simulator with a Lazada seller (3001) or a TikTok shop
+ * (cipher ROW_itest, shop id 7001) and registers it as shop
+ * "<marketplace>-test" with its secret, token and listing options. */
+void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *workdir,
+                           const char *marketplace);
+
 struct itest_daemon {
   pid_t pid;
   char conf[512];

@@ -34,3 +34,9 @@ TESTS += tests/itest/test_orders
 tests_itest_test_orders_SOURCES = tests/itest/test_orders.c $(ITEST_HARNESS)
 tests_itest_test_orders_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_orders_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_reconcile
+TESTS += tests/itest/test_reconcile
+tests_itest_test_reconcile_SOURCES = tests/itest/test_reconcile.c $(ITEST_HARNESS)
+tests_itest_test_reconcile_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_reconcile_LDADD = $(ITEST_LIBS)

@@ -26,12 +26,6 @@
 #include "harness.h"
 
 #define SKU "OCP-BTN-001" /* listed, 25 in stock in the sample */
-#define TT_SEED                                                                                    \
-  "{\"tiktok\": {\"apps\": [{\"app_key\": \"ttitest01\", \"app_secret\": \"itest-tiktok-secret-5c2\"}]," \
-  " \"shops\": [{\"shop_cipher\": \"ROW_itest\", \"shop_id\": \"7001\", \"app_key\": \"ttitest01\","    \
-  " \"access_token\": \"itest-tt-access\", \"refresh_token\": \"itest-tt-refresh\","                   \
-  " \"access_expires_in\": 604800}]}}"
-
 struct fixture {
   const char *conninfo;
   PGconn *db;
@@ -94,30 +88,6 @@ static void start_daemon(struct fixture *f, const char *extra) {
   ASSERT(wait_port(f->port));
 }
 
-static void add_tiktok_shop(struct fixture *f) {
-  char path[512], sql[1024];
-  FILE *fp;
-  cJSON *r = itest_sim_call(&f->sim, "POST", "/_sim/seed", TT_SEED);
-
-  cJSON_Delete(r);
-  snprintf(path, sizeof path, "%s/credentials/tiktok-test.secret", f->workdir);
-  fp = fopen(path, "w");
-  ASSERT_NOT_NULL(fp);
-  fprintf(fp, "itest-tiktok-secret-5c2\n");
-  fclose(fp);
-  chmod(path, 0600);
-  snprintf(sql, sizeof sql,
-           "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, options) "
-           "VALUES ('tiktok-test', 'tiktok', '7001', '%s', 'ttitest01', "
-           "'{\"shop_cipher\": \"ROW_itest\", \"category_id\": \"600001\", \"image_uri\": \"tos-itest-img\","
-           " \"warehouse_id\": \"7000001\"}');"
-           "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
-           "SELECT id, 'itest-tt-access', 'itest-tt-refresh', now() + interval '7 days' FROM shop "
-           "WHERE name = 'tiktok-test'",
-           f->sim.base);
-  PQclear(itest_sql(f->db, sql));
-}
-
 static void fixture_up(struct fixture *f, const char *tag, int tiktok, const char *extra) {
   memset(f, 0, sizeof *f);
   snprintf(f->workdir, sizeof f->workdir, "%s", itest_workdir(tag));
@@ -127,7 +97,7 @@ static void fixture_up(struct fixture *f, const char *tag, int tiktok, const cha
   itest_sim_start(&f->sim);
   itest_add_shop(f->db, &f->sim, f->workdir, "delist");
   if (tiktok)
-    add_tiktok_shop(f);
+    itest_add_market_shop(f->db, &f->sim, f->workdir, "tiktok");
   f->port = free_port();
   snprintf(f->hook, sizeof f->hook, "http://127.0.0.1:%d/hooks/", f->port);
   start_daemon(f, extra);

@@ -2008,6 +2008,35 @@ static void shopee_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
+/* Sets an item's stock without a signed call, as a seller editing it by
+ * hand in Seller Centre would: the drift a reconciliation must correct. */
+static void shopee_ctl_item_stock(const struct sim_req *req,
+                                  struct sim_resp *resp) {
+  struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
+  struct shopee_item *it;
+  char err[SHOPEE_ERRTXT];
+  int64_t id, stock;
+
+  if (!s)
+    return;
+  if (shopee_member(req->json, "item_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
+                    sizeof err) ||
+      shopee_member(req->json, "stock", 0, SIM_JSON_INT_MAX, -1, &stock, err,
+                    sizeof err)) {
+    sim_ctl_error(resp, 400, "%s", err);
+    return;
+  }
+  it = shopee_item_find(id);
+  if (!it || it->shop_id != s->id) {
+    sim_ctl_error(resp, 404, "item %" PRId64 " is not in shop %" PRId64, id,
+                  s->id);
+    return;
+  }
+  it->stock = stock;
+  it->update_time = req->now_ms / 1000;
+  sim_ctl_ok(resp, NULL);
+}
+
 static const struct shopee_ctl {
   const char *sub;
   const char *method;
@@ -2020,6 +2049,7 @@ static const struct shopee_ctl {
     {"rate_limit", "POST", shopee_ctl_rate},
     {"item", "POST", shopee_ctl_item},
     {"items", "GET", shopee_ctl_items},
+    {"items/stock", "POST", shopee_ctl_item_stock},
     {"shops", "GET", shopee_ctl_shops},
 };
 

@@ -1,0 +1,453 @@
+/* reconcile.c — see reconcile.h. */
+#include "reconcile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "job.h"
+#include "log.h"
+#include "secret.h"
+
+#define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
+#define BATCH "50"        /* listings handed out per look */
+#define MAX_INFLIGHT 4    /* read-backs at once: a background task, not a race */
+
+/* One listing to read back: its shop as calls need it, the listing's SKU,
+ * marketplace id and the stock it should show (ctx->listing). */
+struct rcheck {
+  reconcile_t *owner;
+  struct job *ctx;
+  long long listing_id;
+  struct rcheck *next;
+};
+
+struct reconcile {
+  uv_loop_t *loop;
+  db_t *db;
+  http_t *http;
+  const struct registry *reg;
+  ratelimit_t *rl;
+  token_mgr_t *tm;
+  struct reconcile_options opt;
+  char cred_dir[1024];
+  int has_cred_dir;
+  char rates[256];
+  uv_timer_t tick;       /* looks for due listings */
+  uv_timer_t pump;       /* a queued read waits for its shop's rate limit */
+  struct rcheck *queue;  /* handed out, not called yet */
+  unsigned inflight;     /* reads in a call or being recorded */
+  int reading;           /* the due query is in flight */
+  int started;
+  int draining;
+  unsigned open_handles;
+  void (*drained_cb)(void *arg);
+  void *drained_arg;
+  struct reconcile_stats st;
+};
+
+static void pump(reconcile_t *r);
+static void on_pump(uv_timer_t *t);
+
+static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
+
+/* Wall-clock milliseconds: marketplaces sign the real time. */
+static int64_t wall_ms(void) {
+  uv_timeval64_t tv;
+
+  uv_gettimeofday(&tv);
+  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void check_drained(reconcile_t *r) {
+  if (r->draining && r->inflight == 0 && !r->reading && r->drained_cb) {
+    void (*cb)(void *) = r->drained_cb;
+
+    r->drained_cb = NULL;
+    cb(r->drained_arg);
+  }
+}
+
+static void check_free(struct rcheck *c) {
+  if (!c)
+    return;
+  job_free(c->ctx);
+  free(c);
+}
+
+static void free_queue(reconcile_t *r) {
+  while (r->queue) {
+    struct rcheck *c = r->queue;
+
+    r->queue = c->next;
+    check_free(c);
+  }
+}
+
+/* A read that ended (recorded or not): room for the next one. */
+static void check_done(struct rcheck *c) {
+  reconcile_t *r = c->owner;
+
+  check_free(c);
+  r->inflight--;
+  pump(r);
+  check_drained(r);
+}
+
+static void check_fail(struct rcheck *c, const char *what, const char *err) {
+  c->owner->st.failed++;
+  log_warn("reconcile", what, "shop=%s sku=%s err=%s", c->ctx->shop_name, c->ctx->listing.sku,
+           err && err[0] ? err : "-");
+  check_done(c);
+}
+
+/* ---- recording ---------------------------------------------------------- */
+
+static void on_recorded(void *arg, PGresult *res, const char *err) {
+  struct rcheck *c = arg;
+  reconcile_t *r = c->owner;
+  const char *verdict, *expected;
+
+  if (err) {
+    check_fail(c, "cannot record the stock read back; read again next interval", err);
+    return;
+  }
+  verdict = PQgetvalue(res, 0, 0);
+  expected = PQgetisnull(res, 0, 1) ? "-" : PQgetvalue(res, 0, 1);
+  r->st.checked++;
+  if (strcmp(verdict, "drift") == 0) {
+    r->st.drifts++;
+    log_info("reconcile", "stock drift corrected",
+             "shop=%s sku=%s item=%s observed=%lld expected=%s", c->ctx->shop_name,
+             c->ctx->listing.sku, c->ctx->listing.item_id, (long long)c->ctx->listing.stock,
+             expected);
+  } else {
+    log_debug("reconcile", "stock read back", "shop=%s sku=%s verdict=%s", c->ctx->shop_name,
+              c->ctx->listing.sku, verdict);
+  }
+  check_done(c);
+}
+
+/* Hands the count to ocop_reconcile_result(); the target it was compared
+ * with is read in the same statement, for the log. ctx->listing.stock now
+ * holds what the marketplace showed. */
+static void record(struct rcheck *c, int64_t observed) {
+  char listing[24], stock[24];
+  const char *params[2] = {listing, stock};
+
+  c->ctx->listing.stock = observed;
+  snprintf(listing, sizeof listing, "%lld", c->listing_id);
+  snprintf(stock, sizeof stock, "%lld", (long long)observed);
+  if (db_query(c->owner->db,
+               "SELECT ocop_reconcile_result($1::bigint, $2::bigint), "
+               "(SELECT stock FROM listing_target WHERE listing_id = $1::bigint)",
+               2, params, on_recorded, c) != 0)
+    check_fail(c, "cannot record the stock read back", "database not connected");
+}
+
+/* ---- the read ------------------------------------------------------------ */
+
+static void on_result(struct rcheck *c, const oc_result *res, long http_status, long header_retry) {
+  reconcile_t *r = c->owner;
+  long wait = res->retry_after_ms > header_retry ? res->retry_after_ms : header_retry;
+
+  if (http_status == 429 || (res->status == OC_RETRY && res->retry_after_ms > 0)) {
+    /* The marketplace's pace holds for every caller of this shop. */
+    rl_pause(r->rl, c->ctx->shop_id, now_ms() + (uint64_t)(wait < 1000 ? 1000 : wait));
+    check_fail(c, "marketplace rate limit; stock read again next interval",
+               res->error[0] ? res->error : "rate limited");
+    return;
+  }
+  switch (res->status) {
+  case OC_OK:
+    if (!res->active)
+      log_warn("reconcile", "listing is not active on the marketplace; only its stock is checked",
+               "shop=%s sku=%s item=%s", c->ctx->shop_name, c->ctx->listing.sku,
+               c->ctx->listing.item_id);
+    record(c, res->stock);
+    return;
+  case OC_AUTH:
+    token_refresh(r->tm, c->ctx, registry_find(r->reg, c->ctx->marketplace));
+    check_fail(c, "token refused; refreshing it, stock read again next interval", res->error);
+    return;
+  default:
+    check_fail(c, "cannot read the listing's stock; read again next interval", res->error);
+    return;
+  }
+}
+
+static void on_http(void *arg, const struct http_response *resp) {
+  struct rcheck *c = arg;
+  reconcile_t *r = c->owner;
+  const oc_connector *conn = registry_find(r->reg, c->ctx->marketplace);
+  oc_result res;
+
+  memset(&res, 0, sizeof res);
+  if (!conn || r->draining) {
+    check_fail(c, "stock read stopped", r->draining ? "shutting down" : "connector unloaded");
+    return;
+  }
+  if (resp->error && strcmp(resp->error, "response too large") == 0) {
+    res.status = OC_RETRY;
+    snprintf(res.error, sizeof res.error, "response too large");
+  } else {
+    conn->parse(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing,
+                resp->error ? 0 : resp->status, resp->body, resp->len, &res);
+    if (resp->error && res.status != OC_OK) {
+      size_t n = strlen(res.error);
+
+      snprintf(res.error + n, sizeof res.error - n, "%s%s", n ? ": " : "", resp->error);
+    }
+  }
+  on_result(c, &res, resp->error ? 0 : resp->status, resp->retry_after_ms);
+}
+
+/* Sends the read; the check is in flight from here until check_done(). */
+static void call(struct rcheck *c, const oc_connector *conn) {
+  reconcile_t *r = c->owner;
+  oc_request req;
+  char err[256];
+
+  memset(&req, 0, sizeof req);
+  r->inflight++;
+  if (conn->build(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing, wall_ms(), &req, err,
+                  sizeof err) != 0) {
+    check_fail(c, "cannot build the stock read", err);
+    return;
+  }
+  log_debug("http", "request", "shop=%s op=get_listing method=%s url=%s", c->ctx->shop_name,
+            req.method, req.log_url ? req.log_url : "-");
+  r->st.requests++;
+  if (http_send(r->http, &req, on_http, c) != 0)
+    check_fail(c, "cannot send the stock read", "shutting down");
+  oc_request_free(&req);
+}
+
+/* ---- the queue ------------------------------------------------------------ */
+
+/* Whether a check can be called at all; 0 drops it (quietly for file
+ * channels, which have nothing to read back). */
+static int callable(struct rcheck *c, const oc_connector *conn) {
+  reconcile_t *r = c->owner;
+  const char *secret;
+  char err[300];
+
+  if (!conn || (conn->caps & OC_CAP_FEED))
+    return 0;
+  if (!(conn->caps & OC_CAP(OC_OP_GET_LISTING)) || !conn->build || !conn->parse) {
+    log_debug("reconcile", "connector cannot read a listing back", "shop=%s", c->ctx->shop_name);
+    return 0;
+  }
+  secret = secret_get(r->has_cred_dir ? r->cred_dir : NULL, c->ctx->shop_name, err, sizeof err);
+  if (!secret) {
+    log_warn("reconcile", "no secret for the shop; stock not read back", "shop=%s err=%s",
+             c->ctx->shop_name, err);
+    return 0;
+  }
+  c->ctx->shop.app_secret = secret;
+  return 1;
+}
+
+/* Starts queued reads while there is room. A read whose shop is over its
+ * rate limit stays queued, and the pump looks again when the soonest of
+ * those may go; other shops' reads are not held up by it. */
+static void pump(reconcile_t *r) {
+  struct rcheck **pp = &r->queue;
+  uint64_t soonest = 0;
+
+  if (r->draining)
+    return;
+  while (*pp && r->inflight < MAX_INFLIGHT) {
+    struct rcheck *c = *pp;
+    const oc_connector *conn = registry_find(r->reg, c->ctx->marketplace);
+    double rate;
+    uint64_t wait;
+
+    if (!callable(c, conn)) {
+      *pp = c->next;
+      check_free(c);
+      continue;
+    }
+    rate = config_rate(r->rates, c->ctx->marketplace);
+    wait = rl_take(r->rl, c->ctx->shop_id, rate, rate, now_ms());
+    if (wait > 0) {
+      if (soonest == 0 || wait < soonest)
+        soonest = wait;
+      pp = &c->next;
+      continue;
+    }
+    *pp = c->next;
+    call(c, conn);
+  }
+  /* With every slot busy, the next read to end pumps instead. */
+  if (soonest > 0 && r->inflight < MAX_INFLIGHT)
+    uv_timer_start(&r->pump, on_pump, soonest, 0);
+}
+
+/* ---- the due listings ----------------------------------------------------- */
+
+/* Copies one due row: the shop through job_shop_from_row, the listing's
+ * SKU, id and target stock into ctx->listing (connectors read those; the
+ * free text they never send on a read is empty, not NULL). */
+static struct rcheck *check_from_row(reconcile_t *r, const PGresult *res, int row) {
+  struct rcheck *c = calloc(1, sizeof *c);
+  oc_listing *l;
+  char why[200] = "out of memory";
+
+  if (!c || !(c->ctx = job_shop_from_row(res, row, why, sizeof why)))
+    goto fail;
+  c->owner = r;
+  c->listing_id = strtoll(PQgetvalue(res, row, PQfnumber(res, "listing_id")), NULL, 10);
+  c->ctx->listing_id = c->listing_id;
+  l = &c->ctx->listing;
+  l->sku = strdup(PQgetvalue(res, row, PQfnumber(res, "sku")));
+  l->item_id = strdup(PQgetvalue(res, row, PQfnumber(res, "item_id")));
+  l->stock = strtoll(PQgetvalue(res, row, PQfnumber(res, "stock")), NULL, 10);
+  l->name = strdup("");
+  l->description = strdup("");
+  l->category = strdup("");
+  l->unit = strdup("");
+  if (!l->sku || !l->item_id || !l->name || !l->description || !l->category || !l->unit)
+    goto fail;
+  return c;
+fail:
+  log_error("reconcile", "skipping a malformed listing row", "row=%d err=%s", row, why);
+  check_free(c);
+  return NULL;
+}
+
+static void on_due(void *arg, PGresult *res, const char *err) {
+  reconcile_t *r = arg;
+  struct rcheck **tail = &r->queue;
+  int i;
+
+  r->reading = 0;
+  if (err) {
+    log_warn("reconcile", "cannot read the listings due", "err=%s", err);
+    check_drained(r);
+    return;
+  }
+  if (r->draining) {
+    check_drained(r);
+    return;
+  }
+  while (*tail)
+    tail = &(*tail)->next;
+  for (i = 0; i < PQntuples(res); i++) {
+    struct rcheck *c = check_from_row(r, res, i);
+
+    if (c) {
+      *tail = c;
+      tail = &c->next;
+    }
+  }
+  if (PQntuples(res) > 0)
+    log_debug("reconcile", "reading stock back", "listings=%d", PQntuples(res));
+  pump(r);
+}
+
+/* One look at a time, and none while the last batch is still being read:
+ * a slow shop delays its own next round instead of piling up rounds. */
+static void on_tick(uv_timer_t *t) {
+  reconcile_t *r = t->data;
+  char interval[16];
+  const char *params[2] = {interval, BATCH};
+
+  if (r->reading || r->draining || r->queue || r->inflight || !db_is_up(r->db))
+    return;
+  /* Whole seconds, rounded up: a sub-second interval still spaces reads. */
+  snprintf(interval, sizeof interval, "%u", (r->opt.interval_ms + 999) / 1000);
+  r->reading = 1;
+  if (db_query(r->db, "SELECT * FROM ocop_reconcile_due($1::integer, $2::integer)", 2, params,
+               on_due, r) != 0)
+    r->reading = 0;
+}
+
+static void on_pump(uv_timer_t *t) { pump(t->data); }
+
+/* ---- public ----------------------------------------------------------------- */
+
+static void set_options(reconcile_t *r, const struct reconcile_options *opt) {
+  r->opt = *opt;
+  r->has_cred_dir = opt->credentials_dir != NULL;
+  snprintf(r->cred_dir, sizeof r->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
+  snprintf(r->rates, sizeof r->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
+  r->opt.credentials_dir = NULL;
+  r->opt.rate_limits = NULL;
+}
+
+/* (Re)arms the tick for the interval: every min(interval, 60 s), or never. */
+static void arm_tick(reconcile_t *r) {
+  unsigned every = r->opt.interval_ms < TICK_MAX_MS ? r->opt.interval_ms : TICK_MAX_MS;
+
+  uv_timer_stop(&r->tick);
+  if (!r->started || r->draining || every == 0)
+    return;
+  uv_timer_start(&r->tick, on_tick, every, every);
+}
+
+reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+                           ratelimit_t *rl, token_mgr_t *tm, const struct reconcile_options *opt) {
+  reconcile_t *r = calloc(1, sizeof *r);
+
+  if (!r)
+    return NULL;
+  r->loop = loop;
+  r->db = db;
+  r->http = http;
+  r->reg = reg;
+  r->rl = rl;
+  r->tm = tm;
+  set_options(r, opt);
+  uv_timer_init(loop, &r->tick);
+  uv_timer_init(loop, &r->pump);
+  r->tick.data = r->pump.data = r;
+  r->open_handles = 2;
+  return r;
+}
+
+int reconcile_start(reconcile_t *r) {
+  r->started = 1;
+  arm_tick(r);
+  return 0;
+}
+
+void reconcile_reconfigure(reconcile_t *r, const struct reconcile_options *opt) {
+  unsigned before = r->opt.interval_ms;
+
+  set_options(r, opt);
+  if (r->opt.interval_ms != before)
+    arm_tick(r);
+}
+
+void reconcile_set_registry(reconcile_t *r, const struct registry *reg) { r->reg = reg; }
+
+void reconcile_get_stats(const reconcile_t *r, struct reconcile_stats *st) { *st = r->st; }
+
+void reconcile_drain(reconcile_t *r, void (*done)(void *arg), void *arg) {
+  r->draining = 1;
+  r->drained_cb = done;
+  r->drained_arg = arg;
+  uv_timer_stop(&r->tick);
+  uv_timer_stop(&r->pump);
+  /* Reads not started are dropped: they are due again next interval. */
+  free_queue(r);
+  check_drained(r);
+}
+
+static void on_handle_closed(uv_handle_t *h) {
+  reconcile_t *r = h->data;
+
+  if (--r->open_handles == 0) {
+    free_queue(r);
+    free(r);
+  }
+}
+
+void reconcile_close(reconcile_t *r) {
+  if (!r)
+    return;
+  uv_close((uv_handle_t *)&r->tick, on_handle_closed);
+  uv_close((uv_handle_t *)&r->pump, on_handle_closed);
+}
