@@ -490,6 +490,61 @@ TEST_IMPL(postmart_order_file_is_taken_whole_or_rejected_with_the_line) {
   return TEST_OK;
 }
 
+/* Lazada's offset stops at max_offset: the window moves its time cursor to
+ * the last order read and goes on. Pushes signed the Lazada and TikTok way. */
+TEST_IMPL(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify) {
+  struct fixture f;
+  cJSON *req, *orders, *r;
+  char *body, *lz, *tt;
+  long long now = (long long)time(NULL);
+  int i;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "orders_lazada", 1, NULL);
+  itest_add_market_shop(f.db, &f.sim, f.workdir, "lazada");
+  PQclear(itest_sql(f.db, "UPDATE shop SET options = options || '{\"max_offset\": \"100\"}' "
+                          "WHERE marketplace = 'lazada'"));
+  cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/lazada/config", "{\"max_offset\": 100}"));
+  /* 350 orders, one a second over the last six minutes: three windows' worth. */
+  req = cJSON_CreateObject();
+  cJSON_AddStringToObject(req, "shop", "3001");
+  orders = cJSON_AddArrayToObject(req, "orders");
+  for (i = 0; i < 350; i++) {
+    cJSON *o = cJSON_CreateObject(), *l = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "status", "pending");
+    cJSON_AddNumberToObject(o, "update_time", (double)(now - 360 + i));
+    cJSON_AddStringToObject(l, "sku", SKU);
+    cJSON_AddNumberToObject(l, "qty", 1);
+    cJSON_AddNumberToObject(l, "price", 45000);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "lines"), l);
+    cJSON_AddItemToArray(orders, o);
+  }
+  body = cJSON_PrintUnformatted(req);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/lazada/orders", body);
+  ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(r, "ids")), 350);
+  cJSON_Delete(r);
+  cJSON_Delete(req);
+  free(body);
+  wait_sql(&f, "SELECT count(*) FROM \"order\" o JOIN shop s ON s.id = o.shop_id "
+               "WHERE s.marketplace = 'lazada'", 350, 30000);
+  lz = sim_order(&f, "lazada", "3001", "pending", SKU, 2, 0);
+  tt = sim_order(&f, "tiktok", "ROW_itest", "AWAITING_SHIPMENT", SKU, 2, 0);
+  ASSERT_EQ(sim_push(&f, "lazada", "3001", lz, "good", NULL), 200);
+  ASSERT_EQ(sim_push(&f, "tiktok", "ROW_itest", tt, "good", NULL), 200);
+  ASSERT_EQ(sim_push(&f, "lazada", "3001", lz, "bad", NULL), 401);
+  ASSERT_EQ(sim_push(&f, "tiktok", "ROW_itest", tt, "bad", NULL), 401);
+  wait_sql(&f, "SELECT count(*) FROM \"order\"", 352, 10000);
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox"), 2);
+  ASSERT_EQ(q(&f, "SELECT count(DISTINCT (shop_id, mp_order_id)) FROM \"order\""), 352);
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM stock_ledger WHERE reason = 'sale'"), 352);
+  free(lz);
+  free(tt);
+  fixture_down(&f);
+  return TEST_OK;
+}
+
 /* ---- kill -9 during 5,000 orders ------------------------------------------------- */
 
 #define KILL_ORDERS 5000
@@ -649,6 +704,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY_TIMEOUT(forged_oversized_nested_and_stale_pushes_write_nothing, 120),
     TEST_ENTRY_TIMEOUT(unreadable_order_is_retried_then_dead_lettered_with_the_reason, 120),
     TEST_ENTRY_TIMEOUT(postmart_order_file_is_taken_whole_or_rejected_with_the_line, 120),
+    TEST_ENTRY_TIMEOUT(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify, 120),
     TEST_ENTRY_TIMEOUT(kill_9_during_5000_orders_loses_and_doubles_nothing, 400),
     {NULL, NULL, 0}};
 
