@@ -104,6 +104,8 @@ static void add_problem(struct ocsv *p, unsigned long line, char *text) {
   p->nproblems++;
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap) {
   va_list again;
   char *s;

@@ -2257,8 +2257,7 @@ static TEST_IMPL(push_signed_but_malformed) {
       "{\"type\":\"1\",\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}}",
       "{\"type\":1,\"timestamp\":1,\"data\":{\"order_id\":\"9\"}}",
       "{\"type\":1,\"shop_id\":\"\",\"data\":{\"order_id\":\"9\"}}",
-      "{\"type\":1,\"shop_id\":\"1\",\"timestamp\":\"x\","
-      "\"data\":{\"order_id\":\"9\"}}",
+      "{\"type\":1,\"shop_id\":\"1\",\"timestamp\":\"x\",\"data\":{\"order_id\":\"9\"}}",
       "{\"type\":1,\"shop_id\":\"1\",\"data\":{\"order_id\":\"9\"}} x",
   };
   oc_shop s = push_shop();
