@@ -925,17 +925,7 @@ static int lz_req_amount(oc_result *res, const oc_shop *shop, const cJSON *obj,
 static const char *lz_req_str(oc_result *res, const oc_shop *shop,
                               const cJSON *obj, const char *key,
                               const char *what) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    LZ_MALFORMED(res, shop, "field %s is missing", what);
-    return NULL;
-  }
-  if (!cJSON_IsString(it) || it->valuestring == NULL) {
-    LZ_MALFORMED(res, shop, "field %s is not a string", what);
-    return NULL;
-  }
-  return it->valuestring;
+  return ocu_req_str(res, shop, obj, key, what, "malformed response: ");
 }
 
 /* An id (JSON number, <= 2^53-1) into out; -1 with res set. */

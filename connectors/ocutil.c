@@ -567,6 +567,21 @@ char *ocu_json_to_text(cJSON *root) {
   return text;
 }
 
+const char *ocu_req_str(oc_result *res, const oc_shop *shop, const cJSON *obj,
+                        const char *key, const char *what, const char *lead) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    ocu_fail(res, shop, OC_RETRY, 0, "%sfield %s is missing", lead, what);
+    return NULL;
+  }
+  if (!cJSON_IsString(it) || it->valuestring == NULL) {
+    ocu_fail(res, shop, OC_RETRY, 0, "%sfield %s is not a string", lead, what);
+    return NULL;
+  }
+  return it->valuestring;
+}
+
 /* ---- orders ---------------------------------------------------------------- */
 
 const char *ocu_order_effect(const ocu_status_map *map, const char *status) {

@@ -168,6 +168,11 @@ void ocu_fail(oc_result *res, const oc_shop *shop, oc_status st, long retry_ms,
  * own copy. Takes ownership of root. NULL on OOM. */
 char *ocu_json_to_text(cJSON *root);
 
+/* A required string member of obj; NULL with res failed (OC_RETRY) as
+ * "<lead>field <what> is missing" or "... is not a string". */
+const char *ocu_req_str(oc_result *res, const oc_shop *shop, const cJSON *obj,
+                        const char *key, const char *what, const char *lead);
+
 /* ---- orders (ABI 3): the canonical order JSON of connector.h ---------------- */
 
 /* One marketplace status and what it means for stock ("reserved", "sold",

@@ -893,21 +893,11 @@ static const struct sp_errdef *sp_classify(const char *code) {
 #define SP_UNEXPECTED(res, shop, ...) \
   ocu_fail((res), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
 
-/* A required string member; NULL with res set when missing or not a string. */
+/* A required string member; NULL with res set. */
 static const char *sp_req_str(oc_result *res, const oc_shop *shop,
                               const cJSON *obj, const char *key,
                               const char *what) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    SP_UNEXPECTED(res, shop, "field %s is missing", what);
-    return NULL;
-  }
-  if (!cJSON_IsString(it) || it->valuestring == NULL) {
-    SP_UNEXPECTED(res, shop, "field %s is not a string", what);
-    return NULL;
-  }
-  return it->valuestring;
+  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
 }
 
 /* A required object member; NULL with res set otherwise. */

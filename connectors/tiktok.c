@@ -1026,20 +1026,11 @@ static int tt_req_id(oc_result *res, const oc_shop *shop, const cJSON *item,
   return 0;
 }
 
+/* A required string member; NULL with res set. */
 static const char *tt_req_str(oc_result *res, const oc_shop *shop,
                               const cJSON *obj, const char *key,
                               const char *what) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    TT_UNEXPECTED(res, shop, "field %s is missing", what);
-    return NULL;
-  }
-  if (!cJSON_IsString(it) || it->valuestring == NULL) {
-    TT_UNEXPECTED(res, shop, "field %s is not a string", what);
-    return NULL;
-  }
-  return it->valuestring;
+  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
 }
 
 static const cJSON *tt_req_array(oc_result *res, const oc_shop *shop,
