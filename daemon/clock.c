@@ -6,14 +6,6 @@
 #include <string.h>
 
 #define DAY_S 86400
-#define RECHECK_MS 60000 /* longest sleep: bounds how late a clock jump is seen */
-
-struct clock_watch {
-  uv_timer_t timer;
-  clock_day_cb cb;
-  void *arg;
-  int64_t day;
-};
 
 /* Floor division, so instants before 1970 still land on the right day. */
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b) != 0 && ((a < 0) != (b < 0))); }
@@ -44,56 +36,4 @@ int64_t clock_ms_to_vn_midnight(int64_t unix_ms) {
   int64_t into_day = local_ms - floor_div(local_ms, (int64_t)DAY_S * 1000) * DAY_S * 1000;
 
   return (int64_t)DAY_S * 1000 - into_day;
-}
-
-static int64_t wall_ms(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-static void arm(clock_watch_t *w);
-
-static void on_timer(uv_timer_t *t) {
-  clock_watch_t *w = t->data;
-  int64_t now = wall_ms();
-  int64_t day = clock_vn_day(now / 1000);
-
-  if (day != w->day) {
-    char date[11];
-
-    w->day = day;
-    clock_vn_date(now / 1000, date);
-    w->cb(w->arg, date);
-  }
-  arm(w);
-}
-
-static void arm(clock_watch_t *w) {
-  /* 50 ms past midnight, so the timer never fires a hair early. */
-  int64_t ms = clock_ms_to_vn_midnight(wall_ms()) + 50;
-
-  uv_timer_start(&w->timer, on_timer, (uint64_t)(ms < RECHECK_MS ? ms : RECHECK_MS), 0);
-}
-
-clock_watch_t *clock_watch_start(uv_loop_t *loop, clock_day_cb cb, void *arg) {
-  clock_watch_t *w = calloc(1, sizeof *w);
-
-  if (!w)
-    return NULL;
-  w->cb = cb;
-  w->arg = arg;
-  w->day = clock_vn_day(wall_ms() / 1000);
-  uv_timer_init(loop, &w->timer);
-  w->timer.data = w;
-  arm(w);
-  return w;
-}
-
-static void on_closed(uv_handle_t *h) { free(h->data); }
-
-void clock_watch_stop(clock_watch_t *w) {
-  if (w)
-    uv_close((uv_handle_t *)&w->timer, on_closed);
 }

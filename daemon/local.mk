@@ -5,6 +5,7 @@ ocopd_SOURCES = \
 	daemon/main.c \
 	daemon/backoff.c daemon/backoff.h \
 	daemon/clock.c daemon/clock.h \
+	daemon/clock_watch.c daemon/clock_watch.h \
 	daemon/config.c daemon/config.h \
 	daemon/csv.c daemon/csv.h \
 	daemon/db.c daemon/db.h \

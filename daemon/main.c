@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include "clock.h"
+#include "clock_watch.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -43,7 +43,7 @@ struct daemon {
   uv_loop_t *loop;
   const char *config_path;
   struct config cfg;
-  char today[11];   /* test clock: "" in production */
+  char today[11];   /* --today (tests only): pinned in the database at start */
   char owner[96];
   struct registry *reg;
   db_t *db;     /* claims and job outcomes */
@@ -55,7 +55,7 @@ struct daemon {
   webhook_t *wh;
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
-  clock_watch_t *watch; /* NULL when the date is pinned (--today) */
+  clock_watch_t *watch; /* asks the database for the OCOP date */
   int stopping;
   int http_closed;
 };
@@ -66,7 +66,7 @@ static void usage(FILE *f) {
           "  -c, --config FILE   configuration (default " SYSCONFDIR "/ocopd/ocopd.conf)\n"
           "      --check-config  read the configuration, report problems, exit\n"
           "      --help-config   list every option with its default\n"
-          "      --today DATE    tests only: pin the OCOP calendar date (YYYY-MM-DD)\n");
+          "      --today DATE    tests only: pin the database's OCOP date (YYYY-MM-DD)\n");
 }
 
 static int valid_date(const char *s) {
@@ -113,8 +113,26 @@ static int parse_args(struct daemon *d, int argc, char **argv) {
   return check;
 }
 
+/* --today: the pin lives in the database (sql/008_clock.sql), so every
+ * connection, ocopctl's and the tests' included, sees the same date. */
+static int pin_test_clock(PGconn *conn, const char *date) {
+  const char *params[1] = {date};
+  PGresult *res;
+  int ok;
+
+  log_warn("main", "TEST CLOCK: pinning the database's OCOP date; never use --today in production",
+           "today=%s", date);
+  res = PQexecParams(conn, "SELECT ocop_clock_pin($1::date, 'ocopd --today')", 1, NULL, params,
+                     NULL, NULL, 0);
+  ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+  if (!ok)
+    log_error("main", "cannot pin the OCOP date", "err=%s", PQresultErrorMessage(res));
+  PQclear(res);
+  return ok ? 0 : -1;
+}
+
 /* Blocking, before the loop: a daemon with the wrong schema must not start. */
-static int bring_schema_up_to_date(const struct config *cfg) {
+static int bring_schema_up_to_date(const struct config *cfg, const char *today) {
   PGconn *conn = PQconnectdb(cfg->database);
   char err[512];
   int from = 0, to = 0, rc = -1;
@@ -131,6 +149,8 @@ static int bring_schema_up_to_date(const struct config *cfg) {
     log_info("main", "schema migrated", "from=%d to=%d", from, to);
   else
     log_info("main", "schema is current", "version=%d", to);
+  if (today[0] && pin_test_clock(conn, today) != 0)
+    goto out;
   rc = 0;
 out:
   PQfinish(conn);
@@ -151,6 +171,8 @@ static void on_new_day(void *arg, const char *date) {
   struct daemon *d = arg;
 
   log_info("certs", "new OCOP day; re-deriving every listing", "today=%s", date);
+  /* The sweep re-derives every listing, and its swept callback sends the
+   * day's expiry warnings. */
   outbox_sweep(d->ob);
 }
 
@@ -218,6 +240,7 @@ static void on_listen_state(void *arg, int up) {
     return;
   if (up) {
     log_info("db", "listening; catching up", "");
+    clock_watch_poke(d->watch);
     lifecycle_publish_caps(d->listen, d->reg);
     /* Notifications sent while we were away, or a midnight passed while we
      * were down: sweep everything. */
@@ -236,6 +259,8 @@ static void on_db_notify(void *arg, const char *channel, const char *payload) {
   /* A push stored by any daemon queued an order re-read ("orders:<shop>"). */
   if (payload && strncmp(payload, "orders:", 7) == 0)
     orders_wake(d->orders);
+  else if (payload && strcmp(payload, "clock") == 0)
+    clock_watch_poke(d->watch); /* the OCOP date was pinned: ask for it now */
   else
     outbox_wake(d->ob);
 }
@@ -408,18 +433,10 @@ static int start_loop(struct daemon *d) {
   struct outbox_options oo;
   struct orders_options ro;
   struct reconcile_options co;
-  char today_sql[64];
   /* The server also stops a statement that runs away; job work is small. */
-  const char *setup[4] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
-                          NULL, NULL};
+  const char *setup[3] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
+                          NULL};
 
-  if (d->today[0]) {
-    /* valid_date() admitted only digits and dashes: safe to quote. */
-    snprintf(today_sql, sizeof today_sql, "SET ocop.today = '%s'", d->today);
-    setup[2] = today_sql;
-    log_warn("main", "TEST CLOCK: the OCOP date is pinned; never use --today in production",
-             "today=%s", d->today);
-  }
   memset(&dbo, 0, sizeof dbo);
   dbo.conninfo = d->cfg.database;
   dbo.setup_sql = setup;
@@ -472,8 +489,9 @@ static int start_loop(struct daemon *d) {
   outbox_start(d->ob);
   orders_start(d->orders);
   reconcile_start(d->rec);
-  if (!d->today[0])
-    d->watch = clock_watch_start(d->loop, on_new_day, d);
+  d->watch = clock_watch_start(d->loop, d->db, on_new_day, d);
+  if (!d->watch)
+    return -1;
   notify_start_watchdog(d->loop, d->db);
   return db_start(d->db) != 0 || db_start(d->listen) != 0 ? -1 : 0;
 }
@@ -505,7 +523,7 @@ int main(int argc, char **argv) {
   snprintf(d.owner, sizeof d.owner, "%s:%d", host, (int)getpid());
   log_info("main", "starting", "version=%s config=%s owner=%s", PACKAGE_VERSION, d.config_path,
            d.owner);
-  if (bring_schema_up_to_date(&d.cfg) != 0)
+  if (bring_schema_up_to_date(&d.cfg, d.today) != 0)
     goto out;
   d.reg = registry_load(d.cfg.connector_dir, &bad);
   if (!d.reg)

@@ -51,6 +51,8 @@ static const struct command commands[] = {
      "certificate state, stars, decision and days left of every product on the OCOP date", 1},
     {"alerts", cmd_alerts, "[--since DATE]",
      "expiry warnings that have fired (re-evaluation filing window, expiry)", 1},
+    {"clock", cmd_clock, "[pin YYYY-MM-DD | unpin]",
+     "the OCOP date; pin it to another day (tests and demos only) or unpin it", 1},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -78,8 +80,9 @@ static void help(FILE *out) {
           "usage: ocopctl [-d CONNINFO] COMMAND [ARGS...]\n"
           "\n"
           "  -d, --database CONNINFO  libpq connection string or URI\n"
-          "      --today YYYY-MM-DD   tests only: pin the OCOP calendar date\n"
           "                           (default: $OCOPD_DATABASE)\n"
+          "      --today YYYY-MM-DD   tests only: pin the database's OCOP date first\n"
+          "                           (as `clock pin`; after the command for migrate)\n"
           "  -h, --help               this help; COMMAND --help for one command\n"
           "      --version            print the version\n"
           "\n"
@@ -107,15 +110,8 @@ static void no_database(const char *command) {
 PGconn *ctl_connect(struct ctl *ctl, const char *command) {
   /* expand_dbname: the conninfo may be a full string or URI. UTF8 because
    * catalogue files and messages are UTF-8 whatever the locale says. */
-  const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", "options", NULL};
-  const char *vals[] = {ctl->conninfo, "ocopctl", "UTF8", NULL, NULL};
-  char options[64];
-
-  /* --today was checked to be YYYY-MM-DD: digits and dashes only. */
-  if (ctl->today) {
-    snprintf(options, sizeof options, "-c ocop.today=%s", ctl->today);
-    vals[3] = options;
-  }
+  const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
+  const char *vals[] = {ctl->conninfo, "ocopctl", "UTF8", NULL};
 
   if (ctl->conn)
     return ctl->conn;
@@ -219,8 +215,7 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
 
 /* ---- main ------------------------------------------------------------------- */
 
-/* YYYY-MM-DD with digits only (the server checks that the date exists). */
-static int is_iso_date(const char *s) {
+int ctl_is_iso_date(const char *s) {
   int i;
 
   for (i = 0; i < 10; i++)
@@ -248,12 +243,11 @@ static int parse_global(int argc, char **argv, struct ctl *ctl, int *exit_code) 
       ctl->conninfo = optarg;
       break;
     case 't':
-      if (!is_iso_date(optarg)) {
+      if (!ctl_is_iso_date(optarg)) {
         fprintf(stderr, "ocopctl: --today: \"%s\" is not a date YYYY-MM-DD\n", optarg);
         *exit_code = CTL_USAGE;
         return -1;
       }
-      fprintf(stderr, "ocopctl: TEST CLOCK: the OCOP date is pinned to %s\n", optarg);
       ctl->today = optarg;
       break;
     case 'h':
@@ -300,7 +294,15 @@ int main(int argc, char **argv) {
     no_database(cmd->name);
     return CTL_USAGE;
   }
-  rc = cmd->run(&ctl, argc - first, argv + first);
+  /* --today pins the database's date (announced on stderr); migrate makes
+   * the table that holds the pin, so it pins afterwards. */
+  if (ctl.today && strcmp(cmd->name, "migrate") != 0 &&
+      ctl_clock_pin(&ctl, ctl.today, "ocopctl --today") != CTL_OK)
+    rc = CTL_FAIL;
+  else
+    rc = cmd->run(&ctl, argc - first, argv + first);
+  if (rc == CTL_OK && ctl.today && strcmp(cmd->name, "migrate") == 0)
+    rc = ctl_clock_pin(&ctl, ctl.today, "ocopctl --today");
   PQfinish(ctl.conn);
   /* A full disk or closed pipe on stdout is a failure too. */
   if (fflush(stdout) != 0 && rc == CTL_OK)

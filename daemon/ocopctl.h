@@ -19,7 +19,7 @@
 struct ctl {
   const char *conninfo; /* -d, else $OCOPD_DATABASE; may hold a password */
   PGconn *conn;         /* made by ctl_connect, closed by main */
-  const char *today;    /* --today: tests only, pins the OCOP date */
+  const char *today;    /* --today: tests only, pins the database's OCOP date */
 };
 
 /* Connects on first use (the conninfo is never printed); NULL after
@@ -28,6 +28,9 @@ PGconn *ctl_connect(struct ctl *ctl, const char *command);
 
 /* Prints the command's usage line to stderr and returns CTL_USAGE. */
 int ctl_usage(const char *command);
+
+/* 1 when s is YYYY-MM-DD in digits (the server checks that the day exists). */
+int ctl_is_iso_date(const char *s);
 
 /* ocopctl.c */
 int cmd_migrate(struct ctl *ctl, int argc, char **argv);
@@ -40,5 +43,8 @@ int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv);
 /* ctl_certs.c, ctl_alerts.c */
 int cmd_certs(struct ctl *ctl, int argc, char **argv);
 int cmd_alerts(struct ctl *ctl, int argc, char **argv);
+/* ctl_clock.c: `clock`, and the pin that --today makes (date NULL unpins) */
+int cmd_clock(struct ctl *ctl, int argc, char **argv);
+int ctl_clock_pin(struct ctl *ctl, const char *date, const char *by);
 
 #endif

@@ -9,7 +9,7 @@ ocopctl_SOURCES = \
 	daemon/csv.c daemon/csv.h \
 	daemon/import.c daemon/import.h \
 	daemon/ctl_shop.c daemon/ctl_status.c \
-	daemon/ctl_certs.c daemon/ctl_alerts.c \
+	daemon/ctl_certs.c daemon/ctl_alerts.c daemon/ctl_clock.c \
 	daemon/ctl_authorize.c \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \

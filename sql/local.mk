@@ -11,7 +11,8 @@ SQL_MIGRATIONS = \
 	sql/004_outbox.sql \
 	sql/005_lifecycle.sql \
 	sql/006_orders.sql \
-	sql/007_reconcile.sql
+	sql/007_reconcile.sql \
+	sql/008_clock.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.

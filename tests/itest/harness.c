@@ -174,8 +174,21 @@ int itest_run(const char *const argv[], char **out, char **err) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+void itest_pin_date(PGconn *conn, const char *date) {
+  const char *params[1] = {date};
+  PGresult *r = PQexecParams(conn, "SELECT ocop_clock_pin($1::date, 'itest')", 1, NULL, params,
+                             NULL, NULL, 0);
+
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    fprintf(stderr, "itest: cannot pin the OCOP date %s: %s", date ? date : "(unpin)",
+            PQerrorMessage(conn));
+    abort();
+  }
+  PQclear(r);
+}
+
 void itest_load_sample(const char *conninfo, PGconn *conn, const char *today) {
-  char sample[1024], sql[256], *err = NULL;
+  char sample[1024], *err = NULL;
   const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
   const char *import[] = {"ocopctl", "-d", conninfo, "import", sample, NULL};
   int rc;
@@ -186,10 +199,9 @@ void itest_load_sample(const char *conninfo, PGconn *conn, const char *today) {
     fprintf(stderr, "ocopctl migrate: %s\n", err);
   ASSERT_EQ(rc, 0);
   free(err);
-  /* Pinned for every session of this database: the daemon, ocopctl and
-   * these tests all see the same OCOP date. */
-  snprintf(sql, sizeof sql, "ALTER DATABASE %s SET ocop.today = '%s'", PQdb(conn), today);
-  PQclear(itest_sql(conn, sql));
+  /* Pinned in the database before anything reads it: the daemon, ocopctl
+   * and this test's own connection all see the same OCOP date. */
+  itest_pin_date(conn, today);
   rc = itest_run(import, NULL, &err);
   if (rc != 0)
     fprintf(stderr, "ocopctl import: %s\n", err);

@@ -2,10 +2,14 @@
  * test_expiry.c — a certificate lapses at the Asia/Ho_Chi_Minh day boundary
  * and a new one arrives, end to end: PostgreSQL, ocopd, the simulator.
  *
- * OCP-TBH-006's certificate is valid until 2026-11-24 inclusive. The daemon
- * runs on 2026-11-24 (listed), stops, and starts again on 2026-11-25, as
- * after a night down: the start-up sweep must withdraw the listing. Then a
- * new decision is recorded and the listing comes back with the new stars.
+ * OCP-TBH-006's certificate is valid until 2026-11-24 inclusive. The dates
+ * are pinned in the database (sql/008_clock.sql). In the first test the
+ * daemon runs on 2026-11-24 (listed), stops, and starts again on 2026-11-25,
+ * as after a night down: the start-up sweep must withdraw the listing. In
+ * the second the date moves while the daemon runs (`ocopctl clock pin`),
+ * which it must notice without a restart. Then a new decision is recorded
+ * and the listing comes back. A real midnight on the machine's clock is
+ * test_midnight's.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -24,14 +28,15 @@ struct fixture {
   char workdir[256];
 };
 
-static void set_today(struct fixture *f, const char *date) {
-  char sql[160];
+/* Moves the database's pinned date with ocopctl, as an operator would in a
+ * rehearsal; a running daemon is told at once (sql/008_clock.sql). */
+static void pin_with_ocopctl(struct fixture *f, const char *date) {
+  const char *argv[] = {"ocopctl", "-d", f->conninfo, "clock", "pin", date, NULL};
+  char *err = NULL;
 
-  snprintf(sql, sizeof sql, "ALTER DATABASE %s SET ocop.today = '%s'", PQdb(f->db), date);
-  PQclear(itest_sql(f->db, sql));
-  /* The setting applies to new sessions: reconnect to see it ourselves. */
-  PQfinish(f->db);
-  f->db = itest_connect(f->conninfo);
+  ASSERT_EQ(itest_run(argv, NULL, &err), 0);
+  ASSERT_NOT_NULL(strstr(err, "TEST CLOCK")); /* a pin always announces itself */
+  free(err);
 }
 
 static void fixture_up(struct fixture *f, const char *tag, const char *policy) {
@@ -40,7 +45,6 @@ static void fixture_up(struct fixture *f, const char *tag, const char *policy) {
   f->conninfo = itest_db_create(tag);
   f->db = itest_connect(f->conninfo);
   itest_load_sample(f->conninfo, f->db, "2026-11-24");
-  set_today(f, "2026-11-24");
   itest_sim_start(&f->sim);
   itest_add_shop(f->db, &f->sim, f->workdir, policy);
 }
@@ -146,7 +150,7 @@ TEST_IMPL(lapsed_certificate_delists_and_new_one_relists) {
   ASSERT(itest_wait(reached, &w, 60000)); /* 2026-11-24: valid_until itself is valid */
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
 
-  set_today(&f, "2026-11-25"); /* the night passes while ocopd is down */
+  itest_pin_date(f.db, "2026-11-25"); /* the night passes while ocopd is down */
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
   w.listing_state = "delisted";
   w.status = "UNLIST";
@@ -189,10 +193,9 @@ TEST_IMPL(strip_policy_keeps_selling_without_claims) {
   w.status = "NORMAL";
   w.name_suffix = " - OCOP 4 sao";
   ASSERT(itest_wait(reached, &w, 60000));
-  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
 
-  set_today(&f, "2026-11-25");
-  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
+  /* Midnight while the daemon runs: no restart, the pin reaches it. */
+  pin_with_ocopctl(&f, "2026-11-25");
   w.name_suffix = "Bánh chè lam Thiên Đức"; /* the plain name: no claim left */
   ASSERT(itest_wait(reached, &w, 30000));
   ASSERT_EQ(sim_item(&f.sim, NULL, &name, &item_id), 1);

@@ -38,8 +38,6 @@ static PGconn *sample_db(const char *tag, const char **conninfo) {
   *conninfo = itest_db_create(tag);
   conn = itest_connect(*conninfo);
   itest_load_sample(*conninfo, conn, TODAY);
-  /* ALTER DATABASE reaches new sessions only. */
-  PQclear(itest_sql(conn, "SET ocop.today = '" TODAY "'"));
   return conn;
 }
 
@@ -212,9 +210,9 @@ TEST_IMPL(day_boundary_in_ho_chi_minh_whatever_the_timezone) {
   add_bare_product(conn);
   PQclear(itest_sql(conn, "INSERT INTO certificate (product_id, stars, decision_no, decision_date) "
                           "SELECT id, 4, '1/QĐ-UBND', '2023-11-25' FROM product"));
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-25'"));
+  itest_pin_date(conn, "2026-11-25");
   ASSERT_STATE(conn, "X-1", "expiring_soon true 4");
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-26'"));
+  itest_pin_date(conn, "2026-11-26");
   ASSERT_STATE(conn, "X-1", "expired false 4");
   PQfinish(conn);
   return TEST_OK;
@@ -251,7 +249,7 @@ TEST_IMPL(revocation_takes_effect_on_its_day) {
     return TEST_SKIP;
   conn = empty_db("lc_revoke", &conninfo);
   add_bare_product(conn);
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-25'"));
+  itest_pin_date(conn, "2026-11-25");
   PQclear(itest_sql(conn, "INSERT INTO certificate (product_id, stars, decision_no, decision_date) "
                           "SELECT id, 4, '7/QĐ-UBND', '2025-03-01' FROM product"));
   ASSERT_STATE(conn, "X-1", "certified true 4");
@@ -272,7 +270,7 @@ TEST_IMPL(recertification_after_a_gap_and_upgrade) {
     return TEST_SKIP;
   conn = empty_db("lc_recert", &conninfo);
   add_bare_product(conn);
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-03-01'"));
+  itest_pin_date(conn, "2026-03-01");
   PQclear(itest_sql(conn, "INSERT INTO certificate (product_id, stars, decision_no, decision_date) "
                           "SELECT id, 3, 'old', '2023-01-10' FROM product"));
   ASSERT_STATE(conn, "X-1", "expired false 3");
@@ -303,7 +301,7 @@ TEST_IMPL(grace_keeps_eligibility_up_to_180_days) {
     return TEST_SKIP;
   conn = empty_db("lc_grace", &conninfo);
   add_bare_product(conn);
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-07-01'"));
+  itest_pin_date(conn, "2026-07-01");
   PQclear(itest_sql(conn, "INSERT INTO certificate (product_id, stars, decision_no, decision_date) "
                           "SELECT id, 4, '5/QĐ-UBND', '2023-06-01' FROM product"));
   ASSERT_STATE(conn, "X-1", "expired false 4");
@@ -312,9 +310,9 @@ TEST_IMPL(grace_keeps_eligibility_up_to_180_days) {
   ASSERT_STATE(conn, "X-1", "expired false 4");
   PQclear(itest_sql(conn, "UPDATE certificate SET reeval_filed_on = '2026-03-01'"));
   ASSERT_STATE(conn, "X-1", "grace true 4");
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-28'"));
+  itest_pin_date(conn, "2026-11-28");
   ASSERT_STATE(conn, "X-1", "grace true 4");
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-29'"));
+  itest_pin_date(conn, "2026-11-29");
   ASSERT_STATE(conn, "X-1", "expired false 4");
   expect_refused(conn, "UPDATE certificate SET grace_until = '2026-11-29'",
                  "certificate 5/QĐ-UBND of X-1: grace_until 2026-11-29 is outside "
@@ -409,7 +407,7 @@ TEST_IMPL(expiry_warnings_fire_once_per_tier) {
   }
 
   /* Sixteen days later only the next tiers fire. */
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-12-11'"));
+  itest_pin_date(conn, "2026-12-11");
   ASSERT_ROWS(conn, WARNINGS, "OCP-TBH-002:7:4 OCP-QNH-002:30:17 OCP-TBH-001:135:128");
   ASSERT_ROWS(conn, WARNINGS, "");
   PQfinish(conn);
@@ -442,7 +440,7 @@ TEST_IMPL(strip_falls_back_to_delist_without_the_capability) {
   ASSERT_EQ(itest_sql_int(conn, "SELECT ocop_sync(NULL, NULL)"), 0);
 
   /* The next day TBH-003 has lapsed. No capability row yet: strip. */
-  PQclear(itest_sql(conn, "SET ocop.today = '2026-11-26'"));
+  itest_pin_date(conn, "2026-11-26");
   ASSERT_EQ(itest_sql_int(conn, "SELECT ocop_sync(NULL, NULL)") > 0, 1);
   ASSERT_ROWS(conn, TBH003_JOBS, "update");
   ASSERT_ROWS(conn, "SELECT effective_policy FROM listing_target t WHERE sku = 'OCP-TBH-003'",
