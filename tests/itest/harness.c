@@ -144,7 +144,11 @@ int itest_run(const char *const argv[], char **out, char **err) {
   if (pid == 0) {
     dup2(outpipe[1], STDOUT_FILENO);
     dup2(errfd, STDERR_FILENO);
+    /* Only fds 1 and 2: a server the program leaves running (scripts/pgtmp)
+     * must not hold the pipe open, or the read below never ends. */
     close(outpipe[0]);
+    close(outpipe[1]);
+    close(errfd);
     execv(path, (char *const *)argv);
     fprintf(stderr, "exec %s: %s\n", path, strerror(errno));
     _exit(127);
@@ -201,7 +205,8 @@ void itest_load_sample(const char *conninfo, PGconn *conn, const char *today) {
   free(err);
   /* Pinned in the database before anything reads it: the daemon, ocopctl
    * and this test's own connection all see the same OCOP date. */
-  itest_pin_date(conn, today);
+  if (today)
+    itest_pin_date(conn, today);
   rc = itest_run(import, NULL, &err);
   if (rc != 0)
     fprintf(stderr, "ocopctl import: %s\n", err);

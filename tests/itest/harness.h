@@ -45,7 +45,8 @@ char *itest_sql_text(PGconn *conn, const char *sql);
  * captures stdout and stderr (malloc'd, may be NULL), returns exit status. */
 int itest_run(const char *const argv[], char **out, char **err);
 
-/* Migrates, imports the sample catalogue and pins the OCOP date. */
+/* Migrates, imports the sample catalogue and pins the OCOP date (NULL: the
+ * date stays the clock's). */
 void itest_load_sample(const char *conninfo, PGconn *conn, const char *today);
 /* Pins the database's OCOP date (sql/008_clock.sql; NULL unpins): every
  * session sees it at once, and a running ocopd acts on it as on a midnight. */

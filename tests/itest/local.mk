@@ -40,3 +40,10 @@ TESTS += tests/itest/test_reconcile
 tests_itest_test_reconcile_SOURCES = tests/itest/test_reconcile.c $(ITEST_HARNESS)
 tests_itest_test_reconcile_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_reconcile_LDADD = $(ITEST_LIBS)
+
+# A real midnight under libfaketime, on a cluster of its own.
+check_PROGRAMS += tests/itest/test_midnight
+TESTS += tests/itest/test_midnight
+tests_itest_test_midnight_SOURCES = tests/itest/test_midnight.c $(ITEST_HARNESS)
+tests_itest_test_midnight_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_midnight_LDADD = $(ITEST_LIBS)
