@@ -5,8 +5,9 @@
  *
  *   ocopctl alerts [--since DATE]
  *
- * DATE is an OCOP calendar date (Asia/Ho_Chi_Minh); times are shown in that
- * zone too, whatever the machine's zone, since that is where the rules run.
+ * Each warning is shown with the OCOP date it fired on (its valid_until less
+ * the days left then), which is the date the rules ran on even when a test
+ * or the demo pinned it (ocopctl clock); --since DATE compares with it.
  * "days left" and the advice are as they were when the warning fired.
  * Read-only.
  */
@@ -30,16 +31,18 @@ int cmd_alerts(struct ctl *ctl, int argc, char **argv) {
     return CTL_FAIL;
   /* A malformed DATE is refused by the server's date parser (exit 1). */
   r = PQexecParams(conn,
-                   "SELECT to_char(ev.at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD HH24:MI'), "
+                   "WITH w AS (SELECT ev.*, (ev.detail ->> 'valid_until')::date "
+                   "- (ev.detail ->> 'days_left')::integer AS fired_on FROM event ev "
+                   "WHERE ev.kind = 'expiry_warning') "
+                   "SELECT ev.fired_on::text, "
                    "coalesce(p.code, '-'), coalesce(pr.name, '-'), "
                    "coalesce(ev.detail ->> 'decision_no', c.decision_no, '-'), "
                    "coalesce(ev.detail ->> 'tier', '-'), coalesce(ev.detail ->> 'days_left', '-'), "
                    "coalesce(ev.detail ->> 'advice', '') "
-                   "FROM event ev LEFT JOIN product p ON p.id = ev.product_id "
+                   "FROM w ev LEFT JOIN product p ON p.id = ev.product_id "
                    "LEFT JOIN producer pr ON pr.id = p.producer_id "
                    "LEFT JOIN certificate c ON c.id = ev.certificate_id "
-                   "WHERE ev.kind = 'expiry_warning' "
-                   "AND ($1::date IS NULL OR ocop_date_at(ev.at) >= $1::date) "
+                   "WHERE ($1::date IS NULL OR ev.fired_on >= $1::date) "
                    "ORDER BY ev.at, ev.id",
                    1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -47,10 +50,10 @@ int cmd_alerts(struct ctl *ctl, int argc, char **argv) {
     PQclear(r);
     return CTL_FAIL;
   }
-  printf("%-16s %-14s %-20s %4s %9s  %s\n", "time (+07)", "product", "certificate", "tier",
+  printf("%-10s %-14s %-20s %4s %9s  %s\n", "OCOP date", "product", "certificate", "tier",
          "days_left", "producer: advice");
   for (i = 0; i < PQntuples(r); i++)
-    printf("%-16s %-14s %-20s %4s %9s  %s: %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+    printf("%-10s %-14s %-20s %4s %9s  %s: %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
            PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5), PQgetvalue(r, i, 2),
            PQgetvalue(r, i, 6));
   if (PQntuples(r) == 0)

@@ -514,7 +514,8 @@ TEST_IMPL(ctl_certs_and_alerts) {
       lines += *p == '\n';
     ASSERT_EQ(lines, 1 + 7);
   }
-  ASSERT(strstr(out, "OCP-TBH-001    1102/QĐ-UBND         180       144  Xưởng chế biến thực phẩm "
+  /* Fired on the pinned date, whatever the machine's clock says. */
+  ASSERT(strstr(out, "2026-11-25 OCP-TBH-001    1102/QĐ-UBND         180       144  Xưởng chế biến thực phẩm "
                      "bánh kẹo Thiên Đức: file the re-evaluation dossier with the commune People's "
                      "Committee now (window closes 2026-12-19)\n") != NULL);
   ASSERT(strstr(out, "OCP-TBH-003    3341/QĐ-UBND           1         0  ") != NULL);
@@ -523,6 +524,9 @@ TEST_IMPL(ctl_certs_and_alerts) {
 
   ASSERT_EQ(ctl(conninfo, "alerts", "--since", "2999-01-01", &out, &err), 0);
   ASSERT(strstr(out, "(none)") != NULL);
+  free(out), free(err);
+  ASSERT_EQ(ctl(conninfo, "alerts", "--since", "2026-11-25", &out, &err), 0);
+  ASSERT(strstr(out, "OCP-TBH-001") != NULL);
   free(out), free(err);
   ASSERT_EQ(ctl(conninfo, "alerts", "--since", "not-a-date", &out, &err), 1);
   free(out), free(err);
