@@ -28,7 +28,7 @@ int itest_need_pg(void);
 const char *itest_builddir(void);
 const char *itest_srcdir(void);
 
-/* A new empty directory under /tmp for this test's files. */
+/* A new empty directory for this test's files, inside test_tmpdir(). */
 const char *itest_workdir(const char *tag);
 
 /* Creates database ocop_<tag>_<pid> (dropping a leftover) and returns its

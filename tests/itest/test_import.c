@@ -865,12 +865,12 @@ static void write_file(const char *path, const char *text) {
 TEST_IMPL(import_header_problems) {
   struct testdb t;
   struct import_summary sum;
-  char path[64], *printed, want[512];
+  char path[256], *printed, want[1024];
 
   if (need_pg())
     return TEST_SKIP;
   migrated(&t);
-  snprintf(path, sizeof path, "/tmp/ocop_hdr_%ld.csv", (long)getpid());
+  snprintf(path, sizeof path, "%s/ocop_hdr.csv", test_tmpdir());
   write_file(path, "product_code,name_vi,producer_name,producer_type,province,commune,"
                    "category_group,certificate_no,certified_on,expires_on,price_vnd,unit,"
                    "weight_g,gtin,description_vi,colour\n"

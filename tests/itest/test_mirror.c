@@ -613,6 +613,8 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
                         code, "--connector-dir", conndir, "--credentials-dir", creddir, NULL};
   cJSON *r;
 
+  if (itest_need_pg())
+    return TEST_SKIP;
   fixture_up(&f, "authorize", (const char *)-1);
   argv[2] = f.conninfo;
   snprintf(conndir, sizeof conndir, "%s/connectors/.libs", itest_builddir());

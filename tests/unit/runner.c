@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,51 @@
 #define DEFAULT_TIMEOUT_S 60
 
 static int skip_fd = -1;
+static char scratch[256]; /* test_tmpdir(); "" until made */
+
+static const char *tmp_base(void) {
+  const char *t = getenv("TMPDIR");
+
+  return t && *t ? t : "/tmp";
+}
+
+/* Makes a fresh scratch directory; 0, or -1 with errno set. */
+static int scratch_make(void) {
+  snprintf(scratch, sizeof scratch, "%s/ocop-test-XXXXXX", tmp_base());
+  if (!mkdtemp(scratch)) {
+    scratch[0] = '\0';
+    return -1;
+  }
+  /* 0755, like the folders tests/itest/harness.c makes inside it: as root,
+   * scripts/pgtmp runs the cluster as another user (postgres). */
+  chmod(scratch, 0755);
+  return 0;
+}
+
+const char *test_tmpdir(void) {
+  if (!scratch[0] && scratch_make() != 0) {
+    fprintf(stderr, "runner: cannot make a directory under %s: %s\n", tmp_base(),
+            strerror(errno));
+    abort();
+  }
+  return scratch;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  return remove(path);
+}
+
+/* Removes the scratch directory when the test passed or skipped; keeps it
+ * otherwise, saying where, so that a failure can be looked into. */
+static void scratch_done(const char *name, int result) {
+  if (!scratch[0])
+    return;
+  if (result != TEST_OK && result != TEST_SKIP)
+    printf("# %s: its files are kept in %s\n", name, scratch);
+  else if (nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+    printf("# %s: cannot remove %s: %s\n", name, scratch, strerror(errno));
+  scratch[0] = '\0';
+}
 
 void test_skip_reason(const char *fmt, ...) {
   char buf[256];
@@ -46,6 +93,11 @@ static int run_one(const struct test_entry *t, char *reason, size_t reason_len) 
   ssize_t n;
 
   reason[0] = '\0';
+  if (scratch_make() != 0) {
+    snprintf(reason, reason_len, "cannot make a directory under %s: %s", tmp_base(),
+             strerror(errno));
+    return 1;
+  }
   /* Close-on-exec: a server a test starts must not hold the pipe open. */
   if (pipe2(pipefd, O_CLOEXEC) != 0)
     return 1;
@@ -110,6 +162,7 @@ int run_tests(const struct test_entry *tests, int argc, char **argv) {
       printf("not ok %d - %s # %s\n", n, t->name, reason);
       failed++;
     }
+    scratch_done(t->name, r);
     fflush(stdout);
   }
   printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);

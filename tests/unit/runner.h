@@ -39,6 +39,13 @@ __attribute__((format(printf, 1, 2)))
 #endif
 void test_skip_reason(const char *fmt, ...);
 
+/* This test's own directory under $TMPDIR (else /tmp), made by the runner
+ * before the test starts. The runner removes it, with everything in it, when
+ * the test passes or skips, and keeps it and names it in the TAP output when
+ * the test fails. Outside run_tests (the benchmarks) it is made on first use
+ * and kept. */
+const char *test_tmpdir(void);
+
 #define ASSERT(expr)                                                          \
   do {                                                                        \
     if (!(expr)) {                                                            \

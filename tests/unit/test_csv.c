@@ -362,11 +362,12 @@ TEST_IMPL(record_limit) {
 }
 
 TEST_IMPL(file_limit) {
-  char path[] = "/tmp/test_csv_XXXXXX";
-  char err[512];
-  int fd = mkstemp(path);
+  char path[512], err[512];
+  int fd;
   csv_t *c;
 
+  snprintf(path, sizeof path, "%s/test_csv_XXXXXX", test_tmpdir());
+  fd = mkstemp(path);
   ASSERT(fd >= 0);
   /* Sparse: costs no disk, and the size alone must refuse it. */
   ASSERT_EQ(ftruncate(fd, (off_t)CSV_MAX_FILE + 1), 0);

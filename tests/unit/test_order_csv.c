@@ -612,15 +612,16 @@ TEST_IMPL(total_limit) {
 }
 
 TEST_IMPL(file_api) {
-  char path[] = "/tmp/test_order_csv_XXXXXX";
   static const char text[] = HEADER "A,confirmed,2026-01-01 00:00:00,S1,3,1000\n";
-  char *json, *big, want[128];
+  char path[256], *json, *big, want[512];
   size_t njson;
   ocsv_errors errs;
   cJSON *doc;
   FILE *f;
-  int fd = mkstemp(path);
+  int fd;
 
+  snprintf(path, sizeof path, "%s/test_order_csv_XXXXXX", test_tmpdir());
+  fd = mkstemp(path);
   ASSERT(fd >= 0);
   ASSERT_EQ(write(fd, text, sizeof text - 1), (long long)(sizeof text - 1));
   close(fd);
