@@ -1,11 +1,12 @@
 /*
  * lazada.c — the Lazada Open Platform ("LazOP") connector.
  *
- * Spec: shared/spec/marketplace-apis.md §3 (signing §3.3, envelope §3.4,
- * endpoints §3.5, rate limits §3.8, money §3.9, pitfalls §3.10), vectors in
- * shared/spec/signing-vectors.md §2, and the wire contract shared with the
- * simulator (/tmp/contract/wire.md, "Lazada"), which this file follows
- * exactly where the spec leaves a choice.
+ * Reference: docs/marketplaces/lazada.md (tokens, signing and its worked
+ * vectors L1..L6, envelope and errors, endpoints, orders, push, rate limits,
+ * money, pitfalls). Where Lazada leaves a choice open, this file and the
+ * simulator (tests/sim/sim_lazada.c) make the same one; lazada.md lists those
+ * choices under "Verified and our reading". Below, 'see "Section"' names a
+ * section of lazada.md.
  *
  * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
  * to the caller (oc_request) or freed before returning.
@@ -25,30 +26,32 @@
  *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
  *   image_url             Lazada-hosted image URL(s), comma-separated, at
  *                         most 8 (PUBLISH). Lazada rejects external URLs
- *                         (§3.5): migrate/upload them first. Only the
- *                         http(s) form is checked here, not the host.
+ *                         (see "Endpoints"): migrate/upload them first.
+ *                         Only the http(s) form is checked here, not the
+ *                         host.
  *   auth_url              token host, scheme://host[:port]; default
  *                         "https://auth.lazada.com" (REFRESH_TOKEN,
  *                         AUTH_LINK, TOKEN_EXCHANGE)
  *
- * AUTH_LINK (§3.2 step 1) is built, never sent: <auth_url>/oauth/authorize
- * with response_type=code, force_auth=true, redirect_uri and client_id. The
- * redirect must equal the callback registered for the app.
- * TOKEN_EXCHANGE (§3.2 step 3): /auth/token/create with the code, signed
- * like any call and without access_token; results like REFRESH_TOKEN.
+ * AUTH_LINK (see "Authorisation and tokens") is built, never sent:
+ * <auth_url>/oauth/authorize with response_type=code, force_auth=true,
+ * redirect_uri and client_id. The redirect must equal the callback
+ * registered for the app. TOKEN_EXCHANGE: /auth/token/create with the code,
+ * signed like any call and without access_token; results like REFRESH_TOKEN.
  *
  * REFRESH_TOKEN results: access_expires_at and refresh_expires_at hold the
  * LIFETIMES Lazada returns (expires_in, refresh_expires_in: seconds from
  * now), not unix times; parse() has no clock, and the core adds the time it
  * sent the request. refresh_expires_at is 0 when Lazada omits it.
  *
- * [unverified] choices (from the wire contract, not from Lazada): the relist
- * call (product/update with SKU Status "active"), the delist parameter name
- * (apiRequestBody), E0401 as "product not found", package dimensions of
- * 10 cm, brand "No Brand", and sending VND prices as whole-dong strings.
+ * [unverified] choices (shared with the simulator, not from Lazada; see
+ * "Verified and our reading"): the relist call (product/update with SKU
+ * Status "active"), the delist parameter name (apiRequestBody), E0401 as
+ * "product not found", package dimensions of 10 cm, brand "No Brand", and
+ * sending VND prices as whole-dong strings.
  *
- * Orders (ABI 3, §3.5-§3.7; the project's wire choices where Lazada is
- * silent):
+ * Orders (ABI 3, see "Orders" and "Push"; the project's wire choices where
+ * Lazada is silent):
  *   LIST_ORDERS  GET /orders/get with update_after/update_before (the
  *                window in +07:00), sort_by=updated_at, sort_direction=ASC,
  *                offset (the page token), limit=100, status=all. A full
@@ -78,9 +81,9 @@
 const oc_connector *ocop_connector_v1(void);
 
 #define LZ_TITLE_MAX_CP 255 /* Attributes.name limit */
-#define LZ_MAX_IMAGES 8     /* per Images.Image list (§3.5) */
+#define LZ_MAX_IMAGES 8     /* per Images.Image list ("Endpoints") */
 #define LZ_ID_MAX_DIGITS 18
-#define LZ_RATE_LIMIT_RETRY_MS 2000L /* ApiCallLimit: back off >= 2 s (§3.8) */
+#define LZ_RATE_LIMIT_RETRY_MS 2000L /* ApiCallLimit: back off >= 2 s */
 #define LZ_DEFAULT_AUTH_URL "https://auth.lazada.com"
 #define LZ_MAX_PARAMS 12
 
@@ -114,10 +117,10 @@ static const lz_opdef lz_ops[OC_OP_MAX] = {
     [OC_OP_SET_PRICE] = {"POST", "/product/price_quantity/update", LZ_SELLER,
                          LZ_NEED_LISTING | LZ_NEED_ITEM | LZ_NEED_SKU |
                              LZ_NEED_PRICE},
-    /* [unverified] parameter name apiRequestBody (§3.5). */
+    /* [unverified] parameter name apiRequestBody (see "Endpoints"). */
     [OC_OP_DELIST] = {"POST", "/product/deactivate", LZ_SELLER,
                       LZ_NEED_LISTING | LZ_NEED_ITEM | LZ_NEED_SKU},
-    /* [unverified] relist = UpdateProduct with SKU Status active (§3.5). */
+    /* [unverified] relist = UpdateProduct with SKU Status active. */
     [OC_OP_RELIST] = {"POST", "/product/update", LZ_SELLER,
                       LZ_NEED_LISTING | LZ_NEED_ITEM | LZ_NEED_SKU},
     [OC_OP_LOOKUP_SKU] = {"GET", "/products/get", LZ_SELLER,
@@ -126,10 +129,10 @@ static const lz_opdef lz_ops[OC_OP_MAX] = {
                            LZ_NEED_LISTING | LZ_NEED_ITEM},
     /* Signed like any call, without access_token (vector L5). */
     [OC_OP_REFRESH_TOKEN] = {"POST", "/auth/token/refresh", LZ_TOKEN, 0},
-    /* Not an API call: the path of the link on the auth host (§3.2). */
+    /* Not an API call: the path of the link on the auth host. */
     [OC_OP_AUTH_LINK] = {"GET", "/oauth/authorize", LZ_TOKEN, 0},
     [OC_OP_TOKEN_EXCHANGE] = {"POST", "/auth/token/create", LZ_TOKEN, 0},
-    /* Orders (§3.5): built by build_orders(), not build(). */
+    /* Orders (see "Orders"): built by build_orders(), not build(). */
     [OC_OP_LIST_ORDERS] = {"GET", "/orders/get", LZ_SELLER, 0},
     [OC_OP_GET_ORDERS] = {"GET", "/orders/items/get", LZ_SELLER, 0},
 };
@@ -349,7 +352,7 @@ static int lz_check_listing(const lz_opdef *d, const oc_listing *l, char *err,
   return 0;
 }
 
-/* ---- signing (§3.3) ------------------------------------------------------- */
+/* ---- signing (see "Signing") --------------------------------------------- */
 
 /*
  * api_name + k1 v1 k2 v2 ... over the parameters with a non-empty value,
@@ -448,7 +451,8 @@ static cJSON *lz_arr(cJSON *parent, const char *key) {
   return lz_put(parent, key, a) == 0 ? a : NULL;
 }
 
-/* Whole numbers as JSON strings ("150000", never 150000.0): §3.9. */
+/* Whole numbers as JSON strings ("150000", never 150000.0): see "Money and
+ * SKUs". */
 static int lz_put_int(cJSON *obj, const char *key, int64_t v) {
   char buf[24];
 
@@ -591,8 +595,8 @@ static int lz_publish_opts(const oc_shop *shop, const oc_listing *l,
 
 /*
  * The JSON value of the op's one business parameter (payload,
- * apiRequestBody or sku_seller_list), malloc'd, in the wire contract's shape
- * and key order. -1 with err set.
+ * apiRequestBody or sku_seller_list), malloc'd, in the shape and key order
+ * of lazada.md, "Endpoints". -1 with err set.
  */
 static int lz_payload(oc_op op, const oc_shop *shop, const oc_listing *l,
                       char **text, char *err, size_t errlen) {
@@ -686,8 +690,8 @@ oom:
 
 /* ---- build ------------------------------------------------------------------ */
 
-/* The system parameters every signed call starts with (§3.3); returns the
- * count. ts must outlive p. */
+/* The system parameters every signed call starts with (see "Signing"); returns
+ * the count. ts must outlive p. */
 static size_t lz_sys_params(lz_param *p, const lz_opdef *d, const oc_shop *shop,
                             const char *ts) {
   size_t np = 0;
@@ -812,7 +816,8 @@ static int lz_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     ocu_strlcpy(req->method, d->method, sizeof req->method);
     return 0;
   }
-  /* One timestamp for the sign and the URL (§3.10.4): unix milliseconds. */
+  /* One timestamp for the sign and the URL (see "Pitfalls"): unix
+   * milliseconds. */
   snprintf(ts, sizeof ts, "%" PRId64, now_ms);
   np = lz_sys_params(p, d, shop, ts);
   switch (op) {
@@ -1113,7 +1118,7 @@ static void lz_parse_token(oc_result *res, const oc_shop *shop,
   ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
   /*
    * parse() does not know the time: these are LIFETIMES in seconds
-   * (expires_in, refresh_expires_in, §3.2), not unix times; the core adds
+   * (expires_in, refresh_expires_in), not unix times; the core adds
    * the time it sent the request. refresh_expires_at is 0 when not given.
    */
   res->access_expires_at = exp;
@@ -1138,9 +1143,9 @@ static int lz_says_not_found(const char *s) {
 }
 
 /*
- * Error classes (§3.4, §3.8). Anything not listed is OC_REJECTED:
- * IncompleteSignature, MissingParameter, InvalidParameter, InvalidTimestamp
- * (fix the clock, then requeue), business codes...
+ * Error classes (see "Envelope and errors"). Anything not listed is
+ * OC_REJECTED: IncompleteSignature, MissingParameter, InvalidParameter,
+ * InvalidTimestamp (fix the clock, then requeue), business codes...
  */
 static void lz_classify(const char *type, const char *code, oc_status *st,
                         long *retry_ms) {
@@ -1154,7 +1159,8 @@ static void lz_classify(const char *type, const char *code, oc_status *st,
   } else if (strcmp(type, "ISP") == 0 || strcmp(code, "500") == 0 ||
              strcmp(code, "501") == 0)
     *st = OC_RETRY;
-  /* [unverified] E0401 is the contract's choice for "product not found". */
+  /* [unverified] E0401 as "product not found" is our choice, shared with
+   * the simulator. */
   else if (strcmp(code, "E0401") == 0 || lz_says_not_found(code))
     *st = OC_NOT_FOUND;
   else
@@ -1162,10 +1168,10 @@ static void lz_classify(const char *type, const char *code, oc_status *st,
 }
 
 /*
- * The envelope every answer shares (§3.4, §3.8): fills res (reset first)
- * and returns NULL for no answer, an error code, a non-2xx status or a body
- * that is not a JSON object; returns the root of a successful answer (code
- * "0", HTTP 2xx) for the caller to read and cJSON_Delete().
+ * The envelope every answer shares (see "Envelope and errors"): fills res
+ * (reset first) and returns NULL for no answer, an error code, a non-2xx status
+ * or a body that is not a JSON object; returns the root of a successful answer
+ * (code "0", HTTP 2xx) for the caller to read and cJSON_Delete().
  */
 static cJSON *lz_envelope(const oc_shop *shop, long http_status,
                           const char *body, size_t len, oc_result *res) {
@@ -1227,7 +1233,7 @@ static cJSON *lz_envelope(const oc_shop *shop, long http_status,
     const cJSON *d0 = cJSON_IsArray(dl) ? cJSON_GetArrayItem(dl, 0) : NULL;
     const char *dm = ocu_json_str(d0, "message"), *df = ocu_json_str(d0, "field");
 
-    /* Product APIs explain 500/501 and validation codes in detail[] (§3.4):
+    /* Product APIs explain 500/501 and validation codes in detail[]:
      * the first entry is kept. */
     if (dm != NULL && dm[0] != '\0')
       snprintf(detail, sizeof detail, " (detail: %s%s%s)",
@@ -1296,8 +1302,8 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
 
 /* ---- orders (ABI 3) ------------------------------------------------------------ */
 
-#define LZ_ORDER_LIMIT 100      /* /orders/get limit maximum (§3.5) */
-#define LZ_MAX_OFFSET 5000      /* /orders/get offset maximum (§3.5) */
+#define LZ_ORDER_LIMIT 100      /* /orders/get limit maximum */
+#define LZ_MAX_OFFSET 5000      /* /orders/get offset maximum */
 #define LZ_ORDER_ID_MAX 64      /* bytes of an order id we ask for */
 #define LZ_STATUS_MAX 32        /* bytes of an order's reported status */
 #define LZ_ISO_MAX 72           /* an ISO time, with room for any int */
@@ -1306,9 +1312,9 @@ static void lz_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
 #define LZ_PUSH_MS_FROM 100000000000LL /* 10^11: larger stamps are ms */
 
 /*
- * What an order or item status means for stock (§3.6). Failed deliveries
- * and parcels the carrier lost or damaged free the stock like a cancel:
- * the goods come back, if at all, outside the order.
+ * What an order or item status means for stock (see "Orders"). Failed
+ * deliveries and parcels the carrier lost or damaged free the stock like a
+ * cancel: the goods come back, if at all, outside the order.
  */
 static const ocu_status_map lz_status_map[] = {
     {"unpaid", "reserved"},
@@ -1493,8 +1499,8 @@ static int lz_page_offset(const char *page, int64_t *out) {
 }
 
 /*
- * order_ids as a JSON array without spaces, "[1,2]" (§3.5). Lazada's ids
- * are numbers; any other id (letters, a leading zero) is written as a JSON
+ * order_ids as a JSON array without spaces, "[1,2]" (see "Orders"). Lazada's
+ * ids are numbers; any other id (letters, a leading zero) is written as a JSON
  * string so that the text stays JSON. NULL on OOM.
  */
 static char *lz_order_ids(const char *const *ids, size_t n) {
@@ -1633,7 +1639,7 @@ static int lz_answer_id(oc_result *res, const oc_shop *shop, const cJSON *it,
  * LIST_ORDERS: the ids of data.orders[], sorted by updated_at ascending. A
  * full page continues at offset + limit while that stays within the offset
  * cap; past it the window is complete up to the last order's update time
- * (done_at), where the core restarts it (§3.5).
+ * (done_at), where the core restarts it (see "Orders").
  */
 static void lz_parse_list(oc_result *res, const oc_shop *shop,
                           const oc_order_query *q, const cJSON *data) {
@@ -1776,7 +1782,7 @@ typedef struct lz_sum {
 } lz_sum;
 
 /*
- * Every unit is an item with its own status (§3.5, §3.10.8). The order is
+ * Every unit is an item with its own status (see "Orders"). The order is
  * cancelled when every unit is; returned when every unit is back or
  * cancelled; reserved when every unit is unpaid; else sold (some unit is
  * paid and not undone).
@@ -1937,7 +1943,7 @@ static void lz_parse_orders(oc_op op, const oc_shop *shop,
   cJSON_Delete(root);
 }
 
-/* ---- verify_push (§3.7) ---- */
+/* ---- verify_push (see "Push") ---- */
 
 static void lz_push_fail(oc_push *out, const char *fmt, ...) OCU_PRINTF(2, 3);
 
@@ -2013,7 +2019,7 @@ fail:
 
 /*
  * Authorization = lowercase hex HMAC-SHA256(app_secret, app_key + raw body)
- * (§3.7), compared in constant time and case-sensitively: an uppercase
+ * (see "Push"), compared in constant time and case-sensitively: an uppercase
  * signature is not what Lazada sends. The body is read only once signed.
  */
 static int lz_verify_push(const oc_shop *shop, const char *callback_url,

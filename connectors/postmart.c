@@ -1,8 +1,8 @@
 /*
  * postmart.c — the PostMart.vn (Vietnam Post) connector: a file channel.
  *
- * PostMart has no public seller API (shared/spec/marketplace-apis.md §5), so
- * this connector sends nothing. It declares OC_CAP_FEED: the core finishes
+ * PostMart has no public seller API (docs/marketplaces/postmart.md), so this
+ * connector sends nothing. It declares OC_CAP_FEED: the core finishes
  * each listing job at once and, debounced, asks feed() for the shop's whole
  * catalogue, which it writes atomically into the shop's export folder for
  * the seller to upload. feed() renders RFC 4180 CSV in UTF-8 without a BOM:

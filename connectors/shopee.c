@@ -1,10 +1,10 @@
 /*
  * shopee.c — the Shopee Open Platform v2 connector.
  *
- * Spec: shared/spec/marketplace-apis.md §2 (signing §2.3, envelope §2.4,
- * endpoints §2.5, order statuses §2.6, push §2.7, rate limits §2.8, money
- * §2.9, pitfalls §2.10), vectors in
- * shared/spec/signing-vectors.md §1, OCOP claims in ocop-domain.md §11.
+ * Reference: docs/marketplaces/shopee.md (tokens, signing and its worked
+ * vectors, envelope and errors, endpoints, orders, push, rate limits, money,
+ * pitfalls); OCOP claims in docs/ocop-rules.md, "OCOP claims". Below,
+ * 'see "Section"' names a section of shopee.md.
  *
  * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
  * to the caller (oc_request) or freed before returning.
@@ -45,12 +45,12 @@ const oc_connector *ocop_connector_v1(void);
 #define SP_ID_MAX_DIGITS 18 /* every such id fits in int64 */
 #define SP_RATE_LIMIT_RETRY_MS 1000L
 /*
- * error_limit: the app's daily quota is spent and resets at 00:00 UTC+8
- * (§2.4). parse() is not given the time, so it cannot compute the wait until
- * midnight; it asks for one hour instead. Worst case the core spends one call
- * per hour per shop finding the quota still exhausted, which is cheap and
- * needs no clock in the connector. (An ABI with now_ms in parse() could give
- * the exact wait.)
+ * error_limit: the app's daily quota is spent and resets at 00:00 UTC+8 (see
+ * "Envelope and errors"). parse() is not given the time, so it cannot compute
+ * the wait until midnight; it asks for one hour instead. Worst case the core
+ * spends one call per hour per shop finding the quota still exhausted, which is
+ * cheap and needs no clock in the connector. (An ABI with now_ms in parse()
+ * could give the exact wait.)
  */
 #define SP_DAILY_LIMIT_RETRY_MS 3600000L
 
@@ -68,7 +68,7 @@ enum { SP_PUBLIC = 0, SP_SHOP = 1 };
 typedef struct sp_opdef {
   const char *method;
   const char *path; /* the signed path: full, no query, no trailing slash */
-  int kind;         /* SP_PUBLIC or SP_SHOP (§2.2) */
+  int kind;         /* SP_PUBLIC or SP_SHOP (see "Authorisation and tokens") */
   unsigned need;
 } sp_opdef;
 
@@ -87,12 +87,12 @@ static const sp_opdef sp_ops[OC_OP_MAX] = {
     [OC_OP_RELIST] = {"POST", "/api/v2/product/unlist_item", SP_SHOP,
                       SP_NEED_LISTING | SP_NEED_ITEM},
     /*
-     * [unverified] search_item by item_sku: the spec (§2.5) only has it from
-     * user code. The scraped official schema lists item_sku (added
-     * 2022-07-28), offset and page_size (1..100) and returns
-     * response.item_id_list; whether item_sku matches exactly or by prefix,
-     * and whether UNLIST items are returned without an item_status filter,
-     * was not confirmed.
+     * [unverified] search_item by item_sku is known only from user code (see
+     * "Verified and our reading"). The scraped official schema lists item_sku
+     * (added 2022-07-28), offset and page_size (1..100) and returns
+     * response.item_id_list; whether item_sku matches exactly or by prefix, and
+     * whether UNLIST items are returned without an item_status filter, was not
+     * confirmed.
      */
     [OC_OP_LOOKUP_SKU] = {"GET", "/api/v2/product/search_item", SP_SHOP,
                           SP_NEED_LISTING | SP_NEED_SKU},
@@ -101,12 +101,14 @@ static const sp_opdef sp_ops[OC_OP_MAX] = {
     /* Public signature: never access_token/shop_id in the base string (S4). */
     [OC_OP_REFRESH_TOKEN] = {"POST", "/api/v2/auth/access_token/get", SP_PUBLIC,
                              0},
-    /* §2.2 step 1: the link the seller opens (build only, never sent); the
-     * public signature over this path. It dies 5 minutes after `timestamp`. */
+    /* "Authorisation and tokens", link: what the seller opens (build only,
+     * never sent); the public signature over this path. It dies 5 minutes after
+     * `timestamp`. */
     [OC_OP_AUTH_LINK] = {"GET", "/api/v2/shop/auth_partner", SP_PUBLIC, 0},
-    /* §2.2 step 3: the single-use code (10 minutes) for the first pair. */
+    /* "Authorisation and tokens", exchange: the single-use code (10 minutes)
+     * for the first pair. */
     [OC_OP_TOKEN_EXCHANGE] = {"POST", "/api/v2/auth/token/get", SP_PUBLIC, 0},
-    /* §2.5 orders: shop-level like get_item_base_info; see sp_build_orders. */
+    /* See "Orders": shop-level like get_item_base_info; see sp_build_orders. */
     [OC_OP_LIST_ORDERS] = {"GET", "/api/v2/order/get_order_list", SP_SHOP,
                            SP_ORDERS},
     [OC_OP_GET_ORDERS] = {"GET", "/api/v2/order/get_order_detail", SP_SHOP,
@@ -289,8 +291,9 @@ static int sp_check_listing(const sp_opdef *d, const oc_listing *l, char *err,
     if (l->stars != 0 &&
         sp_check_text("certificate_no", l->certificate_no, err, errlen))
       return -1;
-    /* The connector alone writes OCOP claims (domain §11.1): a claim already
-     * in the text would survive a strip or show the wrong star count. */
+    /* The connector alone writes OCOP claims (docs/ocop-rules.md, "OCOP
+     * claims"): a claim already in the text would survive a strip or show the
+     * wrong star count. */
     if (ocu_has_ocop(l->name) || ocu_has_ocop(l->description)) {
       sp_err(err, errlen,
              "listing name or description already mentions OCOP; the "
@@ -301,7 +304,7 @@ static int sp_check_listing(const sp_opdef *d, const oc_listing *l, char *err,
   return 0;
 }
 
-/* ---- signing and URLs (§2.3) ---------------------------------------------- */
+/* ---- signing and URLs (see "Signing") ------------------------------------ */
 
 /* partner_id ‖ path ‖ timestamp [‖ access_token ‖ shop_id]; NULL on OOM. */
 static char *sp_base_string(const oc_shop *shop, const char *path, int64_t ts,
@@ -394,7 +397,7 @@ static int sp_make_url(const oc_shop *shop, const char *path, int64_t ts,
   return 0;
 }
 
-/* ---- OCOP claims (domain §11) --------------------------------------------- */
+/* ---- OCOP claims (docs/ocop-rules.md) ------------------------------------ */
 
 /* ---- request bodies ------------------------------------------------------- */
 
@@ -424,8 +427,9 @@ static int sp_put(cJSON *obj, const char *key, cJSON *item) {
   return 0;
 }
 
-/* Integers are written as raw JSON text: cJSON would print a double, and
- * Shopee VN wants integer prices (§2.9) — never 150000.0 or 1.5e+05. */
+/* Integers are written as raw JSON text: cJSON would print a double, and Shopee
+ * VN wants integer prices (see "Money and SKUs") — never 150000.0 or
+ * 1.5e+05. */
 static cJSON *sp_int(int64_t v) {
   char buf[24];
 
@@ -734,7 +738,8 @@ static int sp_body(oc_op op, const oc_shop *shop, const oc_listing *l,
     r = 0;
     break;
   case OC_OP_REFRESH_TOKEN:
-    /* §2.2: partner_id travels in the query and again in the body. */
+    /* "Authorisation and tokens": partner_id travels in the query and again in
+     * the body. */
     if (sp_put(body, "refresh_token", cJSON_CreateString(shop->refresh_token)) ||
         sp_put(body, "shop_id", sp_id(shop->shop_id)) ||
         sp_put(body, "partner_id", sp_id(shop->app_key)))
@@ -742,7 +747,8 @@ static int sp_body(oc_op op, const oc_shop *shop, const oc_listing *l,
     r = 0;
     break;
   case OC_OP_TOKEN_EXCHANGE:
-    /* §2.2 step 3: partner_id in the query and again in the body. */
+    /* "Authorisation and tokens", exchange: partner_id in the query and again
+     * in the body. */
     if (sp_put(body, "code", cJSON_CreateString(shop->auth_code)) ||
         sp_put(body, "shop_id", sp_id(shop->shop_id)) ||
         sp_put(body, "partner_id", sp_id(shop->app_key)))
@@ -847,8 +853,9 @@ oom:
 
 /* ---- parse ------------------------------------------------------------------ */
 
-/* Error codes (§2.4, §2.8). Anything not listed is OC_REJECTED: error_sign,
- * error_param, promotion locks, shop_banned, error_item_not_belong_shop... */
+/* Error codes (see "Envelope and errors", "Rate limits"). Anything not listed
+ * is OC_REJECTED: error_sign, error_param, promotion locks, shop_banned,
+ * error_item_not_belong_shop... */
 static const struct sp_errdef {
   const char *code;
   oc_status status;
@@ -861,7 +868,7 @@ static const struct sp_errdef {
     {"error_server", OC_RETRY, 0},
     {"error_network", OC_RETRY, 0},
     /* The access token: the core refreshes and retries once. */
-    {"invalid_acceess_token", OC_AUTH, 0}, /* Shopee's spelling (§2.10.5) */
+    {"invalid_acceess_token", OC_AUTH, 0}, /* Shopee's spelling ("Pitfalls") */
     {"invalid_access_token", OC_AUTH, 0},
     {"error_auth", OC_AUTH, 0},
     /* The authorisation itself: the seller must authorise again. */
@@ -950,7 +957,8 @@ static int sp_req_int(oc_result *res, const oc_shop *shop, const cJSON *obj,
   return 0;
 }
 
-/* Batch calls: error == "" can still carry failures (§2.4, §2.10.4). */
+/* Batch calls: error == "" can still carry failures (see "Envelope and
+ * errors"). */
 static void sp_check_failures(oc_result *res, const oc_shop *shop,
                               const oc_listing *l, const cJSON *resp) {
   const cJSON *fl = cJSON_GetObjectItemCaseSensitive(resp, "failure_list");
@@ -1029,7 +1037,7 @@ static void sp_parse_listing(oc_result *res, const oc_shop *shop,
   if ((pi == NULL || cJSON_IsNull(pi) ||
        (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
       cJSON_IsTrue(hm)) {
-    /* price_info is only given for items without models (§2.5). */
+    /* price_info is only given for items without models (see "Endpoints"). */
     ocu_fail(res, shop, OC_REJECTED, 0,
             "item has models (variations); this connector manages items "
             "without models");
@@ -1089,9 +1097,10 @@ static void sp_parse_token(oc_result *res, const oc_shop *shop,
   }
   ocu_strlcpy(res->access_token, at, sizeof res->access_token);
   ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
-  /* parse() does not know the time: this is the lifetime in seconds
-   * (expire_in, about 4 h); the core adds the time it sent the request.
-   * Shopee does not say when the refresh token expires (30 days, §2.2). */
+  /* parse() does not know the time: this is the lifetime in seconds (expire_in,
+   * about 4 h); the core adds the time it sent the request. Shopee does not say
+   * when the refresh token expires (30 days, see "Authorisation and
+   * tokens"). */
   res->access_expires_at = exp;
   res->refresh_expires_at = 0;
 }
@@ -1107,8 +1116,8 @@ static void sp_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
     return;
   }
   if (resp == NULL || cJSON_IsNull(resp)) {
-    /* error == "" alone is success for calls with nothing to read back;
-     * neither error nor response is not an answer (§2.4). */
+    /* error == "" alone is success for calls with nothing to read back; neither
+     * error nor response is not an answer (see "Envelope and errors"). */
     if (has_error && op != OC_OP_PUBLISH && op != OC_OP_LOOKUP_SKU &&
         op != OC_OP_GET_LISTING)
       return;
@@ -1145,10 +1154,10 @@ static void sp_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
 }
 
 /*
- * Classifies the HTTP status and the envelope (§2.4, §2.8) for every call,
- * listings and orders alike. Returns the body when it is a success left to
- * the caller to read (who frees it), with *has_error set when "error" was
- * present; otherwise NULL with res filled.
+ * Classifies the HTTP status and the envelope (see "Envelope and errors") for
+ * every call, listings and orders alike. Returns the body when it is a success
+ * left to the caller to read (who frees it), with *has_error set when "error"
+ * was present; otherwise NULL with res filled.
  */
 static cJSON *sp_envelope(const oc_shop *shop, long http_status,
                           const char *body, size_t len, oc_result *res,
@@ -1243,19 +1252,20 @@ static void sp_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
   cJSON_Delete(root);
 }
 
-/* ---- orders (ABI 3; §2.5 "Orders changed in a window", "Order details") ---- */
+/* ---- orders (ABI 3; see "Orders") ---------------------------------------- */
 
 #define SP_ORDER_WINDOW_S (15 * 86400) /* get_order_list refuses longer spans */
 #define SP_ORDER_PAGE_SIZE "100"       /* the largest page Shopee allows */
 #define SP_ORDER_SN_MAX 64             /* bytes of one order_sn we accept */
 #define SP_CURSOR_MAX 512              /* an opaque next_cursor we pass back */
-/* What get_order_detail must return beyond the defaults (§2.5). */
+/* What get_order_detail must return beyond the defaults (see "Orders"). */
 #define SP_ORDER_FIELDS \
   "item_list,buyer_user_id,pay_time,cancel_by,cancel_reason,total_amount," \
   "package_list"
 
-/* §2.6 with the daemon meaning: what each status does to stock. IN_CANCEL
- * is only a request: the goods stay sold until CANCELLED says otherwise. */
+/* See "Orders", with the daemon meaning: what each status does to stock.
+ * IN_CANCEL is only a request: the goods stay sold until CANCELLED says
+ * otherwise. */
 static const ocu_status_map sp_order_status[] = {
     {"UNPAID", "reserved"},
     {"PENDING", "reserved"},
@@ -1505,8 +1515,8 @@ static const char *sp_order_line(cJSON *order, const cJSON *line, int *oom) {
       qty < 1)
     return "item_list[].model_quantity_purchased is missing or not a "
            "positive integer";
-  /* The price paid per unit: the discounted one, or the original when there
-   * is no discount (0, as on bundle-deal lines, §2.5); unknown is null. */
+  /* The price paid per unit: the discounted one, or the original when there is
+   * no discount (0, as on bundle-deal lines, see "Orders"); unknown is null. */
   m = sp_money(line, "model_discounted_price", &price);
   if (m < 0)
     return "item_list[].model_discounted_price is not an amount";
@@ -1644,7 +1654,7 @@ static void sp_parse_orders(oc_op op, const oc_shop *shop,
   cJSON_Delete(root);
 }
 
-/* ---- push (§2.7) ------------------------------------------------------------ */
+/* ---- push (see "Push") --------------------------------------------------- */
 
 #define SP_PUSH_ORDER 3 /* order status update */
 

@@ -1,10 +1,12 @@
 /*
  * tiktok.c — the TikTok Shop Partner API connector (API version 202309).
  *
- * Spec: shared/spec/marketplace-apis.md §4 (tokens §4.2, signing §4.3,
- * envelope §4.4, endpoints §4.5, money §4.9, pitfalls §4.10), vectors in
- * shared/spec/signing-vectors.md §3, and the wire contract agreed with the
- * simulator (issue 4, TikTok section). OCOP claims as in shopee.c.
+ * Reference: docs/marketplaces/tiktok.md (tokens, signing and its worked
+ * vectors T1..T6, envelope and errors, endpoints, orders, push, money,
+ * pitfalls). Where TikTok leaves a choice open, this file and the simulator
+ * (tests/sim/sim_tiktok.c) make the same one; tiktok.md lists those choices
+ * under "Verified and our reading". Below, 'see "Section"' names a section
+ * of tiktok.md. OCOP claims: docs/ocop-rules.md, "OCOP claims".
  *
  * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
  * to the caller (oc_request) or freed before returning.
@@ -23,35 +25,36 @@
  *   auth_link_base        host of the seller's authorisation page, default
  *                         https://services.tiktokshop.com (AUTH_LINK)
  *
- * AUTH_LINK [unverified]: §4.2 gives no authorisation link. This connector
- * builds <auth_link_base>/open/authorize?service_id=<app_key>, the form the
- * Partner Center shows for a service; the service id may differ from the app
- * key, and TikTok redirects to the URL registered for the app (the redirect
- * given is not sent). Check it against the Partner Center before relying on
- * it. TOKEN_EXCHANGE (§4.2 step 2): GET <auth_url>/api/v2/token/get with
- * app_key, app_secret, auth_code and grant_type=authorized_code, no sign.
+ * AUTH_LINK [unverified]: no source gives the authorisation link. This
+ * connector builds <auth_link_base>/open/authorize?service_id=<app_key>, the
+ * form the Partner Center shows for a service; the service id may differ
+ * from the app key, and TikTok redirects to the URL registered for the app
+ * (the redirect given is not sent). Check it against the Partner Center
+ * before relying on it. TOKEN_EXCHANGE (see "Authorisation and tokens"): GET
+ * <auth_url>/api/v2/token/get with app_key, app_secret, auth_code and
+ * grant_type=authorized_code, no sign.
  *
  * Our item_id is "<product_id>:<sku_id>" (both decimal text: TikTok ids are
  * 64-bit and exceed 2^53, so they are read only as JSON strings and never
  * pass through a double). One SKU per product.
  *
- * Choices not settled by the spec ([unverified], ours, per the wire
- * contract): error codes 12052700 (product not found), 36009003 (timestamp),
+ * Choices TikTok does not settle ([unverified], ours, shared with the
+ * simulator): error codes 12052700 (product not found), 36009003 (timestamp),
  * 10000429 / 36009004 (rate limit); the publish body's field set; the
  * description sent as plain text (TikTok treats it as HTML).
  *
- * Orders (ABI 3, §4.5-§4.7, and the wire contract agreed with the
+ * Orders (ABI 3, see "Orders" and "Push"; choices shared with the
  * simulator): LIST_ORDERS is POST /order/202309/orders/search, signed like
  * every 202309 POST, query page_size=100, page_token (left out on the first
  * page), sort_field=update_time, sort_order=ASC, body exactly
  * {"update_time_ge":<from>,"update_time_lt":<to>}; windows of at most
- * 7 days (§4.5 documents no limit). GET_ORDERS is GET /order/202309/orders
+ * 7 days (TikTok documents no limit). GET_ORDERS is GET /order/202309/orders
  * with ids comma-joined (percent-encoded as %2C in the URL like every query
- * value, signed raw). Detail: one line item per unit (§4.5), priced by
- * sale_price, else original_price; a price or total that is absent, null or
+ * value, signed raw). Detail: one line item per unit, priced by sale_price,
+ * else original_price; a price or total that is absent, null or
  * "" is unknown (null). Order ids are read only as JSON strings and must be
  * 1..64 characters of [A-Za-z0-9_-], the rule build_orders applies; an id
- * asked for and missing from the answer is reported as bad. Pushes (§4.7):
+ * asked for and missing from the answer is reported as bad. Pushes:
  * Authorization is lowercase hex HMAC-SHA256(app_secret, app_key ‖ raw
  * body), compared as sent; type and shop_id are required, timestamp
  * optional, data.order_id required for type 1 (order status change).
@@ -82,7 +85,7 @@ const oc_connector *ocop_connector_v1(void);
 #define TT_DEFAULT_AUTH_LINK_BASE "https://services.tiktokshop.com" /* [unverified] */
 #define TT_AUTH_LINK_PATH "/open/authorize"                         /* [unverified] */
 
-/* Error codes (§4.4 and the wire contract). */
+/* Error codes (see "Envelope and errors"). */
 #define TT_CODE_BAD_SIGN 106001L
 #define TT_CODE_TOKEN_INVALID 105001L
 #define TT_CODE_TOKEN_EXPIRED 105002L
@@ -364,7 +367,7 @@ static int tt_check_listing(const tt_opdef *d, const oc_listing *l,
   return 0;
 }
 
-/* ---- signing (§4.3) --------------------------------------------------------- */
+/* ---- signing (see "Signing") --------------------------------------------- */
 
 /* Indexes of the signed params (all but sign and access_token), sorted by
  * key byte-wise. Returns how many. */
@@ -476,7 +479,7 @@ static cJSON *tt_int(int64_t v) {
   return cJSON_CreateRaw(buf);
 }
 
-/* {"amount":"<whole dong>","currency":"VND"} (§4.9). */
+/* {"amount":"<whole dong>","currency":"VND"} (see "Money and SKUs"). */
 static cJSON *tt_money(int64_t vnd) {
   char buf[24];
   cJSON *o = cJSON_CreateObject();
@@ -716,7 +719,7 @@ static void tt_request_wipe(oc_request *req) {
 }
 
 /*
- * The part every shop call shares (§4.3, §4.5): signs path, the query q
+ * The part every shop call shares (see "Signing"): signs path, the query q
  * (listed sorted by key, so the URL shows them in signing order) and
  * req->body exactly as it will be sent, then writes url, log_url and the
  * token header. On failure req is wiped (its body freed too) and -1 returned.
@@ -784,8 +787,9 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
 
   if (op == OC_OP_REFRESH_TOKEN) {
     /*
-     * §4.2: a GET to the auth host with app_secret in the query and no
-     * sign. The URL therefore holds the secret; log_url never does.
+     * "Authorisation and tokens": a GET to the auth host with app_secret in the
+     * query and no sign. The URL therefore holds the secret; log_url never
+     * does.
      */
     base = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
     q[nq++] = (tt_param){"app_key", shop->app_key};
@@ -799,7 +803,7 @@ static int tt_build(oc_op op, const oc_shop *shop, const oc_listing *l,
     return 0;
   }
   if (op == OC_OP_TOKEN_EXCHANGE) {
-    /* §4.2 step 2: like the refresh, a GET with app_secret and no sign. */
+    /* Like the refresh, a GET with app_secret and no sign. */
     base = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
     q[nq++] = (tt_param){"app_key", shop->app_key};
     q[nq++] = (tt_param){"app_secret", shop->app_secret};
@@ -848,7 +852,7 @@ fail:
 
 /* ---- build: orders (ABI 3) ------------------------------------------------------ */
 
-#define TT_ORDER_WINDOW_S (7 * 86400) /* §4.5: no documented limit; 7-day slices */
+#define TT_ORDER_WINDOW_S (7 * 86400) /* no documented limit: 7-day slices */
 #define TT_ORDER_PAGE_SIZE "100"
 #define TT_ORDER_ID_MAX 64      /* bytes: the longest id we ask for or hand on */
 #define TT_PAGE_TOKEN_MAX 1024 /* ours: a broken answer cannot grow the URL */
@@ -865,7 +869,8 @@ static int tt_valid_order_id(const char *s) {
   return n > 0 && n <= TT_ORDER_ID_MAX && s[n] == '\0';
 }
 
-/* GET_ORDERS: the ids comma-joined (§4.3: signed as that one string). */
+/* GET_ORDERS: the ids comma-joined (see "Signing": signed as that one
+ * string). */
 static int tt_order_ids(const oc_order_query *q, char **out, char *err,
                         size_t errlen) {
   ocu_buf b = OCU_BUF_INIT;
@@ -996,13 +1001,13 @@ static oc_status tt_classify(long code, long *retry_ms) {
     *retry_ms = TT_RATE_LIMIT_RETRY_MS;
     return OC_RETRY;
   }
-  /* A stale timestamp (request queued too long, §4.3: 300 s) is cured by
+  /* A stale timestamp (request queued too long: 300 s) is cured by
    * building again; a skewed clock ends in the core's retry limit. */
   if (code == TT_CODE_TIMESTAMP)
     return OC_RETRY;
   if (code == TT_CODE_NOT_FOUND)
     return OC_NOT_FOUND;
-  /* 105001 invalid, 105002 expired, other 105xxx token problems (§4.4);
+  /* 105001 invalid, 105002 expired, other 105xxx token problems;
    * 105005 is a missing API permission: the operator must act. */
   if (code >= 105000 && code <= 105999 && code != TT_CODE_NO_PERMISSION)
     return OC_AUTH;
@@ -1319,11 +1324,11 @@ static void tt_parse_token(oc_result *res, const oc_shop *shop,
   ocu_strlcpy(res->access_token, at, sizeof res->access_token);
   ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
   /*
-   * TikTok's *_expire_in are ABSOLUTE Unix seconds (§4.2, e.g. 1722342011),
-   * unlike Shopee's expire_in and Lazada's expires_in, which are lifetimes in
-   * seconds that those connectors return as they are (relative). They are
-   * passed through unchanged here: the core must not add the send time to
-   * TikTok's values.
+   * TikTok's *_expire_in are ABSOLUTE Unix seconds (e.g. 1722342011), unlike
+   * Shopee's expire_in and Lazada's expires_in, which are lifetimes in seconds
+   * that those connectors return as they are (relative). They are passed
+   * through unchanged here: the core must not add the send time to TikTok's
+   * values.
    */
   res->access_expires_at = aexp;
   res->refresh_expires_at = rexp;
@@ -1402,9 +1407,10 @@ static void tt_parse_ok(oc_op op, oc_result *res, const oc_shop *shop,
 }
 
 /*
- * The envelope of every answer (§4.4): classifies transport, HTTP status
- * and code. Returns the parsed root (the caller deletes it) only for code 0
- * with HTTP 2xx; otherwise NULL with res failed. res is reset first.
+ * The envelope of every answer (see "Envelope and errors"): classifies
+ * transport, HTTP status and code. Returns the parsed root (the caller deletes
+ * it) only for code 0 with HTTP 2xx; otherwise NULL with res failed. res is
+ * reset first.
  */
 static cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status,
                           const char *body, size_t len, oc_result *res) {
@@ -1475,7 +1481,7 @@ static cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status,
   } else if (code != 0) {
     st = tt_classify(code, &retry);
     /* A refused refresh needs the seller to authorise again. EcomPHP maps
-     * 105xxx and 360xxx to token errors (§4.4); 360xxx is taken as such
+     * 105xxx and 360xxx to token errors; 360xxx is taken as such
      * only here, as our timestamp/rate codes share the range [unverified]. */
     if ((op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) &&
         st == OC_REJECTED && code >= 36000000L &&
@@ -1507,7 +1513,7 @@ static void tt_parse(oc_op op, const oc_shop *shop, const oc_listing *l,
 
 /* ---- parse: orders (ABI 3) ----------------------------------------------------- */
 
-/* §4.6. TikTok has no returned status: returns are separate objects
+/* See "Orders". TikTok has no returned status: returns are separate objects
  * (return_refund module), so "returned" never comes from here. */
 static const ocu_status_map tt_order_status[] = {
     {"UNPAID", "reserved"},          {"ON_HOLD", "reserved"},
@@ -1597,9 +1603,9 @@ static void tt_parse_order_list(oc_result *res, const oc_shop *shop,
 }
 
 /*
- * An order amount (§4.9: strings; a number is read too) into whole dong.
- * 1 when absent (null, or "" as TikTok leaves unset prices), with *out -1;
- * 0 when read; -1 when it is not an amount.
+ * An order amount (strings, see "Money and SKUs"; a number is read too) into
+ * whole dong. 1 when absent (null, or "" as TikTok leaves unset prices), with
+ * *out -1; 0 when read; -1 when it is not an amount.
  */
 static int tt_order_money(const cJSON *it, int64_t *out) {
   *out = -1;
@@ -1614,7 +1620,7 @@ static int tt_order_money(const cJSON *it, int64_t *out) {
   return -1;
 }
 
-/* Adds one line item (one unit, §4.5) to order. 0, 1 when the item is
+/* Adds one line item (one unit, see "Orders") to order. 0, 1 when the item is
  * unreadable (why says which field), -1 on OOM. */
 static int tt_order_line(cJSON *order, const cJSON *li, const char **why) {
   const char *sku = cJSON_IsObject(li) ? ocu_json_str(li, "seller_sku") : NULL;
@@ -1774,7 +1780,7 @@ static void tt_parse_orders(oc_op op, const oc_shop *shop,
   cJSON_Delete(root);
 }
 
-/* ---- push (§4.7) ------------------------------------------------------------------- */
+/* ---- push (see "Push") --------------------------------------------------- */
 
 static int tt_push_fail(oc_push *out, const char *fmt, ...) OCU_PRINTF(2, 3);
 

@@ -120,7 +120,7 @@ static int ctl(const char *conninfo, const char *a, const char *b, const char *c
   return itest_run(argv, out, err);
 }
 
-/* ---- the sample on 2026-11-25 (domain brief §12) ------------------------------ */
+/* ---- the sample on 2026-11-25 (docs/ocop-rules.md, "The sample catalogue") */
 
 static const struct {
   const char *code, *state;

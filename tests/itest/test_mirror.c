@@ -12,9 +12,10 @@
 
 #define TODAY "2026-11-25"
 
-/* On 2026-11-25 these sample rows may not be shown as OCOP (domain §12):
- * expired, revoked, rated below 3 stars, never certified; and TNG-002 is a
- * tourism service (sector VI), which is not shipped goods. */
+/* On 2026-11-25 these sample rows may not be shown as OCOP
+ * (docs/ocop-rules.md, "The sample catalogue"): expired, revoked, rated
+ * below 3 stars, never certified; and TNG-002 is a tourism service (sector
+ * VI), which is not shipped goods. */
 static const char *const not_listed[] = {
     "OCP-TBH-006", "OCP-THA-001", "OCP-KGG-001", "OCP-TVH-001", "OCP-HTH-901",
     "OCP-TQG-901", "OCP-LCI-901", "OCP-TQG-902", "OCP-KHA-901", "OCP-TNG-002", NULL};

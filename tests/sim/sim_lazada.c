@@ -887,8 +887,9 @@ static void lz_deactivate(struct lz_call *c) {
   struct lz_item *it;
   int found = 0;
 
-  /* The contract's name is apiRequestBody; payload is accepted too
-   * (the spec marks the exact name unverified). */
+  /* The connector sends apiRequestBody; payload is accepted too (the exact
+   * name is unverified: docs/marketplaces/lazada.md, "Verified and our
+   * reading"). */
   pl = lz_payload(c, sim_params_get(&c->params, "apiRequestBody")
                          ? "apiRequestBody"
                          : sim_params_get(&c->params, "payload")
@@ -1345,7 +1346,8 @@ static int lz_issue_tokens(struct lz_seller *s, int64_t now) {
 }
 
 /* /auth/token/refresh: signed without access_token; the refresh token is
- * single use (spec §3.2 says to assume so). */
+ * single use (docs/marketplaces/lazada.md, "Authorisation and tokens",
+ * assumes so). */
 static void lz_refresh(struct lz_call *c) {
   const char *tok = sim_params_get(&c->params, "refresh_token");
   struct lz_seller *s = NULL;

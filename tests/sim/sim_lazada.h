@@ -1,9 +1,9 @@
 /*
  * sim_lazada.h — the simulated Lazada Open Platform (see
- * shared/spec/marketplace-apis.md §3 and the wire contract in
- * tests/sim/README.md): sorted-parameter UPPERCASE HMAC signing, millisecond
- * timestamps, seller tokens with single-use refresh tokens, the product calls
- * the daemon makes, and its part of the control API (/_sim/lazada/...).
+ * docs/marketplaces/lazada.md and the wire shapes in tests/sim/README.md):
+ * sorted-parameter UPPERCASE HMAC signing, millisecond timestamps, seller
+ * tokens with single-use refresh tokens, the product calls the daemon makes,
+ * and its part of the control API (/_sim/lazada/...).
  */
 #ifndef OCOP_SIM_LAZADA_H
 #define OCOP_SIM_LAZADA_H

@@ -1,9 +1,10 @@
 #!/bin/sh
 # sim_selftest_lazada.sh — TAP checks of ocopsim's Lazada from the outside,
 # with curl and openssl only: sorted-parameter UPPERCASE signing, millisecond
-# timestamps, tokens and single-use refresh, the product calls of the wire
-# contract, the control API, the call log and faults. Builds nothing: the
-# binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
+# timestamps, tokens and single-use refresh, the product calls of
+# docs/marketplaces/lazada.md ("Endpoints"), the control API, the call log
+# and faults. Builds nothing: the binary comes from $OCOPSIM (default
+# $top_builddir/tests/sim/ocopsim).
 
 OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
 PLAN=45

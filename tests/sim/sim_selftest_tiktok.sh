@@ -2,9 +2,10 @@
 # sim_selftest_tiktok.sh — TAP checks of ocopsim's TikTok Shop (202309) from
 # the outside, with curl and openssl only: wrapped lowercase signing over
 # path, sorted query and body bytes, second timestamps, the access-token
-# header, 19-digit string ids, the product calls of the wire contract, token
-# refresh, the control API, the call log and faults. Builds nothing: the
-# binary comes from $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
+# header, 19-digit string ids, the product calls of
+# docs/marketplaces/tiktok.md ("Endpoints"), token refresh, the control API,
+# the call log and faults. Builds nothing: the binary comes from $OCOPSIM
+# (default $top_builddir/tests/sim/ocopsim).
 
 OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
 PLAN=45

@@ -1,6 +1,6 @@
 /*
  * sim_shopee.h — the simulated Shopee Open Platform v2 (see
- * shared/spec/marketplace-apis.md §2): request signing and token checks,
+ * docs/marketplaces/shopee.md): request signing and token checks,
  * the product and auth endpoints the daemon uses, in-memory partners, shops
  * and items, and its part of the control API (/_sim/shopee/...).
  */

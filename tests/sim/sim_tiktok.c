@@ -55,16 +55,17 @@
 #define TT_ERRTXT 256
 #define TT_SHOP_ID0 INT64_C(7494726673780148744)
 
-/* Error codes. Numbers from the spec where it has them, ours otherwise
- * (README.md lists which). */
+/* Error codes. TikTok's own numbers where known, ours otherwise; "ours,
+ * shared" ones the connector uses too (README.md and
+ * docs/marketplaces/tiktok.md, "Envelope and errors", list which). */
 #define TT_E_PARAM 40006              /* ours: bad or missing parameter */
 #define TT_E_PATH 40404               /* ours: unknown path */
-#define TT_E_SIGN 106001              /* spec: invalid sign */
-#define TT_E_TOKEN 105001             /* spec: invalid access token */
-#define TT_E_TOKEN_EXPIRED 105002     /* spec: access token expired */
-#define TT_E_TIMESTAMP 36009003       /* contract: invalid timestamp */
-#define TT_E_RATE 10000429            /* contract: rate limit */
-#define TT_E_NOT_FOUND 12052700       /* contract: product not found */
+#define TT_E_SIGN 106001              /* TikTok: invalid sign */
+#define TT_E_TOKEN 105001             /* TikTok: invalid access token */
+#define TT_E_TOKEN_EXPIRED 105002     /* TikTok: access token expired */
+#define TT_E_TIMESTAMP 36009003       /* ours, shared: invalid timestamp */
+#define TT_E_RATE 10000429            /* ours, shared: rate limit */
+#define TT_E_NOT_FOUND 12052700       /* ours, shared: product not found */
 #define TT_E_REFRESH 36004004         /* ours: refresh token invalid */
 #define TT_E_APP 36004001             /* ours: app_key/app_secret wrong */
 

@@ -1,6 +1,6 @@
 /*
  * sim_tiktok.h — the simulated TikTok Shop Partner API, version 202309 (see
- * shared/spec/marketplace-apis.md §4 and tests/sim/README.md): wrapped
+ * docs/marketplaces/tiktok.md and tests/sim/README.md): wrapped
  * lowercase HMAC signing over path, sorted query and body bytes, second
  * timestamps, the x-tts-access-token header, 19-digit string ids, the product
  * calls the daemon makes, the token refresh on the auth host, and its part of

@@ -4,7 +4,7 @@
  * The connector is included so that its static helpers (lz_base_string,
  * lz_sign, lz_title, lz_description, lz_decimal) can be tested directly;
  * ocutil.c is linked separately. Expected signatures are the literals of
- * shared/spec/signing-vectors.md §2 (L1..L6). Signatures of built requests
+ * docs/marketplaces/lazada.md, "Signing" (L1..L6). Signatures of built requests
  * are checked against a canonical string rebuilt here, independently, from
  * the decoded query and form body. Order answers are read back with cJSON;
  * push signatures are vector L6 or an HMAC computed here.
@@ -345,7 +345,7 @@ static void parse(oc_op op, long status, const char *body, oc_result *res) {
   conn()->parse(op, &s, &l, status, body, strlen(body), res);
 }
 
-/* ---- signing vectors (signing-vectors.md §2) ------------------------------------ */
+/* ---- signing vectors (lazada.md, "Signing") ------------------------------ */
 
 static void vector(const char *api, const lz_param *p, size_t n,
                    const char *base, const char *sign) {
@@ -550,7 +550,8 @@ static TEST_IMPL(build_publish) {
   ASSERT_STR_EQ(jstr(sku, "package_length"), "10");
   ASSERT_STR_EQ(jstr(sku, "package_width"), "10");
   ASSERT_STR_EQ(jstr(sku, "package_height"), "10");
-  /* The payload is sent compact and in the contract's key order. */
+  /* The payload is sent compact and in the key order of lazada.md,
+   * "Endpoints". */
   ASSERT(starts_with(kv_get(&b.b, "payload"),
                      "{\"Request\":{\"Product\":{\"PrimaryCategory\":"));
   ASSERT_NULL(strstr(kv_get(&b.b, "payload"), ".0\""));
@@ -829,7 +830,8 @@ static TEST_IMPL(build_refresh_token) {
   return 0;
 }
 
-/* §3.2 step 1: a plain link on the auth host, nothing signed or secret. */
+/* lazada.md, "Authorisation and tokens": a plain link on the auth host, nothing
+ * signed or secret. */
 static TEST_IMPL(build_auth_link) {
   oc_shop s = shop_fixture();
   const oc_kv none[] = {{"category_id", "1"}};
@@ -862,7 +864,8 @@ static TEST_IMPL(build_auth_link) {
   return 0;
 }
 
-/* §3.2 step 3: /auth/token/create with the code, signed, no access_token. */
+/* lazada.md, "Authorisation and tokens": /auth/token/create with the code,
+ * signed, no access_token. */
 static TEST_IMPL(build_token_exchange) {
   oc_shop s = shop_fixture();
   built b;
@@ -2400,7 +2403,7 @@ static TEST_IMPL(parse_get_orders_only_asked) {
   return 0;
 }
 
-/* ---- push (§3.7) ---- */
+/* ---- push (lazada.md, "Push") -------------------------------------------- */
 
 /* Vector L6: app_key 123456, secret helloworld. */
 #define PUSH_L6                                                               \

@@ -4,8 +4,8 @@
  * The connector is included so that its static helpers (sp_base_string,
  * sp_sign, sp_make_url, sp_title, sp_description) can be tested directly;
  * ocutil.c is linked separately. Expected signatures are literals from
- * shared/spec/signing-vectors.md §1 or were computed independently with
- * Python's hmac module (noted where used).
+ * docs/marketplaces/shopee.md, "Signing" (vectors S1..S5) or were computed
+ * independently with Python's hmac module (noted where used).
  */
 #include "runner.h"
 
@@ -157,7 +157,7 @@ static int starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* ---- signing vectors (signing-vectors.md §1) ------------------------------- */
+/* ---- signing vectors (shopee.md, "Signing") ------------------------------ */
 
 static TEST_IMPL(sign_s1_hmac_layer) {
   static const char msg[] =
@@ -303,7 +303,7 @@ static TEST_IMPL(hmac_fixed_width_and_case) {
             0);
   ASSERT_STR_EQ(out,
                 "008CF146ABD6E2A7688E3CD774A3E580CCAEF15F76392750CFCBBFF7E21CF454");
-  /* Uppercase is a different signature for Shopee (signing-vectors §5). */
+  /* Uppercase is a different signature for Shopee (shopee.md, "Signing"). */
   ASSERT(!ocu_sig_equal(out,
                         "008cf146abd6e2a7688e3cd774a3e580ccaef15f76392750cfcbbff7e21cf454"));
   return 0;
@@ -688,7 +688,7 @@ static TEST_IMPL(build_update_with_claims) {
                           "attribute_value_list");
   ASSERT_EQ(cJSON_GetArraySize(a), 1);
   ASSERT_STR_EQ(jstr(cJSON_GetArrayItem(a, 0), "original_value_name"), "3 sao");
-  /* Price and stock have their own calls (§2.5). */
+  /* Price and stock have their own calls (shopee.md, "Endpoints"). */
   ASSERT_NULL(cJSON_GetObjectItem(b, "original_price"));
   ASSERT_NULL(cJSON_GetObjectItem(b, "seller_stock"));
   cJSON_Delete(b);
@@ -874,8 +874,9 @@ static TEST_IMPL(build_refresh_token) {
 
 /* ---- titles ------------------------------------------------------------------ */
 
-/* §2.2 step 1: the link to show the seller; public sign over the path
- * (the same literal as vector S3), redirect URL-encoded, nothing secret. */
+/* shopee.md, "Authorisation and tokens": the link to show the seller; public
+ * sign over the path (the same literal as vector S3), redirect URL-encoded,
+ * nothing secret. */
 static TEST_IMPL(build_auth_link) {
   oc_shop s = shop_fixture();
   oc_request r;
@@ -908,8 +909,9 @@ static TEST_IMPL(build_auth_link) {
   return 0;
 }
 
-/* §2.2 step 3: POST auth/token/get, public sign (vector S4's literal),
- * partner_id in the query and the body, the code in the body only. */
+/* shopee.md, "Authorisation and tokens": POST auth/token/get, public sign
+ * (vector S4's literal), partner_id in the query and the body, the code in the
+ * body only. */
 static TEST_IMPL(build_token_exchange) {
   oc_shop s = shop_fixture();
   oc_request r;
@@ -1696,7 +1698,7 @@ static TEST_IMPL(build_list_orders) {
   static const char base[] = "123456" LIST_PATH "1710000000" TOKEN "654321";
 
   test_hmac(KEY, base, strlen(base), sign);
-  /* the same as the S2 vector of signing-vectors.md §1 */
+  /* the same as vector S2 (shopee.md, "Signing") */
   ASSERT_STR_EQ(sign,
                 "174af5342b881750dad12a896dffa27da126f1e58a9eb99b12e59a06c288735c");
   ASSERT_EQ(conn()->build_orders(OC_OP_LIST_ORDERS, &s, &q, NOW_MS, &r, err,
@@ -2177,7 +2179,8 @@ static TEST_IMPL(parse_get_orders) {
   return 0;
 }
 
-/* Every status of §2.6 has its effect; anything else is a bad order. */
+/* Every status of shopee.md, "Orders" has its effect; anything else is a bad
+ * order. */
 static TEST_IMPL(order_status_map) {
   static const char *const want[][2] = {
       {"UNPAID", "reserved"},        {"PENDING", "reserved"},
@@ -2294,7 +2297,7 @@ static TEST_IMPL(parse_get_orders_bad_entries) {
   return 0;
 }
 
-/* ---- push (§2.7) ---------------------------------------------------------------- */
+/* ---- push (shopee.md, "Push") -------------------------------------------- */
 
 static const char push_order[] =
     "{\"code\":3,\"shop_id\":654321,\"timestamp\":1710000100,"
@@ -2336,8 +2339,8 @@ static TEST_IMPL(push_verify_order) {
   return 0;
 }
 
-/* The verification message of signing-vectors.md S5, with its literal sign:
- * no shop_id, no timestamp. Other codes carry no order. */
+/* The verification message of vector S5 (shopee.md, "Signing"), with its
+ * literal sign: no shop_id, no timestamp. Other codes carry no order. */
 static TEST_IMPL(push_verify_other_codes) {
   static const char url[] = "https://example.com/shopee/push";
   static const char body[] =

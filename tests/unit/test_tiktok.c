@@ -4,10 +4,10 @@
  * The connector is included so that its static helpers (tt_canonical,
  * tt_sign, tt_title, tt_description, tt_split_item_id, tt_amount) can be
  * tested directly; ocutil.c is linked separately. Vectors are literals from
- * shared/spec/signing-vectors.md §3; the literal signs of built requests
- * were computed independently with Python's hmac module from hand-written
- * canonical strings (the formula of signing-vectors.md §4). Every built
- * request is also verified by a second, test-side implementation of §4.3
+ * docs/marketplaces/tiktok.md, "Signing" (T1..T6); the literal signs of
+ * built requests were computed independently with Python's hmac module from
+ * hand-written canonical strings (the formula given there). Every built
+ * request is also verified by a second, test-side implementation of it
  * working from the URL as sent.
  */
 #include "runner.h"
@@ -162,8 +162,9 @@ static int cmp_qkv(const void *a, const void *b) {
 }
 
 /*
- * Test-side §4.3: recomputes the sign from the URL as sent and the body
- * bytes, and compares it with the sign in the URL. 1 if it verifies.
+ * Test-side signing (tiktok.md, "Signing"): recomputes the sign from the URL as
+ * sent and the body bytes, and compares it with the sign in the URL. 1 if it
+ * verifies.
  */
 static int sign_verifies(const oc_request *r, const char *secret) {
   qkv kv[16];
@@ -285,7 +286,7 @@ static int starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* ---- signing vectors (signing-vectors.md §3) ------------------------------ */
+/* ---- signing vectors (tiktok.md, "Signing") ------------------------------ */
 
 static void vector(const char *secret, const char *path, const tt_param *p,
                    size_t n, const char *body, const char *want_canon,
@@ -384,8 +385,8 @@ static TEST_IMPL(sign_t5_minimal) {
 }
 
 static TEST_IMPL(sign_t6_push_hmac_layer) {
-  /* Webhook Authorization = HMAC(app_secret, app_key ‖ raw body) (§4.7);
-   * the connector ABI has no push call, so the shared HMAC layer is
+  /* Webhook Authorization = HMAC(app_secret, app_key ‖ raw body) (tiktok.md,
+   * "Push"); the connector ABI has no push call, so the shared HMAC layer is
    * checked against the vector. */
   static const char msg[] =
       "fake_app_key{\"type\":1,\"shop_id\":\"7494726673780148744\","
@@ -774,8 +775,8 @@ static TEST_IMPL(build_sign_covers_body_and_encoding) {
   return 0;
 }
 
-/* [unverified] link form (§4.2 gives none): <auth_link_base>/open/authorize
- * with service_id; no secret, no sign. */
+/* [unverified] link form (tiktok.md, "Verified and our reading"):
+ * <auth_link_base>/open/authorize with service_id; no secret, no sign. */
 static TEST_IMPL(build_auth_link) {
   oc_shop s = shop_fixture();
   oc_request r;
@@ -802,7 +803,8 @@ static TEST_IMPL(build_auth_link) {
   return 0;
 }
 
-/* §4.2 step 2: GET token/get, app_secret in the query, no sign. */
+/* tiktok.md, "Authorisation and tokens": GET token/get, app_secret in the
+ * query, no sign. */
 static TEST_IMPL(build_token_exchange) {
   oc_shop s = shop_fixture();
   oc_request r;
@@ -2114,11 +2116,11 @@ static TEST_IMPL(parse_orders_error_envelopes) {
   return 0;
 }
 
-/* ---- push (§4.7) --------------------------------------------------------------- */
+/* ---- push (tiktok.md, "Push") -------------------------------------------- */
 
 #define PUSH_KEY "fake_app_key"
 #define PUSH_SECRET "fake_app_secret"
-/* signing-vectors.md T6 */
+/* vector T6 (tiktok.md, "Signing") */
 #define PUSH_BODY                                                             \
   "{\"type\":1,\"shop_id\":\"7494726673780148744\",\"timestamp\":1664095733," \
   "\"data\":{\"order_id\":\"576684019603311365\",\"order_status\":"           \
@@ -2133,7 +2135,8 @@ static oc_shop push_shop(void) {
   return s;
 }
 
-/* Test-side §4.7 signature of body with the given key and secret. */
+/* Test-side signature (tiktok.md, "Push") of body with the given key and
+ * secret. */
 static void push_sign(const char *key, const char *secret, const char *body,
                       char out[65]) {
   char msg[4096];
