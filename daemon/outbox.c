@@ -538,6 +538,8 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
 }
 
 void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
+  unsigned poll = ob->opt.poll_interval_ms, sweep = ob->opt.sweep_interval_ms;
+
   ob->opt = *opt;
   ob->opt.owner = NULL;
   ob->has_cred_dir = opt->credentials_dir != NULL;
@@ -545,11 +547,16 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   ob->opt.credentials_dir = NULL;
   snprintf(ob->rates, sizeof ob->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
   ob->opt.rate_limits = NULL;
-  if (uv_is_active((uv_handle_t *)&ob->poll_timer)) {
+  /* Only a changed interval restarts its timer: restarting them on every
+   * SIGHUP would put the next poll (retries come due without a NOTIFY) and
+   * the next sweep off for as long as SIGHUPs keep coming. */
+  if (!uv_is_active((uv_handle_t *)&ob->poll_timer))
+    return;
+  if (ob->opt.poll_interval_ms != poll)
     uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
+  if (ob->opt.sweep_interval_ms != sweep)
     uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
                    ob->opt.sweep_interval_ms);
-  }
 }
 
 int outbox_start(outbox_t *ob) {
