@@ -48,6 +48,11 @@ int itest_run(const char *const argv[], char **out, char **err);
 /* Migrates, imports the sample catalogue and pins the OCOP date. */
 void itest_load_sample(const char *conninfo, PGconn *conn, const char *today);
 
+/* Adds n products <prefix>-000001... of one producer, each certified
+ * (3 to 5 stars, decided 2025-06-01) with 100 in stock. Needs a migrated
+ * database. */
+void itest_generate_products(PGconn *conn, const char *prefix, int n);
+
 struct itest_sim {
   pid_t pid;
   int port;

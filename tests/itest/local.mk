@@ -40,3 +40,9 @@ TESTS += tests/itest/test_reconcile
 tests_itest_test_reconcile_SOURCES = tests/itest/test_reconcile.c $(ITEST_HARNESS)
 tests_itest_test_reconcile_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_reconcile_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_reload
+TESTS += tests/itest/test_reload
+tests_itest_test_reload_SOURCES = tests/itest/test_reload.c $(ITEST_HARNESS)
+tests_itest_test_reload_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_reload_LDADD = $(ITEST_LIBS)
