@@ -367,7 +367,7 @@ int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv) {
   struct auth_shop s;
   struct registry *reg = NULL;
   const oc_connector *c;
-  const char *secret;
+  secret_t *secret = NULL;
   char why[512] = "";
   PGconn *conn;
   int rc = CTL_FAIL, bad = 0;
@@ -397,12 +397,12 @@ int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv) {
             a.code ? "exchange an authorisation code" : "build an authorisation link");
     goto out;
   }
-  secret = secret_get(secret_dir(a.credentials_dir), a.name, why, sizeof why);
+  secret = secret_acquire(secret_dir(a.credentials_dir), a.name, why, sizeof why);
   if (!secret) {
     fprintf(stderr, "ocopctl: shop: %s\n", why);
     goto out;
   }
-  s.shop.app_secret = secret;
+  s.shop.app_secret = secret_value(secret);
   if (a.code) {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       fprintf(stderr, "ocopctl: shop: cannot start curl\n");
@@ -414,8 +414,9 @@ int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv) {
     rc = print_link(c, &s, &a);
   }
 out:
+  secret_release(secret);
   secret_forget();
   free_shop(&s);
-  registry_free(reg);
+  registry_unref(reg);
   return rc;
 }

@@ -29,6 +29,8 @@ typedef struct feeds feeds_t;
 /* idle_cb runs whenever a batch of writes ends (the outbox's drain check). */
 feeds_t *feed_new(uv_loop_t *loop, db_t *db, const struct registry *reg,
                   void (*idle_cb)(void *arg), void *arg);
+/* reg is borrowed from the outbox, which holds a reference and passes
+ * every new generation on; feeds use connectors only inside a callback. */
 void feed_set_registry(feeds_t *f, const struct registry *reg);
 /* The shop's listings changed: write its feed soon. */
 void feed_mark_dirty(feeds_t *f, long long shop_id);

@@ -182,11 +182,44 @@ fail:
   return NULL;
 }
 
+int job_hold_connector(struct job *job, struct registry *reg) {
+  const oc_connector *conn = reg ? registry_find(reg, job->marketplace) : NULL;
+
+  /* Ref the new before letting go of the old: they may be one generation. */
+  if (conn)
+    registry_ref(reg);
+  job_drop_connector(job);
+  if (!conn)
+    return -1;
+  job->reg = reg;
+  job->conn = conn;
+  return 0;
+}
+
+void job_drop_connector(struct job *job) {
+  registry_unref(job->reg);
+  job->reg = NULL;
+  job->conn = NULL;
+}
+
+int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen) {
+  secret_t *s = secret_acquire(dir, job->shop_name, err, errlen);
+
+  if (!s)
+    return -1;
+  secret_release(job->secret);
+  job->secret = s;
+  job->shop.app_secret = secret_value(s);
+  return 0;
+}
+
 void job_free(struct job *job) {
   size_t i;
 
   if (!job)
     return;
+  job_drop_connector(job);
+  secret_release(job->secret);
   free(job->shop_name);
   free(job->marketplace);
   free(job->policy);

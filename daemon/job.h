@@ -5,6 +5,11 @@
  * shop's public identity and token, and what the listing should say now.
  * The job owns copies of those strings (the PGresult is freed after the
  * callback) and exposes them as the connector's oc_shop and oc_listing.
+ *
+ * While it calls a marketplace, a job also holds what a reload replaces:
+ * the connector generation it started with and a reference to the shop's
+ * secret. Both stay valid until the job lets go of them, however many
+ * SIGHUPs come meanwhile.
  */
 #ifndef OCOP_JOB_H
 #define OCOP_JOB_H
@@ -13,6 +18,8 @@
 #include <stdint.h>
 
 #include "connector.h"
+#include "registry.h"
+#include "secret.h"
 
 enum job_kind { JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST };
 
@@ -30,7 +37,7 @@ struct job {
   char *shop_name;
   char *marketplace;
   char *policy;
-  oc_shop shop;       /* app_secret is set by the outbox from the secret store */
+  oc_shop shop;       /* app_secret points into `secret` (job_hold_secret) */
   oc_listing listing;
   oc_kv *opts;        /* parsed from the shop's options JSON */
   size_t nopts;
@@ -39,6 +46,9 @@ struct job {
   int feed;           /* a file channel's job: its shop's feed is due */
   uint64_t started_ms;
   char found_item[OC_ID_MAX]; /* item id learned from a look-up */
+  struct registry *reg;       /* held generation (job_hold_connector), or NULL */
+  const oc_connector *conn;   /* the marketplace's connector in reg */
+  secret_t *secret;           /* held secret, or NULL */
 };
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */
@@ -47,6 +57,15 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
  * mp_shop_id, base_url, app_key, options, access_token, token_ttl_s): the
  * context of order calls and token refreshes. */
 struct job *job_shop_from_row(const PGresult *res, int row, char *err, size_t errlen);
+/* Holds reg's connector for the job's marketplace as job->conn, in place
+ * of any held before; 0, or -1 (holding nothing) when reg has none. */
+int job_hold_connector(struct job *job, struct registry *reg);
+/* Lets go of the connector (a shop context between runs keeps no module). */
+void job_drop_connector(struct job *job);
+/* Holds the shop's secret as shop.app_secret, in place of any held before;
+ * 0, or -1 with a reason in err (what was held stays). */
+int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen);
+/* Frees the job and lets go of what it holds. */
 void job_free(struct job *job);
 
 #endif

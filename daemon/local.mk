@@ -22,6 +22,7 @@ ocopd_SOURCES = \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \
+	daemon/module.c daemon/module.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
 	daemon/token.c daemon/token.h \
@@ -46,3 +47,11 @@ tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/
 tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
 tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
+
+# Connector generations and modules, with the connectors of the build tree.
+check_PROGRAMS += tests/unit/test_registry
+TESTS += tests/unit/test_registry
+tests_unit_test_registry_SOURCES = tests/unit/test_registry.c tests/unit/runner.c \
+	tests/unit/runner.h daemon/module.c daemon/module.h daemon/registry.c daemon/registry.h \
+	daemon/log.c daemon/log.h connectors/connector.h
+tests_unit_test_registry_LDADD = $(LIBS)

@@ -45,7 +45,7 @@ struct daemon {
   struct config cfg;
   char today[11];   /* --today (tests only): pinned in the database at start */
   char owner[96];
-  struct registry *reg;
+  struct registry *reg; /* the current connector generation (one reference) */
   db_t *db;     /* claims and job outcomes */
   db_t *listen; /* LISTEN and sweeps */
   http_t *http;
@@ -370,11 +370,35 @@ static void begin_shutdown(struct daemon *d, const char *why) {
 
 /* ---- reload ------------------------------------------------------------- */
 
-static void reload(struct daemon *d) {
-  struct config next;
+/* Swaps in the new connector generation. Calls in flight hold the old one,
+ * whose modules close when the last of them ends (and are shared with the
+ * new one where the file did not change). */
+static void swap_registry(struct daemon *d, struct registry *reg) {
+  outbox_set_registry(d->ob, reg);
+  orders_set_registry(d->orders, reg);
+  reconcile_set_registry(d->rec, reg);
+  webhook_set_registry(d->wh, reg);
+  registry_unref(d->reg);
+  d->reg = reg;
+  lifecycle_publish_caps(d->listen, reg);
+}
+
+static void reconfigure(struct daemon *d) {
   struct outbox_options oo;
   struct orders_options ro;
   struct reconcile_options co;
+
+  log_set_level(d->cfg.log_level);
+  outbox_options_from(d, &oo);
+  outbox_reconfigure(d->ob, &oo);
+  orders_options_from(d, &ro);
+  orders_reconfigure(d->orders, &ro);
+  reconcile_options_from(d, &co);
+  reconcile_reconfigure(d->rec, &co);
+}
+
+static void reload(struct daemon *d) {
+  struct config next;
   struct registry *reg;
   char err[512];
   int bad = 0;
@@ -387,6 +411,13 @@ static void reload(struct daemon *d) {
     notify_ready();
     return;
   }
+  reg = registry_load(next.connector_dir, &bad);
+  if (!reg) {
+    log_error("main", "reload refused: out of memory loading connectors", "");
+    config_free(&next);
+    notify_ready();
+    return;
+  }
   if (strcmp(next.database, d->cfg.database) != 0)
     log_warn("main", "database changed in the config; restart ocopd to use it", "");
   free(next.database);
@@ -394,24 +425,10 @@ static void reload(struct daemon *d) {
   d->cfg.database = NULL;
   config_free(&d->cfg);
   d->cfg = next;
-  log_set_level(d->cfg.log_level);
+  /* Only the cache: calls in flight hold the secrets they started with. */
   secret_forget();
-  /* Nothing of the old modules runs between loop callbacks, so they can be
-   * closed before the new ones are opened (which really re-reads the files). */
-  registry_free(d->reg);
-  reg = registry_load(d->cfg.connector_dir, &bad);
-  d->reg = reg;
-  outbox_set_registry(d->ob, reg);
-  lifecycle_publish_caps(d->listen, reg);
-  outbox_options_from(d, &oo);
-  outbox_reconfigure(d->ob, &oo);
-  orders_set_registry(d->orders, reg);
-  orders_options_from(d, &ro);
-  orders_reconfigure(d->orders, &ro);
-  reconcile_set_registry(d->rec, reg);
-  reconcile_options_from(d, &co);
-  reconcile_reconfigure(d->rec, &co);
-  webhook_set_registry(d->wh, reg);
+  swap_registry(d, reg);
+  reconfigure(d);
   log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
   notify_ready();
 }
@@ -543,7 +560,7 @@ int main(int argc, char **argv) {
     log_error("main", "handles left open at exit", "");
   log_info("main", "stopped", "");
 out:
-  registry_free(d.reg);
+  registry_unref(d.reg);
   secret_forget();
   config_free(&d.cfg);
   return rc;

@@ -11,6 +11,7 @@ ocopctl_SOURCES = \
 	daemon/ctl_shop.c daemon/ctl_status.c \
 	daemon/ctl_certs.c daemon/ctl_alerts.c daemon/ctl_clock.c \
 	daemon/ctl_authorize.c \
+	daemon/module.c daemon/module.h \
 	daemon/registry.c daemon/registry.h \
 	daemon/secret.c daemon/secret.h \
 	daemon/log.c daemon/log.h \

@@ -11,7 +11,6 @@
 #include "job.h"
 #include "log.h"
 #include "order_files.h"
-#include "secret.h"
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
 #define CHUNK OC_MAX_ORDER_IDS
@@ -21,7 +20,9 @@ enum run_mode { RUN_NONE, RUN_POLL, RUN_FETCH, RUN_FILE };
 struct oshop {
   orders_t *owner;
   long long id;
-  struct job *ctx;      /* the shop as calls need it; replaced by each shop list */
+  struct job *ctx;      /* the shop as calls need it; replaced by each shop list
+                           between runs. During a run it holds the run's
+                           connector generation and the shop's secret. */
   int seen;             /* in the latest shop list */
   int has_cursor;
   int64_t cursor_s;
@@ -49,7 +50,7 @@ struct orders {
   uv_loop_t *loop;
   db_t *db;
   http_t *http;
-  const struct registry *reg;
+  struct registry *reg; /* held: the generation new runs start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
   struct orders_options opt;
@@ -117,6 +118,7 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   s->doc = NULL;
   s->mode = RUN_NONE;
   s->attempts = 0;
+  job_drop_connector(s->ctx);
   if (ok) {
     s->failures = 0;
     s->not_before_ms = 0;
@@ -297,7 +299,7 @@ static void on_result(struct oshop *s, oc_result *r, long http_status, long head
   case OC_OK:
     break;
   case OC_AUTH:
-    token_refresh(o->tm, s->ctx, registry_find(o->reg, s->ctx->marketplace));
+    token_refresh(o->tm, s->ctx);
     fail_run(s, "token refused; refreshing it before the next run", r->error);
     return;
   case OC_RETRY:
@@ -333,7 +335,7 @@ static void on_result(struct oshop *s, oc_result *r, long http_status, long head
 static void on_http(void *arg, const struct http_response *resp) {
   struct oshop *s = arg;
   orders_t *o = s->owner;
-  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  const oc_connector *conn = s->ctx->conn;
   oc_order_query q;
   oc_result r;
 
@@ -344,8 +346,8 @@ static void on_http(void *arg, const struct http_response *resp) {
   q.page = s->page;
   q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
   q.nids = s->chunk;
-  if (!conn || o->draining) {
-    fail_run(s, "run stopped", o->draining ? "shutting down" : "connector unloaded");
+  if (o->draining) {
+    fail_run(s, "run stopped", "shutting down");
     return;
   }
   if (resp->error && strcmp(resp->error, "response too large") == 0) {
@@ -378,7 +380,7 @@ static void on_timer(uv_timer_t *t) {
 
 static void call(struct oshop *s, oc_op op) {
   orders_t *o = s->owner;
-  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  const oc_connector *conn = s->ctx->conn;
   double rate = config_rate(o->rates, s->ctx->marketplace);
   oc_order_query q;
   oc_request req;
@@ -456,22 +458,23 @@ static void run_step(struct oshop *s) {
 
 /* ---- starting runs ------------------------------------------------------------------ */
 
+/* Only between runs: a run keeps the secret it started with. */
 static int load_secret(struct oshop *s) {
   orders_t *o = s->owner;
   char err[300];
-  const char *secret = secret_get(o->has_cred_dir ? o->cred_dir : NULL, s->ctx->shop_name, err,
-                                  sizeof err);
 
-  if (!secret) {
+  if (job_hold_secret(s->ctx, o->has_cred_dir ? o->cred_dir : NULL, err, sizeof err) != 0) {
     log_warn("orders", "no secret for the shop; orders not read", "shop=%s err=%s",
              s->ctx->shop_name, err);
     return -1;
   }
-  s->ctx->shop.app_secret = secret;
   return 0;
 }
 
+/* A run holds the current generation's connector (consider() found it
+ * there) until end_run(), whatever reloads come meanwhile. */
 static void begin(struct oshop *s, enum run_mode mode) {
+  job_hold_connector(s->ctx, s->owner->reg);
   s->owner->busy++;
   s->mode = mode;
   s->attempts = 0;
@@ -664,7 +667,7 @@ static void set_options(orders_t *o, const struct orders_options *opt) {
     o->opt.max_attempts = 8;
 }
 
-orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *reg,
                      ratelimit_t *rl, token_mgr_t *tm, const struct orders_options *opt) {
   orders_t *o = calloc(1, sizeof *o);
 
@@ -673,7 +676,7 @@ orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, const struct regis
   o->loop = loop;
   o->db = db;
   o->http = http;
-  o->reg = reg;
+  o->reg = registry_ref(reg);
   o->rl = rl;
   o->tm = tm;
   set_options(o, opt);
@@ -692,7 +695,11 @@ void orders_wake(orders_t *o) {
 
 void orders_reconfigure(orders_t *o, const struct orders_options *opt) { set_options(o, opt); }
 
-void orders_set_registry(orders_t *o, const struct registry *reg) { o->reg = reg; }
+void orders_set_registry(orders_t *o, struct registry *reg) {
+  registry_ref(reg);
+  registry_unref(o->reg); /* runs in flight hold their own reference */
+  o->reg = reg;
+}
 
 void orders_get_stats(const orders_t *o, struct orders_stats *st) { *st = o->st; }
 
@@ -741,6 +748,7 @@ static void on_handle_closed(uv_handle_t *h) {
       job_free(s->ctx);
       free(s);
     }
+    registry_unref(o->reg);
     free(o);
   }
 }

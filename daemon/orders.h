@@ -52,13 +52,15 @@ struct orders_stats {
 
 typedef struct orders orders_t;
 
-orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *reg,
                      ratelimit_t *rl, token_mgr_t *tm, const struct orders_options *opt);
 int orders_start(orders_t *o);
 /* Re-reads the shops now (a webhook queued a fetch). */
 void orders_wake(orders_t *o);
 void orders_reconfigure(orders_t *o, const struct orders_options *opt);
-void orders_set_registry(orders_t *o, const struct registry *reg);
+/* Runs started from now on use reg; runs in flight keep theirs. Holds a
+ * reference. */
+void orders_set_registry(orders_t *o, struct registry *reg);
 void orders_get_stats(const orders_t *o, struct orders_stats *st);
 
 /* Calls fn for every known active shop of `marketplace` (with its secret

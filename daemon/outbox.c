@@ -11,7 +11,6 @@
 #include "ratelimit.h"
 #include "config.h"
 #include "feed.h"
-#include "secret.h"
 #include "token.h"
 
 struct outbox {
@@ -19,7 +18,7 @@ struct outbox {
   db_t *db;       /* claims and outcomes: the hot path */
   db_t *sweep_db; /* sweeps, which take long on a large catalogue */
   http_t *http;
-  const struct registry *reg;
+  struct registry *reg; /* held: the generation new jobs start with */
   struct outbox_options opt;
   char owner[128];
   char cred_dir[1024];
@@ -243,7 +242,7 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
   case OC_AUTH:
     /* Refused for its token: refresh it, and count this as an attempt, so
      * a token that keeps failing ends in the dead-letter queue, not a loop. */
-    token_refresh(ob->tm, job, registry_find(ob->reg, job->marketplace));
+    token_refresh(ob->tm, job);
     retry_outcome(job, &oc, header_retry_after);
     if (oc.retry_ms < 2000)
       oc.retry_ms = 2000;
@@ -258,8 +257,7 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
 
 static void on_http(void *arg, const struct http_response *resp) {
   struct job *job = arg;
-  outbox_t *ob = job->owner;
-  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
+  const oc_connector *conn = job->conn;
   oc_result r;
 
   memset(&r, 0, sizeof r);
@@ -284,7 +282,7 @@ static void on_http(void *arg, const struct http_response *resp) {
 
 static void job_call(struct job *job, oc_op op) {
   outbox_t *ob = job->owner;
-  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
+  const oc_connector *conn = job->conn;
   oc_request req;
   char err[256];
 
@@ -345,19 +343,21 @@ static oc_op first_op(const struct job *job) {
   }
 }
 
+/* The job holds the generation it starts with and its shop's secret until
+ * it is finished (job_free): a reload meanwhile changes neither under it. */
 static void job_start(outbox_t *ob, struct job *job) {
-  const oc_connector *conn = registry_find(ob->reg, job->marketplace);
-  const char *secret;
+  const oc_connector *conn;
   char err[300];
 
   job->owner = ob;
   job->started_ms = now_ms(ob);
   ob->st.inflight++;
-  if (!conn) {
+  if (job_hold_connector(job, ob->reg) != 0) {
     snprintf(err, sizeof err, "no connector for marketplace %s in connector_dir", job->marketplace);
     finish_simple(job, "retry", err);
     return;
   }
+  conn = job->conn;
   if (conn->caps & OC_CAP_FEED) {
     /* A file channel sends nothing: the listing is as the target says once
      * the shop's feed is rewritten (after the outcome, debounced). Its id
@@ -371,17 +371,15 @@ static void job_start(outbox_t *ob, struct job *job) {
     finish(job, &oc);
     return;
   }
-  secret = secret_get(ob->has_cred_dir ? ob->cred_dir : NULL, job->shop_name, err, sizeof err);
-  if (!secret) {
+  if (job_hold_secret(job, ob->has_cred_dir ? ob->cred_dir : NULL, err, sizeof err) != 0) {
     finish_simple(job, "retry", err);
     return;
   }
-  job->shop.app_secret = secret;
   /* A token about to expire is refreshed first; with under a minute left
    * the job waits for it (without spending an attempt). */
   if (job->has_token_ttl && job->token_ttl_s < TOKEN_REFRESH_AHEAD_S &&
       (conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN))) {
-    token_refresh(ob->tm, job, conn);
+    token_refresh(ob->tm, job);
     if (job->token_ttl_s < 60) {
       defer_job(job, 2000, "waiting for the access token to be refreshed");
       return;
@@ -509,7 +507,7 @@ static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 static void on_feed_idle(void *arg) { check_drained(arg); }
 
 outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
-                     const struct registry *reg, const struct outbox_options *opt) {
+                     struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
 
   if (!ob)
@@ -529,7 +527,7 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
     return NULL;
   }
   ob->http = http;
-  ob->reg = reg;
+  ob->reg = registry_ref(reg);
   outbox_reconfigure(ob, opt);
   snprintf(ob->owner, sizeof ob->owner, "%s", opt->owner);
   uv_timer_init(loop, &ob->poll_timer);
@@ -540,6 +538,8 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
 }
 
 void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
+  unsigned poll = ob->opt.poll_interval_ms, sweep = ob->opt.sweep_interval_ms;
+
   ob->opt = *opt;
   ob->opt.owner = NULL;
   ob->has_cred_dir = opt->credentials_dir != NULL;
@@ -547,11 +547,16 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   ob->opt.credentials_dir = NULL;
   snprintf(ob->rates, sizeof ob->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
   ob->opt.rate_limits = NULL;
-  if (uv_is_active((uv_handle_t *)&ob->poll_timer)) {
+  /* Only a changed interval restarts its timer: restarting them on every
+   * SIGHUP would put the next poll (retries come due without a NOTIFY) and
+   * the next sweep off for as long as SIGHUPs keep coming. */
+  if (!uv_is_active((uv_handle_t *)&ob->poll_timer))
+    return;
+  if (ob->opt.poll_interval_ms != poll)
     uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
+  if (ob->opt.sweep_interval_ms != sweep)
     uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
                    ob->opt.sweep_interval_ms);
-  }
 }
 
 int outbox_start(outbox_t *ob) {
@@ -566,7 +571,9 @@ void outbox_wake(outbox_t *ob) {
   claim(ob);
 }
 
-void outbox_set_registry(outbox_t *ob, const struct registry *reg) {
+void outbox_set_registry(outbox_t *ob, struct registry *reg) {
+  registry_ref(reg);
+  registry_unref(ob->reg); /* jobs in flight hold their own reference */
   ob->reg = reg;
   feed_set_registry(ob->feeds, reg);
 }
@@ -592,6 +599,7 @@ static void on_closed(outbox_t *ob) {
   if (++ob->closed_handles == 3) {
     rl_free(ob->rl);
     token_free(ob->tm);
+    registry_unref(ob->reg);
     free(ob);
   }
 }

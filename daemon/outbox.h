@@ -57,15 +57,16 @@ typedef struct outbox outbox_t;
 /* db carries claims and outcomes; sweep_db the periodic sweeps, which take
  * long on a large catalogue and must not hold up the jobs. */
 outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
-                     const struct registry *reg, const struct outbox_options *opt);
+                     struct registry *reg, const struct outbox_options *opt);
 /* Starts the timers; jobs flow once the database is up. */
 int outbox_start(outbox_t *ob);
 /* Something may be queued: a notification arrived or the database came up. */
 void outbox_wake(outbox_t *ob);
 /* Re-derives every listing now (also run every sweep_interval). */
 void outbox_sweep(outbox_t *ob);
-/* Swaps the connector set (SIGHUP); jobs look connectors up by name. */
-void outbox_set_registry(outbox_t *ob, const struct registry *reg);
+/* Swaps the connector generation (SIGHUP): jobs claimed from now on use
+ * reg; jobs in flight keep the one they started with. Holds a reference. */
+void outbox_set_registry(outbox_t *ob, struct registry *reg);
 /* Applies reloadable options (SIGHUP). */
 void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt);
 /* The shop rate limits and token refreshes, shared with order reading so

@@ -8,14 +8,14 @@
 #include "config.h"
 #include "job.h"
 #include "log.h"
-#include "secret.h"
 
 #define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
 #define BATCH "50"        /* listings handed out per look */
 #define MAX_INFLIGHT 4    /* read-backs at once: a background task, not a race */
 
 /* One listing to read back: its shop as calls need it, the listing's SKU,
- * marketplace id and the stock it should show (ctx->listing). */
+ * marketplace id and the stock it should show (ctx->listing). Once called,
+ * ctx holds the connector generation and the secret the read started with. */
 struct rcheck {
   reconcile_t *owner;
   struct job *ctx;
@@ -27,7 +27,7 @@ struct reconcile {
   uv_loop_t *loop;
   db_t *db;
   http_t *http;
-  const struct registry *reg;
+  struct registry *reg; /* held: the generation new reads start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
   struct reconcile_options opt;
@@ -168,7 +168,7 @@ static void on_result(struct rcheck *c, const oc_result *res, long http_status, 
     record(c, res->stock);
     return;
   case OC_AUTH:
-    token_refresh(r->tm, c->ctx, registry_find(r->reg, c->ctx->marketplace));
+    token_refresh(r->tm, c->ctx);
     check_fail(c, "token refused; refreshing it, stock read again next interval", res->error);
     return;
   default:
@@ -180,12 +180,12 @@ static void on_result(struct rcheck *c, const oc_result *res, long http_status, 
 static void on_http(void *arg, const struct http_response *resp) {
   struct rcheck *c = arg;
   reconcile_t *r = c->owner;
-  const oc_connector *conn = registry_find(r->reg, c->ctx->marketplace);
+  const oc_connector *conn = c->ctx->conn;
   oc_result res;
 
   memset(&res, 0, sizeof res);
-  if (!conn || r->draining) {
-    check_fail(c, "stock read stopped", r->draining ? "shutting down" : "connector unloaded");
+  if (r->draining) {
+    check_fail(c, "stock read stopped", "shutting down");
     return;
   }
   if (resp->error && strcmp(resp->error, "response too large") == 0) {
@@ -204,8 +204,9 @@ static void on_http(void *arg, const struct http_response *resp) {
 }
 
 /* Sends the read; the check is in flight from here until check_done(). */
-static void call(struct rcheck *c, const oc_connector *conn) {
+static void call(struct rcheck *c) {
   reconcile_t *r = c->owner;
+  const oc_connector *conn = c->ctx->conn;
   oc_request req;
   char err[256];
 
@@ -226,26 +227,28 @@ static void call(struct rcheck *c, const oc_connector *conn) {
 
 /* ---- the queue ------------------------------------------------------------ */
 
-/* Whether a check can be called at all; 0 drops it (quietly for file
- * channels, which have nothing to read back). */
-static int callable(struct rcheck *c, const oc_connector *conn) {
+/* Whether a check can be called at all, holding the current connector
+ * and the shop's secret if so; 0 drops it (quietly for file channels,
+ * which have nothing to read back). */
+static int callable(struct rcheck *c) {
   reconcile_t *r = c->owner;
-  const char *secret;
+  const oc_connector *conn;
   char err[300];
 
-  if (!conn || (conn->caps & OC_CAP_FEED))
+  if (job_hold_connector(c->ctx, r->reg) != 0)
+    return 0;
+  conn = c->ctx->conn;
+  if (conn->caps & OC_CAP_FEED)
     return 0;
   if (!(conn->caps & OC_CAP(OC_OP_GET_LISTING)) || !conn->build || !conn->parse) {
     log_debug("reconcile", "connector cannot read a listing back", "shop=%s", c->ctx->shop_name);
     return 0;
   }
-  secret = secret_get(r->has_cred_dir ? r->cred_dir : NULL, c->ctx->shop_name, err, sizeof err);
-  if (!secret) {
+  if (job_hold_secret(c->ctx, r->has_cred_dir ? r->cred_dir : NULL, err, sizeof err) != 0) {
     log_warn("reconcile", "no secret for the shop; stock not read back", "shop=%s err=%s",
              c->ctx->shop_name, err);
     return 0;
   }
-  c->ctx->shop.app_secret = secret;
   return 1;
 }
 
@@ -260,11 +263,10 @@ static void pump(reconcile_t *r) {
     return;
   while (*pp && r->inflight < MAX_INFLIGHT) {
     struct rcheck *c = *pp;
-    const oc_connector *conn = registry_find(r->reg, c->ctx->marketplace);
     double rate;
     uint64_t wait;
 
-    if (!callable(c, conn)) {
+    if (!callable(c)) {
       *pp = c->next;
       check_free(c);
       continue;
@@ -278,7 +280,7 @@ static void pump(reconcile_t *r) {
       continue;
     }
     *pp = c->next;
-    call(c, conn);
+    call(c);
   }
   /* With every slot busy, the next read to end pumps instead. */
   if (soonest > 0 && r->inflight < MAX_INFLIGHT)
@@ -387,7 +389,7 @@ static void arm_tick(reconcile_t *r) {
   uv_timer_start(&r->tick, on_tick, every, every);
 }
 
-reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *reg,
                            ratelimit_t *rl, token_mgr_t *tm, const struct reconcile_options *opt) {
   reconcile_t *r = calloc(1, sizeof *r);
 
@@ -396,7 +398,7 @@ reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, const struct
   r->loop = loop;
   r->db = db;
   r->http = http;
-  r->reg = reg;
+  r->reg = registry_ref(reg);
   r->rl = rl;
   r->tm = tm;
   set_options(r, opt);
@@ -421,7 +423,11 @@ void reconcile_reconfigure(reconcile_t *r, const struct reconcile_options *opt) 
     arm_tick(r);
 }
 
-void reconcile_set_registry(reconcile_t *r, const struct registry *reg) { r->reg = reg; }
+void reconcile_set_registry(reconcile_t *r, struct registry *reg) {
+  registry_ref(reg);
+  registry_unref(r->reg); /* reads in flight hold their own reference */
+  r->reg = reg;
+}
 
 void reconcile_get_stats(const reconcile_t *r, struct reconcile_stats *st) { *st = r->st; }
 
@@ -441,6 +447,7 @@ static void on_handle_closed(uv_handle_t *h) {
 
   if (--r->open_handles == 0) {
     free_queue(r);
+    registry_unref(r->reg);
     free(r);
   }
 }

@@ -41,12 +41,14 @@ struct reconcile_stats {
 
 typedef struct reconcile reconcile_t;
 
-reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, const struct registry *reg,
+reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *reg,
                            ratelimit_t *rl, token_mgr_t *tm, const struct reconcile_options *opt);
 int reconcile_start(reconcile_t *r);
 /* Takes a new interval (0 stops the read-backs, non-zero starts them). */
 void reconcile_reconfigure(reconcile_t *r, const struct reconcile_options *opt);
-void reconcile_set_registry(reconcile_t *r, const struct registry *reg);
+/* Reads started from now on use reg; reads in flight keep theirs. Holds a
+ * reference. */
+void reconcile_set_registry(reconcile_t *r, struct registry *reg);
 void reconcile_get_stats(const reconcile_t *r, struct reconcile_stats *st);
 
 /* Stops starting reads; done() once the reads in flight have ended. */

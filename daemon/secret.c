@@ -9,13 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct cached {
-  struct cached *next;
+/* One secret: held by the cache (while cached) and by each call using it. */
+struct secret {
+  struct secret *next; /* in the cache */
+  unsigned refs;
   char *name;
   char value[SECRET_MAX];
 };
 
-static struct cached *cache;
+static secret_t *cache;
 
 const char *secret_dir(const char *configured) {
   const char *env;
@@ -78,23 +80,20 @@ out:
   return rc;
 }
 
-const char *secret_get(const char *dir, const char *name, char *err, size_t errlen) {
-  struct cached *c;
-  char path[4096];
+static secret_t *cache_find(const char *name) {
+  secret_t *c;
 
   for (c = cache; c; c = c->next)
     if (strcmp(c->name, name) == 0)
-      return c->value;
-  if (!dir) {
-    snprintf(err, errlen, "no credentials directory: set credentials_dir or run under systemd "
-                          "with LoadCredential=%s.secret:...", name);
-    return NULL;
-  }
-  if (!valid_name(name)) {
-    snprintf(err, errlen, "shop name \"%s\" cannot name a credential file", name);
-    return NULL;
-  }
-  c = calloc(1, sizeof *c);
+      return c;
+  return NULL;
+}
+
+/* Reads <dir>/<name>.secret into a new secret held by the cache. */
+static secret_t *load(const char *dir, const char *name, char *err, size_t errlen) {
+  secret_t *c = calloc(1, sizeof *c);
+  char path[4096];
+
   if (!c || !(c->name = strdup(name))) {
     free(c);
     snprintf(err, errlen, "out of memory");
@@ -102,22 +101,54 @@ const char *secret_get(const char *dir, const char *name, char *err, size_t errl
   }
   snprintf(path, sizeof path, "%s/%s.secret", dir, name);
   if (read_file(path, c->value, sizeof c->value, err, errlen) != 0) {
+    explicit_bzero(c->value, sizeof c->value); /* a partial read is still secret */
     free(c->name);
     free(c);
     return NULL;
   }
+  c->refs = 1; /* the cache's */
   c->next = cache;
   cache = c;
-  return c->value;
+  return c;
+}
+
+secret_t *secret_acquire(const char *dir, const char *name, char *err, size_t errlen) {
+  secret_t *c = cache_find(name);
+
+  if (!c) {
+    if (!dir) {
+      snprintf(err, errlen, "no credentials directory: set credentials_dir or run under systemd "
+                            "with LoadCredential=%s.secret:...", name);
+      return NULL;
+    }
+    if (!valid_name(name)) {
+      snprintf(err, errlen, "shop name \"%s\" cannot name a credential file", name);
+      return NULL;
+    }
+    c = load(dir, name, err, errlen);
+    if (!c)
+      return NULL;
+  }
+  c->refs++;
+  return c;
+}
+
+const char *secret_value(const secret_t *s) { return s->value; }
+
+void secret_release(secret_t *s) {
+  if (!s || --s->refs > 0)
+    return;
+  explicit_bzero(s->value, sizeof s->value);
+  free(s->name);
+  free(s);
 }
 
 void secret_forget(void) {
   while (cache) {
-    struct cached *next = cache->next;
+    secret_t *c = cache;
 
-    explicit_bzero(cache->value, sizeof cache->value);
-    free(cache->name);
-    free(cache);
-    cache = next;
+    cache = c->next;
+    c->next = NULL;
+    secret_release(c);
   }
 }

@@ -18,9 +18,11 @@ struct token_mgr {
   unsigned nbusy;
 };
 
-/* One refresh: its own copies of the shop's identity and secret. */
+/* One refresh: its own copies of the shop's identity and secret, and the
+ * connector generation it started with (a reload may come meanwhile). */
 struct refresh {
   token_mgr_t *tm;
+  struct registry *reg;
   const oc_connector *conn;
   long long shop_id;
   char *shop_name;
@@ -67,6 +69,7 @@ static void refresh_free(struct refresh *rf) {
     free((char *)rf->opts[i].value);
   }
   free(rf->opts);
+  registry_unref(rf->reg);
   free(rf->shop_name);
   free((char *)rf->shop.base_url);
   free((char *)rf->shop.app_key);
@@ -175,20 +178,21 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
 
-void token_refresh(token_mgr_t *tm, const struct job *job, const oc_connector *conn) {
+void token_refresh(token_mgr_t *tm, const struct job *job) {
   struct refresh *rf;
   char shop[24];
   const char *params[2] = {shop, LEASE_S};
   size_t i;
 
-  if (token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
-      !(conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN)))
+  if (!job->conn || token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
+      !(job->conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN)))
     return;
   rf = calloc(1, sizeof *rf);
   if (!rf)
     return;
   rf->tm = tm;
-  rf->conn = conn;
+  rf->reg = registry_ref(job->reg);
+  rf->conn = job->conn;
   rf->shop_id = job->shop_id;
   rf->shop_name = dup_or_empty(job->shop_name);
   rf->shop.base_url = dup_or_empty(job->shop.base_url);

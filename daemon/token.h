@@ -23,9 +23,10 @@ typedef struct token_mgr token_mgr_t;
 token_mgr_t *token_new(db_t *db, http_t *http);
 void token_free(token_mgr_t *tm);
 
-/* Starts a refresh of the job's shop unless one is under way here.
- * Copies what it needs; the job may be finished right after. */
-void token_refresh(token_mgr_t *tm, const struct job *job, const oc_connector *conn);
+/* Starts a refresh of the job's shop with the job's connector (job->conn)
+ * unless one is under way here. Copies the shop and holds the connector's
+ * generation until the refresh ends; the job may be finished right after. */
+void token_refresh(token_mgr_t *tm, const struct job *job);
 /* 1 while this daemon refreshes the shop's token. */
 int token_refreshing(const token_mgr_t *tm, long long shop_id);
 /* Refreshes in flight (they must end before the db and http close). */

@@ -17,7 +17,7 @@ struct webhook {
   uv_loop_t *loop;
   db_t *db;
   orders_t *orders;
-  const struct registry *reg;
+  struct registry *reg; /* held; a push is verified within one callback */
   struct MHD_Daemon *mhd;
   uv_poll_t poll;
   uv_timer_t timer;
@@ -381,7 +381,7 @@ static int parse_listen(const char *s, struct sockaddr_in *sa) {
   return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : -1;
 }
 
-webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const struct registry *reg,
+webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct registry *reg,
                          const struct webhook_options *opt) {
   webhook_t *wh;
   struct sockaddr_in sa;
@@ -397,7 +397,7 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const stru
   wh->loop = loop;
   wh->db = db;
   wh->orders = orders;
-  wh->reg = reg;
+  wh->reg = registry_ref(reg);
   wh->max_age_s = opt->max_age_s;
   if (opt->public_url && opt->public_url[0])
     snprintf(wh->public_url, sizeof wh->public_url, "%s", opt->public_url);
@@ -413,6 +413,7 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const stru
     log_error("webhook", "cannot listen for pushes", "listen=%s", opt->listen);
     if (wh->mhd)
       MHD_stop_daemon(wh->mhd);
+    registry_unref(wh->reg);
     free(wh);
     return NULL;
   }
@@ -435,9 +436,12 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const stru
   return wh;
 }
 
-void webhook_set_registry(webhook_t *wh, const struct registry *reg) {
-  if (wh)
-    wh->reg = reg;
+void webhook_set_registry(webhook_t *wh, struct registry *reg) {
+  if (!wh)
+    return;
+  registry_ref(reg);
+  registry_unref(wh->reg);
+  wh->reg = reg;
 }
 
 void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st) {
@@ -454,6 +458,7 @@ static void on_closed(uv_handle_t *h) {
     void (*cb)(void *) = wh->closed_cb;
     void *arg = wh->closed_arg;
 
+    registry_unref(wh->reg);
     free(wh);
     if (cb)
       cb(arg);

@@ -38,9 +38,10 @@ struct webhook_stats {
 typedef struct webhook webhook_t;
 
 /* NULL with a log line when the address is bad or cannot be bound. */
-webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, const struct registry *reg,
+webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct registry *reg,
                          const struct webhook_options *opt);
-void webhook_set_registry(webhook_t *wh, const struct registry *reg);
+/* Pushes are verified with reg from now on. Holds a reference. */
+void webhook_set_registry(webhook_t *wh, struct registry *reg);
 void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st);
 /* Stops accepting; done() once the pushes being stored are answered and
  * every handle is closed. The object is freed then. */

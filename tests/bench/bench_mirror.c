@@ -26,22 +26,6 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void generate(PGconn *db, int n) {
-  char sql[2048];
-
-  snprintf(sql, sizeof sql,
-           "INSERT INTO producer (name, kind) VALUES ('HTX Benchmark', 'cooperative');"
-           "INSERT INTO product (code, name_vi, producer_id, category_code, unit, weight_g, price_vnd,"
-           " description_vi) SELECT 'BENCH-' || lpad(i::text, 6, '0'), 'Sản phẩm thử ' || i,"
-           " (SELECT id FROM producer WHERE name = 'HTX Benchmark'), 'I.3.c', 'gói', 500,"
-           " 10000 + i, 'Mô tả sản phẩm ' || i FROM generate_series(1, %d) AS i;"
-           "INSERT INTO certificate (product_id, stars, decision_no, decision_date)"
-           " SELECT id, 3 + id %% 3, id || '/QĐ-UBND', DATE '2025-06-01' FROM product;"
-           "INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 100, 'import' FROM product;",
-           n);
-  PQclear(itest_sql(db, sql));
-}
-
 struct progress {
   PGconn *db;
   int n;
@@ -82,7 +66,7 @@ int main(int argc, char **argv) {
   PQclear(itest_sql(db, sql));
   PQfinish(db);
   db = itest_connect(conninfo);
-  generate(db, n);
+  itest_generate_products(db, "BENCH", n);
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, workdir, "delist"); /* queues n publish jobs */
   printf("bench: %d products, %lld jobs queued\n", n,

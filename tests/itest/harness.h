@@ -52,6 +52,11 @@ void itest_load_sample(const char *conninfo, PGconn *conn, const char *today);
  * session sees it at once, and a running ocopd acts on it as on a midnight. */
 void itest_pin_date(PGconn *conn, const char *date);
 
+/* Adds n products <prefix>-000001... of one producer, each certified
+ * (3 to 5 stars, decided 2025-06-01) with 100 in stock. Needs a migrated
+ * database. */
+void itest_generate_products(PGconn *conn, const char *prefix, int n);
+
 struct itest_sim {
   pid_t pid;
   int port;

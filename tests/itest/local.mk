@@ -47,3 +47,9 @@ TESTS += tests/itest/test_midnight
 tests_itest_test_midnight_SOURCES = tests/itest/test_midnight.c $(ITEST_HARNESS)
 tests_itest_test_midnight_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_midnight_LDADD = $(ITEST_LIBS)
+
+check_PROGRAMS += tests/itest/test_reload
+TESTS += tests/itest/test_reload
+tests_itest_test_reload_SOURCES = tests/itest/test_reload.c $(ITEST_HARNESS)
+tests_itest_test_reload_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_reload_LDADD = $(ITEST_LIBS)

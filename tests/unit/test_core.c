@@ -181,18 +181,25 @@ TEST_IMPL(backoff_grows_caps_and_jitters) {
 
 TEST_IMPL(secret_read_and_cached) {
   char err[256];
-  const char *v;
+  secret_t *a, *b;
 
   make_tmpdir();
   write_file("main.secret", "k3y-value\n", 0600);
-  v = secret_get(tmpdir, "main", err, sizeof err);
-  ASSERT_NOT_NULL(v);
-  ASSERT_STR_EQ(v, "k3y-value");
+  a = secret_acquire(tmpdir, "main", err, sizeof err);
+  ASSERT_NOT_NULL(a);
+  ASSERT_STR_EQ(secret_value(a), "k3y-value");
   write_file("main.secret", "changed\n", 0600);
-  ASSERT_STR_EQ(secret_get(tmpdir, "main", err, sizeof err), "k3y-value");
+  b = secret_acquire(tmpdir, "main", err, sizeof err);
+  ASSERT(b == a);
+  secret_release(b);
   secret_forget();
-  ASSERT_STR_EQ(secret_get(tmpdir, "main", err, sizeof err), "changed");
+  b = secret_acquire(tmpdir, "main", err, sizeof err);
+  ASSERT_STR_EQ(secret_value(b), "changed");
+  secret_release(b);
   secret_forget();
+  /* A reference taken before the forget still holds its value. */
+  ASSERT_STR_EQ(secret_value(a), "k3y-value");
+  secret_release(a);
   return 0;
 }
 
@@ -201,15 +208,15 @@ TEST_IMPL(secret_refuses_loose_files) {
 
   make_tmpdir();
   write_file("open.secret", "s3cr3t-value\n", 0644);
-  ASSERT_NULL(secret_get(tmpdir, "open", err, sizeof err));
+  ASSERT_NULL(secret_acquire(tmpdir, "open", err, sizeof err));
   snprintf(want, sizeof want,
            "credential file %s/open.secret may be read by group or others; chmod 600 it", tmpdir);
   ASSERT_STR_EQ(err, want);
   ASSERT_NULL(strstr(err, "s3cr3t"));
-  ASSERT_NULL(secret_get(tmpdir, "../etc", err, sizeof err));
-  ASSERT_NULL(secret_get(tmpdir, "absent", err, sizeof err));
+  ASSERT_NULL(secret_acquire(tmpdir, "../etc", err, sizeof err));
+  ASSERT_NULL(secret_acquire(tmpdir, "absent", err, sizeof err));
   ASSERT_NOT_NULL(strstr(err, "No such file"));
-  ASSERT_NULL(secret_get(NULL, "main", err, sizeof err));
+  ASSERT_NULL(secret_acquire(NULL, "main", err, sizeof err));
   ASSERT_NOT_NULL(strstr(err, "no credentials directory"));
   return 0;
 }
