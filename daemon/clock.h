@@ -3,7 +3,7 @@
  *
  * Vietnam keeps UTC+7 all year (no DST), so the OCOP date of an instant is
  * plain arithmetic on UTC time; the machine's own timezone never enters.
- * ocop_date_at() in sql/005_lifecycle.sql is the same rule on the server's
+ * ocop_date_at() in sql/logic/clock.sql is the same rule on the server's
  * clock; clock_watch.h uses this one to know when to ask it.
  */
 #ifndef OCOP_CLOCK_H

@@ -1,7 +1,7 @@
 /*
  * clock_watch.h — noticing that the OCOP date changed.
  *
- * The date has one source: ocop_today() in the database (sql/008_clock.sql),
+ * The date has one source: ocop_today() in the database (sql/logic/clock.sql),
  * the Asia/Ho_Chi_Minh date of the server's clock unless a test or the demo
  * pinned it. The watcher asks the database for it and calls back whenever
  * the answer changes. It asks just after the next 00:00 +07 by this

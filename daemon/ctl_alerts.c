@@ -1,7 +1,7 @@
 /*
  * ctl_alerts.c — `ocopctl alerts`: the expiry warnings that have fired
  * (events of kind expiry_warning, written once per certificate and tier by
- * ocop_expiry_warnings in sql/005_lifecycle.sql), oldest first.
+ * ocop_expiry_warnings in sql/logic/lifecycle.sql), oldest first.
  *
  *   ocopctl alerts [--since DATE]
  *

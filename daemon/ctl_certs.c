@@ -16,8 +16,8 @@
 
 #include "ocopctl.h"
 
-/* The states product_eligibility can yield (sql/003_sync.sql), checked here
- * so that a typo is a usage error rather than an empty list. */
+/* The states product_eligibility can yield (sql/logic/eligibility.sql), checked
+ * here so that a typo is a usage error rather than an empty list. */
 static const char *const cert_states[] = {
     "certified", "renewal_window", "renewal_pending", "expiring_soon", "grace",
     "expired",   "revoked",        "rated_below_3",   "never_eligible", NULL};

@@ -15,6 +15,8 @@ ocopd_SOURCES = \
 	daemon/lifecycle.c daemon/lifecycle.h \
 	daemon/log.c daemon/log.h \
 	daemon/migrate.c daemon/migrate.h \
+	daemon/logic.c daemon/logic.h \
+	daemon/schema_db.c daemon/schema_db.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/order_csv.c daemon/order_csv.h \
 	daemon/order_files.c daemon/order_files.h \

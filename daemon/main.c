@@ -134,21 +134,24 @@ static int pin_test_clock(PGconn *conn, const char *date) {
 /* Blocking, before the loop: a daemon with the wrong schema must not start. */
 static int bring_schema_up_to_date(const struct config *cfg, const char *today) {
   PGconn *conn = PQconnectdb(cfg->database);
+  struct migrate_outcome m;
   char err[512];
-  int from = 0, to = 0, rc = -1;
+  int rc = -1;
 
   if (PQstatus(conn) != CONNECTION_OK) {
     log_error("main", "cannot connect to the database", "err=%s", PQerrorMessage(conn));
     goto out;
   }
-  if (migrate_apply(conn, &from, &to, err, sizeof err) != 0) {
+  if (migrate_apply(conn, &m, err, sizeof err) != 0) {
     log_error("main", "schema check failed", "err=%s", err);
     goto out;
   }
-  if (from != to)
-    log_info("main", "schema migrated", "from=%d to=%d", from, to);
+  if (m.from != m.to)
+    log_info("main", "schema migrated", "from=%d to=%d", m.from, m.to);
   else
-    log_info("main", "schema is current", "version=%d", to);
+    log_info("main", "schema is current", "version=%d", m.to);
+  if (m.logic > 0)
+    log_info("main", "SQL logic applied", "files=%d", m.logic);
   if (today[0] && pin_test_clock(conn, today) != 0)
     goto out;
   rc = 0;

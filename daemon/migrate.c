@@ -1,13 +1,12 @@
 /* migrate.c — see migrate.h. */
 #include "migrate.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* pg_advisory_xact_lock key shared by every ocopd and ocopctl: "ocopmigr". */
-#define MIGRATE_LOCK_KEY "8026381489567000434"
+#include "logic.h"
+#include "schema_db.h"
 
 /* What the database says it has applied. */
 struct applied {
@@ -22,116 +21,29 @@ struct state {
   int current; /* highest applied version, 0 when none */
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (!err || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
-
-/* The server's message on one line: libpq ends it with "\n" and may add
- * DETAIL lines that do not belong in a one-line reason. */
-static void set_pg_err(char *err, size_t errlen, const char *what, const PGresult *res,
-                       PGconn *conn) {
-  const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-  size_t n;
-
-  if (!msg)
-    msg = PQerrorMessage(conn);
-  n = strcspn(msg, "\n");
-  set_err(err, errlen, "%s: %.*s", what, (int)n, msg);
-}
-
-/* Runs a statement without parameters or results; 0 or -1 with err set. */
-static int exec_cmd(PGconn *conn, const char *sql, const char *what, char *err,
-                    size_t errlen) {
-  PGresult *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-  int rc = 0;
-
-  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-    set_pg_err(err, errlen, what, res, conn);
-    rc = -1;
-  }
-  PQclear(res);
-  return rc;
-}
-
-static void rollback(PGconn *conn) {
-  PGresult *res;
-
-  if (PQtransactionStatus(conn) == PQTRANS_IDLE)
-    return;
-  res = PQexecParams(conn, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0);
-  PQclear(res);
-}
-
-/* BEGIN and take the migration lock; held until COMMIT or ROLLBACK. */
-static int begin_locked(PGconn *conn, char *err, size_t errlen) {
-  const char *key = MIGRATE_LOCK_KEY;
-  PGresult *res;
-  int rc = -1;
-
-  if (exec_cmd(conn, "BEGIN", "cannot start a transaction", err, errlen) != 0)
-    return -1;
-  res = PQexecParams(conn, "SELECT pg_advisory_xact_lock($1::bigint)", 1, NULL, &key,
-                     NULL, NULL, 0);
-  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    set_pg_err(err, errlen, "cannot take the migration lock", res, conn);
-    goto out;
-  }
-  rc = 0;
-out:
-  PQclear(res);
-  return rc;
-}
-
 /* Reads schema_migration into st; *exists = 0 when the table is absent (a
- * database nothing was ever applied to). Checking first, instead of CREATE
- * TABLE IF NOT EXISTS, keeps the server from sending a NOTICE every run.
- *
- * The check reads pg_class with a plain query, not to_regclass(): a process
- * that waited for the lock while another created the table still has a
- * cached "no such relation" (an advisory lock does not process catalog
- * invalidations), so to_regclass would say no and CREATE TABLE would fail.
- * Scanning pg_class takes a new snapshot and, by locking it, refreshes the
- * cache for the statements that follow. */
+ * database nothing was ever applied to). */
 static int load_state(PGconn *conn, struct state *st, int *exists, char *err,
                       size_t errlen) {
   PGresult *res;
   int i, rc = -1;
 
   memset(st, 0, sizeof *st);
-  res = PQexecParams(conn,
-                     "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
-                     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                     " WHERE c.relname = 'schema_migration' AND n.nspname = current_schema())",
-                     0, NULL, NULL, NULL, NULL, 0);
-  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    set_pg_err(err, errlen, "cannot read the schema version", res, conn);
-    goto out;
-  }
-  *exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-  PQclear(res);
-  res = NULL;
+  if (schema_table_exists(conn, "schema_migration", exists, err, errlen) != 0)
+    return -1;
   if (!*exists)
     return 0;
   res = PQexecParams(conn,
                      "SELECT version, name, checksum FROM schema_migration ORDER BY version",
                      0, NULL, NULL, NULL, NULL, 0);
   if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    set_pg_err(err, errlen, "cannot read schema_migration", res, conn);
+    schema_pg_err(err, errlen, "cannot read schema_migration", res, conn);
     goto out;
   }
   st->nrows = PQntuples(res);
   st->rows = calloc(st->nrows ? (size_t)st->nrows : 1, sizeof *st->rows);
   if (!st->rows) {
-    set_err(err, errlen, "out of memory");
+    schema_err(err, errlen, "out of memory");
     goto out;
   }
   for (i = 0; i < st->nrows; i++) {
@@ -168,22 +80,22 @@ static int validate(const struct state *st, const struct migration *set, size_t 
   int i;
 
   if (st->current > latest(set, count)) {
-    set_err(err, errlen,
-            "database schema is at version %d, this build knows up to %d: upgrade ocopd",
-            st->current, latest(set, count));
+    schema_err(err, errlen,
+               "database schema is at version %d, this build knows up to %d: upgrade ocopd",
+               st->current, latest(set, count));
     return -1;
   }
   for (i = 0; i < st->nrows; i++) {
     const struct migration *m = find(set, count, st->rows[i].version);
 
     if (!m) {
-      set_err(err, errlen,
-              "database has migration %d (%s), which this build does not know",
-              st->rows[i].version, st->rows[i].name);
+      schema_err(err, errlen,
+                 "database has migration %d (%s), which this build does not know",
+                 st->rows[i].version, st->rows[i].name);
       return -1;
     }
     if (strcmp(m->checksum, st->rows[i].checksum) != 0) {
-      set_err(err, errlen, "migration %s was changed after it was applied", m->name);
+      schema_err(err, errlen, "migration %s was changed after it was applied", m->name);
       return -1;
     }
   }
@@ -207,22 +119,22 @@ static int check_order(const struct state *st, const struct migration *set, size
 
   for (i = 0; i < count && set[i].version < st->current; i++)
     if (!is_applied(st, set[i].version)) {
-      set_err(err, errlen,
-              "migration %s is not applied but the later version %d is: fix schema_migration by hand",
-              set[i].name, st->current);
+      schema_err(err, errlen,
+                 "migration %s is not applied but the later version %d is: fix schema_migration by hand",
+                 set[i].name, st->current);
       return -1;
     }
   return 0;
 }
 
 static int create_table(PGconn *conn, char *err, size_t errlen) {
-  return exec_cmd(conn,
-                  "CREATE TABLE schema_migration ("
-                  " version int PRIMARY KEY,"
-                  " name text NOT NULL,"
-                  " checksum text NOT NULL,"
-                  " applied_at timestamptz NOT NULL DEFAULT now())",
-                  "cannot create schema_migration", err, errlen);
+  return schema_exec(conn,
+                     "CREATE TABLE schema_migration ("
+                     " version int PRIMARY KEY,"
+                     " name text NOT NULL,"
+                     " checksum text NOT NULL,"
+                     " applied_at timestamptz NOT NULL DEFAULT now())",
+                     "cannot create schema_migration", err, errlen);
 }
 
 static int record(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
@@ -240,7 +152,7 @@ static int record(PGconn *conn, const struct migration *m, char *err, size_t err
                      " VALUES ($1::int, $2, $3)",
                      3, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-    set_pg_err(err, errlen, "cannot record the migration", res, conn);
+    schema_pg_err(err, errlen, "cannot record the migration", res, conn);
     rc = -1;
   }
   PQclear(res);
@@ -258,7 +170,7 @@ static int run_sql(PGconn *conn, const struct migration *m, char *err, size_t er
     char what[160];
 
     snprintf(what, sizeof what, "migration %s failed", m->name);
-    set_pg_err(err, errlen, what, res, conn);
+    schema_pg_err(err, errlen, what, res, conn);
     rc = -1;
   }
   PQclear(res);
@@ -275,7 +187,7 @@ static int apply_one(PGconn *conn, const struct migration *set, size_t count,
   struct state st = {0};
   int exists, rc = -1;
 
-  if (begin_locked(conn, err, errlen) != 0)
+  if (schema_begin_locked(conn, err, errlen) != 0)
     goto out;
   if (load_state(conn, &st, &exists, err, errlen) != 0)
     goto out;
@@ -291,12 +203,12 @@ static int apply_one(PGconn *conn, const struct migration *set, size_t count,
     goto out;
   if (run_sql(conn, m, err, errlen) != 0 || record(conn, m, err, errlen) != 0)
     goto out;
-  if (exec_cmd(conn, "COMMIT", "cannot commit the migration", err, errlen) != 0)
+  if (schema_exec(conn, "COMMIT", "cannot commit the migration", err, errlen) != 0)
     goto out;
   rc = 1;
 out:
   if (rc != 1)
-    rollback(conn);
+    schema_rollback(conn);
   free(st.rows);
   return rc;
 }
@@ -308,7 +220,7 @@ static int initial_state(PGconn *conn, const struct migration *set, size_t count
   struct state st = {0};
   int exists, rc = -1;
 
-  if (begin_locked(conn, err, errlen) != 0)
+  if (schema_begin_locked(conn, err, errlen) != 0)
     goto out;
   if (load_state(conn, &st, &exists, err, errlen) != 0)
     goto out;
@@ -318,21 +230,9 @@ static int initial_state(PGconn *conn, const struct migration *set, size_t count
   *current = st.current;
   rc = 0;
 out:
-  rollback(conn);
+  schema_rollback(conn);
   free(st.rows);
   return rc;
-}
-
-static int check_idle(PGconn *conn, char *err, size_t errlen) {
-  if (PQstatus(conn) != CONNECTION_OK) {
-    set_err(err, errlen, "not connected to the database");
-    return -1;
-  }
-  if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
-    set_err(err, errlen, "the connection is inside a transaction");
-    return -1;
-  }
-  return 0;
 }
 
 int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
@@ -340,7 +240,7 @@ int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
   int current = 0, applied = 0;
   size_t i;
 
-  if (check_idle(conn, err, errlen) != 0)
+  if (schema_check_idle(conn, err, errlen) != 0)
     return -1;
   if (initial_state(conn, set, count, &current, err, errlen) != 0)
     return -1;
@@ -366,36 +266,54 @@ int migrate_check_set(PGconn *conn, const struct migration *set, size_t count,
   struct state st = {0};
   int exists, rc = -1;
 
-  if (check_idle(conn, err, errlen) != 0)
+  if (schema_check_idle(conn, err, errlen) != 0)
     return -1;
-  if (exec_cmd(conn, "BEGIN READ ONLY", "cannot start a transaction", err, errlen) != 0)
+  if (schema_exec(conn, "BEGIN READ ONLY", "cannot start a transaction", err, errlen) != 0)
     goto out;
   if (load_state(conn, &st, &exists, err, errlen) != 0)
     goto out;
   if (!exists || st.current == 0) {
-    set_err(err, errlen, "the database has no ocopd schema: run ocopctl migrate");
+    schema_err(err, errlen, "the database has no ocopd schema: run ocopctl migrate");
     goto out;
   }
   if (validate(&st, set, count, err, errlen) != 0 ||
       check_order(&st, set, count, err, errlen) != 0)
     goto out;
   if (st.current < latest(set, count)) {
-    set_err(err, errlen,
-            "database schema is at version %d, this build needs %d: run ocopctl migrate",
-            st.current, latest(set, count));
+    schema_err(err, errlen,
+               "database schema is at version %d, this build needs %d: run ocopctl migrate",
+               st.current, latest(set, count));
     goto out;
   }
   rc = 0;
 out:
-  rollback(conn);
+  schema_rollback(conn);
   free(st.rows);
   return rc;
 }
 
-int migrate_apply(PGconn *conn, int *from, int *to, char *err, size_t errlen) {
-  return migrate_apply_set(conn, migrations, migrations_count, from, to, err, errlen);
+/* The migrations first, each in its own transaction; then the logic files,
+ * all in one, on the schema version they were just brought to. */
+int migrate_apply(PGconn *conn, struct migrate_outcome *out, char *err, size_t errlen) {
+  struct migrate_outcome o = {0};
+  int n;
+
+  n = migrate_apply_set(conn, migrations, migrations_count, &o.from, &o.to, err, errlen);
+  if (n < 0)
+    return -1;
+  o.migrations = n;
+  n = logic_apply_set(conn, sql_logic, sql_logic_count, o.to, err, errlen);
+  if (n < 0)
+    return -1;
+  o.logic = n;
+  if (out)
+    *out = o;
+  return 0;
 }
 
 int migrate_check(PGconn *conn, char *err, size_t errlen) {
-  return migrate_check_set(conn, migrations, migrations_count, err, errlen);
+  if (migrate_check_set(conn, migrations, migrations_count, err, errlen) != 0)
+    return -1;
+  return logic_check_set(conn, sql_logic, sql_logic_count,
+                         migrations[migrations_count - 1].version, err, errlen);
 }

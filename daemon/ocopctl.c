@@ -142,8 +142,8 @@ static int wants_help(int argc, char **argv) {
 /* ---- migrate -------------------------------------------------------------- */
 
 int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
+  struct migrate_outcome m;
   char err[512];
-  int from, to, n;
   PGconn *conn;
 
   if (argc > 1)
@@ -151,12 +151,14 @@ int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
   conn = ctl_connect(ctl, "migrate");
   if (!conn)
     return CTL_FAIL;
-  n = migrate_apply(conn, &from, &to, err, sizeof err);
-  if (n < 0) {
+  if (migrate_apply(conn, &m, err, sizeof err) != 0) {
     fprintf(stderr, "ocopctl: migrate: %s\n", err);
     return CTL_FAIL;
   }
-  printf("schema at version %d (applied %d migration%s)\n", to, n, n == 1 ? "" : "s");
+  printf("schema at version %d (applied %d migration%s)\n", m.to, m.migrations,
+         m.migrations == 1 ? "" : "s");
+  if (m.logic > 0)
+    printf("SQL logic applied (%d file%s)\n", m.logic, m.logic == 1 ? "" : "s");
   return CTL_OK;
 }
 

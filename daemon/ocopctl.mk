@@ -1,11 +1,13 @@
 # daemon/ocopctl.mk — ocopctl, the operator's command line, and its tests.
-# Included from daemon/local.mk. migrate.c and sql_migrations.c are shared
-# with ocopd, which applies the same migrations at start.
+# Included from daemon/local.mk. migrate.c, logic.c and sql_migrations.c are
+# shared with ocopd, which applies the same migrations and SQL logic at start.
 
 bin_PROGRAMS += ocopctl
 ocopctl_SOURCES = \
 	daemon/ocopctl.c daemon/ocopctl.h \
 	daemon/migrate.c daemon/migrate.h \
+	daemon/logic.c daemon/logic.h \
+	daemon/schema_db.c daemon/schema_db.h \
 	daemon/csv.c daemon/csv.h \
 	daemon/import.c daemon/import.h \
 	daemon/ctl_shop.c daemon/ctl_status.c \
@@ -37,13 +39,15 @@ TESTS += tests/itest/test_import
 tests_itest_test_import_SOURCES = \
 	tests/itest/test_import.c tests/unit/runner.c tests/unit/runner.h \
 	daemon/migrate.c daemon/migrate.h \
+	daemon/logic.c daemon/logic.h \
+	daemon/schema_db.c daemon/schema_db.h \
 	daemon/csv.c daemon/csv.h \
 	daemon/import.c daemon/import.h
 nodist_tests_itest_test_import_SOURCES = sql_migrations.c
 tests_itest_test_import_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS)
 tests_itest_test_import_LDADD = $(PQ_LIBS)
 
-# The certificate lifecycle (sql/005_lifecycle.sql, ocopctl certs and alerts)
+# The certificate lifecycle (sql/logic/lifecycle.sql, ocopctl certs and alerts)
 # on a real PostgreSQL, through the integration harness (tests/itest/local.mk).
 check_PROGRAMS += tests/itest/test_lifecycle
 TESTS += tests/itest/test_lifecycle

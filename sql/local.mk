@@ -1,8 +1,9 @@
-# sql/ — numbered migrations, compiled into the programs that apply them.
+# sql/ — numbered migrations (tables) and logic files (functions, views,
+# triggers), compiled into the programs that apply them (sql/README.md).
 #
 # Append each new migration here, in order; embed.sh refuses versions that do
 # not increase. The generated file lives in the build directory, so it is
-# rebuilt whenever a migration or the generator changes.
+# rebuilt whenever a migration, a logic file or the generator changes.
 
 SQL_MIGRATIONS = \
 	sql/001_catalogue.sql \
@@ -14,15 +15,34 @@ SQL_MIGRATIONS = \
 	sql/007_reconcile.sql \
 	sql/008_clock.sql
 
+# Applied after the migrations, in this order: a file may use what the files
+# before it define (a LANGUAGE sql body and a view are checked when created).
+SQL_LOGIC = \
+	sql/logic/clock.sql \
+	sql/logic/append_only.sql \
+	sql/logic/catalogue.sql \
+	sql/logic/stock.sql \
+	sql/logic/eligibility.sql \
+	sql/logic/listing_jobs.sql \
+	sql/logic/sync.sql \
+	sql/logic/outbox.sql \
+	sql/logic/token.sql \
+	sql/logic/lifecycle.sql \
+	sql/logic/orders.sql \
+	sql/logic/webhook.sql \
+	sql/logic/reconcile.sql
+
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.
-# Makefile too: adding a migration to the list must regenerate the file even
+# Makefile too: adding a file to a list must regenerate the output even
 # when the new .sql is older than the last output.
-sql_migrations.c: $(SQL_MIGRATIONS) sql/embed.sh Makefile
-	$(AM_V_GEN)(cd $(srcdir) && $(SHELL) sql/embed.sh $(SQL_MIGRATIONS)) >$@-t \
+sql_migrations.c: $(SQL_MIGRATIONS) $(SQL_LOGIC) sql/embed.sh Makefile
+	$(AM_V_GEN)(cd $(srcdir) && $(SHELL) sql/embed.sh $(SQL_MIGRATIONS) --logic $(SQL_LOGIC)) >$@-t \
 	  && mv -f $@-t $@ || { rm -f $@-t; exit 1; }
 
 BUILT_SOURCES += sql_migrations.c
 CLEANFILES += sql_migrations.c sql_migrations.c-t
-EXTRA_DIST += sql/embed.sh $(SQL_MIGRATIONS)
+EXTRA_DIST += sql/embed.sh sql/README.md $(SQL_MIGRATIONS) $(SQL_LOGIC)
 dist_pkgdata_DATA += $(SQL_MIGRATIONS)
+sqllogicdir = $(pkgdatadir)/logic
+dist_sqllogic_DATA = $(SQL_LOGIC)

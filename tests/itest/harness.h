@@ -48,7 +48,7 @@ int itest_run(const char *const argv[], char **out, char **err);
 /* Migrates, imports the sample catalogue and pins the OCOP date (NULL: the
  * date stays the clock's). */
 void itest_load_sample(const char *conninfo, PGconn *conn, const char *today);
-/* Pins the database's OCOP date (sql/008_clock.sql; NULL unpins): every
+/* Pins the database's OCOP date (sql/logic/clock.sql; NULL unpins): every
  * session sees it at once, and a running ocopd acts on it as on a midnight. */
 void itest_pin_date(PGconn *conn, const char *date);
 

@@ -53,3 +53,15 @@ TESTS += tests/itest/test_reload
 tests_itest_test_reload_SOURCES = tests/itest/test_reload.c $(ITEST_HARNESS)
 tests_itest_test_reload_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_reload_LDADD = $(ITEST_LIBS)
+
+# Where the schema comes from: migrations, then the SQL logic files
+# (sql/README.md); an upgraded database against a fresh one (pg_dump).
+check_PROGRAMS += tests/itest/test_schema
+TESTS += tests/itest/test_schema
+tests_itest_test_schema_SOURCES = tests/itest/test_schema.c $(ITEST_HARNESS) \
+	daemon/migrate.c daemon/migrate.h \
+	daemon/logic.c daemon/logic.h \
+	daemon/schema_db.c daemon/schema_db.h
+nodist_tests_itest_test_schema_SOURCES = sql_migrations.c
+tests_itest_test_schema_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_test_schema_LDADD = $(ITEST_LIBS)

@@ -20,6 +20,7 @@
 
 #include "csv.h"
 #include "import.h"
+#include "logic.h"
 #include "migrate.h"
 #include "runner.h"
 
@@ -150,13 +151,13 @@ static void db_drop(struct testdb *t) {
 }
 
 static void migrated(struct testdb *t) {
+  struct migrate_outcome m = {0};
   char err[512];
-  int from, to;
 
   db_create(t);
-  if (migrate_apply(t->conn, &from, &to, err, sizeof err) < 0)
+  if (migrate_apply(t->conn, &m, err, sizeof err) < 0)
     fprintf(stderr, "migrate: %s\n", err);
-  ASSERT_EQ(to, migrations[migrations_count - 1].version);
+  ASSERT_EQ(m.to, migrations[migrations_count - 1].version);
 }
 
 static const char *data_file(const char *name) {
@@ -198,8 +199,9 @@ static int import_quiet(PGconn *c, const char *path, struct import_summary *sum)
  * any kind, even one that stores the same values, moves xmin.
  */
 static char *fingerprint(PGconn *c) {
-  static const char *const tables[] = {"producer", "product", "certificate", "stock_ledger",
-                                       "stock_level", "schema_migration"};
+  static const char *const tables[] = {"producer",    "product",          "certificate",
+                                       "stock_ledger", "stock_level",     "schema_migration",
+                                       "schema_logic"};
   char *all = NULL;
   size_t i, len = 0;
 
@@ -278,8 +280,8 @@ TEST_IMPL(migrations_embedded_exactly) {
 
 TEST_IMPL(migrate_fresh_then_noop) {
   struct testdb t;
+  struct migrate_outcome m;
   char err[512], *before, *after;
-  int from = -1, to = -1, n;
   int last = migrations[migrations_count - 1].version;
 
   if (need_pg())
@@ -288,11 +290,13 @@ TEST_IMPL(migrate_fresh_then_noop) {
   ASSERT_EQ(migrate_check(t.conn, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "the database has no ocopd schema: run ocopctl migrate");
 
-  n = migrate_apply(t.conn, &from, &to, err, sizeof err);
-  ASSERT_EQ(n, migrations_count);
-  ASSERT_EQ(from, 0);
-  ASSERT_EQ(to, last);
+  ASSERT_EQ(migrate_apply(t.conn, &m, err, sizeof err), 0);
+  ASSERT_EQ(m.migrations, migrations_count);
+  ASSERT_EQ(m.logic, sql_logic_count);
+  ASSERT_EQ(m.from, 0);
+  ASSERT_EQ(m.to, last);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM schema_migration"), migrations_count);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM schema_logic"), sql_logic_count);
   ASSERT_SCALAR(t.conn, migrations[0].checksum,
                 "SELECT checksum FROM schema_migration WHERE version = %d",
                 migrations[0].version);
@@ -302,10 +306,11 @@ TEST_IMPL(migrate_fresh_then_noop) {
 
   /* Again: nothing to do, and nothing written. */
   before = fingerprint(t.conn);
-  n = migrate_apply(t.conn, &from, &to, err, sizeof err);
-  ASSERT_EQ(n, 0);
-  ASSERT_EQ(from, last);
-  ASSERT_EQ(to, last);
+  ASSERT_EQ(migrate_apply(t.conn, &m, err, sizeof err), 0);
+  ASSERT_EQ(m.migrations, 0);
+  ASSERT_EQ(m.logic, 0);
+  ASSERT_EQ(m.from, last);
+  ASSERT_EQ(m.to, last);
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
   free(before);
@@ -317,7 +322,6 @@ TEST_IMPL(migrate_fresh_then_noop) {
 TEST_IMPL(migrate_refuses_newer_schema) {
   struct testdb t;
   char err[512], want[200];
-  int from = -1, to = -1;
 
   if (need_pg())
     return TEST_SKIP;
@@ -326,7 +330,7 @@ TEST_IMPL(migrate_refuses_newer_schema) {
   exec_ok(t.conn, "CREATE TABLE schema_migration (version int PRIMARY KEY, name text NOT NULL,"
                   " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
   exec_ok(t.conn, "INSERT INTO schema_migration VALUES (999, '999_future.sql', 'x', now())");
-  ASSERT_EQ(migrate_apply(t.conn, &from, &to, err, sizeof err), -1);
+  ASSERT_EQ(migrate_apply(t.conn, NULL, err, sizeof err), -1);
   snprintf(want, sizeof want,
            "database schema is at version 999, this build knows up to %d: upgrade ocopd",
            migrations[migrations_count - 1].version);
@@ -346,14 +350,13 @@ TEST_IMPL(migrate_refuses_newer_schema) {
 TEST_IMPL(migrate_refuses_changed_checksum) {
   struct testdb t;
   char err[512], *before, *after;
-  int from, to;
 
   if (need_pg())
     return TEST_SKIP;
   migrated(&t);
   exec_ok(t.conn, "UPDATE schema_migration SET checksum = 'edited' WHERE version = 1");
   before = fingerprint(t.conn);
-  ASSERT_EQ(migrate_apply(t.conn, &from, &to, err, sizeof err), -1);
+  ASSERT_EQ(migrate_apply(t.conn, NULL, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "migration 001_catalogue.sql was changed after it was applied");
   ASSERT_EQ(migrate_check(t.conn, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "migration 001_catalogue.sql was changed after it was applied");
@@ -439,13 +442,15 @@ TEST_IMPL(migrate_concurrent_starters) {
     ASSERT(pids[i] >= 0);
     if (pids[i] == 0) {
       PGconn *c = connect_to(t.name);
+      struct migrate_outcome m;
       char err[512];
-      int from, to, n = migrate_apply(c, &from, &to, err, sizeof err);
+      int rc = migrate_apply(c, &m, err, sizeof err);
 
-      if (n < 0)
+      if (rc < 0)
         fprintf(stderr, "child: %s\n", err);
       PQfinish(c);
-      _exit(n < 0 ? 100 : n);
+      /* Migrations applied, plus 50 for the one that applied the logic. */
+      _exit(rc < 0 ? 100 : m.migrations + (m.logic ? 50 : 0));
     }
   }
   for (i = 0; i < N; i++) {
@@ -456,9 +461,12 @@ TEST_IMPL(migrate_concurrent_starters) {
     ASSERT(WEXITSTATUS(status) != 100);
     total += WEXITSTATUS(status);
   }
-  /* Each migration applied exactly once, by one of them. */
-  ASSERT_EQ(total, migrations_count);
+  /* Each migration applied exactly once, by one of them, and the SQL logic
+   * once, by one of them, in one transaction. */
+  ASSERT_EQ(total, migrations_count + 50);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM schema_migration"), migrations_count);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(DISTINCT xmin::text) FROM schema_logic"), 1);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM schema_logic"), sql_logic_count);
   db_drop(&t);
   return TEST_OK;
 }
@@ -1054,9 +1062,10 @@ TEST_IMPL(ctl_subprocess) {
   run_ctl(&r, NULL, migrate);
   ASSERT_STR_EQ(r.err, "");
   ASSERT_EQ(r.status, 0);
-  snprintf(want, sizeof want, "schema at version %d (applied %zu migration%s)\n",
+  snprintf(want, sizeof want,
+           "schema at version %d (applied %zu migration%s)\nSQL logic applied (%zu files)\n",
            migrations[migrations_count - 1].version, migrations_count,
-           migrations_count == 1 ? "" : "s");
+           migrations_count == 1 ? "" : "s", sql_logic_count);
   ASSERT_STR_EQ(r.out, want);
   run_ctl(&r, NULL, migrate);
   ASSERT_EQ(r.status, 0);

@@ -1,0 +1,232 @@
+-- outbox.sql — claiming and finishing outbox jobs (the jobs themselves are
+-- derived in listing_jobs.sql and queued by sync.sql).
+--
+-- Each function is one statement for the daemon, so no transaction is ever
+-- held open across a network call: claim (commit), call the marketplace,
+-- finish (commit). A crash between the two leaves a leased job that expires
+-- and is claimed again; a create of unknown outcome is then resolved by a
+-- look-up by SKU (create_started_at), never re-sent blind.
+
+-- A claimed job with everything its call needs. A composite type cannot be
+-- replaced in place, and ocop_claim_jobs returns it, so both are dropped and
+-- created again whenever the SQL logic is applied (sql/README.md).
+DROP FUNCTION IF EXISTS ocop_claim_jobs(text, integer, integer, integer, bigint[]);
+DROP TYPE IF EXISTS ocop_job;
+CREATE TYPE ocop_job AS (
+  job_id         bigint,
+  kind           text,
+  attempts       integer,
+  listing_id     bigint,
+  item_id        text,
+  create_started boolean,  -- a previous create may have reached the marketplace
+  shop_id        bigint,
+  shop_name      text,
+  marketplace    text,
+  mp_shop_id     text,
+  base_url       text,
+  app_key        text,
+  options        text,
+  access_token   text,
+  token_ttl_s    integer,  -- seconds the access token has left; NULL unknown
+  policy         text,
+  sku            text,
+  name           text,
+  description    text,
+  category       text,
+  unit           text,
+  weight_g       integer,
+  price          bigint,
+  stock          bigint,
+  stars          smallint,
+  decision_no    text
+);
+
+-- Claims up to p_limit due jobs, at most one per listing, for active shops,
+-- skipping rows other workers hold. Jobs that are no longer needed (a
+-- product that may not be shown any more, a create already done) are dropped
+-- here: the check is made at dispatch time, not only when queued (fail closed).
+CREATE OR REPLACE FUNCTION ocop_claim_jobs(p_owner text, p_limit integer, p_lease_s integer,
+                                p_max_attempts integer, p_skip_shops bigint[])
+RETURNS SETOF ocop_job
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  ids bigint[];
+  lids bigint[];
+  lease interval := make_interval(secs => p_lease_s);
+BEGIN
+  SELECT array_agg(d.id) INTO ids FROM (
+    SELECT u.id FROM (
+      SELECT DISTINCT ON (c.listing_id) c.id, c.priority, c.next_at
+        FROM (SELECT o.id, o.listing_id, o.priority, o.next_at
+                FROM outbox o
+                JOIN listing l ON l.id = o.listing_id
+                JOIN shop s ON s.id = l.shop_id
+               WHERE o.state = 'pending' AND o.next_at <= now() AND s.status = 'active'
+                 AND (l.lease_until IS NULL OR l.lease_until < now())
+                 AND NOT (s.id = ANY (p_skip_shops)) -- over their rate limit right now
+               ORDER BY o.priority, o.next_at, o.id
+               LIMIT p_limit * 4
+               FOR UPDATE OF o, l SKIP LOCKED) c
+       ORDER BY c.listing_id, c.priority, c.id) u
+    ORDER BY u.priority, u.next_at, u.id
+    LIMIT p_limit) d;
+
+  IF ids IS NULL THEN
+    RETURN;
+  END IF;
+  -- Each statement below restricts the views to these listings directly: a
+  -- join clause alone cannot reach into the views' lateral subqueries, and
+  -- the planner would derive every listing of the catalogue (measured:
+  -- 570 ms a claim at 20,000 listings, against 20 ms with this).
+  lids := ARRAY(SELECT listing_id FROM outbox WHERE id = ANY (ids));
+
+  -- Each job is checked against the state committed now, not the state of
+  -- the moment it was queued: a sweep whose snapshot predates a finished
+  -- create can queue a second create, and a product may have lapsed since.
+  -- A job the listing no longer needs is dropped, never sent.
+  UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed (checked at dispatch)',
+                      updated_at = now()
+   WHERE o.id = ANY (ids)
+     AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.listing_id = ANY (lids)
+                        AND j.listing_id = o.listing_id AND j.kind = o.kind);
+
+  -- A job that keeps killing its worker would otherwise be retried forever.
+  UPDATE outbox SET state = 'dead', updated_at = now(),
+                    last_error = coalesce(last_error || '; ', '') || 'gave up after ' || attempts || ' attempts'
+   WHERE id = ANY (ids) AND state = 'pending' AND attempts >= p_max_attempts;
+
+  UPDATE outbox o SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
+                      lease_owner = p_owner, updated_at = now(), target = ocop_job_target(o.kind, t)
+    FROM listing_target t
+   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = ANY (lids)
+     AND t.listing_id = o.listing_id;
+
+  -- create_started_at is committed before the create is sent.
+  UPDATE listing l SET lease_until = now() + lease,
+         create_started_at = CASE WHEN o.kind = 'publish' AND l.item_id IS NULL
+                                  THEN coalesce(l.create_started_at, now())
+                                  ELSE l.create_started_at END
+    FROM outbox o
+   WHERE o.id = ANY (ids) AND o.state = 'running' AND l.id = o.listing_id;
+
+  RETURN QUERY
+  SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
+         t.create_started_at < now(),
+         s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
+         tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
+         t.sku, t.name, t.description, t.category_code, t.unit, t.weight_g, t.price, t.stock,
+         t.stars, t.decision_no
+    FROM outbox o
+    JOIN listing_target t ON t.listing_id = o.listing_id
+    JOIN shop s ON s.id = t.shop_id
+    LEFT JOIN token tk ON tk.shop_id = s.id
+   WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
+   ORDER BY o.priority, o.id;
+END $$;
+
+-- Records a job's outcome. p_outcome is one of:
+--   ok         the marketplace applied it; p_* are the values that were sent
+--   adopted    a look-up found the listing a previous create made (p_item_id)
+--   retry      transient failure: try again in p_retry_ms, or give up after
+--              p_max_attempts
+--   defer      the shop is over its rate limit: try again in p_retry_ms; the
+--              attempt does not count (a throttled shop slows, never fails)
+--   rejected   the marketplace refused it: dead-letter now
+--   not_found  the marketplace has no such listing any more: forget the item id
+-- Returns the job's new state, or 'stale' when the lease was lost meanwhile
+-- (another worker owns the job now; it will redo the idempotent part).
+CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
+                                p_item_id text, p_retry_ms integer, p_max_attempts integer,
+                                p_name text, p_description text, p_stars smallint,
+                                p_price bigint, p_stock bigint)
+RETURNS text
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  j outbox;
+  l listing;
+  t listing_target;
+  action text;
+  new_state text;
+BEGIN
+  SELECT * INTO j FROM outbox WHERE id = p_job FOR UPDATE;
+  IF NOT FOUND OR j.state <> 'running' OR j.lease_owner IS DISTINCT FROM p_owner THEN
+    RETURN 'stale';
+  END IF;
+  SELECT * INTO l FROM listing WHERE id = j.listing_id FOR UPDATE;
+
+  IF p_outcome = 'ok' THEN
+    action := j.kind;
+    CASE j.kind
+      WHEN 'publish' THEN
+        UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
+               sent_name = p_name, sent_description = p_description, sent_stars = p_stars,
+               sent_price = p_price, sent_stock = p_stock
+         WHERE id = l.id;
+      WHEN 'update' THEN
+        IF coalesce(l.sent_stars, 0) > 0 AND p_stars = 0 THEN action := 'strip';
+        ELSIF coalesce(l.sent_stars, 0) = 0 AND p_stars > 0 AND l.sent_stars IS NOT NULL THEN action := 'restore';
+        END IF;
+        UPDATE listing SET sent_name = p_name, sent_description = p_description, sent_stars = p_stars
+         WHERE id = l.id;
+      WHEN 'price' THEN UPDATE listing SET sent_price = p_price WHERE id = l.id;
+      WHEN 'stock' THEN UPDATE listing SET sent_stock = p_stock WHERE id = l.id;
+      WHEN 'delist' THEN
+        UPDATE listing SET state = 'delisted', create_started_at = NULL,
+               item_id = coalesce(p_item_id, item_id)
+         WHERE id = l.id;
+      WHEN 'relist' THEN UPDATE listing SET state = 'listed' WHERE id = l.id;
+    END CASE;
+    new_state := 'done';
+  ELSIF p_outcome = 'adopted' THEN
+    -- The listing exists but what it shows is unknown: clear sent_* so the
+    -- sync pushes every field again (absolute values, harmless to repeat).
+    UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL,
+           sent_price = NULL, sent_stock = NULL
+     WHERE id = l.id;
+    action := 'adopt';
+    new_state := CASE WHEN j.kind = 'delist' THEN 'pending' ELSE 'done' END;
+  ELSIF p_outcome = 'not_found' THEN
+    UPDATE listing SET item_id = NULL, state = 'new', create_started_at = NULL,
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL,
+           sent_price = NULL, sent_stock = NULL
+     WHERE id = l.id;
+    action := 'forget';
+    new_state := 'done';
+  ELSIF p_outcome = 'retry' AND j.attempts < p_max_attempts THEN
+    new_state := 'pending';
+  ELSIF p_outcome = 'defer' THEN
+    new_state := 'pending';
+    UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
+  ELSIF p_outcome IN ('retry', 'rejected') THEN
+    new_state := 'dead';
+  ELSE
+    RAISE EXCEPTION 'ocop_finish_job: unknown outcome %', p_outcome;
+  END IF;
+
+  UPDATE listing SET lease_until = NULL, synced_at = CASE WHEN new_state = 'done' THEN now() ELSE synced_at END,
+                     updated_at = now()
+   WHERE id = l.id;
+
+  UPDATE outbox SET state = new_state, lease_until = NULL, updated_at = now(),
+                    last_error = CASE WHEN p_outcome IN ('ok', 'adopted') THEN last_error ELSE p_error END,
+                    next_at = CASE WHEN new_state = 'pending'
+                                   THEN now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0)
+                                   ELSE next_at END
+   WHERE id = j.id;
+
+  SELECT * INTO t FROM listing_target WHERE listing_id = l.id;
+  IF action IS NOT NULL THEN
+    INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
+    VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
+            jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars));
+  ELSIF new_state = 'dead' THEN
+    INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
+    VALUES ('job_dead', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,
+            jsonb_build_object('job', j.id, 'attempts', j.attempts));
+  END IF;
+
+  -- Whatever changed while this job ran is queued now.
+  PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
+  RETURN new_state;
+END $$;

@@ -1,0 +1,122 @@
+-- stock.sql — one stock ledger (sql/logic/stock.sql, append_only.sql), what
+-- orders do to it (sql/logic/orders.sql), oversells, and the stock pushes
+-- every change queues (sql/logic/listing_jobs.sql). Run by
+-- tests/sql/run.sh on a fresh, migrated database; everything is rolled back.
+BEGIN;
+CREATE EXTENSION pgtap;
+SELECT plan(22);
+
+-- ---- helpers ---------------------------------------------------------------
+
+-- Ingests one order of one line into a shop; returns "new updated unchanged
+-- failed dead".
+CREATE FUNCTION pg_temp.order(p_shop text, p_id text, p_effect text, p_time bigint, p_sku text,
+                              p_qty int) RETURNS text LANGUAGE sql AS $$
+  SELECT concat_ws(' ', new_orders, updated, unchanged, failed, dead)
+    FROM ocop_ingest_orders((SELECT id FROM shop WHERE name = p_shop),
+                            jsonb_build_object('orders', jsonb_build_array(jsonb_build_object(
+                              'id', p_id, 'status', upper(p_effect), 'effect', p_effect,
+                              'update_time', p_time,
+                              'lines', jsonb_build_array(jsonb_build_object('sku', p_sku, 'qty', p_qty))))),
+                            NULL, NULL, 3)
+$$;
+
+-- Products whose stock_level differs from the sum of their ledger rows, or
+-- whose reservation differs from the lines of their reserved orders.
+CREATE FUNCTION pg_temp.drift() RETURNS text LANGUAGE sql AS $$
+  SELECT coalesce(string_agg(p.code, ',' ORDER BY p.code), '')
+    FROM product p
+    LEFT JOIN stock_level sl ON sl.product_id = p.id
+   WHERE coalesce(sl.on_hand, 0) <> coalesce((SELECT sum(delta) FROM stock_ledger l
+                                               WHERE l.product_id = p.id), 0)
+      OR coalesce(sl.reserved, 0) <> coalesce((SELECT sum(ol.quantity) FROM order_line ol
+                                                 JOIN "order" o ON o.id = ol.order_id
+                                                WHERE ol.product_id = p.id
+                                                  AND o.stock_effect = 'reserved'), 0)
+$$;
+
+CREATE FUNCTION pg_temp.stock(p_code text) RETURNS text LANGUAGE sql AS $$
+  SELECT on_hand || ' ' || reserved FROM stock_level sl JOIN product p ON p.id = sl.product_id
+   WHERE p.code = p_code
+$$;
+
+-- What a product's listing in a shop shows and which jobs it needs.
+CREATE FUNCTION pg_temp.shown(p_code text, p_shop text) RETURNS text LANGUAGE sql AS $$
+  SELECT t.stock || ' ' || coalesce((SELECT string_agg(j.kind, ',' ORDER BY j.kind) FROM listing_jobs j
+                                      WHERE j.listing_id = t.listing_id), '')
+    FROM listing_target t JOIN product p ON p.id = t.product_id JOIN shop s ON s.id = t.shop_id
+   WHERE p.code = p_code AND s.name = p_shop
+$$;
+
+SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
+INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
+INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd)
+SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b', 50000
+  FROM unnest(ARRAY['S1', 'LAST']) AS c;
+INSERT INTO certificate (product_id, stars, decision_no, decision_date)
+SELECT id, 4, 'QĐ ' || code, '2025-01-10' FROM product;
+INSERT INTO shop (name, marketplace, mp_shop_id) VALUES ('main', 'shopee', '2001');
+INSERT INTO shop (name, marketplace, mp_shop_id, stock_buffer) VALUES ('second', 'lazada', '3001', 1);
+
+-- ---- the ledger and its cache ----------------------------------------------------
+
+INSERT INTO stock_ledger (product_id, delta, reason)
+SELECT id, d, r FROM product, (VALUES (20, 'import'), (-3, 'adjust'), (1, 'correction')) v (d, r)
+ WHERE code = 'S1';
+INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 1, 'import' FROM product WHERE code = 'LAST';
+SELECT is(pg_temp.stock('S1'), '18 0', 'stock_level holds the sum of the ledger');
+SELECT is(pg_temp.drift(), '', 'for every product');
+
+SELECT throws_ok($$ UPDATE stock_ledger SET delta = 100 $$, '42501', 'stock_ledger is append-only',
+                 'a ledger row cannot be changed');
+SELECT throws_ok($$ DELETE FROM stock_ledger $$, '42501', 'stock_ledger is append-only',
+                 'nor removed');
+SELECT throws_ok($$ INSERT INTO stock_ledger (product_id, delta, reason)
+                    SELECT id, 0, 'adjust' FROM product WHERE code = 'S1' $$, '23514', NULL,
+                 'a ledger row moves stock');
+SELECT throws_ok($$ INSERT INTO stock_ledger (product_id, delta, reason)
+                    SELECT id, 1, 'gift' FROM product WHERE code = 'S1' $$, '23514', NULL,
+                 'for a known reason');
+SELECT throws_ok($$ DELETE FROM event $$, '42501', 'event is append-only',
+                 'the audit trail is append-only too');
+
+-- ---- every change reaches every listing ------------------------------------------
+
+UPDATE listing l SET state = 'listed', item_id = 'item-' || l.id, sent_name = t.name,
+       sent_description = t.description, sent_stars = t.stars, sent_price = t.price,
+       sent_stock = t.stock
+  FROM listing_target t WHERE t.listing_id = l.id;
+SELECT is(pg_temp.shown('S1', 'main') || ' / ' || pg_temp.shown('S1', 'second'), '18  / 17 ',
+          'each shop shows the ledger''s stock less its buffer, and needs nothing');
+
+SELECT is(pg_temp.order('main', 'A1', 'sold', 100, 'S1', 2), '1 0 0 0 0', 'a sale on one channel');
+SELECT is(pg_temp.stock('S1'), '16 0', 'comes off the ledger');
+SELECT is(pg_temp.shown('S1', 'main') || ' / ' || pg_temp.shown('S1', 'second'), '16 stock / 15 stock',
+          'and every channel of the product needs a stock push');
+SELECT is((SELECT count(*)::int FROM outbox o JOIN listing l ON l.id = o.listing_id
+            JOIN product p ON p.id = l.product_id
+            WHERE p.code = 'S1' AND o.kind = 'stock' AND o.state = 'pending'), 2,
+          'queued in the same transaction as the sale');
+
+SELECT is(pg_temp.order('second', 'B1', 'reserved', 100, 'S1', 4), '1 0 0 0 0', 'an unpaid order');
+SELECT is(pg_temp.shown('S1', 'main'), '12 stock', 'holds its quantity back from every channel');
+
+SELECT is(pg_temp.order('main', 'A1', 'returned', 200, 'S1', 2), '0 1 0 0 0', 'a return');
+SELECT is(pg_temp.stock('S1'), '18 4', 'puts the sold quantity back');
+SELECT is(pg_temp.order('main', 'A1', 'returned', 300, 'S1', 2) || ' ' || pg_temp.stock('S1'),
+          '0 1 0 0 0 18 4', 'once');
+
+-- ---- oversells -------------------------------------------------------------------
+
+SELECT is(pg_temp.order('main', 'L1', 'sold', 100, 'LAST', 1), '1 0 0 0 0', 'the last unit sold');
+SELECT is((SELECT count(*)::int FROM event WHERE kind = 'oversell'), 0, 'is no oversell');
+SELECT is(pg_temp.order('second', 'L2', 'sold', 100, 'LAST', 1) || ' ' || pg_temp.stock('LAST'),
+          '1 0 0 0 0 -1 0', 'a second channel sold it before it heard of the first');
+SELECT is((SELECT s.name || ' ' || (e.detail ->> 'order') || ' ' || (e.detail ->> 'on_hand')
+             FROM event e JOIN shop s ON s.id = e.shop_id WHERE e.kind = 'oversell'),
+          'second L2 -1', 'the oversell is recorded once, with the order that made it');
+
+SELECT is(pg_temp.drift(), '', 'after all of it, stock_level still holds the ledger''s sums');
+
+SELECT * FROM finish();
+ROLLBACK;
