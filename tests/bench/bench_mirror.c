@@ -48,7 +48,6 @@ int main(int argc, char **argv) {
   PGconn *db;
   cJSON *stats;
   double t0, t1, cpu, requests;
-  char sql[128];
 
   if (itest_need_pg() != 0) {
     fprintf(stderr, "bench: OCOP_TEST_PG is not set; run `make bench`\n");
@@ -62,10 +61,7 @@ int main(int argc, char **argv) {
 
     ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
   }
-  snprintf(sql, sizeof sql, "ALTER DATABASE %s SET ocop.today = '2026-11-25'", PQdb(db));
-  PQclear(itest_sql(db, sql));
-  PQfinish(db);
-  db = itest_connect(conninfo);
+  itest_pin_date(db, "2026-11-25");
   itest_generate_products(db, "BENCH", n);
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, workdir, "delist"); /* queues n publish jobs */

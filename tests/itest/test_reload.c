@@ -153,13 +153,9 @@ static int free_port(void) {
 
 static void load_catalogue(struct fixture *f) {
   const char *migrate[] = {"ocopctl", "-d", f->conninfo, "migrate", NULL};
-  char sql[256];
 
   ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
-  snprintf(sql, sizeof sql, "ALTER DATABASE %s SET ocop.today = '%s'", PQdb(f->db), TODAY);
-  PQclear(itest_sql(f->db, sql));
-  PQfinish(f->db);
-  f->db = itest_connect(f->conninfo); /* the pinned date holds from the next session */
+  itest_pin_date(f->db, TODAY); /* every session, the daemon's too, at once */
   itest_generate_products(f->db, PREFIX, PRODUCTS);
   ASSERT_EQ(q(f, "WITH r AS (UPDATE certificate SET revoked_on = DATE '2026-01-15' "
                  "WHERE product_id IN (SELECT id FROM product WHERE substr(code, 5)::integer %% %d = 0) "
