@@ -1,22 +1,23 @@
-# daemon/ — ocopd and ocopctl.
+# daemon/ — ocopd: its workers and life cycle. The code it shares with
+# ocopctl is in lib/, ocopctl's own in ctl/.
 bin_PROGRAMS += ocopd
 
 ocopd_SOURCES = \
 	daemon/main.c \
-	daemon/backoff.c daemon/backoff.h \
+	lib/backoff.c lib/backoff.h \
 	daemon/clock.c daemon/clock.h \
 	daemon/clock_watch.c daemon/clock_watch.h \
-	daemon/config.c daemon/config.h \
-	daemon/csv.c daemon/csv.h \
-	daemon/db.c daemon/db.h \
+	lib/config.c lib/config.h \
+	lib/csv.c lib/csv.h \
+	lib/db.c lib/db.h \
 	daemon/feed.c daemon/feed.h \
-	daemon/http.c daemon/http.h \
+	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
 	daemon/lifecycle.c daemon/lifecycle.h \
-	daemon/log.c daemon/log.h \
-	daemon/migrate.c daemon/migrate.h \
-	daemon/logic.c daemon/logic.h \
-	daemon/schema_db.c daemon/schema_db.h \
+	lib/log.c lib/log.h \
+	lib/migrate.c lib/migrate.h \
+	lib/logic.c lib/logic.h \
+	lib/schema_db.c lib/schema_db.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/order_csv.c daemon/order_csv.h \
 	daemon/order_files.c daemon/order_files.h \
@@ -24,9 +25,9 @@ ocopd_SOURCES = \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \
-	daemon/module.c daemon/module.h \
-	daemon/registry.c daemon/registry.h \
-	daemon/secret.c daemon/secret.h \
+	lib/module.c lib/module.h \
+	lib/registry.c lib/registry.h \
+	lib/secret.c lib/secret.h \
 	daemon/token.c daemon/token.h \
 	daemon/webhook.c daemon/webhook.h \
 	connectors/connector.h
@@ -37,7 +38,6 @@ ocopd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) $(PQ_CFL
 ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
 	$(MHD_LIBS) $(CRYPTO_LIBS) $(LIBS)
 
-include daemon/ocopctl.mk
 include tests/unit/io.mk
 include daemon/order_csv.mk
 
@@ -45,7 +45,7 @@ include daemon/order_csv.mk
 check_PROGRAMS += tests/unit/test_core
 TESTS += tests/unit/test_core
 tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/unit/runner.h \
-	daemon/backoff.c daemon/clock.c daemon/config.c daemon/log.c daemon/ratelimit.c daemon/secret.c
+	lib/backoff.c daemon/clock.c lib/config.c lib/log.c daemon/ratelimit.c lib/secret.c
 tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
 tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
@@ -54,6 +54,6 @@ tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
 check_PROGRAMS += tests/unit/test_registry
 TESTS += tests/unit/test_registry
 tests_unit_test_registry_SOURCES = tests/unit/test_registry.c tests/unit/runner.c \
-	tests/unit/runner.h daemon/module.c daemon/module.h daemon/registry.c daemon/registry.h \
-	daemon/log.c daemon/log.h connectors/connector.h
+	tests/unit/runner.h lib/module.c lib/module.h lib/registry.c lib/registry.h \
+	lib/log.c lib/log.h connectors/connector.h
 tests_unit_test_registry_LDADD = $(LIBS)

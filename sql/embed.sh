@@ -4,7 +4,7 @@
 #   sh sql/embed.sh sql/001_catalogue.sql ... --logic sql/logic/clock.sql ... > sql_migrations.c
 #
 # Each migration becomes one entry of `const struct migration migrations[]`
-# (see daemon/migrate.h): the version from the NNN_ prefix, the file's base
+# (see lib/migrate.h): the version from the NNN_ prefix, the file's base
 # name, its exact bytes as a C string literal, and the SHA-256 of those
 # bytes. The checksum is what schema_migration records, so an edit to an
 # applied file is caught at the next start.
@@ -12,7 +12,7 @@
 # Each file after --logic becomes one entry of `const struct sql_logic
 # sql_logic[]`, in the order given (the order they are applied in): its name
 # under sql/ ("logic/clock.sql"), its bytes and their SHA-256. schema_logic
-# records the checksums, so an edited file is applied again (daemon/logic.h).
+# records the checksums, so an edited file is applied again (lib/logic.h).
 #
 # The literal holds the file byte for byte: one literal per source line,
 # backslash, quote and '?' escaped ('?' because -std=c11 turns trigraphs on),

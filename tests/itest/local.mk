@@ -59,9 +59,9 @@ tests_itest_test_reload_LDADD = $(ITEST_LIBS)
 check_PROGRAMS += tests/itest/test_schema
 TESTS += tests/itest/test_schema
 tests_itest_test_schema_SOURCES = tests/itest/test_schema.c $(ITEST_HARNESS) \
-	daemon/migrate.c daemon/migrate.h \
-	daemon/logic.c daemon/logic.h \
-	daemon/schema_db.c daemon/schema_db.h
+	lib/migrate.c lib/migrate.h \
+	lib/logic.c lib/logic.h \
+	lib/schema_db.c lib/schema_db.h
 nodist_tests_itest_test_schema_SOURCES = sql_migrations.c
 tests_itest_test_schema_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_test_schema_LDADD = $(ITEST_LIBS)

@@ -1,22 +1,23 @@
-# daemon/ocopctl.mk — ocopctl, the operator's command line, and its tests.
-# Included from daemon/local.mk. migrate.c, logic.c and sql_migrations.c are
-# shared with ocopd, which applies the same migrations and SQL logic at start.
+# ctl/local.mk — ocopctl, the operator's command line, and its tests.
+# Included from Makefile.am. The code it shares with ocopd is in lib/:
+# migrate.c, logic.c and sql_migrations.c apply the same migrations and SQL
+# logic as ocopd does at start.
 
 bin_PROGRAMS += ocopctl
 ocopctl_SOURCES = \
-	daemon/ocopctl.c daemon/ocopctl.h \
-	daemon/migrate.c daemon/migrate.h \
-	daemon/logic.c daemon/logic.h \
-	daemon/schema_db.c daemon/schema_db.h \
-	daemon/csv.c daemon/csv.h \
-	daemon/import.c daemon/import.h \
-	daemon/ctl_shop.c daemon/ctl_status.c \
-	daemon/ctl_certs.c daemon/ctl_alerts.c daemon/ctl_clock.c \
-	daemon/ctl_authorize.c \
-	daemon/module.c daemon/module.h \
-	daemon/registry.c daemon/registry.h \
-	daemon/secret.c daemon/secret.h \
-	daemon/log.c daemon/log.h \
+	ctl/ocopctl.c ctl/ocopctl.h \
+	lib/migrate.c lib/migrate.h \
+	lib/logic.c lib/logic.h \
+	lib/schema_db.c lib/schema_db.h \
+	lib/csv.c lib/csv.h \
+	ctl/import.c ctl/import.h \
+	ctl/ctl_shop.c ctl/ctl_status.c \
+	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
+	ctl/ctl_authorize.c \
+	lib/module.c lib/module.h \
+	lib/registry.c lib/registry.h \
+	lib/secret.c lib/secret.h \
+	lib/log.c lib/log.h \
 	connectors/connector.h
 nodist_ocopctl_SOURCES = sql_migrations.c
 # shop authorize loads connectors like ocopd (dlopen, $(LIBS)) and sends the
@@ -30,7 +31,7 @@ check_PROGRAMS += tests/unit/test_csv
 TESTS += tests/unit/test_csv
 tests_unit_test_csv_SOURCES = \
 	tests/unit/test_csv.c tests/unit/runner.c tests/unit/runner.h \
-	daemon/csv.c daemon/csv.h
+	lib/csv.c lib/csv.h
 
 # Migrations and import on a real PostgreSQL (OCOP_TEST_PG; skipped without
 # it). It also runs $(top_builddir)/ocopctl, which `make check` builds first.
@@ -38,11 +39,11 @@ check_PROGRAMS += tests/itest/test_import
 TESTS += tests/itest/test_import
 tests_itest_test_import_SOURCES = \
 	tests/itest/test_import.c tests/unit/runner.c tests/unit/runner.h \
-	daemon/migrate.c daemon/migrate.h \
-	daemon/logic.c daemon/logic.h \
-	daemon/schema_db.c daemon/schema_db.h \
-	daemon/csv.c daemon/csv.h \
-	daemon/import.c daemon/import.h
+	lib/migrate.c lib/migrate.h \
+	lib/logic.c lib/logic.h \
+	lib/schema_db.c lib/schema_db.h \
+	lib/csv.c lib/csv.h \
+	ctl/import.c ctl/import.h
 nodist_tests_itest_test_import_SOURCES = sql_migrations.c
 tests_itest_test_import_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS)
 tests_itest_test_import_LDADD = $(PQ_LIBS)
