@@ -5,15 +5,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "ms.h"
 
 #define RECHECK_MS 60000 /* longest sleep: bounds how late a clock jump is seen */
-
-static int64_t wall_ms(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 struct clock_watch {
   uv_timer_t timer;
@@ -79,7 +73,7 @@ static void on_timer(uv_timer_t *t) {
 
 static void arm(clock_watch_t *w) {
   /* 50 ms past midnight, so the timer never fires a hair early. */
-  int64_t ms = clock_ms_to_vn_midnight(wall_ms()) + 50;
+  int64_t ms = clock_ms_to_vn_midnight(ms_wall()) + 50;
 
   uv_timer_start(&w->timer, on_timer, (uint64_t)(ms < RECHECK_MS ? ms : RECHECK_MS), 0);
 }

@@ -4,6 +4,7 @@ bin_PROGRAMS += ocopd
 
 ocopd_SOURCES = \
 	daemon/main.c \
+	lib/ms.h \
 	lib/backoff.c lib/backoff.h \
 	daemon/clock.c daemon/clock.h \
 	daemon/clock_watch.c daemon/clock_watch.h \

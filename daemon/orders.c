@@ -11,6 +11,7 @@
 #include "job.h"
 #include "log.h"
 #include "order_files.h"
+#include "ms.h"
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
 #define CHUNK OC_MAX_ORDER_IDS
@@ -73,22 +74,6 @@ static void run_step(struct oshop *s);
 static void call(struct oshop *s, oc_op op);
 static void on_timer(uv_timer_t *t);
 
-static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
-
-static int64_t wall_s(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec;
-}
-
-static int64_t wall_ms(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 static void check_drained(orders_t *o) {
   if (o->draining && o->busy == 0 && !o->listing && o->drained_cb) {
     void (*cb)(void *) = o->drained_cb;
@@ -124,11 +109,11 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
     s->not_before_ms = 0;
   } else {
     s->failures++;
-    s->not_before_ms = now_ms() + backoff_delay_ms(s->failures, o->opt.retry_base_ms,
+    s->not_before_ms = ms_mono() + backoff_delay_ms(s->failures, o->opt.retry_base_ms,
                                                    o->opt.retry_max_ms, 0, (uint32_t)rand());
   }
   if (next_in_ms != UINT64_MAX)
-    s->next_poll_ms = now_ms() + next_in_ms;
+    s->next_poll_ms = ms_mono() + next_in_ms;
   o->busy--;
   check_drained(o);
 }
@@ -290,7 +275,7 @@ static void on_result(struct oshop *s, oc_result *r, long http_status, long head
   if (http_status == 429 || (r->status == OC_RETRY && r->retry_after_ms > 0)) {
     if (wait < 1000)
       wait = 1000;
-    rl_pause(o->rl, s->id, now_ms() + (uint64_t)wait);
+    rl_pause(o->rl, s->id, ms_mono() + (uint64_t)wait);
     s->attempts--; /* the marketplace's pace, not a failure */
     retry_call(s, (uint64_t)wait, r->error[0] ? r->error : "rate limited");
     return;
@@ -392,7 +377,7 @@ static void call(struct oshop *s, oc_op op) {
     fail_run(s, "connector cannot read orders", s->ctx->marketplace);
     return;
   }
-  wait = rl_take(o->rl, s->id, rate, rate, now_ms());
+  wait = rl_take(o->rl, s->id, rate, rate, ms_mono());
   if (wait > 0) {
     s->timer.data = s;
     uv_timer_start(&s->timer, on_timer, wait, 0);
@@ -406,7 +391,7 @@ static void call(struct oshop *s, oc_op op) {
   q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
   q.nids = s->chunk;
   s->attempts++;
-  if (conn->build_orders(op, &s->ctx->shop, &q, wall_ms(), &req, err, sizeof err) != 0) {
+  if (conn->build_orders(op, &s->ctx->shop, &q, ms_wall(), &req, err, sizeof err) != 0) {
     fail_run(s, "cannot build the order call", err);
     return;
   }
@@ -450,7 +435,7 @@ static void run_step(struct oshop *s) {
     s->cursor_s = reached;
     /* A window cut short (15-day slices, Lazada's offset cap) continues at
      * once; a window that reached now waits for the next poll. */
-    end_run(s, 1, reached < wall_s() - 5 ? 0 : o->opt.poll_interval_ms);
+    end_run(s, 1, reached < (ms_wall() / 1000) - 5 ? 0 : o->opt.poll_interval_ms);
     return;
   }
   end_run(s, 1, UINT64_MAX);
@@ -486,7 +471,7 @@ static void begin(struct oshop *s, enum run_mode mode) {
 
 static void start_poll(struct oshop *s, const oc_connector *conn) {
   orders_t *o = s->owner;
-  int64_t now = wall_s();
+  int64_t now = (ms_wall() / 1000);
 
   begin(s, RUN_POLL);
   s->from_s = s->has_cursor ? s->cursor_s - (int64_t)o->opt.overlap_s
@@ -551,7 +536,7 @@ static void start_file(struct oshop *s, const char *dir) {
 static void consider(struct oshop *s) {
   orders_t *o = s->owner;
   const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
-  uint64_t now = now_ms();
+  uint64_t now = ms_mono();
 
   if (s->mode != RUN_NONE || o->draining || !conn || now < s->not_before_ms)
     return;

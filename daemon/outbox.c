@@ -12,6 +12,7 @@
 #include "config.h"
 #include "feed.h"
 #include "token.h"
+#include "ms.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -52,19 +53,6 @@ struct outcome {
 static void claim(outbox_t *ob);
 static void job_call(struct job *job, oc_op op);
 
-static uint64_t now_ms(const outbox_t *ob) {
-  (void)ob;
-  return (uint64_t)(uv_hrtime() / 1000000);
-}
-
-/* Wall-clock milliseconds: marketplaces sign the real time. */
-static int64_t wall_ms(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 static void check_drained(outbox_t *ob) {
   if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
       token_inflight(ob->tm) == 0 && !feed_busy(ob->feeds) && ob->drained_cb) {
@@ -81,7 +69,7 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
   struct job *job = arg;
   outbox_t *ob = job->owner;
   const char *state = res ? PQgetvalue(res, 0, 0) : NULL;
-  uint64_t ms = now_ms(ob) - job->started_ms;
+  uint64_t ms = ms_mono() - job->started_ms;
 
   if (err) {
     /* The lease will expire and another attempt will follow: nothing lost. */
@@ -219,7 +207,7 @@ static void on_result(struct job *job, const oc_result *r, long header_retry_aft
 
     if (wait < 1000)
       wait = 1000;
-    rl_pause(ob->rl, job->shop_id, now_ms(ob) + (uint64_t)wait);
+    rl_pause(ob->rl, job->shop_id, ms_mono() + (uint64_t)wait);
     log_warn("outbox", "marketplace rate limit; pausing the shop", "shop=%s ms=%ld err=%s",
              job->shop_name, wait, r->error);
     defer_job(job, (uint64_t)wait, oc.error[0] ? oc.error : "rate limited");
@@ -299,16 +287,16 @@ static void job_call(struct job *job, oc_op op) {
 
     /* Only a job's first call waits; a follow-up goes now, in debt. */
     if (job->calls++ == 0)
-      wait = rl_take(ob->rl, job->shop_id, rate, rate, now_ms(ob));
+      wait = rl_take(ob->rl, job->shop_id, rate, rate, ms_mono());
     else
-      rl_charge(ob->rl, job->shop_id, rate, rate, now_ms(ob));
+      rl_charge(ob->rl, job->shop_id, rate, rate, ms_mono());
     if (wait > 0) {
       snprintf(err, sizeof err, "shop over its rate limit of %.1f requests/s", rate);
       defer_job(job, wait, err);
       return;
     }
   }
-  if (conn->build(op, &job->shop, &job->listing, wall_ms(), &req, err, sizeof err) != 0) {
+  if (conn->build(op, &job->shop, &job->listing, ms_wall(), &req, err, sizeof err) != 0) {
     finish_simple(job, "rejected", err);
     return;
   }
@@ -350,7 +338,7 @@ static void job_start(outbox_t *ob, struct job *job) {
   char err[300];
 
   job->owner = ob;
-  job->started_ms = now_ms(ob);
+  job->started_ms = ms_mono();
   ob->st.inflight++;
   if (job_hold_connector(job, ob->reg) != 0) {
     snprintf(err, sizeof err, "no connector for marketplace %s in connector_dir", job->marketplace);
@@ -449,7 +437,7 @@ static void claim(outbox_t *ob) {
   params[1] = owner_lim;
   params[2] = lease;
   params[3] = maxa;
-  rl_limited_shops(ob->rl, now_ms(ob), skip, sizeof skip);
+  rl_limited_shops(ob->rl, ms_mono(), skip, sizeof skip);
   params[4] = skip;
   ob->more = 0;
   ob->claiming = 1;

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "job.h"
 #include "log.h"
+#include "ms.h"
 
 #define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
 #define BATCH "50"        /* listings handed out per look */
@@ -49,16 +50,6 @@ struct reconcile {
 
 static void pump(reconcile_t *r);
 static void on_pump(uv_timer_t *t);
-
-static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
-
-/* Wall-clock milliseconds: marketplaces sign the real time. */
-static int64_t wall_ms(void) {
-  uv_timeval64_t tv;
-
-  uv_gettimeofday(&tv);
-  return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 static void check_drained(reconcile_t *r) {
   if (r->draining && r->inflight == 0 && !r->reading && r->drained_cb) {
@@ -154,7 +145,7 @@ static void on_result(struct rcheck *c, const oc_result *res, long http_status, 
 
   if (http_status == 429 || (res->status == OC_RETRY && res->retry_after_ms > 0)) {
     /* The marketplace's pace holds for every caller of this shop. */
-    rl_pause(r->rl, c->ctx->shop_id, now_ms() + (uint64_t)(wait < 1000 ? 1000 : wait));
+    rl_pause(r->rl, c->ctx->shop_id, ms_mono() + (uint64_t)(wait < 1000 ? 1000 : wait));
     check_fail(c, "marketplace rate limit; stock read again next interval",
                res->error[0] ? res->error : "rate limited");
     return;
@@ -212,7 +203,7 @@ static void call(struct rcheck *c) {
 
   memset(&req, 0, sizeof req);
   r->inflight++;
-  if (conn->build(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing, wall_ms(), &req, err,
+  if (conn->build(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing, ms_wall(), &req, err,
                   sizeof err) != 0) {
     check_fail(c, "cannot build the stock read", err);
     return;
@@ -272,7 +263,7 @@ static void pump(reconcile_t *r) {
       continue;
     }
     rate = config_rate(r->rates, c->ctx->marketplace);
-    wait = rl_take(r->rl, c->ctx->shop_id, rate, rate, now_ms());
+    wait = rl_take(r->rl, c->ctx->shop_id, rate, rate, ms_mono());
     if (wait > 0) {
       if (soonest == 0 || wait < soonest)
         soonest = wait;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "ms.h"
 
 #define MAX_DEPTH 32
 
@@ -76,7 +77,7 @@ static const char *status_text(int status) {
 
 static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
   webhook_t *wh = pr->wh;
-  uint64_t ms = uv_hrtime() / 1000000 - pr->started_ms;
+  uint64_t ms = ms_mono() - pr->started_ms;
 
   if (status >= 400 && status < 500) {
     wh->st.refused++;
@@ -175,7 +176,7 @@ static void on_stored(void *arg, PGresult *res, const char *err) {
       orders_wake(wh->orders);
     }
     log_info("webhook", "push stored", "marketplace=%s verdict=%s ms=%llu", pr->marketplace, v,
-             (unsigned long long)(uv_hrtime() / 1000000 - pr->started_ms));
+             (unsigned long long)(ms_mono() - pr->started_ms));
   }
   pr->suspended = 0;
   MHD_resume_connection(pr->conn);
@@ -257,7 +258,7 @@ static struct push_req *begin(webhook_t *wh, struct MHD_Connection *conn, const 
     return NULL;
   pr->wh = wh;
   pr->conn = conn;
-  pr->started_ms = uv_hrtime() / 1000000;
+  pr->started_ms = ms_mono();
   (void)hook_target(wh, url, pr->marketplace, sizeof pr->marketplace);
   pr->auth = auth ? strdup(auth) : NULL;
   return pr;
