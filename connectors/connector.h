@@ -2,7 +2,9 @@
  * connector.h — the ABI between ocopd and a marketplace connector.
  *
  * A connector is a shared object loaded with dlopen() from connector_dir. It
- * exports one symbol, OC_ENTRY_SYMBOL, returning a table of functions. It is
+ * exports one symbol, OC_ENTRY_SYMBOL ("ocop_connector_abi4": the name
+ * carries the version, so a connector built for another ABI is not even
+ * found), returning a table of functions. It is
  * pure: it turns an operation, the shop's credentials, the listing and the
  * time into an HTTP request, and an HTTP response into a classified result.
  * It does no I/O, keeps no state between calls and owns no loop handle; the
@@ -11,9 +13,12 @@
  *
  * Compatibility: the core refuses a connector whose `abi` differs from
  * OC_ABI_VERSION. Adding an operation or a field bumps the version. ABI 2
- * added AUTH_LINK, TOKEN_EXCHANGE and the file feed; ABI 3 adds orders:
- * LIST_ORDERS, GET_ORDERS (build_orders/parse_orders) and push verification
- * (verify_push). Neither is released yet, so both still change freely.
+ * added AUTH_LINK, TOKEN_EXCHANGE and the file feed; ABI 3 orders and push
+ * verification. ABI 4 types the results per operation family (listing,
+ * token, order page, order batch), carries orders as structs instead of JSON
+ * text, and keeps the data fields ahead of the function pointers. Callers use
+ * the inline wrappers at the end of this file (oc_build_listing, ...), which
+ * check the capability bit, never the pointers themselves.
  */
 #ifndef OCOP_CONNECTOR_H
 #define OCOP_CONNECTOR_H
@@ -22,8 +27,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define OC_ABI_VERSION 3u
-#define OC_ENTRY_SYMBOL "ocop_connector_v1"
+#define OC_ABI_VERSION 4u
+/* The exported entry: a connector defines it as
+ *   const oc_connector *OC_ENTRY(void) { return &table; }  */
+#define OC_ENTRY ocop_connector_abi4
+#define OC_STR_(x) #x
+#define OC_STR(x) OC_STR_(x)
+#define OC_ENTRY_SYMBOL OC_STR(OC_ENTRY)
 
 /* Limits the core and every connector agree on. */
 #define OC_MAX_HEADERS 8
@@ -31,6 +41,8 @@
 #define OC_ID_MAX 64                  /* marketplace ids, kept as text */
 #define OC_MAX_ORDER_IDS 50           /* order ids per GET_ORDERS */
 #define OC_MAX_PUSH (64 * 1024)       /* webhook bodies larger than this are refused */
+#define OC_STATUS_MAX 48              /* a marketplace's order status text */
+#define OC_NEXT_MAX 256               /* a LIST_ORDERS page cursor */
 
 typedef enum oc_op {
   OC_OP_PUBLISH = 1, /* create the listing (name, price, stock, claims) */
@@ -46,8 +58,8 @@ typedef enum oc_op {
                          * (method "GET", nothing is sent); parse is unused */
   OC_OP_TOKEN_EXCHANGE, /* the seller's code (shop.auth_code) for a token pair;
                          * parse fills the tokens like REFRESH_TOKEN */
-  OC_OP_LIST_ORDERS,    /* ABI 3: one page of order ids updated in a window */
-  OC_OP_GET_ORDERS,     /* ABI 3: details of up to OC_MAX_ORDER_IDS orders */
+  OC_OP_LIST_ORDERS,    /* one page of order ids updated in a window */
+  OC_OP_GET_ORDERS,     /* details of up to OC_MAX_ORDER_IDS orders */
   OC_OP_MAX
 } oc_op;
 
@@ -108,52 +120,96 @@ typedef enum oc_status {
   OC_NOT_FOUND  /* the listing does not exist (LOOKUP_SKU: not created yet) */
 } oc_status;
 
-typedef struct oc_result {
+/* What every parse says first: the marketplace's verdict on the call. */
+typedef struct oc_verdict {
   oc_status status;
-  long retry_after_ms;      /* OC_RETRY: 0 lets the core choose */
-  char error[256];          /* marketplace code and message; never a secret */
+  long retry_after_ms;     /* OC_RETRY: 0 lets the core choose */
+  char error[256];         /* marketplace code and message; never a secret */
   char request_id[96];
-  char item_id[OC_ID_MAX];  /* PUBLISH, LOOKUP_SKU, GET_LISTING */
-  /* GET_LISTING */
-  int active;               /* 1 listed, 0 delisted */
-  int64_t price_vnd;
-  int64_t stock;
-  /* REFRESH_TOKEN, TOKEN_EXCHANGE (expiries: see oc_expiry_to_unix) */
+} oc_verdict;
+
+/* PUBLISH, UPDATE, SET_STOCK, SET_PRICE, DELIST, RELIST, LOOKUP_SKU,
+ * GET_LISTING. */
+typedef struct oc_listing_result {
+  oc_verdict v;
+  char item_id[OC_ID_MAX]; /* PUBLISH, LOOKUP_SKU, GET_LISTING */
+  int active;              /* GET_LISTING: 1 listed, 0 delisted */
+  int64_t price_vnd;       /* GET_LISTING */
+  int64_t stock;           /* GET_LISTING */
+} oc_listing_result;
+
+/* REFRESH_TOKEN, TOKEN_EXCHANGE (expiries: see oc_expiry_to_unix). */
+typedef struct oc_token_result {
+  oc_verdict v;
   char access_token[512];
   char refresh_token[512];
-  int64_t access_expires_at;  /* unix seconds */
-  int64_t refresh_expires_at; /* unix seconds, 0 when not said */
-  /* LIST_ORDERS, GET_ORDERS (ABI 3): the answer in the canonical order JSON
-   * described below, from malloc(); the core frees it. NULL unless OC_OK. */
-  char *orders;
-} oc_result;
+  int64_t access_expires_at;  /* as the marketplace said it */
+  int64_t refresh_expires_at; /* 0 when not said */
+} oc_token_result;
 
 /*
- * Orders (ABI 3). A connector turns the marketplace's order answers into one
- * canonical JSON document, so the core and the database see every channel
- * alike and the mapping of statuses lives in the connector that knows them.
- *
- * LIST_ORDERS answers
- *   {"ids": ["<order id>", ...], "next": "<page>", "done_at": <unix s>}
- * "next" is "" on the window's last page, else the value to pass back as
- * oc_order_query.page. "done_at" is 0, or (Lazada, whose offset stops at
- * 5000) the update time up to which the window is complete: the core moves
- * its cursor there and continues the window from it.
- *
- * GET_ORDERS answers
- *   {"orders": [{"id": "...", "status": "<marketplace status>",
- *                "effect": "reserved" | "sold" | "cancelled" | "returned",
- *                "update_time": <unix s>, "total_vnd": <dong or null>,
- *                "lines": [{"sku": "<seller sku>", "qty": <1..>,
- *                           "unit_price_vnd": <dong or null>}, ...]}, ...],
- *    "bad": [{"id": "...", "error": "why this order could not be read"}, ...]}
- * "effect" is what the status means for stock: reserved (unpaid), sold (paid,
- * in fulfilment or done), cancelled, returned. Lines are merged per SKU, so
- * marketplaces with one row per unit (Lazada, TikTok) report quantities. An
- * order that cannot be read (unknown status, missing field) goes to "bad"
- * with the reason, so one broken order never blocks the others; the core
- * retries it and dead-letters it after max_attempts.
+ * Orders. A connector turns the marketplace's order answers into these
+ * structs, so the core and the database see every channel alike and the
+ * mapping of statuses lives in the connector that knows them. Arrays come
+ * from malloc(); the core releases them with oc_order_page_free() and
+ * oc_order_batch_free().
  */
+
+/* What a status means for stock. */
+typedef enum oc_effect {
+  OC_EFFECT_RESERVED = 1, /* placed, not paid */
+  OC_EFFECT_SOLD,         /* paid, in fulfilment or done */
+  OC_EFFECT_CANCELLED,
+  OC_EFFECT_RETURNED
+} oc_effect;
+
+/* LIST_ORDERS: one page of ids. `next` is "" on the window's last page, else
+ * the value to pass back as oc_order_query.page. `done_at` is 0, or (Lazada,
+ * whose offset stops at 5000) the update time up to which the window is
+ * complete: the core moves its cursor there and continues from it. */
+typedef struct oc_order_page {
+  oc_verdict v;
+  char (*ids)[OC_ID_MAX];
+  size_t nids;
+  char next[OC_NEXT_MAX];
+  int64_t done_at;
+} oc_order_page;
+
+/* One line per SKU: marketplaces with one row per unit (Lazada, TikTok) are
+ * merged into quantities. */
+typedef struct oc_order_line {
+  char sku[OC_ID_MAX];    /* the seller SKU */
+  int64_t qty;            /* >= 1 */
+  int64_t unit_price_vnd; /* -1 when the marketplace did not say */
+} oc_order_line;
+
+typedef struct oc_order {
+  char id[OC_ID_MAX];
+  char status[OC_STATUS_MAX]; /* the marketplace's own status */
+  oc_effect effect;
+  int64_t update_time;        /* unix seconds */
+  int64_t total_vnd;          /* -1 when the marketplace did not say */
+  oc_order_line *lines;
+  size_t nlines;
+} oc_order;
+
+/* An order that could not be read (unknown status, missing field): one
+ * broken order never blocks the others; the core retries it and
+ * dead-letters it after max_attempts. */
+typedef struct oc_order_bad {
+  char id[OC_ID_MAX];
+  char error[200];
+} oc_order_bad;
+
+/* GET_ORDERS: the orders asked for, each read or bad. */
+typedef struct oc_order_batch {
+  oc_verdict v;
+  oc_order *orders;
+  size_t norders;
+  oc_order_bad *bad;
+  size_t nbad;
+} oc_order_batch;
+
 typedef struct oc_order_query {
   int64_t from_s;         /* LIST_ORDERS: update-time window [from_s, to_s) */
   int64_t to_s;
@@ -162,7 +218,7 @@ typedef struct oc_order_query {
   size_t nids;
 } oc_order_query;
 
-/* What a verified push says (ABI 3). Strings are "" when absent. */
+/* What a verified push says. Strings are "" when absent. */
 typedef struct oc_push {
   int kind;                    /* the marketplace's message type/code */
   int64_t timestamp;           /* unix seconds the marketplace stamped, 0 if none */
@@ -171,58 +227,62 @@ typedef struct oc_push {
   char error[160];             /* why it was refused */
 } oc_push;
 
-/* One row of a file channel's catalogue feed (ABI 2). */
+/* One row of a file channel's catalogue feed. */
 typedef struct oc_feed_row {
   const oc_listing *listing;
   int active;             /* 1 listed, 0 delisted (an inactive row) */
   const char *image_urls; /* space-separated URLs; NULL or "" for none */
 } oc_feed_row;
 
+/*
+ * The table a connector exports. Every build function is pure: it fills *req
+ * with malloc'd strings that the core frees with oc_request_free(), at
+ * `now_ms` (unix milliseconds; connectors that sign seconds divide); on bad
+ * input it returns -1 with a message in err (no secrets in it) and leaves
+ * *req empty. Every parse function classifies a response: `http_status` is 0
+ * when no response arrived, `body` is not NUL-terminated and at most
+ * OC_MAX_RESPONSE bytes; it never fails: malformed input yields OC_RETRY or
+ * OC_REJECTED with a reason in v.error. A function is NULL when caps lacks
+ * every operation it serves.
+ */
 typedef struct oc_connector {
-  uint32_t abi;     /* OC_ABI_VERSION */
-  const char *name; /* "shopee": matches shop.marketplace */
-  uint32_t caps;    /* OC_CAP(op) bits and OC_CAP_STRIP */
+  uint32_t abi;           /* OC_ABI_VERSION */
+  const char *name;       /* "shopee": matches shop.marketplace */
+  uint32_t caps;          /* OC_CAP(op) bits, OC_CAP_STRIP, OC_CAP_FEED */
+  int64_t order_window_s; /* the longest window one LIST_ORDERS may ask for,
+                           * in seconds (Shopee 15 days); 0: no limit */
+
+  /* PUBLISH .. GET_LISTING */
+  int (*build_listing)(oc_op op, const oc_shop *shop, const oc_listing *listing,
+                       int64_t now_ms, oc_request *req, char *err, size_t errlen);
+  void (*parse_listing)(oc_op op, const oc_shop *shop, const oc_listing *listing,
+                        long http_status, const char *body, size_t len,
+                        oc_listing_result *res);
+
+  /* AUTH_LINK (build only: req->url is the link to show the seller, method
+   * "GET", nothing is sent), TOKEN_EXCHANGE (shop->auth_code), REFRESH_TOKEN */
+  int (*build_token)(oc_op op, const oc_shop *shop, int64_t now_ms, oc_request *req,
+                     char *err, size_t errlen);
+  void (*parse_token)(oc_op op, const oc_shop *shop, long http_status, const char *body,
+                      size_t len, oc_token_result *res);
+
+  /* LIST_ORDERS, GET_ORDERS */
+  int (*build_orders)(oc_op op, const oc_shop *shop, const oc_order_query *q,
+                      int64_t now_ms, oc_request *req, char *err, size_t errlen);
+  void (*parse_order_page)(const oc_shop *shop, const oc_order_query *q, long http_status,
+                           const char *body, size_t len, oc_order_page *res);
+  void (*parse_order_batch)(const oc_shop *shop, const oc_order_query *q, long http_status,
+                            const char *body, size_t len, oc_order_batch *res);
 
   /*
-   * Builds the request for `op` at `now_ms` (unix milliseconds; connectors
-   * that sign seconds divide). Fills *req with malloc'd strings that the core
-   * frees with oc_request_free(). On bad input returns -1 with a message in
-   * err (no secrets in it) and leaves *req empty.
-   */
-  int (*build)(oc_op op, const oc_shop *shop, const oc_listing *listing,
-               int64_t now_ms, oc_request *req, char *err, size_t errlen);
-
-  /*
-   * Classifies a response. `http_status` is 0 when no response arrived.
-   * `body` is not NUL-terminated and at most OC_MAX_RESPONSE bytes.
-   * Never fails: malformed input yields OC_RETRY or OC_REJECTED with a reason.
-   */
-  void (*parse)(oc_op op, const oc_shop *shop, const oc_listing *listing,
-                long http_status, const char *body, size_t len,
-                oc_result *res);
-
-  /*
-   * ABI 2, optional (NULL for HTTP connectors). With OC_CAP_FEED the core
-   * sends no request: it finishes each listing job at once and, debounced,
-   * renders the shop's whole catalogue with feed() and writes the bytes
-   * atomically into the shop's export folder. Pure like build(): fills *out
-   * with malloc'd bytes (the core frees them) and *outlen; on bad input
-   * returns -1 with a message in err and leaves *out NULL.
+   * A file channel (OC_CAP_FEED): the core sends no request; it finishes each
+   * listing job at once and, debounced, renders the shop's whole catalogue
+   * with feed() and writes the bytes atomically into the shop's export
+   * folder. Pure like a build: fills *out with malloc'd bytes and *outlen; on
+   * bad input returns -1 with a message in err and leaves *out NULL.
    */
   int (*feed)(const oc_shop *shop, const oc_feed_row *rows, size_t nrows, char **out,
               size_t *outlen, char *err, size_t errlen);
-
-  /* ---- ABI 3: orders; NULL when the connector has none ---- */
-
-  /* The longest update-time window one LIST_ORDERS may ask for, in seconds
-   * (Shopee 15 days); 0 when the marketplace sets no limit. */
-  int64_t order_window_s;
-
-  /* Like build() and parse(), for LIST_ORDERS and GET_ORDERS. */
-  int (*build_orders)(oc_op op, const oc_shop *shop, const oc_order_query *q,
-                      int64_t now_ms, oc_request *req, char *err, size_t errlen);
-  void (*parse_orders)(oc_op op, const oc_shop *shop, const oc_order_query *q,
-                       long http_status, const char *body, size_t len, oc_result *res);
 
   /*
    * Checks a webhook exactly as the marketplace documents it: `authorization`
@@ -230,7 +290,8 @@ typedef struct oc_connector {
    * the marketplace was given (Shopee signs it), `body` the raw bytes (at
    * most OC_MAX_PUSH; the core has already refused deeper nesting than 32).
    * Compares in constant time. Returns 0 and fills *out when the signature
-   * holds and the body is well formed; -1 with out->error otherwise.
+   * holds and the body is well formed; -1 with out->error otherwise. NULL
+   * when the marketplace has no push.
    */
   int (*verify_push)(const oc_shop *shop, const char *callback_url,
                      const char *authorization, const char *body, size_t len,
@@ -277,12 +338,145 @@ static inline const char *oc_op_name(oc_op op) {
   return (op > 0 && op < OC_OP_MAX) ? names[op] : "?";
 }
 
-/* Unix seconds of an expiry a connector returned in oc_result: absolute when
+/* Unix seconds of an expiry a connector returned in oc_token_result: absolute when
  * it looks like a date (TikTok), else seconds after `sent_s`, the time the
  * request was sent (Shopee, Lazada). 10^9 seconds is 31 years: no token
  * lives that long, and every date after 2001 is larger. */
 static inline long long oc_expiry_to_unix(long long value, long long sent_s) {
   return value >= 1000000000LL ? value : sent_s + value;
+}
+
+
+/* ---- the calls: inline wrappers, so callers never touch the pointers ---- */
+
+/* 1 when the connector serves `op`. */
+static inline int oc_supports(const oc_connector *c, oc_op op) {
+  return op > 0 && op < OC_OP_MAX && (c->caps & OC_CAP(op)) != 0;
+}
+
+static inline int oc_unsupported(const oc_connector *c, oc_op op, char *err, size_t errlen) {
+  if (errlen) {
+    const char *m = "operation not supported by this connector";
+    size_t i = 0;
+
+    (void)c;
+    (void)op;
+    for (; m[i] && i + 1 < errlen; i++)
+      err[i] = m[i];
+    err[i] = '\0';
+  }
+  return -1;
+}
+
+static inline int oc_listing_op(oc_op op) {
+  return op >= OC_OP_PUBLISH && op <= OC_OP_GET_LISTING;
+}
+
+static inline int oc_build_listing(const oc_connector *c, oc_op op, const oc_shop *shop,
+                                   const oc_listing *l, int64_t now_ms, oc_request *req,
+                                   char *err, size_t errlen) {
+  if (!oc_listing_op(op) || !oc_supports(c, op) || !c->build_listing)
+    return oc_unsupported(c, op, err, errlen);
+  return c->build_listing(op, shop, l, now_ms, req, err, errlen);
+}
+
+static inline void oc_parse_listing(const oc_connector *c, oc_op op, const oc_shop *shop,
+                                    const oc_listing *l, long http_status, const char *body,
+                                    size_t len, oc_listing_result *res) {
+  c->parse_listing(op, shop, l, http_status, body, len, res);
+}
+
+static inline int oc_token_op(oc_op op) {
+  return op == OC_OP_REFRESH_TOKEN || op == OC_OP_AUTH_LINK || op == OC_OP_TOKEN_EXCHANGE;
+}
+
+static inline int oc_build_token(const oc_connector *c, oc_op op, const oc_shop *shop,
+                                 int64_t now_ms, oc_request *req, char *err, size_t errlen) {
+  if (!oc_token_op(op) || !oc_supports(c, op) || !c->build_token)
+    return oc_unsupported(c, op, err, errlen);
+  return c->build_token(op, shop, now_ms, req, err, errlen);
+}
+
+static inline void oc_parse_token(const oc_connector *c, oc_op op, const oc_shop *shop,
+                                  long http_status, const char *body, size_t len,
+                                  oc_token_result *res) {
+  c->parse_token(op, shop, http_status, body, len, res);
+}
+
+static inline int oc_build_orders(const oc_connector *c, oc_op op, const oc_shop *shop,
+                                  const oc_order_query *q, int64_t now_ms, oc_request *req,
+                                  char *err, size_t errlen) {
+  if ((op != OC_OP_LIST_ORDERS && op != OC_OP_GET_ORDERS) || !oc_supports(c, op) ||
+      !c->build_orders)
+    return oc_unsupported(c, op, err, errlen);
+  return c->build_orders(op, shop, q, now_ms, req, err, errlen);
+}
+
+static inline void oc_parse_order_page(const oc_connector *c, const oc_shop *shop,
+                                       const oc_order_query *q, long http_status,
+                                       const char *body, size_t len, oc_order_page *res) {
+  c->parse_order_page(shop, q, http_status, body, len, res);
+}
+
+static inline void oc_parse_order_batch(const oc_connector *c, const oc_shop *shop,
+                                        const oc_order_query *q, long http_status,
+                                        const char *body, size_t len, oc_order_batch *res) {
+  c->parse_order_batch(shop, q, http_status, body, len, res);
+}
+
+static inline int oc_feed(const oc_connector *c, const oc_shop *shop, const oc_feed_row *rows,
+                          size_t nrows, char **out, size_t *outlen, char *err, size_t errlen) {
+  if (!(c->caps & OC_CAP_FEED) || !c->feed)
+    return oc_unsupported(c, OC_OP_MAX, err, errlen);
+  return c->feed(shop, rows, nrows, out, outlen, err, errlen);
+}
+
+/* 1 when the connector verifies pushes (webhooks). */
+static inline int oc_has_push(const oc_connector *c) { return c->verify_push != NULL; }
+
+static inline int oc_verify_push(const oc_connector *c, const oc_shop *shop,
+                                 const char *callback_url, const char *authorization,
+                                 const char *body, size_t len, oc_push *out) {
+  return c->verify_push(shop, callback_url, authorization, body, len, out);
+}
+
+static inline void oc_order_page_free(oc_order_page *p) {
+  free(p->ids);
+  p->ids = NULL;
+  p->nids = 0;
+}
+
+static inline void oc_order_batch_free(oc_order_batch *b) {
+  size_t i;
+
+  for (i = 0; i < b->norders; i++)
+    free(b->orders[i].lines);
+  free(b->orders);
+  free(b->bad);
+  b->orders = NULL;
+  b->bad = NULL;
+  b->norders = b->nbad = 0;
+}
+
+static inline const char *oc_effect_name(oc_effect e) {
+  switch (e) {
+  case OC_EFFECT_RESERVED: return "reserved";
+  case OC_EFFECT_SOLD: return "sold";
+  case OC_EFFECT_CANCELLED: return "cancelled";
+  case OC_EFFECT_RETURNED: return "returned";
+  }
+  return "?";
+}
+
+static inline const char *oc_status_name(oc_status s) {
+  switch (s) {
+  case OC_OK: return "ok";
+  case OC_RETRY: return "retry";
+  case OC_AUTH: return "auth";
+  case OC_REJECTED: return "rejected";
+  case OC_NOT_FOUND: return "not_found";
+  }
+  return "?";
 }
 
 #endif
