@@ -1,25 +1,48 @@
-# connectors/local.mk — included by the top Makefile.am (paths from the top).
+# connectors/local.mk — every connector and its unit test; included by the
+# top Makefile.am (paths from the top).
 #
-# Each connector is a libtool module loaded with dlopen(); it exports only
-# OC_ENTRY_SYMBOL, so that the ocu_* helpers linked into every connector
-# can never bind to another connector's (or the daemon's) copy.
+# A connector is a folder, connectors/<name>/, built into the libtool module
+# connectors/<name>.la: the module stays in connectors/ so that its .so lands
+# in connectors/.libs/, where ocopd's connector_dir points in the tests and
+# the demo, under the name the registry loads (<name>.so). Each module links
+# the shared code of connectors/common/ (a convenience library) and exports
+# only OC_ENTRY, so that the ocu_* helpers linked into every connector can
+# never bind to another connector's (or the daemon's) copy.
 
+CONN_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
+CONN_LDFLAGS = -module -avoid-version -shared \
+	-export-symbols-regex '^ocop_connector_abi4$$' $(AM_LDFLAGS)
+CONN_LIBADD = connectors/common/libocu.la $(CJSON_LIBS) $(CRYPTO_LIBS)
+# A unit test links its connector's files and the common code itself.
+CONN_TEST_COMMON = tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/conn_test.c tests/unit/conn_test.h
+
+noinst_LTLIBRARIES += connectors/common/libocu.la
+connectors_common_libocu_la_SOURCES = connectors/connector.h \
+	connectors/common/buf.c connectors/common/buf.h \
+	connectors/common/claims.c connectors/common/claims.h \
+	connectors/common/hmac.c connectors/common/hmac.h \
+	connectors/common/json.c connectors/common/json.h \
+	connectors/common/ops.c connectors/common/ops.h \
+	connectors/common/orders.c connectors/common/orders.h \
+	connectors/common/text.c connectors/common/text.h \
+	connectors/common/validate.c connectors/common/validate.h \
+	connectors/common/verdict.c connectors/common/verdict.h
+connectors_common_libocu_la_CFLAGS = $(CONN_CFLAGS)
+
+# ---- shopee (Shopee Open Platform v2) ----
+SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
+	connectors/shopee/shop.c connectors/shopee/request.c \
+	connectors/shopee/body.c connectors/shopee/parse.c \
+	connectors/shopee/orders.c connectors/shopee/push.c
 pkglib_LTLIBRARIES += connectors/shopee.la
-connectors_shopee_la_SOURCES = connectors/shopee.c connectors/ocutil.c \
-	connectors/ocutil.h connectors/connector.h
-connectors_shopee_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
-connectors_shopee_la_LDFLAGS = -module -avoid-version -shared \
-	-export-symbols-regex '^ocop_connector_v1$$' $(AM_LDFLAGS)
-connectors_shopee_la_LIBADD = $(CJSON_LIBS) $(CRYPTO_LIBS)
+connectors_shopee_la_SOURCES = $(SHOPEE_SRC)
+connectors_shopee_la_CFLAGS = $(CONN_CFLAGS)
+connectors_shopee_la_LDFLAGS = $(CONN_LDFLAGS)
+connectors_shopee_la_LIBADD = $(CONN_LIBADD)
 
-# Unit test: includes connectors/shopee.c to reach its static helpers.
 check_PROGRAMS += tests/unit/test_shopee
 TESTS += tests/unit/test_shopee
-tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c tests/unit/runner.c \
-	tests/unit/runner.h connectors/ocutil.c connectors/ocutil.h
-tests_unit_test_shopee_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
-tests_unit_test_shopee_LDADD = $(CJSON_LIBS) $(CRYPTO_LIBS)
-
-include connectors/lazada.mk
-include connectors/tiktok.mk
-include connectors/postmart.mk
+tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c $(CONN_TEST_COMMON) $(SHOPEE_SRC)
+tests_unit_test_shopee_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_shopee_LDADD = $(CONN_LIBADD)

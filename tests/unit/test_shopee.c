@@ -9,7 +9,19 @@
  */
 #include "runner.h"
 
-#include "../../connectors/shopee.c"
+/* Through the connector's internal header: sp_* functions are non-static
+ * but not exported from the module (connectors/local.mk). */
+#include "../../connectors/shopee/shopee.h"
+#include "../../connectors/common/buf.h"
+#include "../../connectors/common/claims.h"
+#include "../../connectors/common/hmac.h"
+#include "../../connectors/common/json.h"
+#include "../../connectors/common/text.h"
+#include "conn_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <inttypes.h>
 
@@ -64,7 +76,34 @@ static oc_listing listing_fixture(void) {
   return l;
 }
 
-static const oc_connector *conn(void) { return ocop_connector_v1(); }
+static const oc_connector *conn(void) { return OC_ENTRY(); }
+
+static void parse_listing(oc_op op, long status, const char *body, oc_listing_result *res) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+
+  ASSERT(!oc_token_op(op)); /* tokens have their own result: parse_token */
+  conn()->parse_listing(op, &s, &l, status, body, body ? strlen(body) : 0, res);
+}
+
+static void parse_token(oc_op op, long status, const char *body, oc_token_result *res) {
+  oc_shop s = shop_fixture();
+
+  conn()->parse_token(op, &s, status, body, body ? strlen(body) : 0, res);
+}
+
+/* parse(): the listing or the token parser, by the type of the result. */
+#define parse(op, status, body, res)                                          \
+  _Generic((res), oc_token_result *: parse_token, default: parse_listing)(   \
+      op, status, body, res)
+
+/* build_any(): build_listing or build_token, by the operation's family. */
+static int build_any(oc_op op, const oc_shop *s, const oc_listing *l, int64_t now_ms,
+                     oc_request *r, char *err, size_t errlen) {
+  if (oc_token_op(op))
+    return conn()->build_token(op, s, now_ms, r, err, errlen);
+  return conn()->build_listing(op, s, l, now_ms, r, err, errlen);
+}
 
 /* The value of key in the URL's query (raw, still encoded), or NULL. */
 static const char *query_get(const char *url, const char *key, char *out,
@@ -118,7 +157,7 @@ static void build_ok(oc_op op, const oc_shop *s, const oc_listing *l,
                      oc_request *r) {
   char err[256], v[128], want[256];
 
-  ASSERT_EQ(conn()->build(op, s, l, NOW_MS, r, err, sizeof err), 0);
+  ASSERT_EQ(build_any(op, s, l, NOW_MS, r, err, sizeof err), 0);
   ASSERT_STR_EQ(err, "");
   ASSERT_STR_EQ(r->method, method);
   snprintf(want, sizeof want, "%s%s", BASE, path);
@@ -146,12 +185,6 @@ static void shop_query_ok(const oc_request *r) {
   ASSERT_STR_EQ(query_get(r->url, "shop_id", v, sizeof v), "654321");
 }
 
-static void parse(oc_op op, long status, const char *body, oc_result *res) {
-  oc_shop s = shop_fixture();
-  oc_listing l = listing_fixture();
-
-  conn()->parse(op, &s, &l, status, body, body ? strlen(body) : 0, res);
-}
 
 static int starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -451,7 +484,7 @@ static TEST_IMPL(ocu_json_ids) {
 /* ---- connector table ----------------------------------------------------------- */
 
 static TEST_IMPL(entry_point) {
-  const oc_connector *c = ocop_connector_v1();
+  const oc_connector *c = OC_ENTRY();
   uint32_t want = OC_CAP_STRIP;
   int op;
 
@@ -460,8 +493,10 @@ static TEST_IMPL(entry_point) {
   ASSERT_EQ(c->abi, OC_ABI_VERSION);
   ASSERT_STR_EQ(c->name, "shopee");
   ASSERT_EQ(c->caps, want);
-  ASSERT_NOT_NULL(c->build);
-  ASSERT_NOT_NULL(c->parse);
+  ASSERT_NOT_NULL(c->build_listing);
+  ASSERT_NOT_NULL(c->parse_listing);
+  ASSERT_NOT_NULL(c->build_token);
+  ASSERT_NOT_NULL(c->parse_token);
   return 0;
 }
 
@@ -538,7 +573,7 @@ static TEST_IMPL(build_publish_options) {
   s.nopts = 6;
   l.stars = 5;
   l.weight_g = 1500;
-  ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_EQ(jint(b, "category_id"), 100777); /* category.I.3.c wins */
   ASSERT(cJSON_GetObjectItem(b, "weight")->valuedouble == 1.5);
@@ -560,7 +595,7 @@ static TEST_IMPL(build_publish_options) {
   l.stars = 0;
   l.certificate_no = NULL;
   l.weight_g = 1000;
-  ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
   ASSERT_STR_EQ(jstr(b, "description"), "Trà búp khô, gói 200 g.");
@@ -596,7 +631,7 @@ static TEST_IMPL(build_publish_missing_options) {
         kept[n++] = opts_full[j];
     s.opts = kept;
     s.nopts = n;
-    ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
+    ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
               -1);
     ASSERT_STR_EQ(err, cases[i].want);
     ASSERT_NULL(r.url);
@@ -641,7 +676,7 @@ static TEST_IMPL(build_publish_bad_options) {
 
     s.opts = cases[i].opts;
     s.nopts = cases[i].n;
-    ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
+    ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
               -1);
     ASSERT_STR_EQ(err, cases[i].want);
     ASSERT_NULL(r.url);
@@ -657,11 +692,11 @@ static TEST_IMPL(build_publish_weight_unknown) {
   char err[256];
 
   l.weight_g = 0;
-  ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "listing weight unknown (Shopee requires a weight)");
   ASSERT_NULL(r.url);
   l.weight_g = -5;
-  ASSERT_EQ(conn()->build(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "listing weight must be positive");
   return 0;
 }
@@ -706,7 +741,7 @@ static TEST_IMPL(build_update_strip) {
 
   l.stars = 0;
   l.certificate_no = NULL;
-  ASSERT_EQ(conn()->build(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_EQ(build_any(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
   ASSERT_STR_EQ(jstr(b, "description"), "Trà búp khô, gói 200 g.");
@@ -724,7 +759,7 @@ static TEST_IMPL(build_update_strip) {
 
   /* Without the attribute option nothing about attributes is sent. */
   s.nopts = 3; /* category_id, image_id, logistic_id */
-  ASSERT_EQ(conn()->build(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_EQ(build_any(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_NULL(cJSON_GetObjectItem(b, "attribute_list"));
   ASSERT_EQ(cJSON_GetArraySize(b), 3);
@@ -899,13 +934,13 @@ static TEST_IMPL(build_auth_link) {
   oc_request_free(&r);
 
   s.redirect_url = NULL;
-  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_any(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
   ASSERT_STR_EQ(err, "redirect URL must be an http(s) URL without spaces");
   ASSERT_NULL(r.url);
   s.redirect_url = "ftp://example.com/cb";
-  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_any(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
   s.redirect_url = "https://example.com/a b";
-  ASSERT_EQ(conn()->build(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_EQ(build_any(OC_OP_AUTH_LINK, &s, NULL, NOW_MS, &r, err, sizeof err), -1);
   return 0;
 }
 
@@ -936,7 +971,7 @@ static TEST_IMPL(build_token_exchange) {
   oc_request_free(&r);
 
   s.auth_code = "";
-  ASSERT_EQ(conn()->build(OC_OP_TOKEN_EXCHANGE, &s, NULL, NOW_MS, &r, err, sizeof err),
+  ASSERT_EQ(build_any(OC_OP_TOKEN_EXCHANGE, &s, NULL, NOW_MS, &r, err, sizeof err),
             -1);
   ASSERT_STR_EQ(err, "shop auth_code is not set");
   ASSERT_NULL(r.url);
@@ -1042,12 +1077,12 @@ static TEST_IMPL(log_url_has_no_secrets) {
     oc_request r;
     char err[256], want[256];
 
-    if (sp_ops[op].need & SP_ORDERS) { /* build_orders: see orders_log_url */
-      ASSERT_EQ(conn()->build((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+    if (op == OC_OP_LIST_ORDERS || op == OC_OP_GET_ORDERS) { /* build_orders: see orders_log_url */
+      ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
       ASSERT_NULL(r.url);
       continue;
     }
-    ASSERT_EQ(conn()->build((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+    ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
     ASSERT_NULL(strstr(r.log_url, TOKEN));
     ASSERT_NULL(strstr(r.log_url, KEY));
     ASSERT_NULL(strstr(r.log_url, "sign"));
@@ -1124,7 +1159,7 @@ static TEST_IMPL(bad_input_errors_hold_no_secrets) {
     default: break;
     }
     memset(&r, 0x5a, sizeof r); /* build must clear it */
-    ASSERT_EQ(conn()->build(cases[i].op, &s, lp, NOW_MS, &r, err, sizeof err), -1);
+    ASSERT_EQ(build_any(cases[i].op, &s, lp, NOW_MS, &r, err, sizeof err), -1);
     ASSERT_STR_EQ(err, cases[i].want);
     ASSERT_NULL(strstr(err, KEY));
     ASSERT_NULL(strstr(err, TOKEN));
@@ -1140,61 +1175,61 @@ static TEST_IMPL(bad_input_errors_hold_no_secrets) {
 /* ---- parse: success ------------------------------------------------------------- */
 
 static TEST_IMPL(parse_publish_ok) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_PUBLISH, 200,
         "{\"error\":\"\",\"message\":\"\",\"warning\":\"\",\"request_id\":"
         "\"a1b2c3\",\"response\":{\"item_id\":800123456,\"item_name\":\"x\"}}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.item_id, "800123456");
-  ASSERT_STR_EQ(res.request_id, "a1b2c3");
-  ASSERT_STR_EQ(res.error, "");
+  ASSERT_STR_EQ(res.v.request_id, "a1b2c3");
+  ASSERT_STR_EQ(res.v.error, "");
   return 0;
 }
 
 static TEST_IMPL(parse_item_id_range) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_PUBLISH, 200,
         "{\"error\":\"\",\"response\":{\"item_id\":9007199254740991}}", &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.item_id, "9007199254740991");
   parse(OC_OP_PUBLISH, 200,
         "{\"error\":\"\",\"response\":{\"item_id\":9007199254740993}}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field response.item_id is above "
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response.item_id is above "
                            "2^53 and cannot be read exactly");
   ASSERT_STR_EQ(res.item_id, "");
   parse(OC_OP_LOOKUP_SKU, 200,
         "{\"error\":\"\",\"response\":{\"item_id_list\":[18014398509481984]}}",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
+  ASSERT_EQ(res.v.status, OC_RETRY);
   ASSERT_STR_EQ(res.item_id, "");
   return 0;
 }
 
 static TEST_IMPL(parse_lookup_sku) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_LOOKUP_SKU, 200,
         "{\"error\":\"\",\"message\":\"\",\"request_id\":\"r\",\"response\":"
         "{\"item_id_list\":[653211,564331],\"next_offset\":\"x\","
         "\"total_count\":2}}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.item_id, "653211");
   parse(OC_OP_LOOKUP_SKU, 200,
         "{\"error\":\"\",\"response\":{\"item_id_list\":[],\"total_count\":0}}",
         &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   parse(OC_OP_LOOKUP_SKU, 200, "{\"error\":\"\",\"response\":{\"total_count\":0}}",
         &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   parse(OC_OP_LOOKUP_SKU, 200,
         "{\"error\":\"\",\"response\":{\"item_id_list\":\"653211\"}}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error,
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error,
                 "unexpected response: field response.item_id_list is not an array");
   return 0;
 }
@@ -1208,53 +1243,53 @@ static TEST_IMPL(parse_lookup_sku) {
   "\"total_available_stock\":" stock "}}}]}}"
 
 static TEST_IMPL(parse_get_listing) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_GET_LISTING, 200, ITEM("NORMAL", "75000.0", "25"), &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 1);
   ASSERT_EQ(res.price_vnd, 75000);
   ASSERT_EQ(res.stock, 25);
   ASSERT_STR_EQ(res.item_id, "2300069665");
-  ASSERT_STR_EQ(res.request_id, "q");
+  ASSERT_STR_EQ(res.v.request_id, "q");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("UNLIST", "149999.5", "0"), &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
   ASSERT_EQ(res.price_vnd, 150000);
   ASSERT_EQ(res.stock, 0);
-  ASSERT_STR_EQ(res.error, "");
+  ASSERT_STR_EQ(res.v.error, "");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("BANNED", "1", "2"), &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_STR_EQ(res.error, "item_status BANNED");
+  ASSERT_STR_EQ(res.v.error, "item_status BANNED");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("SELLER_DELETE", "1", "2"), &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
 
   parse(OC_OP_GET_LISTING, 200,
         "{\"error\":\"\",\"response\":{\"item_list\":[{\"item_id\":1,"
         "\"item_status\":\"NORMAL\"}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND); /* another item only */
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND); /* another item only */
   parse(OC_OP_GET_LISTING, 200, "{\"error\":\"\",\"response\":{\"item_list\":[]}}",
         &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   parse(OC_OP_GET_LISTING, 200,
         "{\"error\":\"\",\"warning\":\"item not found\",\"response\":{}}", &res);
-  ASSERT_EQ(res.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
 
   parse(OC_OP_GET_LISTING, 200,
         "{\"error\":\"\",\"response\":{\"item_list\":[{\"item_id\":2300069665,"
         "\"item_status\":\"NORMAL\",\"has_model\":true,\"stock_info_v2\":{}}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
   return 0;
 }
 
 static TEST_IMPL(parse_refresh_token) {
-  oc_result res;
+  oc_token_result res;
 
   parse(OC_OP_REFRESH_TOKEN, 200,
         "{\"access_token\":\"new_access_0123\",\"refresh_token\":"
@@ -1262,35 +1297,35 @@ static TEST_IMPL(parse_refresh_token) {
         "\"error\":\"\",\"message\":\"\",\"partner_id\":123456,"
         "\"shop_id\":654321}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.access_token, "new_access_0123");
   ASSERT_STR_EQ(res.refresh_token, "new_refresh_4567");
   ASSERT_EQ(res.access_expires_at, 14400); /* seconds; the core adds now */
   ASSERT_EQ(res.refresh_expires_at, 0);
-  ASSERT_STR_EQ(res.request_id, "rq");
+  ASSERT_STR_EQ(res.v.request_id, "rq");
 
   parse(OC_OP_REFRESH_TOKEN, 200,
         "{\"error\":\"error_param\",\"message\":\"refresh token invalid\"}", &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
   ASSERT_STR_EQ(res.access_token, "");
   parse(OC_OP_REFRESH_TOKEN, 200,
         "{\"error\":\"\",\"access_token\":\"a_long_token\",\"expire_in\":1}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field refresh_token is missing");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field refresh_token is missing");
   return 0;
 }
 
 /* The exchange answers like the refresh; a used or unknown code is
  * invalid_code (OC_AUTH), and the code never appears in the error. */
 static TEST_IMPL(parse_token_exchange) {
-  oc_result res;
+  oc_token_result res;
 
   parse(OC_OP_TOKEN_EXCHANGE, 200,
         "{\"access_token\":\"first_access_0123\",\"refresh_token\":"
         "\"first_refresh_4567\",\"expire_in\":14400,\"request_id\":\"rq2\","
         "\"error\":\"\",\"message\":\"\"}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.access_token, "first_access_0123");
   ASSERT_STR_EQ(res.refresh_token, "first_refresh_4567");
   ASSERT_EQ(res.access_expires_at, 14400);
@@ -1301,28 +1336,28 @@ static TEST_IMPL(parse_token_exchange) {
         "{\"error\":\"invalid_code\",\"message\":\"Invalid code "
         "auth_code_value_42.\",\"request_id\":\"rq3\"}",
         &res);
-  ASSERT_EQ(res.status, OC_AUTH);
+  ASSERT_EQ(res.v.status, OC_AUTH);
   ASSERT_STR_EQ(res.access_token, "");
-  ASSERT_STR_EQ(res.error, "invalid_code: Invalid code ***.");
+  ASSERT_STR_EQ(res.v.error, "invalid_code: Invalid code ***.");
   return 0;
 }
 
 static TEST_IMPL(parse_batch_ok_and_empty_response) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_SET_STOCK, 200,
         "{\"error\":\"\",\"message\":\"\",\"request_id\":\"s\",\"response\":"
         "{\"failure_list\":[],\"success_list\":[{\"model_id\":0,"
         "\"stock\":25}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   parse(OC_OP_UPDATE, 200, "{\"error\":\"\",\"message\":\"\",\"request_id\":\"u\"}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   /* Neither error nor response: not an answer. */
   parse(OC_OP_UPDATE, 200, "{\"request_id\":\"u\"}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field response is missing");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response is missing");
   return 0;
 }
 
@@ -1364,27 +1399,27 @@ static TEST_IMPL(parse_error_classes) {
 
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char body[256], want[256];
-    oc_result res;
+    oc_listing_result res;
 
     snprintf(body, sizeof body,
              "{\"error\":\"%s\",\"message\":\"Something: détail\","
              "\"request_id\":\"rid-%zu\"}",
              cases[i].code, i);
     parse(OC_OP_SET_PRICE, 200, body, &res);
-    if (res.status != cases[i].status)
+    if (res.v.status != cases[i].status)
       fprintf(stderr, "code %s\n", cases[i].code);
-    ASSERT_EQ(res.status, cases[i].status);
-    ASSERT_EQ(res.retry_after_ms, cases[i].retry_after_ms);
+    ASSERT_EQ(res.v.status, cases[i].status);
+    ASSERT_EQ(res.v.retry_after_ms, cases[i].retry_after_ms);
     snprintf(want, sizeof want, "%s: Something: détail", cases[i].code);
-    ASSERT_STR_EQ(res.error, want);
+    ASSERT_STR_EQ(res.v.error, want);
     snprintf(want, sizeof want, "rid-%zu", i);
-    ASSERT_STR_EQ(res.request_id, want);
+    ASSERT_STR_EQ(res.v.request_id, want);
   }
   return 0;
 }
 
 static TEST_IMPL(parse_failure_list) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_DELIST, 200,
         "{\"error\":\"\",\"message\":\"\",\"request_id\":\"f\",\"response\":"
@@ -1392,50 +1427,50 @@ static TEST_IMPL(parse_failure_list) {
         "\"Can't unlist item when item is under promotion\"}],"
         "\"success_list\":[]}}",
         &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error,
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error,
                 "failure_list: Can't unlist item when item is under promotion");
-  ASSERT_STR_EQ(res.request_id, "f");
+  ASSERT_STR_EQ(res.v.request_id, "f");
   /* A failure for another item is not ours. */
   parse(OC_OP_RELIST, 200,
         "{\"error\":\"\",\"response\":{\"failure_list\":[{\"item_id\":42,"
         "\"failed_reason\":\"nope\"}],\"success_list\":[{\"item_id\":"
         "2300069665,\"unlist\":false}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_OK);
+  ASSERT_EQ(res.v.status, OC_OK);
   /* update_stock lists models of our one item. */
   parse(OC_OP_SET_STOCK, 200,
         "{\"error\":\"\",\"response\":{\"failure_list\":[{\"model_id\":0,"
         "\"failed_reason\":\"stock must be >= reserved stock\"}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "failure_list: stock must be >= reserved stock");
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "failure_list: stock must be >= reserved stock");
   parse(OC_OP_SET_PRICE, 200,
         "{\"error\":\"\",\"response\":{\"failure_list\":[{\"model_id\":0}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "failure_list: (no reason given)");
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "failure_list: (no reason given)");
   return 0;
 }
 
 static TEST_IMPL(parse_malformed_truncated) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_SET_STOCK, 200, "{\"error\":\"\",\"response\":{\"failure_list\":[",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT(starts_with(res.error, "malformed response: malformed JSON at byte "));
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT(starts_with(res.v.error, "malformed response: malformed JSON at byte "));
   parse(OC_OP_PUBLISH, 200, "<html>502 Bad Gateway</html>", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "malformed response: malformed JSON at byte 0");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: malformed JSON at byte 0");
   parse(OC_OP_PUBLISH, 200, "[1,2]", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "malformed response: not a JSON object");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: not a JSON object");
   parse(OC_OP_PUBLISH, 200, "", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "malformed response: empty body");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: empty body");
   parse(OC_OP_PUBLISH, 200, NULL, &res);
-  ASSERT_EQ(res.status, OC_RETRY);
+  ASSERT_EQ(res.v.status, OC_RETRY);
   return 0;
 }
 
@@ -1443,18 +1478,18 @@ static TEST_IMPL(parse_oversized) {
   size_t n = OC_MAX_RESPONSE + 1;
   char *body = malloc(n);
   oc_shop s = shop_fixture();
-  oc_result res;
+  oc_listing_result res;
 
   ASSERT_NOT_NULL(body);
   memset(body, ' ', n);
   memcpy(body, "{\"error\":\"\"}", 12); /* valid JSON, too long */
-  conn()->parse(OC_OP_SET_STOCK, &s, NULL, 200, body, n, &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error,
+  conn()->parse_listing(OC_OP_SET_STOCK, &s, NULL, 200, body, n, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error,
                 "malformed response: body of 1048577 bytes exceeds the "
                 "1048576-byte limit");
-  conn()->parse(OC_OP_SET_STOCK, &s, NULL, 200, body, n - 1, &res);
-  ASSERT_EQ(res.status, OC_OK); /* exactly at the limit is fine */
+  conn()->parse_listing(OC_OP_SET_STOCK, &s, NULL, 200, body, n - 1, &res);
+  ASSERT_EQ(res.v.status, OC_OK); /* exactly at the limit is fine */
   free(body);
   return 0;
 }
@@ -1462,7 +1497,7 @@ static TEST_IMPL(parse_oversized) {
 static TEST_IMPL(parse_deep_nesting) {
   char *body = malloc(2100);
   oc_shop s = shop_fixture();
-  oc_result res;
+  oc_listing_result res;
   size_t n = 0;
   int i;
 
@@ -1473,49 +1508,50 @@ static TEST_IMPL(parse_deep_nesting) {
   for (i = 0; i < 1000; i++)
     body[n++] = ']';
   body[n++] = '}';
-  conn()->parse(OC_OP_PUBLISH, &s, NULL, 200, body, n, &res);
-  ASSERT_EQ(res.status, OC_RETRY);
+  conn()->parse_listing(OC_OP_PUBLISH, &s, NULL, 200, body, n, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
   /* "{" is level 1 and the 23-byte prefix ends at byte 22: level 33 is the
    * 32nd "[", at byte 23 + 31. */
-  ASSERT_STR_EQ(res.error,
+  ASSERT_STR_EQ(res.v.error,
                 "malformed response: JSON nested deeper than 32 levels at byte 54");
   free(body);
   return 0;
 }
 
 static TEST_IMPL(parse_wrong_types) {
-  oc_result res;
+  oc_listing_result res;
+  oc_token_result tok;
 
   parse(OC_OP_PUBLISH, 200, "{\"error\":\"\",\"response\":{\"item_id\":\"800\"}}",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error,
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error,
                 "unexpected response: field response.item_id is not a number");
   parse(OC_OP_PUBLISH, 200, "{\"error\":0,\"response\":{\"item_id\":800}}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field error is not a string");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field error is not a string");
   parse(OC_OP_PUBLISH, 200, "{\"error\":\"\",\"response\":[1]}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field response is not an object");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response is not an object");
   parse(OC_OP_REFRESH_TOKEN, 200,
         "{\"error\":\"\",\"access_token\":12345678,\"refresh_token\":\"r\","
         "\"expire_in\":14400}",
-        &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field access_token is not a string");
+        &tok);
+  ASSERT_EQ(tok.v.status, OC_RETRY);
+  ASSERT_STR_EQ(tok.v.error, "unexpected response: field access_token is not a string");
   parse(OC_OP_REFRESH_TOKEN, 200,
         "{\"error\":\"\",\"access_token\":\"a\",\"refresh_token\":\"r\","
         "\"expire_in\":\"14400\"}",
-        &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field expire_in is not a number");
+        &tok);
+  ASSERT_EQ(tok.v.status, OC_RETRY);
+  ASSERT_STR_EQ(tok.v.error, "unexpected response: field expire_in is not a number");
   parse(OC_OP_GET_LISTING, 200, ITEM("NORMAL", "\"75000\"", "25"), &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field "
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field "
                            "price_info[0].original_price is not a number");
   parse(OC_OP_GET_LISTING, 200, ITEM("NORMAL", "75000", "2.5"), &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error,
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error,
                 "unexpected response: field "
                 "stock_info_v2.summary_info.total_available_stock is not an "
                 "integer in range");
@@ -1523,58 +1559,58 @@ static TEST_IMPL(parse_wrong_types) {
         "{\"error\":\"\",\"response\":{\"item_list\":[{\"item_id\":2300069665,"
         "\"item_status\":1}]}}",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "unexpected response: field item_status is not a string");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field item_status is not a string");
   ASSERT_EQ(res.active, 0);
   return 0;
 }
 
 static TEST_IMPL(parse_http_status) {
-  oc_result res;
+  oc_listing_result res;
 
   parse(OC_OP_SET_STOCK, 0, NULL, &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_STR_EQ(res.error, "no response");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "no response");
   parse(OC_OP_SET_STOCK, 429, "", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_EQ(res.retry_after_ms, 1000);
-  ASSERT_STR_EQ(res.error, "HTTP 429");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.v.retry_after_ms, 1000);
+  ASSERT_STR_EQ(res.v.error, "HTTP 429");
   parse(OC_OP_SET_STOCK, 429,
         "{\"error\":\"error_rate_limit\",\"message\":\"too many\","
         "\"request_id\":\"z\"}",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_EQ(res.retry_after_ms, 1000);
-  ASSERT_STR_EQ(res.error, "HTTP 429: error_rate_limit: too many");
-  ASSERT_STR_EQ(res.request_id, "z");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.v.retry_after_ms, 1000);
+  ASSERT_STR_EQ(res.v.error, "HTTP 429: error_rate_limit: too many");
+  ASSERT_STR_EQ(res.v.request_id, "z");
   parse(OC_OP_SET_STOCK, 429, "{\"error\":\"\",\"message\":\"\"}", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_EQ(res.retry_after_ms, 1000);
-  ASSERT_STR_EQ(res.error, "HTTP 429");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.v.retry_after_ms, 1000);
+  ASSERT_STR_EQ(res.v.error, "HTTP 429");
   parse(OC_OP_SET_STOCK, 429, "{\"error\":\"error_limit\",\"message\":\"q\"}",
         &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_EQ(res.retry_after_ms, 3600000); /* the longer wait wins */
-  ASSERT_STR_EQ(res.error, "HTTP 429: error_limit: q");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.v.retry_after_ms, 3600000); /* the longer wait wins */
+  ASSERT_STR_EQ(res.v.error, "HTTP 429: error_limit: q");
   parse(OC_OP_SET_STOCK, 200, "{\"error\":\"error_sign\"}", &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "error_sign"); /* no message: no dangling colon */
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_sign"); /* no message: no dangling colon */
   parse(OC_OP_SET_STOCK, 503, "<html>Service Unavailable</html>", &res);
-  ASSERT_EQ(res.status, OC_RETRY);
-  ASSERT_EQ(res.retry_after_ms, 0);
-  ASSERT_STR_EQ(res.error, "HTTP 503");
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.v.retry_after_ms, 0);
+  ASSERT_STR_EQ(res.v.error, "HTTP 503");
   parse(OC_OP_SET_STOCK, 500, "{\"error\":\"error_param\",\"message\":\"m\"}", &res);
-  ASSERT_EQ(res.status, OC_RETRY); /* 5xx is transient whatever the body */
+  ASSERT_EQ(res.v.status, OC_RETRY); /* 5xx is transient whatever the body */
   parse(OC_OP_SET_STOCK, 403,
         "{\"error\":\"error_auth\",\"message\":\"Invalid access_token.\"}", &res);
-  ASSERT_EQ(res.status, OC_AUTH);
-  ASSERT_STR_EQ(res.error, "error_auth: Invalid access_token.");
+  ASSERT_EQ(res.v.status, OC_AUTH);
+  ASSERT_STR_EQ(res.v.error, "error_auth: Invalid access_token.");
   parse(OC_OP_GET_LISTING, 404, "not found", &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "HTTP 404");
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "HTTP 404");
   parse(OC_OP_GET_LISTING, 400, "{\"error\":\"\",\"message\":\"\"}", &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "HTTP 400");
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "HTTP 400");
   return 0;
 }
 
@@ -1582,15 +1618,15 @@ static TEST_IMPL(parse_http_status) {
  * UTF-8 boundary. */
 static TEST_IMPL(parse_error_text_scrubbed_and_truncated) {
   char body[2048], *p;
-  oc_result res;
+  oc_listing_result res;
   int i;
 
   parse(OC_OP_SET_STOCK, 200,
         "{\"error\":\"error_param\",\"message\":\"bad access_token token_value "
         "for key test_partner_key, refresh refresh_value_xyz\"}",
         &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT_STR_EQ(res.error, "error_param: bad access_token *** for key ***, "
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_param: bad access_token *** for key ***, "
                            "refresh ***");
   strcpy(body, "{\"error\":\"error_param\",\"message\":\"");
   p = body + strlen(body);
@@ -1598,26 +1634,33 @@ static TEST_IMPL(parse_error_text_scrubbed_and_truncated) {
     memcpy(p, "ệ", 3); /* 3 bytes each */
   strcpy(p, "\"}");
   parse(OC_OP_SET_STOCK, 200, body, &res);
-  ASSERT_EQ(res.status, OC_REJECTED);
-  ASSERT(strlen(res.error) < sizeof res.error);
-  ASSERT(strlen(res.error) > 240);
-  ASSERT(ocu_utf8_valid(res.error, strlen(res.error)));
-  ASSERT(starts_with(res.error, "error_param: ệệ"));
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT(strlen(res.v.error) < sizeof res.v.error);
+  ASSERT(strlen(res.v.error) > 240);
+  ASSERT(ocu_utf8_valid(res.v.error, strlen(res.v.error)));
+  ASSERT(starts_with(res.v.error, "error_param: ệệ"));
   return 0;
 }
 
 /* parse() must clear a result that held an earlier answer. */
 static TEST_IMPL(parse_resets_result) {
-  oc_result res;
+  oc_listing_result res;
+  oc_token_result tok;
 
   memset(&res, 0x7f, sizeof res);
   parse(OC_OP_SET_STOCK, 200, "{\"error\":\"\",\"response\":{}}", &res);
-  ASSERT_EQ(res.status, OC_OK);
-  ASSERT_EQ(res.retry_after_ms, 0);
-  ASSERT_STR_EQ(res.error, "");
-  ASSERT_STR_EQ(res.request_id, "");
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.v.retry_after_ms, 0);
+  ASSERT_STR_EQ(res.v.error, "");
+  ASSERT_STR_EQ(res.v.request_id, "");
   ASSERT_STR_EQ(res.item_id, "");
-  ASSERT_STR_EQ(res.access_token, "");
+  /* The token fields live in the token result now: cleared the same way. */
+  memset(&tok, 0x7f, sizeof tok);
+  parse(OC_OP_REFRESH_TOKEN, 200, "{\"error\":\"error_auth\"}", &tok);
+  ASSERT_EQ(tok.v.status, OC_AUTH);
+  ASSERT_STR_EQ(tok.v.request_id, "");
+  ASSERT_STR_EQ(tok.access_token, "");
+  ASSERT_STR_EQ(tok.refresh_token, "");
   return 0;
 }
 
@@ -1651,20 +1694,22 @@ static oc_order_query window_query(const char *page) {
   return q;
 }
 
+/* Orders are structs now; conn_test.c checks them and renders them as the
+ * order document these assertions read. */
 static void parse_orders(oc_op op, const oc_order_query *q, long status,
-                         const char *body, oc_result *res) {
+                         const char *body, ct_orders *res) {
   oc_shop s = shop_fixture();
 
-  conn()->parse_orders(op, &s, q, status, body, body ? strlen(body) : 0, res);
+  ct_parse_orders(conn(), op, &s, q, status, body, body ? strlen(body) : 0, res);
 }
 
 /* res->orders parsed back; the caller deletes it and frees res->orders. */
-static cJSON *orders_json(oc_result *res) {
+static cJSON *orders_json(ct_orders *res) {
   cJSON *doc;
 
-  if (res->status != OC_OK)
-    fprintf(stderr, "status %d: %s\n", (int)res->status, res->error);
-  ASSERT_EQ(res->status, OC_OK);
+  if (res->v.status != OC_OK)
+    fprintf(stderr, "status %d: %s\n", (int)res->v.status, res->v.error);
+  ASSERT_EQ(res->v.status, OC_OK);
   ASSERT_NOT_NULL(res->orders);
   doc = cJSON_Parse(res->orders);
   ASSERT_NOT_NULL(doc);
@@ -1683,7 +1728,8 @@ static TEST_IMPL(orders_entry_point) {
 
   ASSERT_EQ(c->order_window_s, 15 * 86400);
   ASSERT_NOT_NULL(c->build_orders);
-  ASSERT_NOT_NULL(c->parse_orders);
+  ASSERT_NOT_NULL(c->parse_order_page);
+  ASSERT_NOT_NULL(c->parse_order_batch);
   ASSERT_NOT_NULL(c->verify_push);
   ASSERT(c->caps & OC_CAP(OC_OP_LIST_ORDERS));
   ASSERT(c->caps & OC_CAP(OC_OP_GET_ORDERS));
@@ -1916,7 +1962,7 @@ static TEST_IMPL(orders_log_url) {
 
 static TEST_IMPL(parse_list_orders_pages) {
   oc_order_query q = window_query("");
-  oc_result res;
+  ct_orders res;
   cJSON *doc;
   const cJSON *ids;
 
@@ -1929,7 +1975,7 @@ static TEST_IMPL(parse_list_orders_pages) {
                "{\"order_sn\":2403150001}]}}",
                &res);
   doc = orders_json(&res);
-  ASSERT_STR_EQ(res.request_id, "r-1");
+  ASSERT_STR_EQ(res.v.request_id, "r-1");
   ids = jget(doc, "ids");
   ASSERT_EQ(cJSON_GetArraySize(ids), 3);
   ASSERT_STR_EQ(cJSON_GetArrayItem(ids, 0)->valuestring, "240315ABCD12");
@@ -2013,15 +2059,15 @@ static TEST_IMPL(parse_orders_malformed) {
 
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     oc_order_query q = window_query("");
-    oc_result res;
+    ct_orders res;
 
     q.ids = ids;
     q.nids = 1;
     parse_orders(cases[i].op, &q, 200, cases[i].body, &res);
-    if (res.status != OC_RETRY || strstr(res.error, cases[i].why) == NULL)
-      fprintf(stderr, "case %zu: %d %s\n", i, (int)res.status, res.error);
-    ASSERT_EQ(res.status, OC_RETRY);
-    ASSERT(strstr(res.error, cases[i].why) != NULL);
+    if (res.v.status != OC_RETRY || strstr(res.v.error, cases[i].why) == NULL)
+      fprintf(stderr, "case %zu: %d %s\n", i, (int)res.v.status, res.v.error);
+    ASSERT_EQ(res.v.status, OC_RETRY);
+    ASSERT(strstr(res.v.error, cases[i].why) != NULL);
     ASSERT_NULL(res.orders);
   }
   return 0;
@@ -2063,14 +2109,14 @@ static TEST_IMPL(parse_orders_errors) {
   for (op = OC_OP_LIST_ORDERS; op <= OC_OP_GET_ORDERS; op++)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
       oc_order_query q = window_query("");
-      oc_result res;
+      ct_orders res;
 
       parse_orders((oc_op)op, &q, cases[i].http, cases[i].body, &res);
-      if (res.status != cases[i].status)
-        fprintf(stderr, "case %zu: %s\n", i, res.error);
-      ASSERT_EQ(res.status, cases[i].status);
-      ASSERT_EQ(res.retry_after_ms, cases[i].retry_after_ms);
-      ASSERT_STR_EQ(res.error, cases[i].error);
+      if (res.v.status != cases[i].status)
+        fprintf(stderr, "case %zu: %s\n", i, res.v.error);
+      ASSERT_EQ(res.v.status, cases[i].status);
+      ASSERT_EQ(res.v.retry_after_ms, cases[i].retry_after_ms);
+      ASSERT_STR_EQ(res.v.error, cases[i].error);
       ASSERT_NULL(res.orders);
     }
   return 0;
@@ -2134,7 +2180,7 @@ static TEST_IMPL(parse_get_orders) {
   static const char *const ids[] = {"240315ABCD12", "240315EFGH34",
                                     "240316CANC01", "240316RET001"};
   oc_order_query q;
-  oc_result res;
+  ct_orders res;
   const cJSON *o, *lines;
   cJSON *doc;
 
@@ -2143,7 +2189,7 @@ static TEST_IMPL(parse_get_orders) {
   q.nids = 4;
   parse_orders(OC_OP_GET_ORDERS, &q, 200, detail_answer, &res);
   doc = orders_json(&res);
-  ASSERT_STR_EQ(res.request_id, "rq-detail");
+  ASSERT_STR_EQ(res.v.request_id, "rq-detail");
   ASSERT_EQ(cJSON_GetArraySize(jget(doc, "orders")), 4);
   ASSERT_EQ(cJSON_GetArraySize(jget(doc, "bad")), 0);
 
@@ -2182,20 +2228,23 @@ static TEST_IMPL(parse_get_orders) {
 /* Every status of shopee.md, "Orders" has its effect; anything else is a bad
  * order. */
 static TEST_IMPL(order_status_map) {
-  static const char *const want[][2] = {
-      {"UNPAID", "reserved"},        {"PENDING", "reserved"},
-      {"READY_TO_SHIP", "sold"},     {"PROCESSED", "sold"},
-      {"RETRY_SHIP", "sold"},        {"SHIPPED", "sold"},
-      {"TO_CONFIRM_RECEIVE", "sold"}, {"COMPLETED", "sold"},
-      {"IN_CANCEL", "sold"},         {"INVOICE_PENDING", "sold"},
-      {"CANCELLED", "cancelled"},    {"TO_RETURN", "returned"},
+  static const struct {
+    const char *status;
+    oc_effect effect;
+  } want[] = {
+      {"UNPAID", OC_EFFECT_RESERVED},        {"PENDING", OC_EFFECT_RESERVED},
+      {"READY_TO_SHIP", OC_EFFECT_SOLD},     {"PROCESSED", OC_EFFECT_SOLD},
+      {"RETRY_SHIP", OC_EFFECT_SOLD},        {"SHIPPED", OC_EFFECT_SOLD},
+      {"TO_CONFIRM_RECEIVE", OC_EFFECT_SOLD}, {"COMPLETED", OC_EFFECT_SOLD},
+      {"IN_CANCEL", OC_EFFECT_SOLD},         {"INVOICE_PENDING", OC_EFFECT_SOLD},
+      {"CANCELLED", OC_EFFECT_CANCELLED},    {"TO_RETURN", OC_EFFECT_RETURNED},
   };
   size_t i;
 
   for (i = 0; i < sizeof want / sizeof want[0]; i++)
-    ASSERT_STR_EQ(ocu_order_effect(sp_order_status, want[i][0]), want[i][1]);
-  ASSERT_NULL(ocu_order_effect(sp_order_status, "cancelled"));
-  ASSERT_NULL(ocu_order_effect(sp_order_status, "LOST"));
+    ASSERT_EQ(ocu_order_effect(sp_order_status, want[i].status), want[i].effect);
+  ASSERT_EQ(ocu_order_effect(sp_order_status, "cancelled"), 0);
+  ASSERT_EQ(ocu_order_effect(sp_order_status, "LOST"), 0);
   return 0;
 }
 
@@ -2268,7 +2317,7 @@ static TEST_IMPL(parse_get_orders_bad_entries) {
   };
   static const char *const ids[] = {"GOOD1", "BAD_QTY", "ASKED_ONLY", "GOOD2"};
   oc_order_query q;
-  oc_result res;
+  ct_orders res;
   const cJSON *o;
   cJSON *doc;
   size_t i;

@@ -1,0 +1,94 @@
+/*
+ * ops.h — operation tables, and the build/parse dispatch every connector
+ * shares (prefix ocu_).
+ *
+ * A connector describes itself as data: an ocu_market with one ocu_opdef
+ * per operation (HTTP method, path, what the listing must hold, the body
+ * builder, the result reader) and a few hooks for what differs between
+ * marketplaces (shop checks, signing, the answer envelope). The functions
+ * below do what is the same everywhere: the family and capability check,
+ * clearing the request and the result, validation (common/validate.h),
+ * the clock, "no response", freeing what a failed order parse built. The
+ * bytes on the wire are the hooks' alone.
+ */
+#ifndef OCOP_CONN_OPS_H
+#define OCOP_CONN_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "../connector.h"
+#include "validate.h"
+
+/* The request body (or Lazada's payload parameter) for one operation, as
+ * malloc'd text. 0, or -1 with err set. */
+typedef int (*ocu_body_fn)(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
+                           char *err, size_t errlen);
+
+/* Reads a listing operation's answer (the envelope already said "success")
+ * into res; fails res->v when the answer is not usable. `flags` is what the
+ * envelope hook said about it. */
+typedef void (*ocu_read_fn)(oc_op op, const oc_shop *shop, const oc_listing *l,
+                            const cJSON *root, int flags, oc_listing_result *res);
+
+typedef struct ocu_opdef {
+  const char *method; /* "GET" or "POST" */
+  const char *path;   /* the signed path (Lazada: the API name); NULL: no such operation */
+  const char *tail;   /* TikTok: path "/" product_id tail; NULL elsewhere */
+  int kind;           /* the marketplace's call kind (public, shop, token host...) */
+  unsigned need;      /* OCU_NEED_* */
+  ocu_body_fn body;   /* NULL: no body */
+  ocu_read_fn read;   /* NULL: a success envelope is the whole answer */
+} ocu_opdef;
+
+typedef struct ocu_market {
+  const char *name;        /* "shopee", in messages */
+  const ocu_opdef *ops;    /* OC_OP_MAX entries, indexed by oc_op */
+  const ocu_limits *limits;
+  /* Shop credentials and options the operation needs. 0, or -1 with err. */
+  int (*check_shop)(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
+                    size_t errlen);
+  /* The signer hook: fills *req (validated input, now_ms >= 0, req zeroed).
+   * 0, or -1 with err set and *req left empty. */
+  int (*emit)(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
+              int64_t now_ms, oc_request *req, char *err, size_t errlen);
+  /* LIST_ORDERS / GET_ORDERS request (q non-NULL, now_ms >= 0). */
+  int (*emit_orders)(oc_op op, const ocu_opdef *d, const oc_shop *shop,
+                     const oc_order_query *q, int64_t now_ms, oc_request *req, char *err,
+                     size_t errlen);
+  /* Classifies a response that arrived (v started OC_OK): the tree to read
+   * on success (the caller frees it), else NULL with v failed. */
+  cJSON *(*envelope)(oc_op op, const oc_shop *shop, long http_status, const char *body,
+                     size_t len, oc_verdict *v, int *flags);
+  void (*read_token)(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+  /* Order readers: 0, or -1 on OOM; a bad answer fails res->v instead. */
+  int (*read_page)(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
+                   oc_order_page *res);
+  int (*read_batch)(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
+                    oc_order_batch *res);
+} ocu_market;
+
+int ocu_build_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
+                      int64_t now_ms, oc_request *req, char *err, size_t errlen);
+int ocu_build_token(const ocu_market *m, oc_op op, const oc_shop *shop, int64_t now_ms,
+                    oc_request *req, char *err, size_t errlen);
+int ocu_build_orders(const ocu_market *m, oc_op op, const oc_shop *shop,
+                     const oc_order_query *q, int64_t now_ms, oc_request *req, char *err,
+                     size_t errlen);
+
+void ocu_parse_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
+                       long http_status, const char *body, size_t len, oc_listing_result *res);
+void ocu_parse_token(const ocu_market *m, oc_op op, const oc_shop *shop, long http_status,
+                     const char *body, size_t len, oc_token_result *res);
+void ocu_parse_order_page(const ocu_market *m, const oc_shop *shop, const oc_order_query *q,
+                          long http_status, const char *body, size_t len, oc_order_page *res);
+void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_order_query *q,
+                           long http_status, const char *body, size_t len,
+                           oc_order_batch *res);
+
+/* Empties *req after a failed build, wiping what may hold a token. */
+void ocu_request_wipe(oc_request *req);
+
+#endif

@@ -1,0 +1,136 @@
+/* validate.c — see validate.h. */
+#include "validate.h"
+
+#include <string.h>
+
+#include "claims.h"
+#include "text.h"
+
+int ocu_empty(const char *s) { return s == NULL || s[0] == '\0'; }
+
+const char *ocu_opt(const oc_shop *shop, const char *key) {
+  const char *v = oc_shop_opt(shop, key, NULL);
+
+  return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+int ocu_valid_decimal_id(const char *s, size_t max_digits) {
+  size_t n;
+
+  if (s == NULL || s[0] < '1' || s[0] > '9')
+    return 0;
+  for (n = 0; s[n]; n++)
+    if (s[n] < '0' || s[n] > '9' || n >= max_digits)
+      return 0;
+  return 1;
+}
+
+int ocu_valid_redirect(const char *u) {
+  const char *p;
+
+  if (u == NULL)
+    return 0;
+  if (strncmp(u, "https://", 8) == 0)
+    p = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    p = u + 7;
+  else
+    return 0;
+  if (*p == '\0' || *p == '/')
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+      return 0;
+  return 1;
+}
+
+int ocu_check_text(const char *what, const char *s, char *err, size_t errlen) {
+  if (s == NULL || s[0] == '\0') {
+    ocu_err(err, errlen, "listing %s is empty", what);
+    return -1;
+  }
+  if (!ocu_utf8_valid(s, strlen(s))) {
+    ocu_err(err, errlen, "listing %s is not valid UTF-8", what);
+    return -1;
+  }
+  return 0;
+}
+
+static int ocu_check_item(const ocu_limits *lim, const oc_listing *l, char *err, size_t errlen) {
+  if (ocu_empty(l->item_id)) {
+    ocu_err(err, errlen, "listing item_id is missing (not published yet)");
+    return -1;
+  }
+  if (!lim->item_id_ok(l->item_id)) {
+    ocu_err(err, errlen, "listing item_id is not %s", lim->item_id_form);
+    return -1;
+  }
+  return 0;
+}
+
+static int ocu_check_amounts(unsigned need, const ocu_limits *lim, const oc_listing *l,
+                             char *err, size_t errlen) {
+  if ((need & OCU_NEED_PRICE) &&
+      (l->price_vnd < 0 || (lim->price_max > 0 && l->price_vnd > lim->price_max))) {
+    if (l->price_vnd < 0)
+      ocu_err(err, errlen, "listing price must be >= 0 dong");
+    else
+      ocu_err(err, errlen, "listing price must be <= %lld dong", (long long)lim->price_max);
+    return -1;
+  }
+  if ((need & OCU_NEED_STOCK) &&
+      (l->stock < 0 || (lim->stock_max > 0 && l->stock > lim->stock_max))) {
+    if (l->stock < 0)
+      ocu_err(err, errlen, "listing stock must be >= 0");
+    else
+      ocu_err(err, errlen, "listing stock must be <= %lld", (long long)lim->stock_max);
+    return -1;
+  }
+  return 0;
+}
+
+static int ocu_check_claim_text(const ocu_limits *lim, const oc_listing *l, char *err,
+                                size_t errlen) {
+  if (ocu_check_text("name", l->name, err, errlen) ||
+      ocu_check_text("description", l->description, err, errlen))
+    return -1;
+  if (lim->refuse_blank_name && strspn(l->name, " \t") == strlen(l->name)) {
+    ocu_err(err, errlen, "listing name is blank");
+    return -1;
+  }
+  if (l->stars != 0 && (l->stars < 3 || l->stars > 5)) {
+    ocu_err(err, errlen, "listing stars must be 0 (no claim) or 3..5");
+    return -1;
+  }
+  if (l->stars != 0 && ocu_check_text("certificate_no", l->certificate_no, err, errlen))
+    return -1;
+  /* The connector alone writes OCOP claims (docs/ocop-rules.md, "OCOP
+   * claims"): a claim already in the text would survive a strip or show the
+   * wrong star count. */
+  if (ocu_has_ocop(l->name) || ocu_has_ocop(l->description)) {
+    ocu_err(err, errlen,
+            "listing name or description already mentions OCOP; the "
+            "connector adds the claim itself");
+    return -1;
+  }
+  return 0;
+}
+
+int ocu_check_listing(unsigned need, const ocu_limits *lim, const oc_listing *l, char *err,
+                      size_t errlen) {
+  if (!(need & OCU_NEED_LISTING))
+    return 0;
+  if (l == NULL) {
+    ocu_err(err, errlen, "listing is missing");
+    return -1;
+  }
+  if ((need & OCU_NEED_SKU) && ocu_check_text("sku", l->sku, err, errlen))
+    return -1;
+  if ((need & OCU_NEED_ITEM) && ocu_check_item(lim, l, err, errlen))
+    return -1;
+  if (ocu_check_amounts(need, lim, l, err, errlen))
+    return -1;
+  if ((need & OCU_NEED_TEXT) && ocu_check_claim_text(lim, l, err, errlen))
+    return -1;
+  return 0;
+}

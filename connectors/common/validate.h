@@ -1,0 +1,56 @@
+/*
+ * validate.h — what a listing and a shop must hold before a request is
+ * built, checked once for every connector (prefix ocu_). Each connector
+ * states its own limits as data (ocu_limits) and what each operation needs
+ * (OCU_NEED_* in its operation table, common/ops.h). Messages name the
+ * field, never its value: values may be secrets.
+ */
+#ifndef OCOP_CONN_VALIDATE_H
+#define OCOP_CONN_VALIDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../connector.h"
+
+/* What an operation requires of the listing. */
+#define OCU_NEED_LISTING 0x01u /* a listing at all */
+#define OCU_NEED_ITEM 0x02u    /* the marketplace's item id (ocu_limits.item_id_ok) */
+#define OCU_NEED_SKU 0x04u
+#define OCU_NEED_TEXT 0x08u    /* name, description, stars, certificate */
+#define OCU_NEED_PRICE 0x10u
+#define OCU_NEED_STOCK 0x20u
+
+/* A marketplace's limits on a listing, as data. */
+typedef struct ocu_limits {
+  size_t title_max_cp;   /* the title (name + claim) is cut to this many code points */
+  size_t max_images;     /* image ids or URLs one listing may carry */
+  int (*item_id_ok)(const char *item_id); /* the marketplace's item id form */
+  const char *item_id_form; /* "a numeric Shopee item id": ends "item_id is not ..." */
+  int refuse_blank_name; /* a name of spaces and tabs alone is refused */
+  int64_t price_max;     /* dong; 0: no upper bound */
+  int64_t stock_max;     /* 0: no upper bound */
+} ocu_limits;
+
+/* Checks l against `need` and lim. 0, or -1 with err set. */
+int ocu_check_listing(unsigned need, const ocu_limits *lim, const oc_listing *l, char *err,
+                      size_t errlen);
+
+/* A text field: non-empty and valid UTF-8. 0, or -1 with err
+ * "listing <what> is empty" / "... is not valid UTF-8". */
+int ocu_check_text(const char *what, const char *s, char *err, size_t errlen);
+
+/* 1 when s is NULL or "". */
+int ocu_empty(const char *s);
+
+/* A per-shop option, NULL when absent or "". */
+const char *ocu_opt(const oc_shop *shop, const char *key);
+
+/* An http(s) URL with a host and no space or control character (the
+ * redirect URL of AUTH_LINK). */
+int ocu_valid_redirect(const char *u);
+
+/* A positive decimal id: 1..max_digits digits, no sign, no leading zero. */
+int ocu_valid_decimal_id(const char *s, size_t max_digits);
+
+#endif

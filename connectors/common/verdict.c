@@ -1,0 +1,50 @@
+/* verdict.c — see verdict.h. */
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "claims.h"
+
+void ocu_fail(oc_verdict *res, const oc_shop *shop, oc_status st, long retry_ms,
+              const char *fmt, ...) {
+  char tmp[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  ocu_scrub_secrets(tmp, shop);
+  ocu_utf8_copy(res->error, sizeof res->error, tmp);
+  res->status = st;
+  res->retry_after_ms = retry_ms;
+}
+
+const char *ocu_req_str(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
+                        const char *key, const char *what, const char *lead) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    ocu_fail(res, shop, OC_RETRY, 0, "%sfield %s is missing", lead, what);
+    return NULL;
+  }
+  if (!cJSON_IsString(it) || it->valuestring == NULL) {
+    ocu_fail(res, shop, OC_RETRY, 0, "%sfield %s is not a string", lead, what);
+    return NULL;
+  }
+  return it->valuestring;
+}
+
+int ocu_http_busy(long http_status) { return http_status == 429 || http_status >= 500; }
+
+int ocu_http_ok(long http_status) { return http_status >= 200 && http_status <= 299; }
+
+int ocu_verdict_start(oc_verdict *v, const oc_shop *shop, long http_status) {
+  memset(v, 0, sizeof *v);
+  v->status = OC_OK;
+  if (http_status <= 0) {
+    ocu_fail(v, shop, OC_RETRY, 0, "no response");
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * verdict.h — filling the oc_verdict every parse returns (prefix ocu_):
+ * failures with the shop's credentials scrubbed, and the HTTP-level
+ * outcomes every marketplace reads alike.
+ */
+#ifndef OCOP_CONN_VERDICT_H
+#define OCOP_CONN_VERDICT_H
+
+#include <cJSON.h>
+
+#include "../connector.h"
+#include "text.h"
+
+/* Records a failed parse: status, retry delay, and the formatted text with
+ * every credential of the shop removed, truncated on a UTF-8 boundary. */
+void ocu_fail(oc_verdict *v, const oc_shop *shop, oc_status st, long retry_ms,
+              const char *fmt, ...) OCU_PRINTF(5, 6);
+
+/* A required string member of obj; NULL with v failed (OC_RETRY) as
+ * "<lead>field <what> is missing" or "... is not a string". */
+const char *ocu_req_str(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                        const char *key, const char *what, const char *lead);
+
+/* 1 when the HTTP status alone says "later": 429 and every 5xx. */
+int ocu_http_busy(long http_status);
+
+/* 1 for a 2xx status. */
+int ocu_http_ok(long http_status);
+
+/* Starts a verdict: OC_OK, or OC_RETRY "no response" when no response
+ * arrived (http_status <= 0); 0 when there is a response to read, else -1. */
+int ocu_verdict_start(oc_verdict *v, const oc_shop *shop, long http_status);
+
+#endif

@@ -1,0 +1,376 @@
+/*
+ * body.c — Shopee request bodies (see "Endpoints", "Money and SKUs"): one
+ * builder per operation, named in the operation table (connector.c).
+ */
+#include "shopee.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/claims.h"
+#include "../common/json.h"
+#include "../common/text.h"
+#include "../common/validate.h"
+
+#define sp_put ocu_json_put
+/* Integers are written as raw JSON text: Shopee VN wants integer prices (see
+ * "Money and SKUs") — never 150000.0 or 1.5e+05. */
+#define sp_int ocu_json_int_raw
+
+/* A validated decimal id (sp_valid_id) as a JSON integer, digit for digit. */
+static cJSON *sp_id(const char *digits) { return cJSON_CreateRaw(digits); }
+
+static int sp_oom(char *err, size_t errlen) {
+  ocu_err(err, errlen, "out of memory");
+  return -1;
+}
+
+/*
+ * Splits a comma-separated option into tokens (spaces around them ignored)
+ * and adds each: numeric ids as {logistic_id, enabled} objects when `logistic`
+ * is set, image ids as strings otherwise. -1 with err set on bad input or OOM.
+ */
+static int sp_add_list(cJSON *arr, const char *opt, const char *list,
+                       int logistic, size_t max, char *err, size_t errlen) {
+  const char *p = list;
+  size_t count = 0;
+
+  while (*p) {
+    char tok[128];
+    size_t n = 0, i;
+    const char *q;
+    cJSON *it;
+
+    while (*p == ' ' || *p == ',')
+      p++;
+    if (*p == '\0')
+      break;
+    for (q = p; *q && *q != ','; q++)
+      ;
+    n = (size_t)(q - p);
+    while (n > 0 && p[n - 1] == ' ')
+      n--;
+    if (n >= sizeof tok) {
+      ocu_err(err, errlen, "shop option \"%s\" holds an id that is too long", opt);
+      return -1;
+    }
+    memcpy(tok, p, n);
+    tok[n] = '\0';
+    p = q;
+    for (i = 0; i < n; i++) {
+      char c = tok[i];
+
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.')) {
+        ocu_err(err, errlen, "shop option \"%s\" holds an invalid id", opt);
+        return -1;
+      }
+    }
+    if (++count > max) {
+      ocu_err(err, errlen, "shop option \"%s\" holds more than %zu ids", opt, max);
+      return -1;
+    }
+    if (logistic) {
+      if (!sp_valid_id(tok)) {
+        ocu_err(err, errlen, "shop option \"%s\" must hold numeric ids", opt);
+        return -1;
+      }
+      it = cJSON_CreateObject();
+      if (it == NULL || sp_put(it, "logistic_id", sp_id(tok)) ||
+          sp_put(it, "enabled", cJSON_CreateTrue())) {
+        cJSON_Delete(it);
+        goto oom;
+      }
+    } else {
+      it = cJSON_CreateString(tok);
+    }
+    if (sp_put(arr, NULL, it))
+      goto oom;
+  }
+  if (count == 0) {
+    ocu_err(err, errlen, "shop option \"%s\" is not set", opt);
+    return -1;
+  }
+  return 0;
+oom:
+  ocu_err(err, errlen, "out of memory");
+  return -1;
+}
+
+/*
+ * attribute_list with the OCOP star attribute, when ocop_attribute_id is
+ * configured: the N-star value when claims are allowed; with stars == 0 an
+ * empty value list on UPDATE (removes the badge) and nothing on PUBLISH.
+ */
+static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
+                                 const oc_listing *l, int update, char *err,
+                                 size_t errlen) {
+  const char *attr = ocu_opt(shop, "ocop_attribute_id");
+  cJSON *list, *a, *values;
+
+  if (attr == NULL || (!ocu_claims(l) && !update))
+    return 0;
+  if (!sp_valid_id(attr)) {
+    ocu_err(err, errlen, "shop option \"ocop_attribute_id\" is not a numeric id");
+    return -1;
+  }
+  list = cJSON_CreateArray();
+  if (sp_put(body, "attribute_list", list))
+    goto oom;
+  a = cJSON_CreateObject();
+  if (sp_put(list, NULL, a) || sp_put(a, "attribute_id", sp_id(attr)))
+    goto oom;
+  values = cJSON_CreateArray();
+  if (sp_put(a, "attribute_value_list", values))
+    goto oom;
+  if (ocu_claims(l)) {
+    char key[32], name[16];
+    const char *vid;
+    cJSON *v;
+
+    snprintf(key, sizeof key, "ocop_value_id.%d", l->stars);
+    snprintf(name, sizeof name, "%d sao", l->stars);
+    vid = ocu_opt(shop, key);
+    if (vid != NULL && !sp_valid_id(vid)) {
+      ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", key);
+      return -1;
+    }
+    v = cJSON_CreateObject();
+    if (sp_put(values, NULL, v) ||
+        sp_put(v, "value_id", vid ? sp_id(vid) : sp_int(0)))
+      goto oom;
+    if (vid == NULL && sp_put(v, "original_value_name", cJSON_CreateString(name)))
+      goto oom;
+  }
+  return 0;
+oom:
+  ocu_err(err, errlen, "out of memory");
+  return -1;
+}
+
+static int sp_add_text(cJSON *body, const oc_listing *l, char *err,
+                       size_t errlen) {
+  char *title = ocu_claim_title(l, sp_limits.title_max_cp), *desc = ocu_claim_description(l);
+  int r = -1;
+
+  if (title != NULL && desc != NULL &&
+      sp_put(body, "item_name", cJSON_CreateString(title)) == 0 &&
+      sp_put(body, "description", cJSON_CreateString(desc)) == 0)
+    r = 0;
+  else
+    ocu_err(err, errlen, "out of memory");
+  free(title);
+  free(desc);
+  return r;
+}
+
+static int sp_fill_publish(cJSON *body, const oc_shop *shop,
+                           const oc_listing *l, char *err, size_t errlen) {
+  char catkey[96] = "";
+  const char *cat = NULL, *catopt = "category_id", *images, *logistics;
+  cJSON *o, *arr;
+
+  if (l->weight_g == 0) {
+    ocu_err(err, errlen, "listing weight unknown (Shopee requires a weight)");
+    return -1;
+  }
+  if (l->weight_g < 0) {
+    ocu_err(err, errlen, "listing weight must be positive");
+    return -1;
+  }
+  if (l->category != NULL && l->category[0] != '\0') {
+    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
+
+    if (n > 0 && (size_t)n < sizeof catkey && (cat = ocu_opt(shop, catkey)))
+      catopt = catkey;
+  }
+  if (cat == NULL)
+    cat = ocu_opt(shop, "category_id");
+  if (cat == NULL) {
+    if (catkey[0])
+      ocu_err(err, errlen,
+             "shop option \"category_id\" is not set (nor \"%s\")", catkey);
+    else
+      ocu_err(err, errlen, "shop option \"category_id\" is not set");
+    return -1;
+  }
+  if (!sp_valid_id(cat)) {
+    ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
+    return -1;
+  }
+  if ((images = ocu_opt(shop, "image_id")) == NULL) {
+    ocu_err(err, errlen, "shop option \"image_id\" is not set");
+    return -1;
+  }
+  if ((logistics = ocu_opt(shop, "logistic_id")) == NULL) {
+    ocu_err(err, errlen, "shop option \"logistic_id\" is not set");
+    return -1;
+  }
+
+  if (sp_add_text(body, l, err, errlen))
+    return -1;
+  if (sp_put(body, "original_price", sp_int(l->price_vnd)))
+    goto oom;
+  arr = cJSON_CreateArray();
+  if (sp_put(body, "seller_stock", arr))
+    goto oom;
+  o = cJSON_CreateObject();
+  if (sp_put(arr, NULL, o) || sp_put(o, "stock", sp_int(l->stock)) ||
+      sp_put(body, "weight", ocu_json_kg_raw(l->weight_g)) ||
+      sp_put(body, "category_id", sp_id(cat)))
+    goto oom;
+  o = cJSON_CreateObject();
+  if (sp_put(body, "image", o))
+    goto oom;
+  arr = cJSON_CreateArray();
+  if (sp_put(o, "image_id_list", arr))
+    goto oom;
+  if (sp_add_list(arr, "image_id", images, 0, SP_MAX_IMAGES, err, errlen))
+    return -1;
+  arr = cJSON_CreateArray();
+  if (sp_put(body, "logistic_info", arr))
+    goto oom;
+  if (sp_add_list(arr, "logistic_id", logistics, 1, SP_MAX_LOGISTICS, err,
+                  errlen))
+    return -1;
+  if (sp_put(body, "item_sku", cJSON_CreateString(l->sku)) ||
+      sp_put(body, "item_status", cJSON_CreateString("NORMAL")) ||
+      sp_put(body, "condition", cJSON_CreateString("NEW")))
+    goto oom;
+  o = cJSON_CreateObject();
+  if (sp_put(body, "brand", o) || sp_put(o, "brand_id", sp_int(0)) ||
+      sp_put(o, "original_brand_name", cJSON_CreateString("No Brand")))
+    goto oom;
+  return sp_add_ocop_attribute(body, shop, l, 0, err, errlen);
+oom:
+  ocu_err(err, errlen, "out of memory");
+  return -1;
+}
+
+/* {"<list>": [{"model_id": 0, ...}]} for update_stock / update_price. */
+static int sp_fill_model(cJSON *body, const oc_listing *l, int stock,
+                         char *err, size_t errlen) {
+  cJSON *arr, *m, *ss, *s;
+
+  if (sp_put(body, "item_id", sp_id(l->item_id)))
+    goto oom;
+  arr = cJSON_CreateArray();
+  if (sp_put(body, stock ? "stock_list" : "price_list", arr))
+    goto oom;
+  m = cJSON_CreateObject();
+  if (sp_put(arr, NULL, m) || sp_put(m, "model_id", sp_int(0)))
+    goto oom;
+  if (!stock)
+    return sp_put(m, "original_price", sp_int(l->price_vnd)) ? sp_oom(err, errlen)
+                                                             : 0;
+  ss = cJSON_CreateArray();
+  if (sp_put(m, "seller_stock", ss))
+    goto oom;
+  s = cJSON_CreateObject();
+  if (sp_put(ss, NULL, s) || sp_put(s, "stock", sp_int(l->stock)))
+    goto oom;
+  return 0;
+oom:
+  ocu_err(err, errlen, "out of memory");
+  return -1;
+}
+
+/* Ends a builder: the body as text, or -1 (err set by the filler, or OOM). */
+static int sp_finish(cJSON *body, int filled, char **text, char *err, size_t errlen) {
+  *text = NULL;
+  if (body == NULL)
+    return sp_oom(err, errlen);
+  if (filled != 0) {
+    cJSON_Delete(body);
+    return -1;
+  }
+  if ((*text = ocu_json_to_text(body)) == NULL)
+    return sp_oom(err, errlen);
+  return 0;
+}
+
+int sp_body_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                    size_t errlen) {
+  cJSON *body = cJSON_CreateObject();
+
+  (void)op;
+  return sp_finish(body, body ? sp_fill_publish(body, shop, l, err, errlen) : -1, text, err,
+                   errlen);
+}
+
+static int sp_fill_update(cJSON *body, const oc_shop *shop, const oc_listing *l, char *err,
+                          size_t errlen) {
+  if (sp_put(body, "item_id", sp_id(l->item_id)))
+    return sp_oom(err, errlen);
+  if (sp_add_text(body, l, err, errlen))
+    return -1;
+  return sp_add_ocop_attribute(body, shop, l, 1, err, errlen);
+}
+
+int sp_body_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                   size_t errlen) {
+  cJSON *body = cJSON_CreateObject();
+
+  (void)op;
+  return sp_finish(body, body ? sp_fill_update(body, shop, l, err, errlen) : -1, text, err,
+                   errlen);
+}
+
+/* SET_STOCK and SET_PRICE: update_stock / update_price. */
+int sp_body_model(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                  size_t errlen) {
+  cJSON *body = cJSON_CreateObject();
+
+  (void)shop;
+  return sp_finish(body,
+                   body ? sp_fill_model(body, l, op == OC_OP_SET_STOCK, err, errlen) : -1,
+                   text, err, errlen);
+}
+
+static int sp_fill_unlist(cJSON *body, oc_op op, const oc_listing *l) {
+  cJSON *arr = cJSON_CreateArray(), *o;
+
+  if (sp_put(body, "item_list", arr))
+    return -1;
+  o = cJSON_CreateObject();
+  if (sp_put(arr, NULL, o) || sp_put(o, "item_id", sp_id(l->item_id)) ||
+      sp_put(o, "unlist", cJSON_CreateBool(op == OC_OP_DELIST)))
+    return -1;
+  return 0;
+}
+
+/* DELIST and RELIST: unlist_item with unlist true or false. */
+int sp_body_unlist(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                   size_t errlen) {
+  cJSON *body = cJSON_CreateObject();
+
+  (void)shop;
+  if (body != NULL && sp_fill_unlist(body, op, l) != 0) {
+    cJSON_Delete(body);
+    return sp_oom(err, errlen);
+  }
+  return sp_finish(body, 0, text, err, errlen);
+}
+
+/*
+ * REFRESH_TOKEN and TOKEN_EXCHANGE ("Authorisation and tokens"): the
+ * refresh token or the seller's code, the shop, and partner_id, which
+ * travels in the query and again in the body.
+ */
+int sp_body_token(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                  size_t errlen) {
+  cJSON *body = cJSON_CreateObject();
+  int refresh = op == OC_OP_REFRESH_TOKEN;
+
+  (void)l;
+  if (body != NULL &&
+      (sp_put(body, refresh ? "refresh_token" : "code",
+              cJSON_CreateString(refresh ? shop->refresh_token : shop->auth_code)) ||
+       sp_put(body, "shop_id", sp_id(shop->shop_id)) ||
+       sp_put(body, "partner_id", sp_id(shop->app_key)))) {
+    cJSON_Delete(body);
+    return sp_oom(err, errlen);
+  }
+  return sp_finish(body, 0, text, err, errlen);
+}

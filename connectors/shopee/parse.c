@@ -1,0 +1,405 @@
+/*
+ * parse.c — Shopee answers: the envelope and its error codes (see "Envelope
+ * and errors", "Rate limits"), and the listing and token results.
+ */
+#include "shopee.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/json.h"
+#include "../common/text.h"
+#include "../common/verdict.h"
+
+static const struct sp_errdef {
+  const char *code;
+  oc_status status;
+  long retry_after_ms;
+} sp_errors[] = {
+    {"error_rate_limit", OC_RETRY, SP_RATE_LIMIT_RETRY_MS},
+    {"error_limit", OC_RETRY, SP_DAILY_LIMIT_RETRY_MS},
+    {"error_system_busy", OC_RETRY, 0},
+    {"error_inner", OC_RETRY, 0},
+    {"error_server", OC_RETRY, 0},
+    {"error_network", OC_RETRY, 0},
+    /* The access token: the core refreshes and retries once. */
+    {"invalid_acceess_token", OC_AUTH, 0}, /* Shopee's spelling ("Pitfalls") */
+    {"invalid_access_token", OC_AUTH, 0},
+    {"error_auth", OC_AUTH, 0},
+    /* The authorisation itself: the seller must authorise again. */
+    {"refresh_token_expired", OC_AUTH, 0},
+    {"error_shop_refresh_token", OC_AUTH, 0},
+    {"shop_access_expired", OC_AUTH, 0},
+    {"shop_no_linked", OC_AUTH, 0},
+    {"partner_shop_no_link", OC_AUTH, 0},
+    {"invalid_code", OC_AUTH, 0},
+    {"error_item_not_found", OC_NOT_FOUND, 0},
+};
+
+/*
+ * Looks a code up, exactly, then without a module prefix: the official
+ * schemas show codes such as "product.error_param" next to "error_param".
+ */
+static const struct sp_errdef *sp_classify(const char *code) {
+  const char *dot = strrchr(code, '.');
+  size_t i;
+
+  for (i = 0; i < sizeof sp_errors / sizeof sp_errors[0]; i++)
+    if (strcmp(code, sp_errors[i].code) == 0 ||
+        (dot != NULL && strcmp(dot + 1, sp_errors[i].code) == 0))
+      return &sp_errors[i];
+  return NULL;
+}
+
+/* A required string member; NULL with res set. */
+static const char *sp_req_str(oc_verdict *res, const oc_shop *shop,
+                              const cJSON *obj, const char *key,
+                              const char *what) {
+  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
+}
+
+/* A required object member; NULL with res set otherwise. */
+const cJSON *sp_req_obj(oc_verdict *res, const oc_shop *shop,
+                               const cJSON *obj, const char *key,
+                               const char *what) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    SP_UNEXPECTED(res, shop, "field %s is missing", what);
+    return NULL;
+  }
+  if (!cJSON_IsObject(it)) {
+    SP_UNEXPECTED(res, shop, "field %s is not an object", what);
+    return NULL;
+  }
+  return it;
+}
+
+/* An id into out; -1 with res set. */
+int sp_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
+                     const char *what, char *out, size_t outlen) {
+  char why[160];
+
+  if (ocu_json_id(item, OCU_ID_NUMBER, what, out, outlen, why, sizeof why)) {
+    SP_UNEXPECTED(res, shop, "%s", why);
+    return -1;
+  }
+  return 0;
+}
+
+/* An integer into *out; -1 with res set. */
+static int sp_req_int(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
+                      const char *key, const char *what, int round,
+                      int64_t *out) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    SP_UNEXPECTED(res, shop, "field %s is missing", what);
+    return -1;
+  }
+  if (!cJSON_IsNumber(it)) {
+    SP_UNEXPECTED(res, shop, "field %s is not a number", what);
+    return -1;
+  }
+  if ((round ? ocu_json_round(it, out) : ocu_json_int(it, out)) != 0) {
+    SP_UNEXPECTED(res, shop, "field %s is not an integer in range", what);
+    return -1;
+  }
+  return 0;
+}
+
+/* Batch calls: error == "" can still carry failures (see "Envelope and
+ * errors"). */
+static void sp_check_failures(oc_verdict *res, const oc_shop *shop,
+                              const oc_listing *l, const cJSON *resp) {
+  const cJSON *fl = cJSON_GetObjectItemCaseSensitive(resp, "failure_list");
+  const cJSON *e;
+
+  if (fl == NULL || cJSON_IsNull(fl))
+    return;
+  if (!cJSON_IsArray(fl)) {
+    SP_UNEXPECTED(res, shop, "field response.failure_list is not an array");
+    return;
+  }
+  cJSON_ArrayForEach(e, fl) {
+    const cJSON *idj = cJSON_GetObjectItemCaseSensitive(e, "item_id");
+    const char *why;
+    char id[OC_ID_MAX], tmp[160];
+
+    /* Entries naming another item are not ours; an entry without an item
+     * id (update_stock/update_price list models of our one item) or with
+     * an unreadable one counts as ours. */
+    if (idj != NULL && l != NULL && l->item_id != NULL &&
+        ocu_json_id(idj, OCU_ID_NUMBER, "item_id", id, sizeof id, tmp,
+                    sizeof tmp) == 0 &&
+        strcmp(id, l->item_id) != 0)
+      continue;
+    why = ocu_json_str(e, "failed_reason");
+    ocu_fail(res, shop, OC_REJECTED, 0, "failure_list: %s",
+            why && why[0] ? why : "(no reason given)");
+    return;
+  }
+}
+
+static void sp_item_info(oc_listing_result *res, const oc_shop *shop,
+                         const oc_listing *l, const cJSON *resp) {
+  const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp, "item_list");
+  const cJSON *it, *found = NULL, *pi, *p0, *si, *sum, *hm;
+  const char *st;
+  char id[OC_ID_MAX];
+  int64_t price, stock;
+
+  if (items == NULL || cJSON_IsNull(items) ||
+      (cJSON_IsArray(items) && cJSON_GetArraySize(items) == 0)) {
+    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item not found");
+    return;
+  }
+  if (!cJSON_IsArray(items)) {
+    SP_UNEXPECTED(&res->v, shop, "field response.item_list is not an array");
+    return;
+  }
+  cJSON_ArrayForEach(it, items) {
+    if (!cJSON_IsObject(it)) {
+      SP_UNEXPECTED(&res->v, shop, "field response.item_list[] is not an object");
+      return;
+    }
+    if (sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(it, "item_id"),
+                  "response.item_list[].item_id", id, sizeof id))
+      return;
+    if (l == NULL || l->item_id == NULL || strcmp(id, l->item_id) == 0) {
+      found = it;
+      break;
+    }
+  }
+  if (found == NULL) {
+    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item not found");
+    return;
+  }
+  ocu_strlcpy(res->item_id, id, sizeof res->item_id);
+  if ((st = sp_req_str(&res->v, shop, found, "item_status", "item_status")) == NULL)
+    return;
+  if (strcmp(st, "SELLER_DELETE") == 0 || strcmp(st, "SHOPEE_DELETE") == 0) {
+    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item_status %s", st);
+    return;
+  }
+
+  pi = cJSON_GetObjectItemCaseSensitive(found, "price_info");
+  hm = cJSON_GetObjectItemCaseSensitive(found, "has_model");
+  if ((pi == NULL || cJSON_IsNull(pi) ||
+       (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
+      cJSON_IsTrue(hm)) {
+    /* price_info is only given for items without models (see "Endpoints"). */
+    ocu_fail(&res->v, shop, OC_REJECTED, 0,
+            "item has models (variations); this connector manages items "
+            "without models");
+    return;
+  }
+  if (pi == NULL || cJSON_IsNull(pi)) {
+    SP_UNEXPECTED(&res->v, shop, "field price_info is missing");
+    return;
+  }
+  if (!cJSON_IsArray(pi)) {
+    SP_UNEXPECTED(&res->v, shop, "field price_info is not an array");
+    return;
+  }
+  p0 = cJSON_GetArrayItem(pi, 0);
+  if (!cJSON_IsObject(p0)) {
+    SP_UNEXPECTED(&res->v, shop, "field price_info[0] is not an object");
+    return;
+  }
+  if (sp_req_int(&res->v, shop, p0, "original_price", "price_info[0].original_price",
+                 1, &price))
+    return;
+  if ((si = sp_req_obj(&res->v, shop, found, "stock_info_v2", "stock_info_v2")) ==
+          NULL ||
+      (sum = sp_req_obj(&res->v, shop, si, "summary_info",
+                        "stock_info_v2.summary_info")) == NULL ||
+      sp_req_int(&res->v, shop, sum, "total_available_stock",
+                 "stock_info_v2.summary_info.total_available_stock", 0, &stock))
+    return;
+  res->price_vnd = price;
+  res->stock = stock;
+  res->active = strcmp(st, "NORMAL") == 0;
+  /* BANNED, REVIEWING and unknown states read as not active; say which. */
+  if (strcmp(st, "NORMAL") != 0 && strcmp(st, "UNLIST") != 0)
+    ocu_fail(&res->v, shop, OC_OK, 0, "item_status %s", st);
+}
+
+void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res) {
+  const char *at, *rt;
+  int64_t exp;
+
+  if ((at = sp_req_str(&res->v, shop, root, "access_token", "access_token")) ==
+          NULL ||
+      (rt = sp_req_str(&res->v, shop, root, "refresh_token", "refresh_token")) ==
+          NULL ||
+      sp_req_int(&res->v, shop, root, "expire_in", "expire_in", 0, &exp))
+    return;
+  if (at[0] == '\0' || rt[0] == '\0' || exp <= 0) {
+    SP_UNEXPECTED(&res->v, shop, "empty access_token, refresh_token or expire_in");
+    return;
+  }
+  if (strlen(at) >= sizeof res->access_token ||
+      strlen(rt) >= sizeof res->refresh_token) {
+    SP_UNEXPECTED(&res->v, shop, "token longer than %zu bytes",
+                  sizeof res->access_token - 1);
+    return;
+  }
+  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
+  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
+  /* parse() does not know the time: this is the lifetime in seconds (expire_in,
+   * about 4 h); the core adds the time it sent the request. Shopee does not say
+   * when the refresh token expires (30 days, see "Authorisation and
+   * tokens"). */
+  res->access_expires_at = exp;
+  res->refresh_expires_at = 0;
+}
+
+/*
+ * Classifies the HTTP status and the envelope (see "Envelope and errors") for
+ * every call, listings and orders alike. Returns the body when it is a success
+ * left to the caller to read (who frees it), with *has_error set when "error"
+ * was present; otherwise NULL with the verdict filled.
+ * "No response" is common/ops.c's.
+ */
+cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
+                   size_t len, oc_verdict *res, int *has_error) {
+  cJSON *root = NULL;
+  const cJSON *ej, *rid;
+  const char *code = "", *msg;
+  char why[160];
+  int http_ok = http_status >= 200 && http_status <= 299;
+  int busy = http_status == 429 || http_status >= 500;
+  const struct sp_errdef *def;
+
+  (void)op; /* every call has the one envelope, orders too */
+  *has_error = 0;
+  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
+      !cJSON_IsObject(root)) {
+    if (root != NULL)
+      snprintf(why, sizeof why, "not a JSON object");
+    cJSON_Delete(root);
+    if (busy)
+      ocu_fail(res, shop, OC_RETRY,
+              http_status == 429 ? SP_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
+              http_status);
+    else if (!http_ok)
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    else
+      ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+    return NULL;
+  }
+
+  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
+  if (cJSON_IsString(rid))
+    ocu_utf8_copy(res->request_id, sizeof res->request_id, rid->valuestring);
+  ej = cJSON_GetObjectItemCaseSensitive(root, "error");
+  if (ej != NULL && !cJSON_IsNull(ej) && !cJSON_IsString(ej)) {
+    if (busy || !http_ok)
+      ocu_fail(res, shop, busy ? OC_RETRY : OC_REJECTED, 0, "HTTP %ld",
+              http_status);
+    else
+      SP_UNEXPECTED(res, shop, "field error is not a string");
+    cJSON_Delete(root);
+    return NULL;
+  }
+  if (cJSON_IsString(ej))
+    code = ej->valuestring;
+  msg = ocu_json_str(root, "message");
+  if (msg == NULL)
+    msg = "";
+  def = code[0] ? sp_classify(code) : NULL;
+
+  if (busy) { /* 429 and 5xx are transient whatever the body says */
+    long wait = def && def->status == OC_RETRY ? def->retry_after_ms : 0;
+
+    if (http_status == 429 && wait < SP_RATE_LIMIT_RETRY_MS)
+      wait = SP_RATE_LIMIT_RETRY_MS;
+    if (code[0])
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld: %s%s%s", http_status, code,
+              msg[0] ? ": " : "", msg);
+    else
+      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+  } else if (code[0]) {
+    ocu_fail(res, shop, def ? def->status : OC_REJECTED,
+            def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
+            msg);
+  } else if (!http_ok) {
+    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+  } else {
+    *has_error = cJSON_IsString(ej) ? SP_HAS_ERROR : 0;
+    return root;
+  }
+  cJSON_Delete(root);
+  return NULL;
+}
+
+
+/*
+ * The "response" object of a success. error == "" alone is success for
+ * calls with nothing to read back; neither error nor response is not an
+ * answer (see "Envelope and errors"). NULL when there is nothing to read:
+ * with v failed, or still OC_OK for such a call.
+ */
+static const cJSON *sp_response(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
+                                oc_verdict *v) {
+  const cJSON *resp = cJSON_GetObjectItemCaseSensitive(root, "response");
+
+  if (resp == NULL || cJSON_IsNull(resp)) {
+    if ((flags & SP_HAS_ERROR) && op != OC_OP_PUBLISH && op != OC_OP_LOOKUP_SKU &&
+        op != OC_OP_GET_LISTING)
+      return NULL;
+    SP_UNEXPECTED(v, shop, "field response is missing");
+    return NULL;
+  }
+  if (!cJSON_IsObject(resp)) {
+    SP_UNEXPECTED(v, shop, "field response is not an object");
+    return NULL;
+  }
+  return resp;
+}
+
+/* UPDATE, SET_STOCK, SET_PRICE, DELIST, RELIST: only failures to read. */
+void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                   int flags, oc_listing_result *res) {
+  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
+
+  if (resp != NULL)
+    sp_check_failures(&res->v, shop, l, resp);
+}
+
+void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                     int flags, oc_listing_result *res) {
+  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
+
+  (void)l;
+  if (resp != NULL)
+    sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
+              "response.item_id", res->item_id, sizeof res->item_id);
+}
+
+void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                    int flags, oc_listing_result *res) {
+  const cJSON *resp = sp_response(op, shop, root, flags, &res->v), *list;
+
+  (void)l;
+  if (resp == NULL)
+    return;
+  list = cJSON_GetObjectItemCaseSensitive(resp, "item_id_list");
+  if (list == NULL || cJSON_IsNull(list) ||
+      (cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0))
+    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+  else if (!cJSON_IsArray(list))
+    SP_UNEXPECTED(&res->v, shop, "field response.item_id_list is not an array");
+  else
+    sp_req_id(&res->v, shop, cJSON_GetArrayItem(list, 0), "response.item_id_list[0]",
+              res->item_id, sizeof res->item_id);
+}
+
+void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                     int flags, oc_listing_result *res) {
+  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
+
+  if (resp != NULL)
+    sp_item_info(res, shop, l, resp);
+}
