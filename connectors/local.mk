@@ -46,3 +46,21 @@ TESTS += tests/unit/test_shopee
 tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c $(CONN_TEST_COMMON) $(SHOPEE_SRC)
 tests_unit_test_shopee_CFLAGS = $(CONN_CFLAGS)
 tests_unit_test_shopee_LDADD = $(CONN_LIBADD)
+
+# ---- lazada (Lazada Open Platform) ----
+LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
+	connectors/lazada/shop.c connectors/lazada/request.c \
+	connectors/lazada/payload.c connectors/lazada/parse.c \
+	connectors/lazada/time.c connectors/lazada/orders.c \
+	connectors/lazada/items.c connectors/lazada/push.c
+pkglib_LTLIBRARIES += connectors/lazada.la
+connectors_lazada_la_SOURCES = $(LAZADA_SRC)
+connectors_lazada_la_CFLAGS = $(CONN_CFLAGS)
+connectors_lazada_la_LDFLAGS = $(CONN_LDFLAGS)
+connectors_lazada_la_LIBADD = $(CONN_LIBADD)
+
+check_PROGRAMS += tests/unit/test_lazada
+TESTS += tests/unit/test_lazada
+tests_unit_test_lazada_SOURCES = tests/unit/test_lazada.c $(CONN_TEST_COMMON) $(LAZADA_SRC)
+tests_unit_test_lazada_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_lazada_LDADD = $(CONN_LIBADD)

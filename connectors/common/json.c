@@ -237,8 +237,10 @@ int ocu_money_text(const char *s, int64_t *out) {
 int ocu_json_put(cJSON *obj, const char *key, cJSON *item) {
   cJSON_bool ok;
 
-  if (item == NULL)
+  if (obj == NULL || item == NULL) { /* chains of ocu_json_put stop at the first OOM */
+    cJSON_Delete(item);
     return -1;
+  }
   ok = key ? cJSON_AddItemToObject(obj, key, item) : cJSON_AddItemToArray(obj, item);
   if (!ok) {
     cJSON_Delete(item);
@@ -254,13 +256,18 @@ cJSON *ocu_json_int_raw(int64_t v) {
   return cJSON_CreateRaw(buf);
 }
 
-cJSON *ocu_json_kg_raw(int32_t grams) {
-  char buf[24];
-  int n = snprintf(buf, sizeof buf, "%ld.%03ld", (long)(grams / 1000), (long)(grams % 1000));
+void ocu_kg_text(int32_t grams, char buf[24]) {
+  int n = snprintf(buf, 24, "%ld.%03ld", (long)(grams / 1000), (long)(grams % 1000));
 
   while (n > 0 && buf[n - 1] == '0')
     buf[--n] = '\0';
   if (n > 0 && buf[n - 1] == '.')
     buf[--n] = '\0';
+}
+
+cJSON *ocu_json_kg_raw(int32_t grams) {
+  char buf[24];
+
+  ocu_kg_text(grams, buf);
   return cJSON_CreateRaw(buf);
 }

@@ -59,14 +59,18 @@ const char *ocu_json_str(const cJSON *obj, const char *key);
 char *ocu_json_to_text(cJSON *root);
 
 /* Adds item to obj (or to an array when key is NULL); frees it on failure.
- * 0, or -1 when item is NULL or cannot be added. */
+ * 0, or -1 when obj or item is NULL or item cannot be added. */
 int ocu_json_put(cJSON *obj, const char *key, cJSON *item);
 
 /* An integer as raw JSON text: cJSON would print a double (150000.0 or
  * 1.5e+05), and the marketplaces want integers. */
 cJSON *ocu_json_int_raw(int64_t v);
 
-/* Weight in kg from grams as raw JSON text, exact: 250 -> 0.25, 1000 -> 1. */
+/* Weight in kg from positive grams as decimal text, exact: 250 -> "0.25",
+ * 1000 -> "1", 1005 -> "1.005". */
+void ocu_kg_text(int32_t grams, char buf[24]);
+
+/* The same weight as a raw JSON number (Shopee, TikTok). */
 cJSON *ocu_json_kg_raw(int32_t grams);
 
 /* Parses a decimal money string ("150000", "150000.00", "1299.5") into whole

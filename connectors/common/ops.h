@@ -88,6 +88,46 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
                            long http_status, const char *body, size_t len,
                            oc_order_batch *res);
 
+/*
+ * Defines the seven functions of an oc_connector table for the market m,
+ * named <p>_build_listing, <p>_parse_listing, <p>_build_token,
+ * <p>_parse_token, <p>_build_orders, <p>_parse_page and <p>_parse_batch:
+ * each passes its call to the dispatch above, so a connector writes none of
+ * them by hand.
+ */
+#define OCU_MARKET_CALLS(p, m)                                                              \
+  static int p##_build_listing(oc_op op, const oc_shop *shop, const oc_listing *l,         \
+                               int64_t now_ms, oc_request *req, char *err, size_t errlen) { \
+    return ocu_build_listing(&(m), op, shop, l, now_ms, req, err, errlen);                  \
+  }                                                                                         \
+  static void p##_parse_listing(oc_op op, const oc_shop *shop, const oc_listing *l,        \
+                                long http_status, const char *body, size_t len,            \
+                                oc_listing_result *res) {                                   \
+    ocu_parse_listing(&(m), op, shop, l, http_status, body, len, res);                      \
+  }                                                                                         \
+  static int p##_build_token(oc_op op, const oc_shop *shop, int64_t now_ms,                \
+                             oc_request *req, char *err, size_t errlen) {                   \
+    return ocu_build_token(&(m), op, shop, now_ms, req, err, errlen);                       \
+  }                                                                                         \
+  static void p##_parse_token(oc_op op, const oc_shop *shop, long http_status,             \
+                              const char *body, size_t len, oc_token_result *res) {        \
+    ocu_parse_token(&(m), op, shop, http_status, body, len, res);                           \
+  }                                                                                         \
+  static int p##_build_orders(oc_op op, const oc_shop *shop, const oc_order_query *q,      \
+                              int64_t now_ms, oc_request *req, char *err, size_t errlen) {  \
+    return ocu_build_orders(&(m), op, shop, q, now_ms, req, err, errlen);                   \
+  }                                                                                         \
+  static void p##_parse_page(const oc_shop *shop, const oc_order_query *q,                 \
+                             long http_status, const char *body, size_t len,               \
+                             oc_order_page *res) {                                          \
+    ocu_parse_order_page(&(m), shop, q, http_status, body, len, res);                       \
+  }                                                                                         \
+  static void p##_parse_batch(const oc_shop *shop, const oc_order_query *q,                \
+                              long http_status, const char *body, size_t len,              \
+                              oc_order_batch *res) {                                        \
+    ocu_parse_order_batch(&(m), shop, q, http_status, body, len, res);                      \
+  }
+
 /* Empties *req after a failed build, wiping what may hold a token. */
 void ocu_request_wipe(oc_request *req);
 

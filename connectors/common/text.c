@@ -100,3 +100,21 @@ size_t ocu_utf8_prefix(const char *s, size_t max_cp) {
   }
   return i;
 }
+
+const char *ocu_list_next(const char **p, size_t *n) {
+  const char *s = *p, *q;
+
+  while (*s == ' ' || *s == ',')
+    s++;
+  if (*s == '\0') {
+    *p = s;
+    return NULL;
+  }
+  for (q = s; *q && *q != ','; q++)
+    ;
+  *n = (size_t)(q - s);
+  while (*n > 0 && s[*n - 1] == ' ')
+    (*n)--;
+  *p = q;
+  return s;
+}

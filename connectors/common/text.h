@@ -12,6 +12,11 @@
 #define OCU_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define OCU_PRINTF(f, a)
+/* The next entry of a comma-separated option ("a, b,c"): skips blanks and
+ * commas, returns where the entry starts with its length (trailing blanks
+ * dropped) in *n, and moves *p past it; NULL when no entry is left. */
+const char *ocu_list_next(const char **p, size_t *n);
+
 #endif
 
 /* Formats a build error into err[errlen]; nothing when err is NULL. */
@@ -35,5 +40,10 @@ size_t ocu_utf8_count(const char *s);
 
 /* Byte length of the first max_cp code points of a valid UTF-8 string. */
 size_t ocu_utf8_prefix(const char *s, size_t max_cp);
+
+/* The next entry of a comma-separated option ("a, b,c"): skips blanks and
+ * commas, returns where the entry starts with its length (trailing blanks
+ * dropped) in *n, and moves *p past it; NULL when no entry is left. */
+const char *ocu_list_next(const char **p, size_t *n);
 
 #endif

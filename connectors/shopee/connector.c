@@ -65,41 +65,7 @@ const ocu_market sp_market = {
     sp_emit_orders, sp_envelope, sp_read_token, sp_read_page,  sp_read_batch,
 };
 
-static int sp_build_listing(oc_op op, const oc_shop *shop, const oc_listing *l, int64_t now_ms,
-                            oc_request *req, char *err, size_t errlen) {
-  return ocu_build_listing(&sp_market, op, shop, l, now_ms, req, err, errlen);
-}
-
-static void sp_parse_listing(oc_op op, const oc_shop *shop, const oc_listing *l,
-                             long http_status, const char *body, size_t len,
-                             oc_listing_result *res) {
-  ocu_parse_listing(&sp_market, op, shop, l, http_status, body, len, res);
-}
-
-static int sp_build_token(oc_op op, const oc_shop *shop, int64_t now_ms, oc_request *req,
-                          char *err, size_t errlen) {
-  return ocu_build_token(&sp_market, op, shop, now_ms, req, err, errlen);
-}
-
-static void sp_parse_token(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                           size_t len, oc_token_result *res) {
-  ocu_parse_token(&sp_market, op, shop, http_status, body, len, res);
-}
-
-static int sp_build_orders(oc_op op, const oc_shop *shop, const oc_order_query *q,
-                           int64_t now_ms, oc_request *req, char *err, size_t errlen) {
-  return ocu_build_orders(&sp_market, op, shop, q, now_ms, req, err, errlen);
-}
-
-static void sp_parse_page(const oc_shop *shop, const oc_order_query *q, long http_status,
-                          const char *body, size_t len, oc_order_page *res) {
-  ocu_parse_order_page(&sp_market, shop, q, http_status, body, len, res);
-}
-
-static void sp_parse_batch(const oc_shop *shop, const oc_order_query *q, long http_status,
-                           const char *body, size_t len, oc_order_batch *res) {
-  ocu_parse_order_batch(&sp_market, shop, q, http_status, body, len, res);
-}
+OCU_MARKET_CALLS(sp, sp_market)
 
 static const oc_connector sp_connector = {
     OC_ABI_VERSION,
