@@ -64,3 +64,21 @@ TESTS += tests/unit/test_lazada
 tests_unit_test_lazada_SOURCES = tests/unit/test_lazada.c $(CONN_TEST_COMMON) $(LAZADA_SRC)
 tests_unit_test_lazada_CFLAGS = $(CONN_CFLAGS)
 tests_unit_test_lazada_LDADD = $(CONN_LIBADD)
+
+# ---- tiktok (TikTok Shop Partner API 202309) ----
+TIKTOK_SRC = connectors/tiktok/tiktok.h connectors/tiktok/connector.c \
+	connectors/tiktok/shop.c connectors/tiktok/request.c \
+	connectors/tiktok/body.c connectors/tiktok/parse.c \
+	connectors/tiktok/listing.c connectors/tiktok/orders.c \
+	connectors/tiktok/push.c
+pkglib_LTLIBRARIES += connectors/tiktok.la
+connectors_tiktok_la_SOURCES = $(TIKTOK_SRC)
+connectors_tiktok_la_CFLAGS = $(CONN_CFLAGS)
+connectors_tiktok_la_LDFLAGS = $(CONN_LDFLAGS)
+connectors_tiktok_la_LIBADD = $(CONN_LIBADD)
+
+check_PROGRAMS += tests/unit/test_tiktok
+TESTS += tests/unit/test_tiktok
+tests_unit_test_tiktok_SOURCES = tests/unit/test_tiktok.c $(CONN_TEST_COMMON) $(TIKTOK_SRC)
+tests_unit_test_tiktok_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_tiktok_LDADD = $(CONN_LIBADD)

@@ -1,0 +1,284 @@
+/*
+ * parse.c — TikTok answers: the envelope and its codes (see "Envelope and
+ * errors"), the field readers the listing and order answers share, and the
+ * token answer.
+ */
+#include "tiktok.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/json.h"
+#include "../common/text.h"
+
+/* Classification of a non-zero code. */
+oc_status tt_classify(long code, long *retry_ms) {
+  *retry_ms = 0;
+  if (code == TT_CODE_RATE || code == TT_CODE_RATE2) {
+    *retry_ms = TT_RATE_LIMIT_RETRY_MS;
+    return OC_RETRY;
+  }
+  /* A stale timestamp (request queued too long: 300 s) is cured by
+   * building again; a skewed clock ends in the core's retry limit. */
+  if (code == TT_CODE_TIMESTAMP)
+    return OC_RETRY;
+  if (code == TT_CODE_NOT_FOUND)
+    return OC_NOT_FOUND;
+  /* 105001 invalid, 105002 expired, other 105xxx token problems;
+   * 105005 is a missing API permission: the operator must act. */
+  if (code >= 105000 && code <= 105999 && code != TT_CODE_NO_PERMISSION)
+    return OC_AUTH;
+  return OC_REJECTED; /* 106001 bad sign, parameter errors, ... */
+}
+
+/* A required string id of 1..20 digits, read only as a JSON string. */
+int tt_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
+                     const char *what, char out[21]) {
+  char why[160];
+
+  if (ocu_json_id(item, OCU_ID_STRING, what, out, 21, why, sizeof why)) {
+    TT_UNEXPECTED(res, shop, "%s", why);
+    return -1;
+  }
+  if (!tt_valid_id(out)) {
+    out[0] = '\0';
+    TT_UNEXPECTED(res, shop, "field %s is not a decimal id", what);
+    return -1;
+  }
+  return 0;
+}
+
+/* A required string member; NULL with res set. */
+const char *tt_req_str(oc_verdict *res, const oc_shop *shop,
+                              const cJSON *obj, const char *key,
+                              const char *what) {
+  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
+}
+
+const cJSON *tt_req_array(oc_verdict *res, const oc_shop *shop,
+                                 const cJSON *obj, const char *key,
+                                 const char *what) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is missing", what);
+    return NULL;
+  }
+  if (!cJSON_IsArray(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is not an array", what);
+    return NULL;
+  }
+  return it;
+}
+
+int tt_req_int(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
+                      const char *key, const char *what, int64_t *out) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is missing", what);
+    return -1;
+  }
+  if (!cJSON_IsNumber(it)) {
+    TT_UNEXPECTED(res, shop, "field %s is not a number", what);
+    return -1;
+  }
+  if (ocu_json_int(it, out) != 0) {
+    TT_UNEXPECTED(res, shop, "field %s is not an integer in range", what);
+    return -1;
+  }
+  return 0;
+}
+
+/*
+ * A money amount string ("150000", "150000.00", "149999.5") into whole
+ * dong, rounded half up. 0, or -1 when not a non-negative decimal of at most
+ * 15 integer digits.
+ */
+int tt_amount(const char *s, int64_t *out) {
+  int64_t v = 0;
+  size_t n = 0;
+
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    if (++n > 15)
+      return -1;
+    v = v * 10 + (*s - '0');
+  }
+  if (*s == '.') {
+    s++;
+    if (*s < '0' || *s > '9')
+      return -1;
+    if (*s >= '5')
+      v++;
+    while (*s >= '0' && *s <= '9')
+      s++;
+  }
+  if (*s != '\0')
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static void tt_token(oc_token_result *res, const oc_shop *shop, const cJSON *data) {
+  const char *at, *rt;
+  int64_t aexp, rexp;
+
+  if ((at = tt_req_str(&res->v, shop, data, "access_token", "data.access_token")) ==
+          NULL ||
+      (rt = tt_req_str(&res->v, shop, data, "refresh_token",
+                       "data.refresh_token")) == NULL ||
+      tt_req_int(&res->v, shop, data, "access_token_expire_in",
+                 "data.access_token_expire_in", &aexp) ||
+      tt_req_int(&res->v, shop, data, "refresh_token_expire_in",
+                 "data.refresh_token_expire_in", &rexp))
+    return;
+  if (at[0] == '\0' || rt[0] == '\0' || aexp <= 0 || rexp < 0) {
+    TT_UNEXPECTED(&res->v, shop, "empty token or expiry");
+    return;
+  }
+  if (strlen(at) >= sizeof res->access_token ||
+      strlen(rt) >= sizeof res->refresh_token) {
+    TT_UNEXPECTED(&res->v, shop, "token longer than %zu bytes",
+                  sizeof res->access_token - 1);
+    return;
+  }
+  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
+  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
+  /*
+   * TikTok's *_expire_in are ABSOLUTE Unix seconds (e.g. 1722342011), unlike
+   * Shopee's expire_in and Lazada's expires_in, which are lifetimes in seconds
+   * that those connectors return as they are (relative). They are passed
+   * through unchanged here: the core must not add the send time to TikTok's
+   * values.
+   */
+  res->access_expires_at = aexp;
+  res->refresh_expires_at = rexp;
+}
+
+/*
+ * The envelope of every answer (see "Envelope and errors"): classifies
+ * transport, HTTP status and code. Returns the parsed root (the caller deletes
+ * it) only for code 0 with HTTP 2xx; otherwise NULL with res failed. "No
+ * response" is common/ops.c's.
+ */
+/* A code or an HTTP status that says no: 429 and 5xx are transient
+ * whatever the body says; otherwise the code's class. */
+static void tt_code_fail(oc_op op, oc_verdict *res, const oc_shop *shop, const cJSON *root,
+                         long http_status, long code) {
+  int busy = ocu_http_busy(http_status);
+  const char *msg = ocu_json_str(root, "message");
+  long retry = 0;
+  oc_status st;
+
+  if (msg == NULL)
+    msg = "";
+  if (busy) { /* 429 and 5xx are transient whatever the body says */
+    if (code != 0)
+      tt_classify(code, &retry);
+    if (http_status == 429 && retry < TT_RATE_LIMIT_RETRY_MS)
+      retry = TT_RATE_LIMIT_RETRY_MS;
+    if (code != 0)
+      ocu_fail(res, shop, OC_RETRY, retry, "HTTP %ld: %ld: %s", http_status,
+              code, msg);
+    else
+      ocu_fail(res, shop, OC_RETRY, retry, "HTTP %ld", http_status);
+  } else {
+    st = tt_classify(code, &retry);
+    /* A refused refresh needs the seller to authorise again. EcomPHP maps
+     * 105xxx and 360xxx to token errors; 360xxx is taken as such
+     * only here, as our timestamp/rate codes share the range [unverified]. */
+    if ((op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) &&
+        st == OC_REJECTED && code >= 36000000L &&
+        code <= 36099999L)
+      st = OC_AUTH;
+    ocu_fail(res, shop, st, retry, "%ld: %s", code, msg);
+  }
+}
+
+cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
+                   size_t len, oc_verdict *res, int *flags) {
+  cJSON *root = NULL;
+  const cJSON *cj, *rid;
+  char why[160];
+  int http_ok = http_status >= 200 && http_status <= 299;
+  int busy = http_status == 429 || http_status >= 500;
+  long code = 0;
+  int64_t v;
+
+  *flags = 0;
+  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
+      !cJSON_IsObject(root)) {
+    if (root != NULL)
+      snprintf(why, sizeof why, "not a JSON object");
+    cJSON_Delete(root);
+    if (busy)
+      ocu_fail(res, shop, OC_RETRY,
+              http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
+              http_status);
+    else if (!http_ok)
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    else
+      ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+    return NULL;
+  }
+
+  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
+  if (cJSON_IsString(rid))
+    ocu_utf8_copy(res->request_id, sizeof res->request_id, rid->valuestring);
+  cj = cJSON_GetObjectItemCaseSensitive(root, "code");
+  if (cj == NULL || ocu_json_int(cj, &v) != 0 || v < 0 ||
+      v > 2147483647LL) {
+    if (busy)
+      ocu_fail(res, shop, OC_RETRY,
+              http_status == 429 ? TT_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
+              http_status);
+    else if (!http_ok)
+      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+    else
+      TT_UNEXPECTED(res, shop, "field code is %s",
+                    cj == NULL ? "missing" : "not an integer number");
+    goto fail;
+  }
+  code = (long)v;
+  if (busy || code != 0) {
+    tt_code_fail(op, res, shop, root, http_status, code);
+  } else if (!http_ok) {
+    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+  } else {
+    return root;
+  }
+fail:
+  cJSON_Delete(root);
+  return NULL;
+}
+
+
+/*
+ * The data object of a success. Writes have nothing to read back: for them
+ * a missing data is no answer to read (NULL, v still OC_OK).
+ */
+const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v) {
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+
+  if (data == NULL || cJSON_IsNull(data)) {
+    if (op == OC_OP_UPDATE || op == OC_OP_SET_STOCK || op == OC_OP_SET_PRICE ||
+        op == OC_OP_DELIST || op == OC_OP_RELIST)
+      return NULL;
+    TT_UNEXPECTED(v, shop, "field data is missing");
+    return NULL;
+  }
+  if (!cJSON_IsObject(data)) {
+    TT_UNEXPECTED(v, shop, "field data is not an object");
+    return NULL;
+  }
+  return data;
+}
+
+void tt_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res) {
+  const cJSON *data = tt_data(OC_OP_REFRESH_TOKEN, shop, root, &res->v);
+
+  if (data != NULL)
+    tt_token(res, shop, data);
+}

@@ -1,0 +1,143 @@
+/*
+ * shop.c — what a TikTok call needs of the shop (see "Authorisation and
+ * tokens"), and our item id "<product_id>:<sku_id>".
+ */
+#include "tiktok.h"
+
+#include <string.h>
+
+#include "../common/text.h"
+#include "../common/validate.h"
+
+/* 1..20 decimal digits. */
+static int tt_valid_id_n(const char *s, size_t n) {
+  size_t i;
+
+  if (s == NULL || n == 0 || n > TT_ID_MAX_DIGITS)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+int tt_valid_id(const char *s) {
+  return s != NULL && tt_valid_id_n(s, strlen(s));
+}
+
+/*
+ * "<product_id>:<sku_id>" into its parts (each out buffer >= 21 bytes).
+ * 0, or -1 when malformed.
+ */
+int tt_split_item_id(const char *item_id, char pid[21], char sid[21]) {
+  const char *colon;
+  size_t a;
+
+  pid[0] = sid[0] = '\0';
+  if (item_id == NULL || (colon = strchr(item_id, ':')) == NULL)
+    return -1;
+  a = (size_t)(colon - item_id);
+  if (!tt_valid_id_n(item_id, a) || !tt_valid_id(colon + 1))
+    return -1;
+  memcpy(pid, item_id, a);
+  pid[a] = '\0';
+  ocu_strlcpy(sid, colon + 1, 21);
+  return 0;
+}
+
+/* scheme://host[:port] with no trailing slash, query, fragment or space. */
+static int tt_valid_base_url(const char *u) {
+  const char *p;
+
+  if (u == NULL)
+    return 0;
+  if (strncmp(u, "https://", 8) == 0)
+    p = u + 8;
+  else if (strncmp(u, "http://", 7) == 0)
+    p = u + 7;
+  else
+    return 0;
+  if (*p == '\0' || *p == '/')
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' ||
+        *p == '/')
+      return 0;
+  return 1;
+}
+
+/* Messages name the field, never its value: values may be secrets. */
+int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
+                         char *err, size_t errlen) {
+  if (shop == NULL) {
+    ocu_err(err, errlen, "shop is missing");
+    return -1;
+  }
+  if (shop->nopts > 0 && shop->opts == NULL) {
+    ocu_err(err, errlen, "shop options are missing");
+    return -1;
+  }
+  if (ocu_empty(shop->app_key)) {
+    ocu_err(err, errlen, "shop app_key is not set");
+    return -1;
+  }
+  if (ocu_empty(shop->app_secret)) {
+    ocu_err(err, errlen, "shop app_secret is not set");
+    return -1;
+  }
+  if (op == OC_OP_AUTH_LINK) {
+    if (!tt_valid_base_url(
+            oc_shop_opt(shop, "auth_link_base", TT_DEFAULT_AUTH_LINK_BASE))) {
+      ocu_err(err, errlen,
+             "shop option \"auth_link_base\" must be http(s)://host[:port] "
+             "without a path or trailing slash");
+      return -1;
+    }
+    return 0;
+  }
+  if (op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) {
+    const char *auth = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
+
+    if (!tt_valid_base_url(auth)) {
+      ocu_err(err, errlen,
+             "shop option \"auth_url\" must be http(s)://host[:port] without "
+             "a path or trailing slash");
+      return -1;
+    }
+    if (op == OC_OP_REFRESH_TOKEN && ocu_empty(shop->refresh_token)) {
+      ocu_err(err, errlen, "shop refresh_token is not set");
+      return -1;
+    }
+    if (op == OC_OP_TOKEN_EXCHANGE && ocu_empty(shop->auth_code)) {
+      ocu_err(err, errlen, "shop auth_code is not set");
+      return -1;
+    }
+    return 0;
+  }
+  if (!tt_valid_base_url(shop->base_url)) {
+    ocu_err(err, errlen,
+           "shop base_url must be http(s)://host[:port] without a trailing "
+           "slash");
+    return -1;
+  }
+  if (d->kind == TT_SHOP) {
+    if (ocu_empty(shop->access_token)) {
+      ocu_err(err, errlen, "shop access_token is not set");
+      return -1;
+    }
+    if (ocu_opt(shop, "shop_cipher") == NULL) {
+      ocu_err(err, errlen,
+             "shop option \"shop_cipher\" is not set (TikTok shop calls need "
+             "it; see GET /authorization/202309/shops)");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* The listing validation's form of our item id (ocu_limits.item_id_ok). */
+int tt_item_id_ok(const char *item_id) {
+  char pid[21], sid[21];
+
+  return tt_split_item_id(item_id, pid, sid) == 0;
+}

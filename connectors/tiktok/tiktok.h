@@ -1,0 +1,188 @@
+/*
+ * tiktok.h — the TikTok Shop Partner API connector (API version 202309): its
+ * own declarations (prefix tt_), shared by the files of connectors/tiktok/
+ * and its unit test. Nothing here is exported from the module but OC_ENTRY
+ * (connectors/local.mk).
+ *
+ * Reference: docs/marketplaces/tiktok.md (tokens, signing and its worked
+ * vectors T1..T6, envelope and errors, endpoints, orders, push, money,
+ * pitfalls). Where TikTok leaves a choice open, these files and the simulator
+ * (tests/sim/sim_tiktok.c) make the same one; tiktok.md lists those choices
+ * under "Verified and our reading". In these files, 'see "Section"' names a
+ * section of tiktok.md; connectors/tiktok/README.md says per operation what
+ * is verified and what is our reading. OCOP claims: docs/ocop-rules.md, "OCOP claims".
+ *
+ * Pure, per connector.h: no I/O, no mutable globals, every allocation handed
+ * to the caller (oc_request) or freed before returning.
+ *
+ * Shop options read (shop.options):
+ *   shop_cipher           required for every shop call (query shop_cipher;
+ *                         from GET /authorization/202309/shops)
+ *   category_id           TikTok category id (decimal) for every listing
+ *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
+ *   image_uri             main image uri from /product/202309/images/upload
+ *                         (PUBLISH)
+ *   warehouse_id          warehouse id (decimal) for inventory (PUBLISH,
+ *                         SET_STOCK)
+ *   auth_url              token host, default https://auth.tiktok-shops.com
+ *                         (REFRESH_TOKEN, TOKEN_EXCHANGE)
+ *   auth_link_base        host of the seller's authorisation page, default
+ *                         https://services.tiktokshop.com (AUTH_LINK)
+ *
+ * AUTH_LINK [unverified]: no source gives the authorisation link. This
+ * connector builds <auth_link_base>/open/authorize?service_id=<app_key>, the
+ * form the Partner Center shows for a service; the service id may differ
+ * from the app key, and TikTok redirects to the URL registered for the app
+ * (the redirect given is not sent). Check it against the Partner Center
+ * before relying on it. TOKEN_EXCHANGE (see "Authorisation and tokens"): GET
+ * <auth_url>/api/v2/token/get with app_key, app_secret, auth_code and
+ * grant_type=authorized_code, no sign.
+ *
+ * Our item_id is "<product_id>:<sku_id>" (both decimal text: TikTok ids are
+ * 64-bit and exceed 2^53, so they are read only as JSON strings and never
+ * pass through a double). One SKU per product.
+ *
+ * Choices TikTok does not settle ([unverified], ours, shared with the
+ * simulator): error codes 12052700 (product not found), 36009003 (timestamp),
+ * 10000429 / 36009004 (rate limit); the publish body's field set; the
+ * description sent as plain text (TikTok treats it as HTML).
+ *
+ * Orders (see "Orders" and "Push"; choices shared with the
+ * simulator): LIST_ORDERS is POST /order/202309/orders/search, signed like
+ * every 202309 POST, query page_size=100, page_token (left out on the first
+ * page), sort_field=update_time, sort_order=ASC, body exactly
+ * {"update_time_ge":<from>,"update_time_lt":<to>}; windows of at most
+ * 7 days (TikTok documents no limit). GET_ORDERS is GET /order/202309/orders
+ * with ids comma-joined (percent-encoded as %2C in the URL like every query
+ * value, signed raw). Detail: one line item per unit, priced by sale_price,
+ * else original_price; a price or total that is absent, null or
+ * "" is unknown (-1). Order ids are read only as JSON strings and must be
+ * 1..64 characters of [A-Za-z0-9_-], the rule build_orders applies; an id
+ * asked for and missing from the answer is reported as bad. Pushes:
+ * Authorization is lowercase hex HMAC-SHA256(app_secret, app_key ‖ raw
+ * body), compared as sent; type and shop_id are required, timestamp
+ * optional, data.order_id required for type 1 (order status change).
+ */
+#ifndef OCOP_TIKTOK_H
+#define OCOP_TIKTOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "../common/ops.h"
+#include "../common/orders.h"
+#include "../common/verdict.h"
+#include "../connector.h"
+
+#define TT_TITLE_MAX_CP 255
+#define TT_ID_MAX_DIGITS 20 /* uint64 */
+#define TT_RATE_LIMIT_RETRY_MS 1000L
+#define TT_MAX_PARAMS 8
+#define TT_DEFAULT_AUTH_URL "https://auth.tiktok-shops.com"
+#define TT_REFRESH_PATH "/api/v2/token/refresh"
+#define TT_TOKEN_GET_PATH "/api/v2/token/get"
+#define TT_DEFAULT_AUTH_LINK_BASE "https://services.tiktokshop.com" /* [unverified] */
+#define TT_AUTH_LINK_PATH "/open/authorize"                         /* [unverified] */
+
+/* Codes (see "Envelope and errors"). */
+#define TT_CODE_BAD_SIGN 106001L
+#define TT_CODE_TOKEN_INVALID 105001L
+#define TT_CODE_TOKEN_EXPIRED 105002L
+#define TT_CODE_NO_PERMISSION 105005L /* operator action, not a token */
+#define TT_CODE_NOT_FOUND 12052700L   /* ours [unverified] */
+#define TT_CODE_TIMESTAMP 36009003L   /* ours [unverified] */
+#define TT_CODE_RATE 10000429L        /* ours [unverified] */
+#define TT_CODE_RATE2 36009004L       /* ours [unverified] */
+
+#define TT_ORDER_WINDOW_S (7 * 86400) /* no documented limit: 7-day slices */
+#define TT_ORDER_ID_MAX 64            /* bytes: the longest id we ask for or hand on */
+#define TT_PAGE_TOKEN_MAX 1024        /* ours: a broken answer cannot grow the URL */
+
+/* The call kinds of ocu_opdef.kind. */
+enum { TT_PUBLIC = 0, TT_SHOP = 1 };
+
+typedef struct tt_param {
+  const char *key;
+  const char *value; /* raw; URL-encoded when serialised */
+} tt_param;
+
+/* connector.c: the exported entry, the operation table and the market. */
+const oc_connector *OC_ENTRY(void);
+extern const ocu_opdef tt_ops[OC_OP_MAX];
+extern const ocu_market tt_market;
+extern const ocu_limits tt_limits;
+
+/* shop.c: ids, URLs and shop checks. */
+int tt_valid_id(const char *s);
+int tt_split_item_id(const char *item_id, char pid[21], char sid[21]);
+int tt_item_id_ok(const char *item_id);
+int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
+                  size_t errlen);
+
+/* request.c: signing (see "Signing") and the request on the wire. */
+char *tt_canonical(const char *secret, const char *path, const tt_param *p, size_t n,
+                   const char *body, size_t body_len, size_t *outlen);
+int tt_sign(const char *secret, const char *path, const tt_param *p, size_t n,
+            const char *body, size_t body_len, char out[65]);
+int tt_shop_request(const oc_shop *shop, const char *path, const tt_param *q, size_t nq,
+                    oc_request *req, char *err, size_t errlen);
+int tt_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
+            int64_t now_ms, oc_request *req, char *err, size_t errlen);
+
+/* body.c: request bodies, one builder per operation (ocu_body_fn). */
+int tt_body_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
+                    char *err, size_t errlen);
+int tt_body_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
+                   char *err, size_t errlen);
+int tt_body_sku(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
+                size_t errlen);
+int tt_body_products(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
+                     char *err, size_t errlen);
+int tt_body_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
+                   char *err, size_t errlen);
+
+/* parse.c: the envelope, codes, field readers and the token answer. */
+#define TT_UNEXPECTED(v, shop, ...) \
+  ocu_fail((v), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+oc_status tt_classify(long code, long *retry_ms);
+cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
+                   size_t len, oc_verdict *v, int *flags);
+const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v);
+int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
+              char out[21]);
+const char *tt_req_str(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+                       const char *what);
+int tt_req_int(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+               const char *what, int64_t *out);
+const cJSON *tt_req_array(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                          const char *key, const char *what);
+int tt_amount(const char *s, int64_t *out);
+void tt_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+
+/* listing.c: the listing answers. */
+void tt_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                   int flags, oc_listing_result *res);
+void tt_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                     int flags, oc_listing_result *res);
+void tt_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                    int flags, oc_listing_result *res);
+void tt_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
+                     int flags, oc_listing_result *res);
+
+/* orders.c (see "Orders"). */
+extern const ocu_status_map tt_order_status[];
+int tt_valid_order_id(const char *s);
+int tt_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_order_query *q,
+                   int64_t now_ms, oc_request *req, char *err, size_t errlen);
+int tt_read_page(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
+                 oc_order_page *res);
+int tt_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
+                  oc_order_batch *res);
+
+/* push.c (see "Push"). */
+int tt_verify_push(const oc_shop *shop, const char *callback_url, const char *authorization,
+                   const char *body, size_t len, oc_push *out);
+
+#endif
