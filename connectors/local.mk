@@ -82,3 +82,18 @@ TESTS += tests/unit/test_tiktok
 tests_unit_test_tiktok_SOURCES = tests/unit/test_tiktok.c $(CONN_TEST_COMMON) $(TIKTOK_SRC)
 tests_unit_test_tiktok_CFLAGS = $(CONN_CFLAGS)
 tests_unit_test_tiktok_LDADD = $(CONN_LIBADD)
+
+# ---- postmart (PostMart.vn: a file channel, no API) ----
+POSTMART_SRC = connectors/postmart/postmart.h connectors/postmart/connector.c \
+	connectors/postmart/feed.c
+pkglib_LTLIBRARIES += connectors/postmart.la
+connectors_postmart_la_SOURCES = $(POSTMART_SRC)
+connectors_postmart_la_CFLAGS = $(CONN_CFLAGS)
+connectors_postmart_la_LDFLAGS = $(CONN_LDFLAGS)
+connectors_postmart_la_LIBADD = $(CONN_LIBADD)
+
+check_PROGRAMS += tests/unit/test_postmart
+TESTS += tests/unit/test_postmart
+tests_unit_test_postmart_SOURCES = tests/unit/test_postmart.c $(CONN_TEST_COMMON) $(POSTMART_SRC)
+tests_unit_test_postmart_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_postmart_LDADD = $(CONN_LIBADD)

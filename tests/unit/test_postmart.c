@@ -1,11 +1,15 @@
 /*
- * test_postmart.c — unit tests for connectors/postmart.c, the file channel:
+ * test_postmart.c — unit tests for connectors/postmart/, the file channel:
  * the CSV feed byte for byte (quoting, Vietnamese text, inactive and
  * stripped rows, the empty feed) and the entry table.
  */
 #include "runner.h"
 
-#include "../../connectors/postmart.c"
+/* Through the connector's internal header (connectors/postmart/postmart.h). */
+#include "../../connectors/postmart/postmart.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #define HEADER                                                                                \
   "sku,name,ocop_stars,certificate_no,category,price_vnd,stock,weight_g,description,"         \
@@ -33,7 +37,7 @@ static oc_listing listing(const char *sku, const char *name, const char *desc, i
 
 static int conn_feed(const oc_feed_row *rows, size_t n, char **out, size_t *len, char *err,
                      size_t errlen) {
-  return ocop_connector_v1()->feed(&shop0, rows, n, out, len, err, errlen);
+  return OC_ENTRY()->feed(&shop0, rows, n, out, len, err, errlen);
 }
 
 /* Renders rows and compares with want, byte for byte. */
@@ -51,7 +55,7 @@ static int feed_is(const oc_feed_row *rows, size_t n, const char *want) {
 }
 
 static TEST_IMPL(entry_point) {
-  const oc_connector *c = ocop_connector_v1();
+  const oc_connector *c = OC_ENTRY();
 
   ASSERT_EQ(c->abi, OC_ABI_VERSION);
   ASSERT_STR_EQ(c->name, "postmart");
@@ -60,28 +64,53 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_RELIST) | OC_CAP_STRIP | OC_CAP_FEED);
   ASSERT(!(c->caps & OC_CAP(OC_OP_LOOKUP_SKU)));
   ASSERT(!(c->caps & OC_CAP(OC_OP_REFRESH_TOKEN)));
-  ASSERT_NOT_NULL(c->build);
-  ASSERT_NOT_NULL(c->parse);
+  ASSERT_NOT_NULL(c->build_listing);
+  ASSERT_NOT_NULL(c->parse_listing);
   ASSERT_NOT_NULL(c->feed);
   return 0;
 }
 
 static TEST_IMPL(build_and_parse_refuse) {
-  const oc_connector *c = ocop_connector_v1();
+  const oc_connector *c = OC_ENTRY();
   oc_listing l = listing("OCP-A", "A", "", 4, "1/QĐ-UBND");
   oc_request req;
-  oc_result r;
+  oc_listing_result r;
   char err[128] = "";
 
   memset(&req, 0, sizeof req);
-  ASSERT_EQ(c->build(OC_OP_PUBLISH, &shop0, &l, 0, &req, err, sizeof err), -1);
+  ASSERT_EQ(c->build_listing(OC_OP_PUBLISH, &shop0, &l, 0, &req, err, sizeof err), -1);
   ASSERT_NOT_NULL(strstr(err, "file channel"));
   ASSERT_NULL(req.url);
   ASSERT_NULL(req.body);
   memset(&r, 0, sizeof r);
-  c->parse(OC_OP_UPDATE, &shop0, &l, 200, "{}", 2, &r);
-  ASSERT_EQ(r.status, OC_REJECTED);
-  ASSERT_NOT_NULL(strstr(r.error, "file channel"));
+  c->parse_listing(OC_OP_UPDATE, &shop0, &l, 200, "{}", 2, &r);
+  ASSERT_EQ(r.v.status, OC_REJECTED);
+  ASSERT_NOT_NULL(strstr(r.v.error, "file channel"));
+  return 0;
+}
+
+/* No tokens, orders or pushes: those pointers are NULL, and the wrappers of
+ * connector.h refuse the calls without touching them. */
+static TEST_IMPL(no_tokens_orders_or_push) {
+  const oc_connector *c = OC_ENTRY();
+  oc_request req;
+  oc_order_query q;
+  char err[128] = "";
+
+  ASSERT_NULL(c->build_token);
+  ASSERT_NULL(c->parse_token);
+  ASSERT_NULL(c->build_orders);
+  ASSERT_NULL(c->parse_order_page);
+  ASSERT_NULL(c->parse_order_batch);
+  ASSERT_NULL(c->verify_push);
+  ASSERT_EQ(c->order_window_s, 0);
+  ASSERT(!oc_has_push(c));
+  memset(&req, 0, sizeof req);
+  memset(&q, 0, sizeof q);
+  ASSERT_EQ(oc_build_token(c, OC_OP_REFRESH_TOKEN, &shop0, 0, &req, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "operation not supported by this connector");
+  ASSERT_EQ(oc_build_orders(c, OC_OP_LIST_ORDERS, &shop0, &q, 0, &req, err, sizeof err), -1);
+  ASSERT_NULL(req.url);
   return 0;
 }
 
@@ -164,6 +193,7 @@ static TEST_IMPL(large_values_and_missing_sku) {
 static const struct test_entry tests[] = {
     TEST_ENTRY(entry_point),
     TEST_ENTRY(build_and_parse_refuse),
+    TEST_ENTRY(no_tokens_orders_or_push),
     TEST_ENTRY(empty_feed_is_the_header),
     TEST_ENTRY(vietnamese_text_byte_exact),
     TEST_ENTRY(quoting),
