@@ -1,6 +1,7 @@
 /* validate.c — see validate.h. */
 #include "validate.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "claims.h"
@@ -133,4 +134,43 @@ int ocu_check_listing(unsigned need, const ocu_limits *lim, const oc_listing *l,
   if ((need & OCU_NEED_TEXT) && ocu_check_claim_text(lim, l, err, errlen))
     return -1;
   return 0;
+}
+
+int ocu_check_weight(const oc_listing *l, const char *market, char *err, size_t errlen) {
+  if (l->weight_g == 0) {
+    ocu_err(err, errlen, "listing weight unknown (%s)", market);
+    return -1;
+  }
+  if (l->weight_g < 0) {
+    ocu_err(err, errlen, "listing weight must be positive");
+    return -1;
+  }
+  return 0;
+}
+
+const char *ocu_category(const oc_shop *shop, const oc_listing *l, int (*valid)(const char *),
+                         char *err, size_t errlen) {
+  char catkey[96] = "";
+  const char *cat = NULL, *catopt = "category_id";
+
+  if (l->category != NULL && l->category[0] != '\0') {
+    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
+
+    if (n > 0 && (size_t)n < sizeof catkey && (cat = ocu_opt(shop, catkey)))
+      catopt = catkey;
+  }
+  if (cat == NULL)
+    cat = ocu_opt(shop, "category_id");
+  if (cat == NULL) {
+    if (catkey[0])
+      ocu_err(err, errlen, "shop option \"category_id\" is not set (nor \"%s\")", catkey);
+    else
+      ocu_err(err, errlen, "shop option \"category_id\" is not set");
+    return NULL;
+  }
+  if (!valid(cat)) {
+    ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
+    return NULL;
+  }
+  return cat;
 }

@@ -53,4 +53,14 @@ int ocu_valid_redirect(const char *u);
 /* A positive decimal id: 1..max_digits digits, no sign, no leading zero. */
 int ocu_valid_decimal_id(const char *s, size_t max_digits);
 
+/* PUBLISH needs a weight: 0, or -1 with err "listing weight unknown
+ * (<why>)" or "listing weight must be positive". */
+int ocu_check_weight(const oc_listing *l, const char *why, char *err, size_t errlen);
+
+/* The shop's category id for the listing: option "category.<OCOP code>"
+ * when set, else "category_id". NULL with err set when neither is set or
+ * the id fails valid(). */
+const char *ocu_category(const oc_shop *shop, const oc_listing *l, int (*valid)(const char *),
+                         char *err, size_t errlen);
+
 #endif

@@ -107,39 +107,9 @@ static int lz_add_text(cJSON *attrs, const oc_listing *l) {
 static int lz_publish_opts(const oc_shop *shop, const oc_listing *l,
                            const char **cat, const char **images, char *err,
                            size_t errlen) {
-  char catkey[96] = "";
-  const char *catopt = "category_id";
-
-  *cat = NULL;
-  if (l->weight_g == 0) {
-    ocu_err(err, errlen,
-           "listing weight unknown (Lazada requires a package weight)");
+  if (ocu_check_weight(l, "Lazada requires a package weight", err, errlen) ||
+      (*cat = ocu_category(shop, l, lz_valid_id, err, errlen)) == NULL)
     return -1;
-  }
-  if (l->weight_g < 0) {
-    ocu_err(err, errlen, "listing weight must be positive");
-    return -1;
-  }
-  if (l->category != NULL && l->category[0] != '\0') {
-    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
-
-    if (n > 0 && (size_t)n < sizeof catkey && (*cat = ocu_opt(shop, catkey)))
-      catopt = catkey;
-  }
-  if (*cat == NULL)
-    *cat = ocu_opt(shop, "category_id");
-  if (*cat == NULL) {
-    if (catkey[0])
-      ocu_err(err, errlen,
-             "shop option \"category_id\" is not set (nor \"%s\")", catkey);
-    else
-      ocu_err(err, errlen, "shop option \"category_id\" is not set");
-    return -1;
-  }
-  if (!lz_valid_id(*cat)) {
-    ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
-    return -1;
-  }
   if ((*images = ocu_opt(shop, "image_url")) == NULL) {
     ocu_err(err, errlen, "shop option \"image_url\" is not set");
     return -1;

@@ -167,38 +167,12 @@ static int sp_add_text(cJSON *body, const oc_listing *l, char *err,
 
 static int sp_fill_publish(cJSON *body, const oc_shop *shop,
                            const oc_listing *l, char *err, size_t errlen) {
-  char catkey[96] = "";
-  const char *cat = NULL, *catopt = "category_id", *images, *logistics;
+  const char *cat, *images, *logistics;
   cJSON *o, *arr;
 
-  if (l->weight_g == 0) {
-    ocu_err(err, errlen, "listing weight unknown (Shopee requires a weight)");
+  if (ocu_check_weight(l, "Shopee requires a weight", err, errlen) ||
+      (cat = ocu_category(shop, l, sp_valid_id, err, errlen)) == NULL)
     return -1;
-  }
-  if (l->weight_g < 0) {
-    ocu_err(err, errlen, "listing weight must be positive");
-    return -1;
-  }
-  if (l->category != NULL && l->category[0] != '\0') {
-    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
-
-    if (n > 0 && (size_t)n < sizeof catkey && (cat = ocu_opt(shop, catkey)))
-      catopt = catkey;
-  }
-  if (cat == NULL)
-    cat = ocu_opt(shop, "category_id");
-  if (cat == NULL) {
-    if (catkey[0])
-      ocu_err(err, errlen,
-             "shop option \"category_id\" is not set (nor \"%s\")", catkey);
-    else
-      ocu_err(err, errlen, "shop option \"category_id\" is not set");
-    return -1;
-  }
-  if (!sp_valid_id(cat)) {
-    ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
-    return -1;
-  }
   if ((images = ocu_opt(shop, "image_id")) == NULL) {
     ocu_err(err, errlen, "shop option \"image_id\" is not set");
     return -1;

@@ -141,10 +141,53 @@ static void sp_check_failures(oc_verdict *res, const oc_shop *shop,
   }
 }
 
+/* The price and stock of an item without models (see "Endpoints"). -1
+ * with v failed. */
+static int sp_item_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *found,
+                           int64_t *price, int64_t *stock) {
+  const cJSON *pi, *p0, *si, *sum, *hm;
+
+  pi = cJSON_GetObjectItemCaseSensitive(found, "price_info");
+  hm = cJSON_GetObjectItemCaseSensitive(found, "has_model");
+  if ((pi == NULL || cJSON_IsNull(pi) ||
+       (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
+      cJSON_IsTrue(hm)) {
+    /* price_info is only given for items without models (see "Endpoints"). */
+    ocu_fail(v, shop, OC_REJECTED, 0,
+            "item has models (variations); this connector manages items "
+            "without models");
+    return -1;
+  }
+  if (pi == NULL || cJSON_IsNull(pi)) {
+    SP_UNEXPECTED(v, shop, "field price_info is missing");
+    return -1;
+  }
+  if (!cJSON_IsArray(pi)) {
+    SP_UNEXPECTED(v, shop, "field price_info is not an array");
+    return -1;
+  }
+  p0 = cJSON_GetArrayItem(pi, 0);
+  if (!cJSON_IsObject(p0)) {
+    SP_UNEXPECTED(v, shop, "field price_info[0] is not an object");
+    return -1;
+  }
+  if (sp_req_int(v, shop, p0, "original_price", "price_info[0].original_price",
+                 1, price))
+    return -1;
+  if ((si = sp_req_obj(v, shop, found, "stock_info_v2", "stock_info_v2")) ==
+          NULL ||
+      (sum = sp_req_obj(v, shop, si, "summary_info",
+                        "stock_info_v2.summary_info")) == NULL ||
+      sp_req_int(v, shop, sum, "total_available_stock",
+                 "stock_info_v2.summary_info.total_available_stock", 0, stock))
+    return -1;
+  return 0;
+}
+
 static void sp_item_info(oc_listing_result *res, const oc_shop *shop,
                          const oc_listing *l, const cJSON *resp) {
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp, "item_list");
-  const cJSON *it, *found = NULL, *pi, *p0, *si, *sum, *hm;
+  const cJSON *it, *found = NULL;
   const char *st;
   char id[OC_ID_MAX];
   int64_t price, stock;
@@ -183,39 +226,7 @@ static void sp_item_info(oc_listing_result *res, const oc_shop *shop,
     return;
   }
 
-  pi = cJSON_GetObjectItemCaseSensitive(found, "price_info");
-  hm = cJSON_GetObjectItemCaseSensitive(found, "has_model");
-  if ((pi == NULL || cJSON_IsNull(pi) ||
-       (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
-      cJSON_IsTrue(hm)) {
-    /* price_info is only given for items without models (see "Endpoints"). */
-    ocu_fail(&res->v, shop, OC_REJECTED, 0,
-            "item has models (variations); this connector manages items "
-            "without models");
-    return;
-  }
-  if (pi == NULL || cJSON_IsNull(pi)) {
-    SP_UNEXPECTED(&res->v, shop, "field price_info is missing");
-    return;
-  }
-  if (!cJSON_IsArray(pi)) {
-    SP_UNEXPECTED(&res->v, shop, "field price_info is not an array");
-    return;
-  }
-  p0 = cJSON_GetArrayItem(pi, 0);
-  if (!cJSON_IsObject(p0)) {
-    SP_UNEXPECTED(&res->v, shop, "field price_info[0] is not an object");
-    return;
-  }
-  if (sp_req_int(&res->v, shop, p0, "original_price", "price_info[0].original_price",
-                 1, &price))
-    return;
-  if ((si = sp_req_obj(&res->v, shop, found, "stock_info_v2", "stock_info_v2")) ==
-          NULL ||
-      (sum = sp_req_obj(&res->v, shop, si, "summary_info",
-                        "stock_info_v2.summary_info")) == NULL ||
-      sp_req_int(&res->v, shop, sum, "total_available_stock",
-                 "stock_info_v2.summary_info.total_available_stock", 0, &stock))
+  if (sp_item_amounts(&res->v, shop, found, &price, &stock))
     return;
   res->price_vnd = price;
   res->stock = stock;

@@ -94,39 +94,12 @@ static int tt_valid_uri(const char *s) {
 
 static int tt_fill_publish(cJSON *body, const oc_shop *shop,
                            const oc_listing *l, char *err, size_t errlen) {
-  char catkey[96] = "";
-  const char *cat = NULL, *catopt = "category_id", *img, *wh;
+  const char *cat, *img, *wh;
   cJSON *o, *arr, *sku;
 
-  if (l->weight_g == 0) {
-    ocu_err(err, errlen,
-           "listing weight unknown (TikTok requires a package weight)");
+  if (ocu_check_weight(l, "TikTok requires a package weight", err, errlen) ||
+      (cat = ocu_category(shop, l, tt_valid_id, err, errlen)) == NULL)
     return -1;
-  }
-  if (l->weight_g < 0) {
-    ocu_err(err, errlen, "listing weight must be positive");
-    return -1;
-  }
-  if (l->category != NULL && l->category[0] != '\0') {
-    int n = snprintf(catkey, sizeof catkey, "category.%s", l->category);
-
-    if (n > 0 && (size_t)n < sizeof catkey && (cat = ocu_opt(shop, catkey)))
-      catopt = catkey;
-  }
-  if (cat == NULL)
-    cat = ocu_opt(shop, "category_id");
-  if (cat == NULL) {
-    if (catkey[0])
-      ocu_err(err, errlen,
-             "shop option \"category_id\" is not set (nor \"%s\")", catkey);
-    else
-      ocu_err(err, errlen, "shop option \"category_id\" is not set");
-    return -1;
-  }
-  if (!tt_valid_id(cat)) {
-    ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", catopt);
-    return -1;
-  }
   if ((img = ocu_opt(shop, "image_uri")) == NULL) {
     ocu_err(err, errlen, "shop option \"image_uri\" is not set");
     return -1;

@@ -120,12 +120,56 @@ static void tt_lookup(oc_listing_result *res, const oc_shop *shop, const oc_list
   ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
 }
 
+/* A SKU's price (price.amount) and its stock, the sum over warehouses
+ * (inventory[].quantity). -1 with v failed. */
+static int tt_sku_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *s, int64_t *vnd,
+                          int64_t *out_stock) {
+  const cJSON *price, *inv, *e;
+  const char *amount;
+  int64_t stock = 0;
+
+  price = cJSON_GetObjectItemCaseSensitive(s, "price");
+  if (!cJSON_IsObject(price)) {
+    TT_UNEXPECTED(v, shop, "field data.skus[].price is %s",
+                  price ? "not an object" : "missing");
+    return -1;
+  }
+  if ((amount = tt_req_str(v, shop, price, "amount",
+                           "data.skus[].price.amount")) == NULL)
+    return -1;
+  if (tt_amount(amount, vnd)) {
+    TT_UNEXPECTED(v, shop, "field data.skus[].price.amount is not an amount");
+    return -1;
+  }
+  if ((inv = tt_req_array(v, shop, s, "inventory", "data.skus[].inventory")) ==
+      NULL)
+    return -1;
+  cJSON_ArrayForEach(e, inv) { /* the sum over warehouses */
+    int64_t q;
+
+    if (!cJSON_IsObject(e)) {
+      TT_UNEXPECTED(v, shop, "field data.skus[].inventory[] is not an object");
+      return -1;
+    }
+    if (tt_req_int(v, shop, e, "quantity", "data.skus[].inventory[].quantity",
+                   &q))
+      return -1;
+    if (q < 0 || q > OCU_JSON_INT_MAX - stock) {
+      TT_UNEXPECTED(v, shop, "inventory quantity out of range");
+      return -1;
+    }
+    stock += q;
+  }
+  *out_stock = stock;
+  return 0;
+}
+
 static void tt_product(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
                        const cJSON *data) {
-  const cJSON *skus, *s, *price, *inv, *e;
-  const char *st, *amount;
+  const cJSON *skus, *s;
+  const char *st;
   char pid[21], want_pid[21] = "", want_sid[21] = "", sid[21];
-  int64_t vnd, stock = 0;
+  int64_t vnd, stock;
   int bad;
 
   if (l != NULL)
@@ -162,38 +206,8 @@ static void tt_product(oc_listing_result *res, const oc_shop *shop, const oc_lis
   if (tt_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(s, "id"),
                 "data.skus[].id", sid))
     return;
-  price = cJSON_GetObjectItemCaseSensitive(s, "price");
-  if (!cJSON_IsObject(price)) {
-    TT_UNEXPECTED(&res->v, shop, "field data.skus[].price is %s",
-                  price ? "not an object" : "missing");
+  if (tt_sku_amounts(&res->v, shop, s, &vnd, &stock))
     return;
-  }
-  if ((amount = tt_req_str(&res->v, shop, price, "amount",
-                           "data.skus[].price.amount")) == NULL)
-    return;
-  if (tt_amount(amount, &vnd)) {
-    TT_UNEXPECTED(&res->v, shop, "field data.skus[].price.amount is not an amount");
-    return;
-  }
-  if ((inv = tt_req_array(&res->v, shop, s, "inventory", "data.skus[].inventory")) ==
-      NULL)
-    return;
-  cJSON_ArrayForEach(e, inv) { /* the sum over warehouses */
-    int64_t q;
-
-    if (!cJSON_IsObject(e)) {
-      TT_UNEXPECTED(&res->v, shop, "field data.skus[].inventory[] is not an object");
-      return;
-    }
-    if (tt_req_int(&res->v, shop, e, "quantity", "data.skus[].inventory[].quantity",
-                   &q))
-      return;
-    if (q < 0 || q > OCU_JSON_INT_MAX - stock) {
-      TT_UNEXPECTED(&res->v, shop, "inventory quantity out of range");
-      return;
-    }
-    stock += q;
-  }
   tt_set_item(res, pid, sid);
   res->price_vnd = vnd;
   res->stock = stock;

@@ -1372,8 +1372,6 @@ static void expect(oc_op op, long http, const char *body, oc_status st,
 }
 
 static TEST_IMPL(parse_error_classes) {
-  oc_listing_result res;
-
   expect(OC_OP_SET_STOCK, 200,
          "{\"type\":\"ISV\",\"code\":\"IllegalAccessToken\",\"message\":"
          "\"The specified access token is invalid or expired\","
@@ -1414,6 +1412,13 @@ static TEST_IMPL(parse_error_classes) {
   expect(OC_OP_GET_LISTING, 200,
          "{\"type\":\"ISV\",\"code\":\"ProductNotFound\"}", OC_NOT_FOUND, 0,
          NULL);
+  return 0;
+}
+
+/* The refusals: a request to fix, never to retry as it is. */
+static TEST_IMPL(parse_error_classes_rejected) {
+  oc_listing_result res;
+
   expect(OC_OP_PUBLISH, 200,
          "{\"type\":\"ISV\",\"code\":\"IncompleteSignature\",\"message\":"
          "\"The request signature does not conform to platform standards\","
@@ -2292,10 +2297,9 @@ static cJSON *get_orders(const char *const *ids, size_t nids, const char *body) 
   return doc;
 }
 
-static TEST_IMPL(parse_get_orders_canonical) {
-  static const char *const ids[] = {"101", "102", "103", "104", "105", "106",
-                                    "107", "108"};
-  const char *body =
+/* Eight orders, one per rule of the items' sum, for
+ * parse_get_orders_canonical. */
+static const char canonical_answer[] =
       "{\"code\":\"0\",\"request_id\":\"r2\",\"data\":["
       /* three units: two of one SKU at one price, one of another */
       "{\"order_id\":101,\"order_items\":["
@@ -2334,7 +2338,11 @@ static TEST_IMPL(parse_get_orders_canonical) {
       /* a failed delivery frees the stock */
       "{\"order_id\":108,\"order_items\":[" ITEM("A", "failed", "1", T1) "]}"
       "]}";
-  cJSON *doc = get_orders(ids, 8, body);
+
+static TEST_IMPL(parse_get_orders_canonical) {
+  static const char *const ids[] = {"101", "102", "103", "104", "105", "106",
+                                    "107", "108"};
+  cJSON *doc = get_orders(ids, 8, canonical_answer);
   const cJSON *o;
 
   ASSERT_EQ(cJSON_GetArraySize(jpath(doc, "orders")), 8);
@@ -2707,6 +2715,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_refresh_token),
     TEST_ENTRY(parse_token_exchange),
     TEST_ENTRY(parse_error_classes),
+    TEST_ENTRY(parse_error_classes_rejected),
     TEST_ENTRY(parse_malformed_truncated),
     TEST_ENTRY(parse_oversized),
     TEST_ENTRY(parse_deep_nesting),

@@ -2257,8 +2257,8 @@ static const char *bad_reason(const cJSON *doc, const char *id) {
 }
 
 /* Broken orders go to "bad", named with the field; the good ones stay. */
-static TEST_IMPL(parse_get_orders_bad_entries) {
-  static const char body[] =
+/* Good orders among broken ones, for parse_get_orders_bad_entries. */
+static const char bad_entries_answer[] =
       "{\"error\":\"\",\"response\":{\"order_list\":["
       "{\"order_sn\":\"GOOD1\",\"order_status\":\"COMPLETED\","
       "\"total_amount\":10000,\"update_time\":1709999000,\"item_list\":["
@@ -2297,6 +2297,8 @@ static TEST_IMPL(parse_get_orders_bad_entries) {
       "{\"item_sku\":\"SKU-C\",\"model_quantity_purchased\":4,"
       "\"model_original_price\":2500.5}]}"
       "]}}";
+
+static TEST_IMPL(parse_get_orders_bad_entries) {
   static const struct {
     const char *id, *why;
   } bad[] = {
@@ -2325,7 +2327,7 @@ static TEST_IMPL(parse_get_orders_bad_entries) {
   memset(&q, 0, sizeof q);
   q.ids = ids;
   q.nids = 4;
-  parse_orders(OC_OP_GET_ORDERS, &q, 200, body, &res);
+  parse_orders(OC_OP_GET_ORDERS, &q, 200, bad_entries_answer, &res);
   doc = orders_json(&res);
   ASSERT_EQ(cJSON_GetArraySize(jget(doc, "orders")), 2);
   o = find_order(doc, "GOOD1");

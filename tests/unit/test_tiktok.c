@@ -1225,6 +1225,13 @@ static TEST_IMPL(parse_get_listing) {
   ASSERT_EQ(res.active, 0);
   ASSERT_STR_EQ(res.v.error, "status FREEZE");
 
+  return 0;
+}
+
+/* Answers that are not our listing, or not of the expected shape. */
+static TEST_IMPL(parse_get_listing_refused) {
+  oc_listing_result res;
+
   /* our sku is not in the product */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"ACTIVATE\","
@@ -2359,6 +2366,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_publish_ok),
     TEST_ENTRY(parse_lookup_sku),
     TEST_ENTRY(parse_get_listing),
+    TEST_ENTRY(parse_get_listing_refused),
     TEST_ENTRY(parse_amounts),
     TEST_ENTRY(split_item_id),
     TEST_ENTRY(parse_refresh_token),
