@@ -162,20 +162,35 @@ void ocu_parse_token(const ocu_market *m, oc_op op, const oc_shop *shop, long ht
   cJSON_Delete(root);
 }
 
-void ocu_parse_order_page(const ocu_market *m, const oc_shop *shop, const oc_order_query *q,
-                          long http_status, const char *body, size_t len, oc_order_page *res) {
+/* Reads an order answer with the market's reader for its family. */
+static int ocu_read_orders(const ocu_market *m, oc_op op, const oc_shop *shop,
+                           const oc_order_query *q, const cJSON *root, void *res) {
+  if (op == OC_OP_LIST_ORDERS)
+    return m->read_page(shop, q, root, res);
+  return m->read_batch(shop, q, root, res);
+}
+
+/* The order parses: the envelope, the reader, "out of memory" when the
+ * reader ran out. v is the verdict inside res. */
+static void ocu_parse_orders(const ocu_market *m, oc_op op, const oc_shop *shop,
+                             const oc_order_query *q, long http_status, const char *body,
+                             size_t len, oc_verdict *v, void *res) {
   cJSON *root;
   int flags;
 
+  if ((root = ocu_open(m, op, shop, http_status, body, len, v, &flags)) == NULL)
+    return;
+  if (ocu_read_orders(m, op, shop, q, root, res) != 0)
+    ocu_fail(v, shop, OC_RETRY, 0, "out of memory");
+  cJSON_Delete(root);
+}
+
+void ocu_parse_order_page(const ocu_market *m, const oc_shop *shop, const oc_order_query *q,
+                          long http_status, const char *body, size_t len, oc_order_page *res) {
   if (res == NULL)
     return;
   memset(res, 0, sizeof *res);
-  root = ocu_open(m, OC_OP_LIST_ORDERS, shop, http_status, body, len, &res->v, &flags);
-  if (root == NULL)
-    return;
-  if (m->read_page(shop, q, root, res) != 0)
-    ocu_fail(&res->v, shop, OC_RETRY, 0, "out of memory");
-  cJSON_Delete(root);
+  ocu_parse_orders(m, OC_OP_LIST_ORDERS, shop, q, http_status, body, len, &res->v, res);
   if (res->v.status != OC_OK) /* nothing half-read goes back */
     oc_order_page_free(res);
 }
@@ -183,18 +198,10 @@ void ocu_parse_order_page(const ocu_market *m, const oc_shop *shop, const oc_ord
 void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_order_query *q,
                            long http_status, const char *body, size_t len,
                            oc_order_batch *res) {
-  cJSON *root;
-  int flags;
-
   if (res == NULL)
     return;
   memset(res, 0, sizeof *res);
-  root = ocu_open(m, OC_OP_GET_ORDERS, shop, http_status, body, len, &res->v, &flags);
-  if (root == NULL)
-    return;
-  if (m->read_batch(shop, q, root, res) != 0)
-    ocu_fail(&res->v, shop, OC_RETRY, 0, "out of memory");
-  cJSON_Delete(root);
+  ocu_parse_orders(m, OC_OP_GET_ORDERS, shop, q, http_status, body, len, &res->v, res);
   if (res->v.status != OC_OK)
     oc_order_batch_free(res);
 }

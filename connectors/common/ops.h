@@ -33,6 +33,15 @@ typedef int (*ocu_body_fn)(oc_op op, const oc_shop *shop, const oc_listing *l, c
 typedef void (*ocu_read_fn)(oc_op op, const oc_shop *shop, const oc_listing *l,
                             const cJSON *root, int flags, oc_listing_result *res);
 
+/* The signatures of the hooks, to declare them in a connector's header in
+ * one line each: OCU_READ_FN(sp_read_publish); */
+#define OCU_BODY_FN(name)                                                             \
+  int name(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err, \
+           size_t errlen)
+#define OCU_READ_FN(name)                                                                \
+  void name(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,       \
+            int flags, oc_listing_result *res)
+
 typedef struct ocu_opdef {
   const char *method; /* "GET" or "POST" */
   const char *path;   /* the signed path (Lazada: the API name); NULL: no such operation */
@@ -88,14 +97,23 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
                            long http_status, const char *body, size_t len,
                            oc_order_batch *res);
 
+/* Every operation of connector.h, and UPDATE with stars 0 stripping the
+ * claims: what each HTTP connector (Shopee, Lazada, TikTok) serves. */
+#define OCU_CAPS_EVERY_OP                                                                   \
+  (OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |                \
+   OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |                 \
+   OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_REFRESH_TOKEN) |    \
+   OC_CAP(OC_OP_AUTH_LINK) | OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |    \
+   OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP)
+
 /*
- * Defines the seven functions of an oc_connector table for the market m,
- * named <p>_build_listing, <p>_parse_listing, <p>_build_token,
- * <p>_parse_token, <p>_build_orders, <p>_parse_page and <p>_parse_batch:
- * each passes its call to the dispatch above, so a connector writes none of
- * them by hand.
+ * Defines an HTTP connector's exported table, named `name`, for the market
+ * m: the seven functions of oc_connector that pass each call to the
+ * dispatch above (named <p>_build_listing ... <p>_parse_batch), the table
+ * itself with no feed, and OC_ENTRY. A connector writes none of them by
+ * hand.
  */
-#define OCU_MARKET_CALLS(p, m)                                                              \
+#define OCU_CONNECTOR(p, name, m, caps, window_s, verify_push)                                    \
   static int p##_build_listing(oc_op op, const oc_shop *shop, const oc_listing *l,         \
                                int64_t now_ms, oc_request *req, char *err, size_t errlen) { \
     return ocu_build_listing(&(m), op, shop, l, now_ms, req, err, errlen);                  \
@@ -126,7 +144,12 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
                               long http_status, const char *body, size_t len,              \
                               oc_order_batch *res) {                                        \
     ocu_parse_order_batch(&(m), shop, q, http_status, body, len, res);                      \
-  }
+  }                                                                                         \
+  static const oc_connector p##_connector = {                                               \
+      OC_ABI_VERSION,   (name),          (caps),         (window_s),    p##_build_listing,  \
+      p##_parse_listing, p##_build_token, p##_parse_token, p##_build_orders, p##_parse_page, \
+      p##_parse_batch,  NULL,            (verify_push)};                                    \
+  const oc_connector *OC_ENTRY(void) { return &p##_connector; }
 
 /* Empties *req after a failed build, wiping what may hold a token. */
 void ocu_request_wipe(oc_request *req);

@@ -26,23 +26,43 @@ int ocu_valid_decimal_id(const char *s, size_t max_digits) {
   return 1;
 }
 
-int ocu_valid_redirect(const char *u) {
+/* The host part of an http(s) URL: after the scheme, non-empty and not
+ * starting with '/'; NULL otherwise. */
+static const char *ocu_url_host(const char *u) {
   const char *p;
 
   if (u == NULL)
-    return 0;
+    return NULL;
   if (strncmp(u, "https://", 8) == 0)
     p = u + 8;
   else if (strncmp(u, "http://", 7) == 0)
     p = u + 7;
   else
-    return 0;
-  if (*p == '\0' || *p == '/')
+    return NULL;
+  return *p == '\0' || *p == '/' ? NULL : p;
+}
+
+int ocu_valid_redirect(const char *u) {
+  const char *p = ocu_url_host(u);
+
+  if (p == NULL)
     return 0;
   for (; *p; p++)
     if ((unsigned char)*p <= 0x20 || *p == 0x7f)
       return 0;
   return 1;
+}
+
+int ocu_valid_base_url(const char *u, int path_ok) {
+  const char *p = ocu_url_host(u);
+
+  if (p == NULL)
+    return 0;
+  for (; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' ||
+        (*p == '/' && !path_ok))
+      return 0;
+  return p[-1] != '/';
 }
 
 int ocu_check_text(const char *what, const char *s, char *err, size_t errlen) {
@@ -173,4 +193,20 @@ const char *ocu_category(const oc_shop *shop, const oc_listing *l, int (*valid)(
     return NULL;
   }
   return cat;
+}
+
+int ocu_check_token_inputs(oc_op op, const oc_shop *shop, char *err, size_t errlen) {
+  if (op == OC_OP_REFRESH_TOKEN && ocu_empty(shop->refresh_token)) {
+    ocu_err(err, errlen, "shop refresh_token is not set");
+    return -1;
+  }
+  if (op == OC_OP_TOKEN_EXCHANGE && ocu_empty(shop->auth_code)) {
+    ocu_err(err, errlen, "shop auth_code is not set");
+    return -1;
+  }
+  if (op == OC_OP_AUTH_LINK && !ocu_valid_redirect(shop->redirect_url)) {
+    ocu_err(err, errlen, "redirect URL must be an http(s) URL without spaces");
+    return -1;
+  }
+  return 0;
 }

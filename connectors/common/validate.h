@@ -50,8 +50,17 @@ const char *ocu_opt(const oc_shop *shop, const char *key);
  * redirect URL of AUTH_LINK). */
 int ocu_valid_redirect(const char *u);
 
+/* scheme://host[:port] (with path_ok, a path may follow) with no query,
+ * fragment, space or trailing slash: the base of every request URL. */
+int ocu_valid_base_url(const char *u, int path_ok);
+
 /* A positive decimal id: 1..max_digits digits, no sign, no leading zero. */
 int ocu_valid_decimal_id(const char *s, size_t max_digits);
+
+/* What the token operations need of the shop: the refresh token
+ * (REFRESH_TOKEN), the seller's code (TOKEN_EXCHANGE), a redirect URL
+ * (AUTH_LINK). 0, or -1 with err naming the field. */
+int ocu_check_token_inputs(oc_op op, const oc_shop *shop, char *err, size_t errlen);
 
 /* PUBLISH needs a weight: 0, or -1 with err "listing weight unknown
  * (<why>)" or "listing weight must be positive". */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "json.h"
 
 void ocu_fail(oc_verdict *res, const oc_shop *shop, oc_status st, long retry_ms,
               const char *fmt, ...) {
@@ -33,6 +34,57 @@ const char *ocu_req_str(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
     return NULL;
   }
   return it->valuestring;
+}
+
+/* The member, or NULL with v failed when it is absent or null. */
+static const cJSON *ocu_member(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                               const char *key, const char *what, const char *lead) {
+  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (it == NULL || cJSON_IsNull(it)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is missing", lead, what);
+    return NULL;
+  }
+  return it;
+}
+
+const cJSON *ocu_req_obj(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+                         const char *what, const char *lead) {
+  const cJSON *it = ocu_member(v, shop, obj, key, what, lead);
+
+  if (it != NULL && !cJSON_IsObject(it)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not an object", lead, what);
+    return NULL;
+  }
+  return it;
+}
+
+const cJSON *ocu_req_array(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                           const char *key, const char *what, const char *lead) {
+  const cJSON *it = ocu_member(v, shop, obj, key, what, lead);
+
+  if (it != NULL && !cJSON_IsArray(it)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not an array", lead, what);
+    return NULL;
+  }
+  return it;
+}
+
+int ocu_req_int(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+                const char *what, const char *lead, int round, int64_t *out) {
+  const cJSON *it = ocu_member(v, shop, obj, key, what, lead);
+
+  if (it == NULL)
+    return -1;
+  if (!cJSON_IsNumber(it)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not a number", lead, what);
+    return -1;
+  }
+  if ((round ? ocu_json_round(it, out) : ocu_json_int(it, out)) != 0) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not an integer in range", lead, what);
+    return -1;
+  }
+  return 0;
 }
 
 int ocu_http_busy(long http_status) { return http_status == 429 || http_status >= 500; }

@@ -6,6 +6,8 @@
 #ifndef OCOP_CONN_VERDICT_H
 #define OCOP_CONN_VERDICT_H
 
+#include <stdint.h>
+
 #include <cJSON.h>
 
 #include "../connector.h"
@@ -20,6 +22,17 @@ void ocu_fail(oc_verdict *v, const oc_shop *shop, oc_status st, long retry_ms,
  * "<lead>field <what> is missing" or "... is not a string". */
 const char *ocu_req_str(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
                         const char *key, const char *what, const char *lead);
+
+/* Required members of obj, failing v (OC_RETRY) as "<lead>field <what> is
+ * missing", "... is not an object", "... is not an array", "... is not a
+ * number" or "... is not an integer in range". An integer is rounded half
+ * away from zero when `round` (money), else must be whole. */
+const cJSON *ocu_req_obj(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+                         const char *what, const char *lead);
+const cJSON *ocu_req_array(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                           const char *key, const char *what, const char *lead);
+int ocu_req_int(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
+                const char *what, const char *lead, int round, int64_t *out);
 
 /* 1 when the HTTP status alone says "later": 429 and every 5xx. */
 int ocu_http_busy(long http_status);

@@ -49,26 +49,5 @@ const ocu_market lz_market = {
     lz_emit_orders, lz_envelope, lz_read_token, lz_read_page,  lz_read_batch,
 };
 
-OCU_MARKET_CALLS(lz, lz_market)
-
-static const oc_connector lz_connector = {
-    OC_ABI_VERSION,
-    "lazada",
-    OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
-        OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
-        OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_REFRESH_TOKEN) |
-        OC_CAP(OC_OP_AUTH_LINK) | OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
-        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
-    0, /* order_window_s: no limit; the offset cap is met with done_at */
-    lz_build_listing,
-    lz_parse_listing,
-    lz_build_token,
-    lz_parse_token,
-    lz_build_orders,
-    lz_parse_page,
-    lz_parse_batch,
-    NULL, /* feed: an HTTP connector */
-    lz_verify_push,
-};
-
-const oc_connector *OC_ENTRY(void) { return &lz_connector; }
+/* order_window_s 0: no limit; the offset cap is met with done_at. */
+OCU_CONNECTOR(lz, "lazada", lz_market, OCU_CAPS_EVERY_OP, 0, lz_verify_push)

@@ -115,7 +115,6 @@ extern const ocu_limits lz_limits;
 
 /* shop.c: ids, URLs and shop checks. */
 int lz_valid_id(const char *s);
-int lz_valid_base_url(const char *u);
 int lz_valid_token(const char *s);
 int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
                   size_t errlen);
@@ -131,32 +130,23 @@ int lz_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
             int64_t now_ms, oc_request *req, char *err, size_t errlen);
 
 /* payload.c: the one JSON business parameter of each listing call. */
-int lz_payload_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                       char *err, size_t errlen);
-int lz_payload_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                      char *err, size_t errlen);
-int lz_payload_price_qty(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                         char *err, size_t errlen);
-int lz_payload_delist(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                      char *err, size_t errlen);
-int lz_payload_relist(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                      char *err, size_t errlen);
-int lz_payload_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                      char *err, size_t errlen);
+OCU_BODY_FN(lz_payload_publish);
+OCU_BODY_FN(lz_payload_update);
+OCU_BODY_FN(lz_payload_price_qty);
+OCU_BODY_FN(lz_payload_delist);
+OCU_BODY_FN(lz_payload_relist);
+OCU_BODY_FN(lz_payload_lookup);
 
 /* parse.c: the envelope, the listing and token answers. */
-#define LZ_MALFORMED(v, shop, ...) \
-  ocu_fail((v), (shop), OC_RETRY, 0, "malformed response: " __VA_ARGS__)
+#define LZ_LEAD "malformed response: "
+#define LZ_MALFORMED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, LZ_LEAD __VA_ARGS__)
 int lz_decimal(const char *s, int64_t *out);
 const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root);
 cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *v, int *flags);
-void lz_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
-void lz_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res);
-void lz_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
+OCU_READ_FN(lz_read_publish);
+OCU_READ_FN(lz_read_lookup);
+OCU_READ_FN(lz_read_listing);
 void lz_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
 
 /* time.c: ISO-8601 with offsets, no tz database. */

@@ -9,6 +9,9 @@
 
 #include "../common/json.h"
 #include "../common/text.h"
+#include "../common/token.h"
+
+#define lz_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, LZ_LEAD)
 
 /*
  * A decimal amount as whole units, rounded half away from zero: "150000",
@@ -74,13 +77,6 @@ static int lz_req_amount(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
     return -1;
   }
   return 0;
-}
-
-/* A required string member; NULL with res set. */
-static const char *lz_req_str(oc_verdict *res, const oc_shop *shop,
-                              const cJSON *obj, const char *key,
-                              const char *what) {
-  return ocu_req_str(res, shop, obj, key, what, "malformed response: ");
 }
 
 /* An id (JSON number, <= 2^53-1) into out; -1 with res set. */
@@ -257,21 +253,12 @@ void lz_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res)
     LZ_MALFORMED(&res->v, shop, "empty access_token, refresh_token or expires_in");
     return;
   }
-  if (strlen(at) >= sizeof res->access_token ||
-      strlen(rt) >= sizeof res->refresh_token) {
-    LZ_MALFORMED(&res->v, shop, "token longer than %zu bytes",
-                 sizeof res->access_token - 1);
-    return;
-  }
-  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
-  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
   /*
    * parse does not know the time: these are LIFETIMES in seconds
    * (expires_in, refresh_expires_in), not unix times; the core adds
    * the time it sent the request. refresh_expires_at is 0 when not given.
    */
-  res->access_expires_at = exp;
-  res->refresh_expires_at = rexp;
+  ocu_token_set(res, shop, LZ_LEAD, at, rt, exp, rexp);
 }
 
 /* Case-insensitive "notfound" / "not_found" / "not found" in s. */

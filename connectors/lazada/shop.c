@@ -12,27 +12,6 @@
 /* A positive decimal id: 1..18 digits, no sign, no leading zero. */
 int lz_valid_id(const char *s) { return ocu_valid_decimal_id(s, LZ_ID_MAX_DIGITS); }
 
-/* scheme://host[:port] with no path, trailing slash, query or space. */
-int lz_valid_base_url(const char *u) {
-  const char *p;
-
-  if (u == NULL)
-    return 0;
-  if (strncmp(u, "https://", 8) == 0)
-    p = u + 8;
-  else if (strncmp(u, "http://", 7) == 0)
-    p = u + 7;
-  else
-    return 0;
-  if (*p == '\0')
-    return 0;
-  for (; *p; p++)
-    if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' ||
-        *p == '/')
-      return 0;
-  return 1;
-}
-
 /* A printable token (app_key): no spaces or controls, 1..128 bytes. */
 int lz_valid_token(const char *s) {
   size_t n;
@@ -58,7 +37,7 @@ int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
     ocu_err(err, errlen, "shop options are missing");
     return -1;
   }
-  if (d->kind == LZ_SELLER && !lz_valid_base_url(shop->base_url)) {
+  if (d->kind == LZ_SELLER && !ocu_valid_base_url(shop->base_url, 0)) {
     ocu_err(err, errlen,
            "shop base_url must be http(s)://host[:port] without a path or "
            "trailing slash");
@@ -66,7 +45,7 @@ int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
   }
   if (d->kind == LZ_TOKEN) {
     auth = ocu_opt(shop, "auth_url");
-    if (auth != NULL && !lz_valid_base_url(auth)) {
+    if (auth != NULL && !ocu_valid_base_url(auth, 0)) {
       ocu_err(err, errlen,
              "shop option \"auth_url\" must be http(s)://host[:port] without "
              "a path or trailing slash");
@@ -86,20 +65,8 @@ int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
     ocu_err(err, errlen, "shop access_token is not set");
     return -1;
   }
-  if (op == OC_OP_REFRESH_TOKEN &&
-      (shop->refresh_token == NULL || shop->refresh_token[0] == '\0')) {
-    ocu_err(err, errlen, "shop refresh_token is not set");
+  if (ocu_check_token_inputs(op, shop, err, errlen))
     return -1;
-  }
-  if (op == OC_OP_TOKEN_EXCHANGE &&
-      (shop->auth_code == NULL || shop->auth_code[0] == '\0')) {
-    ocu_err(err, errlen, "shop auth_code is not set");
-    return -1;
-  }
-  if (op == OC_OP_AUTH_LINK && !ocu_valid_redirect(shop->redirect_url)) {
-    ocu_err(err, errlen, "redirect URL must be an http(s) URL without spaces");
-    return -1;
-  }
   return 0;
 }
 

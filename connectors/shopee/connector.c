@@ -65,26 +65,4 @@ const ocu_market sp_market = {
     sp_emit_orders, sp_envelope, sp_read_token, sp_read_page,  sp_read_batch,
 };
 
-OCU_MARKET_CALLS(sp, sp_market)
-
-static const oc_connector sp_connector = {
-    OC_ABI_VERSION,
-    "shopee",
-    OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
-        OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
-        OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_REFRESH_TOKEN) |
-        OC_CAP(OC_OP_AUTH_LINK) | OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
-        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
-    SP_ORDER_WINDOW_S,
-    sp_build_listing,
-    sp_parse_listing,
-    sp_build_token,
-    sp_parse_token,
-    sp_build_orders,
-    sp_parse_page,
-    sp_parse_batch,
-    NULL, /* feed: an HTTP connector */
-    sp_verify_push,
-};
-
-const oc_connector *OC_ENTRY(void) { return &sp_connector; }
+OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP, SP_ORDER_WINDOW_S, sp_verify_push)

@@ -143,22 +143,34 @@ int sp_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_o
   return 0;
 }
 
-/* LIST_ORDERS: one order_list[] entry's order_sn onto the page. 0, -1 with
- * v failed (the page is retried), -2 on OOM. */
-static int sp_page_id(oc_order_page *res, const oc_shop *shop, const cJSON *o) {
-  char id[SP_ORDER_SN_MAX + 1], why[160];
-  const char *bad;
+/* The order_sn of an order_list[] entry (an object) into id. Without a
+ * readable one nothing can be attributed: -1 with v failed, and the page
+ * is retried. */
+static int sp_entry_sn(oc_verdict *v, const oc_shop *shop, const cJSON *o,
+                       char id[SP_ORDER_SN_MAX + 1]) {
+  char why[160];
 
   if (!cJSON_IsObject(o)) {
-    SP_UNEXPECTED(&res->v, shop, "field response.order_list[] is not an object");
+    SP_UNEXPECTED(v, shop, "field response.order_list[] is not an object");
     return -1;
   }
   if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
                   OCU_ID_STRING | OCU_ID_NUMBER, "response.order_list[].order_sn", id,
-                  sizeof id, why, sizeof why)) {
-    SP_UNEXPECTED(&res->v, shop, "%s", why);
+                  SP_ORDER_SN_MAX + 1, why, sizeof why)) {
+    SP_UNEXPECTED(v, shop, "%s", why);
     return -1;
   }
+  return 0;
+}
+
+/* LIST_ORDERS: one order_list[] entry's order_sn onto the page. 0, -1 with
+ * v failed (the page is retried), -2 on OOM. */
+static int sp_page_id(oc_order_page *res, const oc_shop *shop, const cJSON *o) {
+  char id[SP_ORDER_SN_MAX + 1];
+  const char *bad;
+
+  if (sp_entry_sn(&res->v, shop, o, id))
+    return -1;
   /* GET_ORDERS would refuse it: better a retried page than a lost id. */
   if ((bad = sp_order_sn_problem(id)) != NULL) {
     SP_UNEXPECTED(&res->v, shop, "field response.order_list[].order_sn %s", bad);
@@ -336,19 +348,10 @@ static int sp_order_answered(const cJSON *list, const char *id) {
 
 /* One order_list[] entry of GET_ORDERS. 0, -1 with v failed, -2 on OOM. */
 static int sp_batch_one(oc_order_batch *res, const oc_shop *shop, const cJSON *o) {
-  char id[SP_ORDER_SN_MAX + 1], why[160];
+  char id[SP_ORDER_SN_MAX + 1];
 
-  if (!cJSON_IsObject(o)) {
-    SP_UNEXPECTED(&res->v, shop, "field response.order_list[] is not an object");
+  if (sp_entry_sn(&res->v, shop, o, id))
     return -1;
-  }
-  /* Without a readable id nothing can be attributed: the page fails. */
-  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
-                  OCU_ID_STRING | OCU_ID_NUMBER, "response.order_list[].order_sn", id,
-                  sizeof id, why, sizeof why)) {
-    SP_UNEXPECTED(&res->v, shop, "%s", why);
-    return -1;
-  }
   if (!ocu_order_id_fits(id)) /* never one we asked for: ours are shorter */
     return ocu_batch_bad(res, id, "order %s: order_sn is longer than %d bytes", id,
                          OC_ID_MAX - 1) ? -2 : 0;

@@ -9,7 +9,12 @@
 
 #include "../common/json.h"
 #include "../common/text.h"
+#include "../common/token.h"
 #include "../common/verdict.h"
+
+#define sp_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, SP_LEAD)
+#define sp_req_int(v, shop, obj, key, what, round, out) \
+  ocu_req_int(v, shop, obj, key, what, SP_LEAD, round, out)
 
 static const struct sp_errdef {
   const char *code;
@@ -51,30 +56,6 @@ static const struct sp_errdef *sp_classify(const char *code) {
   return NULL;
 }
 
-/* A required string member; NULL with res set. */
-static const char *sp_req_str(oc_verdict *res, const oc_shop *shop,
-                              const cJSON *obj, const char *key,
-                              const char *what) {
-  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
-}
-
-/* A required object member; NULL with res set otherwise. */
-const cJSON *sp_req_obj(oc_verdict *res, const oc_shop *shop,
-                               const cJSON *obj, const char *key,
-                               const char *what) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    SP_UNEXPECTED(res, shop, "field %s is missing", what);
-    return NULL;
-  }
-  if (!cJSON_IsObject(it)) {
-    SP_UNEXPECTED(res, shop, "field %s is not an object", what);
-    return NULL;
-  }
-  return it;
-}
-
 /* An id into out; -1 with res set. */
 int sp_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
                      const char *what, char *out, size_t outlen) {
@@ -82,27 +63,6 @@ int sp_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
 
   if (ocu_json_id(item, OCU_ID_NUMBER, what, out, outlen, why, sizeof why)) {
     SP_UNEXPECTED(res, shop, "%s", why);
-    return -1;
-  }
-  return 0;
-}
-
-/* An integer into *out; -1 with res set. */
-static int sp_req_int(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
-                      const char *key, const char *what, int round,
-                      int64_t *out) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    SP_UNEXPECTED(res, shop, "field %s is missing", what);
-    return -1;
-  }
-  if (!cJSON_IsNumber(it)) {
-    SP_UNEXPECTED(res, shop, "field %s is not a number", what);
-    return -1;
-  }
-  if ((round ? ocu_json_round(it, out) : ocu_json_int(it, out)) != 0) {
-    SP_UNEXPECTED(res, shop, "field %s is not an integer in range", what);
     return -1;
   }
   return 0;
@@ -250,20 +210,11 @@ void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res)
     SP_UNEXPECTED(&res->v, shop, "empty access_token, refresh_token or expire_in");
     return;
   }
-  if (strlen(at) >= sizeof res->access_token ||
-      strlen(rt) >= sizeof res->refresh_token) {
-    SP_UNEXPECTED(&res->v, shop, "token longer than %zu bytes",
-                  sizeof res->access_token - 1);
-    return;
-  }
-  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
-  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
   /* parse() does not know the time: this is the lifetime in seconds (expire_in,
    * about 4 h); the core adds the time it sent the request. Shopee does not say
    * when the refresh token expires (30 days, see "Authorisation and
    * tokens"). */
-  res->access_expires_at = exp;
-  res->refresh_expires_at = 0;
+  ocu_token_set(res, shop, SP_LEAD, at, rt, exp, 0);
 }
 
 /*

@@ -34,6 +34,7 @@
 
 #include "../common/ops.h"
 #include "../common/orders.h"
+#include "../common/verdict.h"
 #include "../connector.h"
 
 #define SP_TITLE_MAX_CP 120 /* item_name limit used by this connector */
@@ -88,38 +89,28 @@ int sp_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
             int64_t now_ms, oc_request *req, char *err, size_t errlen);
 
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
-int sp_body_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                    size_t errlen);
-int sp_body_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                   size_t errlen);
-int sp_body_model(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                  size_t errlen);
-int sp_body_unlist(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                   size_t errlen);
-int sp_body_token(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                  size_t errlen);
+OCU_BODY_FN(sp_body_publish);
+OCU_BODY_FN(sp_body_update);
+OCU_BODY_FN(sp_body_model);
+OCU_BODY_FN(sp_body_unlist);
+OCU_BODY_FN(sp_body_token);
 
 /* parse.c: the envelope and the listing and token answers. */
 cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *v, int *flags);
-void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                   int flags, oc_listing_result *res);
-void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
-void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res);
-void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
+OCU_READ_FN(sp_read_write);
+OCU_READ_FN(sp_read_publish);
+OCU_READ_FN(sp_read_lookup);
+OCU_READ_FN(sp_read_listing);
 void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
 /* Field readers shared with orders.c: -1 / NULL with v failed. */
-const cJSON *sp_req_obj(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
-                        const char *what);
 int sp_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char *out, size_t outlen);
 
 /* "unexpected response: ..." — the body is JSON but not the expected shape. */
-#define SP_UNEXPECTED(v, shop, ...) \
-  ocu_fail((v), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+#define SP_LEAD "unexpected response: "
+#define SP_UNEXPECTED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, SP_LEAD __VA_ARGS__)
+#define sp_req_obj(v, shop, obj, key, what) ocu_req_obj(v, shop, obj, key, what, SP_LEAD)
 
 /* orders.c (see "Orders"). */
 extern const ocu_status_map sp_order_status[];

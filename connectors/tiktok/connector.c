@@ -45,26 +45,4 @@ const ocu_market tt_market = {
     tt_emit_orders, tt_envelope, tt_read_token, tt_read_page,  tt_read_batch,
 };
 
-OCU_MARKET_CALLS(tt, tt_market)
-
-static const oc_connector tt_connector = {
-    OC_ABI_VERSION,
-    "tiktok",
-    OC_CAP(OC_OP_PUBLISH) | OC_CAP(OC_OP_UPDATE) | OC_CAP(OC_OP_SET_STOCK) |
-        OC_CAP(OC_OP_SET_PRICE) | OC_CAP(OC_OP_DELIST) | OC_CAP(OC_OP_RELIST) |
-        OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_REFRESH_TOKEN) |
-        OC_CAP(OC_OP_AUTH_LINK) | OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
-        OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP,
-    TT_ORDER_WINDOW_S,
-    tt_build_listing,
-    tt_parse_listing,
-    tt_build_token,
-    tt_parse_token,
-    tt_build_orders,
-    tt_parse_page,
-    tt_parse_batch,
-    NULL, /* feed: an HTTP connector */
-    tt_verify_push,
-};
-
-const oc_connector *OC_ENTRY(void) { return &tt_connector; }
+OCU_CONNECTOR(tt, "tiktok", tt_market, OCU_CAPS_EVERY_OP, TT_ORDER_WINDOW_S, tt_verify_push)

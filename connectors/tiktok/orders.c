@@ -89,15 +89,21 @@ static int tt_check_window(const oc_order_query *q, char *err, size_t errlen) {
   return 0;
 }
 
-/* An order id, read only as a JSON string (64-bit ids exceed a double) and
+/* The id of a data.orders[] entry (an object), read only as a JSON string
+ * (64-bit ids exceed a double) and
  * held to the rule build_orders applies, so every id we hand the core can
  * be asked for again. 0, or -1 with res failed. */
-static int tt_order_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
-                       const char *what, char out[TT_ORDER_ID_MAX + 1]) {
+static int tt_entry_id(oc_verdict *res, const oc_shop *shop, const cJSON *o,
+                       char out[TT_ORDER_ID_MAX + 1]) {
+  const char *what = "data.orders[].id";
   char why[160];
 
-  if (ocu_json_id(item, OCU_ID_STRING, what, out, TT_ORDER_ID_MAX + 1, why,
-                  sizeof why)) {
+  if (!cJSON_IsObject(o)) {
+    TT_UNEXPECTED(res, shop, "field data.orders[] is not an object");
+    return -1;
+  }
+  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "id"), OCU_ID_STRING, what, out,
+                  TT_ORDER_ID_MAX + 1, why, sizeof why)) {
     TT_UNEXPECTED(res, shop, "%s", why);
     return -1;
   }
@@ -188,12 +194,7 @@ static int tt_page(oc_order_page *res, const oc_shop *shop, const cJSON *data) {
     return 0;
   }
   cJSON_ArrayForEach(o, orders) {
-    if (!cJSON_IsObject(o)) {
-      TT_UNEXPECTED(&res->v, shop, "field data.orders[] is not an object");
-      return 0;
-    }
-    if (tt_order_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(o, "id"),
-                    "data.orders[].id", id))
+    if (tt_entry_id(&res->v, shop, o, id))
       return 0;
     if (ocu_page_add(res, id))
       return -1;
@@ -351,12 +352,7 @@ int tt_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *roo
   /* The whole page is checked first: an order we cannot even name makes
    * the answer unreadable, not one bad order. */
   cJSON_ArrayForEach(o, orders) {
-    if (!cJSON_IsObject(o)) {
-      TT_UNEXPECTED(&res->v, shop, "field data.orders[] is not an object");
-      return 0;
-    }
-    if (tt_order_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(o, "id"),
-                    "data.orders[].id", id))
+    if (tt_entry_id(&res->v, shop, o, id))
       return 0;
   }
   cJSON_ArrayForEach(o, orders) {

@@ -10,6 +10,7 @@
 
 #include "../common/json.h"
 #include "../common/text.h"
+#include "../common/token.h"
 
 /* Classification of a non-zero code. */
 oc_status tt_classify(long code, long *retry_ms) {
@@ -43,48 +44,6 @@ int tt_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
   if (!tt_valid_id(out)) {
     out[0] = '\0';
     TT_UNEXPECTED(res, shop, "field %s is not a decimal id", what);
-    return -1;
-  }
-  return 0;
-}
-
-/* A required string member; NULL with res set. */
-const char *tt_req_str(oc_verdict *res, const oc_shop *shop,
-                              const cJSON *obj, const char *key,
-                              const char *what) {
-  return ocu_req_str(res, shop, obj, key, what, "unexpected response: ");
-}
-
-const cJSON *tt_req_array(oc_verdict *res, const oc_shop *shop,
-                                 const cJSON *obj, const char *key,
-                                 const char *what) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    TT_UNEXPECTED(res, shop, "field %s is missing", what);
-    return NULL;
-  }
-  if (!cJSON_IsArray(it)) {
-    TT_UNEXPECTED(res, shop, "field %s is not an array", what);
-    return NULL;
-  }
-  return it;
-}
-
-int tt_req_int(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
-                      const char *key, const char *what, int64_t *out) {
-  const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-  if (it == NULL || cJSON_IsNull(it)) {
-    TT_UNEXPECTED(res, shop, "field %s is missing", what);
-    return -1;
-  }
-  if (!cJSON_IsNumber(it)) {
-    TT_UNEXPECTED(res, shop, "field %s is not a number", what);
-    return -1;
-  }
-  if (ocu_json_int(it, out) != 0) {
-    TT_UNEXPECTED(res, shop, "field %s is not an integer in range", what);
     return -1;
   }
   return 0;
@@ -138,14 +97,6 @@ static void tt_token(oc_token_result *res, const oc_shop *shop, const cJSON *dat
     TT_UNEXPECTED(&res->v, shop, "empty token or expiry");
     return;
   }
-  if (strlen(at) >= sizeof res->access_token ||
-      strlen(rt) >= sizeof res->refresh_token) {
-    TT_UNEXPECTED(&res->v, shop, "token longer than %zu bytes",
-                  sizeof res->access_token - 1);
-    return;
-  }
-  ocu_strlcpy(res->access_token, at, sizeof res->access_token);
-  ocu_strlcpy(res->refresh_token, rt, sizeof res->refresh_token);
   /*
    * TikTok's *_expire_in are ABSOLUTE Unix seconds (e.g. 1722342011), unlike
    * Shopee's expire_in and Lazada's expires_in, which are lifetimes in seconds
@@ -153,8 +104,7 @@ static void tt_token(oc_token_result *res, const oc_shop *shop, const cJSON *dat
    * through unchanged here: the core must not add the send time to TikTok's
    * values.
    */
-  res->access_expires_at = aexp;
-  res->refresh_expires_at = rexp;
+  ocu_token_set(res, shop, TT_LEAD, at, rt, aexp, rexp);
 }
 
 /*

@@ -45,27 +45,6 @@ int tt_split_item_id(const char *item_id, char pid[21], char sid[21]) {
   return 0;
 }
 
-/* scheme://host[:port] with no trailing slash, query, fragment or space. */
-static int tt_valid_base_url(const char *u) {
-  const char *p;
-
-  if (u == NULL)
-    return 0;
-  if (strncmp(u, "https://", 8) == 0)
-    p = u + 8;
-  else if (strncmp(u, "http://", 7) == 0)
-    p = u + 7;
-  else
-    return 0;
-  if (*p == '\0' || *p == '/')
-    return 0;
-  for (; *p; p++)
-    if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' ||
-        *p == '/')
-      return 0;
-  return 1;
-}
-
 /* Messages name the field, never its value: values may be secrets. */
 int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
                          char *err, size_t errlen) {
@@ -86,8 +65,8 @@ int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
     return -1;
   }
   if (op == OC_OP_AUTH_LINK) {
-    if (!tt_valid_base_url(
-            oc_shop_opt(shop, "auth_link_base", TT_DEFAULT_AUTH_LINK_BASE))) {
+    if (!ocu_valid_base_url(
+            oc_shop_opt(shop, "auth_link_base", TT_DEFAULT_AUTH_LINK_BASE), 0)) {
       ocu_err(err, errlen,
              "shop option \"auth_link_base\" must be http(s)://host[:port] "
              "without a path or trailing slash");
@@ -98,23 +77,15 @@ int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
   if (op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) {
     const char *auth = oc_shop_opt(shop, "auth_url", TT_DEFAULT_AUTH_URL);
 
-    if (!tt_valid_base_url(auth)) {
+    if (!ocu_valid_base_url(auth, 0)) {
       ocu_err(err, errlen,
              "shop option \"auth_url\" must be http(s)://host[:port] without "
              "a path or trailing slash");
       return -1;
     }
-    if (op == OC_OP_REFRESH_TOKEN && ocu_empty(shop->refresh_token)) {
-      ocu_err(err, errlen, "shop refresh_token is not set");
-      return -1;
-    }
-    if (op == OC_OP_TOKEN_EXCHANGE && ocu_empty(shop->auth_code)) {
-      ocu_err(err, errlen, "shop auth_code is not set");
-      return -1;
-    }
-    return 0;
+    return ocu_check_token_inputs(op, shop, err, errlen);
   }
-  if (!tt_valid_base_url(shop->base_url)) {
+  if (!ocu_valid_base_url(shop->base_url, 0)) {
     ocu_err(err, errlen,
            "shop base_url must be http(s)://host[:port] without a trailing "
            "slash");

@@ -132,44 +132,33 @@ int tt_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
             int64_t now_ms, oc_request *req, char *err, size_t errlen);
 
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
-int tt_body_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                    char *err, size_t errlen);
-int tt_body_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                   char *err, size_t errlen);
-int tt_body_sku(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err,
-                size_t errlen);
-int tt_body_products(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                     char *err, size_t errlen);
-int tt_body_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                   char *err, size_t errlen);
+OCU_BODY_FN(tt_body_publish);
+OCU_BODY_FN(tt_body_update);
+OCU_BODY_FN(tt_body_sku);
+OCU_BODY_FN(tt_body_products);
+OCU_BODY_FN(tt_body_lookup);
 
 /* parse.c: the envelope, codes, field readers and the token answer. */
-#define TT_UNEXPECTED(v, shop, ...) \
-  ocu_fail((v), (shop), OC_RETRY, 0, "unexpected response: " __VA_ARGS__)
+#define TT_LEAD "unexpected response: "
+#define TT_UNEXPECTED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, TT_LEAD __VA_ARGS__)
 oc_status tt_classify(long code, long *retry_ms);
 cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *v, int *flags);
 const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v);
 int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char out[21]);
-const char *tt_req_str(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
-                       const char *what);
-int tt_req_int(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
-               const char *what, int64_t *out);
-const cJSON *tt_req_array(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
-                          const char *key, const char *what);
+#define tt_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, TT_LEAD)
+#define tt_req_int(v, shop, obj, key, what, out) \
+  ocu_req_int(v, shop, obj, key, what, TT_LEAD, 0, out)
+#define tt_req_array(v, shop, obj, key, what) ocu_req_array(v, shop, obj, key, what, TT_LEAD)
 int tt_amount(const char *s, int64_t *out);
 void tt_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
 
 /* listing.c: the listing answers. */
-void tt_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                   int flags, oc_listing_result *res);
-void tt_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
-void tt_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res);
-void tt_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res);
+OCU_READ_FN(tt_read_write);
+OCU_READ_FN(tt_read_publish);
+OCU_READ_FN(tt_read_lookup);
+OCU_READ_FN(tt_read_listing);
 
 /* orders.c (see "Orders"). */
 extern const ocu_status_map tt_order_status[];
