@@ -126,15 +126,22 @@ static cJSON *ocu_open(const ocu_market *m, oc_op op, const oc_shop *shop, long 
   return m->envelope(op, shop, http_status, body, len, v, flags);
 }
 
+/* Clears the result (size bytes at res, whose verdict is v) and opens the
+ * answer (ocu_open). */
+static cJSON *ocu_start(const ocu_market *m, oc_op op, const oc_shop *shop, long http_status,
+                        const char *body, size_t len, void *res, size_t size, oc_verdict *v,
+                        int *flags) {
+  memset(res, 0, size);
+  return ocu_open(m, op, shop, http_status, body, len, v, flags);
+}
+
 void ocu_parse_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
                        long http_status, const char *body, size_t len, oc_listing_result *res) {
   cJSON *root;
   int flags;
 
-  if (res == NULL)
-    return;
-  memset(res, 0, sizeof *res);
-  if ((root = ocu_open(m, op, shop, http_status, body, len, &res->v, &flags)) == NULL)
+  if (res == NULL || (root = ocu_start(m, op, shop, http_status, body, len, res, sizeof *res,
+                                       &res->v, &flags)) == NULL)
     return;
   if (!oc_listing_op(op) || m->ops[op].path == NULL)
     ocu_fail(&res->v, shop, OC_REJECTED, 0, "operation %s is not a listing operation",
@@ -149,10 +156,8 @@ void ocu_parse_token(const ocu_market *m, oc_op op, const oc_shop *shop, long ht
   cJSON *root;
   int flags;
 
-  if (res == NULL)
-    return;
-  memset(res, 0, sizeof *res);
-  if ((root = ocu_open(m, op, shop, http_status, body, len, &res->v, &flags)) == NULL)
+  if (res == NULL || (root = ocu_start(m, op, shop, http_status, body, len, res, sizeof *res,
+                                       &res->v, &flags)) == NULL)
     return;
   if (op != OC_OP_REFRESH_TOKEN && op != OC_OP_TOKEN_EXCHANGE)
     ocu_fail(&res->v, shop, OC_REJECTED, 0, "operation %s has no token answer",

@@ -22,17 +22,6 @@
 #include "../connector.h"
 #include "validate.h"
 
-/* The request body (or Lazada's payload parameter) for one operation, as
- * malloc'd text. 0, or -1 with err set. */
-typedef int (*ocu_body_fn)(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
-                           char *err, size_t errlen);
-
-/* Reads a listing operation's answer (the envelope already said "success")
- * into res; fails res->v when the answer is not usable. `flags` is what the
- * envelope hook said about it. */
-typedef void (*ocu_read_fn)(oc_op op, const oc_shop *shop, const oc_listing *l,
-                            const cJSON *root, int flags, oc_listing_result *res);
-
 /* The signatures of the hooks, to declare them in a connector's header in
  * one line each: OCU_READ_FN(sp_read_publish); */
 #define OCU_BODY_FN(name)                                                             \
@@ -41,6 +30,39 @@ typedef void (*ocu_read_fn)(oc_op op, const oc_shop *shop, const oc_listing *l,
 #define OCU_READ_FN(name)                                                                \
   void name(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,       \
             int flags, oc_listing_result *res)
+#define OCU_CHECK_SHOP_FN(name) \
+  int name(oc_op op, const struct ocu_opdef *d, const oc_shop *shop, char *err, size_t errlen)
+#define OCU_EMIT_FN(name)                                                                 \
+  int name(oc_op op, const struct ocu_opdef *d, const oc_shop *shop, const oc_listing *l, \
+           int64_t now_ms, oc_request *req, char *err, size_t errlen)
+#define OCU_EMIT_ORDERS_FN(name)                                                 \
+  int name(oc_op op, const struct ocu_opdef *d, const oc_shop *shop,             \
+           const oc_order_query *q, int64_t now_ms, oc_request *req, char *err, \
+           size_t errlen)
+#define OCU_ENVELOPE_FN(name)                                                              \
+  cJSON *name(oc_op op, const oc_shop *shop, long http_status, const char *body, size_t len, \
+              oc_verdict *v, int *flags)
+#define OCU_TOKEN_FN(name) void name(const oc_shop *shop, const cJSON *root, oc_token_result *res)
+#define OCU_PAGE_FN(name)                                                            \
+  int name(const oc_shop *shop, const oc_order_query *q, const cJSON *root,          \
+           oc_order_page *res)
+#define OCU_BATCH_FN(name)                                                           \
+  int name(const oc_shop *shop, const oc_order_query *q, const cJSON *root,          \
+           oc_order_batch *res)
+#define OCU_PUSH_FN(name)                                                                 \
+  int name(const oc_shop *shop, const char *callback_url, const char *authorization,     \
+           const char *body, size_t len, oc_push *out)
+
+struct ocu_opdef;
+
+/* The request body (or Lazada's payload parameter) for one operation, as
+ * malloc'd text. 0, or -1 with err set. */
+typedef OCU_BODY_FN((*ocu_body_fn));
+
+/* Reads a listing operation's answer (the envelope already said "success")
+ * into res; fails res->v when the answer is not usable. `flags` is what the
+ * envelope hook said about it. */
+typedef OCU_READ_FN((*ocu_read_fn));
 
 typedef struct ocu_opdef {
   const char *method; /* "GET" or "POST" */
@@ -57,26 +79,19 @@ typedef struct ocu_market {
   const ocu_opdef *ops;    /* OC_OP_MAX entries, indexed by oc_op */
   const ocu_limits *limits;
   /* Shop credentials and options the operation needs. 0, or -1 with err. */
-  int (*check_shop)(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
-                    size_t errlen);
+  OCU_CHECK_SHOP_FN((*check_shop));
   /* The signer hook: fills *req (validated input, now_ms >= 0, req zeroed).
    * 0, or -1 with err set and *req left empty. */
-  int (*emit)(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
-              int64_t now_ms, oc_request *req, char *err, size_t errlen);
+  OCU_EMIT_FN((*emit));
   /* LIST_ORDERS / GET_ORDERS request (q non-NULL, now_ms >= 0). */
-  int (*emit_orders)(oc_op op, const ocu_opdef *d, const oc_shop *shop,
-                     const oc_order_query *q, int64_t now_ms, oc_request *req, char *err,
-                     size_t errlen);
+  OCU_EMIT_ORDERS_FN((*emit_orders));
   /* Classifies a response that arrived (v started OC_OK): the tree to read
    * on success (the caller frees it), else NULL with v failed. */
-  cJSON *(*envelope)(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                     size_t len, oc_verdict *v, int *flags);
-  void (*read_token)(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+  OCU_ENVELOPE_FN((*envelope));
+  OCU_TOKEN_FN((*read_token));
   /* Order readers: 0, or -1 on OOM; a bad answer fails res->v instead. */
-  int (*read_page)(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                   oc_order_page *res);
-  int (*read_batch)(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                    oc_order_batch *res);
+  OCU_PAGE_FN((*read_page));
+  OCU_BATCH_FN((*read_batch));
 } ocu_market;
 
 int ocu_build_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,

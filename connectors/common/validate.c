@@ -210,3 +210,15 @@ int ocu_check_token_inputs(oc_op op, const oc_shop *shop, char *err, size_t errl
   }
   return 0;
 }
+
+int ocu_check_shop_present(const oc_shop *shop, char *err, size_t errlen) {
+  if (shop == NULL) {
+    ocu_err(err, errlen, "shop is missing");
+    return -1;
+  }
+  if (shop->nopts > 0 && shop->opts == NULL) {
+    ocu_err(err, errlen, "shop options are missing");
+    return -1;
+  }
+  return 0;
+}

@@ -57,6 +57,10 @@ int ocu_valid_base_url(const char *u, int path_ok);
 /* A positive decimal id: 1..max_digits digits, no sign, no leading zero. */
 int ocu_valid_decimal_id(const char *s, size_t max_digits);
 
+/* A shop at all, with its options when it says it has some. 0, or -1 with
+ * err "shop is missing" / "shop options are missing". */
+int ocu_check_shop_present(const oc_shop *shop, char *err, size_t errlen);
+
 /* What the token operations need of the shop: the refresh token
  * (REFRESH_TOKEN), the seller's code (TOKEN_EXCHANGE), a redirect URL
  * (AUTH_LINK). 0, or -1 with err naming the field. */

@@ -100,3 +100,49 @@ int ocu_verdict_start(oc_verdict *v, const oc_shop *shop, long http_status) {
   }
   return 0;
 }
+
+int ocu_http_fail(oc_verdict *v, const oc_shop *shop, long http_status, long rate_ms) {
+  if (ocu_http_busy(http_status))
+    ocu_fail(v, shop, OC_RETRY, http_status == 429 ? rate_ms : 0, "HTTP %ld", http_status);
+  else if (!ocu_http_ok(http_status))
+    ocu_fail(v, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
+  else
+    return 0;
+  return 1;
+}
+
+cJSON *ocu_answer(oc_verdict *v, const oc_shop *shop, long http_status, const char *body,
+                  size_t len, long rate_ms) {
+  cJSON *root = NULL;
+  const cJSON *rid;
+  char why[160];
+
+  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 || !cJSON_IsObject(root)) {
+    if (root != NULL)
+      snprintf(why, sizeof why, "not a JSON object");
+    cJSON_Delete(root);
+    if (!ocu_http_fail(v, shop, http_status, rate_ms))
+      ocu_fail(v, shop, OC_RETRY, 0, "malformed response: %s", why);
+    return NULL;
+  }
+  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
+  if (cJSON_IsString(rid))
+    ocu_utf8_copy(v->request_id, sizeof v->request_id, rid->valuestring);
+  return root;
+}
+
+const cJSON *ocu_found_list(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                            const char *key, const char *what, const char *lead) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+  if (list == NULL || cJSON_IsNull(list) ||
+      (cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0)) {
+    ocu_fail(v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+    return NULL;
+  }
+  if (!cJSON_IsArray(list)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not an array", lead, what);
+    return NULL;
+  }
+  return list;
+}

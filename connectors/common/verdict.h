@@ -40,6 +40,23 @@ int ocu_http_busy(long http_status);
 /* 1 for a 2xx status. */
 int ocu_http_ok(long http_status);
 
+/* Fails v for an HTTP status that is not a success: 429 and 5xx as
+ * OC_RETRY "HTTP N" (429 after rate_ms), other non-2xx as OC_REJECTED.
+ * 1 when v was failed, 0 for a 2xx. */
+int ocu_http_fail(oc_verdict *v, const oc_shop *shop, long http_status, long rate_ms);
+
+/* The body as a JSON object with its "request_id" copied into v, or NULL
+ * with v failed: by the HTTP status (ocu_http_fail) when that says no,
+ * else OC_RETRY "malformed response: ...". The caller frees the tree. */
+cJSON *ocu_answer(oc_verdict *v, const oc_shop *shop, long http_status, const char *body,
+                  size_t len, long rate_ms);
+
+/* LOOKUP_SKU: the non-empty array obj.key; NULL with v OC_NOT_FOUND "no
+ * listing with this SKU" when absent, null or empty, or OC_RETRY when it is
+ * not an array. */
+const cJSON *ocu_found_list(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
+                            const char *key, const char *what, const char *lead);
+
 /* Starts a verdict: OC_OK, or OC_RETRY "no response" when no response
  * arrived (http_status <= 0); 0 when there is a response to read, else -1. */
 int ocu_verdict_start(oc_verdict *v, const oc_shop *shop, long http_status);

@@ -116,8 +116,7 @@ extern const ocu_limits lz_limits;
 /* shop.c: ids, URLs and shop checks. */
 int lz_valid_id(const char *s);
 int lz_valid_token(const char *s);
-int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
-                  size_t errlen);
+OCU_CHECK_SHOP_FN(lz_check_shop);
 
 /* request.c: signing (see "Signing") and the request on the wire. */
 char *lz_base_string(const char *api, const lz_param *p, size_t n);
@@ -126,8 +125,7 @@ void lz_serialise(ocu_buf *b, const lz_param *p, size_t n, int body, int first);
 size_t lz_sys_params(lz_param *p, const ocu_opdef *d, const oc_shop *shop, const char *ts);
 int lz_emit_signed(const ocu_opdef *d, const char *host, const oc_shop *shop,
                    const lz_param *p, size_t np, oc_request *req);
-int lz_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
-            int64_t now_ms, oc_request *req, char *err, size_t errlen);
+OCU_EMIT_FN(lz_emit);
 
 /* payload.c: the one JSON business parameter of each listing call. */
 OCU_BODY_FN(lz_payload_publish);
@@ -142,12 +140,11 @@ OCU_BODY_FN(lz_payload_lookup);
 #define LZ_MALFORMED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, LZ_LEAD __VA_ARGS__)
 int lz_decimal(const char *s, int64_t *out);
 const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root);
-cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                   size_t len, oc_verdict *v, int *flags);
+OCU_ENVELOPE_FN(lz_envelope);
 OCU_READ_FN(lz_read_publish);
 OCU_READ_FN(lz_read_lookup);
 OCU_READ_FN(lz_read_listing);
-void lz_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+OCU_TOKEN_FN(lz_read_token);
 
 /* time.c: ISO-8601 with offsets, no tz database. */
 void lz_iso_time(int64_t t, char out[LZ_ISO_MAX]);
@@ -158,17 +155,13 @@ extern const ocu_status_map lz_status_map[];
 int lz_valid_order_id(const char *s);
 int lz_answer_id(oc_verdict *v, const oc_shop *shop, const cJSON *it, const char *what,
                  char out[LZ_ORDER_ID_MAX + 1]);
-int lz_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_order_query *q,
-                   int64_t now_ms, oc_request *req, char *err, size_t errlen);
-int lz_read_page(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                 oc_order_page *res);
+OCU_EMIT_ORDERS_FN(lz_emit_orders);
+OCU_PAGE_FN(lz_read_page);
 
 /* items.c: GET_ORDERS answers, one item per unit. */
-int lz_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                  oc_order_batch *res);
+OCU_BATCH_FN(lz_read_batch);
 
 /* push.c (see "Push"). */
-int lz_verify_push(const oc_shop *shop, const char *callback_url, const char *authorization,
-                   const char *body, size_t len, oc_push *out);
+OCU_PUSH_FN(lz_verify_push);
 
 #endif

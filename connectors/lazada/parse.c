@@ -149,18 +149,11 @@ static int lz_find_sku(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
 /* LOOKUP_SKU: the first non-deleted product with a SKU named ours. */
 static void lz_lookup(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
                       const cJSON *data) {
-  const cJSON *products = cJSON_GetObjectItemCaseSensitive(data, "products");
-  const cJSON *p, *sku;
+  const cJSON *products, *p, *sku;
 
-  if (products == NULL || cJSON_IsNull(products) ||
-      (cJSON_IsArray(products) && cJSON_GetArraySize(products) == 0)) {
-    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+  products = ocu_found_list(&res->v, shop, data, "products", "data.products", LZ_LEAD);
+  if (products == NULL)
     return;
-  }
-  if (!cJSON_IsArray(products)) {
-    LZ_MALFORMED(&res->v, shop, "field data.products is not an array");
-    return;
-  }
   cJSON_ArrayForEach(p, products) {
     const cJSON *st;
 
@@ -351,59 +344,26 @@ static void lz_code_fail(oc_verdict *res, const oc_shop *shop, const cJSON *root
 
 cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *res, int *flags) {
-  cJSON *root = NULL;
-  const cJSON *cj, *rid;
-  const char *code;
-  char why[160];
-  int http_ok = http_status >= 200 && http_status <= 299;
-  int busy = http_status == 429 || http_status >= 500;
-  long wait = http_status == 429 ? LZ_RATE_LIMIT_RETRY_MS : 0;
+  cJSON *root;
+  const cJSON *cj;
 
   (void)op; /* one envelope for every call */
   *flags = 0;
-  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
-      !cJSON_IsObject(root)) {
-    if (root != NULL)
-      snprintf(why, sizeof why, "not a JSON object");
-    cJSON_Delete(root);
-    if (busy)
-      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
-    else if (!http_ok)
-      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
-    else
-      LZ_MALFORMED(res, shop, "%s", why);
+  if ((root = ocu_answer(res, shop, http_status, body, len, LZ_RATE_LIMIT_RETRY_MS)) == NULL)
     return NULL;
-  }
-
-  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
-  if (cJSON_IsString(rid))
-    ocu_utf8_copy(res->request_id, sizeof res->request_id, rid->valuestring);
   cj = cJSON_GetObjectItemCaseSensitive(root, "code");
   if (!cJSON_IsString(cj) || cj->valuestring[0] == '\0') {
-    if (busy)
-      ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
-    else if (!http_ok)
-      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
-    else if (cj == NULL || cJSON_IsNull(cj))
-      LZ_MALFORMED(res, shop, "field code is missing");
-    else
-      LZ_MALFORMED(res, shop, "field code is not a string");
+    if (!ocu_http_fail(res, shop, http_status, LZ_RATE_LIMIT_RETRY_MS))
+      LZ_MALFORMED(res, shop, "field code is %s",
+                   cj == NULL || cJSON_IsNull(cj) ? "missing" : "not a string");
     goto fail;
   }
-  code = cj->valuestring;
-
-  if (strcmp(code, "0") != 0) {
-    lz_code_fail(res, shop, root, http_status, code);
+  if (strcmp(cj->valuestring, "0") != 0) {
+    lz_code_fail(res, shop, root, http_status, cj->valuestring);
     goto fail;
   }
-  if (busy) {
-    ocu_fail(res, shop, OC_RETRY, wait, "HTTP %ld", http_status);
+  if (ocu_http_fail(res, shop, http_status, LZ_RATE_LIMIT_RETRY_MS))
     goto fail;
-  }
-  if (!http_ok) {
-    ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
-    goto fail;
-  }
   return root;
 fail:
   cJSON_Delete(root);

@@ -29,14 +29,8 @@ int lz_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
                          char *err, size_t errlen) {
   const char *auth;
 
-  if (shop == NULL) {
-    ocu_err(err, errlen, "shop is missing");
+  if (ocu_check_shop_present(shop, err, errlen))
     return -1;
-  }
-  if (shop->nopts > 0 && shop->opts == NULL) {
-    ocu_err(err, errlen, "shop options are missing");
-    return -1;
-  }
   if (d->kind == LZ_SELLER && !ocu_valid_base_url(shop->base_url, 0)) {
     ocu_err(err, errlen,
            "shop base_url must be http(s)://host[:port] without a path or "

@@ -226,41 +226,19 @@ void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res)
  */
 cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *res, int *has_error) {
-  cJSON *root = NULL;
-  const cJSON *ej, *rid;
+  cJSON *root;
+  const cJSON *ej;
   const char *code = "", *msg;
-  char why[160];
-  int http_ok = http_status >= 200 && http_status <= 299;
-  int busy = http_status == 429 || http_status >= 500;
+  int busy = ocu_http_busy(http_status);
   const struct sp_errdef *def;
 
   (void)op; /* every call has the one envelope, orders too */
   *has_error = 0;
-  if (ocu_json_parse(body, len, &root, why, sizeof why) != 0 ||
-      !cJSON_IsObject(root)) {
-    if (root != NULL)
-      snprintf(why, sizeof why, "not a JSON object");
-    cJSON_Delete(root);
-    if (busy)
-      ocu_fail(res, shop, OC_RETRY,
-              http_status == 429 ? SP_RATE_LIMIT_RETRY_MS : 0, "HTTP %ld",
-              http_status);
-    else if (!http_ok)
-      ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
-    else
-      ocu_fail(res, shop, OC_RETRY, 0, "malformed response: %s", why);
+  if ((root = ocu_answer(res, shop, http_status, body, len, SP_RATE_LIMIT_RETRY_MS)) == NULL)
     return NULL;
-  }
-
-  rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
-  if (cJSON_IsString(rid))
-    ocu_utf8_copy(res->request_id, sizeof res->request_id, rid->valuestring);
   ej = cJSON_GetObjectItemCaseSensitive(root, "error");
   if (ej != NULL && !cJSON_IsNull(ej) && !cJSON_IsString(ej)) {
-    if (busy || !http_ok)
-      ocu_fail(res, shop, busy ? OC_RETRY : OC_REJECTED, 0, "HTTP %ld",
-              http_status);
-    else
+    if (!ocu_http_fail(res, shop, http_status, 0))
       SP_UNEXPECTED(res, shop, "field error is not a string");
     cJSON_Delete(root);
     return NULL;
@@ -286,7 +264,7 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
     ocu_fail(res, shop, def ? def->status : OC_REJECTED,
             def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
             msg);
-  } else if (!http_ok) {
+  } else if (!ocu_http_ok(http_status)) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {
     *has_error = cJSON_IsString(ej) ? SP_HAS_ERROR : 0;
@@ -347,13 +325,8 @@ void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJ
   (void)l;
   if (resp == NULL)
     return;
-  list = cJSON_GetObjectItemCaseSensitive(resp, "item_id_list");
-  if (list == NULL || cJSON_IsNull(list) ||
-      (cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0))
-    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
-  else if (!cJSON_IsArray(list))
-    SP_UNEXPECTED(&res->v, shop, "field response.item_id_list is not an array");
-  else
+  list = ocu_found_list(&res->v, shop, resp, "item_id_list", "response.item_id_list", SP_LEAD);
+  if (list != NULL)
     sp_req_id(&res->v, shop, cJSON_GetArrayItem(list, 0), "response.item_id_list[0]",
               res->item_id, sizeof res->item_id);
 }

@@ -77,16 +77,14 @@ extern const ocu_limits sp_limits;
 
 /* shop.c: ids and shop checks. */
 int sp_valid_id(const char *s);
-int sp_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
-                  size_t errlen);
+OCU_CHECK_SHOP_FN(sp_check_shop);
 
 /* request.c: signing and URLs (see "Signing"). */
 char *sp_base_string(const oc_shop *shop, const char *path, int64_t ts, int kind);
 int sp_sign(const oc_shop *shop, const char *path, int64_t ts, int kind, char out[65]);
 int sp_make_url(const oc_shop *shop, const char *path, int64_t ts, int kind,
                 const sp_param *extra, size_t nextra, char **url, char **log_url);
-int sp_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
-            int64_t now_ms, oc_request *req, char *err, size_t errlen);
+OCU_EMIT_FN(sp_emit);
 
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
 OCU_BODY_FN(sp_body_publish);
@@ -96,13 +94,12 @@ OCU_BODY_FN(sp_body_unlist);
 OCU_BODY_FN(sp_body_token);
 
 /* parse.c: the envelope and the listing and token answers. */
-cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                   size_t len, oc_verdict *v, int *flags);
+OCU_ENVELOPE_FN(sp_envelope);
 OCU_READ_FN(sp_read_write);
 OCU_READ_FN(sp_read_publish);
 OCU_READ_FN(sp_read_lookup);
 OCU_READ_FN(sp_read_listing);
-void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+OCU_TOKEN_FN(sp_read_token);
 /* Field readers shared with orders.c: -1 / NULL with v failed. */
 int sp_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char *out, size_t outlen);
@@ -115,15 +112,11 @@ int sp_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char 
 /* orders.c (see "Orders"). */
 extern const ocu_status_map sp_order_status[];
 const char *sp_order_sn_problem(const char *s);
-int sp_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_order_query *q,
-                   int64_t now_ms, oc_request *req, char *err, size_t errlen);
-int sp_read_page(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                 oc_order_page *res);
-int sp_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                  oc_order_batch *res);
+OCU_EMIT_ORDERS_FN(sp_emit_orders);
+OCU_PAGE_FN(sp_read_page);
+OCU_BATCH_FN(sp_read_batch);
 
 /* push.c (see "Push"). */
-int sp_verify_push(const oc_shop *shop, const char *callback_url, const char *authorization,
-                   const char *body, size_t len, oc_push *out);
+OCU_PUSH_FN(sp_verify_push);
 
 #endif

@@ -73,18 +73,11 @@ static void tt_publish(oc_listing_result *res, const oc_shop *shop, const oc_lis
 
 static void tt_lookup(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
                       const cJSON *data) {
-  const cJSON *prods = cJSON_GetObjectItemCaseSensitive(data, "products");
-  const cJSON *p;
+  const cJSON *prods, *p;
 
-  if (prods == NULL || cJSON_IsNull(prods) ||
-      (cJSON_IsArray(prods) && cJSON_GetArraySize(prods) == 0)) {
-    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
+  prods = ocu_found_list(&res->v, shop, data, "products", "data.products", TT_LEAD);
+  if (prods == NULL)
     return;
-  }
-  if (!cJSON_IsArray(prods)) {
-    TT_UNEXPECTED(&res->v, shop, "field data.products is not an array");
-    return;
-  }
   cJSON_ArrayForEach(p, prods) {
     const cJSON *skus, *s;
     const char *st;

@@ -48,14 +48,8 @@ int tt_split_item_id(const char *item_id, char pid[21], char sid[21]) {
 /* Messages name the field, never its value: values may be secrets. */
 int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
                          char *err, size_t errlen) {
-  if (shop == NULL) {
-    ocu_err(err, errlen, "shop is missing");
+  if (ocu_check_shop_present(shop, err, errlen))
     return -1;
-  }
-  if (shop->nopts > 0 && shop->opts == NULL) {
-    ocu_err(err, errlen, "shop options are missing");
-    return -1;
-  }
   if (ocu_empty(shop->app_key)) {
     ocu_err(err, errlen, "shop app_key is not set");
     return -1;

@@ -118,8 +118,7 @@ extern const ocu_limits tt_limits;
 int tt_valid_id(const char *s);
 int tt_split_item_id(const char *item_id, char pid[21], char sid[21]);
 int tt_item_id_ok(const char *item_id);
-int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop, char *err,
-                  size_t errlen);
+OCU_CHECK_SHOP_FN(tt_check_shop);
 
 /* request.c: signing (see "Signing") and the request on the wire. */
 char *tt_canonical(const char *secret, const char *path, const tt_param *p, size_t n,
@@ -128,8 +127,7 @@ int tt_sign(const char *secret, const char *path, const tt_param *p, size_t n,
             const char *body, size_t body_len, char out[65]);
 int tt_shop_request(const oc_shop *shop, const char *path, const tt_param *q, size_t nq,
                     oc_request *req, char *err, size_t errlen);
-int tt_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
-            int64_t now_ms, oc_request *req, char *err, size_t errlen);
+OCU_EMIT_FN(tt_emit);
 
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
 OCU_BODY_FN(tt_body_publish);
@@ -142,8 +140,7 @@ OCU_BODY_FN(tt_body_lookup);
 #define TT_LEAD "unexpected response: "
 #define TT_UNEXPECTED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, TT_LEAD __VA_ARGS__)
 oc_status tt_classify(long code, long *retry_ms);
-cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                   size_t len, oc_verdict *v, int *flags);
+OCU_ENVELOPE_FN(tt_envelope);
 const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v);
 int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char out[21]);
@@ -152,7 +149,7 @@ int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char 
   ocu_req_int(v, shop, obj, key, what, TT_LEAD, 0, out)
 #define tt_req_array(v, shop, obj, key, what) ocu_req_array(v, shop, obj, key, what, TT_LEAD)
 int tt_amount(const char *s, int64_t *out);
-void tt_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res);
+OCU_TOKEN_FN(tt_read_token);
 
 /* listing.c: the listing answers. */
 OCU_READ_FN(tt_read_write);
@@ -163,15 +160,11 @@ OCU_READ_FN(tt_read_listing);
 /* orders.c (see "Orders"). */
 extern const ocu_status_map tt_order_status[];
 int tt_valid_order_id(const char *s);
-int tt_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_order_query *q,
-                   int64_t now_ms, oc_request *req, char *err, size_t errlen);
-int tt_read_page(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                 oc_order_page *res);
-int tt_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *root,
-                  oc_order_batch *res);
+OCU_EMIT_ORDERS_FN(tt_emit_orders);
+OCU_PAGE_FN(tt_read_page);
+OCU_BATCH_FN(tt_read_batch);
 
 /* push.c (see "Push"). */
-int tt_verify_push(const oc_shop *shop, const char *callback_url, const char *authorization,
-                   const char *body, size_t len, oc_push *out);
+OCU_PUSH_FN(tt_verify_push);
 
 #endif
