@@ -94,6 +94,14 @@ typedef struct ocu_market {
   OCU_BATCH_FN((*read_batch));
 } ocu_market;
 
+/* Declares a connector's data (in its header): <p>_ops, <p>_market and
+ * <p>_limits, defined in its connector.c, and the exported entry. */
+#define OCU_MARKET_DECLS(p)                 \
+  const oc_connector *OC_ENTRY(void);       \
+  extern const ocu_opdef p##_ops[OC_OP_MAX]; \
+  extern const ocu_market p##_market;       \
+  extern const ocu_limits p##_limits
+
 int ocu_build_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
                       int64_t now_ms, oc_request *req, char *err, size_t errlen);
 int ocu_build_token(const ocu_market *m, oc_op op, const oc_shop *shop, int64_t now_ms,

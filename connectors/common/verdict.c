@@ -146,3 +146,14 @@ const cJSON *ocu_found_list(oc_verdict *v, const oc_shop *shop, const cJSON *obj
   }
   return list;
 }
+
+int ocu_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, int flags,
+               const char *what, char *out, size_t outlen, const char *lead) {
+  char why[160];
+
+  if (ocu_json_id(item, flags, what, out, outlen, why, sizeof why)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%s%s", lead, why);
+    return -1;
+  }
+  return 0;
+}

@@ -34,6 +34,11 @@ const cJSON *ocu_req_array(oc_verdict *v, const oc_shop *shop, const cJSON *obj,
 int ocu_req_int(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *key,
                 const char *what, const char *lead, int round, int64_t *out);
 
+/* An id (ocu_json_id with flags) into out; -1 with v failed (OC_RETRY) as
+ * "<lead><why>". */
+int ocu_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, int flags,
+               const char *what, char *out, size_t outlen, const char *lead);
+
 /* 1 when the HTTP status alone says "later": 429 and every 5xx. */
 int ocu_http_busy(long http_status);
 

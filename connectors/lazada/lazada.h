@@ -108,10 +108,7 @@ typedef struct lz_param {
 } lz_param;
 
 /* connector.c: the exported entry, the operation table and the market. */
-const oc_connector *OC_ENTRY(void);
-extern const ocu_opdef lz_ops[OC_OP_MAX];
-extern const ocu_market lz_market;
-extern const ocu_limits lz_limits;
+OCU_MARKET_DECLS(lz);
 
 /* shop.c: ids, URLs and shop checks. */
 int lz_valid_id(const char *s);

@@ -12,6 +12,9 @@
 #include "../common/token.h"
 
 #define lz_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, LZ_LEAD)
+/* An id (JSON number, <= 2^53-1) into out. */
+#define lz_req_id(v, shop, item, what, out, outlen) \
+  ocu_req_id(v, shop, item, OCU_ID_NUMBER, what, out, outlen, LZ_LEAD)
 
 /*
  * A decimal amount as whole units, rounded half away from zero: "150000",
@@ -74,18 +77,6 @@ static int lz_req_amount(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
       *out < 0) {
     LZ_MALFORMED(res, shop, "field %s is not a non-negative integer in range",
                  what);
-    return -1;
-  }
-  return 0;
-}
-
-/* An id (JSON number, <= 2^53-1) into out; -1 with res set. */
-static int lz_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
-                     const char *what, char *out, size_t outlen) {
-  char why[160];
-
-  if (ocu_json_id(item, OCU_ID_NUMBER, what, out, outlen, why, sizeof why)) {
-    LZ_MALFORMED(res, shop, "%s", why);
     return -1;
   }
   return 0;

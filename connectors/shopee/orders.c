@@ -148,19 +148,13 @@ int sp_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_o
  * is retried. */
 static int sp_entry_sn(oc_verdict *v, const oc_shop *shop, const cJSON *o,
                        char id[SP_ORDER_SN_MAX + 1]) {
-  char why[160];
-
   if (!cJSON_IsObject(o)) {
     SP_UNEXPECTED(v, shop, "field response.order_list[] is not an object");
     return -1;
   }
-  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
-                  OCU_ID_STRING | OCU_ID_NUMBER, "response.order_list[].order_sn", id,
-                  SP_ORDER_SN_MAX + 1, why, sizeof why)) {
-    SP_UNEXPECTED(v, shop, "%s", why);
-    return -1;
-  }
-  return 0;
+  return ocu_req_id(v, shop, cJSON_GetObjectItemCaseSensitive(o, "order_sn"),
+                    OCU_ID_STRING | OCU_ID_NUMBER, "response.order_list[].order_sn", id,
+                    SP_ORDER_SN_MAX + 1, SP_LEAD);
 }
 
 /* LIST_ORDERS: one order_list[] entry's order_sn onto the page. 0, -1 with

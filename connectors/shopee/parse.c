@@ -56,18 +56,6 @@ static const struct sp_errdef *sp_classify(const char *code) {
   return NULL;
 }
 
-/* An id into out; -1 with res set. */
-int sp_req_id(oc_verdict *res, const oc_shop *shop, const cJSON *item,
-                     const char *what, char *out, size_t outlen) {
-  char why[160];
-
-  if (ocu_json_id(item, OCU_ID_NUMBER, what, out, outlen, why, sizeof why)) {
-    SP_UNEXPECTED(res, shop, "%s", why);
-    return -1;
-  }
-  return 0;
-}
-
 /* Batch calls: error == "" can still carry failures (see "Envelope and
  * errors"). */
 static void sp_check_failures(oc_verdict *res, const oc_shop *shop,

@@ -33,6 +33,7 @@
 #include <cJSON.h>
 
 #include "../common/ops.h"
+#include "../common/json.h"
 #include "../common/orders.h"
 #include "../common/verdict.h"
 #include "../connector.h"
@@ -70,10 +71,7 @@ typedef struct sp_param {
 } sp_param;
 
 /* connector.c: the exported entry, the operation table and the market. */
-const oc_connector *OC_ENTRY(void);
-extern const ocu_opdef sp_ops[OC_OP_MAX];
-extern const ocu_market sp_market;
-extern const ocu_limits sp_limits;
+OCU_MARKET_DECLS(sp);
 
 /* shop.c: ids and shop checks. */
 int sp_valid_id(const char *s);
@@ -101,8 +99,9 @@ OCU_READ_FN(sp_read_lookup);
 OCU_READ_FN(sp_read_listing);
 OCU_TOKEN_FN(sp_read_token);
 /* Field readers shared with orders.c: -1 / NULL with v failed. */
-int sp_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
-              char *out, size_t outlen);
+/* An id that is a JSON number into out. */
+#define sp_req_id(v, shop, item, what, out, outlen) \
+  ocu_req_id(v, shop, item, OCU_ID_NUMBER, what, out, outlen, SP_LEAD)
 
 /* "unexpected response: ..." — the body is JSON but not the expected shape. */
 #define SP_LEAD "unexpected response: "

@@ -109,10 +109,7 @@ typedef struct tt_param {
 } tt_param;
 
 /* connector.c: the exported entry, the operation table and the market. */
-const oc_connector *OC_ENTRY(void);
-extern const ocu_opdef tt_ops[OC_OP_MAX];
-extern const ocu_market tt_market;
-extern const ocu_limits tt_limits;
+OCU_MARKET_DECLS(tt);
 
 /* shop.c: ids, URLs and shop checks. */
 int tt_valid_id(const char *s);
