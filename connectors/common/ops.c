@@ -137,6 +137,7 @@ static cJSON *ocu_start(const ocu_market *m, oc_op op, const oc_shop *shop, long
 
 void ocu_parse_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
                        long http_status, const char *body, size_t len, oc_listing_result *res) {
+  const cJSON *data;
   cJSON *root;
   int flags;
 
@@ -146,8 +147,8 @@ void ocu_parse_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const
   if (!oc_listing_op(op) || m->ops[op].path == NULL)
     ocu_fail(&res->v, shop, OC_REJECTED, 0, "operation %s is not a listing operation",
              oc_op_name(op));
-  else if (m->ops[op].read != NULL)
-    m->ops[op].read(op, shop, l, root, flags, res);
+  else if (m->ops[op].read != NULL && (data = m->payload(op, shop, root, flags, &res->v)))
+    m->ops[op].read(op, shop, l, data, res);
   cJSON_Delete(root);
 }
 

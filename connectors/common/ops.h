@@ -28,8 +28,10 @@
   int name(oc_op op, const oc_shop *shop, const oc_listing *l, char **text, char *err, \
            size_t errlen)
 #define OCU_READ_FN(name)                                                                \
-  void name(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,       \
-            int flags, oc_listing_result *res)
+  void name(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,       \
+            oc_listing_result *res)
+#define OCU_PAYLOAD_FN(name) \
+  const cJSON *name(oc_op op, const oc_shop *shop, const cJSON *root, int flags, oc_verdict *v)
 #define OCU_CHECK_SHOP_FN(name) \
   int name(oc_op op, const struct ocu_opdef *d, const oc_shop *shop, char *err, size_t errlen)
 #define OCU_EMIT_FN(name)                                                                 \
@@ -59,9 +61,10 @@ struct ocu_opdef;
  * malloc'd text. 0, or -1 with err set. */
 typedef OCU_BODY_FN((*ocu_body_fn));
 
-/* Reads a listing operation's answer (the envelope already said "success")
- * into res; fails res->v when the answer is not usable. `flags` is what the
- * envelope hook said about it. */
+/* Reads a listing operation's answer into res: `data` is the part the
+ * market's payload hook picked from a success envelope (Shopee's
+ * "response", Lazada's and TikTok's "data"). Fails res->v when the answer
+ * is not usable. */
 typedef OCU_READ_FN((*ocu_read_fn));
 
 typedef struct ocu_opdef {
@@ -88,6 +91,10 @@ typedef struct ocu_market {
   /* Classifies a response that arrived (v started OC_OK): the tree to read
    * on success (the caller frees it), else NULL with v failed. */
   OCU_ENVELOPE_FN((*envelope));
+  /* The part of a success a listing reader reads (flags: the envelope's);
+   * NULL with v failed, or NULL with v OC_OK when a write has nothing to
+   * read back. Called only for operations with a reader. */
+  OCU_PAYLOAD_FN((*payload));
   OCU_TOKEN_FN((*read_token));
   /* Order readers: 0, or -1 on OOM; a bad answer fails res->v instead. */
   OCU_PAGE_FN((*read_page));

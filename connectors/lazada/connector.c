@@ -46,7 +46,7 @@ const ocu_opdef lz_ops[OC_OP_MAX] = {
 
 const ocu_market lz_market = {
     "lazada",      lz_ops,       &lz_limits,   lz_check_shop, lz_emit,
-    lz_emit_orders, lz_envelope, lz_read_token, lz_read_page,  lz_read_batch,
+    lz_emit_orders, lz_envelope, lz_payload, lz_read_token, lz_read_page,  lz_read_batch,
 };
 
 /* order_window_s 0: no limit; the offset cap is met with done_at. */

@@ -138,6 +138,7 @@ OCU_BODY_FN(lz_payload_lookup);
 int lz_decimal(const char *s, int64_t *out);
 const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root);
 OCU_ENVELOPE_FN(lz_envelope);
+OCU_PAYLOAD_FN(lz_payload);
 OCU_READ_FN(lz_read_publish);
 OCU_READ_FN(lz_read_lookup);
 OCU_READ_FN(lz_read_listing);

@@ -83,19 +83,15 @@ static int lz_req_amount(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
 }
 
 /* data: a required object. */
-const cJSON *lz_data(oc_verdict *res, const oc_shop *shop,
-                            const cJSON *root) {
-  const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "data");
+const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root) {
+  return ocu_req_obj(v, shop, root, "data", "data", LZ_LEAD);
+}
 
-  if (d == NULL || cJSON_IsNull(d)) {
-    LZ_MALFORMED(res, shop, "field data is missing");
-    return NULL;
-  }
-  if (!cJSON_IsObject(d)) {
-    LZ_MALFORMED(res, shop, "field data is not an object");
-    return NULL;
-  }
-  return d;
+/* The payload hook: every listing answer Lazada reads back is in data. */
+const cJSON *lz_payload(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
+                        oc_verdict *v) {
+  (void)op, (void)flags;
+  return lz_data(v, shop, root);
 }
 
 /*
@@ -138,8 +134,8 @@ static int lz_find_sku(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
 }
 
 /* LOOKUP_SKU: the first non-deleted product with a SKU named ours. */
-static void lz_lookup(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
-                      const cJSON *data) {
+void lz_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                    oc_listing_result *res) {
   const cJSON *products, *p, *sku;
 
   products = ocu_found_list(&res->v, shop, data, "products", "data.products", LZ_LEAD);
@@ -167,8 +163,8 @@ static void lz_lookup(oc_listing_result *res, const oc_shop *shop, const oc_list
 }
 
 /* GET_LISTING: status, price and stock of our SKU. */
-static void lz_item(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
-                    const cJSON *data) {
+void lz_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                     oc_listing_result *res) {
   const cJSON *sku, *ss;
   const char *st;
   char id[OC_ID_MAX];
@@ -363,30 +359,9 @@ fail:
 
 
 /* PUBLISH: data.item_id. */
-void lz_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *data = lz_data(&res->v, shop, root);
-
-  (void)op, (void)l, (void)flags;
-  if (data != NULL)
-    lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(data, "item_id"),
-              "data.item_id", res->item_id, sizeof res->item_id);
-}
-
-void lz_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res) {
-  const cJSON *data = lz_data(&res->v, shop, root);
-
-  (void)op, (void)flags;
-  if (data != NULL)
-    lz_lookup(res, shop, l, data);
-}
-
-void lz_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *data = lz_data(&res->v, shop, root);
-
-  (void)op, (void)flags;
-  if (data != NULL)
-    lz_item(res, shop, l, data);
+void lz_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                     oc_listing_result *res) {
+  (void)op, (void)l;
+  lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(data, "item_id"), "data.item_id",
+            res->item_id, sizeof res->item_id);
 }

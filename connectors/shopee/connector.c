@@ -62,7 +62,7 @@ const ocu_opdef sp_ops[OC_OP_MAX] = {
 
 const ocu_market sp_market = {
     "shopee",     sp_ops,       &sp_limits,   sp_check_shop, sp_emit,
-    sp_emit_orders, sp_envelope, sp_read_token, sp_read_page,  sp_read_batch,
+    sp_emit_orders, sp_envelope, sp_response, sp_read_token, sp_read_page,  sp_read_batch,
 };
 
 OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP, SP_ORDER_WINDOW_S, sp_verify_push)

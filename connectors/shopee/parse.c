@@ -132,14 +132,16 @@ static int sp_item_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *foun
   return 0;
 }
 
-static void sp_item_info(oc_listing_result *res, const oc_shop *shop,
-                         const oc_listing *l, const cJSON *resp) {
+/* GET_LISTING: our item of response.item_list, its state, price and stock. */
+void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
+                     oc_listing_result *res) {
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp, "item_list");
   const cJSON *it, *found = NULL;
   const char *st;
   char id[OC_ID_MAX];
   int64_t price, stock;
 
+  (void)op;
   if (items == NULL || cJSON_IsNull(items) ||
       (cJSON_IsArray(items) && cJSON_GetArraySize(items) == 0)) {
     ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item not found");
@@ -264,65 +266,41 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
 
 
 /*
- * The "response" object of a success. error == "" alone is success for
- * calls with nothing to read back; neither error nor response is not an
- * answer (see "Envelope and errors"). NULL when there is nothing to read:
- * with v failed, or still OC_OK for such a call.
+ * The "response" object of a success (the payload hook). error == "" alone
+ * is success for calls with nothing to read back; neither error nor
+ * response is not an answer (see "Envelope and errors").
  */
-static const cJSON *sp_response(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
-                                oc_verdict *v) {
+const cJSON *sp_response(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
+                         oc_verdict *v) {
   const cJSON *resp = cJSON_GetObjectItemCaseSensitive(root, "response");
 
-  if (resp == NULL || cJSON_IsNull(resp)) {
-    if ((flags & SP_HAS_ERROR) && op != OC_OP_PUBLISH && op != OC_OP_LOOKUP_SKU &&
-        op != OC_OP_GET_LISTING)
-      return NULL;
-    SP_UNEXPECTED(v, shop, "field response is missing");
+  if ((resp == NULL || cJSON_IsNull(resp)) && (flags & SP_HAS_ERROR) &&
+      op != OC_OP_PUBLISH && op != OC_OP_LOOKUP_SKU && op != OC_OP_GET_LISTING)
     return NULL;
-  }
-  if (!cJSON_IsObject(resp)) {
-    SP_UNEXPECTED(v, shop, "field response is not an object");
-    return NULL;
-  }
-  return resp;
+  return sp_req_obj(v, shop, root, "response", "response");
 }
 
 /* UPDATE, SET_STOCK, SET_PRICE, DELIST, RELIST: only failures to read. */
-void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                   int flags, oc_listing_result *res) {
-  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
-
-  if (resp != NULL)
-    sp_check_failures(&res->v, shop, l, resp);
+void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
+                   oc_listing_result *res) {
+  (void)op;
+  sp_check_failures(&res->v, shop, l, resp);
 }
 
-void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
-
-  (void)l;
-  if (resp != NULL)
-    sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
-              "response.item_id", res->item_id, sizeof res->item_id);
+void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
+                     oc_listing_result *res) {
+  (void)op, (void)l;
+  sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
+            "response.item_id", res->item_id, sizeof res->item_id);
 }
 
-void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res) {
-  const cJSON *resp = sp_response(op, shop, root, flags, &res->v), *list;
+void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
+                    oc_listing_result *res) {
+  const cJSON *list;
 
-  (void)l;
-  if (resp == NULL)
-    return;
+  (void)op, (void)l;
   list = ocu_found_list(&res->v, shop, resp, "item_id_list", "response.item_id_list", SP_LEAD);
   if (list != NULL)
     sp_req_id(&res->v, shop, cJSON_GetArrayItem(list, 0), "response.item_id_list[0]",
               res->item_id, sizeof res->item_id);
-}
-
-void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *resp = sp_response(op, shop, root, flags, &res->v);
-
-  if (resp != NULL)
-    sp_item_info(res, shop, l, resp);
 }

@@ -93,6 +93,7 @@ OCU_BODY_FN(sp_body_token);
 
 /* parse.c: the envelope and the listing and token answers. */
 OCU_ENVELOPE_FN(sp_envelope);
+OCU_PAYLOAD_FN(sp_response);
 OCU_READ_FN(sp_read_write);
 OCU_READ_FN(sp_read_publish);
 OCU_READ_FN(sp_read_lookup);

@@ -42,7 +42,7 @@ const ocu_opdef tt_ops[OC_OP_MAX] = {
 
 const ocu_market tt_market = {
     "tiktok",      tt_ops,       &tt_limits,   tt_check_shop, tt_emit,
-    tt_emit_orders, tt_envelope, tt_read_token, tt_read_page,  tt_read_batch,
+    tt_emit_orders, tt_envelope, tt_data, tt_read_token, tt_read_page,  tt_read_batch,
 };
 
 OCU_CONNECTOR(tt, "tiktok", tt_market, OCU_CAPS_EVERY_OP, TT_ORDER_WINDOW_S, tt_verify_push)

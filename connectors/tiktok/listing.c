@@ -44,8 +44,8 @@ static const cJSON *tt_find_sku(oc_verdict *res, const oc_shop *shop,
   return NULL;
 }
 
-static void tt_publish(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
-                       const cJSON *data) {
+void tt_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                     oc_listing_result *res) {
   const cJSON *skus, *s;
   char pid[21], sid[21];
   int bad;
@@ -71,8 +71,8 @@ static void tt_publish(oc_listing_result *res, const oc_shop *shop, const oc_lis
   tt_set_item(res, pid, sid);
 }
 
-static void tt_lookup(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
-                      const cJSON *data) {
+void tt_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                    oc_listing_result *res) {
   const cJSON *prods, *p;
 
   prods = ocu_found_list(&res->v, shop, data, "products", "data.products", TT_LEAD);
@@ -157,8 +157,8 @@ static int tt_sku_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *s, in
   return 0;
 }
 
-static void tt_product(oc_listing_result *res, const oc_shop *shop, const oc_listing *l,
-                       const cJSON *data) {
+void tt_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                     oc_listing_result *res) {
   const cJSON *skus, *s;
   const char *st;
   char pid[21], want_pid[21] = "", want_sid[21] = "", sid[21];
@@ -212,8 +212,9 @@ static void tt_product(oc_listing_result *res, const oc_shop *shop, const oc_lis
 }
 
 /* Batch writes can answer code 0 with data.errors[] (per-product failures). */
-static void tt_check_errors(oc_verdict *res, const oc_shop *shop,
-                            const cJSON *data) {
+void tt_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                   oc_listing_result *out) {
+  oc_verdict *res = &out->v;
   const cJSON *errs = cJSON_GetObjectItemCaseSensitive(data, "errors");
   const cJSON *e, *c;
   const char *msg;
@@ -248,39 +249,3 @@ static void tt_check_errors(oc_verdict *res, const oc_shop *shop,
 }
 
 
-/* UPDATE, SET_STOCK, SET_PRICE, DELIST, RELIST: only data.errors[]. */
-void tt_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                   int flags, oc_listing_result *res) {
-  const cJSON *data = tt_data(op, shop, root, &res->v);
-
-  (void)l, (void)flags;
-  if (data != NULL)
-    tt_check_errors(&res->v, shop, data);
-}
-
-void tt_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *data = tt_data(op, shop, root, &res->v);
-
-  (void)flags;
-  if (data != NULL)
-    tt_publish(res, shop, l, data);
-}
-
-void tt_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                    int flags, oc_listing_result *res) {
-  const cJSON *data = tt_data(op, shop, root, &res->v);
-
-  (void)flags;
-  if (data != NULL)
-    tt_lookup(res, shop, l, data);
-}
-
-void tt_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *root,
-                     int flags, oc_listing_result *res) {
-  const cJSON *data = tt_data(op, shop, root, &res->v);
-
-  (void)flags;
-  if (data != NULL)
-    tt_product(res, shop, l, data);
-}

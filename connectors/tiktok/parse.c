@@ -152,28 +152,24 @@ fail:
 
 
 /*
- * The data object of a success. Writes have nothing to read back: for them
- * a missing data is no answer to read (NULL, v still OC_OK).
+ * The data object of a success (the payload hook). Writes have nothing to
+ * read back: for them a missing data is no answer to read (NULL, v still
+ * OC_OK).
  */
-const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v) {
+const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
+                     oc_verdict *v) {
   const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
 
-  if (data == NULL || cJSON_IsNull(data)) {
-    if (op == OC_OP_UPDATE || op == OC_OP_SET_STOCK || op == OC_OP_SET_PRICE ||
-        op == OC_OP_DELIST || op == OC_OP_RELIST)
-      return NULL;
-    TT_UNEXPECTED(v, shop, "field data is missing");
+  (void)flags;
+  if ((data == NULL || cJSON_IsNull(data)) &&
+      (op == OC_OP_UPDATE || op == OC_OP_SET_STOCK || op == OC_OP_SET_PRICE ||
+       op == OC_OP_DELIST || op == OC_OP_RELIST))
     return NULL;
-  }
-  if (!cJSON_IsObject(data)) {
-    TT_UNEXPECTED(v, shop, "field data is not an object");
-    return NULL;
-  }
-  return data;
+  return tt_req_obj(v, shop, root, "data", "data");
 }
 
 void tt_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res) {
-  const cJSON *data = tt_data(OC_OP_REFRESH_TOKEN, shop, root, &res->v);
+  const cJSON *data = tt_data(OC_OP_REFRESH_TOKEN, shop, root, 0, &res->v);
 
   if (data != NULL)
     tt_token(res, shop, data);

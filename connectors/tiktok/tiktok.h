@@ -138,13 +138,14 @@ OCU_BODY_FN(tt_body_lookup);
 #define TT_UNEXPECTED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, TT_LEAD __VA_ARGS__)
 oc_status tt_classify(long code, long *retry_ms);
 OCU_ENVELOPE_FN(tt_envelope);
-const cJSON *tt_data(oc_op op, const oc_shop *shop, const cJSON *root, oc_verdict *v);
+OCU_PAYLOAD_FN(tt_data);
 int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char out[21]);
 #define tt_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, TT_LEAD)
 #define tt_req_int(v, shop, obj, key, what, out) \
   ocu_req_int(v, shop, obj, key, what, TT_LEAD, 0, out)
 #define tt_req_array(v, shop, obj, key, what) ocu_req_array(v, shop, obj, key, what, TT_LEAD)
+#define tt_req_obj(v, shop, obj, key, what) ocu_req_obj(v, shop, obj, key, what, TT_LEAD)
 int tt_amount(const char *s, int64_t *out);
 OCU_TOKEN_FN(tt_read_token);
 
