@@ -222,3 +222,11 @@ int ocu_check_shop_present(const oc_shop *shop, char *err, size_t errlen) {
   }
   return 0;
 }
+
+const char *ocu_opt_set(const oc_shop *shop, const char *key, char *err, size_t errlen) {
+  const char *v = ocu_opt(shop, key);
+
+  if (v == NULL)
+    ocu_err(err, errlen, "shop option \"%s\" is not set", key);
+  return v;
+}

@@ -46,6 +46,10 @@ int ocu_empty(const char *s);
 /* A per-shop option, NULL when absent or "". */
 const char *ocu_opt(const oc_shop *shop, const char *key);
 
+/* A per-shop option that must be set: NULL with err "shop option \"<key>\"
+ * is not set" when absent or "". */
+const char *ocu_opt_set(const oc_shop *shop, const char *key, char *err, size_t errlen);
+
 /* An http(s) URL with a host and no space or control character (the
  * redirect URL of AUTH_LINK). */
 int ocu_valid_redirect(const char *u);

@@ -219,12 +219,7 @@ int lz_read_batch(const oc_shop *shop, const oc_order_query *q, const cJSON *roo
     return 0;
   }
   cJSON_ArrayForEach(o, data) {
-    if (!cJSON_IsObject(o)) {
-      LZ_MALFORMED(&res->v, shop, "field data[] is not an object");
-      return 0;
-    }
-    if (lz_answer_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"),
-                     "data[].order_id", id))
+    if (lz_entry_id(&res->v, shop, o, "data[]", id))
       return 0;
     if ((at = lz_asked(q, id)) < 0 || (q != NULL && q->ids != NULL && done[at]))
       continue;

@@ -153,6 +153,8 @@ extern const ocu_status_map lz_status_map[];
 int lz_valid_order_id(const char *s);
 int lz_answer_id(oc_verdict *v, const oc_shop *shop, const cJSON *it, const char *what,
                  char out[LZ_ORDER_ID_MAX + 1]);
+int lz_entry_id(oc_verdict *v, const oc_shop *shop, const cJSON *o, const char *what,
+                char out[LZ_ORDER_ID_MAX + 1]);
 OCU_EMIT_ORDERS_FN(lz_emit_orders);
 OCU_PAGE_FN(lz_read_page);
 

@@ -188,6 +188,19 @@ int lz_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_o
   return r;
 }
 
+/* The order_id of an answer's entry `what` (an object): lz_answer_id. */
+int lz_entry_id(oc_verdict *v, const oc_shop *shop, const cJSON *o, const char *what,
+                char out[LZ_ORDER_ID_MAX + 1]) {
+  char field[48];
+
+  if (!cJSON_IsObject(o)) {
+    LZ_MALFORMED(v, shop, "field %s is not an object", what);
+    return -1;
+  }
+  snprintf(field, sizeof field, "%s.order_id", what);
+  return lz_answer_id(v, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"), field, out);
+}
+
 /* An order id of an answer (number or string) that we could ask for; -1
  * with res set: an id we cannot read spoils the page as a whole. */
 int lz_answer_id(oc_verdict *res, const oc_shop *shop, const cJSON *it,
@@ -262,12 +275,7 @@ int lz_read_page(const oc_shop *shop, const oc_order_query *q, const cJSON *root
     return 0;
   }
   cJSON_ArrayForEach(o, orders) {
-    if (!cJSON_IsObject(o)) {
-      LZ_MALFORMED(&res->v, shop, "field data.orders[] is not an object");
-      return 0;
-    }
-    if (lz_answer_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"),
-                     "data.orders[].order_id", id))
+    if (lz_entry_id(&res->v, shop, o, "data.orders[]", id))
       return 0;
     if (ocu_page_add(res, id))
       return -1;

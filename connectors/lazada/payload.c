@@ -110,11 +110,7 @@ static int lz_publish_opts(const oc_shop *shop, const oc_listing *l,
   if (ocu_check_weight(l, "Lazada requires a package weight", err, errlen) ||
       (*cat = ocu_category(shop, l, lz_valid_id, err, errlen)) == NULL)
     return -1;
-  if ((*images = ocu_opt(shop, "image_url")) == NULL) {
-    ocu_err(err, errlen, "shop option \"image_url\" is not set");
-    return -1;
-  }
-  return 0;
+  return (*images = ocu_opt_set(shop, "image_url", err, errlen)) == NULL ? -1 : 0;
 }
 
 /* Package weight in kg as a string: "0.25", never a float. */

@@ -173,14 +173,9 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
   if (ocu_check_weight(l, "Shopee requires a weight", err, errlen) ||
       (cat = ocu_category(shop, l, sp_valid_id, err, errlen)) == NULL)
     return -1;
-  if ((images = ocu_opt(shop, "image_id")) == NULL) {
-    ocu_err(err, errlen, "shop option \"image_id\" is not set");
+  if ((images = ocu_opt_set(shop, "image_id", err, errlen)) == NULL ||
+      (logistics = ocu_opt_set(shop, "logistic_id", err, errlen)) == NULL)
     return -1;
-  }
-  if ((logistics = ocu_opt(shop, "logistic_id")) == NULL) {
-    ocu_err(err, errlen, "shop option \"logistic_id\" is not set");
-    return -1;
-  }
 
   if (sp_add_text(body, l, err, errlen))
     return -1;

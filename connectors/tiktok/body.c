@@ -70,12 +70,10 @@ static int tt_add_text(cJSON *body, const oc_listing *l) {
 }
 
 static const char *tt_warehouse(const oc_shop *shop, char *err, size_t errlen) {
-  const char *wh = ocu_opt(shop, "warehouse_id");
+  const char *wh = ocu_opt_set(shop, "warehouse_id", err, errlen);
 
-  if (wh == NULL) {
-    ocu_err(err, errlen, "shop option \"warehouse_id\" is not set");
+  if (wh == NULL)
     return NULL;
-  }
   if (!tt_valid_id(wh)) {
     ocu_err(err, errlen, "shop option \"warehouse_id\" is not a numeric id");
     return NULL;
@@ -100,10 +98,8 @@ static int tt_fill_publish(cJSON *body, const oc_shop *shop,
   if (ocu_check_weight(l, "TikTok requires a package weight", err, errlen) ||
       (cat = ocu_category(shop, l, tt_valid_id, err, errlen)) == NULL)
     return -1;
-  if ((img = ocu_opt(shop, "image_uri")) == NULL) {
-    ocu_err(err, errlen, "shop option \"image_uri\" is not set");
+  if ((img = ocu_opt_set(shop, "image_uri", err, errlen)) == NULL)
     return -1;
-  }
   if (!tt_valid_uri(img)) {
     ocu_err(err, errlen, "shop option \"image_uri\" is not a valid uri");
     return -1;
