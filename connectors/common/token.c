@@ -1,6 +1,7 @@
 /* token.c — see token.h. */
 #include "token.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -19,4 +20,15 @@ void ocu_token_set(oc_token_result *res, const oc_shop *shop, const char *lead,
   ocu_strlcpy(res->refresh_token, refresh, sizeof res->refresh_token);
   res->access_expires_at = access_expires;
   res->refresh_expires_at = refresh_expires;
+}
+
+int ocu_token_pair(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *prefix,
+                   const char *lead, const char **access, const char **refresh) {
+  char what[64];
+
+  snprintf(what, sizeof what, "%saccess_token", prefix);
+  if ((*access = ocu_req_str(v, shop, obj, "access_token", what, lead)) == NULL)
+    return -1;
+  snprintf(what, sizeof what, "%srefresh_token", prefix);
+  return (*refresh = ocu_req_str(v, shop, obj, "refresh_token", what, lead)) == NULL ? -1 : 0;
 }

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include <cJSON.h>
+
 #include "../connector.h"
 
 /*
@@ -17,5 +19,10 @@
 void ocu_token_set(oc_token_result *res, const oc_shop *shop, const char *lead,
                    const char *access, const char *refresh, int64_t access_expires,
                    int64_t refresh_expires);
+
+/* The required strings access_token and refresh_token of obj (named
+ * "<prefix>access_token"... in messages). 0, or -1 with v failed. */
+int ocu_token_pair(oc_verdict *v, const oc_shop *shop, const cJSON *obj, const char *prefix,
+                   const char *lead, const char **access, const char **refresh);
 
 #endif

@@ -218,10 +218,7 @@ void lz_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res)
   const char *at, *rt;
   int64_t exp, rexp = 0;
 
-  if ((at = lz_req_str(&res->v, shop, root, "access_token", "access_token")) ==
-          NULL ||
-      (rt = lz_req_str(&res->v, shop, root, "refresh_token", "refresh_token")) ==
-          NULL ||
+  if (ocu_token_pair(&res->v, shop, root, "", LZ_LEAD, &at, &rt) ||
       lz_req_amount(&res->v, shop, root, "expires_in", "expires_in", 0, &exp))
     return;
   rx = cJSON_GetObjectItemCaseSensitive(root, "refresh_expires_in");

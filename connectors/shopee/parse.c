@@ -190,10 +190,7 @@ void sp_read_token(const oc_shop *shop, const cJSON *root, oc_token_result *res)
   const char *at, *rt;
   int64_t exp;
 
-  if ((at = sp_req_str(&res->v, shop, root, "access_token", "access_token")) ==
-          NULL ||
-      (rt = sp_req_str(&res->v, shop, root, "refresh_token", "refresh_token")) ==
-          NULL ||
+  if (ocu_token_pair(&res->v, shop, root, "", SP_LEAD, &at, &rt) ||
       sp_req_int(&res->v, shop, root, "expire_in", "expire_in", 0, &exp))
     return;
   if (at[0] == '\0' || rt[0] == '\0' || exp <= 0) {

@@ -11,6 +11,19 @@
 #include "../common/json.h"
 #include "../common/text.h"
 
+/* The id of `what`, an entry that must be an object. -1 with v failed. */
+static int tt_obj_id(oc_verdict *v, const oc_shop *shop, const cJSON *o, const char *what,
+                     char out[21]) {
+  char field[48];
+
+  if (!cJSON_IsObject(o)) {
+    TT_UNEXPECTED(v, shop, "field %s is not an object", what);
+    return -1;
+  }
+  snprintf(field, sizeof field, "%s.id", what);
+  return tt_req_id(v, shop, cJSON_GetObjectItemCaseSensitive(o, "id"), field, out);
+}
+
 /* Joins "<product_id>:<sku_id>" into res->item_id. */
 static void tt_set_item(oc_listing_result *res, const char *pid, const char *sid) {
   snprintf(res->item_id, sizeof res->item_id, "%s:%s", pid, sid);
@@ -84,12 +97,7 @@ void tt_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJ
     char pid[21], sid[21];
     int bad;
 
-    if (!cJSON_IsObject(p)) {
-      TT_UNEXPECTED(&res->v, shop, "field data.products[] is not an object");
-      return;
-    }
-    if (tt_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(p, "id"),
-                  "data.products[].id", pid))
+    if (tt_obj_id(&res->v, shop, p, "data.products[]", pid))
       return;
     st = ocu_json_str(p, "status");
     if (st != NULL && strcmp(st, "DELETED") == 0)
@@ -192,12 +200,7 @@ void tt_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const c
     ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "sku not found in product");
     return;
   }
-  if (!cJSON_IsObject(s)) {
-    TT_UNEXPECTED(&res->v, shop, "field data.skus[] is not an object");
-    return;
-  }
-  if (tt_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(s, "id"),
-                "data.skus[].id", sid))
+  if (tt_obj_id(&res->v, shop, s, "data.skus[]", sid))
     return;
   if (tt_sku_amounts(&res->v, shop, s, &vnd, &stock))
     return;

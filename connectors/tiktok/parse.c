@@ -57,10 +57,7 @@ static void tt_token(oc_token_result *res, const oc_shop *shop, const cJSON *dat
   const char *at, *rt;
   int64_t aexp, rexp;
 
-  if ((at = tt_req_str(&res->v, shop, data, "access_token", "data.access_token")) ==
-          NULL ||
-      (rt = tt_req_str(&res->v, shop, data, "refresh_token",
-                       "data.refresh_token")) == NULL ||
+  if (ocu_token_pair(&res->v, shop, data, "data.", TT_LEAD, &at, &rt) ||
       tt_req_int(&res->v, shop, data, "access_token_expire_in",
                  "data.access_token_expire_in", &aexp) ||
       tt_req_int(&res->v, shop, data, "refresh_token_expire_in",
