@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+#include "verdict.h"
+
 oc_effect ocu_order_effect(const ocu_status_map *map, const char *status) {
   if (status == NULL)
     return (oc_effect)0;
@@ -108,4 +111,28 @@ void ocu_batch_drop_last(oc_order_batch *b) {
   b->norders--;
   free(b->orders[b->norders].lines);
   memset(&b->orders[b->norders], 0, sizeof b->orders[0]);
+}
+
+int ocu_entry_order_id(oc_verdict *v, const oc_shop *shop, const cJSON *o,
+                       const ocu_id_rule *rule, char *out, size_t outlen) {
+  char field[64];
+
+  if (!cJSON_IsObject(o)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is not an object", rule->lead, rule->entry);
+    return -1;
+  }
+  snprintf(field, sizeof field, "%s.%s", rule->entry, rule->key);
+  if (ocu_req_id(v, shop, cJSON_GetObjectItemCaseSensitive(o, rule->key), rule->flags, field,
+                 out, outlen, rule->lead))
+    return -1;
+  if (!rule->valid(out)) {
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s %s", rule->lead, field, rule->invalid);
+    return -1;
+  }
+  if (!ocu_order_id_fits(out)) { /* the structs hold OC_ID_MAX - 1 bytes */
+    ocu_fail(v, shop, OC_RETRY, 0, "%sfield %s is longer than %d bytes", rule->lead, field,
+             OC_ID_MAX - 1);
+    return -1;
+  }
+  return 0;
 }

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <cJSON.h>
+
 #include "../connector.h"
 #include "text.h"
 
@@ -55,5 +57,22 @@ int ocu_batch_bad(oc_order_batch *b, const char *id, const char *fmt, ...) OCU_P
 
 /* Drops the last order of b (one found broken while adding its lines). */
 void ocu_batch_drop_last(oc_order_batch *b);
+
+/* How a marketplace names an order in its answers' entries. */
+typedef struct ocu_id_rule {
+  const char *entry;               /* "data.orders[]": the entry, in messages */
+  const char *key;                 /* "order_id": the id's member */
+  int flags;                       /* OCU_ID_NUMBER, OCU_ID_STRING (json.h) */
+  int (*valid)(const char *id);    /* the ids build_orders accepts */
+  const char *invalid;             /* "is not an order id": why valid() said no */
+  const char *lead;                /* "unexpected response: " */
+} ocu_id_rule;
+
+/* The order id of an answer's entry o (which must be an object) into out,
+ * held to the rule and to the structs' OC_ID_MAX: an id that could not be
+ * asked for again spoils the answer as a whole. 0, or -1 with v failed
+ * (OC_RETRY). */
+int ocu_entry_order_id(oc_verdict *v, const oc_shop *shop, const cJSON *o,
+                       const ocu_id_rule *rule, char *out, size_t outlen);
 
 #endif

@@ -151,8 +151,6 @@ int lz_parse_time(const char *s, int64_t *out);
 /* orders.c: LIST_ORDERS and the GET_ORDERS request (see "Orders"). */
 extern const ocu_status_map lz_status_map[];
 int lz_valid_order_id(const char *s);
-int lz_answer_id(oc_verdict *v, const oc_shop *shop, const cJSON *it, const char *what,
-                 char out[LZ_ORDER_ID_MAX + 1]);
 int lz_entry_id(oc_verdict *v, const oc_shop *shop, const cJSON *o, const char *what,
                 char out[LZ_ORDER_ID_MAX + 1]);
 OCU_EMIT_ORDERS_FN(lz_emit_orders);

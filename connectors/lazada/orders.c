@@ -188,39 +188,15 @@ int lz_emit_orders(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_o
   return r;
 }
 
-/* The order_id of an answer's entry `what` (an object): lz_answer_id. */
+/* The order_id of an answer's entry `what` ("data.orders[]", "data[]"): a
+ * number or a string we could ask for again. -1 with v failed: an id we
+ * cannot read spoils the page as a whole. */
 int lz_entry_id(oc_verdict *v, const oc_shop *shop, const cJSON *o, const char *what,
                 char out[LZ_ORDER_ID_MAX + 1]) {
-  char field[48];
+  ocu_id_rule rule = {what, "order_id", OCU_ID_NUMBER | OCU_ID_STRING, lz_valid_order_id,
+                      "is not [A-Za-z0-9_-]", LZ_LEAD};
 
-  if (!cJSON_IsObject(o)) {
-    LZ_MALFORMED(v, shop, "field %s is not an object", what);
-    return -1;
-  }
-  snprintf(field, sizeof field, "%s.order_id", what);
-  return lz_answer_id(v, shop, cJSON_GetObjectItemCaseSensitive(o, "order_id"), field, out);
-}
-
-/* An order id of an answer (number or string) that we could ask for; -1
- * with res set: an id we cannot read spoils the page as a whole. */
-int lz_answer_id(oc_verdict *res, const oc_shop *shop, const cJSON *it,
-                        const char *what, char out[LZ_ORDER_ID_MAX + 1]) {
-  char why[160];
-
-  if (ocu_json_id(it, OCU_ID_NUMBER | OCU_ID_STRING, what, out,
-                  LZ_ORDER_ID_MAX + 1, why, sizeof why)) {
-    LZ_MALFORMED(res, shop, "%s", why);
-    return -1;
-  }
-  if (!lz_valid_order_id(out)) {
-    LZ_MALFORMED(res, shop, "field %s is not [A-Za-z0-9_-]", what);
-    return -1;
-  }
-  if (!ocu_order_id_fits(out)) { /* the structs hold OC_ID_MAX - 1 bytes */
-    LZ_MALFORMED(res, shop, "field %s is longer than %d bytes", what, OC_ID_MAX - 1);
-    return -1;
-  }
-  return 0;
+  return ocu_entry_order_id(v, shop, o, &rule, out, LZ_ORDER_ID_MAX + 1);
 }
 
 /*

@@ -95,27 +95,10 @@ static int tt_check_window(const oc_order_query *q, char *err, size_t errlen) {
  * be asked for again. 0, or -1 with res failed. */
 static int tt_entry_id(oc_verdict *res, const oc_shop *shop, const cJSON *o,
                        char out[TT_ORDER_ID_MAX + 1]) {
-  const char *what = "data.orders[].id";
-  char why[160];
+  static const ocu_id_rule rule = {"data.orders[]", "id", OCU_ID_STRING, tt_valid_order_id,
+                                   "is not an order id", TT_LEAD};
 
-  if (!cJSON_IsObject(o)) {
-    TT_UNEXPECTED(res, shop, "field data.orders[] is not an object");
-    return -1;
-  }
-  if (ocu_json_id(cJSON_GetObjectItemCaseSensitive(o, "id"), OCU_ID_STRING, what, out,
-                  TT_ORDER_ID_MAX + 1, why, sizeof why)) {
-    TT_UNEXPECTED(res, shop, "%s", why);
-    return -1;
-  }
-  if (!tt_valid_order_id(out)) {
-    TT_UNEXPECTED(res, shop, "field %s is not an order id", what);
-    return -1;
-  }
-  if (!ocu_order_id_fits(out)) { /* the structs hold OC_ID_MAX - 1 bytes */
-    TT_UNEXPECTED(res, shop, "field %s is longer than %d bytes", what, OC_ID_MAX - 1);
-    return -1;
-  }
-  return 0;
+  return ocu_entry_order_id(res, shop, o, &rule, out, TT_ORDER_ID_MAX + 1);
 }
 
 /* The query of LIST_ORDERS (and its body) or of GET_ORDERS, sorted by key
