@@ -21,31 +21,25 @@ CONN_TEST_COMMON = tests/unit/runner.c tests/unit/runner.h \
 noinst_LTLIBRARIES += connectors/common/libocu.la
 connectors_common_libocu_la_CFLAGS = $(CONN_CFLAGS)
 connectors_common_libocu_la_SOURCES = connectors/connector.h \
-	connectors/common/buf.c connectors/common/buf.h \
-	connectors/common/claims.c connectors/common/claims.h \
-	connectors/common/hmac.c connectors/common/hmac.h \
-	connectors/common/json.c connectors/common/json.h \
-	connectors/common/ops.c connectors/common/ops.h \
-	connectors/common/orders.c connectors/common/orders.h \
-	connectors/common/text.c connectors/common/text.h \
-	connectors/common/token.c connectors/common/token.h \
-	connectors/common/validate.c connectors/common/validate.h \
-	connectors/common/verdict.c connectors/common/verdict.h
+	connectors/common/buf.c connectors/common/claims.c connectors/common/hmac.c \
+	connectors/common/json.c connectors/common/ops.c connectors/common/orders.c \
+	connectors/common/text.c connectors/common/token.c connectors/common/validate.c \
+	connectors/common/verdict.c connectors/common/buf.h connectors/common/claims.h \
+	connectors/common/hmac.h connectors/common/json.h connectors/common/ops.h \
+	connectors/common/orders.h connectors/common/text.h connectors/common/token.h \
+	connectors/common/validate.h connectors/common/verdict.h
 
 # The files of each connector.
 SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
-	connectors/shopee/shop.c connectors/shopee/request.c \
-	connectors/shopee/body.c connectors/shopee/parse.c \
-	connectors/shopee/orders.c connectors/shopee/push.c
+	connectors/shopee/shop.c connectors/shopee/request.c connectors/shopee/body.c \
+	connectors/shopee/parse.c connectors/shopee/orders.c connectors/shopee/push.c
 LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
-	connectors/lazada/shop.c connectors/lazada/request.c \
-	connectors/lazada/payload.c connectors/lazada/parse.c \
-	connectors/lazada/time.c connectors/lazada/orders.c \
+	connectors/lazada/shop.c connectors/lazada/request.c connectors/lazada/payload.c \
+	connectors/lazada/parse.c connectors/lazada/time.c connectors/lazada/orders.c \
 	connectors/lazada/items.c connectors/lazada/push.c
 TIKTOK_SRC = connectors/tiktok/tiktok.h connectors/tiktok/connector.c \
-	connectors/tiktok/shop.c connectors/tiktok/request.c \
-	connectors/tiktok/body.c connectors/tiktok/parse.c \
-	connectors/tiktok/listing.c connectors/tiktok/orders.c \
+	connectors/tiktok/shop.c connectors/tiktok/request.c connectors/tiktok/body.c \
+	connectors/tiktok/parse.c connectors/tiktok/listing.c connectors/tiktok/orders.c \
 	connectors/tiktok/push.c
 POSTMART_SRC = connectors/postmart/postmart.h connectors/postmart/connector.c \
 	connectors/postmart/feed.c
