@@ -1,9 +1,10 @@
 /*
- * test_lazada.c — unit tests for connectors/lazada.c.
+ * test_lazada.c — unit tests for connectors/lazada/.
  *
- * The connector is included so that its static helpers (lz_base_string,
- * lz_sign, lz_title, lz_description, lz_decimal) can be tested directly;
- * ocutil.c is linked separately. Expected signatures are the literals of
+ * The connector's files are linked in, so that its internal functions
+ * (lz_base_string, lz_sign, lz_decimal, lz_iso_time, lz_parse_time; declared
+ * in lazada.h) can be tested directly; the titles and descriptions are
+ * common/claims.c. Expected signatures are the literals of
  * docs/marketplaces/lazada.md, "Signing" (L1..L6). Signatures of built requests
  * are checked against a canonical string rebuilt here, independently, from
  * the decoded query and form body. Order answers are read back with cJSON;
@@ -1650,7 +1651,7 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
-/* ---- orders (ABI 3) ----------------------------------------------------------- */
+/* ---- orders: the structs of connector.h ----------------- */
 
 #define LIST_Q                                                                \
   "access_token,app_key,limit,offset,sign,sign_method,sort_by,"              \

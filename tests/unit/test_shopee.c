@@ -1,9 +1,9 @@
 /*
- * test_shopee.c — unit tests for connectors/shopee.c and connectors/ocutil.c.
+ * test_shopee.c — unit tests for connectors/shopee/ and connectors/common/.
  *
- * The connector is included so that its static helpers (sp_base_string,
- * sp_sign, sp_make_url, sp_title, sp_description) can be tested directly;
- * ocutil.c is linked separately. Expected signatures are literals from
+ * The connector's files are linked in, so that its internal functions
+ * (sp_base_string, sp_sign, sp_make_url; declared in shopee.h) can be tested
+ * directly; the titles and descriptions are common/claims.c. Expected signatures are literals from
  * docs/marketplaces/shopee.md, "Signing" (vectors S1..S5) or were computed
  * independently with Python's hmac module (noted where used).
  */
@@ -342,7 +342,7 @@ static TEST_IMPL(hmac_fixed_width_and_case) {
   return 0;
 }
 
-/* ---- ocutil ------------------------------------------------------------------ */
+/* ---- connectors/common --------------------------------------------------------- */
 
 static TEST_IMPL(ocu_urlencode_rfc3986) {
   char *e = ocu_urlencode("a b&c=d/é~-._+%");
@@ -1664,7 +1664,7 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
-/* ---- orders (ABI 3) ------------------------------------------------------------ */
+/* ---- orders: the structs of connector.h ----------------- */
 
 #include <openssl/hmac.h>
 

@@ -1,9 +1,9 @@
 /*
- * test_tiktok.c — unit tests for connectors/tiktok.c.
+ * test_tiktok.c — unit tests for connectors/tiktok/.
  *
- * The connector is included so that its static helpers (tt_canonical,
- * tt_sign, tt_title, tt_description, tt_split_item_id, tt_amount) can be
- * tested directly; ocutil.c is linked separately. Vectors are literals from
+ * The connector's files are linked in, so that its internal functions
+ * (tt_canonical, tt_sign, tt_split_item_id, tt_amount; declared in tiktok.h)
+ * can be tested directly; the titles and descriptions are common/claims.c. Vectors are literals from
  * docs/marketplaces/tiktok.md, "Signing" (T1..T6); the literal signs of
  * built requests were computed independently with Python's hmac module from
  * hand-written canonical strings (the formula given there). Every built
@@ -1625,7 +1625,7 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
-/* ---- orders (ABI 3) --------------------------------------------------------- */
+/* ---- orders: the structs of connector.h ----------------- */
 
 #define OID1 "576684019603311365" /* 18 digits, > 2^53 */
 #define OID2 "576684019603311366"
