@@ -2388,6 +2388,43 @@ static TEST_IMPL(parse_get_orders_canonical) {
   return 0;
 }
 
+/* The same answer read as the structs themselves, field by field: one
+ * order per id, units merged into quantities, -1 for an unknown total. */
+static TEST_IMPL(parse_get_orders_structs) {
+  static const char *const ids[] = {"101", "102", "103", "104", "105", "106",
+                                    "107", "108"};
+  oc_shop s = shop_fixture();
+  oc_order_query q;
+  oc_order_batch b;
+  const oc_order *o;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 8;
+  conn()->parse_order_batch(&s, &q, 200, canonical_answer, strlen(canonical_answer), &b);
+  ASSERT_EQ(b.v.status, OC_OK);
+  ASSERT_EQ(b.norders, 8);
+  ASSERT_EQ(b.nbad, 0);
+  o = &b.orders[0];
+  ASSERT_STR_EQ(o->id, "101");
+  ASSERT_STR_EQ(o->status, "delivered");
+  ASSERT_EQ(o->effect, OC_EFFECT_SOLD);
+  ASSERT_EQ(o->update_time, T2_S);
+  ASSERT_EQ(o->total_vnd, 195000);
+  ASSERT_EQ(o->nlines, 2);
+  ASSERT_STR_EQ(o->lines[0].sku, "HN-TRA-001");
+  ASSERT_EQ(o->lines[0].qty, 2);
+  ASSERT_EQ(o->lines[0].unit_price_vnd, 75000);
+  ASSERT_EQ(b.orders[1].effect, OC_EFFECT_CANCELLED);
+  ASSERT_STR_EQ(b.orders[1].status, "canceled,lost_by_3pl");
+  ASSERT_EQ(b.orders[2].effect, OC_EFFECT_RESERVED);
+  ASSERT_EQ(b.orders[3].effect, OC_EFFECT_RETURNED);
+  ASSERT_EQ(b.orders[5].total_vnd, -1);
+  oc_order_batch_free(&b);
+  ASSERT_NULL(b.orders);
+  return 0;
+}
+
 static TEST_IMPL(parse_get_orders_bad_entries) {
   static const char *const ids[] = {"201", "202", "203", "204", "205", "206",
                                     "207", "208", "209", "210", "211"};
@@ -2735,6 +2772,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_orders_malformed),
     TEST_ENTRY(parse_orders_error_classes),
     TEST_ENTRY(parse_get_orders_canonical),
+    TEST_ENTRY(parse_get_orders_structs),
     TEST_ENTRY(parse_get_orders_bad_entries),
     TEST_ENTRY(parse_get_orders_only_asked),
     TEST_ENTRY(push_good_signature),

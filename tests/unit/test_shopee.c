@@ -2225,6 +2225,73 @@ static TEST_IMPL(parse_get_orders) {
   return 0;
 }
 
+/* The same answer read as the structs themselves, field by field: what the
+ * core stores, with -1 for an amount Shopee did not give. */
+static TEST_IMPL(parse_get_orders_structs) {
+  static const char *const ids[] = {"240315ABCD12", "240315EFGH34",
+                                    "240316CANC01", "240316RET001"};
+  oc_shop s = shop_fixture();
+  oc_order_query q;
+  oc_order_batch b;
+  const oc_order *o;
+
+  memset(&q, 0, sizeof q);
+  q.ids = ids;
+  q.nids = 4;
+  conn()->parse_order_batch(&s, &q, 200, detail_answer, strlen(detail_answer), &b);
+  ASSERT_EQ(b.v.status, OC_OK);
+  ASSERT_STR_EQ(b.v.request_id, "rq-detail");
+  ASSERT_EQ(b.norders, 4);
+  ASSERT_EQ(b.nbad, 0);
+  o = &b.orders[0];
+  ASSERT_STR_EQ(o->id, "240315ABCD12");
+  ASSERT_STR_EQ(o->status, "READY_TO_SHIP");
+  ASSERT_EQ(o->effect, OC_EFFECT_SOLD);
+  ASSERT_EQ(o->update_time, 1709999000);
+  ASSERT_EQ(o->total_vnd, 254000);
+  ASSERT_EQ(o->nlines, 2);
+  ASSERT_STR_EQ(o->lines[0].sku, "HN-TRA-001");
+  ASSERT_EQ(o->lines[0].qty, 3);
+  ASSERT_EQ(o->lines[0].unit_price_vnd, 75000);
+  ASSERT_STR_EQ(o->lines[1].sku, "HN-TRA-002");
+  ASSERT_EQ(o->lines[1].unit_price_vnd, 104000);
+  ASSERT_EQ(b.orders[1].effect, OC_EFFECT_RESERVED);
+  ASSERT_EQ(b.orders[1].total_vnd, 45001);
+  ASSERT_EQ(b.orders[2].effect, OC_EFFECT_CANCELLED);
+  ASSERT_EQ(b.orders[2].total_vnd, -1);
+  ASSERT_EQ(b.orders[2].lines[0].unit_price_vnd, -1);
+  ASSERT_EQ(b.orders[3].effect, OC_EFFECT_RETURNED);
+  oc_order_batch_free(&b);
+  ASSERT_NULL(b.orders);
+  ASSERT_EQ(b.norders, 0);
+  return 0;
+}
+
+/* A page as the struct: ids, next, done_at; a refused page holds nothing. */
+static TEST_IMPL(parse_list_orders_struct) {
+  static const char body[] =
+      "{\"error\":\"\",\"response\":{\"more\":true,\"next_cursor\":\"20\","
+      "\"order_list\":[{\"order_sn\":\"A1\"},{\"order_sn\":2403150001}]}}";
+  static const char bad[] = "{\"response\":{\"more\":false,\"order_list\":[1]}}";
+  oc_shop s = shop_fixture();
+  oc_order_query q = window_query("");
+  oc_order_page p;
+
+  conn()->parse_order_page(&s, &q, 200, body, strlen(body), &p);
+  ASSERT_EQ(p.v.status, OC_OK);
+  ASSERT_EQ(p.nids, 2);
+  ASSERT_STR_EQ(p.ids[0], "A1");
+  ASSERT_STR_EQ(p.ids[1], "2403150001");
+  ASSERT_STR_EQ(p.next, "20");
+  ASSERT_EQ(p.done_at, 0);
+  oc_order_page_free(&p);
+  conn()->parse_order_page(&s, &q, 200, bad, strlen(bad), &p);
+  ASSERT_EQ(p.v.status, OC_RETRY);
+  ASSERT_NULL(p.ids);
+  ASSERT_EQ(p.nids, 0);
+  return 0;
+}
+
 /* Every status of shopee.md, "Orders" has its effect; anything else is a bad
  * order. */
 static TEST_IMPL(order_status_map) {
@@ -2585,6 +2652,8 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_orders_malformed),
     TEST_ENTRY(parse_orders_errors),
     TEST_ENTRY(parse_get_orders),
+    TEST_ENTRY(parse_get_orders_structs),
+    TEST_ENTRY(parse_list_orders_struct),
     TEST_ENTRY(order_status_map),
     TEST_ENTRY(parse_get_orders_bad_entries),
     TEST_ENTRY(push_verify_order),

@@ -1983,6 +1983,42 @@ static TEST_IMPL(parse_get_orders) {
   return 0;
 }
 
+/* The same answer read as the structs themselves, field by field. */
+static TEST_IMPL(parse_get_orders_structs) {
+  const char *ids[] = {OID1, OID2, OID3};
+  oc_order_query q = {0, 0, NULL, ids, 3};
+  oc_shop s = shop_fixture();
+  oc_order_batch b;
+  const oc_order *o;
+
+  conn()->parse_order_batch(&s, &q, 200, detail_ok, strlen(detail_ok), &b);
+  ASSERT_EQ(b.v.status, OC_OK);
+  ASSERT_STR_EQ(b.v.request_id, "RD");
+  ASSERT_EQ(b.norders, 3);
+  ASSERT_EQ(b.nbad, 0);
+  o = &b.orders[0];
+  ASSERT_STR_EQ(o->id, OID1);
+  ASSERT_STR_EQ(o->status, "AWAITING_SHIPMENT");
+  ASSERT_EQ(o->effect, OC_EFFECT_SOLD);
+  ASSERT_EQ(o->update_time, 1700000500);
+  ASSERT_EQ(o->total_vnd, 250000);
+  ASSERT_EQ(o->nlines, 2);
+  ASSERT_STR_EQ(o->lines[0].sku, "HN-TRA-001");
+  ASSERT_EQ(o->lines[0].qty, 2);
+  ASSERT_EQ(o->lines[0].unit_price_vnd, 75000);
+  ASSERT_STR_EQ(o->lines[1].sku, "HN-MIEN-02");
+  ASSERT_EQ(o->lines[1].qty, 1);
+  ASSERT_STR_EQ(b.orders[1].id, OID2);
+  ASSERT_EQ(b.orders[1].effect, OC_EFFECT_RESERVED);
+  ASSERT_EQ(b.orders[1].total_vnd, -1);
+  ASSERT_EQ(b.orders[1].lines[0].unit_price_vnd, 99001);
+  ASSERT_STR_EQ(b.orders[2].status, "CANCELLED");
+  ASSERT_EQ(b.orders[2].effect, OC_EFFECT_CANCELLED);
+  oc_order_batch_free(&b);
+  ASSERT_NULL(b.orders);
+  return 0;
+}
+
 static TEST_IMPL(parse_get_orders_status_map) {
   static const struct {
     const char *status, *effect;
@@ -2383,6 +2419,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(build_get_orders_bad_ids),
     TEST_ENTRY(parse_list_orders),
     TEST_ENTRY(parse_get_orders),
+    TEST_ENTRY(parse_get_orders_structs),
     TEST_ENTRY(parse_get_orders_status_map),
     TEST_ENTRY(parse_get_orders_bad_entries),
     TEST_ENTRY(parse_orders_malformed),
