@@ -271,3 +271,15 @@ cJSON *ocu_json_kg_raw(int32_t grams) {
   ocu_kg_text(grams, buf);
   return cJSON_CreateRaw(buf);
 }
+
+cJSON *ocu_json_obj(cJSON *parent, const char *key) {
+  cJSON *o = cJSON_CreateObject();
+
+  return ocu_json_put(parent, key, o) == 0 ? o : NULL;
+}
+
+cJSON *ocu_json_arr(cJSON *parent, const char *key) {
+  cJSON *a = cJSON_CreateArray();
+
+  return ocu_json_put(parent, key, a) == 0 ? a : NULL;
+}

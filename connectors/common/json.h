@@ -62,6 +62,11 @@ char *ocu_json_to_text(cJSON *root);
  * 0, or -1 when obj or item is NULL or item cannot be added. */
 int ocu_json_put(cJSON *obj, const char *key, cJSON *item);
 
+/* A new object or array added to parent under key (to an array when key is
+ * NULL); NULL on OOM or when parent is NULL, so calls can be chained. */
+cJSON *ocu_json_obj(cJSON *parent, const char *key);
+cJSON *ocu_json_arr(cJSON *parent, const char *key);
+
 /* An integer as raw JSON text: cJSON would print a double (150000.0 or
  * 1.5e+05), and the marketplaces want integers. */
 cJSON *ocu_json_int_raw(int64_t v);

@@ -17,19 +17,6 @@
 #include "../common/text.h"
 #include "../common/validate.h"
 
-/* A new object added under key; NULL on OOM. */
-static cJSON *lz_obj(cJSON *parent, const char *key) {
-  cJSON *o = cJSON_CreateObject();
-
-  return ocu_json_put(parent, key, o) == 0 ? o : NULL;
-}
-
-static cJSON *lz_arr(cJSON *parent, const char *key) {
-  cJSON *a = cJSON_CreateArray();
-
-  return ocu_json_put(parent, key, a) == 0 ? a : NULL;
-}
-
 /* Whole numbers as JSON strings ("150000", never 150000.0): see "Money and
  * SKUs". */
 static int lz_put_int(cJSON *obj, const char *key, int64_t v) {
@@ -135,14 +122,14 @@ static int lz_print(cJSON *root, int filled, char **text, char *err, size_t errl
  * (root, when made, is still the caller's to free). */
 static cJSON *lz_product(cJSON **root) {
   *root = cJSON_CreateObject();
-  return lz_obj(lz_obj(*root, "Request"), "Product");
+  return ocu_json_obj(ocu_json_obj(*root, "Request"), "Product");
 }
 
 /* {"Skus": {"Sku": [{...}]}}: the one SKU object; NULL on OOM. */
 static cJSON *lz_sku(cJSON *prod) {
-  cJSON *arr = lz_arr(lz_obj(prod, "Skus"), "Sku");
+  cJSON *arr = ocu_json_arr(ocu_json_obj(prod, "Skus"), "Sku");
 
-  return arr ? lz_obj(arr, NULL) : NULL;
+  return arr ? ocu_json_obj(arr, NULL) : NULL;
 }
 
 static int lz_fill_publish(cJSON *prod, const oc_listing *l, const char *cat,
@@ -150,11 +137,11 @@ static int lz_fill_publish(cJSON *prod, const oc_listing *l, const char *cat,
   cJSON *arr, *o, *sku;
 
   if (ocu_json_put(prod, "PrimaryCategory", cJSON_CreateString(cat)) ||
-      (arr = lz_arr(lz_obj(prod, "Images"), "Image")) == NULL)
+      (arr = ocu_json_arr(ocu_json_obj(prod, "Images"), "Image")) == NULL)
     goto oom;
   if (lz_add_images(arr, images, err, errlen))
     return -1;
-  if ((o = lz_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
+  if ((o = ocu_json_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
       ocu_json_put(o, "brand", cJSON_CreateString("No Brand")) ||
       (sku = lz_sku(prod)) == NULL ||
       ocu_json_put(sku, "SellerSku", cJSON_CreateString(l->sku)) ||
@@ -198,7 +185,7 @@ int lz_payload_update(oc_op op, const oc_shop *shop, const oc_listing *l, char *
   return lz_print(root,
                   prod == NULL ||
                       ocu_json_put(prod, "ItemId", cJSON_CreateString(l->item_id)) ||
-                      (o = lz_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
+                      (o = ocu_json_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
                       (sku = lz_sku(prod)) == NULL ||
                       ocu_json_put(sku, "SellerSku", cJSON_CreateString(l->sku)),
                   text, err, errlen);
@@ -228,7 +215,7 @@ int lz_payload_delist(oc_op op, const oc_shop *shop, const oc_listing *l, char *
   return lz_print(root,
                   prod == NULL ||
                       ocu_json_put(prod, "ItemId", cJSON_CreateString(l->item_id)) ||
-                      (arr = lz_arr(lz_obj(prod, "Skus"), "SellerSku")) == NULL ||
+                      (arr = ocu_json_arr(ocu_json_obj(prod, "Skus"), "SellerSku")) == NULL ||
                       ocu_json_put(arr, NULL, cJSON_CreateString(l->sku)),
                   text, err, errlen);
 }

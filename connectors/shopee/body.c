@@ -115,14 +115,11 @@ static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
     ocu_err(err, errlen, "shop option \"ocop_attribute_id\" is not a numeric id");
     return -1;
   }
-  list = cJSON_CreateArray();
-  if (sp_put(body, "attribute_list", list))
+  if ((list = ocu_json_arr(body, "attribute_list")) == NULL)
     goto oom;
-  a = cJSON_CreateObject();
-  if (sp_put(list, NULL, a) || sp_put(a, "attribute_id", sp_id(attr)))
+  if ((a = ocu_json_obj(list, NULL)) == NULL || sp_put(a, "attribute_id", sp_id(attr)))
     goto oom;
-  values = cJSON_CreateArray();
-  if (sp_put(a, "attribute_value_list", values))
+  if ((values = ocu_json_arr(a, "attribute_value_list")) == NULL)
     goto oom;
   if (ocu_claims(l)) {
     char key[32], name[16];
@@ -136,8 +133,7 @@ static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
       ocu_err(err, errlen, "shop option \"%s\" is not a numeric id", key);
       return -1;
     }
-    v = cJSON_CreateObject();
-    if (sp_put(values, NULL, v) ||
+    if ((v = ocu_json_obj(values, NULL)) == NULL ||
         sp_put(v, "value_id", vid ? sp_id(vid) : sp_int(0)))
       goto oom;
     if (vid == NULL && sp_put(v, "original_value_name", cJSON_CreateString(name)))
@@ -181,24 +177,19 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
     return -1;
   if (sp_put(body, "original_price", sp_int(l->price_vnd)))
     goto oom;
-  arr = cJSON_CreateArray();
-  if (sp_put(body, "seller_stock", arr))
+  if ((arr = ocu_json_arr(body, "seller_stock")) == NULL)
     goto oom;
-  o = cJSON_CreateObject();
-  if (sp_put(arr, NULL, o) || sp_put(o, "stock", sp_int(l->stock)) ||
+  if ((o = ocu_json_obj(arr, NULL)) == NULL || sp_put(o, "stock", sp_int(l->stock)) ||
       sp_put(body, "weight", ocu_json_kg_raw(l->weight_g)) ||
       sp_put(body, "category_id", sp_id(cat)))
     goto oom;
-  o = cJSON_CreateObject();
-  if (sp_put(body, "image", o))
+  if ((o = ocu_json_obj(body, "image")) == NULL)
     goto oom;
-  arr = cJSON_CreateArray();
-  if (sp_put(o, "image_id_list", arr))
+  if ((arr = ocu_json_arr(o, "image_id_list")) == NULL)
     goto oom;
   if (sp_add_list(arr, "image_id", images, 0, SP_MAX_IMAGES, err, errlen))
     return -1;
-  arr = cJSON_CreateArray();
-  if (sp_put(body, "logistic_info", arr))
+  if ((arr = ocu_json_arr(body, "logistic_info")) == NULL)
     goto oom;
   if (sp_add_list(arr, "logistic_id", logistics, 1, SP_MAX_LOGISTICS, err,
                   errlen))
@@ -207,8 +198,7 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
       sp_put(body, "item_status", cJSON_CreateString("NORMAL")) ||
       sp_put(body, "condition", cJSON_CreateString("NEW")))
     goto oom;
-  o = cJSON_CreateObject();
-  if (sp_put(body, "brand", o) || sp_put(o, "brand_id", sp_int(0)) ||
+  if ((o = ocu_json_obj(body, "brand")) == NULL || sp_put(o, "brand_id", sp_int(0)) ||
       sp_put(o, "original_brand_name", cJSON_CreateString("No Brand")))
     goto oom;
   return sp_add_ocop_attribute(body, shop, l, 0, err, errlen);
@@ -224,20 +214,16 @@ static int sp_fill_model(cJSON *body, const oc_listing *l, int stock,
 
   if (sp_put(body, "item_id", sp_id(l->item_id)))
     goto oom;
-  arr = cJSON_CreateArray();
-  if (sp_put(body, stock ? "stock_list" : "price_list", arr))
+  if ((arr = ocu_json_arr(body, stock ? "stock_list" : "price_list")) == NULL)
     goto oom;
-  m = cJSON_CreateObject();
-  if (sp_put(arr, NULL, m) || sp_put(m, "model_id", sp_int(0)))
+  if ((m = ocu_json_obj(arr, NULL)) == NULL || sp_put(m, "model_id", sp_int(0)))
     goto oom;
   if (!stock)
     return sp_put(m, "original_price", sp_int(l->price_vnd)) ? sp_oom(err, errlen)
                                                              : 0;
-  ss = cJSON_CreateArray();
-  if (sp_put(m, "seller_stock", ss))
+  if ((ss = ocu_json_arr(m, "seller_stock")) == NULL)
     goto oom;
-  s = cJSON_CreateObject();
-  if (sp_put(ss, NULL, s) || sp_put(s, "stock", sp_int(l->stock)))
+  if ((s = ocu_json_obj(ss, NULL)) == NULL || sp_put(s, "stock", sp_int(l->stock)))
     goto oom;
   return 0;
 oom:
@@ -302,8 +288,7 @@ static int sp_fill_unlist(cJSON *body, oc_op op, const oc_listing *l) {
 
   if (sp_put(body, "item_list", arr))
     return -1;
-  o = cJSON_CreateObject();
-  if (sp_put(arr, NULL, o) || sp_put(o, "item_id", sp_id(l->item_id)) ||
+  if ((o = ocu_json_obj(arr, NULL)) == NULL || sp_put(o, "item_id", sp_id(l->item_id)) ||
       sp_put(o, "unlist", cJSON_CreateBool(op == OC_OP_DELIST)))
     return -1;
   return 0;

@@ -110,22 +110,17 @@ static int tt_fill_publish(cJSON *body, const oc_shop *shop,
   if (tt_add_text(body, l) ||
       ocu_json_put(body, "category_id", cJSON_CreateString(cat)))
     return TT_OOM;
-  arr = cJSON_CreateArray();
-  if (ocu_json_put(body, "main_images", arr))
+  if ((arr = ocu_json_arr(body, "main_images")) == NULL)
     return TT_OOM;
-  o = cJSON_CreateObject();
-  if (ocu_json_put(arr, NULL, o) || ocu_json_put(o, "uri", cJSON_CreateString(img)))
+  if ((o = ocu_json_obj(arr, NULL)) == NULL || ocu_json_put(o, "uri", cJSON_CreateString(img)))
     return TT_OOM;
-  o = cJSON_CreateObject();
-  if (ocu_json_put(body, "package_weight", o) ||
+  if ((o = ocu_json_obj(body, "package_weight")) == NULL ||
       ocu_json_put(o, "value", tt_weight_kg(l->weight_g)) ||
       ocu_json_put(o, "unit", cJSON_CreateString("KILOGRAM")))
     return TT_OOM;
-  arr = cJSON_CreateArray();
-  if (ocu_json_put(body, "skus", arr))
+  if ((arr = ocu_json_arr(body, "skus")) == NULL)
     return TT_OOM;
-  sku = cJSON_CreateObject();
-  if (ocu_json_put(arr, NULL, sku) ||
+  if ((sku = ocu_json_obj(arr, NULL)) == NULL ||
       ocu_json_put(sku, "seller_sku", cJSON_CreateString(l->sku)) ||
       ocu_json_put(sku, "price", tt_money(l->price_vnd)) ||
       ocu_json_put(sku, "inventory", tt_inventory(wh, l->stock)))
@@ -173,11 +168,9 @@ static int tt_fill_sku(cJSON *body, oc_op op, const oc_shop *shop, const oc_list
   tt_split_item_id(l->item_id, pid, sid); /* validated: OCU_NEED_ITEM */
   if (op == OC_OP_SET_STOCK && (wh = tt_warehouse(shop, err, errlen)) == NULL)
     return -1;
-  arr = cJSON_CreateArray();
-  if (ocu_json_put(body, "skus", arr))
+  if ((arr = ocu_json_arr(body, "skus")) == NULL)
     return TT_OOM;
-  o = cJSON_CreateObject();
-  if (ocu_json_put(arr, NULL, o) || ocu_json_put(o, "id", cJSON_CreateString(sid)))
+  if ((o = ocu_json_obj(arr, NULL)) == NULL || ocu_json_put(o, "id", cJSON_CreateString(sid)))
     return TT_OOM;
   if (op == OC_OP_SET_STOCK)
     return ocu_json_put(o, "inventory", tt_inventory(wh, l->stock)) ? TT_OOM : 0;
