@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json.h"
 #include "text.h"
 
 int ocu_claims(const oc_listing *l) { return l->stars >= 3 && l->stars <= 5; }
@@ -81,4 +82,17 @@ void ocu_scrub_secrets(char *s, const oc_shop *shop) {
       memmove(p + 3, p + n, strlen(p + n) + 1);
     }
   }
+}
+
+int ocu_add_claim_text(cJSON *obj, const oc_listing *l, size_t max_cp, const char *title_key) {
+  char *title = ocu_claim_title(l, max_cp), *desc = ocu_claim_description(l);
+  int r = -1;
+
+  if (title != NULL && desc != NULL &&
+      ocu_json_put(obj, title_key, cJSON_CreateString(title)) == 0 &&
+      ocu_json_put(obj, "description", cJSON_CreateString(desc)) == 0)
+    r = 0;
+  free(title);
+  free(desc);
+  return r;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <cJSON.h>
+
 #include "../connector.h"
 
 /* 1 when the listing may show OCOP claims (stars 3..5). */
@@ -24,6 +26,10 @@ char *ocu_claim_title(const oc_listing *l, size_t max_cp);
 /* The description, led by "Sản phẩm OCOP N sao (quyết định X)." when claims
  * are allowed. malloc'd; NULL on OOM. */
 char *ocu_claim_description(const oc_listing *l);
+/* Adds the title (ocu_claim_title within max_cp, under title_key) and the
+ * description (under "description") to a request body. 0, or -1 on OOM. */
+int ocu_add_claim_text(cJSON *obj, const oc_listing *l, size_t max_cp, const char *title_key);
+
 /* Replaces, in place, every copy of the shop's secret, tokens and auth code
  * (6 bytes or longer) in s by "***": marketplaces echo what they refuse. */
 void ocu_scrub_secrets(char *s, const oc_shop *shop);

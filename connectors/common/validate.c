@@ -89,24 +89,26 @@ static int ocu_check_item(const ocu_limits *lim, const oc_listing *l, char *err,
   return 0;
 }
 
+/* A quantity the operation needs: 0 <= v, and v <= max when max > 0. */
+static int ocu_check_range(int64_t v, int64_t max, const char *what, const char *unit,
+                           char *err, size_t errlen) {
+  if (v < 0)
+    ocu_err(err, errlen, "listing %s must be >= 0%s", what, unit);
+  else if (max > 0 && v > max)
+    ocu_err(err, errlen, "listing %s must be <= %lld%s", what, (long long)max, unit);
+  else
+    return 0;
+  return -1;
+}
+
 static int ocu_check_amounts(unsigned need, const ocu_limits *lim, const oc_listing *l,
                              char *err, size_t errlen) {
   if ((need & OCU_NEED_PRICE) &&
-      (l->price_vnd < 0 || (lim->price_max > 0 && l->price_vnd > lim->price_max))) {
-    if (l->price_vnd < 0)
-      ocu_err(err, errlen, "listing price must be >= 0 dong");
-    else
-      ocu_err(err, errlen, "listing price must be <= %lld dong", (long long)lim->price_max);
+      ocu_check_range(l->price_vnd, lim->price_max, "price", " dong", err, errlen))
     return -1;
-  }
   if ((need & OCU_NEED_STOCK) &&
-      (l->stock < 0 || (lim->stock_max > 0 && l->stock > lim->stock_max))) {
-    if (l->stock < 0)
-      ocu_err(err, errlen, "listing stock must be >= 0");
-    else
-      ocu_err(err, errlen, "listing stock must be <= %lld", (long long)lim->stock_max);
+      ocu_check_range(l->stock, lim->stock_max, "stock", "", err, errlen))
     return -1;
-  }
   return 0;
 }
 

@@ -77,17 +77,9 @@ static int lz_add_images(cJSON *arr, const char *list, char *err,
   return 0;
 }
 
-static int lz_add_text(cJSON *attrs, const oc_listing *l) {
-  char *title = ocu_claim_title(l, lz_limits.title_max_cp), *desc = ocu_claim_description(l);
-  int r = -1;
-
-  if (title != NULL && desc != NULL &&
-      ocu_json_put(attrs, "name", cJSON_CreateString(title)) == 0 &&
-      ocu_json_put(attrs, "description", cJSON_CreateString(desc)) == 0)
-    r = 0;
-  free(title);
-  free(desc);
-  return r;
+/* The title (within the limit) under "name" and the description. */
+static int lz_add_text(cJSON *obj, const oc_listing *l) {
+  return ocu_add_claim_text(obj, l, lz_limits.title_max_cp, "name");
 }
 
 /* The options PUBLISH needs, checked before anything is built. */

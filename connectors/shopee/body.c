@@ -145,20 +145,11 @@ oom:
   return -1;
 }
 
-static int sp_add_text(cJSON *body, const oc_listing *l, char *err,
-                       size_t errlen) {
-  char *title = ocu_claim_title(l, sp_limits.title_max_cp), *desc = ocu_claim_description(l);
-  int r = -1;
-
-  if (title != NULL && desc != NULL &&
-      sp_put(body, "item_name", cJSON_CreateString(title)) == 0 &&
-      sp_put(body, "description", cJSON_CreateString(desc)) == 0)
-    r = 0;
-  else
-    ocu_err(err, errlen, "out of memory");
-  free(title);
-  free(desc);
-  return r;
+static int sp_add_text(cJSON *body, const oc_listing *l, char *err, size_t errlen) {
+  if (ocu_add_claim_text(body, l, sp_limits.title_max_cp, "item_name") == 0)
+    return 0;
+  ocu_err(err, errlen, "out of memory");
+  return -1;
 }
 
 static int sp_fill_publish(cJSON *body, const oc_shop *shop,

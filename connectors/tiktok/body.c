@@ -56,17 +56,9 @@ static cJSON *tt_inventory(const char *wh, int64_t qty) {
   return arr;
 }
 
-static int tt_add_text(cJSON *body, const oc_listing *l) {
-  char *title = ocu_claim_title(l, tt_limits.title_max_cp), *desc = ocu_claim_description(l);
-  int r = -1;
-
-  if (title != NULL && desc != NULL &&
-      ocu_json_put(body, "title", cJSON_CreateString(title)) == 0 &&
-      ocu_json_put(body, "description", cJSON_CreateString(desc)) == 0)
-    r = 0;
-  free(title);
-  free(desc);
-  return r;
+/* The title (within the limit) under "title" and the description. */
+static int tt_add_text(cJSON *obj, const oc_listing *l) {
+  return ocu_add_claim_text(obj, l, tt_limits.title_max_cp, "title");
 }
 
 static const char *tt_warehouse(const oc_shop *shop, char *err, size_t errlen) {
