@@ -33,31 +33,20 @@ static int sp_oom(char *err, size_t errlen) {
  */
 static int sp_add_list(cJSON *arr, const char *opt, const char *list,
                        int logistic, size_t max, char *err, size_t errlen) {
-  const char *p = list;
-  size_t count = 0;
+  const char *p = list, *t;
+  size_t count = 0, n;
 
-  while (*p) {
+  while ((t = ocu_list_next(&p, &n)) != NULL) {
     char tok[128];
-    size_t n = 0, i;
-    const char *q;
+    size_t i;
     cJSON *it;
 
-    while (*p == ' ' || *p == ',')
-      p++;
-    if (*p == '\0')
-      break;
-    for (q = p; *q && *q != ','; q++)
-      ;
-    n = (size_t)(q - p);
-    while (n > 0 && p[n - 1] == ' ')
-      n--;
     if (n >= sizeof tok) {
       ocu_err(err, errlen, "shop option \"%s\" holds an id that is too long", opt);
       return -1;
     }
-    memcpy(tok, p, n);
+    memcpy(tok, t, n);
     tok[n] = '\0';
-    p = q;
     for (i = 0; i < n; i++) {
       char c = tok[i];
 
@@ -178,7 +167,7 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
     goto oom;
   if ((arr = ocu_json_arr(o, "image_id_list")) == NULL)
     goto oom;
-  if (sp_add_list(arr, "image_id", images, 0, SP_MAX_IMAGES, err, errlen))
+  if (sp_add_list(arr, "image_id", images, 0, sp_limits.max_images, err, errlen))
     return -1;
   if ((arr = ocu_json_arr(body, "logistic_info")) == NULL)
     goto oom;
