@@ -6,6 +6,7 @@ ocopd_SOURCES = \
 	daemon/main.c \
 	lib/ms.h \
 	lib/backoff.c lib/backoff.h \
+	lib/call.c lib/call.h \
 	daemon/clock.c daemon/clock.h \
 	daemon/clock_watch.c daemon/clock_watch.h \
 	lib/config.c lib/config.h \
@@ -21,6 +22,7 @@ ocopd_SOURCES = \
 	lib/schema_db.c lib/schema_db.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/order_csv.c daemon/order_csv.h \
+	daemon/order_doc.c daemon/order_doc.h \
 	daemon/order_files.c daemon/order_files.h \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
