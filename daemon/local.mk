@@ -53,6 +53,14 @@ tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
 tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
 
+# A connector's order batch as the ingest document, compared as text.
+check_PROGRAMS += tests/unit/test_order_doc
+TESTS += tests/unit/test_order_doc
+tests_unit_test_order_doc_SOURCES = tests/unit/test_order_doc.c tests/unit/runner.c \
+	tests/unit/runner.h daemon/order_doc.c daemon/order_doc.h connectors/connector.h
+tests_unit_test_order_doc_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_order_doc_LDADD = $(CJSON_LIBS)
+
 # Connector generations and modules, with the connectors of the build tree.
 check_PROGRAMS += tests/unit/test_registry
 TESTS += tests/unit/test_registry
