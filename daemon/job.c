@@ -190,6 +190,18 @@ int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen) 
   return call_hold_secret(&job->hold, dir, job->shop_name, &job->shop, err, errlen);
 }
 
+void job_call_req(struct job *job, oc_op op, const char *cred_dir, struct call_req *req) {
+  memset(req, 0, sizeof *req);
+  req->op = op;
+  req->hold = &job->hold;
+  req->shop = &job->shop;
+  req->shop_name = job->shop_name;
+  req->cred_dir = cred_dir;
+  req->listing = &job->listing;
+  req->job_id = job->id;
+  req->hook_arg = job;
+}
+
 void job_free(struct job *job) {
   size_t i;
 

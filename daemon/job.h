@@ -20,6 +20,8 @@
 #include "call.h"
 #include "connector.h"
 
+struct pace;
+
 enum job_kind { JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST };
 
 struct job {
@@ -46,6 +48,8 @@ struct job {
   uint64_t started_ms;
   char found_item[OC_ID_MAX]; /* item id learned from a look-up */
   int token_checked;  /* the token's expiry was looked at before the first call */
+  const struct pace *pace; /* the rate limit and token refresh its calls keep */
+  unsigned pace_flags;     /* PACE_ flags (daemon/pace.h) */
   struct call_hold hold;      /* the held generation, its connector for the
                                  marketplace, and the shop's secret */
 };
@@ -62,6 +66,10 @@ int job_hold_connector(struct job *job, struct registry *reg);
 /* Holds the shop's secret as shop.app_secret (call_hold_secret); 0, or -1
  * with a reason in err. */
 int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen);
+/* The call of `op` for this shop: its connector and secret (held), the
+ * shop, its listing, the secret's folder (cred_dir: NULL for none
+ * configured), and the job as the pace hooks' argument (daemon/pace.h). */
+void job_call_req(struct job *job, oc_op op, const char *cred_dir, struct call_req *req);
 /* Frees the job and lets go of what it holds. */
 void job_free(struct job *job);
 

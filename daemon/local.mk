@@ -26,6 +26,7 @@ ocopd_SOURCES = \
 	daemon/order_files.c daemon/order_files.h \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
+	daemon/pace.c daemon/pace.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \
 	lib/module.c lib/module.h \

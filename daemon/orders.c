@@ -7,11 +7,11 @@
 
 #include "backoff.h"
 #include "call.h"
-#include "config.h"
 #include "job.h"
 #include "log.h"
 #include "order_doc.h"
 #include "order_files.h"
+#include "pace.h"
 #include "ms.h"
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
@@ -56,6 +56,7 @@ struct orders {
   struct registry *reg; /* held: the generation new runs start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;  /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   struct orders_options opt;
   char cred_dir[1024];
   int has_cred_dir;
@@ -310,7 +311,7 @@ static void on_call(void *arg, call_result *res) {
   case CALL_RETRY:
     retry_call(s, (uint64_t)res->retry_after_ms, res->message);
     return;
-  case CALL_AUTH: /* the token hook has asked for a refresh */
+  case CALL_AUTH: /* daemon/pace.c has asked for a refresh */
     fail_run(s, "token refused; refreshing it before the next run", res->message);
     return;
   case CALL_UNSUPPORTED:
@@ -330,34 +331,6 @@ static void on_call(void *arg, call_result *res) {
 
 /* ---- calling ---------------------------------------------------------------------- */
 
-static uint64_t hook_rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
-  struct oshop *s = arg;
-  double rate = config_rate(s->owner->rates, s->ctx->marketplace);
-  uint64_t wait = rl_take(s->owner->rl, s->id, rate, rate, ms_mono());
-
-  (void)req;
-  if (wait > 0)
-    snprintf(why, len, "shop over its rate limit of %.1f requests/s", rate);
-  return wait;
-}
-
-static void hook_rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
-  struct oshop *s = arg;
-
-  (void)req;
-  rl_pause(s->owner->rl, s->id, ms_mono() + ms);
-}
-
-static void hook_token_refused(void *arg, const struct call_req *req) {
-  struct oshop *s = arg;
-
-  (void)req;
-  token_refresh(s->owner->tm, s->ctx);
-}
-
-static const struct call_hooks hooks = {hook_rate_take, hook_rate_pause, NULL,
-                                        hook_token_refused};
-
 static void on_timer(uv_timer_t *t) {
   struct oshop *s = t->data;
 
@@ -370,7 +343,7 @@ static void on_timer(uv_timer_t *t) {
 
 static void call(struct oshop *s, oc_op op) {
   orders_t *o = s->owner;
-  struct call_env env = {o->http, &hooks};
+  struct call_env env = {o->http, pace_hooks()};
   struct call_req req;
 
   s->op = op;
@@ -380,14 +353,10 @@ static void call(struct oshop *s, oc_op op) {
   s->q.page = s->page;
   s->q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
   s->q.nids = s->chunk;
-  memset(&req, 0, sizeof req);
-  req.op = op;
-  req.hold = &s->ctx->hold;
-  req.shop = &s->ctx->shop;
-  req.shop_name = s->ctx->shop_name;
-  req.cred_dir = o->has_cred_dir ? o->cred_dir : NULL;
+  job_call_req(s->ctx, op, o->has_cred_dir ? o->cred_dir : NULL, &req);
   req.query = &s->q;
-  req.job_id = -1;
+  s->ctx->pace = &o->pace;
+  s->ctx->pace_flags = 0;
   call_start(&env, &req, on_call, s);
 }
 
@@ -656,6 +625,9 @@ orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *r
   o->reg = registry_ref(reg);
   o->rl = rl;
   o->tm = tm;
+  o->pace.rl = rl;
+  o->pace.tm = tm;
+  o->pace.rates = o->rates;
   set_options(o, opt);
   uv_timer_init(loop, &o->tick);
   o->tick.data = o;

@@ -10,10 +10,10 @@
 #include "job.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "config.h"
 #include "feed.h"
 #include "token.h"
 #include "ms.h"
+#include "pace.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -28,6 +28,7 @@ struct outbox {
   char rates[256];
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;    /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   feeds_t *feeds;      /* file channels (OC_CAP_FEED) */
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
@@ -150,62 +151,6 @@ static void finish_simple(struct job *job, enum outcome_kind kind, const char *e
   finish(job, &oc);
 }
 
-/* ---- the hooks: this daemon's rate limit and tokens --------------------- */
-
-static uint64_t hook_rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
-  struct job *job = arg;
-  outbox_t *ob = job->owner;
-  double rate = config_rate(ob->rates, job->marketplace);
-  uint64_t wait = 0;
-
-  (void)req;
-  /* Only a job's first call waits; a follow-up goes now, in debt. */
-  if (job->calls++ == 0)
-    wait = rl_take(ob->rl, job->shop_id, rate, rate, ms_mono());
-  else
-    rl_charge(ob->rl, job->shop_id, rate, rate, ms_mono());
-  if (wait > 0)
-    snprintf(why, len, "shop over its rate limit of %.1f requests/s", rate);
-  return wait;
-}
-
-static void hook_rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
-  struct job *job = arg;
-  outbox_t *ob = job->owner;
-
-  (void)req;
-  rl_pause(ob->rl, job->shop_id, ms_mono() + ms);
-}
-
-/* A token about to expire is refreshed before the job's first call; with
- * under a minute left the job waits for it (without spending an attempt). */
-static uint64_t hook_token_check(void *arg, const struct call_req *req, char *why, size_t len) {
-  struct job *job = arg;
-  outbox_t *ob = job->owner;
-
-  if (job->token_checked)
-    return 0;
-  job->token_checked = 1;
-  if (!job->has_token_ttl || job->token_ttl_s >= TOKEN_REFRESH_AHEAD_S ||
-      !oc_supports(req->hold->conn, OC_OP_REFRESH_TOKEN))
-    return 0;
-  token_refresh(ob->tm, job);
-  if (job->token_ttl_s >= 60)
-    return 0;
-  snprintf(why, len, "waiting for the access token to be refreshed");
-  return 2000;
-}
-
-static void hook_token_refused(void *arg, const struct call_req *req) {
-  struct job *job = arg;
-
-  (void)req;
-  token_refresh(((outbox_t *)job->owner)->tm, job);
-}
-
-static const struct call_hooks hooks = {hook_rate_take, hook_rate_pause, hook_token_check,
-                                        hook_token_refused};
-
 /* ---- classifying answers ----------------------------------------------- */
 
 static void retry_outcome(struct job *job, struct outcome *oc, long retry_after) {
@@ -275,8 +220,8 @@ static void on_call(void *arg, call_result *res) {
     oc.kind = OUT_NOT_FOUND;
     break;
   case CALL_RATE_LIMITED:
-    /* The shop is paused (hook_rate_pause); the job waits without
-     * spending an attempt. */
+    /* The shop is paused (daemon/pace.c); the job waits without spending
+     * an attempt. */
     log_warn("outbox", "marketplace rate limit; pausing the shop", "shop=%s ms=%ld err=%s",
              job->shop_name, res->retry_after_ms, res->message);
     defer_job(job, (uint64_t)res->retry_after_ms, oc.error[0] ? oc.error : "rate limited");
@@ -289,8 +234,8 @@ static void on_call(void *arg, call_result *res) {
     retry_outcome(job, &oc, res->retry_after_ms);
     break;
   case CALL_AUTH:
-    /* Refused for its token (hook_token_refused refreshes it): count this
-     * as an attempt, so a token that keeps failing ends in the dead-letter
+    /* Refused for its token (daemon/pace.c refreshes it): count this as
+     * an attempt, so a token that keeps failing ends in the dead-letter
      * queue, not a loop. */
     retry_outcome(job, &oc, res->retry_after_ms);
     if (oc.retry_ms < 2000)
@@ -313,18 +258,11 @@ static void on_call(void *arg, call_result *res) {
 
 static void job_call(struct job *job, oc_op op) {
   outbox_t *ob = job->owner;
-  struct call_env env = {ob->http, &hooks};
+  struct call_env env = {ob->http, pace_hooks()};
   struct call_req req;
 
-  memset(&req, 0, sizeof req);
   job->op = op;
-  req.op = op;
-  req.hold = &job->hold;
-  req.shop = &job->shop;
-  req.shop_name = job->shop_name;
-  req.cred_dir = ob->has_cred_dir ? ob->cred_dir : NULL;
-  req.listing = &job->listing;
-  req.job_id = job->id;
+  job_call_req(job, op, ob->has_cred_dir ? ob->cred_dir : NULL, &req);
   call_start(&env, &req, on_call, job);
 }
 
@@ -359,6 +297,8 @@ static void job_start(outbox_t *ob, struct job *job) {
   char err[300];
 
   job->owner = ob;
+  job->pace = &ob->pace;
+  job->pace_flags = PACE_FOLLOWUP_DEBT | PACE_TOKEN_AHEAD;
   job->started_ms = ms_mono();
   ob->st.inflight++;
   if (job_hold_connector(job, ob->reg) != 0) {
@@ -522,6 +462,9 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   }
   ob->http = http;
   ob->reg = registry_ref(reg);
+  ob->pace.rl = ob->rl;
+  ob->pace.tm = ob->tm;
+  ob->pace.rates = ob->rates;
   outbox_reconfigure(ob, opt);
   snprintf(ob->owner, sizeof ob->owner, "%s", opt->owner);
   uv_timer_init(loop, &ob->poll_timer);

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "call.h"
-#include "config.h"
 #include "job.h"
 #include "log.h"
 #include "ms.h"
+#include "pace.h"
 
 #define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
 #define BATCH "50"        /* listings handed out per look */
@@ -32,6 +32,7 @@ struct reconcile {
   struct registry *reg; /* held: the generation new reads start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;      /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   struct reconcile_options opt;
   char cred_dir[1024];
   int has_cred_dir;
@@ -142,38 +143,6 @@ static void record(struct rcheck *c, int64_t observed) {
     check_fail(c, "cannot record the stock read back", "database not connected");
 }
 
-/* ---- the hooks: this daemon's rate limit and tokens ------------------------- */
-
-static uint64_t hook_rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
-  struct rcheck *c = arg;
-  reconcile_t *r = c->owner;
-  double rate = config_rate(r->rates, c->ctx->marketplace);
-  uint64_t wait = rl_take(r->rl, c->ctx->shop_id, rate, rate, ms_mono());
-
-  (void)req;
-  if (wait > 0)
-    snprintf(why, len, "shop over its rate limit of %.1f requests/s", rate);
-  return wait;
-}
-
-/* The marketplace's pace holds for every caller of this shop. */
-static void hook_rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
-  struct rcheck *c = arg;
-
-  (void)req;
-  rl_pause(c->owner->rl, c->ctx->shop_id, ms_mono() + ms);
-}
-
-static void hook_token_refused(void *arg, const struct call_req *req) {
-  struct rcheck *c = arg;
-
-  (void)req;
-  token_refresh(c->owner->tm, c->ctx);
-}
-
-static const struct call_hooks hooks = {hook_rate_take, hook_rate_pause, NULL,
-                                        hook_token_refused};
-
 /* ---- the read ------------------------------------------------------------ */
 
 /* A read its shop's rate limit holds back stays queued: pump() puts it
@@ -237,17 +206,12 @@ static void on_call(void *arg, call_result *res) {
  * (or until its shop's rate limit holds it back). */
 static void call(struct rcheck *c) {
   reconcile_t *r = c->owner;
-  struct call_env env = {r->http, &hooks};
+  struct call_env env = {r->http, pace_hooks()};
   struct call_req req;
 
-  memset(&req, 0, sizeof req);
-  req.op = OC_OP_GET_LISTING;
-  req.hold = &c->ctx->hold;
-  req.shop = &c->ctx->shop;
-  req.shop_name = c->ctx->shop_name;
-  req.cred_dir = r->has_cred_dir ? r->cred_dir : NULL;
-  req.listing = &c->ctx->listing;
-  req.job_id = -1;
+  job_call_req(c->ctx, OC_OP_GET_LISTING, r->has_cred_dir ? r->cred_dir : NULL, &req);
+  c->ctx->pace = &r->pace;
+  c->ctx->pace_flags = 0;
   r->inflight++;
   call_start(&env, &req, on_call, c);
 }
@@ -420,6 +384,9 @@ reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, struct regis
   r->reg = registry_ref(reg);
   r->rl = rl;
   r->tm = tm;
+  r->pace.rl = rl;
+  r->pace.tm = tm;
+  r->pace.rates = r->rates;
   set_options(r, opt);
   uv_timer_init(loop, &r->tick);
   uv_timer_init(loop, &r->pump);

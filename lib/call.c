@@ -226,10 +226,11 @@ static int stage_rate_and_token(struct call *c) {
   char why[200] = "";
   uint64_t wait;
 
-  if (c->hooks->rate_take && (wait = c->hooks->rate_take(c->arg, &c->req, why, sizeof why)) > 0)
+  if (c->hooks->rate_take &&
+      (wait = c->hooks->rate_take(c->req.hook_arg, &c->req, why, sizeof why)) > 0)
     return stop(c, CALL_DEFERRED, wait, "%s", why[0] ? why : "shop over its rate limit");
   if (c->hooks->token_check &&
-      (wait = c->hooks->token_check(c->arg, &c->req, why, sizeof why)) > 0)
+      (wait = c->hooks->token_check(c->req.hook_arg, &c->req, why, sizeof why)) > 0)
     return stop(c, CALL_DEFERRED, wait, "%s", why[0] ? why : "waiting for the access token");
   return 0;
 }
@@ -278,9 +279,9 @@ static const oc_verdict *parse(struct call *c, long status, const char *body, si
  * token refresh. */
 static void run_verdict_hooks(struct call *c) {
   if (c->res.verdict == CALL_RATE_LIMITED && c->hooks->rate_pause)
-    c->hooks->rate_pause(c->arg, &c->req, (uint64_t)c->res.retry_after_ms);
+    c->hooks->rate_pause(c->req.hook_arg, &c->req, (uint64_t)c->res.retry_after_ms);
   else if (c->res.verdict == CALL_AUTH && c->hooks->token_refused)
-    c->hooks->token_refused(c->arg, &c->req);
+    c->hooks->token_refused(c->req.hook_arg, &c->req);
 }
 
 static void on_http(void *arg, const struct http_response *resp) {

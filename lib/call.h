@@ -82,6 +82,7 @@ struct call_req {
   const oc_listing *listing; /* PUBLISH .. GET_LISTING */
   const oc_order_query *query; /* LIST_ORDERS, GET_ORDERS */
   long long job_id;         /* for the debug lines; -1 none */
+  void *hook_arg;           /* handed to the hooks */
 };
 
 typedef struct call_result {
@@ -107,7 +108,7 @@ typedef struct call_result {
 typedef void (*call_cb)(void *arg, call_result *res);
 
 /* ocopd's rate limiter and token provider; any may be NULL. `arg` is the
- * call's callback argument. A wait (> 0 ms) ends the call CALL_DEFERRED with
+ * request's hook_arg. A wait (> 0 ms) ends the call CALL_DEFERRED with
  * the reason the hook wrote in why. */
 struct call_hooks {
   uint64_t (*rate_take)(void *arg, const struct call_req *req, char *why, size_t len);
