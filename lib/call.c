@@ -9,9 +9,12 @@
 #include "log.h"
 #include "ms.h"
 
-/* A call in flight: a copy of the request and the result it builds up. */
+/* A call in flight: a copy of the request, its own references to the
+ * connector generation and the secret (the caller may let go of its hold
+ * meanwhile), and the result it builds up. */
 struct call {
   struct call_req req;
+  struct call_hold own;
   const struct call_hooks *hooks;
   call_cb cb;
   void *arg;
@@ -176,6 +179,7 @@ static void finish(struct call *c) {
     explicit_bzero(c->res.link, strlen(c->res.link));
   free(c->res.link);
   explicit_bzero(&c->res.r, sizeof c->res.r);
+  call_hold_release(&c->own);
   free(c);
 }
 
@@ -208,17 +212,18 @@ static int stage_capabilities(struct call *c) {
   return 0;
 }
 
-/* The secret a holder already has is the one the call signs with. */
+/* The secret a holder already has is the one the call signs with. From
+ * here to its callback the call holds references of its own. */
 static int stage_credentials(struct call *c) {
   struct call_hold *h = c->req.hold;
   char err[300];
 
-  if (h->secret) {
+  if (h->secret)
     c->req.shop->app_secret = secret_value(h->secret);
-    return 0;
-  }
-  if (call_hold_secret(h, c->req.cred_dir, c->req.shop_name, c->req.shop, err, sizeof err) != 0)
+  else if (call_hold_secret(h, c->req.cred_dir, c->req.shop_name, c->req.shop, err,
+                            sizeof err) != 0)
     return stop(c, CALL_NO_CREDENTIALS, 0, "%s", err);
+  call_hold_copy(&c->own, h);
   return 0;
 }
 
@@ -238,7 +243,7 @@ static int stage_rate_and_token(struct call *c) {
 /* ---- build, send, parse ------------------------------------------------------------ */
 
 static int build(struct call *c, oc_request *rq, char *err, size_t errlen) {
-  const oc_connector *conn = c->req.hold->conn;
+  const oc_connector *conn = c->own.conn;
   int64_t now_ms = ms_wall();
 
   c->res.sent_s = now_ms / 1000;
@@ -253,7 +258,7 @@ static int build(struct call *c, oc_request *rq, char *err, size_t errlen) {
 /* Hands the answer to the connector; its verdict, or NULL when the
  * operation has no parse (never: stage_capabilities let only those through). */
 static const oc_verdict *parse(struct call *c, long status, const char *body, size_t len) {
-  const oc_connector *conn = c->req.hold->conn;
+  const oc_connector *conn = c->own.conn;
   oc_op op = c->req.op;
 
   if (oc_listing_op(op)) {

@@ -9,9 +9,10 @@
  *
  * A stage that stops the call ends it with a verdict, and the callback runs
  * once, with whatever stage decided. The connector is looked up once, when
- * the caller holds it (call_hold_connector); the hold keeps the connector's
- * generation and the shop's secret alive for as long as the caller keeps
- * it, so a SIGHUP reload never frees what a call in flight uses.
+ * the caller holds it (call_hold_connector) for its job or run; from its
+ * credentials stage to its callback the call takes references of its own
+ * to that generation and to the shop's secret, so a SIGHUP reload never
+ * frees what a call in flight uses.
  *
  * The rate limiter and the token provider belong to ocopd: they are hooks,
  * NULL in ocopctl. Outcomes are enums, never text to compare: the

@@ -118,6 +118,8 @@ static void fake_parse(oc_op op, const oc_shop *shop, const oc_listing *l, long 
                        const char *body, size_t len, oc_listing_result *res) {
   char seen[64];
 
+  /* The secret the call signed with is still there, whoever let go. */
+  ASSERT_STR_EQ(shop->app_secret, "s3cret");
   snprintf(seen, sizeof seen, "parse:%ld:%.*s", status, (int)(len < 20 ? len : 20), body);
   note(seen);
   res->v.status = status == 200 ? OC_OK : OC_RETRY;
@@ -355,8 +357,10 @@ static void server_up(void) {
 
 static void on_http_closed(void *arg) { uv_close((uv_handle_t *)&server, NULL); }
 
-/* Runs one call to its end on the loop, then closes everything. */
-static void run_one(struct fixture *f, const char *response) {
+/* Runs one call to its end on the loop, then closes everything. With
+ * let_go, the caller drops its hold and the secret cache once the request
+ * is out, as a reload and a finished job may: the call keeps its own. */
+static void run_one(struct fixture *f, const char *response, int let_go) {
   struct call_env env = {NULL, &hooks};
 
   canned = response;
@@ -364,6 +368,10 @@ static void run_one(struct fixture *f, const char *response) {
   ASSERT_NOT_NULL(env.http);
   call_start(&env, &f->req, on_call, NULL);
   ASSERT_EQ(calls, 0); /* never synchronously once sent */
+  if (let_go) {
+    call_hold_release(&f->hold);
+    secret_forget();
+  }
   while (calls == 0)
     uv_run(&loop, UV_RUN_ONCE);
   http_close(env.http, on_http_closed, NULL);
@@ -378,7 +386,7 @@ TEST_IMPL(call_sends_parses_and_pauses) {
   server_up();
   snprintf(url, sizeof url, "http://127.0.0.1:%d/item", port);
   fixture_up(&f, url, OC_OP_GET_LISTING);
-  run_one(&f, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+  run_one(&f, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", 1);
   ASSERT_STR_EQ(trace, "rate token build parse:200:ok done");
   ASSERT_EQ(last.verdict, CALL_OK);
   ASSERT_EQ(last.sent, 1);
@@ -390,7 +398,7 @@ TEST_IMPL(call_sends_parses_and_pauses) {
   snprintf(url, sizeof url, "http://127.0.0.1:%d/item", port);
   fixture_up(&f, url, OC_OP_GET_LISTING);
   run_one(&f, "HTTP/1.1 429 Too Many\r\nRetry-After: 3\r\nContent-Length: 4\r\n"
-              "Connection: close\r\n\r\nslow");
+              "Connection: close\r\n\r\nslow", 0);
   ASSERT_STR_EQ(trace, "rate token build parse:429:slow pause:3000 done");
   ASSERT_EQ(last.verdict, CALL_RATE_LIMITED);
   ASSERT_EQ(last.retry_after_ms, 3000);
@@ -404,7 +412,7 @@ TEST_IMPL(call_transport_failure_still_asks_the_connector) {
 
   server_up();
   fixture_up(&f, "http://127.0.0.1:1/item", OC_OP_GET_LISTING);
-  run_one(&f, "");
+  run_one(&f, "", 0);
   ASSERT_STR_EQ(trace, "rate token build parse:0: done");
   ASSERT_EQ(last.verdict, CALL_RETRY);
   ASSERT_EQ(last.fail, HTTP_FAIL_CONNECT);
