@@ -8,19 +8,21 @@
  * The connector is loaded with ocopd's registry (--connector-dir, default
  * PKGLIBDIR) and the shop's secret with ocopd's secret reader
  * (--credentials-dir, else $CREDENTIALS_DIRECTORY): secrets never come from
- * the database or the config file. The exchange is one blocking libcurl call
- * with TLS verification on. The pair is stored with ocop_token_store in one
+ * the database or the config file. Both go through ocopd's call path
+ * (lib/call.h); the exchange is sent with lib/http.c on a loop of its own,
+ * run to completion, with TLS verification on and a 30 s budget. The pair is stored with ocop_token_store in one
  * transaction that also resumes a shop in needs_reauth. Nothing printed
  * holds a token or a secret.
  */
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "call.h"
 #include "connector.h"
+#include "http.h"
 #include "log.h"
 #include "ocopctl.h"
 #include "registry.h"
@@ -155,90 +157,79 @@ static void free_shop(struct auth_shop *s) {
   PQclear(s->res);
 }
 
-/* ---- the exchange over HTTP --------------------------------------------- */
+/* ---- the call, on a loop of its own ---------------------------------------- */
 
-struct body {
-  char *data;
-  size_t len;
-  int too_big;
+/* What the call said; the token pair in it is wiped by auth_call_end(). */
+struct auth_call {
+  call_result res;
 };
 
-static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg) {
-  struct body *b = arg;
-  size_t n = size * nmemb;
-  char *p;
+static void on_call(void *arg, call_result *res) {
+  struct auth_call *ac = arg;
 
-  if (n > OC_MAX_RESPONSE - b->len) {
-    b->too_big = 1;
-    return 0; /* aborts the transfer */
-  }
-  p = realloc(b->data, b->len + n + 1);
-  if (!p)
-    return 0;
-  memcpy(p + b->len, ptr, n);
-  b->data = p;
-  b->len += n;
-  p[b->len] = '\0';
-  return n;
+  ac->res = *res;
+  res->link = NULL; /* ours now */
 }
 
-/* Sends req; *status is the HTTP status, 0 when no answer came. Returns 0,
- * or -1 with a reason in err (never the URL: it may hold a secret). */
-static int send_request(const oc_request *req, long *status, struct body *b, char *err,
-                        size_t errlen) {
-  CURL *e = curl_easy_init();
-  struct curl_slist *hdrs = NULL, *t;
-  CURLcode rc;
-  int i;
+static void auth_call_end(struct auth_call *ac) {
+  if (ac->res.link)
+    explicit_bzero(ac->res.link, strlen(ac->res.link));
+  free(ac->res.link);
+  explicit_bzero(&ac->res, sizeof ac->res);
+}
 
-  *status = 0;
-  if (!e) {
-    snprintf(err, errlen, "cannot start curl");
+/* Runs one call to its end: the stages in lib/call.c, and when something is
+ * sent, lib/http.c on a private loop until the answer is classified and
+ * every handle is closed. -1 (printed) only when the loop cannot start. */
+static int run_call(oc_op op, struct call_hold *hold, struct auth_shop *s,
+                    const struct auth_args *a, struct auth_call *ac) {
+  struct http_options ho;
+  struct call_env env;
+  struct call_req req;
+  uv_loop_t loop;
+
+  memset(&ho, 0, sizeof ho);
+  ho.connect_timeout_ms = AUTH_TIMEOUT_MS;
+  ho.timeout_ms = AUTH_TIMEOUT_MS;
+  ho.user_agent = "ocopctl";
+  memset(&req, 0, sizeof req);
+  req.op = op;
+  req.hold = hold;
+  req.shop = &s->shop;
+  req.shop_name = a->name;
+  req.cred_dir = secret_dir(a->credentials_dir);
+  req.job_id = -1;
+  if (uv_loop_init(&loop) != 0) {
+    fprintf(stderr, "ocopctl: shop: cannot start the event loop\n");
     return -1;
   }
-  for (i = 0; i < req->nheaders; i++) {
-    t = curl_slist_append(hdrs, req->headers[i]);
-    if (!t) {
-      rc = CURLE_OUT_OF_MEMORY;
-      goto out;
-    }
-    hdrs = t;
+  env.http = http_new(&loop, &ho);
+  if (!env.http) {
+    uv_loop_close(&loop);
+    fprintf(stderr, "ocopctl: shop: cannot start curl\n");
+    return -1;
   }
-  if ((rc = curl_easy_setopt(e, CURLOPT_URL, req->url)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https")) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, AUTH_TIMEOUT_MS)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_USERAGENT, "ocopctl")) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write)) != CURLE_OK ||
-      (rc = curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)b)) != CURLE_OK)
-    goto out;
-  if (strcmp(req->method, "GET") == 0 && req->body == NULL) {
-    rc = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-  } else {
-    if (strcmp(req->method, "POST") != 0 &&
-        (rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method)) != CURLE_OK)
-      goto out;
-    if ((rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                               (curl_off_t)(req->body ? req->body_len : 0))) == CURLE_OK)
-      rc = curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body ? req->body : "");
-  }
-  if (rc != CURLE_OK)
-    goto out;
-  rc = curl_easy_perform(e);
-  if (rc == CURLE_OK)
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-out:
-  if (rc != CURLE_OK)
-    snprintf(err, errlen, "%s", b->too_big ? "the answer is larger than the limit"
-                                           : curl_easy_strerror(rc));
-  curl_slist_free_all(hdrs);
-  curl_easy_cleanup(e);
-  return rc == CURLE_OK ? 0 : -1;
+  env.hooks = NULL; /* no rate limiter, no token provider: one call */
+  call_start(&env, &req, on_call, ac);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  http_close(env.http, NULL, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+  return 0;
+}
+
+/* A call that ended before the marketplace answered: what to print. */
+static void print_unsent(const struct auth_call *ac, const char *building,
+                         const struct auth_shop *s) {
+  const call_result *r = &ac->res;
+
+  if (r->verdict == CALL_BAD_INPUT)
+    fprintf(stderr, "ocopctl: shop: cannot build the %s: %s\n", building, r->message);
+  else if (r->fail != HTTP_FAIL_NONE || r->verdict == CALL_SHUTDOWN)
+    fprintf(stderr, "ocopctl: shop: code exchange with %s failed: %s\n", s->shop.base_url,
+            r->fail == HTTP_FAIL_TOO_LARGE ? "the answer is larger than the limit" : r->message);
+  else
+    fprintf(stderr, "ocopctl: shop: %s\n", r->message);
 }
 
 /* ---- storing the pair ----------------------------------------------------- */
@@ -254,7 +245,7 @@ static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *para
   return ok ? 0 : -1;
 }
 
-static int store_tokens(PGconn *conn, const char *shop_id, const oc_result *r,
+static int store_tokens(PGconn *conn, const char *shop_id, const oc_token_result *r,
                         long long access_at, long long refresh_at) {
   char acc[32], ref[32];
   const char *params[5];
@@ -286,61 +277,63 @@ static int store_tokens(PGconn *conn, const char *shop_id, const oc_result *r,
 
 /* ---- the command ------------------------------------------------------------ */
 
-static int print_link(const oc_connector *c, struct auth_shop *s, const struct auth_args *a) {
-  oc_request req;
-  char why[256] = "";
+static int print_link(struct call_hold *hold, struct auth_shop *s, const struct auth_args *a) {
+  struct auth_call ac;
+  int rc = CTL_FAIL;
 
-  memset(&req, 0, sizeof req);
+  memset(&ac, 0, sizeof ac);
   s->shop.redirect_url = a->redirect;
-  if (c->build(OC_OP_AUTH_LINK, &s->shop, NULL, (int64_t)time(NULL) * 1000, &req, why,
-               sizeof why) != 0) {
-    fprintf(stderr, "ocopctl: shop: cannot build the authorisation link: %s\n", why);
+  if (run_call(OC_OP_AUTH_LINK, hold, s, a, &ac) != 0)
     return CTL_FAIL;
+  if (ac.res.verdict != CALL_OK || !ac.res.link) {
+    print_unsent(&ac, "authorisation link", s);
+    goto out;
   }
-  printf("%s\n", req.url);
+  printf("%s\n", ac.res.link);
   fprintf(stderr, "ocopctl: shop: open this link as the seller of %s; then run "
                   "`ocopctl shop authorize %s --code CODE` with the code it returns\n",
           a->name, a->name);
-  oc_request_free(&req);
-  return CTL_OK;
+  rc = CTL_OK;
+out:
+  auth_call_end(&ac);
+  return rc;
 }
 
-static int exchange(PGconn *conn, const oc_connector *c, struct auth_shop *s,
+/* The marketplace answered the exchange without a token pair. */
+static void print_refused(const struct auth_shop *s, const call_result *r) {
+  int later = r->verdict == CALL_RETRY || r->verdict == CALL_RATE_LIMITED;
+
+  fprintf(stderr, "ocopctl: shop: %s refused the code%s: %s\n", s->marketplace,
+          later ? " for now (try again)"
+                : " (it is single use and short-lived: authorise again for a new one)",
+          r->message[0] ? r->message : "no token in the answer");
+}
+
+static int exchange(PGconn *conn, struct call_hold *hold, struct auth_shop *s,
                     const struct auth_args *a) {
-  oc_request req;
-  oc_result r;
-  struct body b = {NULL, 0, 0};
-  char why[256] = "", until[64] = "?";
-  long status;
-  long long sent_s, acc_at, ref_at;
+  struct auth_call ac;
+  const oc_token_result *t = &ac.res.r.token;
+  char until[64] = "?";
+  long long acc_at, ref_at;
   time_t tt;
   struct tm tm;
   int rc = CTL_FAIL;
 
-  memset(&req, 0, sizeof req);
-  memset(&r, 0, sizeof r);
+  memset(&ac, 0, sizeof ac);
   s->shop.auth_code = a->code;
-  sent_s = (long long)time(NULL);
-  if (c->build(OC_OP_TOKEN_EXCHANGE, &s->shop, NULL, sent_s * 1000, &req, why, sizeof why) !=
-      0) {
-    fprintf(stderr, "ocopctl: shop: cannot build the code exchange: %s\n", why);
+  if (run_call(OC_OP_TOKEN_EXCHANGE, hold, s, a, &ac) != 0)
     return CTL_FAIL;
-  }
-  if (send_request(&req, &status, &b, why, sizeof why) != 0) {
-    fprintf(stderr, "ocopctl: shop: code exchange with %s failed: %s\n", req.log_url, why);
+  if (!ac.res.sent || (ac.res.fail != HTTP_FAIL_NONE && ac.res.verdict != CALL_OK)) {
+    print_unsent(&ac, "code exchange", s);
     goto out;
   }
-  c->parse(OC_OP_TOKEN_EXCHANGE, &s->shop, NULL, status, b.data ? b.data : "", b.len, &r);
-  if (r.status != OC_OK || !r.access_token[0]) {
-    fprintf(stderr, "ocopctl: shop: %s refused the code%s: %s\n", s->marketplace,
-            r.status == OC_RETRY ? " for now (try again)" : " (it is single use and short-lived: "
-                                                            "authorise again for a new one)",
-            r.error[0] ? r.error : "no token in the answer");
+  if (ac.res.verdict != CALL_OK) {
+    print_refused(s, &ac.res);
     goto out;
   }
-  acc_at = oc_expiry_to_unix(r.access_expires_at, sent_s);
-  ref_at = r.refresh_expires_at ? oc_expiry_to_unix(r.refresh_expires_at, sent_s) : 0;
-  if (store_tokens(conn, s->id, &r, acc_at, ref_at) != 0)
+  acc_at = oc_expiry_to_unix(t->access_expires_at, ac.res.sent_s);
+  ref_at = t->refresh_expires_at ? oc_expiry_to_unix(t->refresh_expires_at, ac.res.sent_s) : 0;
+  if (store_tokens(conn, s->id, t, acc_at, ref_at) != 0)
     goto out;
   tt = (time_t)acc_at;
   if (gmtime_r(&tt, &tm))
@@ -348,34 +341,22 @@ static int exchange(PGconn *conn, const oc_connector *c, struct auth_shop *s,
   printf("tokens stored for shop %s (access valid until %s)\n", a->name, until);
   rc = CTL_OK;
 out:
-  if (b.data) {
-    explicit_bzero(b.data, b.len);
-    free(b.data);
-  }
-  if (req.url)
-    explicit_bzero(req.url, strlen(req.url));
-  if (req.body)
-    explicit_bzero(req.body, req.body_len);
-  oc_request_free(&req);
-  explicit_bzero(r.access_token, sizeof r.access_token);
-  explicit_bzero(r.refresh_token, sizeof r.refresh_token);
+  auth_call_end(&ac);
   return rc;
 }
 
 int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv) {
   struct auth_args a;
   struct auth_shop s;
+  struct call_hold hold;
   struct registry *reg = NULL;
-  const oc_connector *c;
-  secret_t *secret = NULL;
-  char why[512] = "";
   PGconn *conn;
   int rc = CTL_FAIL, bad = 0;
-  oc_op op;
 
   if (parse_args(&a, argc, argv) != 0)
     return ctl_usage("shop");
   memset(&s, 0, sizeof s);
+  memset(&hold, 0, sizeof hold);
   conn = ctl_connect(ctl, "shop");
   if (!conn || load_shop(conn, a.name, &s) != 0)
     goto out;
@@ -385,36 +366,19 @@ int ctl_shop_authorize(struct ctl *ctl, int argc, char **argv) {
     fprintf(stderr, "ocopctl: shop: out of memory\n");
     goto out;
   }
-  c = registry_find(reg, s.marketplace);
-  if (!c) {
+  if (call_hold_connector(&hold, reg, s.marketplace) != 0) {
     fprintf(stderr, "ocopctl: shop: no connector for marketplace \"%s\" in %s\n", s.marketplace,
             a.connector_dir);
     goto out;
   }
-  op = a.code ? OC_OP_TOKEN_EXCHANGE : OC_OP_AUTH_LINK;
-  if (!(c->caps & OC_CAP(op))) {
-    fprintf(stderr, "ocopctl: shop: the %s connector cannot %s\n", c->name,
+  if (!oc_supports(hold.conn, a.code ? OC_OP_TOKEN_EXCHANGE : OC_OP_AUTH_LINK)) {
+    fprintf(stderr, "ocopctl: shop: the %s connector cannot %s\n", hold.conn->name,
             a.code ? "exchange an authorisation code" : "build an authorisation link");
     goto out;
   }
-  secret = secret_acquire(secret_dir(a.credentials_dir), a.name, why, sizeof why);
-  if (!secret) {
-    fprintf(stderr, "ocopctl: shop: %s\n", why);
-    goto out;
-  }
-  s.shop.app_secret = secret_value(secret);
-  if (a.code) {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      fprintf(stderr, "ocopctl: shop: cannot start curl\n");
-      goto out;
-    }
-    rc = exchange(conn, c, &s, &a);
-    curl_global_cleanup();
-  } else {
-    rc = print_link(c, &s, &a);
-  }
+  rc = a.code ? exchange(conn, &hold, &s, &a) : print_link(&hold, &s, &a);
 out:
-  secret_release(secret);
+  call_hold_release(&hold);
   secret_forget();
   free_shop(&s);
   registry_unref(reg);

@@ -14,6 +14,8 @@ ocopctl_SOURCES = \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
+	lib/call.c lib/call.h \
+	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \
 	lib/registry.c lib/registry.h \
 	lib/secret.c lib/secret.h \
@@ -21,10 +23,11 @@ ocopctl_SOURCES = \
 	connectors/connector.h
 nodist_ocopctl_SOURCES = sql_migrations.c
 # shop authorize loads connectors like ocopd (dlopen, $(LIBS)) and sends the
-# code exchange with libcurl.
+# code exchange through ocopd's call path: lib/http.c (libcurl) on a libuv
+# loop of its own.
 ocopctl_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
-ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
-ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(LIBS)
+ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
+ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(UV_LIBS) $(LIBS)
 
 # The CSV reader alone: no database.
 check_PROGRAMS += tests/unit/test_csv

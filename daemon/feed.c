@@ -293,7 +293,7 @@ static int render(feeds_t *f, PGresult *res) {
   int rc = -1;
 
   memset(&shop, 0, sizeof shop);
-  if (!conn || !(conn->caps & OC_CAP_FEED) || !conn->feed) {
+  if (!conn || !(conn->caps & OC_CAP_FEED)) {
     shop_failed(f, "no connector writes a feed for this shop's marketplace",
                 PQgetvalue(res, 0, C_MARKET));
     return -1;
@@ -342,7 +342,7 @@ static int render(feeds_t *f, PGresult *res) {
     n++;
   }
   f->rows = n;
-  if (conn->feed(&shop, rows, n, &f->data, &f->len, err, sizeof err) != 0 || !f->data) {
+  if (oc_feed(conn, &shop, rows, n, &f->data, &f->len, err, sizeof err) != 0 || !f->data) {
     shop_failed(f, "the connector cannot render the feed", err);
     goto out;
   }

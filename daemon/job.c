@@ -183,34 +183,23 @@ fail:
 }
 
 int job_hold_connector(struct job *job, struct registry *reg) {
-  const oc_connector *conn = reg ? registry_find(reg, job->marketplace) : NULL;
-
-  /* Ref the new before letting go of the old: they may be one generation. */
-  if (conn)
-    registry_ref(reg);
-  job_drop_connector(job);
-  if (!conn)
-    return -1;
-  job->reg = reg;
-  job->conn = conn;
-  return 0;
-}
-
-void job_drop_connector(struct job *job) {
-  registry_unref(job->reg);
-  job->reg = NULL;
-  job->conn = NULL;
+  return call_hold_connector(&job->hold, reg, job->marketplace);
 }
 
 int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen) {
-  secret_t *s = secret_acquire(dir, job->shop_name, err, errlen);
+  return call_hold_secret(&job->hold, dir, job->shop_name, &job->shop, err, errlen);
+}
 
-  if (!s)
-    return -1;
-  secret_release(job->secret);
-  job->secret = s;
-  job->shop.app_secret = secret_value(s);
-  return 0;
+void job_call_req(struct job *job, oc_op op, const char *cred_dir, struct call_req *req) {
+  memset(req, 0, sizeof *req);
+  req->op = op;
+  req->hold = &job->hold;
+  req->shop = &job->shop;
+  req->shop_name = job->shop_name;
+  req->cred_dir = cred_dir;
+  req->listing = &job->listing;
+  req->job_id = job->id;
+  req->hook_arg = job;
 }
 
 void job_free(struct job *job) {
@@ -218,8 +207,7 @@ void job_free(struct job *job) {
 
   if (!job)
     return;
-  job_drop_connector(job);
-  secret_release(job->secret);
+  call_hold_release(&job->hold);
   free(job->shop_name);
   free(job->marketplace);
   free(job->policy);

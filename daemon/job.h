@@ -17,9 +17,10 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
+#include "call.h"
 #include "connector.h"
-#include "registry.h"
-#include "secret.h"
+
+struct pace;
 
 enum job_kind { JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST };
 
@@ -37,7 +38,7 @@ struct job {
   char *shop_name;
   char *marketplace;
   char *policy;
-  oc_shop shop;       /* app_secret points into `secret` (job_hold_secret) */
+  oc_shop shop;       /* app_secret points into hold.secret */
   oc_listing listing;
   oc_kv *opts;        /* parsed from the shop's options JSON */
   size_t nopts;
@@ -46,9 +47,11 @@ struct job {
   int feed;           /* a file channel's job: its shop's feed is due */
   uint64_t started_ms;
   char found_item[OC_ID_MAX]; /* item id learned from a look-up */
-  struct registry *reg;       /* held generation (job_hold_connector), or NULL */
-  const oc_connector *conn;   /* the marketplace's connector in reg */
-  secret_t *secret;           /* held secret, or NULL */
+  int token_checked;  /* the token's expiry was looked at before the first call */
+  const struct pace *pace; /* the rate limit and token refresh its calls keep */
+  unsigned pace_flags;     /* PACE_ flags (daemon/pace.h) */
+  struct call_hold hold;      /* the held generation, its connector for the
+                                 marketplace, and the shop's secret */
 };
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */
@@ -57,14 +60,16 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
  * mp_shop_id, base_url, app_key, options, access_token, token_ttl_s): the
  * context of order calls and token refreshes. */
 struct job *job_shop_from_row(const PGresult *res, int row, char *err, size_t errlen);
-/* Holds reg's connector for the job's marketplace as job->conn, in place
- * of any held before; 0, or -1 (holding nothing) when reg has none. */
+/* Holds reg's connector for the job's marketplace (call_hold_connector);
+ * 0, or -1 (holding none) when reg has none. */
 int job_hold_connector(struct job *job, struct registry *reg);
-/* Lets go of the connector (a shop context between runs keeps no module). */
-void job_drop_connector(struct job *job);
-/* Holds the shop's secret as shop.app_secret, in place of any held before;
- * 0, or -1 with a reason in err (what was held stays). */
+/* Holds the shop's secret as shop.app_secret (call_hold_secret); 0, or -1
+ * with a reason in err. */
 int job_hold_secret(struct job *job, const char *dir, char *err, size_t errlen);
+/* The call of `op` for this shop: its connector and secret (held), the
+ * shop, its listing, the secret's folder (cred_dir: NULL for none
+ * configured), and the job as the pace hooks' argument (daemon/pace.h). */
+void job_call_req(struct job *job, oc_op op, const char *cred_dir, struct call_req *req);
 /* Frees the job and lets go of what it holds. */
 void job_free(struct job *job);
 

@@ -6,6 +6,7 @@ ocopd_SOURCES = \
 	daemon/main.c \
 	lib/ms.h \
 	lib/backoff.c lib/backoff.h \
+	lib/call.c lib/call.h \
 	daemon/clock.c daemon/clock.h \
 	daemon/clock_watch.c daemon/clock_watch.h \
 	lib/config.c lib/config.h \
@@ -21,9 +22,11 @@ ocopd_SOURCES = \
 	lib/schema_db.c lib/schema_db.h \
 	daemon/notify.c daemon/notify.h \
 	daemon/order_csv.c daemon/order_csv.h \
+	daemon/order_doc.c daemon/order_doc.h \
 	daemon/order_files.c daemon/order_files.h \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
+	daemon/pace.c daemon/pace.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \
 	lib/module.c lib/module.h \
@@ -50,6 +53,14 @@ tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/
 tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
 tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
+
+# A connector's order batch as the ingest document, compared as text.
+check_PROGRAMS += tests/unit/test_order_doc
+TESTS += tests/unit/test_order_doc
+tests_unit_test_order_doc_SOURCES = tests/unit/test_order_doc.c tests/unit/runner.c \
+	tests/unit/runner.h daemon/order_doc.c daemon/order_doc.h connectors/connector.h
+tests_unit_test_order_doc_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_order_doc_LDADD = $(CJSON_LIBS)
 
 # Connector generations and modules, with the connectors of the build tree.
 check_PROGRAMS += tests/unit/test_registry

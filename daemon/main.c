@@ -398,6 +398,7 @@ static void reconfigure(struct daemon *d) {
   orders_reconfigure(d->orders, &ro);
   reconcile_options_from(d, &co);
   reconcile_reconfigure(d->rec, &co);
+  webhook_set_credentials_dir(d->wh, secret_dir(d->cfg.credentials_dir));
 }
 
 static void reload(struct daemon *d) {
@@ -493,6 +494,7 @@ static int start_loop(struct daemon *d) {
     wo.listen = d->cfg.webhook_listen;
     wo.public_url = d->cfg.webhook_public_url;
     wo.max_age_s = d->cfg.webhook_max_age_ms / 1000;
+    wo.credentials_dir = secret_dir(d->cfg.credentials_dir);
     d->wh = webhook_start(d->loop, d->db, d->orders, d->reg, &wo);
     if (!d->wh)
       return -1;

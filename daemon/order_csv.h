@@ -3,9 +3,9 @@
  *
  * PostMart has no seller API: operators export orders by hand as CSV and drop
  * the files in a folder. This module is the pure part of ingesting one file:
- * it checks every row and turns the file into the same canonical GET_ORDERS
- * JSON the HTTP connectors produce (connectors/connector.h, "Orders (ABI 3)"),
- * so the core treats PostMart orders like any other channel's. Scanning the
+ * it checks every row and turns the file into the same ingest document the
+ * HTTP channels' order structs become (daemon/order_doc.h), so the core
+ * treats PostMart orders like any other channel's. Scanning the
  * folder, the database and moving files belong to the daemon.
  *
  * A file is taken whole or not at all: one bad row refuses the file, and every

@@ -1,16 +1,17 @@
 /* orders.c — see orders.h. */
 #include "orders.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backoff.h"
-#include "config.h"
+#include "call.h"
 #include "job.h"
 #include "log.h"
+#include "order_doc.h"
 #include "order_files.h"
+#include "pace.h"
 #include "ms.h"
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
@@ -38,6 +39,7 @@ struct oshop {
   unsigned attempts;      /* of the current call */
   int64_t from_s, to_s;   /* poll window */
   char page[512];
+  oc_order_query q;       /* the call in flight asks this */
   int last_page;
   int64_t done_at;
   char **ids;             /* ids of the current page or fetch */
@@ -54,6 +56,7 @@ struct orders {
   struct registry *reg; /* held: the generation new runs start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;  /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   struct orders_options opt;
   char cred_dir[1024];
   int has_cred_dir;
@@ -103,7 +106,7 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   s->doc = NULL;
   s->mode = RUN_NONE;
   s->attempts = 0;
-  job_drop_connector(s->ctx);
+  call_hold_drop_connector(&s->ctx->hold);
   if (ok) {
     s->failures = 0;
     s->not_before_ms = 0;
@@ -213,42 +216,33 @@ static int valid_id(const char *id) {
   return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* Takes a LIST_ORDERS answer: the page's ids, the next page, done_at. */
-static int take_list(struct oshop *s, const char *json, char *err, size_t errlen) {
-  cJSON *root = cJSON_Parse(json), *ids, *it;
-  const char *next;
-  size_t n = 0;
-  int rc = -1;
+/* Takes a LIST_ORDERS page: its ids, the next page, done_at. */
+static int take_page(struct oshop *s, const oc_order_page *p, char *err, size_t errlen) {
+  size_t i;
 
-  ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
-  next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "next"));
-  if (!cJSON_IsArray(ids) || !next || strlen(next) >= sizeof s->page) {
+  if (strlen(p->next) >= sizeof s->page) {
     snprintf(err, errlen, "connector answered a malformed order list");
-    goto out;
+    return -1;
   }
   free_ids(s);
-  s->ids = calloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof *s->ids);
-  if (!s->ids)
-    goto out;
-  cJSON_ArrayForEach(it, ids) {
-    const char *id = cJSON_GetStringValue(it);
-
-    if (!id || !valid_id(id)) {
-      snprintf(err, errlen, "order list holds an unusable order id");
-      goto out;
-    }
-    s->ids[n++] = strdup(id);
-    s->nids = n;
+  s->ids = calloc(p->nids + 1, sizeof *s->ids);
+  if (!s->ids) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
   }
-  snprintf(s->page, sizeof s->page, "%s", next);
-  s->last_page = next[0] == '\0';
-  it = cJSON_GetObjectItemCaseSensitive(root, "done_at");
-  if (s->last_page && cJSON_IsNumber(it) && it->valuedouble > (double)s->from_s)
-    s->done_at = (int64_t)it->valuedouble;
-  rc = 0;
-out:
-  cJSON_Delete(root);
-  return rc;
+  for (i = 0; i < p->nids; i++) {
+    /* The ids go into a SQL array literal unquoted (asked_literal). */
+    if (!valid_id(p->ids[i]) || !(s->ids[i] = strdup(p->ids[i]))) {
+      snprintf(err, errlen, "order list holds an unusable order id");
+      return -1;
+    }
+    s->nids = i + 1;
+  }
+  snprintf(s->page, sizeof s->page, "%s", p->next);
+  s->last_page = p->next[0] == '\0';
+  if (s->last_page && p->done_at > s->from_s)
+    s->done_at = p->done_at;
+  return 0;
 }
 
 static void retry_call(struct oshop *s, uint64_t wait_ms, const char *why) {
@@ -267,37 +261,15 @@ static void retry_call(struct oshop *s, uint64_t wait_ms, const char *why) {
   uv_timer_start(&s->timer, on_timer, wait_ms, 0);
 }
 
-static void on_result(struct oshop *s, oc_result *r, long http_status, long header_retry) {
+/* A page or a batch the marketplace gave: the run goes on. */
+static void on_answer(struct oshop *s, call_result *res) {
   orders_t *o = s->owner;
-  long wait = r->retry_after_ms > header_retry ? r->retry_after_ms : header_retry;
   char err[256];
 
-  if (http_status == 429 || (r->status == OC_RETRY && r->retry_after_ms > 0)) {
-    if (wait < 1000)
-      wait = 1000;
-    rl_pause(o->rl, s->id, ms_mono() + (uint64_t)wait);
-    s->attempts--; /* the marketplace's pace, not a failure */
-    retry_call(s, (uint64_t)wait, r->error[0] ? r->error : "rate limited");
-    return;
-  }
-  switch (r->status) {
-  case OC_OK:
-    break;
-  case OC_AUTH:
-    token_refresh(o->tm, s->ctx);
-    fail_run(s, "token refused; refreshing it before the next run", r->error);
-    return;
-  case OC_RETRY:
-    retry_call(s, wait > 0 ? (uint64_t)wait : 0, r->error);
-    return;
-  default:
-    fail_run(s, "marketplace refused the order call", r->error);
-    return;
-  }
   o->st.requests++;
   if (s->op == OC_OP_LIST_ORDERS) {
-    if (!r->orders || take_list(s, r->orders, err, sizeof err) != 0) {
-      retry_call(s, 0, r->orders ? err : "no order list in the answer");
+    if (take_page(s, &res->r.page, err, sizeof err) != 0) {
+      retry_call(s, 0, err);
       return;
     }
     s->attempts = 0;
@@ -306,49 +278,55 @@ static void on_result(struct oshop *s, oc_result *r, long http_status, long head
   }
   s->attempts = 0;
   free(s->doc);
-  s->doc = r->orders;
-  r->orders = NULL;
-  {
-    cJSON *root = cJSON_Parse(s->doc);
-
-    o->st.fetched += (unsigned long long)cJSON_GetArraySize(cJSON_GetObjectItem(root, "orders"));
-    cJSON_Delete(root);
+  s->doc = order_doc_json(&res->r.batch);
+  if (!s->doc) {
+    retry_call(s, 0, "out of memory");
+    return;
   }
+  o->st.fetched += (unsigned long long)res->r.batch.norders;
   ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id + s->chunk >= s->nids);
 }
 
-static void on_http(void *arg, const struct http_response *resp) {
+static void on_call(void *arg, call_result *res) {
   struct oshop *s = arg;
-  orders_t *o = s->owner;
-  const oc_connector *conn = s->ctx->conn;
-  oc_order_query q;
-  oc_result r;
 
-  memset(&r, 0, sizeof r);
-  memset(&q, 0, sizeof q);
-  q.from_s = s->from_s;
-  q.to_s = s->to_s;
-  q.page = s->page;
-  q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
-  q.nids = s->chunk;
-  if (o->draining) {
+  if (s->owner->draining && res->sent) {
     fail_run(s, "run stopped", "shutting down");
     return;
   }
-  if (resp->error && strcmp(resp->error, "response too large") == 0) {
-    r.status = OC_RETRY;
-    snprintf(r.error, sizeof r.error, "response too large");
-  } else {
-    conn->parse_orders(s->op, &s->ctx->shop, &q, resp->error ? 0 : resp->status, resp->body,
-                       resp->len, &r);
-    if (resp->error && r.status != OC_OK) {
-      size_t n = strlen(r.error);
-
-      snprintf(r.error + n, sizeof r.error - n, "%s%s", n ? ": " : "", resp->error);
-    }
+  if (res->verdict == CALL_DEFERRED) { /* this daemon's rate limit: not an attempt */
+    s->timer.data = s;
+    uv_timer_start(&s->timer, on_timer, (uint64_t)res->retry_after_ms, 0);
+    return;
   }
-  on_result(s, &r, resp->error ? 0 : resp->status, resp->retry_after_ms);
-  free(r.orders);
+  s->attempts++;
+  switch (res->verdict) {
+  case CALL_OK:
+    on_answer(s, res);
+    return;
+  case CALL_RATE_LIMITED: /* the shop is paused: the marketplace's pace, not a failure */
+    s->attempts--;
+    retry_call(s, (uint64_t)res->retry_after_ms, res->message[0] ? res->message : "rate limited");
+    return;
+  case CALL_RETRY:
+    retry_call(s, (uint64_t)res->retry_after_ms, res->message);
+    return;
+  case CALL_AUTH: /* daemon/pace.c has asked for a refresh */
+    fail_run(s, "token refused; refreshing it before the next run", res->message);
+    return;
+  case CALL_UNSUPPORTED:
+    fail_run(s, "connector cannot read orders", res->message);
+    return;
+  case CALL_BAD_INPUT:
+    fail_run(s, "cannot build the order call", res->message);
+    return;
+  case CALL_SHUTDOWN:
+    fail_run(s, "cannot send the order call", res->message);
+    return;
+  default:
+    fail_run(s, "marketplace refused the order call", res->message);
+    return;
+  }
 }
 
 /* ---- calling ---------------------------------------------------------------------- */
@@ -365,41 +343,21 @@ static void on_timer(uv_timer_t *t) {
 
 static void call(struct oshop *s, oc_op op) {
   orders_t *o = s->owner;
-  const oc_connector *conn = s->ctx->conn;
-  double rate = config_rate(o->rates, s->ctx->marketplace);
-  oc_order_query q;
-  oc_request req;
-  char err[256];
-  uint64_t wait;
+  struct call_env env = {o->http, pace_hooks()};
+  struct call_req req;
 
   s->op = op;
-  if (!conn || !conn->build_orders) {
-    fail_run(s, "connector cannot read orders", s->ctx->marketplace);
-    return;
-  }
-  wait = rl_take(o->rl, s->id, rate, rate, ms_mono());
-  if (wait > 0) {
-    s->timer.data = s;
-    uv_timer_start(&s->timer, on_timer, wait, 0);
-    return;
-  }
-  memset(&q, 0, sizeof q);
-  memset(&req, 0, sizeof req);
-  q.from_s = s->from_s;
-  q.to_s = s->to_s;
-  q.page = s->page;
-  q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
-  q.nids = s->chunk;
-  s->attempts++;
-  if (conn->build_orders(op, &s->ctx->shop, &q, ms_wall(), &req, err, sizeof err) != 0) {
-    fail_run(s, "cannot build the order call", err);
-    return;
-  }
-  log_debug("http", "request", "shop=%s op=%s method=%s url=%s", s->ctx->shop_name,
-            oc_op_name(op), req.method, req.log_url ? req.log_url : "-");
-  if (http_send(o->http, &req, on_http, s) != 0)
-    fail_run(s, "cannot send the order call", "shutting down");
-  oc_request_free(&req);
+  memset(&s->q, 0, sizeof s->q);
+  s->q.from_s = s->from_s;
+  s->q.to_s = s->to_s;
+  s->q.page = s->page;
+  s->q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
+  s->q.nids = s->chunk;
+  job_call_req(s->ctx, op, o->has_cred_dir ? o->cred_dir : NULL, &req);
+  req.query = &s->q;
+  s->ctx->pace = &o->pace;
+  s->ctx->pace_flags = 0;
+  call_start(&env, &req, on_call, s);
 }
 
 /* The next thing a run does: fetch the next chunk of ids, list the next
@@ -456,10 +414,9 @@ static int load_secret(struct oshop *s) {
   return 0;
 }
 
-/* A run holds the current generation's connector (consider() found it
- * there) until end_run(), whatever reloads come meanwhile. */
+/* A run holds the generation's connector consider() took until end_run(),
+ * whatever reloads come meanwhile. */
 static void begin(struct oshop *s, enum run_mode mode) {
-  job_hold_connector(s->ctx, s->owner->reg);
   s->owner->busy++;
   s->mode = mode;
   s->attempts = 0;
@@ -533,26 +490,30 @@ static void start_file(struct oshop *s, const char *dir) {
   ingest(s, 0);
 }
 
+/* Looks the connector up once and holds it for the run it may start; a
+ * shop that starts nothing lets go of it again. */
 static void consider(struct oshop *s) {
   orders_t *o = s->owner;
-  const oc_connector *conn = registry_find(o->reg, s->ctx->marketplace);
+  const oc_connector *conn;
   uint64_t now = ms_mono();
 
-  if (s->mode != RUN_NONE || o->draining || !conn || now < s->not_before_ms)
+  if (s->mode != RUN_NONE || o->draining || now < s->not_before_ms ||
+      job_hold_connector(s->ctx, o->reg) != 0)
     return;
+  conn = s->ctx->hold.conn;
   if (conn->caps & OC_CAP_FEED) {
     const char *dir = oc_shop_opt(&s->ctx->shop, "order_import_dir", NULL);
 
     if (dir && *dir)
       start_file(s, dir);
-    return;
+  } else if (oc_supports(conn, OC_OP_LIST_ORDERS) && oc_supports(conn, OC_OP_GET_ORDERS)) {
+    if (s->due_fetches > 0 && load_secret(s) == 0)
+      start_fetch(s);
+    else if (now >= s->next_poll_ms && load_secret(s) == 0)
+      start_poll(s, conn);
   }
-  if (!(conn->caps & OC_CAP(OC_OP_LIST_ORDERS)) || !conn->build_orders || !conn->parse_orders)
-    return;
-  if (s->due_fetches > 0 && load_secret(s) == 0)
-    start_fetch(s);
-  else if (now >= s->next_poll_ms && load_secret(s) == 0)
-    start_poll(s, conn);
+  if (s->mode == RUN_NONE)
+    call_hold_drop_connector(&s->ctx->hold);
 }
 
 /* ---- the shop list ------------------------------------------------------------------ */
@@ -664,6 +625,9 @@ orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *r
   o->reg = registry_ref(reg);
   o->rl = rl;
   o->tm = tm;
+  o->pace.rl = rl;
+  o->pace.tm = tm;
+  o->pace.rates = o->rates;
   set_options(o, opt);
   uv_timer_init(loop, &o->tick);
   o->tick.data = o;
@@ -693,12 +657,14 @@ unsigned orders_each_shop(orders_t *o, const char *marketplace, orders_shop_fn f
   unsigned n = 0;
 
   for (s = o->shops; s; s = s->next) {
+    oc_shop pub;
+
     if (!s->seen || !s->ctx || strcmp(s->ctx->marketplace, marketplace) != 0)
       continue;
-    if (s->mode == RUN_NONE && load_secret(s) != 0)
-      continue;
+    pub = s->ctx->shop; /* the identity, never the secret a run holds */
+    pub.app_secret = NULL;
     n++;
-    if (fn(arg, s->id, s->ctx->shop_name, &s->ctx->shop))
+    if (fn(arg, s->id, s->ctx->shop_name, &pub))
       break;
   }
   return n;

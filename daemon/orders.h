@@ -63,9 +63,10 @@ void orders_reconfigure(orders_t *o, const struct orders_options *opt);
 void orders_set_registry(orders_t *o, struct registry *reg);
 void orders_get_stats(const orders_t *o, struct orders_stats *st);
 
-/* Calls fn for every known active shop of `marketplace` (with its secret
- * loaded, or skipped when it has none). Used to verify webhooks. Returns
- * how many shops were offered; 0 also before the first shop list arrived. */
+/* Calls fn for every known active shop of `marketplace`: its public
+ * identity (shop->app_secret is not for the caller: it reads the secret it
+ * needs itself). Used to verify webhooks. Returns how many shops were
+ * offered; 0 also before the first shop list arrived. */
 typedef int (*orders_shop_fn)(void *arg, long long shop_id, const char *shop_name,
                               const oc_shop *shop);
 unsigned orders_each_shop(orders_t *o, const char *marketplace, orders_shop_fn fn, void *arg);

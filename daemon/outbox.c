@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "call.h"
 #include "job.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "config.h"
 #include "feed.h"
 #include "token.h"
 #include "ms.h"
+#include "pace.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -27,6 +28,7 @@ struct outbox {
   char rates[256];
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;    /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   feeds_t *feeds;      /* file channels (OC_CAP_FEED) */
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
@@ -42,10 +44,16 @@ struct outbox {
   struct outbox_stats st;
 };
 
-/* What a finished call means for the job, in ocop_finish_job's words. */
+/* What a finished call means for the job; outcome_names are
+ * ocop_finish_job's words for them. */
+enum outcome_kind { OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER };
+
+static const char *const outcome_names[] = {"ok", "adopted", "retry", "rejected", "not_found",
+                                            "defer"};
+
 struct outcome {
-  const char *name; /* ok, adopted, retry, rejected, not_found */
-  char error[384]; /* connector's error (256) + request id (96) */
+  enum outcome_kind kind;
+  char error[400]; /* as call_result.message: connector error, request id */
   const char *item_id;
   uint64_t retry_ms;
 };
@@ -110,7 +118,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   snprintf(stock, sizeof stock, "%lld", (long long)job->listing.stock);
   params[0] = id;
   params[1] = ob->owner;
-  params[2] = oc->name;
+  params[2] = outcome_names[oc->kind];
   params[3] = oc->error[0] ? oc->error : NULL;
   params[4] = oc->item_id && oc->item_id[0] ? oc->item_id : NULL;
   params[5] = retry;
@@ -120,10 +128,10 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[9] = stars;
   params[10] = price;
   params[11] = stock;
-  if (strcmp(oc->name, "defer") == 0)
+  if (oc->kind == OUT_DEFER)
     ob->st.deferred++;
-  if (strcmp(oc->name, "retry") == 0 || strcmp(oc->name, "rejected") == 0)
-    log_warn("outbox", strcmp(oc->name, "retry") == 0 ? "job failed; will retry" : "job rejected",
+  if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED)
+    log_warn("outbox", oc->kind == OUT_RETRY ? "job failed; will retry" : "job rejected",
              "job=%lld kind=%s shop=%s sku=%s attempt=%d retry_ms=%llu err=%s", job->id,
              job->kind_name, job->shop_name, job->listing.sku, job->attempts,
              (unsigned long long)oc->retry_ms, oc->error);
@@ -134,11 +142,11 @@ static void finish(struct job *job, const struct outcome *oc) {
     on_finished(job, NULL, "shutting down");
 }
 
-static void finish_simple(struct job *job, const char *name, const char *error) {
+static void finish_simple(struct job *job, enum outcome_kind kind, const char *error) {
   struct outcome oc;
 
   memset(&oc, 0, sizeof oc);
-  oc.name = name;
+  oc.kind = kind;
   snprintf(oc.error, sizeof oc.error, "%s", error ? error : "");
   finish(job, &oc);
 }
@@ -148,164 +156,114 @@ static void finish_simple(struct job *job, const char *name, const char *error) 
 static void retry_outcome(struct job *job, struct outcome *oc, long retry_after) {
   outbox_t *ob = job->owner;
 
-  oc->name = "retry";
+  oc->kind = OUT_RETRY;
   oc->retry_ms = backoff_delay_ms((unsigned)job->attempts, ob->opt.retry_base_ms,
                                   ob->opt.retry_max_ms, retry_after > 0 ? (uint64_t)retry_after : 0,
                                   (uint32_t)rand());
-}
-
-/* Decides what a connector's verdict means for this job: a next call within
- * the same job (look-up → create, look-up → delist) or an outcome. */
-/* A 429, or a marketplace's rate-limit code (a retry that names a wait),
- * pauses the whole shop; the job waits without spending an attempt. */
-static int rate_limited(long http_status, const oc_result *r) {
-  return http_status == 429 || (r->status == OC_RETRY && r->retry_after_ms > 0);
 }
 
 static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
   struct outcome oc;
 
   memset(&oc, 0, sizeof oc);
-  oc.name = "defer";
+  oc.kind = OUT_DEFER;
   oc.retry_ms = wait_ms;
   snprintf(oc.error, sizeof oc.error, "%s", why);
   finish(job, &oc);
 }
 
-static void on_result(struct job *job, const oc_result *r, long header_retry_after, long http_status) {
+/* A look-up's answer: a next call within the same job (look-up → create,
+ * look-up → delist) or the job's outcome. */
+static void after_lookup(struct job *job, const call_result *res, struct outcome *oc) {
+  if (res->verdict == CALL_OK) {
+    snprintf(job->found_item, sizeof job->found_item, "%s", res->r.listing.item_id);
+    log_info("outbox", "found the listing a previous create made; adopting it",
+             "job=%lld shop=%s sku=%s item=%s", job->id, job->shop_name, job->listing.sku,
+             job->found_item);
+    if (job->kind == JOB_DELIST) {
+      free((char *)job->listing.item_id);
+      job->listing.item_id = strdup(job->found_item);
+      job_call(job, OC_OP_DELIST);
+      return;
+    }
+    oc->kind = OUT_ADOPTED;
+    oc->item_id = job->found_item;
+  } else if (job->kind == JOB_PUBLISH) {
+    job_call(job, OC_OP_PUBLISH);
+    return;
+  } else {
+    oc->kind = OUT_NOT_FOUND;
+  }
+  finish(job, oc);
+}
+
+static void on_call(void *arg, call_result *res) {
+  struct job *job = arg;
   struct outcome oc;
-  outbox_t *ob = job->owner;
 
   memset(&oc, 0, sizeof oc);
-  snprintf(oc.error, sizeof oc.error, "%s%s%s", r->error, r->request_id[0] ? " request_id=" : "",
-           r->request_id);
-  if (job->op == OC_OP_LOOKUP_SKU && (r->status == OC_OK || r->status == OC_NOT_FOUND)) {
-    if (r->status == OC_OK) {
-      snprintf(job->found_item, sizeof job->found_item, "%s", r->item_id);
-      log_info("outbox", "found the listing a previous create made; adopting it",
-               "job=%lld shop=%s sku=%s item=%s", job->id, job->shop_name, job->listing.sku,
-               job->found_item);
-      if (job->kind == JOB_DELIST) {
-        free((char *)job->listing.item_id);
-        job->listing.item_id = strdup(job->found_item);
-        job_call(job, OC_OP_DELIST);
-        return;
-      }
-      oc.name = "adopted";
-      oc.item_id = job->found_item;
-    } else if (job->kind == JOB_PUBLISH) {
-      job_call(job, OC_OP_PUBLISH);
-      return;
-    } else {
-      oc.name = "not_found";
-    }
-    finish(job, &oc);
+  snprintf(oc.error, sizeof oc.error, "%s", res->message);
+  if (res->sent)
+    ((outbox_t *)job->owner)->st.requests++;
+  if (job->op == OC_OP_LOOKUP_SKU && (res->verdict == CALL_OK || res->verdict == CALL_NOT_FOUND)) {
+    after_lookup(job, res, &oc);
     return;
   }
-  if (rate_limited(http_status, r)) {
-    long wait = r->retry_after_ms > header_retry_after ? r->retry_after_ms : header_retry_after;
-
-    if (wait < 1000)
-      wait = 1000;
-    rl_pause(ob->rl, job->shop_id, ms_mono() + (uint64_t)wait);
-    log_warn("outbox", "marketplace rate limit; pausing the shop", "shop=%s ms=%ld err=%s",
-             job->shop_name, wait, r->error);
-    defer_job(job, (uint64_t)wait, oc.error[0] ? oc.error : "rate limited");
-    return;
-  }
-  switch (r->status) {
-  case OC_OK:
-    oc.name = "ok";
+  switch (res->verdict) {
+  case CALL_OK:
+    oc.kind = OUT_OK;
     if (job->op == OC_OP_PUBLISH)
-      snprintf(job->found_item, sizeof job->found_item, "%s", r->item_id);
+      snprintf(job->found_item, sizeof job->found_item, "%s", res->r.listing.item_id);
     oc.item_id = job->found_item[0] ? job->found_item : NULL;
     break;
-  case OC_NOT_FOUND:
-    oc.name = "not_found";
+  case CALL_NOT_FOUND:
+    oc.kind = OUT_NOT_FOUND;
     break;
-  case OC_RETRY:
-    retry_outcome(job, &oc, r->retry_after_ms > header_retry_after ? r->retry_after_ms
-                                                                   : header_retry_after);
+  case CALL_RATE_LIMITED:
+    /* The shop is paused (daemon/pace.c); the job waits without spending
+     * an attempt. */
+    log_warn("outbox", "marketplace rate limit; pausing the shop", "shop=%s ms=%ld err=%s",
+             job->shop_name, res->retry_after_ms, res->message);
+    defer_job(job, (uint64_t)res->retry_after_ms, oc.error[0] ? oc.error : "rate limited");
+    return;
+  case CALL_DEFERRED:
+    defer_job(job, (uint64_t)res->retry_after_ms, oc.error);
+    return;
+  case CALL_RETRY:
+  case CALL_SHUTDOWN:
+    retry_outcome(job, &oc, res->retry_after_ms);
     break;
-  case OC_AUTH:
-    /* Refused for its token: refresh it, and count this as an attempt, so
-     * a token that keeps failing ends in the dead-letter queue, not a loop. */
-    token_refresh(ob->tm, job);
-    retry_outcome(job, &oc, header_retry_after);
+  case CALL_AUTH:
+    /* Refused for its token (daemon/pace.c refreshes it): count this as
+     * an attempt, so a token that keeps failing ends in the dead-letter
+     * queue, not a loop. */
+    retry_outcome(job, &oc, res->retry_after_ms);
     if (oc.retry_ms < 2000)
       oc.retry_ms = 2000;
     break;
-  case OC_REJECTED:
+  case CALL_NO_CREDENTIALS:
+    oc.kind = OUT_RETRY;
+    break;
+  case CALL_UNSUPPORTED:
+  case CALL_BAD_INPUT:
+  case CALL_REJECTED:
   default:
-    oc.name = "rejected";
+    oc.kind = OUT_REJECTED;
     break;
   }
   finish(job, &oc);
-}
-
-static void on_http(void *arg, const struct http_response *resp) {
-  struct job *job = arg;
-  const oc_connector *conn = job->conn;
-  oc_result r;
-
-  memset(&r, 0, sizeof r);
-  if (resp->error && strcmp(resp->error, "response too large") == 0) {
-    r.status = OC_RETRY;
-    snprintf(r.error, sizeof r.error, "response too large (limit %u bytes)", OC_MAX_RESPONSE);
-  } else {
-    conn->parse(job->op, &job->shop, &job->listing, resp->error ? 0 : resp->status, resp->body,
-                resp->len, &r);
-    if (resp->error) {
-      size_t n = strlen(r.error);
-
-      snprintf(r.error + n, sizeof r.error - n, "%s%s", n ? ": " : "", resp->error);
-    }
-  }
-  log_debug("http", "response", "job=%lld op=%s status=%ld ms=%.0f verdict=%d", job->id,
-            oc_op_name(job->op), resp->status, resp->total_s * 1000, (int)r.status);
-  on_result(job, &r, resp->retry_after_ms, resp->error ? 0 : resp->status);
 }
 
 /* ---- dispatching -------------------------------------------------------- */
 
 static void job_call(struct job *job, oc_op op) {
   outbox_t *ob = job->owner;
-  const oc_connector *conn = job->conn;
-  oc_request req;
-  char err[256];
+  struct call_env env = {ob->http, pace_hooks()};
+  struct call_req req;
 
-  memset(&req, 0, sizeof req);
   job->op = op;
-  if (!(conn->caps & OC_CAP(op))) {
-    snprintf(err, sizeof err, "connector %s cannot %s", conn->name, oc_op_name(op));
-    finish_simple(job, "rejected", err);
-    return;
-  }
-  {
-    double rate = config_rate(ob->rates, job->marketplace);
-    uint64_t wait = 0;
-
-    /* Only a job's first call waits; a follow-up goes now, in debt. */
-    if (job->calls++ == 0)
-      wait = rl_take(ob->rl, job->shop_id, rate, rate, ms_mono());
-    else
-      rl_charge(ob->rl, job->shop_id, rate, rate, ms_mono());
-    if (wait > 0) {
-      snprintf(err, sizeof err, "shop over its rate limit of %.1f requests/s", rate);
-      defer_job(job, wait, err);
-      return;
-    }
-  }
-  if (conn->build(op, &job->shop, &job->listing, ms_wall(), &req, err, sizeof err) != 0) {
-    finish_simple(job, "rejected", err);
-    return;
-  }
-  log_debug("http", "request", "job=%lld op=%s method=%s url=%s", job->id, oc_op_name(op),
-            req.method, req.log_url ? req.log_url : "-");
-  ob->st.requests++;
-  if (http_send(ob->http, &req, on_http, job) != 0)
-    finish_simple(job, "retry", "shutting down");
-  oc_request_free(&req);
+  job_call_req(job, op, ob->has_cred_dir ? ob->cred_dir : NULL, &req);
+  call_start(&env, &req, on_call, job);
 }
 
 /* The first call of a job. A create whose earlier attempt may have reached
@@ -331,55 +289,43 @@ static oc_op first_op(const struct job *job) {
   }
 }
 
-/* The job holds the generation it starts with and its shop's secret until
- * it is finished (job_free): a reload meanwhile changes neither under it. */
+/* The job holds the generation it starts with, and from its first call its
+ * shop's secret, until it is finished (job_free): a reload meanwhile changes
+ * neither under it. The call stages (lib/call.h) check the credentials, the
+ * rate limit and the token. */
 static void job_start(outbox_t *ob, struct job *job) {
-  const oc_connector *conn;
   char err[300];
 
   job->owner = ob;
+  job->pace = &ob->pace;
+  job->pace_flags = PACE_FOLLOWUP_DEBT | PACE_TOKEN_AHEAD;
   job->started_ms = ms_mono();
   ob->st.inflight++;
   if (job_hold_connector(job, ob->reg) != 0) {
     snprintf(err, sizeof err, "no connector for marketplace %s in connector_dir", job->marketplace);
-    finish_simple(job, "retry", err);
+    finish_simple(job, OUT_RETRY, err);
     return;
   }
-  conn = job->conn;
-  if (conn->caps & OC_CAP_FEED) {
+  if (job->hold.conn->caps & OC_CAP_FEED) {
     /* A file channel sends nothing: the listing is as the target says once
      * the shop's feed is rewritten (after the outcome, debounced). Its id
      * on the channel is the SKU. */
     struct outcome oc;
 
     memset(&oc, 0, sizeof oc);
-    oc.name = "ok";
+    oc.kind = OUT_OK;
     oc.item_id = job->listing.sku;
     job->feed = 1;
     finish(job, &oc);
     return;
   }
-  if (job_hold_secret(job, ob->has_cred_dir ? ob->cred_dir : NULL, err, sizeof err) != 0) {
-    finish_simple(job, "retry", err);
-    return;
-  }
-  /* A token about to expire is refreshed first; with under a minute left
-   * the job waits for it (without spending an attempt). */
-  if (job->has_token_ttl && job->token_ttl_s < TOKEN_REFRESH_AHEAD_S &&
-      (conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN))) {
-    token_refresh(ob->tm, job);
-    if (job->token_ttl_s < 60) {
-      defer_job(job, 2000, "waiting for the access token to be refreshed");
-      return;
-    }
-  }
   if (job->kind == JOB_PUBLISH && job->listing.item_id) {
     /* Never create what exists; the claim already checks, this is the belt. */
-    finish_simple(job, "rejected", "listing already has a marketplace id; not created again");
+    finish_simple(job, OUT_REJECTED, "listing already has a marketplace id; not created again");
     return;
   }
   if (job->kind != JOB_PUBLISH && job->kind != JOB_DELIST && !job->listing.item_id) {
-    finish_simple(job, "not_found", "listing has no marketplace id");
+    finish_simple(job, OUT_NOT_FOUND, "listing has no marketplace id");
     return;
   }
   job_call(job, first_op(job));
@@ -516,6 +462,9 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   }
   ob->http = http;
   ob->reg = registry_ref(reg);
+  ob->pace.rl = ob->rl;
+  ob->pace.tm = ob->tm;
+  ob->pace.rates = ob->rates;
   outbox_reconfigure(ob, opt);
   snprintf(ob->owner, sizeof ob->owner, "%s", opt->owner);
   uv_timer_init(loop, &ob->poll_timer);

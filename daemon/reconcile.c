@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "call.h"
 #include "job.h"
 #include "log.h"
 #include "ms.h"
+#include "pace.h"
 
 #define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
 #define BATCH "50"        /* listings handed out per look */
@@ -31,6 +32,7 @@ struct reconcile {
   struct registry *reg; /* held: the generation new reads start with */
   ratelimit_t *rl;
   token_mgr_t *tm;
+  struct pace pace;      /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
   struct reconcile_options opt;
   char cred_dir[1024];
   int has_cred_dir;
@@ -38,6 +40,10 @@ struct reconcile {
   uv_timer_t tick;       /* looks for due listings */
   uv_timer_t pump;       /* a queued read waits for its shop's rate limit */
   struct rcheck *queue;  /* handed out, not called yet */
+  struct rcheck *held;   /* during pump(): reads their shop's rate limit held back */
+  struct rcheck **held_tail;
+  int pumping;           /* in pump(): a read that ends at once does not re-enter it */
+  uint64_t held_ms;      /* the soonest of those may go in this many ms */
   unsigned inflight;     /* reads in a call or being recorded */
   int reading;           /* the due query is in flight */
   int started;
@@ -139,143 +145,129 @@ static void record(struct rcheck *c, int64_t observed) {
 
 /* ---- the read ------------------------------------------------------------ */
 
-static void on_result(struct rcheck *c, const oc_result *res, long http_status, long header_retry) {
+/* A read its shop's rate limit holds back stays queued: pump() puts it
+ * back and looks again when the soonest of those may go. */
+static void hold_back(struct rcheck *c, uint64_t wait_ms) {
   reconcile_t *r = c->owner;
-  long wait = res->retry_after_ms > header_retry ? res->retry_after_ms : header_retry;
 
-  if (http_status == 429 || (res->status == OC_RETRY && res->retry_after_ms > 0)) {
-    /* The marketplace's pace holds for every caller of this shop. */
-    rl_pause(r->rl, c->ctx->shop_id, ms_mono() + (uint64_t)(wait < 1000 ? 1000 : wait));
-    check_fail(c, "marketplace rate limit; stock read again next interval",
-               res->error[0] ? res->error : "rate limited");
-    return;
-  }
-  switch (res->status) {
-  case OC_OK:
-    if (!res->active)
-      log_warn("reconcile", "listing is not active on the marketplace; only its stock is checked",
-               "shop=%s sku=%s item=%s", c->ctx->shop_name, c->ctx->listing.sku,
-               c->ctx->listing.item_id);
-    record(c, res->stock);
-    return;
-  case OC_AUTH:
-    token_refresh(r->tm, c->ctx);
-    check_fail(c, "token refused; refreshing it, stock read again next interval", res->error);
-    return;
-  default:
-    check_fail(c, "cannot read the listing's stock; read again next interval", res->error);
-    return;
-  }
+  r->inflight--;
+  c->next = NULL;
+  *r->held_tail = c;
+  r->held_tail = &c->next;
+  if (r->held_ms == 0 || wait_ms < r->held_ms)
+    r->held_ms = wait_ms;
 }
 
-static void on_http(void *arg, const struct http_response *resp) {
+static void on_call(void *arg, call_result *res) {
   struct rcheck *c = arg;
   reconcile_t *r = c->owner;
-  const oc_connector *conn = c->ctx->conn;
-  oc_result res;
 
-  memset(&res, 0, sizeof res);
-  if (r->draining) {
+  if (res->sent)
+    r->st.requests++;
+  if (r->draining && res->sent) {
     check_fail(c, "stock read stopped", "shutting down");
     return;
   }
-  if (resp->error && strcmp(resp->error, "response too large") == 0) {
-    res.status = OC_RETRY;
-    snprintf(res.error, sizeof res.error, "response too large");
-  } else {
-    conn->parse(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing,
-                resp->error ? 0 : resp->status, resp->body, resp->len, &res);
-    if (resp->error && res.status != OC_OK) {
-      size_t n = strlen(res.error);
-
-      snprintf(res.error + n, sizeof res.error - n, "%s%s", n ? ": " : "", resp->error);
-    }
-  }
-  on_result(c, &res, resp->error ? 0 : resp->status, resp->retry_after_ms);
-}
-
-/* Sends the read; the check is in flight from here until check_done(). */
-static void call(struct rcheck *c) {
-  reconcile_t *r = c->owner;
-  const oc_connector *conn = c->ctx->conn;
-  oc_request req;
-  char err[256];
-
-  memset(&req, 0, sizeof req);
-  r->inflight++;
-  if (conn->build(OC_OP_GET_LISTING, &c->ctx->shop, &c->ctx->listing, ms_wall(), &req, err,
-                  sizeof err) != 0) {
-    check_fail(c, "cannot build the stock read", err);
+  switch (res->verdict) {
+  case CALL_OK:
+    if (!res->r.listing.active)
+      log_warn("reconcile", "listing is not active on the marketplace; only its stock is checked",
+               "shop=%s sku=%s item=%s", c->ctx->shop_name, c->ctx->listing.sku,
+               c->ctx->listing.item_id);
+    record(c, res->r.listing.stock);
+    return;
+  case CALL_DEFERRED:
+    hold_back(c, (uint64_t)res->retry_after_ms);
+    return;
+  case CALL_RATE_LIMITED:
+    check_fail(c, "marketplace rate limit; stock read again next interval",
+               res->message[0] ? res->message : "rate limited");
+    return;
+  case CALL_AUTH:
+    check_fail(c, "token refused; refreshing it, stock read again next interval", res->message);
+    return;
+  case CALL_BAD_INPUT:
+    check_fail(c, "cannot build the stock read", res->message);
+    return;
+  case CALL_NO_CREDENTIALS:
+    log_warn("reconcile", "no secret for the shop; stock not read back", "shop=%s err=%s",
+             c->ctx->shop_name, res->message);
+    check_done(c);
+    return;
+  default:
+    check_fail(c, res->sent ? "cannot read the listing's stock; read again next interval"
+                            : "cannot send the stock read",
+               res->message);
     return;
   }
-  log_debug("http", "request", "shop=%s op=get_listing method=%s url=%s", c->ctx->shop_name,
-            req.method, req.log_url ? req.log_url : "-");
-  r->st.requests++;
-  if (http_send(r->http, &req, on_http, c) != 0)
-    check_fail(c, "cannot send the stock read", "shutting down");
-  oc_request_free(&req);
+}
+
+/* Starts the read; the check is in flight from here until check_done()
+ * (or until its shop's rate limit holds it back). */
+static void call(struct rcheck *c) {
+  reconcile_t *r = c->owner;
+  struct call_env env = {r->http, pace_hooks()};
+  struct call_req req;
+
+  job_call_req(c->ctx, OC_OP_GET_LISTING, r->has_cred_dir ? r->cred_dir : NULL, &req);
+  c->ctx->pace = &r->pace;
+  c->ctx->pace_flags = 0;
+  r->inflight++;
+  call_start(&env, &req, on_call, c);
 }
 
 /* ---- the queue ------------------------------------------------------------ */
 
-/* Whether a check can be called at all, holding the current connector
- * and the shop's secret if so; 0 drops it (quietly for file channels,
- * which have nothing to read back). */
+/* Whether a check can be called at all, holding the current connector if
+ * so; 0 drops it (quietly for file channels, which have nothing to read
+ * back). The call's stages check the rest: the secret and the rate. */
 static int callable(struct rcheck *c) {
   reconcile_t *r = c->owner;
   const oc_connector *conn;
-  char err[300];
 
   if (job_hold_connector(c->ctx, r->reg) != 0)
     return 0;
-  conn = c->ctx->conn;
+  conn = c->ctx->hold.conn;
   if (conn->caps & OC_CAP_FEED)
     return 0;
-  if (!(conn->caps & OC_CAP(OC_OP_GET_LISTING)) || !conn->build || !conn->parse) {
+  if (!oc_supports(conn, OC_OP_GET_LISTING)) {
     log_debug("reconcile", "connector cannot read a listing back", "shop=%s", c->ctx->shop_name);
-    return 0;
-  }
-  if (job_hold_secret(c->ctx, r->has_cred_dir ? r->cred_dir : NULL, err, sizeof err) != 0) {
-    log_warn("reconcile", "no secret for the shop; stock not read back", "shop=%s err=%s",
-             c->ctx->shop_name, err);
     return 0;
   }
   return 1;
 }
 
 /* Starts queued reads while there is room. A read whose shop is over its
- * rate limit stays queued, and the pump looks again when the soonest of
- * those may go; other shops' reads are not held up by it. */
+ * rate limit is held back (hold_back) and queued again here, and the pump
+ * looks again when the soonest of those may go; other shops' reads are not
+ * held up by it. */
 static void pump(reconcile_t *r) {
-  struct rcheck **pp = &r->queue;
-  uint64_t soonest = 0;
-
-  if (r->draining)
+  if (r->draining || r->pumping)
     return;
-  while (*pp && r->inflight < MAX_INFLIGHT) {
-    struct rcheck *c = *pp;
-    double rate;
-    uint64_t wait;
+  r->pumping = 1;
+  r->held = NULL;
+  r->held_tail = &r->held;
+  r->held_ms = 0;
+  while (r->queue && r->inflight < MAX_INFLIGHT) {
+    struct rcheck *c = r->queue;
 
-    if (!callable(c)) {
-      *pp = c->next;
+    r->queue = c->next;
+    c->next = NULL;
+    if (!callable(c))
       check_free(c);
-      continue;
-    }
-    rate = config_rate(r->rates, c->ctx->marketplace);
-    wait = rl_take(r->rl, c->ctx->shop_id, rate, rate, ms_mono());
-    if (wait > 0) {
-      if (soonest == 0 || wait < soonest)
-        soonest = wait;
-      pp = &c->next;
-      continue;
-    }
-    *pp = c->next;
-    call(c);
+    else
+      call(c);
   }
+  /* The held-back reads go first again, in the order they came. */
+  if (r->held) {
+    *r->held_tail = r->queue;
+    r->queue = r->held;
+    r->held = NULL;
+  }
+  r->pumping = 0;
   /* With every slot busy, the next read to end pumps instead. */
-  if (soonest > 0 && r->inflight < MAX_INFLIGHT)
-    uv_timer_start(&r->pump, on_pump, soonest, 0);
+  if (r->held_ms > 0 && r->inflight < MAX_INFLIGHT)
+    uv_timer_start(&r->pump, on_pump, r->held_ms, 0);
 }
 
 /* ---- the due listings ----------------------------------------------------- */
@@ -392,6 +384,9 @@ reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, struct regis
   r->reg = registry_ref(reg);
   r->rl = rl;
   r->tm = tm;
+  r->pace.rl = rl;
+  r->pace.tm = tm;
+  r->pace.rates = r->rates;
   set_options(r, opt);
   uv_timer_init(loop, &r->tick);
   uv_timer_init(loop, &r->pump);

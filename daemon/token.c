@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "call.h"
 #include "log.h"
 
 #define MAX_BUSY 256
@@ -18,12 +19,12 @@ struct token_mgr {
   unsigned nbusy;
 };
 
-/* One refresh: its own copies of the shop's identity and secret, and the
- * connector generation it started with (a reload may come meanwhile). */
+/* One refresh: its own copies of the shop's identity, and references to
+ * the connector generation and the secret it started with (a reload may
+ * come meanwhile). */
 struct refresh {
   token_mgr_t *tm;
-  struct registry *reg;
-  const oc_connector *conn;
+  struct call_hold hold;
   long long shop_id;
   char *shop_name;
   oc_shop shop;
@@ -69,14 +70,11 @@ static void refresh_free(struct refresh *rf) {
     free((char *)rf->opts[i].value);
   }
   free(rf->opts);
-  registry_unref(rf->reg);
+  call_hold_release(&rf->hold);
   free(rf->shop_name);
   free((char *)rf->shop.base_url);
   free((char *)rf->shop.app_key);
   free((char *)rf->shop.shop_id);
-  if (rf->shop.app_secret)
-    explicit_bzero((char *)rf->shop.app_secret, strlen(rf->shop.app_secret));
-  free((char *)rf->shop.app_secret);
   if (rf->shop.refresh_token)
     explicit_bzero((char *)rf->shop.refresh_token, strlen(rf->shop.refresh_token));
   free((char *)rf->shop.refresh_token);
@@ -91,7 +89,7 @@ static void on_db_done(void *arg, PGresult *res, const char *err) {
   refresh_free(rf);
 }
 
-static void store(struct refresh *rf, const oc_result *r) {
+static void store(struct refresh *rf, const oc_token_result *r) {
   char shop[24], acc[32], ref[32];
   const char *params[5];
   long long acc_at = oc_expiry_to_unix(r->access_expires_at, rf->sent_s);
@@ -112,45 +110,57 @@ static void store(struct refresh *rf, const oc_result *r) {
            5, params, on_db_done, rf);
 }
 
-static void give_up(struct refresh *rf, const oc_result *r) {
+static void give_up(struct refresh *rf, const char *why) {
   char shop[24];
-  const char *params[2] = {shop, r->error};
+  const char *params[2] = {shop, why};
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
   log_error("token",
             "refresh token refused: the shop is paused until the seller authorises again; "
             "run `ocopctl shop authorize` for it",
-            "shop=%s err=%s", rf->shop_name, r->error);
+            "shop=%s err=%s", rf->shop_name, why);
   db_query(rf->tm->db, "SELECT ocop_shop_needs_reauth($1, $2)", 2, params, on_db_done, rf);
 }
 
-static void on_http(void *arg, const struct http_response *resp) {
-  struct refresh *rf = arg;
+/* The lease ends without a new pair: the next job that needs one asks again. */
+static void end_refresh(struct refresh *rf) {
   char shop[24];
   const char *params[1] = {shop};
-  oc_result r;
 
-  memset(&r, 0, sizeof r);
-  rf->conn->parse(OC_OP_REFRESH_TOKEN, &rf->shop, NULL, resp->error ? 0 : resp->status, resp->body,
-                  resp->len, &r);
-  if (r.status == OC_OK && r.access_token[0]) {
-    store(rf, &r);
-  } else if (r.status == OC_AUTH || r.status == OC_REJECTED) {
-    give_up(rf, &r);
-  } else {
-    log_warn("token", "token refresh failed; will try again", "shop=%s err=%s", rf->shop_name,
-             r.error[0] ? r.error : (resp->error ? resp->error : "no token in the answer"));
-    snprintf(shop, sizeof shop, "%lld", rf->shop_id);
-    db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+}
+
+static void on_call(void *arg, call_result *res) {
+  struct refresh *rf = arg;
+
+  rf->sent_s = res->sent_s;
+  if (!res->sent && res->verdict != CALL_OK) {
+    log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name,
+              res->message);
+    end_refresh(rf);
+    return;
   }
-  explicit_bzero(r.access_token, sizeof r.access_token);
-  explicit_bzero(r.refresh_token, sizeof r.refresh_token);
+  switch (res->verdict) {
+  case CALL_OK:
+    store(rf, &res->r.token);
+    return;
+  case CALL_AUTH:
+  case CALL_REJECTED:
+    give_up(rf, res->message);
+    return;
+  default:
+    log_warn("token", "token refresh failed; will try again", "shop=%s err=%s", rf->shop_name,
+             res->message[0] ? res->message : "no token in the answer");
+    end_refresh(rf);
+    return;
+  }
 }
 
 static void on_lease(void *arg, PGresult *res, const char *err) {
   struct refresh *rf = arg;
-  oc_request req;
-  char why[256];
+  struct call_env env = {rf->tm->http, NULL};
+  struct call_req req;
 
   if (err || PQntuples(res) == 0) {
     /* Another worker refreshes it (or there is no refresh token yet). */
@@ -160,20 +170,19 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
     return;
   }
   rf->shop.refresh_token = strdup(PQgetvalue(res, 0, 0));
-  rf->sent_s = (long long)time(NULL);
-  memset(&req, 0, sizeof req);
-  if (!rf->shop.refresh_token ||
-      rf->conn->build(OC_OP_REFRESH_TOKEN, &rf->shop, NULL, rf->sent_s * 1000, &req, why,
-                      sizeof why) != 0 ||
-      http_send(rf->tm->http, &req, on_http, rf) != 0) {
-    char shop[24];
-    const char *params[1] = {shop};
-
-    log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name, why);
-    snprintf(shop, sizeof shop, "%lld", rf->shop_id);
-    db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+  if (!rf->shop.refresh_token) {
+    log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name,
+              "out of memory");
+    end_refresh(rf);
+    return;
   }
-  oc_request_free(&req);
+  memset(&req, 0, sizeof req);
+  req.op = OC_OP_REFRESH_TOKEN;
+  req.hold = &rf->hold;
+  req.shop = &rf->shop;
+  req.shop_name = rf->shop_name;
+  req.job_id = -1;
+  call_start(&env, &req, on_call, rf);
 }
 
 static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
@@ -184,20 +193,18 @@ void token_refresh(token_mgr_t *tm, const struct job *job) {
   const char *params[2] = {shop, LEASE_S};
   size_t i;
 
-  if (!job->conn || token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
-      !(job->conn->caps & OC_CAP(OC_OP_REFRESH_TOKEN)))
+  if (!job->hold.conn || token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
+      !oc_supports(job->hold.conn, OC_OP_REFRESH_TOKEN))
     return;
   rf = calloc(1, sizeof *rf);
   if (!rf)
     return;
   rf->tm = tm;
-  rf->reg = registry_ref(job->reg);
-  rf->conn = job->conn;
+  call_hold_copy(&rf->hold, &job->hold);
   rf->shop_id = job->shop_id;
   rf->shop_name = dup_or_empty(job->shop_name);
   rf->shop.base_url = dup_or_empty(job->shop.base_url);
   rf->shop.app_key = dup_or_empty(job->shop.app_key);
-  rf->shop.app_secret = dup_or_empty(job->shop.app_secret);
   rf->shop.shop_id = dup_or_empty(job->shop.shop_id);
   rf->opts = calloc(job->nopts + 1, sizeof *rf->opts);
   for (i = 0; rf->opts && i < job->nopts; i++) {

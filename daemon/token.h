@@ -23,9 +23,10 @@ typedef struct token_mgr token_mgr_t;
 token_mgr_t *token_new(db_t *db, http_t *http);
 void token_free(token_mgr_t *tm);
 
-/* Starts a refresh of the job's shop with the job's connector (job->conn)
+/* Starts a refresh of the job's shop with the job's connector (job->hold)
  * unless one is under way here. Copies the shop and holds the connector's
- * generation until the refresh ends; the job may be finished right after. */
+ * generation and the secret until the refresh ends; the job may be
+ * finished right after. */
 void token_refresh(token_mgr_t *tm, const struct job *job);
 /* 1 while this daemon refreshes the shop's token. */
 int token_refreshing(const token_mgr_t *tm, long long shop_id);

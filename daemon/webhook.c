@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call.h"
 #include "log.h"
 #include "ms.h"
 
@@ -23,6 +24,8 @@ struct webhook {
   uv_poll_t poll;
   uv_timer_t timer;
   char public_url[512];
+  char cred_dir[1024];
+  int has_cred_dir;
   unsigned max_age_s;
   unsigned storing;  /* pushes waiting for the database */
   int closing;
@@ -37,6 +40,7 @@ struct push_req {
   webhook_t *wh;
   struct MHD_Connection *conn;
   char marketplace[16];
+  struct call_hold hold; /* the connector, looked up once when the push starts */
   char *auth;     /* Authorization header: compared, never logged */
   char *body;
   size_t len;
@@ -135,12 +139,26 @@ struct match {
   char error[160];
 };
 
-/* Tries one shop's key; stops at the shop the verified push names. */
+/* Tries one shop's key, read here: the order poller names the shops, the
+ * secrets stay with whoever checks a signature. Stops at the shop the
+ * verified push names. */
 static int try_shop(void *arg, long long shop_id, const char *shop_name, const oc_shop *shop) {
   struct match *m = arg;
+  webhook_t *wh = m->pr->wh;
+  oc_shop keyed = *shop;
+  secret_t *secret;
   oc_push p;
+  int rc;
 
-  if (m->conn->verify_push(shop, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p) != 0) {
+  secret = secret_acquire(wh->has_cred_dir ? wh->cred_dir : NULL, shop_name, m->error,
+                          sizeof m->error);
+  if (!secret)
+    return 0;
+  keyed.app_secret = secret_value(secret);
+  memset(&p, 0, sizeof p);
+  rc = oc_verify_push(m->conn, &keyed, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p);
+  secret_release(secret);
+  if (rc != 0) {
     snprintf(m->error, sizeof m->error, "%s", p.error);
     return 0;
   }
@@ -215,7 +233,7 @@ static enum MHD_Result handle(struct push_req *pr) {
   if (!json_depth_ok(pr->body ? pr->body : "", pr->len))
     return finish(pr, 400, "nested deeper than 32");
   memset(&m, 0, sizeof m);
-  m.conn = registry_find(wh->reg, pr->marketplace);
+  m.conn = pr->hold.conn;
   snprintf(url, sizeof url, "%s/hooks/%s", wh->public_url, pr->marketplace);
   m.callback_url = url;
   m.pr = pr;
@@ -237,21 +255,13 @@ static enum MHD_Result handle(struct push_req *pr) {
 
 /* ---- libmicrohttpd callbacks -------------------------------------------------- */
 
-static int hook_target(webhook_t *wh, const char *url, char *mp, size_t mplen) {
-  const char *name = url + strlen("/hooks/");
-  const oc_connector *conn;
-
-  if (strncmp(url, "/hooks/", 7) != 0 || strlen(name) == 0 || strlen(name) >= mplen)
-    return 0;
-  conn = registry_find(wh->reg, name);
-  if (!conn || !conn->verify_push)
-    return 0;
-  snprintf(mp, mplen, "%s", name);
-  return 1;
-}
-
+/* A push for /hooks/<marketplace> holds that marketplace's connector from
+ * its first callback to its completion; NULL when out of memory. The
+ * caller answers 404 when pr->hold.conn is NULL (no such connector, or it
+ * takes no pushes). */
 static struct push_req *begin(webhook_t *wh, struct MHD_Connection *conn, const char *url) {
   struct push_req *pr = calloc(1, sizeof *pr);
+  const char *name = url + strlen("/hooks/");
   const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 
   if (!pr)
@@ -259,9 +269,23 @@ static struct push_req *begin(webhook_t *wh, struct MHD_Connection *conn, const 
   pr->wh = wh;
   pr->conn = conn;
   pr->started_ms = ms_mono();
-  (void)hook_target(wh, url, pr->marketplace, sizeof pr->marketplace);
+  if (strncmp(url, "/hooks/", 7) != 0 || strlen(name) == 0 ||
+      strlen(name) >= sizeof pr->marketplace)
+    return pr;
+  if (call_hold_connector(&pr->hold, wh->reg, name) == 0 && !oc_has_push(pr->hold.conn))
+    call_hold_release(&pr->hold);
+  snprintf(pr->marketplace, sizeof pr->marketplace, "%s", name);
   pr->auth = auth ? strdup(auth) : NULL;
   return pr;
+}
+
+static void push_free(struct push_req *pr) {
+  if (pr->auth) /* a signature is not a secret, but it is not ours to keep */
+    memset(pr->auth, 0, strlen(pr->auth));
+  free(pr->auth);
+  free(pr->body);
+  call_hold_release(&pr->hold);
+  free(pr);
 }
 
 static void append(struct push_req *pr, const char *data, size_t n) {
@@ -289,7 +313,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_size, void **con_cls) {
   webhook_t *wh = cls;
   struct push_req *pr = *con_cls;
-  char mp[16];
 
   (void)version;
   if (!pr) {
@@ -297,18 +320,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (strcmp(method, "GET") == 0 && strcmp(url, "/healthz") == 0)
       return reply(conn, 200, "ok\n");
-    if (strcmp(method, "POST") != 0 || !hook_target(wh, url, mp, sizeof mp))
+    if (strcmp(method, "POST") != 0)
       return reply(conn, 404, status_text(404));
-    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > OC_MAX_PUSH) {
-      wh->st.refused++;
-      log_warn("webhook", "push refused", "marketplace=%s status=413 why=%s", mp,
-               "Content-Length over the push limit");
-      return reply(conn, 413, status_text(413));
-    }
     pr = begin(wh, conn, url);
     if (!pr)
       return MHD_NO;
+    if (!pr->hold.conn) {
+      push_free(pr);
+      return reply(conn, 404, status_text(404));
+    }
+    cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > OC_MAX_PUSH) {
+      wh->st.refused++;
+      log_warn("webhook", "push refused", "marketplace=%s status=413 why=%s", pr->marketplace,
+               "Content-Length over the push limit");
+      push_free(pr);
+      return reply(conn, 413, status_text(413));
+    }
     *con_cls = pr;
     return MHD_YES;
   }
@@ -331,11 +359,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   (void)toe;
   if (!pr)
     return;
-  if (pr->auth) /* a signature is not a secret, but it is not ours to keep */
-    memset(pr->auth, 0, strlen(pr->auth));
-  free(pr->auth);
-  free(pr->body);
-  free(pr);
+  push_free(pr);
   *con_cls = NULL;
 }
 
@@ -400,6 +424,7 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   wh->orders = orders;
   wh->reg = registry_ref(reg);
   wh->max_age_s = opt->max_age_s;
+  webhook_set_credentials_dir(wh, opt->credentials_dir);
   if (opt->public_url && opt->public_url[0])
     snprintf(wh->public_url, sizeof wh->public_url, "%s", opt->public_url);
   else
@@ -443,6 +468,13 @@ void webhook_set_registry(webhook_t *wh, struct registry *reg) {
   registry_ref(reg);
   registry_unref(wh->reg);
   wh->reg = reg;
+}
+
+void webhook_set_credentials_dir(webhook_t *wh, const char *dir) {
+  if (!wh)
+    return;
+  wh->has_cred_dir = dir != NULL;
+  snprintf(wh->cred_dir, sizeof wh->cred_dir, "%s", dir ? dir : "");
 }
 
 void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st) {

@@ -8,7 +8,7 @@
  * A push is refused before anything is written when it is larger than
  * OC_MAX_PUSH (413), nested deeper than 32 (400), unsigned or signed with
  * the wrong key (401, checked by the connector in constant time against
- * every shop of that marketplace), or stamped outside webhook_max_age (400).
+ * every shop of that marketplace, whose secrets it reads itself), or stamped outside webhook_max_age (400).
  * A verified push is stored under the SHA-256 of its body in webhook_inbox
  * (a replay inserts nothing) together with a re-read of the order it names,
  * and only then answered 200: the marketplace's order, read back through
@@ -26,6 +26,7 @@
 struct webhook_options {
   const char *listen;     /* "127.0.0.1:8088" */
   const char *public_url; /* "" → "http://" + listen */
+  const char *credentials_dir; /* NULL: none configured */
   unsigned max_age_s;
 };
 
@@ -42,6 +43,8 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
                          const struct webhook_options *opt);
 /* Pushes are verified with reg from now on. Holds a reference. */
 void webhook_set_registry(webhook_t *wh, struct registry *reg);
+/* Shop secrets are read from dir from now on (NULL: none configured). */
+void webhook_set_credentials_dir(webhook_t *wh, const char *dir);
 void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st);
 /* Stops accepting; done() once the pushes being stored are answered and
  * every handle is closed. The object is freed then. */

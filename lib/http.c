@@ -49,6 +49,7 @@ struct http_job {
   size_t len, cap;
   long status;
   long retry_after_ms;
+  enum http_fail fail;
   const char *error;
   int too_large;
   int oom;
@@ -131,6 +132,7 @@ static void http__deliver(http_t *h, struct http_job *job) {
   r.body = job->buf ? job->buf : "";
   r.len = job->len;
   r.retry_after_ms = job->retry_after_ms;
+  r.fail = job->fail;
   r.error = job->error;
   r.total_s = (double)(uv_hrtime() - job->start_ns) / 1e9;
   h->inflight--;
@@ -139,7 +141,9 @@ static void http__deliver(http_t *h, struct http_job *job) {
 }
 
 /* Queues a job whose outcome is known for the idle callback. */
-static void http__defer(http_t *h, struct http_job *job, const char *error) {
+static void http__defer(http_t *h, struct http_job *job, enum http_fail fail,
+                        const char *error) {
+  job->fail = fail;
   job->error = error;
   job->next = NULL;
   if (h->done_tail)
@@ -227,17 +231,28 @@ static size_t http__on_header(char *line, size_t size, size_t n, void *ud) {
   return len;
 }
 
-static const char *http__error(const struct http_job *job, CURLcode rc) {
-  if (rc == CURLE_OK)
-    return NULL;
-  if (job->too_large)
-    return "response too large";
-  if (job->oom)
-    return "out of memory";
-  if (rc == CURLE_OPERATION_TIMEDOUT)
-    return "timeout";
-  /* curl's fixed text: unlike its error buffer it never quotes the URL. */
-  return curl_easy_strerror(rc);
+/* Why a transfer failed, as the enum callers switch on and as text. */
+static void http__set_error(struct http_job *job, CURLcode rc) {
+  job->fail = HTTP_FAIL_OTHER;
+  job->error = NULL;
+  if (rc == CURLE_OK) {
+    job->fail = HTTP_FAIL_NONE;
+  } else if (job->too_large) {
+    job->fail = HTTP_FAIL_TOO_LARGE;
+    job->error = "response too large";
+  } else if (job->oom) {
+    job->error = "out of memory";
+  } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+    job->fail = HTTP_FAIL_TIMEOUT;
+    job->error = "timeout";
+  } else {
+    if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+        rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_SSL_CONNECT_ERROR ||
+        rc == CURLE_PEER_FAILED_VERIFICATION)
+      job->fail = HTTP_FAIL_CONNECT;
+    /* curl's fixed text: unlike its error buffer it never quotes the URL. */
+    job->error = curl_easy_strerror(rc);
+  }
 }
 
 /* Delivers every finished transfer. Unconditional after each socket_action:
@@ -257,7 +272,7 @@ static void http__drain(http_t *h) {
     curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
     job = (struct http_job *)(void *)priv;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &job->status);
-    job->error = http__error(job, rc);
+    http__set_error(job, rc);
     http__unlink(h, job);
     curl_multi_remove_handle(h->multi, e);
     http__deliver(h, job);
@@ -591,16 +606,16 @@ int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
   job->start_ns = uv_hrtime();
   h->inflight++;
   if (req->url == NULL || !http__method_ok(req->method)) {
-    http__defer(h, job, "bad request");
+    http__defer(h, job, HTTP_FAIL_OTHER, "bad request");
     return 0;
   }
   rc = http__job_setup(h, job, req);
   if (rc != CURLE_OK) {
-    http__defer(h, job, curl_easy_strerror(rc));
+    http__defer(h, job, HTTP_FAIL_OTHER, curl_easy_strerror(rc));
     return 0;
   }
   if (curl_multi_add_handle(h->multi, job->easy) != CURLM_OK) {
-    http__defer(h, job, "out of memory");
+    http__defer(h, job, HTTP_FAIL_OTHER, "out of memory");
     return 0;
   }
   http__link(h, job);
@@ -623,7 +638,7 @@ void http_close(http_t *h, void (*done)(void *arg), void *arg) {
     http__unlink(h, job);
     curl_multi_remove_handle(h->multi, job->easy);
     job->status = 0;
-    http__defer(h, job, "shutting down");
+    http__defer(h, job, HTTP_FAIL_SHUTDOWN, "shutting down");
   }
   uv_idle_start(&h->idle, http__on_idle);
 }

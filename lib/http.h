@@ -17,11 +17,23 @@
 
 typedef struct http http_t;
 
+/* Why no complete response arrived; callers switch on this, the text in
+ * http_response.error is for people. */
+enum http_fail {
+  HTTP_FAIL_NONE = 0, /* a complete response (any status) */
+  HTTP_FAIL_TIMEOUT,  /* the transfer or the connection timed out */
+  HTTP_FAIL_CONNECT,  /* no connection: DNS, refused, TLS handshake */
+  HTTP_FAIL_TOO_LARGE, /* the body passed max_response */
+  HTTP_FAIL_SHUTDOWN, /* http_close() aborted it */
+  HTTP_FAIL_OTHER     /* bad request, out of memory, any other curl error */
+};
+
 struct http_response {
   long status;           /* HTTP status; 0 when no response arrived */
   const char *body;      /* not NUL-terminated; valid during the callback */
   size_t len;
   long retry_after_ms;   /* from a Retry-After header (seconds or date); -1 none */
+  enum http_fail fail;   /* HTTP_FAIL_NONE on a complete response */
   const char *error;     /* NULL on a complete response; else a one-line reason
                             ("timeout", "response too large", curl's text) */
   double total_s;        /* wall time of the transfer */
@@ -46,7 +58,8 @@ int http_send(http_t *http, const oc_request *req, http_cb cb, void *arg);
 
 unsigned http_inflight(const http_t *http);
 
-/* Aborts transfers still running (their cb gets error "shutting down"),
+/* Aborts transfers still running (their cb gets HTTP_FAIL_SHUTDOWN, error
+ * "shutting down"),
  * releases curl and every handle, then calls done; http is freed after. */
 void http_close(http_t *http, void (*done)(void *arg), void *arg);
 

@@ -56,6 +56,30 @@ static int path_in_use(const char *path) {
   return 0;
 }
 
+/* 1 when every capability the table claims has the functions that serve
+ * it: the inline wrappers of connector.h check the capability bit, not the
+ * pointer, so a claimed operation without its function would crash. */
+static int functions_match_caps(const oc_connector *c) {
+  int op;
+
+  for (op = OC_OP_PUBLISH; op < OC_OP_MAX; op++) {
+    if (!oc_supports(c, (oc_op)op))
+      continue;
+    if (oc_listing_op((oc_op)op) && (!c->build_listing || !c->parse_listing))
+      return 0;
+    if (op == OC_OP_AUTH_LINK && !c->build_token)
+      return 0;
+    if ((op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE) &&
+        (!c->build_token || !c->parse_token))
+      return 0;
+    if (op == OC_OP_LIST_ORDERS && (!c->build_orders || !c->parse_order_page))
+      return 0;
+    if (op == OC_OP_GET_ORDERS && (!c->build_orders || !c->parse_order_batch))
+      return 0;
+  }
+  return !(c->caps & OC_CAP_FEED) || c->feed != NULL;
+}
+
 /* The connector table of an open object, or NULL having logged why. */
 static const oc_connector *entry_table(void *h, const char *path) {
   oc_entry_fn entry;
@@ -67,9 +91,14 @@ static const oc_connector *entry_table(void *h, const char *path) {
     log_error("registry", "not a connector: no " OC_ENTRY_SYMBOL " table", "path=%s", path);
     return NULL;
   }
-  if (c->abi != OC_ABI_VERSION || !c->name || !c->build || !c->parse) {
+  if (c->abi != OC_ABI_VERSION || !c->name) {
     log_error("registry", "connector built for another ABI; rebuild it", "path=%s abi=%u want=%u",
               path, c->abi, OC_ABI_VERSION);
+    return NULL;
+  }
+  if (!functions_match_caps(c)) {
+    log_error("registry", "connector lacks a function for an operation it claims", "path=%s name=%s",
+              path, c->name);
     return NULL;
   }
   return c;

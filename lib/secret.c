@@ -133,6 +133,12 @@ secret_t *secret_acquire(const char *dir, const char *name, char *err, size_t er
   return c;
 }
 
+secret_t *secret_ref(secret_t *s) {
+  if (s)
+    s->refs++;
+  return s;
+}
+
 const char *secret_value(const secret_t *s) { return s->value; }
 
 void secret_release(secret_t *s) {

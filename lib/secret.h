@@ -29,6 +29,8 @@ const char *secret_dir(const char *configured);
 /* A reference to the secret of shop `name` (from the cache, or read now and
  * cached), or NULL with a reason in err (no secret in it). */
 secret_t *secret_acquire(const char *dir, const char *name, char *err, size_t errlen);
+/* Another reference to s (returned); NULL stays NULL. */
+secret_t *secret_ref(secret_t *s);
 /* The value; valid until this reference is released. */
 const char *secret_value(const secret_t *s);
 /* Ends a reference (NULL is ignored); the last one wipes and frees. */

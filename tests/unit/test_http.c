@@ -46,6 +46,7 @@ struct result {
   char body[8192];
   size_t len;
   char error[128];
+  enum http_fail fail;
   long retry_after_ms;
   double total_s;
 };
@@ -294,6 +295,8 @@ static void on_result(void *arg, const struct http_response *r) {
   memcpy(res->body, r->body, r->len);
   res->len = r->len;
   snprintf(res->error, sizeof res->error, "%s", r->error ? r->error : "");
+  res->fail = r->fail;
+  ASSERT((r->fail == HTTP_FAIL_NONE) == (r->error == NULL));
   res->retry_after_ms = r->retry_after_ms;
   res->total_s = r->total_s;
   if (++ncalls == expected)
@@ -395,11 +398,14 @@ TEST_IMPL(http_response_too_large) {
   run_and_close();
   ASSERT_EQ(chunked.calls, 1);
   ASSERT_STR_EQ(chunked.error, "response too large");
+  ASSERT_EQ(chunked.fail, HTTP_FAIL_TOO_LARGE);
   ASSERT(chunked.len <= 1000);
   ASSERT_EQ(sized.calls, 1);
   ASSERT_STR_EQ(sized.error, "response too large");
+  ASSERT_EQ(sized.fail, HTTP_FAIL_TOO_LARGE);
   ASSERT(sized.len <= 1000);
   ASSERT_STR_EQ(fits.error, "");
+  ASSERT_EQ(fits.fail, HTTP_FAIL_NONE);
   ASSERT_EQ(fits.len, 10);
   return TEST_OK;
 }
@@ -414,6 +420,7 @@ TEST_IMPL(http_timeout) {
   run_and_close();
   ASSERT_EQ(r.calls, 1);
   ASSERT_STR_EQ(r.error, "timeout");
+  ASSERT_EQ(r.fail, HTTP_FAIL_TIMEOUT);
   ASSERT_EQ(r.status, 0);
   ASSERT(r.total_s >= 0.25 && r.total_s < 3.0);
   ASSERT_EQ(srv.requests, 1);
@@ -442,6 +449,7 @@ TEST_IMPL(http_connection_refused) {
   ASSERT_EQ(r.calls, 1);
   ASSERT_EQ(r.status, 0);
   ASSERT(r.error[0] != '\0');
+  ASSERT_EQ(r.fail, HTTP_FAIL_CONNECT);
   ASSERT_NULL(strstr(r.error, "SECRET42"));
   ASSERT_NULL(strstr(r.error, "127.0.0.1"));
   return TEST_OK;
@@ -517,6 +525,7 @@ static void on_hung(void *arg, const struct http_response *r) {
 
   res->calls++;
   res->status = r->status;
+  res->fail = r->fail;
   snprintf(res->error, sizeof res->error, "%s", r->error ? r->error : "");
 }
 
@@ -541,6 +550,7 @@ TEST_IMPL(http_close_in_flight) {
     ASSERT_EQ(hung[i].calls, 1);
     ASSERT_EQ(hung[i].status, 0);
     ASSERT_STR_EQ(hung[i].error, "shutting down");
+    ASSERT_EQ(hung[i].fail, HTTP_FAIL_SHUTDOWN);
   }
   return TEST_OK;
 }
@@ -558,6 +568,7 @@ TEST_IMPL(http_bad_requests_fail_async) {
   ASSERT(proto.error[0] != '\0');
   ASSERT_EQ(method.calls, 1);
   ASSERT_STR_EQ(method.error, "bad request");
+  ASSERT_EQ(method.fail, HTTP_FAIL_OTHER);
   ASSERT_EQ(srv.requests, 0);
   return TEST_OK;
 }

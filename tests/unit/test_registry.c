@@ -132,7 +132,32 @@ TEST_IMPL(broken_and_duplicate_modules_are_left_out) {
   return 0;
 }
 
+/* A connector of this ABI exports the versioned entry and no other, and
+ * its table says so. */
+TEST_IMPL(connectors_export_the_abi4_entry) {
+  struct registry *reg;
+  char path[512];
+  void *h;
+
+  make_dir();
+  install("shopee", "shopee.so");
+  snprintf(path, sizeof path, "%s/shopee.so", dir);
+  h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NOT_NULL(h);
+  ASSERT_STR_EQ(OC_ENTRY_SYMBOL, "ocop_connector_abi4");
+  ASSERT_NOT_NULL(dlsym(h, OC_ENTRY_SYMBOL));
+  ASSERT_NULL(dlsym(h, "ocop_connector_abi3"));
+  reg = registry_load(dir, NULL);
+  ASSERT_EQ(registry_count(reg), 1);
+  ASSERT_EQ(registry_at(reg, 0)->abi, OC_ABI_VERSION);
+  ASSERT_EQ(OC_ABI_VERSION, 4);
+  registry_unref(reg);
+  dlclose(h);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
+    TEST_ENTRY(connectors_export_the_abi4_entry),
     TEST_ENTRY(generations_share_an_unchanged_module_until_the_last_lets_go),
     TEST_ENTRY(replaced_file_is_read_again_while_the_old_generation_runs),
     TEST_ENTRY(broken_and_duplicate_modules_are_left_out),

@@ -1,0 +1,24 @@
+/*
+ * order_doc.h — a connector's order batch as the document
+ * ocop_ingest_orders() reads (prefix order_doc_).
+ *
+ * Connectors hand orders over as structs (connectors/connector.h); the
+ * database takes one jsonb document per batch, in the shape order files
+ * have too (daemon/order_csv.h), and checks each order itself
+ * (ocop_order_problem in sql/logic/orders.sql):
+ *
+ *   {"orders":[{"id":"..","status":"..","effect":"sold","update_time":1700000000,
+ *               "total_vnd":150000,"lines":[{"sku":"..","qty":2,"unit_price_vnd":75000}]}],
+ *    "bad":[{"id":"..","error":".."}]}
+ *
+ * A total or a unit price of -1 (the marketplace did not say) is null.
+ */
+#ifndef OCOP_ORDER_DOC_H
+#define OCOP_ORDER_DOC_H
+
+#include "connector.h"
+
+/* The document as compact JSON text (malloc'd), or NULL when out of memory. */
+char *order_doc_json(const oc_order_batch *b);
+
+#endif
