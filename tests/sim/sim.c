@@ -30,6 +30,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "sim_ctl.h"
 #include "sim_json.h"
 #include "sim_lazada.h"
 #include "sim_orders.h"
@@ -334,39 +335,6 @@ void sim_resp_json(struct sim_resp *resp, int status, cJSON *root) {
     status = 500;
   }
   sim_resp_set(resp, status, s, len);
-}
-
-void sim_ctl_ok(struct sim_resp *resp, cJSON *obj) {
-  if (!obj)
-    obj = cJSON_CreateObject();
-  if (obj && !cJSON_AddTrueToObject(obj, "ok")) {
-    cJSON_Delete(obj);
-    obj = NULL;
-  }
-  sim_resp_json(resp, 200, obj);
-}
-
-void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...) {
-  cJSON *o = cJSON_CreateObject();
-  char msg[512];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  cJSON_AddFalseToObject(o, "ok");
-  cJSON_AddStringToObject(o, "error", msg);
-  sim_resp_json(resp, status, o);
-}
-
-int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp) {
-  if (cJSON_IsObject(req->json))
-    return 0;
-  sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
-                req->json_err ? req->json_err
-                : req->json   ? "not an object"
-                              : "empty body");
-  return -1;
 }
 
 /* Sleeps in short steps so that shutdown does not wait for a long fault. */

@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "sim_ctl.h"
 #include "sim_json.h"
 
 #define SIM_ORDER_LINES_MAX 100

@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "sim_ctl.h"
 #include "sim_json.h"
 #include "sim_orders.h"
 

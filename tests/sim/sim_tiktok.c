@@ -34,6 +34,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim_ctl.h"
 #include "sim_json.h"
 #include "sim_orders.h"
 
