@@ -24,4 +24,5 @@ tests_sim_ocopsim_LDADD = $(MHD_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) \
 TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
 	tests/sim/sim_selftest_tiktok.sh
 EXTRA_DIST += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
-	tests/sim/sim_selftest_tiktok.sh tests/sim/README.md
+	tests/sim/sim_selftest_tiktok.sh tests/sim/sim_selftest_lib.sh \
+	tests/sim/README.md
