@@ -779,8 +779,7 @@ static void sim_ctl_fault_list(const struct sim_req *req,
   for (i = 0; i < sim_faults.n; i++) {
     cJSON *e = sim_fault_json(&sim_faults.v[i]);
 
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }
@@ -980,8 +979,7 @@ static cJSON *sim_call_json(const struct sim_call *e) {
 
         snprintf(idbuf, sizeof idbuf, "%" PRId64, e->ids[i]);
         t = cJSON_CreateString(idbuf);
-        if (t && !cJSON_AddItemToArray(ids, t))
-          cJSON_Delete(t);
+        sim_json_push(ids, t);
       } else {
         sim_json_push_int(ids, e->ids[i]);
       }
@@ -1022,8 +1020,7 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
         &sim_log.ring[(sim_log.start + i) % SIM_CALLS_MAX];
     cJSON *c = sim_call_json(e);
 
-    if (c && !cJSON_AddItemToArray(list, c))
-      cJSON_Delete(c);
+    sim_json_push(list, c);
     next = e->seq;
   }
   sim_json_add_int(o, "next", (int64_t)next);
@@ -1147,8 +1144,7 @@ static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
       cJSON_AddNullToObject(e, "authorization");
     cJSON_AddStringToObject(e, "body", h->body ? h->body : "");
     sim_json_add_int(e, "ts_ms", h->ts_ms);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }

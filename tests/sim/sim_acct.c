@@ -5,6 +5,7 @@
  */
 #include "sim_acct.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +16,27 @@
 
 #define SIM_ACCT_ERRTXT 256
 
-struct sim_app *sim_acct_app_find(const struct sim_accts *st, const char *key) {
+/* The element of arr[0..n) whose string at `off` is `key`, or NULL: apps
+ * and accounts are both looked up by a text name. */
+static void *sim_acct_lookup(void *arr, size_t n, size_t size, size_t off,
+                             const char *key) {
+  char *p = arr;
   size_t i;
 
-  for (i = 0; key && i < st->napps; i++)
-    if (strcmp(st->apps[i].key, key) == 0)
-      return &st->apps[i];
+  for (i = 0; key && i < n; i++, p += size)
+    if (strcmp(*(char **)(void *)(p + off), key) == 0)
+      return p;
   return NULL;
 }
 
-struct sim_acct *sim_acct_find(const struct sim_accts *st, const char *name) {
-  size_t i;
+struct sim_app *sim_acct_app_find(const struct sim_accts *st, const char *key) {
+  return sim_acct_lookup(st->apps, st->napps, sizeof *st->apps,
+                         offsetof(struct sim_app, key), key);
+}
 
-  for (i = 0; name && i < st->n; i++)
-    if (strcmp(st->v[i].name, name) == 0)
-      return &st->v[i];
-  return NULL;
+struct sim_acct *sim_acct_find(const struct sim_accts *st, const char *name) {
+  return sim_acct_lookup(st->v, st->n, sizeof *st->v,
+                         offsetof(struct sim_acct, name), name);
 }
 
 size_t sim_acct_index(const struct sim_accts *st, const struct sim_acct *a) {
@@ -194,8 +200,7 @@ static void sim_acct_list(const struct sim_accts *st, struct sim_resp *resp) {
       cJSON_AddStringToObject(e, "shop_id", s->shop_id ? s->shop_id : s->name);
     cJSON_AddStringToObject(e, "app_key", s->app_key);
     sim_tok_json(e, &s->tok);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }

@@ -189,8 +189,7 @@ static void lz_ok(struct lz_call *c, cJSON *data) {
   cJSON_AddStringToObject(o, "request_id", rid);
   if (!data)
     data = cJSON_CreateObject();
-  if (data && !cJSON_AddItemToObject(o, "data", data))
-    cJSON_Delete(data);
+  sim_json_put(o, "data", data);
   sim_resp_json(c->resp, 200, o);
 }
 
@@ -392,8 +391,7 @@ static cJSON *lz_item_json(const struct lz_item *it) {
   snprintf(buf, sizeof buf, "%" PRId64, it->updated_ms);
   cJSON_AddStringToObject(o, "updated_time", buf);
   img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
-  if (img && !cJSON_AddItemToObject(o, "images", img))
-    cJSON_Delete(img);
+  sim_json_put(o, "images", img);
   a = cJSON_AddObjectToObject(o, "attributes");
   cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
@@ -766,8 +764,7 @@ static void lz_price_quantity(struct lz_call *c) {
       cJSON_AddStringToObject(d, "message", why);
       if (sim_json_str(e, "SellerSku"))
         cJSON_AddStringToObject(d, "seller_sku", sim_json_str(e, "SellerSku"));
-      if (d && !cJSON_AddItemToArray(detail, d))
-        cJSON_Delete(d);
+      sim_json_push(detail, d);
       bad = 1;
       nf_any |= nf;
     }
@@ -780,8 +777,7 @@ static void lz_price_quantity(struct lz_call *c) {
 
     snprintf(c->info->error, sizeof c->info->error, "%s",
              nf_any ? "E0401" : "InvalidParameter");
-    if (detail && !cJSON_AddItemToObject(o, "detail", detail))
-      cJSON_Delete(detail);
+    sim_json_put(o, "detail", detail);
     sim_resp_json(c->resp, 200, o);
   } else {
     cJSON_Delete(detail);
@@ -914,12 +910,10 @@ static void lz_products_get(struct lz_call *c) {
         continue;
       shown++;
       e = lz_item_json(it);
-      if (e && !cJSON_AddItemToArray(list, e))
-        cJSON_Delete(e);
+      sim_json_push(list, e);
     }
     sim_json_add_int(data, "total_products", total);
-    if (list && !cJSON_AddItemToObject(data, "products", list))
-      cJSON_Delete(list);
+    sim_json_put(data, "products", list);
     lz_ok(c, data);
   }
   cJSON_Delete(skus);
@@ -1069,14 +1063,12 @@ static void lz_orders_get(struct lz_call *c) {
   for (i = offset; i < (int64_t)n && shown < limit; i++, shown++) {
     cJSON *e = lz_order_json(v[desc ? (int64_t)n - 1 - i : i]);
 
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   free(v);
   sim_json_add_int(data, "count", shown);
   sim_json_add_int(data, "countTotal", (int64_t)n);
-  if (list && !cJSON_AddItemToObject(data, "orders", list))
-    cJSON_Delete(list);
+  sim_json_put(data, "orders", list);
   lz_ok(c, data);
 }
 
@@ -1112,8 +1104,7 @@ static void lz_order_units(cJSON *list, const struct sim_order *o,
       cJSON_AddStringToObject(e, "created_at", buf);
       lz_order_time(o->update_time, buf, sizeof buf);
       cJSON_AddStringToObject(e, "updated_at", buf);
-      if (e && !cJSON_AddItemToArray(list, e))
-        cJSON_Delete(e);
+      sim_json_push(list, e);
     }
   }
 }
@@ -1152,8 +1143,7 @@ static void lz_order_items_get(struct lz_call *c) {
     lz_add_order_id(x, "order_number", o->id);
     lz_order_units(cJSON_AddArrayToObject(x, "order_items"), o,
                    sim_acct_index(&lz_accts, c->seller));
-    if (x && !cJSON_AddItemToArray(data, x))
-      cJSON_Delete(x);
+    sim_json_push(data, x);
   }
   cJSON_Delete(ids);
   lz_ok(c, data);
@@ -1260,8 +1250,7 @@ static void lz_refresh(struct lz_call *c) {
   cJSON_AddStringToObject(u, "seller_id", s->name);
   cJSON_AddStringToObject(u, "user_id", s->name);
   cJSON_AddStringToObject(u, "short_code", "VN0SIM");
-  if (u && !cJSON_AddItemToArray(cui, u))
-    cJSON_Delete(u);
+  sim_json_push(cui, u);
   cJSON_AddStringToObject(o, "code", "0");
   cJSON_AddStringToObject(o, "request_id", rid);
   sim_resp_json(c->resp, 200, o);
@@ -1408,8 +1397,7 @@ static cJSON *lz_item_ctl_json(const struct lz_item *it) {
   if (it->category)
     cJSON_AddStringToObject(o, "category_id", it->category);
   img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
-  if (img && !cJSON_AddItemToObject(o, "images", img))
-    cJSON_Delete(img);
+  sim_json_put(o, "images", img);
   cJSON_AddStringToObject(o, "package_weight",
                           it->weight ? it->weight : "0.5");
   sim_json_add_int(o, "create_time_ms", it->created_ms);
@@ -1435,8 +1423,7 @@ static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     if (s && L.items[i].seller != sim_acct_index(&lz_accts, s))
       continue;
     e = lz_item_ctl_json(&L.items[i]);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }

@@ -69,6 +69,16 @@ struct sim_order *sim_order_find(const struct sim_orders *st,
   return NULL;
 }
 
+cJSON *sim_order_head_json(const struct sim_order *o) {
+  cJSON *e = cJSON_CreateObject();
+
+  cJSON_AddStringToObject(e, "id", o->id);
+  cJSON_AddStringToObject(e, "status", o->status);
+  sim_json_add_int(e, "create_time", o->create_time);
+  sim_json_add_int(e, "update_time", o->update_time);
+  return e;
+}
+
 int64_t sim_order_total(const struct sim_order *o) {
   int64_t t = 0;
   size_t i;
@@ -96,22 +106,24 @@ static int sim_order_id_cmp(const char *a, const char *b) {
   return strcmp(a, b);
 }
 
-static int sim_order_by_update(const void *x, const void *y) {
+/* Orders by one of their times, then by id; `create` picks the time. */
+static int sim_order_cmp(const void *x, const void *y, int create) {
   const struct sim_order *a = *(struct sim_order *const *)x;
   const struct sim_order *b = *(struct sim_order *const *)y;
+  int64_t ta = create ? a->create_time : a->update_time;
+  int64_t tb = create ? b->create_time : b->update_time;
 
-  if (a->update_time != b->update_time)
-    return a->update_time < b->update_time ? -1 : 1;
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
   return sim_order_id_cmp(a->id, b->id);
 }
 
-static int sim_order_by_create(const void *x, const void *y) {
-  const struct sim_order *a = *(struct sim_order *const *)x;
-  const struct sim_order *b = *(struct sim_order *const *)y;
+static int sim_order_by_update(const void *x, const void *y) {
+  return sim_order_cmp(x, y, 0);
+}
 
-  if (a->create_time != b->create_time)
-    return a->create_time < b->create_time ? -1 : 1;
-  return sim_order_id_cmp(a->id, b->id);
+static int sim_order_by_create(const void *x, const void *y) {
+  return sim_order_cmp(x, y, 1);
 }
 
 static int sim_order_wanted(const struct sim_order *o,
@@ -243,23 +255,6 @@ static const cJSON *sim_get(const cJSON *o, const char *name) {
   return cJSON_GetObjectItemCaseSensitive(o, name);
 }
 
-static int sim_int_arg(const cJSON *o, const char *name, int64_t min,
-                       int64_t max, int64_t def, int64_t *out, char *err,
-                       size_t n) {
-  const cJSON *v = sim_get(o, name);
-
-  if (!v && def >= min) {
-    *out = def;
-    return 0;
-  }
-  if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
-             min, max);
-    return -1;
-  }
-  return 0;
-}
-
 /* An order id: a string, or a positive integer (Lazada's are numbers). */
 static int sim_order_id_arg(const cJSON *v, char *out, size_t n) {
   int64_t x;
@@ -295,8 +290,8 @@ static int sim_line_read(const cJSON *e, struct sim_order_line *l, char *err,
     snprintf(err, n, "each line needs a sku of 1 to %d bytes", SIM_SKU_MAX);
     return -1;
   }
-  if (sim_int_arg(e, "qty", 1, SIM_ORDER_QTY_MAX, -1, &l->qty, err, n) ||
-      sim_int_arg(e, "price", 0, SIM_ORDER_PRICE_MAX, -1, &l->price, err, n))
+  if (sim_ctl_int(e, "qty", 1, SIM_ORDER_QTY_MAX, -1, &l->qty, err, n) ||
+      sim_ctl_int(e, "price", 0, SIM_ORDER_PRICE_MAX, -1, &l->price, err, n))
     return -1;
   if (!(l->sku = strdup(sku))) {
     snprintf(err, n, "out of memory");
@@ -347,7 +342,7 @@ static int sim_order_read(const struct sim_order_ops *ops, const cJSON *e,
   }
   o->malformed = cJSON_IsTrue(mal);
   if (sim_status_arg(e, o->status, err, n) ||
-      sim_int_arg(e, "update_time", 0, SIM_ORDER_TIME_MAX, now,
+      sim_ctl_int(e, "update_time", 0, SIM_ORDER_TIME_MAX, now,
                   &o->update_time, err, n) ||
       sim_lines_read(sim_get(e, "lines"), o, err, n))
     return -1;
@@ -384,7 +379,7 @@ static int sim_push_opts_read(const cJSON *o, int64_t now,
     return -1;
   }
   p->body = body ? body->valuestring : NULL;
-  return sim_int_arg(o, "timestamp", 0, SIM_ORDER_TIME_MAX, now, &p->ts, err,
+  return sim_ctl_int(o, "timestamp", 0, SIM_ORDER_TIME_MAX, now, &p->ts, err,
                      n);
 }
 
@@ -590,7 +585,7 @@ static void sim_ctl_order_status(const struct sim_order_ops *ops,
   if (!(o = sim_ctl_order_arg(ops, req, "id", shop, resp)))
     return;
   if (sim_status_arg(req->json, status, err, sizeof err) ||
-      sim_int_arg(req->json, "update_time", 0, SIM_ORDER_TIME_MAX,
+      sim_ctl_int(req->json, "update_time", 0, SIM_ORDER_TIME_MAX,
                   req->now_ms / 1000, &t, err, sizeof err) ||
       (push && (!cJSON_IsObject(push) ||
                 sim_push_opts_read(push, req->now_ms / 1000, &po, err,
@@ -641,13 +636,9 @@ static void sim_ctl_push(const struct sim_order_ops *ops,
 }
 
 static cJSON *sim_order_ctl_json(const struct sim_order *o) {
-  cJSON *e = cJSON_CreateObject(), *lines;
+  cJSON *e = sim_order_head_json(o), *lines;
   size_t i;
 
-  cJSON_AddStringToObject(e, "id", o->id);
-  cJSON_AddStringToObject(e, "status", o->status);
-  sim_json_add_int(e, "create_time", o->create_time);
-  sim_json_add_int(e, "update_time", o->update_time);
   cJSON_AddBoolToObject(e, "malformed", o->malformed);
   lines = cJSON_AddArrayToObject(e, "lines");
   for (i = 0; i < o->nlines; i++) {
@@ -656,8 +647,7 @@ static cJSON *sim_order_ctl_json(const struct sim_order *o) {
     cJSON_AddStringToObject(l, "sku", o->lines[i].sku);
     sim_json_add_int(l, "qty", o->lines[i].qty);
     sim_json_add_int(l, "price", o->lines[i].price);
-    if (l && !cJSON_AddItemToArray(lines, l))
-      cJSON_Delete(l);
+    sim_json_push(lines, l);
   }
   return e;
 }
@@ -688,8 +678,7 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
   for (i = 0; i < n; i++) {
     cJSON *e = sim_order_ctl_json(v[i]);
 
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   free(v);
   sim_ctl_ok(resp, out);

@@ -95,6 +95,10 @@ int sim_orders_select(const struct sim_orders *st,
                       const struct sim_order_query *q, struct sim_order ***out,
                       size_t *n);
 
+/* A new object {"id","status","create_time","update_time"}: the head of
+ * the control listing and of TikTok's order (sim_tiktok.c). */
+cJSON *sim_order_head_json(const struct sim_order *o);
+
 /* Sum of qty * price, and of qty. */
 int64_t sim_order_total(const struct sim_order *o);
 int64_t sim_order_units(const struct sim_order *o);

@@ -246,8 +246,7 @@ static void shopee_add_money(cJSON *o, const char *name, int64_t v) {
 
   snprintf(buf, sizeof buf, "%" PRId64 ".0", v);
   n = cJSON_CreateRaw(buf);
-  if (n && !cJSON_AddItemToObject(o, name, n))
-    cJSON_Delete(n);
+  sim_json_put(o, name, n);
 }
 
 static void shopee_push_failure(cJSON *arr, const char *idname, int64_t id,
@@ -1051,8 +1050,7 @@ static void shopee_get_item_base_info(struct shopee_call *c) {
       continue;
     }
     o = shopee_item_base(it);
-    if (o && !cJSON_AddItemToArray(list, o))
-      cJSON_Delete(o);
+    sim_json_push(list, o);
   }
   if (missing)
     snprintf(warn, sizeof warn, "%d item(s) not found", missing);
@@ -1757,8 +1755,7 @@ static void shopee_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
 static void shopee_add_copy(cJSON *o, const char *name, const cJSON *v) {
   cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
 
-  if (d && !cJSON_AddItemToObject(o, name, d))
-    cJSON_Delete(d);
+  sim_json_put(o, name, d);
 }
 
 static cJSON *shopee_item_full(const struct shopee_item *it) {
@@ -1810,8 +1807,7 @@ static void shopee_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     if (shop_id && S.items[i].shop_id != shop_id)
       continue;
     e = shopee_item_full(&S.items[i]);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }
@@ -1833,8 +1829,7 @@ static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
   for (i = 0; i < S.nshops; i++) {
     cJSON *e = shopee_shop_json(&S.shops[i]);
 
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }

@@ -226,8 +226,7 @@ static void tt_ok(struct tt_call *c, cJSON *data) {
 
   if (!data)
     data = cJSON_CreateObject();
-  if (data && !cJSON_AddItemToObject(o, "data", data))
-    cJSON_Delete(data);
+  sim_json_put(o, "data", data);
   sim_resp_json(c->resp, 200, o);
 }
 
@@ -416,15 +415,9 @@ static cJSON *tt_sku_json(const struct tt_product *p, int full) {
   w = cJSON_CreateObject();
   cJSON_AddStringToObject(w, "warehouse_id", p->warehouse ? p->warehouse : "");
   sim_json_add_int(w, "quantity", p->qty);
-  if (w && !cJSON_AddItemToArray(inv, w))
-    cJSON_Delete(w);
+  sim_json_push(inv, w);
   cJSON_AddArrayToObject(s, "sales_attributes");
   return s;
-}
-
-static void tt_push(cJSON *arr, cJSON *e) {
-  if (e && !cJSON_AddItemToArray(arr, e))
-    cJSON_Delete(e);
 }
 
 /* The product as GET /products/{id} and search print it. */
@@ -435,12 +428,12 @@ static cJSON *tt_product_json(const struct tt_product *p, int detail) {
   cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
   cJSON_AddStringToObject(o, "status", tt_status_name(p));
   skus = cJSON_AddArrayToObject(o, "skus");
-  tt_push(skus, tt_sku_json(p, 1));
+  sim_json_push(skus, tt_sku_json(p, 1));
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
   if (!detail) {
     d = cJSON_AddArrayToObject(o, "sales_regions");
-    tt_push(d, cJSON_CreateString("VN"));
+    sim_json_push(d, cJSON_CreateString("VN"));
     return o;
   }
   cJSON_AddStringToObject(o, "description", p->desc ? p->desc : "");
@@ -450,15 +443,13 @@ static cJSON *tt_product_json(const struct tt_product *p, int detail) {
     cc = cJSON_CreateObject();
     cJSON_AddStringToObject(cc, "id", p->category);
     cJSON_AddBoolToObject(cc, "is_leaf", 1);
-    tt_push(chains, cc);
+    sim_json_push(chains, cc);
   }
   d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
-  if (d && !cJSON_AddItemToObject(o, "main_images", d))
-    cJSON_Delete(d);
+  sim_json_put(o, "main_images", d);
   if (p->weight) {
     d = cJSON_Duplicate(p->weight, 1);
-    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
-      cJSON_Delete(d);
+    sim_json_put(o, "package_weight", d);
   }
   return o;
 }
@@ -647,7 +638,7 @@ static void tt_create(struct tt_call *c) {
   data = cJSON_CreateObject();
   tt_add_id(data, "product_id", p->id);
   skus = cJSON_AddArrayToObject(data, "skus");
-  tt_push(skus, tt_sku_json(p, 0));
+  sim_json_push(skus, tt_sku_json(p, 0));
   cJSON_AddArrayToObject(data, "warnings");
   tt_ok(c, data);
 }
@@ -682,7 +673,7 @@ static void tt_partial_edit(struct tt_call *c) {
   data = cJSON_CreateObject();
   tt_add_id(data, "product_id", p->id);
   skus = cJSON_AddArrayToObject(data, "skus");
-  tt_push(skus, tt_sku_json(p, 0));
+  sim_json_push(skus, tt_sku_json(p, 0));
   tt_ok(c, data);
 }
 
@@ -798,7 +789,7 @@ static void tt_set_status(struct tt_call *c, enum tt_status st) {
       cJSON_AddStringToObject(er, "message", "Product not found.");
       d = cJSON_AddObjectToObject(er, "detail");
       cJSON_AddStringToObject(d, "product_id", e->valuestring);
-      tt_push(errors, er);
+      sim_json_push(errors, er);
     }
   }
   tt_ok(c, data);
@@ -875,7 +866,7 @@ static void tt_search(struct tt_call *c) {
     if (total++ < offset)
       continue;
     if (shown < size) {
-      tt_push(list, tt_product_json(p, 0));
+      sim_json_push(list, tt_product_json(p, 0));
       shown++;
     }
   }
@@ -907,7 +898,7 @@ static void tt_shops(struct tt_call *c) {
   cJSON_AddStringToObject(o, "cipher", c->shop->name);
   snprintf(buf, sizeof buf, "VNSIM%zu", sim_acct_index(&tt_accts, c->shop) + 1);
   cJSON_AddStringToObject(o, "code", buf);
-  tt_push(list, o);
+  sim_json_push(list, o);
   tt_ok(c, data);
 }
 
@@ -956,13 +947,12 @@ static void tt_refresh(struct tt_call *c) {
   cJSON_AddStringToObject(data, "seller_base_region", "VN");
   sim_json_add_int(data, "user_type", 0);
   sc = cJSON_AddArrayToObject(data, "granted_scopes");
-  tt_push(sc, cJSON_CreateString("seller.product.basic"));
-  tt_push(sc, cJSON_CreateString("seller.order.info"));
+  sim_json_push(sc, cJSON_CreateString("seller.product.basic"));
+  sim_json_push(sc, cJSON_CreateString("seller.order.info"));
   {
     cJSON *o = tt_envelope(0, "success");
 
-    if (data && !cJSON_AddItemToObject(o, "data", data))
-      cJSON_Delete(data);
+    sim_json_put(o, "data", data);
     sim_resp_json(c->resp, 200, o);
   }
 }
@@ -1067,7 +1057,7 @@ static void tt_orders_search(struct tt_call *c) {
     cJSON_AddStringToObject(e, "status", o->status);
     sim_json_add_int(e, "create_time", o->create_time);
     sim_json_add_int(e, "update_time", o->update_time);
-    tt_push(list, e);
+    sim_json_push(list, e);
   }
   if (offset + size < (int64_t)n)
     snprintf(next, sizeof next, "%" PRId64, offset + size);
@@ -1101,18 +1091,14 @@ static void tt_order_lines(cJSON *list, const struct sim_order *o,
       tt_add_amount(e, "sale_price", l->price);
       cJSON_AddStringToObject(e, "currency", "VND");
       cJSON_AddStringToObject(e, "display_status", o->status);
-      tt_push(list, e);
+      sim_json_push(list, e);
     }
   }
 }
 
 static cJSON *tt_order_json(const struct sim_order *o, size_t shop) {
-  cJSON *e = cJSON_CreateObject(), *pay;
+  cJSON *e = sim_order_head_json(o), *pay;
 
-  cJSON_AddStringToObject(e, "id", o->id);
-  cJSON_AddStringToObject(e, "status", o->status);
-  sim_json_add_int(e, "create_time", o->create_time);
-  sim_json_add_int(e, "update_time", o->update_time);
   sim_json_add_int(e, "paid_time", o->create_time);
   pay = cJSON_AddObjectToObject(e, "payment");
   cJSON_AddStringToObject(pay, "currency", "VND");
@@ -1139,7 +1125,7 @@ static void tt_orders_get(struct tt_call *c) {
     memcpy(id, s, len);
     id[len] = '\0';
     if ((o = sim_order_find(&tt_orders, c->shop->name, id)))
-      tt_push(list, tt_order_json(o, sim_acct_index(&tt_accts, c->shop)));
+      sim_json_push(list, tt_order_json(o, sim_acct_index(&tt_accts, c->shop)));
     if (!s[len]) {
       s = NULL;
       break;
@@ -1404,12 +1390,10 @@ static cJSON *tt_item_ctl_json(const struct tt_product *p) {
   if (p->warehouse)
     cJSON_AddStringToObject(o, "warehouse_id", p->warehouse);
   d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
-  if (d && !cJSON_AddItemToObject(o, "main_images", d))
-    cJSON_Delete(d);
+  sim_json_put(o, "main_images", d);
   if (p->weight) {
     d = cJSON_Duplicate(p->weight, 1);
-    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
-      cJSON_Delete(d);
+    sim_json_put(o, "package_weight", d);
   }
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
@@ -1431,7 +1415,7 @@ static void tt_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
   for (i = 0; i < T.nitems; i++) {
     if (s && T.items[i].shop != sim_acct_index(&tt_accts, s))
       continue;
-    tt_push(list, tt_item_ctl_json(&T.items[i]));
+    sim_json_push(list, tt_item_ctl_json(&T.items[i]));
   }
   sim_ctl_ok(resp, o);
 }
