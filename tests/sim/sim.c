@@ -776,11 +776,8 @@ static void sim_ctl_fault_list(const struct sim_req *req,
   cJSON *list = cJSON_AddArrayToObject(o, "faults");
   size_t i;
 
-  for (i = 0; i < sim_faults.n; i++) {
-    cJSON *e = sim_fault_json(&sim_faults.v[i]);
-
-    sim_json_push(list, e);
-  }
+  for (i = 0; i < sim_faults.n; i++)
+    sim_json_push(list, sim_fault_json(&sim_faults.v[i]));
   sim_ctl_ok(resp, o);
 }
 

@@ -1060,11 +1060,8 @@ static void lz_orders_get(struct lz_call *c) {
   }
   data = cJSON_CreateObject();
   list = cJSON_CreateArray();
-  for (i = offset; i < (int64_t)n && shown < limit; i++, shown++) {
-    cJSON *e = lz_order_json(v[desc ? (int64_t)n - 1 - i : i]);
-
-    sim_json_push(list, e);
-  }
+  for (i = offset; i < (int64_t)n && shown < limit; i++, shown++)
+    sim_json_push(list, lz_order_json(v[desc ? (int64_t)n - 1 - i : i]));
   free(v);
   sim_json_add_int(data, "count", shown);
   sim_json_add_int(data, "countTotal", (int64_t)n);

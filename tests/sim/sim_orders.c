@@ -675,11 +675,8 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
   }
   out = cJSON_CreateObject();
   list = cJSON_AddArrayToObject(out, "orders");
-  for (i = 0; i < n; i++) {
-    cJSON *e = sim_order_ctl_json(v[i]);
-
-    sim_json_push(list, e);
-  }
+  for (i = 0; i < n; i++)
+    sim_json_push(list, sim_order_ctl_json(v[i]));
   free(v);
   sim_ctl_ok(resp, out);
 }

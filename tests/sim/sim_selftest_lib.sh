@@ -97,3 +97,21 @@ unesc() {
   sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
     sed 's/\\"/"/g; s/\\\//\//g'
 }
+
+# push_capture MARKET BODY: has ocopsim push to the webhook sink as BODY
+# asks (/_sim/MARKET/push), then leaves ocopsim's answer in $tmp/push, the
+# body it sent in $tmp/sent and the Authorization the sink saw in $got.
+push_capture() {
+  ctl POST "/_sim/$1/push" "$2" >/dev/null
+  unesc "$tmp/body" sent >"$tmp/sent"
+  cp "$tmp/body" "$tmp/push"
+  ctl GET /_sim/hooks >/dev/null
+  got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+}
+
+# push_ok PATTERN SIGNATURE: after push_capture, true when the sink answered
+# 200, the body sent matches the grep PATTERN and the sink saw SIGNATURE.
+push_ok() {
+  grep -q '"status":200' "$tmp/push" && grep -q "$1" "$tmp/sent" &&
+    [ "$got" = "$2" ]
+}

@@ -1826,11 +1826,8 @@ static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
   cJSON *list = cJSON_AddArrayToObject(o, "shops");
   size_t i;
 
-  for (i = 0; i < S.nshops; i++) {
-    cJSON *e = shopee_shop_json(&S.shops[i]);
-
-    sim_json_push(list, e);
-  }
+  for (i = 0; i < S.nshops; i++)
+    sim_json_push(list, shopee_shop_json(&S.shops[i]));
   sim_ctl_ok(resp, o);
 }
 
