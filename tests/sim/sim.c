@@ -772,8 +772,7 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
 
 static void sim_ctl_fault_list(const struct sim_req *req,
                                struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "faults");
+  cJSON *list, *o = sim_ctl_listing("faults", &list);
   size_t i;
 
   for (i = 0; i < sim_faults.n; i++)
@@ -950,6 +949,13 @@ static void sim_add_opt_int(cJSON *o, const char *name, int64_t v, int has) {
     cJSON_AddNullToObject(o, name);
 }
 
+static void sim_add_opt_str(cJSON *o, const char *name, const char *v) {
+  if (v)
+    cJSON_AddStringToObject(o, name, v);
+  else
+    cJSON_AddNullToObject(o, name);
+}
+
 static cJSON *sim_call_json(const struct sim_call *e) {
   cJSON *o = cJSON_CreateObject(), *ids;
   char idbuf[24];
@@ -982,16 +988,10 @@ static cJSON *sim_call_json(const struct sim_call *e) {
       }
     }
   }
-  if (e->sku)
-    cJSON_AddStringToObject(o, "item_sku", e->sku);
-  else
-    cJSON_AddNullToObject(o, "item_sku");
+  sim_add_opt_str(o, "item_sku", e->sku);
   sim_json_add_int(o, "http_status", e->status);
   cJSON_AddStringToObject(o, "error", e->error);
-  if (e->fault >= 0)
-    cJSON_AddStringToObject(o, "fault", sim_fault_names[e->fault]);
-  else
-    cJSON_AddNullToObject(o, "fault");
+  sim_add_opt_str(o, "fault", e->fault >= 0 ? sim_fault_names[e->fault] : NULL);
   sim_json_add_int(o, "ts_ms", e->ts_ms);
   return o;
 }
@@ -1005,8 +1005,7 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 400, "since and limit must be numbers, limit >= 1");
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "calls");
+  o = sim_ctl_listing("calls", &list);
   /* Sequence numbers are consecutive, so `since` maps to a ring index. */
   first =
       sim_log.count ? sim_log.ring[sim_log.start].seq : sim_log.last_seq + 1;
@@ -1126,8 +1125,7 @@ static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
 }
 
 static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "hooks");
+  cJSON *list, *o = sim_ctl_listing("hooks", &list);
   size_t i;
 
   for (i = 0; i < sim_hooks.n; i++) {

@@ -187,8 +187,7 @@ struct sim_acct *sim_acct_arg(const struct sim_accts *st,
 }
 
 static void sim_acct_list(const struct sim_accts *st, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, st->kind->list);
+  cJSON *list, *o = sim_ctl_listing(st->kind->list, &list);
   size_t i;
 
   for (i = 0; i < st->n; i++) {

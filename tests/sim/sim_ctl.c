@@ -87,6 +87,13 @@ void sim_ctl_unknown(const char *market, const char *sub,
   sim_ctl_error(resp, 404, "no control call %s/%s", market, sub);
 }
 
+cJSON *sim_ctl_listing(const char *name, cJSON **list) {
+  cJSON *o = cJSON_CreateObject();
+
+  *list = cJSON_AddArrayToObject(o, name);
+  return o;
+}
+
 int sim_ctl_int(const cJSON *o, const char *name, int64_t min, int64_t max,
                 int64_t def, int64_t *out, char *err, size_t n) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);

@@ -55,6 +55,9 @@ int sim_ctl_run(const struct sim_ctl_call *tab, size_t n, void *ctx,
 void sim_ctl_unknown(const char *market, const char *sub,
                      struct sim_resp *resp);
 
+/* A new listing answer {"<name>": []} with *list pointing at the array. */
+cJSON *sim_ctl_listing(const char *name, cJSON **list);
+
 /* An integer member within [min, max]; `def` when absent if def >= min. */
 int sim_ctl_int(const cJSON *o, const char *name, int64_t min, int64_t max,
                 int64_t def, int64_t *out, char *err, size_t n);

@@ -1412,8 +1412,7 @@ static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 404, "seller %s is not known", q);
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < L.nitems; i++) {
     cJSON *e;
 

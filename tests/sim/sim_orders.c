@@ -673,8 +673,7 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
     sim_ctl_error(resp, 500, "out of memory");
     return;
   }
-  out = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(out, "orders");
+  out = sim_ctl_listing("orders", &list);
   for (i = 0; i < n; i++)
     sim_json_push(list, sim_order_ctl_json(v[i]));
   free(v);
@@ -757,15 +756,13 @@ static int sim_push_send(const struct sim_push *p) {
 }
 
 static void sim_pushes_free(struct sim_resp *resp) {
-  size_t i;
+  while (resp->npushes > 0) {
+    struct sim_push *p = &resp->pushes[--resp->npushes];
 
-  for (i = 0; i < resp->npushes; i++) {
-    free(resp->pushes[i].url);
-    free(resp->pushes[i].body);
+    free(p->url), free(p->body);
   }
   free(resp->pushes);
   resp->pushes = NULL;
-  resp->npushes = 0;
 }
 
 void sim_push_finish(struct sim_resp *resp) {

@@ -1799,8 +1799,7 @@ static void shopee_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 400, "shop_id must be a number");
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < S.nitems; i++) {
     cJSON *e;
 
@@ -1822,8 +1821,7 @@ static cJSON *shopee_shop_json(const struct shopee_shop *s) {
 }
 
 static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "shops");
+  cJSON *list, *o = sim_ctl_listing("shops", &list);
   size_t i;
 
   for (i = 0; i < S.nshops; i++)

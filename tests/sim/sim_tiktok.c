@@ -1410,8 +1410,7 @@ static void tt_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 404, "shop %s is not known", q);
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < T.nitems; i++) {
     if (s && T.items[i].shop != sim_acct_index(&tt_accts, s))
       continue;
