@@ -98,11 +98,13 @@ unesc() {
     sed 's/\\"/"/g; s/\\\//\//g'
 }
 
-# push_capture MARKET BODY: has ocopsim push to the webhook sink as BODY
-# asks (/_sim/MARKET/push), then leaves ocopsim's answer in $tmp/push, the
-# body it sent in $tmp/sent and the Authorization the sink saw in $got.
+# push_capture MARKET MEMBERS: has ocopsim push to its own webhook sink
+# (HOOK, /_sim/hook/MARKET) as {"url":HOOK,MEMBERS} asks (/_sim/MARKET/push),
+# then leaves ocopsim's answer in $tmp/push, the body it sent in $tmp/sent
+# and the Authorization the sink saw in $got.
 push_capture() {
-  ctl POST "/_sim/$1/push" "$2" >/dev/null
+  HOOK="$BASE/_sim/hook/$1"
+  ctl POST "/_sim/$1/push" "{\"url\":\"$HOOK\",$2}" >/dev/null
   unesc "$tmp/body" sent >"$tmp/sent"
   cp "$tmp/body" "$tmp/push"
   ctl GET /_sim/hooks >/dev/null
@@ -114,4 +116,23 @@ push_capture() {
 push_ok() {
   grep -q '"status":200' "$tmp/push" && grep -q "$1" "$tmp/sent" &&
     [ "$got" = "$2" ]
+}
+
+# order_times: NOW and three update times before it, 100 s apart.
+order_times() {
+  NOW=$(date +%s)
+  T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+}
+
+# order_ids: O1, O2, O3 from the "ids" of a /_sim/<market>/orders answer.
+order_ids() {
+  O1=$(sed -n 's/.*"ids":\["\([^"]*\)".*/\1/p' "$tmp/body")
+  O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
+  O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+}
+
+# rejected_logged CODE: the call log in $tmp/body holds a call refused with
+# CODE and one answered by a status fault.
+rejected_logged() {
+  has "\"error\":\"$1\"" && has '"fault":"status"'
 }
