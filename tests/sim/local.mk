@@ -11,6 +11,7 @@ tests_sim_ocopsim_SOURCES = \
 	tests/sim/sim_rate.c tests/sim/sim_rate.h \
 	tests/sim/sim_tok.c tests/sim/sim_tok.h \
 	tests/sim/sim_acct.c tests/sim/sim_acct.h \
+	tests/sim/sim_str.c tests/sim/sim_str.h \
 	tests/sim/sim_orders.c tests/sim/sim_orders.h \
 	tests/sim/sim_shopee.c tests/sim/sim_shopee.h \
 	tests/sim/sim_lazada.c tests/sim/sim_lazada.h \

@@ -34,6 +34,7 @@
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
 
 #define LZ_SKEW_MS INT64_C(7200000)        /* timestamp tolerance */
 #define LZ_ACCESS_TTL_S (7 * 86400)        /* test-status app */
@@ -358,14 +359,6 @@ static int lz_rate_limited(struct lz_call *c) {
 
 /* -------------------------------------------------------------- items -- */
 
-static char *lz_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
-}
-
 static void lz_item_free(struct lz_item *it) {
   free(it->sku), free(it->name), free(it->desc), free(it->brand);
   free(it->category), free(it->weight);
@@ -376,9 +369,21 @@ static void lz_add_id(cJSON *o, const char *name, int64_t v) {
   sim_json_add_int(o, name, v);
 }
 
+/* A new object as the one element of a new array `name` of `o`; NULL when
+ * either could not be made (cJSON's setters then do nothing). */
+static cJSON *lz_one_sku(cJSON *o, const char *name) {
+  cJSON *l = cJSON_AddArrayToObject(o, name), *s = cJSON_CreateObject();
+
+  if (s && !cJSON_AddItemToArray(l, s)) {
+    cJSON_Delete(s);
+    s = NULL;
+  }
+  return s;
+}
+
 /* The product as /product/item/get and /products/get print it. */
 static cJSON *lz_item_json(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *a, *skus, *s, *img;
+  cJSON *o = cJSON_CreateObject(), *a, *s, *img;
   const char *st = it->active ? "active" : "inactive";
   char buf[64];
 
@@ -396,12 +401,7 @@ static cJSON *lz_item_json(const struct lz_item *it) {
   cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
   cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "No Brand");
-  skus = cJSON_AddArrayToObject(o, "skus");
-  s = cJSON_CreateObject();
-  if (s && !cJSON_AddItemToArray(skus, s)) {
-    cJSON_Delete(s);
-    s = NULL;
-  }
+  s = lz_one_sku(o, "skus");
   cJSON_AddStringToObject(s, "SellerSku", it->sku);
   snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
   cJSON_AddStringToObject(s, "ShopSku", buf);
@@ -423,16 +423,11 @@ static cJSON *lz_item_json(const struct lz_item *it) {
 
 /* {"item_id":..,"sku_list":[{"seller_sku","sku_id","shop_sku"}]} */
 static cJSON *lz_item_ref(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *l, *s;
+  cJSON *o = cJSON_CreateObject(), *s;
   char buf[64];
 
   lz_add_id(o, "item_id", it->id);
-  l = cJSON_AddArrayToObject(o, "sku_list");
-  s = cJSON_CreateObject();
-  if (s && !cJSON_AddItemToArray(l, s)) {
-    cJSON_Delete(s);
-    s = NULL;
-  }
+  s = lz_one_sku(o, "sku_list");
   cJSON_AddStringToObject(s, "seller_sku", it->sku);
   lz_add_id(s, "sku_id", it->sku_id);
   snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
@@ -449,15 +444,22 @@ struct lz_fields {
   int has_price, has_qty;
 };
 
-/* Reads Attributes, PrimaryCategory, Images and the one Skus.Sku entry. */
-static const char *lz_fields_read(const cJSON *prod, int creating,
-                                  struct lz_fields *f) {
-  const cJSON *attrs = lz_get(prod, "Attributes");
-  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
-  const cJSON *imgs = lz_get(prod, "Images"), *sku, *v;
+/* 1 when `s` is absent, or UTF-8 of min..max code points. */
+static int lz_text_ok(const char *s, long min, long max) {
   long n;
 
-  memset(f, 0, sizeof *f);
+  if (!s)
+    return 1;
+  n = sim_utf8_len(s, strlen(s));
+  return n >= min && n <= max;
+}
+
+/* Reads Attributes, PrimaryCategory and Images. */
+static const char *lz_attrs_read(const cJSON *prod, int creating,
+                                 struct lz_fields *f) {
+  const cJSON *attrs = lz_get(prod, "Attributes");
+  const cJSON *imgs = lz_get(prod, "Images"), *v;
+
   if (attrs && !cJSON_IsObject(attrs))
     return "Attributes must be an object";
   f->name = sim_json_str(attrs, "name");
@@ -465,11 +467,9 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   f->brand = sim_json_str(attrs, "brand");
   if (creating && (!f->name || !*f->name))
     return "Attributes.name is required";
-  if (f->name && ((n = sim_utf8_len(f->name, strlen(f->name))) < 1 ||
-                  n > LZ_NAME_MAX))
+  if (!lz_text_ok(f->name, 1, LZ_NAME_MAX))
     return "Attributes.name must be 1 to 255 characters of UTF-8";
-  if (f->desc && ((n = sim_utf8_len(f->desc, strlen(f->desc))) < 0 ||
-                  n > LZ_DESC_MAX))
+  if (!lz_text_ok(f->desc, 0, LZ_DESC_MAX))
     return "Attributes.description must be UTF-8 of at most 25000 characters";
   v = lz_get(prod, "PrimaryCategory");
   if (v) {
@@ -489,11 +489,28 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
         return "Images.Image must hold strings";
     }
   }
-  if (!skus) {
-    if (creating)
-      return "Skus.Sku is required";
-    return NULL;
-  }
+  return NULL;
+}
+
+/* A whole amount member of a Sku within [min, max]: 0 and *has set when
+ * given and good, 0 when absent, -1 when bad. */
+static int lz_sku_amount(const cJSON *sku, const char *name, int64_t min,
+                         int64_t max, int64_t *out, int *has) {
+  const cJSON *v = lz_get(sku, name);
+
+  if (!v)
+    return 0;
+  if (lz_json_amount(v, out) || *out < min || *out > max)
+    return -1;
+  *has = 1;
+  return 0;
+}
+
+/* Reads the one Skus.Sku entry. */
+static const char *lz_sku_read(const cJSON *skus, int creating,
+                               struct lz_fields *f) {
+  const cJSON *sku, *v;
+
   /* Lazada's JSON payloads need arrays here (pitfall: code 1001). */
   if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
     return "Skus.Sku must be an array with exactly one SKU";
@@ -501,23 +518,14 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   f->sku = sim_json_str(sku, "SellerSku");
   if (!f->sku || !*f->sku || strlen(f->sku) > LZ_SKU_MAX)
     return "SellerSku must be a string of 1 to 200 bytes";
-  v = lz_get(sku, "quantity");
-  if (v) {
-    if (lz_json_amount(v, &f->qty) || f->qty < 0 || f->qty > INT32_MAX)
-      return "quantity must be a whole number >= 0";
-    f->has_qty = 1;
-  } else if (creating) {
+  if (lz_sku_amount(sku, "quantity", 0, INT32_MAX, &f->qty, &f->has_qty))
+    return "quantity must be a whole number >= 0";
+  if (creating && !f->has_qty)
     return "quantity is required";
-  }
-  v = lz_get(sku, "price");
-  if (v) {
-    if (lz_json_amount(v, &f->price) || f->price <= 0 ||
-        f->price > LZ_MONEY_MAX)
-      return "price must be a positive whole number of dong";
-    f->has_price = 1;
-  } else if (creating) {
+  if (lz_sku_amount(sku, "price", 1, LZ_MONEY_MAX, &f->price, &f->has_price))
+    return "price must be a positive whole number of dong";
+  if (creating && !f->has_price)
     return "price is required";
-  }
   v = lz_get(sku, "package_weight");
   if (v) {
     if (!cJSON_IsString(v) || !*v->valuestring ||
@@ -535,13 +543,27 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   return NULL;
 }
 
+/* Reads a Request.Product: the attributes, then the SKU. */
+static const char *lz_fields_read(const cJSON *prod, int creating,
+                                  struct lz_fields *f) {
+  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
+  const char *why;
+
+  memset(f, 0, sizeof *f);
+  if ((why = lz_attrs_read(prod, creating, f)))
+    return why;
+  if (!skus)
+    return creating ? "Skus.Sku is required" : NULL;
+  return lz_sku_read(skus, creating, f);
+}
+
 /* Applies checked fields; -1 (item unchanged except strings) on no memory. */
 static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
                          int64_t now_ms) {
   int failed = 0;
-  char *name = lz_dup(f->name, &failed), *desc = lz_dup(f->desc, &failed);
-  char *brand = lz_dup(f->brand, &failed), *cat = lz_dup(f->category, &failed);
-  char *w = lz_dup(f->weight, &failed);
+  char *name = sim_str_dup(f->name, &failed), *desc = sim_str_dup(f->desc, &failed);
+  char *brand = sim_str_dup(f->brand, &failed), *cat = sim_str_dup(f->category, &failed);
+  char *w = sim_str_dup(f->weight, &failed);
   cJSON *img = f->images ? cJSON_Duplicate(f->images, 1) : NULL;
 
   if (failed || (f->images && !img)) {
@@ -549,16 +571,11 @@ static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
     cJSON_Delete(img);
     return -1;
   }
-  if (name)
-    free(it->name), it->name = name;
-  if (desc)
-    free(it->desc), it->desc = desc;
-  if (brand)
-    free(it->brand), it->brand = brand;
-  if (cat)
-    free(it->category), it->category = cat;
-  if (w)
-    free(it->weight), it->weight = w;
+  sim_str_take(&it->name, &name);
+  sim_str_take(&it->desc, &desc);
+  sim_str_take(&it->brand, &brand);
+  sim_str_take(&it->category, &cat);
+  sim_str_take(&it->weight, &w);
   if (img)
     cJSON_Delete(it->images), it->images = img;
   if (f->has_price)
@@ -641,39 +658,32 @@ static struct lz_item *lz_own_item(struct lz_call *c, const cJSON *idv) {
 
 /* ---------------------------------------------------------- endpoints -- */
 
-static void lz_create(struct lz_call *c) {
-  const cJSON *prod;
-  cJSON *pl = lz_payload(c, "payload", &prod);
+/* /product/create on a parsed Request.Product. */
+static void lz_create_product(struct lz_call *c, const cJSON *prod) {
+  size_t me = sim_acct_index(&lz_accts, c->seller);
   struct lz_fields f;
   struct lz_item *it;
   const char *why;
 
-  if (!pl)
-    return;
   if ((why = lz_fields_read(prod, 1, &f))) {
     lz_param(c, why);
-  } else if (lz_item_by_sku(sim_acct_index(&lz_accts, c->seller), f.sku)) {
+  } else if (lz_item_by_sku(me, f.sku)) {
     lz_fail(c, 200, "InvalidParameter",
             "SellerSku %s already exists for this seller", f.sku);
-  } else if (!(it = lz_item_create(sim_acct_index(&lz_accts, c->seller), &f,
-                                   c->req->now_ms))) {
+  } else if (!(it = lz_item_create(me, &f, c->req->now_ms))) {
     lz_fail(c, 200, "500", "could not store the product");
   } else {
     sim_info_note_id(c->info, it->id);
     lz_ok(c, lz_item_ref(it));
   }
-  cJSON_Delete(pl);
 }
 
-static void lz_update(struct lz_call *c) {
-  const cJSON *prod;
-  cJSON *pl = lz_payload(c, "payload", &prod);
+/* /product/update on a parsed Request.Product. */
+static void lz_update_product(struct lz_call *c, const cJSON *prod) {
   struct lz_fields f;
   struct lz_item *it;
   const char *why;
 
-  if (!pl)
-    return;
   if (!(it = lz_own_item(c, lz_get(prod, "ItemId")))) {
     /* answered */
   } else if ((why = lz_fields_read(prod, 0, &f))) {
@@ -686,7 +696,27 @@ static void lz_update(struct lz_call *c) {
   } else {
     lz_ok(c, lz_item_ref(it));
   }
+}
+
+/* Both product writes take the product from the "payload" parameter. */
+static void lz_product_write(struct lz_call *c,
+                             void (*fn)(struct lz_call *c,
+                                        const cJSON *prod)) {
+  const cJSON *prod;
+  cJSON *pl = lz_payload(c, "payload", &prod);
+
+  if (!pl)
+    return;
+  fn(c, prod);
   cJSON_Delete(pl);
+}
+
+static void lz_create(struct lz_call *c) {
+  lz_product_write(c, lz_create_product);
+}
+
+static void lz_update(struct lz_call *c) {
+  lz_product_write(c, lz_update_product);
 }
 
 /* One Skus.Sku entry of price_quantity/update, checked: the item, and the

@@ -34,6 +34,7 @@
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
 #include "sim_tok.h"
 
 #define SHOPEE_SKEW_S 300                 /* timestamp tolerance */
@@ -658,28 +659,12 @@ static int shopee_fields_read(const cJSON *body, int adding,
   return 0;
 }
 
-static void shopee_take_str(char **dst, char **src) {
-  if (*src) {
-    free(*dst);
-    *dst = *src;
-    *src = NULL;
-  }
-}
-
 static void shopee_take_json(cJSON **dst, cJSON **src) {
   if (*src) {
     cJSON_Delete(*dst);
     *dst = *src;
     *src = NULL;
   }
-}
-
-static char *shopee_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
 }
 
 static cJSON *shopee_dup_json(const cJSON *v, int *failed) {
@@ -695,10 +680,10 @@ static cJSON *shopee_dup_json(const cJSON *v, int *failed) {
 static int shopee_item_apply(struct shopee_item *it,
                              const struct shopee_fields *f, int64_t now) {
   int failed = 0;
-  char *name = shopee_dup(f->name, &failed);
-  char *desc = shopee_dup(f->description, &failed);
-  char *sku = shopee_dup(f->sku, &failed);
-  char *cond = shopee_dup(f->condition, &failed);
+  char *name = sim_str_dup(f->name, &failed);
+  char *desc = sim_str_dup(f->description, &failed);
+  char *sku = sim_str_dup(f->sku, &failed);
+  char *cond = sim_str_dup(f->condition, &failed);
   cJSON *image = shopee_dup_json(f->image, &failed);
   cJSON *logistic = shopee_dup_json(f->logistic, &failed);
   cJSON *attrs = shopee_dup_json(f->attrs, &failed);
@@ -706,10 +691,10 @@ static int shopee_item_apply(struct shopee_item *it,
 
   if (failed)
     goto out;
-  shopee_take_str(&it->name, &name);
-  shopee_take_str(&it->description, &desc);
-  shopee_take_str(&it->sku, &sku);
-  shopee_take_str(&it->condition, &cond);
+  sim_str_take(&it->name, &name);
+  sim_str_take(&it->description, &desc);
+  sim_str_take(&it->sku, &sku);
+  sim_str_take(&it->condition, &cond);
   shopee_take_json(&it->image, &image);
   shopee_take_json(&it->logistic, &logistic);
   shopee_take_json(&it->attrs, &attrs);

@@ -40,6 +40,7 @@
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
 
 #define TT_SKEW_S 300
 #define TT_ACCESS_TTL_S (7 * 86400)
@@ -563,14 +564,6 @@ static const char *tt_fields_read(const cJSON *b, struct tt_fields *f) {
   return NULL;
 }
 
-static char *tt_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
-}
-
 static struct tt_product *tt_product_create(size_t shop,
                                             const struct tt_fields *f,
                                             int64_t now) {
@@ -582,11 +575,11 @@ static struct tt_product *tt_product_create(size_t shop,
     return NULL;
   p = &T.items[T.nitems];
   memset(p, 0, sizeof *p);
-  p->sku = tt_dup(f->sku, &failed);
-  p->title = tt_dup(f->title, &failed);
-  p->desc = tt_dup(f->desc, &failed);
-  p->category = tt_dup(f->category, &failed);
-  p->warehouse = tt_dup(f->warehouse, &failed);
+  p->sku = sim_str_dup(f->sku, &failed);
+  p->title = sim_str_dup(f->title, &failed);
+  p->desc = sim_str_dup(f->desc, &failed);
+  p->category = sim_str_dup(f->category, &failed);
+  p->warehouse = sim_str_dup(f->warehouse, &failed);
   if (f->images && !(p->images = cJSON_Duplicate(f->images, 1)))
     failed = 1;
   if (f->weight && !(p->weight = cJSON_Duplicate(f->weight, 1)))
@@ -821,9 +814,25 @@ static int tt_sku_wanted(const cJSON *list, const struct tt_product *p) {
 
 /* POST /product/202309/products/search?page_size=N[&page_token=T]: the
  * page token is an opaque offset. */
-static void tt_search(struct tt_call *c) {
+/* The query's page_size (1..100) and page_token (an offset, "" for the
+ * first page), shared by the product and the order search; -1 after
+ * answering. */
+static int tt_page_args(struct tt_call *c, int64_t *size, int64_t *offset) {
   const char *ps = sim_params_get(&c->params, "page_size");
   const char *pt = sim_params_get(&c->params, "page_token");
+
+  if (tt_digits(ps, size) || *size < 1 || *size > TT_PAGE_MAX) {
+    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+    return -1;
+  }
+  if (pt && *pt && (tt_digits(pt, offset) || *offset > INT32_MAX)) {
+    tt_fail(c, TT_E_PARAM, "page_token is invalid");
+    return -1;
+  }
+  return 0;
+}
+
+static void tt_search(struct tt_call *c) {
   const cJSON *skus = tt_get(c->body, "seller_skus"), *e;
   const cJSON *stv = tt_get(c->body, "status");
   const char *status = cJSON_IsString(stv) ? stv->valuestring : NULL;
@@ -832,14 +841,8 @@ static void tt_search(struct tt_call *c) {
   cJSON *data, *list;
   char next[24] = "";
 
-  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
-    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+  if (tt_page_args(c, &size, &offset))
     return;
-  }
-  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
-    tt_fail(c, TT_E_PARAM, "page_token is invalid");
-    return;
-  }
   if (stv && !status) {
     tt_fail(c, TT_E_PARAM, "status must be a string");
     return;
@@ -1016,8 +1019,6 @@ static int tt_order_window(struct tt_call *c, struct sim_order_query *q) {
 /* POST /order/202309/orders/search: the page token is an opaque offset. */
 static void tt_orders_search(struct tt_call *c) {
   struct sim_order_query q = {NULL, 0, 0, INT64_MAX, 0, NULL};
-  const char *ps = sim_params_get(&c->params, "page_size");
-  const char *pt = sim_params_get(&c->params, "page_token");
   const char *so = sim_params_get(&c->params, "sort_order");
   const cJSON *stv = tt_get(c->body, "order_status");
   int desc = so && strcasecmp(so, "DESC") == 0;
@@ -1027,14 +1028,8 @@ static void tt_orders_search(struct tt_call *c) {
   char next[24] = "";
   size_t n;
 
-  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
-    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+  if (tt_page_args(c, &size, &offset))
     return;
-  }
-  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
-    tt_fail(c, TT_E_PARAM, "page_token is invalid");
-    return;
-  }
   if (stv && !cJSON_IsString(stv)) {
     tt_fail(c, TT_E_PARAM, "order_status must be a string");
     return;
@@ -1049,16 +1044,9 @@ static void tt_orders_search(struct tt_call *c) {
   }
   data = cJSON_CreateObject();
   list = cJSON_AddArrayToObject(data, "orders");
-  for (i = offset; i < (int64_t)n && i < offset + size; i++) {
-    const struct sim_order *o = v[desc ? (int64_t)n - 1 - i : i];
-    cJSON *e = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(e, "id", o->id);
-    cJSON_AddStringToObject(e, "status", o->status);
-    sim_json_add_int(e, "create_time", o->create_time);
-    sim_json_add_int(e, "update_time", o->update_time);
-    sim_json_push(list, e);
-  }
+  for (i = offset; i < (int64_t)n && i < offset + size; i++)
+    sim_json_push(list,
+                  sim_order_head_json(v[desc ? (int64_t)n - 1 - i : i]));
   if (offset + size < (int64_t)n)
     snprintf(next, sizeof next, "%" PRId64, offset + size);
   cJSON_AddStringToObject(data, "next_page_token", next);
@@ -1231,35 +1219,62 @@ static const struct tt_route tt_r_osearch = {"POST", TT_SHOP, 0,
                                              tt_orders_search};
 static const struct tt_route tt_r_orders = {"GET", TT_SHOP, 0, tt_orders_get};
 
+/* A route named by a whole path or by a piece of one. */
+struct tt_named {
+  const char *name;
+  const struct tt_route *route;
+};
+
+static const struct tt_named tt_paths[] = {
+    {"/api/v2/token/refresh", &tt_r_refresh},
+    {"/authorization/202309/shops", &tt_r_shops},
+    {TT_PRODUCTS, &tt_r_create},
+    {"/order/202309/orders/search", &tt_r_osearch},
+    {"/order/202309/orders", &tt_r_orders},
+};
+
+/* After TT_PRODUCTS "/". */
+static const struct tt_named tt_verbs[] = {
+    {"search", &tt_r_search},
+    {"deactivate", &tt_r_deact},
+    {"activate", &tt_r_act},
+};
+
+/* After TT_PRODUCTS "/{product_id}". */
+static const struct tt_named tt_subs[] = {
+    {"/partial_edit", &tt_r_edit},
+    {"/inventory/update", &tt_r_inv},
+    {"/prices/update", &tt_r_price},
+};
+
+static const struct tt_route *tt_named_find(const struct tt_named *v, size_t n,
+                                            const char *name) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp(name, v[i].name) == 0)
+      return v[i].route;
+  return NULL;
+}
+
 /* The route for a path, with the product id of /products/{id}/...; NULL
  * for an unknown path. */
 static const struct tt_route *tt_route(const char *path, int64_t *id,
                                        int *id_bad) {
+  const struct tt_route *r;
   const char *rest, *slash;
   char seg[32];
   size_t n;
 
   *id = 0;
   *id_bad = 0;
-  if (strcmp(path, "/api/v2/token/refresh") == 0)
-    return &tt_r_refresh;
-  if (strcmp(path, "/authorization/202309/shops") == 0)
-    return &tt_r_shops;
-  if (strcmp(path, TT_PRODUCTS) == 0)
-    return &tt_r_create;
-  if (strcmp(path, "/order/202309/orders/search") == 0)
-    return &tt_r_osearch;
-  if (strcmp(path, "/order/202309/orders") == 0)
-    return &tt_r_orders;
+  if ((r = tt_named_find(tt_paths, ARRAY_LEN(tt_paths), path)))
+    return r;
   if (strncmp(path, TT_PRODUCTS "/", sizeof TT_PRODUCTS) != 0)
     return NULL;
   rest = path + sizeof TT_PRODUCTS;
-  if (strcmp(rest, "search") == 0)
-    return &tt_r_search;
-  if (strcmp(rest, "deactivate") == 0)
-    return &tt_r_deact;
-  if (strcmp(rest, "activate") == 0)
-    return &tt_r_act;
+  if ((r = tt_named_find(tt_verbs, ARRAY_LEN(tt_verbs), rest)))
+    return r;
   slash = strchr(rest, '/');
   n = slash ? (size_t)(slash - rest) : strlen(rest);
   if (n == 0 || n >= sizeof seg)
@@ -1270,13 +1285,7 @@ static const struct tt_route *tt_route(const char *path, int64_t *id,
     *id_bad = 1;
   if (!slash)
     return &tt_r_get;
-  if (strcmp(slash, "/partial_edit") == 0)
-    return &tt_r_edit;
-  if (strcmp(slash, "/inventory/update") == 0)
-    return &tt_r_inv;
-  if (strcmp(slash, "/prices/update") == 0)
-    return &tt_r_price;
-  return NULL;
+  return tt_named_find(tt_subs, ARRAY_LEN(tt_subs), slash);
 }
 
 static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
