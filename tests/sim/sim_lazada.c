@@ -1176,12 +1176,6 @@ static void lz_order_items_get(struct lz_call *c) {
   lz_ok(c, data);
 }
 
-/* Control "shop": a known seller_id. */
-static int lz_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
-                         size_t n) {
-  return sim_acct_order_shop(&lz_accts, v, key, keylen, err, n);
-}
-
 /* A number that a JSON double holds exactly. */
 static int lz_order_id_ok(const char *id) {
   int64_t v;
@@ -1220,23 +1214,15 @@ static char *lz_order_push(const struct sim_order *o, int64_t ts,
   return s;
 }
 
-/* HMAC-SHA256(app_secret, app_key + body). */
-static int lz_order_sign(const char *shop, const char *url, const char *body,
-                         size_t len, int bad, char *out) {
-  (void)url;
-  return sim_acct_push_sign(&lz_accts, shop, body, len, bad, out);
-}
-
 static const struct sim_order_ops lz_order_ops = {
     .name = "lazada",
     .store = &lz_orders,
     .first_unit = LZ_FIRST_ORDER_ITEM,
-    .shop_key = lz_order_shop,
+    .accts = &lz_accts,
     .id_ok = lz_order_id_ok,
     .new_id = lz_order_new_id,
     .sold = lz_order_sold,
     .push_body = lz_order_push,
-    .push_sign = lz_order_sign,
 };
 
 /* /auth/token/refresh: signed without access_token; the refresh token is

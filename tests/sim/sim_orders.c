@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "sim_acct.h"
 #include "sim_ctl.h"
 #include "sim_json.h"
 
@@ -251,6 +252,24 @@ int sim_hmac_concat(const char *key, const char *a, const char *b, size_t blen,
 
 /* ------------------------------------------------------ control input -- */
 
+/* The marketplace's shop_key, or its accounts' (sim_acct.h). */
+static int sim_ops_shop_key(const struct sim_order_ops *ops, const cJSON *v,
+                            char *key, size_t keylen, char *err, size_t n) {
+  if (ops->accts)
+    return sim_acct_order_shop(ops->accts, v, key, keylen, err, n);
+  return ops->shop_key(v, key, keylen, err, n);
+}
+
+/* The marketplace's push_sign, or its accounts'. */
+static int sim_ops_push_sign(const struct sim_order_ops *ops,
+                             const char *shop, const char *url,
+                             const char *body, size_t len, int bad,
+                             char *out) {
+  if (ops->accts)
+    return sim_acct_push_sign(ops->accts, shop, body, len, bad, out);
+  return ops->push_sign(shop, url, body, len, bad, out);
+}
+
 static const cJSON *sim_get(const cJSON *o, const char *name) {
   return cJSON_GetObjectItemCaseSensitive(o, name);
 }
@@ -407,7 +426,7 @@ static int sim_push_add(const struct sim_order_ops *ops, const char *shop,
   q->url = strdup(p->url);
   if (!body || !q->url ||
       (p->sign != SIM_SIGN_NONE &&
-       ops->push_sign(shop, p->callback, body, len, p->sign == SIM_SIGN_BAD,
+       sim_ops_push_sign(ops, shop, p->callback, body, len, p->sign == SIM_SIGN_BAD,
                       q->auth))) {
     free(q->url);
     free(q->body);
@@ -501,7 +520,7 @@ static void sim_ctl_orders_add(const struct sim_order_ops *ops,
   cJSON *out, *ids;
 
   memset(&po, 0, sizeof po);
-  if (ops->shop_key(sim_get(req->json, "shop"), shop, sizeof shop, err,
+  if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, sizeof shop, err,
                     sizeof err) ||
       (push && (!cJSON_IsObject(push) ||
                 sim_push_opts_read(push, now, &po, err, sizeof err))))
@@ -554,7 +573,7 @@ static struct sim_order *sim_ctl_order_arg(const struct sim_order_ops *ops,
   char id[SIM_ORDER_ID_MAX + 1], err[SIM_ORDER_ERRTXT];
   struct sim_order *o;
 
-  if (ops->shop_key(sim_get(req->json, "shop"), shop, SIM_SHOP_MAX + 1, err,
+  if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, SIM_SHOP_MAX + 1, err,
                     sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return NULL;
@@ -623,7 +642,7 @@ static void sim_ctl_push(const struct sim_order_ops *ops,
   if (sim_get(req->json, "order_id") || !po.body) {
     if (!(o = sim_ctl_order_arg(ops, req, "order_id", shop, resp)))
       return;
-  } else if (ops->shop_key(sim_get(req->json, "shop"), shop, sizeof shop, err,
+  } else if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, sizeof shop, err,
                            sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
@@ -661,7 +680,7 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
   cJSON *sv = qs ? cJSON_CreateString(qs) : NULL, *out, *list;
   struct sim_order **v;
   size_t n, i;
-  int rc = ops->shop_key(sv, shop, sizeof shop, err, sizeof err);
+  int rc = sim_ops_shop_key(ops, sv, shop, sizeof shop, err, sizeof err);
 
   cJSON_Delete(sv);
   if (rc) {

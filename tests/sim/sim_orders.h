@@ -19,6 +19,8 @@
 
 #include "sim.h"
 
+struct sim_accts;
+
 #define SIM_ORDER_ID_MAX 32     /* longest order id */
 #define SIM_ORDER_STATUS_MAX 32 /* longest status */
 #define SIM_ORDERS_PER_CALL 10000
@@ -52,6 +54,9 @@ struct sim_order_ops {
   const char *name; /* the marketplace */
   struct sim_orders *store;
   int64_t first_unit; /* first per-unit id */
+  /* Apps and text-named shops (sim_acct.h): when set, they resolve "shop"
+   * and sign pushes, and shop_key and push_sign are unused. */
+  const struct sim_accts *accts;
   /* Resolves the control API's "shop" value to a known shop's key. */
   int (*shop_key)(const cJSON *v, char *key, size_t keylen, char *err,
                   size_t n);

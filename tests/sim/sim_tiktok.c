@@ -1127,12 +1127,6 @@ static void tt_orders_get(struct tt_call *c) {
   tt_ok(c, data);
 }
 
-/* Control "shop": a known shop_cipher. */
-static int tt_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
-                         size_t n) {
-  return sim_acct_order_shop(&tt_accts, v, key, keylen, err, n);
-}
-
 static int tt_order_id_ok(const char *id) {
   int64_t v;
 
@@ -1171,23 +1165,15 @@ static char *tt_order_push(const struct sim_order *o, int64_t ts,
   return out;
 }
 
-/* HMAC-SHA256(app_secret, app_key + body). */
-static int tt_order_sign(const char *shop, const char *url, const char *body,
-                         size_t len, int bad, char *out) {
-  (void)url;
-  return sim_acct_push_sign(&tt_accts, shop, body, len, bad, out);
-}
-
 static const struct sim_order_ops tt_order_ops = {
     .name = "tiktok",
     .store = &tt_orders,
     .first_unit = TT_FIRST_LINE_ITEM,
-    .shop_key = tt_order_shop,
+    .accts = &tt_accts,
     .id_ok = tt_order_id_ok,
     .new_id = tt_order_new_id,
     .sold = tt_order_sold,
     .push_body = tt_order_push,
-    .push_sign = tt_order_sign,
 };
 
 /* ------------------------------------------------------------ routing -- */
