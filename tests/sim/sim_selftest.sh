@@ -6,7 +6,7 @@
 
 PLAN=40
 SIM_TAG=test
-. "${top_srcdir:-.}/tests/sim/sim_selftest_lib.sh"
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 PARTNER=1001

@@ -8,7 +8,7 @@
 
 PLAN=45
 SIM_TAG=lz
-. "${top_srcdir:-.}/tests/sim/sim_selftest_lib.sh"
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 APPKEY=123456

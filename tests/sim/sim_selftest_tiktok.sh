@@ -9,7 +9,7 @@
 
 PLAN=45
 SIM_TAG=tt
-. "${top_srcdir:-.}/tests/sim/sim_selftest_lib.sh"
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 APPKEY=29a39d

@@ -1582,6 +1582,7 @@ static int shopee_put_partner(void *ctx, const cJSON *o, int64_t now,
   char *k;
   int64_t id;
 
+  (void)ctx, (void)now; /* a sim_ctl_put_fn; Shopee keeps one store */
   if (sim_ctl_int(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &id, err, n) ||
       !(key = sim_ctl_str(o, "partner_key", SHOPEE_KEY_MAX, err, n)))
     return -1;
@@ -1637,6 +1638,7 @@ static int shopee_put_shop(void *ctx, const cJSON *o, int64_t now, char *err,
   struct shopee_shop *s;
   char *a = NULL, *r = NULL;
 
+  (void)ctx;
   if (shopee_shop_read(o, &in, err, n))
     return -1;
   a = strdup(in.access);
