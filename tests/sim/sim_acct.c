@@ -56,16 +56,15 @@ struct sim_acct *sim_acct_by_refresh(const struct sim_accts *st,
   return NULL;
 }
 
-static int sim_acct_has(const struct sim_tok *t, const char *tok,
-                        int refresh) {
+static int sim_acct_has(const struct sim_tok *t, const char *tok, int refresh) {
   const char *a = refresh ? t->refresh : t->access;
   const char *b = refresh ? t->used_refresh : t->prev_access;
 
   return (a && strcmp(a, tok) == 0) || (b && strcmp(b, tok) == 0);
 }
 
-void sim_acct_describe(const struct sim_accts *st, const char *tok,
-                       int refresh, int first, struct sim_call_info *info) {
+void sim_acct_describe(const struct sim_accts *st, const char *tok, int refresh,
+                       int first, struct sim_call_info *info) {
   size_t i;
 
   for (i = 0; tok && *tok && i < st->n && !(first && info->shop[0]); i++)
@@ -90,8 +89,9 @@ static int sim_acct_put_app(void *ctx, const cJSON *o, int64_t now, char *err,
   a = sim_acct_app_find(st, key);
   if (!a) {
     k = strdup(key);
-    if (!s || !k || sim_grow((void **)&st->apps, &st->cap_apps, st->napps + 1,
-                             sizeof *st->apps)) {
+    if (!s || !k ||
+        sim_grow((void **)&st->apps, &st->cap_apps, st->napps + 1,
+                 sizeof *st->apps)) {
       free(k), free(s);
       snprintf(err, n, "out of memory");
       return -1;
@@ -123,8 +123,8 @@ static int sim_acct_read(const struct sim_accts *st, const cJSON *o,
       !(in->key = sim_ctl_str(o, "app_key", k->key_max, err, n)) ||
       !(in->acc = sim_ctl_str(o, "access_token", k->key_max, err, n)) ||
       !(in->ref = sim_ctl_str(o, "refresh_token", k->key_max, err, n)) ||
-      sim_ctl_int(o, "access_expires_in", 0, k->ttl_max, k->access_ttl,
-                  &in->at, err, n) ||
+      sim_ctl_int(o, "access_expires_in", 0, k->ttl_max, k->access_ttl, &in->at,
+                  err, n) ||
       sim_ctl_int(o, "refresh_expires_in", 0, k->ttl_max, k->refresh_ttl,
                   &in->rt, err, n))
     return -1;
@@ -229,8 +229,13 @@ int sim_acct_push_sign(const struct sim_accts *st, const char *shop,
   return rc;
 }
 
-enum sim_acct_call { SIM_ACCT_APP, SIM_ACCT_PUT, SIM_ACCT_EXPIRE,
-                     SIM_ACCT_RATE, SIM_ACCT_LIST };
+enum sim_acct_call {
+  SIM_ACCT_APP,
+  SIM_ACCT_PUT,
+  SIM_ACCT_EXPIRE,
+  SIM_ACCT_RATE,
+  SIM_ACCT_LIST
+};
 
 static int sim_acct_which(const struct sim_acct_kind *k, const char *sub) {
   if (strcmp(sub, "app") == 0)
@@ -281,8 +286,7 @@ int sim_acct_control(struct sim_accts *st, const char *sub,
   return 1;
 }
 
-int sim_acct_seed(struct sim_accts *st, const cJSON *doc, char *err,
-                  size_t n) {
+int sim_acct_seed(struct sim_accts *st, const cJSON *doc, char *err, size_t n) {
   const struct sim_ctl_seed lists[] = {
       {"apps", sim_acct_put_app},
       {st->kind->list, sim_acct_put},

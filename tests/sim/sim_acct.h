@@ -39,7 +39,7 @@ struct sim_acct_kind {
   const char *list;     /* "sellers": the seed list and the listing call */
   int64_t access_ttl, refresh_ttl; /* defaults, seconds */
   int64_t ttl_max;
-  size_t key_max; /* longest app key, secret or token */
+  size_t key_max;   /* longest app key, secret or token */
   int with_shop_id; /* an account may carry a "shop_id" */
 };
 
@@ -63,14 +63,13 @@ struct sim_acct *sim_acct_by_refresh(const struct sim_accts *st,
  * none) is the current or previous access token of, or with `refresh` the
  * current or spent refresh token of: the first such account with `first`
  * (and only while info->shop is empty), else the last. */
-void sim_acct_describe(const struct sim_accts *st, const char *tok,
-                       int refresh, int first, struct sim_call_info *info);
+void sim_acct_describe(const struct sim_accts *st, const char *tok, int refresh,
+                       int first, struct sim_call_info *info);
 
 /* The account the control body names by kind->name_key, or NULL after
  * answering 400 or 404. */
 struct sim_acct *sim_acct_arg(const struct sim_accts *st,
-                              const struct sim_req *req,
-                              struct sim_resp *resp);
+                              const struct sim_req *req, struct sim_resp *resp);
 
 /* For struct sim_order_ops (sim_orders.h): resolves the control API's
  * "shop" to a known account's name. */

@@ -110,8 +110,8 @@ int sim_ctl_int(const cJSON *o, const char *name, int64_t min, int64_t max,
   return 0;
 }
 
-const char *sim_ctl_str(const cJSON *o, const char *name, size_t max,
-                        char *err, size_t n) {
+const char *sim_ctl_str(const cJSON *o, const char *name, size_t max, char *err,
+                        size_t n) {
   const char *s = sim_json_str(o, name);
 
   if (!s || !*s || strlen(s) > max) {
@@ -161,8 +161,8 @@ static int sim_ctl_seed_known(const char *name,
 }
 
 int sim_ctl_seed_lists(const char *market, const cJSON *doc,
-                 const struct sim_ctl_seed *lists, size_t nlists, void *ctx,
-                 char *err, size_t n) {
+                       const struct sim_ctl_seed *lists, size_t nlists,
+                       void *ctx, char *err, size_t n) {
   int64_t now = sim_now_ms() / 1000;
   const cJSON *e;
   size_t i;

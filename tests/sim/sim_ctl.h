@@ -33,8 +33,8 @@ int sim_ctl_want(const char *method, const struct sim_req *req,
 
 /* Stores one entry of a control body or of the seed document; `ctx` is the
  * caller's store. 0, or -1 with the reason in err. */
-typedef int (*sim_ctl_put_fn)(void *ctx, const cJSON *o, int64_t now,
-                              char *err, size_t n);
+typedef int (*sim_ctl_put_fn)(void *ctx, const cJSON *o, int64_t now, char *err,
+                              size_t n);
 
 /* One control call of a marketplace: /_sim/<market>/<sub>. Either `fn`
  * answers it, or `put` stores the body and the answer is ok or 400. */
@@ -63,8 +63,8 @@ int sim_ctl_int(const cJSON *o, const char *name, int64_t min, int64_t max,
                 int64_t def, int64_t *out, char *err, size_t n);
 
 /* A string member of 1..max bytes, or NULL with the reason in err. */
-const char *sim_ctl_str(const cJSON *o, const char *name, size_t max,
-                        char *err, size_t n);
+const char *sim_ctl_str(const cJSON *o, const char *name, size_t max, char *err,
+                        size_t n);
 
 /* One list of a marketplace's seed value: {"<name>": [entry, ...]}. */
 struct sim_ctl_seed {
@@ -76,7 +76,7 @@ struct sim_ctl_seed {
  * lists, each stored in the order given (so a list may name entries of an
  * earlier one). Entries before a bad one stay stored. */
 int sim_ctl_seed_lists(const char *market, const cJSON *doc,
-                 const struct sim_ctl_seed *lists, size_t nlists, void *ctx,
-                 char *err, size_t n);
+                       const struct sim_ctl_seed *lists, size_t nlists,
+                       void *ctx, char *err, size_t n);
 
 #endif

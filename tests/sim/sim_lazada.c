@@ -561,8 +561,10 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
 static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
                          int64_t now_ms) {
   int failed = 0;
-  char *name = sim_str_dup(f->name, &failed), *desc = sim_str_dup(f->desc, &failed);
-  char *brand = sim_str_dup(f->brand, &failed), *cat = sim_str_dup(f->category, &failed);
+  char *name = sim_str_dup(f->name, &failed),
+       *desc = sim_str_dup(f->desc, &failed);
+  char *brand = sim_str_dup(f->brand, &failed),
+       *cat = sim_str_dup(f->category, &failed);
   char *w = sim_str_dup(f->weight, &failed);
   cJSON *img = f->images ? cJSON_Duplicate(f->images, 1) : NULL;
 
@@ -700,8 +702,7 @@ static void lz_update_product(struct lz_call *c, const cJSON *prod) {
 
 /* Both product writes take the product from the "payload" parameter. */
 static void lz_product_write(struct lz_call *c,
-                             void (*fn)(struct lz_call *c,
-                                        const cJSON *prod)) {
+                             void (*fn)(struct lz_call *c, const cJSON *prod)) {
   const cJSON *prod;
   cJSON *pl = lz_payload(c, "payload", &prod);
 
@@ -1189,7 +1190,8 @@ static void lz_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
 
 static void lz_order_sold(const char *shop, const char *sku, int64_t qty) {
   const struct sim_acct *s = sim_acct_find(&lz_accts, shop);
-  struct lz_item *it = s ? lz_item_by_sku(sim_acct_index(&lz_accts, s), sku) : NULL;
+  struct lz_item *it =
+      s ? lz_item_by_sku(sim_acct_index(&lz_accts, s), sku) : NULL;
 
   if (it)
     it->qty = it->qty > qty ? it->qty - qty : 0;
@@ -1358,8 +1360,7 @@ static void lz_describe(const struct sim_req *req, struct sim_call_info *info) {
   lz_collect(req, &p);
   /* The last seller a token names wins, refresh tokens over access ones. */
   sim_acct_describe(&lz_accts, sim_params_get(&p, "access_token"), 0, 0, info);
-  sim_acct_describe(&lz_accts, sim_params_get(&p, "refresh_token"), 1, 0,
-                    info);
+  sim_acct_describe(&lz_accts, sim_params_get(&p, "refresh_token"), 1, 0, info);
   if (lz_digits(sim_params_get(&p, "item_id"), &id) == 0)
     sim_info_note_id(info, id);
   sim_info_note_sku(info, sim_params_get(&p, "seller_sku"));
@@ -1456,9 +1457,9 @@ static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   if (!(f.sku = sim_ctl_str(req->json, "sku", LZ_SKU_MAX, err, sizeof err)) ||
       !(f.name = sim_ctl_str(req->json, "name", 1024, err, sizeof err)) ||
       sim_ctl_int(req->json, "price", 1, LZ_MONEY_MAX, -1, &f.price, err,
-                    sizeof err) ||
+                  sizeof err) ||
       sim_ctl_int(req->json, "stock", 0, INT32_MAX, 0, &f.qty, err,
-                    sizeof err)) {
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1490,8 +1491,8 @@ static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
   char err[LZ_ERRTXT];
   int64_t v;
 
-  if (sim_ctl_int(req->json, "max_offset", 0, INT32_MAX, lz_max_offset, &v,
-                    err, sizeof err)) {
+  if (sim_ctl_int(req->json, "max_offset", 0, INT32_MAX, lz_max_offset, &v, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }

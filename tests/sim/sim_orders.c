@@ -261,10 +261,9 @@ static int sim_ops_shop_key(const struct sim_order_ops *ops, const cJSON *v,
 }
 
 /* The marketplace's push_sign, or its accounts'. */
-static int sim_ops_push_sign(const struct sim_order_ops *ops,
-                             const char *shop, const char *url,
-                             const char *body, size_t len, int bad,
-                             char *out) {
+static int sim_ops_push_sign(const struct sim_order_ops *ops, const char *shop,
+                             const char *url, const char *body, size_t len,
+                             int bad, char *out) {
   if (ops->accts)
     return sim_acct_push_sign(ops->accts, shop, body, len, bad, out);
   return ops->push_sign(shop, url, body, len, bad, out);
@@ -361,8 +360,8 @@ static int sim_order_read(const struct sim_order_ops *ops, const cJSON *e,
   }
   o->malformed = cJSON_IsTrue(mal);
   if (sim_status_arg(e, o->status, err, n) ||
-      sim_ctl_int(e, "update_time", 0, SIM_ORDER_TIME_MAX, now,
-                  &o->update_time, err, n) ||
+      sim_ctl_int(e, "update_time", 0, SIM_ORDER_TIME_MAX, now, &o->update_time,
+                  err, n) ||
       sim_lines_read(sim_get(e, "lines"), o, err, n))
     return -1;
   o->create_time = o->update_time;
@@ -426,8 +425,8 @@ static int sim_push_add(const struct sim_order_ops *ops, const char *shop,
   q->url = strdup(p->url);
   if (!body || !q->url ||
       (p->sign != SIM_SIGN_NONE &&
-       sim_ops_push_sign(ops, shop, p->callback, body, len, p->sign == SIM_SIGN_BAD,
-                      q->auth))) {
+       sim_ops_push_sign(ops, shop, p->callback, body, len,
+                         p->sign == SIM_SIGN_BAD, q->auth))) {
     free(q->url);
     free(q->body);
     return -1;
@@ -521,7 +520,7 @@ static void sim_ctl_orders_add(const struct sim_order_ops *ops,
 
   memset(&po, 0, sizeof po);
   if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, sizeof shop, err,
-                    sizeof err) ||
+                       sizeof err) ||
       (push && (!cJSON_IsObject(push) ||
                 sim_push_opts_read(push, now, &po, err, sizeof err))))
     goto fail;
@@ -573,8 +572,8 @@ static struct sim_order *sim_ctl_order_arg(const struct sim_order_ops *ops,
   char id[SIM_ORDER_ID_MAX + 1], err[SIM_ORDER_ERRTXT];
   struct sim_order *o;
 
-  if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, SIM_SHOP_MAX + 1, err,
-                    sizeof err)) {
+  if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, SIM_SHOP_MAX + 1,
+                       err, sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return NULL;
   }
@@ -606,9 +605,9 @@ static void sim_ctl_order_status(const struct sim_order_ops *ops,
   if (sim_status_arg(req->json, status, err, sizeof err) ||
       sim_ctl_int(req->json, "update_time", 0, SIM_ORDER_TIME_MAX,
                   req->now_ms / 1000, &t, err, sizeof err) ||
-      (push && (!cJSON_IsObject(push) ||
-                sim_push_opts_read(push, req->now_ms / 1000, &po, err,
-                                   sizeof err)))) {
+      (push &&
+       (!cJSON_IsObject(push) ||
+        sim_push_opts_read(push, req->now_ms / 1000, &po, err, sizeof err)))) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -642,8 +641,8 @@ static void sim_ctl_push(const struct sim_order_ops *ops,
   if (sim_get(req->json, "order_id") || !po.body) {
     if (!(o = sim_ctl_order_arg(ops, req, "order_id", shop, resp)))
       return;
-  } else if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop, sizeof shop, err,
-                           sizeof err)) {
+  } else if (sim_ops_shop_key(ops, sim_get(req->json, "shop"), shop,
+                              sizeof shop, err, sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }

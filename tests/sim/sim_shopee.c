@@ -1575,8 +1575,8 @@ static char *shopee_error_body(const char *code, const char *message,
 
 /* ------------------------------------------------------------ control -- */
 
-static int shopee_put_partner(void *ctx, const cJSON *o, int64_t now,
-                              char *err, size_t n) {
+static int shopee_put_partner(void *ctx, const cJSON *o, int64_t now, char *err,
+                              size_t n) {
   struct shopee_partner *p;
   const char *key;
   char *k;
@@ -1616,14 +1616,15 @@ struct shopee_shop_in {
 static int shopee_shop_read(const cJSON *o, struct shopee_shop_in *in,
                             char *err, size_t n) {
   if (sim_ctl_int(o, "shop_id", 1, SIM_JSON_INT_MAX, 0, &in->id, err, n) ||
-      sim_ctl_int(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &in->partner_id,
-                    err, n) ||
+      sim_ctl_int(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &in->partner_id, err,
+                  n) ||
       !(in->access = sim_ctl_str(o, "access_token", SHOPEE_KEY_MAX, err, n)) ||
-      !(in->refresh = sim_ctl_str(o, "refresh_token", SHOPEE_KEY_MAX, err, n)) ||
+      !(in->refresh =
+            sim_ctl_str(o, "refresh_token", SHOPEE_KEY_MAX, err, n)) ||
       sim_ctl_int(o, "access_expires_in", 0, SHOPEE_TTL_MAX,
-                    SHOPEE_ACCESS_TTL_S, &in->access_ttl, err, n) ||
+                  SHOPEE_ACCESS_TTL_S, &in->access_ttl, err, n) ||
       sim_ctl_int(o, "refresh_expires_in", 0, SHOPEE_TTL_MAX,
-                    SHOPEE_REFRESH_TTL_S, &in->refresh_ttl, err, n))
+                  SHOPEE_REFRESH_TTL_S, &in->refresh_ttl, err, n))
     return -1;
   if (!shopee_partner_find(in->partner_id)) {
     snprintf(err, n, "partner_id %" PRId64 " is not known", in->partner_id);
@@ -1672,9 +1673,9 @@ static void shopee_ctl_code(const struct sim_req *req, struct sim_resp *resp) {
   cJSON *o;
 
   if (sim_ctl_int(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &shop_id, err,
-                    sizeof err) ||
+                  sizeof err) ||
       sim_ctl_int(req->json, "partner_id", 1, SIM_JSON_INT_MAX, 0, &pid, err,
-                    sizeof err)) {
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1709,7 +1710,7 @@ static struct shopee_shop *shopee_ctl_shop_arg(const struct sim_req *req,
   int64_t id;
 
   if (sim_ctl_int(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
-                    sizeof err)) {
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return NULL;
   }
@@ -1854,9 +1855,9 @@ static void shopee_ctl_item_stock(const struct sim_req *req,
   if (!s)
     return;
   if (sim_ctl_int(req->json, "item_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
-                    sizeof err) ||
+                  sizeof err) ||
       sim_ctl_int(req->json, "stock", 0, SIM_JSON_INT_MAX, -1, &stock, err,
-                    sizeof err)) {
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }

@@ -894,7 +894,8 @@ static void tt_shops(struct tt_call *c) {
   list = cJSON_AddArrayToObject(data, "shops");
   o = cJSON_CreateObject();
   tt_add_id(o, "id", TT_SHOP_ID0 + (int64_t)sim_acct_index(&tt_accts, c->shop));
-  snprintf(buf, sizeof buf, "ocopsim shop %zu", sim_acct_index(&tt_accts, c->shop) + 1);
+  snprintf(buf, sizeof buf, "ocopsim shop %zu",
+           sim_acct_index(&tt_accts, c->shop) + 1);
   cJSON_AddStringToObject(o, "name", buf);
   cJSON_AddStringToObject(o, "region", "VN");
   cJSON_AddStringToObject(o, "seller_type", "LOCAL");
@@ -1045,8 +1046,7 @@ static void tt_orders_search(struct tt_call *c) {
   data = cJSON_CreateObject();
   list = cJSON_AddArrayToObject(data, "orders");
   for (i = offset; i < (int64_t)n && i < offset + size; i++)
-    sim_json_push(list,
-                  sim_order_head_json(v[desc ? (int64_t)n - 1 - i : i]));
+    sim_json_push(list, sim_order_head_json(v[desc ? (int64_t)n - 1 - i : i]));
   if (offset + size < (int64_t)n)
     snprintf(next, sizeof next, "%" PRId64, offset + size);
   cJSON_AddStringToObject(data, "next_page_token", next);
@@ -1139,7 +1139,8 @@ static void tt_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
 
 static void tt_order_sold(const char *shop, const char *sku, int64_t qty) {
   const struct sim_acct *s = sim_acct_find(&tt_accts, shop);
-  struct tt_product *p = s ? tt_product_by_sku(sim_acct_index(&tt_accts, s), sku) : NULL;
+  struct tt_product *p =
+      s ? tt_product_by_sku(sim_acct_index(&tt_accts, s), sku) : NULL;
 
   if (p)
     p->qty = p->qty > qty ? p->qty - qty : 0;
@@ -1429,9 +1430,9 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   if (!(f.sku = sim_ctl_str(req->json, "sku", TT_SKU_MAX, err, sizeof err)) ||
       !(f.title = sim_ctl_str(req->json, "title", 1024, err, sizeof err)) ||
       sim_ctl_int(req->json, "price", 1, TT_MONEY_MAX, -1, &f.price, err,
-                    sizeof err) ||
+                  sizeof err) ||
       sim_ctl_int(req->json, "stock", 0, TT_QTY_MAX, 0, &f.qty, err,
-                    sizeof err)) {
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }

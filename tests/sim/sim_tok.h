@@ -38,8 +38,7 @@ int sim_tok_refresh_ok(const struct sim_tok *t, const char *tok, int64_t now);
 /* Replaces both tokens with fresh random ones of 2*nbytes hex characters;
  * the old access token lives on for at most `grace` seconds. 0, or -1 with
  * nothing changed. */
-int sim_tok_issue(struct sim_tok *t, int64_t now, int64_t grace,
-                  size_t nbytes);
+int sim_tok_issue(struct sim_tok *t, int64_t now, int64_t grace, size_t nbytes);
 
 /* Installs given tokens (malloc'd; the set owns them from here) with
  * lifetimes from now; forgets the previous and spent ones. */
