@@ -692,7 +692,7 @@ static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
   return -1;
 }
 
-static void sim_ctl_fault_add(const struct sim_req *req,
+static void sim_api_fault_add(const struct sim_req *req,
                               struct sim_resp *resp) {
   struct sim_fault f;
   const cJSON *path = cJSON_GetObjectItemCaseSensitive(req->json, "path");
@@ -730,7 +730,7 @@ static void sim_ctl_fault_add(const struct sim_req *req,
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_fault_clear(const struct sim_req *req,
+static void sim_api_fault_clear(const struct sim_req *req,
                                 struct sim_resp *resp) {
   uint64_t id;
   size_t i;
@@ -770,7 +770,7 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
   return o;
 }
 
-static void sim_ctl_fault_list(const struct sim_req *req,
+static void sim_api_fault_list(const struct sim_req *req,
                                struct sim_resp *resp) {
   cJSON *list, *o = sim_ctl_listing("faults", &list);
   size_t i;
@@ -938,7 +938,7 @@ static void sim_market_call(int mi, struct sim_req *req, struct sim_resp *resp,
 
 /* -------------------------------------------------------- control API -- */
 
-static void sim_ctl_healthz(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_healthz(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, NULL);
 }
 
@@ -996,7 +996,7 @@ static cJSON *sim_call_json(const struct sim_call *e) {
   return o;
 }
 
-static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_calls(const struct sim_req *req, struct sim_resp *resp) {
   uint64_t since, limit, first, next, i, shown = 0;
   cJSON *o, *list;
 
@@ -1023,7 +1023,7 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_stats(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_stats(const struct sim_req *req, struct sim_resp *resp) {
   cJSON *o = cJSON_CreateObject(), *bp, *bs;
   char key[8];
   size_t i;
@@ -1101,7 +1101,7 @@ static int sim_is_hook(const char *path) {
 
 /* Keeps the push (the oldest goes when full) and answers ?status=N,
  * 200 by default, with an empty body as a webhook receiver should. */
-static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_hook(const struct sim_req *req, struct sim_resp *resp) {
   const char *auth = sim_header(req, "Authorization");
   struct sim_hook *h;
   uint64_t st;
@@ -1124,7 +1124,7 @@ static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
   sim_resp_set(resp, (int)st, NULL, 0);
 }
 
-static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_hooks(const struct sim_req *req, struct sim_resp *resp) {
   cJSON *list, *o = sim_ctl_listing("hooks", &list);
   size_t i;
 
@@ -1144,7 +1144,7 @@ static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_hooks_clear(const struct sim_req *req,
+static void sim_api_hooks_clear(const struct sim_req *req,
                                 struct sim_resp *resp) {
   sim_hooks_clear();
   sim_ctl_ok(resp, NULL);
@@ -1161,7 +1161,7 @@ static void sim_reset_all(void) {
   sim_stats_clear();
 }
 
-static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_reset(const struct sim_req *req, struct sim_resp *resp) {
   int reseed =
       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req->json, "seed"));
   char err[256];
@@ -1175,7 +1175,7 @@ static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
 }
 
 /* Entries applied before a bad one stay applied. */
-static void sim_ctl_seed(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_seed(const struct sim_req *req, struct sim_resp *resp) {
   char err[256];
 
   if (sim_ctl_need_object(req, resp))
@@ -1186,25 +1186,25 @@ static void sim_ctl_seed(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_ok(resp, NULL);
 }
 
-static const struct sim_ctl {
+static const struct sim_api {
   const char *path;
   const char *method;
   void (*fn)(const struct sim_req *req, struct sim_resp *resp);
-} sim_ctls[] = {
-    {"/_sim/healthz", "GET", sim_ctl_healthz},
-    {"/_sim/calls", "GET", sim_ctl_calls},
-    {"/_sim/stats", "GET", sim_ctl_stats},
-    {"/_sim/fault", "POST", sim_ctl_fault_add},
-    {"/_sim/fault", "DELETE", sim_ctl_fault_clear},
-    {"/_sim/fault", "GET", sim_ctl_fault_list},
-    {"/_sim/reset", "POST", sim_ctl_reset},
-    {"/_sim/seed", "POST", sim_ctl_seed},
-    {"/_sim/hooks", "GET", sim_ctl_hooks},
-    {"/_sim/hooks", "DELETE", sim_ctl_hooks_clear},
+} sim_apis[] = {
+    {"/_sim/healthz", "GET", sim_api_healthz},
+    {"/_sim/calls", "GET", sim_api_calls},
+    {"/_sim/stats", "GET", sim_api_stats},
+    {"/_sim/fault", "POST", sim_api_fault_add},
+    {"/_sim/fault", "DELETE", sim_api_fault_clear},
+    {"/_sim/fault", "GET", sim_api_fault_list},
+    {"/_sim/reset", "POST", sim_api_reset},
+    {"/_sim/seed", "POST", sim_api_seed},
+    {"/_sim/hooks", "GET", sim_api_hooks},
+    {"/_sim/hooks", "DELETE", sim_api_hooks_clear},
 };
 
 /* /_sim/<marketplace>/<sub> goes to that marketplace's control handler. */
-static void sim_ctl_market(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_market(const struct sim_req *req, struct sim_resp *resp) {
   const char *rest = req->path + strlen("/_sim/");
   const char *slash = strchr(rest, '/');
   char name[32];
@@ -1236,22 +1236,22 @@ static void sim_control(const struct sim_req *req, struct sim_resp *resp,
     goto out;
   }
   if (sim_is_hook(req->path) && strcmp(req->method, "POST") == 0) {
-    sim_ctl_hook(req, resp);
+    sim_api_hook(req, resp);
     goto out;
   }
-  for (i = 0; i < ARRAY_LEN(sim_ctls); i++) {
-    if (strcmp(req->path, sim_ctls[i].path) != 0)
+  for (i = 0; i < ARRAY_LEN(sim_apis); i++) {
+    if (strcmp(req->path, sim_apis[i].path) != 0)
       continue;
     path_known = 1;
-    if (strcmp(req->method, sim_ctls[i].method) == 0) {
-      sim_ctls[i].fn(req, resp);
+    if (strcmp(req->method, sim_apis[i].method) == 0) {
+      sim_apis[i].fn(req, resp);
       goto out;
     }
   }
   if (path_known)
     sim_ctl_error(resp, 405, "method not allowed");
   else
-    sim_ctl_market(req, resp);
+    sim_api_market(req, resp);
 out:
   pthread_mutex_unlock(&sim_lock);
   /* Pushes wait for their receiver, which may be this very server. */

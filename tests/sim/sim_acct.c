@@ -224,7 +224,7 @@ int sim_acct_push_sign(const struct sim_accts *st, const char *shop,
   if (!a || !(key = malloc(strlen(a->secret) + 8)))
     return -1;
   sprintf(key, "%s%s", a->secret, bad ? "-wrong" : "");
-  rc = sim_hmac_concat(key, a->key, body, len, out);
+  rc = sim_push_hmac(key, a->key, body, len, out);
   free(key);
   return rc;
 }

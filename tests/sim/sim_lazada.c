@@ -1036,7 +1036,7 @@ static int lz_iso_param(struct lz_call *c, const char *name, int64_t *out) {
 
   if (!v || !*v)
     return 1;
-  if (sim_iso_time(v, out) == 0)
+  if (sim_order_iso_time(v, out) == 0)
     return 0;
   lz_param(c, "times must be ISO-8601 with an offset, like "
               "2026-11-25T10:00:00+07:00");

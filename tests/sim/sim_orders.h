@@ -110,11 +110,11 @@ int64_t sim_order_units(const struct sim_order *o);
 
 /* Parses ISO-8601 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|+HHMM|-..)" into
  * unix seconds. A space stands for '+' (an unencoded '+' in a query). */
-int sim_iso_time(const char *s, int64_t *out);
+int sim_order_iso_time(const char *s, int64_t *out);
 
 /* The lowercase hex HMAC-SHA256 of a + b (either may be NULL) under key. */
-int sim_hmac_concat(const char *key, const char *a, const char *b, size_t blen,
-                    char *out);
+int sim_push_hmac(const char *key, const char *a, const char *b, size_t blen,
+                  char *out);
 
 /* Core: sends the pushes a control call prepared, outside the mutex, and
  * finishes its answer. */

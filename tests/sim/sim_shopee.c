@@ -1345,7 +1345,7 @@ static int shopee_order_sign(const char *shop, const char *url,
   if (!rc) {
     sprintf(pre, "%s|", url);
     sprintf(key, "%s%s", p->key, bad ? "-wrong" : "");
-    rc = sim_hmac_concat(key, pre, body, len, out);
+    rc = sim_push_hmac(key, pre, body, len, out);
   }
   free(pre);
   free(key);
