@@ -30,6 +30,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "sim_ctl.h"
 #include "sim_json.h"
 #include "sim_lazada.h"
 #include "sim_orders.h"
@@ -334,39 +335,6 @@ void sim_resp_json(struct sim_resp *resp, int status, cJSON *root) {
     status = 500;
   }
   sim_resp_set(resp, status, s, len);
-}
-
-void sim_ctl_ok(struct sim_resp *resp, cJSON *obj) {
-  if (!obj)
-    obj = cJSON_CreateObject();
-  if (obj && !cJSON_AddTrueToObject(obj, "ok")) {
-    cJSON_Delete(obj);
-    obj = NULL;
-  }
-  sim_resp_json(resp, 200, obj);
-}
-
-void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...) {
-  cJSON *o = cJSON_CreateObject();
-  char msg[512];
-  va_list ap;
-
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  cJSON_AddFalseToObject(o, "ok");
-  cJSON_AddStringToObject(o, "error", msg);
-  sim_resp_json(resp, status, o);
-}
-
-int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp) {
-  if (cJSON_IsObject(req->json))
-    return 0;
-  sim_ctl_error(resp, 400, "body must be a JSON object (%s)",
-                req->json_err ? req->json_err
-                : req->json   ? "not an object"
-                              : "empty body");
-  return -1;
 }
 
 /* Sleeps in short steps so that shutdown does not wait for a long fault. */
@@ -724,7 +692,7 @@ static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
   return -1;
 }
 
-static void sim_ctl_fault_add(const struct sim_req *req,
+static void sim_api_fault_add(const struct sim_req *req,
                               struct sim_resp *resp) {
   struct sim_fault f;
   const cJSON *path = cJSON_GetObjectItemCaseSensitive(req->json, "path");
@@ -762,7 +730,7 @@ static void sim_ctl_fault_add(const struct sim_req *req,
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_fault_clear(const struct sim_req *req,
+static void sim_api_fault_clear(const struct sim_req *req,
                                 struct sim_resp *resp) {
   uint64_t id;
   size_t i;
@@ -802,18 +770,13 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
   return o;
 }
 
-static void sim_ctl_fault_list(const struct sim_req *req,
+static void sim_api_fault_list(const struct sim_req *req,
                                struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "faults");
+  cJSON *list, *o = sim_ctl_listing("faults", &list);
   size_t i;
 
-  for (i = 0; i < sim_faults.n; i++) {
-    cJSON *e = sim_fault_json(&sim_faults.v[i]);
-
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
-  }
+  for (i = 0; i < sim_faults.n; i++)
+    sim_json_push(list, sim_fault_json(&sim_faults.v[i]));
   sim_ctl_ok(resp, o);
 }
 
@@ -975,13 +938,20 @@ static void sim_market_call(int mi, struct sim_req *req, struct sim_resp *resp,
 
 /* -------------------------------------------------------- control API -- */
 
-static void sim_ctl_healthz(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_healthz(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, NULL);
 }
 
 static void sim_add_opt_int(cJSON *o, const char *name, int64_t v, int has) {
   if (has)
     sim_json_add_int(o, name, v);
+  else
+    cJSON_AddNullToObject(o, name);
+}
+
+static void sim_add_opt_str(cJSON *o, const char *name, const char *v) {
+  if (v)
+    cJSON_AddStringToObject(o, name, v);
   else
     cJSON_AddNullToObject(o, name);
 }
@@ -1012,28 +982,21 @@ static cJSON *sim_call_json(const struct sim_call *e) {
 
         snprintf(idbuf, sizeof idbuf, "%" PRId64, e->ids[i]);
         t = cJSON_CreateString(idbuf);
-        if (t && !cJSON_AddItemToArray(ids, t))
-          cJSON_Delete(t);
+        sim_json_push(ids, t);
       } else {
         sim_json_push_int(ids, e->ids[i]);
       }
     }
   }
-  if (e->sku)
-    cJSON_AddStringToObject(o, "item_sku", e->sku);
-  else
-    cJSON_AddNullToObject(o, "item_sku");
+  sim_add_opt_str(o, "item_sku", e->sku);
   sim_json_add_int(o, "http_status", e->status);
   cJSON_AddStringToObject(o, "error", e->error);
-  if (e->fault >= 0)
-    cJSON_AddStringToObject(o, "fault", sim_fault_names[e->fault]);
-  else
-    cJSON_AddNullToObject(o, "fault");
+  sim_add_opt_str(o, "fault", e->fault >= 0 ? sim_fault_names[e->fault] : NULL);
   sim_json_add_int(o, "ts_ms", e->ts_ms);
   return o;
 }
 
-static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_calls(const struct sim_req *req, struct sim_resp *resp) {
   uint64_t since, limit, first, next, i, shown = 0;
   cJSON *o, *list;
 
@@ -1042,8 +1005,7 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 400, "since and limit must be numbers, limit >= 1");
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "calls");
+  o = sim_ctl_listing("calls", &list);
   /* Sequence numbers are consecutive, so `since` maps to a ring index. */
   first =
       sim_log.count ? sim_log.ring[sim_log.start].seq : sim_log.last_seq + 1;
@@ -1054,15 +1016,14 @@ static void sim_ctl_calls(const struct sim_req *req, struct sim_resp *resp) {
         &sim_log.ring[(sim_log.start + i) % SIM_CALLS_MAX];
     cJSON *c = sim_call_json(e);
 
-    if (c && !cJSON_AddItemToArray(list, c))
-      cJSON_Delete(c);
+    sim_json_push(list, c);
     next = e->seq;
   }
   sim_json_add_int(o, "next", (int64_t)next);
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_stats(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_stats(const struct sim_req *req, struct sim_resp *resp) {
   cJSON *o = cJSON_CreateObject(), *bp, *bs;
   char key[8];
   size_t i;
@@ -1140,7 +1101,7 @@ static int sim_is_hook(const char *path) {
 
 /* Keeps the push (the oldest goes when full) and answers ?status=N,
  * 200 by default, with an empty body as a webhook receiver should. */
-static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_hook(const struct sim_req *req, struct sim_resp *resp) {
   const char *auth = sim_header(req, "Authorization");
   struct sim_hook *h;
   uint64_t st;
@@ -1163,9 +1124,8 @@ static void sim_ctl_hook(const struct sim_req *req, struct sim_resp *resp) {
   sim_resp_set(resp, (int)st, NULL, 0);
 }
 
-static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "hooks");
+static void sim_api_hooks(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *list, *o = sim_ctl_listing("hooks", &list);
   size_t i;
 
   for (i = 0; i < sim_hooks.n; i++) {
@@ -1179,13 +1139,12 @@ static void sim_ctl_hooks(const struct sim_req *req, struct sim_resp *resp) {
       cJSON_AddNullToObject(e, "authorization");
     cJSON_AddStringToObject(e, "body", h->body ? h->body : "");
     sim_json_add_int(e, "ts_ms", h->ts_ms);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }
 
-static void sim_ctl_hooks_clear(const struct sim_req *req,
+static void sim_api_hooks_clear(const struct sim_req *req,
                                 struct sim_resp *resp) {
   sim_hooks_clear();
   sim_ctl_ok(resp, NULL);
@@ -1202,7 +1161,7 @@ static void sim_reset_all(void) {
   sim_stats_clear();
 }
 
-static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_reset(const struct sim_req *req, struct sim_resp *resp) {
   int reseed =
       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req->json, "seed"));
   char err[256];
@@ -1216,7 +1175,7 @@ static void sim_ctl_reset(const struct sim_req *req, struct sim_resp *resp) {
 }
 
 /* Entries applied before a bad one stay applied. */
-static void sim_ctl_seed(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_seed(const struct sim_req *req, struct sim_resp *resp) {
   char err[256];
 
   if (sim_ctl_need_object(req, resp))
@@ -1227,25 +1186,25 @@ static void sim_ctl_seed(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_ok(resp, NULL);
 }
 
-static const struct sim_ctl {
+static const struct sim_api {
   const char *path;
   const char *method;
   void (*fn)(const struct sim_req *req, struct sim_resp *resp);
-} sim_ctls[] = {
-    {"/_sim/healthz", "GET", sim_ctl_healthz},
-    {"/_sim/calls", "GET", sim_ctl_calls},
-    {"/_sim/stats", "GET", sim_ctl_stats},
-    {"/_sim/fault", "POST", sim_ctl_fault_add},
-    {"/_sim/fault", "DELETE", sim_ctl_fault_clear},
-    {"/_sim/fault", "GET", sim_ctl_fault_list},
-    {"/_sim/reset", "POST", sim_ctl_reset},
-    {"/_sim/seed", "POST", sim_ctl_seed},
-    {"/_sim/hooks", "GET", sim_ctl_hooks},
-    {"/_sim/hooks", "DELETE", sim_ctl_hooks_clear},
+} sim_apis[] = {
+    {"/_sim/healthz", "GET", sim_api_healthz},
+    {"/_sim/calls", "GET", sim_api_calls},
+    {"/_sim/stats", "GET", sim_api_stats},
+    {"/_sim/fault", "POST", sim_api_fault_add},
+    {"/_sim/fault", "DELETE", sim_api_fault_clear},
+    {"/_sim/fault", "GET", sim_api_fault_list},
+    {"/_sim/reset", "POST", sim_api_reset},
+    {"/_sim/seed", "POST", sim_api_seed},
+    {"/_sim/hooks", "GET", sim_api_hooks},
+    {"/_sim/hooks", "DELETE", sim_api_hooks_clear},
 };
 
 /* /_sim/<marketplace>/<sub> goes to that marketplace's control handler. */
-static void sim_ctl_market(const struct sim_req *req, struct sim_resp *resp) {
+static void sim_api_market(const struct sim_req *req, struct sim_resp *resp) {
   const char *rest = req->path + strlen("/_sim/");
   const char *slash = strchr(rest, '/');
   char name[32];
@@ -1277,22 +1236,22 @@ static void sim_control(const struct sim_req *req, struct sim_resp *resp,
     goto out;
   }
   if (sim_is_hook(req->path) && strcmp(req->method, "POST") == 0) {
-    sim_ctl_hook(req, resp);
+    sim_api_hook(req, resp);
     goto out;
   }
-  for (i = 0; i < ARRAY_LEN(sim_ctls); i++) {
-    if (strcmp(req->path, sim_ctls[i].path) != 0)
+  for (i = 0; i < ARRAY_LEN(sim_apis); i++) {
+    if (strcmp(req->path, sim_apis[i].path) != 0)
       continue;
     path_known = 1;
-    if (strcmp(req->method, sim_ctls[i].method) == 0) {
-      sim_ctls[i].fn(req, resp);
+    if (strcmp(req->method, sim_apis[i].method) == 0) {
+      sim_apis[i].fn(req, resp);
       goto out;
     }
   }
   if (path_known)
     sim_ctl_error(resp, 405, "method not allowed");
   else
-    sim_ctl_market(req, resp);
+    sim_api_market(req, resp);
 out:
   pthread_mutex_unlock(&sim_lock);
   /* Pushes wait for their receiver, which may be this very server. */

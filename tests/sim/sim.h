@@ -124,14 +124,6 @@ const char *sim_header(const struct sim_req *req, const char *name);
 /* Sets the response to `root` printed (and deletes root). */
 void sim_resp_json(struct sim_resp *resp, int status, cJSON *root);
 
-/* Control API answers: {"ok":true, ...obj} and {"ok":false,"error":...}. */
-void sim_ctl_ok(struct sim_resp *resp, cJSON *obj);
-void sim_ctl_error(struct sim_resp *resp, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* 0 when the request body is a JSON object; else answers 400 and -1. */
-int sim_ctl_need_object(const struct sim_req *req, struct sim_resp *resp);
-
 /* Request parameters as name/value pairs, decoded, in arrival order. */
 struct sim_param {
   char *key, *val;

@@ -166,3 +166,13 @@ char *sim_json_print(const cJSON *root, size_t *len) {
     *len = strlen(s);
   return s;
 }
+
+void sim_json_push(cJSON *arr, cJSON *e) {
+  if (e && !cJSON_AddItemToArray(arr, e))
+    cJSON_Delete(e);
+}
+
+void sim_json_put(cJSON *obj, const char *name, cJSON *e) {
+  if (e && !cJSON_AddItemToObject(obj, name, e))
+    cJSON_Delete(e);
+}

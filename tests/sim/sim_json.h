@@ -45,6 +45,13 @@ const char *sim_json_str(const cJSON *obj, const char *name);
 /* Number of UTF-8 code points in s[0..n), or -1 when not valid UTF-8. */
 long sim_utf8_len(const char *s, size_t n);
 
+/* Appends `e` to the array, or deletes it when that fails; a NULL `e` (a
+ * failed allocation) is ignored, so builders need not check each step. */
+void sim_json_push(cJSON *arr, cJSON *e);
+
+/* Adds `e` to the object under `name`, likewise. */
+void sim_json_put(cJSON *obj, const char *name, cJSON *e);
+
 /* Prints `root` without whitespace into malloc'd memory; NULL on failure. */
 char *sim_json_print(const cJSON *root, size_t *len);
 

@@ -28,8 +28,13 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sim_acct.h"
+#include "sim_ctl.h"
+#include "sim_dec.h"
+#include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
 
 #define LZ_SKEW_MS INT64_C(7200000)        /* timestamp tolerance */
 #define LZ_ACCESS_TTL_S (7 * 86400)        /* test-status app */
@@ -50,19 +55,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-struct lz_app {
-  char *key, *secret;
-};
-
-struct lz_seller {
-  char *id, *app_key;
-  char *access, *prev_access, *refresh, *used_refresh;
-  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
-  int64_t access_ttl, refresh_ttl;
-  double rl_rate, rl_burst, rl_tokens;
-  int64_t rl_last_ms;
-};
-
 struct lz_item {
   int64_t id, sku_id, price, qty, created_ms, updated_ms;
   size_t seller;
@@ -72,41 +64,35 @@ struct lz_item {
 };
 
 static struct {
-  struct lz_app *apps;
-  struct lz_seller *sellers;
   struct lz_item *items;
-  size_t napps, cap_apps, nsellers, cap_sellers, nitems, cap_items;
+  size_t nitems, cap_items;
 } L;
+
+static const struct sim_acct_kind lz_kind = {
+    .market = "lazada",
+    .name_key = "seller_id",
+    .noun = "seller",
+    .list = "sellers",
+    .access_ttl = LZ_ACCESS_TTL_S,
+    .refresh_ttl = LZ_REFRESH_TTL_S,
+    .ttl_max = LZ_TTL_MAX,
+    .key_max = LZ_KEY_MAX,
+};
+
+/* Apps and sellers (sim_acct.h). */
+static struct sim_accts lz_accts = {&lz_kind, NULL, NULL, 0, 0, 0, 0};
 
 struct lz_call {
   const struct sim_req *req;
   struct sim_resp *resp;
   struct sim_call_info *info;
   struct sim_params params;
-  const struct lz_app *app;
-  struct lz_seller *seller;
+  const struct sim_app *app;
+  struct sim_acct *seller;
   int64_t now; /* seconds */
 };
 
 /* ------------------------------------------------------------ lookups -- */
-
-static struct lz_app *lz_app_find(const char *key) {
-  size_t i;
-
-  for (i = 0; key && i < L.napps; i++)
-    if (strcmp(L.apps[i].key, key) == 0)
-      return &L.apps[i];
-  return NULL;
-}
-
-static struct lz_seller *lz_seller_find(const char *id) {
-  size_t i;
-
-  for (i = 0; id && i < L.nsellers; i++)
-    if (strcmp(L.sellers[i].id, id) == 0)
-      return &L.sellers[i];
-  return NULL;
-}
 
 static struct lz_item *lz_item_find(int64_t id) {
   if (id < LZ_FIRST_ITEM || id - LZ_FIRST_ITEM >= (int64_t)L.nitems)
@@ -124,24 +110,9 @@ static struct lz_item *lz_item_by_sku(size_t seller, const char *sku) {
   return NULL;
 }
 
-static size_t lz_seller_index(const struct lz_seller *s) {
-  return (size_t)(s - L.sellers);
-}
-
 /* 0 and *out when s is 1..18 decimal digits. */
 static int lz_digits(const char *s, int64_t *out) {
-  int64_t v = 0;
-  size_t i, n = s ? strlen(s) : 0;
-
-  if (n == 0 || n > 18)
-    return -1;
-  for (i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return 0;
+  return sim_dec_digits(s, 18, out);
 }
 
 /* An id given as a string of digits or as an exact JSON integer. */
@@ -154,24 +125,8 @@ static int lz_json_id(const cJSON *v, int64_t *out) {
 /* A whole amount: digits with an optional all-zero fraction, as a string
  * ("150000", "150000.00") or a JSON number. */
 static int lz_json_amount(const cJSON *v, int64_t *out) {
-  if (cJSON_IsString(v)) {
-    const char *s = v->valuestring, *dot = strchr(s, '.');
-    char buf[24];
-    size_t n = dot ? (size_t)(dot - s) : strlen(s);
-
-    if (n == 0 || n >= sizeof buf)
-      return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (dot) {
-      if (!dot[1])
-        return -1;
-      for (dot++; *dot; dot++)
-        if (*dot != '0')
-          return -1;
-    }
-    return lz_digits(buf, out);
-  }
+  if (cJSON_IsString(v))
+    return sim_dec_amount(v->valuestring, 18, out);
   return sim_json_int(v, out);
 }
 
@@ -235,8 +190,7 @@ static void lz_ok(struct lz_call *c, cJSON *data) {
   cJSON_AddStringToObject(o, "request_id", rid);
   if (!data)
     data = cJSON_CreateObject();
-  if (data && !cJSON_AddItemToObject(o, "data", data))
-    cJSON_Delete(data);
+  sim_json_put(o, "data", data);
   sim_resp_json(c->resp, 200, o);
 }
 
@@ -330,14 +284,6 @@ static int lz_check_sign(struct lz_call *c, const char *api) {
   return ok ? 0 : -1;
 }
 
-static int lz_token_valid(const struct lz_seller *s, const char *tok,
-                          int64_t now) {
-  if (s->access && strcmp(s->access, tok) == 0 && now < s->access_exp)
-    return 1;
-  return s->prev_access && strcmp(s->prev_access, tok) == 0 &&
-         now < s->prev_exp;
-}
-
 /* The system-parameter checks, in order; 0 when the call may proceed. */
 static int lz_authenticate(struct lz_call *c, const char *api,
                            int seller_call) {
@@ -353,7 +299,7 @@ static int lz_authenticate(struct lz_call *c, const char *api,
     lz_missing(c, "app_key");
     return -1;
   }
-  if (!(c->app = lz_app_find(key))) {
+  if (!(c->app = sim_acct_app_find(&lz_accts, key))) {
     lz_fail(c, 200, "IncompleteSignature", "Invalid app_key: app not found");
     return -1;
   }
@@ -388,11 +334,11 @@ static int lz_authenticate(struct lz_call *c, const char *api,
     lz_missing(c, "access_token");
     return -1;
   }
-  for (i = 0; i < L.nsellers; i++) {
-    struct lz_seller *s = &L.sellers[i];
+  for (i = 0; i < lz_accts.n; i++) {
+    struct sim_acct *s = &lz_accts.v[i];
 
     if (strcmp(s->app_key, c->app->key) == 0 &&
-        lz_token_valid(s, tok, c->now)) {
+        sim_tok_valid(&s->tok, tok, c->now)) {
       c->seller = s;
       return 0;
     }
@@ -404,35 +350,14 @@ static int lz_authenticate(struct lz_call *c, const char *api,
 
 /* Token bucket per seller; off until the control API turns it on. */
 static int lz_rate_limited(struct lz_call *c) {
-  struct lz_seller *s = c->seller;
-  double elapsed;
-
-  if (s->rl_rate <= 0)
+  if (!sim_rate_take(&c->seller->tok.rl, c->req->now_ms))
     return 0;
-  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
-  if (elapsed > 0)
-    s->rl_tokens += elapsed * s->rl_rate;
-  if (s->rl_tokens > s->rl_burst)
-    s->rl_tokens = s->rl_burst;
-  s->rl_last_ms = c->req->now_ms;
-  if (s->rl_tokens < 1.0) {
-    lz_fail(c, 429, "ApiCallLimit",
-            "The request has exceeded the limit of calls per second");
-    return 1;
-  }
-  s->rl_tokens -= 1.0;
-  return 0;
+  lz_fail(c, 429, "ApiCallLimit",
+          "The request has exceeded the limit of calls per second");
+  return 1;
 }
 
 /* -------------------------------------------------------------- items -- */
-
-static char *lz_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
-}
 
 static void lz_item_free(struct lz_item *it) {
   free(it->sku), free(it->name), free(it->desc), free(it->brand);
@@ -444,9 +369,21 @@ static void lz_add_id(cJSON *o, const char *name, int64_t v) {
   sim_json_add_int(o, name, v);
 }
 
+/* A new object as the one element of a new array `name` of `o`; NULL when
+ * either could not be made (cJSON's setters then do nothing). */
+static cJSON *lz_one_sku(cJSON *o, const char *name) {
+  cJSON *l = cJSON_AddArrayToObject(o, name), *s = cJSON_CreateObject();
+
+  if (s && !cJSON_AddItemToArray(l, s)) {
+    cJSON_Delete(s);
+    s = NULL;
+  }
+  return s;
+}
+
 /* The product as /product/item/get and /products/get print it. */
 static cJSON *lz_item_json(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *a, *skus, *s, *img;
+  cJSON *o = cJSON_CreateObject(), *a, *s, *img;
   const char *st = it->active ? "active" : "inactive";
   char buf[64];
 
@@ -459,18 +396,12 @@ static cJSON *lz_item_json(const struct lz_item *it) {
   snprintf(buf, sizeof buf, "%" PRId64, it->updated_ms);
   cJSON_AddStringToObject(o, "updated_time", buf);
   img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
-  if (img && !cJSON_AddItemToObject(o, "images", img))
-    cJSON_Delete(img);
+  sim_json_put(o, "images", img);
   a = cJSON_AddObjectToObject(o, "attributes");
   cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
   cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "No Brand");
-  skus = cJSON_AddArrayToObject(o, "skus");
-  s = cJSON_CreateObject();
-  if (s && !cJSON_AddItemToArray(skus, s)) {
-    cJSON_Delete(s);
-    s = NULL;
-  }
+  s = lz_one_sku(o, "skus");
   cJSON_AddStringToObject(s, "SellerSku", it->sku);
   snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
   cJSON_AddStringToObject(s, "ShopSku", buf);
@@ -492,16 +423,11 @@ static cJSON *lz_item_json(const struct lz_item *it) {
 
 /* {"item_id":..,"sku_list":[{"seller_sku","sku_id","shop_sku"}]} */
 static cJSON *lz_item_ref(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *l, *s;
+  cJSON *o = cJSON_CreateObject(), *s;
   char buf[64];
 
   lz_add_id(o, "item_id", it->id);
-  l = cJSON_AddArrayToObject(o, "sku_list");
-  s = cJSON_CreateObject();
-  if (s && !cJSON_AddItemToArray(l, s)) {
-    cJSON_Delete(s);
-    s = NULL;
-  }
+  s = lz_one_sku(o, "sku_list");
   cJSON_AddStringToObject(s, "seller_sku", it->sku);
   lz_add_id(s, "sku_id", it->sku_id);
   snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
@@ -518,15 +444,22 @@ struct lz_fields {
   int has_price, has_qty;
 };
 
-/* Reads Attributes, PrimaryCategory, Images and the one Skus.Sku entry. */
-static const char *lz_fields_read(const cJSON *prod, int creating,
-                                  struct lz_fields *f) {
-  const cJSON *attrs = lz_get(prod, "Attributes");
-  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
-  const cJSON *imgs = lz_get(prod, "Images"), *sku, *v;
+/* 1 when `s` is absent, or UTF-8 of min..max code points. */
+static int lz_text_ok(const char *s, long min, long max) {
   long n;
 
-  memset(f, 0, sizeof *f);
+  if (!s)
+    return 1;
+  n = sim_utf8_len(s, strlen(s));
+  return n >= min && n <= max;
+}
+
+/* Reads Attributes, PrimaryCategory and Images. */
+static const char *lz_attrs_read(const cJSON *prod, int creating,
+                                 struct lz_fields *f) {
+  const cJSON *attrs = lz_get(prod, "Attributes");
+  const cJSON *imgs = lz_get(prod, "Images"), *v;
+
   if (attrs && !cJSON_IsObject(attrs))
     return "Attributes must be an object";
   f->name = sim_json_str(attrs, "name");
@@ -534,11 +467,9 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   f->brand = sim_json_str(attrs, "brand");
   if (creating && (!f->name || !*f->name))
     return "Attributes.name is required";
-  if (f->name && ((n = sim_utf8_len(f->name, strlen(f->name))) < 1 ||
-                  n > LZ_NAME_MAX))
+  if (!lz_text_ok(f->name, 1, LZ_NAME_MAX))
     return "Attributes.name must be 1 to 255 characters of UTF-8";
-  if (f->desc && ((n = sim_utf8_len(f->desc, strlen(f->desc))) < 0 ||
-                  n > LZ_DESC_MAX))
+  if (!lz_text_ok(f->desc, 0, LZ_DESC_MAX))
     return "Attributes.description must be UTF-8 of at most 25000 characters";
   v = lz_get(prod, "PrimaryCategory");
   if (v) {
@@ -558,11 +489,28 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
         return "Images.Image must hold strings";
     }
   }
-  if (!skus) {
-    if (creating)
-      return "Skus.Sku is required";
-    return NULL;
-  }
+  return NULL;
+}
+
+/* A whole amount member of a Sku within [min, max]: 0 and *has set when
+ * given and good, 0 when absent, -1 when bad. */
+static int lz_sku_amount(const cJSON *sku, const char *name, int64_t min,
+                         int64_t max, int64_t *out, int *has) {
+  const cJSON *v = lz_get(sku, name);
+
+  if (!v)
+    return 0;
+  if (lz_json_amount(v, out) || *out < min || *out > max)
+    return -1;
+  *has = 1;
+  return 0;
+}
+
+/* Reads the one Skus.Sku entry. */
+static const char *lz_sku_read(const cJSON *skus, int creating,
+                               struct lz_fields *f) {
+  const cJSON *sku, *v;
+
   /* Lazada's JSON payloads need arrays here (pitfall: code 1001). */
   if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
     return "Skus.Sku must be an array with exactly one SKU";
@@ -570,23 +518,14 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   f->sku = sim_json_str(sku, "SellerSku");
   if (!f->sku || !*f->sku || strlen(f->sku) > LZ_SKU_MAX)
     return "SellerSku must be a string of 1 to 200 bytes";
-  v = lz_get(sku, "quantity");
-  if (v) {
-    if (lz_json_amount(v, &f->qty) || f->qty < 0 || f->qty > INT32_MAX)
-      return "quantity must be a whole number >= 0";
-    f->has_qty = 1;
-  } else if (creating) {
+  if (lz_sku_amount(sku, "quantity", 0, INT32_MAX, &f->qty, &f->has_qty))
+    return "quantity must be a whole number >= 0";
+  if (creating && !f->has_qty)
     return "quantity is required";
-  }
-  v = lz_get(sku, "price");
-  if (v) {
-    if (lz_json_amount(v, &f->price) || f->price <= 0 ||
-        f->price > LZ_MONEY_MAX)
-      return "price must be a positive whole number of dong";
-    f->has_price = 1;
-  } else if (creating) {
+  if (lz_sku_amount(sku, "price", 1, LZ_MONEY_MAX, &f->price, &f->has_price))
+    return "price must be a positive whole number of dong";
+  if (creating && !f->has_price)
     return "price is required";
-  }
   v = lz_get(sku, "package_weight");
   if (v) {
     if (!cJSON_IsString(v) || !*v->valuestring ||
@@ -604,13 +543,29 @@ static const char *lz_fields_read(const cJSON *prod, int creating,
   return NULL;
 }
 
+/* Reads a Request.Product: the attributes, then the SKU. */
+static const char *lz_fields_read(const cJSON *prod, int creating,
+                                  struct lz_fields *f) {
+  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
+  const char *why;
+
+  memset(f, 0, sizeof *f);
+  if ((why = lz_attrs_read(prod, creating, f)))
+    return why;
+  if (!skus)
+    return creating ? "Skus.Sku is required" : NULL;
+  return lz_sku_read(skus, creating, f);
+}
+
 /* Applies checked fields; -1 (item unchanged except strings) on no memory. */
 static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
                          int64_t now_ms) {
   int failed = 0;
-  char *name = lz_dup(f->name, &failed), *desc = lz_dup(f->desc, &failed);
-  char *brand = lz_dup(f->brand, &failed), *cat = lz_dup(f->category, &failed);
-  char *w = lz_dup(f->weight, &failed);
+  char *name = sim_str_dup(f->name, &failed),
+       *desc = sim_str_dup(f->desc, &failed);
+  char *brand = sim_str_dup(f->brand, &failed),
+       *cat = sim_str_dup(f->category, &failed);
+  char *w = sim_str_dup(f->weight, &failed);
   cJSON *img = f->images ? cJSON_Duplicate(f->images, 1) : NULL;
 
   if (failed || (f->images && !img)) {
@@ -618,16 +573,11 @@ static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
     cJSON_Delete(img);
     return -1;
   }
-  if (name)
-    free(it->name), it->name = name;
-  if (desc)
-    free(it->desc), it->desc = desc;
-  if (brand)
-    free(it->brand), it->brand = brand;
-  if (cat)
-    free(it->category), it->category = cat;
-  if (w)
-    free(it->weight), it->weight = w;
+  sim_str_take(&it->name, &name);
+  sim_str_take(&it->desc, &desc);
+  sim_str_take(&it->brand, &brand);
+  sim_str_take(&it->category, &cat);
+  sim_str_take(&it->weight, &w);
   if (img)
     cJSON_Delete(it->images), it->images = img;
   if (f->has_price)
@@ -661,23 +611,6 @@ static struct lz_item *lz_item_create(size_t seller, const struct lz_fields *f,
   it->created_ms = now_ms;
   L.nitems++;
   return it;
-}
-
-static void lz_note_id(struct sim_call_info *info, int64_t id) {
-  int i;
-
-  for (i = 0; i < info->nitems; i++)
-    if (info->item_ids[i] == id)
-      return;
-  if (info->nitems < SIM_CALL_IDS_MAX)
-    info->item_ids[info->nitems++] = id;
-}
-
-static void lz_note_sku(struct sim_call_info *info, const char *sku) {
-  if (!sku || info->has_sku)
-    return;
-  snprintf(info->sku, sizeof info->sku, "%s", sku);
-  info->has_sku = 1;
 }
 
 /* The payload parameter parsed, with its Request.Product; NULL after
@@ -718,7 +651,7 @@ static struct lz_item *lz_own_item(struct lz_call *c, const cJSON *idv) {
     return NULL;
   }
   it = lz_item_find(id);
-  if (!it || it->seller != lz_seller_index(c->seller)) {
+  if (!it || it->seller != sim_acct_index(&lz_accts, c->seller)) {
     lz_fail(c, 200, "E0401", "product not found: item %" PRId64, id);
     return NULL;
   }
@@ -727,39 +660,32 @@ static struct lz_item *lz_own_item(struct lz_call *c, const cJSON *idv) {
 
 /* ---------------------------------------------------------- endpoints -- */
 
-static void lz_create(struct lz_call *c) {
-  const cJSON *prod;
-  cJSON *pl = lz_payload(c, "payload", &prod);
+/* /product/create on a parsed Request.Product. */
+static void lz_create_product(struct lz_call *c, const cJSON *prod) {
+  size_t me = sim_acct_index(&lz_accts, c->seller);
   struct lz_fields f;
   struct lz_item *it;
   const char *why;
 
-  if (!pl)
-    return;
   if ((why = lz_fields_read(prod, 1, &f))) {
     lz_param(c, why);
-  } else if (lz_item_by_sku(lz_seller_index(c->seller), f.sku)) {
+  } else if (lz_item_by_sku(me, f.sku)) {
     lz_fail(c, 200, "InvalidParameter",
             "SellerSku %s already exists for this seller", f.sku);
-  } else if (!(it = lz_item_create(lz_seller_index(c->seller), &f,
-                                   c->req->now_ms))) {
+  } else if (!(it = lz_item_create(me, &f, c->req->now_ms))) {
     lz_fail(c, 200, "500", "could not store the product");
   } else {
-    lz_note_id(c->info, it->id);
+    sim_info_note_id(c->info, it->id);
     lz_ok(c, lz_item_ref(it));
   }
-  cJSON_Delete(pl);
 }
 
-static void lz_update(struct lz_call *c) {
-  const cJSON *prod;
-  cJSON *pl = lz_payload(c, "payload", &prod);
+/* /product/update on a parsed Request.Product. */
+static void lz_update_product(struct lz_call *c, const cJSON *prod) {
   struct lz_fields f;
   struct lz_item *it;
   const char *why;
 
-  if (!pl)
-    return;
   if (!(it = lz_own_item(c, lz_get(prod, "ItemId")))) {
     /* answered */
   } else if ((why = lz_fields_read(prod, 0, &f))) {
@@ -772,7 +698,26 @@ static void lz_update(struct lz_call *c) {
   } else {
     lz_ok(c, lz_item_ref(it));
   }
+}
+
+/* Both product writes take the product from the "payload" parameter. */
+static void lz_product_write(struct lz_call *c,
+                             void (*fn)(struct lz_call *c, const cJSON *prod)) {
+  const cJSON *prod;
+  cJSON *pl = lz_payload(c, "payload", &prod);
+
+  if (!pl)
+    return;
+  fn(c, prod);
   cJSON_Delete(pl);
+}
+
+static void lz_create(struct lz_call *c) {
+  lz_product_write(c, lz_create_product);
+}
+
+static void lz_update(struct lz_call *c) {
+  lz_product_write(c, lz_update_product);
 }
 
 /* One Skus.Sku entry of price_quantity/update, checked: the item, and the
@@ -782,7 +727,7 @@ static const char *lz_pq_entry(struct lz_call *c, const cJSON *e,
                                int64_t *price, int *not_found) {
   const char *sku = sim_json_str(e, "SellerSku");
   const cJSON *idv = lz_get(e, "ItemId"), *skuid = lz_get(e, "SkuId"), *v;
-  size_t me = lz_seller_index(c->seller);
+  size_t me = sim_acct_index(&lz_accts, c->seller);
   struct lz_item *it = NULL;
   int64_t id;
 
@@ -850,8 +795,7 @@ static void lz_price_quantity(struct lz_call *c) {
       cJSON_AddStringToObject(d, "message", why);
       if (sim_json_str(e, "SellerSku"))
         cJSON_AddStringToObject(d, "seller_sku", sim_json_str(e, "SellerSku"));
-      if (d && !cJSON_AddItemToArray(detail, d))
-        cJSON_Delete(d);
+      sim_json_push(detail, d);
       bad = 1;
       nf_any |= nf;
     }
@@ -864,8 +808,7 @@ static void lz_price_quantity(struct lz_call *c) {
 
     snprintf(c->info->error, sizeof c->info->error, "%s",
              nf_any ? "E0401" : "InvalidParameter");
-    if (detail && !cJSON_AddItemToObject(o, "detail", detail))
-      cJSON_Delete(detail);
+    sim_json_put(o, "detail", detail);
     sim_resp_json(c->resp, 200, o);
   } else {
     cJSON_Delete(detail);
@@ -968,7 +911,7 @@ static void lz_products_get(struct lz_call *c) {
   const char *filter = sim_params_get(&c->params, "filter"), *why;
   cJSON *skus = lz_json_param(&c->params, "sku_seller_list", &why), *data,
         *list;
-  size_t me = lz_seller_index(c->seller), i, k;
+  size_t me = sim_acct_index(&lz_accts, c->seller), i, k;
   int64_t offset, limit, total = 0, shown = 0;
 
   if (!filter || !*filter)
@@ -998,12 +941,10 @@ static void lz_products_get(struct lz_call *c) {
         continue;
       shown++;
       e = lz_item_json(it);
-      if (e && !cJSON_AddItemToArray(list, e))
-        cJSON_Delete(e);
+      sim_json_push(list, e);
     }
     sim_json_add_int(data, "total_products", total);
-    if (list && !cJSON_AddItemToObject(data, "products", list))
-      cJSON_Delete(list);
+    sim_json_put(data, "products", list);
     lz_ok(c, data);
   }
   cJSON_Delete(skus);
@@ -1028,9 +969,9 @@ static void lz_item_get(struct lz_call *c) {
     if (it && sku && *sku && strcmp(sku, it->sku) != 0)
       it = NULL;
   } else {
-    it = lz_item_by_sku(lz_seller_index(c->seller), sku);
+    it = lz_item_by_sku(sim_acct_index(&lz_accts, c->seller), sku);
   }
-  if (!it || it->seller != lz_seller_index(c->seller)) {
+  if (!it || it->seller != sim_acct_index(&lz_accts, c->seller)) {
     lz_fail(c, 200, "E0401", "product not found");
     return;
   }
@@ -1095,7 +1036,7 @@ static int lz_iso_param(struct lz_call *c, const char *name, int64_t *out) {
 
   if (!v || !*v)
     return 1;
-  if (sim_iso_time(v, out) == 0)
+  if (sim_order_iso_time(v, out) == 0)
     return 0;
   lz_param(c, "times must be ISO-8601 with an offset, like "
               "2026-11-25T10:00:00+07:00");
@@ -1142,7 +1083,7 @@ static void lz_orders_get(struct lz_call *c) {
             lz_max_offset);
     return;
   }
-  q.shop = c->seller->id;
+  q.shop = c->seller->name;
   q.status = st && *st && strcmp(st, "all") != 0 ? st : NULL;
   if (sim_orders_select(&lz_orders, &q, &v, &n)) {
     lz_fail(c, 500, "500", "out of memory");
@@ -1150,17 +1091,12 @@ static void lz_orders_get(struct lz_call *c) {
   }
   data = cJSON_CreateObject();
   list = cJSON_CreateArray();
-  for (i = offset; i < (int64_t)n && shown < limit; i++, shown++) {
-    cJSON *e = lz_order_json(v[desc ? (int64_t)n - 1 - i : i]);
-
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
-  }
+  for (i = offset; i < (int64_t)n && shown < limit; i++, shown++)
+    sim_json_push(list, lz_order_json(v[desc ? (int64_t)n - 1 - i : i]));
   free(v);
   sim_json_add_int(data, "count", shown);
   sim_json_add_int(data, "countTotal", (int64_t)n);
-  if (list && !cJSON_AddItemToObject(data, "orders", list))
-    cJSON_Delete(list);
+  sim_json_put(data, "orders", list);
   lz_ok(c, data);
 }
 
@@ -1196,8 +1132,7 @@ static void lz_order_units(cJSON *list, const struct sim_order *o,
       cJSON_AddStringToObject(e, "created_at", buf);
       lz_order_time(o->update_time, buf, sizeof buf);
       cJSON_AddStringToObject(e, "updated_at", buf);
-      if (e && !cJSON_AddItemToArray(list, e))
-        cJSON_Delete(e);
+      sim_json_push(list, e);
     }
   }
 }
@@ -1229,29 +1164,17 @@ static void lz_order_items_get(struct lz_call *c) {
     cJSON *x;
 
     if (lz_order_id_elem(e, id, sizeof id) ||
-        !(o = sim_order_find(&lz_orders, c->seller->id, id)))
+        !(o = sim_order_find(&lz_orders, c->seller->name, id)))
       continue;
     x = cJSON_CreateObject();
     lz_add_order_id(x, "order_id", o->id);
     lz_add_order_id(x, "order_number", o->id);
     lz_order_units(cJSON_AddArrayToObject(x, "order_items"), o,
-                   lz_seller_index(c->seller));
-    if (x && !cJSON_AddItemToArray(data, x))
-      cJSON_Delete(x);
+                   sim_acct_index(&lz_accts, c->seller));
+    sim_json_push(data, x);
   }
   cJSON_Delete(ids);
   lz_ok(c, data);
-}
-
-/* Control "shop": a known seller_id. */
-static int lz_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
-                         size_t n) {
-  if (!cJSON_IsString(v) || !lz_seller_find(v->valuestring)) {
-    snprintf(err, n, "shop must name a known seller_id");
-    return -1;
-  }
-  snprintf(key, keylen, "%s", v->valuestring);
-  return 0;
 }
 
 /* A number that a JSON double holds exactly. */
@@ -1266,8 +1189,9 @@ static void lz_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
 }
 
 static void lz_order_sold(const char *shop, const char *sku, int64_t qty) {
-  const struct lz_seller *s = lz_seller_find(shop);
-  struct lz_item *it = s ? lz_item_by_sku(lz_seller_index(s), sku) : NULL;
+  const struct sim_acct *s = sim_acct_find(&lz_accts, shop);
+  struct lz_item *it =
+      s ? lz_item_by_sku(sim_acct_index(&lz_accts, s), sku) : NULL;
 
   if (it)
     it->qty = it->qty > qty ? it->qty - qty : 0;
@@ -1292,104 +1216,56 @@ static char *lz_order_push(const struct sim_order *o, int64_t ts,
   return s;
 }
 
-/* HMAC-SHA256(app_secret, app_key + body). */
-static int lz_order_sign(const char *shop, const char *url, const char *body,
-                         size_t len, int bad, char *out) {
-  const struct lz_seller *s = lz_seller_find(shop);
-  const struct lz_app *a = s ? lz_app_find(s->app_key) : NULL;
-  char *key;
-  int rc;
-
-  if (!a || !(key = malloc(strlen(a->secret) + 8)))
-    return -1;
-  sprintf(key, "%s%s", a->secret, bad ? "-wrong" : "");
-  rc = sim_hmac_concat(key, a->key, body, len, out);
-  free(key);
-  return rc;
-}
-
 static const struct sim_order_ops lz_order_ops = {
     .name = "lazada",
     .store = &lz_orders,
     .first_unit = LZ_FIRST_ORDER_ITEM,
-    .shop_key = lz_order_shop,
+    .accts = &lz_accts,
     .id_ok = lz_order_id_ok,
     .new_id = lz_order_new_id,
     .sold = lz_order_sold,
     .push_body = lz_order_push,
-    .push_sign = lz_order_sign,
 };
-
-static int lz_issue_tokens(struct lz_seller *s, int64_t now) {
-  char acc[41], ref[41];
-  char *a, *r;
-
-  if (sim_random_hex(acc, 20) || sim_random_hex(ref, 20))
-    return -1;
-  a = strdup(acc);
-  r = strdup(ref);
-  if (!a || !r) {
-    free(a), free(r);
-    return -1;
-  }
-  free(s->prev_access);
-  s->prev_access = s->access;
-  s->prev_exp = s->access_exp < now + LZ_GRACE_S ? s->access_exp
-                                                 : now + LZ_GRACE_S;
-  s->access = a;
-  s->access_exp = now + s->access_ttl;
-  free(s->used_refresh);
-  s->used_refresh = s->refresh; /* for the call log only: never valid */
-  s->refresh = r;
-  s->refresh_exp = now + s->refresh_ttl;
-  return 0;
-}
 
 /* /auth/token/refresh: signed without access_token; the refresh token is
  * single use (docs/marketplaces/lazada.md, "Authorisation and tokens",
  * assumes so). */
 static void lz_refresh(struct lz_call *c) {
   const char *tok = sim_params_get(&c->params, "refresh_token");
-  struct lz_seller *s = NULL;
+  struct sim_acct *s = NULL;
   cJSON *o, *cui, *u;
   char rid[SIM_REQID_LEN + 1];
-  size_t i;
 
   if (!tok || !*tok) {
     lz_missing(c, "refresh_token");
     return;
   }
-  for (i = 0; i < L.nsellers && !s; i++)
-    if (L.sellers[i].refresh && strcmp(L.sellers[i].refresh, tok) == 0 &&
-        strcmp(L.sellers[i].app_key, c->app->key) == 0 &&
-        c->now < L.sellers[i].refresh_exp)
-      s = &L.sellers[i];
+  s = sim_acct_by_refresh(&lz_accts, tok, c->app->key, c->now);
   if (!s) {
     lz_fail(c, 200, "IllegalRefreshToken",
             "The specified refresh token is invalid or expired");
     return;
   }
-  if (lz_issue_tokens(s, c->now)) {
+  if (sim_tok_issue(&s->tok, c->now, LZ_GRACE_S, 20)) {
     lz_fail(c, 200, "500", "could not issue tokens");
     return;
   }
   sim_request_id(rid);
   o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "access_token", s->access);
-  cJSON_AddStringToObject(o, "refresh_token", s->refresh);
-  sim_json_add_int(o, "expires_in", s->access_ttl);
-  sim_json_add_int(o, "refresh_expires_in", s->refresh_ttl);
-  cJSON_AddStringToObject(o, "account", s->id);
+  cJSON_AddStringToObject(o, "access_token", s->tok.access);
+  cJSON_AddStringToObject(o, "refresh_token", s->tok.refresh);
+  sim_json_add_int(o, "expires_in", s->tok.access_ttl);
+  sim_json_add_int(o, "refresh_expires_in", s->tok.refresh_ttl);
+  cJSON_AddStringToObject(o, "account", s->name);
   cJSON_AddStringToObject(o, "account_platform", "seller_center");
   cJSON_AddStringToObject(o, "country", "vn");
   cui = cJSON_AddArrayToObject(o, "country_user_info");
   u = cJSON_CreateObject();
   cJSON_AddStringToObject(u, "country", "vn");
-  cJSON_AddStringToObject(u, "seller_id", s->id);
-  cJSON_AddStringToObject(u, "user_id", s->id);
+  cJSON_AddStringToObject(u, "seller_id", s->name);
+  cJSON_AddStringToObject(u, "user_id", s->name);
   cJSON_AddStringToObject(u, "short_code", "VN0SIM");
-  if (u && !cJSON_AddItemToArray(cui, u))
-    cJSON_Delete(u);
+  sim_json_push(cui, u);
   cJSON_AddStringToObject(o, "code", "0");
   cJSON_AddStringToObject(o, "request_id", rid);
   sim_resp_json(c->resp, 200, o);
@@ -1460,15 +1336,15 @@ static void lz_describe_product(const cJSON *prod, struct sim_call_info *info) {
   int64_t id;
 
   if (lz_json_id(lz_get(prod, "ItemId"), &id) == 0)
-    lz_note_id(info, id);
+    sim_info_note_id(info, id);
   cJSON_ArrayForEach(e, skus) {
     if (lz_json_id(lz_get(e, "ItemId"), &id) == 0)
-      lz_note_id(info, id);
-    lz_note_sku(info, sim_json_str(e, "SellerSku"));
+      sim_info_note_id(info, id);
+    sim_info_note_sku(info, sim_json_str(e, "SellerSku"));
   }
   ss = lz_get(lz_get(prod, "Skus"), "SellerSku");
   if (cJSON_IsArray(ss) && cJSON_IsString(cJSON_GetArrayItem(ss, 0)))
-    lz_note_sku(info, cJSON_GetArrayItem(ss, 0)->valuestring);
+    sim_info_note_sku(info, cJSON_GetArrayItem(ss, 0)->valuestring);
 }
 
 /* Which seller, items and SKU a call names, before any check. The seller is
@@ -1476,31 +1352,18 @@ static void lz_describe_product(const cJSON *prod, struct sim_call_info *info) {
 static void lz_describe(const struct sim_req *req, struct sim_call_info *info) {
   static const char *const payloads[] = {"payload", "apiRequestBody"};
   struct sim_params p = {NULL, 0, 0};
-  const char *tok, *why;
+  const char *why;
   cJSON *j;
   int64_t id;
   size_t i;
 
   lz_collect(req, &p);
-  tok = sim_params_get(&p, "access_token");
-  for (i = 0; tok && *tok && i < L.nsellers; i++) {
-    const struct lz_seller *s = &L.sellers[i];
-
-    if ((s->access && strcmp(s->access, tok) == 0) ||
-        (s->prev_access && strcmp(s->prev_access, tok) == 0))
-      snprintf(info->shop, sizeof info->shop, "%s", s->id);
-  }
-  tok = sim_params_get(&p, "refresh_token");
-  for (i = 0; tok && *tok && i < L.nsellers; i++) {
-    const struct lz_seller *s = &L.sellers[i];
-
-    if ((s->refresh && strcmp(s->refresh, tok) == 0) ||
-        (s->used_refresh && strcmp(s->used_refresh, tok) == 0))
-      snprintf(info->shop, sizeof info->shop, "%s", s->id);
-  }
+  /* The last seller a token names wins, refresh tokens over access ones. */
+  sim_acct_describe(&lz_accts, sim_params_get(&p, "access_token"), 0, 0, info);
+  sim_acct_describe(&lz_accts, sim_params_get(&p, "refresh_token"), 1, 0, info);
   if (lz_digits(sim_params_get(&p, "item_id"), &id) == 0)
-    lz_note_id(info, id);
-  lz_note_sku(info, sim_params_get(&p, "seller_sku"));
+    sim_info_note_id(info, id);
+  sim_info_note_sku(info, sim_params_get(&p, "seller_sku"));
   for (i = 0; i < ARRAY_LEN(payloads); i++) {
     j = lz_json_param(&p, payloads[i], &why);
     lz_describe_product(lz_product(j), info);
@@ -1508,7 +1371,7 @@ static void lz_describe(const struct sim_req *req, struct sim_call_info *info) {
   }
   j = lz_json_param(&p, "sku_seller_list", &why);
   if (cJSON_IsArray(j) && cJSON_IsString(cJSON_GetArrayItem(j, 0)))
-    lz_note_sku(info, cJSON_GetArrayItem(j, 0)->valuestring);
+    sim_info_note_sku(info, cJSON_GetArrayItem(j, 0)->valuestring);
   cJSON_Delete(j);
   sim_params_free(&p);
 }
@@ -1524,174 +1387,6 @@ static char *lz_error_body(const char *code, const char *message,
 
 /* ------------------------------------------------------------ control -- */
 
-static int lz_member_int(const cJSON *o, const char *name, int64_t min,
-                         int64_t max, int64_t def, int64_t *out, char *err,
-                         size_t n) {
-  const cJSON *v = lz_get(o, name);
-
-  if (!v && def >= min) {
-    *out = def;
-    return 0;
-  }
-  if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
-             min, max);
-    return -1;
-  }
-  return 0;
-}
-
-static const char *lz_member_str(const cJSON *o, const char *name, size_t max,
-                                 char *err, size_t n) {
-  const char *s = sim_json_str(o, name);
-
-  if (!s || !*s || strlen(s) > max) {
-    snprintf(err, n, "%s must be a string of 1 to %zu bytes", name, max);
-    return NULL;
-  }
-  return s;
-}
-
-static int lz_put_app(const cJSON *o, char *err, size_t n) {
-  const char *key, *secret;
-  struct lz_app *a;
-  char *k, *s;
-
-  if (!(key = lz_member_str(o, "app_key", LZ_KEY_MAX, err, n)) ||
-      !(secret = lz_member_str(o, "app_secret", LZ_KEY_MAX, err, n)))
-    return -1;
-  s = strdup(secret);
-  a = lz_app_find(key);
-  if (!a) {
-    k = strdup(key);
-    if (!s || !k || sim_grow((void **)&L.apps, &L.cap_apps, L.napps + 1,
-                             sizeof *L.apps)) {
-      free(k), free(s);
-      snprintf(err, n, "out of memory");
-      return -1;
-    }
-    a = &L.apps[L.napps++];
-    a->key = k;
-    a->secret = NULL;
-  } else if (!s) {
-    snprintf(err, n, "out of memory");
-    return -1;
-  }
-  free(a->secret);
-  a->secret = s;
-  return 0;
-}
-
-static int lz_put_seller(const cJSON *o, int64_t now, char *err, size_t n) {
-  const char *id, *key, *acc, *ref;
-  int64_t at, rt;
-  struct lz_seller *s;
-  char *ids = NULL, *k = NULL, *a = NULL, *r = NULL;
-
-  if (!(id = lz_member_str(o, "seller_id", SIM_SHOP_MAX, err, n)) ||
-      !(key = lz_member_str(o, "app_key", LZ_KEY_MAX, err, n)) ||
-      !(acc = lz_member_str(o, "access_token", LZ_KEY_MAX, err, n)) ||
-      !(ref = lz_member_str(o, "refresh_token", LZ_KEY_MAX, err, n)) ||
-      lz_member_int(o, "access_expires_in", 0, LZ_TTL_MAX, LZ_ACCESS_TTL_S,
-                    &at, err, n) ||
-      lz_member_int(o, "refresh_expires_in", 0, LZ_TTL_MAX, LZ_REFRESH_TTL_S,
-                    &rt, err, n))
-    return -1;
-  if (!lz_app_find(key)) {
-    snprintf(err, n, "app_key %s is not known", key);
-    return -1;
-  }
-  s = lz_seller_find(id);
-  k = strdup(key), a = strdup(acc), r = strdup(ref);
-  if (!k || !a || !r)
-    goto oom;
-  if (!s) {
-    ids = strdup(id);
-    if (!ids || sim_grow((void **)&L.sellers, &L.cap_sellers, L.nsellers + 1,
-                         sizeof *L.sellers))
-      goto oom;
-    s = &L.sellers[L.nsellers++];
-    memset(s, 0, sizeof *s);
-    s->id = ids;
-    ids = NULL;
-  }
-  free(s->app_key), free(s->access), free(s->prev_access), free(s->refresh);
-  free(s->used_refresh);
-  s->app_key = k, s->access = a, s->refresh = r;
-  s->prev_access = s->used_refresh = NULL;
-  s->access_ttl = at, s->refresh_ttl = rt;
-  s->access_exp = now + at, s->refresh_exp = now + rt, s->prev_exp = 0;
-  return 0;
-oom:
-  free(ids), free(k), free(a), free(r);
-  snprintf(err, n, "out of memory");
-  return -1;
-}
-
-static void lz_ctl_app(const struct sim_req *req, struct sim_resp *resp) {
-  char err[LZ_ERRTXT];
-
-  if (lz_put_app(req->json, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
-}
-
-static void lz_ctl_seller(const struct sim_req *req, struct sim_resp *resp) {
-  char err[LZ_ERRTXT];
-
-  if (lz_put_seller(req->json, req->now_ms / 1000, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
-}
-
-static struct lz_seller *lz_ctl_seller_arg(const struct sim_req *req,
-                                           struct sim_resp *resp) {
-  const char *id = sim_json_str(req->json, "seller_id");
-  struct lz_seller *s;
-
-  if (!id || !*id) {
-    sim_ctl_error(resp, 400, "seller_id must be a string");
-    return NULL;
-  }
-  s = lz_seller_find(id);
-  if (!s)
-    sim_ctl_error(resp, 404, "seller %s is not known", id);
-  return s;
-}
-
-static void lz_ctl_expire(const struct sim_req *req, struct sim_resp *resp) {
-  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
-
-  if (!s)
-    return;
-  s->access_exp = req->now_ms / 1000;
-  s->prev_exp = 0;
-  sim_ctl_ok(resp, NULL);
-}
-
-static void lz_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
-  const cJSON *ps = lz_get(req->json, "per_second");
-  const cJSON *bu = lz_get(req->json, "burst");
-  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
-  double rate, burst;
-
-  if (!s)
-    return;
-  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
-  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
-  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
-      burst < 1 || burst > 1e6) {
-    sim_ctl_error(resp, 400,
-                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
-    return;
-  }
-  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
-  s->rl_last_ms = req->now_ms;
-  sim_ctl_ok(resp, NULL);
-}
-
 static void lz_add_id_str(cJSON *o, const char *name, int64_t v) {
   char buf[24];
 
@@ -1704,7 +1399,7 @@ static cJSON *lz_item_ctl_json(const struct lz_item *it) {
 
   lz_add_id_str(o, "item_id", it->id);
   lz_add_id_str(o, "sku_id", it->sku_id);
-  cJSON_AddStringToObject(o, "seller_id", L.sellers[it->seller].id);
+  cJSON_AddStringToObject(o, "seller_id", lz_accts.v[it->seller].name);
   cJSON_AddStringToObject(o, "sku", it->sku);
   cJSON_AddStringToObject(o, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(o, "title", it->name ? it->name : ""); /* alias */
@@ -1716,8 +1411,7 @@ static cJSON *lz_item_ctl_json(const struct lz_item *it) {
   if (it->category)
     cJSON_AddStringToObject(o, "category_id", it->category);
   img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
-  if (img && !cJSON_AddItemToObject(o, "images", img))
-    cJSON_Delete(img);
+  sim_json_put(o, "images", img);
   cJSON_AddStringToObject(o, "package_weight",
                           it->weight ? it->weight : "0.5");
   sim_json_add_int(o, "create_time_ms", it->created_ms);
@@ -1727,24 +1421,22 @@ static cJSON *lz_item_ctl_json(const struct lz_item *it) {
 
 static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
   const char *q = sim_query(req, "seller_id");
-  const struct lz_seller *s = NULL;
+  const struct sim_acct *s = NULL;
   cJSON *o, *list;
   size_t i;
 
-  if (q && *q && !(s = lz_seller_find(q))) {
+  if (q && *q && !(s = sim_acct_find(&lz_accts, q))) {
     sim_ctl_error(resp, 404, "seller %s is not known", q);
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < L.nitems; i++) {
     cJSON *e;
 
-    if (s && L.items[i].seller != lz_seller_index(s))
+    if (s && L.items[i].seller != sim_acct_index(&lz_accts, s))
       continue;
     e = lz_item_ctl_json(&L.items[i]);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }
@@ -1752,7 +1444,7 @@ static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
 /* Puts an item straight into a seller's shop: {seller_id, sku, name,
  * description?, price, stock, status?}. */
 static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
-  struct lz_seller *s = lz_ctl_seller_arg(req, resp);
+  struct sim_acct *s = sim_acct_arg(&lz_accts, req, resp);
   const char *st = sim_json_str(req->json, "status");
   struct lz_fields f;
   struct lz_item *it;
@@ -1762,12 +1454,12 @@ static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   if (!s)
     return;
   memset(&f, 0, sizeof f);
-  if (!(f.sku = lz_member_str(req->json, "sku", LZ_SKU_MAX, err, sizeof err)) ||
-      !(f.name = lz_member_str(req->json, "name", 1024, err, sizeof err)) ||
-      lz_member_int(req->json, "price", 1, LZ_MONEY_MAX, -1, &f.price, err,
-                    sizeof err) ||
-      lz_member_int(req->json, "stock", 0, INT32_MAX, 0, &f.qty, err,
-                    sizeof err)) {
+  if (!(f.sku = sim_ctl_str(req->json, "sku", LZ_SKU_MAX, err, sizeof err)) ||
+      !(f.name = sim_ctl_str(req->json, "name", 1024, err, sizeof err)) ||
+      sim_ctl_int(req->json, "price", 1, LZ_MONEY_MAX, -1, &f.price, err,
+                  sizeof err) ||
+      sim_ctl_int(req->json, "stock", 0, INT32_MAX, 0, &f.qty, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1778,12 +1470,12 @@ static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   f.desc = sim_json_str(req->json, "description");
   f.status = st;
   f.has_price = f.has_qty = 1;
-  if (lz_item_by_sku(lz_seller_index(s), f.sku)) {
+  if (lz_item_by_sku(sim_acct_index(&lz_accts, s), f.sku)) {
     sim_ctl_error(resp, 400, "SKU %s already exists for seller %s", f.sku,
-                  s->id);
+                  s->name);
     return;
   }
-  it = lz_item_create(lz_seller_index(s), &f, req->now_ms);
+  it = lz_item_create(sim_acct_index(&lz_accts, s), &f, req->now_ms);
   if (!it) {
     sim_ctl_error(resp, 400, "too many items");
     return;
@@ -1794,41 +1486,13 @@ static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-static void lz_ctl_sellers(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "sellers");
-  size_t i;
-
-  for (i = 0; i < L.nsellers; i++) {
-    const struct lz_seller *s = &L.sellers[i];
-    cJSON *e = cJSON_CreateObject(), *rl;
-
-    cJSON_AddStringToObject(e, "seller_id", s->id);
-    cJSON_AddStringToObject(e, "app_key", s->app_key);
-    cJSON_AddStringToObject(e, "access_token", s->access ? s->access : "");
-    sim_json_add_int(e, "access_expires_at", s->access_exp);
-    cJSON_AddStringToObject(e, "refresh_token", s->refresh ? s->refresh : "");
-    sim_json_add_int(e, "refresh_expires_at", s->refresh_exp);
-    if (s->prev_access) {
-      cJSON_AddStringToObject(e, "previous_access_token", s->prev_access);
-      sim_json_add_int(e, "previous_expires_at", s->prev_exp);
-    }
-    rl = cJSON_AddObjectToObject(e, "rate_limit");
-    cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
-    cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
-  }
-  sim_ctl_ok(resp, o);
-}
-
 /* {"max_offset": N}: a low limit lets a test reach it with few orders. */
 static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
   char err[LZ_ERRTXT];
   int64_t v;
 
-  if (lz_member_int(req->json, "max_offset", 0, INT32_MAX, lz_max_offset, &v,
-                    err, sizeof err)) {
+  if (sim_ctl_int(req->json, "max_offset", 0, INT32_MAX, lz_max_offset, &v, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1836,110 +1500,34 @@ static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, NULL);
 }
 
-static const struct lz_ctl {
-  const char *sub;
-  const char *method;
-  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
-} lz_ctls[] = {
-    {"app", "POST", lz_ctl_app},
-    {"seller", "POST", lz_ctl_seller},
-    {"expire_token", "POST", lz_ctl_expire},
-    {"rate_limit", "POST", lz_ctl_rate},
-    {"item", "POST", lz_ctl_item},
-    {"items", "GET", lz_ctl_items},
-    {"sellers", "GET", lz_ctl_sellers},
-    {"config", "POST", lz_ctl_config},
+static const struct sim_ctl_call lz_ctls[] = {
+    {"item", "POST", lz_ctl_item, NULL},
+    {"items", "GET", lz_ctl_items, NULL},
+    {"config", "POST", lz_ctl_config, NULL},
 };
 
 static void lz_control(const char *sub, const struct sim_req *req,
                        struct sim_resp *resp) {
-  size_t i;
-
-  if (sim_orders_control(&lz_order_ops, sub, req, resp))
+  if (sim_orders_control(&lz_order_ops, sub, req, resp) ||
+      sim_acct_control(&lz_accts, sub, req, resp) ||
+      sim_ctl_run(lz_ctls, ARRAY_LEN(lz_ctls), NULL, sub, req, resp))
     return;
-  for (i = 0; i < ARRAY_LEN(lz_ctls); i++) {
-    const struct lz_ctl *k = &lz_ctls[i];
-
-    if (strcmp(sub, k->sub) != 0)
-      continue;
-    if (strcmp(req->method, k->method) != 0) {
-      sim_ctl_error(resp, 405, "use %s", k->method);
-      return;
-    }
-    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
-      return;
-    k->fn(req, resp);
-    return;
-  }
-  sim_ctl_error(resp, 404, "no control call lazada/%s", sub);
+  sim_ctl_unknown("lazada", sub, resp);
 }
 
 /* --------------------------------------------------------- seed/reset -- */
 
-static int lz_seed_list(const cJSON *doc, const char *name, int64_t now,
-                        char *err, size_t n) {
-  const cJSON *list = lz_get(doc, name), *e;
-  char why[LZ_ERRTXT];
-  int i = 0, rc;
-
-  if (!list)
-    return 0;
-  if (!cJSON_IsArray(list)) {
-    snprintf(err, n, "lazada.%s must be an array", name);
-    return -1;
-  }
-  cJSON_ArrayForEach(e, list) {
-    if (!cJSON_IsObject(e)) {
-      snprintf(why, sizeof why, "must be an object");
-      rc = -1;
-    } else if (name[0] == 'a') {
-      rc = lz_put_app(e, why, sizeof why);
-    } else {
-      rc = lz_put_seller(e, now, why, sizeof why);
-    }
-    if (rc) {
-      snprintf(err, n, "lazada.%s[%d]: %s", name, i, why);
-      return -1;
-    }
-    i++;
-  }
-  return 0;
-}
-
 static int lz_seed(const cJSON *doc, char *err, size_t n) {
-  int64_t now = sim_now_ms() / 1000;
-  const cJSON *e;
-
-  if (!cJSON_IsObject(doc)) {
-    snprintf(err, n, "lazada must be an object");
-    return -1;
-  }
-  cJSON_ArrayForEach(e, doc) {
-    if (strcmp(e->string, "apps") != 0 && strcmp(e->string, "sellers") != 0) {
-      snprintf(err, n, "lazada.%s: unknown key", e->string);
-      return -1;
-    }
-  }
-  return lz_seed_list(doc, "apps", now, err, n) ||
-                 lz_seed_list(doc, "sellers", now, err, n)
-             ? -1
-             : 0;
+  return sim_acct_seed(&lz_accts, doc, err, n);
 }
 
 static void lz_reset(void) {
   size_t i;
 
-  for (i = 0; i < L.napps; i++)
-    free(L.apps[i].key), free(L.apps[i].secret);
-  for (i = 0; i < L.nsellers; i++) {
-    struct lz_seller *s = &L.sellers[i];
-
-    free(s->id), free(s->app_key), free(s->access), free(s->prev_access);
-    free(s->refresh), free(s->used_refresh);
-  }
+  sim_acct_clear(&lz_accts);
   for (i = 0; i < L.nitems; i++)
     lz_item_free(&L.items[i]);
-  free(L.apps), free(L.sellers), free(L.items);
+  free(L.items);
   memset(&L, 0, sizeof L);
   sim_orders_clear(&lz_orders);
   lz_max_offset = LZ_MAX_OFFSET;

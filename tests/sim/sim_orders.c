@@ -17,6 +17,8 @@
 
 #include <curl/curl.h>
 
+#include "sim_acct.h"
+#include "sim_ctl.h"
 #include "sim_json.h"
 
 #define SIM_ORDER_LINES_MAX 100
@@ -68,6 +70,16 @@ struct sim_order *sim_order_find(const struct sim_orders *st,
   return NULL;
 }
 
+cJSON *sim_order_head_json(const struct sim_order *o) {
+  cJSON *e = cJSON_CreateObject();
+
+  cJSON_AddStringToObject(e, "id", o->id);
+  cJSON_AddStringToObject(e, "status", o->status);
+  sim_json_add_int(e, "create_time", o->create_time);
+  sim_json_add_int(e, "update_time", o->update_time);
+  return e;
+}
+
 int64_t sim_order_total(const struct sim_order *o) {
   int64_t t = 0;
   size_t i;
@@ -95,22 +107,24 @@ static int sim_order_id_cmp(const char *a, const char *b) {
   return strcmp(a, b);
 }
 
-static int sim_order_by_update(const void *x, const void *y) {
+/* Orders by one of their times, then by id; `create` picks the time. */
+static int sim_order_cmp(const void *x, const void *y, int create) {
   const struct sim_order *a = *(struct sim_order *const *)x;
   const struct sim_order *b = *(struct sim_order *const *)y;
+  int64_t ta = create ? a->create_time : a->update_time;
+  int64_t tb = create ? b->create_time : b->update_time;
 
-  if (a->update_time != b->update_time)
-    return a->update_time < b->update_time ? -1 : 1;
+  if (ta != tb)
+    return ta < tb ? -1 : 1;
   return sim_order_id_cmp(a->id, b->id);
 }
 
-static int sim_order_by_create(const void *x, const void *y) {
-  const struct sim_order *a = *(struct sim_order *const *)x;
-  const struct sim_order *b = *(struct sim_order *const *)y;
+static int sim_order_by_update(const void *x, const void *y) {
+  return sim_order_cmp(x, y, 0);
+}
 
-  if (a->create_time != b->create_time)
-    return a->create_time < b->create_time ? -1 : 1;
-  return sim_order_id_cmp(a->id, b->id);
+static int sim_order_by_create(const void *x, const void *y) {
+  return sim_order_cmp(x, y, 1);
 }
 
 static int sim_order_wanted(const struct sim_order *o,
@@ -148,7 +162,7 @@ int sim_orders_select(const struct sim_orders *st,
 /* ------------------------------------------------------------ helpers -- */
 
 /* Exactly `digits` decimal digits at *p. */
-static int sim_num(const char **p, int digits, int *out) {
+static int sim_order_num(const char **p, int digits, int *out) {
   int v = 0, i;
 
   for (i = 0; i < digits; i++) {
@@ -163,7 +177,7 @@ static int sim_num(const char **p, int digits, int *out) {
 
 /* Days from 1970-01-01 to a proleptic Gregorian date (era arithmetic, so
  * no table of month lengths is needed). */
-static int64_t sim_days(int64_t y, int m, int d) {
+static int64_t sim_order_days(int64_t y, int m, int d) {
   int64_t era, yoe, doy, doe;
 
   y -= m <= 2;
@@ -175,7 +189,7 @@ static int64_t sim_days(int64_t y, int m, int d) {
 }
 
 /* The zone suffix: Z, or a sign (a space is an undecoded '+') and HH[:]MM. */
-static int sim_iso_zone(const char *p, int *offset) {
+static int sim_order_iso_zone(const char *p, int *offset) {
   int oh, om, sign;
 
   if ((p[0] == 'Z' || p[0] == 'z') && !p[1]) {
@@ -185,26 +199,27 @@ static int sim_iso_zone(const char *p, int *offset) {
   if (*p != '+' && *p != '-' && *p != ' ')
     return -1;
   sign = *p++ == '-' ? -1 : 1;
-  if (sim_num(&p, 2, &oh))
+  if (sim_order_num(&p, 2, &oh))
     return -1;
   if (*p == ':')
     p++;
-  if (sim_num(&p, 2, &om) || *p || oh > 14 || om > 59)
+  if (sim_order_num(&p, 2, &om) || *p || oh > 14 || om > 59)
     return -1;
   *offset = sign * (oh * 3600 + om * 60);
   return 0;
 }
 
-int sim_iso_time(const char *s, int64_t *out) {
+int sim_order_iso_time(const char *s, int64_t *out) {
   const char *p = s;
   int y, mo, d, h, mi, se, off;
 
-  if (!s || sim_num(&p, 4, &y) || *p++ != '-' || sim_num(&p, 2, &mo) ||
-      *p++ != '-' || sim_num(&p, 2, &d) || (*p != 'T' && *p != 't'))
+  if (!s || sim_order_num(&p, 4, &y) || *p++ != '-' ||
+      sim_order_num(&p, 2, &mo) || *p++ != '-' || sim_order_num(&p, 2, &d) ||
+      (*p != 'T' && *p != 't'))
     return -1;
   p++;
-  if (sim_num(&p, 2, &h) || *p++ != ':' || sim_num(&p, 2, &mi) ||
-      *p++ != ':' || sim_num(&p, 2, &se))
+  if (sim_order_num(&p, 2, &h) || *p++ != ':' || sim_order_num(&p, 2, &mi) ||
+      *p++ != ':' || sim_order_num(&p, 2, &se))
     return -1;
   if (*p == '.') {
     if (p[1] < '0' || p[1] > '9')
@@ -212,15 +227,15 @@ int sim_iso_time(const char *s, int64_t *out) {
     for (p++; *p >= '0' && *p <= '9'; p++)
       ;
   }
-  if (sim_iso_zone(p, &off) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+  if (sim_order_iso_zone(p, &off) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
       h > 23 || mi > 59 || se > 60)
     return -1;
-  *out = sim_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+  *out = sim_order_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
   return 0;
 }
 
-int sim_hmac_concat(const char *key, const char *a, const char *b, size_t blen,
-                    char *out) {
+int sim_push_hmac(const char *key, const char *a, const char *b, size_t blen,
+                  char *out) {
   size_t al = a ? strlen(a) : 0;
   char *m = malloc(al + blen + 1);
   int rc;
@@ -238,25 +253,26 @@ int sim_hmac_concat(const char *key, const char *a, const char *b, size_t blen,
 
 /* ------------------------------------------------------ control input -- */
 
-static const cJSON *sim_get(const cJSON *o, const char *name) {
-  return cJSON_GetObjectItemCaseSensitive(o, name);
+/* The marketplace's shop_key, or its accounts' (sim_acct.h). */
+static int sim_order_shop_key(const struct sim_order_ops *ops, const cJSON *v,
+                              char *key, size_t keylen, char *err, size_t n) {
+  if (ops->accts)
+    return sim_acct_order_shop(ops->accts, v, key, keylen, err, n);
+  return ops->shop_key(v, key, keylen, err, n);
 }
 
-static int sim_int_arg(const cJSON *o, const char *name, int64_t min,
-                       int64_t max, int64_t def, int64_t *out, char *err,
-                       size_t n) {
-  const cJSON *v = sim_get(o, name);
+/* The marketplace's push_sign, or its accounts'. */
+static int sim_order_push_sign(const struct sim_order_ops *ops,
+                               const char *shop, const char *url,
+                               const char *body, size_t len, int bad,
+                               char *out) {
+  if (ops->accts)
+    return sim_acct_push_sign(ops->accts, shop, body, len, bad, out);
+  return ops->push_sign(shop, url, body, len, bad, out);
+}
 
-  if (!v && def >= min) {
-    *out = def;
-    return 0;
-  }
-  if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
-             min, max);
-    return -1;
-  }
-  return 0;
+static const cJSON *sim_order_get(const cJSON *o, const char *name) {
+  return cJSON_GetObjectItemCaseSensitive(o, name);
 }
 
 /* An order id: a string, or a positive integer (Lazada's are numbers). */
@@ -274,7 +290,8 @@ static int sim_order_id_arg(const cJSON *v, char *out, size_t n) {
   return -1;
 }
 
-static int sim_status_arg(const cJSON *o, char *out, char *err, size_t n) {
+static int sim_order_status_arg(const cJSON *o, char *out, char *err,
+                                size_t n) {
   const char *s = sim_json_str(o, "status");
 
   if (!s || !*s || strlen(s) > SIM_ORDER_STATUS_MAX) {
@@ -286,16 +303,16 @@ static int sim_status_arg(const cJSON *o, char *out, char *err, size_t n) {
   return 0;
 }
 
-static int sim_line_read(const cJSON *e, struct sim_order_line *l, char *err,
-                         size_t n) {
+static int sim_order_line_read(const cJSON *e, struct sim_order_line *l,
+                               char *err, size_t n) {
   const char *sku = sim_json_str(e, "sku");
 
   if (!sku || !*sku || strlen(sku) > SIM_SKU_MAX) {
     snprintf(err, n, "each line needs a sku of 1 to %d bytes", SIM_SKU_MAX);
     return -1;
   }
-  if (sim_int_arg(e, "qty", 1, SIM_ORDER_QTY_MAX, -1, &l->qty, err, n) ||
-      sim_int_arg(e, "price", 0, SIM_ORDER_PRICE_MAX, -1, &l->price, err, n))
+  if (sim_ctl_int(e, "qty", 1, SIM_ORDER_QTY_MAX, -1, &l->qty, err, n) ||
+      sim_ctl_int(e, "price", 0, SIM_ORDER_PRICE_MAX, -1, &l->price, err, n))
     return -1;
   if (!(l->sku = strdup(sku))) {
     snprintf(err, n, "out of memory");
@@ -304,8 +321,8 @@ static int sim_line_read(const cJSON *e, struct sim_order_line *l, char *err,
   return 0;
 }
 
-static int sim_lines_read(const cJSON *lines, struct sim_order *o, char *err,
-                          size_t n) {
+static int sim_order_lines_read(const cJSON *lines, struct sim_order *o,
+                                char *err, size_t n) {
   int size = cJSON_GetArraySize(lines);
   const cJSON *l;
 
@@ -319,7 +336,7 @@ static int sim_lines_read(const cJSON *lines, struct sim_order *o, char *err,
     return -1;
   }
   cJSON_ArrayForEach(l, lines) {
-    if (sim_line_read(l, &o->lines[o->nlines], err, n))
+    if (sim_order_line_read(l, &o->lines[o->nlines], err, n))
       return -1;
     o->nlines++;
   }
@@ -330,7 +347,8 @@ static int sim_lines_read(const cJSON *lines, struct sim_order *o, char *err,
 static int sim_order_read(const struct sim_order_ops *ops, const cJSON *e,
                           const char *shop, int64_t now, struct sim_order *o,
                           char *err, size_t n) {
-  const cJSON *id = sim_get(e, "id"), *mal = sim_get(e, "malformed");
+  const cJSON *id = sim_order_get(e, "id"),
+              *mal = sim_order_get(e, "malformed");
 
   if (!cJSON_IsObject(e)) {
     snprintf(err, n, "each order must be an object");
@@ -345,10 +363,10 @@ static int sim_order_read(const struct sim_order_ops *ops, const cJSON *e,
     return -1;
   }
   o->malformed = cJSON_IsTrue(mal);
-  if (sim_status_arg(e, o->status, err, n) ||
-      sim_int_arg(e, "update_time", 0, SIM_ORDER_TIME_MAX, now,
-                  &o->update_time, err, n) ||
-      sim_lines_read(sim_get(e, "lines"), o, err, n))
+  if (sim_order_status_arg(e, o->status, err, n) ||
+      sim_ctl_int(e, "update_time", 0, SIM_ORDER_TIME_MAX, now, &o->update_time,
+                  err, n) ||
+      sim_order_lines_read(sim_order_get(e, "lines"), o, err, n))
     return -1;
   o->create_time = o->update_time;
   if (!(o->shop = strdup(shop))) {
@@ -361,7 +379,8 @@ static int sim_order_read(const struct sim_order_ops *ops, const cJSON *e,
 static int sim_push_opts_read(const cJSON *o, int64_t now,
                               struct sim_push_opts *p, char *err, size_t n) {
   const char *sign = sim_json_str(o, "sign");
-  const cJSON *body = sim_get(o, "body"), *cb = sim_get(o, "callback_url");
+  const cJSON *body = sim_order_get(o, "body"),
+              *cb = sim_order_get(o, "callback_url");
 
   memset(p, 0, sizeof *p);
   p->url = sim_json_str(o, "url");
@@ -376,14 +395,14 @@ static int sim_push_opts_read(const cJSON *o, int64_t now,
             : strcmp(sign, "bad") == 0         ? SIM_SIGN_BAD
             : strcmp(sign, "none") == 0        ? SIM_SIGN_NONE
                                                : -1;
-  if (!p->callback || p->sign < 0 || (sim_get(o, "sign") && !sign) ||
+  if (!p->callback || p->sign < 0 || (sim_order_get(o, "sign") && !sign) ||
       (body && !cJSON_IsString(body))) {
     snprintf(err, n, "callback_url and body must be strings, sign good, bad "
                      "or none");
     return -1;
   }
   p->body = body ? body->valuestring : NULL;
-  return sim_int_arg(o, "timestamp", 0, SIM_ORDER_TIME_MAX, now, &p->ts, err,
+  return sim_ctl_int(o, "timestamp", 0, SIM_ORDER_TIME_MAX, now, &p->ts, err,
                      n);
 }
 
@@ -411,8 +430,8 @@ static int sim_push_add(const struct sim_order_ops *ops, const char *shop,
   q->url = strdup(p->url);
   if (!body || !q->url ||
       (p->sign != SIM_SIGN_NONE &&
-       ops->push_sign(shop, p->callback, body, len, p->sign == SIM_SIGN_BAD,
-                      q->auth))) {
+       sim_order_push_sign(ops, shop, p->callback, body, len,
+                           p->sign == SIM_SIGN_BAD, q->auth))) {
     free(q->url);
     free(q->body);
     return -1;
@@ -422,7 +441,7 @@ static int sim_push_add(const struct sim_order_ops *ops, const char *shop,
 }
 
 /* Hands the answer to the core, which pushes and then answers. */
-static void sim_pend(struct sim_resp *resp, cJSON *answer, int one) {
+static void sim_order_pend(struct sim_resp *resp, cJSON *answer, int one) {
   resp->pending = answer ? answer : cJSON_CreateObject();
   resp->push_one = one;
 }
@@ -430,8 +449,9 @@ static void sim_pend(struct sim_resp *resp, cJSON *answer, int one) {
 /* ------------------------------------------------------ control calls -- */
 
 /* An id clashes with a stored order or an earlier one of the batch. */
-static int sim_id_taken(const struct sim_orders *st, const struct sim_order *b,
-                        size_t k, const char *shop, const char *id) {
+static int sim_order_id_taken(const struct sim_orders *st,
+                              const struct sim_order *b, size_t k,
+                              const char *shop, const char *id) {
   size_t i;
 
   for (i = 0; i < k; i++)
@@ -441,9 +461,10 @@ static int sim_id_taken(const struct sim_orders *st, const struct sim_order *b,
 }
 
 /* Reads and checks every order before any is stored: all or nothing. */
-static int sim_batch_read(const struct sim_order_ops *ops, const cJSON *list,
-                          const char *shop, int64_t now, struct sim_order *b,
-                          size_t *k, char *err, size_t n) {
+static int sim_order_batch_read(const struct sim_order_ops *ops,
+                                const cJSON *list, const char *shop,
+                                int64_t now, struct sim_order *b, size_t *k,
+                                char *err, size_t n) {
   const cJSON *e;
 
   cJSON_ArrayForEach(e, list) {
@@ -451,7 +472,7 @@ static int sim_batch_read(const struct sim_order_ops *ops, const cJSON *list,
 
     if (sim_order_read(ops, e, shop, now, o, err, n))
       return -1;
-    if (o->id[0] && sim_id_taken(ops->store, b, *k - 1, shop, o->id)) {
+    if (o->id[0] && sim_order_id_taken(ops->store, b, *k - 1, shop, o->id)) {
       snprintf(err, n, "order %s already exists", o->id);
       return -1;
     }
@@ -461,8 +482,9 @@ static int sim_batch_read(const struct sim_order_ops *ops, const cJSON *list,
 }
 
 /* Another order of the batch or a stored one has b[self]'s id. */
-static int sim_id_clash(const struct sim_orders *st, const struct sim_order *b,
-                        size_t k, size_t self) {
+static int sim_order_id_clash(const struct sim_orders *st,
+                              const struct sim_order *b, size_t k,
+                              size_t self) {
   size_t j;
 
   for (j = 0; j < k; j++)
@@ -473,8 +495,8 @@ static int sim_id_clash(const struct sim_orders *st, const struct sim_order *b,
 
 /* Generated ids, and per-unit ids for the order items. Counter ids only
  * need checking once a test has chosen ids of its own. */
-static void sim_batch_ids(const struct sim_order_ops *ops, struct sim_order *b,
-                          size_t k, int64_t now) {
+static void sim_order_batch_ids(const struct sim_order_ops *ops,
+                                struct sim_order *b, size_t k, int64_t now) {
   struct sim_orders *st = ops->store;
   size_t i;
 
@@ -484,19 +506,19 @@ static void sim_batch_ids(const struct sim_order_ops *ops, struct sim_order *b,
     if (!b[i].id[0]) {
       do
         ops->new_id(++st->seq, now, b[i].id, sizeof b[i].id);
-      while (st->given_ids && sim_id_clash(st, b, k, i));
+      while (st->given_ids && sim_order_id_clash(st, b, k, i));
     }
     b[i].unit_base = st->next_unit;
     st->next_unit += sim_order_units(&b[i]);
   }
 }
 
-static void sim_ctl_orders_add(const struct sim_order_ops *ops,
+static void sim_orders_ctl_add(const struct sim_order_ops *ops,
                                const struct sim_req *req,
                                struct sim_resp *resp) {
   struct sim_orders *st = ops->store;
-  const cJSON *list = sim_get(req->json, "orders");
-  const cJSON *push = sim_get(req->json, "push");
+  const cJSON *list = sim_order_get(req->json, "orders");
+  const cJSON *push = sim_order_get(req->json, "push");
   int64_t now = req->now_ms / 1000;
   struct sim_order *b = NULL;
   struct sim_push_opts po;
@@ -505,8 +527,8 @@ static void sim_ctl_orders_add(const struct sim_order_ops *ops,
   cJSON *out, *ids;
 
   memset(&po, 0, sizeof po);
-  if (ops->shop_key(sim_get(req->json, "shop"), shop, sizeof shop, err,
-                    sizeof err) ||
+  if (sim_order_shop_key(ops, sim_order_get(req->json, "shop"), shop,
+                         sizeof shop, err, sizeof err) ||
       (push && (!cJSON_IsObject(push) ||
                 sim_push_opts_read(push, now, &po, err, sizeof err))))
     goto fail;
@@ -517,13 +539,14 @@ static void sim_ctl_orders_add(const struct sim_order_ops *ops,
     goto fail;
   }
   b = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *b);
-  if (!b || sim_batch_read(ops, list, shop, now, b, &k, err, sizeof err) ||
+  if (!b ||
+      sim_order_batch_read(ops, list, shop, now, b, &k, err, sizeof err) ||
       sim_grow((void **)&st->v, &st->cap, st->n + k, sizeof *st->v)) {
     if (!b || !err[0])
       snprintf(err, sizeof err, "out of memory");
     goto fail;
   }
-  sim_batch_ids(ops, b, k, now);
+  sim_order_batch_ids(ops, b, k, now);
   memcpy(st->v + st->n, b, k * sizeof *b);
   st->n += k;
   free(b);
@@ -539,7 +562,7 @@ static void sim_ctl_orders_add(const struct sim_order_ops *ops,
       sim_push_add(ops, shop, &st->v[i], &po, resp, &cap);
   }
   if (push)
-    sim_pend(resp, out, 0);
+    sim_order_pend(resp, out, 0);
   else
     sim_ctl_ok(resp, out);
   return;
@@ -551,19 +574,19 @@ fail:
 }
 
 /* The order the body's shop and `idname` name, or NULL after answering. */
-static struct sim_order *sim_ctl_order_arg(const struct sim_order_ops *ops,
-                                           const struct sim_req *req,
-                                           const char *idname, char *shop,
-                                           struct sim_resp *resp) {
+static struct sim_order *sim_orders_ctl_arg(const struct sim_order_ops *ops,
+                                            const struct sim_req *req,
+                                            const char *idname, char *shop,
+                                            struct sim_resp *resp) {
   char id[SIM_ORDER_ID_MAX + 1], err[SIM_ORDER_ERRTXT];
   struct sim_order *o;
 
-  if (ops->shop_key(sim_get(req->json, "shop"), shop, SIM_SHOP_MAX + 1, err,
-                    sizeof err)) {
+  if (sim_order_shop_key(ops, sim_order_get(req->json, "shop"), shop,
+                         SIM_SHOP_MAX + 1, err, sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return NULL;
   }
-  if (sim_order_id_arg(sim_get(req->json, idname), id, sizeof id)) {
+  if (sim_order_id_arg(sim_order_get(req->json, idname), id, sizeof id)) {
     sim_ctl_error(resp, 400, "%s must name an order", idname);
     return NULL;
   }
@@ -573,10 +596,10 @@ static struct sim_order *sim_ctl_order_arg(const struct sim_order_ops *ops,
   return o;
 }
 
-static void sim_ctl_order_status(const struct sim_order_ops *ops,
-                                 const struct sim_req *req,
-                                 struct sim_resp *resp) {
-  const cJSON *push = sim_get(req->json, "push");
+static void sim_orders_ctl_status(const struct sim_order_ops *ops,
+                                  const struct sim_req *req,
+                                  struct sim_resp *resp) {
+  const cJSON *push = sim_order_get(req->json, "push");
   char shop[SIM_SHOP_MAX + 1], status[SIM_ORDER_STATUS_MAX + 1];
   char err[SIM_ORDER_ERRTXT];
   struct sim_push_opts po;
@@ -586,14 +609,14 @@ static void sim_ctl_order_status(const struct sim_order_ops *ops,
   cJSON *out;
 
   memset(&po, 0, sizeof po);
-  if (!(o = sim_ctl_order_arg(ops, req, "id", shop, resp)))
+  if (!(o = sim_orders_ctl_arg(ops, req, "id", shop, resp)))
     return;
-  if (sim_status_arg(req->json, status, err, sizeof err) ||
-      sim_int_arg(req->json, "update_time", 0, SIM_ORDER_TIME_MAX,
+  if (sim_order_status_arg(req->json, status, err, sizeof err) ||
+      sim_ctl_int(req->json, "update_time", 0, SIM_ORDER_TIME_MAX,
                   req->now_ms / 1000, &t, err, sizeof err) ||
-      (push && (!cJSON_IsObject(push) ||
-                sim_push_opts_read(push, req->now_ms / 1000, &po, err,
-                                   sizeof err)))) {
+      (push &&
+       (!cJSON_IsObject(push) ||
+        sim_push_opts_read(push, req->now_ms / 1000, &po, err, sizeof err)))) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -609,11 +632,12 @@ static void sim_ctl_order_status(const struct sim_order_ops *ops,
     return;
   }
   sim_push_add(ops, shop, o, &po, resp, &cap);
-  sim_pend(resp, out, 0);
+  sim_order_pend(resp, out, 0);
 }
 
-static void sim_ctl_push(const struct sim_order_ops *ops,
-                         const struct sim_req *req, struct sim_resp *resp) {
+static void sim_orders_ctl_push(const struct sim_order_ops *ops,
+                                const struct sim_req *req,
+                                struct sim_resp *resp) {
   char shop[SIM_SHOP_MAX + 1], err[SIM_ORDER_ERRTXT];
   struct sim_order *o = NULL;
   struct sim_push_opts po;
@@ -624,11 +648,11 @@ static void sim_ctl_push(const struct sim_order_ops *ops,
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
-  if (sim_get(req->json, "order_id") || !po.body) {
-    if (!(o = sim_ctl_order_arg(ops, req, "order_id", shop, resp)))
+  if (sim_order_get(req->json, "order_id") || !po.body) {
+    if (!(o = sim_orders_ctl_arg(ops, req, "order_id", shop, resp)))
       return;
-  } else if (ops->shop_key(sim_get(req->json, "shop"), shop, sizeof shop, err,
-                           sizeof err)) {
+  } else if (sim_order_shop_key(ops, sim_order_get(req->json, "shop"), shop,
+                                sizeof shop, err, sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -636,17 +660,13 @@ static void sim_ctl_push(const struct sim_order_ops *ops,
     sim_ctl_error(resp, 500, "cannot build the push (no signing key?)");
     return;
   }
-  sim_pend(resp, NULL, 1);
+  sim_order_pend(resp, NULL, 1);
 }
 
 static cJSON *sim_order_ctl_json(const struct sim_order *o) {
-  cJSON *e = cJSON_CreateObject(), *lines;
+  cJSON *e = sim_order_head_json(o), *lines;
   size_t i;
 
-  cJSON_AddStringToObject(e, "id", o->id);
-  cJSON_AddStringToObject(e, "status", o->status);
-  sim_json_add_int(e, "create_time", o->create_time);
-  sim_json_add_int(e, "update_time", o->update_time);
   cJSON_AddBoolToObject(e, "malformed", o->malformed);
   lines = cJSON_AddArrayToObject(e, "lines");
   for (i = 0; i < o->nlines; i++) {
@@ -655,13 +675,12 @@ static cJSON *sim_order_ctl_json(const struct sim_order *o) {
     cJSON_AddStringToObject(l, "sku", o->lines[i].sku);
     sim_json_add_int(l, "qty", o->lines[i].qty);
     sim_json_add_int(l, "price", o->lines[i].price);
-    if (l && !cJSON_AddItemToArray(lines, l))
-      cJSON_Delete(l);
+    sim_json_push(lines, l);
   }
   return e;
 }
 
-static void sim_ctl_orders_list(const struct sim_order_ops *ops,
+static void sim_orders_ctl_list(const struct sim_order_ops *ops,
                                 const struct sim_req *req,
                                 struct sim_resp *resp) {
   const char *qs = sim_query(req, "shop");
@@ -670,7 +689,7 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
   cJSON *sv = qs ? cJSON_CreateString(qs) : NULL, *out, *list;
   struct sim_order **v;
   size_t n, i;
-  int rc = ops->shop_key(sv, shop, sizeof shop, err, sizeof err);
+  int rc = sim_order_shop_key(ops, sv, shop, sizeof shop, err, sizeof err);
 
   cJSON_Delete(sv);
   if (rc) {
@@ -682,14 +701,9 @@ static void sim_ctl_orders_list(const struct sim_order_ops *ops,
     sim_ctl_error(resp, 500, "out of memory");
     return;
   }
-  out = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(out, "orders");
-  for (i = 0; i < n; i++) {
-    cJSON *e = sim_order_ctl_json(v[i]);
-
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
-  }
+  out = sim_ctl_listing("orders", &list);
+  for (i = 0; i < n; i++)
+    sim_json_push(list, sim_order_ctl_json(v[i]));
   free(v);
   sim_ctl_ok(resp, out);
 }
@@ -701,10 +715,10 @@ int sim_orders_control(const struct sim_order_ops *ops, const char *sub,
     void (*fn)(const struct sim_order_ops *ops, const struct sim_req *req,
                struct sim_resp *resp);
   } calls[] = {
-      {"orders", "POST", sim_ctl_orders_add},
-      {"orders", "GET", sim_ctl_orders_list},
-      {"orders/status", "POST", sim_ctl_order_status},
-      {"push", "POST", sim_ctl_push},
+      {"orders", "POST", sim_orders_ctl_add},
+      {"orders", "GET", sim_orders_ctl_list},
+      {"orders/status", "POST", sim_orders_ctl_status},
+      {"push", "POST", sim_orders_ctl_push},
   };
   int known = 0;
   size_t i;
@@ -731,8 +745,8 @@ static size_t sim_push_sink(char *p, size_t size, size_t n, void *u) {
   return size * n; /* the receiver's answer body does not matter */
 }
 
-static struct curl_slist *sim_header_add(struct curl_slist *l,
-                                         const char *h) {
+static struct curl_slist *sim_push_header_add(struct curl_slist *l,
+                                              const char *h) {
   struct curl_slist *t = curl_slist_append(l, h);
 
   return t ? t : l;
@@ -747,11 +761,11 @@ static int sim_push_send(const struct sim_push *p) {
 
   if (!h)
     return 0;
-  hd = sim_header_add(hd, "Content-Type: application/json");
-  hd = sim_header_add(hd, "Expect:"); /* no 100-continue round trip */
+  hd = sim_push_header_add(hd, "Content-Type: application/json");
+  hd = sim_push_header_add(hd, "Expect:"); /* no 100-continue round trip */
   if (p->auth[0]) {
     snprintf(auth, sizeof auth, "Authorization: %s", p->auth);
-    hd = sim_header_add(hd, auth);
+    hd = sim_push_header_add(hd, auth);
   }
   curl_easy_setopt(h, CURLOPT_URL, p->url);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -769,16 +783,14 @@ static int sim_push_send(const struct sim_push *p) {
   return (int)code;
 }
 
-static void sim_pushes_free(struct sim_resp *resp) {
-  size_t i;
+static void sim_push_free_all(struct sim_resp *resp) {
+  while (resp->npushes > 0) {
+    struct sim_push *p = &resp->pushes[--resp->npushes];
 
-  for (i = 0; i < resp->npushes; i++) {
-    free(resp->pushes[i].url);
-    free(resp->pushes[i].body);
+    free(p->url), free(p->body);
   }
   free(resp->pushes);
   resp->pushes = NULL;
-  resp->npushes = 0;
 }
 
 void sim_push_finish(struct sim_resp *resp) {
@@ -796,7 +808,7 @@ void sim_push_finish(struct sim_resp *resp) {
     for (i = 0; i < resp->npushes; i++)
       sim_json_push_int(st, resp->pushes[i].status);
   }
-  sim_pushes_free(resp);
+  sim_push_free_all(resp);
   sim_ctl_ok(resp, o);
 }
 

@@ -19,6 +19,8 @@
 
 #include "sim.h"
 
+struct sim_accts;
+
 #define SIM_ORDER_ID_MAX 32     /* longest order id */
 #define SIM_ORDER_STATUS_MAX 32 /* longest status */
 #define SIM_ORDERS_PER_CALL 10000
@@ -52,6 +54,9 @@ struct sim_order_ops {
   const char *name; /* the marketplace */
   struct sim_orders *store;
   int64_t first_unit; /* first per-unit id */
+  /* Apps and text-named shops (sim_acct.h): when set, they resolve "shop"
+   * and sign pushes, and shop_key and push_sign are unused. */
+  const struct sim_accts *accts;
   /* Resolves the control API's "shop" value to a known shop's key. */
   int (*shop_key)(const cJSON *v, char *key, size_t keylen, char *err,
                   size_t n);
@@ -95,17 +100,21 @@ int sim_orders_select(const struct sim_orders *st,
                       const struct sim_order_query *q, struct sim_order ***out,
                       size_t *n);
 
+/* A new object {"id","status","create_time","update_time"}: the head of
+ * the control listing and of TikTok's order (sim_tiktok.c). */
+cJSON *sim_order_head_json(const struct sim_order *o);
+
 /* Sum of qty * price, and of qty. */
 int64_t sim_order_total(const struct sim_order *o);
 int64_t sim_order_units(const struct sim_order *o);
 
 /* Parses ISO-8601 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|+HHMM|-..)" into
  * unix seconds. A space stands for '+' (an unencoded '+' in a query). */
-int sim_iso_time(const char *s, int64_t *out);
+int sim_order_iso_time(const char *s, int64_t *out);
 
 /* The lowercase hex HMAC-SHA256 of a + b (either may be NULL) under key. */
-int sim_hmac_concat(const char *key, const char *a, const char *b, size_t blen,
-                    char *out);
+int sim_push_hmac(const char *key, const char *a, const char *b, size_t blen,
+                  char *out);
 
 /* Core: sends the pushes a control call prepared, outside the mutex, and
  * finishes its answer. */

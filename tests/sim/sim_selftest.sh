@@ -4,41 +4,9 @@
 # the control API and fault injection. Builds nothing: the binary comes from
 # $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
-OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
 PLAN=40
-
-for tool in curl openssl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "1..0 # SKIP $tool is not installed"
-    exit 0
-  fi
-done
-if [ ! -x "$OCOPSIM" ]; then
-  echo "Bail out! $OCOPSIM is not built"
-  exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-test.XXXXXX") || exit 1
-sim_pid=
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-# check DESCRIPTION COMMAND...: one TAP line from a command's exit status.
-check() {
-  desc=$1
-  shift
-  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-has() { grep -q -- "$1" "$tmp/body"; }
-lacks() { ! grep -q -- "$1" "$tmp/body"; }
+SIM_TAG=test
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 PARTNER=1001
@@ -56,27 +24,10 @@ cat >"$tmp/seed.json" <<EOF
                        "access_token": "tok-2002", "refresh_token": "ref-2002"}]}}
 EOF
 
-echo "1..$PLAN"
-"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
-  >"$tmp/out" 2>"$tmp/err" &
-sim_pid=$!
-i=0
-while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-if [ -z "$port" ]; then
-  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
-  exit 1
-fi
-ok "starts on an ephemeral port and prints it ($port)"
-BASE=http://127.0.0.1:$port
+sim_start "starts on an ephemeral port and prints it"
 
 # ------------------------------------------------------------- helpers --
-sign() {
-  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
-}
+sign() { hmac "$1" "$2"; }
 
 # call METHOD PATH [BODY] [EXTRA_QUERY]: a signed shop call. Environment
 # overrides: TS (timestamp), SIGN, TOK (access token). Leaves the body in
@@ -102,15 +53,6 @@ pub() {
     --data-binary "$2" "$BASE$1?partner_id=$PARTNER&timestamp=$p_ts&sign=$p_sign"
 }
 
-# ctl METHOD PATH [BODY]: a control call; body in $tmp/body.
-ctl() {
-  if [ -n "$3" ]; then
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
-      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
-  else
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
-  fi
-}
 
 item_json() {
   printf '{"item_name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
@@ -256,15 +198,8 @@ check "old and new access tokens both work after a refresh" \
   [ "$a$b" = 11 ]
 
 # -------------------------------------------------------------- orders --
-# unesc FILE KEY: a JSON string member, with \" and \/ undone (enough for
-# the push bodies, which hold no other escapes).
-unesc() {
-  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
-    sed 's/\\"/"/g; s/\\\//\//g'
-}
 call POST /api/v2/product/add_item "$(item_json ORD-SKU-1 75000)" >/dev/null
-NOW=$(date +%s)
-T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+order_times
 ctl POST /_sim/shopee/orders "{\"shop\":$SHOP,\"orders\":[
   {\"id\":\"2611250000001AB\",\"status\":\"READY_TO_SHIP\",\"update_time\":$T1,
    \"lines\":[{\"sku\":\"ORD-SKU-1\",\"qty\":2,\"price\":75000}]},
@@ -273,9 +208,8 @@ ctl POST /_sim/shopee/orders "{\"shop\":$SHOP,\"orders\":[
               {\"sku\":\"NOT-LISTED\",\"qty\":1,\"price\":5000}]},
   {\"status\":\"READY_TO_SHIP\",\"update_time\":$T3,\"malformed\":true,
    \"lines\":[{\"sku\":\"ORD-SKU-1\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
+order_ids
 O1=2611250000001AB
-O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
-O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
 ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
 check "control orders: ids given or made up, stock goes down (25 -> 21)" \
   sh -c 'echo "$1" | grep -q "^[0-9]\{13\}[A-Z][A-Z]$" && [ -n "$2" ] &&
@@ -315,18 +249,10 @@ ctl POST /_sim/shopee/orders/status "{\"shop\":\"$SHOP\",\"id\":\"$O3\",\"status
 check "a status change moves update_time forward" \
   has "\"update_time\":$((T3 + 1)),\"ok\":true"
 
-HOOK="$BASE/_sim/hook/shopee"
-ctl POST /_sim/shopee/push "{\"url\":\"$HOOK\",\"shop\":$SHOP,\"order_id\":\"$O3\"}" >/dev/null
-unesc "$tmp/body" sent >"$tmp/sent"
-cp "$tmp/body" "$tmp/push"
-ctl GET /_sim/hooks >/dev/null
-got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+push_capture shopee "\"shop\":$SHOP,\"order_id\":\"$O3\""
 check "push: delivered (200), code 3 with the current status, signed over url|body" \
-  sh -c 'grep -q "\"status\":200" "$1" &&
-         grep -q "^{\"code\":3,\"shop_id\":2001,\"timestamp\":[0-9]*,\"data\":{\"ordersn\":\"$5\",\"status\":\"CANCELLED\",\"update_time\":$6}}$" "$2" &&
-         [ "$3" = "$4" ]' \
-  _ "$tmp/push" "$tmp/sent" "$got" "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")" \
-  "$O3" "$((T3 + 1))"
+  push_ok "^{\"code\":3,\"shop_id\":2001,\"timestamp\":[0-9]*,\"data\":{\"ordersn\":\"$O3\",\"status\":\"CANCELLED\",\"update_time\":$((T3 + 1))}}\$" \
+  "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")"
 
 ctl DELETE /_sim/hooks >/dev/null
 ctl POST /_sim/shopee/push "{\"url\":\"$HOOK\",\"shop\":$SHOP,\"order_id\":\"$O1\",\"sign\":\"bad\"}" >/dev/null
@@ -341,14 +267,4 @@ check "push: a wrong key, no header with a verbatim body, nobody listening (0)" 
          grep -q "\"authorization\":null,\"body\":\"{\\\\\"x\\\\\":1}\"" "$2"' \
   _ "$tmp/body" "$tmp/hooks" "$bad" "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")"
 
-kill -TERM "$sim_pid"
-wait "$sim_pid"
-rc=$?
-sim_pid=
-check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
-
-if [ "$n" != "$PLAN" ]; then
-  echo "# ran $n checks, planned $PLAN"
-  failed=1
-fi
-exit $failed
+sim_stop

@@ -6,39 +6,9 @@
 # and faults. Builds nothing: the binary comes from $OCOPSIM (default
 # $top_builddir/tests/sim/ocopsim).
 
-OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
 PLAN=45
-
-for tool in curl openssl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "1..0 # SKIP $tool is not installed"
-    exit 0
-  fi
-done
-if [ ! -x "$OCOPSIM" ]; then
-  echo "Bail out! $OCOPSIM is not built"
-  exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-lz.XXXXXX") || exit 1
-sim_pid=
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() {
-  desc=$1
-  shift
-  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-has() { grep -q -- "$1" "$tmp/body"; }
+SIM_TAG=lz
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 APPKEY=123456
@@ -58,22 +28,7 @@ cat >"$tmp/seed.json" <<EOF
                          "refresh_token": "lz-ref-999"}]}}
 EOF
 
-echo "1..$PLAN"
-"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
-  >"$tmp/out" 2>"$tmp/err" &
-sim_pid=$!
-i=0
-while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-if [ -z "$port" ]; then
-  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
-  exit 1
-fi
-ok "starts with a lazada seed ($port)"
-BASE=http://127.0.0.1:$port
+sim_start "starts with a lazada seed"
 
 # ------------------------------------------------------------- helpers --
 now_ms() { echo $(($(date +%s) * 1000)); }
@@ -128,14 +83,6 @@ lz() {
   fi
 }
 
-ctl() {
-  if [ -n "$3" ]; then
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
-      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
-  else
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
-  fi
-}
 
 create_payload() {
   printf '{"Request":{"Product":{"PrimaryCategory":"10002019",'
@@ -281,18 +228,10 @@ ctl GET "/_sim/calls?since=0" >/dev/null
 check "the call log names seller, item and SKU of an update" \
   grep -q "\"marketplace\":\"lazada\",\"method\":\"POST\",\"path\":\"/rest/product/price_quantity/update\",\"shop_id\":null,\"shop\":\"$SELLER\",\"item_id\":$ITEM,\"item_sku\":\"OCOP-LZ-001\"" "$tmp/body"
 check "the call log records rejected calls and the fault" \
-  sh -c 'grep -q "\"error\":\"IncompleteSignature\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+  rejected_logged IncompleteSignature
 
 # -------------------------------------------------------------- orders --
-hmac() {
-  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
-}
-unesc() {
-  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
-    sed 's/\\"/"/g; s/\\\//\//g'
-}
-NOW=$(date +%s)
-T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+order_times
 ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[
   {\"id\":123456789,\"status\":\"pending\",\"update_time\":$T1,
    \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":2,\"price\":75000}]},
@@ -300,8 +239,7 @@ ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[
    \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":3,\"price\":75000}]},
   {\"status\":\"pending\",\"update_time\":$T3,\"malformed\":true,
    \"lines\":[{\"sku\":\"OCOP-LZ-001\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
-O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
-O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+order_ids
 check "control orders: a given id and made-up decimal ids" \
   sh -c 'grep -q "\"ids\":\[\"123456789\"," "$1" &&
          echo "$2$3" | grep -q "^[0-9]*$"' _ "$tmp/body" "$O2" "$O3"
@@ -342,31 +280,13 @@ ctl POST /_sim/lazada/orders/status "{\"shop\":\"$SELLER\",\"id\":\"$O3\",\"stat
 check "a status change moves update_time forward" \
   has "\"update_time\":$((T3 + 1)),\"ok\":true"
 
-HOOK="$BASE/_sim/hook/lazada"
-ctl POST /_sim/lazada/push "{\"url\":\"$HOOK\",\"shop\":\"$SELLER\",\"order_id\":\"$O3\",\"timestamp\":1700000000}" >/dev/null
-unesc "$tmp/body" sent >"$tmp/sent"
-cp "$tmp/body" "$tmp/push"
-ctl GET /_sim/hooks >/dev/null
-got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+push_capture lazada "\"shop\":\"$SELLER\",\"order_id\":\"$O3\",\"timestamp\":1700000000"
 check "push: message_type 0 with the current status, signed over app_key+body" \
-  sh -c 'grep -q "\"status\":200" "$1" &&
-         grep -q "^{\"seller_id\":\"VN1234567\",\"message_type\":0,\"data\":{\"trade_order_id\":\"$5\",\"order_status\":\"canceled\",\"status_update_time\":$6},\"timestamp\":1700000000,\"site\":\"lazada_vn\"}$" "$2" &&
-         [ "$3" = "$4" ]' \
-  _ "$tmp/push" "$tmp/sent" "$got" "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")" \
-  "$O3" "$((T3 + 1))"
+  push_ok "^{\"seller_id\":\"VN1234567\",\"message_type\":0,\"data\":{\"trade_order_id\":\"$O3\",\"order_status\":\"canceled\",\"status_update_time\":$((T3 + 1))},\"timestamp\":1700000000,\"site\":\"lazada_vn\"}\$" \
+  "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")"
 
 ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[{\"status\":\"pending\",\"lines\":[{\"sku\":\"X\",\"qty\":1,\"price\":1}]}],\"push\":{\"url\":\"http://127.0.0.1:1/\"}}" >/dev/null
 check "orders with push report each delivery (0: nobody listening)" \
   has '"push_status":\[0\]'
 
-kill -TERM "$sim_pid"
-wait "$sim_pid"
-rc=$?
-sim_pid=
-check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
-
-if [ "$n" != "$PLAN" ]; then
-  echo "# ran $n checks, planned $PLAN"
-  failed=1
-fi
-exit $failed
+sim_stop

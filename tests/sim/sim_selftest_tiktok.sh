@@ -7,39 +7,9 @@
 # the call log and faults. Builds nothing: the binary comes from $OCOPSIM
 # (default $top_builddir/tests/sim/ocopsim).
 
-OCOPSIM=${OCOPSIM:-${top_builddir:-.}/tests/sim/ocopsim}
 PLAN=45
-
-for tool in curl openssl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "1..0 # SKIP $tool is not installed"
-    exit 0
-  fi
-done
-if [ ! -x "$OCOPSIM" ]; then
-  echo "Bail out! $OCOPSIM is not built"
-  exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocopsim-tt.XXXXXX") || exit 1
-sim_pid=
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check() {
-  desc=$1
-  shift
-  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-has() { grep -q -- "$1" "$tmp/body"; }
+SIM_TAG=tt
+. "$(dirname "$0")/sim_selftest_lib.sh"
 
 # --------------------------------------------------------------- start --
 APPKEY=29a39d
@@ -56,22 +26,7 @@ cat >"$tmp/seed.json" <<EOF
                        "access_token": "tt-acc-2", "refresh_token": "tt-ref-2"}]}}
 EOF
 
-echo "1..$PLAN"
-"$OCOPSIM" --listen 127.0.0.1:0 --seed "$tmp/seed.json" --quiet \
-  >"$tmp/out" 2>"$tmp/err" &
-sim_pid=$!
-i=0
-while [ $i -lt 50 ] && ! grep -q '^ocopsim listening on ' "$tmp/out"; do
-  sleep 0.1
-  i=$((i + 1))
-done
-port=$(sed -n 's/^ocopsim listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$tmp/out")
-if [ -z "$port" ]; then
-  echo "Bail out! ocopsim did not start: $(cat "$tmp/err")"
-  exit 1
-fi
-ok "starts with a tiktok seed ($port)"
-BASE=http://127.0.0.1:$port
+sim_start "starts with a tiktok seed"
 
 # ------------------------------------------------------------- helpers --
 # tt METHOD PATH BODY [name=value ...]: a signed call. The query holds
@@ -105,14 +60,6 @@ tt() {
   curl "$@" "$t_url"
 }
 
-ctl() {
-  if [ -n "$3" ]; then
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" \
-      -H 'Content-Type: application/json' --data-binary "$3" "$BASE$2"
-  else
-    curl -s -o "$tmp/body" -w '%{http_code}' -X "$1" "$BASE$2"
-  fi
-}
 
 product_json() {
   printf '{"title":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
@@ -255,19 +202,11 @@ ctl GET "/_sim/calls?since=0" >/dev/null
 check "the call log names shop, product id (as a string) and SKU" \
   grep -q "\"marketplace\":\"tiktok\",\"method\":\"POST\",\"path\":\"$P/$PID/inventory/update\",\"shop_id\":null,\"shop\":\"$CIPHER\",\"item_id\":\"$PID\",\"item_sku\":\"OCOP-TT-001\"" "$tmp/body"
 check "the call log records rejected calls and the fault" \
-  sh -c 'grep -q "\"error\":\"106001\"" "$1" && grep -q "\"fault\":\"status\"" "$1"' _ "$tmp/body"
+  rejected_logged 106001
 
 # -------------------------------------------------------------- orders --
-hmac() {
-  printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" | sed 's/^.*= *//'
-}
-unesc() {
-  sed -n "s/.*\"$2\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" "$1" |
-    sed 's/\\"/"/g; s/\\\//\//g'
-}
 tt POST $P "$(product_json ORD-TT-1 75000)" >/dev/null
-NOW=$(date +%s)
-T1=$((NOW - 300)); T2=$((NOW - 200)); T3=$((NOW - 100))
+order_times
 ctl POST /_sim/tiktok/shop "{\"shop_cipher\":\"$CIPHER\",\"app_key\":\"$APPKEY\",\"access_token\":\"$TOKEN\",\"refresh_token\":\"tt-ref-orders\",\"shop_id\":\"7494000000000000001\"}" >/dev/null
 ctl POST /_sim/tiktok/orders "{\"shop\":\"$CIPHER\",\"orders\":[
   {\"status\":\"AWAITING_SHIPMENT\",\"update_time\":$T1,
@@ -276,9 +215,7 @@ ctl POST /_sim/tiktok/orders "{\"shop\":\"$CIPHER\",\"orders\":[
    \"lines\":[{\"sku\":\"ORD-TT-1\",\"qty\":1,\"price\":75000}]},
   {\"status\":\"AWAITING_SHIPMENT\",\"update_time\":$T3,\"malformed\":true,
    \"lines\":[{\"sku\":\"ORD-TT-1\",\"qty\":1,\"price\":75000}]}]}" >/dev/null
-O1=$(sed -n 's/.*"ids":\["\([^"]*\)".*/\1/p' "$tmp/body")
-O2=$(sed -n 's/.*"ids":\["[^"]*","\([^"]*\)".*/\1/p' "$tmp/body")
-O3=$(sed -n 's/.*"ids":\["[^"]*","[^"]*","\([^"]*\)"\].*/\1/p' "$tmp/body")
+order_ids
 ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
 check "control orders: 18-digit ids, the product's stock goes down (25 -> 21)" \
   sh -c 'echo "$1" | grep -q "^[0-9]\{18\}$" && [ -n "$2" ] &&
@@ -313,30 +250,13 @@ check "a status change moves update_time forward" \
   sh -c 'v=$(sed -n "s/.*\"update_time\":\([0-9]*\).*/\1/p" "$1"); [ "$v" -gt "$2" ]' \
   _ "$tmp/body" "$T3"
 
-HOOK="$BASE/_sim/hook/tiktok"
-ctl POST /_sim/tiktok/push "{\"url\":\"$HOOK\",\"shop\":\"$CIPHER\",\"order_id\":\"$O3\"}" >/dev/null
-unesc "$tmp/body" sent >"$tmp/sent"
-cp "$tmp/body" "$tmp/push"
-ctl GET /_sim/hooks >/dev/null
-got=$(sed -n 's/.*"authorization":"\([0-9a-f]*\)".*/\1/p' "$tmp/body")
+push_capture tiktok "\"shop\":\"$CIPHER\",\"order_id\":\"$O3\""
 check "push: type 1 with shop_id and the current status, signed over app_key+body" \
-  sh -c 'grep -q "\"status\":200" "$1" &&
-         grep -q "^{\"type\":1,\"shop_id\":\"7494000000000000001\",\"timestamp\":[0-9]*,\"data\":{\"order_id\":\"$5\",\"order_status\":\"CANCELLED\",\"update_time\":[0-9]*}}$" "$2" &&
-         [ "$3" = "$4" ]' \
-  _ "$tmp/push" "$tmp/sent" "$got" "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")" "$O3"
+  push_ok "^{\"type\":1,\"shop_id\":\"7494000000000000001\",\"timestamp\":[0-9]*,\"data\":{\"order_id\":\"$O3\",\"order_status\":\"CANCELLED\",\"update_time\":[0-9]*}}\$" \
+  "$(hmac "$APPKEY$(cat "$tmp/sent")" "$SECRET")"
 
 ctl GET "/_sim/calls?since=0" >/dev/null
 check "order calls are in the call log" \
   grep -q "\"path\":\"/order/202309/orders\",\"shop_id\":null,\"shop\":\"$CIPHER\"" "$tmp/body"
 
-kill -TERM "$sim_pid"
-wait "$sim_pid"
-rc=$?
-sim_pid=
-check "SIGTERM stops it with exit status 0" [ "$rc" = 0 ]
-
-if [ "$n" != "$PLAN" ]; then
-  echo "# ran $n checks, planned $PLAN"
-  failed=1
-fi
-exit $failed
+sim_stop

@@ -29,8 +29,13 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "sim_ctl.h"
+#include "sim_dec.h"
+#include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
+#include "sim_tok.h"
 
 #define SHOPEE_SKEW_S 300                 /* timestamp tolerance */
 #define SHOPEE_ACCESS_TTL_S 14400         /* 4 h */
@@ -56,11 +61,7 @@ struct shopee_partner {
 
 struct shopee_shop {
   int64_t id, partner_id;
-  char *access, *prev_access, *refresh;
-  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
-  int64_t access_ttl, refresh_ttl;           /* for tokens issued later */
-  double rl_rate, rl_burst, rl_tokens;       /* rate limit; rate 0 = off */
-  int64_t rl_last_ms;
+  struct sim_tok tok; /* tokens and rate limit */
 };
 
 struct shopee_code {
@@ -128,18 +129,7 @@ static struct shopee_item *shopee_item_find(int64_t id) {
 
 /* A positive decimal of at most 18 digits (so it cannot overflow). */
 static int shopee_digits(const char *s, int64_t *out) {
-  int64_t v = 0;
-  size_t i;
-
-  if (!s || !*s)
-    return -1;
-  for (i = 0; s[i]; i++) {
-    if (s[i] < '0' || s[i] > '9' || i >= 18)
-      return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return 0;
+  return sim_dec_digits(s, 18, out);
 }
 
 /* Parses "1,2,3" into ids; the count, or -1 when malformed or too many. */
@@ -257,8 +247,7 @@ static void shopee_add_money(cJSON *o, const char *name, int64_t v) {
 
   snprintf(buf, sizeof buf, "%" PRId64 ".0", v);
   n = cJSON_CreateRaw(buf);
-  if (n && !cJSON_AddItemToObject(o, name, n))
-    cJSON_Delete(n);
+  sim_json_put(o, name, n);
 }
 
 static void shopee_push_failure(cJSON *arr, const char *idname, int64_t id,
@@ -340,20 +329,11 @@ static int shopee_check_time(struct shopee_call *c, const char *ts_s) {
   return 0;
 }
 
-static int shopee_token_valid(const struct shopee_shop *s, const char *tok,
-                              int64_t now) {
-  if (s->access && strcmp(s->access, tok) == 0 && now < s->access_exp)
-    return 1;
-  /* After a refresh the old token lives on briefly, as on Shopee. */
-  return s->prev_access && strcmp(s->prev_access, tok) == 0 &&
-         now < s->prev_exp;
-}
-
 static int shopee_check_shop(struct shopee_call *c, const char *tok,
                              int64_t shop_id) {
   struct shopee_shop *s = shopee_shop_find(shop_id);
 
-  if (!s || !shopee_token_valid(s, tok, c->now)) {
+  if (!s || !sim_tok_valid(&s->tok, tok, c->now)) {
     shopee_fail(c, "invalid_acceess_token", "Invalid access_token.");
     return -1;
   }
@@ -407,23 +387,10 @@ static int shopee_authenticate(struct shopee_call *c, const char *path,
 
 /* Token bucket per shop; off until the control API turns it on. */
 static int shopee_rate_limited(struct shopee_call *c) {
-  struct shopee_shop *s = c->shop;
-  double elapsed;
-
-  if (s->rl_rate <= 0)
+  if (!sim_rate_take(&c->shop->tok.rl, c->req->now_ms))
     return 0;
-  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
-  if (elapsed > 0)
-    s->rl_tokens += elapsed * s->rl_rate;
-  if (s->rl_tokens > s->rl_burst)
-    s->rl_tokens = s->rl_burst;
-  s->rl_last_ms = c->req->now_ms;
-  if (s->rl_tokens < 1.0) {
-    shopee_fail(c, "error_rate_limit", "Too many requests, try later.");
-    return 1;
-  }
-  s->rl_tokens -= 1.0;
-  return 0;
+  shopee_fail(c, "error_rate_limit", "Too many requests, try later.");
+  return 1;
 }
 
 static int shopee_check_body(struct shopee_call *c) {
@@ -692,28 +659,12 @@ static int shopee_fields_read(const cJSON *body, int adding,
   return 0;
 }
 
-static void shopee_take_str(char **dst, char **src) {
-  if (*src) {
-    free(*dst);
-    *dst = *src;
-    *src = NULL;
-  }
-}
-
 static void shopee_take_json(cJSON **dst, cJSON **src) {
   if (*src) {
     cJSON_Delete(*dst);
     *dst = *src;
     *src = NULL;
   }
-}
-
-static char *shopee_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
 }
 
 static cJSON *shopee_dup_json(const cJSON *v, int *failed) {
@@ -729,10 +680,10 @@ static cJSON *shopee_dup_json(const cJSON *v, int *failed) {
 static int shopee_item_apply(struct shopee_item *it,
                              const struct shopee_fields *f, int64_t now) {
   int failed = 0;
-  char *name = shopee_dup(f->name, &failed);
-  char *desc = shopee_dup(f->description, &failed);
-  char *sku = shopee_dup(f->sku, &failed);
-  char *cond = shopee_dup(f->condition, &failed);
+  char *name = sim_str_dup(f->name, &failed);
+  char *desc = sim_str_dup(f->description, &failed);
+  char *sku = sim_str_dup(f->sku, &failed);
+  char *cond = sim_str_dup(f->condition, &failed);
   cJSON *image = shopee_dup_json(f->image, &failed);
   cJSON *logistic = shopee_dup_json(f->logistic, &failed);
   cJSON *attrs = shopee_dup_json(f->attrs, &failed);
@@ -740,10 +691,10 @@ static int shopee_item_apply(struct shopee_item *it,
 
   if (failed)
     goto out;
-  shopee_take_str(&it->name, &name);
-  shopee_take_str(&it->description, &desc);
-  shopee_take_str(&it->sku, &sku);
-  shopee_take_str(&it->condition, &cond);
+  sim_str_take(&it->name, &name);
+  sim_str_take(&it->description, &desc);
+  sim_str_take(&it->sku, &sku);
+  sim_str_take(&it->condition, &cond);
   shopee_take_json(&it->image, &image);
   shopee_take_json(&it->logistic, &logistic);
   shopee_take_json(&it->attrs, &attrs);
@@ -1084,8 +1035,7 @@ static void shopee_get_item_base_info(struct shopee_call *c) {
       continue;
     }
     o = shopee_item_base(it);
-    if (o && !cJSON_AddItemToArray(list, o))
-      cJSON_Delete(o);
+    sim_json_push(list, o);
   }
   if (missing)
     snprintf(warn, sizeof warn, "%d item(s) not found", missing);
@@ -1395,7 +1345,7 @@ static int shopee_order_sign(const char *shop, const char *url,
   if (!rc) {
     sprintf(pre, "%s|", url);
     sprintf(key, "%s%s", p->key, bad ? "-wrong" : "");
-    rc = sim_hmac_concat(key, pre, body, len, out);
+    rc = sim_push_hmac(key, pre, body, len, out);
   }
   free(pre);
   free(key);
@@ -1416,31 +1366,6 @@ static const struct sim_order_ops shopee_order_ops = {
 
 /* ---------------------------------------------------- auth endpoints -- */
 
-/* Replaces the shop's tokens; the old access token keeps a short grace. */
-static int shopee_issue_tokens(struct shopee_shop *s, int64_t now) {
-  char acc[33], ref[33];
-  char *a, *r;
-
-  if (sim_random_hex(acc, 16) || sim_random_hex(ref, 16))
-    return -1;
-  a = strdup(acc);
-  r = strdup(ref);
-  if (!a || !r) {
-    free(a), free(r);
-    return -1;
-  }
-  free(s->prev_access);
-  s->prev_access = s->access;
-  s->prev_exp = s->access_exp < now + SHOPEE_GRACE_S ? s->access_exp
-                                                     : now + SHOPEE_GRACE_S;
-  s->access = a;
-  s->access_exp = now + s->access_ttl;
-  free(s->refresh);
-  s->refresh = r;
-  s->refresh_exp = now + s->refresh_ttl;
-  return 0;
-}
-
 static struct shopee_shop *shopee_shop_add(int64_t id) {
   struct shopee_shop *s = shopee_shop_find(id);
 
@@ -1451,8 +1376,8 @@ static struct shopee_shop *shopee_shop_add(int64_t id) {
   s = &S.shops[S.nshops++];
   memset(s, 0, sizeof *s);
   s->id = id;
-  s->access_ttl = SHOPEE_ACCESS_TTL_S;
-  s->refresh_ttl = SHOPEE_REFRESH_TTL_S;
+  s->tok.access_ttl = SHOPEE_ACCESS_TTL_S;
+  s->tok.refresh_ttl = SHOPEE_REFRESH_TTL_S;
   return s;
 }
 
@@ -1479,9 +1404,9 @@ static void shopee_tokens_reply(struct shopee_call *c,
                                 const struct shopee_shop *s, int with_ids) {
   cJSON *o = shopee_envelope("", "");
 
-  cJSON_AddStringToObject(o, "access_token", s->access);
-  cJSON_AddStringToObject(o, "refresh_token", s->refresh);
-  sim_json_add_int(o, "expire_in", s->access_ttl);
+  cJSON_AddStringToObject(o, "access_token", s->tok.access);
+  cJSON_AddStringToObject(o, "refresh_token", s->tok.refresh);
+  sim_json_add_int(o, "expire_in", s->tok.access_ttl);
   if (with_ids) {
     sim_json_add_int(o, "shop_id", s->id);
     sim_json_add_int(o, "partner_id", s->partner_id);
@@ -1527,7 +1452,7 @@ static void shopee_token_get(struct shopee_call *c) {
   s = shopee_shop_add(shop_id);
   if (s)
     s->partner_id = c->partner->id;
-  if (!s || shopee_issue_tokens(s, c->now)) {
+  if (!s || sim_tok_issue(&s->tok, c->now, SHOPEE_GRACE_S, 16)) {
     shopee_fail(c, "error_inner", "Cannot issue tokens.");
     return;
   }
@@ -1548,12 +1473,12 @@ static void shopee_access_token_get(struct shopee_call *c) {
   s = shopee_shop_find(shop_id);
   /* The current refresh token is the only valid one: a used one no longer
    * matches, which makes refresh tokens single use. */
-  if (!s || !s->refresh || strcmp(s->refresh, rt) != 0 ||
-      c->now >= s->refresh_exp || s->partner_id != c->partner->id) {
+  if (!s || !sim_tok_refresh_ok(&s->tok, rt, c->now) ||
+      s->partner_id != c->partner->id) {
     shopee_fail(c, "error_auth", "Invalid refresh_token.");
     return;
   }
-  if (shopee_issue_tokens(s, c->now)) {
+  if (sim_tok_issue(&s->tok, c->now, SHOPEE_GRACE_S, 16)) {
     shopee_fail(c, "error_inner", "Cannot issue tokens.");
     return;
   }
@@ -1615,13 +1540,6 @@ static void shopee_note_id(struct sim_call_info *info, int64_t id) {
     info->item_ids[info->nitems++] = id;
 }
 
-static void shopee_note_sku(struct sim_call_info *info, const char *sku) {
-  if (!sku || info->has_sku)
-    return;
-  snprintf(info->sku, sizeof info->sku, "%s", sku);
-  info->has_sku = 1;
-}
-
 /* Which shop, items and SKU a call names, read before any check so that
  * the call log and fault rules see rejected calls too. */
 static void shopee_describe(const struct sim_req *req,
@@ -1642,8 +1560,8 @@ static void shopee_describe(const struct sim_req *req,
   n = shopee_id_list(sim_query(req, "item_id_list"), ids, SIM_CALL_IDS_MAX);
   for (i = 0; i < n; i++)
     shopee_note_id(info, ids[i]);
-  shopee_note_sku(info, sim_json_str(b, "item_sku"));
-  shopee_note_sku(info, sim_query(req, "item_sku"));
+  sim_info_note_sku(info, sim_json_str(b, "item_sku"));
+  sim_info_note_sku(info, sim_query(req, "item_sku"));
 }
 
 static char *shopee_error_body(const char *code, const char *message,
@@ -1657,45 +1575,16 @@ static char *shopee_error_body(const char *code, const char *message,
 
 /* ------------------------------------------------------------ control -- */
 
-/* An integer member within [min, max]; `def` when absent if def >= min. */
-static int shopee_member(const cJSON *o, const char *name, int64_t min,
-                         int64_t max, int64_t def, int64_t *out, char *err,
-                         size_t n) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-  if (!v && def >= min) {
-    *out = def;
-    return 0;
-  }
-  if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
-             min, max);
-    return -1;
-  }
-  return 0;
-}
-
-/* A string member of 1..SHOPEE_KEY_MAX bytes. */
-static const char *shopee_member_str(const cJSON *o, const char *name,
-                                     char *err, size_t n) {
-  const char *s = sim_json_str(o, name);
-
-  if (!s || !*s || strlen(s) > SHOPEE_KEY_MAX) {
-    snprintf(err, n, "%s must be a string of 1 to %d bytes", name,
-             SHOPEE_KEY_MAX);
-    return NULL;
-  }
-  return s;
-}
-
-static int shopee_put_partner(const cJSON *o, char *err, size_t n) {
+static int shopee_put_partner(void *ctx, const cJSON *o, int64_t now, char *err,
+                              size_t n) {
   struct shopee_partner *p;
   const char *key;
   char *k;
   int64_t id;
 
-  if (shopee_member(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &id, err, n) ||
-      !(key = shopee_member_str(o, "partner_key", err, n)))
+  (void)ctx, (void)now; /* a sim_ctl_put_fn; Shopee keeps one store */
+  if (sim_ctl_int(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &id, err, n) ||
+      !(key = sim_ctl_str(o, "partner_key", SHOPEE_KEY_MAX, err, n)))
     return -1;
   if (!(k = strdup(key)))
     goto oom;
@@ -1726,15 +1615,16 @@ struct shopee_shop_in {
 
 static int shopee_shop_read(const cJSON *o, struct shopee_shop_in *in,
                             char *err, size_t n) {
-  if (shopee_member(o, "shop_id", 1, SIM_JSON_INT_MAX, 0, &in->id, err, n) ||
-      shopee_member(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &in->partner_id,
-                    err, n) ||
-      !(in->access = shopee_member_str(o, "access_token", err, n)) ||
-      !(in->refresh = shopee_member_str(o, "refresh_token", err, n)) ||
-      shopee_member(o, "access_expires_in", 0, SHOPEE_TTL_MAX,
-                    SHOPEE_ACCESS_TTL_S, &in->access_ttl, err, n) ||
-      shopee_member(o, "refresh_expires_in", 0, SHOPEE_TTL_MAX,
-                    SHOPEE_REFRESH_TTL_S, &in->refresh_ttl, err, n))
+  if (sim_ctl_int(o, "shop_id", 1, SIM_JSON_INT_MAX, 0, &in->id, err, n) ||
+      sim_ctl_int(o, "partner_id", 1, SIM_JSON_INT_MAX, 0, &in->partner_id, err,
+                  n) ||
+      !(in->access = sim_ctl_str(o, "access_token", SHOPEE_KEY_MAX, err, n)) ||
+      !(in->refresh =
+            sim_ctl_str(o, "refresh_token", SHOPEE_KEY_MAX, err, n)) ||
+      sim_ctl_int(o, "access_expires_in", 0, SHOPEE_TTL_MAX,
+                  SHOPEE_ACCESS_TTL_S, &in->access_ttl, err, n) ||
+      sim_ctl_int(o, "refresh_expires_in", 0, SHOPEE_TTL_MAX,
+                  SHOPEE_REFRESH_TTL_S, &in->refresh_ttl, err, n))
     return -1;
   if (!shopee_partner_find(in->partner_id)) {
     snprintf(err, n, "partner_id %" PRId64 " is not known", in->partner_id);
@@ -1743,11 +1633,13 @@ static int shopee_shop_read(const cJSON *o, struct shopee_shop_in *in,
   return 0;
 }
 
-static int shopee_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
+static int shopee_put_shop(void *ctx, const cJSON *o, int64_t now, char *err,
+                           size_t n) {
   struct shopee_shop_in in;
   struct shopee_shop *s;
   char *a = NULL, *r = NULL;
 
+  (void)ctx;
   if (shopee_shop_read(o, &in, err, n))
     return -1;
   a = strdup(in.access);
@@ -1758,32 +1650,8 @@ static int shopee_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
     return -1;
   }
   s->partner_id = in.partner_id;
-  free(s->access), free(s->prev_access), free(s->refresh);
-  s->access = a, s->refresh = r, s->prev_access = NULL;
-  s->access_ttl = in.access_ttl, s->refresh_ttl = in.refresh_ttl;
-  s->access_exp = now + in.access_ttl;
-  s->refresh_exp = now + in.refresh_ttl;
-  s->prev_exp = 0;
+  sim_tok_take(&s->tok, a, r, in.access_ttl, in.refresh_ttl, now);
   return 0;
-}
-
-static void shopee_ctl_partner(const struct sim_req *req,
-                               struct sim_resp *resp) {
-  char err[SHOPEE_ERRTXT];
-
-  if (shopee_put_partner(req->json, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
-}
-
-static void shopee_ctl_shop(const struct sim_req *req, struct sim_resp *resp) {
-  char err[SHOPEE_ERRTXT];
-
-  if (shopee_put_shop(req->json, req->now_ms / 1000, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
 }
 
 /* Drops codes that can no longer be used, so the list stays small. */
@@ -1804,10 +1672,10 @@ static void shopee_ctl_code(const struct sim_req *req, struct sim_resp *resp) {
   char err[SHOPEE_ERRTXT];
   cJSON *o;
 
-  if (shopee_member(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &shop_id, err,
-                    sizeof err) ||
-      shopee_member(req->json, "partner_id", 1, SIM_JSON_INT_MAX, 0, &pid, err,
-                    sizeof err)) {
+  if (sim_ctl_int(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &shop_id, err,
+                  sizeof err) ||
+      sim_ctl_int(req->json, "partner_id", 1, SIM_JSON_INT_MAX, 0, &pid, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1841,8 +1709,8 @@ static struct shopee_shop *shopee_ctl_shop_arg(const struct sim_req *req,
   char err[SHOPEE_ERRTXT];
   int64_t id;
 
-  if (shopee_member(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
-                    sizeof err)) {
+  if (sim_ctl_int(req->json, "shop_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return NULL;
   }
@@ -1860,38 +1728,22 @@ static void shopee_ctl_expire(const struct sim_req *req,
     return;
   /* Both the current and a grace-period token die now; the refresh token
    * still works, which is what a refresh test needs. */
-  s->access_exp = req->now_ms / 1000;
-  s->prev_exp = 0;
+  sim_tok_expire(&s->tok, req->now_ms / 1000);
   sim_ctl_ok(resp, NULL);
 }
 
 static void shopee_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
-  const cJSON *ps = cJSON_GetObjectItemCaseSensitive(req->json, "per_second");
-  const cJSON *bu = cJSON_GetObjectItemCaseSensitive(req->json, "burst");
   struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
-  double rate, burst;
 
-  if (!s)
-    return;
-  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
-  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
-  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
-      burst < 1 || burst > 1e6) {
-    sim_ctl_error(resp, 400,
-                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
-    return;
-  }
-  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
-  s->rl_last_ms = req->now_ms;
-  sim_ctl_ok(resp, NULL);
+  if (s)
+    sim_rate_set(&s->tok.rl, req, resp);
 }
 
 /* Adds a copy of `v` (when there is one) under `name`. */
 static void shopee_add_copy(cJSON *o, const char *name, const cJSON *v) {
   cJSON *d = v ? cJSON_Duplicate(v, 1) : NULL;
 
-  if (d && !cJSON_AddItemToObject(o, name, d))
-    cJSON_Delete(d);
+  sim_json_put(o, name, d);
 }
 
 static cJSON *shopee_item_full(const struct shopee_item *it) {
@@ -1935,50 +1787,33 @@ static void shopee_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 400, "shop_id must be a number");
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < S.nitems; i++) {
     cJSON *e;
 
     if (shop_id && S.items[i].shop_id != shop_id)
       continue;
     e = shopee_item_full(&S.items[i]);
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
+    sim_json_push(list, e);
   }
   sim_ctl_ok(resp, o);
 }
 
 static cJSON *shopee_shop_json(const struct shopee_shop *s) {
-  cJSON *o = cJSON_CreateObject(), *rl;
+  cJSON *o = cJSON_CreateObject();
 
   sim_json_add_int(o, "shop_id", s->id);
   sim_json_add_int(o, "partner_id", s->partner_id);
-  cJSON_AddStringToObject(o, "access_token", s->access ? s->access : "");
-  sim_json_add_int(o, "access_expires_at", s->access_exp);
-  cJSON_AddStringToObject(o, "refresh_token", s->refresh ? s->refresh : "");
-  sim_json_add_int(o, "refresh_expires_at", s->refresh_exp);
-  if (s->prev_access) {
-    cJSON_AddStringToObject(o, "previous_access_token", s->prev_access);
-    sim_json_add_int(o, "previous_expires_at", s->prev_exp);
-  }
-  rl = cJSON_AddObjectToObject(o, "rate_limit");
-  cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
-  cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
+  sim_tok_json(o, &s->tok);
   return o;
 }
 
 static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "shops");
+  cJSON *list, *o = sim_ctl_listing("shops", &list);
   size_t i;
 
-  for (i = 0; i < S.nshops; i++) {
-    cJSON *e = shopee_shop_json(&S.shops[i]);
-
-    if (e && !cJSON_AddItemToArray(list, e))
-      cJSON_Delete(e);
-  }
+  for (i = 0; i < S.nshops; i++)
+    sim_json_push(list, shopee_shop_json(&S.shops[i]));
   sim_ctl_ok(resp, o);
 }
 
@@ -2019,10 +1854,10 @@ static void shopee_ctl_item_stock(const struct sim_req *req,
 
   if (!s)
     return;
-  if (shopee_member(req->json, "item_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
-                    sizeof err) ||
-      shopee_member(req->json, "stock", 0, SIM_JSON_INT_MAX, -1, &stock, err,
-                    sizeof err)) {
+  if (sim_ctl_int(req->json, "item_id", 1, SIM_JSON_INT_MAX, 0, &id, err,
+                  sizeof err) ||
+      sim_ctl_int(req->json, "stock", 0, SIM_JSON_INT_MAX, -1, &stock, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -2037,96 +1872,37 @@ static void shopee_ctl_item_stock(const struct sim_req *req,
   sim_ctl_ok(resp, NULL);
 }
 
-static const struct shopee_ctl {
-  const char *sub;
-  const char *method;
-  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
-} shopee_ctls[] = {
-    {"partner", "POST", shopee_ctl_partner},
-    {"shop", "POST", shopee_ctl_shop},
-    {"code", "POST", shopee_ctl_code},
-    {"expire_token", "POST", shopee_ctl_expire},
-    {"rate_limit", "POST", shopee_ctl_rate},
-    {"item", "POST", shopee_ctl_item},
-    {"items", "GET", shopee_ctl_items},
-    {"items/stock", "POST", shopee_ctl_item_stock},
-    {"shops", "GET", shopee_ctl_shops},
+static const struct sim_ctl_call shopee_ctls[] = {
+    {"partner", "POST", NULL, shopee_put_partner},
+    {"shop", "POST", NULL, shopee_put_shop},
+    {"code", "POST", shopee_ctl_code, NULL},
+    {"expire_token", "POST", shopee_ctl_expire, NULL},
+    {"rate_limit", "POST", shopee_ctl_rate, NULL},
+    {"item", "POST", shopee_ctl_item, NULL},
+    {"items", "GET", shopee_ctl_items, NULL},
+    {"items/stock", "POST", shopee_ctl_item_stock, NULL},
+    {"shops", "GET", shopee_ctl_shops, NULL},
 };
 
 static void shopee_control(const char *sub, const struct sim_req *req,
                            struct sim_resp *resp) {
-  size_t i;
-
-  if (sim_orders_control(&shopee_order_ops, sub, req, resp))
+  if (sim_orders_control(&shopee_order_ops, sub, req, resp) ||
+      sim_ctl_run(shopee_ctls, ARRAY_LEN(shopee_ctls), NULL, sub, req, resp))
     return;
-  for (i = 0; i < ARRAY_LEN(shopee_ctls); i++) {
-    const struct shopee_ctl *k = &shopee_ctls[i];
-
-    if (strcmp(sub, k->sub) != 0)
-      continue;
-    if (strcmp(req->method, k->method) != 0) {
-      sim_ctl_error(resp, 405, "use %s", k->method);
-      return;
-    }
-    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
-      return;
-    k->fn(req, resp);
-    return;
-  }
-  sim_ctl_error(resp, 404, "no control call shopee/%s", sub);
+  sim_ctl_unknown("shopee", sub, resp);
 }
 
 /* --------------------------------------------------------- seed/reset -- */
 
-static int shopee_seed_list(const cJSON *doc, const char *name, int64_t now,
-                            char *err, size_t n) {
-  const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, name), *e;
-  char why[SHOPEE_ERRTXT];
-  int i = 0, rc;
-
-  if (!list)
-    return 0;
-  if (!cJSON_IsArray(list)) {
-    snprintf(err, n, "shopee.%s must be an array", name);
-    return -1;
-  }
-  cJSON_ArrayForEach(e, list) {
-    if (!cJSON_IsObject(e)) {
-      snprintf(why, sizeof why, "must be an object");
-      rc = -1;
-    } else if (name[0] == 'p') {
-      rc = shopee_put_partner(e, why, sizeof why);
-    } else {
-      rc = shopee_put_shop(e, now, why, sizeof why);
-    }
-    if (rc) {
-      snprintf(err, n, "shopee.%s[%d]: %s", name, i, why);
-      return -1;
-    }
-    i++;
-  }
-  return 0;
-}
-
 static int shopee_seed(const cJSON *doc, char *err, size_t n) {
-  int64_t now = sim_now_ms() / 1000;
-  const cJSON *e;
-
-  if (!cJSON_IsObject(doc)) {
-    snprintf(err, n, "shopee must be an object");
-    return -1;
-  }
-  cJSON_ArrayForEach(e, doc) {
-    if (strcmp(e->string, "partners") != 0 && strcmp(e->string, "shops") != 0) {
-      snprintf(err, n, "shopee.%s: unknown key", e->string);
-      return -1;
-    }
-  }
   /* Partners first: a shop names its partner. */
-  if (shopee_seed_list(doc, "partners", now, err, n) ||
-      shopee_seed_list(doc, "shops", now, err, n))
-    return -1;
-  return 0;
+  static const struct sim_ctl_seed lists[] = {
+      {"partners", shopee_put_partner},
+      {"shops", shopee_put_shop},
+  };
+
+  return sim_ctl_seed_lists("shopee", doc, lists, ARRAY_LEN(lists), NULL, err,
+                            n);
 }
 
 static void shopee_reset(void) {
@@ -2135,9 +1911,7 @@ static void shopee_reset(void) {
   for (i = 0; i < S.npartners; i++)
     free(S.partners[i].key);
   for (i = 0; i < S.nshops; i++) {
-    free(S.shops[i].access);
-    free(S.shops[i].prev_access);
-    free(S.shops[i].refresh);
+    sim_tok_free(&S.shops[i].tok);
   }
   for (i = 0; i < S.nitems; i++)
     shopee_item_free(&S.items[i]);

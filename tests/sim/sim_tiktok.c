@@ -34,8 +34,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sim_acct.h"
+#include "sim_ctl.h"
+#include "sim_dec.h"
+#include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
+#include "sim_str.h"
 
 #define TT_SKEW_S 300
 #define TT_ACCESS_TTL_S (7 * 86400)
@@ -71,20 +76,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-struct tt_app {
-  char *key, *secret;
-};
-
-struct tt_shop {
-  char *cipher, *app_key;
-  char *shop_id; /* what webhooks name the shop by; NULL: the cipher */
-  char *access, *prev_access, *refresh, *used_refresh;
-  int64_t access_exp, prev_exp, refresh_exp; /* unix seconds */
-  int64_t access_ttl, refresh_ttl;
-  double rl_rate, rl_burst, rl_tokens;
-  int64_t rl_last_ms;
-};
-
 enum tt_status { TT_ACTIVATE, TT_SELLER_DEACTIVATED };
 
 struct tt_product {
@@ -96,19 +87,32 @@ struct tt_product {
 };
 
 static struct {
-  struct tt_app *apps;
-  struct tt_shop *shops;
   struct tt_product *items;
-  size_t napps, cap_apps, nshops, cap_shops, nitems, cap_items;
+  size_t nitems, cap_items;
 } T;
+
+static const struct sim_acct_kind tt_kind = {
+    .market = "tiktok",
+    .name_key = "shop_cipher",
+    .noun = "shop",
+    .list = "shops",
+    .access_ttl = TT_ACCESS_TTL_S,
+    .refresh_ttl = TT_REFRESH_TTL_S,
+    .ttl_max = TT_TTL_MAX,
+    .key_max = TT_KEY_MAX,
+    .with_shop_id = 1,
+};
+
+/* Apps and shops (sim_acct.h). */
+static struct sim_accts tt_accts = {&tt_kind, NULL, NULL, 0, 0, 0, 0};
 
 struct tt_call {
   const struct sim_req *req;
   struct sim_resp *resp;
   struct sim_call_info *info;
   struct sim_params params;
-  const struct tt_app *app;
-  struct tt_shop *shop;
+  const struct sim_app *app;
+  struct sim_acct *shop;
   const cJSON *body; /* the JSON object body, or NULL */
   int64_t product_id; /* from the path, 0 when none */
   int path_id_bad;    /* the path's id is not a product id */
@@ -116,28 +120,6 @@ struct tt_call {
 };
 
 /* ------------------------------------------------------------ lookups -- */
-
-static struct tt_app *tt_app_find(const char *key) {
-  size_t i;
-
-  for (i = 0; key && i < T.napps; i++)
-    if (strcmp(T.apps[i].key, key) == 0)
-      return &T.apps[i];
-  return NULL;
-}
-
-static struct tt_shop *tt_shop_find(const char *cipher) {
-  size_t i;
-
-  for (i = 0; cipher && i < T.nshops; i++)
-    if (strcmp(T.shops[i].cipher, cipher) == 0)
-      return &T.shops[i];
-  return NULL;
-}
-
-static size_t tt_shop_index(const struct tt_shop *s) {
-  return (size_t)(s - T.shops);
-}
 
 static struct tt_product *tt_product_find(int64_t id) {
   int64_t off = id - TT_FIRST_ID;
@@ -149,20 +131,7 @@ static struct tt_product *tt_product_find(int64_t id) {
 
 /* 0 and *out when s is 1..19 decimal digits that fit an int64. */
 static int tt_digits(const char *s, int64_t *out) {
-  uint64_t v = 0;
-  size_t i, n = s ? strlen(s) : 0;
-
-  if (n == 0 || n > 19)
-    return -1;
-  for (i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return -1;
-    v = v * 10 + (uint64_t)(s[i] - '0');
-  }
-  if (v > (uint64_t)INT64_MAX)
-    return -1;
-  *out = (int64_t)v;
-  return 0;
+  return sim_dec_digits(s, 19, out);
 }
 
 /* An id: a JSON string of digits. Numbers are refused on purpose. */
@@ -172,27 +141,12 @@ static int tt_json_id(const cJSON *v, int64_t *out) {
 
 /* A price amount: a string of digits, with an optional all-zero fraction. */
 static int tt_amount(const cJSON *v, int64_t *out) {
-  const char *s, *dot;
-  char buf[24];
-  size_t n;
-
   if (!cJSON_IsString(v))
     return -1;
-  s = v->valuestring;
-  dot = strchr(s, '.');
-  n = dot ? (size_t)(dot - s) : strlen(s);
-  if (n == 0 || n >= sizeof buf)
-    return -1;
-  memcpy(buf, s, n);
-  buf[n] = '\0';
-  if (dot) {
-    if (!dot[1])
-      return -1;
-    for (dot++; *dot; dot++)
-      if (*dot != '0')
-        return -1;
-  }
-  return tt_digits(buf, out) || *out <= 0 || *out > TT_MONEY_MAX ? -1 : 0;
+  return sim_dec_amount(v->valuestring, 19, out) || *out <= 0 ||
+                 *out > TT_MONEY_MAX
+             ? -1
+             : 0;
 }
 
 static const cJSON *tt_get(const cJSON *o, const char *name) {
@@ -273,8 +227,7 @@ static void tt_ok(struct tt_call *c, cJSON *data) {
 
   if (!data)
     data = cJSON_CreateObject();
-  if (data && !cJSON_AddItemToObject(o, "data", data))
-    cJSON_Delete(data);
+  sim_json_put(o, "data", data);
   sim_resp_json(c->resp, 200, o);
 }
 
@@ -338,7 +291,7 @@ static int tt_check_sign(struct tt_call *c) {
 static int tt_check_token(struct tt_call *c, int shop_call) {
   const char *tok = sim_header(c->req, "x-tts-access-token");
   const char *cipher = sim_params_get(&c->params, "shop_cipher");
-  int expired = 0;
+  int expired = 0, match;
   size_t i;
 
   if (!tok || !*tok) {
@@ -346,22 +299,16 @@ static int tt_check_token(struct tt_call *c, int shop_call) {
             "x-tts-access-token header.");
     return -1;
   }
-  for (i = 0; i < T.nshops && !c->shop; i++) {
-    struct tt_shop *s = &T.shops[i];
+  for (i = 0; i < tt_accts.n && !c->shop; i++) {
+    struct sim_acct *s = &tt_accts.v[i];
 
     if (strcmp(s->app_key, c->app->key) != 0)
       continue;
-    if (s->access && strcmp(s->access, tok) == 0) {
-      if (c->now < s->access_exp)
-        c->shop = s;
-      else
-        expired = 1;
-    } else if (s->prev_access && strcmp(s->prev_access, tok) == 0) {
-      if (c->now < s->prev_exp)
-        c->shop = s;
-      else
-        expired = 1;
-    }
+    match = sim_tok_match(&s->tok, tok, c->now);
+    if (match > 0)
+      c->shop = s;
+    else if (match < 0)
+      expired = 1;
   }
   if (!c->shop) {
     if (expired)
@@ -371,7 +318,7 @@ static int tt_check_token(struct tt_call *c, int shop_call) {
       tt_fail(c, TT_E_TOKEN, "Access token is invalid.");
     return -1;
   }
-  if (shop_call && strcmp(c->shop->cipher, cipher) != 0) {
+  if (shop_call && strcmp(c->shop->name, cipher) != 0) {
     tt_fail(c, TT_E_PARAM, "shop_cipher is invalid for this access token.");
     return -1;
   }
@@ -389,7 +336,7 @@ static int tt_authenticate(struct tt_call *c, int shop_call) {
     tt_fail(c, TT_E_PARAM, "app_key is required.");
     return -1;
   }
-  if (!(c->app = tt_app_find(key))) {
+  if (!(c->app = sim_acct_app_find(&tt_accts, key))) {
     tt_fail(c, TT_E_SIGN, "app_key is invalid.");
     return -1;
   }
@@ -413,23 +360,10 @@ static int tt_authenticate(struct tt_call *c, int shop_call) {
 }
 
 static int tt_rate_limited(struct tt_call *c) {
-  struct tt_shop *s = c->shop;
-  double elapsed;
-
-  if (s->rl_rate <= 0)
+  if (!sim_rate_take(&c->shop->tok.rl, c->req->now_ms))
     return 0;
-  elapsed = (double)(c->req->now_ms - s->rl_last_ms) / 1000.0;
-  if (elapsed > 0)
-    s->rl_tokens += elapsed * s->rl_rate;
-  if (s->rl_tokens > s->rl_burst)
-    s->rl_tokens = s->rl_burst;
-  s->rl_last_ms = c->req->now_ms;
-  if (s->rl_tokens < 1.0) {
-    tt_fail(c, TT_E_RATE, "Too many requests, please retry later.");
-    return 1;
-  }
-  s->rl_tokens -= 1.0;
-  return 0;
+  tt_fail(c, TT_E_RATE, "Too many requests, please retry later.");
+  return 1;
 }
 
 static int tt_check_body(struct tt_call *c, int required) {
@@ -482,15 +416,9 @@ static cJSON *tt_sku_json(const struct tt_product *p, int full) {
   w = cJSON_CreateObject();
   cJSON_AddStringToObject(w, "warehouse_id", p->warehouse ? p->warehouse : "");
   sim_json_add_int(w, "quantity", p->qty);
-  if (w && !cJSON_AddItemToArray(inv, w))
-    cJSON_Delete(w);
+  sim_json_push(inv, w);
   cJSON_AddArrayToObject(s, "sales_attributes");
   return s;
-}
-
-static void tt_push(cJSON *arr, cJSON *e) {
-  if (e && !cJSON_AddItemToArray(arr, e))
-    cJSON_Delete(e);
 }
 
 /* The product as GET /products/{id} and search print it. */
@@ -501,12 +429,12 @@ static cJSON *tt_product_json(const struct tt_product *p, int detail) {
   cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
   cJSON_AddStringToObject(o, "status", tt_status_name(p));
   skus = cJSON_AddArrayToObject(o, "skus");
-  tt_push(skus, tt_sku_json(p, 1));
+  sim_json_push(skus, tt_sku_json(p, 1));
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
   if (!detail) {
     d = cJSON_AddArrayToObject(o, "sales_regions");
-    tt_push(d, cJSON_CreateString("VN"));
+    sim_json_push(d, cJSON_CreateString("VN"));
     return o;
   }
   cJSON_AddStringToObject(o, "description", p->desc ? p->desc : "");
@@ -516,15 +444,13 @@ static cJSON *tt_product_json(const struct tt_product *p, int detail) {
     cc = cJSON_CreateObject();
     cJSON_AddStringToObject(cc, "id", p->category);
     cJSON_AddBoolToObject(cc, "is_leaf", 1);
-    tt_push(chains, cc);
+    sim_json_push(chains, cc);
   }
   d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
-  if (d && !cJSON_AddItemToObject(o, "main_images", d))
-    cJSON_Delete(d);
+  sim_json_put(o, "main_images", d);
   if (p->weight) {
     d = cJSON_Duplicate(p->weight, 1);
-    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
-      cJSON_Delete(d);
+    sim_json_put(o, "package_weight", d);
   }
   return o;
 }
@@ -638,14 +564,6 @@ static const char *tt_fields_read(const cJSON *b, struct tt_fields *f) {
   return NULL;
 }
 
-static char *tt_dup(const char *s, int *failed) {
-  char *d = s ? strdup(s) : NULL;
-
-  if (s && !d)
-    *failed = 1;
-  return d;
-}
-
 static struct tt_product *tt_product_create(size_t shop,
                                             const struct tt_fields *f,
                                             int64_t now) {
@@ -657,11 +575,11 @@ static struct tt_product *tt_product_create(size_t shop,
     return NULL;
   p = &T.items[T.nitems];
   memset(p, 0, sizeof *p);
-  p->sku = tt_dup(f->sku, &failed);
-  p->title = tt_dup(f->title, &failed);
-  p->desc = tt_dup(f->desc, &failed);
-  p->category = tt_dup(f->category, &failed);
-  p->warehouse = tt_dup(f->warehouse, &failed);
+  p->sku = sim_str_dup(f->sku, &failed);
+  p->title = sim_str_dup(f->title, &failed);
+  p->desc = sim_str_dup(f->desc, &failed);
+  p->category = sim_str_dup(f->category, &failed);
+  p->warehouse = sim_str_dup(f->warehouse, &failed);
   if (f->images && !(p->images = cJSON_Duplicate(f->images, 1)))
     failed = 1;
   if (f->weight && !(p->weight = cJSON_Duplicate(f->weight, 1)))
@@ -681,28 +599,11 @@ static struct tt_product *tt_product_create(size_t shop,
   return p;
 }
 
-static void tt_note_id(struct sim_call_info *info, int64_t id) {
-  int i;
-
-  for (i = 0; i < info->nitems; i++)
-    if (info->item_ids[i] == id)
-      return;
-  if (info->nitems < SIM_CALL_IDS_MAX)
-    info->item_ids[info->nitems++] = id;
-}
-
-static void tt_note_sku(struct sim_call_info *info, const char *sku) {
-  if (!sku || info->has_sku)
-    return;
-  snprintf(info->sku, sizeof info->sku, "%s", sku);
-  info->has_sku = 1;
-}
-
 /* The shop's product named in the path; NULL after answering. */
 static struct tt_product *tt_own_product(struct tt_call *c) {
   struct tt_product *p = c->path_id_bad ? NULL : tt_product_find(c->product_id);
 
-  if (!p || p->shop != tt_shop_index(c->shop)) {
+  if (!p || p->shop != sim_acct_index(&tt_accts, c->shop)) {
     tt_fail(c, TT_E_NOT_FOUND, "Product not found.");
     return NULL;
   }
@@ -721,16 +622,16 @@ static void tt_create(struct tt_call *c) {
     tt_fail(c, TT_E_PARAM, "%s", why);
     return;
   }
-  p = tt_product_create(tt_shop_index(c->shop), &f, c->now);
+  p = tt_product_create(sim_acct_index(&tt_accts, c->shop), &f, c->now);
   if (!p) {
     tt_fail(c, TT_E_PARAM, "could not store the product");
     return;
   }
-  tt_note_id(c->info, p->id);
+  sim_info_note_id(c->info, p->id);
   data = cJSON_CreateObject();
   tt_add_id(data, "product_id", p->id);
   skus = cJSON_AddArrayToObject(data, "skus");
-  tt_push(skus, tt_sku_json(p, 0));
+  sim_json_push(skus, tt_sku_json(p, 0));
   cJSON_AddArrayToObject(data, "warnings");
   tt_ok(c, data);
 }
@@ -765,7 +666,7 @@ static void tt_partial_edit(struct tt_call *c) {
   data = cJSON_CreateObject();
   tt_add_id(data, "product_id", p->id);
   skus = cJSON_AddArrayToObject(data, "skus");
-  tt_push(skus, tt_sku_json(p, 0));
+  sim_json_push(skus, tt_sku_json(p, 0));
   tt_ok(c, data);
 }
 
@@ -859,7 +760,7 @@ static void tt_set_status(struct tt_call *c, enum tt_status st) {
       return;
     }
     ps[n] = tt_product_find(id);
-    if (ps[n] && ps[n]->shop != tt_shop_index(c->shop))
+    if (ps[n] && ps[n]->shop != sim_acct_index(&tt_accts, c->shop))
       ps[n] = NULL;
     nfound += ps[n] != NULL;
     n++;
@@ -881,7 +782,7 @@ static void tt_set_status(struct tt_call *c, enum tt_status st) {
       cJSON_AddStringToObject(er, "message", "Product not found.");
       d = cJSON_AddObjectToObject(er, "detail");
       cJSON_AddStringToObject(d, "product_id", e->valuestring);
-      tt_push(errors, er);
+      sim_json_push(errors, er);
     }
   }
   tt_ok(c, data);
@@ -913,25 +814,35 @@ static int tt_sku_wanted(const cJSON *list, const struct tt_product *p) {
 
 /* POST /product/202309/products/search?page_size=N[&page_token=T]: the
  * page token is an opaque offset. */
-static void tt_search(struct tt_call *c) {
+/* The query's page_size (1..100) and page_token (an offset, "" for the
+ * first page), shared by the product and the order search; -1 after
+ * answering. */
+static int tt_page_args(struct tt_call *c, int64_t *size, int64_t *offset) {
   const char *ps = sim_params_get(&c->params, "page_size");
   const char *pt = sim_params_get(&c->params, "page_token");
+
+  if (tt_digits(ps, size) || *size < 1 || *size > TT_PAGE_MAX) {
+    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+    return -1;
+  }
+  if (pt && *pt && (tt_digits(pt, offset) || *offset > INT32_MAX)) {
+    tt_fail(c, TT_E_PARAM, "page_token is invalid");
+    return -1;
+  }
+  return 0;
+}
+
+static void tt_search(struct tt_call *c) {
   const cJSON *skus = tt_get(c->body, "seller_skus"), *e;
   const cJSON *stv = tt_get(c->body, "status");
   const char *status = cJSON_IsString(stv) ? stv->valuestring : NULL;
   int64_t size, offset = 0, total = 0, shown = 0;
-  size_t me = tt_shop_index(c->shop), i;
+  size_t me = sim_acct_index(&tt_accts, c->shop), i;
   cJSON *data, *list;
   char next[24] = "";
 
-  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
-    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+  if (tt_page_args(c, &size, &offset))
     return;
-  }
-  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
-    tt_fail(c, TT_E_PARAM, "page_token is invalid");
-    return;
-  }
   if (stv && !status) {
     tt_fail(c, TT_E_PARAM, "status must be a string");
     return;
@@ -958,7 +869,7 @@ static void tt_search(struct tt_call *c) {
     if (total++ < offset)
       continue;
     if (shown < size) {
-      tt_push(list, tt_product_json(p, 0));
+      sim_json_push(list, tt_product_json(p, 0));
       shown++;
     }
   }
@@ -982,41 +893,17 @@ static void tt_shops(struct tt_call *c) {
 
   list = cJSON_AddArrayToObject(data, "shops");
   o = cJSON_CreateObject();
-  tt_add_id(o, "id", TT_SHOP_ID0 + (int64_t)tt_shop_index(c->shop));
-  snprintf(buf, sizeof buf, "ocopsim shop %zu", tt_shop_index(c->shop) + 1);
+  tt_add_id(o, "id", TT_SHOP_ID0 + (int64_t)sim_acct_index(&tt_accts, c->shop));
+  snprintf(buf, sizeof buf, "ocopsim shop %zu",
+           sim_acct_index(&tt_accts, c->shop) + 1);
   cJSON_AddStringToObject(o, "name", buf);
   cJSON_AddStringToObject(o, "region", "VN");
   cJSON_AddStringToObject(o, "seller_type", "LOCAL");
-  cJSON_AddStringToObject(o, "cipher", c->shop->cipher);
-  snprintf(buf, sizeof buf, "VNSIM%zu", tt_shop_index(c->shop) + 1);
+  cJSON_AddStringToObject(o, "cipher", c->shop->name);
+  snprintf(buf, sizeof buf, "VNSIM%zu", sim_acct_index(&tt_accts, c->shop) + 1);
   cJSON_AddStringToObject(o, "code", buf);
-  tt_push(list, o);
+  sim_json_push(list, o);
   tt_ok(c, data);
-}
-
-static int tt_issue_tokens(struct tt_shop *s, int64_t now) {
-  char acc[41], ref[41];
-  char *a, *r;
-
-  if (sim_random_hex(acc, 20) || sim_random_hex(ref, 20))
-    return -1;
-  a = strdup(acc);
-  r = strdup(ref);
-  if (!a || !r) {
-    free(a), free(r);
-    return -1;
-  }
-  free(s->prev_access);
-  s->prev_access = s->access;
-  s->prev_exp = s->access_exp < now + TT_GRACE_S ? s->access_exp
-                                                 : now + TT_GRACE_S;
-  s->access = a;
-  s->access_exp = now + s->access_ttl;
-  free(s->used_refresh);
-  s->used_refresh = s->refresh; /* for the call log only: never valid */
-  s->refresh = r;
-  s->refresh_exp = now + s->refresh_ttl;
-  return 0;
 }
 
 /* GET /api/v2/token/refresh?app_key&app_secret&refresh_token&grant_type:
@@ -1026,10 +913,9 @@ static void tt_refresh(struct tt_call *c) {
   const char *secret = sim_params_get(&c->params, "app_secret");
   const char *tok = sim_params_get(&c->params, "refresh_token");
   const char *gt = sim_params_get(&c->params, "grant_type");
-  const struct tt_app *app;
-  struct tt_shop *s = NULL;
+  const struct sim_app *app;
+  struct sim_acct *s = NULL;
   cJSON *data, *sc;
-  size_t i;
 
   if (!key || !*key || !secret || !*secret || !tok || !*tok || !gt) {
     tt_fail(c, TT_E_PARAM, "app_key, app_secret, refresh_token and "
@@ -1040,41 +926,37 @@ static void tt_refresh(struct tt_call *c) {
     tt_fail(c, TT_E_PARAM, "grant_type must be refresh_token.");
     return;
   }
-  app = tt_app_find(key);
+  app = sim_acct_app_find(&tt_accts, key);
   if (!app || !tt_str_equal(app->secret, secret)) {
     tt_fail(c, TT_E_APP, "app_key or app_secret is invalid.");
     return;
   }
-  for (i = 0; i < T.nshops && !s; i++)
-    if (T.shops[i].refresh && strcmp(T.shops[i].refresh, tok) == 0 &&
-        strcmp(T.shops[i].app_key, key) == 0 && c->now < T.shops[i].refresh_exp)
-      s = &T.shops[i];
+  s = sim_acct_by_refresh(&tt_accts, tok, key, c->now);
   if (!s) {
     tt_fail(c, TT_E_REFRESH, "refresh_token is invalid or expired.");
     return;
   }
-  if (tt_issue_tokens(s, c->now)) {
+  if (sim_tok_issue(&s->tok, c->now, TT_GRACE_S, 20)) {
     tt_fail(c, TT_E_PARAM, "could not issue tokens");
     return;
   }
   c->shop = s;
   data = cJSON_CreateObject();
-  cJSON_AddStringToObject(data, "access_token", s->access);
-  sim_json_add_int(data, "access_token_expire_in", s->access_exp);
-  cJSON_AddStringToObject(data, "refresh_token", s->refresh);
-  sim_json_add_int(data, "refresh_token_expire_in", s->refresh_exp);
-  cJSON_AddStringToObject(data, "open_id", s->cipher);
+  cJSON_AddStringToObject(data, "access_token", s->tok.access);
+  sim_json_add_int(data, "access_token_expire_in", s->tok.access_exp);
+  cJSON_AddStringToObject(data, "refresh_token", s->tok.refresh);
+  sim_json_add_int(data, "refresh_token_expire_in", s->tok.refresh_exp);
+  cJSON_AddStringToObject(data, "open_id", s->name);
   cJSON_AddStringToObject(data, "seller_name", "ocopsim seller");
   cJSON_AddStringToObject(data, "seller_base_region", "VN");
   sim_json_add_int(data, "user_type", 0);
   sc = cJSON_AddArrayToObject(data, "granted_scopes");
-  tt_push(sc, cJSON_CreateString("seller.product.basic"));
-  tt_push(sc, cJSON_CreateString("seller.order.info"));
+  sim_json_push(sc, cJSON_CreateString("seller.product.basic"));
+  sim_json_push(sc, cJSON_CreateString("seller.order.info"));
   {
     cJSON *o = tt_envelope(0, "success");
 
-    if (data && !cJSON_AddItemToObject(o, "data", data))
-      cJSON_Delete(data);
+    sim_json_put(o, "data", data);
     sim_resp_json(c->resp, 200, o);
   }
 }
@@ -1138,8 +1020,6 @@ static int tt_order_window(struct tt_call *c, struct sim_order_query *q) {
 /* POST /order/202309/orders/search: the page token is an opaque offset. */
 static void tt_orders_search(struct tt_call *c) {
   struct sim_order_query q = {NULL, 0, 0, INT64_MAX, 0, NULL};
-  const char *ps = sim_params_get(&c->params, "page_size");
-  const char *pt = sim_params_get(&c->params, "page_token");
   const char *so = sim_params_get(&c->params, "sort_order");
   const cJSON *stv = tt_get(c->body, "order_status");
   int desc = so && strcasecmp(so, "DESC") == 0;
@@ -1149,21 +1029,15 @@ static void tt_orders_search(struct tt_call *c) {
   char next[24] = "";
   size_t n;
 
-  if (tt_digits(ps, &size) || size < 1 || size > TT_PAGE_MAX) {
-    tt_fail(c, TT_E_PARAM, "page_size must be a number from 1 to 100");
+  if (tt_page_args(c, &size, &offset))
     return;
-  }
-  if (pt && *pt && (tt_digits(pt, &offset) || offset > INT32_MAX)) {
-    tt_fail(c, TT_E_PARAM, "page_token is invalid");
-    return;
-  }
   if (stv && !cJSON_IsString(stv)) {
     tt_fail(c, TT_E_PARAM, "order_status must be a string");
     return;
   }
   if (tt_order_window(c, &q))
     return;
-  q.shop = c->shop->cipher;
+  q.shop = c->shop->name;
   q.status = stv ? stv->valuestring : NULL;
   if (sim_orders_select(&tt_orders, &q, &v, &n)) {
     tt_fail(c, TT_E_PARAM, "out of memory");
@@ -1171,16 +1045,8 @@ static void tt_orders_search(struct tt_call *c) {
   }
   data = cJSON_CreateObject();
   list = cJSON_AddArrayToObject(data, "orders");
-  for (i = offset; i < (int64_t)n && i < offset + size; i++) {
-    const struct sim_order *o = v[desc ? (int64_t)n - 1 - i : i];
-    cJSON *e = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(e, "id", o->id);
-    cJSON_AddStringToObject(e, "status", o->status);
-    sim_json_add_int(e, "create_time", o->create_time);
-    sim_json_add_int(e, "update_time", o->update_time);
-    tt_push(list, e);
-  }
+  for (i = offset; i < (int64_t)n && i < offset + size; i++)
+    sim_json_push(list, sim_order_head_json(v[desc ? (int64_t)n - 1 - i : i]));
   if (offset + size < (int64_t)n)
     snprintf(next, sizeof next, "%" PRId64, offset + size);
   cJSON_AddStringToObject(data, "next_page_token", next);
@@ -1213,18 +1079,14 @@ static void tt_order_lines(cJSON *list, const struct sim_order *o,
       tt_add_amount(e, "sale_price", l->price);
       cJSON_AddStringToObject(e, "currency", "VND");
       cJSON_AddStringToObject(e, "display_status", o->status);
-      tt_push(list, e);
+      sim_json_push(list, e);
     }
   }
 }
 
 static cJSON *tt_order_json(const struct sim_order *o, size_t shop) {
-  cJSON *e = cJSON_CreateObject(), *pay;
+  cJSON *e = sim_order_head_json(o), *pay;
 
-  cJSON_AddStringToObject(e, "id", o->id);
-  cJSON_AddStringToObject(e, "status", o->status);
-  sim_json_add_int(e, "create_time", o->create_time);
-  sim_json_add_int(e, "update_time", o->update_time);
   sim_json_add_int(e, "paid_time", o->create_time);
   pay = cJSON_AddObjectToObject(e, "payment");
   cJSON_AddStringToObject(pay, "currency", "VND");
@@ -1250,8 +1112,8 @@ static void tt_orders_get(struct tt_call *c) {
       break;
     memcpy(id, s, len);
     id[len] = '\0';
-    if ((o = sim_order_find(&tt_orders, c->shop->cipher, id)))
-      tt_push(list, tt_order_json(o, tt_shop_index(c->shop)));
+    if ((o = sim_order_find(&tt_orders, c->shop->name, id)))
+      sim_json_push(list, tt_order_json(o, sim_acct_index(&tt_accts, c->shop)));
     if (!s[len]) {
       s = NULL;
       break;
@@ -1265,17 +1127,6 @@ static void tt_orders_get(struct tt_call *c) {
   tt_ok(c, data);
 }
 
-/* Control "shop": a known shop_cipher. */
-static int tt_order_shop(const cJSON *v, char *key, size_t keylen, char *err,
-                         size_t n) {
-  if (!cJSON_IsString(v) || !tt_shop_find(v->valuestring)) {
-    snprintf(err, n, "shop must name a known shop_cipher");
-    return -1;
-  }
-  snprintf(key, keylen, "%s", v->valuestring);
-  return 0;
-}
-
 static int tt_order_id_ok(const char *id) {
   int64_t v;
 
@@ -1287,8 +1138,9 @@ static void tt_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
 }
 
 static void tt_order_sold(const char *shop, const char *sku, int64_t qty) {
-  const struct tt_shop *s = tt_shop_find(shop);
-  struct tt_product *p = s ? tt_product_by_sku(tt_shop_index(s), sku) : NULL;
+  const struct sim_acct *s = sim_acct_find(&tt_accts, shop);
+  struct tt_product *p =
+      s ? tt_product_by_sku(sim_acct_index(&tt_accts, s), sku) : NULL;
 
   if (p)
     p->qty = p->qty > qty ? p->qty - qty : 0;
@@ -1297,7 +1149,7 @@ static void tt_order_sold(const char *shop, const char *sku, int64_t qty) {
 /* Webhook type 1, order status change. */
 static char *tt_order_push(const struct sim_order *o, int64_t ts,
                            size_t *len) {
-  const struct tt_shop *s = tt_shop_find(o->shop);
+  const struct sim_acct *s = sim_acct_find(&tt_accts, o->shop);
   cJSON *m = cJSON_CreateObject(), *d;
   char *out;
 
@@ -1314,32 +1166,15 @@ static char *tt_order_push(const struct sim_order *o, int64_t ts,
   return out;
 }
 
-/* HMAC-SHA256(app_secret, app_key + body). */
-static int tt_order_sign(const char *shop, const char *url, const char *body,
-                         size_t len, int bad, char *out) {
-  const struct tt_shop *s = tt_shop_find(shop);
-  const struct tt_app *a = s ? tt_app_find(s->app_key) : NULL;
-  char *key;
-  int rc;
-
-  if (!a || !(key = malloc(strlen(a->secret) + 8)))
-    return -1;
-  sprintf(key, "%s%s", a->secret, bad ? "-wrong" : "");
-  rc = sim_hmac_concat(key, a->key, body, len, out);
-  free(key);
-  return rc;
-}
-
 static const struct sim_order_ops tt_order_ops = {
     .name = "tiktok",
     .store = &tt_orders,
     .first_unit = TT_FIRST_LINE_ITEM,
-    .shop_key = tt_order_shop,
+    .accts = &tt_accts,
     .id_ok = tt_order_id_ok,
     .new_id = tt_order_new_id,
     .sold = tt_order_sold,
     .push_body = tt_order_push,
-    .push_sign = tt_order_sign,
 };
 
 /* ------------------------------------------------------------ routing -- */
@@ -1371,35 +1206,62 @@ static const struct tt_route tt_r_osearch = {"POST", TT_SHOP, 0,
                                              tt_orders_search};
 static const struct tt_route tt_r_orders = {"GET", TT_SHOP, 0, tt_orders_get};
 
+/* A route named by a whole path or by a piece of one. */
+struct tt_named {
+  const char *name;
+  const struct tt_route *route;
+};
+
+static const struct tt_named tt_paths[] = {
+    {"/api/v2/token/refresh", &tt_r_refresh},
+    {"/authorization/202309/shops", &tt_r_shops},
+    {TT_PRODUCTS, &tt_r_create},
+    {"/order/202309/orders/search", &tt_r_osearch},
+    {"/order/202309/orders", &tt_r_orders},
+};
+
+/* After TT_PRODUCTS "/". */
+static const struct tt_named tt_verbs[] = {
+    {"search", &tt_r_search},
+    {"deactivate", &tt_r_deact},
+    {"activate", &tt_r_act},
+};
+
+/* After TT_PRODUCTS "/{product_id}". */
+static const struct tt_named tt_subs[] = {
+    {"/partial_edit", &tt_r_edit},
+    {"/inventory/update", &tt_r_inv},
+    {"/prices/update", &tt_r_price},
+};
+
+static const struct tt_route *tt_named_find(const struct tt_named *v, size_t n,
+                                            const char *name) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp(name, v[i].name) == 0)
+      return v[i].route;
+  return NULL;
+}
+
 /* The route for a path, with the product id of /products/{id}/...; NULL
  * for an unknown path. */
 static const struct tt_route *tt_route(const char *path, int64_t *id,
                                        int *id_bad) {
+  const struct tt_route *r;
   const char *rest, *slash;
   char seg[32];
   size_t n;
 
   *id = 0;
   *id_bad = 0;
-  if (strcmp(path, "/api/v2/token/refresh") == 0)
-    return &tt_r_refresh;
-  if (strcmp(path, "/authorization/202309/shops") == 0)
-    return &tt_r_shops;
-  if (strcmp(path, TT_PRODUCTS) == 0)
-    return &tt_r_create;
-  if (strcmp(path, "/order/202309/orders/search") == 0)
-    return &tt_r_osearch;
-  if (strcmp(path, "/order/202309/orders") == 0)
-    return &tt_r_orders;
+  if ((r = tt_named_find(tt_paths, ARRAY_LEN(tt_paths), path)))
+    return r;
   if (strncmp(path, TT_PRODUCTS "/", sizeof TT_PRODUCTS) != 0)
     return NULL;
   rest = path + sizeof TT_PRODUCTS;
-  if (strcmp(rest, "search") == 0)
-    return &tt_r_search;
-  if (strcmp(rest, "deactivate") == 0)
-    return &tt_r_deact;
-  if (strcmp(rest, "activate") == 0)
-    return &tt_r_act;
+  if ((r = tt_named_find(tt_verbs, ARRAY_LEN(tt_verbs), rest)))
+    return r;
   slash = strchr(rest, '/');
   n = slash ? (size_t)(slash - rest) : strlen(rest);
   if (n == 0 || n >= sizeof seg)
@@ -1410,13 +1272,7 @@ static const struct tt_route *tt_route(const char *path, int64_t *id,
     *id_bad = 1;
   if (!slash)
     return &tt_r_get;
-  if (strcmp(slash, "/partial_edit") == 0)
-    return &tt_r_edit;
-  if (strcmp(slash, "/inventory/update") == 0)
-    return &tt_r_inv;
-  if (strcmp(slash, "/prices/update") == 0)
-    return &tt_r_price;
-  return NULL;
+  return tt_named_find(tt_subs, ARRAY_LEN(tt_subs), slash);
 }
 
 static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
@@ -1455,48 +1311,35 @@ static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
 static void tt_describe(const struct sim_req *req,
                         struct sim_call_info *info) {
   const cJSON *b = cJSON_IsObject(req->json) ? req->json : NULL, *e;
-  const char *cipher = sim_query(req, "shop_cipher"), *tok;
+  const char *cipher = sim_query(req, "shop_cipher");
   int64_t id;
   int bad;
-  size_t i;
 
   info->ids_as_text = 1;
   if (cipher && *cipher)
     snprintf(info->shop, sizeof info->shop, "%s", cipher);
-  tok = sim_query(req, "refresh_token");
-  for (i = 0; !info->shop[0] && tok && *tok && i < T.nshops; i++) {
-    const struct tt_shop *s = &T.shops[i];
-
-    if ((s->refresh && strcmp(s->refresh, tok) == 0) ||
-        (s->used_refresh && strcmp(s->used_refresh, tok) == 0))
-      snprintf(info->shop, sizeof info->shop, "%s", s->cipher);
-  }
-  tok = sim_header(req, "x-tts-access-token");
-  for (i = 0; !info->shop[0] && tok && *tok && i < T.nshops; i++) {
-    const struct tt_shop *s = &T.shops[i];
-
-    if ((s->access && strcmp(s->access, tok) == 0) ||
-        (s->prev_access && strcmp(s->prev_access, tok) == 0))
-      snprintf(info->shop, sizeof info->shop, "%s", s->cipher);
-  }
+  /* The query's shop first, then the first shop a token names. */
+  sim_acct_describe(&tt_accts, sim_query(req, "refresh_token"), 1, 1, info);
+  sim_acct_describe(&tt_accts, sim_header(req, "x-tts-access-token"), 0, 1,
+                    info);
   if (tt_route(req->path, &id, &bad) && id && !bad)
-    tt_note_id(info, id);
+    sim_info_note_id(info, id);
   cJSON_ArrayForEach(e, tt_get(b, "product_ids")) {
     if (tt_json_id(e, &id) == 0)
-      tt_note_id(info, id);
+      sim_info_note_id(info, id);
   }
   cJSON_ArrayForEach(e, tt_get(b, "skus")) {
-    tt_note_sku(info, sim_json_str(e, "seller_sku"));
+    sim_info_note_sku(info, sim_json_str(e, "seller_sku"));
   }
   e = cJSON_GetArrayItem(tt_get(b, "seller_skus"), 0);
   if (cJSON_IsString(e))
-    tt_note_sku(info, e->valuestring);
+    sim_info_note_sku(info, e->valuestring);
   /* A SKU update names the SKU by id: log the product's seller_sku. */
   if (info->nitems > 0 && !info->has_sku) {
     const struct tt_product *p = tt_product_find(info->item_ids[0]);
 
     if (p && p->sku)
-      tt_note_sku(info, p->sku);
+      sim_info_note_sku(info, p->sku);
   }
 }
 
@@ -1525,182 +1368,12 @@ static char *tt_error_body(const char *code, const char *message,
 
 /* ------------------------------------------------------------ control -- */
 
-static int tt_member_int(const cJSON *o, const char *name, int64_t min,
-                         int64_t max, int64_t def, int64_t *out, char *err,
-                         size_t n) {
-  const cJSON *v = tt_get(o, name);
-
-  if (!v && def >= min) {
-    *out = def;
-    return 0;
-  }
-  if (sim_json_int(v, out) || *out < min || *out > max) {
-    snprintf(err, n, "%s must be an integer from %" PRId64 " to %" PRId64, name,
-             min, max);
-    return -1;
-  }
-  return 0;
-}
-
-static const char *tt_member_str(const cJSON *o, const char *name, size_t max,
-                                 char *err, size_t n) {
-  const char *s = sim_json_str(o, name);
-
-  if (!s || !*s || strlen(s) > max) {
-    snprintf(err, n, "%s must be a string of 1 to %zu bytes", name, max);
-    return NULL;
-  }
-  return s;
-}
-
-static int tt_put_app(const cJSON *o, char *err, size_t n) {
-  const char *key, *secret;
-  struct tt_app *a;
-  char *k, *s;
-
-  if (!(key = tt_member_str(o, "app_key", TT_KEY_MAX, err, n)) ||
-      !(secret = tt_member_str(o, "app_secret", TT_KEY_MAX, err, n)))
-    return -1;
-  s = strdup(secret);
-  a = tt_app_find(key);
-  if (!a) {
-    k = strdup(key);
-    if (!s || !k || sim_grow((void **)&T.apps, &T.cap_apps, T.napps + 1,
-                             sizeof *T.apps)) {
-      free(k), free(s);
-      snprintf(err, n, "out of memory");
-      return -1;
-    }
-    a = &T.apps[T.napps++];
-    a->key = k;
-    a->secret = NULL;
-  } else if (!s) {
-    snprintf(err, n, "out of memory");
-    return -1;
-  }
-  free(a->secret);
-  a->secret = s;
-  return 0;
-}
-
-static int tt_put_shop(const cJSON *o, int64_t now, char *err, size_t n) {
-  const char *cipher, *key, *acc, *ref, *sid = NULL;
-  int64_t at, rt;
-  struct tt_shop *s;
-  char *ci = NULL, *k = NULL, *a = NULL, *r = NULL, *si = NULL;
-
-  if (!(cipher = tt_member_str(o, "shop_cipher", SIM_SHOP_MAX, err, n)) ||
-      !(key = tt_member_str(o, "app_key", TT_KEY_MAX, err, n)) ||
-      !(acc = tt_member_str(o, "access_token", TT_KEY_MAX, err, n)) ||
-      !(ref = tt_member_str(o, "refresh_token", TT_KEY_MAX, err, n)) ||
-      tt_member_int(o, "access_expires_in", 0, TT_TTL_MAX, TT_ACCESS_TTL_S,
-                    &at, err, n) ||
-      tt_member_int(o, "refresh_expires_in", 0, TT_TTL_MAX, TT_REFRESH_TTL_S,
-                    &rt, err, n))
-    return -1;
-  if (tt_get(o, "shop_id") &&
-      !(sid = tt_member_str(o, "shop_id", SIM_SHOP_MAX, err, n)))
-    return -1;
-  if (!tt_app_find(key)) {
-    snprintf(err, n, "app_key %s is not known", key);
-    return -1;
-  }
-  s = tt_shop_find(cipher);
-  k = strdup(key), a = strdup(acc), r = strdup(ref);
-  if (!k || !a || !r || (sid && !(si = strdup(sid))))
-    goto oom;
-  if (!s) {
-    ci = strdup(cipher);
-    if (!ci || sim_grow((void **)&T.shops, &T.cap_shops, T.nshops + 1,
-                        sizeof *T.shops))
-      goto oom;
-    s = &T.shops[T.nshops++];
-    memset(s, 0, sizeof *s);
-    s->cipher = ci;
-  }
-  free(s->app_key), free(s->access), free(s->prev_access), free(s->refresh);
-  free(s->used_refresh), free(s->shop_id);
-  s->app_key = k, s->access = a, s->refresh = r, s->shop_id = si;
-  s->prev_access = s->used_refresh = NULL;
-  s->access_ttl = at, s->refresh_ttl = rt;
-  s->access_exp = now + at, s->refresh_exp = now + rt, s->prev_exp = 0;
-  return 0;
-oom:
-  free(ci), free(k), free(a), free(r), free(si);
-  snprintf(err, n, "out of memory");
-  return -1;
-}
-
-static void tt_ctl_app(const struct sim_req *req, struct sim_resp *resp) {
-  char err[TT_ERRTXT];
-
-  if (tt_put_app(req->json, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
-}
-
-static void tt_ctl_shop(const struct sim_req *req, struct sim_resp *resp) {
-  char err[TT_ERRTXT];
-
-  if (tt_put_shop(req->json, req->now_ms / 1000, err, sizeof err))
-    sim_ctl_error(resp, 400, "%s", err);
-  else
-    sim_ctl_ok(resp, NULL);
-}
-
-static struct tt_shop *tt_ctl_shop_arg(const struct sim_req *req,
-                                       struct sim_resp *resp) {
-  const char *cipher = sim_json_str(req->json, "shop_cipher");
-  struct tt_shop *s;
-
-  if (!cipher || !*cipher) {
-    sim_ctl_error(resp, 400, "shop_cipher must be a string");
-    return NULL;
-  }
-  s = tt_shop_find(cipher);
-  if (!s)
-    sim_ctl_error(resp, 404, "shop %s is not known", cipher);
-  return s;
-}
-
-static void tt_ctl_expire(const struct sim_req *req, struct sim_resp *resp) {
-  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
-
-  if (!s)
-    return;
-  s->access_exp = req->now_ms / 1000;
-  s->prev_exp = 0;
-  sim_ctl_ok(resp, NULL);
-}
-
-static void tt_ctl_rate(const struct sim_req *req, struct sim_resp *resp) {
-  const cJSON *ps = tt_get(req->json, "per_second");
-  const cJSON *bu = tt_get(req->json, "burst");
-  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
-  double rate, burst;
-
-  if (!s)
-    return;
-  rate = cJSON_IsNumber(ps) ? ps->valuedouble : -1;
-  burst = cJSON_IsNumber(bu) ? bu->valuedouble : (rate > 1 ? rate : 1);
-  if (!isfinite(rate) || rate < 0 || rate > 1e6 || !isfinite(burst) ||
-      burst < 1 || burst > 1e6) {
-    sim_ctl_error(resp, 400,
-                  "per_second must be 0..1e6 (0 = off), burst 1..1e6");
-    return;
-  }
-  s->rl_rate = rate, s->rl_burst = burst, s->rl_tokens = burst;
-  s->rl_last_ms = req->now_ms;
-  sim_ctl_ok(resp, NULL);
-}
-
 static cJSON *tt_item_ctl_json(const struct tt_product *p) {
   cJSON *o = cJSON_CreateObject(), *d;
 
   tt_add_id(o, "product_id", p->id);
   tt_add_id(o, "sku_id", p->sku_id);
-  cJSON_AddStringToObject(o, "shop_cipher", T.shops[p->shop].cipher);
+  cJSON_AddStringToObject(o, "shop_cipher", tt_accts.v[p->shop].name);
   cJSON_AddStringToObject(o, "sku", p->sku ? p->sku : "");
   cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
   cJSON_AddStringToObject(o, "name", p->title ? p->title : ""); /* alias */
@@ -1713,12 +1386,10 @@ static cJSON *tt_item_ctl_json(const struct tt_product *p) {
   if (p->warehouse)
     cJSON_AddStringToObject(o, "warehouse_id", p->warehouse);
   d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
-  if (d && !cJSON_AddItemToObject(o, "main_images", d))
-    cJSON_Delete(d);
+  sim_json_put(o, "main_images", d);
   if (p->weight) {
     d = cJSON_Duplicate(p->weight, 1);
-    if (d && !cJSON_AddItemToObject(o, "package_weight", d))
-      cJSON_Delete(d);
+    sim_json_put(o, "package_weight", d);
   }
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
@@ -1727,27 +1398,26 @@ static cJSON *tt_item_ctl_json(const struct tt_product *p) {
 
 static void tt_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
   const char *q = sim_query(req, "shop_cipher");
-  const struct tt_shop *s = NULL;
+  const struct sim_acct *s = NULL;
   cJSON *o, *list;
   size_t i;
 
-  if (q && *q && !(s = tt_shop_find(q))) {
+  if (q && *q && !(s = sim_acct_find(&tt_accts, q))) {
     sim_ctl_error(resp, 404, "shop %s is not known", q);
     return;
   }
-  o = cJSON_CreateObject();
-  list = cJSON_AddArrayToObject(o, "items");
+  o = sim_ctl_listing("items", &list);
   for (i = 0; i < T.nitems; i++) {
-    if (s && T.items[i].shop != tt_shop_index(s))
+    if (s && T.items[i].shop != sim_acct_index(&tt_accts, s))
       continue;
-    tt_push(list, tt_item_ctl_json(&T.items[i]));
+    sim_json_push(list, tt_item_ctl_json(&T.items[i]));
   }
   sim_ctl_ok(resp, o);
 }
 
 /* {shop_cipher, sku, title, description?, price, stock, status?}. */
 static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
-  struct tt_shop *s = tt_ctl_shop_arg(req, resp);
+  struct sim_acct *s = sim_acct_arg(&tt_accts, req, resp);
   const char *st = sim_json_str(req->json, "status");
   struct tt_fields f;
   struct tt_product *p;
@@ -1757,12 +1427,12 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   if (!s)
     return;
   memset(&f, 0, sizeof f);
-  if (!(f.sku = tt_member_str(req->json, "sku", TT_SKU_MAX, err, sizeof err)) ||
-      !(f.title = tt_member_str(req->json, "title", 1024, err, sizeof err)) ||
-      tt_member_int(req->json, "price", 1, TT_MONEY_MAX, -1, &f.price, err,
-                    sizeof err) ||
-      tt_member_int(req->json, "stock", 0, TT_QTY_MAX, 0, &f.qty, err,
-                    sizeof err)) {
+  if (!(f.sku = sim_ctl_str(req->json, "sku", TT_SKU_MAX, err, sizeof err)) ||
+      !(f.title = sim_ctl_str(req->json, "title", 1024, err, sizeof err)) ||
+      sim_ctl_int(req->json, "price", 1, TT_MONEY_MAX, -1, &f.price, err,
+                  sizeof err) ||
+      sim_ctl_int(req->json, "stock", 0, TT_QTY_MAX, 0, &f.qty, err,
+                  sizeof err)) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1772,7 +1442,7 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
     return;
   }
   f.desc = sim_json_str(req->json, "description");
-  p = tt_product_create(tt_shop_index(s), &f, req->now_ms / 1000);
+  p = tt_product_create(sim_acct_index(&tt_accts, s), &f, req->now_ms / 1000);
   if (!p) {
     sim_ctl_error(resp, 400, "too many products");
     return;
@@ -1785,137 +1455,33 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-static void tt_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *list = cJSON_AddArrayToObject(o, "shops");
-  size_t i;
-
-  for (i = 0; i < T.nshops; i++) {
-    const struct tt_shop *s = &T.shops[i];
-    cJSON *e = cJSON_CreateObject(), *rl;
-
-    cJSON_AddStringToObject(e, "shop_cipher", s->cipher);
-    cJSON_AddStringToObject(e, "shop_id", s->shop_id ? s->shop_id : s->cipher);
-    cJSON_AddStringToObject(e, "app_key", s->app_key);
-    cJSON_AddStringToObject(e, "access_token", s->access ? s->access : "");
-    sim_json_add_int(e, "access_expires_at", s->access_exp);
-    cJSON_AddStringToObject(e, "refresh_token", s->refresh ? s->refresh : "");
-    sim_json_add_int(e, "refresh_expires_at", s->refresh_exp);
-    if (s->prev_access) {
-      cJSON_AddStringToObject(e, "previous_access_token", s->prev_access);
-      sim_json_add_int(e, "previous_expires_at", s->prev_exp);
-    }
-    rl = cJSON_AddObjectToObject(e, "rate_limit");
-    cJSON_AddNumberToObject(rl, "per_second", s->rl_rate);
-    cJSON_AddNumberToObject(rl, "burst", s->rl_burst);
-    tt_push(list, e);
-  }
-  sim_ctl_ok(resp, o);
-}
-
-static const struct tt_ctl {
-  const char *sub;
-  const char *method;
-  void (*fn)(const struct sim_req *req, struct sim_resp *resp);
-} tt_ctls[] = {
-    {"app", "POST", tt_ctl_app},
-    {"shop", "POST", tt_ctl_shop},
-    {"expire_token", "POST", tt_ctl_expire},
-    {"rate_limit", "POST", tt_ctl_rate},
-    {"item", "POST", tt_ctl_item},
-    {"items", "GET", tt_ctl_items},
-    {"shops", "GET", tt_ctl_shops},
+static const struct sim_ctl_call tt_ctls[] = {
+    {"item", "POST", tt_ctl_item, NULL},
+    {"items", "GET", tt_ctl_items, NULL},
 };
 
 static void tt_control(const char *sub, const struct sim_req *req,
                        struct sim_resp *resp) {
-  size_t i;
-
-  if (sim_orders_control(&tt_order_ops, sub, req, resp))
+  if (sim_orders_control(&tt_order_ops, sub, req, resp) ||
+      sim_acct_control(&tt_accts, sub, req, resp) ||
+      sim_ctl_run(tt_ctls, ARRAY_LEN(tt_ctls), NULL, sub, req, resp))
     return;
-  for (i = 0; i < ARRAY_LEN(tt_ctls); i++) {
-    const struct tt_ctl *k = &tt_ctls[i];
-
-    if (strcmp(sub, k->sub) != 0)
-      continue;
-    if (strcmp(req->method, k->method) != 0) {
-      sim_ctl_error(resp, 405, "use %s", k->method);
-      return;
-    }
-    if (strcmp(k->method, "POST") == 0 && sim_ctl_need_object(req, resp))
-      return;
-    k->fn(req, resp);
-    return;
-  }
-  sim_ctl_error(resp, 404, "no control call tiktok/%s", sub);
+  sim_ctl_unknown("tiktok", sub, resp);
 }
 
 /* --------------------------------------------------------- seed/reset -- */
 
-static int tt_seed_list(const cJSON *doc, const char *name, int64_t now,
-                        char *err, size_t n) {
-  const cJSON *list = tt_get(doc, name), *e;
-  char why[TT_ERRTXT];
-  int i = 0, rc;
-
-  if (!list)
-    return 0;
-  if (!cJSON_IsArray(list)) {
-    snprintf(err, n, "tiktok.%s must be an array", name);
-    return -1;
-  }
-  cJSON_ArrayForEach(e, list) {
-    if (!cJSON_IsObject(e)) {
-      snprintf(why, sizeof why, "must be an object");
-      rc = -1;
-    } else if (name[0] == 'a') {
-      rc = tt_put_app(e, why, sizeof why);
-    } else {
-      rc = tt_put_shop(e, now, why, sizeof why);
-    }
-    if (rc) {
-      snprintf(err, n, "tiktok.%s[%d]: %s", name, i, why);
-      return -1;
-    }
-    i++;
-  }
-  return 0;
-}
-
 static int tt_seed(const cJSON *doc, char *err, size_t n) {
-  int64_t now = sim_now_ms() / 1000;
-  const cJSON *e;
-
-  if (!cJSON_IsObject(doc)) {
-    snprintf(err, n, "tiktok must be an object");
-    return -1;
-  }
-  cJSON_ArrayForEach(e, doc) {
-    if (strcmp(e->string, "apps") != 0 && strcmp(e->string, "shops") != 0) {
-      snprintf(err, n, "tiktok.%s: unknown key", e->string);
-      return -1;
-    }
-  }
-  return tt_seed_list(doc, "apps", now, err, n) ||
-                 tt_seed_list(doc, "shops", now, err, n)
-             ? -1
-             : 0;
+  return sim_acct_seed(&tt_accts, doc, err, n);
 }
 
 static void tt_reset(void) {
   size_t i;
 
-  for (i = 0; i < T.napps; i++)
-    free(T.apps[i].key), free(T.apps[i].secret);
-  for (i = 0; i < T.nshops; i++) {
-    struct tt_shop *s = &T.shops[i];
-
-    free(s->cipher), free(s->app_key), free(s->access), free(s->prev_access);
-    free(s->refresh), free(s->used_refresh), free(s->shop_id);
-  }
+  sim_acct_clear(&tt_accts);
   for (i = 0; i < T.nitems; i++)
     tt_product_free(&T.items[i]);
-  free(T.apps), free(T.shops), free(T.items);
+  free(T.items);
   memset(&T, 0, sizeof T);
   sim_orders_clear(&tt_orders);
 }
