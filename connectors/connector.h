@@ -9,7 +9,8 @@
  * time into an HTTP request, and an HTTP response into a classified result.
  * It does no I/O, keeps no state between calls and owns no loop handle; the
  * core does transport, timeouts, retries, rate limits and logging. That keeps
- * every connector testable byte for byte and lets a marketplace be one file.
+ * every connector testable byte for byte and lets a marketplace be one
+ * folder (connectors/<name>/).
  *
  * Compatibility: the core refuses a connector whose `abi` differs from
  * OC_ABI_VERSION. Adding an operation or a field bumps the version. ABI 2
@@ -38,11 +39,11 @@
 /* Limits the core and every connector agree on. */
 #define OC_MAX_HEADERS 8
 #define OC_MAX_RESPONSE (1024 * 1024) /* larger bodies fail the job */
-#define OC_ID_MAX 64                  /* marketplace ids, kept as text */
+#define OC_ID_MAX 65                  /* marketplace ids, kept as text: 64 bytes + NUL */
 #define OC_MAX_ORDER_IDS 50           /* order ids per GET_ORDERS */
 #define OC_MAX_PUSH (64 * 1024)       /* webhook bodies larger than this are refused */
 #define OC_STATUS_MAX 48              /* a marketplace's order status text */
-#define OC_NEXT_MAX 256               /* a LIST_ORDERS page cursor */
+#define OC_NEXT_MAX 1025              /* a LIST_ORDERS page cursor (TikTok: up to 1024) */
 
 typedef enum oc_op {
   OC_OP_PUBLISH = 1, /* create the listing (name, price, stock, claims) */
@@ -198,7 +199,7 @@ typedef struct oc_order {
  * dead-letters it after max_attempts. */
 typedef struct oc_order_bad {
   char id[OC_ID_MAX];
-  char error[200];
+  char error[201];
 } oc_order_bad;
 
 /* GET_ORDERS: the orders asked for, each read or bad. */
@@ -300,6 +301,9 @@ typedef struct oc_connector {
 
 typedef const oc_connector *(*oc_entry_fn)(void);
 
+/* The one symbol a connector exports (see OC_ENTRY above). */
+const oc_connector *OC_ENTRY(void);
+
 static inline void oc_request_free(oc_request *req) {
   int i;
 
@@ -380,10 +384,21 @@ static inline int oc_build_listing(const oc_connector *c, oc_op op, const oc_sho
   return c->build_listing(op, shop, l, now_ms, req, err, errlen);
 }
 
+/* A parse the connector cannot do: the call is refused, never sent again. */
+static inline void oc_verdict_unsupported(oc_verdict *v) {
+  v->status = OC_REJECTED;
+  v->retry_after_ms = 0;
+  oc_unsupported(NULL, OC_OP_MAX, v->error, sizeof v->error);
+  v->request_id[0] = '\0';
+}
+
 static inline void oc_parse_listing(const oc_connector *c, oc_op op, const oc_shop *shop,
                                     const oc_listing *l, long http_status, const char *body,
                                     size_t len, oc_listing_result *res) {
-  c->parse_listing(op, shop, l, http_status, body, len, res);
+  if (!oc_listing_op(op) || !oc_supports(c, op) || !c->parse_listing)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_listing(op, shop, l, http_status, body, len, res);
 }
 
 static inline int oc_token_op(oc_op op) {
@@ -400,7 +415,10 @@ static inline int oc_build_token(const oc_connector *c, oc_op op, const oc_shop 
 static inline void oc_parse_token(const oc_connector *c, oc_op op, const oc_shop *shop,
                                   long http_status, const char *body, size_t len,
                                   oc_token_result *res) {
-  c->parse_token(op, shop, http_status, body, len, res);
+  if (!oc_token_op(op) || !oc_supports(c, op) || !c->parse_token)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_token(op, shop, http_status, body, len, res);
 }
 
 static inline int oc_build_orders(const oc_connector *c, oc_op op, const oc_shop *shop,
@@ -415,13 +433,19 @@ static inline int oc_build_orders(const oc_connector *c, oc_op op, const oc_shop
 static inline void oc_parse_order_page(const oc_connector *c, const oc_shop *shop,
                                        const oc_order_query *q, long http_status,
                                        const char *body, size_t len, oc_order_page *res) {
-  c->parse_order_page(shop, q, http_status, body, len, res);
+  if (!oc_supports(c, OC_OP_LIST_ORDERS) || !c->parse_order_page)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_order_page(shop, q, http_status, body, len, res);
 }
 
 static inline void oc_parse_order_batch(const oc_connector *c, const oc_shop *shop,
                                         const oc_order_query *q, long http_status,
                                         const char *body, size_t len, oc_order_batch *res) {
-  c->parse_order_batch(shop, q, http_status, body, len, res);
+  if (!oc_supports(c, OC_OP_GET_ORDERS) || !c->parse_order_batch)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_order_batch(shop, q, http_status, body, len, res);
 }
 
 static inline int oc_feed(const oc_connector *c, const oc_shop *shop, const oc_feed_row *rows,
@@ -437,6 +461,10 @@ static inline int oc_has_push(const oc_connector *c) { return c->verify_push != 
 static inline int oc_verify_push(const oc_connector *c, const oc_shop *shop,
                                  const char *callback_url, const char *authorization,
                                  const char *body, size_t len, oc_push *out) {
+  if (!c->verify_push) {
+    oc_unsupported(c, OC_OP_MAX, out->error, sizeof out->error);
+    return -1;
+  }
   return c->verify_push(shop, callback_url, authorization, body, len, out);
 }
 
