@@ -88,7 +88,9 @@ static void start_daemon(struct fixture *f, const char *extra) {
   ASSERT(wait_port(f->port));
 }
 
-static void fixture_up(struct fixture *f, const char *tag, int tiktok, const char *extra) {
+/* Everything but ocopd: a test that must arrange the marketplaces before the
+ * daemon's first poll starts it itself (start_daemon). */
+static void fixture_shops(struct fixture *f, const char *tag, int tiktok) {
   memset(f, 0, sizeof *f);
   snprintf(f->workdir, sizeof f->workdir, "%s", itest_workdir(tag));
   f->conninfo = itest_db_create(tag);
@@ -100,6 +102,10 @@ static void fixture_up(struct fixture *f, const char *tag, int tiktok, const cha
     itest_add_market_shop(f->db, &f->sim, f->workdir, "tiktok");
   f->port = free_port();
   snprintf(f->hook, sizeof f->hook, "http://127.0.0.1:%d/hooks/", f->port);
+}
+
+static void fixture_up(struct fixture *f, const char *tag, int tiktok, const char *extra) {
+  fixture_shops(f, tag, tiktok);
   start_daemon(f, extra);
 }
 
@@ -505,7 +511,9 @@ TEST_IMPL(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify) {
 
   if (itest_need_pg())
     return TEST_SKIP;
-  fixture_up(&f, "orders_lazada", 1, NULL);
+  /* The shop and its orders exist before ocopd starts: a first poll of an
+   * empty shop would move the cursor past them. */
+  fixture_shops(&f, "orders_lazada", 1);
   itest_add_market_shop(f.db, &f.sim, f.workdir, "lazada");
   PQclear(itest_sql(f.db, "UPDATE shop SET options = options || '{\"max_offset\": \"100\"}' "
                           "WHERE marketplace = 'lazada'"));
@@ -531,6 +539,7 @@ TEST_IMPL(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify) {
   cJSON_Delete(r);
   cJSON_Delete(req);
   free(body);
+  start_daemon(&f, NULL);
   wait_sql(&f, "SELECT count(*) FROM \"order\" o JOIN shop s ON s.id = o.shop_id "
                "WHERE s.marketplace = 'lazada'", 350, 30000);
   lz = sim_order(&f, "lazada", "3001", "pending", SKU, 2, 0);
