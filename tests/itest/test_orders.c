@@ -707,18 +707,3 @@ TEST_IMPL(kill_9_during_5000_orders_loses_and_doubles_nothing) {
   fixture_down(&f);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(polled_order_takes_stock_and_every_listing_hears_it, 120),
-    TEST_ENTRY_TIMEOUT(same_order_by_poll_and_webhook_twice_each_is_one_order, 120),
-    TEST_ENTRY_TIMEOUT(cancellation_after_shipment_restocks_once, 120),
-    TEST_ENTRY_TIMEOUT(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recorded, 120),
-    TEST_ENTRY_TIMEOUT(unknown_sku_is_kept_and_flagged, 120),
-    TEST_ENTRY_TIMEOUT(forged_oversized_nested_and_stale_pushes_write_nothing, 120),
-    TEST_ENTRY_TIMEOUT(unreadable_order_is_retried_then_dead_lettered_with_the_reason, 120),
-    TEST_ENTRY_TIMEOUT(postmart_order_file_is_taken_whole_or_rejected_with_the_line, 120),
-    TEST_ENTRY_TIMEOUT(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify, 120),
-    TEST_ENTRY_TIMEOUT(kill_9_during_5000_orders_loses_and_doubles_nothing, 400),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
