@@ -187,24 +187,29 @@ static int job_start(struct job *j, const struct test_entry *t, char *reason, si
   return 0;
 }
 
-/* Copies what the test wrote to stderr, whole, between two lines. */
+/* Copies what the test wrote to stdout, whole, as TAP comments ("# " before
+ * each line): tests that end together do not interleave, and no line of
+ * theirs can read as a result. */
 static void job_output(struct job *j) {
   char buf[8192];
-  ssize_t n;
-  int any = 0;
+  ssize_t n, i;
+  int bol = 1, any = 0;
 
   if (lseek(j->out_fd, 0, SEEK_SET) != 0)
     return;
-  fflush(stderr);
   while ((n = read(j->out_fd, buf, sizeof buf)) > 0) {
     if (!any)
-      fprintf(stderr, "---- %s ----\n", j->t->name);
+      printf("# ---- %s ----\n", j->t->name);
     any = 1;
-    fwrite(buf, 1, (size_t)n, stderr);
+    for (i = 0; i < n; i++) {
+      if (bol)
+        fputs("# ", stdout);
+      putchar(buf[i]);
+      bol = buf[i] == '\n';
+    }
   }
   if (any)
-    fprintf(stderr, "---- end of %s ----\n", j->t->name);
-  fflush(stderr);
+    printf("%s# ---- end of %s ----\n", bol ? "" : "\n", j->t->name);
 }
 
 /* TEST_OK, TEST_SKIP or 1 (failed) from the child's wait status. */

@@ -16,8 +16,8 @@
  * test ends ("ok 3 - name", numbered in the order they end), so that
  * automake's tap-driver counts every test; the plan comes first, so a
  * runner that dies shows as an error. What a test writes (stdout, stderr)
- * is kept apart and copied to stderr, whole, when it ends. The run closes
- * with "N passed, N failed, N skipped".
+ * is kept apart and copied, whole, when it ends, as TAP comments before its
+ * result. The run closes with "N passed, N failed, N skipped".
  */
 #ifndef OCOP_TEST_RUNNER_H
 #define OCOP_TEST_RUNNER_H
