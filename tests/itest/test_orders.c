@@ -236,6 +236,13 @@ static void wait_mirrored(struct fixture *f, long long listings) {
            listings, 30000);
 }
 
+/* Waits for ocopd's first poll of the one shop to end (its cursor written):
+ * under order_poll_interval = 1h, an order made on the simulator after it
+ * comes in by push alone, however slowly the daemon started. */
+static void wait_first_poll(struct fixture *f) {
+  wait_sql(f, "SELECT count(*) FROM order_cursor", 1, 30000);
+}
+
 /* ---- tests ----------------------------------------------------------------- */
 
 TEST_IMPL(polled_order_takes_stock_and_every_listing_hears_it) {
@@ -269,6 +276,7 @@ TEST_IMPL(same_order_by_poll_and_webhook_twice_each_is_one_order) {
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "orders_dup", 0, "order_poll_interval = 1h\n");
+  wait_first_poll(&f);
   wait_mirrored(&f, 32);
   before = on_hand(&f, SKU);
   a = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", SKU, 2, 0);
@@ -379,6 +387,7 @@ TEST_IMPL(forged_oversized_nested_and_stale_pushes_write_nothing) {
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "orders_forged", 0, "order_poll_interval = 1h\n");
+  wait_first_poll(&f);
   id = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", SKU, 1, 0);
   /* 503 until the daemon has read its shops from the database (a slow
    * start, as under a moved clock); a marketplace retries that. */
