@@ -23,27 +23,8 @@ AM_TESTS_ENVIRONMENT = \
 
 TEST_RUNNER = tests/unit/runner.c tests/unit/runner.h
 
-# ---- unit -------------------------------------------------------------------
-# test_db needs a PostgreSQL named by $OCOP_TEST_PG (a libpq conninfo); its
-# tests skip without it. test_registry loads the connectors of the build
-# tree ($top_builddir/connectors/.libs).
-check_PROGRAMS += tests/unit/run-unit
-TESTS += tests/unit/run-unit
-tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TEST_RUNNER) \
-	tests/unit/test_core.c tests/unit/test_csv.c tests/unit/test_db.c \
-	tests/unit/test_http.c tests/unit/test_order_csv.c tests/unit/test_registry.c \
-	lib/backoff.c lib/backoff.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
-	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \
-	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
-	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
-	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h
-tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
-tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
-	$(CURL_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_run_unit_LDADD = $(INIH_LIBS) $(UV_LIBS) $(PQ_LIBS) $(CURL_LIBS) $(CJSON_LIBS) \
-	$(LIBS)
-
 # ---- itest ------------------------------------------------------------------
+# First in TESTS: make -j starts the longest suite first.
 # On a real PostgreSQL ($OCOP_TEST_PG, set by scripts/check; every test skips
 # without it) and the marketplace simulator, driving real ocopd and ocopctl
 # processes, which `make check` builds first. test_midnight runs a real
@@ -72,6 +53,26 @@ EXTRA_DIST += \
 	tests/data/ocop-sample-renewal.csv \
 	tests/data/bad-catalogue.csv \
 	tests/data/reordered.csv
+
+# ---- unit -------------------------------------------------------------------
+# test_db needs a PostgreSQL named by $OCOP_TEST_PG (a libpq conninfo); its
+# tests skip without it. test_registry loads the connectors of the build
+# tree ($top_builddir/connectors/.libs).
+check_PROGRAMS += tests/unit/run-unit
+TESTS += tests/unit/run-unit
+tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TEST_RUNNER) \
+	tests/unit/test_core.c tests/unit/test_csv.c tests/unit/test_db.c \
+	tests/unit/test_http.c tests/unit/test_order_csv.c tests/unit/test_registry.c \
+	lib/backoff.c lib/backoff.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
+	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \
+	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
+	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
+	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h
+tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
+tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
+	$(CURL_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_run_unit_LDADD = $(INIH_LIBS) $(UV_LIBS) $(PQ_LIBS) $(CURL_LIBS) $(CJSON_LIBS) \
+	$(LIBS)
 
 # ---- sql --------------------------------------------------------------------
 # pgTAP: the rules of the SQL logic (sql/logic/) checked in the database
