@@ -41,31 +41,3 @@ ocopd_CFLAGS = $(AM_CFLAGS) $(UV_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS) $(PQ_CFL
 	$(INIH_CFLAGS) $(SYSTEMD_CFLAGS) $(MHD_CFLAGS) $(CRYPTO_CFLAGS)
 ocopd_LDADD = $(UV_LIBS) $(CURL_LIBS) $(CJSON_LIBS) $(PQ_LIBS) $(INIH_LIBS) $(SYSTEMD_LIBS) \
 	$(MHD_LIBS) $(CRYPTO_LIBS) $(LIBS)
-
-include tests/unit/io.mk
-include daemon/order_csv.mk
-
-# Unit tests of the daemon's pure parts.
-check_PROGRAMS += tests/unit/test_core
-TESTS += tests/unit/test_core
-tests_unit_test_core_SOURCES = tests/unit/test_core.c tests/unit/runner.c tests/unit/runner.h \
-	lib/backoff.c daemon/clock.c lib/config.c lib/log.c daemon/ratelimit.c lib/secret.c
-tests_unit_test_core_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
-tests_unit_test_core_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS)
-tests_unit_test_core_LDADD = $(INIH_LIBS) $(UV_LIBS)
-
-# A connector's order batch as the ingest document, compared as text.
-check_PROGRAMS += tests/unit/test_order_doc
-TESTS += tests/unit/test_order_doc
-tests_unit_test_order_doc_SOURCES = tests/unit/test_order_doc.c tests/unit/runner.c \
-	tests/unit/runner.h daemon/order_doc.c daemon/order_doc.h connectors/connector.h
-tests_unit_test_order_doc_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_test_order_doc_LDADD = $(CJSON_LIBS)
-
-# Connector generations and modules, with the connectors of the build tree.
-check_PROGRAMS += tests/unit/test_registry
-TESTS += tests/unit/test_registry
-tests_unit_test_registry_SOURCES = tests/unit/test_registry.c tests/unit/runner.c \
-	tests/unit/runner.h lib/module.c lib/module.h lib/registry.c lib/registry.h \
-	lib/log.c lib/log.h connectors/connector.h
-tests_unit_test_registry_LDADD = $(LIBS)

@@ -499,3 +499,30 @@ char *itest_read_file(const char *path) {
   close(fd);
   return s;
 }
+
+void itest_drop_orphans(void) {
+  PGconn *admin;
+  PGresult *res;
+  int i;
+
+  if (!getenv("OCOP_TEST_PG") || !getenv("OCOP_TEST_PG")[0])
+    return;
+  admin = PQconnectdb(getenv("OCOP_TEST_PG"));
+  if (PQstatus(admin) != CONNECTION_OK) {
+    PQfinish(admin);
+    return;
+  }
+  res = PQexec(admin, "SELECT datname FROM pg_database WHERE datname ~ '^ocop_t_[0-9]+_[0-9]+$'");
+  for (i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
+    const char *name = PQgetvalue(res, i, 0);
+    long pid = atol(name + strlen("ocop_t_"));
+    char sql[160];
+
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue; /* its test is still running, here or in another run */
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+    PQclear(PQexec(admin, sql));
+  }
+  PQclear(res);
+  PQfinish(admin);
+}

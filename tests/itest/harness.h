@@ -103,4 +103,9 @@ int itest_outbox_idle(PGconn *conn);
 /* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
 char *itest_read_file(const char *path);
 
+/* Drops the databases ocop_t_<pid>_<n> (tests/itest/test_import.c) of test
+ * processes that died before dropping their own; tests/itest/run-itest.c
+ * calls it once every test has ended. */
+void itest_drop_orphans(void);
+
 #endif

@@ -274,10 +274,3 @@ static int run_channel(const struct channel *ch) {
 
 TEST_IMPL(lazada_mirror_price_stock_delist_relist_token) { return run_channel(&channels[0]); }
 TEST_IMPL(tiktok_mirror_price_stock_delist_relist_token) { return run_channel(&channels[1]); }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(lazada_mirror_price_stock_delist_relist_token, 180),
-    TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist_token, 180),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

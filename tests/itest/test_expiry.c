@@ -245,11 +245,3 @@ TEST_IMPL(revocation_withdraws_at_once) {
   fixture_down(&f);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(lapsed_certificate_delists_and_new_one_relists, 180),
-    TEST_ENTRY_TIMEOUT(strip_policy_keeps_selling_without_claims, 180),
-    TEST_ENTRY_TIMEOUT(revocation_withdraws_at_once, 120),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -4,7 +4,8 @@
  * OCOP_TEST_PG is a conninfo to a cluster where the tests may CREATE
  * DATABASE (scripts/pgtmp start DIR prints one); without it the database
  * tests skip. Each test makes its own database ocop_t_<pid>_<n> and drops
- * it; databases left by crashed tests are dropped at the end of the run.
+ * it; databases left by crashed tests are dropped at the end of the run
+ * (itest_drop_orphans, tests/itest/harness.c).
  * Test data comes from $top_srcdir/tests/data, ocopctl from $top_builddir.
  */
 #include <errno.h>
@@ -23,28 +24,6 @@
 #include "logic.h"
 #include "migrate.h"
 #include "runner.h"
-
-#define TESTS(X)                                                                  \
-  X(migrations_embedded_exactly)                                                  \
-  X(ctl_usage_without_database)                                                   \
-  X(migrate_fresh_then_noop)                                                      \
-  X(migrate_refuses_newer_schema)                                                 \
-  X(migrate_refuses_changed_checksum)                                             \
-  X(migrate_steps_and_failures)                                                   \
-  X(migrate_concurrent_starters)                                                  \
-  X(import_requires_schema)                                                       \
-  X(import_sample)                                                                \
-  X(reimport_changes_nothing)                                                     \
-  X(import_renewal_and_changes)                                                   \
-  X(import_bad_catalogue)                                                         \
-  X(import_database_conflict)                                                     \
-  X(import_reordered_columns)                                                     \
-  X(import_dry_run)                                                               \
-  X(import_header_problems)                                                       \
-  X(ctl_subprocess)
-
-#define DECLARE(name) TEST_IMPL(name);
-TESTS(DECLARE)
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -1112,44 +1091,4 @@ TEST_IMPL(ctl_subprocess) {
   free(db);
   db_drop(&t);
   return TEST_OK;
-}
-
-/* ---- main ------------------------------------------------------------------ */
-
-/* Drops databases of test processes that died before dropping their own. */
-static void drop_orphans(void) {
-  PGconn *admin;
-  PGresult *res;
-  int i;
-
-  if (!getenv("OCOP_TEST_PG") || !getenv("OCOP_TEST_PG")[0])
-    return;
-  admin = PQconnectdb(getenv("OCOP_TEST_PG"));
-  if (PQstatus(admin) != CONNECTION_OK) {
-    PQfinish(admin);
-    return;
-  }
-  res = PQexec(admin, "SELECT datname FROM pg_database WHERE datname ~ '^ocop_t_[0-9]+_[0-9]+$'");
-  for (i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
-    const char *name = PQgetvalue(res, i, 0);
-    long pid = atol(name + strlen("ocop_t_"));
-    char sql[160];
-
-    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-      continue; /* its test is still running, here or in another run */
-    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-    PQclear(PQexec(admin, sql));
-  }
-  PQclear(res);
-  PQfinish(admin);
-}
-
-#define ENTRY(name) TEST_ENTRY(name),
-static const struct test_entry tests[] = {TESTS(ENTRY){NULL, NULL, 0}};
-
-int main(int argc, char **argv) {
-  int rc = run_tests(tests, argc, argv);
-
-  drop_orphans();
-  return rc;
 }

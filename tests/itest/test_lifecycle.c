@@ -533,18 +533,3 @@ TEST_IMPL(ctl_certs_and_alerts) {
   PQfinish(conn);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(sample_states_on_2026_11_25),
-    TEST_ENTRY(day_boundary_in_ho_chi_minh_whatever_the_timezone),
-    TEST_ENTRY(validity_defaults_to_36_calendar_months),
-    TEST_ENTRY(revocation_takes_effect_on_its_day),
-    TEST_ENTRY(recertification_after_a_gap_and_upgrade),
-    TEST_ENTRY(grace_keeps_eligibility_up_to_180_days),
-    TEST_ENTRY(contradictory_certificates_are_refused_clearly),
-    TEST_ENTRY(expiry_warnings_fire_once_per_tier),
-    TEST_ENTRY(strip_falls_back_to_delist_without_the_capability),
-    TEST_ENTRY(ctl_certs_and_alerts),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -231,11 +231,3 @@ TEST_IMPL(clock_jumping_a_day_is_seen_within_a_minute) {
   fixture_down(&f);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(real_midnight_withdraws_the_lapsed_listing, 150),
-    TEST_ENTRY_TIMEOUT(clock_jumping_a_day_is_seen_within_a_minute, 240),
-    {NULL, NULL, 0},
-};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -680,19 +680,3 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
   fixture_down(&f);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(mirror_lists_exactly_the_eligible_products, 120),
-    TEST_ENTRY_TIMEOUT(price_and_stock_changes_reach_the_marketplace, 120),
-    TEST_ENTRY_TIMEOUT(kill9_during_initial_mirror_lists_each_product_once, 240),
-    TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
-    TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
-    TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
-    TEST_ENTRY_TIMEOUT(rate_limit_holds_and_429_flood_fails_nothing, 120),
-    TEST_ENTRY_TIMEOUT(expired_token_is_refreshed_and_no_job_fails, 120),
-    TEST_ENTRY_TIMEOUT(revoked_refresh_token_needs_reauth_without_a_storm, 120),
-    TEST_ENTRY(bad_config_stops_with_file_and_line),
-    TEST_ENTRY_TIMEOUT(shop_authorize_exchanges_a_code, 120),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

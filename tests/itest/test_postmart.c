@@ -204,10 +204,3 @@ TEST_IMPL(missing_export_dir_is_logged) {
   fixture_down(&f);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(catalogue_feed_written_and_revocation_deactivates, 180),
-    TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -191,10 +191,3 @@ TEST_IMPL(interval_zero_reads_nothing_back) {
   fixture_down(&f);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(drift_is_recorded_and_corrected, 120),
-    TEST_ENTRY_TIMEOUT(interval_zero_reads_nothing_back, 120),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

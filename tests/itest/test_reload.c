@@ -605,9 +605,3 @@ TEST_IMPL(sighup_storm_while_mirroring_polling_and_refreshing) {
   fixture_down(&f);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY_TIMEOUT(sighup_storm_while_mirroring_polling_and_refreshing, 900),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -430,13 +430,3 @@ TEST_IMPL(every_definition_in_one_logic_file) {
   drop_db(conn);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(logic_files_embedded_exactly),
-    TEST_ENTRY(upgrade_from_version_8_matches_a_fresh_database),
-    TEST_ENTRY(changed_logic_is_applied_again),
-    TEST_ENTRY(logic_rules),
-    TEST_ENTRY(every_definition_in_one_logic_file),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -1,10 +1,23 @@
 /*
  * runner.h — a small fork-per-test runner in the manner of libuv's.
  *
- * Each test runs in its own child process so that a crash, an abort from a
- * failed ASSERT or a hang (killed by alarm) fails that test alone. Results
- * are printed as TAP ("ok 3 - name") so that automake's tap-driver counts
- * every test, and the run closes with "N passed, N failed".
+ * A suite is one program: its test-list.h (tests/unit/test-list.h,
+ * tests/itest/test-list.h) declares every test with TEST_DECLARE and lists
+ * them between TASK_LIST_START and TASK_LIST_END; its main passes TASKS to
+ * run_tests. Each test runs in its own child process so that a crash, an
+ * abort from a failed ASSERT or a hang (killed at its timeout) fails that
+ * test alone, and up to N children run at once:
+ *
+ *   run-unit [-j N] [-l] [name...]
+ *
+ * -j N (else $OCOP_TEST_JOBS, else the number of CPUs) children at a time,
+ * the tests with the longest timeouts started first; -l lists the names;
+ * names run those tests alone. Results are printed as TAP, one line as each
+ * test ends ("ok 3 - name", numbered in the order they end), so that
+ * automake's tap-driver counts every test; the plan comes first, so a
+ * runner that dies shows as an error. What a test writes (stdout, stderr)
+ * is kept apart and copied, whole, when it ends, as TAP comments before its
+ * result. The run closes with "N passed, N failed, N skipped".
  */
 #ifndef OCOP_TEST_RUNNER_H
 #define OCOP_TEST_RUNNER_H
@@ -30,7 +43,14 @@ struct test_entry {
 #define TEST_ENTRY(name) { #name, test_##name, 0 }
 #define TEST_ENTRY_TIMEOUT(name, secs) { #name, test_##name, (secs) }
 
-/* Runs the NULL-terminated table; argv may name tests to run alone. */
+/* A suite's test-list.h: TEST_DECLARE(name) lines, then
+ * TASK_LIST_START, TEST_ENTRY(name), ... TASK_LIST_END. */
+#define TEST_DECLARE(name) int test_##name(void);
+#define TASK_LIST_START static const struct test_entry TASKS[] = {
+#define TASK_LIST_END {NULL, NULL, 0}};
+
+/* Runs the NULL-terminated table with the options above; returns 0 when no
+ * test failed, 1 when one did, 2 on a usage error (nothing run). */
 int run_tests(const struct test_entry *tests, int argc, char **argv);
 
 /* Why a test skipped, printed after "# SKIP". */

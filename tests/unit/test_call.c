@@ -15,11 +15,6 @@
 #include "log.h"
 #include "runner.h"
 
-TEST_IMPL(call_verdict_table);
-TEST_IMPL(call_stages_stop_in_order);
-TEST_IMPL(call_sends_parses_and_pauses);
-TEST_IMPL(call_transport_failure_still_asks_the_connector);
-TEST_IMPL(call_auth_link_is_built_not_sent);
 
 /* ---- the verdict table ------------------------------------------------------ */
 
@@ -435,13 +430,3 @@ TEST_IMPL(call_auth_link_is_built_not_sent) {
   fixture_down(&f);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(call_verdict_table),
-    TEST_ENTRY(call_stages_stop_in_order),
-    TEST_ENTRY(call_sends_parses_and_pauses),
-    TEST_ENTRY(call_transport_failure_still_asks_the_connector),
-    TEST_ENTRY(call_auth_link_is_built_not_sent),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -310,24 +310,3 @@ TEST_IMPL(ratelimit_pause_and_listing) {
   rl_free(rl);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(log_quotes_values_that_need_it),
-    TEST_ENTRY(log_value_cannot_forge_a_field_or_line),
-    TEST_ENTRY(log_numbers_of_every_width),
-    TEST_ENTRY(log_truncates_safely),
-    TEST_ENTRY(log_line_is_logfmt),
-    TEST_ENTRY(config_defaults_and_values),
-    TEST_ENTRY(config_errors_name_file_and_line),
-    TEST_ENTRY(config_missing_file),
-    TEST_ENTRY(backoff_grows_caps_and_jitters),
-    TEST_ENTRY(secret_read_and_cached),
-    TEST_ENTRY(secret_refuses_loose_files),
-    TEST_ENTRY(clock_vn_day_boundary),
-    TEST_ENTRY(clock_ms_to_midnight),
-    TEST_ENTRY(clock_ignores_machine_timezone),
-    TEST_ENTRY(ratelimit_bucket_and_burst),
-    TEST_ENTRY(ratelimit_pause_and_listing),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

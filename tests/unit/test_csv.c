@@ -9,29 +9,6 @@
 #include "csv.h"
 #include "runner.h"
 
-/* Every test, once: declares them (runner.h's TEST_IMPL has no prototype)
- * and builds the table. */
-#define TESTS(X) \
-  X(quoting) \
-  X(embedded_newlines) \
-  X(crlf) \
-  X(bom) \
-  X(invalid_utf8) \
-  X(syntax_errors) \
-  X(empty_lines) \
-  X(no_trailing_newline) \
-  X(field_limit) \
-  X(fields_limit) \
-  X(record_limit) \
-  X(file_limit) \
-  X(file_limit_pipe) \
-  X(header) \
-  X(sample_file)
-
-#define DECLARE(name) TEST_IMPL(name);
-TESTS(DECLARE)
-
-
 /* Up to 8 records of up to 8 fields, copied out of the reader. */
 struct parsed {
   int n;
@@ -74,7 +51,7 @@ static void parse(const char *text, struct parsed *p) {
   parse_mem(text, strlen(text), p);
 }
 
-TEST_IMPL(quoting) {
+TEST_IMPL(csv_quoting) {
   struct parsed p;
 
   parse("a,\"b,c\",\"d\"\"e\",\"\",,\"\"\"\"\n", &p);
@@ -95,7 +72,7 @@ TEST_IMPL(quoting) {
   return TEST_OK;
 }
 
-TEST_IMPL(embedded_newlines) {
+TEST_IMPL(csv_embedded_newlines) {
   struct parsed p;
 
   parse("h1,h2\n"
@@ -117,7 +94,7 @@ TEST_IMPL(embedded_newlines) {
   return TEST_OK;
 }
 
-TEST_IMPL(crlf) {
+TEST_IMPL(csv_crlf) {
   struct parsed p;
 
   parse("a,b\r\n\"q\r\nr\",\"s\"\r\nc,d\r\n", &p);
@@ -138,7 +115,7 @@ TEST_IMPL(crlf) {
   return TEST_OK;
 }
 
-TEST_IMPL(bom) {
+TEST_IMPL(csv_bom) {
   struct parsed p;
   csv_t *c;
   char err[256];
@@ -162,7 +139,7 @@ TEST_IMPL(bom) {
   return TEST_OK;
 }
 
-TEST_IMPL(invalid_utf8) {
+TEST_IMPL(csv_invalid_utf8) {
   struct parsed p;
 
   /* Line 3, column 3: 'c' and 'é' are one character each. */
@@ -193,7 +170,7 @@ TEST_IMPL(invalid_utf8) {
   return TEST_OK;
 }
 
-TEST_IMPL(syntax_errors) {
+TEST_IMPL(csv_syntax_errors) {
   struct parsed p;
 
   parse("a,b\n1,\"never\nclosed\n", &p);
@@ -212,7 +189,7 @@ TEST_IMPL(syntax_errors) {
   return TEST_OK;
 }
 
-TEST_IMPL(empty_lines) {
+TEST_IMPL(csv_empty_lines) {
   struct parsed p;
 
   parse("\n\na,b\n\n\r\n\nc,d\n\n", &p);
@@ -233,7 +210,7 @@ TEST_IMPL(empty_lines) {
   return TEST_OK;
 }
 
-TEST_IMPL(no_trailing_newline) {
+TEST_IMPL(csv_no_trailing_newline) {
   struct parsed p;
 
   parse("a,b\nc,d", &p);
@@ -285,7 +262,7 @@ static int parse_big(const char *s, size_t len, char *err, size_t errlen,
   return r;
 }
 
-TEST_IMPL(field_limit) {
+TEST_IMPL(csv_field_limit) {
   char err[512];
   size_t len, n = 0;
   char *s;
@@ -326,7 +303,7 @@ TEST_IMPL(field_limit) {
   return TEST_OK;
 }
 
-TEST_IMPL(fields_limit) {
+TEST_IMPL(csv_fields_limit) {
   char err[512];
   size_t len, n = 0;
   char *s;
@@ -343,7 +320,7 @@ TEST_IMPL(fields_limit) {
   return TEST_OK;
 }
 
-TEST_IMPL(record_limit) {
+TEST_IMPL(csv_record_limit) {
   char err[512];
   size_t len, n = 0;
   char *s;
@@ -361,7 +338,7 @@ TEST_IMPL(record_limit) {
   return TEST_OK;
 }
 
-TEST_IMPL(file_limit) {
+TEST_IMPL(csv_file_limit) {
   char path[512], err[512];
   int fd;
   csv_t *c;
@@ -388,7 +365,7 @@ TEST_IMPL(file_limit) {
   return TEST_OK;
 }
 
-TEST_IMPL(file_limit_pipe) {
+TEST_IMPL(csv_file_limit_pipe) {
   /* A pipe has no size to look at: the reader must stop by counting. */
   int fds[2];
   pid_t pid;
@@ -423,7 +400,7 @@ TEST_IMPL(file_limit_pipe) {
   return TEST_OK;
 }
 
-TEST_IMPL(header) {
+TEST_IMPL(csv_header) {
   char err[256];
   csv_t *c;
 
@@ -461,7 +438,7 @@ static const char *sample_path(char *buf, size_t len) {
   return buf;
 }
 
-TEST_IMPL(sample_file) {
+TEST_IMPL(csv_sample_file) {
   char path[4096], err[512];
   struct csv_record rec;
   csv_t *c = csv_open(sample_path(path, sizeof path), err, sizeof err);
@@ -497,11 +474,4 @@ TEST_IMPL(sample_file) {
   ASSERT_EQ(n, 42);
   csv_close(c);
   return TEST_OK;
-}
-
-#define ENTRY(name) TEST_ENTRY(name),
-static const struct test_entry tests[] = {TESTS(ENTRY){NULL, NULL, 0}};
-
-int main(int argc, char **argv) {
-  return run_tests(tests, argc, argv);
 }

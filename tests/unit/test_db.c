@@ -11,20 +11,6 @@
 #include <stdarg.h>
 #include <uv.h>
 
-/* TEST_IMPL(x); declares the test, which -Wmissing-prototypes wants. */
-TEST_IMPL(db_fifo_params);
-TEST_IMPL(db_sql_error);
-TEST_IMPL(db_listen_notify);
-TEST_IMPL(db_reconnect_after_terminate);
-TEST_IMPL(db_setup_sql);
-TEST_IMPL(db_setup_failure_keeps_down);
-TEST_IMPL(db_query_timeout);
-TEST_IMPL(db_close_with_queued);
-TEST_IMPL(db_close_while_connecting);
-TEST_IMPL(db_backoff_does_not_block);
-TEST_IMPL(db_bad_conninfo_syntax);
-TEST_IMPL(db_connect_switches_socket);
-
 #define MAX_EVENTS 64
 #define MAX_ACCEPTS 64
 
@@ -613,23 +599,4 @@ TEST_IMPL(db_connect_switches_socket) {
   ASSERT_STR_EQ(events[0], "up");
   ASSERT_STR_EQ(events[1], "qa:via second host");
   return TEST_OK;
-}
-
-int main(int argc, char **argv) {
-  static const struct test_entry tests[] = {
-      TEST_ENTRY_TIMEOUT(db_fifo_params, 30),
-      TEST_ENTRY_TIMEOUT(db_sql_error, 30),
-      TEST_ENTRY_TIMEOUT(db_listen_notify, 30),
-      TEST_ENTRY_TIMEOUT(db_reconnect_after_terminate, 30),
-      TEST_ENTRY_TIMEOUT(db_setup_sql, 30),
-      TEST_ENTRY_TIMEOUT(db_setup_failure_keeps_down, 30),
-      TEST_ENTRY_TIMEOUT(db_query_timeout, 30),
-      TEST_ENTRY_TIMEOUT(db_close_with_queued, 30),
-      TEST_ENTRY_TIMEOUT(db_close_while_connecting, 30),
-      TEST_ENTRY_TIMEOUT(db_backoff_does_not_block, 30),
-      TEST_ENTRY_TIMEOUT(db_bad_conninfo_syntax, 30),
-      TEST_ENTRY_TIMEOUT(db_connect_switches_socket, 30),
-      {NULL, NULL, 0}};
-
-  return run_tests(tests, argc, argv);
 }

@@ -51,18 +51,6 @@ struct result {
   double total_s;
 };
 
-/* TEST_IMPL(x); declares the test, which -Wmissing-prototypes wants. */
-TEST_IMPL(http_get);
-TEST_IMPL(http_post_exact_body);
-TEST_IMPL(http_response_too_large);
-TEST_IMPL(http_timeout);
-TEST_IMPL(http_connection_refused);
-TEST_IMPL(http_retry_after);
-TEST_IMPL(http_concurrent_50);
-TEST_IMPL(http_close_in_flight);
-TEST_IMPL(http_bad_requests_fail_async);
-TEST_IMPL(http_close_idle);
-
 static uv_loop_t loop;
 static struct server srv;
 static http_t *http;
@@ -579,21 +567,4 @@ TEST_IMPL(http_close_idle) {
   finish();
   run_and_close();
   return TEST_OK;
-}
-
-int main(int argc, char **argv) {
-  static const struct test_entry tests[] = {
-      TEST_ENTRY_TIMEOUT(http_get, 30),
-      TEST_ENTRY_TIMEOUT(http_post_exact_body, 30),
-      TEST_ENTRY_TIMEOUT(http_response_too_large, 30),
-      TEST_ENTRY_TIMEOUT(http_timeout, 30),
-      TEST_ENTRY_TIMEOUT(http_connection_refused, 30),
-      TEST_ENTRY_TIMEOUT(http_retry_after, 30),
-      TEST_ENTRY_TIMEOUT(http_concurrent_50, 30),
-      TEST_ENTRY_TIMEOUT(http_close_in_flight, 30),
-      TEST_ENTRY_TIMEOUT(http_bad_requests_fail_async, 30),
-      TEST_ENTRY_TIMEOUT(http_close_idle, 30),
-      {NULL, NULL, 0}};
-
-  return run_tests(tests, argc, argv);
 }

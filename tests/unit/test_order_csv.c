@@ -8,14 +8,6 @@
 #include "order_csv.h"
 #include "runner.h"
 
-#define TESTS(X) X(good_file) X(crlf_bom) X(effects) X(time_zones) X(bad_times) \
-  X(bad_ids) X(bad_status) X(quantities) X(prices) X(duplicate_sku) X(split_order) \
-  X(disagreement) X(columns) X(empty_and_header_only) X(many_errors) X(error_cap) \
-  X(syntax_error) X(field_count) X(sku_rules) X(total_limit) X(file_api) X(row_limit)
-
-#define DECLARE(name) TEST_IMPL(name);
-TESTS(DECLARE)
-
 #define HEADER "order_id,status,updated_at,sku,quantity,unit_price_vnd\n"
 
 struct result {
@@ -111,7 +103,7 @@ static const cJSON *line_of(const cJSON *o, int i) {
   return cJSON_GetArrayItem(field(o, "lines"), i);
 }
 
-TEST_IMPL(good_file) {
+TEST_IMPL(order_csv_good_file) {
   struct result r;
   const cJSON *o, *l;
 
@@ -163,7 +155,7 @@ TEST_IMPL(good_file) {
   return TEST_OK;
 }
 
-TEST_IMPL(crlf_bom) {
+TEST_IMPL(order_csv_crlf_bom) {
   static const char text[] = "\xEF\xBB\xBF"
                              "order_id,status,updated_at,sku,quantity,unit_price_vnd\r\n"
                              "A1,shipping,2026-01-02 03:04:05,S1,4,1000\r\n"
@@ -188,7 +180,7 @@ TEST_IMPL(crlf_bom) {
   return TEST_OK;
 }
 
-TEST_IMPL(effects) {
+TEST_IMPL(order_csv_effects) {
   static const struct {
     const char *status, *effect;
   } cases[] = {
@@ -227,7 +219,7 @@ static long long time_of(const char *when) {
   return t;
 }
 
-TEST_IMPL(time_zones) {
+TEST_IMPL(order_csv_time_zones) {
   /* Midnight in Hanoi is 17:00 UTC the day before. */
   ASSERT_EQ(time_of("2026-11-25 00:00:00"), 1795539600); /* 2026-11-24T17:00:00Z */
   ASSERT_EQ(time_of("2026-11-25T00:00:00"), 1795539600);
@@ -245,7 +237,7 @@ TEST_IMPL(time_zones) {
   return TEST_OK;
 }
 
-TEST_IMPL(bad_times) {
+TEST_IMPL(order_csv_bad_times) {
   static const struct {
     const char *when, *want;
   } cases[] = {
@@ -289,7 +281,7 @@ TEST_IMPL(bad_times) {
   return TEST_OK;
 }
 
-TEST_IMPL(bad_ids) {
+TEST_IMPL(order_csv_bad_ids) {
   char row[256];
 
   expect_row_error("PM 1,new,2026-01-01 00:00:00,S,1,1",
@@ -317,7 +309,7 @@ TEST_IMPL(bad_ids) {
   return TEST_OK;
 }
 
-TEST_IMPL(bad_status) {
+TEST_IMPL(order_csv_bad_status) {
   static const char *const bad[] = {"paid", "Delivered", " new", "cancelled "};
   size_t i;
 
@@ -335,7 +327,7 @@ TEST_IMPL(bad_status) {
   return TEST_OK;
 }
 
-TEST_IMPL(quantities) {
+TEST_IMPL(order_csv_quantities) {
   static const struct {
     const char *qty, *want;
   } cases[] = {
@@ -367,7 +359,7 @@ TEST_IMPL(quantities) {
   return TEST_OK;
 }
 
-TEST_IMPL(prices) {
+TEST_IMPL(order_csv_prices) {
   struct result r;
 
   expect_row_error("A,new,2026-01-01 00:00:00,S,1,-5", "t.csv:2: unit_price_vnd: -5 is negative");
@@ -385,7 +377,7 @@ TEST_IMPL(prices) {
   return TEST_OK;
 }
 
-TEST_IMPL(duplicate_sku) {
+TEST_IMPL(order_csv_duplicate_sku) {
   struct result r;
 
   expect_error(HEADER "A,new,2026-01-01 00:00:00,S1,1,1\n"
@@ -404,7 +396,7 @@ TEST_IMPL(duplicate_sku) {
   return TEST_OK;
 }
 
-TEST_IMPL(split_order) {
+TEST_IMPL(order_csv_split_order) {
   struct result r;
 
   run(HEADER "A,new,2026-01-01 00:00:00,S1,1,1\n"
@@ -425,7 +417,7 @@ TEST_IMPL(split_order) {
   return TEST_OK;
 }
 
-TEST_IMPL(disagreement) {
+TEST_IMPL(order_csv_disagreement) {
   struct result r;
 
   expect_error(HEADER "A,shipping,2026-01-01 00:00:00,S1,1,1\n"
@@ -449,7 +441,7 @@ TEST_IMPL(disagreement) {
   return TEST_OK;
 }
 
-TEST_IMPL(columns) {
+TEST_IMPL(order_csv_columns) {
   struct result r;
 
   expect_error("order_id,status,updated_at,quantity,unit_price_vnd\n"
@@ -481,7 +473,7 @@ TEST_IMPL(columns) {
   return TEST_OK;
 }
 
-TEST_IMPL(empty_and_header_only) {
+TEST_IMPL(order_csv_empty_and_header_only) {
   expect_error("", "t.csv:1: the file is empty: the first line must name the columns");
   expect_error("\n\n", "t.csv:1: the file is empty: the first line must name the columns");
   expect_error(HEADER, "t.csv:1: no orders: the file has a header but no rows");
@@ -489,7 +481,7 @@ TEST_IMPL(empty_and_header_only) {
   return TEST_OK;
 }
 
-TEST_IMPL(many_errors) {
+TEST_IMPL(order_csv_many_errors) {
   struct result r;
 
   run(HEADER "A B,new,2026-01-01 00:00:00,S1,1,1\n"
@@ -515,7 +507,7 @@ TEST_IMPL(many_errors) {
   return TEST_OK;
 }
 
-TEST_IMPL(error_cap) {
+TEST_IMPL(order_csv_error_cap) {
   size_t cap = 64 + 200 * 64, n, i;
   char *text = malloc(cap);
   struct result r;
@@ -537,7 +529,7 @@ TEST_IMPL(error_cap) {
   return TEST_OK;
 }
 
-TEST_IMPL(syntax_error) {
+TEST_IMPL(order_csv_syntax_error) {
   struct result r;
 
   /* Rows before the broken one are checked too; the reader's message ends
@@ -559,7 +551,7 @@ TEST_IMPL(syntax_error) {
   return TEST_OK;
 }
 
-TEST_IMPL(field_count) {
+TEST_IMPL(order_csv_field_count) {
   expect_error(HEADER "A,new,2026-01-01 00:00:00,S1,1\n",
                "t.csv:2: has 5 fields but the header has 6");
   expect_error(HEADER "A,new,2026-01-01 00:00:00,S1,1,1,\n",
@@ -567,7 +559,7 @@ TEST_IMPL(field_count) {
   return TEST_OK;
 }
 
-TEST_IMPL(sku_rules) {
+TEST_IMPL(order_csv_sku_rules) {
   struct result r;
   char row[256];
 
@@ -594,7 +586,7 @@ TEST_IMPL(sku_rules) {
   return TEST_OK;
 }
 
-TEST_IMPL(total_limit) {
+TEST_IMPL(order_csv_total_limit) {
   struct result r;
 
   /* 9000 * 10^12 is 9.0e15, just under 2^53; one more dong passes it. */
@@ -611,7 +603,7 @@ TEST_IMPL(total_limit) {
   return TEST_OK;
 }
 
-TEST_IMPL(file_api) {
+TEST_IMPL(order_csv_file_api) {
   static const char text[] = HEADER "A,confirmed,2026-01-01 00:00:00,S1,3,1000\n";
   char path[256], *json, *big, want[512];
   size_t njson;
@@ -692,7 +684,7 @@ static char *rows(size_t n, size_t per_order, size_t *len) {
   return text;
 }
 
-TEST_IMPL(row_limit) {
+TEST_IMPL(order_csv_row_limit) {
   struct result r;
   size_t len;
   char *text;
@@ -721,11 +713,4 @@ TEST_IMPL(row_limit) {
   done(&r);
   free(text);
   return TEST_OK;
-}
-
-int main(int argc, char **argv) {
-#define ENTRY(name) TEST_ENTRY(name),
-  static const struct test_entry tests[] = {TESTS(ENTRY){NULL, NULL, 0}};
-
-  return run_tests(tests, argc, argv);
 }

@@ -8,10 +8,6 @@
 #include "order_doc.h"
 #include "runner.h"
 
-TEST_IMPL(order_doc_orders_lines_and_bad);
-TEST_IMPL(order_doc_unknown_amounts_are_null);
-TEST_IMPL(order_doc_empty_batch);
-TEST_IMPL(order_doc_escapes_text);
 
 TEST_IMPL(order_doc_orders_lines_and_bad) {
   oc_order_line lines[2] = {{"OCP-TNG-001", 2, 75000}, {"OCP-TNG-002", 1, 3000000000LL}};
@@ -98,12 +94,3 @@ TEST_IMPL(order_doc_escapes_text) {
   free(doc);
   return TEST_OK;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(order_doc_orders_lines_and_bad),
-    TEST_ENTRY(order_doc_unknown_amounts_are_null),
-    TEST_ENTRY(order_doc_empty_batch),
-    TEST_ENTRY(order_doc_escapes_text),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

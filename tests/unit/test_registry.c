@@ -155,12 +155,3 @@ TEST_IMPL(connectors_export_the_abi4_entry) {
   dlclose(h);
   return 0;
 }
-
-static const struct test_entry tests[] = {
-    TEST_ENTRY(connectors_export_the_abi4_entry),
-    TEST_ENTRY(generations_share_an_unchanged_module_until_the_last_lets_go),
-    TEST_ENTRY(replaced_file_is_read_again_while_the_old_generation_runs),
-    TEST_ENTRY(broken_and_duplicate_modules_are_left_out),
-    {NULL, NULL, 0}};
-
-int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -1,0 +1,181 @@
+/*
+ * test-list.h — every integration test (tests/itest/run-itest), in the
+ * manner of libuv's test/test-list.h: one TEST_DECLARE line per test, then
+ * the table tests/itest/run-itest.c hands to run_tests
+ * (tests/unit/runner.h). A test is written in a tests/itest/test_*.c file
+ * with TEST_IMPL(name), and listed here twice. The runner starts the tests
+ * with the longest timeouts first, so give a long test its timeout
+ * (TEST_ENTRY_TIMEOUT) even when the default would do.
+ */
+#ifndef OCOP_TESTS_ITEST_TEST_LIST_H
+#define OCOP_TESTS_ITEST_TEST_LIST_H
+
+#include "runner.h"
+
+/* tests/itest/test_import.c */
+TEST_DECLARE(migrations_embedded_exactly)
+TEST_DECLARE(ctl_usage_without_database)
+TEST_DECLARE(migrate_fresh_then_noop)
+TEST_DECLARE(migrate_refuses_newer_schema)
+TEST_DECLARE(migrate_refuses_changed_checksum)
+TEST_DECLARE(migrate_steps_and_failures)
+TEST_DECLARE(migrate_concurrent_starters)
+TEST_DECLARE(import_requires_schema)
+TEST_DECLARE(import_sample)
+TEST_DECLARE(reimport_changes_nothing)
+TEST_DECLARE(import_renewal_and_changes)
+TEST_DECLARE(import_bad_catalogue)
+TEST_DECLARE(import_database_conflict)
+TEST_DECLARE(import_reordered_columns)
+TEST_DECLARE(import_dry_run)
+TEST_DECLARE(import_header_problems)
+TEST_DECLARE(ctl_subprocess)
+
+/* tests/itest/test_schema.c */
+TEST_DECLARE(logic_files_embedded_exactly)
+TEST_DECLARE(upgrade_from_version_8_matches_a_fresh_database)
+TEST_DECLARE(changed_logic_is_applied_again)
+TEST_DECLARE(logic_rules)
+TEST_DECLARE(every_definition_in_one_logic_file)
+
+/* tests/itest/test_lifecycle.c */
+TEST_DECLARE(sample_states_on_2026_11_25)
+TEST_DECLARE(day_boundary_in_ho_chi_minh_whatever_the_timezone)
+TEST_DECLARE(validity_defaults_to_36_calendar_months)
+TEST_DECLARE(revocation_takes_effect_on_its_day)
+TEST_DECLARE(recertification_after_a_gap_and_upgrade)
+TEST_DECLARE(grace_keeps_eligibility_up_to_180_days)
+TEST_DECLARE(contradictory_certificates_are_refused_clearly)
+TEST_DECLARE(expiry_warnings_fire_once_per_tier)
+TEST_DECLARE(strip_falls_back_to_delist_without_the_capability)
+TEST_DECLARE(ctl_certs_and_alerts)
+
+/* tests/itest/test_mirror.c */
+TEST_DECLARE(mirror_lists_exactly_the_eligible_products)
+TEST_DECLARE(price_and_stock_changes_reach_the_marketplace)
+TEST_DECLARE(kill9_during_initial_mirror_lists_each_product_once)
+TEST_DECLARE(malformed_response_fails_the_job_not_the_daemon)
+TEST_DECLARE(rate_limited_and_failing_calls_are_retried)
+TEST_DECLARE(sighup_reloads_config_and_refuses_a_bad_one)
+TEST_DECLARE(rate_limit_holds_and_429_flood_fails_nothing)
+TEST_DECLARE(expired_token_is_refreshed_and_no_job_fails)
+TEST_DECLARE(revoked_refresh_token_needs_reauth_without_a_storm)
+TEST_DECLARE(bad_config_stops_with_file_and_line)
+TEST_DECLARE(shop_authorize_exchanges_a_code)
+
+/* tests/itest/test_expiry.c */
+TEST_DECLARE(lapsed_certificate_delists_and_new_one_relists)
+TEST_DECLARE(strip_policy_keeps_selling_without_claims)
+TEST_DECLARE(revocation_withdraws_at_once)
+
+/* tests/itest/test_channels.c */
+TEST_DECLARE(lazada_mirror_price_stock_delist_relist_token)
+TEST_DECLARE(tiktok_mirror_price_stock_delist_relist_token)
+
+/* tests/itest/test_postmart.c */
+TEST_DECLARE(catalogue_feed_written_and_revocation_deactivates)
+TEST_DECLARE(missing_export_dir_is_logged)
+
+/* tests/itest/test_orders.c */
+TEST_DECLARE(polled_order_takes_stock_and_every_listing_hears_it)
+TEST_DECLARE(same_order_by_poll_and_webhook_twice_each_is_one_order)
+TEST_DECLARE(cancellation_after_shipment_restocks_once)
+TEST_DECLARE(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recorded)
+TEST_DECLARE(unknown_sku_is_kept_and_flagged)
+TEST_DECLARE(forged_oversized_nested_and_stale_pushes_write_nothing)
+TEST_DECLARE(unreadable_order_is_retried_then_dead_lettered_with_the_reason)
+TEST_DECLARE(postmart_order_file_is_taken_whole_or_rejected_with_the_line)
+TEST_DECLARE(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify)
+TEST_DECLARE(kill_9_during_5000_orders_loses_and_doubles_nothing)
+
+/* tests/itest/test_reconcile.c */
+TEST_DECLARE(drift_is_recorded_and_corrected)
+TEST_DECLARE(interval_zero_reads_nothing_back)
+
+/* tests/itest/test_midnight.c */
+TEST_DECLARE(real_midnight_withdraws_the_lapsed_listing)
+TEST_DECLARE(clock_jumping_a_day_is_seen_within_a_minute)
+
+/* tests/itest/test_reload.c */
+TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
+
+TASK_LIST_START
+  /* tests/itest/test_import.c */
+  TEST_ENTRY(migrations_embedded_exactly),
+  TEST_ENTRY(ctl_usage_without_database),
+  TEST_ENTRY(migrate_fresh_then_noop),
+  TEST_ENTRY(migrate_refuses_newer_schema),
+  TEST_ENTRY(migrate_refuses_changed_checksum),
+  TEST_ENTRY(migrate_steps_and_failures),
+  TEST_ENTRY(migrate_concurrent_starters),
+  TEST_ENTRY(import_requires_schema),
+  TEST_ENTRY(import_sample),
+  TEST_ENTRY(reimport_changes_nothing),
+  TEST_ENTRY(import_renewal_and_changes),
+  TEST_ENTRY(import_bad_catalogue),
+  TEST_ENTRY(import_database_conflict),
+  TEST_ENTRY(import_reordered_columns),
+  TEST_ENTRY(import_dry_run),
+  TEST_ENTRY(import_header_problems),
+  TEST_ENTRY(ctl_subprocess),
+  /* tests/itest/test_schema.c */
+  TEST_ENTRY(logic_files_embedded_exactly),
+  TEST_ENTRY(upgrade_from_version_8_matches_a_fresh_database),
+  TEST_ENTRY(changed_logic_is_applied_again),
+  TEST_ENTRY(logic_rules),
+  TEST_ENTRY(every_definition_in_one_logic_file),
+  /* tests/itest/test_lifecycle.c */
+  TEST_ENTRY(sample_states_on_2026_11_25),
+  TEST_ENTRY(day_boundary_in_ho_chi_minh_whatever_the_timezone),
+  TEST_ENTRY(validity_defaults_to_36_calendar_months),
+  TEST_ENTRY(revocation_takes_effect_on_its_day),
+  TEST_ENTRY(recertification_after_a_gap_and_upgrade),
+  TEST_ENTRY(grace_keeps_eligibility_up_to_180_days),
+  TEST_ENTRY(contradictory_certificates_are_refused_clearly),
+  TEST_ENTRY(expiry_warnings_fire_once_per_tier),
+  TEST_ENTRY(strip_falls_back_to_delist_without_the_capability),
+  TEST_ENTRY(ctl_certs_and_alerts),
+  /* tests/itest/test_mirror.c */
+  TEST_ENTRY_TIMEOUT(mirror_lists_exactly_the_eligible_products, 120),
+  TEST_ENTRY_TIMEOUT(price_and_stock_changes_reach_the_marketplace, 120),
+  TEST_ENTRY_TIMEOUT(kill9_during_initial_mirror_lists_each_product_once, 240),
+  TEST_ENTRY_TIMEOUT(malformed_response_fails_the_job_not_the_daemon, 120),
+  TEST_ENTRY_TIMEOUT(rate_limited_and_failing_calls_are_retried, 120),
+  TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
+  TEST_ENTRY_TIMEOUT(rate_limit_holds_and_429_flood_fails_nothing, 120),
+  TEST_ENTRY_TIMEOUT(expired_token_is_refreshed_and_no_job_fails, 120),
+  TEST_ENTRY_TIMEOUT(revoked_refresh_token_needs_reauth_without_a_storm, 120),
+  TEST_ENTRY(bad_config_stops_with_file_and_line),
+  TEST_ENTRY_TIMEOUT(shop_authorize_exchanges_a_code, 120),
+  /* tests/itest/test_expiry.c */
+  TEST_ENTRY_TIMEOUT(lapsed_certificate_delists_and_new_one_relists, 180),
+  TEST_ENTRY_TIMEOUT(strip_policy_keeps_selling_without_claims, 180),
+  TEST_ENTRY_TIMEOUT(revocation_withdraws_at_once, 120),
+  /* tests/itest/test_channels.c */
+  TEST_ENTRY_TIMEOUT(lazada_mirror_price_stock_delist_relist_token, 180),
+  TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist_token, 180),
+  /* tests/itest/test_postmart.c */
+  TEST_ENTRY_TIMEOUT(catalogue_feed_written_and_revocation_deactivates, 180),
+  TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),
+  /* tests/itest/test_orders.c */
+  TEST_ENTRY_TIMEOUT(polled_order_takes_stock_and_every_listing_hears_it, 120),
+  TEST_ENTRY_TIMEOUT(same_order_by_poll_and_webhook_twice_each_is_one_order, 120),
+  TEST_ENTRY_TIMEOUT(cancellation_after_shipment_restocks_once, 120),
+  TEST_ENTRY_TIMEOUT(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recorded, 120),
+  TEST_ENTRY_TIMEOUT(unknown_sku_is_kept_and_flagged, 120),
+  TEST_ENTRY_TIMEOUT(forged_oversized_nested_and_stale_pushes_write_nothing, 120),
+  TEST_ENTRY_TIMEOUT(unreadable_order_is_retried_then_dead_lettered_with_the_reason, 120),
+  TEST_ENTRY_TIMEOUT(postmart_order_file_is_taken_whole_or_rejected_with_the_line, 120),
+  TEST_ENTRY_TIMEOUT(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify, 120),
+  TEST_ENTRY_TIMEOUT(kill_9_during_5000_orders_loses_and_doubles_nothing, 400),
+  /* tests/itest/test_reconcile.c */
+  TEST_ENTRY_TIMEOUT(drift_is_recorded_and_corrected, 120),
+  TEST_ENTRY_TIMEOUT(interval_zero_reads_nothing_back, 120),
+  /* tests/itest/test_midnight.c */
+  TEST_ENTRY_TIMEOUT(real_midnight_withdraws_the_lapsed_listing, 150),
+  TEST_ENTRY_TIMEOUT(clock_jumping_a_day_is_seen_within_a_minute, 240),
+  /* tests/itest/test_reload.c */
+  TEST_ENTRY_TIMEOUT(sighup_storm_while_mirroring_polling_and_refreshing, 900),
+TASK_LIST_END
+
+#endif

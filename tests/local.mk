@@ -1,0 +1,114 @@
+# tests/local.mk — how every test is built and run, in one place; included
+# from the top Makefile.am (paths from the top dir). The suites:
+#
+#   tests/unit/run-unit    unit tests of lib/, daemon/ and ctl/ parts, listed
+#                          in tests/unit/test-list.h
+#   tests/itest/run-itest  integration tests on a real PostgreSQL and the
+#                          simulator, listed in tests/itest/test-list.h
+#   tests/sql/*.sql        pgTAP tests of the SQL logic (tests/sql/run.sh)
+#   tests/bench/           benchmarks (`make bench`), never run by make check
+#
+# Each runner takes -j N (else $OCOP_TEST_JOBS, else the number of CPUs),
+# -l, and test names (tests/unit/runner.h). Still elsewhere: the connector
+# unit tests (connectors/*.mk) and the simulator's checks (tests/sim/local.mk).
+
+# Every test speaks TAP; the summary counts each TAP line, not each program.
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	export top_srcdir top_builddir;
+
+TEST_RUNNER = tests/unit/runner.c tests/unit/runner.h
+
+# ---- itest ------------------------------------------------------------------
+# First in TESTS: make -j starts the longest suite first.
+# On a real PostgreSQL ($OCOP_TEST_PG, set by scripts/check; every test skips
+# without it) and the marketplace simulator, driving real ocopd and ocopctl
+# processes, which `make check` builds first. test_midnight runs a real
+# midnight under libfaketime on a cluster of its own; test_schema checks
+# where the schema comes from (sql/README.md).
+ITEST_HARNESS = tests/itest/harness.c tests/itest/harness.h $(TEST_RUNNER)
+ITEST_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS)
+ITEST_LIBS = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS)
+
+check_PROGRAMS += tests/itest/run-itest
+TESTS += tests/itest/run-itest
+tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h \
+	$(ITEST_HARNESS) \
+	tests/itest/test_channels.c tests/itest/test_expiry.c tests/itest/test_import.c \
+	tests/itest/test_lifecycle.c tests/itest/test_midnight.c tests/itest/test_mirror.c \
+	tests/itest/test_orders.c tests/itest/test_postmart.c tests/itest/test_reconcile.c \
+	tests/itest/test_reload.c tests/itest/test_schema.c \
+	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
+	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h
+nodist_tests_itest_run_itest_SOURCES = sql_migrations.c
+tests_itest_run_itest_CFLAGS = $(ITEST_CFLAGS)
+tests_itest_run_itest_LDADD = $(ITEST_LIBS)
+
+EXTRA_DIST += \
+	tests/data/ocop-sample.csv \
+	tests/data/ocop-sample-renewal.csv \
+	tests/data/bad-catalogue.csv \
+	tests/data/reordered.csv
+
+# ---- unit -------------------------------------------------------------------
+# test_db needs a PostgreSQL named by $OCOP_TEST_PG (a libpq conninfo); its
+# tests skip without it. test_registry loads the connectors of the build
+# tree ($top_builddir/connectors/.libs).
+check_PROGRAMS += tests/unit/run-unit
+TESTS += tests/unit/run-unit
+tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TEST_RUNNER) \
+	tests/unit/test_core.c tests/unit/test_csv.c tests/unit/test_db.c \
+	tests/unit/test_http.c tests/unit/test_order_csv.c tests/unit/test_registry.c \
+	tests/unit/test_call.c tests/unit/test_order_doc.c lib/call.c lib/call.h lib/ms.h \
+	daemon/order_doc.c daemon/order_doc.h \
+	lib/backoff.c lib/backoff.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
+	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \
+	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
+	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
+	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h
+tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
+tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
+	$(CURL_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_run_unit_LDADD = $(INIH_LIBS) $(UV_LIBS) $(PQ_LIBS) $(CURL_LIBS) $(CJSON_LIBS) \
+	$(LIBS)
+
+# ---- sql --------------------------------------------------------------------
+# pgTAP: the rules of the SQL logic (sql/logic/) checked in the database
+# itself. Each file runs in a fresh, migrated database inside a transaction
+# it rolls back (tests/sql/run.sh); the tap driver counts every assertion.
+TEST_EXTENSIONS += .sql
+SQL_LOG_DRIVER = $(LOG_DRIVER)
+SQL_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sql/run.sh
+
+SQL_TESTS = \
+	tests/sql/eligibility.sql \
+	tests/sql/listing_jobs.sql \
+	tests/sql/orders.sql \
+	tests/sql/stock.sql
+TESTS += $(SQL_TESTS)
+EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
+
+# ---- bench ------------------------------------------------------------------
+# `make bench` builds them and runs each against a throwaway PostgreSQL
+# (scripts/bench); they print figures, never pass/fail.
+EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders
+tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS)
+tests_bench_bench_mirror_CFLAGS = $(ITEST_CFLAGS)
+tests_bench_bench_mirror_LDADD = $(ITEST_LIBS)
+tests_bench_bench_orders_SOURCES = tests/bench/bench_orders.c $(ITEST_HARNESS)
+tests_bench_bench_orders_CFLAGS = $(ITEST_CFLAGS)
+tests_bench_bench_orders_LDADD = $(ITEST_LIBS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+
+# BENCH_ARGS go to bench_mirror (products), ORDER_BENCH_ARGS to bench_orders
+# (orders, then webhook samples).
+bench: all tests/bench/bench_mirror tests/bench/bench_orders tests/sim/ocopsim
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_mirror $(BENCH_ARGS)
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_orders $(ORDER_BENCH_ARGS)
+.PHONY: bench
