@@ -1,13 +1,13 @@
 /* feed.c — see feed.h. */
 #include "feed.h"
 
-#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "shop_opts.h"
 
 /* Shops are few: a plain array is the set. */
 struct idset {
@@ -224,51 +224,6 @@ static void on_opened(uv_fs_t *req) {
 
 /* ---- rendering -------------------------------------------------------------- */
 
-/* Shop options: a flat JSON object; numbers become their text. */
-static size_t parse_options(const char *json, oc_kv **out) {
-  cJSON *root = cJSON_Parse(json ? json : "{}"), *it;
-  size_t n = 0;
-
-  *out = NULL;
-  if (cJSON_IsObject(root))
-    *out = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof **out);
-  if (!*out) {
-    cJSON_Delete(root);
-    return 0;
-  }
-  cJSON_ArrayForEach(it, root) {
-    char num[32];
-    const char *v = NULL;
-
-    if (cJSON_IsString(it))
-      v = it->valuestring;
-    else if (cJSON_IsNumber(it) && snprintf(num, sizeof num, "%.0f", it->valuedouble) > 0)
-      v = num;
-    if (!v)
-      continue;
-    (*out)[n].key = strdup(it->string);
-    (*out)[n].value = strdup(v);
-    if (!(*out)[n].key || !(*out)[n].value) {
-      free((char *)(*out)[n].key);
-      free((char *)(*out)[n].value);
-      break;
-    }
-    n++;
-  }
-  cJSON_Delete(root);
-  return n;
-}
-
-static void free_options(oc_kv *kv, size_t n) {
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    free((char *)kv[i].key);
-    free((char *)kv[i].value);
-  }
-  free(kv);
-}
-
 /* Columns of SHOP_ROWS_SQL. */
 enum { C_SHOP, C_OPTIONS, C_MARKET, C_SKU, C_NAME, C_DESC, C_CAT, C_UNIT, C_PRICE, C_STOCK,
        C_WEIGHT, C_STARS, C_DECISION, C_STATE };
@@ -298,7 +253,9 @@ static int render(feeds_t *f, PGresult *res) {
                 PQgetvalue(res, 0, C_MARKET));
     return -1;
   }
-  nopts = parse_options(PQgetvalue(res, 0, C_OPTIONS), &opts);
+  /* A shop whose options are not an object, or memory running out, feeds
+   * with the pairs read (none for the former), as it always has. */
+  shop_opts_parse(PQgetvalue(res, 0, C_OPTIONS), &opts, &nopts);
   shop.base_url = shop.app_key = shop.app_secret = shop.shop_id = "";
   shop.opts = opts;
   shop.nopts = nopts;
@@ -350,7 +307,7 @@ static int render(feeds_t *f, PGresult *res) {
 out:
   free(ls);
   free(rows);
-  free_options(opts, nopts);
+  shop_opts_free(opts, nopts);
   return rc;
 }
 
