@@ -138,43 +138,48 @@ static void write_failed(feeds_t *f, const char *step, ssize_t rc) {
   shop_done(f, 0);
 }
 
-static void on_renamed(uv_fs_t *req) {
+/* Ends one file step: the request cleaned up, and a failure reported as
+ * step's. Returns the feeds to go on with, or NULL after a failure. */
+static feeds_t *step_done(uv_fs_t *req, const char *step, ssize_t *rc) {
   feeds_t *f = req->data;
-  ssize_t rc = req->result;
 
+  *rc = req->result;
   uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "rename", rc);
-    return;
+  if (*rc < 0) {
+    write_failed(f, step, *rc);
+    return NULL;
   }
+  return f;
+}
+
+static void on_renamed(uv_fs_t *req) {
+  ssize_t rc;
+  feeds_t *f = step_done(req, "rename", &rc);
+
+  if (!f)
+    return;
   log_info("feed", "feed written", "shop=%s rows=%zu bytes=%zu path=%s", f->shop, f->rows, f->len,
            f->path);
   shop_done(f, 1);
 }
 
 static void on_closed(uv_fs_t *req) {
+  ssize_t rc;
   feeds_t *f = req->data;
-  ssize_t rc = req->result;
 
-  uv_fs_req_cleanup(req);
-  f->fd = -1;
-  if (rc < 0) {
-    write_failed(f, "close", rc);
+  f->fd = -1; /* closed even when the close failed: write_failed must not close it again */
+  if (!step_done(req, "close", &rc))
     return;
-  }
   if (uv_fs_rename(f->loop, &f->req, f->tmp, f->path, on_renamed) != 0)
     write_failed(f, "rename", UV_EINVAL);
 }
 
 static void on_synced(uv_fs_t *req) {
-  feeds_t *f = req->data;
-  ssize_t rc = req->result;
+  ssize_t rc;
+  feeds_t *f = step_done(req, "fsync", &rc);
 
-  uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "fsync", rc);
+  if (!f)
     return;
-  }
   if (uv_fs_close(f->loop, &f->req, f->fd, on_closed) != 0)
     write_failed(f, "close", UV_EINVAL);
 }
@@ -182,14 +187,11 @@ static void on_synced(uv_fs_t *req) {
 static void write_more(feeds_t *f);
 
 static void on_written(uv_fs_t *req) {
-  feeds_t *f = req->data;
-  ssize_t rc = req->result;
+  ssize_t rc;
+  feeds_t *f = step_done(req, "write", &rc);
 
-  uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "write", rc);
+  if (!f)
     return;
-  }
   f->off += (size_t)rc;
   write_more(f);
 }
