@@ -16,6 +16,8 @@ ocopd_SOURCES = \
 	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
 	daemon/shop_opts.c daemon/shop_opts.h \
+	daemon/worker.c daemon/worker.h \
+	daemon/drain.c daemon/drain.h \
 	daemon/lifecycle.c daemon/lifecycle.h \
 	lib/log.c lib/log.h \
 	lib/migrate.c lib/migrate.h \
