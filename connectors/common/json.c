@@ -120,15 +120,19 @@ int ocu_json_id(const cJSON *item, int flags, const char *what, char *out,
   return -1;
 }
 
+/* The value of a JSON number within +-OCU_JSON_INT_MAX (NaN is not): the
+ * range both readers below convert to int64_t exactly. */
+static int bounded(const cJSON *item, double *v) {
+  if (!cJSON_IsNumber(item))
+    return -1;
+  *v = item->valuedouble;
+  return *v >= -(double)OCU_JSON_INT_MAX && *v <= (double)OCU_JSON_INT_MAX ? 0 : -1;
+}
+
 int ocu_json_int(const cJSON *item, int64_t *out) {
   double v;
 
-  if (!cJSON_IsNumber(item))
-    return -1;
-  v = item->valuedouble;
-  if (!(v >= -(double)OCU_JSON_INT_MAX && v <= (double)OCU_JSON_INT_MAX))
-    return -1;
-  if ((double)(int64_t)v != v)
+  if (bounded(item, &v) != 0 || (double)(int64_t)v != v)
     return -1;
   *out = (int64_t)v;
   return 0;
@@ -138,10 +142,7 @@ int ocu_json_round(const cJSON *item, int64_t *out) {
   double v, frac;
   int64_t t;
 
-  if (!cJSON_IsNumber(item))
-    return -1;
-  v = item->valuedouble;
-  if (!(v >= -(double)OCU_JSON_INT_MAX && v <= (double)OCU_JSON_INT_MAX))
+  if (bounded(item, &v) != 0)
     return -1;
   t = (int64_t)v; /* truncates toward zero */
   frac = v - (double)t; /* exact for |v| < 2^53 */
