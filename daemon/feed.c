@@ -1,13 +1,13 @@
 /* feed.c — see feed.h. */
 #include "feed.h"
 
-#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "shop_opts.h"
 
 /* Shops are few: a plain array is the set. */
 struct idset {
@@ -138,43 +138,48 @@ static void write_failed(feeds_t *f, const char *step, ssize_t rc) {
   shop_done(f, 0);
 }
 
-static void on_renamed(uv_fs_t *req) {
+/* Ends one file step: the request cleaned up, and a failure reported as
+ * step's. Returns the feeds to go on with, or NULL after a failure. */
+static feeds_t *step_done(uv_fs_t *req, const char *step, ssize_t *rc) {
   feeds_t *f = req->data;
-  ssize_t rc = req->result;
 
+  *rc = req->result;
   uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "rename", rc);
-    return;
+  if (*rc < 0) {
+    write_failed(f, step, *rc);
+    return NULL;
   }
+  return f;
+}
+
+static void on_renamed(uv_fs_t *req) {
+  ssize_t rc;
+  feeds_t *f = step_done(req, "rename", &rc);
+
+  if (!f)
+    return;
   log_info("feed", "feed written", "shop=%s rows=%zu bytes=%zu path=%s", f->shop, f->rows, f->len,
            f->path);
   shop_done(f, 1);
 }
 
 static void on_closed(uv_fs_t *req) {
+  ssize_t rc;
   feeds_t *f = req->data;
-  ssize_t rc = req->result;
 
-  uv_fs_req_cleanup(req);
-  f->fd = -1;
-  if (rc < 0) {
-    write_failed(f, "close", rc);
+  f->fd = -1; /* closed even when the close failed: write_failed must not close it again */
+  if (!step_done(req, "close", &rc))
     return;
-  }
   if (uv_fs_rename(f->loop, &f->req, f->tmp, f->path, on_renamed) != 0)
     write_failed(f, "rename", UV_EINVAL);
 }
 
 static void on_synced(uv_fs_t *req) {
-  feeds_t *f = req->data;
-  ssize_t rc = req->result;
+  ssize_t rc;
+  feeds_t *f = step_done(req, "fsync", &rc);
 
-  uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "fsync", rc);
+  if (!f)
     return;
-  }
   if (uv_fs_close(f->loop, &f->req, f->fd, on_closed) != 0)
     write_failed(f, "close", UV_EINVAL);
 }
@@ -182,14 +187,11 @@ static void on_synced(uv_fs_t *req) {
 static void write_more(feeds_t *f);
 
 static void on_written(uv_fs_t *req) {
-  feeds_t *f = req->data;
-  ssize_t rc = req->result;
+  ssize_t rc;
+  feeds_t *f = step_done(req, "write", &rc);
 
-  uv_fs_req_cleanup(req);
-  if (rc < 0) {
-    write_failed(f, "write", rc);
+  if (!f)
     return;
-  }
   f->off += (size_t)rc;
   write_more(f);
 }
@@ -224,51 +226,6 @@ static void on_opened(uv_fs_t *req) {
 
 /* ---- rendering -------------------------------------------------------------- */
 
-/* Shop options: a flat JSON object; numbers become their text. */
-static size_t parse_options(const char *json, oc_kv **out) {
-  cJSON *root = cJSON_Parse(json ? json : "{}"), *it;
-  size_t n = 0;
-
-  *out = NULL;
-  if (cJSON_IsObject(root))
-    *out = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof **out);
-  if (!*out) {
-    cJSON_Delete(root);
-    return 0;
-  }
-  cJSON_ArrayForEach(it, root) {
-    char num[32];
-    const char *v = NULL;
-
-    if (cJSON_IsString(it))
-      v = it->valuestring;
-    else if (cJSON_IsNumber(it) && snprintf(num, sizeof num, "%.0f", it->valuedouble) > 0)
-      v = num;
-    if (!v)
-      continue;
-    (*out)[n].key = strdup(it->string);
-    (*out)[n].value = strdup(v);
-    if (!(*out)[n].key || !(*out)[n].value) {
-      free((char *)(*out)[n].key);
-      free((char *)(*out)[n].value);
-      break;
-    }
-    n++;
-  }
-  cJSON_Delete(root);
-  return n;
-}
-
-static void free_options(oc_kv *kv, size_t n) {
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    free((char *)kv[i].key);
-    free((char *)kv[i].value);
-  }
-  free(kv);
-}
-
 /* Columns of SHOP_ROWS_SQL. */
 enum { C_SHOP, C_OPTIONS, C_MARKET, C_SKU, C_NAME, C_DESC, C_CAT, C_UNIT, C_PRICE, C_STOCK,
        C_WEIGHT, C_STARS, C_DECISION, C_STATE };
@@ -298,7 +255,9 @@ static int render(feeds_t *f, PGresult *res) {
                 PQgetvalue(res, 0, C_MARKET));
     return -1;
   }
-  nopts = parse_options(PQgetvalue(res, 0, C_OPTIONS), &opts);
+  /* A shop whose options are not an object, or memory running out, feeds
+   * with the pairs read (none for the former), as it always has. */
+  shop_opts_parse(PQgetvalue(res, 0, C_OPTIONS), &opts, &nopts);
   shop.base_url = shop.app_key = shop.app_secret = shop.shop_id = "";
   shop.opts = opts;
   shop.nopts = nopts;
@@ -350,7 +309,7 @@ static int render(feeds_t *f, PGresult *res) {
 out:
   free(ls);
   free(rows);
-  free_options(opts, nopts);
+  shop_opts_free(opts, nopts);
   return rc;
 }
 

@@ -1,10 +1,11 @@
 /* job.c — see job.h. */
 #include "job.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "shop_opts.h"
 
 static const struct {
   const char *name;
@@ -35,45 +36,13 @@ static long long num_col(const PGresult *res, int row, const char *name) {
   return v ? strtoll(v, NULL, 10) : 0;
 }
 
-/* Shop options are a flat JSON object; numbers become their text. */
+/* The shop's options (shop_opts.h); an object is required. */
 static int parse_options(struct job *job, const char *json, char *err, size_t errlen) {
-  cJSON *root, *it;
-  size_t n = 0;
-  int rc = -1;
+  int rc = shop_opts_parse(json, &job->opts, &job->nopts);
 
-  root = cJSON_Parse(json ? json : "{}");
-  if (!cJSON_IsObject(root)) {
+  if (rc == -1)
     snprintf(err, errlen, "shop options are not a JSON object");
-    goto out;
-  }
-  job->opts = calloc((size_t)cJSON_GetArraySize(root) + 1, sizeof *job->opts);
-  if (!job->opts)
-    goto out;
-  cJSON_ArrayForEach(it, root) {
-    char num[32];
-    const char *v = NULL;
-
-    if (cJSON_IsString(it))
-      v = it->valuestring;
-    else if (cJSON_IsNumber(it) && snprintf(num, sizeof num, "%.0f", it->valuedouble) > 0)
-      v = num;
-    if (!v)
-      continue; /* nested values are for other parts; connectors take text */
-    job->opts[n].key = strdup(it->string);
-    job->opts[n].value = strdup(v);
-    if (!job->opts[n].key || !job->opts[n].value) {
-      free((char *)job->opts[n].key);
-      free((char *)job->opts[n].value);
-      goto out;
-    }
-    n++;
-  }
-  job->nopts = n;
-  rc = 0;
-out:
-  job->nopts = n;
-  cJSON_Delete(root);
-  return rc;
+  return rc == 0 ? 0 : -1;
 }
 
 static int set_kind(struct job *job, const char *name) {

@@ -4,7 +4,7 @@ bin_PROGRAMS += ocopd
 
 ocopd_SOURCES = \
 	daemon/main.c \
-	lib/ms.h \
+	lib/ms.h lib/jsondepth.h \
 	lib/backoff.c lib/backoff.h \
 	lib/call.c lib/call.h \
 	daemon/clock.c daemon/clock.h \
@@ -15,6 +15,9 @@ ocopd_SOURCES = \
 	daemon/feed.c daemon/feed.h \
 	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
+	daemon/shop_opts.c daemon/shop_opts.h \
+	daemon/worker.c daemon/worker.h \
+	daemon/drain.c daemon/drain.h \
 	daemon/lifecycle.c daemon/lifecycle.h \
 	lib/log.c lib/log.h \
 	lib/migrate.c lib/migrate.h \

@@ -8,10 +8,11 @@
 #include "backoff.h"
 #include "call.h"
 #include "job.h"
+#include "drain.h"
 #include "log.h"
 #include "order_doc.h"
 #include "order_files.h"
-#include "pace.h"
+#include "worker.h"
 #include "ms.h"
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
@@ -50,26 +51,15 @@ struct oshop {
 };
 
 struct orders {
-  uv_loop_t *loop;
-  db_t *db;
-  http_t *http;
-  struct registry *reg; /* held: the generation new runs start with */
-  ratelimit_t *rl;
-  token_mgr_t *tm;
-  struct pace pace;  /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
+  struct worker w;        /* loop, db, http, registry, pace, credentials (worker.h) */
   struct orders_options opt;
-  char cred_dir[1024];
-  int has_cred_dir;
-  char rates[256];
   uv_timer_t tick;
   struct oshop *shops;
   int listing;       /* the shop query is in flight */
   int loaded;        /* a shop list arrived at least once */
-  int draining;
+  struct drain drain; /* daemon/drain.h */
   unsigned busy;     /* shops with a run */
   unsigned open_handles;
-  void (*drained_cb)(void *arg);
-  void *drained_arg;
   struct orders_stats st;
 };
 
@@ -78,12 +68,7 @@ static void call(struct oshop *s, oc_op op);
 static void on_timer(uv_timer_t *t);
 
 static void check_drained(orders_t *o) {
-  if (o->draining && o->busy == 0 && !o->listing && o->drained_cb) {
-    void (*cb)(void *) = o->drained_cb;
-
-    o->drained_cb = NULL;
-    cb(o->drained_arg);
-  }
+  drain_check(&o->drain, o->busy == 0 && !o->listing);
 }
 
 static void free_ids(struct oshop *s) {
@@ -198,7 +183,7 @@ static void ingest(struct oshop *s, int with_cursor) {
   params[2] = asked ? asked : "{}";
   params[3] = with_cursor ? cursor : NULL;
   params[4] = maxa;
-  if (db_query(o->db,
+  if (db_query(o->w.db,
                "SELECT * FROM ocop_ingest_orders($1::bigint, $2::jsonb, $3::text[], "
                "to_timestamp($4::bigint), $5::integer)",
                5, params, on_ingested, s) != 0)
@@ -290,7 +275,7 @@ static void on_answer(struct oshop *s, call_result *res) {
 static void on_call(void *arg, call_result *res) {
   struct oshop *s = arg;
 
-  if (s->owner->draining && res->sent) {
+  if (s->owner->drain.active && res->sent) {
     fail_run(s, "run stopped", "shutting down");
     return;
   }
@@ -334,7 +319,7 @@ static void on_call(void *arg, call_result *res) {
 static void on_timer(uv_timer_t *t) {
   struct oshop *s = t->data;
 
-  if (s->owner->draining) {
+  if (s->owner->drain.active) {
     fail_run(s, "run stopped", "shutting down");
     return;
   }
@@ -343,8 +328,6 @@ static void on_timer(uv_timer_t *t) {
 
 static void call(struct oshop *s, oc_op op) {
   orders_t *o = s->owner;
-  struct call_env env = {o->http, pace_hooks()};
-  struct call_req req;
 
   s->op = op;
   memset(&s->q, 0, sizeof s->q);
@@ -353,11 +336,7 @@ static void call(struct oshop *s, oc_op op) {
   s->q.page = s->page;
   s->q.ids = (const char *const *)(s->ids ? s->ids + s->next_id : NULL);
   s->q.nids = s->chunk;
-  job_call_req(s->ctx, op, o->has_cred_dir ? o->cred_dir : NULL, &req);
-  req.query = &s->q;
-  s->ctx->pace = &o->pace;
-  s->ctx->pace_flags = 0;
-  call_start(&env, &req, on_call, s);
+  worker_call(&o->w, s->ctx, op, &s->q, on_call, s);
 }
 
 /* The next thing a run does: fetch the next chunk of ids, list the next
@@ -365,7 +344,7 @@ static void call(struct oshop *s, oc_op op) {
 static void run_step(struct oshop *s) {
   orders_t *o = s->owner;
 
-  if (o->draining) {
+  if (o->drain.active) {
     fail_run(s, "run stopped", "shutting down");
     return;
   }
@@ -406,7 +385,7 @@ static int load_secret(struct oshop *s) {
   orders_t *o = s->owner;
   char err[300];
 
-  if (job_hold_secret(s->ctx, o->has_cred_dir ? o->cred_dir : NULL, err, sizeof err) != 0) {
+  if (job_hold_secret(s->ctx, worker_cred_dir(&o->w), err, sizeof err) != 0) {
     log_warn("orders", "no secret for the shop; orders not read", "shop=%s err=%s",
              s->ctx->shop_name, err);
     return -1;
@@ -463,7 +442,7 @@ static void start_fetch(struct oshop *s) {
   begin(s, RUN_FETCH);
   s->from_s = s->to_s = 0;
   snprintf(shop, sizeof shop, "%lld", s->id);
-  if (db_query(s->owner->db, "SELECT * FROM ocop_order_fetches($1::bigint, $2::integer)", 2, params,
+  if (db_query(s->owner->w.db, "SELECT * FROM ocop_order_fetches($1::bigint, $2::integer)", 2, params,
                on_fetches, s) != 0)
     fail_run(s, "cannot read the orders due", "database not connected");
 }
@@ -497,8 +476,8 @@ static void consider(struct oshop *s) {
   const oc_connector *conn;
   uint64_t now = ms_mono();
 
-  if (s->mode != RUN_NONE || o->draining || now < s->not_before_ms ||
-      job_hold_connector(s->ctx, o->reg) != 0)
+  if (s->mode != RUN_NONE || o->drain.active || now < s->not_before_ms ||
+      job_hold_connector(s->ctx, o->w.reg) != 0)
     return;
   conn = s->ctx->hold.conn;
   if (conn->caps & OC_CAP_FEED) {
@@ -534,7 +513,7 @@ static struct oshop *add_shop(orders_t *o, long long id) {
     return NULL;
   s->owner = o;
   s->id = id;
-  uv_timer_init(o->loop, &s->timer);
+  uv_timer_init(o->w.loop, &s->timer);
   s->timer.data = s;
   o->open_handles++;
   s->next = o->shops;
@@ -591,10 +570,10 @@ static void on_shops(void *arg, PGresult *res, const char *err) {
 }
 
 static void list_shops(orders_t *o) {
-  if (o->listing || o->draining || !db_is_up(o->db))
+  if (o->listing || o->drain.active || !db_is_up(o->w.db))
     return;
   o->listing = 1;
-  if (db_query(o->db, "SELECT * FROM ocop_order_shops()", 0, NULL, on_shops, o) != 0)
+  if (db_query(o->w.db, "SELECT * FROM ocop_order_shops()", 0, NULL, on_shops, o) != 0)
     o->listing = 0;
 }
 
@@ -604,9 +583,7 @@ static void on_tick(uv_timer_t *t) { list_shops(t->data); }
 
 static void set_options(orders_t *o, const struct orders_options *opt) {
   o->opt = *opt;
-  o->has_cred_dir = opt->credentials_dir != NULL;
-  snprintf(o->cred_dir, sizeof o->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
-  snprintf(o->rates, sizeof o->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
+  worker_set_config(&o->w, opt->credentials_dir, opt->rate_limits);
   o->opt.credentials_dir = NULL;
   o->opt.rate_limits = NULL;
   if (o->opt.max_attempts == 0)
@@ -619,15 +596,7 @@ orders_t *orders_new(uv_loop_t *loop, db_t *db, http_t *http, struct registry *r
 
   if (!o)
     return NULL;
-  o->loop = loop;
-  o->db = db;
-  o->http = http;
-  o->reg = registry_ref(reg);
-  o->rl = rl;
-  o->tm = tm;
-  o->pace.rl = rl;
-  o->pace.tm = tm;
-  o->pace.rates = o->rates;
+  worker_init(&o->w, loop, db, http, reg, rl, tm);
   set_options(o, opt);
   uv_timer_init(loop, &o->tick);
   o->tick.data = o;
@@ -645,9 +614,7 @@ void orders_wake(orders_t *o) {
 void orders_reconfigure(orders_t *o, const struct orders_options *opt) { set_options(o, opt); }
 
 void orders_set_registry(orders_t *o, struct registry *reg) {
-  registry_ref(reg);
-  registry_unref(o->reg); /* runs in flight hold their own reference */
-  o->reg = reg;
+  worker_set_registry(&o->w, reg); /* runs in flight hold their own reference */
 }
 
 void orders_get_stats(const orders_t *o, struct orders_stats *st) { *st = o->st; }
@@ -673,9 +640,7 @@ unsigned orders_each_shop(orders_t *o, const char *marketplace, orders_shop_fn f
 void orders_drain(orders_t *o, void (*done)(void *arg), void *arg) {
   struct oshop *s;
 
-  o->draining = 1;
-  o->drained_cb = done;
-  o->drained_arg = arg;
+  drain_begin(&o->drain, done, arg);
   uv_timer_stop(&o->tick);
   /* Runs waiting on a timer end now; runs waiting on a call end with it. */
   for (s = o->shops; s; s = s->next)
@@ -699,7 +664,7 @@ static void on_handle_closed(uv_handle_t *h) {
       job_free(s->ctx);
       free(s);
     }
-    registry_unref(o->reg);
+    worker_release(&o->w);
     free(o);
   }
 }

@@ -8,6 +8,7 @@
 #include "backoff.h"
 #include "call.h"
 #include "job.h"
+#include "drain.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "feed.h"
@@ -36,11 +37,9 @@ struct outbox {
   unsigned asked;      /* how many jobs that query asked for */
   int more;            /* jobs may be waiting: claim when there is room */
   int sweeping;
-  int draining;
+  struct drain drain; /* daemon/drain.h */
   int closed_handles;
   int feeds_marked;    /* every feed was marked dirty once, at start */
-  void (*drained_cb)(void *arg);
-  void *drained_arg;
   struct outbox_stats st;
 };
 
@@ -62,13 +61,8 @@ static void claim(outbox_t *ob);
 static void job_call(struct job *job, oc_op op);
 
 static void check_drained(outbox_t *ob) {
-  if (ob->draining && ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
-      token_inflight(ob->tm) == 0 && !feed_busy(ob->feeds) && ob->drained_cb) {
-    void (*cb)(void *) = ob->drained_cb;
-
-    ob->drained_cb = NULL;
-    cb(ob->drained_arg);
-  }
+  drain_check(&ob->drain, ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
+                              token_inflight(ob->tm) == 0 && !feed_busy(ob->feeds));
 }
 
 /* ---- finishing ---------------------------------------------------------- */
@@ -367,7 +361,7 @@ static void claim(outbox_t *ob) {
   const char *params[5];
   unsigned room;
 
-  if (ob->draining || ob->claiming || !ob->more || !db_is_up(ob->db))
+  if (ob->drain.active || ob->claiming || !ob->more || !db_is_up(ob->db))
     return;
   room = ob->opt.concurrency > ob->st.inflight ? ob->opt.concurrency - ob->st.inflight : 0;
   /* A claim costs a round trip and a sort over the queue, so wait until a
@@ -411,7 +405,7 @@ static void on_swept(void *arg, PGresult *res, const char *err) {
     ob->feeds_marked = 1;
     feed_mark_all(ob->feeds);
   }
-  if (!err && ob->opt.swept_cb && !ob->draining)
+  if (!err && ob->opt.swept_cb && !ob->drain.active)
     ob->opt.swept_cb(ob->opt.swept_arg);
   ob->more = 1;
   claim(ob);
@@ -419,7 +413,7 @@ static void on_swept(void *arg, PGresult *res, const char *err) {
 }
 
 void outbox_sweep(outbox_t *ob) {
-  if (ob->sweeping || ob->draining || !db_is_up(ob->sweep_db))
+  if (ob->sweeping || ob->drain.active || !db_is_up(ob->sweep_db))
     return;
   ob->sweeping = 1;
   if (db_query(ob->sweep_db, "SELECT ocop_sweep()", 0, NULL, on_swept, ob) != 0)
@@ -522,9 +516,7 @@ ratelimit_t *outbox_ratelimit(outbox_t *ob) { return ob->rl; }
 token_mgr_t *outbox_tokens(outbox_t *ob) { return ob->tm; }
 
 void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
-  ob->draining = 1;
-  ob->drained_cb = done;
-  ob->drained_arg = arg;
+  drain_begin(&ob->drain, done, arg);
   uv_timer_stop(&ob->poll_timer);
   uv_timer_stop(&ob->sweep_timer);
   log_info("outbox", "draining", "inflight=%u", ob->st.inflight);

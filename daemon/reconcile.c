@@ -7,9 +7,10 @@
 
 #include "call.h"
 #include "job.h"
+#include "drain.h"
 #include "log.h"
 #include "ms.h"
-#include "pace.h"
+#include "worker.h"
 
 #define TICK_MAX_MS 60000 /* the due listings are looked for at least this often */
 #define BATCH "50"        /* listings handed out per look */
@@ -26,17 +27,8 @@ struct rcheck {
 };
 
 struct reconcile {
-  uv_loop_t *loop;
-  db_t *db;
-  http_t *http;
-  struct registry *reg; /* held: the generation new reads start with */
-  ratelimit_t *rl;
-  token_mgr_t *tm;
-  struct pace pace;      /* rl, tm and rates as the calls' hooks (daemon/pace.h) */
+  struct worker w;        /* loop, db, http, registry, pace, credentials (worker.h) */
   struct reconcile_options opt;
-  char cred_dir[1024];
-  int has_cred_dir;
-  char rates[256];
   uv_timer_t tick;       /* looks for due listings */
   uv_timer_t pump;       /* a queued read waits for its shop's rate limit */
   struct rcheck *queue;  /* handed out, not called yet */
@@ -47,10 +39,8 @@ struct reconcile {
   unsigned inflight;     /* reads in a call or being recorded */
   int reading;           /* the due query is in flight */
   int started;
-  int draining;
+  struct drain drain; /* daemon/drain.h */
   unsigned open_handles;
-  void (*drained_cb)(void *arg);
-  void *drained_arg;
   struct reconcile_stats st;
 };
 
@@ -58,12 +48,7 @@ static void pump(reconcile_t *r);
 static void on_pump(uv_timer_t *t);
 
 static void check_drained(reconcile_t *r) {
-  if (r->draining && r->inflight == 0 && !r->reading && r->drained_cb) {
-    void (*cb)(void *) = r->drained_cb;
-
-    r->drained_cb = NULL;
-    cb(r->drained_arg);
-  }
+  drain_check(&r->drain, r->inflight == 0 && !r->reading);
 }
 
 static void check_free(struct rcheck *c) {
@@ -136,7 +121,7 @@ static void record(struct rcheck *c, int64_t observed) {
   c->ctx->listing.stock = observed;
   snprintf(listing, sizeof listing, "%lld", c->listing_id);
   snprintf(stock, sizeof stock, "%lld", (long long)observed);
-  if (db_query(c->owner->db,
+  if (db_query(c->owner->w.db,
                "SELECT ocop_reconcile_result($1::bigint, $2::bigint), "
                "(SELECT stock FROM listing_target WHERE listing_id = $1::bigint)",
                2, params, on_recorded, c) != 0)
@@ -164,7 +149,7 @@ static void on_call(void *arg, call_result *res) {
 
   if (res->sent)
     r->st.requests++;
-  if (r->draining && res->sent) {
+  if (r->drain.active && res->sent) {
     check_fail(c, "stock read stopped", "shutting down");
     return;
   }
@@ -206,14 +191,9 @@ static void on_call(void *arg, call_result *res) {
  * (or until its shop's rate limit holds it back). */
 static void call(struct rcheck *c) {
   reconcile_t *r = c->owner;
-  struct call_env env = {r->http, pace_hooks()};
-  struct call_req req;
 
-  job_call_req(c->ctx, OC_OP_GET_LISTING, r->has_cred_dir ? r->cred_dir : NULL, &req);
-  c->ctx->pace = &r->pace;
-  c->ctx->pace_flags = 0;
   r->inflight++;
-  call_start(&env, &req, on_call, c);
+  worker_call(&r->w, c->ctx, OC_OP_GET_LISTING, NULL, on_call, c);
 }
 
 /* ---- the queue ------------------------------------------------------------ */
@@ -225,7 +205,7 @@ static int callable(struct rcheck *c) {
   reconcile_t *r = c->owner;
   const oc_connector *conn;
 
-  if (job_hold_connector(c->ctx, r->reg) != 0)
+  if (job_hold_connector(c->ctx, r->w.reg) != 0)
     return 0;
   conn = c->ctx->hold.conn;
   if (conn->caps & OC_CAP_FEED)
@@ -242,7 +222,7 @@ static int callable(struct rcheck *c) {
  * looks again when the soonest of those may go; other shops' reads are not
  * held up by it. */
 static void pump(reconcile_t *r) {
-  if (r->draining || r->pumping)
+  if (r->drain.active || r->pumping)
     return;
   r->pumping = 1;
   r->held = NULL;
@@ -313,7 +293,7 @@ static void on_due(void *arg, PGresult *res, const char *err) {
     check_drained(r);
     return;
   }
-  if (r->draining) {
+  if (r->drain.active) {
     check_drained(r);
     return;
   }
@@ -339,12 +319,12 @@ static void on_tick(uv_timer_t *t) {
   char interval[16];
   const char *params[2] = {interval, BATCH};
 
-  if (r->reading || r->draining || r->queue || r->inflight || !db_is_up(r->db))
+  if (r->reading || r->drain.active || r->queue || r->inflight || !db_is_up(r->w.db))
     return;
   /* Whole seconds, rounded up: a sub-second interval still spaces reads. */
   snprintf(interval, sizeof interval, "%u", (r->opt.interval_ms + 999) / 1000);
   r->reading = 1;
-  if (db_query(r->db, "SELECT * FROM ocop_reconcile_due($1::integer, $2::integer)", 2, params,
+  if (db_query(r->w.db, "SELECT * FROM ocop_reconcile_due($1::integer, $2::integer)", 2, params,
                on_due, r) != 0)
     r->reading = 0;
 }
@@ -355,9 +335,7 @@ static void on_pump(uv_timer_t *t) { pump(t->data); }
 
 static void set_options(reconcile_t *r, const struct reconcile_options *opt) {
   r->opt = *opt;
-  r->has_cred_dir = opt->credentials_dir != NULL;
-  snprintf(r->cred_dir, sizeof r->cred_dir, "%s", opt->credentials_dir ? opt->credentials_dir : "");
-  snprintf(r->rates, sizeof r->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
+  worker_set_config(&r->w, opt->credentials_dir, opt->rate_limits);
   r->opt.credentials_dir = NULL;
   r->opt.rate_limits = NULL;
 }
@@ -367,7 +345,7 @@ static void arm_tick(reconcile_t *r) {
   unsigned every = r->opt.interval_ms < TICK_MAX_MS ? r->opt.interval_ms : TICK_MAX_MS;
 
   uv_timer_stop(&r->tick);
-  if (!r->started || r->draining || every == 0)
+  if (!r->started || r->drain.active || every == 0)
     return;
   uv_timer_start(&r->tick, on_tick, every, every);
 }
@@ -378,15 +356,7 @@ reconcile_t *reconcile_new(uv_loop_t *loop, db_t *db, http_t *http, struct regis
 
   if (!r)
     return NULL;
-  r->loop = loop;
-  r->db = db;
-  r->http = http;
-  r->reg = registry_ref(reg);
-  r->rl = rl;
-  r->tm = tm;
-  r->pace.rl = rl;
-  r->pace.tm = tm;
-  r->pace.rates = r->rates;
+  worker_init(&r->w, loop, db, http, reg, rl, tm);
   set_options(r, opt);
   uv_timer_init(loop, &r->tick);
   uv_timer_init(loop, &r->pump);
@@ -410,17 +380,13 @@ void reconcile_reconfigure(reconcile_t *r, const struct reconcile_options *opt) 
 }
 
 void reconcile_set_registry(reconcile_t *r, struct registry *reg) {
-  registry_ref(reg);
-  registry_unref(r->reg); /* reads in flight hold their own reference */
-  r->reg = reg;
+  worker_set_registry(&r->w, reg); /* reads in flight hold their own reference */
 }
 
 void reconcile_get_stats(const reconcile_t *r, struct reconcile_stats *st) { *st = r->st; }
 
 void reconcile_drain(reconcile_t *r, void (*done)(void *arg), void *arg) {
-  r->draining = 1;
-  r->drained_cb = done;
-  r->drained_arg = arg;
+  drain_begin(&r->drain, done, arg);
   uv_timer_stop(&r->tick);
   uv_timer_stop(&r->pump);
   /* Reads not started are dropped: they are due again next interval. */
@@ -433,7 +399,7 @@ static void on_handle_closed(uv_handle_t *h) {
 
   if (--r->open_handles == 0) {
     free_queue(r);
-    registry_unref(r->reg);
+    worker_release(&r->w);
     free(r);
   }
 }

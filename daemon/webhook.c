@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "jsondepth.h"
 #include "log.h"
 #include "ms.h"
 
@@ -92,32 +93,6 @@ static enum MHD_Result finish(struct push_req *pr, int status, const char *why) 
 }
 
 /* ---- checks ----------------------------------------------------------------- */
-
-/* Nesting depth of JSON text, strings skipped: a cheap scan that keeps a
- * hostile body from reaching any parser's recursion. */
-static int json_depth_ok(const char *s, size_t n) {
-  int depth = 0, in_str = 0;
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    char c = s[i];
-
-    if (in_str) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_str = 0;
-    } else if (c == '"') {
-      in_str = 1;
-    } else if (c == '{' || c == '[') {
-      if (++depth > MAX_DEPTH)
-        return 0;
-    } else if (c == '}' || c == ']') {
-      depth--;
-    }
-  }
-  return 1;
-}
 
 static void sha256_hex(const char *s, size_t n, char out[65]) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -230,7 +205,7 @@ static enum MHD_Result handle(struct push_req *pr) {
 
   if (pr->too_big)
     return finish(pr, 413, "larger than the push limit");
-  if (!json_depth_ok(pr->body ? pr->body : "", pr->len))
+  if (!jsondepth_ok(pr->body ? pr->body : "", pr->len, MAX_DEPTH, NULL))
     return finish(pr, 400, "nested deeper than 32");
   memset(&m, 0, sizeof m);
   m.conn = pr->hold.conn;

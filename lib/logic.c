@@ -132,41 +132,24 @@ static int create_table(PGconn *conn, char *err, size_t errlen) {
                      "cannot create schema_logic", err, errlen);
 }
 
-/* A logic file holds several statements, which only the simple query
- * protocol accepts. It is compiled in, never user input. */
+/* A logic file holds several statements (schema_exec_script). */
 static int run_file(PGconn *conn, const struct sql_logic *f, char *err, size_t errlen) {
-  PGresult *res = PQexec(conn, f->sql);
-  int rc = 0;
+  char what[160];
 
-  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-    char what[160];
-
-    snprintf(what, sizeof what, "SQL logic sql/%s failed", f->name);
-    schema_pg_err(err, errlen, what, res, conn);
-    rc = -1;
-  }
-  PQclear(res);
-  return rc;
+  snprintf(what, sizeof what, "SQL logic sql/%s failed", f->name);
+  return schema_exec_script(conn, f->sql, what, err, errlen);
 }
 
 static int record(PGconn *conn, const struct sql_logic *f, int version, char *err,
                   size_t errlen) {
   char vbuf[16];
   const char *params[3] = {f->name, f->checksum, vbuf};
-  PGresult *res;
-  int rc = 0;
 
   snprintf(vbuf, sizeof vbuf, "%d", version);
-  res = PQexecParams(conn,
-                     "INSERT INTO schema_logic (name, checksum, schema_version)"
-                     " VALUES ($1, $2, $3::int)",
-                     3, NULL, params, NULL, NULL, 0);
-  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-    schema_pg_err(err, errlen, "cannot record the SQL logic", res, conn);
-    rc = -1;
-  }
-  PQclear(res);
-  return rc;
+  return schema_exec_params(conn,
+                            "INSERT INTO schema_logic (name, checksum, schema_version)"
+                            " VALUES ($1, $2, $3::int)",
+                            3, params, "cannot record the SQL logic", err, errlen);
 }
 
 /* Every file in order, then the records replaced. NOTICEs (a DROP ... IF
@@ -190,58 +173,62 @@ static int apply_all(PGconn *conn, const struct sql_logic *set, size_t count, in
   return 0;
 }
 
-int logic_apply_set(PGconn *conn, const struct sql_logic *set, size_t count, int version,
-                    char *err, size_t errlen) {
+/*
+ * Opens the transaction and reads what differs from the set into *diff
+ * (NULL: nothing). To apply: under the schema lock, on the schema version
+ * the set was built for, creating schema_logic if it is missing. To check:
+ * read only, and a missing schema_logic is an error.
+ */
+static int open_diff(PGconn *conn, const struct sql_logic *set, size_t count, int version,
+                     int apply, char **diff, char *err, size_t errlen) {
+  int exists;
+
+  if (apply ? schema_begin_locked(conn, err, errlen) != 0 ||
+                  same_version(conn, version, err, errlen) != 0
+            : schema_exec(conn, "BEGIN READ ONLY", "cannot start a transaction", err,
+                          errlen) != 0)
+    return -1;
+  if (schema_table_exists(conn, "schema_logic", &exists, err, errlen) != 0)
+    return -1;
+  if (!exists && !apply) {
+    schema_err(err, errlen, "the SQL logic was never applied: run ocopctl migrate");
+    return -1;
+  }
+  if (!exists && create_table(conn, err, errlen) != 0)
+    return -1;
+  return find_diff(conn, set, count, version, diff, err, errlen);
+}
+
+/* Applies the set, or with apply 0 only checks it, in one transaction that
+ * is rolled back unless the apply commits. */
+static int apply_or_check(PGconn *conn, const struct sql_logic *set, size_t count, int version,
+                          int apply, char *err, size_t errlen) {
   char *diff = NULL;
-  int exists, rc = -1;
+  int rc = -1;
 
   if (schema_check_idle(conn, err, errlen) != 0)
     return -1;
-  if (schema_begin_locked(conn, err, errlen) != 0 ||
-      same_version(conn, version, err, errlen) != 0 ||
-      schema_table_exists(conn, "schema_logic", &exists, err, errlen) != 0)
+  if (open_diff(conn, set, count, version, apply, &diff, err, errlen) != 0)
     goto out;
-  if (!exists && create_table(conn, err, errlen) != 0)
-    goto out;
-  if (find_diff(conn, set, count, version, &diff, err, errlen) != 0)
-    goto out;
-  if (!diff) {
+  if (!diff)
     rc = 0; /* current: the rollback below writes nothing */
-    goto out;
-  }
-  if (apply_all(conn, set, count, version, err, errlen) != 0 ||
-      schema_exec(conn, "COMMIT", "cannot commit the SQL logic", err, errlen) != 0)
-    goto out;
-  rc = (int)count;
+  else if (!apply)
+    schema_err(err, errlen, "SQL logic: %s: run ocopctl migrate", diff);
+  else if (apply_all(conn, set, count, version, err, errlen) == 0 &&
+           schema_exec(conn, "COMMIT", "cannot commit the SQL logic", err, errlen) == 0)
+    rc = (int)count;
 out:
   schema_rollback(conn);
   free(diff);
   return rc;
 }
 
+int logic_apply_set(PGconn *conn, const struct sql_logic *set, size_t count, int version,
+                    char *err, size_t errlen) {
+  return apply_or_check(conn, set, count, version, 1, err, errlen);
+}
+
 int logic_check_set(PGconn *conn, const struct sql_logic *set, size_t count, int version,
                     char *err, size_t errlen) {
-  char *diff = NULL;
-  int exists, rc = -1;
-
-  if (schema_check_idle(conn, err, errlen) != 0)
-    return -1;
-  if (schema_exec(conn, "BEGIN READ ONLY", "cannot start a transaction", err, errlen) != 0 ||
-      schema_table_exists(conn, "schema_logic", &exists, err, errlen) != 0)
-    goto out;
-  if (!exists) {
-    schema_err(err, errlen, "the SQL logic was never applied: run ocopctl migrate");
-    goto out;
-  }
-  if (find_diff(conn, set, count, version, &diff, err, errlen) != 0)
-    goto out;
-  if (diff) {
-    schema_err(err, errlen, "SQL logic: %s: run ocopctl migrate", diff);
-    goto out;
-  }
-  rc = 0;
-out:
-  schema_rollback(conn);
-  free(diff);
-  return rc;
+  return apply_or_check(conn, set, count, version, 0, err, errlen);
 }

@@ -140,41 +140,38 @@ static int create_table(PGconn *conn, char *err, size_t errlen) {
 static int record(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
   char version[16];
   const char *params[3];
-  PGresult *res;
-  int rc = 0;
 
   snprintf(version, sizeof version, "%d", m->version);
   params[0] = version;
   params[1] = m->name;
   params[2] = m->checksum;
-  res = PQexecParams(conn,
-                     "INSERT INTO schema_migration (version, name, checksum)"
-                     " VALUES ($1::int, $2, $3)",
-                     3, NULL, params, NULL, NULL, 0);
-  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-    schema_pg_err(err, errlen, "cannot record the migration", res, conn);
-    rc = -1;
-  }
-  PQclear(res);
-  return rc;
+  return schema_exec_params(conn,
+                            "INSERT INTO schema_migration (version, name, checksum)"
+                            " VALUES ($1::int, $2, $3)",
+                            3, params, "cannot record the migration", err, errlen);
 }
 
 /* The migration's own text is the one statement not sent with
- * PQexecParams: it holds several statements, which only the simple query
- * protocol accepts. It is compiled in, never user input. */
+ * PQexecParams: it holds several statements (schema_exec_script). */
 static int run_sql(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
-  PGresult *res = PQexec(conn, m->sql);
-  int rc = 0;
+  char what[160];
 
-  if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-    char what[160];
+  snprintf(what, sizeof what, "migration %s failed", m->name);
+  return schema_exec_script(conn, m->sql, what, err, errlen);
+}
 
-    snprintf(what, sizeof what, "migration %s failed", m->name);
-    schema_pg_err(err, errlen, what, res, conn);
-    rc = -1;
-  }
-  PQclear(res);
-  return rc;
+/* Opens a transaction, under the schema lock to change the schema or read
+ * only to check it, and reads the state it holds, checked against the set
+ * (an empty state always passes): the start of every use of the state. */
+static int begin_state(PGconn *conn, const struct migration *set, size_t count, int locked,
+                       struct state *st, int *exists, char *err, size_t errlen) {
+  if (locked ? schema_begin_locked(conn, err, errlen) != 0
+             : schema_exec(conn, "BEGIN READ ONLY", "cannot start a transaction", err,
+                           errlen) != 0)
+    return -1;
+  if (load_state(conn, st, exists, err, errlen) != 0)
+    return -1;
+  return validate(st, set, count, err, errlen);
 }
 
 /*
@@ -187,11 +184,7 @@ static int apply_one(PGconn *conn, const struct migration *set, size_t count,
   struct state st = {0};
   int exists, rc = -1;
 
-  if (schema_begin_locked(conn, err, errlen) != 0)
-    goto out;
-  if (load_state(conn, &st, &exists, err, errlen) != 0)
-    goto out;
-  if (validate(&st, set, count, err, errlen) != 0)
+  if (begin_state(conn, set, count, 1, &st, &exists, err, errlen) != 0)
     goto out;
   if (is_applied(&st, m->version)) {
     rc = 0;
@@ -213,18 +206,15 @@ out:
   return rc;
 }
 
-/* The state before any change, checked under the lock so that a refusal is
- * decided on what the database really holds. */
-static int initial_state(PGconn *conn, const struct migration *set, size_t count,
-                         int *current, char *err, size_t errlen) {
+/* The state's version, checked against the set in a transaction rolled
+ * back at once: under the lock before any change, so that a refusal is
+ * decided on what the database really holds; read only to check. */
+static int read_state(PGconn *conn, const struct migration *set, size_t count, int locked,
+                      int *current, int *exists, char *err, size_t errlen) {
   struct state st = {0};
-  int exists, rc = -1;
+  int rc = -1;
 
-  if (schema_begin_locked(conn, err, errlen) != 0)
-    goto out;
-  if (load_state(conn, &st, &exists, err, errlen) != 0)
-    goto out;
-  if (validate(&st, set, count, err, errlen) != 0 ||
+  if (begin_state(conn, set, count, locked, &st, exists, err, errlen) != 0 ||
       check_order(&st, set, count, err, errlen) != 0)
     goto out;
   *current = st.current;
@@ -237,12 +227,12 @@ out:
 
 int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
                       int *from, int *to, char *err, size_t errlen) {
-  int current = 0, applied = 0;
+  int current = 0, applied = 0, exists;
   size_t i;
 
   if (schema_check_idle(conn, err, errlen) != 0)
     return -1;
-  if (initial_state(conn, set, count, &current, err, errlen) != 0)
+  if (read_state(conn, set, count, 1, &current, &exists, err, errlen) != 0)
     return -1;
   if (from)
     *from = current;
@@ -263,33 +253,23 @@ int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
 
 int migrate_check_set(PGconn *conn, const struct migration *set, size_t count,
                       char *err, size_t errlen) {
-  struct state st = {0};
-  int exists, rc = -1;
+  int current = 0, exists = 0;
 
   if (schema_check_idle(conn, err, errlen) != 0)
     return -1;
-  if (schema_exec(conn, "BEGIN READ ONLY", "cannot start a transaction", err, errlen) != 0)
-    goto out;
-  if (load_state(conn, &st, &exists, err, errlen) != 0)
-    goto out;
-  if (!exists || st.current == 0) {
+  if (read_state(conn, set, count, 0, &current, &exists, err, errlen) != 0)
+    return -1;
+  if (!exists || current == 0) {
     schema_err(err, errlen, "the database has no ocopd schema: run ocopctl migrate");
-    goto out;
+    return -1;
   }
-  if (validate(&st, set, count, err, errlen) != 0 ||
-      check_order(&st, set, count, err, errlen) != 0)
-    goto out;
-  if (st.current < latest(set, count)) {
+  if (current < latest(set, count)) {
     schema_err(err, errlen,
                "database schema is at version %d, this build needs %d: run ocopctl migrate",
-               st.current, latest(set, count));
-    goto out;
+               current, latest(set, count));
+    return -1;
   }
-  rc = 0;
-out:
-  schema_rollback(conn);
-  free(st.rows);
-  return rc;
+  return 0;
 }
 
 /* The migrations first, each in its own transaction; then the logic files,

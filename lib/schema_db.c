@@ -31,8 +31,8 @@ void schema_pg_err(char *err, size_t errlen, const char *what, const PGresult *r
   schema_err(err, errlen, "%s: %.*s", what, (int)n, msg);
 }
 
-int schema_exec(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen) {
-  PGresult *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+/* Clears res; 0 when it holds a success, else -1 with "what: ..." in err. */
+static int settle(PGresult *res, PGconn *conn, const char *what, char *err, size_t errlen) {
   int rc = 0;
 
   if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -41,6 +41,21 @@ int schema_exec(PGconn *conn, const char *sql, const char *what, char *err, size
   }
   PQclear(res);
   return rc;
+}
+
+int schema_exec_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       const char *what, char *err, size_t errlen) {
+  return settle(PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0), conn, what, err,
+                errlen);
+}
+
+int schema_exec(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen) {
+  return schema_exec_params(conn, sql, 0, NULL, what, err, errlen);
+}
+
+int schema_exec_script(PGconn *conn, const char *sql, const char *what, char *err,
+                       size_t errlen) {
+  return settle(PQexec(conn, sql), conn, what, err, errlen);
 }
 
 void schema_rollback(PGconn *conn) {

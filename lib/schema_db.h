@@ -21,6 +21,16 @@ void schema_pg_err(char *err, size_t errlen, const char *what, const PGresult *r
 /* Runs a statement without parameters; 0, or -1 with "what: ..." in err. */
 int schema_exec(PGconn *conn, const char *sql, const char *what, char *err, size_t errlen);
 
+/* The same with nparams text parameters ($1...). */
+int schema_exec_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       const char *what, char *err, size_t errlen);
+
+/* Runs text that may hold several statements, which only the simple query
+ * protocol (PQexec) accepts: for the compiled-in migrations and logic
+ * files, never for user input. */
+int schema_exec_script(PGconn *conn, const char *sql, const char *what, char *err,
+                       size_t errlen);
+
 /* Ends the open transaction, if any, without keeping anything. */
 void schema_rollback(PGconn *conn);
 

@@ -8,38 +8,8 @@
 #include <string.h>
 
 #include "hmac.h"
+#include "jsondepth.h"
 #include "text.h"
-
-/*
- * Finds the first byte where {/[ nesting exceeds OCU_JSON_MAX_DEPTH, outside
- * strings. Returns 1 when the text stays within the limit. The scan is only
- * a guard against deep recursion in the parser; cJSON still validates.
- */
-static int depth_ok(const char *s, size_t len, size_t *at) {
-  size_t i;
-  int depth = 0, in_str = 0;
-
-  for (i = 0; i < len; i++) {
-    char c = s[i];
-
-    if (in_str) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_str = 0;
-    } else if (c == '"') {
-      in_str = 1;
-    } else if (c == '{' || c == '[') {
-      if (++depth > OCU_JSON_MAX_DEPTH) {
-        *at = i;
-        return 0;
-      }
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      depth--;
-    }
-  }
-  return 1;
-}
 
 int ocu_json_parse(const char *body, size_t len, cJSON **root, char *err,
                    size_t errlen) {
@@ -58,7 +28,7 @@ int ocu_json_parse(const char *body, size_t len, cJSON **root, char *err,
              OC_MAX_RESPONSE);
     return -1;
   }
-  if (!depth_ok(body, len, &at)) {
+  if (!jsondepth_ok(body, len, OCU_JSON_MAX_DEPTH, &at)) {
     snprintf(err, errlen, "JSON nested deeper than %d levels at byte %zu",
              OCU_JSON_MAX_DEPTH, at);
     return -1;
@@ -150,15 +120,19 @@ int ocu_json_id(const cJSON *item, int flags, const char *what, char *out,
   return -1;
 }
 
+/* The value of a JSON number within +-OCU_JSON_INT_MAX (NaN is not): the
+ * range both readers below convert to int64_t exactly. */
+static int bounded(const cJSON *item, double *v) {
+  if (!cJSON_IsNumber(item))
+    return -1;
+  *v = item->valuedouble;
+  return *v >= -(double)OCU_JSON_INT_MAX && *v <= (double)OCU_JSON_INT_MAX ? 0 : -1;
+}
+
 int ocu_json_int(const cJSON *item, int64_t *out) {
   double v;
 
-  if (!cJSON_IsNumber(item))
-    return -1;
-  v = item->valuedouble;
-  if (!(v >= -(double)OCU_JSON_INT_MAX && v <= (double)OCU_JSON_INT_MAX))
-    return -1;
-  if ((double)(int64_t)v != v)
+  if (bounded(item, &v) != 0 || (double)(int64_t)v != v)
     return -1;
   *out = (int64_t)v;
   return 0;
@@ -168,10 +142,7 @@ int ocu_json_round(const cJSON *item, int64_t *out) {
   double v, frac;
   int64_t t;
 
-  if (!cJSON_IsNumber(item))
-    return -1;
-  v = item->valuedouble;
-  if (!(v >= -(double)OCU_JSON_INT_MAX && v <= (double)OCU_JSON_INT_MAX))
+  if (bounded(item, &v) != 0)
     return -1;
   t = (int64_t)v; /* truncates toward zero */
   frac = v - (double)t; /* exact for |v| < 2^53 */
