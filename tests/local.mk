@@ -63,7 +63,7 @@ TESTS += tests/unit/run-unit
 tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TEST_RUNNER) \
 	tests/unit/test_core.c tests/unit/test_csv.c tests/unit/test_db.c \
 	tests/unit/test_http.c tests/unit/test_order_csv.c tests/unit/test_registry.c \
-	tests/unit/test_call.c tests/unit/test_order_doc.c lib/call.c lib/call.h lib/ms.h \
+	tests/unit/test_call.c tests/unit/test_order_doc.c lib/call.c lib/call.h lib/ms.h lib/jsondepth.h \
 	daemon/order_doc.c daemon/order_doc.h \
 	lib/backoff.c lib/backoff.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
 	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \

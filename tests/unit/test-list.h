@@ -13,6 +13,7 @@
 
 /* tests/unit/test_core.c */
 TEST_DECLARE(log_quotes_values_that_need_it)
+TEST_DECLARE(jsondepth_limits_nesting)
 TEST_DECLARE(log_value_cannot_forge_a_field_or_line)
 TEST_DECLARE(log_numbers_of_every_width)
 TEST_DECLARE(log_truncates_safely)
@@ -118,6 +119,7 @@ TEST_DECLARE(order_doc_escapes_text)
 TASK_LIST_START
   /* tests/unit/test_core.c */
   TEST_ENTRY(log_quotes_values_that_need_it),
+  TEST_ENTRY(jsondepth_limits_nesting),
   TEST_ENTRY(log_value_cannot_forge_a_field_or_line),
   TEST_ENTRY(log_numbers_of_every_width),
   TEST_ENTRY(log_truncates_safely),

@@ -10,6 +10,7 @@
 #include "backoff.h"
 #include "clock.h"
 #include "config.h"
+#include "jsondepth.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "runner.h"
@@ -309,4 +310,27 @@ TEST_IMPL(ratelimit_pause_and_listing) {
   ASSERT_EQ(rl_take(rl, 8, 0, 0, 1000), 0);
   rl_free(rl);
   return 0;
+}
+
+/* The depth scan both the webhook and the connectors run before cJSON
+ * (lib/jsondepth.h): strings do not count, and a stray closer cannot buy
+ * extra levels. */
+TEST_IMPL(jsondepth_limits_nesting) {
+  const char *obj = "{\"a\":[1,{\"b\":2}]}";
+  const char *str = "\"[[[[\\\"[[[\""; /* one string holding brackets */
+  char deep[80];
+  size_t at = 0;
+  int i;
+
+  ASSERT_EQ(jsondepth_ok(obj, strlen(obj), 3, NULL), 1);
+  ASSERT_EQ(jsondepth_ok("[[[[", 4, 3, &at), 0);
+  ASSERT_EQ(at, 3);
+  ASSERT_EQ(jsondepth_ok(str, strlen(str), 1, NULL), 1);
+  for (i = 0; i < 4; i++)
+    deep[i] = '}';
+  for (; i < 8; i++)
+    deep[i] = '[';
+  ASSERT_EQ(jsondepth_ok(deep, 8, 3, &at), 0);
+  ASSERT_EQ(at, 7);
+  return TEST_OK;
 }
