@@ -1,4 +1,4 @@
-# connectors/local.mk — every connector and its unit test; included by the
+# connectors/local.mk — every connector; included by the
 # top Makefile.am (paths from the top).
 #
 # A connector is a folder, connectors/<name>/, built into the libtool module
@@ -7,16 +7,13 @@
 # the demo, under the name the registry loads (<name>.so). Each module links
 # the shared code of connectors/common/ (a convenience library) and exports
 # only OC_ENTRY, so that the ocu_* helpers linked into every connector can
-# never bind to another connector's (or the daemon's) copy. Each unit test
-# links its connector's files (its internal functions are not exported from
-# the module) and runs under `make check` with the TAP driver.
+# never bind to another connector's (or the daemon's) copy. The connectors'
+# unit tests are built by tests/local.mk with the other suites.
 
 CONN_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 CONN_LDFLAGS = -module -avoid-version -shared \
 	-export-symbols-regex '^ocop_connector_abi4$$' $(AM_LDFLAGS)
 CONN_LIBADD = connectors/common/libocu.la $(CJSON_LIBS) $(CRYPTO_LIBS)
-CONN_TEST_COMMON = tests/unit/runner.c tests/unit/runner.h \
-	tests/unit/conn_test.c tests/unit/conn_test.h
 
 noinst_LTLIBRARIES += connectors/common/libocu.la
 connectors_common_libocu_la_CFLAGS = $(CONN_CFLAGS)
@@ -63,21 +60,3 @@ connectors_shopee_la_LIBADD = $(CONN_LIBADD)
 connectors_lazada_la_LIBADD = $(CONN_LIBADD)
 connectors_tiktok_la_LIBADD = $(CONN_LIBADD)
 connectors_postmart_la_LIBADD = $(CONN_LIBADD)
-
-# The unit tests.
-CONN_TESTS = tests/unit/test_shopee tests/unit/test_lazada \
-	tests/unit/test_tiktok tests/unit/test_postmart
-check_PROGRAMS += $(CONN_TESTS)
-TESTS += $(CONN_TESTS)
-tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c $(CONN_TEST_COMMON) $(SHOPEE_SRC)
-tests_unit_test_lazada_SOURCES = tests/unit/test_lazada.c $(CONN_TEST_COMMON) $(LAZADA_SRC)
-tests_unit_test_tiktok_SOURCES = tests/unit/test_tiktok.c $(CONN_TEST_COMMON) $(TIKTOK_SRC)
-tests_unit_test_postmart_SOURCES = tests/unit/test_postmart.c $(CONN_TEST_COMMON) $(POSTMART_SRC)
-tests_unit_test_shopee_CFLAGS = $(CONN_CFLAGS)
-tests_unit_test_lazada_CFLAGS = $(CONN_CFLAGS)
-tests_unit_test_tiktok_CFLAGS = $(CONN_CFLAGS)
-tests_unit_test_postmart_CFLAGS = $(CONN_CFLAGS)
-tests_unit_test_shopee_LDADD = $(CONN_LIBADD)
-tests_unit_test_lazada_LDADD = $(CONN_LIBADD)
-tests_unit_test_tiktok_LDADD = $(CONN_LIBADD)
-tests_unit_test_postmart_LDADD = $(CONN_LIBADD)

@@ -9,8 +9,8 @@
 #   tests/bench/           benchmarks (`make bench`), never run by make check
 #
 # Each runner takes -j N (else $OCOP_TEST_JOBS, else the number of CPUs),
-# -l, and test names (tests/unit/runner.h). Still elsewhere: the connector
-# unit tests (connectors/*.mk) and the simulator's checks (tests/sim/local.mk).
+# -l, and test names (tests/unit/runner.h). Also here: a suite per connector
+# and the simulator's self-checks.
 
 # Every test speaks TAP; the summary counts each TAP line, not each program.
 TEST_EXTENSIONS = .sh
@@ -75,6 +75,35 @@ tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAG
 	$(CURL_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_run_unit_LDADD = $(INIH_LIBS) $(UV_LIBS) $(PQ_LIBS) $(CURL_LIBS) $(CJSON_LIBS) \
 	$(LIBS)
+
+# ---- connectors ---------------------------------------------------------------
+# A suite per connector (every connector exports the same entry symbol, so
+# they cannot share one program): each links its connector's files, whose
+# internal functions the module does not export, with the sources named in
+# connectors/local.mk.
+CONN_TEST_COMMON = tests/unit/runner.c tests/unit/runner.h \
+	tests/unit/conn_test.c tests/unit/conn_test.h
+CONN_TESTS = tests/unit/test_shopee tests/unit/test_lazada \
+	tests/unit/test_tiktok tests/unit/test_postmart
+check_PROGRAMS += $(CONN_TESTS)
+TESTS += $(CONN_TESTS)
+tests_unit_test_shopee_SOURCES = tests/unit/test_shopee.c $(CONN_TEST_COMMON) $(SHOPEE_SRC)
+tests_unit_test_lazada_SOURCES = tests/unit/test_lazada.c $(CONN_TEST_COMMON) $(LAZADA_SRC)
+tests_unit_test_tiktok_SOURCES = tests/unit/test_tiktok.c $(CONN_TEST_COMMON) $(TIKTOK_SRC)
+tests_unit_test_postmart_SOURCES = tests/unit/test_postmart.c $(CONN_TEST_COMMON) $(POSTMART_SRC)
+tests_unit_test_shopee_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_lazada_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_tiktok_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_postmart_CFLAGS = $(CONN_CFLAGS)
+tests_unit_test_shopee_LDADD = $(CONN_LIBADD)
+tests_unit_test_lazada_LDADD = $(CONN_LIBADD)
+tests_unit_test_tiktok_LDADD = $(CONN_LIBADD)
+tests_unit_test_postmart_LDADD = $(CONN_LIBADD)
+
+# ---- simulator ----------------------------------------------------------------
+# The simulator's self-checks (tests/sim/README.md), against ocopsim itself.
+TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
+	tests/sim/sim_selftest_tiktok.sh
 
 # ---- sql --------------------------------------------------------------------
 # pgTAP: the rules of the SQL logic (sql/logic/) checked in the database

@@ -20,8 +20,6 @@ tests_sim_ocopsim_LDADD = $(MHD_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) \
 	$(CURL_LIBS) -lpthread
 
 # The simulator checked from the outside with curl and openssl (TAP).
-TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
-	tests/sim/sim_selftest_tiktok.sh
 EXTRA_DIST += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
 	tests/sim/sim_selftest_tiktok.sh tests/sim/sim_selftest_lib.sh \
 	tests/sim/README.md
