@@ -107,3 +107,10 @@ void ct_parse_orders(const oc_connector *c, oc_op op, const oc_shop *shop,
     oc_order_batch_free(&b);
   }
 }
+
+int ct_build_any(const oc_connector *c, oc_op op, const oc_shop *s, const oc_listing *l,
+                 int64_t now_ms, oc_request *r, char *err, size_t errlen) {
+  if (oc_token_op(op))
+    return c->build_token(op, s, now_ms, r, err, errlen);
+  return c->build_listing(op, s, l, now_ms, r, err, errlen);
+}

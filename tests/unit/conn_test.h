@@ -36,4 +36,9 @@ cJSON *ct_batch_doc(const oc_order_batch *b);
 
 int ct_starts_with(const char *s, const char *prefix);
 
+/* build_listing or build_token, by the operation's family: the tests that
+ * walk every operation of a connector call one function. */
+int ct_build_any(const oc_connector *c, oc_op op, const oc_shop *s, const oc_listing *l,
+                 int64_t now_ms, oc_request *r, char *err, size_t errlen);
+
 #endif

@@ -98,12 +98,7 @@ static void parse_token(oc_op op, long status, const char *body, oc_token_result
       op, status, body, res)
 
 /* build_any(): build_listing or build_token, by the operation's family. */
-static int build_any(oc_op op, const oc_shop *s, const oc_listing *l, int64_t now_ms,
-                     oc_request *r, char *err, size_t errlen) {
-  if (oc_token_op(op))
-    return conn()->build_token(op, s, now_ms, r, err, errlen);
-  return conn()->build_listing(op, s, l, now_ms, r, err, errlen);
-}
+#define build_any(...) ct_build_any(conn(), __VA_ARGS__)
 
 /* The value of key in the URL's query (raw, still encoded), or NULL. */
 static const char *query_get(const char *url, const char *key, char *out,

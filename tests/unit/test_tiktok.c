@@ -91,12 +91,7 @@ static const oc_connector *conn(void) { return OC_ENTRY(); }
       op, status, body, res)
 
 /* build_any(): build_listing or build_token, by the operation's family. */
-static int build_any(oc_op op, const oc_shop *s, const oc_listing *l, int64_t now_ms,
-                     oc_request *r, char *err, size_t errlen) {
-  if (oc_token_op(op))
-    return conn()->build_token(op, s, now_ms, r, err, errlen);
-  return conn()->build_listing(op, s, l, now_ms, r, err, errlen);
-}
+#define build_any(...) ct_build_any(conn(), __VA_ARGS__)
 
 static int hexval(int c) {
   if (c >= '0' && c <= '9')
