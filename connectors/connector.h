@@ -2,7 +2,7 @@
  * connector.h — the ABI between ocopd and a marketplace connector.
  *
  * A connector is a shared object loaded with dlopen() from connector_dir. It
- * exports one symbol, OC_ENTRY_SYMBOL ("ocop_connector_abi4": the name
+ * exports one symbol, OC_ENTRY_SYMBOL ("ocop_connector_abi5": the name
  * carries the version, so a connector built for another ABI is not even
  * found), returning a table of functions. It is
  * pure: it turns an operation, the shop's credentials, the listing and the
@@ -17,7 +17,10 @@
  * added AUTH_LINK, TOKEN_EXCHANGE and the file feed; ABI 3 orders and push
  * verification. ABI 4 types the results per operation family (listing,
  * token, order page, order batch), carries orders as structs instead of JSON
- * text, and keeps the data fields ahead of the function pointers. Callers use
+ * text, and keeps the data fields ahead of the function pointers. ABI 5
+ * carries a product's variants (pack sizes): a listing is one marketplace
+ * item with one or more variants, each with its own seller SKU, price and
+ * stock, and results name each variant's marketplace id. Callers use
  * the inline wrappers at the end of this file (oc_build_listing, ...), which
  * check the capability bit, never the pointers themselves.
  */
@@ -28,10 +31,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define OC_ABI_VERSION 4u
+#define OC_ABI_VERSION 5u
 /* The exported entry: a connector defines it as
  *   const oc_connector *OC_ENTRY(void) { return &table; }  */
-#define OC_ENTRY ocop_connector_abi4
+#define OC_ENTRY ocop_connector_abi5
 #define OC_STR_(x) #x
 #define OC_STR(x) OC_STR_(x)
 #define OC_ENTRY_SYMBOL OC_STR(OC_ENTRY)
@@ -44,6 +47,8 @@
 #define OC_MAX_PUSH (64 * 1024)       /* webhook bodies larger than this are refused */
 #define OC_STATUS_MAX 48              /* a marketplace's order status text */
 #define OC_NEXT_MAX 1025              /* a LIST_ORDERS page cursor (TikTok: up to 1024) */
+#define OC_MAX_VARIANTS 50            /* variants of one item (Shopee: 50 models) */
+#define OC_MEMO_MAX 512               /* a connector's note on an item's variation */
 
 typedef enum oc_op {
   OC_OP_PUBLISH = 1, /* create the listing (name, price, stock, claims) */
@@ -61,6 +66,8 @@ typedef enum oc_op {
                          * parse fills the tokens like REFRESH_TOKEN */
   OC_OP_LIST_ORDERS,    /* one page of order ids updated in a window */
   OC_OP_GET_ORDERS,     /* details of up to OC_MAX_ORDER_IDS orders */
+  OC_OP_VARIANTS,       /* the next call that brings the item's variants in line
+                         * with the catalogue (add, re-label, remove); see below */
   OC_OP_MAX
 } oc_op;
 
@@ -68,6 +75,10 @@ typedef enum oc_op {
 #define OC_CAP(op) (1u << (op))
 #define OC_CAP_STRIP (1u << 31) /* UPDATE with stars == 0 removes every claim */
 #define OC_CAP_FEED (1u << 30)  /* a file channel: the core writes feed() output */
+
+/* What build_listing(VARIANTS) returns when the item's variants already
+ * match the catalogue: no request is made. */
+#define OC_IN_LINE 1
 
 /* Per-shop connector options ("category_id" = "100644"), from shop.options. */
 typedef struct oc_kv {
@@ -88,21 +99,48 @@ typedef struct oc_shop {
   const char *redirect_url; /* AUTH_LINK: where the marketplace sends the seller */
 } oc_shop;
 
+/*
+ * One variant (pack size) of the product. A product has one or more; every
+ * variant follows the product's certificate. Prices and stock are per
+ * variant.
+ */
+typedef struct oc_variant {
+  const char *sku;        /* seller SKU (Shopee model_sku / item_sku, Lazada
+                           * SellerSku, TikTok seller_sku); unique */
+  const char *label;      /* variation value, e.g. "500 g"; "" when the
+                           * product has a single variant */
+  int64_t price_vnd;      /* whole dong */
+  int64_t stock;          /* absolute quantity for this shop */
+  int32_t weight_g;       /* 0 when unknown */
+  int32_t length_mm;      /* package size; all three 0 when unknown */
+  int32_t width_mm;
+  int32_t height_mm;
+  const char *gtin;       /* NULL when none */
+  const char *remote_id;  /* the marketplace's id of this variant (Shopee
+                           * model_id, "0" for an item without models; Lazada
+                           * SkuId; TikTok sku id), "" when it exists but its id
+                           * is unknown, NULL when it is not on the item */
+  int removed;            /* 1: gone from the catalogue; VARIANTS takes it off
+                           * the item (remote_id is then not NULL) */
+} oc_variant;
+
 /* What the listing should say now. Strings are UTF-8, never NULL unless noted. */
 typedef struct oc_listing {
-  const char *sku;            /* our product code = seller SKU */
+  const char *sku;            /* our product code: the item's own SKU, and what
+                               * LOOKUP_SKU searches when item_id is NULL */
   const char *name;           /* product name without any OCOP claim */
   const char *description;
   const char *category;       /* OCOP category code, e.g. "I.3.c" */
   const char *unit;           /* "gói", "hộp"... */
-  int64_t price_vnd;          /* whole dong */
-  int64_t stock;              /* absolute quantity for this shop */
-  int32_t weight_g;           /* 0 when unknown */
   int stars;                  /* 3..5: show OCOP claims; 0: strip them */
   const char *certificate_no; /* decision number; NULL when stars == 0 */
   const char *item_id;        /* marketplace listing id; NULL before publish */
+  const oc_variant *variants; /* the product's variants, catalogue order first
+                               * (removed ones last); nvariants >= 1 */
+  size_t nvariants;
+  const char *memo;           /* VARIANTS: the memo the job's LOOKUP_SKU or the
+                               * previous VARIANTS step returned; NULL at first */
 } oc_listing;
-
 typedef struct oc_request {
   char method[8];  /* "GET" or "POST" */
   char *url;       /* full URL with query; may hold tokens: never log it */
@@ -129,14 +167,31 @@ typedef struct oc_verdict {
   char request_id[96];
 } oc_verdict;
 
+/* What a call says of one variant, matched by seller SKU. */
+typedef struct oc_variant_result {
+  char sku[OC_ID_MAX];
+  char remote_id[OC_ID_MAX]; /* the marketplace's id of the variant */
+  int gone;                  /* VARIANTS: it was taken off the item */
+  int64_t price_vnd;         /* GET_LISTING, LOOKUP_SKU: -1 when not said */
+  int64_t stock;             /* GET_LISTING, LOOKUP_SKU: -1 when not said */
+} oc_variant_result;
+
 /* PUBLISH, UPDATE, SET_STOCK, SET_PRICE, DELIST, RELIST, LOOKUP_SKU,
- * GET_LISTING. */
+ * GET_LISTING, VARIANTS. */
 typedef struct oc_listing_result {
   oc_verdict v;
   char item_id[OC_ID_MAX]; /* PUBLISH, LOOKUP_SKU, GET_LISTING */
   int active;              /* GET_LISTING: 1 listed, 0 delisted */
-  int64_t price_vnd;       /* GET_LISTING */
-  int64_t stock;           /* GET_LISTING */
+  /* PUBLISH, LOOKUP_SKU, GET_LISTING, VARIANTS: the variants the answer
+   * names (those it created, found, read or removed); the core records
+   * their ids. A SKU the listing does not hold is ignored. */
+  oc_variant_result variants[OC_MAX_VARIANTS];
+  size_t nvariants;
+  /* LOOKUP_SKU, VARIANTS: what the connector needs to know of the item's
+   * variation for its next VARIANTS step (e.g. the options the item has),
+   * in its own words; "" when nothing. The core hands it back as
+   * oc_listing.memo within the same job and never stores it. */
+  char memo[OC_MEMO_MAX];
 } oc_listing_result;
 
 /* REFRESH_TOKEN, TOKEN_EXCHANGE (expiries: see oc_expiry_to_unix). */
@@ -228,10 +283,11 @@ typedef struct oc_push {
   char error[160];             /* why it was refused */
 } oc_push;
 
-/* One row of a file channel's catalogue feed. */
+/* One product of a file channel's catalogue feed: one output row per
+ * variant that is not removed. */
 typedef struct oc_feed_row {
   const oc_listing *listing;
-  int active;             /* 1 listed, 0 delisted (an inactive row) */
+  int active;             /* 1 listed, 0 delisted (inactive rows) */
   const char *image_urls; /* space-separated URLs; NULL or "" for none */
 } oc_feed_row;
 
@@ -253,7 +309,24 @@ typedef struct oc_connector {
   int64_t order_window_s; /* the longest window one LIST_ORDERS may ask for,
                            * in seconds (Shopee 15 days); 0: no limit */
 
-  /* PUBLISH .. GET_LISTING */
+  /*
+   * PUBLISH .. GET_LISTING, VARIANTS.
+   *
+   * PUBLISH creates the item with every variant the marketplace takes in
+   * one create (all of them on Lazada and TikTok; on Shopee the item alone,
+   * its models come by VARIANTS) and names in the result the variants it
+   * created. SET_STOCK and SET_PRICE send every variant that is on the item
+   * (remote_id not NULL, not removed) in one request.
+   *
+   * VARIANTS is a step function. The core runs a VARIANTS job as: LOOKUP_SKU
+   * (which reads the item's variants by item_id and fills remote ids and the
+   * memo, so a step whose outcome was lost is never repeated blind), then
+   * build VARIANTS / send / parse, again and again, copying each result's
+   * ids and memo into the listing, until build returns OC_IN_LINE (nothing
+   * is left to do: every variant not removed has a remote_id, no removed one
+   * has) or a step fails. A single-variant product is an item without
+   * variation; a second variant turns it into one with variation.
+   */
   int (*build_listing)(oc_op op, const oc_shop *shop, const oc_listing *listing,
                        int64_t now_ms, oc_request *req, char *err, size_t errlen);
   void (*parse_listing)(oc_op op, const oc_shop *shop, const oc_listing *listing,
@@ -337,7 +410,7 @@ static inline const char *oc_op_name(oc_op op) {
   static const char *const names[OC_OP_MAX] = {
       "?", "publish", "update", "set_stock", "set_price", "delist",
       "relist", "lookup_sku", "get_listing", "refresh_token", "auth_link",
-      "token_exchange", "list_orders", "get_orders"};
+      "token_exchange", "list_orders", "get_orders", "variants"};
 
   return (op > 0 && op < OC_OP_MAX) ? names[op] : "?";
 }
@@ -373,7 +446,7 @@ static inline int oc_unsupported(const oc_connector *c, oc_op op, char *err, siz
 }
 
 static inline int oc_listing_op(oc_op op) {
-  return op >= OC_OP_PUBLISH && op <= OC_OP_GET_LISTING;
+  return (op >= OC_OP_PUBLISH && op <= OC_OP_GET_LISTING) || op == OC_OP_VARIANTS;
 }
 
 static inline int oc_build_listing(const oc_connector *c, oc_op op, const oc_shop *shop,
