@@ -101,14 +101,45 @@ static int ocu_check_range(int64_t v, int64_t max, const char *what, const char 
   return -1;
 }
 
-static int ocu_check_amounts(unsigned need, const ocu_limits *lim, const oc_listing *l,
-                             char *err, size_t errlen) {
+/* One variant: a SKU, a label when the product has several, and the
+ * amounts the operation sends. */
+static int ocu_check_variant(unsigned need, const ocu_limits *lim, const oc_listing *l,
+                             const oc_variant *v, char *err, size_t errlen) {
+  if (ocu_check_text("variant sku", v->sku, err, errlen))
+    return -1;
+  if (l->nvariants > 1 && !v->removed && ocu_check_text("variant label", v->label, err, errlen))
+    return -1;
   if ((need & OCU_NEED_PRICE) &&
-      ocu_check_range(l->price_vnd, lim->price_max, "price", " dong", err, errlen))
+      ocu_check_range(v->price_vnd, lim->price_max, "price", " dong", err, errlen))
     return -1;
   if ((need & OCU_NEED_STOCK) &&
-      ocu_check_range(l->stock, lim->stock_max, "stock", "", err, errlen))
+      ocu_check_range(v->stock, lim->stock_max, "stock", "", err, errlen))
     return -1;
+  return 0;
+}
+
+/* Every variant: at least one, at most OC_MAX_VARIANTS, SKUs distinct. */
+static int ocu_check_variants(unsigned need, const ocu_limits *lim, const oc_listing *l,
+                              char *err, size_t errlen) {
+  size_t i, j;
+
+  if (l->variants == NULL || l->nvariants == 0) {
+    ocu_err(err, errlen, "listing has no variant");
+    return -1;
+  }
+  if (l->nvariants > OC_MAX_VARIANTS) {
+    ocu_err(err, errlen, "listing has more than %d variants", OC_MAX_VARIANTS);
+    return -1;
+  }
+  for (i = 0; i < l->nvariants; i++) {
+    if (ocu_check_variant(need, lim, l, &l->variants[i], err, errlen))
+      return -1;
+    for (j = 0; j < i; j++)
+      if (strcmp(l->variants[i].sku, l->variants[j].sku) == 0) {
+        ocu_err(err, errlen, "listing variant sku appears twice");
+        return -1;
+      }
+  }
   return 0;
 }
 
@@ -151,23 +182,40 @@ int ocu_check_listing(unsigned need, const ocu_limits *lim, const oc_listing *l,
     return -1;
   if ((need & OCU_NEED_ITEM) && ocu_check_item(lim, l, err, errlen))
     return -1;
-  if (ocu_check_amounts(need, lim, l, err, errlen))
+  if (ocu_check_variants(need, lim, l, err, errlen))
     return -1;
   if ((need & OCU_NEED_TEXT) && ocu_check_claim_text(lim, l, err, errlen))
     return -1;
   return 0;
 }
 
-int ocu_check_weight(const oc_listing *l, const char *market, char *err, size_t errlen) {
-  if (l->weight_g == 0) {
-    ocu_err(err, errlen, "listing weight unknown (%s)", market);
+int ocu_check_weight(const oc_variant *v, const char *market, char *err, size_t errlen) {
+  if (v->weight_g == 0) {
+    ocu_err(err, errlen, "variant weight unknown (%s)", market);
     return -1;
   }
-  if (l->weight_g < 0) {
-    ocu_err(err, errlen, "listing weight must be positive");
+  if (v->weight_g < 0) {
+    ocu_err(err, errlen, "variant weight must be positive");
     return -1;
   }
   return 0;
+}
+
+int ocu_variants_in_line(const oc_listing *l) {
+  size_t i;
+
+  for (i = 0; i < l->nvariants; i++)
+    if ((l->variants[i].remote_id == NULL) != (l->variants[i].removed != 0))
+      return 0;
+  return 1;
+}
+
+size_t ocu_live_variants(const oc_listing *l) {
+  size_t i, n = 0;
+
+  for (i = 0; i < l->nvariants; i++)
+    n += !l->variants[i].removed;
+  return n;
 }
 
 const char *ocu_category(const oc_shop *shop, const oc_listing *l, int (*valid)(const char *),

@@ -18,8 +18,8 @@
 #define OCU_NEED_ITEM 0x02u    /* the marketplace's item id (ocu_limits.item_id_ok) */
 #define OCU_NEED_SKU 0x04u
 #define OCU_NEED_TEXT 0x08u    /* name, description, stars, certificate */
-#define OCU_NEED_PRICE 0x10u
-#define OCU_NEED_STOCK 0x20u
+#define OCU_NEED_PRICE 0x10u   /* every variant's price */
+#define OCU_NEED_STOCK 0x20u   /* every variant's stock */
 
 /* A marketplace's limits on a listing, as data. */
 typedef struct ocu_limits {
@@ -70,9 +70,16 @@ int ocu_check_shop_present(const oc_shop *shop, char *err, size_t errlen);
  * (AUTH_LINK). 0, or -1 with err naming the field. */
 int ocu_check_token_inputs(oc_op op, const oc_shop *shop, char *err, size_t errlen);
 
-/* PUBLISH needs a weight: 0, or -1 with err "listing weight unknown
- * (<why>)" or "listing weight must be positive". */
-int ocu_check_weight(const oc_listing *l, const char *why, char *err, size_t errlen);
+/* PUBLISH needs each variant's weight: 0, or -1 with err "variant weight
+ * unknown (<why>)" or "variant weight must be positive". */
+int ocu_check_weight(const oc_variant *v, const char *why, char *err, size_t errlen);
+
+/* 1 when every variant that is not removed is on the item (remote_id not
+ * NULL) and no removed one is: VARIANTS has nothing left to do. */
+int ocu_variants_in_line(const oc_listing *l);
+
+/* How many variants are not removed. */
+size_t ocu_live_variants(const oc_listing *l);
 
 /* The shop's category id for the listing: option "category.<OCOP code>"
  * when set, else "category_id". NULL with err set when neither is set or
