@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "variants.h"
 #include "shop_opts.h"
 
 /* Shops are few: a plain array is the set. */
@@ -227,12 +228,12 @@ static void on_opened(uv_fs_t *req) {
 /* ---- rendering -------------------------------------------------------------- */
 
 /* Columns of SHOP_ROWS_SQL. */
-enum { C_SHOP, C_OPTIONS, C_MARKET, C_SKU, C_NAME, C_DESC, C_CAT, C_UNIT, C_PRICE, C_STOCK,
-       C_WEIGHT, C_STARS, C_DECISION, C_STATE };
+enum { C_SHOP, C_OPTIONS, C_MARKET, C_SKU, C_NAME, C_DESC, C_CAT, C_UNIT, C_VARIANTS,
+       C_STARS, C_DECISION, C_STATE };
 
 #define SHOP_ROWS_SQL                                                                         \
   "SELECT s.name, s.options::text, s.marketplace, t.sku, t.name, t.description, "            \
-  "t.category_code, t.unit, t.price, t.stock, t.weight_g, t.stars, t.decision_no, t.state "   \
+  "t.category_code, t.unit, t.variants::text, t.stars, t.decision_no, t.state "   \
   "FROM shop s LEFT JOIN listing_target t ON t.shop_id = s.id AND t.state <> 'new' "          \
   "WHERE s.id = $1 ORDER BY t.sku"
 
@@ -241,6 +242,7 @@ static int render(feeds_t *f, PGresult *res) {
   int nres = PQntuples(res), i;
   const oc_connector *conn = registry_find(f->reg, PQgetvalue(res, 0, C_MARKET));
   oc_listing *ls = NULL;
+  struct vset *vs = NULL;
   oc_feed_row *rows = NULL;
   oc_kv *opts = NULL;
   oc_shop shop;
@@ -273,8 +275,9 @@ static int render(feeds_t *f, PGresult *res) {
     goto out;
   }
   ls = calloc((size_t)nres, sizeof *ls);
+  vs = calloc((size_t)nres, sizeof *vs);
   rows = calloc((size_t)nres, sizeof *rows);
-  if (!ls || !rows) {
+  if (!ls || !vs || !rows) {
     shop_failed(f, "out of memory rendering the feed", NULL);
     goto out;
   }
@@ -288,9 +291,12 @@ static int render(feeds_t *f, PGresult *res) {
     l->description = PQgetvalue(res, i, C_DESC);
     l->category = PQgetvalue(res, i, C_CAT);
     l->unit = PQgetvalue(res, i, C_UNIT);
-    l->price_vnd = strtoll(PQgetvalue(res, i, C_PRICE), NULL, 10);
-    l->stock = strtoll(PQgetvalue(res, i, C_STOCK), NULL, 10);
-    l->weight_g = (int32_t)strtol(PQgetvalue(res, i, C_WEIGHT), NULL, 10);
+    if (vset_parse(&vs[n], PQgetvalue(res, i, C_VARIANTS), err, sizeof err) != 0) {
+      shop_failed(f, "cannot read a listing's variants", err);
+      goto out;
+    }
+    l->variants = vs[n].v;
+    l->nvariants = vs[n].n;
     l->stars = (int)strtol(PQgetvalue(res, i, C_STARS), NULL, 10);
     l->certificate_no = l->stars && !PQgetisnull(res, i, C_DECISION)
                             ? PQgetvalue(res, i, C_DECISION) : NULL;
@@ -307,6 +313,9 @@ static int render(feeds_t *f, PGresult *res) {
   }
   rc = 0;
 out:
+  for (i = 0; vs && (size_t)i < n; i++)
+    vset_free(&vs[i]);
+  free(vs);
   free(ls);
   free(rows);
   shop_opts_free(opts, nopts);

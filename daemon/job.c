@@ -13,6 +13,7 @@ static const struct {
 } kinds[] = {
     {"publish", JOB_PUBLISH}, {"update", JOB_UPDATE}, {"stock", JOB_STOCK},
     {"price", JOB_PRICE},     {"delist", JOB_DELIST}, {"relist", JOB_RELIST},
+    {"variants", JOB_VARIANTS},
 };
 
 /* The text of column `name`, or NULL when it is SQL NULL or absent. */
@@ -66,7 +67,8 @@ static void fill_shop(struct job *job, const PGresult *res, int row) {
   job->shop.nopts = job->nopts;
 }
 
-static void fill_listing(struct job *job, const PGresult *res, int row) {
+static int fill_listing(struct job *job, const PGresult *res, int row, char *err,
+                        size_t errlen) {
   oc_listing *l = &job->listing;
 
   l->sku = dup_col(res, row, "sku");
@@ -74,12 +76,14 @@ static void fill_listing(struct job *job, const PGresult *res, int row) {
   l->description = dup_col(res, row, "description");
   l->category = dup_col(res, row, "category");
   l->unit = dup_col(res, row, "unit");
-  l->price_vnd = num_col(res, row, "price");
-  l->stock = num_col(res, row, "stock");
-  l->weight_g = (int32_t)num_col(res, row, "weight_g");
   l->stars = (int)num_col(res, row, "stars");
   l->certificate_no = l->stars ? dup_col(res, row, "decision_no") : NULL;
   l->item_id = dup_col(res, row, "item_id");
+  if (vset_parse(&job->vars, col(res, row, "variants"), err, errlen) != 0)
+    return -1;
+  l->variants = job->vars.v;
+  l->nvariants = job->vars.n;
+  return 0;
 }
 
 struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen) {
@@ -108,7 +112,8 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
   if (parse_options(job, col(res, row, "options"), err, errlen) != 0)
     goto fail;
   fill_shop(job, res, row);
-  fill_listing(job, res, row);
+  if (fill_listing(job, res, row, err, errlen) != 0)
+    goto fail;
   if (!job->shop_name || !job->marketplace || !job->listing.sku || !job->listing.name ||
       !job->shop.base_url || !job->shop.app_key || !job->shop.shop_id) {
     snprintf(err, errlen, "claimed job row misses a required column");
@@ -191,6 +196,7 @@ void job_free(struct job *job) {
   free((char *)job->listing.unit);
   free((char *)job->listing.certificate_no);
   free((char *)job->listing.item_id);
+  vset_free(&job->vars);
   for (i = 0; i < job->nopts; i++) {
     free((char *)job->opts[i].key);
     free((char *)job->opts[i].value);

@@ -19,10 +19,13 @@
 
 #include "call.h"
 #include "connector.h"
+#include "variants.h"
 
 struct pace;
 
-enum job_kind { JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST };
+enum job_kind {
+  JOB_PUBLISH, JOB_UPDATE, JOB_STOCK, JOB_PRICE, JOB_DELIST, JOB_RELIST, JOB_VARIANTS
+};
 
 struct job {
   void *owner;       /* the outbox that runs it */
@@ -39,7 +42,10 @@ struct job {
   char *marketplace;
   char *policy;
   oc_shop shop;       /* app_secret points into hold.secret */
-  oc_listing listing;
+  oc_listing listing;  /* variants and memo point into vars and memo */
+  struct vset vars;    /* the listing's variants, and what the job learnt */
+  char memo[OC_MEMO_MAX]; /* VARIANTS: the connector's note between steps */
+  int steps;           /* VARIANTS steps sent so far */
   oc_kv *opts;        /* parsed from the shop's options JSON */
   size_t nopts;
   oc_op op;           /* the call in progress */

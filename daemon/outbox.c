@@ -57,8 +57,13 @@ struct outcome {
   uint64_t retry_ms;
 };
 
+/* VARIANTS calls one job may make after its look-up. */
+#define JOB_MAX_VARIANT_STEPS 8
+
 static void claim(outbox_t *ob);
 static void job_call(struct job *job, oc_op op);
+static void finish_simple(struct job *job, enum outcome_kind kind, const char *error);
+static void variants_step(struct job *job, const oc_listing_result *r);
 
 static void check_drained(outbox_t *ob) {
   drain_check(&ob->drain, ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
@@ -99,17 +104,27 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
   check_drained(ob);
 }
 
+/* What ocop_finish_job records of the variants for this outcome. */
+static enum vset_report report_of(const struct job *job, enum outcome_kind kind) {
+  if (job->feed)
+    return VSET_ALL_SENT;
+  if (kind == OUT_OK && job->kind == JOB_PRICE)
+    return VSET_PRICES;
+  if (kind == OUT_OK && job->kind == JOB_STOCK)
+    return VSET_STOCK;
+  return VSET_LEARNT;
+}
+
 static void finish(struct job *job, const struct outcome *oc) {
   outbox_t *ob = job->owner;
-  char id[24], retry[24], maxa[24], stars[8], price[24], stock[24];
-  const char *params[12];
+  char id[24], retry[24], maxa[24], stars[8];
+  char *variants = vset_outcome_json(&job->vars, report_of(job, oc->kind));
+  const char *params[11];
 
   snprintf(id, sizeof id, "%lld", job->id);
   snprintf(retry, sizeof retry, "%llu", (unsigned long long)oc->retry_ms);
   snprintf(maxa, sizeof maxa, "%u", ob->opt.max_attempts);
   snprintf(stars, sizeof stars, "%d", job->listing.stars);
-  snprintf(price, sizeof price, "%lld", (long long)job->listing.price_vnd);
-  snprintf(stock, sizeof stock, "%lld", (long long)job->listing.stock);
   params[0] = id;
   params[1] = ob->owner;
   params[2] = outcome_names[oc->kind];
@@ -120,8 +135,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[7] = job->listing.name;
   params[8] = job->listing.description;
   params[9] = stars;
-  params[10] = price;
-  params[11] = stock;
+  params[10] = variants;
   if (oc->kind == OUT_DEFER)
     ob->st.deferred++;
   if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED)
@@ -131,9 +145,10 @@ static void finish(struct job *job, const struct outcome *oc) {
              (unsigned long long)oc->retry_ms, oc->error);
   if (db_query(ob->db,
                "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
-               "$11, $12)",
-               12, params, on_finished, job) != 0)
+               "$11::jsonb)",
+               11, params, on_finished, job) != 0)
     on_finished(job, NULL, "shutting down");
+  free(variants);
 }
 
 static void finish_simple(struct job *job, enum outcome_kind kind, const char *error) {
@@ -169,6 +184,17 @@ static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
 /* A look-up's answer: a next call within the same job (look-up → create,
  * look-up → delist) or the job's outcome. */
 static void after_lookup(struct job *job, const call_result *res, struct outcome *oc) {
+  if (res->verdict == CALL_OK)
+    vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants);
+  if (job->kind == JOB_VARIANTS) {
+    if (res->verdict != CALL_OK) {
+      oc->kind = OUT_NOT_FOUND; /* the item itself is gone */
+      finish(job, oc);
+      return;
+    }
+    variants_step(job, &res->r.listing);
+    return;
+  }
   if (res->verdict == CALL_OK) {
     snprintf(job->found_item, sizeof job->found_item, "%s", res->r.listing.item_id);
     log_info("outbox", "found the listing a previous create made; adopting it",
@@ -191,6 +217,21 @@ static void after_lookup(struct job *job, const call_result *res, struct outcome
   finish(job, oc);
 }
 
+/* One more VARIANTS step, with what the last answer said of the item.
+ * The steps are bounded: a connector that never comes in line fails the
+ * job instead of calling forever. */
+static void variants_step(struct job *job, const oc_listing_result *r) {
+  if (r->memo[0])
+    snprintf(job->memo, sizeof job->memo, "%s", r->memo);
+  job->listing.memo = job->memo[0] ? job->memo : NULL;
+  if (job->steps >= JOB_MAX_VARIANT_STEPS) {
+    finish_simple(job, OUT_REJECTED, "variants still not in line after the most steps a job takes");
+    return;
+  }
+  job->steps++;
+  job_call(job, OC_OP_VARIANTS);
+}
+
 static void on_call(void *arg, call_result *res) {
   struct job *job = arg;
   struct outcome oc;
@@ -205,10 +246,20 @@ static void on_call(void *arg, call_result *res) {
   }
   switch (res->verdict) {
   case CALL_OK:
+    if (oc_listing_op(job->op))
+      vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants);
+    if (job->op == OC_OP_VARIANTS) {
+      variants_step(job, &res->r.listing);
+      return;
+    }
     oc.kind = OUT_OK;
     if (job->op == OC_OP_PUBLISH)
       snprintf(job->found_item, sizeof job->found_item, "%s", res->r.listing.item_id);
     oc.item_id = job->found_item[0] ? job->found_item : NULL;
+    break;
+  case CALL_IN_LINE:
+    oc.kind = OUT_OK;
+    oc.error[0] = '\0';
     break;
   case CALL_NOT_FOUND:
     oc.kind = OUT_NOT_FOUND;
@@ -277,6 +328,10 @@ static oc_op first_op(const struct job *job) {
     return OC_OP_UPDATE;
   case JOB_PRICE:
     return OC_OP_SET_PRICE;
+  case JOB_VARIANTS:
+    /* Read the item first: a step whose answer was lost is seen, not
+     * repeated (connectors/connector.h, VARIANTS). */
+    return OC_OP_LOOKUP_SKU;
   case JOB_STOCK:
   default:
     return OC_OP_SET_STOCK;

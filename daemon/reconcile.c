@@ -1,6 +1,7 @@
 /* reconcile.c — see reconcile.h. */
 #include "reconcile.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #define MAX_INFLIGHT 4    /* read-backs at once: a background task, not a race */
 
 /* One listing to read back: its shop as calls need it, the listing's SKU,
- * marketplace id and the stock it should show (ctx->listing). Once called,
+ * marketplace id and its variants with the stock each should show
+ * (ctx->listing). Once called,
  * ctx holds the connector generation and the secret the read started with. */
 struct rcheck {
   reconcile_t *owner;
@@ -89,21 +91,18 @@ static void check_fail(struct rcheck *c, const char *what, const char *err) {
 static void on_recorded(void *arg, PGresult *res, const char *err) {
   struct rcheck *c = arg;
   reconcile_t *r = c->owner;
-  const char *verdict, *expected;
+  const char *verdict;
 
   if (err) {
     check_fail(c, "cannot record the stock read back; read again next interval", err);
     return;
   }
   verdict = PQgetvalue(res, 0, 0);
-  expected = PQgetisnull(res, 0, 1) ? "-" : PQgetvalue(res, 0, 1);
   r->st.checked++;
   if (strcmp(verdict, "drift") == 0) {
     r->st.drifts++;
-    log_info("reconcile", "stock drift corrected",
-             "shop=%s sku=%s item=%s observed=%lld expected=%s", c->ctx->shop_name,
-             c->ctx->listing.sku, c->ctx->listing.item_id, (long long)c->ctx->listing.stock,
-             expected);
+    log_info("reconcile", "stock drift corrected", "shop=%s sku=%s item=%s", c->ctx->shop_name,
+             c->ctx->listing.sku, c->ctx->listing.item_id);
   } else {
     log_debug("reconcile", "stock read back", "shop=%s sku=%s verdict=%s", c->ctx->shop_name,
               c->ctx->listing.sku, verdict);
@@ -111,21 +110,44 @@ static void on_recorded(void *arg, PGresult *res, const char *err) {
   check_done(c);
 }
 
-/* Hands the count to ocop_reconcile_result(); the target it was compared
- * with is read in the same statement, for the log. ctx->listing.stock now
- * holds what the marketplace showed. */
-static void record(struct rcheck *c, int64_t observed) {
-  char listing[24], stock[24];
-  const char *params[2] = {listing, stock};
+/* The counts the marketplace showed, per variant, as
+ * ocop_reconcile_result() takes them; NULL when out of memory. */
+static char *observed_json(const oc_listing_result *lr) {
+  cJSON *arr = cJSON_CreateArray();
+  char *out = NULL;
+  size_t i;
 
-  c->ctx->listing.stock = observed;
+  for (i = 0; arr && i < lr->nvariants && i < OC_MAX_VARIANTS; i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o || !cJSON_AddItemToArray(arr, o) ||
+        !cJSON_AddStringToObject(o, "sku", lr->variants[i].sku) ||
+        (lr->variants[i].stock >= 0 &&
+         !cJSON_AddNumberToObject(o, "stock", (double)lr->variants[i].stock)))
+      goto out;
+  }
+  out = arr ? cJSON_PrintUnformatted(arr) : NULL;
+out:
+  cJSON_Delete(arr);
+  return out;
+}
+
+/* Hands the counts to ocop_reconcile_result(), which compares each
+ * variant's with the ledger's. */
+static void record(struct rcheck *c, const oc_listing_result *lr) {
+  char listing[24];
+  char *observed = observed_json(lr);
+  const char *params[2] = {listing, observed};
+
+  if (!observed) {
+    check_fail(c, "cannot record the stock read back", "out of memory");
+    return;
+  }
   snprintf(listing, sizeof listing, "%lld", c->listing_id);
-  snprintf(stock, sizeof stock, "%lld", (long long)observed);
-  if (db_query(c->owner->w.db,
-               "SELECT ocop_reconcile_result($1::bigint, $2::bigint), "
-               "(SELECT stock FROM listing_target WHERE listing_id = $1::bigint)",
-               2, params, on_recorded, c) != 0)
+  if (db_query(c->owner->w.db, "SELECT ocop_reconcile_result($1::bigint, $2::jsonb)", 2, params,
+               on_recorded, c) != 0)
     check_fail(c, "cannot record the stock read back", "database not connected");
+  free(observed);
 }
 
 /* ---- the read ------------------------------------------------------------ */
@@ -159,7 +181,7 @@ static void on_call(void *arg, call_result *res) {
       log_warn("reconcile", "listing is not active on the marketplace; only its stock is checked",
                "shop=%s sku=%s item=%s", c->ctx->shop_name, c->ctx->listing.sku,
                c->ctx->listing.item_id);
-    record(c, res->r.listing.stock);
+    record(c, &res->r.listing);
     return;
   case CALL_DEFERRED:
     hold_back(c, (uint64_t)res->retry_after_ms);
@@ -268,7 +290,11 @@ static struct rcheck *check_from_row(reconcile_t *r, const PGresult *res, int ro
   l = &c->ctx->listing;
   l->sku = strdup(PQgetvalue(res, row, PQfnumber(res, "sku")));
   l->item_id = strdup(PQgetvalue(res, row, PQfnumber(res, "item_id")));
-  l->stock = strtoll(PQgetvalue(res, row, PQfnumber(res, "stock")), NULL, 10);
+  if (vset_parse(&c->ctx->vars, PQgetvalue(res, row, PQfnumber(res, "variants")), why,
+                 sizeof why) != 0)
+    goto fail;
+  l->variants = c->ctx->vars.v;
+  l->nvariants = c->ctx->vars.n;
   l->name = strdup("");
   l->description = strdup("");
   l->category = strdup("");

@@ -36,6 +36,7 @@ const char *call_verdict_name(call_verdict v) {
   case CALL_BAD_INPUT: return "bad_input";
   case CALL_DEFERRED: return "deferred";
   case CALL_SHUTDOWN: return "shutdown";
+  case CALL_IN_LINE: return "in_line";
   }
   return "?";
 }
@@ -313,10 +314,15 @@ static void on_http(void *arg, const struct http_response *resp) {
 static int build_and_send(struct call *c, http_t *http) {
   oc_request rq;
   char err[256] = "";
-  int rc = -1;
+  int rc = -1, built;
 
   memset(&rq, 0, sizeof rq);
-  if (build(c, &rq, err, sizeof err) != 0) {
+  built = build(c, &rq, err, sizeof err);
+  if (built == OC_IN_LINE && c->req.op == OC_OP_VARIANTS) {
+    stop(c, CALL_IN_LINE, 0, "variants in line");
+    goto out;
+  }
+  if (built != 0) { /* no other operation may decline to build */
     stop(c, CALL_BAD_INPUT, 0, "%s", err[0] ? err : "cannot build the request");
     goto out;
   }

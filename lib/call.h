@@ -43,7 +43,8 @@ typedef enum call_verdict {
   CALL_BAD_INPUT,     /* the connector could not build the request */
   CALL_DEFERRED,      /* the rate limit or a token refresh says wait
                          retry_after_ms; nothing was sent */
-  CALL_SHUTDOWN       /* the transport is closing; nothing more goes out */
+  CALL_SHUTDOWN,      /* the transport is closing; nothing more goes out */
+  CALL_IN_LINE        /* VARIANTS: the item already matches; nothing was sent */
 } call_verdict;
 
 const char *call_verdict_name(call_verdict v);

@@ -152,3 +152,11 @@ CREATE UNIQUE INDEX assortment_rule_unique_idx ON assortment_rule
 
 INSERT INTO assortment_rule (shop_id, include, created_by)
 SELECT id, true, 'migration 009' FROM shop;
+
+-- Functions whose arguments or results changed: the logic files create the
+-- new ones (a logic file only creates, sql/README.md).
+DROP FUNCTION IF EXISTS ocop_order_ref(bigint, bigint);
+DROP FUNCTION IF EXISTS ocop_finish_job(bigint, text, text, text, text, integer, integer,
+                                        text, text, smallint, bigint, bigint);
+DROP FUNCTION IF EXISTS ocop_reconcile_due(integer, integer);
+DROP FUNCTION IF EXISTS ocop_reconcile_result(bigint, bigint);

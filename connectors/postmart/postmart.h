@@ -10,10 +10,11 @@
  * catalogue, which it writes atomically into the shop's export folder for
  * the seller to upload. feed() renders RFC 4180 CSV in UTF-8 without a BOM:
  *
- *   sku,name,ocop_stars,certificate_no,category,price_vnd,stock,weight_g,
- *   description,image_urls,active
+ *   sku,product_code,variant,name,ocop_stars,certificate_no,category,
+ *   price_vnd,stock,weight_g,gtin,description,image_urls,active
  *
- * one row per listing, CRLF line ends. A delisted product is an inactive
+ * one row per variant of each listing (sku is the variant's seller SKU, the
+ * one PostMart order files name), CRLF line ends. A delisted product is an inactive
  * row (active 0); a listing without OCOP claims (stars 0: stripped or no
  * longer eligible) has empty ocop_stars and certificate_no.
  */

@@ -4,9 +4,29 @@
 -- the job row says, and reports the outcome (outbox.sql).
 --
 -- ocop_job_target takes a listing_target row and listing_jobs calls it, so
--- the three live in this one file, in this order: a view whose columns
--- change must be dropped (DROP VIEW listing_target CASCADE), which drops the
--- other two, and they are created again below it.
+-- they live in this one file, in this order: a view whose columns change
+-- must be dropped (DROP VIEW ... CASCADE), which drops what is built on it,
+-- and everything is created again below it. listing_variant_target is
+-- dropped first for that reason: the rest of this file and every later
+-- logic file are applied again after it.
+
+-- Each variant of each listing: what it should show (price, stock for this
+-- shop) next to what was last sent and its id on the marketplace. A variant
+-- is "on the item" when remote_id is not NULL. Withdrawn variants
+-- (variant.active false) stay here while they are still on the item.
+DROP VIEW IF EXISTS listing_variant_target CASCADE;
+CREATE VIEW listing_variant_target AS
+SELECT lv.listing_id, v.id AS variant_id, v.product_id, v.sku, v.label, v.position, v.active,
+       v.price_vnd AS price,
+       greatest(0, coalesce(sl.on_hand, 0) - coalesce(sl.reserved, 0) - s.stock_buffer) AS stock,
+       coalesce(v.weight_g, 0) AS weight_g, v.gtin, v.length_mm, v.width_mm, v.height_mm,
+       lv.remote_id, lv.sent_price, lv.sent_stock
+  FROM listing_variant lv
+  JOIN listing l ON l.id = lv.listing_id
+  JOIN shop s ON s.id = l.shop_id
+  JOIN variant v ON v.id = lv.variant_id
+  LEFT JOIN stock_level sl ON sl.variant_id = v.id
+ WHERE v.active OR lv.remote_id IS NOT NULL;
 
 -- What each listing should show now, next to what was last sent. A shop's
 -- `strip` policy needs a connector that can remove OCOP claims from a live
@@ -14,29 +34,56 @@
 -- withdrawing the listing is the only way to stop showing a claim the
 -- product lost. A marketplace with no row yet counts as able to strip:
 -- nothing can be sent to it before its connector is loaded, and the
--- daemon's first upsert re-derives the jobs (sync.sql).
+-- daemon's first upsert re-derives the jobs (sync.sql). A product the shop
+-- no longer carries (assortment.sql) is withdrawn whatever the policy.
+--
+-- The variant columns sum up listing_variant_target: `variants` is what a
+-- job sends (job.c reads it), the *_stale flags say which jobs are due.
 CREATE OR REPLACE VIEW listing_target AS
 SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
        l.create_started_at, l.lease_until,
        s.policy, s.status = 'active' AS shop_active,
-       (e.eligible AND NOT c.service) AS mirror,
+       a.carried,
+       (e.eligible AND NOT c.service AND a.carried AND vs.live > 0) AS mirror,
        CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint AS stars,
        CASE WHEN e.eligible THEN e.decision_no END AS decision_no,
        e.certificate_id, e.state AS cert_state,
        p.code AS sku, p.name_vi AS name, p.description_vi AS description,
-       p.category_code, p.unit, coalesce(p.weight_g, 0) AS weight_g,
-       p.price_vnd AS price,
-       greatest(0, coalesce(sl.on_hand, 0) - coalesce(sl.reserved, 0) - s.stock_buffer) AS stock,
-       l.sent_name, l.sent_description, l.sent_stars, l.sent_price, l.sent_stock,
-       CASE WHEN s.policy = 'strip' AND cc.can_strip IS FALSE THEN 'delist'
+       p.category_code, p.unit,
+       vs.variants, vs.price_sig, vs.stock_sig, vs.shape_sig,
+       vs.price_stale, vs.stock_stale, vs.shape_stale,
+       l.sent_name, l.sent_description, l.sent_stars,
+       CASE WHEN NOT a.carried THEN 'delist'
+            WHEN s.policy = 'strip' AND cc.can_strip IS FALSE THEN 'delist'
             ELSE s.policy END AS effective_policy
   FROM listing l
   JOIN shop s ON s.id = l.shop_id
   JOIN product p ON p.id = l.product_id
   JOIN category c ON c.code = p.category_code
   JOIN product_eligibility e ON e.product_id = p.id
-  LEFT JOIN stock_level sl ON sl.product_id = p.id
-  LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace;
+  LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
+  CROSS JOIN LATERAL (SELECT ocop_shop_carries(l.shop_id, l.product_id) AS carried) a
+  CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE t.active) AS live,
+           coalesce(jsonb_agg(jsonb_build_object(
+                      'sku', t.sku, 'label', t.label, 'price', t.price, 'stock', t.stock,
+                      'weight_g', t.weight_g, 'gtin', t.gtin, 'length_mm', t.length_mm,
+                      'width_mm', t.width_mm, 'height_mm', t.height_mm,
+                      'remote_id', t.remote_id, 'removed', NOT t.active)
+                    ORDER BY NOT t.active, t.position, t.variant_id), '[]') AS variants,
+           string_agg(t.sku || '=' || t.price, ' ' ORDER BY t.variant_id)
+             FILTER (WHERE t.active AND t.remote_id IS NOT NULL) AS price_sig,
+           string_agg(t.sku || '=' || t.stock, ' ' ORDER BY t.variant_id)
+             FILTER (WHERE t.active AND t.remote_id IS NOT NULL) AS stock_sig,
+           string_agg(t.sku || CASE WHEN NOT t.active THEN '-' WHEN t.remote_id IS NULL THEN '+'
+                                    ELSE '' END, ' ' ORDER BY t.variant_id) AS shape_sig,
+           coalesce(bool_or(t.active AND t.remote_id IS NOT NULL
+                            AND t.sent_price IS DISTINCT FROM t.price), false) AS price_stale,
+           coalesce(bool_or(t.active AND t.remote_id IS NOT NULL
+                            AND t.sent_stock IS DISTINCT FROM t.stock), false) AS stock_stale,
+           coalesce(bool_or(t.active = (t.remote_id IS NULL)), false) AS shape_stale
+      FROM listing_variant_target t
+     WHERE t.listing_id = l.id) vs;
 
 -- What a job of this kind would send for this listing now, as text. A
 -- withdrawal's target is the OCOP date, so a dead delist is tried again the
@@ -44,11 +91,12 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
 CREATE OR REPLACE FUNCTION ocop_job_target(p_kind text, t listing_target) RETURNS text
 LANGUAGE sql STABLE AS $$
   SELECT CASE p_kind
-           WHEN 'price' THEN t.price::text
-           WHEN 'stock' THEN t.stock::text
+           WHEN 'price' THEN t.price_sig
+           WHEN 'stock' THEN t.stock_sig
+           WHEN 'variants' THEN md5(t.shape_sig)
            WHEN 'update' THEN md5(concat_ws('|', t.name, t.description, t.stars))
-           WHEN 'publish' THEN md5(concat_ws('|', t.name, t.description, t.stars, t.price, t.stock,
-                                             t.category_code, t.weight_g))
+           WHEN 'publish' THEN md5(concat_ws('|', t.name, t.description, t.stars,
+                                             t.category_code, t.variants::text))
            ELSE p_kind || ':' || ocop_today()::text
          END
 $$;
@@ -71,8 +119,9 @@ SELECT t.listing_id, t.shop_id, t.product_id, j.kind
                      AND (t.state = 'listed' OR (t.state = 'new' AND t.create_started_at IS NOT NULL))),
          ('update',  (d.live OR (t.mirror AND t.state = 'delisted')) AND d.stale),
          ('relist',  t.mirror AND t.state = 'delisted' AND NOT d.stale),
-         ('price',   d.live AND t.sent_price IS DISTINCT FROM t.price),
-         ('stock',   d.live AND t.sent_stock IS DISTINCT FROM t.stock)
+         ('variants', d.live AND t.shape_stale),
+         ('price',   d.live AND t.price_stale),
+         ('stock',   d.live AND t.stock_stale)
        ) AS j(kind, needed)
  WHERE t.shop_active AND j.needed
    AND NOT EXISTS (SELECT 1 FROM outbox x
@@ -83,5 +132,6 @@ SELECT t.listing_id, t.shop_id, t.product_id, j.kind
 CREATE OR REPLACE FUNCTION ocop_job_priority(p_kind text) RETURNS smallint
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE p_kind WHEN 'delist' THEN 0 WHEN 'update' THEN 1 WHEN 'relist' THEN 2
-                     WHEN 'price' THEN 3 WHEN 'stock' THEN 3 ELSE 5 END::smallint
+                     WHEN 'variants' THEN 3 WHEN 'price' THEN 3 WHEN 'stock' THEN 3
+                     ELSE 5 END::smallint
 $$;

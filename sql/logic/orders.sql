@@ -12,14 +12,15 @@
 --   reserved  stock_level.reserved += qty        (unpaid: held, not sold)
 --   sold      ledger 'sale' -qty                 (reservation, if any, freed)
 --   released  ledger 'cancel'/'return' +qty      (only what a sale took)
--- Ledger rows carry ref 'order:<order id>:<product id>' under a unique
+-- Ledger rows carry ref 'order:<order id>:<variant id>' under a unique
 -- (reason, ref) index, so each line is sold once and restocked once however
 -- often, and in whatever order, its updates arrive. The reserved column is
 -- thus derivable: the sum over orders in state 'reserved' of their lines.
 
--- The ledger reference of an order's line for one product.
-CREATE OR REPLACE FUNCTION ocop_order_ref(p_order bigint, p_product bigint) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$ SELECT 'order:' || p_order || ':' || p_product $$;
+-- The ledger reference of an order's lines for one variant (stock is per
+-- variant: a sale of one pack size moves that pack size alone).
+CREATE OR REPLACE FUNCTION ocop_order_ref(p_order bigint, p_variant bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT 'order:' || p_order || ':' || p_variant $$;
 
 -- Records an oversell: an order took stock that was not there (two channels
 -- sold the last unit before either heard of the other).
@@ -28,11 +29,13 @@ LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO event (kind, product_id, shop_id, action, reason, detail, dedupe_key)
   SELECT 'oversell', sl.product_id, p_shop, 'order', 'more sold or reserved than on hand',
-         jsonb_build_object('order', o.mp_order_id, 'on_hand', sl.on_hand, 'reserved', sl.reserved),
-         ocop_order_ref(p_order, sl.product_id)
-    FROM (SELECT DISTINCT product_id FROM order_line
-           WHERE order_id = p_order AND product_id IS NOT NULL) ol
-    JOIN stock_level sl ON sl.product_id = ol.product_id
+         jsonb_build_object('order', o.mp_order_id, 'sku', v.sku, 'on_hand', sl.on_hand,
+                            'reserved', sl.reserved),
+         ocop_order_ref(p_order, sl.variant_id)
+    FROM (SELECT DISTINCT variant_id FROM order_line
+           WHERE order_id = p_order AND variant_id IS NOT NULL) ol
+    JOIN stock_level sl ON sl.variant_id = ol.variant_id
+    JOIN variant v ON v.id = sl.variant_id
     JOIN "order" o ON o.id = p_order
    WHERE sl.on_hand - sl.reserved < 0
   ON CONFLICT (kind, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING;
@@ -53,24 +56,25 @@ BEGIN
   IF p_from = p_to OR p_from = 'released' OR (p_from = 'sold' AND p_to = 'reserved') THEN
     RETURN p_from;
   END IF;
-  FOR r IN SELECT product_id, sum(quantity)::bigint AS qty FROM order_line
-            WHERE order_id = p_order AND product_id IS NOT NULL
-            GROUP BY product_id ORDER BY product_id LOOP
+  FOR r IN SELECT variant_id, product_id, sum(quantity)::bigint AS qty FROM order_line
+            WHERE order_id = p_order AND variant_id IS NOT NULL
+            GROUP BY variant_id, product_id ORDER BY variant_id LOOP
     IF p_from = 'reserved' THEN
-      UPDATE stock_level SET reserved = reserved - r.qty WHERE product_id = r.product_id;
+      UPDATE stock_level SET reserved = reserved - r.qty WHERE variant_id = r.variant_id;
     END IF;
     IF p_to = 'reserved' THEN
-      INSERT INTO stock_level AS s (product_id, reserved) VALUES (r.product_id, r.qty)
-      ON CONFLICT (product_id) DO UPDATE SET reserved = s.reserved + EXCLUDED.reserved;
+      INSERT INTO stock_level AS s (variant_id, product_id, reserved)
+      VALUES (r.variant_id, r.product_id, r.qty)
+      ON CONFLICT (variant_id) DO UPDATE SET reserved = s.reserved + EXCLUDED.reserved;
     ELSIF p_to = 'sold' THEN
-      INSERT INTO stock_ledger (product_id, delta, reason, ref)
-      VALUES (r.product_id, -r.qty, 'sale', ocop_order_ref(p_order, r.product_id))
+      INSERT INTO stock_ledger (variant_id, product_id, delta, reason, ref)
+      VALUES (r.variant_id, r.product_id, -r.qty, 'sale', ocop_order_ref(p_order, r.variant_id))
       ON CONFLICT (reason, ref) WHERE ref IS NOT NULL DO NOTHING;
     ELSIF p_to = 'released' AND p_from = 'sold' THEN
       -- Put back exactly what the sale took, once.
-      INSERT INTO stock_ledger (product_id, delta, reason, ref)
-      SELECT l.product_id, -l.delta, p_reason, l.ref FROM stock_ledger l
-       WHERE l.reason = 'sale' AND l.ref = ocop_order_ref(p_order, r.product_id)
+      INSERT INTO stock_ledger (variant_id, product_id, delta, reason, ref)
+      SELECT l.variant_id, l.product_id, -l.delta, p_reason, l.ref FROM stock_ledger l
+       WHERE l.reason = 'sale' AND l.ref = ocop_order_ref(p_order, r.variant_id)
          AND NOT EXISTS (SELECT 1 FROM stock_ledger x WHERE x.reason IN ('cancel', 'return')
                             AND x.ref = l.ref);
       GET DIAGNOSTICS n = ROW_COUNT;
@@ -119,8 +123,9 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- Inserts a new order with its lines; an unknown SKU is kept, flagged and
--- recorded, never dropped. Returns the order's id.
+-- Inserts a new order with its lines; each line maps to a variant by its
+-- seller SKU (a withdrawn variant still counts: its stock moves). An unknown
+-- SKU is kept, flagged and recorded, never dropped. Returns the order's id.
 CREATE OR REPLACE FUNCTION ocop_order_insert(p_shop bigint, o jsonb) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -135,10 +140,11 @@ BEGIN
   IF oid IS NULL THEN
     RETURN NULL; -- another session inserted it meanwhile: the caller re-reads
   END IF;
-  INSERT INTO order_line (order_id, line_no, sku, product_id, quantity, unit_price)
-  SELECT oid, l.n, l.v ->> 'sku', p.id, (l.v ->> 'qty')::integer, (l.v ->> 'unit_price_vnd')::bigint
+  INSERT INTO order_line (order_id, line_no, sku, variant_id, product_id, quantity, unit_price)
+  SELECT oid, l.n, l.v ->> 'sku', v.id, v.product_id, (l.v ->> 'qty')::integer,
+         (l.v ->> 'unit_price_vnd')::bigint
     FROM jsonb_array_elements(o -> 'lines') WITH ORDINALITY AS l (v, n)
-    LEFT JOIN product p ON p.code = l.v ->> 'sku';
+    LEFT JOIN variant v ON v.sku = l.v ->> 'sku';
   unknown := ARRAY(SELECT sku FROM order_line WHERE order_id = oid AND product_id IS NULL ORDER BY line_no);
   IF cardinality(unknown) > 0 THEN
     UPDATE "order" SET flags = array_append(flags, 'unknown_sku') WHERE id = oid;

@@ -34,11 +34,9 @@ CREATE TYPE ocop_job AS (
   description    text,
   category       text,
   unit           text,
-  weight_g       integer,
-  price          bigint,
-  stock          bigint,
   stars          smallint,
-  decision_no    text
+  decision_no    text,
+  variants       text      -- listing_target.variants: a JSON array, job.c reads it
 );
 
 -- Claims up to p_limit due jobs, at most one per listing, for active shops,
@@ -114,8 +112,8 @@ BEGIN
          t.create_started_at < now(),
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
-         t.sku, t.name, t.description, t.category_code, t.unit, t.weight_g, t.price, t.stock,
-         t.stars, t.decision_no
+         t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
+         t.variants::text
     FROM outbox o
     JOIN listing_target t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
@@ -124,8 +122,32 @@ BEGIN
    ORDER BY o.priority, o.id;
 END $$;
 
+-- What a job's answer says of its variants (p_variants, a JSON array of
+-- {"sku", "remote_id", "gone", "price", "stock"}, each key optional but
+-- sku): the ids the marketplace gave, the variants it took off the item, and
+-- the prices and stock that were sent. A SKU the listing does not hold is
+-- ignored.
+CREATE OR REPLACE FUNCTION ocop_record_variants(p_listing bigint, p_variants jsonb,
+                                                p_prices boolean, p_stock boolean)
+RETURNS void
+LANGUAGE sql AS $$
+  UPDATE listing_variant lv
+     SET remote_id = CASE WHEN (r.e->>'gone')::boolean THEN NULL
+                          ELSE coalesce(r.e->>'remote_id', lv.remote_id) END,
+         sent_price = CASE WHEN (r.e->>'gone')::boolean THEN NULL
+                           WHEN p_prices AND r.e ? 'price' THEN (r.e->>'price')::bigint
+                           ELSE lv.sent_price END,
+         sent_stock = CASE WHEN (r.e->>'gone')::boolean THEN NULL
+                           WHEN p_stock AND r.e ? 'stock' THEN (r.e->>'stock')::bigint
+                           ELSE lv.sent_stock END,
+         updated_at = now()
+    FROM jsonb_array_elements(coalesce(p_variants, '[]')) AS r(e), variant v
+   WHERE lv.listing_id = p_listing AND v.id = lv.variant_id AND v.sku = r.e->>'sku'
+$$;
+
 -- Records a job's outcome. p_outcome is one of:
---   ok         the marketplace applied it; p_* are the values that were sent
+--   ok         the marketplace applied it; p_* are the values that were sent,
+--              p_variants what was sent and learnt per variant
 --   adopted    a look-up found the listing a previous create made (p_item_id)
 --   retry      transient failure: try again in p_retry_ms, or give up after
 --              p_max_attempts
@@ -138,7 +160,7 @@ END $$;
 CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
-                                p_price bigint, p_stock bigint)
+                                p_variants jsonb)
 RETURNS text
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -159,17 +181,18 @@ BEGIN
     CASE j.kind
       WHEN 'publish' THEN
         UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
-               sent_name = p_name, sent_description = p_description, sent_stars = p_stars,
-               sent_price = p_price, sent_stock = p_stock
+               sent_name = p_name, sent_description = p_description, sent_stars = p_stars
          WHERE id = l.id;
+        PERFORM ocop_record_variants(l.id, p_variants, true, true);
       WHEN 'update' THEN
         IF coalesce(l.sent_stars, 0) > 0 AND p_stars = 0 THEN action := 'strip';
         ELSIF coalesce(l.sent_stars, 0) = 0 AND p_stars > 0 AND l.sent_stars IS NOT NULL THEN action := 'restore';
         END IF;
         UPDATE listing SET sent_name = p_name, sent_description = p_description, sent_stars = p_stars
          WHERE id = l.id;
-      WHEN 'price' THEN UPDATE listing SET sent_price = p_price WHERE id = l.id;
-      WHEN 'stock' THEN UPDATE listing SET sent_stock = p_stock WHERE id = l.id;
+      WHEN 'price' THEN PERFORM ocop_record_variants(l.id, p_variants, true, false);
+      WHEN 'stock' THEN PERFORM ocop_record_variants(l.id, p_variants, false, true);
+      WHEN 'variants' THEN PERFORM ocop_record_variants(l.id, p_variants, true, true);
       WHEN 'delist' THEN
         UPDATE listing SET state = 'delisted', create_started_at = NULL,
                item_id = coalesce(p_item_id, item_id)
@@ -181,16 +204,18 @@ BEGIN
     -- The listing exists but what it shows is unknown: clear sent_* so the
     -- sync pushes every field again (absolute values, harmless to repeat).
     UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
-           sent_name = NULL, sent_description = NULL, sent_stars = NULL,
-           sent_price = NULL, sent_stock = NULL
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL
      WHERE id = l.id;
+    UPDATE listing_variant SET sent_price = NULL, sent_stock = NULL WHERE listing_id = l.id;
+    PERFORM ocop_record_variants(l.id, p_variants, false, false);
     action := 'adopt';
     new_state := CASE WHEN j.kind = 'delist' THEN 'pending' ELSE 'done' END;
   ELSIF p_outcome = 'not_found' THEN
     UPDATE listing SET item_id = NULL, state = 'new', create_started_at = NULL,
-           sent_name = NULL, sent_description = NULL, sent_stars = NULL,
-           sent_price = NULL, sent_stock = NULL
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL
      WHERE id = l.id;
+    UPDATE listing_variant SET remote_id = NULL, sent_price = NULL, sent_stock = NULL
+     WHERE listing_id = l.id;
     action := 'forget';
     new_state := 'done';
   ELSIF p_outcome = 'retry' AND j.attempts < p_max_attempts THEN
@@ -219,7 +244,8 @@ BEGIN
   IF action IS NOT NULL THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
     VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
-            jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars));
+            jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars,
+                               'variants', p_variants));
   ELSIF new_state = 'dead' THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
     VALUES ('job_dead', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,

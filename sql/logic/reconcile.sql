@@ -21,7 +21,7 @@
 CREATE OR REPLACE FUNCTION ocop_reconcile_due(p_interval_s integer, p_limit integer)
 RETURNS TABLE (shop_id bigint, shop_name text, marketplace text, mp_shop_id text, base_url text,
                app_key text, options text, access_token text, token_ttl_s integer,
-               listing_id bigint, sku text, item_id text, stock bigint)
+               listing_id bigint, sku text, item_id text, variants text)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
@@ -49,7 +49,7 @@ BEGIN
   RETURN QUERY
   SELECT s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer,
-         t.listing_id, t.sku, t.item_id, t.stock
+         t.listing_id, t.sku, t.item_id, t.variants::text
     FROM listing_target t
     JOIN shop s ON s.id = t.shop_id
     LEFT JOIN token tk ON tk.shop_id = s.id
@@ -68,11 +68,17 @@ END $$;
 --           the count may predate it, so nothing is concluded (the listing
 --           is read again next interval);
 --   'gone'  the listing is not live any more.
-CREATE OR REPLACE FUNCTION ocop_reconcile_result(p_listing bigint, p_observed bigint) RETURNS text
+-- What the marketplace showed for each variant (p_observed: a JSON array
+-- of {"sku", "stock"}) against the ledger. Returns 'ok', 'drift' (recorded
+-- and corrected), 'busy' (a job or an unread order makes the count a moving
+-- target: read again) or 'gone'. A variant the answer does not name is
+-- not judged.
+CREATE OR REPLACE FUNCTION ocop_reconcile_result(p_listing bigint, p_observed jsonb) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   l listing;
   t listing_target;
+  drift jsonb;
 BEGIN
   -- Locked so an outbox claim of this listing waits for the verdict.
   SELECT * INTO l FROM listing WHERE id = p_listing FOR UPDATE;
@@ -85,28 +91,40 @@ BEGIN
     RETURN 'busy';
   END IF;
 
-  SELECT * INTO t FROM listing_target WHERE listing_id = p_listing;
-  IF t.stock IS NOT DISTINCT FROM p_observed THEN
+  SELECT jsonb_agg(jsonb_build_object('sku', v.sku, 'variant_id', v.variant_id,
+                                      'observed', (r.e ->> 'stock')::bigint, 'expected', v.stock)
+                   ORDER BY v.variant_id)
+    INTO drift
+    FROM listing_variant_target v
+    JOIN jsonb_array_elements(coalesce(p_observed, '[]')) AS r(e) ON r.e ->> 'sku' = v.sku
+   WHERE v.listing_id = p_listing AND v.active AND v.remote_id IS NOT NULL
+     AND jsonb_typeof(r.e -> 'stock') = 'number'
+     AND (r.e ->> 'stock')::bigint IS DISTINCT FROM v.stock;
+  IF drift IS NULL THEN
     RETURN 'ok';
   END IF;
   -- Less on the marketplace than in the ledger may be a sale we have not
   -- read yet: correcting it now would put sold units back on sale. Only
   -- once the shop's orders are read past the moment of this read-back is
   -- the difference real drift (shops whose orders are not polled: at once).
-  IF p_observed < t.stock AND EXISTS (SELECT 1 FROM order_cursor c
-                                       WHERE c.shop_id = l.shop_id
-                                         AND c.polled_to < l.reconciled_at) THEN
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(drift) d
+              WHERE (d ->> 'observed')::bigint < (d ->> 'expected')::bigint)
+     AND EXISTS (SELECT 1 FROM order_cursor c
+                  WHERE c.shop_id = l.shop_id AND c.polled_to < l.reconciled_at) THEN
     UPDATE listing SET reconciled_at = NULL WHERE id = p_listing; -- read again next round
     RETURN 'busy';
   END IF;
 
+  SELECT * INTO t FROM listing_target WHERE listing_id = p_listing;
   INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
   VALUES ('stock_drift', l.product_id, t.certificate_id, l.shop_id, l.id, 'correct',
           'marketplace stock differs from the stock ledger',
-          jsonb_build_object('observed', p_observed, 'expected', t.stock, 'item_id', l.item_id));
+          jsonb_build_object('variants', drift, 'item_id', l.item_id));
   -- What the marketplace shows is what was last "sent": the stock job that
-  -- ocop_sync derives from the difference pushes the ledger's value back.
-  UPDATE listing SET sent_stock = p_observed, updated_at = now() WHERE id = p_listing;
+  -- ocop_sync derives from the difference pushes the ledger's values back.
+  UPDATE listing_variant lv SET sent_stock = (d ->> 'observed')::bigint, updated_at = now()
+    FROM jsonb_array_elements(drift) d
+   WHERE lv.listing_id = p_listing AND lv.variant_id = (d ->> 'variant_id')::bigint;
   PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
   RETURN 'drift';
 END $$;

@@ -5,10 +5,26 @@
 CREATE OR REPLACE FUNCTION stock_ledger_apply() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO stock_level AS s (product_id, on_hand) VALUES (NEW.product_id, NEW.delta)
-  ON CONFLICT (product_id) DO UPDATE SET on_hand = s.on_hand + EXCLUDED.on_hand;
+  INSERT INTO stock_level AS s (variant_id, product_id, on_hand)
+  VALUES (NEW.variant_id, NEW.product_id, NEW.delta)
+  ON CONFLICT (variant_id) DO UPDATE SET on_hand = s.on_hand + EXCLUDED.on_hand;
   RETURN NEW;
 END $$;
 
 CREATE OR REPLACE TRIGGER stock_ledger_apply AFTER INSERT ON stock_ledger
   FOR EACH ROW EXECUTE FUNCTION stock_ledger_apply();
+
+-- A ledger row names its variant; the product follows from it (the
+-- composite foreign key to variant (id, product_id) keeps them in
+-- agreement), so callers need not look it up.
+CREATE OR REPLACE FUNCTION stock_ledger_product() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.product_id IS NULL THEN
+    SELECT product_id INTO NEW.product_id FROM variant WHERE id = NEW.variant_id;
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER stock_ledger_product BEFORE INSERT ON stock_ledger
+  FOR EACH ROW EXECUTE FUNCTION stock_ledger_product();

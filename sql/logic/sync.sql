@@ -33,6 +33,7 @@ BEGIN
     JOIN product p ON p.id = e.product_id
     JOIN category c ON c.code = p.category_code AND NOT c.service
    WHERE s.status = 'active' AND e.product_id = ANY (p_products) AND s.id = ANY (p_shops)
+     AND ocop_shop_carries(s.id, e.product_id)
   ON CONFLICT (shop_id, product_id) DO NOTHING;
 
   -- Every statement below starts from these listings, never from the whole
@@ -40,6 +41,16 @@ BEGIN
   -- the queue is empty when it holds tens of thousands of rows.
   listings := ARRAY(SELECT id FROM listing WHERE product_id = ANY (p_products)
                                              AND shop_id = ANY (p_shops));
+
+  -- Every variant of the product has a row on each of its listings, not on
+  -- the item yet (remote_id NULL) until a publish or a variants job puts it
+  -- there.
+  INSERT INTO listing_variant (listing_id, variant_id)
+  SELECT l.id, v.id
+    FROM listing l
+    JOIN variant v ON v.product_id = l.product_id AND v.active
+   WHERE l.id = ANY (listings)
+  ON CONFLICT (listing_id, variant_id) DO NOTHING;
 
   -- A job of the same kind already pending or running is enough: a running
   -- one syncs again when it finishes.
@@ -118,6 +129,10 @@ CREATE OR REPLACE TRIGGER certificate_sync_upd AFTER UPDATE ON certificate
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_products();
 CREATE OR REPLACE TRIGGER certificate_sync_del AFTER DELETE ON certificate
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_products();
+CREATE OR REPLACE TRIGGER variant_sync_ins AFTER INSERT ON variant
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_products();
+CREATE OR REPLACE TRIGGER variant_sync_upd AFTER UPDATE ON variant
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_products();
 CREATE OR REPLACE TRIGGER stock_level_sync_ins AFTER INSERT ON stock_level
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_products();
 CREATE OR REPLACE TRIGGER stock_level_sync_upd AFTER UPDATE ON stock_level
