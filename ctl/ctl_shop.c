@@ -1,7 +1,13 @@
 /*
  * ctl_shop.c — `ocopctl shop`: register shops, store their tokens, list,
  * pause and resume them (`shop authorize`, the marketplace's own
- * authorisation flow, is in ctl_authorize.c).
+ * authorisation flow, is in ctl_authorize.c; `shop assortment` and
+ * `shop owner`, what a shop carries, in ctl_assortment.c).
+ *
+ * `shop add NAME ... --producer "NAME"` makes a producer's own shop, which
+ * carries that producer's products. Without --producer a new shop is the
+ * operator's (a centre's store) and gets one include rule selecting every
+ * product, which `shop assortment` narrows.
  *
  * Tokens are read from standard input, never from the command line, where
  * any user could see them in the process list. Partner keys and app secrets
@@ -12,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_assortment.h"
 #include "ocopctl.h"
 
 static int fail_pg(const char *what, PGconn *conn) {
@@ -38,7 +45,7 @@ static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
 }
 
 struct shop_args {
-  const char *name, *marketplace, *shop_id, *app_key, *base_url, *policy, *buffer;
+  const char *name, *marketplace, *shop_id, *app_key, *base_url, *policy, *buffer, *producer;
   cJSON *options;
 };
 
@@ -74,6 +81,7 @@ static int parse_add(struct shop_args *a, int argc, char **argv) {
     else if (strcmp(opt, "--base-url") == 0) a->base_url = val;
     else if (strcmp(opt, "--policy") == 0) a->policy = val;
     else if (strcmp(opt, "--buffer") == 0) a->buffer = val;
+    else if (strcmp(opt, "--producer") == 0) a->producer = val;
     else if (strcmp(opt, "--option") == 0) {
       if (add_option(a, val) != 0)
         return -1;
@@ -89,12 +97,44 @@ static int parse_add(struct shop_args *a, int argc, char **argv) {
   return 0;
 }
 
+/* The owner and the rule a new operator's shop starts with, once the shop
+ * row is written (same transaction). */
+static int shop_add_owner(PGconn *conn, const struct shop_args *a, const char *shop_id,
+                          int inserted) {
+  const char *params[1] = {shop_id};
+  PGresult *r;
+
+  if (a->producer) {
+    printf("owner: producer %s: the shop carries its products\n", a->producer);
+    return CTL_OK;
+  }
+  if (!inserted) {
+    printf("owner and assortment unchanged (see ocopctl shop assortment %s)\n", a->name);
+    return CTL_OK;
+  }
+  if (exec_params(conn, "cannot add the shop's assortment",
+                  "INSERT INTO assortment_rule (shop_id, include, created_by) "
+                  "VALUES ($1::bigint, true, coalesce(current_setting('ocop.actor', true), '')) "
+                  "RETURNING id",
+                  1, params, &r) != CTL_OK)
+    return CTL_FAIL;
+  printf("owner: the operator (a centre's store): it carries every product (rule %s)\n"
+         "narrow it: ocopctl shop assortment %s include --producer NAME | --category CODE |"
+         " --stars N | --product CODE,\n"
+         "           then ocopctl shop assortment %s remove %s; or give the shop to a producer:"
+         " ocopctl shop owner %s --producer NAME\n",
+         PQgetvalue(r, 0, 0), a->name, a->name, PQgetvalue(r, 0, 0), a->name);
+  PQclear(r);
+  return CTL_OK;
+}
+
 static int shop_add(struct ctl *ctl, int argc, char **argv) {
   struct shop_args a;
-  const char *params[8];
-  char *opts = NULL;
+  const char *params[9];
+  char *opts = NULL, producer_id[32], shop_id[32];
   PGconn *conn;
-  int rc = CTL_USAGE;
+  PGresult *r = NULL;
+  int rc = CTL_USAGE, inserted;
 
   memset(&a, 0, sizeof a);
   a.name = argv[2];
@@ -107,6 +147,14 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
   conn = ctl_connect(ctl, "shop");
   if (!conn)
     goto out;
+  if (ctl_begin_change(conn, "shop") != CTL_OK)
+    goto out;
+  if (a.producer &&
+      ctl_find_producer(conn, "shop", "--producer", a.producer, producer_id, sizeof producer_id) <= 0) {
+    ctl_end_change(conn, "shop", CTL_FAIL);
+    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
+    goto out;
+  }
   opts = cJSON_PrintUnformatted(a.options);
   params[0] = a.name;
   params[1] = a.marketplace;
@@ -116,17 +164,32 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
   params[5] = a.policy;
   params[6] = a.buffer;
   params[7] = opts;
+  params[8] = a.producer ? producer_id : NULL;
+  /* xmax = 0: the row is new (an existing shop is updated in place). An
+   * existing shop keeps its owner unless --producer names one. */
   rc = exec_params(conn, "cannot add the shop",
                    "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, policy, "
-                   "stock_buffer, options) VALUES ($1, $2, $3, $4, $5, $6, $7::integer, $8::jsonb) "
+                   "stock_buffer, options, owner_producer_id) VALUES ($1, $2, $3, $4, $5, $6, "
+                   "$7::integer, $8::jsonb, $9::bigint) "
                    "ON CONFLICT (name) DO UPDATE SET marketplace = EXCLUDED.marketplace, "
                    "mp_shop_id = EXCLUDED.mp_shop_id, base_url = EXCLUDED.base_url, "
                    "app_key = EXCLUDED.app_key, policy = EXCLUDED.policy, "
-                   "stock_buffer = EXCLUDED.stock_buffer, options = EXCLUDED.options, updated_at = now()",
-                   8, params, NULL);
-  if (rc == CTL_OK)
-    printf("shop %s saved (%s, policy %s)\n", a.name, a.marketplace, a.policy);
+                   "stock_buffer = EXCLUDED.stock_buffer, options = EXCLUDED.options, "
+                   "owner_producer_id = coalesce(EXCLUDED.owner_producer_id, shop.owner_producer_id), "
+                   "updated_at = now() RETURNING id, xmax = 0",
+                   9, params, &r);
+  if (rc == CTL_OK) {
+    snprintf(shop_id, sizeof shop_id, "%s", PQgetvalue(r, 0, 0));
+    inserted = PQgetvalue(r, 0, 1)[0] == 't';
+    printf("shop %s %s (%s, policy %s)\n", a.name, inserted ? "added" : "saved", a.marketplace,
+           a.policy);
+    rc = shop_add_owner(conn, &a, shop_id, inserted);
+  }
+  rc = ctl_end_change(conn, "shop", rc);
+  if (rc != CTL_OK)
+    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
 out:
+  PQclear(r);
   free(opts);
   cJSON_Delete(a.options);
   return rc;
@@ -246,6 +309,10 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
     return shop_token(ctl, argc, argv);
   if (strcmp(sub, "authorize") == 0)
     return ctl_shop_authorize(ctl, argc, argv);
+  if (strcmp(sub, "assortment") == 0)
+    return ctl_shop_assortment(ctl, argc, argv);
+  if (strcmp(sub, "owner") == 0)
+    return ctl_shop_owner(ctl, argc, argv);
   if (strcmp(sub, "pause") == 0 && argc == 3)
     return shop_set_status(ctl, argv[2], "paused");
   if (strcmp(sub, "resume") == 0 && argc == 3)

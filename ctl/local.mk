@@ -15,6 +15,7 @@ ocopctl_SOURCES = \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
+	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_assortment.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -39,11 +40,16 @@ static const struct command commands[] = {
      "check a catalogue CSV and load it in one transaction", 1},
     {"shop", cmd_shop,
      "add NAME --marketplace M --shop-id ID --app-key K --base-url URL"
-     " [--policy delist|strip] [--buffer N] [--option K=V]..."
+     " [--policy delist|strip] [--buffer N] [--option K=V]... [--producer \"PRODUCER NAME\"]"
      " | token NAME (access and refresh token on stdin)"
      " | authorize NAME (--redirect URL | --code CODE) [--connector-dir DIR]"
-     " [--credentials-dir DIR] | list | pause NAME | resume NAME",
-     "register marketplace shops and their tokens", 1},
+     " [--credentials-dir DIR] | list | pause NAME | resume NAME"
+     " | assortment NAME [include|exclude (--all | --producer NAME | --category CODE"
+     " | --stars N | --product CODE) | remove RULE_ID]"
+     " | owner NAME (--producer NAME | --operator)",
+     "register marketplace shops, their tokens, owners and assortments", 1},
+    {"listings", cmd_listings, "--shop NAME [--json]",
+     "what a shop carries and why, with each product's certificate and listing", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,
      "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"

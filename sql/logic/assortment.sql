@@ -54,3 +54,102 @@ LANGUAGE sql STABLE AS $$
   SELECT EXISTS (SELECT 1 FROM shop_assortment a
                   WHERE a.shop_id = p_shop AND a.product_id = p_product)
 $$;
+
+-- ---- who changed an assortment ------------------------------------------------
+-- ocopctl names the operator (the OS user who ran it) for its transaction
+-- with set_config('ocop.actor', ..., true) and itself as 'ocop.via'; a
+-- change made any other way is recorded under the database user.
+CREATE OR REPLACE FUNCTION ocop_actor() RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+           'by', coalesce(nullif(current_setting('ocop.actor', true), ''), session_user::text),
+           'via', coalesce(nullif(current_setting('ocop.via', true), ''), 'sql'),
+           'db_user', session_user::text)
+$$;
+
+-- A rule as the audit trail records it: its columns and what it selects.
+CREATE OR REPLACE FUNCTION ocop_rule_json(r assortment_rule) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+  SELECT (to_jsonb(r) - 'created_at' - 'created_by')
+         || jsonb_build_object('selects', ocop_rule_text(r))
+$$;
+
+-- Every rule added, changed or removed is an event (kind 'assortment',
+-- action include, exclude or remove), whoever made the change.
+CREATE OR REPLACE FUNCTION ocop_assortment_rule_audit() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO event (kind, shop_id, action, detail)
+    VALUES ('assortment', OLD.shop_id, 'remove',
+            jsonb_build_object('rule', ocop_rule_json(OLD)) || ocop_actor());
+    RETURN OLD;
+  END IF;
+  INSERT INTO event (kind, shop_id, action, detail)
+  VALUES ('assortment', NEW.shop_id, CASE WHEN NEW.include THEN 'include' ELSE 'exclude' END,
+          jsonb_build_object('rule', ocop_rule_json(NEW))
+          || CASE WHEN TG_OP = 'UPDATE' THEN jsonb_build_object('was', ocop_rule_json(OLD))
+                  ELSE '{}' END
+          || ocop_actor());
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER assortment_rule_audit AFTER INSERT OR UPDATE OR DELETE ON assortment_rule
+  FOR EACH ROW EXECUTE FUNCTION ocop_assortment_rule_audit();
+
+-- A shop's owner, set when it is made or changed later: an event (kind
+-- 'assortment', action 'owner') naming the previous and the new owner.
+CREATE OR REPLACE FUNCTION ocop_shop_owner_audit() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO event (kind, shop_id, action, detail)
+  VALUES ('assortment', NEW.id, 'owner',
+          jsonb_build_object(
+            'from', CASE WHEN TG_OP = 'INSERT' THEN NULL
+                         WHEN OLD.owner_producer_id IS NULL THEN to_jsonb('operator'::text)
+                         ELSE jsonb_build_object('producer_id', OLD.owner_producer_id,
+                                                 'producer', (SELECT name FROM producer
+                                                               WHERE id = OLD.owner_producer_id)) END,
+            'to', CASE WHEN NEW.owner_producer_id IS NULL THEN to_jsonb('operator'::text)
+                       ELSE jsonb_build_object('producer_id', NEW.owner_producer_id,
+                                               'producer', (SELECT name FROM producer
+                                                             WHERE id = NEW.owner_producer_id)) END)
+          || ocop_actor());
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER shop_owner_audit_ins AFTER INSERT ON shop
+  FOR EACH ROW WHEN (NEW.owner_producer_id IS NOT NULL) EXECUTE FUNCTION ocop_shop_owner_audit();
+CREATE OR REPLACE TRIGGER shop_owner_audit_upd AFTER UPDATE OF owner_producer_id ON shop
+  FOR EACH ROW WHEN (OLD.owner_producer_id IS DISTINCT FROM NEW.owner_producer_id)
+  EXECUTE FUNCTION ocop_shop_owner_audit();
+
+-- ---- assortment changes list and withdraw through the outbox -------------------
+-- A rule added, changed or removed re-derives the listings and jobs of its
+-- shops (sync.sql), in the same transaction: newly carried products get a
+-- listing and a publish, products no longer carried a delist. A change of
+-- owner is an UPDATE of shop, which shop_sync_upd (sync.sql) already syncs.
+-- Statement-level, so a batch of rules syncs each shop once. ocop_sync is
+-- defined in a later file; PL/pgSQL resolves it when the trigger runs.
+
+CREATE OR REPLACE FUNCTION ocop_sync_rule_shops() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ocop_sync(NULL, ARRAY(SELECT DISTINCT shop_id FROM changed));
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION ocop_sync_rule_shops_upd() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ocop_sync(NULL, ARRAY(SELECT shop_id FROM changed UNION SELECT shop_id FROM previous));
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER assortment_rule_sync_ins AFTER INSERT ON assortment_rule
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_rule_shops();
+CREATE OR REPLACE TRIGGER assortment_rule_sync_del AFTER DELETE ON assortment_rule
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_rule_shops();
+CREATE OR REPLACE TRIGGER assortment_rule_sync_upd AFTER UPDATE ON assortment_rule
+  REFERENCING OLD TABLE AS previous NEW TABLE AS changed
+  FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_rule_shops_upd();
