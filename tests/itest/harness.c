@@ -353,6 +353,21 @@ cJSON *itest_sim_items(struct itest_sim *sim) {
   return items;
 }
 
+void itest_carry_all(PGconn *conn, const char *shop) {
+  const char *params[1] = {shop};
+  PGresult *r = PQexecParams(conn,
+                             "INSERT INTO assortment_rule (shop_id, include, created_by) "
+                             "SELECT id, true, 'itest' FROM shop WHERE name = $1 "
+                             "ON CONFLICT DO NOTHING RETURNING id",
+                             1, NULL, params, NULL, NULL, 0);
+
+  if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+    fprintf(stderr, "itest: cannot give shop %s every product: %s", shop, PQerrorMessage(conn));
+    abort();
+  }
+  PQclear(r);
+}
+
 void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, const char *policy) {
   char path[512], sql[1024];
   FILE *f;
@@ -374,6 +389,7 @@ void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, co
            "WHERE name = 'shopee-test'",
            ITEST_SHOP_ID, sim->base, ITEST_PARTNER_ID, policy, ITEST_ACCESS_TOKEN);
   PQclear(itest_sql(conn, sql));
+  itest_carry_all(conn, "shopee-test");
 }
 
 static const struct {
@@ -421,6 +437,8 @@ void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *work
            marketplace, marketplace, markets[i].mp_shop_id, sim->base, markets[i].app_key,
            markets[i].options, markets[i].access, markets[i].refresh, marketplace);
   PQclear(itest_sql(conn, sql));
+  snprintf(path, sizeof path, "%s-test", marketplace);
+  itest_carry_all(conn, path);
 }
 
 /* ---- daemon ------------------------------------------------------------- */

@@ -71,6 +71,12 @@ cJSON *itest_sim_call(struct itest_sim *sim, const char *method, const char *pat
 /* The items of the test shop, as the simulator holds them. */
 cJSON *itest_sim_items(struct itest_sim *sim);
 
+/* Gives the shop named `shop` one include rule selecting every product
+ * (sql/009_variants.sql, assortment_rule), as `ocopctl shop add` does for
+ * an operator's shop: a shop made by a plain INSERT has no owner and no
+ * rule, and carries nothing. Call it right after such an INSERT. */
+void itest_carry_all(PGconn *conn, const char *shop);
+
 /* Adds the Shopee test shop (policy given) with its token and secret file. */
 void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, const char *policy);
 

@@ -99,6 +99,10 @@ TEST_DECLARE(clock_jumping_a_day_is_seen_within_a_minute)
 /* tests/itest/test_reload.c */
 TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 
+/* tests/itest/test_assortment.c */
+TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
+TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -176,6 +180,9 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(clock_jumping_a_day_is_seen_within_a_minute, 240),
   /* tests/itest/test_reload.c */
   TEST_ENTRY_TIMEOUT(sighup_storm_while_mirroring_polling_and_refreshing, 900),
+  /* tests/itest/test_assortment.c */
+  TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
+  TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),
 TASK_LIST_END
 
 #endif

@@ -83,6 +83,8 @@ static void add_shop(struct fixture *f) {
            ch->marketplace, ch->marketplace, f->sim.base, ch->app_key, opts, ch->access_token,
            ch->refresh_token);
   PQclear(itest_sql(f->db, sql));
+  snprintf(sql, sizeof sql, "%s-test", ch->marketplace);
+  itest_carry_all(f->db, sql);
 }
 
 static void fixture_up(struct fixture *f, const struct channel *ch) {

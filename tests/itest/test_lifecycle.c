@@ -431,6 +431,7 @@ TEST_IMPL(strip_falls_back_to_delist_without_the_capability) {
   conn = sample_db("lc_strip", &conninfo);
   PQclear(itest_sql(conn, "INSERT INTO shop (name, marketplace, mp_shop_id, policy) "
                           "VALUES ('general', 'shopee', '1', 'strip')"));
+  itest_carry_all(conn, "general");
   /* Pretend everything was published as it is today. */
   PQclear(itest_sql(conn, "UPDATE outbox SET state = 'skipped' WHERE state = 'pending'"));
   PQclear(itest_sql(conn, "UPDATE listing l SET state = 'listed', item_id = 'i' || l.id, "

@@ -465,6 +465,7 @@ TEST_IMPL(postmart_order_file_is_taken_whole_or_rejected_with_the_line) {
            "jsonb_build_object('export_dir', '%s', 'order_import_dir', '%s'))",
            f.workdir, dir);
   PQclear(itest_sql(f.db, sql));
+  itest_carry_all(f.db, "postmart-test");
   before = on_hand(&f, SKU);
   /* A bad row refuses the whole file. */
   snprintf(path, sizeof path, "%s/2026-11-25-a.csv", dir);

@@ -52,6 +52,7 @@ static void fixture_up(struct fixture *f) {
            "'{\"export_dir\": \"%s/export\"}')",
            f->workdir);
   PQclear(itest_sql(f->db, sql));
+  itest_carry_all(f->db, "postmart-test");
 }
 
 static void fixture_down(struct fixture *f) {
