@@ -117,7 +117,8 @@ SQL_TESTS = \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/orders.sql \
-	tests/sql/stock.sql
+	tests/sql/stock.sql \
+	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 
