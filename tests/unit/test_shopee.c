@@ -58,18 +58,31 @@ static oc_shop shop_fixture(void) {
   return s;
 }
 
+/* The fixture's variants: one, the item itself ("0"), unless a test says
+ * otherwise. listing_fixture() resets them. */
+static oc_variant fixture_variants[OC_MAX_VARIANTS];
+
+/* The first variant of a fixture listing, writable. */
+#define V0(l) (*(oc_variant *)&(l).variants[0])
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
   memset(&l, 0, sizeof l);
+  memset(fixture_variants, 0, sizeof fixture_variants);
+  fixture_variants[0].sku = "HN-TRA-001";
+  fixture_variants[0].label = "";
+  fixture_variants[0].price_vnd = 75000;
+  fixture_variants[0].stock = 25;
+  fixture_variants[0].weight_g = 250;
+  fixture_variants[0].remote_id = "0";
+  l.variants = fixture_variants;
+  l.nvariants = 1;
   l.sku = "HN-TRA-001";
   l.name = "Trà xanh Thái Nguyên";
   l.description = "Trà búp khô, gói 200 g.";
   l.category = "I.3.c";
   l.unit = "gói";
-  l.price_vnd = 75000;
-  l.stock = 25;
-  l.weight_g = 250;
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
   l.item_id = "2300069665";
@@ -83,6 +96,8 @@ static void parse_listing(oc_op op, long status, const char *body, oc_listing_re
   oc_listing l = listing_fixture();
 
   ASSERT(!oc_token_op(op)); /* tokens have their own result: parse_token */
+  if (op == OC_OP_LOOKUP_SKU) /* search_item; with an item id: see parse_models */
+    l.item_id = NULL;
   conn()->parse_listing(op, &s, &l, status, body, body ? strlen(body) : 0, res);
 }
 
@@ -567,7 +582,7 @@ static TEST_IMPL(build_publish_options) {
   s.opts = o2;
   s.nopts = 6;
   l.stars = 5;
-  l.weight_g = 1500;
+  V0(l).weight_g = 1500;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_EQ(jint(b, "category_id"), 100777); /* category.I.3.c wins */
@@ -589,7 +604,7 @@ static TEST_IMPL(build_publish_options) {
   /* stars == 0: plain name and description, no attribute at all. */
   l.stars = 0;
   l.certificate_no = NULL;
-  l.weight_g = 1000;
+  V0(l).weight_g = 1000;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
@@ -686,13 +701,13 @@ static TEST_IMPL(build_publish_weight_unknown) {
   oc_request r;
   char err[256];
 
-  l.weight_g = 0;
+  V0(l).weight_g = 0;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
-  ASSERT_STR_EQ(err, "listing weight unknown (Shopee requires a weight)");
+  ASSERT_STR_EQ(err, "variant weight unknown (Shopee requires a weight)");
   ASSERT_NULL(r.url);
-  l.weight_g = -5;
+  V0(l).weight_g = -5;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
-  ASSERT_STR_EQ(err, "listing weight must be positive");
+  ASSERT_STR_EQ(err, "variant weight must be positive");
   return 0;
 }
 
@@ -769,7 +784,7 @@ static TEST_IMPL(build_set_stock) {
   oc_request r;
   cJSON *b, *m;
 
-  l.stock = 0; /* zero is a valid absolute quantity */
+  V0(l).stock = 0; /* zero is a valid absolute quantity */
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST", "/api/v2/product/update_stock",
            "f99334774118ced9344779870093d47452632e997c03b8be89a2ff22c0f0f9d5",
            &r);
@@ -793,7 +808,7 @@ static TEST_IMPL(build_set_price) {
   oc_request r;
   cJSON *b, *m;
 
-  l.price_vnd = 150000;
+  V0(l).price_vnd = 150000;
   build_ok(OC_OP_SET_PRICE, &s, &l, "POST", "/api/v2/product/update_price",
            "6624080eeac20e8b5c30cf51d2d14c380593d375c53409575dac6ccc469dc4c4",
            &r);
@@ -807,7 +822,7 @@ static TEST_IMPL(build_set_price) {
   oc_request_free(&r);
 
   /* Large prices stay integers (cJSON alone would print 1e+15). */
-  l.price_vnd = 1000000000000000LL;
+  V0(l).price_vnd = 1000000000000000LL;
   build_ok(OC_OP_SET_PRICE, &s, &l, "POST", "/api/v2/product/update_price",
            "6624080eeac20e8b5c30cf51d2d14c380593d375c53409575dac6ccc469dc4c4",
            &r);
@@ -844,7 +859,8 @@ static TEST_IMPL(build_lookup_sku) {
   char v[128];
 
   l.sku = "HN TRÀ/001&x";
-  l.item_id = NULL; /* not needed */
+  V0(l).sku = l.sku; /* a single variant: the item's SKU is the variant's */
+  l.item_id = NULL; /* not needed; with one: get_model_list, see build_lookup_models */
   build_ok(OC_OP_LOOKUP_SKU, &s, &l, "GET", "/api/v2/product/search_item",
            "d04807406b7e71d61925d3dabdfc048a48895b695bb2ff54ada1b5c021809d0e",
            &r);
@@ -1077,12 +1093,19 @@ static TEST_IMPL(log_url_has_no_secrets) {
       ASSERT_NULL(r.url);
       continue;
     }
+    if (op == OC_OP_VARIANTS) { /* one variant, no tier: in line, nothing built */
+      l.memo = "{\"name\":\"\",\"options\":[]}";
+      ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
+      ASSERT_NULL(r.url);
+      continue;
+    }
     ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
     ASSERT_NULL(strstr(r.log_url, TOKEN));
     ASSERT_NULL(strstr(r.log_url, KEY));
     ASSERT_NULL(strstr(r.log_url, "sign"));
     ASSERT_NULL(strchr(r.log_url, '?'));
-    snprintf(want, sizeof want, "%s%s", BASE, sp_ops[op].path);
+    snprintf(want, sizeof want, "%s%s", BASE,
+             op == OC_OP_LOOKUP_SKU ? "/api/v2/product/get_model_list" : sp_ops[op].path);
     ASSERT_STR_EQ(r.log_url, want);
     ASSERT_NULL(strstr(r.url, KEY)); /* the key signs, never travels */
     ASSERT(r.body == NULL || strstr(r.body, KEY) == NULL);
@@ -1133,8 +1156,8 @@ static TEST_IMPL(bad_input_errors_hold_no_secrets) {
 
     switch (cases[i].field) {
     case 1: l.sku = ""; break;
-    case 2: l.price_vnd = -1; break;
-    case 3: l.stock = -1; break;
+    case 2: V0(l).price_vnd = -1; break;
+    case 3: V0(l).stock = -1; break;
     case 4: l.item_id = NULL; break;
     case 5: l.item_id = TOKEN; break; /* a secret where an id belongs */
     case 6: l.item_id = "123 OR 1=1"; break;
@@ -1243,16 +1266,19 @@ static TEST_IMPL(parse_get_listing) {
   parse(OC_OP_GET_LISTING, 200, ITEM("NORMAL", "75000.0", "25"), &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 1);
-  ASSERT_EQ(res.price_vnd, 75000);
-  ASSERT_EQ(res.stock, 25);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "0");
+  ASSERT_EQ(res.variants[0].price_vnd, 75000);
+  ASSERT_EQ(res.variants[0].stock, 25);
   ASSERT_STR_EQ(res.item_id, "2300069665");
   ASSERT_STR_EQ(res.v.request_id, "q");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("UNLIST", "149999.5", "0"), &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 150000);
-  ASSERT_EQ(res.stock, 0);
+  ASSERT_EQ(res.variants[0].price_vnd, 150000);
+  ASSERT_EQ(res.variants[0].stock, 0);
   ASSERT_STR_EQ(res.v.error, "");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("BANNED", "1", "2"), &res);
