@@ -193,13 +193,11 @@ static int show(PGconn *conn, const char *shop) {
   if (PQntuples(r) == 0) {
     printf("rules: none\n");
   } else {
-    char sel[256];
-
-    printf("rules:\n  %6s  %-7s  %-44s  %s\n", "id", "rule", "selects", "added (+07)");
+    printf("rules:\n  %6s  %-7s  %-16s  %-12s  %s\n", "id", "rule", "added (+07)", "by", "selects");
     for (i = 0; i < PQntuples(r); i++) {
-      ctl_fit(sel, sizeof sel, PQgetvalue(r, i, 2), 44);
-      printf("  %6s  %-7s  %s  %s%s%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), sel,
-             PQgetvalue(r, i, 4), PQgetvalue(r, i, 3)[0] ? " by " : "", PQgetvalue(r, i, 3));
+      printf("  %6s  %-7s  %-16s  %-12s  %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+             PQgetvalue(r, i, 4), PQgetvalue(r, i, 3)[0] ? PQgetvalue(r, i, 3) : "-",
+             PQgetvalue(r, i, 2));
       if (strcmp(PQgetvalue(r, i, 1), "include") == 0)
         includes++;
     }

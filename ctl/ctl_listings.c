@@ -91,18 +91,8 @@ static int print_json(PGresult *s, PGresult *c, PGresult *o) {
   return CTL_OK;
 }
 
-/* The last column, without the padding ctl_fit adds. */
-static void fit_last(char *out, size_t len, const char *s, int width) {
-  size_t n;
-
-  ctl_fit(out, len, s, width);
-  n = strlen(out);
-  while (n > 0 && out[n - 1] == ' ')
-    out[--n] = '\0';
-}
-
 static void print_text(PGresult *s, PGresult *c, PGresult *o) {
-  char why[160], name[160];
+  char name[160];
   long listed = 0, none = 0;
   int i;
 
@@ -112,14 +102,14 @@ static void print_text(PGresult *s, PGresult *c, PGresult *o) {
   printf("carries %d product%s on the OCOP date %s\n", PQntuples(c), PQntuples(c) == 1 ? "" : "s",
          PQgetvalue(s, 0, 4));
   if (PQntuples(c) > 0) {
-    printf("\n%-14s %-15s %-9s %-16s %8s  %-28s  %s\n", "product", "certificate", "listing",
-           "item id", "variants", "why carried", "name");
+    /* The reason last and whole: it names producers, whose names are long. */
+    printf("\n%-14s %-15s %-9s %-16s %8s  %-32s  %s\n", "product", "certificate", "listing",
+           "item id", "variants", "name", "why carried");
     for (i = 0; i < PQntuples(c); i++) {
-      ctl_fit(why, sizeof why, PQgetvalue(c, i, C_WHY), 28);
-      fit_last(name, sizeof name, PQgetvalue(c, i, C_NAME), 40);
+      ctl_fit(name, sizeof name, PQgetvalue(c, i, C_NAME), 32);
       printf("%-14s %-15s %-9s %-16.16s %8s  %s  %s\n", PQgetvalue(c, i, C_CODE),
              PQgetvalue(c, i, C_CERT), PQgetvalue(c, i, C_STATE), PQgetvalue(c, i, C_ITEM),
-             PQgetvalue(c, i, C_VARIANTS), why, name);
+             PQgetvalue(c, i, C_VARIANTS), name, PQgetvalue(c, i, C_WHY));
       if (strcmp(PQgetvalue(c, i, C_STATE), "listed") == 0)
         listed++;
       if (strcmp(PQgetvalue(c, i, C_STATE), "-") == 0)
