@@ -2,7 +2,7 @@
  * test_tiktok.c — unit tests for connectors/tiktok/.
  *
  * The connector's files are linked in, so that its internal functions
- * (tt_canonical, tt_sign, tt_split_item_id, tt_amount; declared in tiktok.h)
+ * (tt_canonical, tt_sign, tt_item_id_ok, tt_amount; declared in tiktok.h)
  * can be tested directly; the titles and descriptions are common/claims.c. Vectors are literals from
  * docs/marketplaces/tiktok.md, "Signing" (T1..T6); the literal signs of
  * built requests were computed independently with Python's hmac module from
@@ -39,7 +39,8 @@
 #define BASE "https://open-api.tiktokglobalshop.com"
 #define PID "1729592969712207321" /* 19 digits, > 2^53 */
 #define SID "1729592969712272857"
-#define ITEM PID ":" SID
+#define SID2 "1729592969712272858"
+#define SID3 "1729592969712272859"
 
 static const oc_kv opts_full[] = {
     {"shop_cipher", CIPHER},      {"category_id", "600001"},
@@ -65,8 +66,20 @@ static oc_shop shop_fixture(void) {
   return s;
 }
 
+/* The fixture's variants: [0] the single one; [1] and [2] join it in the
+ * multi-variant tests (listing_multi). Reset by every fixture call. */
+static oc_variant fx_var[4];
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
+
+  memset(fx_var, 0, sizeof fx_var);
+  fx_var[0].sku = "HN-TRA-001";
+  fx_var[0].label = "";
+  fx_var[0].price_vnd = 75000;
+  fx_var[0].stock = 25;
+  fx_var[0].weight_g = 250;
+  fx_var[0].remote_id = SID;
 
   memset(&l, 0, sizeof l);
   l.sku = "HN-TRA-001";
@@ -74,12 +87,31 @@ static oc_listing listing_fixture(void) {
   l.description = "Trà búp khô, gói 200 g.";
   l.category = "I.3.c";
   l.unit = "gói";
-  l.price_vnd = 75000;
-  l.stock = 25;
-  l.weight_g = 250;
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
-  l.item_id = ITEM;
+  l.item_id = PID;
+  l.variants = fx_var;
+  l.nvariants = 1;
+  return l;
+}
+
+/* Three pack sizes of one product, all on the item. */
+static oc_listing listing_multi(void) {
+  oc_listing l = listing_fixture();
+  static const char *const skus[3] = {"HN-TRA-001-100", "HN-TRA-001-200", "HN-TRA-001-500"};
+  static const char *const labels[3] = {"100 g", "200 g", "500 g"};
+  static const char *const ids[3] = {SID, SID2, SID3};
+  size_t i;
+
+  for (i = 0; i < 3; i++) {
+    fx_var[i].sku = skus[i];
+    fx_var[i].label = labels[i];
+    fx_var[i].price_vnd = 40000 + 30000 * (int64_t)i;
+    fx_var[i].stock = 10 * (int64_t)(i + 1);
+    fx_var[i].weight_g = i == 2 ? 520 : 120 + 100 * (int32_t)i;
+    fx_var[i].remote_id = ids[i];
+  }
+  l.nvariants = 3;
   return l;
 }
 
@@ -443,7 +475,7 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
                          OC_CAP(OC_OP_TOKEN_EXCHANGE) |
                          OC_CAP(OC_OP_LIST_ORDERS) | OC_CAP(OC_OP_GET_ORDERS) |
-                         OC_CAP_STRIP);
+                         OC_CAP(OC_OP_VARIANTS) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build_listing);
   ASSERT_NOT_NULL(c->parse_listing);
   ASSERT_NOT_NULL(c->build_token);
@@ -515,12 +547,12 @@ static TEST_IMPL(build_publish_options) {
   cJSON_Delete(b);
   oc_request_free(&r);
   /* weight 1005 g -> "1.005", 2000 g -> "2" */
-  l.weight_g = 1005;
+  fx_var[0].weight_g = 1005;
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
            SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"value\":\"1.005\""));
   oc_request_free(&r);
-  l.weight_g = 2000;
+  fx_var[0].weight_g = 2000;
   l.stars = 0;
   l.certificate_no = NULL;
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
@@ -611,7 +643,7 @@ static TEST_IMPL(build_missing_options) {
   s.app_secret = NULL;
   build_fails(OC_OP_SET_PRICE, &s, &l, "app_secret");
   s = shop_fixture();
-  l.weight_g = 0;
+  fx_var[0].weight_g = 0;
   build_fails(OC_OP_PUBLISH, &s, &l, "weight");
   return 0;
 }
@@ -620,9 +652,9 @@ static TEST_IMPL(build_bad_listing) {
   oc_shop s = shop_fixture();
   oc_listing l = listing_fixture();
   static const char *const bad_ids[] = {
-      PID,           PID ":",      ":" SID,          PID ":" SID ":1",
-      PID ":12a",    "12 3:45",    "../x:1",         PID "/x:" SID,
-      "123456789012345678901:1", "-1:2", PID ":" SID "?a=b"};
+      PID ":" SID,   PID ":",      ":" SID,          "12a",
+      "12 3",        "../x",       PID "/x",         "123456789012345678901",
+      "-1",          PID "?a=b",   ""};
   size_t i;
 
   for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
@@ -646,10 +678,10 @@ static TEST_IMPL(build_bad_listing) {
   l.name = "bad \xC3";
   build_fails(OC_OP_PUBLISH, &s, &l, "UTF-8");
   l = listing_fixture();
-  l.price_vnd = -1;
+  fx_var[0].price_vnd = -1;
   build_fails(OC_OP_SET_PRICE, &s, &l, "price");
   l = listing_fixture();
-  l.stock = -1;
+  fx_var[0].stock = -1;
   build_fails(OC_OP_SET_STOCK, &s, &l, "stock");
   l = listing_fixture();
   l.certificate_no = NULL;
@@ -692,14 +724,14 @@ static TEST_IMPL(build_set_stock) {
   oc_listing l = listing_fixture();
   oc_request r;
 
-  l.stock = 0;
+  fx_var[0].stock = 0;
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
            "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
   ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\",\"inventory\":"
                         "[{\"warehouse_id\":\"7068517275539719942\","
                         "\"quantity\":0}]}]}");
   oc_request_free(&r);
-  l.stock = 123456789012LL;
+  fx_var[0].stock = 123456789012LL;
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
            "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"quantity\":123456789012}"));
@@ -1040,6 +1072,7 @@ static TEST_IMPL(log_url_has_no_secrets) {
     oc_request r;
     char err[256];
 
+    fx_var[0].remote_id = op == OC_OP_VARIANTS ? NULL : SID; /* a step to make */
     if (op == OC_OP_LIST_ORDERS || op == OC_OP_GET_ORDERS) {
       ASSERT_EQ(build_any(op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
       ASSERT_EQ(conn()->build_orders(op, &s, &q, NOW_MS, &r, err, sizeof err),
@@ -1092,7 +1125,10 @@ static TEST_IMPL(parse_publish_ok) {
         "\"HN-TRA-001\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
   ASSERT_STR_EQ(res.v.request_id, "2026R1");
   ASSERT_STR_EQ(res.v.error, "");
   /* one sku without seller_sku echoed */
@@ -1101,7 +1137,10 @@ static TEST_IMPL(parse_publish_ok) {
         "\"skus\":[{\"id\":\"18446744073709551615\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, "9223372036854775807:18446744073709551615");
+  ASSERT_STR_EQ(res.item_id, "9223372036854775807");
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "18446744073709551615");
   /* ids as numbers are refused, never rounded */
   parse(OC_OP_PUBLISH, 200,
         "{\"code\":0,\"data\":{\"product_id\":1729592969712207321,"
@@ -1134,17 +1173,20 @@ static TEST_IMPL(parse_publish_ok) {
 
 static TEST_IMPL(parse_lookup_sku) {
   oc_listing_result res;
+  oc_listing l = listing_fixture();
 
-  parse(OC_OP_LOOKUP_SKU, 200,
+  l.item_id = NULL; /* by SKU: the search */
+
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[],\"total_count\":0,"
         "\"next_page_token\":\"\"}}",
         &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   ASSERT_STR_EQ(res.item_id, "");
-  parse(OC_OP_LOOKUP_SKU, 200, "{\"code\":0,\"data\":{}}", &res);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200, "{\"code\":0,\"data\":{}}", &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   /* only an exact seller_sku; a DELETED product does not count */
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":["
         "{\"id\":\"111\",\"status\":\"ACTIVATE\",\"skus\":[{\"id\":\"1\","
         "\"seller_sku\":\"HN-TRA-0011\"}]},"
@@ -1154,16 +1196,21 @@ static TEST_IMPL(parse_lookup_sku) {
         "\",\"seller_sku\":\"HN-TRA-001\"}]}],\"total_count\":3}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
+  ASSERT_EQ(res.variants[0].price_vnd, -1); /* not printed: unknown */
+  ASSERT_STR_EQ(res.memo, "");
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[{\"id\":\"111\",\"skus\":"
         "[{\"id\":\"1\",\"seller_sku\":\"X\"}]}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":{\"id\":\"1\"}}}", &res);
   ASSERT_EQ(res.v.status, OC_RETRY);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[{\"id\":1,\"skus\":[]}]}}", &res);
   ASSERT_EQ(res.v.status, OC_RETRY);
   ASSERT(starts_with(res.v.error, "unexpected response: "));
@@ -1186,10 +1233,15 @@ static TEST_IMPL(parse_get_listing) {
 
   parse(OC_OP_GET_LISTING, 200, listing_ok, &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
+  ASSERT_STR_EQ(res.item_id, PID);
   ASSERT_EQ(res.active, 1);
-  ASSERT_EQ(res.price_vnd, 75000);
-  ASSERT_EQ(res.stock, 25);
+  ASSERT_EQ(res.nvariants, 2); /* every SKU: the core keeps its own */
+  ASSERT_STR_EQ(res.variants[0].sku, "OTHER");
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[1].remote_id, SID);
+  ASSERT_EQ(res.variants[1].price_vnd, 75000);
+  ASSERT_EQ(res.variants[1].stock, 25);
+  ASSERT_STR_EQ(res.memo, "");
   ASSERT_STR_EQ(res.v.request_id, "R9");
   ASSERT_STR_EQ(res.v.error, "");
 
@@ -1207,8 +1259,10 @@ static TEST_IMPL(parse_get_listing) {
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 150000);
-  ASSERT_EQ(res.stock, 0);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, ""); /* no seller_sku printed */
+  ASSERT_EQ(res.variants[0].price_vnd, 150000);
+  ASSERT_EQ(res.variants[0].stock, 0);
   ASSERT_STR_EQ(res.v.error, "");
 
   parse(OC_OP_GET_LISTING, 200,
@@ -1227,13 +1281,14 @@ static TEST_IMPL(parse_get_listing) {
 static TEST_IMPL(parse_get_listing_refused) {
   oc_listing_result res;
 
-  /* our sku is not in the product */
+  /* a seller_sku of another type */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"ACTIVATE\","
-        "\"skus\":[{\"id\":\"5\",\"price\":{\"amount\":\"1\"},"
+        "\"skus\":[{\"id\":\"5\",\"seller_sku\":5,\"price\":{\"amount\":\"1\"},"
         "\"inventory\":[]}]}}",
         &res);
-  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
   /* another product */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":0,\"data\":{\"id\":\"1\",\"status\":\"ACTIVATE\","
@@ -1311,17 +1366,14 @@ static TEST_IMPL(parse_amounts) {
   return 0;
 }
 
-static TEST_IMPL(split_item_id) {
-  char p[21], s[21];
-
-  ASSERT_EQ(tt_split_item_id(ITEM, p, s), 0);
-  ASSERT_STR_EQ(p, PID);
-  ASSERT_STR_EQ(s, SID);
-  ASSERT_EQ(tt_split_item_id("18446744073709551615:1", p, s), 0);
-  ASSERT_EQ(tt_split_item_id("184467440737095516150:1", p, s), -1);
-  ASSERT_EQ(tt_split_item_id("1:", p, s), -1);
-  ASSERT_EQ(tt_split_item_id("", p, s), -1);
-  ASSERT_EQ(tt_split_item_id(NULL, p, s), -1);
+static TEST_IMPL(item_id_form) {
+  ASSERT(tt_item_id_ok(PID));
+  ASSERT(tt_item_id_ok("18446744073709551615"));
+  ASSERT(!tt_item_id_ok(PID ":" SID)); /* the old form: nothing else */
+  ASSERT(!tt_item_id_ok("184467440737095516150"));
+  ASSERT(!tt_item_id_ok("1:"));
+  ASSERT(!tt_item_id_ok(""));
+  ASSERT(!tt_item_id_ok(NULL));
   return 0;
 }
 
@@ -2399,7 +2451,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_get_listing),
     TEST_ENTRY(parse_get_listing_refused),
     TEST_ENTRY(parse_amounts),
-    TEST_ENTRY(split_item_id),
+    TEST_ENTRY(item_id_form),
     TEST_ENTRY(parse_refresh_token),
     TEST_ENTRY(parse_writes_ok),
     TEST_ENTRY(parse_error_classes),
