@@ -1672,6 +1672,334 @@ static TEST_IMPL(parse_resets_result) {
   return 0;
 }
 
+/* ---- variants ------------------------------------------------------------- */
+
+#define WH "\"inventory\":[{\"warehouse_id\":\"7068517275539719942\",\"quantity\":"
+#define ATTR(v) "\"sales_attributes\":[{\"name\":\"Quy cách\",\"value_name\":\"" v "\"}]"
+
+static TEST_IMPL(build_publish_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+  cJSON *b;
+
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.item_id = NULL;
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  b = body_json(&r);
+  ASSERT_STR_EQ(jstr(jget(b, "package_weight"), "value"), "0.52"); /* the heaviest */
+  cJSON_Delete(b);
+  ASSERT_NOT_NULL(strstr(r.body,
+      "\"skus\":[{\"seller_sku\":\"HN-TRA-001-100\",\"price\":{\"amount\":\"40000\","
+      "\"currency\":\"VND\"}," WH "10}]," ATTR("100 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\","
+      "\"currency\":\"VND\"}," WH "20}]," ATTR("200 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"100000\","
+      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]}"));
+  oc_request_free(&r);
+  /* a removed variant is not created; the shop names the axis */
+  {
+    oc_kv o[6];
+
+    memcpy(o, opts_full, sizeof opts_full);
+    o[5] = (oc_kv){"variation_name", "Khối lượng"};
+    s.opts = o;
+    s.nopts = 6;
+    fx_var[2].removed = 1;
+    build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+    ASSERT_NULL(strstr(r.body, "HN-TRA-001-500"));
+    ASSERT_NOT_NULL(strstr(r.body, "{\"name\":\"Khối lượng\",\"value_name\":\"200 g\"}"));
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static TEST_IMPL(build_publish_single_unchanged) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  oc_request r;
+
+  /* one variant: one SKU without sales attributes, as before variants */
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  ASSERT_NOT_NULL(strstr(r.body, "\"skus\":[{\"seller_sku\":\"HN-TRA-001\",\"price\":"
+                                 "{\"amount\":\"75000\",\"currency\":\"VND\"}," WH
+                                 "25}]}]}"));
+  ASSERT_NULL(strstr(r.body, "sales_attributes"));
+  oc_request_free(&r);
+  /* two variants, one removed: still a product without variation */
+  l = listing_multi();
+  l.nvariants = 2;
+  fx_var[1].removed = 1;
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  ASSERT_NULL(strstr(r.body, "sales_attributes"));
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(build_variants_refused) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+
+  fx_var[1].label = "100 g";
+  build_fails(OC_OP_PUBLISH, &s, &l, "same label");
+  l = listing_multi();
+  fx_var[1].label = "";
+  build_fails(OC_OP_PUBLISH, &s, &l, "label");
+  l = listing_multi();
+  fx_var[1].weight_g = 0;
+  build_fails(OC_OP_PUBLISH, &s, &l, "weight");
+  l = listing_multi();
+  fx_var[2].label = "một hai ba bốn năm sáu bảy tám chín mười một hai ba bốn";
+  build_fails(OC_OP_PUBLISH, &s, &l, "longer than 50");
+  l = listing_multi();
+  fx_var[1].sku = fx_var[0].sku;
+  build_fails(OC_OP_PUBLISH, &s, &l, "twice");
+  /* VARIANTS: every variant removed; an id that is not a sku id */
+  l = listing_multi();
+  fx_var[0].removed = fx_var[1].removed = fx_var[2].removed = 1;
+  build_fails(OC_OP_VARIANTS, &s, &l, "every variant is removed");
+  l = listing_multi();
+  fx_var[1].remote_id = "";
+  fx_var[2].remote_id = NULL;
+  build_fails(OC_OP_VARIANTS, &s, &l, "LOOKUP_SKU");
+  l = listing_multi();
+  fx_var[1].remote_id = "";
+  build_fails(OC_OP_SET_STOCK, &s, &l, "LOOKUP_SKU");
+  l = listing_multi();
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  build_fails(OC_OP_SET_PRICE, &s, &l, "no variant on the item");
+  l = listing_multi();
+  l.item_id = PID ":" SID;
+  build_fails(OC_OP_VARIANTS, &s, &l, "item_id");
+  build_fails(OC_OP_LOOKUP_SKU, &s, &l, "item_id");
+  return 0;
+}
+
+static TEST_IMPL(build_stock_price_three) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+
+  build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
+           "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\"," WH "10}]},"
+                        "{\"id\":\"" SID2 "\"," WH "20}]},"
+                        "{\"id\":\"" SID3 "\"," WH "30}]}]}");
+  oc_request_free(&r);
+  build_ok(OC_OP_SET_PRICE, &s, &l, "POST",
+           "/product/202309/products/" PID "/prices/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body,
+                "{\"skus\":[{\"id\":\"" SID "\",\"price\":{\"amount\":\"40000\",\"currency\":\"VND\"}},"
+                "{\"id\":\"" SID2 "\",\"price\":{\"amount\":\"70000\",\"currency\":\"VND\"}},"
+                "{\"id\":\"" SID3 "\",\"price\":{\"amount\":\"100000\",\"currency\":\"VND\"}}]}");
+  oc_request_free(&r);
+  /* a variant not on the item yet, and a removed one, are left out */
+  fx_var[1].remote_id = NULL;
+  fx_var[2].removed = 1;
+  build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
+           "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\"," WH "10}]}]}");
+  oc_request_free(&r);
+  return 0;
+}
+
+/* VARIANTS, step by step: a single-variant item gains two pack sizes, then
+ * loses one; each step is in line once its answer is read. */
+static TEST_IMPL(build_variants_steps) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+  char err[256];
+
+  /* in line: no request */
+  memset(&r, 0x5a, sizeof r);
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.body);
+  ASSERT_STR_EQ(err, "");
+  /* add: the kept SKU by id, the new ones without, all with the attribute */
+  fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.memo = ""; /* the item has no sales attribute yet */
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body,
+      "{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":"
+      "{\"amount\":\"40000\",\"currency\":\"VND\"}," WH "10}]," ATTR("100 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\","
+      "\"currency\":\"VND\"}," WH "20}]," ATTR("200 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"100000\","
+      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]}");
+  oc_request_free(&r);
+  /* the item's own attribute name (the memo) wins over the shop option */
+  l.memo = "Size";
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_NOT_NULL(strstr(r.body, "{\"name\":\"Size\",\"value_name\":\"200 g\"}"));
+  oc_request_free(&r);
+  /* remove: left out of the list; back to one SKU without attributes */
+  l = listing_multi();
+  fx_var[1].removed = fx_var[2].removed = 1;
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\","
+                        "\"price\":{\"amount\":\"40000\",\"currency\":\"VND\"}," WH
+                        "10}]}]}");
+  oc_request_free(&r);
+  /* removed and already gone: in line */
+  fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  /* in line, but a bad shop is still reported */
+  s.access_token = NULL;
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_NOT_NULL(strstr(err, "access_token"));
+  return 0;
+}
+
+static TEST_IMPL(parse_variants_step) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  fx_var[1].remote_id = NULL; /* created by this step */
+  fx_var[2].removed = 1;      /* deleted by this step */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"sales_attributes\":"
+             "[{\"id\":\"100000\",\"value_id\":\"200001\"}]},"
+             "{\"id\":\"1729592969712272999\",\"seller_sku\":\"HN-TRA-001-200\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-200");
+  ASSERT_STR_EQ(res.variants[1].remote_id, "1729592969712272999");
+  ASSERT_EQ(res.variants[1].gone, 0);
+  ASSERT_STR_EQ(res.variants[2].sku, "HN-TRA-001-500");
+  ASSERT_EQ(res.variants[2].gone, 1);
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* a created SKU the answer does not name: never guessed */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":"
+             "\"HN-TRA-001-100\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
+  /* a removed SKU still there */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":"
+             "\"HN-TRA-001-100\"},{\"id\":\"9\",\"seller_sku\":\"HN-TRA-001-200\"},"
+             "{\"id\":\"" SID3 "\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NOT_NULL(strstr(res.v.error, "removed"));
+  /* TikTok's refusal */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":12019011,\"message\":\"seller_sku duplicated\",\"data\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  parse_with(OC_OP_VARIANTS, &l, 200, "{\"code\":0,\"data\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
+static TEST_IMPL(lookup_by_id_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+  oc_request r;
+
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, "GET", "/product/202309/products/" PID, SHOP_KEYS, &r);
+  oc_request_free(&r);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
+             "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"ACTIVATE\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":{\"amount\":"
+             "\"40000\",\"currency\":\"VND\"},\"inventory\":[{\"warehouse_id\":\"1\","
+             "\"quantity\":10}],\"sales_attributes\":[{\"id\":\"1\",\"name\":\"Quy cách\","
+             "\"value_id\":\"2\",\"value_name\":\"100 g\"}]},"
+             "{\"id\":\"" SID2 "\",\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":"
+             "\"70000\",\"currency\":\"VND\"},\"inventory\":[{\"warehouse_id\":\"1\","
+             "\"quantity\":7}],\"sales_attributes\":[{\"id\":\"1\",\"name\":\"Quy cách\","
+             "\"value_id\":\"3\",\"value_name\":\"200 g\"}]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-200");
+  ASSERT_STR_EQ(res.variants[1].remote_id, SID2);
+  ASSERT_EQ(res.variants[1].price_vnd, 70000);
+  ASSERT_EQ(res.variants[1].stock, 7);
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* by SKU: the search names every SKU of ours */
+  l.item_id = NULL;
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, "POST", "/product/202309/products/search",
+           "app_key,page_size,shop_cipher,timestamp,sign", &r);
+  ASSERT_STR_EQ(r.body, "{\"seller_skus\":[\"HN-TRA-001\",\"HN-TRA-001-100\","
+                        "\"HN-TRA-001-200\",\"HN-TRA-001-500\"]}");
+  oc_request_free(&r);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
+             "{\"code\":0,\"data\":{\"products\":[{\"id\":\"" PID "\",\"status\":"
+             "\"ACTIVATE\",\"skus\":[{\"id\":\"" SID3 "\",\"seller_sku\":\"HN-TRA-001-500\","
+             "\"price\":{\"amount\":\"100000\",\"currency\":\"VND\"},\"inventory\":"
+             "[{\"quantity\":3}]},{\"id\":\"4\",\"seller_sku\":\"NOT-OURS\"}]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID3);
+  ASSERT_EQ(res.variants[0].stock, 3);
+  return 0;
+}
+
+static TEST_IMPL(parse_publish_variants) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.item_id = NULL;
+  parse_with(OC_OP_PUBLISH, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID3 "\",\"seller_sku\":\"HN-TRA-001-500\"},"
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\"},"
+             "{\"id\":\"" SID2 "\",\"seller_sku\":\"HN-TRA-001-200\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-500");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID3);
+  /* one of ours missing: retry (the core looks the SKUs up) */
+  parse_with(OC_OP_PUBLISH, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
+  return 0;
+}
+
+static TEST_IMPL(get_listing_variants) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  parse_with(OC_OP_GET_LISTING, &l, 200,
+             "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"SELLER_DEACTIVATED\","
+             "\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":"
+             "{\"amount\":\"40000\"},\"inventory\":[{\"quantity\":1}]},{\"id\":\"" SID2
+             "\",\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\"},"
+             "\"inventory\":[{\"quantity\":2},{\"quantity\":3}]},{\"id\":\"" SID3
+             "\",\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"99999.5\"},"
+             "\"inventory\":[]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 0);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_EQ(res.variants[1].stock, 5);
+  ASSERT_EQ(res.variants[2].price_vnd, 100000);
+  ASSERT_EQ(res.variants[2].stock, 0);
+  ASSERT_STR_EQ(res.memo, "");
+  return 0;
+}
+
 /* ---- orders: the structs of connector.h ----------------- */
 
 #define OID1 "576684019603311365" /* 18 digits, > 2^53 */
@@ -2474,6 +2802,15 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(push_verify_ok),
     TEST_ENTRY(push_verify_refused),
     TEST_ENTRY(push_signed_but_malformed),
+    TEST_ENTRY(build_publish_variants),
+    TEST_ENTRY(build_publish_single_unchanged),
+    TEST_ENTRY(build_variants_refused),
+    TEST_ENTRY(build_stock_price_three),
+    TEST_ENTRY(build_variants_steps),
+    TEST_ENTRY(parse_variants_step),
+    TEST_ENTRY(lookup_by_id_variants),
+    TEST_ENTRY(parse_publish_variants),
+    TEST_ENTRY(get_listing_variants),
     {NULL, NULL, 0},
 };
 
