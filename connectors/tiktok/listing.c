@@ -409,6 +409,7 @@ void tt_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJS
   long code = 0, retry = 0;
   int64_t v;
 
+  (void)op, (void)l;
   if (errs == NULL || cJSON_IsNull(errs))
     return;
   if (!cJSON_IsArray(errs)) {
