@@ -12,7 +12,7 @@
 
 CONN_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 CONN_LDFLAGS = -module -avoid-version -shared \
-	-export-symbols-regex '^ocop_connector_abi4$$' $(AM_LDFLAGS)
+	-export-symbols-regex '^ocop_connector_abi5$$' $(AM_LDFLAGS)
 CONN_LIBADD = connectors/common/libocu.la $(CJSON_LIBS) $(CRYPTO_LIBS)
 
 noinst_LTLIBRARIES += connectors/common/libocu.la
@@ -33,7 +33,7 @@ SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
 LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
 	connectors/lazada/shop.c connectors/lazada/request.c connectors/lazada/payload.c \
 	connectors/lazada/parse.c connectors/lazada/time.c connectors/lazada/orders.c \
-	connectors/lazada/items.c connectors/lazada/push.c
+	connectors/lazada/items.c connectors/lazada/push.c connectors/lazada/variants.c
 TIKTOK_SRC = connectors/tiktok/tiktok.h connectors/tiktok/connector.c \
 	connectors/tiktok/shop.c connectors/tiktok/request.c connectors/tiktok/body.c \
 	connectors/tiktok/parse.c connectors/tiktok/listing.c connectors/tiktok/orders.c \
