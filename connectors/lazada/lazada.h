@@ -32,6 +32,10 @@
  *                         (see "Endpoints"): migrate/upload them first.
  *                         Only the http(s) form is checked here, not the
  *                         host.
+ *   variation_name        the custom sale property of an item with several
+ *                         variants (default "Quy cách", <= 15 characters)
+ *   variation_attribute   a standard sale attribute of the category to
+ *                         use instead (e.g. "size"; customize false)
  *   auth_url              token host, scheme://host[:port]; default
  *                         "https://auth.lazada.com" (REFRESH_TOKEN,
  *                         AUTH_LINK, TOKEN_EXCHANGE)
@@ -48,10 +52,11 @@
  * sent the request. refresh_expires_at is 0 when Lazada omits it.
  *
  * [unverified] choices (shared with the simulator, not from Lazada; see
- * "Verified and our reading"): the relist call (product/update with SKU
- * Status "active"), the delist parameter name (apiRequestBody), E0401 as
- * "product not found", package dimensions of 10 cm, brand "No Brand", and
- * sending VND prices as whole-dong strings.
+ * "Verified and our reading", and for variants "Variants"): the relist
+ * call (product/update with SKU Status "active"), the delist parameter name
+ * (apiRequestBody), E0401 as "product not found", package sides of 10 cm
+ * when unknown, brand "No Brand", sending VND prices as whole-dong strings,
+ * AssociatedSku as a seller SKU, and reading sku_list from UpdateProduct.
  *
  * Orders (see "Orders" and "Push"; the project's wire choices where
  * Lazada is silent):
