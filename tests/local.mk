@@ -52,7 +52,9 @@ tests_itest_run_itest_LDADD = $(ITEST_LIBS)
 EXTRA_DIST += \
 	tests/data/ocop-sample.csv \
 	tests/data/ocop-sample-renewal.csv \
+	tests/data/ocop-sample-single-sku.csv \
 	tests/data/bad-catalogue.csv \
+	tests/data/bad-variants.csv \
 	tests/data/reordered.csv
 
 # ---- unit -------------------------------------------------------------------
