@@ -262,19 +262,22 @@ static char *array_literal(const char *const *items, size_t n) {
 int imp_check_sku_owners(struct import *im) {
   const char **skus = calloc(im->nrows ? im->nrows : 1, sizeof *skus);
   const char **codes = calloc(im->nrows ? im->nrows : 1, sizeof *codes);
+  size_t *rows = calloc(im->nrows ? im->nrows : 1, sizeof *rows);
   const char *params[2];
   size_t i, n = 0;
   PGresult *res;
   int rc = -1, t;
 
-  if (!skus || !codes)
+  if (!skus || !codes || !rows)
     abort();
+  /* Rows whose SKU or code is malformed are reported already. */
   for (i = 0; i < im->nrows; i++) {
     const struct row *r = &im->rows[i];
 
     if (imp_code_ok(r->sku) && imp_code_ok(r->f[C_PRODUCT_CODE])) {
       skus[n] = r->sku;
-      codes[n++] = r->f[C_PRODUCT_CODE];
+      codes[n] = r->f[C_PRODUCT_CODE];
+      rows[n++] = i;
     }
   }
   params[0] = array_literal(skus, n);
@@ -290,26 +293,23 @@ int imp_check_sku_owners(struct import *im) {
     goto out;
   }
   for (t = 0; t < PQntuples(res); t++) {
-    size_t k = (size_t)strtoul(PQgetvalue(res, t, 0), NULL, 10) - 1, r;
+    size_t k = (size_t)strtoul(PQgetvalue(res, t, 0), NULL, 10); /* from 1 */
     const char *owner = PQgetvalue(res, t, 1);
+    struct row *r;
 
-    /* The k-th row kept above. */
-    for (r = 0, i = 0; r < im->nrows; r++)
-      if (imp_code_ok(im->rows[r].sku) && imp_code_ok(im->rows[r].f[C_PRODUCT_CODE]) &&
-          i++ == k)
-        break;
-    if (r == im->nrows)
+    if (k < 1 || k > n)
       continue;
-    if (im->rows[r].f[C_SKU][0])
-      imp_row_problem(im, &im->rows[r], C_SKU,
+    r = &im->rows[rows[k - 1]];
+    if (r->f[C_SKU][0])
+      imp_row_problem(im, r, C_SKU,
                       "%s is the SKU of a variant of %s in the catalogue: a SKU does not "
                       "move to another product",
-                      im->rows[r].sku, owner);
+                      r->sku, owner);
     else
-      imp_row_problem(im, &im->rows[r], C_SKU,
+      imp_row_problem(im, r, C_SKU,
                       "is empty, so the SKU is the product code %s, which is the SKU of a "
                       "variant of %s in the catalogue: give this variant a SKU of its own",
-                      im->rows[r].sku, owner);
+                      r->sku, owner);
   }
   rc = 0;
 out:
@@ -318,6 +318,7 @@ out:
   free((char *)params[1]);
   free(skus);
   free(codes);
+  free(rows);
   return rc;
 }
 

@@ -1156,6 +1156,8 @@ TEST_IMPL(import_bad_variants) {
       "and height_mm, or none",
       "F:16: width_mm: must not be empty when height_mm is given: give length_mm, width_mm "
       "and height_mm, or none",
+      "F:18: sku: is empty, so the SKU is the product code OCP-BKN-001-200, which is the SKU "
+      "of a variant of OCP-BKN-001 in the catalogue: give this variant a SKU of its own",
   };
   enum { NWANT = sizeof want / sizeof want[0] };
   const char *path = data_file("bad-variants.csv");
