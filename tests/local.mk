@@ -43,7 +43,8 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_orders.c tests/itest/test_postmart.c tests/itest/test_reconcile.c \
 	tests/itest/test_reload.c tests/itest/test_schema.c tests/itest/test_variants.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
-	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h
+	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
+	ctl/import_int.h ctl/import_variants.c
 nodist_tests_itest_run_itest_SOURCES = sql_migrations.c
 tests_itest_run_itest_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_run_itest_LDADD = $(ITEST_LIBS)
@@ -51,7 +52,9 @@ tests_itest_run_itest_LDADD = $(ITEST_LIBS)
 EXTRA_DIST += \
 	tests/data/ocop-sample.csv \
 	tests/data/ocop-sample-renewal.csv \
+	tests/data/ocop-sample-single-sku.csv \
 	tests/data/bad-catalogue.csv \
+	tests/data/bad-variants.csv \
 	tests/data/reordered.csv
 
 # ---- unit -------------------------------------------------------------------
