@@ -12,7 +12,7 @@
 
 CONN_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 CONN_LDFLAGS = -module -avoid-version -shared \
-	-export-symbols-regex '^ocop_connector_abi4$$' $(AM_LDFLAGS)
+	-export-symbols-regex '^ocop_connector_abi5$$' $(AM_LDFLAGS)
 CONN_LIBADD = connectors/common/libocu.la $(CJSON_LIBS) $(CRYPTO_LIBS)
 
 noinst_LTLIBRARIES += connectors/common/libocu.la
@@ -29,7 +29,8 @@ connectors_common_libocu_la_SOURCES = connectors/connector.h \
 # The files of each connector.
 SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
 	connectors/shopee/shop.c connectors/shopee/request.c connectors/shopee/body.c \
-	connectors/shopee/parse.c connectors/shopee/orders.c connectors/shopee/push.c
+	connectors/shopee/parse.c connectors/shopee/orders.c connectors/shopee/push.c \
+	connectors/shopee/models.c connectors/shopee/variants.c
 LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
 	connectors/lazada/shop.c connectors/lazada/request.c connectors/lazada/payload.c \
 	connectors/lazada/parse.c connectors/lazada/time.c connectors/lazada/orders.c \

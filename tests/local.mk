@@ -42,7 +42,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_channels.c tests/itest/test_expiry.c tests/itest/test_import.c \
 	tests/itest/test_lifecycle.c tests/itest/test_midnight.c tests/itest/test_mirror.c \
 	tests/itest/test_orders.c tests/itest/test_postmart.c tests/itest/test_reconcile.c \
-	tests/itest/test_reload.c tests/itest/test_schema.c \
+	tests/itest/test_reload.c tests/itest/test_schema.c tests/itest/test_variants.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h
 nodist_tests_itest_run_itest_SOURCES = sql_migrations.c
@@ -126,7 +126,8 @@ SQL_TESTS = \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/orders.sql \
-	tests/sql/stock.sql
+	tests/sql/stock.sql \
+	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 

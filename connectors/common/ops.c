@@ -60,14 +60,16 @@ static int ocu_clock(int64_t now_ms, char *err, size_t errlen) {
 static int ocu_build(const ocu_market *m, oc_op op, const oc_shop *shop, const oc_listing *l,
                      int64_t now_ms, oc_request *req, char *err, size_t errlen) {
   const ocu_opdef *d;
+  int r;
 
   if (ocu_build_start(req, err, errlen) || (d = ocu_find(m, op, 0, err, errlen)) == NULL)
     return -1;
   if (m->check_shop(op, d, shop, err, errlen) ||
       ocu_check_listing(d->need, m->limits, l, err, errlen) || ocu_clock(now_ms, err, errlen))
     return -1;
-  if (m->emit(op, d, shop, l, now_ms, req, err, errlen) == 0)
-    return 0;
+  if ((r = m->emit(op, d, shop, l, now_ms, req, err, errlen)) == 0 ||
+      (op == OC_OP_VARIANTS && r == OC_IN_LINE))
+    return r; /* OC_IN_LINE: the emit hook built nothing */
   ocu_request_wipe(req);
   return -1;
 }

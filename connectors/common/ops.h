@@ -84,7 +84,8 @@ typedef struct ocu_market {
   /* Shop credentials and options the operation needs. 0, or -1 with err. */
   OCU_CHECK_SHOP_FN((*check_shop));
   /* The signer hook: fills *req (validated input, now_ms >= 0, req zeroed).
-   * 0, or -1 with err set and *req left empty. */
+   * 0, or -1 with err set and *req left empty; VARIANTS may return
+   * OC_IN_LINE with *req left empty. */
   OCU_EMIT_FN((*emit));
   /* LIST_ORDERS / GET_ORDERS request (q non-NULL, now_ms >= 0). */
   OCU_EMIT_ORDERS_FN((*emit_orders));

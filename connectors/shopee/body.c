@@ -141,12 +141,77 @@ static int sp_add_text(cJSON *body, const oc_listing *l, char *err, size_t errle
   return -1;
 }
 
+int sp_put_stock(cJSON *o, int64_t stock) {
+  cJSON *arr = ocu_json_arr(o, "seller_stock"), *s;
+
+  if (arr == NULL || (s = ocu_json_obj(arr, NULL)) == NULL || sp_put(s, "stock", sp_int(stock)))
+    return -1;
+  return 0;
+}
+
+/* Millimetres to whole centimetres, rounded up: a package never shrinks. */
+static int64_t sp_cm(int32_t mm) { return ((int64_t)mm + 9) / 10; }
+
+int sp_put_size(cJSON *o, const oc_variant *v) {
+  cJSON *d;
+
+  if (v->weight_g > 0 && sp_put(o, "weight", ocu_json_kg_raw(v->weight_g)))
+    return -1;
+  if (v->length_mm <= 0 || v->width_mm <= 0 || v->height_mm <= 0)
+    return 0;
+  if ((d = ocu_json_obj(o, "dimension")) == NULL ||
+      sp_put(d, "package_length", sp_int(sp_cm(v->length_mm))) ||
+      sp_put(d, "package_width", sp_int(sp_cm(v->width_mm))) ||
+      sp_put(d, "package_height", sp_int(sp_cm(v->height_mm))))
+    return -1;
+  return 0;
+}
+
+/*
+ * What the item itself says of price, stock, weight and SKU. One variant:
+ * that variant, the item is it (no models). Several: the product code, the
+ * cheapest price (add_item requires one; the models replace it), stock 0
+ * (every unit belongs to a model), the first variant's size; the models
+ * come by VARIANTS (init_tier_variation), see "Variants".
+ */
+static int sp_publish_amounts(const oc_listing *l, const oc_variant **first, const char **sku,
+                              int64_t *price, int64_t *stock, char *err, size_t errlen) {
+  const oc_variant *one = sp_single_variant(l);
+  size_t i;
+
+  *first = one;
+  if (one != NULL) {
+    *sku = one->sku, *price = one->price_vnd, *stock = one->stock;
+    return ocu_check_weight(one, "Shopee requires a weight", err, errlen);
+  }
+  *sku = l->sku, *price = -1, *stock = 0;
+  for (i = 0; i < l->nvariants; i++) {
+    const oc_variant *v = &l->variants[i];
+
+    if (v->removed)
+      continue;
+    if (ocu_check_weight(v, "Shopee requires a weight", err, errlen))
+      return -1;
+    if (*first == NULL)
+      *first = v;
+    if (*price < 0 || v->price_vnd < *price)
+      *price = v->price_vnd;
+  }
+  if (*first == NULL) {
+    ocu_err(err, errlen, "listing has no variant to publish (all removed)");
+    return -1;
+  }
+  return 0;
+}
+
 static int sp_fill_publish(cJSON *body, const oc_shop *shop,
                            const oc_listing *l, char *err, size_t errlen) {
-  const char *cat, *images, *logistics;
+  const char *cat, *images, *logistics, *sku;
+  const oc_variant *first;
+  int64_t price, stock;
   cJSON *o, *arr;
 
-  if (ocu_check_weight(l, "Shopee requires a weight", err, errlen) ||
+  if (sp_publish_amounts(l, &first, &sku, &price, &stock, err, errlen) ||
       (cat = ocu_category(shop, l, sp_valid_id, err, errlen)) == NULL)
     return -1;
   if ((images = ocu_opt_set(shop, "image_id", err, errlen)) == NULL ||
@@ -155,13 +220,8 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
 
   if (sp_add_text(body, l, err, errlen))
     return -1;
-  if (sp_put(body, "original_price", sp_int(l->price_vnd)))
-    goto oom;
-  if ((arr = ocu_json_arr(body, "seller_stock")) == NULL)
-    goto oom;
-  if ((o = ocu_json_obj(arr, NULL)) == NULL || sp_put(o, "stock", sp_int(l->stock)) ||
-      sp_put(body, "weight", ocu_json_kg_raw(l->weight_g)) ||
-      sp_put(body, "category_id", sp_id(cat)))
+  if (sp_put(body, "original_price", sp_int(price)) || sp_put_stock(body, stock) ||
+      sp_put_size(body, first) || sp_put(body, "category_id", sp_id(cat)))
     goto oom;
   if ((o = ocu_json_obj(body, "image")) == NULL)
     goto oom;
@@ -174,7 +234,7 @@ static int sp_fill_publish(cJSON *body, const oc_shop *shop,
   if (sp_add_list(arr, "logistic_id", logistics, 1, SP_MAX_LOGISTICS, err,
                   errlen))
     return -1;
-  if (sp_put(body, "item_sku", cJSON_CreateString(l->sku)) ||
+  if (sp_put(body, "item_sku", cJSON_CreateString(sku)) ||
       sp_put(body, "item_status", cJSON_CreateString("NORMAL")) ||
       sp_put(body, "condition", cJSON_CreateString("NEW")))
     goto oom;
@@ -187,24 +247,47 @@ oom:
   return -1;
 }
 
-/* {"<list>": [{"model_id": 0, ...}]} for update_stock / update_price. */
+/* The model id of a variant on the item, as JSON: "0" (no models) or a
+ * model id. NULL with err set when the id is unknown ("") or malformed. */
+static cJSON *sp_model_ref(const oc_variant *v, char *err, size_t errlen) {
+  if (strcmp(v->remote_id, "0") == 0)
+    return sp_int(0);
+  if (!sp_valid_id(v->remote_id)) {
+    ocu_err(err, errlen, "variant model id %s (run LOOKUP_SKU first)",
+            v->remote_id[0] ? "is not a numeric id" : "is unknown");
+    return NULL;
+  }
+  return sp_id(v->remote_id);
+}
+
+/* {"item_id", "<list>": [{"model_id", ...}]} for update_stock / update_price:
+ * every variant on the item (remote id set, not removed), at most 50. */
 static int sp_fill_model(cJSON *body, const oc_listing *l, int stock,
                          char *err, size_t errlen) {
-  cJSON *arr, *m, *ss, *s;
+  cJSON *arr, *m, *id;
+  size_t i, n = 0;
 
   if (sp_put(body, "item_id", sp_id(l->item_id)))
     goto oom;
   if ((arr = ocu_json_arr(body, stock ? "stock_list" : "price_list")) == NULL)
     goto oom;
-  if ((m = ocu_json_obj(arr, NULL)) == NULL || sp_put(m, "model_id", sp_int(0)))
-    goto oom;
-  if (!stock)
-    return sp_put(m, "original_price", sp_int(l->price_vnd)) ? sp_oom(err, errlen)
-                                                             : 0;
-  if ((ss = ocu_json_arr(m, "seller_stock")) == NULL)
-    goto oom;
-  if ((s = ocu_json_obj(ss, NULL)) == NULL || sp_put(s, "stock", sp_int(l->stock)))
-    goto oom;
+  for (i = 0; i < l->nvariants; i++) {
+    const oc_variant *v = &l->variants[i];
+
+    if (v->remote_id == NULL || v->removed)
+      continue;
+    if ((id = sp_model_ref(v, err, errlen)) == NULL)
+      return -1;
+    if ((m = ocu_json_obj(arr, NULL)) == NULL || sp_put(m, "model_id", id))
+      goto oom;
+    if (stock ? sp_put_stock(m, v->stock) : sp_put(m, "original_price", sp_int(v->price_vnd)))
+      goto oom;
+    n++;
+  }
+  if (n == 0) {
+    ocu_err(err, errlen, "no variant of the listing is on the item yet");
+    return -1;
+  }
   return 0;
 oom:
   ocu_err(err, errlen, "out of memory");
@@ -212,7 +295,7 @@ oom:
 }
 
 /* Ends a builder: the body as text, or -1 (err set by the filler, or OOM). */
-static int sp_finish(cJSON *body, int filled, char **text, char *err, size_t errlen) {
+int sp_finish(cJSON *body, int filled, char **text, char *err, size_t errlen) {
   *text = NULL;
   if (body == NULL)
     return sp_oom(err, errlen);

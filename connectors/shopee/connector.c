@@ -38,8 +38,10 @@ const ocu_opdef sp_ops[OC_OP_MAX] = {
      * whether UNLIST items are returned without an item_status filter, was not
      * confirmed. The query is built in request.c (sp_query).
      */
+    /* With an item id: get_model_list instead (sp_model_list_def). */
     [OC_OP_LOOKUP_SKU] = {"GET", "/api/v2/product/search_item", NULL, SP_SHOP,
                           SP_LISTING | OCU_NEED_SKU, NULL, sp_read_lookup},
+    /* An item with models: get_model_list instead (sp_model_list_def). */
     [OC_OP_GET_LISTING] = {"GET", "/api/v2/product/get_item_base_info", NULL, SP_SHOP,
                            SP_ITEM, NULL, sp_read_listing},
     /* Public signature: never access_token/shop_id in the base string (S4). */
@@ -58,6 +60,11 @@ const ocu_opdef sp_ops[OC_OP_MAX] = {
                            NULL},
     [OC_OP_GET_ORDERS] = {"GET", "/api/v2/order/get_order_detail", NULL, SP_SHOP, 0, NULL,
                           NULL},
+    /* See "Variants": the path is the step's (init_tier_variation,
+     * update_tier_variation, add_model or delete_model), chosen with the
+     * body in variants.c; this one only names the operation. */
+    [OC_OP_VARIANTS] = {"POST", "/api/v2/product/init_tier_variation", NULL, SP_SHOP,
+                        SP_ITEM | OCU_NEED_PRICE | OCU_NEED_STOCK, NULL, sp_read_variants},
 };
 
 const ocu_market sp_market = {
@@ -65,4 +72,5 @@ const ocu_market sp_market = {
     sp_emit_orders, sp_envelope, sp_response, sp_read_token, sp_read_page,  sp_read_batch,
 };
 
-OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP, SP_ORDER_WINDOW_S, sp_verify_push)
+OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
+              SP_ORDER_WINDOW_S, sp_verify_push)

@@ -10,6 +10,7 @@
 #include "../common/json.h"
 #include "../common/text.h"
 #include "../common/token.h"
+#include "../common/validate.h"
 #include "../common/verdict.h"
 
 #define sp_req_str(v, shop, obj, key, what) ocu_req_str(v, shop, obj, key, what, SP_LEAD)
@@ -100,10 +101,10 @@ static int sp_item_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *foun
   if ((pi == NULL || cJSON_IsNull(pi) ||
        (cJSON_IsArray(pi) && cJSON_GetArraySize(pi) == 0)) &&
       cJSON_IsTrue(hm)) {
-    /* price_info is only given for items without models (see "Endpoints"). */
+    /* price_info is only given for items without models (see "Endpoints"):
+     * the listing does not know the models yet; LOOKUP_SKU reads them. */
     ocu_fail(v, shop, OC_REJECTED, 0,
-            "item has models (variations); this connector manages items "
-            "without models");
+             "item has models the listing does not know (LOOKUP_SKU reads them)");
     return -1;
   }
   if (pi == NULL || cJSON_IsNull(pi)) {
@@ -132,16 +133,33 @@ static int sp_item_amounts(oc_verdict *v, const oc_shop *shop, const cJSON *foun
   return 0;
 }
 
-/* GET_LISTING: our item of response.item_list, its state, price and stock. */
+/* The variant an item without models stands for: the one marked "0",
+ * else the single variant not removed; NULL when neither. */
+static const oc_variant *sp_item_variant(const oc_listing *l) {
+  size_t i;
+
+  for (i = 0; l != NULL && i < l->nvariants; i++)
+    if (!l->variants[i].removed && l->variants[i].remote_id != NULL &&
+        strcmp(l->variants[i].remote_id, "0") == 0)
+      return &l->variants[i];
+  return sp_single_variant(l);
+}
+
+/* GET_LISTING: our item of response.item_list, its state, price and stock;
+ * an item with models reads get_model_list instead (sp_read_models). */
 void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
                      oc_listing_result *res) {
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(resp, "item_list");
   const cJSON *it, *found = NULL;
+  const oc_variant *one;
   const char *st;
   char id[OC_ID_MAX];
   int64_t price, stock;
 
-  (void)op;
+  if (sp_listing_has_models(l)) {
+    sp_read_models(op, shop, l, resp, res);
+    return;
+  }
   if (items == NULL || cJSON_IsNull(items) ||
       (cJSON_IsArray(items) && cJSON_GetArraySize(items) == 0)) {
     ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item not found");
@@ -178,8 +196,8 @@ void sp_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const c
 
   if (sp_item_amounts(&res->v, shop, found, &price, &stock))
     return;
-  res->price_vnd = price;
-  res->stock = stock;
+  if ((one = sp_item_variant(l)) != NULL)
+    sp_name_variant(res, one->sku, "0", price, stock, 0);
   res->active = strcmp(st, "NORMAL") == 0;
   /* BANNED, REVIEWING and unknown states read as not active; say which. */
   if (strcmp(st, "NORMAL") != 0 && strcmp(st, "UNLIST") != 0)
@@ -273,7 +291,8 @@ const cJSON *sp_response(oc_op op, const oc_shop *shop, const cJSON *root, int f
 
   if ((resp == NULL || cJSON_IsNull(resp)) && (flags & SP_HAS_ERROR) &&
       op != OC_OP_PUBLISH && op != OC_OP_LOOKUP_SKU && op != OC_OP_GET_LISTING)
-    return NULL;
+    /* VARIANTS reads even an empty success: the step's ids and memo. */
+    return op == OC_OP_VARIANTS ? root : NULL;
   return sp_req_obj(v, shop, root, "response", "response");
 }
 
@@ -284,20 +303,35 @@ void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJS
   sp_check_failures(&res->v, shop, l, resp);
 }
 
+/* PUBLISH: the item id; a single variant is the item itself ("0"), the
+ * models of several come by VARIANTS. */
 void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
                      oc_listing_result *res) {
-  (void)op, (void)l;
-  sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
-            "response.item_id", res->item_id, sizeof res->item_id);
+  const oc_variant *one = sp_single_variant(l);
+
+  (void)op;
+  if (sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
+                "response.item_id", res->item_id, sizeof res->item_id) == 0 &&
+      one != NULL)
+    sp_name_variant(res, one->sku, "0", -1, -1, 0);
 }
 
+/* LOOKUP_SKU: with an item id, the item's models (get_model_list, see
+ * "Variants"); without, search_item by the SKU the item was published with:
+ * its id, and a single variant as the item itself ("0"). */
 void sp_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
                     oc_listing_result *res) {
+  const oc_variant *one = sp_single_variant(l);
   const cJSON *list;
 
-  (void)op, (void)l;
+  if (l != NULL && !ocu_empty(l->item_id)) {
+    sp_read_models(op, shop, l, resp, res);
+    return;
+  }
   list = ocu_found_list(&res->v, shop, resp, "item_id_list", "response.item_id_list", SP_LEAD);
-  if (list != NULL)
-    sp_req_id(&res->v, shop, cJSON_GetArrayItem(list, 0), "response.item_id_list[0]",
-              res->item_id, sizeof res->item_id);
+  if (list != NULL &&
+      sp_req_id(&res->v, shop, cJSON_GetArrayItem(list, 0), "response.item_id_list[0]",
+                res->item_id, sizeof res->item_id) == 0 &&
+      one != NULL)
+    sp_name_variant(res, one->sku, "0", -1, -1, 0);
 }

@@ -13,6 +13,7 @@
 #include "../common/buf.h"
 #include "../common/hmac.h"
 #include "../common/text.h"
+#include "../common/validate.h"
 
 /* partner_id ‖ path ‖ timestamp [‖ access_token ‖ shop_id]; NULL on OOM. */
 char *sp_base_string(const oc_shop *shop, const char *path, int64_t ts,
@@ -105,14 +106,28 @@ int sp_make_url(const oc_shop *shop, const char *path, int64_t ts,
   return 0;
 }
 
+/* The SKU the item was published with (see sp_body_publish): the single
+ * variant's, else the product code. LOOKUP_SKU searches it. */
+static const char *sp_item_sku(const oc_listing *l) {
+  const oc_variant *one = sp_single_variant(l);
+
+  return one != NULL ? one->sku : l->sku;
+}
+
 /* The query parameters after the signed ones: GET calls carry their input
- * there. Returns the count. */
-static size_t sp_query(oc_op op, const oc_shop *shop, const oc_listing *l, sp_param extra[3]) {
+ * there. `models` is set when the call is get_model_list. Returns the
+ * count. */
+static size_t sp_query(oc_op op, const oc_shop *shop, const oc_listing *l, int models,
+                       sp_param extra[3]) {
   size_t n = 0;
 
+  if (models) {
+    extra[n++] = (sp_param){"item_id", l->item_id, 0};
+    return n;
+  }
   switch (op) {
   case OC_OP_LOOKUP_SKU: /* [unverified] parameters, see sp_ops */
-    extra[n++] = (sp_param){"item_sku", l->sku, 0};
+    extra[n++] = (sp_param){"item_sku", sp_item_sku(l), 0};
     extra[n++] = (sp_param){"offset", "0", 0};
     extra[n++] = (sp_param){"page_size", "10", 0};
     break;
@@ -128,20 +143,55 @@ static size_t sp_query(oc_op op, const oc_shop *shop, const oc_listing *l, sp_pa
   return n;
 }
 
+/*
+ * The call an operation makes when it is not its table entry's:
+ * get_model_list for LOOKUP_SKU with an item id and for GET_LISTING of an
+ * item with models (see "Variants"). -1 with err set for a malformed item
+ * id (LOOKUP_SKU does not require one, so the table does not check it).
+ */
+static int sp_pick(oc_op op, const oc_listing *l, const ocu_opdef **d, char *err,
+                   size_t errlen) {
+  if (op == OC_OP_LOOKUP_SKU && !ocu_empty(l->item_id)) {
+    if (!sp_valid_id(l->item_id)) {
+      ocu_err(err, errlen, "listing item_id is not %s", sp_limits.item_id_form);
+      return -1;
+    }
+    *d = &sp_model_list_def;
+  } else if (op == OC_OP_GET_LISTING && sp_listing_has_models(l)) {
+    *d = &sp_model_list_def;
+  }
+  return 0;
+}
+
+/* The body and, for VARIANTS, the path of the step: 0, OC_IN_LINE, -1. */
+static int sp_make_body(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
+                        const char **path, char **body, char *err, size_t errlen) {
+  *body = NULL;
+  if (op == OC_OP_VARIANTS)
+    return sp_variants_body(shop, l, path, body, err, errlen);
+  if (d->body != NULL)
+    return d->body(op, shop, l, body, err, errlen);
+  return 0;
+}
+
 int sp_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
             int64_t now_ms, oc_request *req, char *err, size_t errlen) {
+  const char *path;
   sp_param extra[3];
-  size_t nextra = sp_query(op, shop, l, extra);
+  size_t nextra;
   char *body = NULL, *hdr = NULL;
+  int r;
 
-  if (d->body != NULL) {
-    if (d->body(op, shop, l, &body, err, errlen))
-      return -1;
-    if ((hdr = ocu_asprintf("%s", "Content-Type: application/json")) == NULL)
-      goto oom;
-  }
+  if (l != NULL && sp_pick(op, l, &d, err, errlen))
+    return -1;
+  path = d->path;
+  nextra = sp_query(op, shop, l, d == &sp_model_list_def, extra);
+  if ((r = sp_make_body(op, d, shop, l, &path, &body, err, errlen)) != 0)
+    return r; /* OC_IN_LINE: nothing to send; -1: err says why */
+  if (body != NULL && (hdr = ocu_asprintf("%s", "Content-Type: application/json")) == NULL)
+    goto oom;
   /* Shopee signs Unix seconds. */
-  if (sp_make_url(shop, d->path, now_ms / 1000, d->kind, extra, nextra, &req->url,
+  if (sp_make_url(shop, path, now_ms / 1000, d->kind, extra, nextra, &req->url,
                   &req->log_url))
     goto oom;
   ocu_strlcpy(req->method, d->method, sizeof req->method);

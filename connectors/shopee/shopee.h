@@ -23,6 +23,8 @@
  *                         (optional; without it a custom value "N sao" with
  *                         value_id 0 is sent) [unverified: no public source
  *                         names an OCOP attribute on Shopee Vietnam]
+ *   variation_name        the name of the one tier of an item with several
+ *                         variants (default "Quy cách", SP_TIER_NAME)
  */
 #ifndef OCOP_SHOPEE_H
 #define OCOP_SHOPEE_H
@@ -52,6 +54,9 @@
  * could give the exact wait.)
  */
 #define SP_DAILY_LIMIT_RETRY_MS 3600000L
+
+#define SP_TIER_NAME "Quy cách" /* variation_name when the shop sets none */
+#define SP_MAX_OPTIONS OC_MAX_VARIANTS /* options of the one tier we manage */
 
 #define SP_ORDER_WINDOW_S (15 * 86400) /* get_order_list refuses longer spans */
 #define SP_ORDER_SN_MAX 64             /* bytes of one order_sn we accept */
@@ -84,6 +89,77 @@ int sp_make_url(const oc_shop *shop, const char *path, int64_t ts, int kind,
                 const sp_param *extra, size_t nextra, char **url, char **log_url);
 OCU_EMIT_FN(sp_emit);
 
+/* The calls an operation makes besides its table entry: get_model_list
+ * (LOOKUP_SKU with an item id, GET_LISTING of an item with models) and the
+ * four VARIANTS steps (see "Variants"). */
+extern const ocu_opdef sp_model_list_def;
+
+/* 1 when remote is a model id: not NULL, not "" (unknown), not "0" (the
+ * item itself, without models). */
+int sp_is_model_id(const char *remote);
+
+/* 1 when GET_LISTING reads the item's models (some variant not removed
+ * holds a model id), 0 when it reads the item (get_item_base_info). */
+int sp_listing_has_models(const oc_listing *l);
+
+/* The one variant of an item without models: the variant not removed when
+ * there is exactly one, else NULL. */
+const oc_variant *sp_single_variant(const oc_listing *l);
+
+/* Adds {sku, remote_id, price, stock, gone} to res->variants when there is
+ * room (the rest are left out: at most OC_MAX_VARIANTS). */
+void sp_name_variant(oc_listing_result *res, const char *sku, const char *remote,
+                     int64_t price, int64_t stock, int gone);
+
+/* variants.c: the VARIANTS step (see "Variants"). */
+typedef enum sp_step_kind {
+  SP_STEP_NONE = 0,  /* in line: OC_IN_LINE */
+  SP_STEP_INIT,      /* init_tier_variation: the tier and every live variant */
+  SP_STEP_OPTIONS,   /* update_tier_variation: append the missing labels */
+  SP_STEP_ADD,       /* add_model: the live variants whose option exists */
+  SP_STEP_DELETE     /* delete_model: one removed variant */
+} sp_step_kind;
+
+/* What the memo says of the item: its tier name and options in order
+ * (noptions 0: an item without models). Pointers into `root`. */
+typedef struct sp_tier {
+  cJSON *root;
+  const char *name;
+  const char *options[SP_MAX_OPTIONS];
+  size_t noptions;
+} sp_tier;
+
+typedef struct sp_step {
+  sp_step_kind kind;
+  const oc_variant *target; /* SP_STEP_DELETE: the variant whose model goes */
+} sp_step;
+
+int sp_tier_read(const char *memo, sp_tier *t, char *err, size_t errlen);
+void sp_tier_free(sp_tier *t);
+/* -1 when label is not an option. */
+int sp_tier_index(const sp_tier *t, const char *label);
+/* The memo text for a tier name and options: 0, or -1 when it does not fit
+ * OC_MEMO_MAX (or OOM). */
+int sp_memo_write(const char *name, const char *const *options, size_t n,
+                  char out[OC_MEMO_MAX]);
+/* The next step for l (memo read into t). 0, or -1 with err set when the
+ * item cannot be brought in line (duplicate labels, the last model). */
+int sp_plan(const oc_listing *l, const sp_tier *t, sp_step *step, char *err, size_t errlen);
+/* Builds the step's path and body (VARIANTS): 0, OC_IN_LINE with nothing
+ * built, or -1 with err set. */
+int sp_variants_body(const oc_shop *shop, const oc_listing *l, const char **path,
+                     char **text, char *err, size_t errlen);
+OCU_READ_FN(sp_read_variants);
+
+/* models.c: the answer of get_model_list (LOOKUP_SKU with an item id,
+ * GET_LISTING of an item with models). */
+OCU_READ_FN(sp_read_models);
+/* The models of an answer (init_tier_variation, add_model, get_model_list:
+ * response.model[]) named in res by model_sku. -1 with res->v failed. */
+int sp_name_models(const oc_shop *shop, const cJSON *resp, int required,
+                   oc_listing_result *res, int *nmodels, int *any_normal,
+                   int *any_status);
+
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
 OCU_BODY_FN(sp_body_publish);
 OCU_BODY_FN(sp_body_update);
@@ -98,6 +174,13 @@ OCU_READ_FN(sp_read_write);
 OCU_READ_FN(sp_read_publish);
 OCU_READ_FN(sp_read_lookup);
 OCU_READ_FN(sp_read_listing);
+/* A model's fields shared by PUBLISH and VARIANTS: weight (kg) and
+ * dimension (cm) when known. 0, or -1 on OOM. */
+int sp_put_size(cJSON *o, const oc_variant *v);
+/* {"stock": n} inside a new seller_stock array of o. 0 or -1 (OOM). */
+int sp_put_stock(cJSON *o, int64_t stock);
+/* Ends a builder: body as text, or -1 (err set by the filler, or OOM). */
+int sp_finish(cJSON *body, int filled, char **text, char *err, size_t errlen);
 OCU_TOKEN_FN(sp_read_token);
 /* Field readers shared with orders.c: -1 / NULL with v failed. */
 /* An id that is a JSON number into out. */

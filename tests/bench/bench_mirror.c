@@ -1,11 +1,16 @@
 /*
  * bench_mirror.c — how fast ocopd mirrors a large catalogue.
  *
- * Generates N certified products (default 20,000; argv[1] overrides) in a
- * fresh database, registers one simulated Shopee shop, starts ocopd and
- * waits until every product is listed. Prints listings per second, marketplace
- * requests per second, ocopd's CPU seconds and peak RSS (from wait4), and the
- * ratios between them. A measurement, never a pass/fail test.
+ * Generates N certified products (default 20,000; argv[1] overrides) with
+ * one to three variants each (pack sizes: a third have one, a third two, a
+ * third three) in a fresh database, registers one simulated Shopee shop,
+ * starts ocopd and waits until every product is listed with every variant
+ * on its item. Then one unit of every variant is sold at once (a ledger row
+ * each) and it waits until every listing has pushed its new counts. Prints
+ * listings and variants per second, variant stock pushes per second,
+ * marketplace requests per second, ocopd's CPU seconds and peak RSS (from
+ * wait4), and the ratios between them. A measurement, never a pass/fail
+ * test.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -31,10 +36,42 @@ struct progress {
   int n;
 };
 
+/* Every product listed, and every variant on its item. */
 static int all_listed(void *arg) {
   struct progress *p = arg;
 
-  return itest_sql_int(p->db, "SELECT count(*) FROM listing WHERE state = 'listed'") >= p->n;
+  return itest_sql_int(p->db, "SELECT count(*) FROM listing WHERE state = 'listed'") >= p->n &&
+         itest_sql_int(p->db, "SELECT count(*) FROM listing_variant WHERE remote_id IS NULL") == 0;
+}
+
+/* Every stock push sent and recorded. */
+static int all_pushed(void *arg) {
+  struct progress *p = arg;
+
+  return itest_sql_int(p->db, "SELECT count(*) FROM outbox WHERE kind = 'stock' "
+                              "AND state IN ('pending', 'running')") == 0 &&
+         itest_sql_int(p->db, "SELECT count(*) FROM listing_variant lv JOIN stock_level s "
+                              "ON s.variant_id = lv.variant_id "
+                              "WHERE lv.sent_stock IS DISTINCT FROM s.on_hand - s.reserved") == 0;
+}
+
+static double requests_so_far(struct itest_sim *sim) {
+  cJSON *stats = itest_sim_call(sim, "GET", "/_sim/stats", NULL);
+  double r = cJSON_GetNumberValue(cJSON_GetObjectItem(stats, "requests"));
+
+  cJSON_Delete(stats);
+  return r;
+}
+
+/* A second and third pack size for two products in three. */
+static void add_variants(PGconn *db) {
+  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, weight_g) "
+                        "SELECT p.id, p.code || '-' || k, k * 250 || ' g', k, 10000 * k + p.id, 250 * k "
+                        "FROM product p, generate_series(2, 3) k WHERE p.id % 3 >= k - 1"));
+  PQclear(itest_sql(db, "UPDATE variant SET label = '100 g' WHERE position = 1 AND product_id IN "
+                        "(SELECT product_id FROM variant WHERE position = 2)"));
+  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                        "SELECT id, 100, 'import' FROM variant WHERE position > 1"));
 }
 
 int main(int argc, char **argv) {
@@ -46,8 +83,8 @@ int main(int argc, char **argv) {
   struct progress p;
   struct rusage ru;
   PGconn *db;
-  cJSON *stats;
-  double t0, t1, cpu, requests;
+  long long nvar;
+  double t0, t1, t2, t3, cpu, requests, push_requests;
 
   if (itest_need_pg() != 0) {
     fprintf(stderr, "bench: OCOP_TEST_PG is not set; run `make bench`\n");
@@ -63,9 +100,14 @@ int main(int argc, char **argv) {
   }
   itest_pin_date(db, "2026-11-25");
   itest_generate_products(db, "BENCH", n);
+  add_variants(db);
+  nvar = itest_sql_int(db, "SELECT count(*) FROM variant");
   itest_sim_start(&sim);
-  itest_add_shop(db, &sim, workdir, "delist"); /* queues n publish jobs */
-  printf("bench: %d products, %lld jobs queued\n", n,
+  itest_add_shop(db, &sim, workdir, "delist");
+  PQclear(itest_sql(db, "INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop "
+                        "ON CONFLICT DO NOTHING"));
+  itest_sql_int(db, "SELECT ocop_sync(NULL, NULL)"); /* queues n publish jobs */
+  printf("bench: %d products, %lld variants, %lld jobs queued\n", n, nvar,
          itest_sql_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'"));
   fflush(stdout);
 
@@ -81,21 +123,35 @@ int main(int argc, char **argv) {
     return 1;
   }
   t1 = now_s();
+  requests = requests_so_far(&sim);
+
+  /* One unit of every variant sold at once: a stock push per listing, each
+   * naming every variant on its item. */
+  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                        "SELECT id, -1, 'adjust' FROM variant"));
+  t2 = now_s();
+  if (!itest_wait(all_pushed, &p, 30 * 60 * 1000)) {
+    fprintf(stderr, "bench: not all stock pushed after 30 minutes\n");
+    return 1;
+  }
+  t3 = now_s();
+  push_requests = requests_so_far(&sim) - requests;
   kill(d.pid, SIGTERM);
   ASSERT(wait4(d.pid, &status, 0, &ru) == d.pid);
   d.pid = 0;
-  stats = itest_sim_call(&sim, "GET", "/_sim/stats", NULL);
-  requests = cJSON_GetNumberValue(cJSON_GetObjectItem(stats, "requests"));
-  cJSON_Delete(stats);
   cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 
-  printf("bench: mirrored %d listings in %.2f s\n", n, t1 - t0);
+  printf("bench: mirrored %d listings (%lld variants) in %.2f s\n", n, nvar, t1 - t0);
   printf("bench: listings/s            %.0f\n", n / (t1 - t0));
+  printf("bench: variants listed/s     %.0f\n", (double)nvar / (t1 - t0));
   printf("bench: requests/s            %.0f  (%.0f requests, %.3f per listing)\n",
          requests / (t1 - t0), requests, requests / n);
-  printf("bench: ocopd CPU seconds     %.2f  (%.1f%% of one core; %.0f us per listing)\n", cpu,
-         100 * cpu / (t1 - t0), 1e6 * cpu / n);
+  printf("bench: pushed %lld variant counts in %.2f s\n", nvar, t3 - t2);
+  printf("bench: variant pushes/s      %.0f  (%.0f requests, %.2f variants per request)\n",
+         (double)nvar / (t3 - t2), push_requests, (double)nvar / push_requests);
+  printf("bench: ocopd CPU seconds     %.2f  (%.1f%% of one core; %.0f us per listing, "
+         "both phases)\n", cpu, 100 * cpu / (t3 - t0), 1e6 * cpu / n);
   printf("bench: ocopd peak RSS        %ld KiB\n", ru.ru_maxrss);
   printf("bench: exit status           %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   itest_sim_stop(&sim);

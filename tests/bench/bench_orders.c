@@ -121,8 +121,8 @@ static void throughput(int n) {
   snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench_orders"));
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, workdir, "delist");
-  PQclear(itest_sql(db, "INSERT INTO stock_ledger (product_id, delta, reason) "
-                        "SELECT id, 1000000, 'adjust' FROM product"));
+  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                        "SELECT id, 1000000, 'adjust' FROM variant"));
   itest_daemon_start(&d, workdir, conninfo,
                      "log_level = info\norder_poll_interval = 200ms\nrate_limits = shopee:0\n");
   wait_sql(db, "SELECT count(*) FROM listing WHERE state = 'listed'", 32, 60000);
@@ -240,8 +240,8 @@ static void latency(int k) {
   itest_add_market_shop(db, &sim, workdir, "lazada");
   itest_add_market_shop(db, &sim, workdir, "tiktok");
   /* TikTok takes at most 99,999 per SKU. */
-  PQclear(itest_sql(db, "INSERT INTO stock_ledger (product_id, delta, reason) "
-                        "SELECT id, 5000, 'adjust' FROM product"));
+  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                        "SELECT id, 5000, 'adjust' FROM variant"));
   snprintf(conf, sizeof conf,
            "log_level = info\nwebhook_listen = 127.0.0.1:%d\norder_poll_interval = 1h\n"
            "rate_limits = shopee:0,lazada:0,tiktok:0\n",

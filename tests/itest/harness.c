@@ -229,16 +229,18 @@ void itest_generate_products(PGconn *conn, const char *prefix, int n) {
 
   snprintf(sql, sizeof sql,
            "INSERT INTO producer (name, kind) VALUES ('HTX %s', 'cooperative');"
-           "INSERT INTO product (code, name_vi, producer_id, category_code, unit, weight_g, price_vnd,"
+           "INSERT INTO product (code, name_vi, producer_id, category_code, unit,"
            " description_vi) SELECT '%s-' || lpad(i::text, 6, '0'), 'Sản phẩm thử ' || i,"
-           " (SELECT id FROM producer WHERE name = 'HTX %s'), 'I.3.c', 'gói', 500,"
-           " 10000 + i, 'Mô tả sản phẩm ' || i FROM generate_series(1, %d) AS i;"
+           " (SELECT id FROM producer WHERE name = 'HTX %s'), 'I.3.c', 'gói',"
+           " 'Mô tả sản phẩm ' || i FROM generate_series(1, %d) AS i;"
+           "INSERT INTO variant (product_id, sku, price_vnd, weight_g)"
+           " SELECT id, code, 10000 + id, 500 FROM product WHERE code LIKE '%s-%%';"
            "INSERT INTO certificate (product_id, stars, decision_no, decision_date)"
            " SELECT p.id, 3 + p.id %% 3, p.id || '/QĐ-UBND', DATE '2025-06-01' FROM product p"
            " WHERE p.code LIKE '%s-%%';"
-           "INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 100, 'import' FROM product"
-           " WHERE code LIKE '%s-%%';",
-           prefix, prefix, prefix, n, prefix, prefix);
+           "INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 100, 'import' FROM variant"
+           " WHERE sku LIKE '%s-%%';",
+           prefix, prefix, prefix, n, prefix, prefix, prefix);
   PQclear(itest_sql(conn, sql));
 }
 

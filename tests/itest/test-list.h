@@ -72,6 +72,14 @@ TEST_DECLARE(revocation_withdraws_at_once)
 TEST_DECLARE(lazada_mirror_price_stock_delist_relist_token)
 TEST_DECLARE(tiktok_mirror_price_stock_delist_relist_token)
 
+/* tests/itest/test_variants.c */
+TEST_DECLARE(variants_mirror_to_every_channel)
+TEST_DECLARE(sale_of_one_variant_moves_only_its_stock)
+TEST_DECLARE(unknown_variant_sku_is_kept_and_flagged)
+TEST_DECLARE(revocation_strips_claims_from_every_variant)
+TEST_DECLARE(variant_added_and_withdrawn_on_every_channel)
+TEST_DECLARE(kill9_during_variant_creation_leaves_no_duplicate)
+
 /* tests/itest/test_postmart.c */
 TEST_DECLARE(catalogue_feed_written_and_revocation_deactivates)
 TEST_DECLARE(missing_export_dir_is_logged)
@@ -155,6 +163,12 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(lazada_mirror_price_stock_delist_relist_token, 180),
   TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist_token, 180),
   /* tests/itest/test_postmart.c */
+  TEST_ENTRY_TIMEOUT(variants_mirror_to_every_channel, 180),
+  TEST_ENTRY_TIMEOUT(sale_of_one_variant_moves_only_its_stock, 180),
+  TEST_ENTRY_TIMEOUT(unknown_variant_sku_is_kept_and_flagged, 180),
+  TEST_ENTRY_TIMEOUT(revocation_strips_claims_from_every_variant, 180),
+  TEST_ENTRY_TIMEOUT(variant_added_and_withdrawn_on_every_channel, 240),
+  TEST_ENTRY_TIMEOUT(kill9_during_variant_creation_leaves_no_duplicate, 240),
   TEST_ENTRY_TIMEOUT(catalogue_feed_written_and_revocation_deactivates, 180),
   TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),
   /* tests/itest/test_orders.c */

@@ -208,9 +208,9 @@ static int run_channel(const struct channel *ch) {
   check_mirror(&f);
 
   /* A price and a stock change reach the marketplace. */
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 78000 WHERE code = 'OCP-BKN-001'"));
-  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) "
-                          "SELECT id, -50, 'adjust' FROM product WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 78000 WHERE sku = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                          "SELECT id, -50, 'adjust' FROM variant WHERE sku = 'OCP-BKN-001'"));
   w.f = &f;
   w.sku = "OCP-BKN-001";
   w.field = "price";
@@ -243,7 +243,7 @@ static int run_channel(const struct channel *ch) {
     int refreshes = 0;
 
     cJSON_Delete(x);
-    PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 81000 WHERE code = 'OCP-BKN-001'"));
+    PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 81000 WHERE sku = 'OCP-BKN-001'"));
     w.sku = "OCP-BKN-001";
     w.field = "price";
     w.number = 81000;

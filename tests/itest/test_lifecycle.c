@@ -44,8 +44,10 @@ static PGconn *sample_db(const char *tag, const char **conninfo) {
 /* One producer and product X-1 without certificates, for hand-made rows. */
 static void add_bare_product(PGconn *conn) {
   PQclear(itest_sql(conn, "INSERT INTO producer (name, kind) VALUES ('HTX thử', 'cooperative')"));
-  PQclear(itest_sql(conn, "INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd) "
-                          "SELECT 'X-1', 'Sản phẩm thử', id, 'I.2.b', 1000 FROM producer"));
+  PQclear(itest_sql(conn, "INSERT INTO product (code, name_vi, producer_id, category_code) "
+                          "SELECT 'X-1', 'Sản phẩm thử', id, 'I.2.b' FROM producer"));
+  PQclear(itest_sql(conn, "INSERT INTO variant (product_id, sku, price_vnd) "
+                          "SELECT id, code, 1000 FROM product WHERE code = 'X-1'"));
 }
 
 static char *state_of(PGconn *conn, const char *code) {
@@ -331,8 +333,8 @@ TEST_IMPL(contradictory_certificates_are_refused_clearly) {
     return TEST_SKIP;
   conn = empty_db("lc_refuse", &conninfo);
   PQclear(itest_sql(conn, "INSERT INTO producer (name, kind) VALUES ('HTX', 'cooperative')"));
-  PQclear(itest_sql(conn, "INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd) "
-                          "SELECT 'OCP-X-001', 'Thử', id, 'I.2.b', 1000 FROM producer"));
+  PQclear(itest_sql(conn, "INSERT INTO product (code, name_vi, producer_id, category_code) "
+                          "SELECT 'OCP-X-001', 'Thử', id, 'I.2.b' FROM producer"));
   expect_refused(conn,
                  "INSERT INTO certificate (product_id, stars, decision_no, decision_date, valid_from, "
                  "valid_until) SELECT id, 4, '12/QĐ-UBND', '2025-01-01', '2025-01-01', '2024-01-01' "
@@ -435,8 +437,10 @@ TEST_IMPL(strip_falls_back_to_delist_without_the_capability) {
   PQclear(itest_sql(conn, "UPDATE outbox SET state = 'skipped' WHERE state = 'pending'"));
   PQclear(itest_sql(conn, "UPDATE listing l SET state = 'listed', item_id = 'i' || l.id, "
                           "sent_name = t.name, sent_description = t.description, "
-                          "sent_stars = t.stars, sent_price = t.price, sent_stock = t.stock "
-                          "FROM listing_target t WHERE t.listing_id = l.id"));
+                          "sent_stars = t.stars FROM listing_target t WHERE t.listing_id = l.id"));
+  PQclear(itest_sql(conn, "UPDATE listing_variant lv SET remote_id = '0', sent_price = t.price, "
+                          "sent_stock = t.stock FROM listing_variant_target t "
+                          "WHERE t.listing_id = lv.listing_id AND t.variant_id = lv.variant_id"));
   ASSERT_EQ(itest_sql_int(conn, "SELECT ocop_sync(NULL, NULL)"), 0);
 
   /* The next day TBH-003 has lapsed. No capability row yet: strip. */

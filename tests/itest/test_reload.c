@@ -350,8 +350,8 @@ static void make_orders(struct fixture *f, struct storm *s) {
 }
 
 static void change_prices(struct fixture *f, struct storm *s) {
-  PQclear(itest_sql(f->db, "UPDATE product SET price_vnd = price_vnd + 1000 WHERE id IN "
-                           "(SELECT id FROM product ORDER BY random() LIMIT 30)"));
+  PQclear(itest_sql(f->db, "UPDATE variant SET price_vnd = price_vnd + 1000 WHERE id IN "
+                           "(SELECT id FROM variant ORDER BY random() LIMIT 30)"));
   s->price_changes += 30;
 }
 

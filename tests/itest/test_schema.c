@@ -5,7 +5,8 @@
  *
  * A database that today's migrations 001–008 made, before the logic files
  * existed, must end with exactly the schema of a fresh database and keep
- * every row; a changed logic file is applied again, all of it in one
+ * every row (migration 009 reshapes some tables: their row counts hold and
+ * each product becomes a variant of its own code); a changed logic file is applied again, all of it in one
  * transaction; and every function, view and trigger has its definition in
  * exactly one logic file.
  */
@@ -84,12 +85,20 @@ static void add_data(PGconn *conn) {
   ASSERT(itest_sql_int(conn, "SELECT count(*) FROM outbox") > 0);
 }
 
+/* Tables migration 009 reshapes (a variant per product, stock and order
+ * lines per variant, listing ids per variant, an assortment rule per shop):
+ * their rows are rewritten by design, so only their row counts must hold. */
+static const char *const reshaped[] = {"product", "stock_ledger", "stock_level", "order_line",
+                                       "listing", "shop", "outbox", NULL};
+
 /* Every table but schema_logic, in one string: per table the row count, the
  * newest row version (xmin) and a hash of every row's text. Any write, even
- * one storing the same values, moves xmin. */
-static char *data_fingerprint(PGconn *conn) {
+ * one storing the same values, moves xmin. The tables in `counts_only` (and
+ * tables that did not exist at version 8) give their row count alone. */
+static char *data_fingerprint(PGconn *conn, const char *const *counts_only) {
   PGresult *tables = itest_sql(conn, "SELECT tablename FROM pg_tables WHERE schemaname = "
-                                     "'public' AND tablename <> 'schema_logic' ORDER BY 1");
+                                     "'public' AND tablename NOT IN ('schema_logic', 'variant', "
+                                     "'listing_variant', 'assortment_rule') ORDER BY 1");
   size_t len = 0, cap = 1;
   char *all = calloc(1, cap);
   int i;
@@ -98,11 +107,18 @@ static char *data_fingerprint(PGconn *conn) {
   for (i = 0; i < PQntuples(tables); i++) {
     const char *t = PQgetvalue(tables, i, 0);
     char sql[512], *part;
+    int whole = 1;
+    size_t k;
 
-    snprintf(sql, sizeof sql,
-             "SELECT '%s ' || count(*) || ' ' || coalesce(max(xmin::text::bigint), 0)"
-             " || ' ' || coalesce(sum(hashtext(t::text)::bigint), 0) FROM \"%s\" t",
-             t, t);
+    for (k = 0; counts_only && counts_only[k]; k++)
+      whole &= strcmp(counts_only[k], t) != 0;
+    if (whole)
+      snprintf(sql, sizeof sql,
+               "SELECT '%s ' || count(*) || ' ' || coalesce(max(xmin::text::bigint), 0)"
+               " || ' ' || coalesce(sum(hashtext(t::text)::bigint), 0) FROM \"%s\" t",
+               t, t);
+    else
+      snprintf(sql, sizeof sql, "SELECT '%s ' || count(*) FROM \"%s\" t", t, t);
     part = itest_sql_text(conn, sql);
     cap = len + strlen(part) + 2;
     all = realloc(all, cap);
@@ -246,14 +262,21 @@ TEST_IMPL(upgrade_from_version_8_matches_a_fresh_database) {
             legacy_count());
   ASSERT_EQ(to, LEGACY_VERSION);
   add_data(old);
-  before = data_fingerprint(old);
+  before = data_fingerprint(old, reshaped);
 
   migrate_ok(old, &m);
   ASSERT_EQ(m.from, LEGACY_VERSION);
   ASSERT_EQ(m.migrations, migrations_count - legacy_count());
   ASSERT_EQ(m.logic, sql_logic_count);
-  after = data_fingerprint(old);
+  after = data_fingerprint(old, reshaped);
   ASSERT_STR_EQ(after, before);
+  /* Each product became one variant under its own code, with its stock. */
+  ASSERT_EQ(itest_sql_int(old, "SELECT count(*) FROM product p JOIN variant v ON v.product_id = "
+                               "p.id AND v.sku = p.code"), 5);
+  ASSERT_EQ(itest_sql_int(old, "SELECT count(*) FROM variant"), 5);
+  ASSERT_EQ(itest_sql_int(old, "SELECT on_hand FROM stock_level s JOIN variant v ON v.id = "
+                               "s.variant_id WHERE v.sku = 'P-1'"), 8);
+  ASSERT_EQ(itest_sql_int(old, "SELECT count(*) FROM order_line WHERE variant_id IS NULL"), 0);
 
   fresh_dump = schema_dump(fresh_ci);
   old_dump = schema_dump(old_ci);

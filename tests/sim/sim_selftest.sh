@@ -4,7 +4,7 @@
 # the control API and fault injection. Builds nothing: the binary comes from
 # $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
-PLAN=40
+PLAN=57
 SIM_TAG=test
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -266,5 +266,105 @@ check "push: a wrong key, no header with a verbatim body, nobody listening (0)" 
   sh -c 'grep -q "\"status\":0" "$1" && [ -n "$3" ] && [ "$3" != "$4" ] &&
          grep -q "\"authorization\":null,\"body\":\"{\\\\\"x\\\\\":1}\"" "$2"' \
   _ "$tmp/body" "$tmp/hooks" "$bad" "$(sign "$HOOK|$(cat "$tmp/sent")" "$KEY")"
+
+# ------------------------------------------------------------ variants --
+# An item for three pack sizes: created without models, then one tier.
+call POST /api/v2/product/add_item "$(item_json MIEN-HN 45000 | sed 's/"stock":25/"stock":0/')" >/dev/null
+VITEM=$(sed -n 's/.*"item_id":\([0-9]*\).*/\1/p' "$tmp/body")
+call GET /api/v2/product/get_model_list "" "&item_id=$VITEM" >/dev/null
+check "get_model_list of an item without models: no tier, no model" \
+  has '"response":{"tier_variation":\[\],"model":\[\]}'
+
+tier() { printf '"tier_variation":[{"name":"Quy cách","option_list":[%s]}]' "$1"; }
+model() { printf '{"tier_index":[%s],"original_price":%s,"model_sku":"%s","seller_stock":[{"stock":%s}]}' "$@"; }
+OPT2='{"option":"200 g"},{"option":"500 g"}'
+call POST /api/v2/product/init_tier_variation \
+  "{\"item_id\":$VITEM,$(tier "$OPT2"),\"model\":[$(model 0 45000 MIEN-200 10),$(model 2 99000 MIEN-500 4)]}" >/dev/null
+check "init_tier_variation: a tier_index out of range is error_model_tier_index_bound" \
+  has '"error":"error_model_tier_index_bound"'
+call POST /api/v2/product/init_tier_variation \
+  "{\"item_id\":$VITEM,$(tier "$OPT2"),\"model\":[$(model 0 45000 MIEN-200 10),$(model 1 99000 MIEN-200 4)]}" >/dev/null
+a=$(grep -c '"error":"error_param"' "$tmp/body")
+call POST /api/v2/product/init_tier_variation \
+  "{\"item_id\":$VITEM,$(tier '{"option":"200 g"},{"option":"200 g"}'),\"model\":[$(model 0 45000 MIEN-200 10)]}" >/dev/null
+b=$(grep -c '"error":"error_model_duplicate_name"' "$tmp/body")
+check "init_tier_variation: a model_sku twice and an option twice are refused" [ "$a$b" = 11 ]
+
+call POST /api/v2/product/init_tier_variation \
+  "{\"item_id\":$VITEM,$(tier "$OPT2"),\"model\":[$(model 0 45000 MIEN-200 10),$(model 1 99000 MIEN-500 4)]}" >/dev/null
+check "init_tier_variation makes one model per option, named by model_sku" \
+  sh -c 'grep -q "\"model\":\[{\"model_id\":5000000001,\"tier_index\":\[0\],\"model_sku\":\"MIEN-200\"" "$1" &&
+         grep -q "{\"model_id\":5000000002,\"tier_index\":\[1\],\"model_sku\":\"MIEN-500\"" "$1" &&
+         grep -q "\"tier_variation\":\[{\"name\":\"Quy cách\",\"option_list\":\[{\"option\":\"200 g\"},{\"option\":\"500 g\"}\]}\]" "$1"' _ "$tmp/body"
+call POST /api/v2/product/init_tier_variation \
+  "{\"item_id\":$VITEM,$(tier "$OPT2"),\"model\":[$(model 0 45000 MIEN-X 1)]}" >/dev/null
+check "a second init_tier_variation is refused" \
+  sh -c 'grep -q "\"error\":\"error_param\"" "$1" && grep -q "tier-variation not change" "$1"' _ "$tmp/body"
+
+call POST /api/v2/product/add_model \
+  "{\"item_id\":$VITEM,\"model_list\":[$(model 2 180000 MIEN-1K 2)]}" >/dev/null
+check "add_model for an option that does not exist is error_model_tier_index_bound" \
+  has '"error":"error_model_tier_index_bound"'
+call POST /api/v2/product/update_tier_variation \
+  "{\"item_id\":$VITEM,$(tier "$OPT2,{\"option\":\"1 kg\"}")}" >/dev/null
+check "update_tier_variation appends an option (no response object)" \
+  sh -c 'grep -q "\"error\":\"\"" "$1" && ! grep -q "\"response\"" "$1"' _ "$tmp/body"
+call POST /api/v2/product/add_model \
+  "{\"item_id\":$VITEM,\"model_list\":[$(model 0 1 MIEN-Z 1)]}" >/dev/null
+a=$(grep -c '"error":"error_model_duplicate_tier_variation_index"' "$tmp/body")
+call POST /api/v2/product/add_model \
+  "{\"item_id\":$VITEM,\"model_list\":[$(model 2 1 MIEN-500 1)]}" >/dev/null
+b=$(grep -c '"error":"error_param"' "$tmp/body")
+check "add_model: an option's second model and a model_sku twice are refused" [ "$a$b" = 11 ]
+call POST /api/v2/product/add_model \
+  "{\"item_id\":$VITEM,\"model_list\":[$(model 2 180000 MIEN-1K 2)]}" >/dev/null
+check "add_model adds the third model" \
+  has '"model":\[{"model_id":5000000003,"tier_index":\[2\],"model_sku":"MIEN-1K"'
+
+call POST /api/v2/product/update_stock \
+  "{\"item_id\":$VITEM,\"stock_list\":[{\"model_id\":5000000001,\"seller_stock\":[{\"stock\":12}]},{\"model_id\":0,\"seller_stock\":[{\"stock\":1}]},{\"model_id\":42,\"seller_stock\":[{\"stock\":1}]}]}" >/dev/null
+check "update_stock by model id; model 0 and an unknown model fail" \
+  sh -c 'grep -q "\"success_list\":\[{\"model_id\":5000000001,\"stock\":12}\]" "$1" &&
+         grep -q "{\"model_id\":0,\"failed_reason\":\"model_id 0 is not a model" "$1" &&
+         grep -q "{\"model_id\":42,\"failed_reason\":\"model not found\"}" "$1"' _ "$tmp/body"
+call POST /api/v2/product/update_price \
+  "{\"item_id\":$VITEM,\"price_list\":[{\"model_id\":5000000002,\"original_price\":98000}]}" >/dev/null
+call GET /api/v2/product/get_model_list "" "&item_id=$VITEM" >/dev/null
+check "get_model_list: three options, each model's price, stock and status" \
+  sh -c 'grep -q "\"model_id\":5000000002,\"tier_index\":\[1\],\"model_sku\":\"MIEN-500\",\"price_info\":\[{\"currency\":\"VND\",\"original_price\":98000.0" "$1" &&
+         grep -q "\"model_status\":\"MODEL_NORMAL\",\"stock_info_v2\":{\"summary_info\":{\"total_available_stock\":12," "$1" &&
+         grep -q "{\"option\":\"1 kg\"}" "$1"' _ "$tmp/body"
+call GET /api/v2/product/get_item_base_info "" "&item_id_list=$VITEM" >/dev/null
+check "get_item_base_info: has_model, no price_info, stock summed (18)" \
+  sh -c 'grep -q "\"has_model\":true" "$1" && ! grep -q "price_info" "$1" &&
+         grep -q "\"total_available_stock\":18" "$1"' _ "$tmp/body"
+
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "control items: variants with sku, id, label, price, stock" \
+  has '"variants":\[{"sku":"MIEN-200","id":"5000000001","label":"200 g","price":45000,"stock":12},{"sku":"MIEN-500","id":"5000000002","label":"500 g","price":98000,"stock":4},{"sku":"MIEN-1K","id":"5000000003","label":"1 kg","price":180000,"stock":2}\]'
+
+ctl POST /_sim/shopee/orders "{\"shop\":$SHOP,\"orders\":[{\"id\":\"2611250000009ZZ\",\"status\":\"READY_TO_SHIP\",\"update_time\":$T1,\"lines\":[{\"sku\":\"MIEN-500\",\"qty\":3,\"price\":98000}]}]}" >/dev/null
+call GET /api/v2/order/get_order_detail "" "&order_sn_list=2611250000009ZZ" >/dev/null
+check "an order line of a model names item_sku, model_id and model_sku" \
+  has "\"item_id\":$VITEM,\"item_sku\":\"MIEN-HN\",\"model_id\":5000000002,\"model_sku\":\"MIEN-500\""
+ctl GET "/_sim/shopee/items?shop_id=$SHOP" >/dev/null
+check "the sale lowers that model's stock only (4 -> 1)" \
+  has '"stock":12},{"sku":"MIEN-500","id":"5000000002","label":"500 g","price":98000,"stock":1},{"sku":"MIEN-1K","id":"5000000003","label":"1 kg","price":180000,"stock":2}'
+
+call POST /api/v2/product/delete_model "{\"item_id\":$VITEM,\"model_id\":42}" >/dev/null
+a=$(grep -c '"error":"error_param"' "$tmp/body")
+call POST /api/v2/product/delete_model "{\"item_id\":$VITEM,\"model_id\":5000000002}" >/dev/null
+b=$(grep -c '"error":""' "$tmp/body")
+call POST /api/v2/product/delete_model "{\"item_id\":$VITEM,\"model_id\":5000000003}" >/dev/null
+call POST /api/v2/product/delete_model "{\"item_id\":$VITEM,\"model_id\":5000000001}" >/dev/null
+c=$(grep -c 'the last model stays' "$tmp/body")
+check "delete_model: an unknown model is refused, the last model stays" [ "$a$b$c" = 111 ]
+
+ctl POST /_sim/shopee/item "{\"shop_id\":$SHOP,$(item_json SEED-HN 1000 | sed 's/^{//; s/}$//'),\"variants\":[{\"sku\":\"SEED-1\",\"label\":\"100 g\",\"price\":30000,\"stock\":3},{\"sku\":\"SEED-2\",\"label\":\"250 g\",\"price\":65000,\"stock\":5}]}" >/dev/null
+SITEM=$(sed -n 's/.*"item_id":\([0-9]*\).*/\1/p' "$tmp/body")
+call GET /api/v2/product/get_model_list "" "&item_id=$SITEM" >/dev/null
+check "a seeded item with variants has one model per variant" \
+  sh -c 'grep -q "\"model_sku\":\"SEED-1\"" "$1" && grep -q "\"model_sku\":\"SEED-2\"" "$1" &&
+         grep -q "{\"option\":\"250 g\"}" "$1"' _ "$tmp/body"
 
 sim_stop

@@ -45,6 +45,9 @@
 #define SHOPEE_CODES_MAX 10000
 #define SHOPEE_ITEMS_MAX 2000000
 #define SHOPEE_FIRST_ITEM INT64_C(800000001)
+#define SHOPEE_FIRST_MODEL INT64_C(5000000001)
+#define SHOPEE_MODELS_MAX 50  /* models of one item */
+#define SHOPEE_OPTIONS_MAX 50 /* options of its one tier */
 #define SHOPEE_NAME_MAX 120 /* code points */
 #define SHOPEE_BATCH_MAX 50
 #define SHOPEE_PAGE_MAX 100
@@ -69,6 +72,14 @@ struct shopee_code {
   int64_t shop_id, partner_id, exp;
 };
 
+/* One model (variation) of an item: its option in the tier, seller SKU,
+ * price and stock. */
+struct shopee_model {
+  int64_t id, tier;
+  char *sku;
+  int64_t price, stock;
+};
+
 struct shopee_item {
   int64_t id, shop_id;
   char *name, *description, *sku, *condition; /* sku, condition may be NULL */
@@ -77,6 +88,13 @@ struct shopee_item {
   int unlisted;
   cJSON *image, *logistic, *attrs, *brand; /* copies of what was sent */
   int64_t create_time, update_time;
+  /* Variation: tier_name NULL and no options for an item without models;
+   * then price and stock above are the item's own. */
+  char *tier_name;
+  char *options[SHOPEE_OPTIONS_MAX];
+  size_t noptions;
+  struct shopee_model models[SHOPEE_MODELS_MAX];
+  size_t nmodels;
 };
 
 static struct {
@@ -88,6 +106,7 @@ static struct {
   size_t ncodes, cap_codes;
   struct shopee_item *items; /* items[i].id == SHOPEE_FIRST_ITEM + i */
   size_t nitems, cap_items;
+  int64_t next_model; /* 0: SHOPEE_FIRST_MODEL next */
 } S;
 
 /* One marketplace call in progress. */
@@ -717,7 +736,10 @@ out:
   return failed ? -1 : 0;
 }
 
+static void shopee_tier_clear(struct shopee_item *it);
+
 static void shopee_item_free(struct shopee_item *it) {
+  shopee_tier_clear(it);
   free(it->name), free(it->description), free(it->sku), free(it->condition);
   cJSON_Delete(it->image), cJSON_Delete(it->logistic);
   cJSON_Delete(it->attrs), cJSON_Delete(it->brand);
@@ -845,13 +867,19 @@ static const cJSON *shopee_batch(struct shopee_call *c, const char *name) {
   return NULL;
 }
 
-/* The reason an entry's model cannot be written, or NULL. Items here have
- * no variations, so model 0 is the only model. */
-static const char *shopee_model_problem(const cJSON *e, int64_t *model) {
-  *model = 0;
+static struct shopee_model *shopee_model_find(struct shopee_item *it, int64_t id);
+
+/* The reason an entry's model cannot be written, or NULL with *m the model
+ * (NULL: model 0, the item itself). Model 0 is the item only while it has
+ * no models; then only its models' ids are. */
+static const char *shopee_model_problem(struct shopee_item *it, const cJSON *e, int64_t *model,
+                                        struct shopee_model **m) {
+  *model = 0, *m = NULL;
   if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "model_id"), model))
     return "model_id is required";
-  return *model == 0 ? NULL : "model not found";
+  if (*model == 0)
+    return it->nmodels == 0 ? NULL : "model_id 0 is not a model of an item with variations";
+  return (*m = shopee_model_find(it, *model)) ? NULL : "model not found";
 }
 
 static const char *shopee_stock_sum(const cJSON *list, int64_t *sum) {
@@ -876,7 +904,8 @@ static const char *shopee_stock_sum(const cJSON *list, int64_t *sum) {
 static void shopee_stock_entry(struct shopee_item *it, const cJSON *e,
                                cJSON *ok, cJSON *bad, int64_t now) {
   int64_t model, stock = 0;
-  const char *why = shopee_model_problem(e, &model);
+  struct shopee_model *m;
+  const char *why = shopee_model_problem(it, e, &model, &m);
   cJSON *o;
 
   if (!why)
@@ -886,7 +915,7 @@ static void shopee_stock_entry(struct shopee_item *it, const cJSON *e,
     shopee_push_failure(bad, "model_id", model, why);
     return;
   }
-  it->stock = stock;
+  *(m ? &m->stock : &it->stock) = stock;
   it->update_time = now;
   o = shopee_push_obj(ok);
   sim_json_add_int(o, "model_id", model);
@@ -913,7 +942,8 @@ static void shopee_price_entry(struct shopee_item *it, const cJSON *e,
                                cJSON *ok, cJSON *bad, int64_t now) {
   const cJSON *pv = cJSON_GetObjectItemCaseSensitive(e, "original_price");
   int64_t model, price = 0;
-  const char *why = shopee_model_problem(e, &model);
+  struct shopee_model *m;
+  const char *why = shopee_model_problem(it, e, &model, &m);
   cJSON *o;
 
   if (!why && (sim_json_int(pv, &price) || price <= 0))
@@ -922,7 +952,7 @@ static void shopee_price_entry(struct shopee_item *it, const cJSON *e,
     shopee_push_failure(bad, "model_id", model, why);
     return;
   }
-  it->price = price;
+  *(m ? &m->price : &it->price) = price;
   it->update_time = now;
   o = shopee_push_obj(ok);
   sim_json_add_int(o, "model_id", model);
@@ -989,8 +1019,21 @@ static void shopee_unlist_item(struct shopee_call *c) {
   shopee_ok(c, r, NULL);
 }
 
+/* Stock of the item: its own, or its models' sum. */
+static int64_t shopee_item_stock(const struct shopee_item *it) {
+  int64_t sum = 0;
+  size_t i;
+
+  if (it->nmodels == 0)
+    return it->stock;
+  for (i = 0; i < it->nmodels; i++)
+    sum += it->models[i].stock;
+  return sum;
+}
+
 static cJSON *shopee_item_base(const struct shopee_item *it) {
   cJSON *o = cJSON_CreateObject(), *st, *sum, *ss;
+  int64_t stock = shopee_item_stock(it);
 
   sim_json_add_int(o, "item_id", it->id);
   sim_json_add_int(o, "category_id", it->category_id);
@@ -1000,14 +1043,16 @@ static cJSON *shopee_item_base(const struct shopee_item *it) {
   sim_json_add_int(o, "create_time", it->create_time);
   sim_json_add_int(o, "update_time", it->update_time);
   cJSON_AddNumberToObject(o, "weight", it->weight);
-  shopee_add_price_info(o, it->price);
+  /* price_info only for an item without models, as Shopee documents. */
+  if (it->nmodels == 0)
+    shopee_add_price_info(o, it->price);
   st = cJSON_AddObjectToObject(o, "stock_info_v2");
   sum = cJSON_AddObjectToObject(st, "summary_info");
-  sim_json_add_int(sum, "total_available_stock", it->stock);
+  sim_json_add_int(sum, "total_available_stock", stock);
   sim_json_add_int(sum, "total_reserved_stock", 0);
   ss = shopee_push_obj(cJSON_AddArrayToObject(st, "seller_stock"));
-  sim_json_add_int(ss, "stock", it->stock);
-  cJSON_AddBoolToObject(o, "has_model", 0);
+  sim_json_add_int(ss, "stock", stock);
+  cJSON_AddBoolToObject(o, "has_model", it->nmodels > 0);
   return o;
 }
 
@@ -1083,21 +1128,528 @@ static void shopee_search_item(struct shopee_call *c) {
   shopee_ok(c, r, NULL);
 }
 
+/* ------------------------------------------------------------- models -- */
+/*
+ * Variations (see docs/marketplaces/shopee.md, "Variants"): one tier of
+ * options, one model per option at most, each model with its own SKU,
+ * price and stock. Refused as Shopee refuses: a second init_tier_variation,
+ * two tiers, a tier_index out of range or used twice, a model_sku twice on
+ * the item, a model for an option that does not exist, deleting the last
+ * model, an unknown model_id, model 0 on an item with models.
+ */
+
+/* The item's model with that id, or NULL. */
+static struct shopee_model *shopee_model_find(struct shopee_item *it, int64_t id) {
+  size_t i;
+
+  for (i = 0; i < it->nmodels; i++)
+    if (it->models[i].id == id)
+      return &it->models[i];
+  return NULL;
+}
+
+static int shopee_model_sku_used(const struct shopee_item *it, const char *sku) {
+  size_t i;
+
+  for (i = 0; sku && *sku && i < it->nmodels; i++)
+    if (it->models[i].sku && strcmp(it->models[i].sku, sku) == 0)
+      return 1;
+  return 0;
+}
+
+static int shopee_option_used(const struct shopee_item *it, int64_t tier) {
+  size_t i;
+
+  for (i = 0; i < it->nmodels; i++)
+    if (it->models[i].tier == tier)
+      return 1;
+  return 0;
+}
+
+static void shopee_tier_clear(struct shopee_item *it) {
+  size_t i;
+
+  for (i = 0; i < it->noptions; i++)
+    free(it->options[i]);
+  for (i = 0; i < it->nmodels; i++)
+    free(it->models[i].sku);
+  free(it->tier_name);
+  it->tier_name = NULL;
+  it->noptions = it->nmodels = 0;
+}
+
+/* The new tier of a body: tier_variation = [{name, option_list: [{option}]}],
+ * exactly one tier, 1..50 distinct non-empty options. Pointers into the
+ * body; -1 with err set. */
+static int shopee_tier_read(const cJSON *body, const char **name, const char **opts,
+                            size_t *n, const char **code, char *err, size_t errlen) {
+  const cJSON *tv = cJSON_GetObjectItemCaseSensitive(body, "tier_variation"), *t0, *e;
+  size_t i;
+
+  *n = 0, *code = "error_param";
+  if (!cJSON_IsArray(tv) || cJSON_GetArraySize(tv) < 1) {
+    snprintf(err, errlen, "tier_variation must hold one tier");
+    return -1;
+  }
+  if (cJSON_GetArraySize(tv) > 1) {
+    snprintf(err, errlen, "the simulator keeps one tier of variation");
+    return -1;
+  }
+  t0 = cJSON_GetArrayItem(tv, 0);
+  *name = sim_json_str(t0, "name");
+  if (!*name || !**name) {
+    snprintf(err, errlen, "tier_variation[0].name is required");
+    return -1;
+  }
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(t0, "option_list")) {
+    const char *o = sim_json_str(e, "option");
+
+    if (!o || !*o || sim_utf8_len(o, strlen(o)) < 0) {
+      snprintf(err, errlen, "option_list[].option must be a non-empty string");
+      return -1;
+    }
+    if (*n >= SHOPEE_OPTIONS_MAX) {
+      *code = "error_tier_opt_too_many";
+      snprintf(err, errlen, "Count of tier_variation option is larger than %d.",
+               SHOPEE_OPTIONS_MAX);
+      return -1;
+    }
+    for (i = 0; i < *n; i++)
+      if (strcmp(opts[i], o) == 0) {
+        *code = "error_model_duplicate_name";
+        snprintf(err, errlen, "Item tier_variation have duplicate name.");
+        return -1;
+      }
+    opts[(*n)++] = o;
+  }
+  if (*n == 0) {
+    snprintf(err, errlen, "tier_variation[0].option_list must hold 1 to %d options",
+             SHOPEE_OPTIONS_MAX);
+    return -1;
+  }
+  return 0;
+}
+
+/* A model of init_tier_variation / add_model, checked against the item's
+ * options (noptions), its models and the ones before it in the list. */
+struct shopee_model_in {
+  int64_t tier, price, stock;
+  const char *sku;
+};
+
+static int shopee_model_read(const cJSON *m, const struct shopee_item *it, size_t noptions,
+                             const struct shopee_model_in *prev, size_t nprev,
+                             struct shopee_model_in *out, const char **code, char *err,
+                             size_t errlen) {
+  const cJSON *ti = cJSON_GetObjectItemCaseSensitive(m, "tier_index");
+  const char *why;
+  size_t i;
+
+  *code = "error_param";
+  if (!cJSON_IsArray(ti) || cJSON_GetArraySize(ti) != 1 ||
+      sim_json_int(cJSON_GetArrayItem(ti, 0), &out->tier)) {
+    *code = "error_model_nonempty_itemtier_empty_index";
+    snprintf(err, errlen, "Item tier_index is required.");
+    return -1;
+  }
+  if (out->tier < 0 || out->tier >= (int64_t)noptions) {
+    *code = "error_model_tier_index_bound";
+    snprintf(err, errlen, "Invalid item tier_index.");
+    return -1;
+  }
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(m, "original_price"), &out->price) ||
+      out->price <= 0) {
+    snprintf(err, errlen, "model original_price must be a positive integer for VN");
+    return -1;
+  }
+  if ((why = shopee_stock_sum(cJSON_GetObjectItemCaseSensitive(m, "seller_stock"),
+                              &out->stock))) {
+    snprintf(err, errlen, "model %s", why);
+    return -1;
+  }
+  out->sku = sim_json_str(m, "model_sku");
+  if (out->sku && strlen(out->sku) > SIM_SKU_MAX) {
+    snprintf(err, errlen, "model_sku must be at most %d bytes", SIM_SKU_MAX);
+    return -1;
+  }
+  if ((it && shopee_option_used(it, out->tier))) {
+    *code = "error_model_duplicate_tier_variation_index";
+    snprintf(err, errlen, "Item have duplicate tier_index.");
+    return -1;
+  }
+  if (it && shopee_model_sku_used(it, out->sku)) {
+    snprintf(err, errlen, "model_sku %s is already used on this item", out->sku);
+    return -1;
+  }
+  for (i = 0; i < nprev; i++) {
+    if (prev[i].tier == out->tier) {
+      *code = "error_model_duplicate_tier_variation_index";
+      snprintf(err, errlen, "Item have duplicate tier_index.");
+      return -1;
+    }
+    if (out->sku && *out->sku && prev[i].sku && strcmp(prev[i].sku, out->sku) == 0) {
+      snprintf(err, errlen, "model_sku %s appears twice", out->sku);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads a model list of 1..limit entries into in[]; -1 after failing c. */
+static int shopee_models_read(struct shopee_call *c, const cJSON *list, const struct shopee_item *it,
+                              size_t noptions, size_t limit, struct shopee_model_in *in,
+                              size_t *n) {
+  const cJSON *m;
+  const char *code;
+  char err[SHOPEE_ERRTXT];
+
+  *n = 0;
+  if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1) {
+    shopee_param(c, "the model list must hold 1 to 50 models");
+    return -1;
+  }
+  if ((size_t)cJSON_GetArraySize(list) > limit) {
+    shopee_fail(c, "error_model_count_over_limit",
+                "The count of model is too large. Should be under %d.", SHOPEE_MODELS_MAX);
+    return -1;
+  }
+  cJSON_ArrayForEach(m, list) {
+    if (shopee_model_read(m, it, noptions, in, *n, &in[*n], &code, err, sizeof err)) {
+      shopee_fail(c, code, "%s", err);
+      return -1;
+    }
+    (*n)++;
+  }
+  return 0;
+}
+
+/* Adds checked models to the item (ids from S.next_model); -1 on OOM with
+ * nothing added. */
+static int shopee_models_add(struct shopee_item *it, const struct shopee_model_in *in, size_t n) {
+  char *skus[SHOPEE_MODELS_MAX];
+  int failed = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    skus[i] = sim_str_dup(in[i].sku ? in[i].sku : "", &failed);
+  if (failed) {
+    for (i = 0; i < n; i++)
+      free(skus[i]);
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    struct shopee_model *m = &it->models[it->nmodels++];
+
+    if (S.next_model == 0)
+      S.next_model = SHOPEE_FIRST_MODEL;
+    m->id = S.next_model++;
+    m->tier = in[i].tier;
+    m->sku = skus[i];
+    m->price = in[i].price;
+    m->stock = in[i].stock;
+  }
+  return 0;
+}
+
+static int shopee_options_set(struct shopee_item *it, const char *name, const char **opts,
+                              size_t n) {
+  char *nm, *o[SHOPEE_OPTIONS_MAX];
+  int failed = 0;
+  size_t i;
+
+  nm = sim_str_dup(name, &failed);
+  for (i = 0; i < n; i++)
+    o[i] = sim_str_dup(opts[i], &failed);
+  if (failed) {
+    free(nm);
+    for (i = 0; i < n; i++)
+      free(o[i]);
+    return -1;
+  }
+  for (i = 0; i < it->noptions; i++)
+    free(it->options[i]);
+  free(it->tier_name);
+  it->tier_name = nm;
+  memcpy(it->options, o, n * sizeof o[0]);
+  it->noptions = n;
+  return 0;
+}
+
+static cJSON *shopee_tier_json(const struct shopee_item *it) {
+  cJSON *tv = cJSON_CreateArray(), *t, *ol;
+  size_t i;
+
+  if (!it->noptions)
+    return tv;
+  t = shopee_push_obj(tv);
+  cJSON_AddStringToObject(t, "name", it->tier_name);
+  ol = cJSON_AddArrayToObject(t, "option_list");
+  for (i = 0; i < it->noptions; i++)
+    cJSON_AddStringToObject(shopee_push_obj(ol), "option", it->options[i]);
+  return tv;
+}
+
+/* One model as the writes answer it (full: as get_model_list does). */
+static cJSON *shopee_model_json(const struct shopee_item *it, const struct shopee_model *m,
+                                int full) {
+  cJSON *o = cJSON_CreateObject(), *ti, *p, *st, *sum;
+
+  sim_json_add_int(o, "model_id", m->id);
+  ti = cJSON_AddArrayToObject(o, "tier_index");
+  sim_json_push_int(ti, m->tier);
+  cJSON_AddStringToObject(o, "model_sku", m->sku ? m->sku : "");
+  p = shopee_push_obj(cJSON_AddArrayToObject(o, "price_info"));
+  if (full)
+    cJSON_AddStringToObject(p, "currency", "VND");
+  shopee_add_money(p, "original_price", m->price);
+  if (full)
+    shopee_add_money(p, "current_price", m->price);
+  if (!full) {
+    sim_json_add_int(shopee_push_obj(cJSON_AddArrayToObject(o, "seller_stock")), "stock",
+                     m->stock);
+    return o;
+  }
+  /* An unlisted item's models cannot be bought. */
+  cJSON_AddStringToObject(o, "model_status", it->unlisted ? "MODEL_UNAVAILABLE" : "MODEL_NORMAL");
+  st = cJSON_AddObjectToObject(o, "stock_info_v2");
+  sum = cJSON_AddObjectToObject(st, "summary_info");
+  sim_json_add_int(sum, "total_available_stock", m->stock);
+  sim_json_add_int(sum, "total_reserved_stock", 0);
+  sim_json_add_int(shopee_push_obj(cJSON_AddArrayToObject(st, "seller_stock")), "stock", m->stock);
+  return o;
+}
+
+/* Answers with the models from index `from` on. */
+static void shopee_models_reply(struct shopee_call *c, const struct shopee_item *it, size_t from,
+                                int with_tier) {
+  cJSON *r = cJSON_CreateObject(), *list;
+  size_t i;
+
+  sim_json_add_int(r, "item_id", it->id);
+  if (with_tier)
+    sim_json_put(r, "tier_variation", shopee_tier_json(it));
+  list = cJSON_AddArrayToObject(r, "model");
+  for (i = from; i < it->nmodels; i++)
+    sim_json_push(list, shopee_model_json(it, &it->models[i], 0));
+  shopee_ok(c, r, NULL);
+}
+
+/* A success without "response" (update_tier_variation, delete_model). */
+static void shopee_ok_bare(struct shopee_call *c) {
+  cJSON *o = shopee_envelope("", "");
+
+  if (!o || !cJSON_AddStringToObject(o, "warning", "")) {
+    cJSON_Delete(o);
+    shopee_fail(c, "error_inner", "out of memory");
+    return;
+  }
+  c->info->error[0] = '\0';
+  sim_resp_json(c->resp, 200, o);
+}
+
+static void shopee_init_tier_variation(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  struct shopee_model_in in[SHOPEE_MODELS_MAX];
+  const char *name, *opts[SHOPEE_OPTIONS_MAX], *code;
+  char err[SHOPEE_ERRTXT];
+  size_t nopts, n;
+
+  if (!it)
+    return;
+  if (it->noptions > 0) {
+    shopee_fail(c, "error_param", "The level of tier-variation not change.");
+    return;
+  }
+  if (shopee_tier_read(c->req->json, &name, opts, &nopts, &code, err, sizeof err)) {
+    shopee_fail(c, code, "%s", err);
+    return;
+  }
+  if (shopee_models_read(c, cJSON_GetObjectItemCaseSensitive(c->req->json, "model"), NULL, nopts,
+                         SHOPEE_MODELS_MAX, in, &n))
+    return;
+  if (shopee_options_set(it, name, opts, nopts) || shopee_models_add(it, in, n)) {
+    shopee_tier_clear(it);
+    shopee_fail(c, "error_inner", "Cannot store the variation.");
+    return;
+  }
+  it->update_time = c->now;
+  shopee_models_reply(c, it, 0, 1);
+}
+
+/* model_list (optional): [{model_id, tier_index}] re-points models. */
+static int shopee_retier(struct shopee_call *c, struct shopee_item *it, size_t nopts) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->req->json, "model_list"), *e;
+  size_t i;
+
+  cJSON_ArrayForEach(e, list) {
+    const cJSON *ti = cJSON_GetObjectItemCaseSensitive(e, "tier_index");
+    int64_t id = 0, tier = -1;
+
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "model_id"), &id) ||
+        !shopee_model_find(it, id)) {
+      shopee_param(c, "model_list[].model_id is not a model of this item");
+      return -1;
+    }
+    if (sim_json_int(cJSON_GetArrayItem(ti, 0), &tier) || tier < 0 || tier >= (int64_t)nopts) {
+      shopee_fail(c, "error_model_tier_index_bound", "Invalid item tier_index.");
+      return -1;
+    }
+  }
+  cJSON_ArrayForEach(e, list) {
+    int64_t id = 0, tier = 0;
+
+    sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "model_id"), &id);
+    sim_json_int(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(e, "tier_index"), 0), &tier);
+    shopee_model_find(it, id)->tier = tier;
+  }
+  for (i = 0; i < it->nmodels; i++)
+    if (it->models[i].tier >= (int64_t)nopts) {
+      shopee_fail(c, "error_model_tier_index_bound", "Invalid item tier_index.");
+      return -1;
+    }
+  return 0;
+}
+
+static void shopee_update_tier_variation(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  const char *name, *opts[SHOPEE_OPTIONS_MAX], *code;
+  char err[SHOPEE_ERRTXT];
+  size_t nopts;
+
+  if (!it)
+    return;
+  if (it->noptions == 0) {
+    shopee_param(c, "the item has no tier variation: use init_tier_variation");
+    return;
+  }
+  if (shopee_tier_read(c->req->json, &name, opts, &nopts, &code, err, sizeof err)) {
+    shopee_fail(c, code, "%s", err);
+    return;
+  }
+  /* Checked before anything changes: a refused call leaves the item. */
+  {
+    int64_t saved[SHOPEE_MODELS_MAX];
+    size_t i;
+
+    for (i = 0; i < it->nmodels; i++)
+      saved[i] = it->models[i].tier;
+    if (shopee_retier(c, it, nopts)) {
+      for (i = 0; i < it->nmodels; i++)
+        it->models[i].tier = saved[i];
+      return;
+    }
+    if (shopee_options_set(it, name, opts, nopts)) {
+      for (i = 0; i < it->nmodels; i++)
+        it->models[i].tier = saved[i];
+      shopee_fail(c, "error_inner", "Cannot store the variation.");
+      return;
+    }
+  }
+  it->update_time = c->now;
+  shopee_ok_bare(c);
+}
+
+static void shopee_add_model(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  struct shopee_model_in in[SHOPEE_MODELS_MAX];
+  size_t n, from;
+
+  if (!it)
+    return;
+  if (it->noptions == 0) {
+    shopee_param(c, "the item has no tier variation: use init_tier_variation");
+    return;
+  }
+  if (shopee_models_read(c, cJSON_GetObjectItemCaseSensitive(c->req->json, "model_list"), it,
+                         it->noptions, SHOPEE_MODELS_MAX - it->nmodels, in, &n))
+    return;
+  from = it->nmodels;
+  if (shopee_models_add(it, in, n)) {
+    shopee_fail(c, "error_inner", "Cannot store the models.");
+    return;
+  }
+  it->update_time = c->now;
+  shopee_models_reply(c, it, from, 0);
+}
+
+static void shopee_delete_model(struct shopee_call *c) {
+  struct shopee_item *it = shopee_own_item(c);
+  struct shopee_model *m;
+  int64_t id;
+
+  if (!it)
+    return;
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(c->req->json, "model_id"), &id)) {
+    shopee_param(c, "model_id is required and must be an integer");
+    return;
+  }
+  if (!(m = shopee_model_find(it, id))) {
+    shopee_param(c, "model_id is not a model of this item");
+    return;
+  }
+  if (it->nmodels == 1) {
+    shopee_fail(c, "error_param", "Item cannot be without model: the last model stays.");
+    return;
+  }
+  free(m->sku);
+  memmove(m, m + 1, (size_t)(&it->models[it->nmodels] - (m + 1)) * sizeof *m);
+  it->nmodels--;
+  it->update_time = c->now;
+  shopee_ok_bare(c);
+}
+
+static void shopee_get_model_list(struct shopee_call *c) {
+  struct shopee_item *it;
+  cJSON *r, *list;
+  int64_t id;
+  size_t i;
+
+  if (shopee_digits(sim_query(c->req, "item_id"), &id)) {
+    shopee_param(c, "item_id is required");
+    return;
+  }
+  it = shopee_item_find(id);
+  if (!it || it->shop_id != c->shop->id) {
+    shopee_fail(c, "error_item_not_found", "Item_id is not found.");
+    return;
+  }
+  r = cJSON_CreateObject();
+  sim_json_put(r, "tier_variation", shopee_tier_json(it));
+  list = cJSON_AddArrayToObject(r, "model");
+  for (i = 0; i < it->nmodels; i++)
+    sim_json_push(list, shopee_model_json(it, &it->models[i], 1));
+  shopee_ok(c, r, NULL);
+}
+
 /* ------------------------------------------------------------- orders -- */
 
 #define SHOPEE_ORDER_SPAN_S (15 * 86400) /* longest get_order_list window */
 
 static struct sim_orders shopee_orders;
 
-/* The shop's first item with that SKU, or NULL. */
-static struct shopee_item *shopee_item_by_sku(int64_t shop_id,
-                                              const char *sku) {
-  size_t i;
+/* What a seller SKU names in a shop: a model (its item in *it, the model
+ * returned), or an item without models (*it set, NULL returned); *it NULL
+ * when nothing. A model's SKU wins over an item's. */
+static struct shopee_model *shopee_find_sku(int64_t shop_id, const char *sku,
+                                            struct shopee_item **it) {
+  size_t i, k;
 
-  for (i = 0; i < S.nitems; i++)
-    if (S.items[i].shop_id == shop_id && S.items[i].sku &&
+  *it = NULL;
+  for (i = 0; i < S.nitems; i++) {
+    struct shopee_item *t = &S.items[i];
+
+    if (t->shop_id != shop_id)
+      continue;
+    for (k = 0; k < t->nmodels; k++)
+      if (t->models[k].sku && strcmp(t->models[k].sku, sku) == 0) {
+        *it = t;
+        return &t->models[k];
+      }
+  }
+  for (i = 0; i < S.nitems && !*it; i++)
+    if (S.items[i].shop_id == shop_id && S.items[i].nmodels == 0 && S.items[i].sku &&
         strcmp(S.items[i].sku, sku) == 0)
-      return &S.items[i];
+      *it = &S.items[i];
   return NULL;
 }
 
@@ -1198,13 +1750,15 @@ static void shopee_order_items(cJSON *list, const struct sim_order *o,
 
   for (i = 0; i < o->nlines; i++) {
     const struct sim_order_line *l = &o->lines[i];
-    const struct shopee_item *it = shopee_item_by_sku(shop_id, l->sku);
+    struct shopee_item *it;
+    const struct shopee_model *m = shopee_find_sku(shop_id, l->sku, &it);
     cJSON *e = shopee_push_obj(list);
 
+    /* A model's line names the item's own SKU and the model's. */
     sim_json_add_int(e, "item_id", it ? it->id : 0);
-    cJSON_AddStringToObject(e, "item_sku", l->sku);
-    sim_json_add_int(e, "model_id", 0);
-    cJSON_AddStringToObject(e, "model_sku", "");
+    cJSON_AddStringToObject(e, "item_sku", m && it->sku ? it->sku : l->sku);
+    sim_json_add_int(e, "model_id", m ? m->id : 0);
+    cJSON_AddStringToObject(e, "model_sku", m ? l->sku : "");
     if (!o->malformed)
       sim_json_add_int(e, "model_quantity_purchased", l->qty);
     shopee_add_money(e, "model_original_price", l->price);
@@ -1304,10 +1858,13 @@ static void shopee_order_new_id(uint64_t seq, int64_t now, char *out,
 
 static void shopee_order_sold(const char *shop, const char *sku,
                               int64_t qty) {
-  struct shopee_item *it = shopee_item_by_sku(strtoll(shop, NULL, 10), sku);
+  struct shopee_item *it;
+  struct shopee_model *m = shopee_find_sku(strtoll(shop, NULL, 10), sku, &it);
+  int64_t *stock = m ? &m->stock : it ? &it->stock : NULL;
 
-  if (it)
-    it->stock = it->stock > qty ? it->stock - qty : 0;
+  /* Only the variant sold: its model, or the item without models. */
+  if (stock)
+    *stock = *stock > qty ? *stock - qty : 0;
 }
 
 /* Push code 3, order status update. */
@@ -1500,6 +2057,11 @@ static const struct shopee_route {
     {"/api/v2/product/unlist_item", "POST", 1, shopee_unlist_item},
     {"/api/v2/product/get_item_base_info", "GET", 1, shopee_get_item_base_info},
     {"/api/v2/product/search_item", "GET", 1, shopee_search_item},
+    {"/api/v2/product/init_tier_variation", "POST", 1, shopee_init_tier_variation},
+    {"/api/v2/product/update_tier_variation", "POST", 1, shopee_update_tier_variation},
+    {"/api/v2/product/add_model", "POST", 1, shopee_add_model},
+    {"/api/v2/product/delete_model", "POST", 1, shopee_delete_model},
+    {"/api/v2/product/get_model_list", "GET", 1, shopee_get_model_list},
     {"/api/v2/order/get_order_list", "GET", 1, shopee_order_list},
     {"/api/v2/order/get_order_detail", "GET", 1, shopee_order_detail},
     {"/api/v2/auth/token/get", "POST", 0, shopee_token_get},
@@ -1560,8 +2122,16 @@ static void shopee_describe(const struct sim_req *req,
   n = shopee_id_list(sim_query(req, "item_id_list"), ids, SIM_CALL_IDS_MAX);
   for (i = 0; i < n; i++)
     shopee_note_id(info, ids[i]);
+  if (shopee_digits(sim_query(req, "item_id"), &v) == 0)
+    shopee_note_id(info, v);
   sim_info_note_sku(info, sim_json_str(b, "item_sku"));
   sim_info_note_sku(info, sim_query(req, "item_sku"));
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(b, "model")) {
+    sim_info_note_sku(info, sim_json_str(e, "model_sku"));
+  }
+  cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(b, "model_list")) {
+    sim_info_note_sku(info, sim_json_str(e, "model_sku"));
+  }
 }
 
 static char *shopee_error_body(const char *code, const char *message,
@@ -1746,7 +2316,38 @@ static void shopee_add_copy(cJSON *o, const char *name, const cJSON *v) {
   sim_json_put(o, name, d);
 }
 
+/* One entry of "variants": {sku, id, label, price, stock}, id as text. */
+static void shopee_variant_json(cJSON *list, const char *sku, int64_t id, const char *label,
+                                int64_t price, int64_t stock) {
+  cJSON *v = shopee_push_obj(list);
+  char idstr[24];
+
+  snprintf(idstr, sizeof idstr, "%" PRId64, id);
+  cJSON_AddStringToObject(v, "sku", sku ? sku : "");
+  cJSON_AddStringToObject(v, "id", idstr);
+  cJSON_AddStringToObject(v, "label", label);
+  sim_json_add_int(v, "price", price);
+  sim_json_add_int(v, "stock", stock);
+}
+
+/* "variants": the models in order, or the item itself as model "0". */
+static void shopee_variants_json(cJSON *o, const struct shopee_item *it) {
+  cJSON *list = cJSON_AddArrayToObject(o, "variants");
+  size_t i;
+
+  if (it->nmodels == 0)
+    shopee_variant_json(list, it->sku, 0, "", it->price, it->stock);
+  for (i = 0; i < it->nmodels; i++) {
+    const struct shopee_model *m = &it->models[i];
+
+    shopee_variant_json(list, m->sku, m->id,
+                        m->tier < (int64_t)it->noptions ? it->options[m->tier] : "", m->price,
+                        m->stock);
+  }
+}
+
 static cJSON *shopee_item_full(const struct shopee_item *it) {
+  const struct shopee_model *first = it->nmodels ? &it->models[0] : NULL;
   char idstr[24];
   cJSON *o = cJSON_CreateObject();
 
@@ -1754,9 +2355,16 @@ static cJSON *shopee_item_full(const struct shopee_item *it) {
   sim_json_add_int(o, "item_id", it->id);
   cJSON_AddStringToObject(o, "item_id_str", idstr);
   sim_json_add_int(o, "shop_id", it->shop_id);
-  cJSON_AddStringToObject(o, "item_sku", it->sku ? it->sku : "");
-  sim_json_add_int(o, "original_price", it->price);
-  sim_json_add_int(o, "stock", it->stock);
+  /* sku, price and stock of the first (or only) variant; the item's own
+   * item_sku in item_sku_own. */
+  cJSON_AddStringToObject(o, "item_sku", first ? first->sku : it->sku ? it->sku : "");
+  sim_json_add_int(o, "original_price", first ? first->price : it->price);
+  sim_json_add_int(o, "stock", first ? first->stock : it->stock);
+  cJSON_AddStringToObject(o, "item_sku_own", it->sku ? it->sku : "");
+  cJSON_AddBoolToObject(o, "has_model", it->nmodels > 0);
+  if (it->tier_name)
+    cJSON_AddStringToObject(o, "tier_name", it->tier_name);
+  shopee_variants_json(o, it);
   cJSON_AddStringToObject(o, "item_status", shopee_status_name(it));
   /* Free text last, so that a grep over one item's fields stops late. */
   cJSON_AddStringToObject(o, "item_name", it->name);
@@ -1817,7 +2425,53 @@ static void shopee_ctl_shops(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-/* Puts an item straight into a shop, as if the seller had made it by hand. */
+/* "variants" of a seeded item: [{sku, label, price, stock}], two or more
+ * make one tier (named "tier_name", default "Quy cách") with a model each.
+ * 0, or -1 with err set; nothing stored on failure. */
+static int shopee_seed_variants(struct shopee_item *it, const cJSON *body, char *err,
+                                size_t errlen) {
+  const cJSON *vs = cJSON_GetObjectItemCaseSensitive(body, "variants"), *v;
+  struct shopee_model_in in[SHOPEE_MODELS_MAX];
+  const char *opts[SHOPEE_OPTIONS_MAX], *name = sim_json_str(body, "tier_name");
+  size_t n = 0, i;
+
+  if (vs == NULL || (cJSON_IsArray(vs) && cJSON_GetArraySize(vs) < 2))
+    return 0;
+  if (!cJSON_IsArray(vs) || cJSON_GetArraySize(vs) > SHOPEE_MODELS_MAX) {
+    snprintf(err, errlen, "variants must be an array of at most %d", SHOPEE_MODELS_MAX);
+    return -1;
+  }
+  cJSON_ArrayForEach(v, vs) {
+    const char *label = sim_json_str(v, "label");
+
+    in[n].sku = sim_json_str(v, "sku");
+    in[n].tier = (int64_t)n;
+    if (!label || !*label || !in[n].sku ||
+        sim_json_int(cJSON_GetObjectItemCaseSensitive(v, "price"), &in[n].price) ||
+        in[n].price <= 0 ||
+        sim_json_int(cJSON_GetObjectItemCaseSensitive(v, "stock"), &in[n].stock) ||
+        in[n].stock < 0) {
+      snprintf(err, errlen, "variants[] need sku, label, price > 0 and stock >= 0");
+      return -1;
+    }
+    for (i = 0; i < n; i++)
+      if (strcmp(opts[i], label) == 0 || strcmp(in[i].sku, in[n].sku) == 0) {
+        snprintf(err, errlen, "variants[] repeat a label or a sku");
+        return -1;
+      }
+    opts[n++] = label;
+  }
+  if (shopee_options_set(it, name && *name ? name : "Quy cách", opts, n) ||
+      shopee_models_add(it, in, n)) {
+    shopee_tier_clear(it);
+    snprintf(err, errlen, "cannot store the variants");
+    return -1;
+  }
+  return 0;
+}
+
+/* Puts an item straight into a shop, as if the seller had made it by hand;
+ * with "variants", an item with models. */
 static void shopee_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   struct shopee_fields f;
   struct shopee_shop *s = shopee_ctl_shop_arg(req, resp);
@@ -1834,6 +2488,12 @@ static void shopee_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   id = shopee_item_create(s->id, &f, req->now_ms / 1000);
   if (id < 0) {
     sim_ctl_error(resp, 500, "cannot store the item");
+    return;
+  }
+  if (shopee_seed_variants(shopee_item_find(id), req->json, err, sizeof err)) {
+    /* The item is the last one: take it back. */
+    shopee_item_free(&S.items[--S.nitems]);
+    sim_ctl_error(resp, 400, "%s", err);
     return;
   }
   snprintf(idstr, sizeof idstr, "%" PRId64, id);
@@ -1867,7 +2527,21 @@ static void shopee_ctl_item_stock(const struct sim_req *req,
                   s->id);
     return;
   }
-  it->stock = stock;
+  /* "sku" names one model; without it, the item without models or its
+   * first model. */
+  {
+    const char *sku = sim_json_str(req->json, "sku");
+    struct shopee_item *owner;
+    struct shopee_model *m = sku ? shopee_find_sku(s->id, sku, &owner) : NULL;
+
+    if (sku && (!m || owner != it)) {
+      sim_ctl_error(resp, 404, "no model with that sku on item %" PRId64, id);
+      return;
+    }
+    if (!m && it->nmodels)
+      m = &it->models[0];
+    *(m ? &m->stock : &it->stock) = stock;
+  }
   it->update_time = req->now_ms / 1000;
   sim_ctl_ok(resp, NULL);
 }

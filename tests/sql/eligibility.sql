@@ -35,8 +35,8 @@ CALL pg_temp.pin('2026-11-25');
 -- ---- a catalogue with one product per case --------------------------------
 
 INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
-INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd)
-SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b', 10000
+INSERT INTO product (code, name_vi, producer_id, category_code)
+SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b'
   FROM unnest(ARRAY['CERT', 'LASTDAY', 'EXPIRED', 'REV-TODAY', 'REV-TOMORROW', 'GRACE',
                     'GRACE-UNFILED', 'TWO-STARS', 'NONE', 'FUTURE', 'UPGRADE', 'WINDOW',
                     'SOON', 'PENDING', 'LEAP']) AS c;

@@ -27,10 +27,14 @@ $$;
 CREATE PROCEDURE pg_temp.synced(p_code text, p_shop text, p_state text DEFAULT 'listed')
 LANGUAGE sql AS $$
   UPDATE listing l SET state = p_state, item_id = 'item-' || l.id, create_started_at = NULL,
-         sent_name = t.name, sent_description = t.description, sent_stars = t.stars,
-         sent_price = t.price, sent_stock = t.stock
+         sent_name = t.name, sent_description = t.description, sent_stars = t.stars
     FROM listing_target t
-   WHERE t.listing_id = l.id AND l.id = pg_temp.listing(p_code, p_shop)
+   WHERE t.listing_id = l.id AND l.id = pg_temp.listing(p_code, p_shop);
+  UPDATE listing_variant lv SET remote_id = 'm-' || lv.variant_id, sent_price = t.price,
+         sent_stock = t.stock
+    FROM listing_variant_target t
+   WHERE t.listing_id = lv.listing_id AND t.variant_id = lv.variant_id
+     AND lv.listing_id = pg_temp.listing(p_code, p_shop)
 $$;
 
 CREATE PROCEDURE pg_temp.revoke(p_code text) LANGUAGE sql AS $$
@@ -42,17 +46,21 @@ $$;
 
 SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
 INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
-INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd)
-SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), CASE c WHEN 'SVC' THEN 'VI.1' ELSE 'I.2.b' END, 50000
+INSERT INTO product (code, name_vi, producer_id, category_code)
+SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), CASE c WHEN 'SVC' THEN 'VI.1' ELSE 'I.2.b' END
   FROM unnest(ARRAY['NEW', 'LIVE', 'LAPSE', 'STRIP', 'CANNOT', 'BACK', 'GONE', 'DEAD', 'LATE',
                     'SVC', 'NEVER']) AS c;
+INSERT INTO variant (product_id, sku, price_vnd) SELECT id, code, 50000 FROM product;
 INSERT INTO certificate (product_id, stars, decision_no, decision_date)
 SELECT id, 4, 'QĐ ' || code, '2025-01-10' FROM product WHERE code <> 'NEVER';
-INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 10, 'import' FROM product;
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 10, 'import' FROM variant;
 
 INSERT INTO shop (name, marketplace, mp_shop_id, policy) VALUES ('main', 'shopee', '2001', 'delist');
 INSERT INTO shop (name, marketplace, mp_shop_id, policy, stock_buffer)
 VALUES ('strip', 'lazada', '3001', 'strip', 3);
+-- Operators' shops carrying every product (assortment.sql).
+INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop;
+SELECT ocop_sync(NULL, NULL) \g /dev/null
 
 -- ---- new listings --------------------------------------------------------------
 
@@ -70,18 +78,18 @@ SELECT is(ocop_sync(NULL, NULL), 0, 'syncing again queues nothing: a pending job
 
 CALL pg_temp.synced('LIVE', 'main');
 SELECT is(pg_temp.jobs('LIVE', 'main'), '', 'a live listing showing its target needs nothing');
-UPDATE product SET price_vnd = 55000 WHERE code = 'LIVE';
+UPDATE variant SET price_vnd = 55000 WHERE sku = 'LIVE';
 SELECT is(pg_temp.jobs('LIVE', 'main'), 'price', 'a new price is a price job');
-INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, -4, 'adjust' FROM product WHERE code = 'LIVE';
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, -4, 'adjust' FROM variant WHERE sku = 'LIVE';
 SELECT is(pg_temp.jobs('LIVE', 'main'), 'price,stock', 'a stock change is a stock job');
 UPDATE product SET name_vi = 'Tên mới' WHERE code = 'LIVE';
 SELECT is(pg_temp.jobs('LIVE', 'main'), 'price,stock,update', 'a new name is an update');
-SELECT is((SELECT stock FROM listing_target WHERE listing_id = pg_temp.listing('LIVE', 'main')), 6::bigint,
+SELECT is((SELECT stock FROM listing_variant_target WHERE listing_id = pg_temp.listing('LIVE', 'main')), 6::bigint,
           'a shop shows the ledger''s stock (10 - 4)');
-SELECT is((SELECT stock FROM listing_target WHERE listing_id = pg_temp.listing('LIVE', 'strip')), 3::bigint,
+SELECT is((SELECT stock FROM listing_variant_target WHERE listing_id = pg_temp.listing('LIVE', 'strip')), 3::bigint,
           'less the shop''s buffer');
 UPDATE shop SET stock_buffer = 20 WHERE name = 'strip';
-SELECT is((SELECT stock FROM listing_target WHERE listing_id = pg_temp.listing('LIVE', 'strip')), 0::bigint,
+SELECT is((SELECT stock FROM listing_variant_target WHERE listing_id = pg_temp.listing('LIVE', 'strip')), 0::bigint,
           'and never below zero');
 
 -- ---- a product that lost its certificate -----------------------------------------
@@ -102,7 +110,7 @@ SELECT is(pg_temp.jobs('STRIP', 'strip'), 'update',
           'under the strip policy the listing stays and loses its OCOP claims');
 UPDATE listing SET sent_stars = 0 WHERE id = pg_temp.listing('STRIP', 'strip');
 SELECT is(pg_temp.jobs('STRIP', 'strip'), '', 'a stripped listing needs nothing more');
-UPDATE product SET price_vnd = 60000 WHERE code = 'STRIP';
+UPDATE variant SET price_vnd = 60000 WHERE sku = 'STRIP';
 SELECT is(pg_temp.jobs('STRIP', 'strip'), 'price', 'a stripped listing is still live: its price follows');
 
 CALL pg_temp.synced('CANNOT', 'strip');
@@ -135,12 +143,12 @@ SELECT is((SELECT string_agg(kind || ' ' || state, ',' ORDER BY kind) FROM outbo
 -- ---- dead jobs, paused shops ---------------------------------------------------------
 
 CALL pg_temp.synced('DEAD', 'main');
-UPDATE product SET price_vnd = 70000 WHERE code = 'DEAD';
+UPDATE variant SET price_vnd = 70000 WHERE sku = 'DEAD';
 UPDATE outbox o SET state = 'dead', target = ocop_job_target('price', t)
   FROM listing_target t
  WHERE t.listing_id = o.listing_id AND o.listing_id = pg_temp.listing('DEAD', 'main') AND o.kind = 'price';
 SELECT is(pg_temp.jobs('DEAD', 'main'), '', 'a price the marketplace refused is not retried as it is');
-UPDATE product SET price_vnd = 71000 WHERE code = 'DEAD';
+UPDATE variant SET price_vnd = 71000 WHERE sku = 'DEAD';
 SELECT is(pg_temp.jobs('DEAD', 'main'), 'price', 'a different price is tried');
 
 UPDATE shop SET status = 'paused' WHERE name = 'main';

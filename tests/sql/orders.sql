@@ -36,15 +36,16 @@ $$;
 
 CREATE FUNCTION pg_temp.p1() RETURNS text LANGUAGE sql AS $$
   SELECT 'on_hand ' || on_hand || ' reserved ' || reserved
-    FROM stock_level sl JOIN product p ON p.id = sl.product_id WHERE p.code = 'P1'
+    FROM stock_level sl JOIN variant v ON v.id = sl.variant_id WHERE v.sku = 'P1'
 $$;
 
 SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
 INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
-INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd)
-SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b', 50000
+INSERT INTO product (code, name_vi, producer_id, category_code)
+SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b'
   FROM unnest(ARRAY['P1', 'P2']) AS c;
-INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 10, 'import' FROM product;
+INSERT INTO variant (product_id, sku, price_vnd) SELECT id, code, 50000 FROM product;
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 10, 'import' FROM variant;
 INSERT INTO shop (name, marketplace, mp_shop_id) VALUES ('main', 'shopee', '2001');
 
 -- ---- one order, its life, and its stock ---------------------------------------

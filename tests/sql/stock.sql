@@ -4,7 +4,7 @@
 -- tests/sql/run.sh on a fresh, migrated database; everything is rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(22);
+SELECT plan(25);
 
 -- ---- helpers ---------------------------------------------------------------
 
@@ -21,49 +21,58 @@ CREATE FUNCTION pg_temp.order(p_shop text, p_id text, p_effect text, p_time bigi
                             NULL, NULL, 3)
 $$;
 
--- Products whose stock_level differs from the sum of their ledger rows, or
+-- Variants whose stock_level differs from the sum of their ledger rows, or
 -- whose reservation differs from the lines of their reserved orders.
 CREATE FUNCTION pg_temp.drift() RETURNS text LANGUAGE sql AS $$
-  SELECT coalesce(string_agg(p.code, ',' ORDER BY p.code), '')
-    FROM product p
-    LEFT JOIN stock_level sl ON sl.product_id = p.id
+  SELECT coalesce(string_agg(v.sku, ',' ORDER BY v.sku), '')
+    FROM variant v
+    LEFT JOIN stock_level sl ON sl.variant_id = v.id
    WHERE coalesce(sl.on_hand, 0) <> coalesce((SELECT sum(delta) FROM stock_ledger l
-                                               WHERE l.product_id = p.id), 0)
+                                               WHERE l.variant_id = v.id), 0)
       OR coalesce(sl.reserved, 0) <> coalesce((SELECT sum(ol.quantity) FROM order_line ol
                                                  JOIN "order" o ON o.id = ol.order_id
-                                                WHERE ol.product_id = p.id
+                                                WHERE ol.variant_id = v.id
                                                   AND o.stock_effect = 'reserved'), 0)
 $$;
 
-CREATE FUNCTION pg_temp.stock(p_code text) RETURNS text LANGUAGE sql AS $$
-  SELECT on_hand || ' ' || reserved FROM stock_level sl JOIN product p ON p.id = sl.product_id
-   WHERE p.code = p_code
+CREATE FUNCTION pg_temp.stock(p_sku text) RETURNS text LANGUAGE sql AS $$
+  SELECT on_hand || ' ' || reserved FROM stock_level sl JOIN variant v ON v.id = sl.variant_id
+   WHERE v.sku = p_sku
 $$;
 
--- What a product's listing in a shop shows and which jobs it needs.
-CREATE FUNCTION pg_temp.shown(p_code text, p_shop text) RETURNS text LANGUAGE sql AS $$
+-- What a variant's listing in a shop shows and which jobs the listing needs.
+CREATE FUNCTION pg_temp.shown(p_sku text, p_shop text) RETURNS text LANGUAGE sql AS $$
   SELECT t.stock || ' ' || coalesce((SELECT string_agg(j.kind, ',' ORDER BY j.kind) FROM listing_jobs j
                                       WHERE j.listing_id = t.listing_id), '')
-    FROM listing_target t JOIN product p ON p.id = t.product_id JOIN shop s ON s.id = t.shop_id
-   WHERE p.code = p_code AND s.name = p_shop
+    FROM listing_variant_target t JOIN listing l ON l.id = t.listing_id
+    JOIN shop s ON s.id = l.shop_id
+   WHERE t.sku = p_sku AND s.name = p_shop
 $$;
 
 SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
 INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
-INSERT INTO product (code, name_vi, producer_id, category_code, price_vnd)
-SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b', 50000
+INSERT INTO product (code, name_vi, producer_id, category_code)
+SELECT c, 'Sản phẩm ' || c, (SELECT id FROM producer), 'I.2.b'
   FROM unnest(ARRAY['S1', 'LAST']) AS c;
+-- S1 comes in two pack sizes: S1 (500 g) and S1-1K (1 kg).
+INSERT INTO variant (product_id, sku, label, position, price_vnd)
+SELECT id, code, CASE code WHEN 'S1' THEN '500 g' ELSE '' END, 1, 50000 FROM product;
+INSERT INTO variant (product_id, sku, label, position, price_vnd)
+SELECT id, 'S1-1K', '1 kg', 2, 90000 FROM product WHERE code = 'S1';
 INSERT INTO certificate (product_id, stars, decision_no, decision_date)
 SELECT id, 4, 'QĐ ' || code, '2025-01-10' FROM product;
 INSERT INTO shop (name, marketplace, mp_shop_id) VALUES ('main', 'shopee', '2001');
 INSERT INTO shop (name, marketplace, mp_shop_id, stock_buffer) VALUES ('second', 'lazada', '3001', 1);
+INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop;
+SELECT ocop_sync(NULL, NULL) \g /dev/null
 
 -- ---- the ledger and its cache ----------------------------------------------------
 
-INSERT INTO stock_ledger (product_id, delta, reason)
-SELECT id, d, r FROM product, (VALUES (20, 'import'), (-3, 'adjust'), (1, 'correction')) v (d, r)
- WHERE code = 'S1';
-INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 1, 'import' FROM product WHERE code = 'LAST';
+INSERT INTO stock_ledger (variant_id, delta, reason)
+SELECT id, d, r FROM variant, (VALUES (20, 'import'), (-3, 'adjust'), (1, 'correction')) v (d, r)
+ WHERE sku = 'S1';
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 1, 'import' FROM variant WHERE sku = 'LAST';
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 7, 'import' FROM variant WHERE sku = 'S1-1K';
 SELECT is(pg_temp.stock('S1'), '18 0', 'stock_level holds the sum of the ledger');
 SELECT is(pg_temp.drift(), '', 'for every product');
 
@@ -71,26 +80,38 @@ SELECT throws_ok($$ UPDATE stock_ledger SET delta = 100 $$, '42501', 'stock_ledg
                  'a ledger row cannot be changed');
 SELECT throws_ok($$ DELETE FROM stock_ledger $$, '42501', 'stock_ledger is append-only',
                  'nor removed');
-SELECT throws_ok($$ INSERT INTO stock_ledger (product_id, delta, reason)
-                    SELECT id, 0, 'adjust' FROM product WHERE code = 'S1' $$, '23514', NULL,
+SELECT throws_ok($$ INSERT INTO stock_ledger (variant_id, delta, reason)
+                    SELECT id, 0, 'adjust' FROM variant WHERE sku = 'S1' $$, '23514', NULL,
                  'a ledger row moves stock');
-SELECT throws_ok($$ INSERT INTO stock_ledger (product_id, delta, reason)
-                    SELECT id, 1, 'gift' FROM product WHERE code = 'S1' $$, '23514', NULL,
+SELECT throws_ok($$ INSERT INTO stock_ledger (variant_id, delta, reason)
+                    SELECT id, 1, 'gift' FROM variant WHERE sku = 'S1' $$, '23514', NULL,
                  'for a known reason');
+SELECT throws_ok($$ INSERT INTO stock_ledger (variant_id, product_id, delta, reason)
+                    SELECT v.id, p.id, 1, 'adjust' FROM variant v, product p
+                     WHERE v.sku = 'S1' AND p.code = 'LAST' $$, '23503', NULL,
+                 'and for the product its variant belongs to');
 SELECT throws_ok($$ DELETE FROM event $$, '42501', 'event is append-only',
                  'the audit trail is append-only too');
 
 -- ---- every change reaches every listing ------------------------------------------
 
 UPDATE listing l SET state = 'listed', item_id = 'item-' || l.id, sent_name = t.name,
-       sent_description = t.description, sent_stars = t.stars, sent_price = t.price,
-       sent_stock = t.stock
+       sent_description = t.description, sent_stars = t.stars
   FROM listing_target t WHERE t.listing_id = l.id;
+UPDATE listing_variant lv SET remote_id = 'm-' || lv.variant_id, sent_price = t.price,
+       sent_stock = t.stock
+  FROM listing_variant_target t WHERE t.listing_id = lv.listing_id AND t.variant_id = lv.variant_id;
 SELECT is(pg_temp.shown('S1', 'main') || ' / ' || pg_temp.shown('S1', 'second'), '18  / 17 ',
           'each shop shows the ledger''s stock less its buffer, and needs nothing');
 
 SELECT is(pg_temp.order('main', 'A1', 'sold', 100, 'S1', 2), '1 0 0 0 0', 'a sale on one channel');
 SELECT is(pg_temp.stock('S1'), '16 0', 'comes off the ledger');
+SELECT is(pg_temp.stock('S1-1K'), '7 0', 'of that variant alone: the other pack size keeps its stock');
+SELECT is((SELECT string_agg(t.sku || '=' || t.stock, ' ' ORDER BY t.sku)
+             FROM listing_variant_target t JOIN listing l ON l.id = t.listing_id
+             JOIN shop s ON s.id = l.shop_id WHERE s.name = 'second' AND t.product_id =
+               (SELECT id FROM product WHERE code = 'S1')),
+          'S1=15 S1-1K=6', 'and each channel shows each variant''s own stock');
 SELECT is(pg_temp.shown('S1', 'main') || ' / ' || pg_temp.shown('S1', 'second'), '16 stock / 15 stock',
           'and every channel of the product needs a stock push');
 SELECT is((SELECT count(*)::int FROM outbox o JOIN listing l ON l.id = o.listing_id

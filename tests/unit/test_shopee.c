@@ -58,18 +58,31 @@ static oc_shop shop_fixture(void) {
   return s;
 }
 
+/* The fixture's variants: one, the item itself ("0"), unless a test says
+ * otherwise. listing_fixture() resets them. */
+static oc_variant fixture_variants[OC_MAX_VARIANTS];
+
+/* The first variant of a fixture listing, writable. */
+#define V0(l) (*(oc_variant *)&(l).variants[0])
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
   memset(&l, 0, sizeof l);
+  memset(fixture_variants, 0, sizeof fixture_variants);
+  fixture_variants[0].sku = "HN-TRA-001";
+  fixture_variants[0].label = "";
+  fixture_variants[0].price_vnd = 75000;
+  fixture_variants[0].stock = 25;
+  fixture_variants[0].weight_g = 250;
+  fixture_variants[0].remote_id = "0";
+  l.variants = fixture_variants;
+  l.nvariants = 1;
   l.sku = "HN-TRA-001";
   l.name = "Trà xanh Thái Nguyên";
   l.description = "Trà búp khô, gói 200 g.";
   l.category = "I.3.c";
   l.unit = "gói";
-  l.price_vnd = 75000;
-  l.stock = 25;
-  l.weight_g = 250;
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
   l.item_id = "2300069665";
@@ -83,6 +96,8 @@ static void parse_listing(oc_op op, long status, const char *body, oc_listing_re
   oc_listing l = listing_fixture();
 
   ASSERT(!oc_token_op(op)); /* tokens have their own result: parse_token */
+  if (op == OC_OP_LOOKUP_SKU) /* search_item; with an item id: see parse_models */
+    l.item_id = NULL;
   conn()->parse_listing(op, &s, &l, status, body, body ? strlen(body) : 0, res);
 }
 
@@ -567,7 +582,7 @@ static TEST_IMPL(build_publish_options) {
   s.opts = o2;
   s.nopts = 6;
   l.stars = 5;
-  l.weight_g = 1500;
+  V0(l).weight_g = 1500;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_EQ(jint(b, "category_id"), 100777); /* category.I.3.c wins */
@@ -589,7 +604,7 @@ static TEST_IMPL(build_publish_options) {
   /* stars == 0: plain name and description, no attribute at all. */
   l.stars = 0;
   l.certificate_no = NULL;
-  l.weight_g = 1000;
+  V0(l).weight_g = 1000;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
@@ -686,13 +701,13 @@ static TEST_IMPL(build_publish_weight_unknown) {
   oc_request r;
   char err[256];
 
-  l.weight_g = 0;
+  V0(l).weight_g = 0;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
-  ASSERT_STR_EQ(err, "listing weight unknown (Shopee requires a weight)");
+  ASSERT_STR_EQ(err, "variant weight unknown (Shopee requires a weight)");
   ASSERT_NULL(r.url);
-  l.weight_g = -5;
+  V0(l).weight_g = -5;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
-  ASSERT_STR_EQ(err, "listing weight must be positive");
+  ASSERT_STR_EQ(err, "variant weight must be positive");
   return 0;
 }
 
@@ -769,7 +784,7 @@ static TEST_IMPL(build_set_stock) {
   oc_request r;
   cJSON *b, *m;
 
-  l.stock = 0; /* zero is a valid absolute quantity */
+  V0(l).stock = 0; /* zero is a valid absolute quantity */
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST", "/api/v2/product/update_stock",
            "f99334774118ced9344779870093d47452632e997c03b8be89a2ff22c0f0f9d5",
            &r);
@@ -793,7 +808,7 @@ static TEST_IMPL(build_set_price) {
   oc_request r;
   cJSON *b, *m;
 
-  l.price_vnd = 150000;
+  V0(l).price_vnd = 150000;
   build_ok(OC_OP_SET_PRICE, &s, &l, "POST", "/api/v2/product/update_price",
            "6624080eeac20e8b5c30cf51d2d14c380593d375c53409575dac6ccc469dc4c4",
            &r);
@@ -807,7 +822,7 @@ static TEST_IMPL(build_set_price) {
   oc_request_free(&r);
 
   /* Large prices stay integers (cJSON alone would print 1e+15). */
-  l.price_vnd = 1000000000000000LL;
+  V0(l).price_vnd = 1000000000000000LL;
   build_ok(OC_OP_SET_PRICE, &s, &l, "POST", "/api/v2/product/update_price",
            "6624080eeac20e8b5c30cf51d2d14c380593d375c53409575dac6ccc469dc4c4",
            &r);
@@ -844,7 +859,8 @@ static TEST_IMPL(build_lookup_sku) {
   char v[128];
 
   l.sku = "HN TRÀ/001&x";
-  l.item_id = NULL; /* not needed */
+  V0(l).sku = l.sku; /* a single variant: the item's SKU is the variant's */
+  l.item_id = NULL; /* not needed; with one: get_model_list, see build_lookup_models */
   build_ok(OC_OP_LOOKUP_SKU, &s, &l, "GET", "/api/v2/product/search_item",
            "d04807406b7e71d61925d3dabdfc048a48895b695bb2ff54ada1b5c021809d0e",
            &r);
@@ -1077,12 +1093,19 @@ static TEST_IMPL(log_url_has_no_secrets) {
       ASSERT_NULL(r.url);
       continue;
     }
+    if (op == OC_OP_VARIANTS) { /* one variant, no tier: in line, nothing built */
+      l.memo = "{\"name\":\"\",\"options\":[]}";
+      ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
+      ASSERT_NULL(r.url);
+      continue;
+    }
     ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), 0);
     ASSERT_NULL(strstr(r.log_url, TOKEN));
     ASSERT_NULL(strstr(r.log_url, KEY));
     ASSERT_NULL(strstr(r.log_url, "sign"));
     ASSERT_NULL(strchr(r.log_url, '?'));
-    snprintf(want, sizeof want, "%s%s", BASE, sp_ops[op].path);
+    snprintf(want, sizeof want, "%s%s", BASE,
+             op == OC_OP_LOOKUP_SKU ? "/api/v2/product/get_model_list" : sp_ops[op].path);
     ASSERT_STR_EQ(r.log_url, want);
     ASSERT_NULL(strstr(r.url, KEY)); /* the key signs, never travels */
     ASSERT(r.body == NULL || strstr(r.body, KEY) == NULL);
@@ -1133,8 +1156,8 @@ static TEST_IMPL(bad_input_errors_hold_no_secrets) {
 
     switch (cases[i].field) {
     case 1: l.sku = ""; break;
-    case 2: l.price_vnd = -1; break;
-    case 3: l.stock = -1; break;
+    case 2: V0(l).price_vnd = -1; break;
+    case 3: V0(l).stock = -1; break;
     case 4: l.item_id = NULL; break;
     case 5: l.item_id = TOKEN; break; /* a secret where an id belongs */
     case 6: l.item_id = "123 OR 1=1"; break;
@@ -1243,16 +1266,19 @@ static TEST_IMPL(parse_get_listing) {
   parse(OC_OP_GET_LISTING, 200, ITEM("NORMAL", "75000.0", "25"), &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 1);
-  ASSERT_EQ(res.price_vnd, 75000);
-  ASSERT_EQ(res.stock, 25);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "0");
+  ASSERT_EQ(res.variants[0].price_vnd, 75000);
+  ASSERT_EQ(res.variants[0].stock, 25);
   ASSERT_STR_EQ(res.item_id, "2300069665");
   ASSERT_STR_EQ(res.v.request_id, "q");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("UNLIST", "149999.5", "0"), &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 150000);
-  ASSERT_EQ(res.stock, 0);
+  ASSERT_EQ(res.variants[0].price_vnd, 150000);
+  ASSERT_EQ(res.variants[0].stock, 0);
   ASSERT_STR_EQ(res.v.error, "");
 
   parse(OC_OP_GET_LISTING, 200, ITEM("BANNED", "1", "2"), &res);
@@ -2588,6 +2614,459 @@ static TEST_IMPL(push_error_never_holds_secret) {
   return 0;
 }
 
+/* ---- variants (see shopee.md, "Variants") --------------------------------- */
+
+#define MEMO_NONE "{\"name\":\"\",\"options\":[]}"
+#define MEMO_2 "{\"name\":\"Quy cách\",\"options\":[\"200 g\",\"500 g\"]}"
+#define MEMO_3 "{\"name\":\"Quy cách\",\"options\":[\"200 g\",\"500 g\",\"1 kg\"]}"
+
+/* A product with three pack sizes, none on the item yet. */
+static oc_listing listing_3(void) {
+  oc_listing l = listing_fixture();
+  static const struct {
+    const char *sku, *label;
+    int64_t price, stock;
+    int32_t weight;
+  } v[3] = {{"MIEN-200", "200 g", 45000, 10, 220},
+            {"MIEN-500", "500 g", 99000, 4, 520},
+            {"MIEN-1K", "1 kg", 180000, 2, 1020}};
+  size_t i;
+
+  l.sku = "HN-MIEN";
+  for (i = 0; i < 3; i++) {
+    fixture_variants[i].sku = v[i].sku;
+    fixture_variants[i].label = v[i].label;
+    fixture_variants[i].price_vnd = v[i].price;
+    fixture_variants[i].stock = v[i].stock;
+    fixture_variants[i].weight_g = v[i].weight;
+    fixture_variants[i].remote_id = NULL;
+  }
+  l.nvariants = 3;
+  return l;
+}
+
+/* A VARIANTS build that sends `path` with exactly `body`. */
+static void variants_ok(const oc_listing *l, const char *path, const char *body) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  char err[256], want[256];
+
+  ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "POST");
+  snprintf(want, sizeof want, "%s%s", BASE, path);
+  ASSERT_STR_EQ(r.log_url, want);
+  shop_query_ok(&r);
+  ASSERT_STR_EQ(r.body, body);
+  ASSERT_EQ(r.nheaders, 1);
+  oc_request_free(&r);
+}
+
+/* A VARIANTS build refused with `why`. */
+static void variants_refused(const oc_listing *l, const char *why) {
+  oc_shop s = shop_fixture();
+  oc_request r;
+  char err[256];
+
+  ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, why);
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.body);
+}
+
+static void parse_with(oc_op op, const oc_listing *l, const char *body, oc_listing_result *res) {
+  oc_shop s = shop_fixture();
+
+  conn()->parse_listing(op, &s, l, 200, body, strlen(body), res);
+}
+
+/* The named variant of res with this SKU, or NULL. */
+static const oc_variant_result *named(const oc_listing_result *res, const char *sku) {
+  size_t i;
+
+  for (i = 0; i < res->nvariants; i++)
+    if (strcmp(res->variants[i].sku, sku) == 0)
+      return &res->variants[i];
+  return NULL;
+}
+
+static TEST_IMPL(variants_publish_multi) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_3();
+  oc_listing_result res;
+  oc_request r;
+  char err[256];
+
+  fixture_variants[1].length_mm = 200;
+  fixture_variants[1].width_mm = 101;
+  fixture_variants[1].height_mm = 50;
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  /* The product code, the cheapest price, no stock of its own, the first
+   * variant's weight: the models come by VARIANTS. */
+  ASSERT_NOT_NULL(strstr(r.body, "\"original_price\":45000,\"seller_stock\":[{\"stock\":0}],"
+                                 "\"weight\":0.22,\"category_id\":100777,"));
+  ASSERT_NOT_NULL(strstr(r.body, "\"item_sku\":\"HN-MIEN\","));
+  ASSERT_NULL(strstr(r.body, "model"));
+  ASSERT_NULL(strstr(r.body, "dimension"));
+  oc_request_free(&r);
+  parse_with(OC_OP_PUBLISH, &l, "{\"error\":\"\",\"response\":{\"item_id\":800123}}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, "800123");
+  ASSERT_EQ(res.nvariants, 0);
+
+  /* Every live variant needs a weight: its model carries it. */
+  fixture_variants[2].weight_g = 0;
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "variant weight unknown (Shopee requires a weight)");
+  fixture_variants[2].removed = 1; /* a removed one does not count */
+  fixture_variants[2].remote_id = "";
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  oc_request_free(&r);
+
+  /* One live variant left: the item is that variant, with its size. */
+  fixture_variants[0].removed = 1;
+  fixture_variants[0].remote_id = "";
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_NOT_NULL(strstr(r.body, "\"original_price\":99000,\"seller_stock\":[{\"stock\":4}],"
+                                 "\"weight\":0.52,\"dimension\":{\"package_length\":20,"
+                                 "\"package_width\":11,\"package_height\":5},"));
+  ASSERT_NOT_NULL(strstr(r.body, "\"item_sku\":\"MIEN-500\","));
+  oc_request_free(&r);
+  parse_with(OC_OP_PUBLISH, &l, "{\"error\":\"\",\"response\":{\"item_id\":800123}}", &res);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "MIEN-500");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "0");
+  return 0;
+}
+
+static TEST_IMPL(variants_init_tier) {
+  oc_listing l = listing_3();
+  oc_listing_result res;
+  const oc_variant_result *v;
+
+  l.memo = MEMO_NONE;
+  fixture_variants[0].remote_id = "0"; /* the item was this variant alone */
+  fixture_variants[3] = fixture_variants[0];
+  fixture_variants[3].sku = "MIEN-OLD";
+  fixture_variants[3].label = "cũ";
+  fixture_variants[3].removed = 1;
+  fixture_variants[3].remote_id = "0";
+  fixture_variants[0].remote_id = NULL;
+  l.nvariants = 4;
+  variants_ok(&l, "/api/v2/product/init_tier_variation",
+              "{\"item_id\":2300069665,\"tier_variation\":[{\"name\":\"Quy cách\","
+              "\"option_list\":[{\"option\":\"200 g\"},{\"option\":\"500 g\"},"
+              "{\"option\":\"1 kg\"}]}],\"model\":["
+              "{\"tier_index\":[0],\"original_price\":45000,\"model_sku\":\"MIEN-200\","
+              "\"seller_stock\":[{\"stock\":10}],\"weight\":0.22},"
+              "{\"tier_index\":[1],\"original_price\":99000,\"model_sku\":\"MIEN-500\","
+              "\"seller_stock\":[{\"stock\":4}],\"weight\":0.52},"
+              "{\"tier_index\":[2],\"original_price\":180000,\"model_sku\":\"MIEN-1K\","
+              "\"seller_stock\":[{\"stock\":2}],\"weight\":1.02}]}");
+  parse_with(OC_OP_VARIANTS, &l,
+             "{\"error\":\"\",\"message\":\"\",\"request_id\":\"i\",\"response\":{"
+             "\"item_id\":2300069665,\"model\":["
+             "{\"tier_index\":[0],\"model_id\":9001,\"model_sku\":\"MIEN-200\"},"
+             "{\"tier_index\":[1],\"model_id\":9002,\"model_sku\":\"MIEN-500\"},"
+             "{\"tier_index\":[2],\"model_id\":9003,\"model_sku\":\"MIEN-1K\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 4);
+  ASSERT_STR_EQ(named(&res, "MIEN-1K")->remote_id, "9003");
+  ASSERT_EQ(named(&res, "MIEN-1K")->gone, 0);
+  ASSERT_NOT_NULL(v = named(&res, "MIEN-OLD")); /* "0" is no more */
+  ASSERT_EQ(v->gone, 1);
+  ASSERT_STR_EQ(res.memo, MEMO_3);
+
+  /* The shop names the tier. */
+  {
+    static const oc_kv o[] = {{"variation_name", "Khối lượng"}};
+    oc_shop s = shop_fixture();
+    oc_request r;
+    char err[256];
+
+    s.opts = o;
+    s.nopts = 1;
+    ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+    ASSERT_NOT_NULL(strstr(r.body, "{\"name\":\"Khối lượng\","));
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static TEST_IMPL(variants_in_line) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  oc_request r;
+  char err[256];
+
+  /* One variant, the item itself: in line. */
+  l.memo = MEMO_NONE;
+  ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
+  ASSERT_NULL(r.url);
+  ASSERT_STR_EQ(err, "");
+  /* Three, each with its model: in line. */
+  l = listing_3();
+  l.memo = MEMO_3;
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[1].remote_id = "9002";
+  fixture_variants[2].remote_id = ""; /* on the item, id unknown */
+  ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
+  ASSERT_NULL(r.url);
+  return 0;
+}
+
+static TEST_IMPL(variants_add_option_then_model) {
+  oc_listing l = listing_3();
+  oc_listing_result res;
+
+  l.memo = MEMO_2;
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[1].remote_id = "9002";
+  variants_ok(&l, "/api/v2/product/update_tier_variation",
+              "{\"item_id\":2300069665,\"tier_variation\":[{\"name\":\"Quy cách\","
+              "\"option_list\":[{\"option\":\"200 g\"},{\"option\":\"500 g\"},"
+              "{\"option\":\"1 kg\"}]}]}");
+  /* update_tier_variation answers no "response": the memo has the option. */
+  parse_with(OC_OP_VARIANTS, &l, "{\"error\":\"\",\"message\":\"\",\"request_id\":\"u\"}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 0);
+  ASSERT_STR_EQ(res.memo, MEMO_3);
+
+  l.memo = MEMO_3;
+  variants_ok(&l, "/api/v2/product/add_model",
+              "{\"item_id\":2300069665,\"model_list\":[{\"tier_index\":[2],"
+              "\"original_price\":180000,\"model_sku\":\"MIEN-1K\","
+              "\"seller_stock\":[{\"stock\":2}],\"weight\":1.02}]}");
+  parse_with(OC_OP_VARIANTS, &l,
+             "{\"error\":\"\",\"response\":{\"model\":[{\"tier_index\":[2],\"model_id\":9003,"
+             "\"model_sku\":\"MIEN-1K\",\"price_info\":[{\"original_price\":180000.0}],"
+             "\"seller_stock\":[{\"stock\":2}]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].remote_id, "9003");
+  ASSERT_EQ(res.variants[0].price_vnd, 180000);
+  ASSERT_EQ(res.variants[0].stock, 2);
+  ASSERT_STR_EQ(res.memo, MEMO_3);
+  /* An add_model answer without the models is not an answer. */
+  parse_with(OC_OP_VARIANTS, &l, "{\"error\":\"\",\"response\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response.model is missing");
+  return 0;
+}
+
+static TEST_IMPL(variants_delete) {
+  oc_listing l = listing_3();
+  oc_listing_result res;
+
+  l.memo = MEMO_3;
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[1].remote_id = "9002";
+  fixture_variants[1].removed = 1;
+  fixture_variants[2].remote_id = "9003";
+  variants_ok(&l, "/api/v2/product/delete_model", "{\"item_id\":2300069665,\"model_id\":9002}");
+  parse_with(OC_OP_VARIANTS, &l, "{\"error\":\"\",\"message\":\"\",\"request_id\":\"d\"}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "MIEN-500");
+  ASSERT_EQ(res.variants[0].gone, 1);
+  ASSERT_STR_EQ(res.memo, MEMO_3);
+
+  /* Two back to one: the removed model goes, the item keeps a one-model
+   * tier (in line afterwards). */
+  fixture_variants[2].removed = 1;
+  fixture_variants[1].remote_id = NULL;
+  variants_ok(&l, "/api/v2/product/delete_model", "{\"item_id\":2300069665,\"model_id\":9003}");
+  fixture_variants[2].remote_id = NULL;
+  {
+    oc_shop s = shop_fixture();
+    oc_request r;
+    char err[256];
+
+    ASSERT_EQ(build_any(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
+  }
+
+  /* A new variant before the last model goes: add first, then delete. */
+  l = listing_3();
+  l.memo = "{\"name\":\"Quy cách\",\"options\":[\"200 g\"]}";
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[0].removed = 1;
+  fixture_variants[1].removed = 0;
+  fixture_variants[2].removed = 1;
+  variants_ok(&l, "/api/v2/product/update_tier_variation",
+              "{\"item_id\":2300069665,\"tier_variation\":[{\"name\":\"Quy cách\","
+              "\"option_list\":[{\"option\":\"200 g\"},{\"option\":\"500 g\"}]}]}");
+  return 0;
+}
+
+static TEST_IMPL(variants_refusals) {
+  oc_listing l = listing_3();
+
+  variants_refused(&l, "the item's variation is unknown (LOOKUP_SKU by item id first)");
+  l.memo = "[1]";
+  variants_refused(&l, "listing memo is not a Shopee variation memo");
+  l.memo = MEMO_NONE;
+  fixture_variants[2].label = "200 g";
+  variants_refused(&l, "two variants share one label");
+  /* The last model cannot go. */
+  l = listing_3();
+  l.memo = MEMO_3;
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[0].removed = 1;
+  fixture_variants[1].removed = 1;
+  fixture_variants[2].removed = 1;
+  variants_refused(&l, "cannot take the item's last model off (Shopee keeps one)");
+  /* Not published: no item to change. */
+  l = listing_3();
+  l.memo = MEMO_NONE;
+  l.item_id = NULL;
+  variants_refused(&l, "listing item_id is missing (not published yet)");
+  return 0;
+}
+
+static TEST_IMPL(variants_stock_price_lists) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_3();
+  oc_request r;
+  char err[256];
+
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[1].remote_id = "9002";
+  fixture_variants[2].remote_id = "9003";
+  fixture_variants[3] = fixture_variants[2];
+  fixture_variants[3].sku = "MIEN-X";
+  fixture_variants[3].removed = 1; /* removed: never sent */
+  fixture_variants[3].remote_id = "9004";
+  fixture_variants[4] = fixture_variants[2];
+  fixture_variants[4].sku = "MIEN-Y";
+  fixture_variants[4].remote_id = NULL; /* not on the item yet */
+  l.nvariants = 5;
+  ASSERT_EQ(build_any(OC_OP_SET_STOCK, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.body, "{\"item_id\":2300069665,\"stock_list\":["
+                        "{\"model_id\":9001,\"seller_stock\":[{\"stock\":10}]},"
+                        "{\"model_id\":9002,\"seller_stock\":[{\"stock\":4}]},"
+                        "{\"model_id\":9003,\"seller_stock\":[{\"stock\":2}]}]}");
+  oc_request_free(&r);
+  ASSERT_EQ(build_any(OC_OP_SET_PRICE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.body, "{\"item_id\":2300069665,\"price_list\":["
+                        "{\"model_id\":9001,\"original_price\":45000},"
+                        "{\"model_id\":9002,\"original_price\":99000},"
+                        "{\"model_id\":9003,\"original_price\":180000}]}");
+  oc_request_free(&r);
+  /* An id not known: LOOKUP_SKU first. */
+  fixture_variants[1].remote_id = "";
+  ASSERT_EQ(build_any(OC_OP_SET_STOCK, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "variant model id is unknown (run LOOKUP_SKU first)");
+  ASSERT_NULL(r.body);
+  /* Nothing on the item. */
+  l = listing_3();
+  ASSERT_EQ(build_any(OC_OP_SET_PRICE, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "no variant of the listing is on the item yet");
+  return 0;
+}
+
+#define MODELS(status2)                                                                   \
+  "{\"error\":\"\",\"message\":\"\",\"request_id\":\"m\",\"response\":{"                    \
+  "\"tier_variation\":[{\"name\":\"Quy cách\",\"option_list\":[{\"option\":\"200 g\"},"      \
+  "{\"option\":\"500 g\"},{\"option\":\"1 kg\"}]}],\"model\":["                              \
+  "{\"model_id\":9001,\"tier_index\":[0],\"model_sku\":\"MIEN-200\",\"model_status\":"       \
+  "\"" status2 "\",\"price_info\":[{\"original_price\":45000.0}],"                           \
+  "\"stock_info_v2\":{\"summary_info\":{\"total_available_stock\":10}}},"                    \
+  "{\"model_id\":9003,\"tier_index\":[2],\"model_sku\":\"MIEN-1K\",\"model_status\":"        \
+  "\"" status2 "\",\"price_info\":[{\"original_price\":180000.0}],"                          \
+  "\"stock_info_v2\":{\"summary_info\":{\"total_available_stock\":2}}},"                     \
+  "{\"model_id\":9999,\"tier_index\":[1],\"model_sku\":\"\"}]}}"
+
+static TEST_IMPL(variants_lookup_models) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_3();
+  oc_listing_result res;
+  oc_request r;
+  char err[256], v[64];
+
+  ASSERT_EQ(build_any(OC_OP_LOOKUP_SKU, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_model_list");
+  ASSERT_STR_EQ(query_get(r.url, "item_id", v, sizeof v), "2300069665");
+  ASSERT_NULL(r.body);
+  oc_request_free(&r);
+  l.item_id = "12x";
+  ASSERT_EQ(build_any(OC_OP_LOOKUP_SKU, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "listing item_id is not a numeric Shopee item id");
+  l.item_id = "2300069665";
+
+  fixture_variants[1].remote_id = "9002"; /* deleted on Shopee since */
+  parse_with(OC_OP_LOOKUP_SKU, &l, MODELS("MODEL_NORMAL"), &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, "2300069665");
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_STR_EQ(named(&res, "MIEN-200")->remote_id, "9001");
+  ASSERT_EQ(named(&res, "MIEN-200")->price_vnd, 45000);
+  ASSERT_EQ(named(&res, "MIEN-200")->stock, 10);
+  ASSERT_STR_EQ(named(&res, "MIEN-1K")->remote_id, "9003");
+  ASSERT_EQ(named(&res, "MIEN-500")->gone, 1);
+  ASSERT_STR_EQ(res.memo, MEMO_3);
+
+  /* An item without models: the single variant is the item. */
+  l = listing_fixture();
+  parse_with(OC_OP_LOOKUP_SKU, &l,
+             "{\"error\":\"\",\"response\":{\"tier_variation\":[],\"model\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].remote_id, "0");
+  ASSERT_STR_EQ(res.memo, MEMO_NONE);
+
+  /* Two tiers are not ours; a deleted item is not found. */
+  parse_with(OC_OP_LOOKUP_SKU, &l,
+             "{\"error\":\"\",\"response\":{\"tier_variation\":[{\"name\":\"a\",\"option_list\":"
+             "[{\"option\":\"x\"}]},{\"name\":\"b\",\"option_list\":[{\"option\":\"y\"}]}],"
+             "\"model\":[]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "item has two tiers of variation; ocopd manages items with one");
+  parse_with(OC_OP_LOOKUP_SKU, &l,
+             "{\"error\":\"error_item_not_found\",\"message\":\"Item_id is not found.\"}", &res);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+  parse_with(OC_OP_LOOKUP_SKU, &l, "{\"error\":\"\",\"response\":{\"model\":{}}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
+static TEST_IMPL(variants_get_listing_models) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_3();
+  oc_listing_result res;
+  oc_request r;
+  char err[256];
+
+  fixture_variants[0].remote_id = "9001";
+  fixture_variants[2].remote_id = "9003";
+  ASSERT_EQ(build_any(OC_OP_GET_LISTING, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_model_list");
+  oc_request_free(&r);
+  parse_with(OC_OP_GET_LISTING, &l, MODELS("MODEL_NORMAL"), &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 1);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_EQ(named(&res, "MIEN-1K")->stock, 2);
+  ASSERT_EQ(named(&res, "MIEN-1K")->price_vnd, 180000);
+  ASSERT_NULL(named(&res, "MIEN-500")); /* read-back names no gone ones */
+  ASSERT_STR_EQ(res.memo, "");
+  parse_with(OC_OP_GET_LISTING, &l, MODELS("MODEL_UNAVAILABLE"), &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 0);
+
+  /* Without models the item is read, and has_model there is refused. */
+  l = listing_fixture();
+  parse_with(OC_OP_GET_LISTING, &l,
+             "{\"error\":\"\",\"response\":{\"item_list\":[{\"item_id\":2300069665,"
+             "\"item_status\":\"NORMAL\",\"has_model\":true}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "item has models the listing does not know (LOOKUP_SKU reads them)");
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_s1_hmac_layer),
     TEST_ENTRY(sign_s2_shop_base_string),
@@ -2656,6 +3135,15 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(push_verify_refused),
     TEST_ENTRY(push_verify_signed_malformed),
     TEST_ENTRY(push_error_never_holds_secret),
+    TEST_ENTRY(variants_publish_multi),
+    TEST_ENTRY(variants_init_tier),
+    TEST_ENTRY(variants_in_line),
+    TEST_ENTRY(variants_add_option_then_model),
+    TEST_ENTRY(variants_delete),
+    TEST_ENTRY(variants_refusals),
+    TEST_ENTRY(variants_stock_price_lists),
+    TEST_ENTRY(variants_lookup_models),
+    TEST_ENTRY(variants_get_listing_models),
     {NULL, NULL, 0},
 };
 
