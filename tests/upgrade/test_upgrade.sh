@@ -45,6 +45,8 @@ n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 diag() { sed 's/^/# /'; }
+# A skip is said in TAP: the tap driver (tests/local.mk) would count exit 77
+# as an error.
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # bail WHY: the set-up failed; say where to look and stop.
 bail() {
@@ -124,6 +126,9 @@ wait_for() {
 # (rename onto a non-empty directory fails; the loser uses the winner's).
 prev_build() {
   [ -f "$PREV_CACHE/.complete" ] && return 0
+  # What a killed build left behind; a build takes a minute or two.
+  find "$(dirname "$PREV_CACHE")" -maxdepth 1 -name "$(basename "$PREV_CACHE").tmp-*" -mmin +120 \
+    -exec rm -rf {} + 2>/dev/null
   command -v git >/dev/null || skip_all "git is not installed and $PREV_CACHE is not built"
   git -C "$top_srcdir" cat-file -e "$PREV^{commit}" 2>/dev/null ||
     skip_all "commit ${PREV:0:7} (the previous release) is not in this repository (a shallow clone?) and $PREV_CACHE is not built"
