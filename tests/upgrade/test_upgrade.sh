@@ -196,6 +196,21 @@ sim() {
 }
 # The simulator's last call sequence number.
 sim_seq() { sim GET '/_sim/calls?since=999999999999&limit=1' | sed -n 's/.*"next": *\([0-9]*\).*/\1/p'; }
+# What the three marketplaces hold: marketplace|item id|SKU|status, sorted
+# (psql reads the JSON). A create or a withdrawal the call log could hide (a
+# Lazada update that sets a SKU inactive) shows here.
+sim_items() {
+  local mp
+  for mp in "shopee/items?shop_id=2001" "lazada/items?seller_id=3001" "tiktok/items?shop_cipher=ROW_itest"; do
+    sim GET "/_sim/$mp" >"$work/items-${mp%%/*}.json"
+    psql "$conn" -X -q -At -v ON_ERROR_STOP=1 -v file="$work/items-${mp%%/*}.json" -v mp="${mp%%/*}" <<'SQL'
+\set items `cat :'file'`
+SELECT :'mp', coalesce(e->>'item_id', e->>'product_id'), coalesce(e->>'item_sku', e->>'sku'),
+       coalesce(e->>'item_status', e->>'status')
+  FROM jsonb_array_elements((:'items')::jsonb -> 'items') AS e ORDER BY 2;
+SQL
+  done
+}
 
 # ---- 2. a database of the previous release ---------------------------------
 
@@ -332,6 +347,9 @@ record() {
   q "SELECT s.name, s.marketplace, p.code, l.state, coalesce(l.item_id, '-')
        FROM listing l JOIN shop s ON s.id = l.shop_id JOIN product p ON p.id = l.product_id
       ORDER BY 1, 3" >"$work/before.listings"
+  sim_items >"$work/before.items" || bail "cannot read the simulator's items"
+  [ "$(wc -l <"$work/before.items")" = "$(grep -vc '|postmart|' "$work/before.listings")" ] ||
+    bail "the simulator holds $(wc -l <"$work/before.items") items, not one per listing"
   SEQ=$(sim_seq)
   [ -n "$SEQ" ] || bail "cannot read the simulator's call sequence number"
   echo "# recorded: $(wc -l <"$work/before.stock") stock levels, ledger $(cat "$work/before.ledger")" \
@@ -415,19 +433,22 @@ check_migration() {
 
 IDLE_NEW="SELECT count(*) = 0 FROM outbox WHERE state IN ('pending', 'running')"
 
-# Classifies the simulator's calls since $SEQ: marketplace, method, the path
-# with its ids as {id}, and what the call does (create, withdraw, write,
-# read, orders, token). psql does the JSON: no other tool is needed.
+# classify_calls SINCE UNTIL: the simulator's calls numbered SINCE+1 to
+# UNTIL, counted by what they do (create, withdraw, write, read, orders,
+# token), marketplace, method and path with its ids as {id} (7 digits or more:
+# TikTok's API version 202309 stays). psql does the JSON: no other tool is
+# needed.
 classify_calls() {
-  sim GET "/_sim/calls?since=$SEQ" >"$work/calls.json"
+  sim GET "/_sim/calls?since=$1" >"$work/calls-$1.json"
   # Read by psql itself (\set with backquotes): a command-line argument is
   # limited to 128 KiB.
-  psql "$conn" -X -q -At -v ON_ERROR_STOP=1 -v file="$work/calls.json" <<'SQL'
+  psql "$conn" -X -q -At -v ON_ERROR_STOP=1 -v file="$work/calls-$1.json" -v until="$2" <<'SQL'
 \set calls `cat :'file'`
 WITH c AS (
   SELECT e->>'marketplace' AS mp, e->>'method' AS method,
-         regexp_replace(e->>'path', '/[0-9]{6,}(/|$)', '/{id}\1', 'g') AS path
+         regexp_replace(e->>'path', '/[0-9]{7,}(/|$)', '/{id}\1', 'g') AS path
     FROM jsonb_array_elements((:'calls')::jsonb -> 'calls') AS e
+   WHERE (e->>'seq')::bigint <= :until
 ), k AS (
   SELECT mp, method, path, CASE
     -- creating an item or a variation: a re-listing
@@ -474,7 +495,17 @@ check_new_daemon() {
        AND o.updated_at > (SELECT max(applied_at) FROM schema_migration)" >"$work/bad.dead" 2>&1
   empty "no job died after the upgrade" "$work/bad.dead"
 
-  classify_calls >"$work/calls.txt" || bail "cannot read the simulator's calls"
+  # The classification itself, on the calls of the old daemon: it must see
+  # one create per listing on each marketplace, or a create it cannot
+  # recognise would pass below unseen.
+  classify_calls 0 "$SEQ" >"$work/calls-old.txt" || bail "cannot read the simulator's calls"
+  for mp in shopee lazada tiktok; do
+    check "the old daemon's $mp creates are recognised, one per listing" [ \
+      "$(awk -F'|' -v mp="$mp" '$1 == "create" && $2 == mp { n += $5 } END { print n + 0 }' "$work/calls-old.txt")" \
+      = "$(grep -c "|$mp|" "$work/before.listings")" ]
+  done
+
+  classify_calls "$SEQ" 999999999999 >"$work/calls.txt" || bail "cannot read the simulator's calls"
   echo "# calls after the upgrade (kind|marketplace|method|path|count):"
   diag <"$work/calls.txt"
   # Not a vacuous pass: the daemon reached every marketplace (it reads
@@ -485,6 +516,10 @@ check_new_daemon() {
   grep -E '^(create|withdraw)\|' "$work/calls.txt" >"$work/bad.calls"
   empty "no create of an item or a variation was sent, and no unlist, deactivate or delete" \
     "$work/bad.calls"
+
+  sim_items >"$work/settled.items"
+  same "the marketplaces hold the same items with the same SKUs, in the same state" \
+    "$work/before.items" "$work/settled.items"
 
   stock_now >"$work/settled.stock"
   same "stock is unchanged after the new ocopd ran" "$work/before.stock" "$work/settled.stock"
