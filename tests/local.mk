@@ -6,6 +6,7 @@
 #   tests/itest/run-itest  integration tests on a real PostgreSQL and the
 #                          simulator, listed in tests/itest/test-list.h
 #   tests/sql/*.sql        pgTAP tests of the SQL logic (tests/sql/run.sh)
+#   tests/upgrade/         a database of the previous release upgraded in place
 #   tests/bench/           benchmarks (`make bench`), never run by make check
 #
 # Each runner takes -j N (else $OCOP_TEST_JOBS, else the number of CPUs),
@@ -56,6 +57,14 @@ EXTRA_DIST += \
 	tests/data/bad-catalogue.csv \
 	tests/data/bad-variants.csv \
 	tests/data/reordered.csv
+
+# ---- upgrade ------------------------------------------------------------------
+# A database of the previous release (built once into /tmp/ocopd-prev-<commit>
+# from this repository's history) migrated in place and served by the new
+# ocopd: no create, no withdrawal, stock unchanged (the comment at the top of
+# the script). Skips without $OCOP_TEST_PG or without that commit.
+TESTS += tests/upgrade/test_upgrade.sh
+EXTRA_DIST += tests/upgrade/test_upgrade.sh
 
 # ---- unit -------------------------------------------------------------------
 # test_db needs a PostgreSQL named by $OCOP_TEST_PG (a libpq conninfo); its
