@@ -8,88 +8,44 @@
 #include <string.h>
 
 #include "csv.h"
+#include "import_int.h"
 #include "migrate.h"
 
 /* Imports are serialised, so two at once cannot trip over each other's
  * new producers: pg_advisory_xact_lock key "ocopimpt". */
 #define IMPORT_LOCK_KEY "8026381489500156020"
 
-enum col {
-  C_PRODUCT_CODE, C_NAME_VI, C_PRODUCER_NAME, C_PRODUCER_TYPE, C_PROVINCE, C_COMMUNE,
-  C_CATEGORY_GROUP, C_STARS, C_CERTIFICATE_NO, C_CERTIFIED_ON, C_EXPIRES_ON,
-  C_PRICE_VND, C_STOCK, C_UNIT, C_WEIGHT_G, C_GTIN, C_DESCRIPTION_VI, C_REVOKED_ON,
-  NCOLS
+/* The file's columns (import_int.h). */
+const struct column imp_columns[NCOLS] = {
+    [C_PRODUCT_CODE] = {"product_code", 0, 1, 0, 0}, /* the pattern bounds it */
+    [C_NAME_VI] = {"name_vi", 0, 1, 255, 0},
+    [C_PRODUCER_NAME] = {"producer_name", 0, 1, 300, 0},
+    [C_PRODUCER_TYPE] = {"producer_type", 0, 1, 0, 0},
+    [C_PROVINCE] = {"province", 0, 0, 0, 0},
+    [C_COMMUNE] = {"commune", 0, 0, 0, 0},
+    [C_CATEGORY_GROUP] = {"category_group", 0, 1, 0, 0},
+    [C_STARS] = {"stars", 0, 0, 0, 0},
+    [C_CERTIFICATE_NO] = {"certificate_no", 0, 0, 100, 0},
+    [C_CERTIFIED_ON] = {"certified_on", 0, 0, 0, 0},
+    [C_EXPIRES_ON] = {"expires_on", 0, 0, 0, 0},
+    [C_PRICE_VND] = {"price_vnd", 0, 1, 0, 1},
+    [C_STOCK] = {"stock", 0, 1, 0, 1},
+    [C_UNIT] = {"unit", 0, 0, 32, 0},
+    [C_WEIGHT_G] = {"weight_g", 0, 0, 0, 1},
+    [C_GTIN] = {"gtin", 0, 0, 0, 1},
+    [C_DESCRIPTION_VI] = {"description_vi", 0, 0, 5000, 0},
+    [C_REVOKED_ON] = {"revoked_on", 1, 0, 0, 0},
+    [C_SKU] = {"sku", 1, 0, 0, 1}, /* the pattern bounds it */
+    [C_VARIANT] = {"variant", 1, 0, 64, 1},
+    [C_LENGTH_MM] = {"length_mm", 1, 0, 0, 1},
+    [C_WIDTH_MM] = {"width_mm", 1, 0, 0, 1},
+    [C_HEIGHT_MM] = {"height_mm", 1, 0, 0, 1},
 };
-
-/* The file's columns: whether the header must have it, whether a row must
- * fill it, and the longest value the table takes, in characters (0: none). */
-static const struct column {
-  const char *name;
-  int optional;
-  int required;
-  size_t max_chars;
-} columns[NCOLS] = {
-    [C_PRODUCT_CODE] = {"product_code", 0, 1, 0}, /* the pattern bounds it */
-    [C_NAME_VI] = {"name_vi", 0, 1, 255},
-    [C_PRODUCER_NAME] = {"producer_name", 0, 1, 300},
-    [C_PRODUCER_TYPE] = {"producer_type", 0, 1, 0},
-    [C_PROVINCE] = {"province", 0, 0, 0},
-    [C_COMMUNE] = {"commune", 0, 0, 0},
-    [C_CATEGORY_GROUP] = {"category_group", 0, 1, 0},
-    [C_STARS] = {"stars", 0, 0, 0},
-    [C_CERTIFICATE_NO] = {"certificate_no", 0, 0, 100},
-    [C_CERTIFIED_ON] = {"certified_on", 0, 0, 0},
-    [C_EXPIRES_ON] = {"expires_on", 0, 0, 0},
-    [C_PRICE_VND] = {"price_vnd", 0, 1, 0},
-    [C_STOCK] = {"stock", 0, 1, 0},
-    [C_UNIT] = {"unit", 0, 0, 32},
-    [C_WEIGHT_G] = {"weight_g", 0, 0, 0},
-    [C_GTIN] = {"gtin", 0, 0, 0},
-    [C_DESCRIPTION_VI] = {"description_vi", 0, 0, 5000},
-    [C_REVOKED_ON] = {"revoked_on", 1, 0, 0},
-};
+#define columns imp_columns
 
 /* producer.kind's CHECK. */
 static const char *const producer_kinds[] = {
     "cooperative", "coop_group", "enterprise", "household", "farm", "association", NULL,
-};
-
-struct row {
-  unsigned long line;
-  char *f[NCOLS]; /* "" for an absent optional column */
-  int stars;      /* 0: not rated */
-  int bad;        /* has a problem: not written */
-  size_t producer_src; /* row whose province/commune the producer gets */
-};
-
-struct problem {
-  unsigned long line;
-  size_t seq; /* keeps the order of problems found on one line */
-  char *text;
-};
-
-struct counts {
-  long producers_created, producers_updated;
-  long products_created, products_updated, products_unchanged;
-  long certificates_added, certificates_updated;
-  long stock_adjustments;
-};
-
-struct import {
-  PGconn *conn;
-  const char *path;
-  const char *source; /* "csv:<basename>" */
-  FILE *errs;
-  csv_t *csv;
-  int colidx[NCOLS]; /* -1: absent */
-  int broken;        /* header or syntax problem: rows cannot all be read */
-  char **categories;
-  size_t ncategories;
-  struct row *rows;
-  size_t nrows, rows_cap;
-  struct problem *problems;
-  size_t nproblems, problems_cap;
-  struct counts counts;
 };
 
 /* ---- problems ------------------------------------------------------------ */
@@ -135,10 +91,7 @@ static void problem(struct import *im, unsigned long line, const char *column,
   add_problem(im, line, text);
 }
 
-static void row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...) {
+void imp_row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...) {
   char text[900];
   va_list ap;
 
@@ -169,7 +122,7 @@ static void print_problems(struct import *im) {
 
 /* ---- values ------------------------------------------------------------ */
 
-static size_t utf8_chars(const char *s) {
+size_t imp_utf8_chars(const char *s) {
   size_t n = 0;
 
   for (; *s; s++)
@@ -236,7 +189,7 @@ static int gtin_check_digit(const char *g, size_t n) {
 }
 
 /* product.code's CHECK: ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ */
-static int code_ok(const char *s) {
+int imp_code_ok(const char *s) {
   size_t i, n = strlen(s);
 
   if (n < 1 || n > 64)
@@ -251,7 +204,7 @@ static int code_ok(const char *s) {
   return 1;
 }
 
-static int has_outer_space(const char *s) {
+int imp_has_outer_space(const char *s) {
   size_t n = strlen(s);
 
   return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
@@ -266,24 +219,24 @@ static void check_text(struct import *im, struct row *r) {
     size_t n;
 
     if (columns[c].required && r->f[c][0] == '\0') {
-      row_problem(im, r, c, "must not be empty");
+      imp_row_problem(im, r, c, "must not be empty");
       continue;
     }
-    n = columns[c].max_chars ? utf8_chars(r->f[c]) : 0;
+    n = columns[c].max_chars ? imp_utf8_chars(r->f[c]) : 0;
     if (n > columns[c].max_chars)
-      row_problem(im, r, c, "is %zu characters long; at most %zu fit", n, columns[c].max_chars);
+      imp_row_problem(im, r, c, "is %zu characters long; at most %zu fit", n, columns[c].max_chars);
   }
-  if (r->f[C_PRODUCT_CODE][0] && !code_ok(r->f[C_PRODUCT_CODE]))
-    row_problem(im, r, C_PRODUCT_CODE,
+  if (r->f[C_PRODUCT_CODE][0] && !imp_code_ok(r->f[C_PRODUCT_CODE]))
+    imp_row_problem(im, r, C_PRODUCT_CODE,
                 "\"%s\" is not a product code: 1 to 64 letters, digits, '.', '_' or '-', "
                 "starting with a letter or digit",
                 r->f[C_PRODUCT_CODE]);
   /* Names and numbers are keys: a stray space would make a second producer
    * or certificate that looks identical. */
-  if (has_outer_space(r->f[C_PRODUCER_NAME]))
-    row_problem(im, r, C_PRODUCER_NAME, "has a space at the start or end");
-  if (has_outer_space(r->f[C_CERTIFICATE_NO]))
-    row_problem(im, r, C_CERTIFICATE_NO, "has a space at the start or end");
+  if (imp_has_outer_space(r->f[C_PRODUCER_NAME]))
+    imp_row_problem(im, r, C_PRODUCER_NAME, "has a space at the start or end");
+  if (imp_has_outer_space(r->f[C_CERTIFICATE_NO]))
+    imp_row_problem(im, r, C_CERTIFICATE_NO, "has a space at the start or end");
 }
 
 static int kind_ok(const char *k) {
@@ -300,7 +253,7 @@ static void check_kind(struct import *im, struct row *r) {
 
   if (!k[0] || kind_ok(k))
     return;
-  row_problem(im, r, C_PRODUCER_TYPE,
+  imp_row_problem(im, r, C_PRODUCER_TYPE,
               "\"%s\" is not one of cooperative, coop_group, enterprise, household, farm, "
               "association",
               k);
@@ -315,7 +268,7 @@ static void check_category(struct import *im, struct row *r) {
   for (i = 0; i < im->ncategories; i++)
     if (strcmp(g, im->categories[i]) == 0)
       return;
-  row_problem(im, r, C_CATEGORY_GROUP, "\"%s\" is not a known category (e.g. I.3.c, IV.1, VI.1)",
+  imp_row_problem(im, r, C_CATEGORY_GROUP, "\"%s\" is not a known category (e.g. I.3.c, IV.1, VI.1)",
               g);
 }
 
@@ -324,9 +277,9 @@ static int check_date(struct import *im, struct row *r, enum col c) {
   int d = parse_date(r->f[c]);
 
   if (d == -1)
-    row_problem(im, r, c, "\"%s\" is not a date: write YYYY-MM-DD", r->f[c]);
+    imp_row_problem(im, r, c, "\"%s\" is not a date: write YYYY-MM-DD", r->f[c]);
   else if (d == -2)
-    row_problem(im, r, c, "%s is not a day of the calendar", r->f[c]);
+    imp_row_problem(im, r, c, "%s is not a day of the calendar", r->f[c]);
   return d == 0;
 }
 
@@ -338,7 +291,7 @@ static void check_no_certificate(struct import *im, struct row *r, const char *w
 
   for (i = 0; i < sizeof cert_cols / sizeof cert_cols[0]; i++)
     if (r->f[cert_cols[i]][0])
-      row_problem(im, r, cert_cols[i], "must be empty %s", why);
+      imp_row_problem(im, r, cert_cols[i], "must be empty %s", why);
 }
 
 static void check_certificate(struct import *im, struct row *r) {
@@ -350,7 +303,7 @@ static void check_certificate(struct import *im, struct row *r) {
     return;
   }
   if (strlen(s) != 1 || s[0] < '1' || s[0] > '5') {
-    row_problem(im, r, C_STARS, "\"%s\" is not a rating: leave it empty or write 1 to 5", s);
+    imp_row_problem(im, r, C_STARS, "\"%s\" is not a rating: leave it empty or write 1 to 5", s);
     return;
   }
   r->stars = s[0] - '0';
@@ -359,11 +312,11 @@ static void check_certificate(struct import *im, struct row *r) {
     return;
   }
   if (!r->f[C_CERTIFICATE_NO][0])
-    row_problem(im, r, C_CERTIFICATE_NO,
+    imp_row_problem(im, r, C_CERTIFICATE_NO,
                 "must not be empty for %d stars: give the recognition decision number",
                 r->stars);
   if (!r->f[C_CERTIFIED_ON][0])
-    row_problem(im, r, C_CERTIFIED_ON,
+    imp_row_problem(im, r, C_CERTIFIED_ON,
                 "must not be empty for %d stars: give the decision date", r->stars);
   else
     certified = check_date(im, r, C_CERTIFIED_ON);
@@ -371,15 +324,15 @@ static void check_certificate(struct import *im, struct row *r) {
   revoked = r->f[C_REVOKED_ON][0] && check_date(im, r, C_REVOKED_ON);
   /* ISO dates compare as strings. */
   if (certified && expires && strcmp(r->f[C_EXPIRES_ON], r->f[C_CERTIFIED_ON]) < 0)
-    row_problem(im, r, C_EXPIRES_ON, "%s is before certified_on %s", r->f[C_EXPIRES_ON],
+    imp_row_problem(im, r, C_EXPIRES_ON, "%s is before certified_on %s", r->f[C_EXPIRES_ON],
                 r->f[C_CERTIFIED_ON]);
   if (certified && revoked && strcmp(r->f[C_REVOKED_ON], r->f[C_CERTIFIED_ON]) < 0)
-    row_problem(im, r, C_REVOKED_ON, "%s is before certified_on %s", r->f[C_REVOKED_ON],
+    imp_row_problem(im, r, C_REVOKED_ON, "%s is before certified_on %s", r->f[C_REVOKED_ON],
                 r->f[C_CERTIFIED_ON]);
 }
 
 /* A count: whole, not negative, at most max, at least min. */
-static void check_count(struct import *im, struct row *r, enum col c, long long min,
+void imp_check_count(struct import *im, struct row *r, enum col c, long long min,
                         long long max, const char *unit) {
   const char *s = r->f[c];
   long long v;
@@ -389,16 +342,16 @@ static void check_count(struct import *im, struct row *r, enum col c, long long 
     return;
   p = parse_count(s, max, &v);
   if (p == -2) {
-    row_problem(im, r, c, "%s is too large (at most %lld)", s, max);
+    imp_row_problem(im, r, c, "%s is too large (at most %lld)", s, max);
   } else if (p == -1 && s[0] == '-' && is_digits(s + 1)) {
-    row_problem(im, r, c, "%s is negative", s);
+    imp_row_problem(im, r, c, "%s is negative", s);
   } else if (p == -1 && strpbrk(s, ".,") && strspn(s, "0123456789.,") == strlen(s)) {
-    row_problem(im, r, c, "\"%s\" must be a whole number of %s without separators or decimals",
+    imp_row_problem(im, r, c, "\"%s\" must be a whole number of %s without separators or decimals",
                 s, unit);
   } else if (p == -1) {
-    row_problem(im, r, c, "\"%s\" is not a whole number", s);
+    imp_row_problem(im, r, c, "\"%s\" is not a whole number", s);
   } else if (v < min) {
-    row_problem(im, r, c, "%s is below the minimum of %lld", s, min);
+    imp_row_problem(im, r, c, "%s is below the minimum of %lld", s, min);
   }
 }
 
@@ -410,16 +363,16 @@ static void check_gtin(struct import *im, struct row *r) {
   if (!n)
     return;
   if (!is_digits(g)) {
-    row_problem(im, r, C_GTIN, "\"%s\" must be digits only", g);
+    imp_row_problem(im, r, C_GTIN, "\"%s\" must be digits only", g);
     return;
   }
   if (n != 8 && n != 12 && n != 13 && n != 14) {
-    row_problem(im, r, C_GTIN, "has %zu digits; a GTIN has 8, 12, 13 or 14", n);
+    imp_row_problem(im, r, C_GTIN, "has %zu digits; a GTIN has 8, 12, 13 or 14", n);
     return;
   }
   want = gtin_check_digit(g, n);
   if (g[n - 1] - '0' != want)
-    row_problem(im, r, C_GTIN, "check digit is %c but should be %d: the number is mistyped",
+    imp_row_problem(im, r, C_GTIN, "check digit is %c but should be %d: the number is mistyped",
                 g[n - 1], want);
 }
 
@@ -428,21 +381,17 @@ static void check_row(struct import *im, struct row *r) {
   check_kind(im, r);
   check_category(im, r);
   check_certificate(im, r);
-  check_count(im, r, C_PRICE_VND, 0, INT64_MAX, "dong");
-  check_count(im, r, C_STOCK, 0, INT64_MAX, "units");
-  check_count(im, r, C_WEIGHT_G, 1, INT32_MAX, "grams");
+  imp_check_count(im, r, C_PRICE_VND, 0, INT64_MAX, "dong");
+  imp_check_count(im, r, C_STOCK, 0, INT64_MAX, "units");
+  imp_check_count(im, r, C_WEIGHT_G, 1, INT32_MAX, "grams");
   check_gtin(im, r);
+  imp_check_variant_row(im, r);
 }
 
 /* ---- checks across rows -------------------------------------------------- */
 
-struct keyed {
-  const char *key;
-  size_t idx;
-};
-
 static int by_key(const void *a, const void *b) {
-  const struct keyed *x = a, *y = b;
+  const struct imp_keyed *x = a, *y = b;
   int c = strcmp(x->key, y->key);
 
   if (c)
@@ -451,8 +400,8 @@ static int by_key(const void *a, const void *b) {
 }
 
 /* Rows sorted by one column (file order within a key); NULL when empty. */
-static struct keyed *sorted_by(struct import *im, enum col c) {
-  struct keyed *k = calloc(im->nrows ? im->nrows : 1, sizeof *k);
+struct imp_keyed *imp_sorted_by(struct import *im, enum col c) {
+  struct imp_keyed *k = calloc(im->nrows ? im->nrows : 1, sizeof *k);
   size_t i;
 
   if (!k)
@@ -465,20 +414,19 @@ static struct keyed *sorted_by(struct import *im, enum col c) {
   return k;
 }
 
-static void check_duplicates(struct import *im) {
-  struct keyed *k = sorted_by(im, C_PRODUCT_CODE);
+/* Rows sorted by their SKU, given or taken from the product code. */
+struct imp_keyed *imp_sorted_by_sku(struct import *im) {
+  struct imp_keyed *k = calloc(im->nrows ? im->nrows : 1, sizeof *k);
   size_t i;
 
-  for (i = 1; i < im->nrows; i++) {
-    size_t first = i;
-
-    while (first > 0 && strcmp(k[first - 1].key, k[i].key) == 0)
-      first--;
-    if (first != i && k[i].key[0])
-      row_problem(im, &im->rows[k[i].idx], C_PRODUCT_CODE, "%s is already on line %lu",
-                  k[i].key, im->rows[k[first].idx].line);
+  if (!k)
+    abort();
+  for (i = 0; i < im->nrows; i++) {
+    k[i].key = im->rows[i].sku;
+    k[i].idx = i;
   }
-  free(k);
+  qsort(k, im->nrows, sizeof *k, by_key);
+  return k;
 }
 
 /* The row whose certification is newest (later line on a tie). */
@@ -491,7 +439,7 @@ static int newer(const struct row *a, const struct row *b) {
 /* One producer, many rows: one kind (compared with the first row that has
  * a valid one; invalid kinds are reported already), and the newest address. */
 static void check_producers(struct import *im) {
-  struct keyed *k = sorted_by(im, C_PRODUCER_NAME);
+  struct imp_keyed *k = imp_sorted_by(im, C_PRODUCER_NAME);
   size_t i = 0;
 
   while (i < im->nrows) {
@@ -508,7 +456,7 @@ static void check_producers(struct import *im) {
       if (!first)
         first = r;
       else if (strcmp(r->f[C_PRODUCER_TYPE], first->f[C_PRODUCER_TYPE]) != 0)
-        row_problem(im, r, C_PRODUCER_TYPE,
+        imp_row_problem(im, r, C_PRODUCER_TYPE,
                     "\"%s\" differs from \"%s\" on line %lu for the same producer",
                     r->f[C_PRODUCER_TYPE], first->f[C_PRODUCER_TYPE], first->line);
     }
@@ -572,6 +520,7 @@ static void keep_row(struct import *im, const struct csv_record *rec) {
     if (!r->f[c])
       abort();
   }
+  r->sku = r->f[C_SKU][0] ? r->f[C_SKU] : r->f[C_PRODUCT_CODE];
 }
 
 static void read_rows(struct import *im) {
@@ -596,7 +545,7 @@ static void read_rows(struct import *im) {
 
 /* ---- database ---------------------------------------------------------- */
 
-static int fatal(struct import *im, const char *what, const PGresult *res) {
+int imp_fatal(struct import *im, const char *what, const PGresult *res) {
   const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
   if (!msg)
@@ -605,13 +554,13 @@ static int fatal(struct import *im, const char *what, const PGresult *res) {
   return -1;
 }
 
-static int command(struct import *im, const char *sql, int n, const char *const *params,
+int imp_command(struct import *im, const char *sql, int n, const char *const *params,
                    const char *what) {
   PGresult *res = PQexecParams(im->conn, sql, n, NULL, params, NULL, NULL, 0);
   int rc = 0;
 
   if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-    rc = fatal(im, what, res);
+    rc = imp_fatal(im, what, res);
   PQclear(res);
   return rc;
 }
@@ -622,7 +571,7 @@ static int load_categories(struct import *im) {
   int i, rc = -1;
 
   if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    fatal(im, "cannot read the categories", res);
+    imp_fatal(im, "cannot read the categories", res);
     goto out;
   }
   im->ncategories = (size_t)PQntuples(res);
@@ -651,9 +600,12 @@ static const struct {
     {"producer", "province", C_PROVINCE},        {"producer", "commune", C_COMMUNE},
     {"product", "code", C_PRODUCT_CODE},         {"product", "name_vi", C_NAME_VI},
     {"product", "producer_id", C_PRODUCER_NAME}, {"product", "category_code", C_CATEGORY_GROUP},
-    {"product", "unit", C_UNIT},                 {"product", "weight_g", C_WEIGHT_G},
-    {"product", "price_vnd", C_PRICE_VND},       {"product", "gtin", C_GTIN},
-    {"product", "description_vi", C_DESCRIPTION_VI},
+    {"product", "unit", C_UNIT},                 {"product", "description_vi", C_DESCRIPTION_VI},
+    {"variant", "sku", C_SKU},                   {"variant", "label", C_VARIANT},
+    {"variant", "position", C_VARIANT},          {"variant", "price_vnd", C_PRICE_VND},
+    {"variant", "weight_g", C_WEIGHT_G},         {"variant", "gtin", C_GTIN},
+    {"variant", "length_mm", C_LENGTH_MM},       {"variant", "width_mm", C_WIDTH_MM},
+    {"variant", "height_mm", C_HEIGHT_MM},
     {"certificate", "stars", C_STARS},           {"certificate", "decision_no", C_CERTIFICATE_NO},
     {"certificate", "decision_date", C_CERTIFIED_ON},
     {"certificate", "valid_from", C_CERTIFIED_ON},
@@ -674,6 +626,7 @@ static const struct {
     {"certificate_revoked_before_issued", C_REVOKED_ON},
     {"certificate_grace_outside_180_days", C_EXPIRES_ON},
     {"certificate_stars_range", C_STARS},
+    {"variant_package_all_or_none", C_LENGTH_MM},
 };
 
 static enum col error_column(const PGresult *res, enum col fallback) {
@@ -715,7 +668,7 @@ static int row_error(const PGresult *res) {
 
 /* Runs one statement for a row. On success returns the result (caller
  * clears); on failure NULL with *rc = 1 (reported against the row) or -1. */
-static PGresult *row_exec(struct import *im, struct row *r, enum col col, const char *sql,
+PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const char *sql,
                           int n, const char *const *params, int *rc) {
   PGresult *res = PQexecParams(im->conn, sql, n, NULL, params, NULL, NULL, 0);
   const char *msg;
@@ -723,10 +676,10 @@ static PGresult *row_exec(struct import *im, struct row *r, enum col col, const 
   if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
     return res;
   if (!row_error(res)) {
-    *rc = fatal(im, "import stopped", res);
+    *rc = imp_fatal(im, "import stopped", res);
   } else {
     msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    row_problem(im, r, error_column(res, col), "refused by the database: %s",
+    imp_row_problem(im, r, error_column(res, col), "refused by the database: %s",
                 msg ? msg : "(no message)");
     *rc = 1;
   }
@@ -734,16 +687,16 @@ static PGresult *row_exec(struct import *im, struct row *r, enum col col, const 
   return NULL;
 }
 
-static const char *or_null(const char *s) {
+const char *imp_or_null(const char *s) {
   return s[0] ? s : NULL;
 }
 
 /* Runs a statement whose first column is an id (and maybe a flag); copies
  * the id into id (empty when no row). Returns 0, 1 or -1 as row_exec. */
-static int fetch_id(struct import *im, struct row *r, enum col col, const char *sql, int n,
+int imp_fetch_id(struct import *im, struct row *r, enum col col, const char *sql, int n,
                     const char *const *params, char *id, size_t idlen, int *flag) {
   int rc = 0;
-  PGresult *res = row_exec(im, r, col, sql, n, params, &rc);
+  PGresult *res = imp_row_exec(im, r, col, sql, n, params, &rc);
 
   if (!res)
     return rc;
@@ -760,19 +713,19 @@ static int fetch_id(struct import *im, struct row *r, enum col col, const char *
 static int upsert_producer(struct import *im, struct row *r, char *id, size_t idlen,
                            struct counts *c) {
   const struct row *src = &im->rows[r->producer_src];
-  const char *p[4] = {r->f[C_PRODUCER_NAME], r->f[C_PRODUCER_TYPE], or_null(src->f[C_PROVINCE]),
-                      or_null(src->f[C_COMMUNE])};
+  const char *p[4] = {r->f[C_PRODUCER_NAME], r->f[C_PRODUCER_TYPE], imp_or_null(src->f[C_PROVINCE]),
+                      imp_or_null(src->f[C_COMMUNE])};
   char dummy[24];
   int differs = 0, rc;
 
-  rc = fetch_id(im, r, C_PRODUCER_NAME,
+  rc = imp_fetch_id(im, r, C_PRODUCER_NAME,
                 "SELECT id, (kind, province, commune) IS DISTINCT FROM ($2::text, $3::text, $4::text)"
                 " FROM producer WHERE name = $1",
                 4, p, id, idlen, &differs);
   if (rc != 0)
     return rc;
   if (!id[0]) {
-    rc = fetch_id(im, r, C_PRODUCER_NAME,
+    rc = imp_fetch_id(im, r, C_PRODUCER_NAME,
                   "INSERT INTO producer (name, kind, province, commune)"
                   " VALUES ($1, $2, $3, $4) RETURNING id",
                   4, p, id, idlen, NULL);
@@ -784,7 +737,7 @@ static int upsert_producer(struct import *im, struct row *r, char *id, size_t id
   {
     const char *u[4] = {id, p[1], p[2], p[3]};
 
-    rc = fetch_id(im, r, C_PRODUCER_NAME,
+    rc = imp_fetch_id(im, r, C_PRODUCER_NAME,
                   "UPDATE producer SET kind = $2, province = $3, commune = $4, updated_at = now()"
                   " WHERE id = $1::bigint"
                   " AND (kind, province, commune) IS DISTINCT FROM ($2::text, $3::text, $4::text)"
@@ -795,43 +748,40 @@ static int upsert_producer(struct import *im, struct row *r, char *id, size_t id
   return rc;
 }
 
-#define PRODUCT_VALUES                                                               \
-  "($2::text, $3::bigint, $4::text, $5::text, $6::integer, $7::bigint, $8::text, $9::text)"
-#define PRODUCT_COLUMNS                                                              \
-  "(name_vi, producer_id, category_code, unit, weight_g, price_vnd, gtin, description_vi)"
+#define PRODUCT_VALUES "($2::text, $3::bigint, $4::text, $5::text, $6::text)"
+#define PRODUCT_COLUMNS "(name_vi, producer_id, category_code, unit, description_vi)"
 
+/* The product-level columns, from the product's first row (its other rows
+ * agree: import_variants.c). Price, weight and GTIN are the variants'. */
 static int upsert_product(struct import *im, struct row *r, const char *producer_id,
                           char *id, size_t idlen, struct counts *c) {
-  const char *p[9] = {r->f[C_PRODUCT_CODE], r->f[C_NAME_VI],   producer_id,
-                      r->f[C_CATEGORY_GROUP], r->f[C_UNIT],    or_null(r->f[C_WEIGHT_G]),
-                      r->f[C_PRICE_VND],      or_null(r->f[C_GTIN]), r->f[C_DESCRIPTION_VI]};
+  const char *p[6] = {r->f[C_PRODUCT_CODE], r->f[C_NAME_VI], producer_id,
+                      r->f[C_CATEGORY_GROUP], r->f[C_UNIT],  r->f[C_DESCRIPTION_VI]};
   char updated[24] = "";
   int differs = 0, rc;
 
-  rc = fetch_id(im, r, C_PRODUCT_CODE,
-                "SELECT id, " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
-                " FROM product WHERE code = $1",
-                9, p, id, idlen, &differs);
+  rc = imp_fetch_id(im, r, C_PRODUCT_CODE,
+                    "SELECT id, " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
+                    " FROM product WHERE code = $1",
+                    6, p, id, idlen, &differs);
   if (rc != 0)
     return rc;
   if (!id[0]) {
-    rc = fetch_id(im, r, C_PRODUCT_CODE,
-                  "INSERT INTO product (code, name_vi, producer_id, category_code, unit,"
-                  " weight_g, price_vnd, gtin, description_vi)"
-                  " VALUES ($1, $2, $3::bigint, $4, $5, $6::integer, $7::bigint, $8, $9)"
-                  " RETURNING id",
-                  9, p, id, idlen, NULL);
+    rc = imp_fetch_id(im, r, C_PRODUCT_CODE,
+                      "INSERT INTO product (code, name_vi, producer_id, category_code, unit,"
+                      " description_vi) VALUES ($1, $2, $3::bigint, $4, $5, $6) RETURNING id",
+                      6, p, id, idlen, NULL);
     c->products_created += rc == 0;
     return rc;
   }
   if (differs) {
     p[0] = id;
-    rc = fetch_id(im, r, C_PRODUCT_CODE,
-                  "UPDATE product SET " PRODUCT_COLUMNS " = " PRODUCT_VALUES
-                  ", updated_at = now()"
-                  " WHERE id = $1 AND " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
-                  " RETURNING id",
-                  9, p, updated, sizeof updated, NULL);
+    rc = imp_fetch_id(im, r, C_PRODUCT_CODE,
+                      "UPDATE product SET " PRODUCT_COLUMNS " = " PRODUCT_VALUES
+                      ", updated_at = now()"
+                      " WHERE id = $1 AND " PRODUCT_COLUMNS " IS DISTINCT FROM " PRODUCT_VALUES
+                      " RETURNING id",
+                      6, p, updated, sizeof updated, NULL);
     if (rc != 0)
       return rc;
   }
@@ -845,14 +795,14 @@ static int upsert_product(struct import *im, struct row *r, const char *producer
 static int upsert_certificate(struct import *im, struct row *r, const char *product_id,
                               struct counts *c) {
   char stars[2] = {(char)('0' + r->stars), '\0'};
-  const char *p[6] = {product_id,          stars, or_null(r->f[C_CERTIFICATE_NO]),
-                      or_null(r->f[C_CERTIFIED_ON]), or_null(r->f[C_EXPIRES_ON]),
-                      or_null(r->f[C_REVOKED_ON])};
+  const char *p[6] = {product_id,          stars, imp_or_null(r->f[C_CERTIFICATE_NO]),
+                      imp_or_null(r->f[C_CERTIFIED_ON]), imp_or_null(r->f[C_EXPIRES_ON]),
+                      imp_or_null(r->f[C_REVOKED_ON])};
   char id[24], dummy[24];
   int differs = 0, rc;
 
   /* IS NOT DISTINCT FROM: a rating has neither number nor date. */
-  rc = fetch_id(im, r, C_CERTIFICATE_NO,
+  rc = imp_fetch_id(im, r, C_CERTIFICATE_NO,
                 "SELECT id, (stars, valid_until, revoked_on) IS DISTINCT FROM"
                 " ($2::smallint, coalesce($5::date, valid_until), coalesce($6::date, revoked_on))"
                 " FROM certificate WHERE product_id = $1::bigint AND issuer = ''"
@@ -862,10 +812,10 @@ static int upsert_certificate(struct import *im, struct row *r, const char *prod
   if (rc != 0)
     return rc;
   if (!id[0]) {
-    const char *q[9] = {product_id, stars, p[2], p[3], p[4], p[5], or_null(r->f[C_PROVINCE]),
-                        or_null(r->f[C_COMMUNE]), im->source};
+    const char *q[9] = {product_id, stars, p[2], p[3], p[4], p[5], imp_or_null(r->f[C_PROVINCE]),
+                        imp_or_null(r->f[C_COMMUNE]), im->source};
 
-    rc = fetch_id(im, r, C_CERTIFICATE_NO,
+    rc = imp_fetch_id(im, r, C_CERTIFICATE_NO,
                   "INSERT INTO certificate (product_id, stars, decision_no, decision_date,"
                   " valid_until, revoked_on, province_at_cert, commune_at_cert, source)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -878,28 +828,12 @@ static int upsert_certificate(struct import *im, struct row *r, const char *prod
   {
     const char *u[4] = {id, stars, p[4], p[5]};
 
-    rc = fetch_id(im, r, C_CERTIFICATE_NO,
+    rc = imp_fetch_id(im, r, C_CERTIFICATE_NO,
                   "UPDATE certificate SET stars = $2, valid_until = coalesce($3, valid_until),"
                   " revoked_on = coalesce($4, revoked_on) WHERE id = $1 RETURNING id",
                   4, u, dummy, sizeof dummy, NULL);
   }
   c->certificates_updated += rc == 0;
-  return rc;
-}
-
-static int adjust_stock(struct import *im, struct row *r, const char *product_id,
-                        struct counts *c) {
-  const char *p[2] = {product_id, r->f[C_STOCK]};
-  char delta[32] = "";
-  int rc;
-
-  rc = fetch_id(im, r, C_STOCK,
-                "INSERT INTO stock_ledger (product_id, delta, reason)"
-                " SELECT $1::bigint, d, 'import' FROM (SELECT $2::bigint - coalesce("
-                "  (SELECT on_hand FROM stock_level WHERE product_id = $1::bigint), 0) AS d) s"
-                " WHERE d <> 0 RETURNING delta",
-                2, p, delta, sizeof delta, NULL);
-  c->stock_adjustments += rc == 0 && delta[0];
   return rc;
 }
 
@@ -909,18 +843,24 @@ static void add_counts(struct counts *to, const struct counts *c) {
   to->products_created += c->products_created;
   to->products_updated += c->products_updated;
   to->products_unchanged += c->products_unchanged;
+  to->variants_created += c->variants_created;
+  to->variants_updated += c->variants_updated;
+  to->variants_unchanged += c->variants_unchanged;
+  to->variants_withdrawn += c->variants_withdrawn;
   to->certificates_added += c->certificates_added;
   to->certificates_updated += c->certificates_updated;
   to->stock_adjustments += c->stock_adjustments;
 }
 
-/* Writes one row under a savepoint: 0 (written or reported), -1 fatal. */
-static int write_row(struct import *im, struct row *r) {
+/* Writes one product (its first row's product-level columns, then its
+ * variants) under a savepoint: 0 (written or reported), -1 fatal. */
+static int write_product(struct import *im, const struct product_rows *p) {
   struct counts c = {0};
+  struct row *r = &im->rows[p->rows[0]];
   char producer_id[24], product_id[24];
   int rc;
 
-  if (command(im, "SAVEPOINT import_row", 0, NULL, "cannot set a savepoint") != 0)
+  if (imp_command(im, "SAVEPOINT import_product", 0, NULL, "cannot set a savepoint") != 0)
     return -1;
   rc = upsert_producer(im, r, producer_id, sizeof producer_id, &c);
   if (rc == 0)
@@ -928,25 +868,34 @@ static int write_row(struct import *im, struct row *r) {
   if (rc == 0 && r->stars)
     rc = upsert_certificate(im, r, product_id, &c);
   if (rc == 0)
-    rc = adjust_stock(im, r, product_id, &c);
+    rc = imp_write_variants(im, p, product_id, &c);
   if (rc < 0)
     return -1;
   if (rc > 0) {
-    /* Undo this row only, and go on to find the next problem. */
-    if (command(im, "ROLLBACK TO SAVEPOINT import_row", 0, NULL, "cannot undo a row") != 0)
+    /* Undo this product only, and go on to find the next problem. */
+    if (imp_command(im, "ROLLBACK TO SAVEPOINT import_product", 0, NULL,
+                    "cannot undo a product") != 0)
       return -1;
   } else {
     add_counts(&im->counts, &c);
   }
-  return command(im, "RELEASE SAVEPOINT import_row", 0, NULL, "cannot release a row");
+  return imp_command(im, "RELEASE SAVEPOINT import_product", 0, NULL,
+                     "cannot release a product");
 }
 
-static int write_rows(struct import *im) {
-  size_t i;
+/* Products with a problem on any of their rows are not written. */
+static int write_products(struct import *im) {
+  size_t i, j;
 
-  for (i = 0; i < im->nrows; i++)
-    if (!im->rows[i].bad && write_row(im, &im->rows[i]) != 0)
+  for (i = 0; i < im->nproducts; i++) {
+    const struct product_rows *p = &im->products[i];
+    int bad = 0;
+
+    for (j = 0; j < p->n; j++)
+      bad |= im->rows[p->rows[j]].bad;
+    if (!bad && write_product(im, p) != 0)
       return -1;
+  }
   return 0;
 }
 
@@ -960,6 +909,9 @@ static void free_import(struct import *im) {
     for (c = 0; c < NCOLS; c++)
       free(im->rows[i].f[c]);
   free(im->rows);
+  for (i = 0; i < im->nproducts; i++)
+    free(im->products[i].rows);
+  free(im->products);
   for (i = 0; i < im->nproblems; i++)
     free(im->problems[i].text);
   free(im->problems);
@@ -982,9 +934,9 @@ static int start(struct import *im) {
     fprintf(im->errs, "%s: cannot import: %s\n", im->path, err);
     return -1;
   }
-  if (command(im, "BEGIN", 0, NULL, "cannot start a transaction") != 0)
+  if (imp_command(im, "BEGIN", 0, NULL, "cannot start a transaction") != 0)
     return -1;
-  if (command(im, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &key,
+  if (imp_command(im, "SELECT pg_advisory_xact_lock($1::bigint)", 1, &key,
               "cannot take the import lock") != 0)
     return -1;
   return load_categories(im);
@@ -1012,16 +964,16 @@ static int run(struct import *im, int dry_run) {
   read_rows(im);
   for (i = 0; i < im->nrows; i++)
     check_row(im, &im->rows[i]);
-  check_duplicates(im);
+  imp_check_products(im);
   check_producers(im);
   /* A file that cannot be read to the end is not worth a database run. */
-  if (!im->broken && write_rows(im) != 0)
+  if (!im->broken && (imp_check_sku_owners(im) != 0 || write_products(im) != 0))
     return -1;
   if (im->nproblems)
     return 1;
   if (dry_run)
     return 0;
-  return command(im, "COMMIT", 0, NULL, "cannot commit the import");
+  return imp_command(im, "COMMIT", 0, NULL, "cannot commit the import");
 }
 
 static char *source_of(const char *path) {
@@ -1058,6 +1010,10 @@ int import_file(PGconn *conn, const char *path, int dry_run, struct import_summa
   sum->products_created = im.counts.products_created;
   sum->products_updated = im.counts.products_updated;
   sum->products_unchanged = im.counts.products_unchanged;
+  sum->variants_created = im.counts.variants_created;
+  sum->variants_updated = im.counts.variants_updated;
+  sum->variants_unchanged = im.counts.variants_unchanged;
+  sum->variants_withdrawn = im.counts.variants_withdrawn;
   sum->certificates_added = im.counts.certificates_added;
   sum->certificates_updated = im.counts.certificates_updated;
   sum->stock_adjustments = im.counts.stock_adjustments;

@@ -1,20 +1,29 @@
 /*
  * import.h — load a catalogue CSV (the columns of ocop-sample.csv) into the
- * catalogue tables, all or nothing.
+ * catalogue tables, all or nothing. The format: docs/catalogue-csv.md.
  *
- * Columns, by header name in any order: product_code, name_vi, producer_name,
- * producer_type, province, commune, category_group, stars, certificate_no,
- * certified_on, expires_on, price_vnd, stock, unit, weight_g, gtin,
- * description_vi, and optionally revoked_on. Any other column is an error.
+ * One row per variant (pack size) of a product; the rows of one product are
+ * found by product_code and may be anywhere in the file. Columns, by header
+ * name in any order: product_code, name_vi, producer_name, producer_type,
+ * province, commune, category_group, stars, certificate_no, certified_on,
+ * expires_on, price_vnd, stock, unit, weight_g, gtin, description_vi, and
+ * optionally revoked_on, sku, variant, length_mm, width_mm, height_mm. Any
+ * other column is an error. sku, variant, price_vnd, stock, weight_g, gtin
+ * and the three package sizes belong to the variant; every other column to
+ * the product, and must be the same on each of its rows. A product of one
+ * row may leave sku empty (or the file leave the column out): its SKU is
+ * then its product code, so a file of the single-SKU form imports as it
+ * always did.
  *
- * Every row is checked first (see import.c for the rules) and every problem is
- * reported, one line each, as "FILE:LINE: column: what is wrong", sorted by
- * line. Rows that pass are then written in one transaction, each under a
- * savepoint, so a row the database refuses is reported against its line too;
- * if anything at all was wrong the transaction is rolled back.
+ * Every row is checked first (see import.c and import_variants.c for the
+ * rules) and every problem is reported, one line each, as
+ * "FILE:LINE: column: what is wrong", sorted by line. Products whose rows
+ * all pass are then written in one transaction, each under a savepoint, so
+ * a row the database refuses is reported against its line too; if anything
+ * at all was wrong the transaction is rolled back.
  *
- * What a row does, each step writing only when something differs (so the
- * same file imported twice changes nothing the second time):
+ * What a product does, each step writing only when something differs (so
+ * the same file imported twice changes nothing the second time):
  *  - producer: upserted by name (kind, province, commune). When several rows
  *    name one producer, its province and commune are taken from the row with
  *    the latest certified_on (addresses change; the latest is the current
@@ -26,8 +35,14 @@
  *    36 months). Known: stars, valid_until and revoked_on updated when they
  *    differ; an empty expires_on or revoked_on keeps what is recorded, so a
  *    revocation entered elsewhere is never undone by an older file.
- *  - stock: the CSV gives the count on hand; one 'import' ledger row moves
- *    the on-hand count to it when they differ.
+ *  - variants: upserted by SKU (position = the order of the product's rows
+ *    in the file, label, price, weight, GTIN, package size; active). A
+ *    variant of the product that the file no longer names is withdrawn
+ *    (active = false), never deleted: its ledger and orders keep it. A SKU
+ *    never moves to another product.
+ *  - stock, per variant: the CSV gives the count on hand; one 'import'
+ *    ledger row (variant and product) moves the on-hand count to it when
+ *    they differ.
  */
 #ifndef OCOP_IMPORT_H
 #define OCOP_IMPORT_H
@@ -40,6 +55,7 @@ struct import_summary {
   long rows;
   long producers_created, producers_updated;
   long products_created, products_updated, products_unchanged;
+  long variants_created, variants_updated, variants_unchanged, variants_withdrawn;
   long certificates_added, certificates_updated;
   long stock_adjustments;
   long problems; /* lines printed to errs */

@@ -11,7 +11,7 @@ ocopctl_SOURCES = \
 	lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h \
 	lib/csv.c lib/csv.h \
-	ctl/import.c ctl/import.h \
+	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \

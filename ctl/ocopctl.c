@@ -178,6 +178,8 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
     printf("imported %s: %ld rows\n", path, s->rows);
   printf("  products: %ld created, %ld updated, %ld unchanged\n", s->products_created,
          s->products_updated, s->products_unchanged);
+  printf("  variants: %ld created, %ld updated, %ld unchanged, %ld withdrawn\n",
+         s->variants_created, s->variants_updated, s->variants_unchanged, s->variants_withdrawn);
   printf("  producers: %ld created, %ld updated\n", s->producers_created, s->producers_updated);
   printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
          s->certificates_updated);

@@ -1,6 +1,7 @@
 # docs/local.mk — included by the top Makefile.am (paths from the top).
 # The developer reference is shipped with the sources.
 
-EXTRA_DIST += docs/README.md docs/ocop-rules.md docs/postmart-orders.md docs/variants.md docs/assortments.md \
+EXTRA_DIST += docs/README.md docs/catalogue-csv.md docs/ocop-rules.md docs/postmart-orders.md \
+	docs/variants.md docs/assortments.md \
 	docs/marketplaces/shopee.md docs/marketplaces/lazada.md \
 	docs/marketplaces/tiktok.md docs/marketplaces/postmart.md

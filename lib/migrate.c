@@ -152,11 +152,16 @@ static int record(PGconn *conn, const struct migration *m, char *err, size_t err
 }
 
 /* The migration's own text is the one statement not sent with
- * PQexecParams: it holds several statements (schema_exec_script). */
+ * PQexecParams: it holds several statements (schema_exec_script). NOTICEs
+ * (a DROP ... CASCADE naming what it takes with it) would reach ocopd's and
+ * ocopctl's stderr; what they say is in the migration's comments. */
 static int run_sql(PGconn *conn, const struct migration *m, char *err, size_t errlen) {
   char what[160];
 
   snprintf(what, sizeof what, "migration %s failed", m->name);
+  if (schema_exec(conn, "SET LOCAL client_min_messages = warning",
+                  "cannot quiet the migration", err, errlen) != 0)
+    return -1;
   return schema_exec_script(conn, m->sql, what, err, errlen);
 }
 

@@ -32,6 +32,10 @@
  *                         (see "Endpoints"): migrate/upload them first.
  *                         Only the http(s) form is checked here, not the
  *                         host.
+ *   variation_name        the custom sale property of an item with several
+ *                         variants (default "Quy cách", <= 15 characters)
+ *   variation_attribute   a standard sale attribute of the category to
+ *                         use instead (e.g. "size"; customize false)
  *   auth_url              token host, scheme://host[:port]; default
  *                         "https://auth.lazada.com" (REFRESH_TOKEN,
  *                         AUTH_LINK, TOKEN_EXCHANGE)
@@ -48,10 +52,11 @@
  * sent the request. refresh_expires_at is 0 when Lazada omits it.
  *
  * [unverified] choices (shared with the simulator, not from Lazada; see
- * "Verified and our reading"): the relist call (product/update with SKU
- * Status "active"), the delist parameter name (apiRequestBody), E0401 as
- * "product not found", package dimensions of 10 cm, brand "No Brand", and
- * sending VND prices as whole-dong strings.
+ * "Verified and our reading", and for variants "Variants"): the relist
+ * call (product/update with SKU Status "active"), the delist parameter name
+ * (apiRequestBody), E0401 as "product not found", package sides of 10 cm
+ * when unknown, brand "No Brand", sending VND prices as whole-dong strings,
+ * AssociatedSku as a seller SKU, and reading sku_list from UpdateProduct.
  *
  * Orders (see "Orders" and "Push"; the project's wire choices where
  * Lazada is silent):
@@ -87,6 +92,9 @@
 #define LZ_RATE_LIMIT_RETRY_MS 2000L /* ApiCallLimit: back off >= 2 s */
 #define LZ_DEFAULT_AUTH_URL "https://auth.lazada.com"
 #define LZ_MAX_PARAMS 12
+#define LZ_VAR_NAME_MAX_CP 15   /* a variation's name (VARIATION_NAME_LENGTH_LIMIT) */
+#define LZ_VAR_OPTION_MAX_CP 20 /* one option (VARIATION_OPTION_LENGTH_LIMIT) */
+#define LZ_DEFAULT_VARIATION "Quy cách" /* shop option variation_name */
 
 #define LZ_ORDER_LIMIT 100         /* /orders/get limit maximum */
 #define LZ_MAX_OFFSET 5000         /* /orders/get offset maximum */
@@ -107,8 +115,11 @@ typedef struct lz_param {
   int in_body; /* POST business parameter: form body, not query */
 } lz_param;
 
-/* connector.c: the exported entry, the operation table and the market. */
+/* connector.c: the exported entry, the operation table and the market;
+ * the calls an operation makes besides its table entry. */
 OCU_MARKET_DECLS(lz);
+extern const ocu_opdef lz_item_get_op;   /* LOOKUP_SKU with an item id */
+extern const ocu_opdef lz_remove_sku_op; /* VARIANTS: RemoveSku */
 
 /* shop.c: ids, URLs and shop checks. */
 int lz_valid_id(const char *s);
@@ -124,13 +135,37 @@ int lz_emit_signed(const ocu_opdef *d, const char *host, const oc_shop *shop,
                    const lz_param *p, size_t np, oc_request *req);
 OCU_EMIT_FN(lz_emit);
 
-/* payload.c: the one JSON business parameter of each listing call. */
+/* payload.c: the one JSON business parameter of each listing call, and
+ * the pieces variants.c shares. */
+int lz_put_int(cJSON *obj, const char *key, int64_t v);
+int lz_print(cJSON *root, int filled, char **text, char *err, size_t errlen);
+cJSON *lz_product(cJSON **root);
+cJSON *lz_sku_array(cJSON *prod);
+int lz_put_sku_id(cJSON *sku, const oc_variant *v);
+int lz_put_package(cJSON *sku, const oc_variant *v);
+struct lz_axis;
+int lz_put_new_sku(cJSON *arr, const oc_variant *v, const struct lz_axis *axis);
 OCU_BODY_FN(lz_payload_publish);
 OCU_BODY_FN(lz_payload_update);
 OCU_BODY_FN(lz_payload_price_qty);
 OCU_BODY_FN(lz_payload_delist);
 OCU_BODY_FN(lz_payload_relist);
 OCU_BODY_FN(lz_payload_lookup);
+
+/* variants.c: the sale property and the VARIANTS step (see "Variants"). */
+typedef enum lz_step { LZ_STEP_NONE = 0, LZ_STEP_ADD, LZ_STEP_REMOVE } lz_step;
+typedef struct lz_axis {
+  const char *name; /* the sale property: saleProp key, variation name */
+  int custom;       /* 1: a custom sale attribute (customize true) */
+} lz_axis;
+lz_step lz_next_step(const oc_listing *l);
+int lz_in_variation(const oc_variant *v);
+int lz_axis_of(const oc_shop *shop, const oc_listing *l, lz_axis *a, char *err,
+               size_t errlen);
+int lz_put_sale_prop(cJSON *sku, const lz_axis *a, const oc_variant *v);
+int lz_put_variation(cJSON *prod, const lz_axis *a, const oc_listing *l);
+OCU_BODY_FN(lz_payload_variants);
+OCU_READ_FN(lz_read_variants);
 
 /* parse.c: the envelope, the listing and token answers. */
 #define LZ_LEAD "malformed response: "
@@ -139,6 +174,8 @@ int lz_decimal(const char *s, int64_t *out);
 const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root);
 OCU_ENVELOPE_FN(lz_envelope);
 OCU_PAYLOAD_FN(lz_payload);
+void lz_read_item_skus(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
+                       int need_amounts, oc_listing_result *res);
 OCU_READ_FN(lz_read_publish);
 OCU_READ_FN(lz_read_lookup);
 OCU_READ_FN(lz_read_listing);

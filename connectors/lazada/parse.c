@@ -87,126 +87,233 @@ const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root) {
   return ocu_req_obj(v, shop, root, "data", "data", LZ_LEAD);
 }
 
-/* The payload hook: every listing answer Lazada reads back is in data. */
+/* The payload hook: every listing answer Lazada reads back is in data;
+ * a VARIANTS step reads the whole answer (UpdateProduct and RemoveSku
+ * document none). */
 const cJSON *lz_payload(oc_op op, const oc_shop *shop, const cJSON *root, int flags,
                         oc_verdict *v) {
-  (void)op, (void)flags;
-  return lz_data(v, shop, root);
+  (void)flags;
+  return op == OC_OP_VARIANTS ? root : lz_data(v, shop, root);
 }
 
-/*
- * The first entry of obj.skus[] (an array of objects) whose SellerSku is
- * `sku` (any SellerSku when sku is NULL): an entry naming another SKU is
- * never ours. *found is NULL when there is none; -1 with res set on a wrong
- * shape.
- */
-static int lz_find_sku(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
-                       const char *what, const char *sku,
-                       const cJSON **found) {
+/* The SellerSku of one skus[] entry; NULL (res failed) when it is not a
+ * string, "" when absent. */
+static const char *lz_seller_sku(oc_verdict *res, const oc_shop *shop, const cJSON *s,
+                                 const char *what) {
+  const cJSON *ss = cJSON_GetObjectItemCaseSensitive(s, "SellerSku");
+
+  if (ss == NULL || cJSON_IsNull(ss))
+    return "";
+  if (!cJSON_IsString(ss)) {
+    LZ_MALFORMED(res, shop, "field %s.skus[].SellerSku is not a string", what);
+    return NULL;
+  }
+  return ss->valuestring;
+}
+
+/* obj.skus[]: an array of objects, or NULL with res failed. */
+static const cJSON *lz_skus(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
+                            const char *what) {
   const cJSON *skus = cJSON_GetObjectItemCaseSensitive(obj, "skus"), *s;
 
-  *found = NULL;
   if (skus == NULL || cJSON_IsNull(skus)) {
     LZ_MALFORMED(res, shop, "field %s.skus is missing", what);
-    return -1;
+    return NULL;
   }
   if (!cJSON_IsArray(skus)) {
     LZ_MALFORMED(res, shop, "field %s.skus is not an array", what);
-    return -1;
+    return NULL;
   }
-  cJSON_ArrayForEach(s, skus) {
-    const cJSON *ss;
+  cJSON_ArrayForEach(s, skus) if (!cJSON_IsObject(s)) {
+    LZ_MALFORMED(res, shop, "field %s.skus[] is not an object", what);
+    return NULL;
+  }
+  return skus;
+}
 
-    if (!cJSON_IsObject(s)) {
-      LZ_MALFORMED(res, shop, "field %s.skus[] is not an object", what);
+/* 1 when the SKU entry is deleted (Status "deleted"): never ours again. */
+static int lz_sku_deleted(const cJSON *s) {
+  const char *st = ocu_json_str(s, "Status");
+
+  return st != NULL && strcmp(st, "deleted") == 0;
+}
+
+/* 1 when obj has a live SKU whose SellerSku is the product code or one of
+ * the listing's variant SKUs (any SKU without a listing); -1 on a bad shape. */
+static int lz_names_ours(oc_verdict *res, const oc_shop *shop, const cJSON *obj,
+                         const char *what, const oc_listing *l) {
+  const cJSON *skus = lz_skus(res, shop, obj, what), *s;
+  const char *ss;
+  size_t i;
+
+  if (skus == NULL)
+    return -1;
+  cJSON_ArrayForEach(s, skus) {
+    if ((ss = lz_seller_sku(res, shop, s, what)) == NULL)
       return -1;
-    }
-    ss = cJSON_GetObjectItemCaseSensitive(s, "SellerSku");
-    if (ss != NULL && !cJSON_IsNull(ss) && !cJSON_IsString(ss)) {
-      LZ_MALFORMED(res, shop, "field %s.skus[].SellerSku is not a string", what);
-      return -1;
-    }
-    if (*found == NULL && cJSON_IsString(ss) &&
-        (sku == NULL || strcmp(ss->valuestring, sku) == 0))
-      *found = s;
+    if (ss[0] == '\0' || lz_sku_deleted(s))
+      continue;
+    if (l == NULL || strcmp(ss, l->sku) == 0)
+      return 1;
+    for (i = 0; i < l->nvariants; i++)
+      if (strcmp(ss, l->variants[i].sku) == 0)
+        return 1;
   }
   return 0;
 }
 
-/* LOOKUP_SKU: the first non-deleted product with a SKU named ours. */
+/* The item's sale property name (see lz_axis_of): variation.Variation1
+ * (answers spell it either case), else the first saleProp key; "". */
+static void lz_read_memo(const cJSON *item, const cJSON *skus, oc_listing_result *res) {
+  const cJSON *var = cJSON_GetObjectItemCaseSensitive(item, "variation"), *v1, *sp;
+  const char *name = NULL;
+
+  v1 = cJSON_GetObjectItemCaseSensitive(var, "Variation1");
+  if (v1 == NULL)
+    v1 = cJSON_GetObjectItemCaseSensitive(var, "variation1");
+  name = ocu_json_str(v1, "name");
+  if (name == NULL) {
+    sp = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(skus, 0), "saleProp");
+    if (cJSON_IsObject(sp) && sp->child != NULL && sp->child->string != NULL)
+      name = sp->child->string;
+  }
+  if (name != NULL && strlen(name) < sizeof res->memo && ocu_utf8_valid(name, strlen(name)))
+    ocu_strlcpy(res->memo, name, sizeof res->memo);
+}
+
+/* One skus[] entry into res->variants: SellerSku, SkuId, price, quantity
+ * (-1 when absent, unless need_amounts). 0, or -1 with res failed. */
+static int lz_read_sku(oc_verdict *v, const oc_shop *shop, const cJSON *s, const char *what,
+                       const char *ss, int need_amounts, oc_listing_result *res) {
+  oc_variant_result *r;
+  char id_what[64], p_what[64], q_what[64];
+
+  if (res->nvariants >= OC_MAX_VARIANTS || strlen(ss) >= sizeof r->sku)
+    return 0; /* not a SKU of ours: ours fit */
+  r = &res->variants[res->nvariants];
+  memset(r, 0, sizeof *r);
+  r->price_vnd = r->stock = -1;
+  snprintf(id_what, sizeof id_what, "%s.skus[].SkuId", what);
+  snprintf(p_what, sizeof p_what, "%s.skus[].price", what);
+  snprintf(q_what, sizeof q_what, "%s.skus[].quantity", what);
+  if (ocu_req_id(v, shop, cJSON_GetObjectItemCaseSensitive(s, "SkuId"),
+                 OCU_ID_NUMBER | OCU_ID_STRING, id_what, r->remote_id, sizeof r->remote_id,
+                 LZ_LEAD))
+    return -1;
+  if ((need_amounts || cJSON_GetObjectItemCaseSensitive(s, "price") != NULL) &&
+      lz_req_amount(v, shop, s, "price", p_what, 1, &r->price_vnd))
+    return -1;
+  if ((need_amounts || cJSON_GetObjectItemCaseSensitive(s, "quantity") != NULL) &&
+      lz_req_amount(v, shop, s, "quantity", q_what, 0, &r->stock))
+    return -1;
+  ocu_strlcpy(r->sku, ss, sizeof r->sku);
+  res->nvariants++;
+  return 0;
+}
+
+/* Every live SKU of an item (GetProductItem data, a GetProducts product)
+ * into res->variants, and its sale property into res->memo. */
+void lz_read_item_skus(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
+                       int need_amounts, oc_listing_result *res) {
+  const cJSON *skus = lz_skus(v, shop, item, what), *s;
+  const char *ss;
+
+  if (skus == NULL)
+    return;
+  cJSON_ArrayForEach(s, skus) {
+    if ((ss = lz_seller_sku(v, shop, s, what)) == NULL)
+      return;
+    if (ss[0] == '\0' || lz_sku_deleted(s))
+      continue;
+    if (lz_read_sku(v, shop, s, what, ss, need_amounts, res))
+      return;
+  }
+  lz_read_memo(item, skus, res);
+}
+
+/* The item's id, which must be the one asked for when there is one. */
+static int lz_item_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
+                      const char *want, char out[OC_ID_MAX]) {
+  if (lz_req_id(v, shop, cJSON_GetObjectItemCaseSensitive(item, "item_id"), what, out,
+                OC_ID_MAX))
+    return -1;
+  if (want != NULL && strcmp(out, want) != 0) {
+    LZ_MALFORMED(v, shop, "%s is not the item asked for", what);
+    return -1;
+  }
+  return 0;
+}
+
+/* LOOKUP_SKU by item id (GetProductItem): the item's SKUs. */
+static void lz_read_lookup_item(const oc_shop *shop, const oc_listing *l, const cJSON *data,
+                                oc_listing_result *res) {
+  const char *st;
+
+  if (lz_item_id(&res->v, shop, data, "data.item_id", l->item_id, res->item_id))
+    return;
+  st = ocu_json_str(data, "status");
+  if (st != NULL && strcmp(st, "deleted") == 0) {
+    res->item_id[0] = '\0';
+    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item status deleted");
+    return;
+  }
+  lz_read_item_skus(&res->v, shop, data, "data", 0, res);
+}
+
+/* LOOKUP_SKU: by item id, the item's SKUs; else the first product not
+ * deleted with a live SKU named ours, and its SKUs. */
 void lz_read_lookup(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
                     oc_listing_result *res) {
-  const cJSON *products, *p, *sku;
+  const cJSON *products, *p;
+  int ours;
 
+  (void)op;
+  if (l != NULL && l->item_id != NULL) {
+    lz_read_lookup_item(shop, l, data, res);
+    return;
+  }
   products = ocu_found_list(&res->v, shop, data, "products", "data.products", LZ_LEAD);
   if (products == NULL)
     return;
   cJSON_ArrayForEach(p, products) {
-    const cJSON *st;
+    const char *st;
 
     if (!cJSON_IsObject(p)) {
       LZ_MALFORMED(&res->v, shop, "field data.products[] is not an object");
       return;
     }
-    if (lz_find_sku(&res->v, shop, p, "data.products[]", l ? l->sku : NULL, &sku))
+    if ((ours = lz_names_ours(&res->v, shop, p, "data.products[]", l)) < 0)
       return;
-    if (sku == NULL)
+    st = ocu_json_str(p, "status");
+    if (!ours || (st != NULL && strcmp(st, "deleted") == 0))
       continue;
-    st = cJSON_GetObjectItemCaseSensitive(p, "status");
-    if (cJSON_IsString(st) && strcmp(st->valuestring, "deleted") == 0)
-      continue;
-    lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(p, "item_id"),
-              "data.products[].item_id", res->item_id, sizeof res->item_id);
+    if (lz_item_id(&res->v, shop, p, "data.products[].item_id", NULL, res->item_id) == 0)
+      lz_read_item_skus(&res->v, shop, p, "data.products[]", 0, res);
     return;
   }
   ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "no listing with this SKU");
 }
 
-/* GET_LISTING: status, price and stock of our SKU. */
+/* GET_LISTING: the item's status, and price and stock of every live SKU. */
 void lz_read_listing(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
                      oc_listing_result *res) {
-  const cJSON *sku, *ss;
   const char *st;
   char id[OC_ID_MAX];
-  int64_t price, stock;
 
-  if (lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(data, "item_id"),
-                "data.item_id", id, sizeof id))
+  (void)op;
+  if (lz_item_id(&res->v, shop, data, "data.item_id", l ? l->item_id : NULL, id))
     return;
-  if (l != NULL && l->item_id != NULL && strcmp(id, l->item_id) != 0) {
-    LZ_MALFORMED(&res->v, shop, "data.item_id is not the item asked for");
-    return;
-  }
   if ((st = lz_req_str(&res->v, shop, data, "status", "data.status")) == NULL)
     return;
   if (strcmp(st, "deleted") == 0) {
     ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item status deleted");
     return;
   }
-  if (lz_find_sku(&res->v, shop, data, "data", l ? l->sku : NULL, &sku))
+  lz_read_item_skus(&res->v, shop, data, "data", 1, res);
+  if (res->v.status != OC_OK)
     return;
-  if (sku == NULL) {
-    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "item has no SKU with this SellerSku");
-    return;
-  }
-  if (lz_req_amount(&res->v, shop, sku, "price", "data.skus[].price", 1, &price) ||
-      lz_req_amount(&res->v, shop, sku, "quantity", "data.skus[].quantity", 0,
-                    &stock))
-    return;
-  ss = cJSON_GetObjectItemCaseSensitive(sku, "Status");
-  if (ss != NULL && !cJSON_IsNull(ss) && !cJSON_IsString(ss)) {
-    LZ_MALFORMED(&res->v, shop, "field data.skus[].Status is not a string");
-    return;
-  }
-  if (cJSON_IsString(ss) && strcmp(ss->valuestring, "deleted") == 0) {
-    ocu_fail(&res->v, shop, OC_NOT_FOUND, 0, "SKU status deleted");
-    return;
-  }
   ocu_strlcpy(res->item_id, id, sizeof res->item_id);
-  res->price_vnd = price;
-  res->stock = stock;
-  res->active = strcmp(st, "active") == 0 &&
-                (!cJSON_IsString(ss) || strcmp(ss->valuestring, "active") == 0);
+  res->active = strcmp(st, "active") == 0;
   /* pending, rejected and unknown states read as not active; say which. */
   if (strcmp(st, "active") != 0 && strcmp(st, "inactive") != 0)
     ocu_fail(&res->v, shop, OC_OK, 0, "item status %s", st);
@@ -355,10 +462,36 @@ fail:
 }
 
 
-/* PUBLISH: data.item_id. */
+/* PUBLISH: data.item_id, and each SKU's sku_id from data.sku_list[]
+ * (seller_sku, sku_id), matched by seller SKU; a SKU the answer leaves out
+ * keeps no id until LOOKUP_SKU reads it. */
 void lz_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *data,
                      oc_listing_result *res) {
-  (void)op, (void)l;
-  lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(data, "item_id"), "data.item_id",
-            res->item_id, sizeof res->item_id);
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(data, "sku_list"), *e;
+
+  (void)op;
+  if (lz_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(data, "item_id"),
+                "data.item_id", res->item_id, sizeof res->item_id))
+    return;
+  if (list != NULL && !cJSON_IsNull(list) && !cJSON_IsArray(list)) {
+    LZ_MALFORMED(&res->v, shop, "field data.sku_list is not an array");
+    return;
+  }
+  cJSON_ArrayForEach(e, list) {
+    const char *ss = ocu_json_str(e, "seller_sku");
+    oc_variant_result *r;
+
+    if (ss == NULL || strlen(ss) >= sizeof r->sku || res->nvariants >= OC_MAX_VARIANTS)
+      continue;
+    r = &res->variants[res->nvariants];
+    memset(r, 0, sizeof *r);
+    r->price_vnd = r->stock = -1;
+    if (ocu_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(e, "sku_id"),
+                   OCU_ID_NUMBER | OCU_ID_STRING, "data.sku_list[].sku_id", r->remote_id,
+                   sizeof r->remote_id, LZ_LEAD))
+      return;
+    ocu_strlcpy(r->sku, ss, sizeof r->sku);
+    res->nvariants++;
+  }
+  (void)l;
 }

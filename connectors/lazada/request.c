@@ -180,6 +180,10 @@ static size_t lz_business(oc_op op, const ocu_opdef *d, const oc_shop *shop,
     p[np++] = (lz_param){"item_id", l->item_id, post};
     break;
   case OC_OP_LOOKUP_SKU:
+    if (l->item_id != NULL) { /* GetProductItem: the item's own SKUs */
+      p[np++] = (lz_param){"item_id", l->item_id, post};
+      break;
+    }
     p[np++] = (lz_param){"filter", "all", post};
     p[np++] = (lz_param){"offset", "0", post};
     p[np++] = (lz_param){"limit", "10", post};
@@ -190,6 +194,23 @@ static size_t lz_business(oc_op op, const ocu_opdef *d, const oc_shop *shop,
     break;
   }
   return np;
+}
+
+/* The call an operation makes when it is not its table entry's: LOOKUP_SKU
+ * of a known item reads it (GetProductItem), a VARIANTS removal is
+ * RemoveSku. NULL with err set on a bad item id. */
+static const ocu_opdef *lz_route(oc_op op, const ocu_opdef *d, const oc_listing *l, char *err,
+                                 size_t errlen) {
+  if (op == OC_OP_LOOKUP_SKU && l->item_id != NULL) {
+    if (!lz_valid_id(l->item_id)) {
+      ocu_err(err, errlen, "listing item_id is not %s", lz_limits.item_id_form);
+      return NULL;
+    }
+    return &lz_item_get_op;
+  }
+  if (op == OC_OP_VARIANTS && lz_next_step(l) == LZ_STEP_REMOVE)
+    return &lz_remove_sku_op;
+  return d;
 }
 
 int lz_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing *l,
@@ -205,6 +226,8 @@ int lz_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
     host = LZ_DEFAULT_AUTH_URL;
   if (op == OC_OP_AUTH_LINK)
     return lz_auth_link(d, host, shop, req, err, errlen);
+  if (oc_listing_op(op) && (d = lz_route(op, d, l, err, errlen)) == NULL)
+    return -1;
   if (d->body != NULL && d->body(op, shop, l, &payload, err, errlen))
     return -1;
   /* One timestamp for the sign and the URL (see "Pitfalls"): unix

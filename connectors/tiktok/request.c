@@ -173,21 +173,32 @@ int tt_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
             int64_t now_ms, oc_request *req, char *err, size_t errlen) {
   tt_param q[TT_MAX_PARAMS];
   size_t nq = 0;
-  char pid[21] = "", sid[21] = "", ts[24], path[128];
+  const char *pid = "";
+  char ts[24], path[128];
 
   snprintf(ts, sizeof ts, "%" PRId64, now_ms / 1000); /* Unix seconds */
-  ocu_strlcpy(req->method, d->method, sizeof req->method);
-  if (d->kind == TT_PUBLIC)
+  if (d->kind == TT_PUBLIC) {
+    ocu_strlcpy(req->method, d->method, sizeof req->method);
     return tt_token_request(op, d, shop, req, err, errlen);
-  if (l != NULL && l->item_id != NULL)
-    tt_split_item_id(l->item_id, pid, sid); /* validated when the op needs it */
+  }
+  if (l != NULL && !ocu_empty(l->item_id)) {
+    if (!tt_valid_id(l->item_id)) { /* LOOKUP_SKU: not checked by its need */
+      ocu_err(err, errlen, "listing item_id is not %s", tt_limits.item_id_form);
+      return -1;
+    }
+    pid = l->item_id;
+    /* LOOKUP_SKU of a known item reads the product (its SKUs) by id. */
+    if (op == OC_OP_LOOKUP_SKU)
+      d = &tt_ops[OC_OP_GET_LISTING];
+  }
+  ocu_strlcpy(req->method, d->method, sizeof req->method);
   if (d->tail != NULL)
     snprintf(path, sizeof path, "%s/%s%s", d->path, pid, d->tail);
   else
     ocu_strlcpy(path, d->path, sizeof path);
   /* Sorted by key, so the URL lists them in signing order. */
   q[nq++] = (tt_param){"app_key", shop->app_key};
-  if (op == OC_OP_LOOKUP_SKU)
+  if (d == &tt_ops[OC_OP_LOOKUP_SKU])
     q[nq++] = (tt_param){"page_size", "10"};
   q[nq++] = (tt_param){"shop_cipher", ocu_opt(shop, "shop_cipher")};
   q[nq++] = (tt_param){"timestamp", ts};

@@ -1,6 +1,6 @@
 /*
  * shop.c — what a TikTok call needs of the shop (see "Authorisation and
- * tokens"), and our item id "<product_id>:<sku_id>".
+ * tokens"), and our item id: the TikTok product id.
  */
 #include "tiktok.h"
 
@@ -23,26 +23,6 @@ static int tt_valid_id_n(const char *s, size_t n) {
 
 int tt_valid_id(const char *s) {
   return s != NULL && tt_valid_id_n(s, strlen(s));
-}
-
-/*
- * "<product_id>:<sku_id>" into its parts (each out buffer >= 21 bytes).
- * 0, or -1 when malformed.
- */
-int tt_split_item_id(const char *item_id, char pid[21], char sid[21]) {
-  const char *colon;
-  size_t a;
-
-  pid[0] = sid[0] = '\0';
-  if (item_id == NULL || (colon = strchr(item_id, ':')) == NULL)
-    return -1;
-  a = (size_t)(colon - item_id);
-  if (!tt_valid_id_n(item_id, a) || !tt_valid_id(colon + 1))
-    return -1;
-  memcpy(pid, item_id, a);
-  pid[a] = '\0';
-  ocu_strlcpy(sid, colon + 1, 21);
-  return 0;
 }
 
 /* Messages name the field, never its value: values may be secrets. */
@@ -100,9 +80,20 @@ int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
   return 0;
 }
 
-/* The listing validation's form of our item id (ocu_limits.item_id_ok). */
-int tt_item_id_ok(const char *item_id) {
-  char pid[21], sid[21];
+/* The listing validation's form of our item id (ocu_limits.item_id_ok):
+ * the TikTok product id alone, nothing else (each variant's sku id is its
+ * remote id). */
+int tt_item_id_ok(const char *item_id) { return tt_valid_id(item_id); }
 
-  return tt_split_item_id(item_id, pid, sid) == 0;
+/* The sales attribute name for a product with several variants: the one
+ * the product already uses (the memo LOOKUP_SKU read), else the shop's
+ * option, else "Quy cách". TikTok takes at most 3 names per product, so a
+ * renamed option must not add a second axis to a listed product. */
+const char *tt_variation_name(const oc_shop *shop, const oc_listing *l) {
+  const char *name;
+
+  if (l != NULL && !ocu_empty(l->memo))
+    return l->memo;
+  name = ocu_opt(shop, "variation_name");
+  return name != NULL ? name : TT_DEFAULT_VARIATION;
 }

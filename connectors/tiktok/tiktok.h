@@ -23,7 +23,9 @@
  *   image_uri             main image uri from /product/202309/images/upload
  *                         (PUBLISH)
  *   warehouse_id          warehouse id (decimal) for inventory (PUBLISH,
- *                         SET_STOCK)
+ *                         SET_STOCK, VARIANTS)
+ *   variation_name        the sales attribute name of a product with several
+ *                         variants, default "Quy cách" (PUBLISH, VARIANTS)
  *   auth_url              token host, default https://auth.tiktok-shops.com
  *                         (REFRESH_TOKEN, TOKEN_EXCHANGE)
  *   auth_link_base        host of the seller's authorisation page, default
@@ -38,9 +40,15 @@
  * <auth_url>/api/v2/token/get with app_key, app_secret, auth_code and
  * grant_type=authorized_code, no sign.
  *
- * Our item_id is "<product_id>:<sku_id>" (both decimal text: TikTok ids are
- * 64-bit and exceed 2^53, so they are read only as JSON strings and never
- * pass through a double). One SKU per product.
+ * Our item_id is the TikTok product_id alone and each variant's remote id
+ * is its sku id (decimal text: TikTok ids are 64-bit and exceed 2^53, so
+ * they are read only as JSON strings and never pass through a double). A
+ * product with one variant is one SKU without sales attributes; with
+ * several, every SKU carries one sales attribute {name: variation_name,
+ * value_name: the variant's label} (see "Variants" in tiktok.md). VARIANTS
+ * is one partial edit with the whole skus list: a SKU with an id is kept, one
+ * without is created, one left out is deleted. The memo (LOOKUP_SKU,
+ * VARIANTS) is the sales attribute name the product uses, "" for none.
  *
  * Choices TikTok does not settle ([unverified], ours, shared with the
  * simulator): error codes 12052700 (product not found), 36009003 (timestamp),
@@ -85,6 +93,9 @@
 #define TT_TOKEN_GET_PATH "/api/v2/token/get"
 #define TT_DEFAULT_AUTH_LINK_BASE "https://services.tiktokshop.com" /* [unverified] */
 #define TT_AUTH_LINK_PATH "/open/authorize"                         /* [unverified] */
+#define TT_ATTR_NAME_MAX_CP 20  /* sales attribute name (TikTok) */
+#define TT_ATTR_VALUE_MAX_CP 50 /* sales attribute value_name (TikTok) */
+#define TT_DEFAULT_VARIATION "Quy cách" /* sales attribute name, option variation_name */
 
 /* Codes (see "Envelope and errors"). */
 #define TT_CODE_BAD_SIGN 106001L
@@ -113,8 +124,8 @@ OCU_MARKET_DECLS(tt);
 
 /* shop.c: ids, URLs and shop checks. */
 int tt_valid_id(const char *s);
-int tt_split_item_id(const char *item_id, char pid[21], char sid[21]);
 int tt_item_id_ok(const char *item_id);
+const char *tt_variation_name(const oc_shop *shop, const oc_listing *l);
 OCU_CHECK_SHOP_FN(tt_check_shop);
 
 /* request.c: signing (see "Signing") and the request on the wire. */
@@ -132,6 +143,7 @@ OCU_BODY_FN(tt_body_update);
 OCU_BODY_FN(tt_body_sku);
 OCU_BODY_FN(tt_body_products);
 OCU_BODY_FN(tt_body_lookup);
+OCU_BODY_FN(tt_body_variants);
 
 /* parse.c: the envelope, codes, field readers and the token answer. */
 #define TT_LEAD "unexpected response: "
@@ -154,6 +166,7 @@ OCU_READ_FN(tt_read_write);
 OCU_READ_FN(tt_read_publish);
 OCU_READ_FN(tt_read_lookup);
 OCU_READ_FN(tt_read_listing);
+OCU_READ_FN(tt_read_variants);
 
 /* orders.c (see "Orders"). */
 extern const ocu_status_map tt_order_status[];

@@ -29,6 +29,10 @@ TEST_DECLARE(import_database_conflict)
 TEST_DECLARE(import_reordered_columns)
 TEST_DECLARE(import_dry_run)
 TEST_DECLARE(import_header_problems)
+TEST_DECLARE(import_variants)
+TEST_DECLARE(import_single_sku_form)
+TEST_DECLARE(import_withdraws_dropped_variant)
+TEST_DECLARE(import_bad_variants)
 TEST_DECLARE(ctl_subprocess)
 
 /* tests/itest/test_schema.c */
@@ -129,6 +133,10 @@ TASK_LIST_START
   TEST_ENTRY(import_reordered_columns),
   TEST_ENTRY(import_dry_run),
   TEST_ENTRY(import_header_problems),
+  TEST_ENTRY(import_variants),
+  TEST_ENTRY(import_single_sku_form),
+  TEST_ENTRY(import_withdraws_dropped_variant),
+  TEST_ENTRY(import_bad_variants),
   TEST_ENTRY(ctl_subprocess),
   /* tests/itest/test_schema.c */
   TEST_ENTRY(logic_files_embedded_exactly),

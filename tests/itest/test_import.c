@@ -178,9 +178,9 @@ static int import_quiet(PGconn *c, const char *path, struct import_summary *sum)
  * any kind, even one that stores the same values, moves xmin.
  */
 static char *fingerprint(PGconn *c) {
-  static const char *const tables[] = {"producer",    "product",          "certificate",
-                                       "stock_ledger", "stock_level",     "schema_migration",
-                                       "schema_logic"};
+  static const char *const tables[] = {"producer",     "product",     "variant",
+                                       "certificate",  "stock_ledger", "stock_level",
+                                       "schema_migration", "schema_logic"};
   char *all = NULL;
   size_t i, len = 0;
 
@@ -470,16 +470,18 @@ TEST_IMPL(import_requires_schema) {
   return TEST_OK;
 }
 
-/* Each CSV row's stock is on hand; each 3-5 star row's dates are recorded. */
+/* Each CSV row's stock is its variant's on hand (the SKU is the product code
+ * when the file gives none); each 3-5 star row's dates are recorded. */
 static void check_against_csv(PGconn *c, const char *path) {
   char err[512];
   struct csv_record rec;
   csv_t *csv = csv_open(path, err, sizeof err);
-  int code, stock, stars, no, on, exp, rows = 0;
+  int code, sku, stock, stars, no, on, exp, rows = 0;
 
   ASSERT_NOT_NULL(csv);
   ASSERT_EQ(csv_read_header(csv), 0);
   code = csv_column(csv, "product_code");
+  sku = csv_column(csv, "sku");
   stock = csv_column(csv, "stock");
   stars = csv_column(csv, "stars");
   no = csv_column(csv, "certificate_no");
@@ -487,12 +489,14 @@ static void check_against_csv(PGconn *c, const char *path) {
   exp = csv_column(csv, "expires_on");
   while (csv_next(csv, &rec) == 1) {
     const char *f = rec.fields[code];
+    const char *k = sku >= 0 && rec.fields[sku][0] ? rec.fields[sku] : f;
 
     rows++;
     ASSERT_SCALAR(c, rec.fields[stock],
-                  "SELECT coalesce((SELECT on_hand FROM stock_level s JOIN product p"
-                  " ON p.id = s.product_id WHERE p.code = '%s'), 0)",
-                  f);
+                  "SELECT coalesce((SELECT on_hand FROM stock_level s JOIN variant v"
+                  " ON v.id = s.variant_id JOIN product p ON p.id = v.product_id"
+                  " WHERE v.sku = '%s' AND p.code = '%s' AND s.product_id = p.id), 0)",
+                  k, f);
     if (rec.fields[stars][0] >= '3' && rec.fields[exp][0])
       ASSERT_SCALAR(c, rec.fields[exp],
                     "SELECT valid_until FROM certificate c JOIN product p ON p.id = c.product_id"
@@ -511,23 +515,33 @@ TEST_IMPL(import_sample) {
     return TEST_SKIP;
   migrated(&t);
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
-  ASSERT_EQ(sum.rows, 42);
+  /* 42 products; three of them have 2, 2 and 3 variants. */
+  ASSERT_EQ(sum.rows, 46);
   ASSERT_EQ(sum.products_created, 42);
   ASSERT_EQ(sum.products_updated + sum.products_unchanged, 0);
+  ASSERT_EQ(sum.variants_created, 46);
+  ASSERT_EQ(sum.variants_updated + sum.variants_unchanged + sum.variants_withdrawn, 0);
   ASSERT_EQ(sum.producers_created, 39);
-  /* 40 rows have stars: 38 recognitions and two 1-2 star ratings. */
+  /* 40 products have stars: 38 recognitions and two 1-2 star ratings. */
   ASSERT_EQ(sum.certificates_added, 40);
   ASSERT_EQ(sum.certificates_updated, 0);
   /* Two rows have nothing in stock. */
-  ASSERT_EQ(sum.stock_adjustments, 40);
+  ASSERT_EQ(sum.stock_adjustments, 44);
   ASSERT_EQ(sum.problems, 0);
 
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 42);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM variant WHERE active"), 46);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM producer"), 39);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate"), 40);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate WHERE stars >= 3"), 38);
-  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM stock_ledger WHERE reason = 'import'"), 40);
-  ASSERT_EQ(count_of(t.conn, "SELECT sum(on_hand) FROM stock_level"), 13222);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM stock_ledger WHERE reason = 'import'"), 44);
+  /* 13222 in the single-SKU form, and 940 in the added variants. */
+  ASSERT_EQ(count_of(t.conn, "SELECT sum(on_hand) FROM stock_level"), 14162);
+  /* A single-row product: one variant, its SKU the product code, no label. */
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product p JOIN variant v"
+                             " ON v.product_id = p.id AND v.sku = p.code AND v.label = ''"
+                             " AND v.position = 1"),
+            39);
   check_against_csv(t.conn, data_file("ocop-sample.csv"));
 
   /* 2024-02-29 + 36 months is clamped to the end of February. */
@@ -561,8 +575,8 @@ TEST_IMPL(import_sample) {
                 "SELECT kind || ' ' || province || ' ' || commune FROM producer"
                 " WHERE name = 'Xưởng chế biến thực phẩm bánh kẹo Thiên Đức'");
   ASSERT_SCALAR(t.conn, "2000000001012|2000|150000",
-                "SELECT gtin || '|' || weight_g || '|' || price_vnd FROM product"
-                " WHERE code = 'OCP-TQG-901'");
+                "SELECT gtin || '|' || weight_g || '|' || price_vnd FROM variant"
+                " WHERE sku = 'OCP-TQG-901'");
   db_drop(&t);
   return TEST_OK;
 }
@@ -578,9 +592,11 @@ TEST_IMPL(reimport_changes_nothing) {
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
   before = fingerprint(t.conn);
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
-  ASSERT_EQ(sum.rows, 42);
+  ASSERT_EQ(sum.rows, 46);
   ASSERT_EQ(sum.products_unchanged, 42);
   ASSERT_EQ(sum.products_created + sum.products_updated, 0);
+  ASSERT_EQ(sum.variants_unchanged, 46);
+  ASSERT_EQ(sum.variants_created + sum.variants_updated + sum.variants_withdrawn, 0);
   ASSERT_EQ(sum.producers_created + sum.producers_updated, 0);
   ASSERT_EQ(sum.certificates_added + sum.certificates_updated, 0);
   ASSERT_EQ(sum.stock_adjustments, 0);
@@ -601,27 +617,32 @@ TEST_IMPL(import_renewal_and_changes) {
     return TEST_SKIP;
   migrated(&t);
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
-  exec_ok(t.conn, "UPDATE product SET updated_at = '2000-01-01' WHERE code = 'OCP-BKN-001'");
+  exec_ok(t.conn, "UPDATE variant SET updated_at = '2000-01-01' WHERE sku = 'OCP-BKN-001'");
 #define OTHERS_SQL                                                                \
-  "SELECT count(*) || ' ' || max(xmin::text::bigint) || ' ' || sum(hashtext(p::text))" \
-  " FROM product p WHERE code NOT IN ('OCP-BKN-001')"
+  "SELECT count(*) || ' ' || max(xmin::text::bigint) || ' ' || sum(hashtext(v::text))" \
+  " FROM variant v WHERE sku NOT IN ('OCP-BKN-001')"
   before_other = scalar(t.conn, OTHERS_SQL);
 
-  /* BKN-001 price 75000 -> 79000; TBH-003 renewed by a new decision with
-   * expires_on left to the database; TBH-005 revoked; PTO-001 stock 600 ->
-   * 550. */
+  /* BKN-001's 500 g price 75000 -> 79000; TBH-003 renewed by a new
+   * decision with expires_on left to the database; TBH-005 revoked; PTO-001
+   * stock 600 -> 550. A price is the variant's: the product is unchanged. */
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample-renewal.csv"), &sum), 0);
-  ASSERT_EQ(sum.products_updated, 1);
-  ASSERT_EQ(sum.products_unchanged, 41);
+  ASSERT_EQ(sum.products_updated, 0);
+  ASSERT_EQ(sum.products_unchanged, 42);
   ASSERT_EQ(sum.products_created, 0);
+  ASSERT_EQ(sum.variants_updated, 1);
+  ASSERT_EQ(sum.variants_unchanged, 45);
+  ASSERT_EQ(sum.variants_created + sum.variants_withdrawn, 0);
   ASSERT_EQ(sum.certificates_added, 1);
   ASSERT_EQ(sum.certificates_updated, 1);
   ASSERT_EQ(sum.stock_adjustments, 1);
   ASSERT_EQ(sum.producers_created + sum.producers_updated, 0);
 
   ASSERT_SCALAR(t.conn, "79000 true",
-                "SELECT price_vnd || ' ' || (updated_at > '2000-01-01') FROM product"
-                " WHERE code = 'OCP-BKN-001'");
+                "SELECT price_vnd || ' ' || (updated_at > '2000-01-01') FROM variant"
+                " WHERE sku = 'OCP-BKN-001'");
+  ASSERT_SCALAR(t.conn, "32000",
+                "SELECT price_vnd FROM variant WHERE sku = 'OCP-BKN-001-200'");
   after_other = scalar(t.conn, OTHERS_SQL);
   ASSERT_STR_EQ(after_other, before_other);
   /* The old certificate stays as history; the new one runs 36 months. */
@@ -635,8 +656,8 @@ TEST_IMPL(import_renewal_and_changes) {
                 " WHERE p.code = 'OCP-TBH-005'");
   ASSERT_SCALAR(t.conn, "-50 550",
                 "SELECT l.delta || ' ' || s.on_hand FROM stock_ledger l"
-                " JOIN stock_level s USING (product_id) JOIN product p ON p.id = l.product_id"
-                " WHERE p.code = 'OCP-PTO-001' ORDER BY l.id DESC LIMIT 1");
+                " JOIN stock_level s USING (variant_id) JOIN variant v ON v.id = l.variant_id"
+                " WHERE v.sku = 'OCP-PTO-001' ORDER BY l.id DESC LIMIT 1");
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate"), 41);
   check_against_csv(t.conn, data_file("ocop-sample-renewal.csv"));
 
@@ -688,7 +709,8 @@ TEST_IMPL(import_bad_catalogue) {
       "F:12: gtin: check digit is 3 but should be 2: the number is mistyped",
       "F:13: price_vnd: 9223372036854775808 is too large (at most 9223372036854775807)",
       "F:13: gtin: has 5 digits; a GTIN has 8, 12, 13 or 14",
-      "F:14: product_code: OCP-BKN-001 is already on line 2",
+      "F:14: product_code: OCP-BKN-001 is already on line 2: to give a product several "
+      "variants, add the columns sku and variant",
       "F:15: name_vi: is 256 characters long; at most 255 fit",
       /* The record starts on line 16 and runs to 17. */
       "F:16: certified_on: \"10/07/2024\" is not a date: write YYYY-MM-DD",
@@ -724,7 +746,7 @@ TEST_IMPL(import_bad_catalogue) {
   /* Line 2 would change a price and line 22 add a product: neither did. */
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
-  ASSERT_SCALAR(t.conn, "75000", "SELECT price_vnd FROM product WHERE code = 'OCP-BKN-001'");
+  ASSERT_SCALAR(t.conn, "75000", "SELECT price_vnd FROM variant WHERE sku = 'OCP-BKN-001'");
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product WHERE code = 'OCP-T-022'"), 0);
   ASSERT(PQtransactionStatus(t.conn) == PQTRANS_IDLE);
   for (i = 0; i < NWANT; i++)
@@ -748,7 +770,7 @@ TEST_IMPL(import_database_conflict) {
   migrated(&t);
   /* Rules the importer does not know, as a later migration might add:
    * a check constraint (named after its column) and a trigger's refusal. */
-  exec_ok(t.conn, "ALTER TABLE product ADD CONSTRAINT product_price_vnd_cap"
+  exec_ok(t.conn, "ALTER TABLE variant ADD CONSTRAINT variant_price_vnd_cap"
                   " CHECK (price_vnd <= 3000000)");
   exec_ok(t.conn, "CREATE FUNCTION no_2019() RETURNS trigger LANGUAGE plpgsql AS $$"
                   " BEGIN IF NEW.decision_date < '2020-01-01' THEN"
@@ -758,8 +780,8 @@ TEST_IMPL(import_database_conflict) {
                   " FOR EACH ROW EXECUTE FUNCTION no_2019()");
   ASSERT_EQ(import_capture(t.conn, path, 0, &sum, &printed), 1);
   snprintf(want1, sizeof want1,
-           "%s:9: price_vnd: refused by the database: new row for relation \"product\" "
-           "violates check constraint \"product_price_vnd_cap\"",
+           "%s:9: price_vnd: refused by the database: new row for relation \"variant\" "
+           "violates check constraint \"variant_price_vnd_cap\"",
            path);
   snprintf(want2, sizeof want2,
            "%s:36: certificate_no: refused by the database: decisions before 2020 are archived",
@@ -795,18 +817,22 @@ TEST_IMPL(import_reordered_columns) {
   ASSERT_SCALAR(t.conn, "4 2024-02-29 2027-02-28",
                 "SELECT stars || ' ' || valid_from || ' ' || valid_until FROM certificate c"
                 " JOIN product p ON p.id = c.product_id WHERE p.code = 'OCP-TST-001'");
+  /* The single-SKU form: one variant each, its SKU the product code. */
   ASSERT_SCALAR(t.conn, "hộp|(null)|120000|",
                 "SELECT unit || '|' || coalesce(weight_g::text, '(null)') || '|' || price_vnd"
-                " || '|' || coalesce(gtin, '') FROM product WHERE code = 'OCP-TST-001'");
+                " || '|' || coalesce(gtin, '') FROM product p JOIN variant v"
+                " ON v.product_id = p.id AND v.sku = p.code WHERE code = 'OCP-TST-001'");
   ASSERT_SCALAR(t.conn, "|250|0|89012345",
                 "SELECT unit || '|' || coalesce(weight_g::text, '(null)') || '|' || price_vnd"
-                " || '|' || coalesce(gtin, '') FROM product WHERE code = 'OCP-TST-002'");
+                " || '|' || coalesce(gtin, '') FROM product p JOIN variant v"
+                " ON v.product_id = p.id AND v.sku = p.code WHERE code = 'OCP-TST-002'");
   /* The producer's address comes from its newest certification. */
   ASSERT_SCALAR(t.conn, "Thái Nguyên|(null)",
                 "SELECT province || '|' || coalesce(commune, '(null)') FROM producer");
   before = fingerprint(t.conn);
   ASSERT_EQ(import_quiet(t.conn, data_file("reordered.csv"), &sum), 0);
   ASSERT_EQ(sum.products_unchanged, 2);
+  ASSERT_EQ(sum.variants_unchanged, 2);
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
   free(before);
@@ -828,8 +854,9 @@ TEST_IMPL(import_dry_run) {
   ASSERT_STR_EQ(printed, "");
   /* It says what an import would do ... */
   ASSERT_EQ(sum.products_created, 42);
+  ASSERT_EQ(sum.variants_created, 46);
   ASSERT_EQ(sum.certificates_added, 40);
-  ASSERT_EQ(sum.stock_adjustments, 40);
+  ASSERT_EQ(sum.stock_adjustments, 44);
   /* ... and does none of it. */
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
@@ -894,6 +921,275 @@ TEST_IMPL(import_header_problems) {
   free(printed);
   unlink(path);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 0);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+/* ---- variants ------------------------------------------------------------- */
+
+/* The variants of one product: "sku label position price weight LxWxH
+ * on_hand active", one a line, by position. */
+#define VARIANTS_SQL                                                                    \
+  "SELECT string_agg(v.sku || ' ' || v.label || ' ' || v.position || ' ' || v.price_vnd" \
+  " || ' ' || coalesce(v.weight_g::text, '-') || ' ' || coalesce(v.length_mm || 'x' ||" \
+  " v.width_mm || 'x' || v.height_mm, '-') || ' ' || coalesce(s.on_hand, 0) || ' ' ||"  \
+  " v.active, ';' ORDER BY v.active DESC, v.position, v.sku) FROM variant v"            \
+  " JOIN product p ON p.id = v.product_id LEFT JOIN stock_level s ON s.variant_id = v.id" \
+  " WHERE p.code = '%s'"
+
+TEST_IMPL(import_variants) {
+  struct testdb t;
+  struct import_summary sum;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  /* Three variants of one product, its rows apart in the file (lines 20, 46
+   * and 47): in the order of the rows, the first keeping the product code
+   * as its SKU. */
+  ASSERT_SCALAR(t.conn,
+                "OCP-DKN-001 500 g 1 180000 500 200x140x70 400 true;"
+                "OCP-DKN-001-250 250 g 2 95000 250 160x110x60 300 true;"
+                "OCP-DKN-001-1KG 1 kg 3 340000 1000 260x180x90 120 true",
+                VARIANTS_SQL, "OCP-DKN-001");
+  ASSERT_SCALAR(t.conn,
+                "OCP-BKN-001 500 g 1 75000 500 260x180x45 850 true;"
+                "OCP-BKN-001-200 200 g 2 32000 200 200x150x30 400 true",
+                VARIANTS_SQL, "OCP-BKN-001");
+  ASSERT_SCALAR(t.conn,
+                "OCP-TNG-001 100 g 1 220000 100 120x80x80 300 true;"
+                "OCP-TNG-001-250 250 g 2 520000 250 160x100x100 120 true",
+                VARIANTS_SQL, "OCP-TNG-001");
+  ASSERT_SCALAR(t.conn, "OCP-HNI-001  1 2800000 3000 - 12 true", VARIANTS_SQL, "OCP-HNI-001");
+  /* One product, one certificate, whatever the number of variants. */
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate c JOIN product p"
+                             " ON p.id = c.product_id WHERE p.code = 'OCP-DKN-001'"),
+            1);
+  /* Each variant's opening balance is its own ledger row, naming the
+   * variant and its product. */
+  ASSERT_SCALAR(t.conn, "OCP-DKN-001:400 OCP-DKN-001-1KG:120 OCP-DKN-001-250:300",
+                "SELECT string_agg(v.sku || ':' || l.delta, ' ' ORDER BY v.sku)"
+                " FROM stock_ledger l JOIN variant v ON v.id = l.variant_id"
+                " AND v.product_id = l.product_id JOIN product p ON p.id = l.product_id"
+                " WHERE p.code = 'OCP-DKN-001' AND l.reason = 'import' AND l.ref IS NULL");
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM stock_ledger l JOIN variant v"
+                             " ON v.id = l.variant_id WHERE v.product_id <> l.product_id"),
+            0);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+TEST_IMPL(import_single_sku_form) {
+  struct testdb t;
+  struct import_summary sum;
+  char *before, *after;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  /* The catalogue as it was before variants (no sku, variant or package
+   * columns): a product of one variant each, its SKU the product code. */
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample-single-sku.csv"), &sum), 0);
+  ASSERT_EQ(sum.rows, 42);
+  ASSERT_EQ(sum.products_created, 42);
+  ASSERT_EQ(sum.variants_created, 42);
+  ASSERT_EQ(sum.certificates_added, 40);
+  ASSERT_EQ(sum.stock_adjustments, 40);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product p JOIN variant v"
+                             " ON v.product_id = p.id AND v.sku = p.code AND v.label = ''"
+                             " AND v.position = 1 AND v.active AND v.length_mm IS NULL"),
+            42);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM variant"), 42);
+  ASSERT_EQ(count_of(t.conn, "SELECT sum(on_hand) FROM stock_level"), 13222);
+  ASSERT_SCALAR(t.conn, "OCP-BKN-001  1 75000 500 - 850 true", VARIANTS_SQL, "OCP-BKN-001");
+  check_against_csv(t.conn, data_file("ocop-sample-single-sku.csv"));
+  before = fingerprint(t.conn);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample-single-sku.csv"), &sum), 0);
+  ASSERT_EQ(sum.variants_unchanged, 42);
+  after = fingerprint(t.conn);
+  ASSERT_STR_EQ(after, before);
+  free(before);
+  free(after);
+
+  /* Variants added to that catalogue: the first pack keeps its SKU, its
+   * stock and its ledger; the new packs are created beside it. */
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  ASSERT_EQ(sum.products_unchanged, 42);
+  ASSERT_EQ(sum.variants_created, 4);
+  /* Labels and package sizes of the three first packs. */
+  ASSERT_EQ(sum.variants_updated, 3);
+  ASSERT_EQ(sum.variants_unchanged, 39);
+  ASSERT_EQ(sum.variants_withdrawn, 0);
+  ASSERT_EQ(sum.stock_adjustments, 4);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM stock_ledger l JOIN variant v"
+                             " ON v.id = l.variant_id WHERE v.sku = 'OCP-BKN-001'"),
+            1);
+  check_against_csv(t.conn, data_file("ocop-sample.csv"));
+  db_drop(&t);
+  return TEST_OK;
+}
+
+/* Writes the sample to path without the lines that hold one of skip, and
+ * with each edit[2i] replaced by edit[2i + 1] (first place on a line). */
+static void sample_edited(const char *path, const char *const *skip, const char *const *edit) {
+  FILE *in = fopen(data_file("ocop-sample.csv"), "r"), *out = fopen(path, "w");
+  char line[8192], done[8192];
+
+  ASSERT(in && out);
+  while (fgets(line, sizeof line, in)) {
+    const char *const *k;
+    int keep = 1;
+
+    for (k = skip; *k; k++)
+      if (strstr(line, *k))
+        keep = 0;
+    if (!keep)
+      continue;
+    for (k = edit; *k; k += 2) {
+      char *at = strstr(line, k[0]);
+
+      if (at) {
+        snprintf(done, sizeof done, "%.*s%s%s", (int)(at - line), line, k[1], at + strlen(k[0]));
+        strcpy(line, done);
+      }
+    }
+    fputs(line, out);
+  }
+  fclose(in);
+  fclose(out);
+}
+
+TEST_IMPL(import_withdraws_dropped_variant) {
+  static const char *const no_250[] = {",OCP-DKN-001-250,", NULL};
+  static const char *const none[] = {NULL};
+  static const char *const swap[] = {",OCP-BKN-001,500 g,", ",OCP-BKN-001,200 g,",
+                                     ",OCP-BKN-001-200,200 g,", ",OCP-BKN-001-200,500 g,",
+                                     NULL};
+  struct testdb t;
+  struct import_summary sum;
+  char path[512], *before, *after, *ledger;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  ledger = scalar(t.conn, "SELECT count(*) || ' ' || sum(delta) FROM stock_ledger");
+
+  /* The 250 g bag is no longer sold: it is withdrawn, not deleted; its
+   * stock and ledger stay; the other two keep their places. */
+  snprintf(path, sizeof path, "%s/no-250.csv", test_tmpdir());
+  sample_edited(path, no_250, none);
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.rows, 45);
+  ASSERT_EQ(sum.variants_withdrawn, 1);
+  /* The 1 kg bag moves from position 3 to 2. */
+  ASSERT_EQ(sum.variants_updated, 1);
+  ASSERT_EQ(sum.variants_unchanged, 44);
+  ASSERT_EQ(sum.variants_created, 0);
+  ASSERT_EQ(sum.products_unchanged, 42);
+  ASSERT_EQ(sum.stock_adjustments, 0);
+  ASSERT_SCALAR(t.conn,
+                "OCP-DKN-001 500 g 1 180000 500 200x140x70 400 true;"
+                "OCP-DKN-001-1KG 1 kg 2 340000 1000 260x180x90 120 true;"
+                "OCP-DKN-001-250 250 g 2 95000 250 160x110x60 300 false",
+                VARIANTS_SQL, "OCP-DKN-001");
+  ASSERT_SCALAR(t.conn, ledger, "SELECT count(*) || ' ' || sum(delta) FROM stock_ledger");
+  /* Again: already withdrawn, nothing to do. */
+  before = fingerprint(t.conn);
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.variants_withdrawn + sum.variants_updated + sum.variants_created, 0);
+  after = fingerprint(t.conn);
+  ASSERT_STR_EQ(after, before);
+  free(before);
+  free(after);
+
+  /* Back in the file: active again, in its place. */
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  ASSERT_EQ(sum.variants_updated, 2);
+  ASSERT_EQ(sum.variants_withdrawn + sum.variants_created, 0);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM variant WHERE active"), 46);
+
+  /* Two labels trade places (each stays unique at every step). */
+  sample_edited(path, none, swap);
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.variants_updated, 2);
+  ASSERT_SCALAR(t.conn,
+                "OCP-BKN-001 200 g 1 75000 500 260x180x45 850 true;"
+                "OCP-BKN-001-200 500 g 2 32000 200 200x150x30 400 true",
+                VARIANTS_SQL, "OCP-BKN-001");
+
+  /* The single-SKU file again: every added pack is withdrawn. */
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample-single-sku.csv"), &sum), 0);
+  ASSERT_EQ(sum.variants_withdrawn, 4);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM variant WHERE active"), 42);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM variant WHERE NOT active"), 4);
+  unlink(path);
+  free(ledger);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+TEST_IMPL(import_bad_variants) {
+  static const char *const want[] = {
+      "F:3: unit: \"hộp\" differs from \"gói\" on line 2 for the same product: a product's "
+      "columns are the same on each of its rows",
+      "F:4: sku: OCP-V-001-S is already used on line 2: a SKU names one variant",
+      "F:5: sku: OCP-TNG-001 is the SKU of a variant of OCP-TNG-001 in the catalogue: a SKU "
+      "does not move to another product",
+      "F:6: price_vnd: must not be empty",
+      "F:7: variant: \"200 g\" is already on line 6 for the same product",
+      "F:8: variant: must not be empty when a product has several rows (OCP-V-005 is also on "
+      "line 9): name each variant, e.g. \"500 g\"",
+      "F:10: height_mm: must not be empty when length_mm and width_mm are given: give "
+      "length_mm, width_mm and height_mm, or none",
+      "F:11: name_vi: \"Sản phẩm khác (giả định)\" differs from \"Sản phẩm thử (giả định)\" on "
+      "line 2 for the same product: a product's columns are the same on each of its rows",
+      "F:12: sku: must not be empty when a product has several rows (OCP-V-007 is also on "
+      "line 13): give each variant its own SKU",
+      "F:14: sku: \"bad sku\" is not a SKU: 1 to 64 letters, digits, '.', '_' or '-', starting "
+      "with a letter or digit",
+      "F:15: sku: is empty, so the SKU is the product code OCP-V-001-L, which is already used "
+      "on line 3: a SKU names one variant",
+      "F:16: height_mm: 0 is below the minimum of 1",
+      "F:16: length_mm: must not be empty when height_mm is given: give length_mm, width_mm "
+      "and height_mm, or none",
+      "F:16: width_mm: must not be empty when height_mm is given: give length_mm, width_mm "
+      "and height_mm, or none",
+      "F:18: sku: is empty, so the SKU is the product code OCP-BKN-001-200, which is the SKU "
+      "of a variant of OCP-BKN-001 in the catalogue: give this variant a SKU of its own",
+  };
+  enum { NWANT = sizeof want / sizeof want[0] };
+  const char *path = data_file("bad-variants.csv");
+  char *lines[NWANT];
+  struct testdb t;
+  struct import_summary sum;
+  char *printed, *before, *after;
+  size_t i;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  before = fingerprint(t.conn);
+  ASSERT_EQ(import_capture(t.conn, path, 0, &sum, &printed), 1);
+  ASSERT_EQ(sum.problems, NWANT);
+  for (i = 0; i < NWANT; i++) {
+    lines[i] = malloc(strlen(path) + strlen(want[i]));
+    ASSERT_NOT_NULL(lines[i]);
+    sprintf(lines[i], "%s%s", path, want[i] + 1); /* "F" is the path */
+  }
+  expect_lines(printed, (const char *const *)lines, NWANT);
+  /* Line 17 is a good product: not written either. */
+  after = fingerprint(t.conn);
+  ASSERT_STR_EQ(after, before);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product WHERE code LIKE 'OCP-V-%'"), 0);
+  ASSERT(PQtransactionStatus(t.conn) == PQTRANS_IDLE);
+  for (i = 0; i < NWANT; i++)
+    free(lines[i]);
+  free(printed);
+  free(before);
+  free(after);
   db_drop(&t);
   return TEST_OK;
 }
@@ -1068,11 +1364,12 @@ TEST_IMPL(ctl_subprocess) {
   run_ctl(&r, db, dry);
   ASSERT_EQ(r.status, 0);
   snprintf(want, sizeof want,
-           "dry run of %s: 42 rows checked, nothing written; the import would make:\n"
+           "dry run of %s: 46 rows checked, nothing written; the import would make:\n"
            "  products: 42 created, 0 updated, 0 unchanged\n"
+           "  variants: 46 created, 0 updated, 0 unchanged, 0 withdrawn\n"
            "  producers: 39 created, 0 updated\n"
            "  certificates: 40 added, 0 updated\n"
-           "  stock adjustments: 40\n",
+           "  stock adjustments: 44\n",
            sample);
   ASSERT_STR_EQ(r.out, want);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 0);
@@ -1080,7 +1377,7 @@ TEST_IMPL(ctl_subprocess) {
   run_ctl(&r, db, real);
   ASSERT_EQ(r.status, 0);
   ASSERT_STR_EQ(r.err, "");
-  snprintf(want, sizeof want, "imported %s: 42 rows\n", sample);
+  snprintf(want, sizeof want, "imported %s: 46 rows\n", sample);
   ASSERT(strncmp(r.out, want, strlen(want)) == 0);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 42);
 

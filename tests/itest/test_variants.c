@@ -167,8 +167,8 @@ static long long ledger_stock(struct fixture *f, const char *sku) {
   char sql[256];
 
   snprintf(sql, sizeof sql,
-           "SELECT on_hand - reserved FROM stock_level s JOIN variant v ON v.id = s.variant_id "
-           "WHERE v.sku = '%s'",
+           "SELECT coalesce((SELECT on_hand - reserved FROM stock_level s JOIN variant v "
+           "ON v.id = s.variant_id WHERE v.sku = '%s'), 0)",
            sku);
   return itest_sql_int(f->db, sql);
 }
@@ -438,6 +438,12 @@ TEST_IMPL(kill9_during_variant_creation_leaves_no_duplicate) {
   ASSERT(itest_wait(variants_job_running, &f, 30000));
   usleep(2500000); /* past the look-up, into the slow creation */
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGKILL), 128 + SIGKILL);
+  /* The kill came before any answer was recorded ... */
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM listing_variant lv JOIN variant v ON "
+                                "v.id = lv.variant_id WHERE v.sku = 'OCP-VAR-001-1KG' "
+                                "AND lv.remote_id IS NULL"), 3);
+  /* ... and the marketplaces apply what was on its way. */
+  usleep(2000000);
   cJSON_Delete(itest_sim_call(&f.sim, "DELETE", "/_sim/fault", NULL));
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 2s\n");
   ASSERT(itest_wait(channels_show, &e2, 90000));

@@ -15,7 +15,10 @@
  * the body; ocopsim does the same except for an unknown path (404) and the
  * rate limit (429), so a client must read `code` whatever the status.
  *
- * Items have exactly one SKU each (all the daemon publishes).
+ * Items hold 1..50 SKUs (Skus.Sku), each with its SellerSku (unique in the
+ * seller's catalogue), SkuId, price, quantity and package; an item with
+ * more than one SKU has one sale property ("variation") and each SKU its
+ * own option of it (docs/marketplaces/lazada.md, "Variants").
  */
 #include "sim_lazada.h"
 
@@ -52,20 +55,37 @@
 #define LZ_TTL_MAX (10 * 365 * 86400)
 #define LZ_MONEY_MAX INT64_C(1000000000000000)
 #define LZ_ERRTXT 256
+#define LZ_VAR_NAME_MAX 15   /* code points of a sale property's name */
+#define LZ_VAR_OPTION_MAX 20 /* code points of one option */
+#define LZ_PKG_N 4           /* package_weight, _length, _width, _height */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+struct lz_sku {
+  int64_t id, price, qty;
+  char *seller_sku;
+  char *opt;            /* its option of the item's sale property, or NULL */
+  char *pkg[LZ_PKG_N];  /* as sent; NULL prints "10" */
+  int active;
+};
+
 struct lz_item {
-  int64_t id, sku_id, price, qty, created_ms, updated_ms;
+  int64_t id, created_ms, updated_ms;
   size_t seller;
-  char *sku, *name, *desc, *brand, *category, *weight;
+  char *name, *desc, *brand, *category;
+  char *var_name; /* the sale property, NULL without variation */
+  int var_custom;
+  cJSON *var_opts; /* its options */
   cJSON *images;
+  struct lz_sku *skus;
+  size_t nskus;
   int active;
 };
 
 static struct {
   struct lz_item *items;
   size_t nitems, cap_items;
+  int64_t sku_seq; /* SkuIds given so far */
 } L;
 
 static const struct sim_acct_kind lz_kind = {
@@ -100,15 +120,6 @@ static struct lz_item *lz_item_find(int64_t id) {
   return &L.items[id - LZ_FIRST_ITEM];
 }
 
-/* The seller's item with that SellerSku, or NULL. */
-static struct lz_item *lz_item_by_sku(size_t seller, const char *sku) {
-  size_t i;
-
-  for (i = 0; sku && i < L.nitems; i++)
-    if (L.items[i].seller == seller && strcmp(L.items[i].sku, sku) == 0)
-      return &L.items[i];
-  return NULL;
-}
 
 /* 0 and *out when s is 1..18 decimal digits. */
 static int lz_digits(const char *s, int64_t *out) {
@@ -359,33 +370,70 @@ static int lz_rate_limited(struct lz_call *c) {
 
 /* -------------------------------------------------------------- items -- */
 
+static void lz_sku_free(struct lz_sku *s) {
+  size_t k;
+
+  free(s->seller_sku), free(s->opt);
+  for (k = 0; k < LZ_PKG_N; k++)
+    free(s->pkg[k]);
+}
+
 static void lz_item_free(struct lz_item *it) {
-  free(it->sku), free(it->name), free(it->desc), free(it->brand);
-  free(it->category), free(it->weight);
+  size_t i;
+
+  free(it->name), free(it->desc), free(it->brand), free(it->category);
+  free(it->var_name);
   cJSON_Delete(it->images);
+  cJSON_Delete(it->var_opts);
+  for (i = 0; i < it->nskus; i++)
+    lz_sku_free(&it->skus[i]);
+  free(it->skus);
 }
 
 static void lz_add_id(cJSON *o, const char *name, int64_t v) {
   sim_json_add_int(o, name, v);
 }
 
-/* A new object as the one element of a new array `name` of `o`; NULL when
- * either could not be made (cJSON's setters then do nothing). */
-static cJSON *lz_one_sku(cJSON *o, const char *name) {
-  cJSON *l = cJSON_AddArrayToObject(o, name), *s = cJSON_CreateObject();
+static void lz_shop_sku(const struct lz_item *it, const struct lz_sku *s, char *buf, size_t n) {
+  snprintf(buf, n, "%" PRId64 "_VNAMZ-%" PRId64, it->id, s->id);
+}
 
-  if (s && !cJSON_AddItemToArray(l, s)) {
-    cJSON_Delete(s);
-    s = NULL;
+static const char *const lz_pkg_keys[LZ_PKG_N] = {"package_weight", "package_length",
+                                                  "package_width", "package_height"};
+
+/* One SKU as /product/item/get prints it. */
+static cJSON *lz_sku_json(const struct lz_item *it, const struct lz_sku *s) {
+  cJSON *o = cJSON_CreateObject(), *sp;
+  int on = it->active && s->active;
+  char buf[64];
+  size_t k;
+
+  cJSON_AddStringToObject(o, "SellerSku", s->seller_sku);
+  lz_shop_sku(it, s, buf, sizeof buf);
+  cJSON_AddStringToObject(o, "ShopSku", buf);
+  lz_add_id(o, "SkuId", s->id);
+  sim_json_add_int(o, "quantity", s->qty);
+  sim_json_add_int(o, "Available", on ? s->qty : 0);
+  /* Lazada prints prices as decimals. */
+  snprintf(buf, sizeof buf, "%" PRId64 ".0", s->price);
+  cJSON_AddRawToObject(o, "price", buf);
+  cJSON_AddRawToObject(o, "special_price", "0.0");
+  cJSON_AddStringToObject(o, "Status", on ? "active" : "inactive");
+  if (it->var_name && s->opt) {
+    sp = cJSON_AddObjectToObject(o, "saleProp");
+    cJSON_AddStringToObject(sp, it->var_name, s->opt);
   }
-  return s;
+  for (k = 0; k < LZ_PKG_N; k++)
+    cJSON_AddStringToObject(o, lz_pkg_keys[k], s->pkg[k] ? s->pkg[k] : "10");
+  return o;
 }
 
 /* The product as /product/item/get and /products/get print it. */
 static cJSON *lz_item_json(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *a, *s, *img;
+  cJSON *o = cJSON_CreateObject(), *a, *img, *skus, *v1;
   const char *st = it->active ? "active" : "inactive";
   char buf[64];
+  size_t i;
 
   lz_add_id(o, "item_id", it->id);
   if (it->category && lz_digits(it->category, &(int64_t){0}) == 0)
@@ -401,47 +449,78 @@ static cJSON *lz_item_json(const struct lz_item *it) {
   cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
   cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "No Brand");
-  s = lz_one_sku(o, "skus");
-  cJSON_AddStringToObject(s, "SellerSku", it->sku);
-  snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
-  cJSON_AddStringToObject(s, "ShopSku", buf);
-  lz_add_id(s, "SkuId", it->sku_id);
-  sim_json_add_int(s, "quantity", it->qty);
-  sim_json_add_int(s, "Available", it->active ? it->qty : 0);
-  /* Lazada prints prices as decimals. */
-  snprintf(buf, sizeof buf, "%" PRId64 ".0", it->price);
-  cJSON_AddRawToObject(s, "price", buf);
-  cJSON_AddRawToObject(s, "special_price", "0.0");
-  cJSON_AddStringToObject(s, "Status", st);
-  cJSON_AddStringToObject(s, "package_weight",
-                          it->weight ? it->weight : "0.5");
-  cJSON_AddStringToObject(s, "package_length", "10");
-  cJSON_AddStringToObject(s, "package_width", "10");
-  cJSON_AddStringToObject(s, "package_height", "10");
+  if (it->var_name) {
+    v1 = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "variation"), "Variation1");
+    cJSON_AddStringToObject(v1, "name", it->var_name);
+    cJSON_AddStringToObject(v1, "label", it->var_name);
+    cJSON_AddFalseToObject(v1, "hasImage");
+    cJSON_AddBoolToObject(v1, "customize", it->var_custom);
+    sim_json_put(v1, "options", cJSON_Duplicate(it->var_opts, 1));
+  }
+  skus = cJSON_AddArrayToObject(o, "skus");
+  for (i = 0; i < it->nskus; i++)
+    sim_json_push(skus, lz_sku_json(it, &it->skus[i]));
   return o;
 }
 
 /* {"item_id":..,"sku_list":[{"seller_sku","sku_id","shop_sku"}]} */
 static cJSON *lz_item_ref(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *s;
+  cJSON *o = cJSON_CreateObject(), *l;
   char buf[64];
+  size_t i;
 
   lz_add_id(o, "item_id", it->id);
-  s = lz_one_sku(o, "sku_list");
-  cJSON_AddStringToObject(s, "seller_sku", it->sku);
-  lz_add_id(s, "sku_id", it->sku_id);
-  snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64, it->id, it->sku_id);
-  cJSON_AddStringToObject(s, "shop_sku", buf);
+  l = cJSON_AddArrayToObject(o, "sku_list");
+  for (i = 0; i < it->nskus; i++) {
+    cJSON *s = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(s, "seller_sku", it->skus[i].seller_sku);
+    lz_add_id(s, "sku_id", it->skus[i].id);
+    lz_shop_sku(it, &it->skus[i], buf, sizeof buf);
+    cJSON_AddStringToObject(s, "shop_sku", buf);
+    sim_json_push(l, s);
+  }
   return o;
+}
+
+/* The seller's SKU with that SellerSku (and its item), or NULL: a SellerSku
+ * is unique in the seller's catalogue. */
+static struct lz_sku *lz_sku_by_seller_sku(size_t seller, const char *sku,
+                                           struct lz_item **item) {
+  size_t i, j;
+
+  for (i = 0; sku && i < L.nitems; i++)
+    for (j = 0; L.items[i].seller == seller && j < L.items[i].nskus; j++)
+      if (strcmp(L.items[i].skus[j].seller_sku, sku) == 0) {
+        if (item)
+          *item = &L.items[i];
+        return &L.items[i].skus[j];
+      }
+  return NULL;
+}
+
+/* The seller's item holding that SellerSku, or NULL. */
+static struct lz_item *lz_item_by_sku(size_t seller, const char *sku) {
+  struct lz_item *it = NULL;
+
+  return lz_sku_by_seller_sku(seller, sku, &it) ? it : NULL;
+}
+
+static struct lz_sku *lz_sku_in(struct lz_item *it, int64_t id, const char *seller_sku) {
+  size_t j;
+
+  for (j = 0; j < it->nskus; j++)
+    if ((id > 0 && it->skus[j].id == id) ||
+        (id <= 0 && seller_sku && strcmp(it->skus[j].seller_sku, seller_sku) == 0))
+      return &it->skus[j];
+  return NULL;
 }
 
 /* Checked product fields; NULL members are absent. */
 struct lz_fields {
-  const char *name, *desc, *brand, *category, *weight, *sku, *status;
+  const char *name, *desc, *brand, *category;
   const cJSON *images;
   char catbuf[24];
-  int64_t price, qty;
-  int has_price, has_qty;
 };
 
 /* 1 when `s` is absent, or UTF-8 of min..max code points. */
@@ -454,12 +533,15 @@ static int lz_text_ok(const char *s, long min, long max) {
   return n >= min && n <= max;
 }
 
-/* Reads Attributes, PrimaryCategory and Images. */
-static const char *lz_attrs_read(const cJSON *prod, int creating,
-                                 struct lz_fields *f) {
+/* Reads Attributes ("" means none, as UpdateProduct examples send it),
+ * PrimaryCategory and Images. */
+static const char *lz_attrs_read(const cJSON *prod, int creating, struct lz_fields *f) {
   const cJSON *attrs = lz_get(prod, "Attributes");
   const cJSON *imgs = lz_get(prod, "Images"), *v;
 
+  memset(f, 0, sizeof *f);
+  if (cJSON_IsString(attrs) && !creating && attrs->valuestring[0] == '\0')
+    attrs = NULL;
   if (attrs && !cJSON_IsObject(attrs))
     return "Attributes must be an object";
   f->name = sim_json_str(attrs, "name");
@@ -494,8 +576,8 @@ static const char *lz_attrs_read(const cJSON *prod, int creating,
 
 /* A whole amount member of a Sku within [min, max]: 0 and *has set when
  * given and good, 0 when absent, -1 when bad. */
-static int lz_sku_amount(const cJSON *sku, const char *name, int64_t min,
-                         int64_t max, int64_t *out, int *has) {
+static int lz_sku_amount(const cJSON *sku, const char *name, int64_t min, int64_t max,
+                         int64_t *out, int *has) {
   const cJSON *v = lz_get(sku, name);
 
   if (!v)
@@ -506,70 +588,243 @@ static int lz_sku_amount(const cJSON *sku, const char *name, int64_t min,
   return 0;
 }
 
-/* Reads the one Skus.Sku entry. */
-static const char *lz_sku_read(const cJSON *skus, int creating,
-                               struct lz_fields *f) {
-  const cJSON *sku, *v;
+/*
+ * The SKUs an item will have after a create or an update: each points at
+ * the stored SKU it changes (old, NULL for a new one) and at the request's
+ * values; nothing is stored until every check passed (lz_draft_commit).
+ */
+struct lz_dsku {
+  struct lz_sku *old;
+  const char *seller_sku, *opt, *pkg[LZ_PKG_N];
+  const cJSON *sale_prop; /* the request's saleProp object, or NULL */
+  int64_t price, qty;
+  int active, has_status;
+};
 
-  /* Lazada's JSON payloads need arrays here (pitfall: code 1001). */
-  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
-    return "Skus.Sku must be an array with exactly one SKU";
-  sku = cJSON_GetArrayItem(skus, 0);
-  f->sku = sim_json_str(sku, "SellerSku");
-  if (!f->sku || !*f->sku || strlen(f->sku) > LZ_SKU_MAX)
-    return "SellerSku must be a string of 1 to 200 bytes";
-  if (lz_sku_amount(sku, "quantity", 0, INT32_MAX, &f->qty, &f->has_qty))
-    return "quantity must be a whole number >= 0";
-  if (creating && !f->has_qty)
-    return "quantity is required";
-  if (lz_sku_amount(sku, "price", 1, LZ_MONEY_MAX, &f->price, &f->has_price))
-    return "price must be a positive whole number of dong";
-  if (creating && !f->has_price)
-    return "price is required";
-  v = lz_get(sku, "package_weight");
-  if (v) {
-    if (!cJSON_IsString(v) || !*v->valuestring ||
-        strlen(v->valuestring) > 16 || strtod(v->valuestring, NULL) <= 0)
-      return "package_weight must be a positive number as a string";
-    f->weight = v->valuestring;
+struct lz_draft {
+  struct lz_dsku s[LZ_BATCH_MAX];
+  size_t n;
+  const char *var_name; /* the sale property after the call, or NULL */
+  int var_custom;
+  const cJSON *var_opts; /* options the call declares, or NULL */
+};
+
+/* A package member: a positive number of at most two decimals, as a
+ * string ("Maximum two decimal places"). */
+static int lz_pkg_ok(const char *s) {
+  const char *dot;
+
+  if (!s || !*s || strlen(s) > 16 || strtod(s, NULL) <= 0 ||
+      strspn(s, "0123456789.") != strlen(s))
+    return 0;
+  dot = strchr(s, '.');
+  return !dot || (strchr(dot + 1, '.') == NULL && strlen(dot + 1) <= 2);
+}
+
+/* Reads one Skus.Sku entry into d (over d->old's values when it has one).
+ * NULL, or why it is refused. */
+static const char *lz_dsku_read(const cJSON *e, struct lz_dsku *d) {
+  const cJSON *v;
+  int has_price = 0, has_qty = 0;
+  size_t k;
+
+  if (!cJSON_IsObject(e))
+    return "each Sku must be an object";
+  if (!d->old) {
+    d->seller_sku = sim_json_str(e, "SellerSku");
+    if (!d->seller_sku || !*d->seller_sku || strlen(d->seller_sku) > LZ_SKU_MAX)
+      return "SellerSku must be a string of 1 to 200 bytes";
+    d->active = 1;
   }
-  v = lz_get(sku, "Status");
+  if (lz_sku_amount(e, "quantity", 0, INT32_MAX, &d->qty, &has_qty))
+    return "quantity must be a whole number >= 0";
+  if (lz_sku_amount(e, "price", 1, LZ_MONEY_MAX, &d->price, &has_price))
+    return "price must be a positive whole number of dong";
+  if (!d->old && !has_price)
+    return "price is required for each SKU";
+  for (k = 0; k < LZ_PKG_N; k++) {
+    v = lz_get(e, lz_pkg_keys[k]);
+    if (!v && !d->old) {
+      static char why[64];
+
+      snprintf(why, sizeof why, "%s is required for each SKU", lz_pkg_keys[k]);
+      return why;
+    }
+    if (v && (!cJSON_IsString(v) || !lz_pkg_ok(v->valuestring)))
+      return "package_weight, _length, _width and _height must be positive numbers "
+             "of at most two decimals, as strings";
+    if (v)
+      d->pkg[k] = v->valuestring;
+  }
+  v = lz_get(e, "saleProp");
+  if (v && !cJSON_IsObject(v))
+    return "saleProp must be an object";
+  d->sale_prop = v;
+  v = lz_get(e, "Status");
   if (v) {
     if (!cJSON_IsString(v) || (strcmp(v->valuestring, "active") != 0 &&
                                strcmp(v->valuestring, "inactive") != 0))
       return "Status must be active or inactive";
-    f->status = v->valuestring;
+    d->active = strcmp(v->valuestring, "active") == 0;
+    d->has_status = 1;
   }
   return NULL;
 }
 
-/* Reads a Request.Product: the attributes, then the SKU. */
-static const char *lz_fields_read(const cJSON *prod, int creating,
-                                  struct lz_fields *f) {
-  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
-  const char *why;
+/* A refusal with Lazada's variation codes: code and message. */
+struct lz_refusal {
+  const char *code;
+  char msg[LZ_ERRTXT];
+};
 
-  memset(f, 0, sizeof *f);
-  if ((why = lz_attrs_read(prod, creating, f)))
-    return why;
-  if (!skus)
-    return creating ? "Skus.Sku is required" : NULL;
-  return lz_sku_read(skus, creating, f);
+static int lz_refuse(struct lz_refusal *r, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int lz_refuse(struct lz_refusal *r, const char *code, const char *fmt, ...) {
+  va_list ap;
+
+  r->code = code;
+  va_start(ap, fmt);
+  vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+  va_end(ap);
+  return -1;
 }
 
-/* Applies checked fields; -1 (item unchanged except strings) on no memory. */
-static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
-                         int64_t now_ms) {
+/* Standard sale attributes the simulated categories know. */
+static int lz_std_attr(const char *name) {
+  return strcmp(name, "color_family") == 0 || strcmp(name, "size") == 0;
+}
+
+/* The product's "variation" declaration (one sale property: all ocopd
+ * sends), checked like Lazada's variation codes. */
+static int lz_variation_read(const cJSON *prod, struct lz_draft *d, struct lz_refusal *r) {
+  const cJSON *var = lz_get(prod, "variation"), *v1, *opts, *o, *p;
+  const char *name;
+  int n = 0;
+
+  if (!var)
+    return 0;
+  if (!cJSON_IsObject(var) || !var->child)
+    return lz_refuse(r, "VARIATION_EMPTY", "The Variation is Empty");
+  cJSON_ArrayForEach(o, var) n++;
+  if (n > 2)
+    return lz_refuse(r, "VARIATION_SIZE_LIMIT",
+                     "The Variations Size Exceeds Maximum Size Limit, The Size Limit is: 2");
+  if (n > 1)
+    return lz_refuse(r, "InvalidParameter", "ocopsim models one sale property per item");
+  v1 = cJSON_GetObjectItem(var, "variation1"); /* either case */
+  if (!cJSON_IsObject(v1))
+    return lz_refuse(r, "VARIATION_CONTENT_EMPTY",
+                     "The Variation Content is Empty, The Variation Node is: variation1");
+  name = sim_json_str(v1, "name");
+  if (!name || !*name)
+    return lz_refuse(r, "VARIATION_NAME_EMPTY",
+                     "The Variation Name is Empty, The Variation Node is: variation1");
+  if (sim_utf8_len(name, strlen(name)) > LZ_VAR_NAME_MAX)
+    return lz_refuse(r, "VARIATION_NAME_LENGTH_LIMIT",
+                     "The Variation Name's Content Exceeds Maximum Length Limit, The Length "
+                     "Limit is: 15, The Name is: %s",
+                     name);
+  if (cJSON_IsTrue(lz_get(v1, "hasImage")))
+    return lz_refuse(r, "SKU_VARIATION_IMAGES_MISSING",
+                     "The Variation set hasImage true, But The SKU Not Found Images");
+  d->var_custom = cJSON_IsTrue(lz_get(v1, "customize"));
+  if (!d->var_custom && !lz_std_attr(name))
+    return lz_refuse(r, "VARIATION_CATEGORY_ATTRIBUTE_INVALID",
+                     "This attribute %s is not found in the category attribute library", name);
+  opts = lz_get(lz_get(v1, "options"), "option");
+  if (!cJSON_IsArray(opts) || cJSON_GetArraySize(opts) == 0)
+    return lz_refuse(r, "VARIATION_OPTIONS_EMPTY", "The Variation Options Is Empty");
+  if (cJSON_GetArraySize(opts) > LZ_BATCH_MAX)
+    return lz_refuse(r, "OPTIONS_SIZE_LIMIT",
+                     "The Variation Options Exceeds Maximum Size Limit, The Size Limit is: 50");
+  cJSON_ArrayForEach(o, opts) {
+    if (!cJSON_IsString(o) || !*o->valuestring)
+      return lz_refuse(r, "VARIATION_OPTION_EMPTY", "The Variation Option Is Empty");
+    if (sim_utf8_len(o->valuestring, strlen(o->valuestring)) > LZ_VAR_OPTION_MAX)
+      return lz_refuse(r, "VARIATION_OPTION_LENGTH_LIMIT",
+                       "The Variation Name's Content Exceeds Maximum Length Limit, The Length "
+                       "Limit is: 20, The Option is: %s",
+                       o->valuestring);
+    for (p = opts->child; p != o; p = p->next)
+      if (strcmp(p->valuestring, o->valuestring) == 0)
+        return lz_refuse(r, "VARIATION_OPTION_DUPLICATE",
+                         "The Variation Option Is Duplicate, The Duplicate Option is: %s",
+                         o->valuestring);
+  }
+  d->var_name = name;
+  d->var_opts = opts;
+  return 0;
+}
+
+static int lz_opt_declared(const cJSON *opts, const char *opt) {
+  const cJSON *o;
+
+  cJSON_ArrayForEach(o, opts) if (cJSON_IsString(o) && strcmp(o->valuestring, opt) == 0) return 1;
+  return 0;
+}
+
+/*
+ * The sale property of every SKU after the call: the request's saleProp
+ * value for the item's (or the declared) property, else the stored one.
+ * More than one SKU needs a sale property on each, every value declared
+ * and no two alike.
+ */
+static int lz_draft_check(struct lz_draft *d, const cJSON *item_opts, struct lz_refusal *r) {
+  const cJSON *opts = d->var_opts ? d->var_opts : item_opts;
+  size_t i, j;
+
+  for (i = 0; i < d->n; i++) {
+    struct lz_dsku *s = &d->s[i];
+    const cJSON *sp = s->sale_prop;
+
+    if (sp && sp->child && !d->var_name) /* a standard attribute, undeclared */
+      d->var_name = sp->child->string;
+    if (sp && sp->child && d->var_name) {
+      const cJSON *v = lz_get(sp, d->var_name);
+
+      if (!cJSON_IsString(v))
+        return lz_refuse(r, "SKU_VARIATION_NAME_MISSING",
+                         "The SKU Variation Name is Missing, The SellerSKU is: %s, The Missing "
+                         "SKU Variation Name is: %s",
+                         s->seller_sku, d->var_name);
+      s->opt = v->valuestring;
+    }
+  }
+  if (d->n > 1 && !d->var_name)
+    return lz_refuse(r, "SKU_VARIATION_NAME_MISSING",
+                     "more than one SKU needs a sale property (variation)");
+  for (i = 0; d->var_name && i < d->n; i++) {
+    struct lz_dsku *s = &d->s[i];
+
+    if (!s->opt)
+      return lz_refuse(r, "SKU_VARIATION_NAME_MISSING",
+                       "The SKU Variation Name is Missing, The SellerSKU is: %s, The Missing SKU "
+                       "Variation Name is: %s",
+                       s->seller_sku, d->var_name);
+    if (opts && !lz_opt_declared(opts, s->opt))
+      return lz_refuse(r, "SKU_VARIATION_OPTION_NOT_EXIST",
+                       "The SKU Variation Option is Not Exist, The SellerSKU is: %s, The SKU "
+                       "Variation Name is: %s, The SKU Variation Option is: %s",
+                       s->seller_sku, d->var_name, s->opt);
+    for (j = 0; j < i; j++)
+      if (strcmp(d->s[j].opt, s->opt) == 0)
+        return lz_refuse(r, "SALE_PROPS_DUPLICATE",
+                         "Sale props is duplicate between sellerSku: %s and sellerSku: %s",
+                         d->s[j].seller_sku, s->seller_sku);
+  }
+  return 0;
+}
+
+/* Stores checked fields on the item; -1 (item unchanged) on no memory. */
+static int lz_item_apply(struct lz_item *it, const struct lz_fields *f, int64_t now_ms) {
   int failed = 0;
-  char *name = sim_str_dup(f->name, &failed),
-       *desc = sim_str_dup(f->desc, &failed);
-  char *brand = sim_str_dup(f->brand, &failed),
-       *cat = sim_str_dup(f->category, &failed);
-  char *w = sim_str_dup(f->weight, &failed);
+  char *name = sim_str_dup(f->name, &failed), *desc = sim_str_dup(f->desc, &failed);
+  char *brand = sim_str_dup(f->brand, &failed), *cat = sim_str_dup(f->category, &failed);
   cJSON *img = f->images ? cJSON_Duplicate(f->images, 1) : NULL;
 
   if (failed || (f->images && !img)) {
-    free(name), free(desc), free(brand), free(cat), free(w);
+    free(name), free(desc), free(brand), free(cat);
     cJSON_Delete(img);
     return -1;
   }
@@ -577,21 +832,84 @@ static int lz_item_apply(struct lz_item *it, const struct lz_fields *f,
   sim_str_take(&it->desc, &desc);
   sim_str_take(&it->brand, &brand);
   sim_str_take(&it->category, &cat);
-  sim_str_take(&it->weight, &w);
   if (img)
     cJSON_Delete(it->images), it->images = img;
-  if (f->has_price)
-    it->price = f->price;
-  if (f->has_qty)
-    it->qty = f->qty;
-  if (f->status)
-    it->active = strcmp(f->status, "active") == 0;
   it->updated_ms = now_ms;
   return 0;
 }
 
-static struct lz_item *lz_item_create(size_t seller, const struct lz_fields *f,
-                                      int64_t now_ms) {
+/* The declared options, else those the SKUs use. */
+static cJSON *lz_draft_opts(const struct lz_draft *d, const cJSON *item_opts) {
+  cJSON *o;
+  size_t i;
+
+  if (d->var_opts)
+    return cJSON_Duplicate(d->var_opts, 1);
+  if (item_opts)
+    return cJSON_Duplicate(item_opts, 1);
+  o = cJSON_CreateArray();
+  for (i = 0; i < d->n; i++)
+    if (d->s[i].opt)
+      sim_json_push(o, cJSON_CreateString(d->s[i].opt));
+  return o;
+}
+
+/* Stores the draft's SKUs as the item's; -1 (item unchanged) on no memory. */
+static int lz_draft_commit(struct lz_item *it, const struct lz_draft *d) {
+  struct lz_sku *skus = calloc(d->n ? d->n : 1, sizeof *skus);
+  cJSON *opts = d->var_name ? lz_draft_opts(d, it->var_opts) : NULL;
+  char *vname = d->var_name ? strdup(d->var_name) : NULL;
+  int failed = !skus || (d->var_name && (!opts || !vname));
+  size_t i, k;
+
+  for (i = 0; !failed && i < d->n; i++) {
+    const struct lz_dsku *s = &d->s[i];
+
+    skus[i].id = s->old ? s->old->id : LZ_FIRST_SKU + L.sku_seq++;
+    skus[i].price = s->price;
+    skus[i].qty = s->qty;
+    skus[i].active = s->active;
+    skus[i].seller_sku = sim_str_dup(s->seller_sku, &failed);
+    skus[i].opt = sim_str_dup(d->var_name ? s->opt : NULL, &failed);
+    for (k = 0; k < LZ_PKG_N; k++)
+      skus[i].pkg[k] = sim_str_dup(s->pkg[k], &failed);
+  }
+  if (failed) {
+    for (i = 0; skus && i < d->n; i++)
+      lz_sku_free(&skus[i]);
+    free(skus), free(vname);
+    cJSON_Delete(opts);
+    return -1;
+  }
+  for (i = 0; i < it->nskus; i++)
+    lz_sku_free(&it->skus[i]);
+  free(it->skus);
+  it->skus = skus;
+  it->nskus = d->n;
+  free(it->var_name);
+  it->var_name = vname;
+  it->var_custom = d->var_custom;
+  cJSON_Delete(it->var_opts);
+  it->var_opts = opts;
+  return 0;
+}
+
+/* A draft SKU from a stored one, to be changed by the request. */
+static void lz_dsku_of(struct lz_dsku *d, struct lz_sku *s) {
+  size_t k;
+
+  memset(d, 0, sizeof *d);
+  d->old = s;
+  d->seller_sku = s->seller_sku;
+  d->opt = s->opt;
+  d->price = s->price;
+  d->qty = s->qty;
+  d->active = s->active;
+  for (k = 0; k < LZ_PKG_N; k++)
+    d->pkg[k] = s->pkg[k];
+}
+
+static struct lz_item *lz_item_new(size_t seller, int64_t now_ms) {
   struct lz_item *it;
 
   if (L.nitems >= LZ_ITEMS_MAX ||
@@ -599,31 +917,32 @@ static struct lz_item *lz_item_create(size_t seller, const struct lz_fields *f,
     return NULL;
   it = &L.items[L.nitems];
   memset(it, 0, sizeof *it);
-  it->sku = strdup(f->sku);
-  if (!it->sku || lz_item_apply(it, f, now_ms)) {
+  it->id = LZ_FIRST_ITEM + (int64_t)L.nitems;
+  it->seller = seller;
+  it->active = 1;
+  it->created_ms = it->updated_ms = now_ms;
+  return it;
+}
+
+/* Takes the item lz_item_new made into the store, or drops it. */
+static struct lz_item *lz_item_keep(struct lz_item *it, int ok) {
+  if (!ok) {
     lz_item_free(it);
     return NULL;
   }
-  it->id = LZ_FIRST_ITEM + (int64_t)L.nitems;
-  it->sku_id = LZ_FIRST_SKU + (int64_t)L.nitems;
-  it->seller = seller;
-  it->active = !f->status || strcmp(f->status, "active") == 0;
-  it->created_ms = now_ms;
   L.nitems++;
   return it;
 }
 
 /* The payload parameter parsed, with its Request.Product; NULL after
  * answering. */
-static cJSON *lz_payload(struct lz_call *c, const char *name,
-                         const cJSON **prod) {
+static cJSON *lz_payload(struct lz_call *c, const char *name, const cJSON **prod) {
   const char *why;
   cJSON *pl = lz_json_param(&c->params, name, &why);
 
   if (!pl) {
     if (why)
-      lz_fail(c, 200, "InvalidParameter", "%s is not in JSON format: %s",
-              name, why);
+      lz_fail(c, 200, "InvalidParameter", "%s is not in JSON format: %s", name, why);
     else
       lz_missing(c, name);
     return NULL;
@@ -660,44 +979,183 @@ static struct lz_item *lz_own_item(struct lz_call *c, const cJSON *idv) {
 
 /* ---------------------------------------------------------- endpoints -- */
 
-/* /product/create on a parsed Request.Product. */
+/* Skus.Sku as Lazada's JSON payloads need it: an array (pitfall: 1001). */
+static const cJSON *lz_skus_of(const cJSON *prod, int *n) {
+  const cJSON *skus = lz_get(lz_get(prod, "Skus"), "Sku");
+
+  *n = cJSON_IsArray(skus) ? cJSON_GetArraySize(skus) : -1;
+  return skus;
+}
+
+/* A SellerSku new to the seller's catalogue and to the draft. */
+static int lz_sku_fresh(size_t me, const struct lz_draft *d, size_t upto, const char *sku,
+                        struct lz_refusal *r) {
+  size_t j;
+
+  for (j = 0; j < upto; j++)
+    if (strcmp(d->s[j].seller_sku, sku) == 0)
+      return lz_refuse(r, "InvalidParameter", "SellerSku %s appears twice", sku);
+  if (lz_sku_by_seller_sku(me, sku, NULL))
+    return lz_refuse(r, "InvalidParameter", "SellerSku %s already exists for this seller",
+                     sku);
+  return 0;
+}
+
+static void lz_refused(struct lz_call *c, const struct lz_refusal *r) {
+  lz_fail(c, 200, r->code, "%s", r->msg);
+}
+
+/* /product/create on a parsed Request.Product: one SKU per Skus.Sku. */
 static void lz_create_product(struct lz_call *c, const cJSON *prod) {
   size_t me = sim_acct_index(&lz_accts, c->seller);
+  struct lz_refusal r = {NULL, ""};
+  struct lz_draft d;
   struct lz_fields f;
   struct lz_item *it;
+  const cJSON *skus, *e;
   const char *why;
+  int n;
 
-  if ((why = lz_fields_read(prod, 1, &f))) {
+  memset(&d, 0, sizeof d);
+  skus = lz_skus_of(prod, &n);
+  if ((why = lz_attrs_read(prod, 1, &f)) ||
+      (n < 1 || n > LZ_BATCH_MAX ? (why = "Skus.Sku must be an array of 1 to 50 SKUs") : NULL)) {
     lz_param(c, why);
-  } else if (lz_item_by_sku(me, f.sku)) {
-    lz_fail(c, 200, "InvalidParameter",
-            "SellerSku %s already exists for this seller", f.sku);
-  } else if (!(it = lz_item_create(me, &f, c->req->now_ms))) {
-    lz_fail(c, 200, "500", "could not store the product");
-  } else {
-    sim_info_note_id(c->info, it->id);
-    lz_ok(c, lz_item_ref(it));
+    return;
   }
+  cJSON_ArrayForEach(e, skus) {
+    struct lz_dsku *s = &d.s[d.n];
+
+    if ((why = lz_dsku_read(e, s))) {
+      lz_param(c, why);
+      return;
+    }
+    if (lz_sku_fresh(me, &d, d.n, s->seller_sku, &r)) {
+      lz_refused(c, &r);
+      return;
+    }
+    d.n++;
+  }
+  if (lz_variation_read(prod, &d, &r) || lz_draft_check(&d, NULL, &r)) {
+    lz_refused(c, &r);
+    return;
+  }
+  it = lz_item_new(me, c->req->now_ms);
+  if (!it || !(it = lz_item_keep(it, lz_item_apply(it, &f, c->req->now_ms) == 0 &&
+                                         lz_draft_commit(it, &d) == 0))) {
+    lz_fail(c, 200, "500", "could not store the product");
+    return;
+  }
+  sim_info_note_id(c->info, it->id);
+  lz_ok(c, lz_item_ref(it));
+}
+
+/* One Skus.Sku of an update: a SKU of the item (SkuId, or its SellerSku),
+ * or a new one (needs AssociatedSku). */
+static int lz_update_sku(struct lz_call *c, struct lz_item *it, const cJSON *e,
+                         struct lz_draft *d, int assoc, struct lz_refusal *r) {
+  size_t me = sim_acct_index(&lz_accts, c->seller), j;
+  const cJSON *idv = lz_get(e, "SkuId");
+  const char *ss = sim_json_str(e, "SellerSku"), *why;
+  struct lz_sku *old = NULL;
+  struct lz_dsku *s;
+  int64_t id = 0;
+
+  if (idv && (lz_json_id(idv, &id) || !(old = lz_sku_in(it, id, NULL))))
+    return lz_refuse(r, "E0401", "SkuId not found in item %" PRId64, it->id);
+  if (!old && ss)
+    old = lz_sku_in(it, 0, ss);
+  if (old && ss && strcmp(ss, old->seller_sku) != 0)
+    return lz_refuse(r, "InvalidParameter", "SellerSku cannot be changed");
+  if (!old && !assoc)
+    return lz_refuse(r, "E0401", "SellerSku %s not found in item %" PRId64, ss ? ss : "",
+                     it->id);
+  for (j = 0; j < d->n; j++)
+    if (old && d->s[j].old == old)
+      break;
+  if (j == d->n && (d->n >= LZ_BATCH_MAX))
+    return lz_refuse(r, "InvalidParameter", "an item holds at most 50 SKUs");
+  s = &d->s[j];
+  if (j == d->n) {
+    memset(s, 0, sizeof *s);
+    d->n++;
+  }
+  if ((why = lz_dsku_read(e, s)))
+    return lz_refuse(r, "InvalidParameter", "%s", why);
+  if (!old && lz_sku_fresh(me, d, d->n - 1, s->seller_sku, r))
+    return -1;
+  return 0;
 }
 
 /* /product/update on a parsed Request.Product. */
 static void lz_update_product(struct lz_call *c, const cJSON *prod) {
+  struct lz_refusal r = {NULL, ""};
+  struct lz_draft d;
   struct lz_fields f;
   struct lz_item *it;
+  const cJSON *skus, *e, *as;
   const char *why;
+  int n, assoc = 0, status = 0;
+  size_t j;
 
-  if (!(it = lz_own_item(c, lz_get(prod, "ItemId")))) {
-    /* answered */
-  } else if ((why = lz_fields_read(prod, 0, &f))) {
+  if (!(it = lz_own_item(c, lz_get(prod, "ItemId"))))
+    return;
+  if ((why = lz_attrs_read(prod, 0, &f))) {
     lz_param(c, why);
-  } else if (f.sku && strcmp(f.sku, it->sku) != 0) {
-    lz_fail(c, 200, "E0401", "SellerSku %s not found in item %" PRId64, f.sku,
-            it->id);
-  } else if (lz_item_apply(it, &f, c->req->now_ms)) {
-    lz_fail(c, 200, "500", "could not store the product");
-  } else {
-    lz_ok(c, lz_item_ref(it));
+    return;
   }
+  memset(&d, 0, sizeof d);
+  for (j = 0; j < it->nskus; j++)
+    lz_dsku_of(&d.s[d.n++], &it->skus[j]);
+  d.var_name = it->var_name;
+  d.var_custom = it->var_custom;
+  /* AssociatedSku: a SKU of the item (the pages say a seller SKU, or a
+   * SkuId): new SKUs join its product. */
+  if ((as = lz_get(prod, "AssociatedSku"))) {
+    int64_t id = 0;
+
+    if (!cJSON_IsString(as) ||
+        !(lz_sku_in(it, 0, as->valuestring) ||
+          (lz_digits(as->valuestring, &id) == 0 && lz_sku_in(it, id, NULL)))) {
+      lz_fail(c, 200, "E0401", "AssociatedSku is not a SKU of item %" PRId64, it->id);
+      return;
+    }
+    assoc = 1;
+  }
+  skus = lz_skus_of(prod, &n);
+  if (skus && (n < 1 || n > LZ_BATCH_MAX)) {
+    lz_param(c, "Skus.Sku must be an array of 1 to 50 SKUs");
+    return;
+  }
+  if (lz_variation_read(prod, &d, &r)) {
+    lz_refused(c, &r);
+    return;
+  }
+  if (d.var_opts && it->var_name && strcmp(d.var_name, it->var_name) != 0) {
+    lz_fail(c, 200, "InvalidParameter",
+            "item %" PRId64 " has sale property %s; ocopsim models one", it->id,
+            it->var_name);
+    return;
+  }
+  cJSON_ArrayForEach(e, skus) {
+    if (lz_update_sku(c, it, e, &d, assoc, &r)) {
+      lz_refused(c, &r);
+      return;
+    }
+    status |= lz_get(e, "Status") != NULL;
+  }
+  if (lz_draft_check(&d, it->var_opts, &r)) {
+    lz_refused(c, &r);
+    return;
+  }
+  if (lz_item_apply(it, &f, c->req->now_ms) || lz_draft_commit(it, &d)) {
+    lz_fail(c, 200, "500", "could not store the product");
+    return;
+  }
+  if (status) /* relist: a SKU set active shows the item again */
+    for (j = 0; j < it->nskus; j++)
+      it->active |= it->skus[j].active;
+  lz_ok(c, lz_item_ref(it));
 }
 
 /* Both product writes take the product from the "payload" parameter. */
@@ -712,57 +1170,134 @@ static void lz_product_write(struct lz_call *c,
   cJSON_Delete(pl);
 }
 
-static void lz_create(struct lz_call *c) {
-  lz_product_write(c, lz_create_product);
+static void lz_create(struct lz_call *c) { lz_product_write(c, lz_create_product); }
+
+static void lz_update(struct lz_call *c) { lz_product_write(c, lz_update_product); }
+
+/* The SKUs RemoveSku names, each once; -1 with r set. */
+static int lz_remove_pick(struct lz_item *it, const cJSON *skus, int *gone,
+                          struct lz_refusal *r) {
+  const cJSON *e;
+
+  cJSON_ArrayForEach(e, skus) {
+    const cJSON *idv = lz_get(e, "SkuId");
+    const char *ss = sim_json_str(e, "SellerSku");
+    struct lz_sku *s = NULL;
+    int64_t id = 0;
+
+    if (!cJSON_IsObject(e))
+      return lz_refuse(r, "5", "Invalid Request Format");
+    if (!idv && !ss && !e->child)
+      continue; /* <Sku></Sku>: removes a sale property alone */
+    if (idv ? lz_json_id(idv, &id) == 0 && (s = lz_sku_in(it, id, NULL)) != NULL
+            : (s = lz_sku_in(it, 0, ss)) != NULL)
+      gone[s - it->skus] = 1;
+    else
+      return lz_refuse(r, "SELLER_SKU_NOT_FOUND", "sellerSku: %s not found",
+                       ss ? ss : (idv && cJSON_IsString(idv) ? idv->valuestring : "?"));
+  }
+  return 0;
 }
 
-static void lz_update(struct lz_call *c) {
-  lz_product_write(c, lz_update_product);
+/* /product/sku/remove: SKUs (by SkuId or SellerSku) and, when named, the
+ * sale property; never the last SKU. */
+static void lz_remove_sku(struct lz_call *c) {
+  const cJSON *prod, *skus, *var;
+  cJSON *pl = lz_payload(c, "payload", &prod);
+  struct lz_refusal r = {NULL, ""};
+  struct lz_item *it;
+  struct lz_draft d;
+  int gone[LZ_BATCH_MAX] = {0}, n;
+  size_t j, left = 0;
+
+  if (!pl)
+    return;
+  if (!(it = lz_own_item(c, lz_get(prod, "ItemId"))))
+    goto done;
+  skus = lz_skus_of(prod, &n);
+  if (n < 0 || lz_remove_pick(it, skus, gone, &r)) {
+    lz_refused(c, r.code ? &r : &(struct lz_refusal){"5", "Invalid Request Format"});
+    goto done;
+  }
+  memset(&d, 0, sizeof d);
+  d.var_name = it->var_name;
+  d.var_custom = it->var_custom;
+  for (j = 0; j < it->nskus; j++)
+    if (!gone[j])
+      lz_dsku_of(&d.s[d.n++], &it->skus[j]), left++;
+  if (left == 0) {
+    lz_fail(c, 200, "CAN_NOT_REMOVE_ALL_SKU", "Can not remove all sku");
+    goto done;
+  }
+  var = lz_get(lz_get(prod, "variation"), "variation1");
+  if (var) {
+    const char *name = sim_json_str(var, "name");
+
+    if (!it->var_name || !name || strcmp(name, it->var_name) != 0) {
+      lz_fail(c, 200, "SALE_PROPS_EMPTY", "Sale props can not be set empty when remove sale "
+                                          "props");
+      goto done;
+    }
+    if (left > 1) {
+      lz_fail(c, 200, "SALE_PROPS_DUPLICATE", "Sale props is duplicate between the SKUs left");
+      goto done;
+    }
+    d.var_name = NULL;
+  }
+  if (lz_draft_commit(it, &d)) {
+    lz_fail(c, 200, "500", "could not store the product");
+    goto done;
+  }
+  it->updated_ms = c->req->now_ms;
+  lz_ok(c, NULL);
+done:
+  cJSON_Delete(pl);
 }
 
-/* One Skus.Sku entry of price_quantity/update, checked: the item, and the
+/* One Skus.Sku entry of price_quantity/update, checked: the SKU, and the
  * new quantity and price (< 0 when not given). NULL or why not. */
-static const char *lz_pq_entry(struct lz_call *c, const cJSON *e,
-                               struct lz_item **out, int64_t *qty,
-                               int64_t *price, int *not_found) {
+static const char *lz_pq_entry(struct lz_call *c, const cJSON *e, struct lz_sku **out,
+                               struct lz_item **item, int64_t *qty, int64_t *price,
+                               int *not_found) {
   const char *sku = sim_json_str(e, "SellerSku");
   const cJSON *idv = lz_get(e, "ItemId"), *skuid = lz_get(e, "SkuId"), *v;
-  size_t me = sim_acct_index(&lz_accts, c->seller);
+  size_t me = sim_acct_index(&lz_accts, c->seller), i;
   struct lz_item *it = NULL;
-  int64_t id;
+  struct lz_sku *s = NULL;
+  int64_t id = 0, sid = 0;
 
   *not_found = 0;
   *qty = *price = -1;
   if (!cJSON_IsObject(e))
     return "each Sku must be an object";
-  if (idv) {
-    if (lz_json_id(idv, &id))
-      return "ItemId must be an item id";
-    it = lz_item_find(id);
-  } else if (skuid) {
-    if (lz_json_id(skuid, &id))
-      return "SkuId must be a SKU id";
-    it = id >= LZ_FIRST_SKU ? lz_item_find(id - LZ_FIRST_SKU + LZ_FIRST_ITEM)
-                            : NULL;
-  } else if (sku) {
-    it = lz_item_by_sku(me, sku);
-  } else {
+  if (!idv && !skuid && !sku)
     return "each Sku needs ItemId, SkuId or SellerSku";
-  }
-  if (!it || it->seller != me || (sku && strcmp(sku, it->sku) != 0) ||
-      (skuid && (lz_json_id(skuid, &id) || id != it->sku_id))) {
+  if (idv && lz_json_id(idv, &id))
+    return "ItemId must be an item id";
+  if (skuid && lz_json_id(skuid, &sid))
+    return "SkuId must be a SKU id";
+  if (idv)
+    it = lz_item_find(id);
+  for (i = 0; !it && sid > 0 && i < L.nitems; i++)
+    if (lz_sku_in(&L.items[i], sid, NULL))
+      it = &L.items[i];
+  if (!it && sku)
+    lz_sku_by_seller_sku(me, sku, &it);
+  if (it && it->seller == me)
+    s = sid > 0 ? lz_sku_in(it, sid, NULL) : lz_sku_in(it, 0, sku);
+  if (!s || (sku && strcmp(sku, s->seller_sku) != 0)) {
     *not_found = 1;
     return "product not found";
   }
-  if ((v = lz_get(e, "Quantity")) &&
-      (lz_json_amount(v, qty) || *qty < 0 || *qty > INT32_MAX))
+  if ((v = lz_get(e, "Quantity")) && (lz_json_amount(v, qty) || *qty < 0 || *qty > INT32_MAX))
     return "Quantity must be a whole number >= 0";
   if ((v = lz_get(e, "Price")) &&
       (lz_json_amount(v, price) || *price <= 0 || *price > LZ_MONEY_MAX))
     return "Price must be a positive whole number of dong";
   if (*qty < 0 && *price < 0)
     return "each Sku needs Quantity or Price";
-  *out = it;
+  *out = s;
+  *item = it;
   return NULL;
 }
 
@@ -770,14 +1305,14 @@ static const char *lz_pq_entry(struct lz_call *c, const cJSON *e,
 static void lz_price_quantity(struct lz_call *c) {
   const cJSON *prod, *skus, *e;
   cJSON *pl = lz_payload(c, "payload", &prod), *detail;
+  struct lz_sku *sk[LZ_BATCH_MAX];
   struct lz_item *items[LZ_BATCH_MAX];
   int64_t qty[LZ_BATCH_MAX], price[LZ_BATCH_MAX];
   int i = 0, n, bad = 0, nf_any = 0, nf;
 
   if (!pl)
     return;
-  skus = lz_get(lz_get(prod, "Skus"), "Sku");
-  n = cJSON_IsArray(skus) ? cJSON_GetArraySize(skus) : -1;
+  skus = lz_skus_of(prod, &n);
   if (n < 1 || n > LZ_BATCH_MAX) {
     lz_param(c, "Skus.Sku must be an array of 1 to 50 SKUs");
     cJSON_Delete(pl);
@@ -785,8 +1320,7 @@ static void lz_price_quantity(struct lz_call *c) {
   }
   detail = cJSON_CreateArray();
   cJSON_ArrayForEach(e, skus) {
-    const char *why =
-        lz_pq_entry(c, e, &items[i], &qty[i], &price[i], &nf);
+    const char *why = lz_pq_entry(c, e, &sk[i], &items[i], &qty[i], &price[i], &nf);
 
     if (why) {
       cJSON *d = cJSON_CreateObject();
@@ -803,20 +1337,18 @@ static void lz_price_quantity(struct lz_call *c) {
   }
   if (bad) {
     cJSON *o = lz_error_obj(nf_any ? "E0401" : "InvalidParameter",
-                            nf_any ? "product not found"
-                                   : "Invalid SKU entries, see detail");
+                            nf_any ? "product not found" : "Invalid SKU entries, see detail");
 
-    snprintf(c->info->error, sizeof c->info->error, "%s",
-             nf_any ? "E0401" : "InvalidParameter");
+    snprintf(c->info->error, sizeof c->info->error, "%s", nf_any ? "E0401" : "InvalidParameter");
     sim_json_put(o, "detail", detail);
     sim_resp_json(c->resp, 200, o);
   } else {
     cJSON_Delete(detail);
     for (i = 0; i < n; i++) {
       if (qty[i] >= 0)
-        items[i]->qty = qty[i];
+        sk[i]->qty = qty[i];
       if (price[i] >= 0)
-        items[i]->price = price[i];
+        sk[i]->price = price[i];
       items[i]->updated_ms = c->req->now_ms;
     }
     lz_ok(c, NULL);
@@ -833,11 +1365,10 @@ static void lz_deactivate(struct lz_call *c) {
   /* The connector sends apiRequestBody; payload is accepted too (the exact
    * name is unverified: docs/marketplaces/lazada.md, "Verified and our
    * reading"). */
-  pl = lz_payload(c, sim_params_get(&c->params, "apiRequestBody")
-                         ? "apiRequestBody"
-                         : sim_params_get(&c->params, "payload")
-                               ? "payload"
-                               : "apiRequestBody",
+  pl = lz_payload(c,
+                  sim_params_get(&c->params, "apiRequestBody") ? "apiRequestBody"
+                  : sim_params_get(&c->params, "payload")      ? "payload"
+                                                               : "apiRequestBody",
                   &prod);
   if (!pl)
     return;
@@ -852,8 +1383,10 @@ static void lz_deactivate(struct lz_call *c) {
     return;
   }
   cJSON_ArrayForEach(e, list) {
-    if (cJSON_IsString(e) && strcmp(e->valuestring, it->sku) == 0)
-      found = 1;
+    struct lz_sku *s = cJSON_IsString(e) ? lz_sku_in(it, 0, e->valuestring) : NULL;
+
+    if (s)
+      found = 1, s->active = 0;
   }
   if (list && !found) {
     lz_fail(c, 200, "E0401", "SellerSku not found in item %" PRId64, it->id);
@@ -865,52 +1398,61 @@ static void lz_deactivate(struct lz_call *c) {
   cJSON_Delete(pl);
 }
 
-static int lz_query_num(struct lz_call *c, const char *name, int64_t def,
-                        int64_t max, int64_t *out) {
+static int lz_query_num(struct lz_call *c, const char *name, int64_t def, int64_t max,
+                        int64_t *out) {
   const char *v = sim_params_get(&c->params, name);
 
   *out = def;
   if (!v || !*v)
     return 0;
   if (lz_digits(v, out) || *out > max) {
-    lz_fail(c, 200, "InvalidParameter", "%s must be a number from 0 to %" PRId64,
-            name, max);
+    lz_fail(c, 200, "InvalidParameter", "%s must be a number from 0 to %" PRId64, name, max);
     return -1;
   }
   return 0;
+}
+
+static int64_t lz_item_qty(const struct lz_item *it) {
+  int64_t q = 0;
+  size_t j;
+
+  for (j = 0; j < it->nskus; j++)
+    q += it->skus[j].qty;
+  return q;
 }
 
 static int lz_filter_match(const struct lz_item *it, const char *filter) {
   if (strcmp(filter, "all") == 0)
     return 1;
   if (strcmp(filter, "live") == 0)
-    return it->active && it->qty > 0;
+    return it->active && lz_item_qty(it) > 0;
   if (strcmp(filter, "inactive") == 0)
     return !it->active;
   if (strcmp(filter, "sold-out") == 0)
-    return it->active && it->qty == 0;
+    return it->active && lz_item_qty(it) == 0;
   return 0; /* deleted, image-missing, pending, rejected: none here */
 }
 
-static int lz_sku_listed(const cJSON *list, const char *sku) {
+/* 1 when the list (absent: all) names one of the item's SKUs. */
+static int lz_sku_listed(const cJSON *list, const struct lz_item *it) {
   const cJSON *e;
+  size_t j;
 
   if (!list)
     return 1;
   cJSON_ArrayForEach(e, list) {
-    if (cJSON_IsString(e) && strcmp(e->valuestring, sku) == 0)
-      return 1;
+    for (j = 0; cJSON_IsString(e) && j < it->nskus; j++)
+      if (strcmp(e->valuestring, it->skus[j].seller_sku) == 0)
+        return 1;
   }
   return 0;
 }
 
 static void lz_products_get(struct lz_call *c) {
-  static const char *const filters[] = {"all",     "live",          "inactive",
-                                        "deleted", "image-missing", "pending",
-                                        "rejected", "sold-out"};
+  static const char *const filters[] = {"all",     "live",     "inactive", "deleted",
+                                        "image-missing", "pending", "rejected", "sold-out"};
   const char *filter = sim_params_get(&c->params, "filter"), *why;
-  cJSON *skus = lz_json_param(&c->params, "sku_seller_list", &why), *data,
-        *list;
+  cJSON *skus = lz_json_param(&c->params, "sku_seller_list", &why), *data, *list;
   size_t me = sim_acct_index(&lz_accts, c->seller), i, k;
   int64_t offset, limit, total = 0, shown = 0;
 
@@ -921,8 +1463,7 @@ static void lz_products_get(struct lz_call *c) {
   if (k == ARRAY_LEN(filters)) {
     lz_param(c, "filter must be all, live, inactive, deleted, image-missing, "
                 "pending, rejected or sold-out");
-  } else if (why || (skus && (!cJSON_IsArray(skus) ||
-                              cJSON_GetArraySize(skus) > 100))) {
+  } else if (why || (skus && (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) > 100))) {
     lz_param(c, "sku_seller_list must be a JSON array of at most 100 SKUs");
   } else if (!lz_query_num(c, "offset", 0, INT32_MAX, &offset) &&
              !lz_query_num(c, "limit", 10, LZ_LIMIT_MAX, &limit)) {
@@ -932,16 +1473,13 @@ static void lz_products_get(struct lz_call *c) {
     list = cJSON_CreateArray();
     for (i = 0; i < L.nitems; i++) {
       const struct lz_item *it = &L.items[i];
-      cJSON *e;
 
-      if (it->seller != me || !lz_filter_match(it, filter) ||
-          !lz_sku_listed(skus, it->sku))
+      if (it->seller != me || !lz_filter_match(it, filter) || !lz_sku_listed(skus, it))
         continue;
       if (total++ < offset || shown >= limit)
         continue;
       shown++;
-      e = lz_item_json(it);
-      sim_json_push(list, e);
+      sim_json_push(list, lz_item_json(it));
     }
     sim_json_add_int(data, "total_products", total);
     sim_json_put(data, "products", list);
@@ -966,7 +1504,7 @@ static void lz_item_get(struct lz_call *c) {
       return;
     }
     it = lz_item_find(id);
-    if (it && sku && *sku && strcmp(sku, it->sku) != 0)
+    if (it && sku && *sku && !lz_sku_in(it, 0, sku))
       it = NULL;
   } else {
     it = lz_item_by_sku(sim_acct_index(&lz_accts, c->seller), sku);
@@ -1109,7 +1647,8 @@ static void lz_order_units(cJSON *list, const struct sim_order *o,
 
   for (i = 0; i < o->nlines; i++) {
     const struct sim_order_line *l = &o->lines[i];
-    const struct lz_item *it = lz_item_by_sku(seller, l->sku);
+    struct lz_item *it = NULL;
+    const struct lz_sku *s = lz_sku_by_seller_sku(seller, l->sku, &it);
 
     for (k = 0; k < l->qty; k++) {
       cJSON *e = cJSON_CreateObject();
@@ -1118,12 +1657,17 @@ static void lz_order_units(cJSON *list, const struct sim_order *o,
       lz_add_order_id(e, "order_id", o->id);
       if (!o->malformed)
         cJSON_AddStringToObject(e, "sku", l->sku);
-      snprintf(buf, sizeof buf, "%" PRId64 "_VNAMZ-%" PRId64,
-               it ? it->id : 0, it ? it->sku_id : 0);
-      cJSON_AddStringToObject(e, "shop_sku", it ? buf : "");
-      snprintf(buf, sizeof buf, "%" PRId64, it ? it->sku_id : 0);
+      /* the variant's own SKU: SellerSku, its SkuId and ShopSku, and its
+       * option as "variation" */
+      if (s)
+        lz_shop_sku(it, s, buf, sizeof buf);
+      cJSON_AddStringToObject(e, "shop_sku", s ? buf : "");
+      snprintf(buf, sizeof buf, "%" PRId64, s ? s->id : 0);
       cJSON_AddStringToObject(e, "sku_id", buf);
       cJSON_AddStringToObject(e, "name", it && it->name ? it->name : l->sku);
+      if (s && s->opt && it->var_name)
+        snprintf(buf, sizeof buf, "%s:%s", it->var_name, s->opt);
+      cJSON_AddStringToObject(e, "variation", s && s->opt && it->var_name ? buf : "");
       lz_add_money(e, "item_price", l->price);
       lz_add_money(e, "paid_price", l->price);
       cJSON_AddStringToObject(e, "currency", "VND");
@@ -1185,16 +1729,16 @@ static int lz_order_id_ok(const char *id) {
 }
 
 static void lz_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
+  (void)now;
   snprintf(out, n, "%" PRId64, LZ_FIRST_ORDER + (int64_t)seq);
 }
 
 static void lz_order_sold(const char *shop, const char *sku, int64_t qty) {
   const struct sim_acct *s = sim_acct_find(&lz_accts, shop);
-  struct lz_item *it =
-      s ? lz_item_by_sku(sim_acct_index(&lz_accts, s), sku) : NULL;
+  struct lz_sku *k = s ? lz_sku_by_seller_sku(sim_acct_index(&lz_accts, s), sku, NULL) : NULL;
 
-  if (it)
-    it->qty = it->qty > qty ? it->qty - qty : 0;
+  if (k) /* that variant's stock only */
+    k->qty = k->qty > qty ? k->qty - qty : 0;
 }
 
 /* message_type 0, trade order status. */
@@ -1283,6 +1827,7 @@ static const struct lz_route {
 } lz_routes[] = {
     {"/rest/product/create", LZ_POST, 1, lz_create},
     {"/rest/product/update", LZ_POST, 1, lz_update},
+    {"/rest/product/sku/remove", LZ_POST, 1, lz_remove_sku},
     {"/rest/product/price_quantity/update", LZ_POST, 1, lz_price_quantity},
     {"/rest/product/deactivate", LZ_POST, 1, lz_deactivate},
     {"/rest/products/get", LZ_GET | LZ_POST, 1, lz_products_get},
@@ -1394,26 +1939,45 @@ static void lz_add_id_str(cJSON *o, const char *name, int64_t v) {
   cJSON_AddStringToObject(o, name, buf);
 }
 
+/* The item as the control API shows it: item-level sku, sku_id, price,
+ * stock and package_weight are its first SKU's; "variants" lists them all. */
 static cJSON *lz_item_ctl_json(const struct lz_item *it) {
-  cJSON *o = cJSON_CreateObject(), *img;
+  cJSON *o = cJSON_CreateObject(), *img, *vs;
+  const struct lz_sku *first = it->nskus ? &it->skus[0] : NULL;
+  size_t j;
 
   lz_add_id_str(o, "item_id", it->id);
-  lz_add_id_str(o, "sku_id", it->sku_id);
+  lz_add_id_str(o, "sku_id", first ? first->id : 0);
   cJSON_AddStringToObject(o, "seller_id", lz_accts.v[it->seller].name);
-  cJSON_AddStringToObject(o, "sku", it->sku);
+  cJSON_AddStringToObject(o, "sku", first ? first->seller_sku : "");
   cJSON_AddStringToObject(o, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(o, "title", it->name ? it->name : ""); /* alias */
   cJSON_AddStringToObject(o, "description", it->desc ? it->desc : "");
   cJSON_AddStringToObject(o, "brand", it->brand ? it->brand : "No Brand");
-  sim_json_add_int(o, "price", it->price);
-  sim_json_add_int(o, "stock", it->qty);
+  sim_json_add_int(o, "price", first ? first->price : 0);
+  sim_json_add_int(o, "stock", first ? first->qty : 0);
   cJSON_AddStringToObject(o, "status", it->active ? "active" : "inactive");
   if (it->category)
     cJSON_AddStringToObject(o, "category_id", it->category);
   img = it->images ? cJSON_Duplicate(it->images, 1) : cJSON_CreateArray();
   sim_json_put(o, "images", img);
   cJSON_AddStringToObject(o, "package_weight",
-                          it->weight ? it->weight : "0.5");
+                          first && first->pkg[0] ? first->pkg[0] : "0.5");
+  if (it->var_name)
+    cJSON_AddStringToObject(o, "variation", it->var_name);
+  vs = cJSON_AddArrayToObject(o, "variants");
+  for (j = 0; j < it->nskus; j++) {
+    const struct lz_sku *k = &it->skus[j];
+    cJSON *v = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(v, "sku", k->seller_sku);
+    lz_add_id_str(v, "id", k->id);
+    cJSON_AddStringToObject(v, "label", k->opt ? k->opt : "");
+    sim_json_add_int(v, "price", k->price);
+    sim_json_add_int(v, "stock", k->qty);
+    cJSON_AddStringToObject(v, "status", k->active && it->active ? "active" : "inactive");
+    sim_json_push(vs, v);
+  }
   sim_json_add_int(o, "create_time_ms", it->created_ms);
   sim_json_add_int(o, "update_time_ms", it->updated_ms);
   return o;
@@ -1441,48 +2005,90 @@ static void lz_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-/* Puts an item straight into a seller's shop: {seller_id, sku, name,
- * description?, price, stock, status?}. */
+/* One SKU of a seeded item from {sku, label?, price, stock}; NULL or why. */
+static const char *lz_ctl_sku(const cJSON *o, struct lz_dsku *d, char *err, size_t n) {
+  memset(d, 0, sizeof d[0]);
+  d->active = 1;
+  if (!(d->seller_sku = sim_ctl_str(o, "sku", LZ_SKU_MAX, err, n)) ||
+      sim_ctl_int(o, "price", 1, LZ_MONEY_MAX, -1, &d->price, err, n) ||
+      sim_ctl_int(o, "stock", 0, INT32_MAX, 0, &d->qty, err, n))
+    return err;
+  d->opt = sim_json_str(o, "label");
+  return NULL;
+}
+
+/*
+ * Puts an item straight into a seller's shop: {seller_id, sku, name,
+ * description?, price, stock, status?} for one SKU, or with "variants":
+ * [{sku, label, price, stock}] (and "variation", default "Quy cách") for
+ * several; the SKUs' labels are the options of the sale property.
+ */
 static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   struct sim_acct *s = sim_acct_arg(&lz_accts, req, resp);
   const char *st = sim_json_str(req->json, "status");
+  const cJSON *vars = lz_get(req->json, "variants"), *e;
+  struct lz_refusal r = {NULL, ""};
   struct lz_fields f;
+  struct lz_draft d;
   struct lz_item *it;
   char err[LZ_ERRTXT];
+  size_t me, j;
   cJSON *o;
 
   if (!s)
     return;
+  me = sim_acct_index(&lz_accts, s);
   memset(&f, 0, sizeof f);
-  if (!(f.sku = sim_ctl_str(req->json, "sku", LZ_SKU_MAX, err, sizeof err)) ||
-      !(f.name = sim_ctl_str(req->json, "name", 1024, err, sizeof err)) ||
-      sim_ctl_int(req->json, "price", 1, LZ_MONEY_MAX, -1, &f.price, err,
-                  sizeof err) ||
-      sim_ctl_int(req->json, "stock", 0, INT32_MAX, 0, &f.qty, err,
-                  sizeof err)) {
+  memset(&d, 0, sizeof d);
+  if (!(f.name = sim_ctl_str(req->json, "name", 1024, err, sizeof err)) ||
+      (!vars && lz_ctl_sku(req->json, &d.s[d.n++], err, sizeof err))) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
+  }
+  if (vars && (!cJSON_IsArray(vars) || cJSON_GetArraySize(vars) < 1 ||
+               cJSON_GetArraySize(vars) > LZ_BATCH_MAX)) {
+    sim_ctl_error(resp, 400, "variants must be an array of 1 to 50 SKUs");
+    return;
+  }
+  cJSON_ArrayForEach(e, vars) {
+    if (lz_ctl_sku(e, &d.s[d.n++], err, sizeof err)) {
+      sim_ctl_error(resp, 400, "variants: %s", err);
+      return;
+    }
   }
   if (st && strcmp(st, "active") != 0 && strcmp(st, "inactive") != 0) {
     sim_ctl_error(resp, 400, "status must be active or inactive");
     return;
   }
-  f.desc = sim_json_str(req->json, "description");
-  f.status = st;
-  f.has_price = f.has_qty = 1;
-  if (lz_item_by_sku(sim_acct_index(&lz_accts, s), f.sku)) {
-    sim_ctl_error(resp, 400, "SKU %s already exists for seller %s", f.sku,
-                  s->name);
+  for (j = 0; j < d.n; j++)
+    if (lz_sku_fresh(me, &d, j, d.s[j].seller_sku, &r)) {
+      sim_ctl_error(resp, 400, "%s", r.msg);
+      return;
+    }
+  if (d.n > 1) {
+    d.var_name = sim_json_str(req->json, "variation");
+    if (!d.var_name)
+      d.var_name = "Quy cách";
+    d.var_custom = 1;
+  }
+  for (j = 0; j < d.n; j++)
+    if (!d.var_name)
+      d.s[j].opt = NULL;
+  if (lz_draft_check(&d, NULL, &r)) {
+    sim_ctl_error(resp, 400, "%s", r.msg);
     return;
   }
-  it = lz_item_create(sim_acct_index(&lz_accts, s), &f, req->now_ms);
-  if (!it) {
+  f.desc = sim_json_str(req->json, "description");
+  it = lz_item_new(me, req->now_ms);
+  if (!it || !(it = lz_item_keep(it, lz_item_apply(it, &f, req->now_ms) == 0 &&
+                                         lz_draft_commit(it, &d) == 0))) {
     sim_ctl_error(resp, 400, "too many items");
     return;
   }
+  it->active = !st || strcmp(st, "active") == 0;
   o = cJSON_CreateObject();
   lz_add_id_str(o, "item_id", it->id);
-  lz_add_id_str(o, "sku_id", it->sku_id);
+  lz_add_id_str(o, "sku_id", it->skus[0].id);
   sim_ctl_ok(resp, o);
 }
 

@@ -3,10 +3,11 @@
 # with curl and openssl only: sorted-parameter UPPERCASE signing, millisecond
 # timestamps, tokens and single-use refresh, the product calls of
 # docs/marketplaces/lazada.md ("Endpoints"), the control API, the call log
-# and faults. Builds nothing: the binary comes from $OCOPSIM (default
+# and faults, and products with several SKUs (variants: sale property,
+# AssociatedSku, RemoveSku, orders per SKU). Builds nothing: the binary comes from $OCOPSIM (default
 # $top_builddir/tests/sim/ocopsim).
 
-PLAN=45
+PLAN=65
 SIM_TAG=lz
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -288,5 +289,114 @@ check "push: message_type 0 with the current status, signed over app_key+body" \
 ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[{\"status\":\"pending\",\"lines\":[{\"sku\":\"X\",\"qty\":1,\"price\":1}]}],\"push\":{\"url\":\"http://127.0.0.1:1/\"}}" >/dev/null
 check "orders with push report each delivery (0: nobody listening)" \
   has '"push_status":\[0\]'
+
+# ------------------------------------------------------------ variants --
+# sku SELLERSKU PRICE QTY [OPTION]: one new Skus.Sku entry.
+sku() {
+  printf '{"SellerSku":"%s",' "$1"
+  if [ -n "${4:-}" ]; then printf '"saleProp":{"Quy cách":"%s"},' "$4"; fi
+  printf '"quantity":"%s","price":"%s","package_weight":"0.25","package_length":"10",' "$3" "$2"
+  printf '"package_width":"10","package_height":"10"}'
+}
+# variation OPTION...: a custom sale property "Quy cách" with these options.
+variation() {
+  v_o=
+  for v_a in "$@"; do v_o="$v_o${v_o:+,}\"$v_a\""; done
+  printf '"variation":{"variation1":{"name":"Quy cách","hasImage":false,"customize":true,"options":{"option":[%s]}}},' "$v_o"
+}
+# product VARIATION_JSON SKU_JSON...: a create payload.
+product() {
+  p_v=$1
+  shift
+  p_s=
+  for p_a in "$@"; do p_s="$p_s${p_s:+,}$p_a"; done
+  printf '{"Request":{"Product":{"PrimaryCategory":"10002019","Images":{"Image":["https://vn-live.slatic.net/p/a.jpg"]},%s' "$p_v"
+  printf '"Attributes":{"name":"Miến dong","description":"OCOP 3 sao","brand":"No Brand"},"Skus":{"Sku":[%s]}}}}' "$p_s"
+}
+
+lz POST /product/create "payload=$(product '' "$(sku MD-200 30000 5)" "$(sku MD-500 65000 5)")" >/dev/null
+check "two SKUs without a sale property are refused" has '"code":"SKU_VARIATION_NAME_MISSING"'
+lz POST /product/create "payload=$(product "$(variation '200 g')" '{"SellerSku":"MD-200","saleProp":{"Quy cách":"200 g"},"quantity":"5","price":"30000","package_weight":"0.2","package_length":"10","package_width":"10"}')" >/dev/null
+check "a SKU without package_height is refused" \
+  sh -c 'grep -q "\"code\":\"InvalidParameter\"" "$1" && grep -q "package_height is required" "$1"' _ "$tmp/body"
+lz POST /product/create "payload=$(product "$(variation '200 g')" '{"SellerSku":"MD-200","saleProp":{"Quy cách":"200 g"},"quantity":"5","package_weight":"0.2","package_length":"10","package_width":"10","package_height":"10"}')" >/dev/null
+check "a SKU without price is refused" has 'price is required for each SKU'
+lz POST /product/create "payload={\"Request\":{\"Product\":{\"PrimaryCategory\":\"1\",\"Attributes\":{\"name\":\"x\"},\"Skus\":{\"Sku\":$(sku MD-200 30000 5)}}}}" >/dev/null
+check "Skus.Sku that is not an array is refused" has 'Skus.Sku must be an array'
+lz POST /product/create "payload=$(product "$(variation '200 g' '500 g')" "$(sku MD-200 30000 5 '200 g')" "$(sku MD-500 65000 5 '1 kg')")" >/dev/null
+check "an option the variation does not declare is refused" has '"code":"SKU_VARIATION_OPTION_NOT_EXIST"'
+lz POST /product/create "payload=$(product "$(variation '200 g' '500 g')" "$(sku MD-200 30000 5 '200 g')" "$(sku MD-500 65000 5 '200 g')")" >/dev/null
+check "two SKUs with one option are refused" has '"code":"SALE_PROPS_DUPLICATE"'
+lz POST /product/create "payload=$(product '"variation":{"variation1":{"name":"Quy cách đóng gói sp","hasImage":false,"customize":true,"options":{"option":["a","b"]}}},' "$(sku MD-200 30000 5 a)" "$(sku MD-500 65000 5 b)")" >/dev/null
+check "a sale property name of 20 characters is refused" has '"code":"VARIATION_NAME_LENGTH_LIMIT"'
+lz POST /product/create "payload=$(product "$(variation '200 g' '500 g')" "$(sku MD-200 30000 5 '200 g')" "$(sku OCOP-LZ-001 65000 5 '500 g')")" >/dev/null
+check "a SellerSku already in the seller's catalogue is refused" has 'OCOP-LZ-001 already exists'
+
+lz POST /product/create "payload=$(product "$(variation '200 g' '500 g')" "$(sku MD-200 30000 5 '200 g')" "$(sku MD-500 65000 6 '500 g')")" >/dev/null
+ITEM2=$(sed -n 's/.*"item_id":\([0-9]*\).*/\1/p' "$tmp/body")
+SKU200=$(sed -n 's/.*"seller_sku":"MD-200","sku_id":\([0-9]*\).*/\1/p' "$tmp/body")
+SKU500=$(sed -n 's/.*"seller_sku":"MD-500","sku_id":\([0-9]*\).*/\1/p' "$tmp/body")
+check "a product with two SKUs and a sale property: item_id and each SkuId" \
+  sh -c 'grep -q "\"code\":\"0\"" "$1" && [ -n "$2" ] && [ -n "$3" ] && [ "$3" != "$4" ]' \
+  _ "$tmp/body" "$ITEM2" "$SKU200" "$SKU500"
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "the control API lists the item's variants with ids as strings" \
+  has "\"variants\":\[{\"sku\":\"MD-200\",\"id\":\"$SKU200\",\"label\":\"200 g\",\"price\":30000,\"stock\":5,\"status\":\"active\"},{\"sku\":\"MD-500\",\"id\":\"$SKU500\",\"label\":\"500 g\",\"price\":65000,\"stock\":6,"
+
+lz POST /product/update "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"Attributes\":\"\",$(variation '200 g' '500 g' '1 kg')\"Skus\":{\"Sku\":[$(sku MD-1K 120000 2 '1 kg')]}}}}" >/dev/null
+check "a new SKU without AssociatedSku is refused" has '"code":"E0401"'
+lz POST /product/update "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"AssociatedSku\":\"MD-200\",\"Attributes\":\"\",$(variation '200 g' '500 g' '1 kg')\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU200\",\"saleProp\":{\"Quy cách\":\"200 g\"}},$(sku MD-1K 120000 2 '1 kg')]}}}}" >/dev/null
+SKU1K=$(sed -n 's/.*"seller_sku":"MD-1K","sku_id":\([0-9]*\).*/\1/p' "$tmp/body")
+lz GET /product/item/get "item_id=$ITEM2" >/dev/null
+check "UpdateProduct with AssociatedSku adds a SKU with its option" \
+  sh -c '[ -n "$2" ] && grep -q "\"SellerSku\":\"MD-1K\"" "$1" &&
+         grep -q "\"options\":\[\"200 g\",\"500 g\",\"1 kg\"\]" "$1" &&
+         grep -q "\"saleProp\":{\"Quy cách\":\"1 kg\"}" "$1"' _ "$tmp/body" "$SKU1K"
+lz POST /product/update "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"Skus\":{\"Sku\":[{\"SkuId\":\"99\",\"price\":\"1\"}]}}}}" >/dev/null
+check "an unknown SkuId is refused" has '"code":"E0401"'
+
+lz POST /product/price_quantity/update \
+  "payload={\"Request\":{\"Product\":{\"Skus\":{\"Sku\":[{\"ItemId\":\"$ITEM2\",\"SkuId\":\"$SKU200\",\"SellerSku\":\"MD-200\",\"Quantity\":\"11\"},{\"ItemId\":\"$ITEM2\",\"SellerSku\":\"MD-500\",\"Quantity\":\"12\"},{\"ItemId\":\"$ITEM2\",\"SkuId\":\"$SKU1K\",\"SellerSku\":\"MD-1K\",\"Quantity\":\"13\"}]}}}}" >/dev/null
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "one price_quantity call sets the stock of three SKUs" \
+  sh -c 'grep -q "\"sku\":\"MD-200\",\"id\":\"[0-9]*\",\"label\":\"200 g\",\"price\":30000,\"stock\":11" "$1" &&
+         grep -q "\"sku\":\"MD-500\",\"id\":\"[0-9]*\",\"label\":\"500 g\",\"price\":65000,\"stock\":12" "$1" &&
+         grep -q "\"sku\":\"MD-1K\",\"id\":\"[0-9]*\",\"label\":\"1 kg\",\"price\":120000,\"stock\":13" "$1"' _ "$tmp/body"
+
+ctl POST /_sim/lazada/orders "{\"shop\":\"$SELLER\",\"orders\":[{\"id\":777000111,\"status\":\"pending\",
+  \"lines\":[{\"sku\":\"MD-500\",\"qty\":2,\"price\":65000}]}]}" >/dev/null
+lz GET /orders/items/get "order_ids=[777000111]" >/dev/null
+cp "$tmp/body" "$tmp/vorder"
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "an order of one variant: its SellerSku and SkuId per unit, that stock alone moves" \
+  sh -c '[ "$(grep -o "\"sku\":\"MD-500\"" "$1" | wc -l)" = 2 ] &&
+         grep -q "\"sku_id\":\"$3\"" "$1" && grep -q "\"variation\":\"Quy cách:500 g\"" "$1" &&
+         grep -q "\"sku\":\"MD-500\",\"id\":\"[0-9]*\",\"label\":\"500 g\",\"price\":65000,\"stock\":10" "$2" &&
+         grep -q "\"sku\":\"MD-200\",\"id\":\"[0-9]*\",\"label\":\"200 g\",\"price\":30000,\"stock\":11" "$2"' \
+  _ "$tmp/vorder" "$tmp/body" "$SKU500"
+
+lz POST /product/sku/remove "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU1K\"},{\"SellerSku\":\"MD-500\"}]}}}}" >/dev/null
+a=$(grep -c '"code":"0"' "$tmp/body")
+lz GET /product/item/get "item_id=$ITEM2" >/dev/null
+check "RemoveSku takes SKUs off by SkuId and by SellerSku" \
+  sh -c '[ "$2" = 1 ] && grep -q "\"SellerSku\":\"MD-200\"" "$1" && ! grep -q "MD-500\|MD-1K" "$1"' \
+  _ "$tmp/body" "$a"
+lz POST /product/sku/remove "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"Skus\":{\"Sku\":[{\"SellerSku\":\"MD-500\"}]}}}}" >/dev/null
+check "removing a SKU the item lacks is refused" has '"code":"SELLER_SKU_NOT_FOUND"'
+lz POST /product/sku/remove "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM2\",\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU200\"}]}}}}" >/dev/null
+check "removing the last SKU is refused" has '"code":"CAN_NOT_REMOVE_ALL_SKU"'
+
+SKU1=$(lz GET /product/item/get "item_id=$ITEM" >/dev/null; sed -n 's/.*"SkuId":\([0-9]*\).*/\1/p' "$tmp/body")
+lz POST /product/update "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"AssociatedSku\":\"OCOP-LZ-001\",\"Attributes\":\"\",$(variation 'Gói 100 g' 'Gói 250 g')\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU1\",\"saleProp\":{\"Quy cách\":\"Gói 100 g\"}},$(sku OCOP-LZ-001-250 300000 4 'Gói 250 g')]}}}}" >/dev/null
+lz GET /product/item/get "item_id=$ITEM" >/dev/null
+check "an item without variation gains one: its SKU gets an option, a second SKU joins" \
+  sh -c 'grep -q "\"name\":\"Quy cách\"" "$1" && grep -q "\"saleProp\":{\"Quy cách\":\"Gói 100 g\"}" "$1" &&
+         grep -q "\"SellerSku\":\"OCOP-LZ-001-250\"" "$1"' _ "$tmp/body"
+
+ctl POST /_sim/lazada/item "{\"seller_id\":\"$SELLER\",\"name\":\"Chè\",\"variants\":[{\"sku\":\"CHE-1\",\"label\":\"100 g\",\"price\":50000,\"stock\":3},{\"sku\":\"CHE-2\",\"label\":\"200 g\",\"price\":90000,\"stock\":4}]}" >/dev/null
+ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
+check "control item seeds a product with variants" \
+  sh -c 'grep -q "\"sku\":\"CHE-1\",\"id\":\"[0-9]*\",\"label\":\"100 g\",\"price\":50000,\"stock\":3" "$1" &&
+         grep -q "\"sku\":\"CHE-2\",\"id\":\"[0-9]*\",\"label\":\"200 g\",\"price\":90000,\"stock\":4" "$1"' _ "$tmp/body"
 
 sim_stop

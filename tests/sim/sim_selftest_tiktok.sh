@@ -7,7 +7,7 @@
 # the call log and faults. Builds nothing: the binary comes from $OCOPSIM
 # (default $top_builddir/tests/sim/ocopsim).
 
-PLAN=45
+PLAN=59
 SIM_TAG=tt
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -258,5 +258,86 @@ check "push: type 1 with shop_id and the current status, signed over app_key+bod
 ctl GET "/_sim/calls?since=0" >/dev/null
 check "order calls are in the call log" \
   grep -q "\"path\":\"/order/202309/orders\",\"shop_id\":null,\"shop\":\"$CIPHER\"" "$tmp/body"
+
+# ------------------------------------------------------------ variants --
+# sku_json SELLER_SKU AMOUNT QTY [LABEL [ID]]: one skus[] entry.
+sku_json() {
+  printf '{'
+  if [ -n "${5:-}" ]; then printf '"id":"%s",' "$5"; fi
+  printf '"seller_sku":"%s","price":{"amount":"%s","currency":"VND"},' "$1" "$2"
+  printf '"inventory":[{"warehouse_id":"7068517275539719942","quantity":%s}]' "$3"
+  if [ -n "${4:-}" ]; then printf ',"sales_attributes":[{"name":"Quy cách","value_name":"%s"}]' "$4"; fi
+  printf '}'
+}
+multi_json() {
+  printf '{"title":"Miến dong Bình Liêu","category_id":"600001",'
+  printf '"package_weight":{"value":"0.5","unit":"KILOGRAM"},"skus":[%s]}' "$1"
+}
+sku_id_of() { # SELLER_SKU: its id in $tmp/body
+  tr '{' '\n' <"$tmp/body" | grep "\"seller_sku\":\"$1\"" | sed -n 's/^"id":"\([0-9]*\)".*/\1/p' | head -n 1
+}
+
+tt POST $P "$(multi_json "$(sku_json MD-200 40000 5 "200 g"),$(sku_json MD-200 70000 6 "500 g")")" >/dev/null
+check "variants: a duplicate seller_sku is refused" has '"code":40006,"message":"seller_sku is duplicated'
+tt POST $P "$(multi_json "$(sku_json MD-200 40000 5),$(sku_json MD-500 70000 6)")" >/dev/null
+check "variants: several SKUs without sales_attributes are refused" has 'needs sales_attributes on each'
+tt POST $P "$(multi_json "$(sku_json MD-200 40000 5 "200 g"),$(sku_json MD-500 70000 6 "200 g")")" >/dev/null
+check "variants: two SKUs with the same value are refused" has 'same sales attribute value'
+tt POST $P '{"title":"Miến dong","skus":[{"seller_sku":"MD-200","inventory":[{"quantity":1}]}]}' >/dev/null
+check "variants: a SKU without price is refused" has 'each SKU needs a price'
+
+tt POST $P "$(multi_json "$(sku_json MD-200 40000 5 "200 g"),$(sku_json MD-500 70000 6 "500 g")")" >/dev/null
+VPID=$(unesc "$tmp/body" product_id)
+V1=$(sku_id_of MD-200)
+V2=$(sku_id_of MD-500)
+check "variants: a product with two SKUs gets an id for each" \
+  sh -c '[ -n "$1" ] && [ -n "$2" ] && [ -n "$3" ] && [ "$2" != "$3" ]' _ "$VPID" "$V1" "$V2"
+
+tt POST $P/$VPID/partial_edit "{\"skus\":[$(sku_json MD-200 40000 5 "200 g" "$V1"),$(sku_json MD-1K 120000 2 "1 kg"),$(sku_json MD-500 70000 6 "500 g" "$V2")]}" >/dev/null
+V3=$(sku_id_of MD-1K)
+check "variants: partial_edit adds a SKU, keeping the others by id" \
+  sh -c 'grep -q "\"code\":0," "$1" && [ -n "$2" ] && grep -q "\"id\":\"$3\"" "$1" && grep -q "\"id\":\"$4\"" "$1"' \
+  _ "$tmp/body" "$V3" "$V1" "$V2"
+tt POST $P/$VPID/partial_edit "{\"skus\":[$(sku_json MD-200 40000 5 "200 g" 1729384756000000099)]}" >/dev/null
+check "variants: an unknown SKU id is refused (12052700)" has '"code":12052700'
+tt POST $P/$VPID/partial_edit '{"skus":[]}' >/dev/null
+check "variants: a partial edit that drops every SKU is refused" has 'keeps at least one'
+tt POST $P/$VPID/partial_edit "{\"skus\":[$(sku_json MD-9 1 1 "500 g"),$(sku_json MD-500 70000 6 "500 g" "$V2")]}" >/dev/null
+tt GET $P/$VPID "" >/dev/null
+check "variants: a refused edit changes nothing; get shows named sales attributes" \
+  sh -c 'grep -q "\"id\":\"$2\"" "$1" && grep -q "\"seller_sku\":\"MD-1K\"" "$1" && ! grep -q "MD-9" "$1" &&
+         grep -q "\"name\":\"Quy cách\",\"value_id\":\"[0-9]*\",\"value_name\":\"1 kg\"" "$1"' _ "$tmp/body" "$V1"
+
+tt POST $P/$VPID/inventory/update "{\"skus\":[{\"id\":\"$V1\",\"inventory\":[{\"quantity\":11}]},{\"id\":\"$V2\",\"inventory\":[{\"quantity\":12}]},{\"id\":\"$V3\",\"inventory\":[{\"quantity\":13}]}]}" >/dev/null
+a=$(grep -c '"code":0,' "$tmp/body")
+tt POST $P/$VPID/prices/update "{\"skus\":[{\"id\":\"$V3\",\"price\":{\"amount\":\"125000\",\"currency\":\"VND\"}}]}" >/dev/null
+b=$(grep -c '"code":0,' "$tmp/body")
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "variants: stock and price per SKU; the control API lists variants" \
+  sh -c '[ "$2$3" = 11 ] && grep -q "{\"sku\":\"MD-200\",\"id\":\"$4\",\"label\":\"200 g\",\"price\":40000,\"stock\":11}" "$1" &&
+         grep -q "{\"sku\":\"MD-1K\",\"id\":\"[0-9]*\",\"label\":\"1 kg\",\"price\":125000,\"stock\":13}" "$1"' \
+  _ "$tmp/body" "$a" "$b" "$V1"
+
+tt POST $P/$VPID/partial_edit "{\"skus\":[$(sku_json MD-200 40000 11 "200 g" "$V1"),$(sku_json MD-1K 125000 13 "1 kg" "$V3")]}" >/dev/null
+tt POST $P/$VPID/inventory/update "{\"skus\":[{\"id\":\"$V2\",\"inventory\":[{\"quantity\":1}]}]}" >/dev/null
+check "variants: a SKU left out of the list is deleted" has '"code":12052700'
+
+ctl POST /_sim/tiktok/orders "{\"shop\":\"$CIPHER\",\"orders\":[{\"status\":\"AWAITING_SHIPMENT\",
+   \"lines\":[{\"sku\":\"MD-1K\",\"qty\":3,\"price\":125000}]}]}" >/dev/null
+VO=$(sed -n 's/.*"ids":\["\([^"]*\)".*/\1/p' "$tmp/body")
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "variants: an order of one SKU moves that SKU's stock alone" \
+  sh -c 'grep -q "{\"sku\":\"MD-1K\",\"id\":\"[0-9]*\",\"label\":\"1 kg\",\"price\":125000,\"stock\":10}" "$1" &&
+         grep -q "{\"sku\":\"MD-200\",\"id\":\"[0-9]*\",\"label\":\"200 g\",\"price\":40000,\"stock\":11}" "$1"' _ "$tmp/body"
+tt GET /order/202309/orders "" "ids=$VO" >/dev/null
+check "variants: the order's line items name the SKU (sku_id, seller_sku)" \
+  sh -c '[ "$(grep -o "\"sku_id\":\"$2\",\"seller_sku\":\"MD-1K\",\"product_id\":\"$3\"" "$1" | wc -l)" = 3 ]' \
+  _ "$tmp/body" "$V3" "$VPID"
+
+ctl POST /_sim/tiktok/item "{\"shop_cipher\":\"$CIPHER\",\"title\":\"Trà\",\"variation_name\":\"Hộp\",
+  \"variants\":[{\"sku\":\"TR-100\",\"label\":\"100 g\",\"price\":50000,\"stock\":4},
+                {\"sku\":\"TR-250\",\"label\":\"250 g\",\"price\":110000,\"stock\":2}]}" >/dev/null
+check "variants: the control API seeds an item with variants" \
+  sh -c 'grep -q "\"variants\":\[{\"sku\":\"TR-100\",\"id\":\"[0-9]*\",\"label\":\"100 g\",\"price\":50000,\"stock\":4},{\"sku\":\"TR-250\"" "$1"' _ "$tmp/body"
 
 sim_stop

@@ -21,8 +21,15 @@
  * parameter errors are HTTP 200 with a non-zero `code`. Success is
  * `code == 0` only.
  *
- * Products have exactly one SKU each (all the daemon publishes), and are
- * ACTIVATE as soon as they are created (no review).
+ * A product has 1..100 SKUs. With one SKU, sales attributes may be left
+ * out; with several, every SKU carries exactly one sales attribute (ocopsim
+ * models one variation axis: a second is refused), all under the same name,
+ * with values that differ. seller_sku, when given, is unique within the
+ * product. A partial edit with skus[] replaces the list: a SKU with an id is
+ * kept (the id must be the product's), one without is created, one left
+ * out is deleted; a list that keeps none is refused. Products are ACTIVATE
+ * as soon as they are created (no review). The first SKU of a product has
+ * the product id + 1; later ones come from a separate range.
  */
 #include "sim_tiktok.h"
 
@@ -58,6 +65,11 @@
 #define TT_TTL_MAX (10 * 365 * 86400)
 #define TT_MONEY_MAX INT64_C(1000000000000000)
 #define TT_ERRTXT 256
+#define TT_SKUS_MAX 100                    /* ours: SKUs per product */
+#define TT_ATTR_NAME_MAX 20                /* code points */
+#define TT_ATTR_VALUE_MAX 50               /* code points */
+#define TT_FIRST_SKU2 INT64_C(1731000000000000001)
+#define TT_ATTR_ID INT64_C(7082427311584347905) /* the custom attribute's id */
 #define TT_SHOP_ID0 INT64_C(7494726673780148744)
 
 /* Error codes. TikTok's own numbers where known, ours otherwise; "ours,
@@ -78,17 +90,26 @@
 
 enum tt_status { TT_ACTIVATE, TT_SELLER_DEACTIVATED };
 
+struct tt_sku {
+  int64_t id, price, qty;
+  char *seller_sku, *warehouse; /* NULL when not given */
+  char *attr_name, *attr_value; /* the sales attribute; NULL for none */
+};
+
 struct tt_product {
-  int64_t id, sku_id, price, qty, created, updated; /* times: seconds */
+  int64_t id, created, updated; /* times: seconds */
   size_t shop;
-  char *sku, *title, *desc, *category, *warehouse;
+  char *title, *desc, *category;
   cJSON *images, *weight;
   enum tt_status status;
+  struct tt_sku *skus;
+  size_t nskus;
 };
 
 static struct {
   struct tt_product *items;
   size_t nitems, cap_items;
+  int64_t next_sku; /* SKUs after a product's first: TT_FIRST_SKU2 + k */
 } T;
 
 static const struct sim_acct_kind tt_kind = {
@@ -388,48 +409,102 @@ static int tt_check_body(struct tt_call *c, int required) {
 
 /* ----------------------------------------------------------- products -- */
 
+static void tt_sku_free(struct tt_sku *k) {
+  free(k->seller_sku), free(k->warehouse), free(k->attr_name), free(k->attr_value);
+  memset(k, 0, sizeof *k);
+}
+
+static void tt_skus_free(struct tt_sku *v, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    tt_sku_free(&v[i]);
+  free(v);
+}
+
 static void tt_product_free(struct tt_product *p) {
-  free(p->sku), free(p->title), free(p->desc), free(p->category);
-  free(p->warehouse);
+  free(p->title), free(p->desc), free(p->category);
   cJSON_Delete(p->images);
   cJSON_Delete(p->weight);
+  tt_skus_free(p->skus, p->nskus);
+  p->skus = NULL;
+  p->nskus = 0;
 }
 
 static const char *tt_status_name(const struct tt_product *p) {
   return p->status == TT_ACTIVATE ? "ACTIVATE" : "SELLER_DEACTIVATED";
 }
 
-static cJSON *tt_sku_json(const struct tt_product *p, int full) {
+/* The product's SKU with that id, or NULL. */
+static struct tt_sku *tt_sku_by_id(const struct tt_product *p, int64_t id) {
+  size_t i;
+
+  for (i = 0; i < p->nskus; i++)
+    if (p->skus[i].id == id)
+      return &p->skus[i];
+  return NULL;
+}
+
+/* The sales attributes of a SKU as answers print them: with ids, and with
+ * names when `names` (product detail). */
+static void tt_attrs_json(cJSON *s, const struct tt_sku *k, int names) {
+  cJSON *arr = cJSON_AddArrayToObject(s, "sales_attributes"), *a;
+
+  if (!k->attr_name)
+    return;
+  a = cJSON_CreateObject();
+  tt_add_id(a, "id", TT_ATTR_ID);
+  if (names)
+    cJSON_AddStringToObject(a, "name", k->attr_name);
+  tt_add_id(a, "value_id", k->id + 1000); /* ours: one value per SKU */
+  if (names)
+    cJSON_AddStringToObject(a, "value_name", k->attr_value);
+  sim_json_push(arr, a);
+}
+
+/* A SKU: {id, seller_sku} in write answers; with price, inventory and
+ * named sales attributes (`full`) in reads. */
+static cJSON *tt_sku_json(const struct tt_sku *k, int full) {
   cJSON *s = cJSON_CreateObject(), *pr, *inv, *w;
   char buf[24];
 
-  tt_add_id(s, "id", p->sku_id);
-  cJSON_AddStringToObject(s, "seller_sku", p->sku ? p->sku : "");
-  if (!full)
+  tt_add_id(s, "id", k->id);
+  cJSON_AddStringToObject(s, "seller_sku", k->seller_sku ? k->seller_sku : "");
+  if (!full) {
+    tt_attrs_json(s, k, 0);
     return s;
+  }
   pr = cJSON_AddObjectToObject(s, "price");
-  snprintf(buf, sizeof buf, "%" PRId64, p->price);
+  snprintf(buf, sizeof buf, "%" PRId64, k->price);
   cJSON_AddStringToObject(pr, "amount", buf);
   cJSON_AddStringToObject(pr, "currency", "VND");
   cJSON_AddStringToObject(pr, "sale_price", buf);
   inv = cJSON_AddArrayToObject(s, "inventory");
   w = cJSON_CreateObject();
-  cJSON_AddStringToObject(w, "warehouse_id", p->warehouse ? p->warehouse : "");
-  sim_json_add_int(w, "quantity", p->qty);
+  cJSON_AddStringToObject(w, "warehouse_id", k->warehouse ? k->warehouse : "");
+  sim_json_add_int(w, "quantity", k->qty);
   sim_json_push(inv, w);
-  cJSON_AddArrayToObject(s, "sales_attributes");
+  tt_attrs_json(s, k, 1);
   return s;
+}
+
+static cJSON *tt_skus_json(const struct tt_product *p, int full) {
+  cJSON *arr = cJSON_CreateArray();
+  size_t i;
+
+  for (i = 0; i < p->nskus; i++)
+    sim_json_push(arr, tt_sku_json(&p->skus[i], full));
+  return arr;
 }
 
 /* The product as GET /products/{id} and search print it. */
 static cJSON *tt_product_json(const struct tt_product *p, int detail) {
-  cJSON *o = cJSON_CreateObject(), *skus, *d;
+  cJSON *o = cJSON_CreateObject(), *d;
 
   tt_add_id(o, "id", p->id);
   cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
   cJSON_AddStringToObject(o, "status", tt_status_name(p));
-  skus = cJSON_AddArrayToObject(o, "skus");
-  sim_json_push(skus, tt_sku_json(p, 1));
+  sim_json_put(o, "skus", tt_skus_json(p, 1));
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
   if (!detail) {
@@ -456,9 +531,8 @@ static cJSON *tt_product_json(const struct tt_product *p, int detail) {
 }
 
 struct tt_fields {
-  const char *title, *desc, *category, *sku, *warehouse;
-  const cJSON *images, *weight;
-  int64_t price, qty;
+  const char *title, *desc, *category;
+  const cJSON *images, *weight, *skus;
 };
 
 static const char *tt_text_field(const cJSON *b, const char *name, long max,
@@ -514,8 +588,165 @@ static const char *tt_price(const cJSON *pr, int64_t *out) {
   return NULL;
 }
 
+/* A string of 1..max code points of UTF-8. */
+static int tt_name_ok(const char *s, long max) {
+  long n = s ? sim_utf8_len(s, strlen(s)) : -1;
+
+  return n >= 1 && n <= max;
+}
+
+/* sales_attributes of one SKU: absent or [] (none), else exactly one
+ * {name, value_name} (ocopsim models one variation axis). */
+static const char *tt_attr_read(const cJSON *sa, const char **name, const char **value) {
+  const cJSON *a;
+
+  *name = *value = NULL;
+  if (!sa || cJSON_IsNull(sa))
+    return NULL;
+  if (!cJSON_IsArray(sa))
+    return "sales_attributes must be an array";
+  if (cJSON_GetArraySize(sa) == 0)
+    return NULL;
+  if (cJSON_GetArraySize(sa) > 1)
+    return "ocopsim models one sales attribute per SKU";
+  a = cJSON_GetArrayItem(sa, 0);
+  *name = sim_json_str(a, "name");
+  *value = sim_json_str(a, "value_name");
+  if (!cJSON_IsObject(a) || !tt_name_ok(*name, TT_ATTR_NAME_MAX))
+    return "sales attribute name must be 1 to 20 characters";
+  if (!tt_name_ok(*value, TT_ATTR_VALUE_MAX))
+    return "sales attribute value_name must be 1 to 50 characters";
+  return NULL;
+}
+
+/* Parking room for one skus[] entry while the whole list is checked. */
+struct tt_sku_in {
+  int64_t id, price, qty; /* id 0: a new SKU */
+  const char *seller_sku, *warehouse, *attr_name, *attr_value;
+};
+
+/* One skus[] entry. `p` is the product of a partial edit (ids allowed and
+ * must be its own), NULL for a create (no ids). *code is the error code. */
+static const char *tt_sku_in(const cJSON *e, const struct tt_product *p, struct tt_sku_in *k,
+                             long *code) {
+  const cJSON *v;
+  const char *why;
+
+  memset(k, 0, sizeof *k);
+  *code = TT_E_PARAM;
+  if (!cJSON_IsObject(e))
+    return "each SKU must be an object";
+  if ((v = tt_get(e, "id")) != NULL) {
+    if (!p)
+      return "a new product's SKUs have no id";
+    if (tt_json_id(v, &k->id))
+      return "SKU id must be a string of digits";
+    if (!tt_sku_by_id(p, k->id)) {
+      *code = TT_E_NOT_FOUND;
+      return "SKU id is not a SKU of this product";
+    }
+  }
+  v = tt_get(e, "seller_sku");
+  if (v && (!cJSON_IsString(v) || strlen(v->valuestring) > TT_SKU_MAX))
+    return "seller_sku must be a string of at most 200 bytes";
+  k->seller_sku = v && *v->valuestring ? v->valuestring : NULL;
+  if (!tt_get(e, "price"))
+    return "each SKU needs a price";
+  if (!tt_get(e, "inventory"))
+    return "each SKU needs an inventory";
+  if ((why = tt_price(tt_get(e, "price"), &k->price)) ||
+      (why = tt_inventory(tt_get(e, "inventory"), &k->qty, &k->warehouse)))
+    return why;
+  return tt_attr_read(tt_get(e, "sales_attributes"), &k->attr_name, &k->attr_value);
+}
+
+/* What the list as a whole must hold: distinct ids and seller_skus, and
+ * with several SKUs one attribute name shared by all, values distinct. */
+static const char *tt_skus_agree(const struct tt_sku_in *k, size_t n) {
+  size_t i, j;
+
+  for (i = 0; i < n; i++) {
+    if (n > 1 && !k[i].attr_name)
+      return "a product with several SKUs needs sales_attributes on each";
+    for (j = 0; j < i; j++) {
+      if (k[i].id && k[i].id == k[j].id)
+        return "a SKU id is given twice";
+      if (k[i].seller_sku && k[j].seller_sku && strcmp(k[i].seller_sku, k[j].seller_sku) == 0)
+        return "seller_sku is duplicated within the product";
+      if (n > 1 && strcmp(k[i].attr_name, k[j].attr_name) != 0)
+        return "every SKU must use the same sales attribute name";
+      if (n > 1 && strcmp(k[i].attr_value, k[j].attr_value) == 0)
+        return "two SKUs have the same sales attribute value";
+    }
+  }
+  return NULL;
+}
+
+/* Reads and checks skus[] into a malloc'd array (*out, *n). */
+static const char *tt_skus_read(const cJSON *skus, const struct tt_product *p,
+                                struct tt_sku_in **out, size_t *n, long *code) {
+  const cJSON *e;
+  const char *why;
+  size_t i = 0;
+
+  *out = NULL;
+  *n = 0;
+  *code = TT_E_PARAM;
+  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) < 1 ||
+      cJSON_GetArraySize(skus) > TT_SKUS_MAX)
+    return "skus must be an array of 1 to 100 SKUs (a product keeps at least one)";
+  if (!(*out = calloc((size_t)cJSON_GetArraySize(skus), sizeof **out)))
+    return "out of memory";
+  cJSON_ArrayForEach(e, skus) {
+    if ((why = tt_sku_in(e, p, &(*out)[i++], code)))
+      goto fail;
+  }
+  *n = i;
+  if ((why = tt_skus_agree(*out, i)) == NULL)
+    return NULL;
+fail:
+  free(*out);
+  *out = NULL;
+  *n = 0;
+  return why;
+}
+
+/* The checked list as the product's SKUs, ids kept or handed out; the old
+ * list is freed. -1 for no memory (the product is unchanged). */
+static int tt_skus_store(struct tt_product *p, const struct tt_sku_in *k, size_t n) {
+  struct tt_sku *v = calloc(n, sizeof *v);
+  int failed = 0;
+  size_t i;
+
+  if (!v)
+    return -1;
+  for (i = 0; i < n; i++) {
+    const struct tt_sku *old = k[i].id ? tt_sku_by_id(p, k[i].id) : NULL;
+
+    v[i].price = k[i].price;
+    v[i].qty = k[i].qty;
+    v[i].seller_sku = sim_str_dup(k[i].seller_sku, &failed);
+    v[i].warehouse = sim_str_dup(k[i].warehouse ? k[i].warehouse
+                                 : old           ? old->warehouse
+                                                 : NULL,
+                                 &failed);
+    v[i].attr_name = sim_str_dup(k[i].attr_name, &failed);
+    v[i].attr_value = sim_str_dup(k[i].attr_value, &failed);
+  }
+  if (failed) {
+    tt_skus_free(v, n);
+    return -1;
+  }
+  for (i = 0; i < n; i++)
+    v[i].id = k[i].id ? k[i].id : p->nskus == 0 && i == 0 ? p->id + 1 : T.next_sku++;
+  tt_skus_free(p->skus, p->nskus);
+  p->skus = v;
+  p->nskus = n;
+  return 0;
+}
+
 static const char *tt_fields_read(const cJSON *b, struct tt_fields *f) {
-  const cJSON *skus = tt_get(b, "skus"), *sku, *v, *e;
+  const cJSON *v, *e;
   const char *why;
   int64_t cat;
 
@@ -549,23 +780,13 @@ static const char *tt_fields_read(const cJSON *b, struct tt_fields *f) {
              "unit KILOGRAM or POUND";
     f->weight = v;
   }
-  if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) != 1)
-    return "skus must be an array with exactly one SKU";
-  sku = cJSON_GetArrayItem(skus, 0);
-  if (!cJSON_IsObject(sku))
-    return "each SKU must be an object";
-  v = tt_get(sku, "seller_sku");
-  if (v && (!cJSON_IsString(v) || strlen(v->valuestring) > TT_SKU_MAX))
-    return "seller_sku must be a string of at most 200 bytes";
-  f->sku = v ? v->valuestring : NULL;
-  if ((why = tt_price(tt_get(sku, "price"), &f->price)) ||
-      (why = tt_inventory(tt_get(sku, "inventory"), &f->qty, &f->warehouse)))
-    return why;
+  f->skus = tt_get(b, "skus");
   return NULL;
 }
 
-static struct tt_product *tt_product_create(size_t shop,
-                                            const struct tt_fields *f,
+/* A new product of the shop with the checked SKUs; NULL for no room. */
+static struct tt_product *tt_product_create(size_t shop, const struct tt_fields *f,
+                                            const struct tt_sku_in *k, size_t n,
                                             int64_t now) {
   struct tt_product *p;
   int failed = 0;
@@ -573,26 +794,23 @@ static struct tt_product *tt_product_create(size_t shop,
   if (T.nitems >= TT_ITEMS_MAX ||
       sim_grow((void **)&T.items, &T.cap_items, T.nitems + 1, sizeof *T.items))
     return NULL;
+  if (T.next_sku == 0)
+    T.next_sku = TT_FIRST_SKU2;
   p = &T.items[T.nitems];
   memset(p, 0, sizeof *p);
-  p->sku = sim_str_dup(f->sku, &failed);
+  p->id = TT_FIRST_ID + 2 * (int64_t)T.nitems;
   p->title = sim_str_dup(f->title, &failed);
   p->desc = sim_str_dup(f->desc, &failed);
   p->category = sim_str_dup(f->category, &failed);
-  p->warehouse = sim_str_dup(f->warehouse, &failed);
   if (f->images && !(p->images = cJSON_Duplicate(f->images, 1)))
     failed = 1;
   if (f->weight && !(p->weight = cJSON_Duplicate(f->weight, 1)))
     failed = 1;
-  if (failed) {
+  if (failed || tt_skus_store(p, k, n)) {
     tt_product_free(p);
     return NULL;
   }
-  p->id = TT_FIRST_ID + 2 * (int64_t)T.nitems;
-  p->sku_id = p->id + 1;
   p->shop = shop;
-  p->price = f->price;
-  p->qty = f->qty;
   p->status = TT_ACTIVATE;
   p->created = p->updated = now;
   T.nitems++;
@@ -612,69 +830,83 @@ static struct tt_product *tt_own_product(struct tt_call *c) {
 
 /* ---------------------------------------------------------- endpoints -- */
 
+/* {product_id, skus: [{id, seller_sku, sales_attributes}]}: what create and
+ * partial edit answer. */
+static cJSON *tt_write_answer(const struct tt_product *p) {
+  cJSON *data = cJSON_CreateObject();
+
+  tt_add_id(data, "product_id", p->id);
+  sim_json_put(data, "skus", tt_skus_json(p, 0));
+  return data;
+}
+
 static void tt_create(struct tt_call *c) {
   struct tt_fields f;
   struct tt_product *p;
+  struct tt_sku_in *k = NULL;
   const char *why = tt_fields_read(c->body, &f);
-  cJSON *data, *skus;
+  size_t n = 0;
+  long code = TT_E_PARAM;
+  cJSON *data;
 
+  if (!why)
+    why = tt_skus_read(f.skus, NULL, &k, &n, &code);
   if (why) {
-    tt_fail(c, TT_E_PARAM, "%s", why);
+    tt_fail(c, code, "%s", why);
     return;
   }
-  p = tt_product_create(sim_acct_index(&tt_accts, c->shop), &f, c->now);
+  p = tt_product_create(sim_acct_index(&tt_accts, c->shop), &f, k, n, c->now);
+  free(k);
   if (!p) {
     tt_fail(c, TT_E_PARAM, "could not store the product");
     return;
   }
   sim_info_note_id(c->info, p->id);
-  data = cJSON_CreateObject();
-  tt_add_id(data, "product_id", p->id);
-  skus = cJSON_AddArrayToObject(data, "skus");
-  sim_json_push(skus, tt_sku_json(p, 0));
+  data = tt_write_answer(p);
   cJSON_AddArrayToObject(data, "warnings");
   tt_ok(c, data);
 }
 
+/* title, description and skus[], each optional; all checked before any
+ * change. */
 static void tt_partial_edit(struct tt_call *c) {
   struct tt_product *p = tt_own_product(c);
   const char *title, *desc, *why;
+  const cJSON *skus = tt_get(c->body, "skus");
+  struct tt_sku_in *k = NULL;
   char *t = NULL, *d = NULL;
-  cJSON *data, *skus;
+  size_t n = 0;
+  long code = TT_E_PARAM;
 
   if (!p)
     return;
   if ((why = tt_text_field(c->body, "title", TT_TITLE_MAX, 0, &title)) ||
-      (why = tt_text_field(c->body, "description", TT_DESC_MAX, 0, &desc))) {
-    tt_fail(c, TT_E_PARAM, "%s", why);
+      (why = tt_text_field(c->body, "description", TT_DESC_MAX, 0, &desc)) ||
+      (title && !*title && (why = "title must be 1 to 255 characters of UTF-8")) ||
+      (skus && (why = tt_skus_read(skus, p, &k, &n, &code)))) {
+    tt_fail(c, code, "%s", why);
     return;
   }
-  if (title && !*title) {
-    tt_fail(c, TT_E_PARAM, "title must be 1 to 255 characters of UTF-8");
-    return;
-  }
-  if ((title && !(t = strdup(title))) || (desc && !(d = strdup(desc)))) {
-    free(t);
+  if ((title && !(t = strdup(title))) || (desc && !(d = strdup(desc))) ||
+      (skus && tt_skus_store(p, k, n))) {
+    free(t), free(d), free(k);
     tt_fail(c, TT_E_PARAM, "out of memory");
     return;
   }
+  free(k);
   if (t)
     free(p->title), p->title = t;
   if (d)
     free(p->desc), p->desc = d;
   p->updated = c->now;
-  data = cJSON_CreateObject();
-  tt_add_id(data, "product_id", p->id);
-  skus = cJSON_AddArrayToObject(data, "skus");
-  sim_json_push(skus, tt_sku_json(p, 0));
-  tt_ok(c, data);
+  tt_ok(c, tt_write_answer(p));
 }
 
-/* The skus[] of an inventory or price update: each id must be this
- * product's SKU. All are checked before any change. */
+/* The skus[] of an inventory or price update: each id must be one of the
+ * product's SKUs, named once. All are checked before any change. */
 static const cJSON *tt_sku_list(struct tt_call *c, struct tt_product *p) {
-  const cJSON *skus = tt_get(c->body, "skus"), *e;
-  int64_t id;
+  const cJSON *skus = tt_get(c->body, "skus"), *e, *f;
+  int64_t id, id2;
 
   if (!cJSON_IsArray(skus) || cJSON_GetArraySize(skus) < 1 ||
       cJSON_GetArraySize(skus) > TT_BATCH_MAX) {
@@ -686,11 +918,16 @@ static const cJSON *tt_sku_list(struct tt_call *c, struct tt_product *p) {
       tt_fail(c, TT_E_PARAM, "each SKU needs its id as a string of digits");
       return NULL;
     }
-    if (id != p->sku_id) {
+    if (!tt_sku_by_id(p, id)) {
       tt_fail(c, TT_E_NOT_FOUND, "SKU %" PRId64 " not found in product %"
               PRId64 ".", id, p->id);
       return NULL;
     }
+    for (f = skus->child; f != e; f = f->next)
+      if (tt_json_id(tt_get(f, "id"), &id2) == 0 && id2 == id) {
+        tt_fail(c, TT_E_PARAM, "SKU %" PRId64 " is given twice.", id);
+        return NULL;
+      }
   }
   return skus;
 }
@@ -698,9 +935,8 @@ static const cJSON *tt_sku_list(struct tt_call *c, struct tt_product *p) {
 static void tt_inventory_update(struct tt_call *c) {
   struct tt_product *p = tt_own_product(c);
   const cJSON *skus, *e;
-  int64_t qty = 0;
+  int64_t qty = 0, id;
   const char *wh = NULL, *why;
-  char *w = NULL;
 
   if (!p || !(skus = tt_sku_list(c, p)))
     return;
@@ -710,13 +946,17 @@ static void tt_inventory_update(struct tt_call *c) {
       return;
     }
   }
-  if (wh && !(w = strdup(wh))) {
-    tt_fail(c, TT_E_PARAM, "out of memory");
-    return;
+  cJSON_ArrayForEach(e, skus) {
+    struct tt_sku *k;
+    char *w = NULL;
+
+    tt_json_id(tt_get(e, "id"), &id);
+    k = tt_sku_by_id(p, id);
+    tt_inventory(tt_get(e, "inventory"), &qty, &wh);
+    if (wh && (w = strdup(wh)))
+      free(k->warehouse), k->warehouse = w;
+    k->qty = qty;
   }
-  if (w)
-    free(p->warehouse), p->warehouse = w;
-  p->qty = qty; /* the last entry wins; there is one SKU */
   p->updated = c->now;
   tt_ok(c, NULL);
 }
@@ -724,7 +964,7 @@ static void tt_inventory_update(struct tt_call *c) {
 static void tt_prices_update(struct tt_call *c) {
   struct tt_product *p = tt_own_product(c);
   const cJSON *skus, *e;
-  int64_t price = 0;
+  int64_t price = 0, id;
   const char *why;
 
   if (!p || !(skus = tt_sku_list(c, p)))
@@ -735,7 +975,11 @@ static void tt_prices_update(struct tt_call *c) {
       return;
     }
   }
-  p->price = price;
+  cJSON_ArrayForEach(e, skus) {
+    tt_json_id(tt_get(e, "id"), &id);
+    tt_price(tt_get(e, "price"), &price);
+    tt_sku_by_id(p, id)->price = price;
+  }
   p->updated = c->now;
   tt_ok(c, NULL);
 }
@@ -800,14 +1044,18 @@ static int tt_status_filter(const char *f, const struct tt_product *p) {
   return strcmp(f, tt_status_name(p)) == 0;
 }
 
+/* 1 when the product has a SKU whose seller_sku is in the list. */
 static int tt_sku_wanted(const cJSON *list, const struct tt_product *p) {
   const cJSON *e;
+  size_t i;
 
   if (!list)
     return 1;
   cJSON_ArrayForEach(e, list) {
-    if (cJSON_IsString(e) && p->sku && strcmp(e->valuestring, p->sku) == 0)
-      return 1;
+    for (i = 0; i < p->nskus; i++)
+      if (cJSON_IsString(e) && p->skus[i].seller_sku &&
+          strcmp(e->valuestring, p->skus[i].seller_sku) == 0)
+        return 1;
   }
   return 0;
 }
@@ -976,14 +1224,23 @@ static void tt_add_amount(cJSON *o, const char *name, int64_t v) {
   cJSON_AddStringToObject(o, name, buf);
 }
 
-/* The shop's first product with that seller_sku, or NULL. */
-static struct tt_product *tt_product_by_sku(size_t shop, const char *sku) {
-  size_t i;
+/* The shop's first SKU with that seller_sku (its product in *pp), or
+ * NULL. */
+static struct tt_sku *tt_sku_by_seller(size_t shop, const char *sku,
+                                       struct tt_product **pp) {
+  size_t i, j;
 
-  for (i = 0; i < T.nitems; i++)
-    if (T.items[i].shop == shop && T.items[i].sku &&
-        strcmp(T.items[i].sku, sku) == 0)
-      return &T.items[i];
+  *pp = NULL;
+  for (i = 0; i < T.nitems; i++) {
+    if (T.items[i].shop != shop)
+      continue;
+    for (j = 0; j < T.items[i].nskus; j++)
+      if (T.items[i].skus[j].seller_sku &&
+          strcmp(T.items[i].skus[j].seller_sku, sku) == 0) {
+        *pp = &T.items[i];
+        return &T.items[i].skus[j];
+      }
+  }
   return NULL;
 }
 
@@ -1063,13 +1320,14 @@ static void tt_order_lines(cJSON *list, const struct sim_order *o,
 
   for (i = 0; i < o->nlines; i++) {
     const struct sim_order_line *l = &o->lines[i];
-    const struct tt_product *p = tt_product_by_sku(shop, l->sku);
+    struct tt_product *p;
+    const struct tt_sku *sk = tt_sku_by_seller(shop, l->sku, &p);
 
     for (k = 0; k < l->qty; k++) {
       cJSON *e = cJSON_CreateObject();
 
       tt_add_id(e, "id", unit++);
-      tt_add_id(e, "sku_id", p ? p->sku_id : 0);
+      tt_add_id(e, "sku_id", sk ? sk->id : 0);
       if (!o->malformed)
         cJSON_AddStringToObject(e, "seller_sku", l->sku);
       tt_add_id(e, "product_id", p ? p->id : 0);
@@ -1137,13 +1395,14 @@ static void tt_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
   snprintf(out, n, "%" PRId64, TT_FIRST_ORDER + (int64_t)seq);
 }
 
+/* A line sold: that SKU's stock alone moves. */
 static void tt_order_sold(const char *shop, const char *sku, int64_t qty) {
   const struct sim_acct *s = sim_acct_find(&tt_accts, shop);
-  struct tt_product *p =
-      s ? tt_product_by_sku(sim_acct_index(&tt_accts, s), sku) : NULL;
+  struct tt_product *p;
+  struct tt_sku *k = s ? tt_sku_by_seller(sim_acct_index(&tt_accts, s), sku, &p) : NULL;
 
-  if (p)
-    p->qty = p->qty > qty ? p->qty - qty : 0;
+  if (k)
+    k->qty = k->qty > qty ? k->qty - qty : 0;
 }
 
 /* Webhook type 1, order status change. */
@@ -1338,8 +1597,8 @@ static void tt_describe(const struct sim_req *req,
   if (info->nitems > 0 && !info->has_sku) {
     const struct tt_product *p = tt_product_find(info->item_ids[0]);
 
-    if (p && p->sku)
-      sim_info_note_sku(info, p->sku);
+    if (p && p->nskus > 0 && p->skus[0].seller_sku)
+      sim_info_note_sku(info, p->skus[0].seller_sku);
   }
 }
 
@@ -1368,29 +1627,55 @@ static char *tt_error_body(const char *code, const char *message,
 
 /* ------------------------------------------------------------ control -- */
 
+/* "variants": [{sku, id, label, price, stock}] of the control listing. */
+static cJSON *tt_variants_ctl_json(const struct tt_product *p) {
+  cJSON *arr = cJSON_CreateArray(), *v;
+  size_t i;
+
+  for (i = 0; i < p->nskus; i++) {
+    const struct tt_sku *k = &p->skus[i];
+
+    v = cJSON_CreateObject();
+    cJSON_AddStringToObject(v, "sku", k->seller_sku ? k->seller_sku : "");
+    tt_add_id(v, "id", k->id);
+    cJSON_AddStringToObject(v, "label", k->attr_value ? k->attr_value : "");
+    sim_json_add_int(v, "price", k->price);
+    sim_json_add_int(v, "stock", k->qty);
+    sim_json_push(arr, v);
+  }
+  return arr;
+}
+
+/* An item of the control listing: product-level fields, the first SKU's
+ * sku_id, sku, price and stock (as when products had one SKU), and every
+ * SKU under "variants". */
 static cJSON *tt_item_ctl_json(const struct tt_product *p) {
+  const struct tt_sku *k0 = p->nskus > 0 ? &p->skus[0] : NULL;
   cJSON *o = cJSON_CreateObject(), *d;
 
   tt_add_id(o, "product_id", p->id);
-  tt_add_id(o, "sku_id", p->sku_id);
+  tt_add_id(o, "sku_id", k0 ? k0->id : 0);
   cJSON_AddStringToObject(o, "shop_cipher", tt_accts.v[p->shop].name);
-  cJSON_AddStringToObject(o, "sku", p->sku ? p->sku : "");
+  cJSON_AddStringToObject(o, "sku", k0 && k0->seller_sku ? k0->seller_sku : "");
   cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
   cJSON_AddStringToObject(o, "name", p->title ? p->title : ""); /* alias */
   cJSON_AddStringToObject(o, "description", p->desc ? p->desc : "");
-  sim_json_add_int(o, "price", p->price);
-  sim_json_add_int(o, "stock", p->qty);
+  sim_json_add_int(o, "price", k0 ? k0->price : 0);
+  sim_json_add_int(o, "stock", k0 ? k0->qty : 0);
   cJSON_AddStringToObject(o, "status", tt_status_name(p));
   if (p->category)
     cJSON_AddStringToObject(o, "category_id", p->category);
-  if (p->warehouse)
-    cJSON_AddStringToObject(o, "warehouse_id", p->warehouse);
+  if (k0 && k0->warehouse)
+    cJSON_AddStringToObject(o, "warehouse_id", k0->warehouse);
   d = p->images ? cJSON_Duplicate(p->images, 1) : cJSON_CreateArray();
   sim_json_put(o, "main_images", d);
   if (p->weight) {
     d = cJSON_Duplicate(p->weight, 1);
     sim_json_put(o, "package_weight", d);
   }
+  if (k0 && k0->attr_name)
+    cJSON_AddStringToObject(o, "variation_name", k0->attr_name);
+  sim_json_put(o, "variants", tt_variants_ctl_json(p));
   sim_json_add_int(o, "create_time", p->created);
   sim_json_add_int(o, "update_time", p->updated);
   return o;
@@ -1415,24 +1700,67 @@ static void tt_ctl_items(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
-/* {shop_cipher, sku, title, description?, price, stock, status?}. */
+/* One seeded SKU {sku, label?, price, stock?} into k (label under the
+ * name `axis` when the item has several). */
+static int tt_ctl_sku(const cJSON *v, const char *axis, struct tt_sku_in *k, char *err,
+                      size_t n) {
+  memset(k, 0, sizeof *k);
+  if (!(k->seller_sku = sim_ctl_str(v, "sku", TT_SKU_MAX, err, n)) ||
+      sim_ctl_int(v, "price", 1, TT_MONEY_MAX, -1, &k->price, err, n) ||
+      sim_ctl_int(v, "stock", 0, TT_QTY_MAX, 0, &k->qty, err, n))
+    return -1;
+  if (axis) {
+    k->attr_name = axis;
+    if (!(k->attr_value = sim_ctl_str(v, "label", TT_SKU_MAX, err, n)))
+      return -1;
+  }
+  return 0;
+}
+
+/* The seeded SKUs: "variants" [{sku, label, price, stock}] under the
+ * name "variation_name" (default "Quy cách"), else the item's own sku,
+ * price and stock. Checked like a create. Returns the count, -1 on error. */
+static long tt_ctl_skus(const cJSON *j, struct tt_sku_in *k, char *err, size_t n) {
+  const cJSON *vs = tt_get(j, "variants"), *v;
+  const char *axis = sim_json_str(j, "variation_name"), *why;
+  long i = 0;
+
+  if (!vs)
+    return tt_ctl_sku(j, NULL, &k[0], err, n) ? -1 : 1;
+  if (!cJSON_IsArray(vs) || cJSON_GetArraySize(vs) < 1 ||
+      cJSON_GetArraySize(vs) > TT_SKUS_MAX) {
+    snprintf(err, n, "variants must be an array of 1 to 100 variants");
+    return -1;
+  }
+  cJSON_ArrayForEach(v, vs) {
+    if (tt_ctl_sku(v, cJSON_GetArraySize(vs) > 1 ? (axis ? axis : "Quy cách") : NULL,
+                   &k[i++], err, n))
+      return -1;
+  }
+  if ((why = tt_skus_agree(k, (size_t)i))) {
+    snprintf(err, n, "%s", why);
+    return -1;
+  }
+  return i;
+}
+
+/* {shop_cipher, title, description?, status?, and sku, price, stock or
+ * variants [{sku, label, price, stock}] with variation_name?}. */
 static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   struct sim_acct *s = sim_acct_arg(&tt_accts, req, resp);
   const char *st = sim_json_str(req->json, "status");
+  struct tt_sku_in k[TT_SKUS_MAX];
   struct tt_fields f;
   struct tt_product *p;
   char err[TT_ERRTXT];
+  long n;
   cJSON *o;
 
   if (!s)
     return;
   memset(&f, 0, sizeof f);
-  if (!(f.sku = sim_ctl_str(req->json, "sku", TT_SKU_MAX, err, sizeof err)) ||
-      !(f.title = sim_ctl_str(req->json, "title", 1024, err, sizeof err)) ||
-      sim_ctl_int(req->json, "price", 1, TT_MONEY_MAX, -1, &f.price, err,
-                  sizeof err) ||
-      sim_ctl_int(req->json, "stock", 0, TT_QTY_MAX, 0, &f.qty, err,
-                  sizeof err)) {
+  if (!(f.title = sim_ctl_str(req->json, "title", 1024, err, sizeof err)) ||
+      (n = tt_ctl_skus(req->json, k, err, sizeof err)) < 0) {
     sim_ctl_error(resp, 400, "%s", err);
     return;
   }
@@ -1442,7 +1770,7 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
     return;
   }
   f.desc = sim_json_str(req->json, "description");
-  p = tt_product_create(sim_acct_index(&tt_accts, s), &f, req->now_ms / 1000);
+  p = tt_product_create(sim_acct_index(&tt_accts, s), &f, k, (size_t)n, req->now_ms / 1000);
   if (!p) {
     sim_ctl_error(resp, 400, "too many products");
     return;
@@ -1451,7 +1779,8 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
     p->status = TT_SELLER_DEACTIVATED;
   o = cJSON_CreateObject();
   tt_add_id(o, "product_id", p->id);
-  tt_add_id(o, "sku_id", p->sku_id);
+  tt_add_id(o, "sku_id", p->skus[0].id);
+  sim_json_put(o, "variants", tt_variants_ctl_json(p));
   sim_ctl_ok(resp, o);
 }
 

@@ -99,6 +99,10 @@ static void note(const char *what) {
 static int fake_build(oc_op op, const oc_shop *shop, const oc_listing *l, int64_t now_ms,
                       oc_request *req, char *err, size_t errlen) {
   note("build");
+  if (op == OC_OP_VARIANTS && build_fails == 0)
+    return OC_IN_LINE; /* the item already matches: nothing to send */
+  if (op != OC_OP_VARIANTS && build_fails == 2)
+    return OC_IN_LINE; /* not an answer any other operation may give */
   if (build_fails) {
     snprintf(err, errlen, "price must be positive");
     return -1;
@@ -120,7 +124,8 @@ static void fake_parse(oc_op op, const oc_shop *shop, const oc_listing *l, long 
   res->v.status = status == 200 ? OC_OK : OC_RETRY;
   snprintf(res->v.error, sizeof res->v.error, "%s", status == 200 ? "" : "busy");
   snprintf(res->v.request_id, sizeof res->v.request_id, "%s", status ? "r-1" : "");
-  res->stock = 42;
+  res->variants[0].stock = 42;
+  res->nvariants = 1;
 }
 
 static int fake_build_token(oc_op op, const oc_shop *shop, int64_t now_ms, oc_request *req,
@@ -134,7 +139,7 @@ static int fake_build_token(oc_op op, const oc_shop *shop, int64_t now_ms, oc_re
 static const oc_connector fake = {
     .abi = OC_ABI_VERSION,
     .name = "fake",
-    .caps = OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_AUTH_LINK),
+    .caps = OC_CAP(OC_OP_GET_LISTING) | OC_CAP(OC_OP_AUTH_LINK) | OC_CAP(OC_OP_VARIANTS),
     .build_listing = fake_build,
     .parse_listing = fake_parse,
     .build_token = fake_build_token,
@@ -271,6 +276,20 @@ TEST_IMPL(call_stages_stop_in_order) {
   ASSERT_EQ(calls, 1);
   fixture_down(&f);
 
+  /* VARIANTS with nothing left to do ends in line, and sends nothing; no
+   * other operation may decline to build. */
+  fixture_up(&f, "http://127.0.0.1:1/", OC_OP_VARIANTS);
+  call_start(&env, &f.req, on_call, NULL);
+  ASSERT_EQ(last.verdict, CALL_IN_LINE);
+  ASSERT_STR_EQ(trace, "rate token build done");
+  ASSERT_EQ(last.sent, 0);
+  fixture_down(&f);
+  fixture_up(&f, "http://127.0.0.1:1/", OC_OP_GET_LISTING);
+  build_fails = 2; /* the fake answers OC_IN_LINE to GET_LISTING */
+  call_start(&env, &f.req, on_call, NULL);
+  ASSERT_EQ(last.verdict, CALL_BAD_INPUT);
+  fixture_down(&f);
+
   /* Built, but the transport is gone. */
   fixture_up(&f, "http://127.0.0.1:1/", OC_OP_GET_LISTING);
   call_start(&env, &f.req, on_call, NULL);
@@ -386,7 +405,7 @@ TEST_IMPL(call_sends_parses_and_pauses) {
   ASSERT_EQ(last.verdict, CALL_OK);
   ASSERT_EQ(last.sent, 1);
   ASSERT_EQ(last.http_status, 200);
-  ASSERT_EQ(last.r.listing.stock, 42);
+  ASSERT_EQ(last.r.listing.variants[0].stock, 42);
   fixture_down(&f);
 
   server_up();

@@ -60,18 +60,30 @@ static oc_shop shop_fixture(void) {
   return s;
 }
 
+/* The fixture's variants: fv[0] is the single variant of a product
+ * migrated from before variants (its SKU the product code, on the item
+ * with its SkuId unknown); tests that need more fill fv[1..] and set
+ * nvariants. Reset by every listing_fixture(). */
+static oc_variant fv[6];
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
   memset(&l, 0, sizeof l);
+  memset(fv, 0, sizeof fv);
+  fv[0].sku = "HN-TRA-001";
+  fv[0].label = "";
+  fv[0].price_vnd = 75000;
+  fv[0].stock = 25;
+  fv[0].weight_g = 250;
+  fv[0].remote_id = "";
+  l.variants = fv;
+  l.nvariants = 1;
   l.sku = "HN-TRA-001";
   l.name = "Trà xanh Thái Nguyên";
   l.description = "Trà búp khô, gói 200 g.";
   l.category = "I.3.c";
   l.unit = "gói";
-  l.price_vnd = 75000;
-  l.stock = 25;
-  l.weight_g = 250;
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
   l.item_id = "2300069665";
@@ -359,12 +371,22 @@ static int jhas(const cJSON *o, const char *key) {
   return cJSON_GetObjectItemCaseSensitive(o, key) != NULL;
 }
 
-static void parse_listing(oc_op op, long status, const char *body, oc_listing_result *res) {
+static void parse_listing_of(oc_op op, const oc_listing *l, long status, const char *body,
+                             oc_listing_result *res) {
   oc_shop s = shop_fixture();
-  oc_listing l = listing_fixture();
 
   ASSERT(!oc_token_op(op)); /* tokens have their own result: parse_token */
-  conn()->parse_listing(op, &s, &l, status, body, strlen(body), res);
+  conn()->parse_listing(op, &s, l, status, body, strlen(body), res);
+}
+
+/* LOOKUP_SKU parses as a search by seller SKU (no item id) here; the read
+ * of a known item is parse_lookup_item's. */
+static void parse_listing(oc_op op, long status, const char *body, oc_listing_result *res) {
+  oc_listing l = listing_fixture();
+
+  if (op == OC_OP_LOOKUP_SKU)
+    l.item_id = NULL;
+  parse_listing_of(op, &l, status, body, res);
 }
 
 static void parse_token(oc_op op, long status, const char *body, oc_token_result *res) {
@@ -536,6 +558,7 @@ static TEST_IMPL(entry_point) {
                 OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
                 OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
                 OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
+                OC_CAP(OC_OP_VARIANTS) |
                 OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build_listing);
   ASSERT_NOT_NULL(c->parse_listing);
@@ -589,9 +612,9 @@ static TEST_IMPL(build_publish) {
   built_free(&b);
 
   /* Big whole-dong amounts: strings, digit for digit, no exponent. */
-  l.price_vnd = 123456789012LL;
-  l.stock = 0;
-  l.weight_g = 1000;
+  fv[0].price_vnd = 123456789012LL;
+  fv[0].stock = 0;
+  fv[0].weight_g = 1000;
   l.category = "X.9";
   build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q,
            "payload", "payload", &b);
@@ -677,9 +700,9 @@ static TEST_IMPL(build_publish_missing_options) {
   s.opts = many, s.nopts = 2;
   build_fails(OC_OP_PUBLISH, &s, &l, "more than 8");
   s = shop_fixture();
-  l.weight_g = 0;
+  fv[0].weight_g = 0;
   build_fails(OC_OP_PUBLISH, &s, &l, "weight unknown");
-  l.weight_g = -5;
+  fv[0].weight_g = -5;
   build_fails(OC_OP_PUBLISH, &s, &l, "weight must be positive");
   return 0;
 }
@@ -739,7 +762,7 @@ static TEST_IMPL(build_set_stock_and_price) {
   const cJSON *sku;
   built b;
 
-  l.stock = 1234567;
+  fv[0].stock = 1234567;
   build_ok(OC_OP_SET_STOCK, &s, &l, BASE, "POST",
            "/product/price_quantity/update", SELLER_Q, "payload", "payload",
            &b);
@@ -751,7 +774,7 @@ static TEST_IMPL(build_set_stock_and_price) {
   ASSERT_EQ(cJSON_GetArraySize(sku), 3);
   built_free(&b);
 
-  l.price_vnd = 150000;
+  fv[0].price_vnd = 150000;
   build_ok(OC_OP_SET_PRICE, &s, &l, BASE, "POST",
            "/product/price_quantity/update", SELLER_Q, "payload", "payload",
            &b);
@@ -765,9 +788,9 @@ static TEST_IMPL(build_set_stock_and_price) {
                 "\"150000\"}]}}}}");
   built_free(&b);
 
-  l.stock = -1;
+  fv[0].stock = -1;
   build_fails(OC_OP_SET_STOCK, &s, &l, "stock must be >= 0");
-  l.price_vnd = -1;
+  fv[0].price_vnd = -1;
   build_fails(OC_OP_SET_PRICE, &s, &l, "price must be >= 0");
   l.item_id = NULL;
   build_fails(OC_OP_SET_STOCK, &s, &l, "not published");
@@ -805,6 +828,7 @@ static TEST_IMPL(build_lookup_sku) {
 
   l.item_id = NULL; /* not needed */
   l.sku = "HN \"TRA\"&001";
+  fv[0].sku = l.sku;
   build_ok(OC_OP_LOOKUP_SKU, &s, &l, BASE, "GET", "/products/get",
            "access_token,app_key,filter,limit,offset,sign,sign_method,"
            "sku_seller_list,timestamp",
@@ -1192,42 +1216,46 @@ static TEST_IMPL(parse_get_listing) {
 
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"request_id\":\"q\",\"data\":{\"item_id\":"
-        "2300069665,\"status\":\"active\",\"skus\":[{\"SellerSku\":"
+        "2300069665,\"status\":\"active\",\"skus\":[{\"SkuId\":901,\"SellerSku\":"
         "\"HN-TRA-001\",\"quantity\":25,\"price\":75000.0,\"Status\":"
         "\"active\"}],\"attributes\":{\"name\":\"x\"}}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.item_id, "2300069665");
   ASSERT_EQ(res.active, 1);
-  ASSERT_EQ(res.price_vnd, 75000);
-  ASSERT_EQ(res.stock, 25);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_EQ(res.variants[0].price_vnd, 75000);
+  ASSERT_EQ(res.variants[0].stock, 25);
 
   /* decimal strings; an inactive SKU */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":"
-        "\"active\",\"skus\":[{\"SellerSku\":\"X\",\"quantity\":1,\"price\":1},"
-        "{\"SellerSku\":\"HN-TRA-001\",\"quantity\":\"7\",\"price\":"
+        "\"active\",\"skus\":[{\"SkuId\":902,\"SellerSku\":\"X\",\"quantity\":1,\"price\":1},"
+        "{\"SkuId\":903,\"SellerSku\":\"HN-TRA-001\",\"quantity\":\"7\",\"price\":"
         "\"150000.50\",\"Status\":\"inactive\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 150001);
-  ASSERT_EQ(res.stock, 7);
+  ASSERT_EQ(res.active, 1); /* the item is active; SKU states are not ours to read */
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001");
+  ASSERT_EQ(res.variants[1].price_vnd, 150001);
+  ASSERT_EQ(res.variants[1].stock, 7);
 
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":"
-        "\"inactive\",\"skus\":[{\"SellerSku\":\"HN-TRA-001\",\"quantity\":0,"
+        "\"inactive\",\"skus\":[{\"SkuId\":904,\"SellerSku\":\"HN-TRA-001\",\"quantity\":0,"
         "\"price\":1299.49,\"Status\":\"active\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 1299);
-  ASSERT_EQ(res.stock, 0);
+  ASSERT_EQ(res.variants[0].price_vnd, 1299);
+  ASSERT_EQ(res.variants[0].stock, 0);
 
   /* pending: read, not active, said in error */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":"
-        "\"pending\",\"skus\":[{\"SellerSku\":\"HN-TRA-001\",\"quantity\":1,"
+        "\"pending\",\"skus\":[{\"SkuId\":905,\"SellerSku\":\"HN-TRA-001\",\"quantity\":1,"
         "\"price\":2}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
@@ -1241,14 +1269,17 @@ static TEST_IMPL(parse_get_listing) {
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":"
-        "\"active\",\"skus\":[{\"SellerSku\":\"OTHER\",\"quantity\":1,"
+        "\"active\",\"skus\":[{\"SkuId\":906,\"SellerSku\":\"OTHER\",\"quantity\":1,"
         "\"price\":2}]}}",
         &res);
-  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+  /* every SKU is named; the core ignores those the listing lacks */
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "OTHER");
   /* another item than the one asked for */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":\"0\",\"data\":{\"item_id\":1,\"status\":\"active\","
-        "\"skus\":[{\"SellerSku\":\"HN-TRA-001\",\"quantity\":1,\"price\":2}]"
+        "\"skus\":[{\"SkuId\":907,\"SellerSku\":\"HN-TRA-001\",\"quantity\":1,\"price\":2}]"
         "}}",
         &res);
   ASSERT_EQ(res.v.status, OC_RETRY);
@@ -2714,6 +2745,448 @@ static TEST_IMPL(push_errors_hold_no_secret) {
   return 0;
 }
 
+/* ---- variants (see "Variants" in lazada.md) ------------------------------------- */
+
+/* Three pack sizes of one product: fv[0..2], all new (not on an item). */
+static oc_listing three_variants(void) {
+  oc_listing l = listing_fixture();
+
+  fv[0].sku = "HN-TRA-001-100";
+  fv[0].label = "100 g";
+  fv[0].remote_id = NULL;
+  fv[1] = fv[0];
+  fv[1].sku = "HN-TRA-001-250";
+  fv[1].label = "250 g";
+  fv[1].price_vnd = 160000;
+  fv[1].stock = 8;
+  fv[1].weight_g = 300;
+  fv[1].length_mm = 205;
+  fv[1].width_mm = 100;
+  fv[1].height_mm = 60;
+  fv[2] = fv[0];
+  fv[2].sku = "HN-TRA-001-500";
+  fv[2].label = "500 g";
+  fv[2].price_vnd = 300000;
+  fv[2].stock = 0;
+  fv[2].weight_g = 550;
+  l.nvariants = 3;
+  l.item_id = NULL;
+  return l;
+}
+
+#define SKU_100                                                                         \
+  "{\"SellerSku\":\"HN-TRA-001-100\",\"saleProp\":{\"Quy cách\":\"100 g\"},"         \
+  "\"quantity\":\"25\",\"price\":\"75000\",\"package_weight\":\"0.25\","              \
+  "\"package_length\":\"10\",\"package_width\":\"10\",\"package_height\":\"10\"}"
+#define SKU_250                                                                         \
+  "{\"SellerSku\":\"HN-TRA-001-250\",\"saleProp\":{\"Quy cách\":\"250 g\"},"         \
+  "\"quantity\":\"8\",\"price\":\"160000\",\"package_weight\":\"0.3\","               \
+  "\"package_length\":\"20.5\",\"package_width\":\"10\",\"package_height\":\"6\"}"
+#define SKU_500                                                                         \
+  "{\"SellerSku\":\"HN-TRA-001-500\",\"saleProp\":{\"Quy cách\":\"500 g\"},"         \
+  "\"quantity\":\"0\",\"price\":\"300000\",\"package_weight\":\"0.55\","              \
+  "\"package_length\":\"10\",\"package_width\":\"10\",\"package_height\":\"10\"}"
+
+/* One CreateProduct with a custom sale property and one Sku per variant. */
+static TEST_IMPL(build_publish_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  const char *p;
+  built b;
+
+  build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
+           "payload", &b);
+  p = kv_get(&b.b, "payload");
+  ASSERT_NOT_NULL(strstr(p, "\"Images\":{\"Image\":[\"https://vn-live.slatic.net/p/abc.jpg\"]},"
+                            "\"variation\":{\"variation1\":{\"name\":\"Quy cách\","
+                            "\"hasImage\":false,\"customize\":true,\"options\":{\"option\":"
+                            "[\"100 g\",\"250 g\",\"500 g\"]}}},\"Attributes\":{"));
+  ASSERT_NOT_NULL(strstr(p, "\"Skus\":{\"Sku\":[" SKU_100 "," SKU_250 "," SKU_500 "]}}}}"));
+  built_free(&b);
+
+  /* a removed variant is not created; two left still make a variation */
+  fv[2].removed = 1;
+  build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
+           "payload", &b);
+  p = kv_get(&b.b, "payload");
+  ASSERT_NOT_NULL(strstr(p, "[\"100 g\",\"250 g\"]"));
+  ASSERT_NOT_NULL(strstr(p, "\"Skus\":{\"Sku\":[" SKU_100 "," SKU_250 "]}"));
+  built_free(&b);
+  return 0;
+}
+
+/* variation_attribute names a standard sale attribute of the category. */
+static TEST_IMPL(build_publish_variants_options) {
+  const oc_kv std[] = {{"category_id", "10002019"},
+                       {"image_url", "https://a.slatic.net/1.jpg"},
+                       {"variation_attribute", "size"}};
+  const oc_kv named[] = {{"category_id", "10002019"},
+                         {"image_url", "https://a.slatic.net/1.jpg"},
+                         {"variation_name", "Khối lượng"}};
+  const oc_kv too_long[] = {{"category_id", "10002019"},
+                            {"image_url", "https://a.slatic.net/1.jpg"},
+                            {"variation_name", "Khối lượng tịnh gói"}};
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  const char *p;
+  built b;
+
+  s.opts = std;
+  s.nopts = 3;
+  build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
+           "payload", &b);
+  p = kv_get(&b.b, "payload");
+  ASSERT_NOT_NULL(strstr(p, "{\"variation1\":{\"name\":\"size\",\"hasImage\":false,"
+                            "\"customize\":false,"));
+  ASSERT_NOT_NULL(strstr(p, "\"saleProp\":{\"size\":\"250 g\"}"));
+  built_free(&b);
+
+  s.opts = named;
+  build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
+           "payload", &b);
+  ASSERT_NOT_NULL(strstr(kv_get(&b.b, "payload"), "\"saleProp\":{\"Khối lượng\":\"100 g\"}"));
+  built_free(&b);
+
+  s.opts = too_long; /* 19 characters: Lazada takes 15 */
+  build_fails(OC_OP_PUBLISH, &s, &l, "variation name must be 1..15 characters");
+  s.opts = std;
+  fv[1].label = "Hộp quà tết 12 gói 250 g"; /* 24 characters: Lazada takes 20 */
+  build_fails(OC_OP_PUBLISH, &s, &l, "variant label longer than 20 characters");
+  fv[1].label = "100 g";
+  build_fails(OC_OP_PUBLISH, &s, &l, "two variants have the same label");
+  fv[1].label = "250 g";
+  fv[2].weight_g = 0;
+  build_fails(OC_OP_PUBLISH, &s, &l, "variant weight unknown");
+  return 0;
+}
+
+static TEST_IMPL(parse_publish_sku_list) {
+  oc_listing l = three_variants();
+  oc_listing_result res;
+
+  parse_listing_of(OC_OP_PUBLISH, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":3069252927,\"sku_list\":["
+                   "{\"shop_sku\":\"3069252927_VN-15298395971\",\"seller_sku\":"
+                   "\"HN-TRA-001-250\",\"sku_id\":15298395971},"
+                   "{\"shop_sku\":\"3069252927_VN-15298395970\",\"seller_sku\":"
+                   "\"HN-TRA-001-100\",\"sku_id\":15298395970}]},\"request_id\":\"r\"}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, "3069252927");
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-250");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "15298395971");
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-100");
+  ASSERT_STR_EQ(res.variants[1].remote_id, "15298395970");
+  /* without sku_list: the item alone */
+  parse_listing_of(OC_OP_PUBLISH, &l, 200, "{\"code\":\"0\",\"data\":{\"item_id\":5}}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 0);
+  parse_listing_of(OC_OP_PUBLISH, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":5,\"sku_list\":{}}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  parse_listing_of(OC_OP_PUBLISH, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":5,\"sku_list\":[{\"seller_sku\":"
+                   "\"HN-TRA-001-100\",\"sku_id\":true}]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
+/* The item of a single variant gains two: one UpdateProduct declaring the
+ * variation, giving the SKU on the item its option, adding the new ones. */
+static TEST_IMPL(build_variants_add) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  oc_listing_result res;
+  built b;
+
+  l.item_id = "2300069665";
+  fv[0].remote_id = "15298395970";
+  build_ok(OC_OP_VARIANTS, &s, &l, BASE, "POST", "/product/update", SELLER_Q, "payload",
+           "payload", &b);
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"ItemId\":\"2300069665\",\"AssociatedSku\":"
+                "\"HN-TRA-001-100\",\"Attributes\":\"\",\"variation\":{\"variation1\":{"
+                "\"name\":\"Quy cách\",\"hasImage\":false,\"customize\":true,\"options\":{"
+                "\"option\":[\"100 g\",\"250 g\",\"500 g\"]}}},\"Skus\":{\"Sku\":["
+                "{\"SkuId\":\"15298395970\",\"saleProp\":{\"Quy cách\":\"100 g\"}}," SKU_250
+                "," SKU_500 "]}}}}");
+  built_free(&b);
+
+  /* UpdateProduct documents no answer: the new SKUs are on the item, ids unknown */
+  parse_listing_of(OC_OP_VARIANTS, &l, 200, "{\"code\":\"0\",\"request_id\":\"r\"}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-250");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "");
+  ASSERT_EQ(res.variants[0].gone, 0);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-500");
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* an answer that names them gives their ids */
+  parse_listing_of(OC_OP_VARIANTS, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"sku_list\":[{"
+                   "\"seller_sku\":\"HN-TRA-001-500\",\"sku_id\":77}]}}",
+                   &res);
+  ASSERT_STR_EQ(res.variants[0].remote_id, "");
+  ASSERT_STR_EQ(res.variants[1].remote_id, "77");
+  /* a refusal is the marketplace's */
+  parse_listing_of(OC_OP_VARIANTS, &l, 200,
+                   "{\"code\":\"SKU_VARIATION_OPTION_NOT_EXIST\",\"type\":\"ISV\","
+                   "\"message\":\"The SKU Variation Option is Not Exist\"}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_EQ(res.nvariants, 0);
+
+  /* the item already has a variation (the memo LOOKUP_SKU read): its name */
+  fv[1].remote_id = "15298395971";
+  l.memo = "Trọng lượng";
+  build_ok(OC_OP_VARIANTS, &s, &l, BASE, "POST", "/product/update", SELLER_Q, "payload",
+           "payload", &b);
+  ASSERT_NOT_NULL(strstr(kv_get(&b.b, "payload"),
+                         "{\"SkuId\":\"15298395971\",\"saleProp\":{\"Trọng lượng\":\"250 g\"}},"
+                         "{\"SellerSku\":\"HN-TRA-001-500\",\"saleProp\":{\"Trọng lượng\":"
+                         "\"500 g\"},"));
+  built_free(&b);
+
+  /* nothing on the item to add to */
+  fv[0].remote_id = fv[1].remote_id = NULL;
+  build_fails(OC_OP_VARIANTS, &s, &l, "no SKU of the item is known");
+  return 0;
+}
+
+/* Removed variants go by RemoveSku once nothing is left to add. */
+static TEST_IMPL(build_variants_remove) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  oc_listing_result res;
+  built b;
+
+  l.item_id = "2300069665";
+  fv[0].remote_id = "15298395970";
+  fv[1].remote_id = "15298395971";
+  fv[1].removed = 1;
+  fv[2].remote_id = ""; /* on the item, id unknown: by SellerSku */
+  fv[2].removed = 1;
+  build_ok(OC_OP_VARIANTS, &s, &l, BASE, "POST", "/product/sku/remove", SELLER_Q,
+           "payload", "payload", &b);
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"ItemId\":\"2300069665\",\"Skus\":{\"Sku\":["
+                "{\"SkuId\":\"15298395971\"},{\"SellerSku\":\"HN-TRA-001-500\"}]}}}}");
+  built_free(&b);
+  parse_listing_of(OC_OP_VARIANTS, &l, 200, "{\"code\":\"0\",\"data\":{},\"request_id\":\"r\"}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-250");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "15298395971");
+  ASSERT_EQ(res.variants[0].gone, 1);
+  ASSERT_EQ(res.variants[1].gone, 1);
+  parse_listing_of(OC_OP_VARIANTS, &l, 200,
+                   "{\"code\":\"CAN_NOT_REMOVE_ALL_SKU\",\"type\":\"ISV\",\"message\":"
+                   "\"Can not remove all sku\"}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+
+  /* never the last SKU: Lazada refuses it */
+  fv[0].removed = 1;
+  build_fails(OC_OP_VARIANTS, &s, &l, "cannot remove every SKU");
+  return 0;
+}
+
+/* In line: no request at all. */
+static TEST_IMPL(build_variants_in_line) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  oc_request r;
+  char err[64] = "x";
+
+  l.item_id = "2300069665";
+  fv[0].remote_id = "1";
+  fv[1].remote_id = "";
+  fv[2].removed = 1; /* gone already */
+  memset(&r, 0x5a, sizeof r);
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_STR_EQ(err, "");
+  /* the migrated single variant is in line as it is */
+  l = listing_fixture();
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  /* a bad listing is still refused */
+  l.item_id = NULL;
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  return 0;
+}
+
+/* Stock and price: one call, one Sku per variant on the item. */
+static TEST_IMPL(build_set_stock_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  built b;
+
+  l.item_id = "2300069665";
+  fv[0].remote_id = "15298395970";
+  fv[1].remote_id = "";
+  fv[2].remote_id = "15298395972";
+  l.nvariants = 4;
+  fv[3] = fv[0];
+  fv[3].sku = "HN-TRA-001-1K";
+  fv[3].label = "1 kg";
+  fv[3].remote_id = NULL; /* not on the item yet: not sent */
+  build_ok(OC_OP_SET_STOCK, &s, &l, BASE, "POST", "/product/price_quantity/update", SELLER_Q,
+           "payload", "payload", &b);
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"Skus\":{\"Sku\":["
+                "{\"ItemId\":\"2300069665\",\"SkuId\":\"15298395970\",\"SellerSku\":"
+                "\"HN-TRA-001-100\",\"Quantity\":\"25\"},"
+                "{\"ItemId\":\"2300069665\",\"SellerSku\":\"HN-TRA-001-250\",\"Quantity\":"
+                "\"8\"},"
+                "{\"ItemId\":\"2300069665\",\"SkuId\":\"15298395972\",\"SellerSku\":"
+                "\"HN-TRA-001-500\",\"Quantity\":\"0\"}]}}}}");
+  built_free(&b);
+  fv[2].removed = 1; /* removed: never priced again */
+  build_ok(OC_OP_SET_PRICE, &s, &l, BASE, "POST", "/product/price_quantity/update", SELLER_Q,
+           "payload", "payload", &b);
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"Skus\":{\"Sku\":["
+                "{\"ItemId\":\"2300069665\",\"SkuId\":\"15298395970\",\"SellerSku\":"
+                "\"HN-TRA-001-100\",\"Price\":\"75000\"},"
+                "{\"ItemId\":\"2300069665\",\"SellerSku\":\"HN-TRA-001-250\",\"Price\":"
+                "\"160000\"}]}}}}");
+  built_free(&b);
+  fv[0].remote_id = fv[1].remote_id = NULL;
+  build_fails(OC_OP_SET_PRICE, &s, &l, "no variant of the listing is on the Lazada item");
+  return 0;
+}
+
+/* LOOKUP_SKU of a known item reads it: GetProductItem. */
+static TEST_IMPL(build_lookup_item) {
+  oc_shop s = shop_fixture();
+  oc_listing l = three_variants();
+  built b;
+
+  l.item_id = "2300069665";
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, BASE, "GET", "/product/item/get",
+           "access_token,app_key,item_id,sign,sign_method,timestamp", "", NULL, &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "item_id"), "2300069665");
+  built_free(&b);
+  l.item_id = "0x12";
+  build_fails(OC_OP_LOOKUP_SKU, &s, &l, "item_id is not a numeric Lazada item id");
+  /* by seller SKU: the product code and every variant's SKU */
+  l.item_id = NULL;
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, BASE, "GET", "/products/get",
+           "access_token,app_key,filter,limit,offset,sign,sign_method,"
+           "sku_seller_list,timestamp",
+           "", "sku_seller_list", &b);
+  ASSERT_STR_EQ(kv_get(&b.q, "sku_seller_list"),
+                "[\"HN-TRA-001\",\"HN-TRA-001-100\",\"HN-TRA-001-250\",\"HN-TRA-001-500\"]");
+  built_free(&b);
+  return 0;
+}
+
+#define ITEM_3                                                                             \
+  "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":\"active\",\"variation\":{" \
+  "\"Variation1\":{\"name\":\"Quy cách\",\"label\":\"Quy cách\",\"hasImage\":false,"     \
+  "\"customize\":true,\"options\":[\"100 g\",\"250 g\"]}},\"skus\":["                     \
+  "{\"Status\":\"active\",\"quantity\":25,\"SellerSku\":\"HN-TRA-001-100\",\"saleProp\":{" \
+  "\"Quy cách\":\"100 g\"},\"price\":75000.0,\"SkuId\":15298395970},"                     \
+  "{\"Status\":\"inactive\",\"quantity\":\"3\",\"SellerSku\":\"HN-TRA-001-250\","         \
+  "\"saleProp\":{\"Quy cách\":\"250 g\"},\"price\":\"160000.00\",\"SkuId\":15298395971}," \
+  "{\"Status\":\"deleted\",\"quantity\":0,\"SellerSku\":\"HN-TRA-001-500\",\"price\":1,"  \
+  "\"SkuId\":15298395972}]}}"
+
+static TEST_IMPL(parse_lookup_item) {
+  oc_listing l = three_variants();
+  oc_listing_result res;
+
+  l.item_id = "2300069665";
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200, ITEM_3, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, "2300069665");
+  ASSERT_EQ(res.nvariants, 2); /* the deleted SKU is not on the item */
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-100");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "15298395970");
+  ASSERT_EQ(res.variants[0].price_vnd, 75000);
+  ASSERT_EQ(res.variants[0].stock, 25);
+  ASSERT_STR_EQ(res.variants[1].remote_id, "15298395971");
+  ASSERT_EQ(res.variants[1].price_vnd, 160000);
+  ASSERT_EQ(res.variants[1].stock, 3);
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* an item without variation: memo "" */
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":\"active\","
+                   "\"skus\":[{\"SellerSku\":\"HN-TRA-001\",\"SkuId\":\"9\"}]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.memo, "");
+  ASSERT_EQ(res.variants[0].price_vnd, -1);
+  ASSERT_EQ(res.variants[0].stock, -1);
+  ASSERT_STR_EQ(res.variants[0].remote_id, "9");
+  /* gone, another item, no SkuId */
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":\"deleted\","
+                   "\"skus\":[]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":1,\"status\":\"active\",\"skus\":[]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"skus\":[{\"SellerSku\":"
+                   "\"HN-TRA-001-100\"}]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200, "{\"code\":\"E0401\",\"message\":\"x\"}", &res);
+  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+
+  /* by seller SKU: a variant's SKU finds the item and all its SKUs */
+  l.item_id = NULL;
+  parse_listing_of(OC_OP_LOOKUP_SKU, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"products\":[{\"item_id\":7,\"status\":"
+                   "\"active\",\"skus\":[{\"SellerSku\":\"HN-TRA-001-250\",\"SkuId\":71},"
+                   "{\"SellerSku\":\"SOMETHING-ELSE\",\"SkuId\":72}]}]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, "7");
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[0].remote_id, "71");
+  return 0;
+}
+
+/* GET_LISTING: every live SKU's price and stock. */
+static TEST_IMPL(parse_get_listing_variants) {
+  oc_listing l = three_variants();
+  oc_listing_result res;
+
+  l.item_id = "2300069665";
+  parse_listing_of(OC_OP_GET_LISTING, &l, 200, ITEM_3, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 1);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_EQ(res.variants[1].price_vnd, 160000);
+  ASSERT_EQ(res.variants[1].stock, 3);
+  /* an empty item is read as such */
+  parse_listing_of(OC_OP_GET_LISTING, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":\"inactive\","
+                   "\"skus\":[]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 0);
+  ASSERT_EQ(res.nvariants, 0);
+  /* amounts are required here */
+  parse_listing_of(OC_OP_GET_LISTING, &l, 200,
+                   "{\"code\":\"0\",\"data\":{\"item_id\":2300069665,\"status\":\"active\","
+                   "\"skus\":[{\"SellerSku\":\"HN-TRA-001-100\",\"SkuId\":1,\"price\":1}]}}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_l1_get_order),
     TEST_ENTRY(sign_l2_bytewise_sort),
@@ -2745,6 +3218,16 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_writes_ok),
     TEST_ENTRY(parse_lookup_sku),
     TEST_ENTRY(parse_get_listing),
+    TEST_ENTRY(build_publish_variants),
+    TEST_ENTRY(build_publish_variants_options),
+    TEST_ENTRY(parse_publish_sku_list),
+    TEST_ENTRY(build_variants_add),
+    TEST_ENTRY(build_variants_remove),
+    TEST_ENTRY(build_variants_in_line),
+    TEST_ENTRY(build_set_stock_variants),
+    TEST_ENTRY(build_lookup_item),
+    TEST_ENTRY(parse_lookup_item),
+    TEST_ENTRY(parse_get_listing_variants),
     TEST_ENTRY(parse_refresh_token),
     TEST_ENTRY(parse_token_exchange),
     TEST_ENTRY(parse_error_classes),

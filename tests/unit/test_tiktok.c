@@ -2,7 +2,7 @@
  * test_tiktok.c — unit tests for connectors/tiktok/.
  *
  * The connector's files are linked in, so that its internal functions
- * (tt_canonical, tt_sign, tt_split_item_id, tt_amount; declared in tiktok.h)
+ * (tt_canonical, tt_sign, tt_item_id_ok, tt_amount; declared in tiktok.h)
  * can be tested directly; the titles and descriptions are common/claims.c. Vectors are literals from
  * docs/marketplaces/tiktok.md, "Signing" (T1..T6); the literal signs of
  * built requests were computed independently with Python's hmac module from
@@ -39,7 +39,8 @@
 #define BASE "https://open-api.tiktokglobalshop.com"
 #define PID "1729592969712207321" /* 19 digits, > 2^53 */
 #define SID "1729592969712272857"
-#define ITEM PID ":" SID
+#define SID2 "1729592969712272858"
+#define SID3 "1729592969712272859"
 
 static const oc_kv opts_full[] = {
     {"shop_cipher", CIPHER},      {"category_id", "600001"},
@@ -65,8 +66,20 @@ static oc_shop shop_fixture(void) {
   return s;
 }
 
+/* The fixture's variants: [0] the single one; [1] and [2] join it in the
+ * multi-variant tests (listing_multi). Reset by every fixture call. */
+static oc_variant fx_var[4];
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
+
+  memset(fx_var, 0, sizeof fx_var);
+  fx_var[0].sku = "HN-TRA-001";
+  fx_var[0].label = "";
+  fx_var[0].price_vnd = 75000;
+  fx_var[0].stock = 25;
+  fx_var[0].weight_g = 250;
+  fx_var[0].remote_id = SID;
 
   memset(&l, 0, sizeof l);
   l.sku = "HN-TRA-001";
@@ -74,12 +87,31 @@ static oc_listing listing_fixture(void) {
   l.description = "Trà búp khô, gói 200 g.";
   l.category = "I.3.c";
   l.unit = "gói";
-  l.price_vnd = 75000;
-  l.stock = 25;
-  l.weight_g = 250;
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
-  l.item_id = ITEM;
+  l.item_id = PID;
+  l.variants = fx_var;
+  l.nvariants = 1;
+  return l;
+}
+
+/* Three pack sizes of one product, all on the item. */
+static oc_listing listing_multi(void) {
+  oc_listing l = listing_fixture();
+  static const char *const skus[3] = {"HN-TRA-001-100", "HN-TRA-001-200", "HN-TRA-001-500"};
+  static const char *const labels[3] = {"100 g", "200 g", "500 g"};
+  static const char *const ids[3] = {SID, SID2, SID3};
+  size_t i;
+
+  for (i = 0; i < 3; i++) {
+    fx_var[i].sku = skus[i];
+    fx_var[i].label = labels[i];
+    fx_var[i].price_vnd = 40000 + 30000 * (int64_t)i;
+    fx_var[i].stock = 10 * (int64_t)(i + 1);
+    fx_var[i].weight_g = i == 2 ? 520 : 120 + 100 * (int32_t)i;
+    fx_var[i].remote_id = ids[i];
+  }
+  l.nvariants = 3;
   return l;
 }
 
@@ -443,7 +475,7 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
                          OC_CAP(OC_OP_TOKEN_EXCHANGE) |
                          OC_CAP(OC_OP_LIST_ORDERS) | OC_CAP(OC_OP_GET_ORDERS) |
-                         OC_CAP_STRIP);
+                         OC_CAP(OC_OP_VARIANTS) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build_listing);
   ASSERT_NOT_NULL(c->parse_listing);
   ASSERT_NOT_NULL(c->build_token);
@@ -515,12 +547,12 @@ static TEST_IMPL(build_publish_options) {
   cJSON_Delete(b);
   oc_request_free(&r);
   /* weight 1005 g -> "1.005", 2000 g -> "2" */
-  l.weight_g = 1005;
+  fx_var[0].weight_g = 1005;
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
            SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"value\":\"1.005\""));
   oc_request_free(&r);
-  l.weight_g = 2000;
+  fx_var[0].weight_g = 2000;
   l.stars = 0;
   l.certificate_no = NULL;
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
@@ -611,7 +643,7 @@ static TEST_IMPL(build_missing_options) {
   s.app_secret = NULL;
   build_fails(OC_OP_SET_PRICE, &s, &l, "app_secret");
   s = shop_fixture();
-  l.weight_g = 0;
+  fx_var[0].weight_g = 0;
   build_fails(OC_OP_PUBLISH, &s, &l, "weight");
   return 0;
 }
@@ -620,9 +652,9 @@ static TEST_IMPL(build_bad_listing) {
   oc_shop s = shop_fixture();
   oc_listing l = listing_fixture();
   static const char *const bad_ids[] = {
-      PID,           PID ":",      ":" SID,          PID ":" SID ":1",
-      PID ":12a",    "12 3:45",    "../x:1",         PID "/x:" SID,
-      "123456789012345678901:1", "-1:2", PID ":" SID "?a=b"};
+      PID ":" SID,   PID ":",      ":" SID,          "12a",
+      "12 3",        "../x",       PID "/x",         "123456789012345678901",
+      "-1",          PID "?a=b",   ""};
   size_t i;
 
   for (i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++) {
@@ -646,10 +678,10 @@ static TEST_IMPL(build_bad_listing) {
   l.name = "bad \xC3";
   build_fails(OC_OP_PUBLISH, &s, &l, "UTF-8");
   l = listing_fixture();
-  l.price_vnd = -1;
+  fx_var[0].price_vnd = -1;
   build_fails(OC_OP_SET_PRICE, &s, &l, "price");
   l = listing_fixture();
-  l.stock = -1;
+  fx_var[0].stock = -1;
   build_fails(OC_OP_SET_STOCK, &s, &l, "stock");
   l = listing_fixture();
   l.certificate_no = NULL;
@@ -692,14 +724,14 @@ static TEST_IMPL(build_set_stock) {
   oc_listing l = listing_fixture();
   oc_request r;
 
-  l.stock = 0;
+  fx_var[0].stock = 0;
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
            "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
   ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\",\"inventory\":"
                         "[{\"warehouse_id\":\"7068517275539719942\","
                         "\"quantity\":0}]}]}");
   oc_request_free(&r);
-  l.stock = 123456789012LL;
+  fx_var[0].stock = 123456789012LL;
   build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
            "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"quantity\":123456789012}"));
@@ -1040,6 +1072,7 @@ static TEST_IMPL(log_url_has_no_secrets) {
     oc_request r;
     char err[256];
 
+    fx_var[0].remote_id = op == OC_OP_VARIANTS ? NULL : SID; /* a step to make */
     if (op == OC_OP_LIST_ORDERS || op == OC_OP_GET_ORDERS) {
       ASSERT_EQ(build_any(op, &s, &l, NOW_MS, &r, err, sizeof err), -1);
       ASSERT_EQ(conn()->build_orders(op, &s, &q, NOW_MS, &r, err, sizeof err),
@@ -1092,7 +1125,10 @@ static TEST_IMPL(parse_publish_ok) {
         "\"HN-TRA-001\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
   ASSERT_STR_EQ(res.v.request_id, "2026R1");
   ASSERT_STR_EQ(res.v.error, "");
   /* one sku without seller_sku echoed */
@@ -1101,7 +1137,10 @@ static TEST_IMPL(parse_publish_ok) {
         "\"skus\":[{\"id\":\"18446744073709551615\"}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, "9223372036854775807:18446744073709551615");
+  ASSERT_STR_EQ(res.item_id, "9223372036854775807");
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, "18446744073709551615");
   /* ids as numbers are refused, never rounded */
   parse(OC_OP_PUBLISH, 200,
         "{\"code\":0,\"data\":{\"product_id\":1729592969712207321,"
@@ -1134,17 +1173,20 @@ static TEST_IMPL(parse_publish_ok) {
 
 static TEST_IMPL(parse_lookup_sku) {
   oc_listing_result res;
+  oc_listing l = listing_fixture();
 
-  parse(OC_OP_LOOKUP_SKU, 200,
+  l.item_id = NULL; /* by SKU: the search */
+
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[],\"total_count\":0,"
         "\"next_page_token\":\"\"}}",
         &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   ASSERT_STR_EQ(res.item_id, "");
-  parse(OC_OP_LOOKUP_SKU, 200, "{\"code\":0,\"data\":{}}", &res);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200, "{\"code\":0,\"data\":{}}", &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
   /* only an exact seller_sku; a DELETED product does not count */
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":["
         "{\"id\":\"111\",\"status\":\"ACTIVATE\",\"skus\":[{\"id\":\"1\","
         "\"seller_sku\":\"HN-TRA-0011\"}]},"
@@ -1154,16 +1196,21 @@ static TEST_IMPL(parse_lookup_sku) {
         "\",\"seller_sku\":\"HN-TRA-001\"}]}],\"total_count\":3}}",
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
+  ASSERT_EQ(res.variants[0].price_vnd, -1); /* not printed: unknown */
+  ASSERT_STR_EQ(res.memo, "");
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[{\"id\":\"111\",\"skus\":"
         "[{\"id\":\"1\",\"seller_sku\":\"X\"}]}]}}",
         &res);
   ASSERT_EQ(res.v.status, OC_NOT_FOUND);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":{\"id\":\"1\"}}}", &res);
   ASSERT_EQ(res.v.status, OC_RETRY);
-  parse(OC_OP_LOOKUP_SKU, 200,
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
         "{\"code\":0,\"data\":{\"products\":[{\"id\":1,\"skus\":[]}]}}", &res);
   ASSERT_EQ(res.v.status, OC_RETRY);
   ASSERT(starts_with(res.v.error, "unexpected response: "));
@@ -1186,10 +1233,15 @@ static TEST_IMPL(parse_get_listing) {
 
   parse(OC_OP_GET_LISTING, 200, listing_ok, &res);
   ASSERT_EQ(res.v.status, OC_OK);
-  ASSERT_STR_EQ(res.item_id, ITEM);
+  ASSERT_STR_EQ(res.item_id, PID);
   ASSERT_EQ(res.active, 1);
-  ASSERT_EQ(res.price_vnd, 75000);
-  ASSERT_EQ(res.stock, 25);
+  ASSERT_EQ(res.nvariants, 2); /* every SKU: the core keeps its own */
+  ASSERT_STR_EQ(res.variants[0].sku, "OTHER");
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001");
+  ASSERT_STR_EQ(res.variants[1].remote_id, SID);
+  ASSERT_EQ(res.variants[1].price_vnd, 75000);
+  ASSERT_EQ(res.variants[1].stock, 25);
+  ASSERT_STR_EQ(res.memo, "");
   ASSERT_STR_EQ(res.v.request_id, "R9");
   ASSERT_STR_EQ(res.v.error, "");
 
@@ -1207,8 +1259,10 @@ static TEST_IMPL(parse_get_listing) {
         &res);
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_EQ(res.active, 0);
-  ASSERT_EQ(res.price_vnd, 150000);
-  ASSERT_EQ(res.stock, 0);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].sku, ""); /* no seller_sku printed */
+  ASSERT_EQ(res.variants[0].price_vnd, 150000);
+  ASSERT_EQ(res.variants[0].stock, 0);
   ASSERT_STR_EQ(res.v.error, "");
 
   parse(OC_OP_GET_LISTING, 200,
@@ -1227,13 +1281,14 @@ static TEST_IMPL(parse_get_listing) {
 static TEST_IMPL(parse_get_listing_refused) {
   oc_listing_result res;
 
-  /* our sku is not in the product */
+  /* a seller_sku of another type */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"ACTIVATE\","
-        "\"skus\":[{\"id\":\"5\",\"price\":{\"amount\":\"1\"},"
+        "\"skus\":[{\"id\":\"5\",\"seller_sku\":5,\"price\":{\"amount\":\"1\"},"
         "\"inventory\":[]}]}}",
         &res);
-  ASSERT_EQ(res.v.status, OC_NOT_FOUND);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
   /* another product */
   parse(OC_OP_GET_LISTING, 200,
         "{\"code\":0,\"data\":{\"id\":\"1\",\"status\":\"ACTIVATE\","
@@ -1311,17 +1366,14 @@ static TEST_IMPL(parse_amounts) {
   return 0;
 }
 
-static TEST_IMPL(split_item_id) {
-  char p[21], s[21];
-
-  ASSERT_EQ(tt_split_item_id(ITEM, p, s), 0);
-  ASSERT_STR_EQ(p, PID);
-  ASSERT_STR_EQ(s, SID);
-  ASSERT_EQ(tt_split_item_id("18446744073709551615:1", p, s), 0);
-  ASSERT_EQ(tt_split_item_id("184467440737095516150:1", p, s), -1);
-  ASSERT_EQ(tt_split_item_id("1:", p, s), -1);
-  ASSERT_EQ(tt_split_item_id("", p, s), -1);
-  ASSERT_EQ(tt_split_item_id(NULL, p, s), -1);
+static TEST_IMPL(item_id_form) {
+  ASSERT(tt_item_id_ok(PID));
+  ASSERT(tt_item_id_ok("18446744073709551615"));
+  ASSERT(!tt_item_id_ok(PID ":" SID)); /* the old form: nothing else */
+  ASSERT(!tt_item_id_ok("184467440737095516150"));
+  ASSERT(!tt_item_id_ok("1:"));
+  ASSERT(!tt_item_id_ok(""));
+  ASSERT(!tt_item_id_ok(NULL));
   return 0;
 }
 
@@ -1617,6 +1669,334 @@ static TEST_IMPL(parse_resets_result) {
   ASSERT_EQ(tok.v.status, OC_AUTH);
   ASSERT_STR_EQ(tok.access_token, "");
   ASSERT_EQ(tok.access_expires_at, 0);
+  return 0;
+}
+
+/* ---- variants ------------------------------------------------------------- */
+
+#define WH "\"inventory\":[{\"warehouse_id\":\"7068517275539719942\",\"quantity\":"
+#define ATTR(v) "\"sales_attributes\":[{\"name\":\"Quy cách\",\"value_name\":\"" v "\"}]"
+
+static TEST_IMPL(build_publish_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+  cJSON *b;
+
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.item_id = NULL;
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  b = body_json(&r);
+  ASSERT_STR_EQ(jstr(jget(b, "package_weight"), "value"), "0.52"); /* the heaviest */
+  cJSON_Delete(b);
+  ASSERT_NOT_NULL(strstr(r.body,
+      "\"skus\":[{\"seller_sku\":\"HN-TRA-001-100\",\"price\":{\"amount\":\"40000\","
+      "\"currency\":\"VND\"}," WH "10}]," ATTR("100 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\","
+      "\"currency\":\"VND\"}," WH "20}]," ATTR("200 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"100000\","
+      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]}"));
+  oc_request_free(&r);
+  /* a removed variant is not created; the shop names the axis */
+  {
+    oc_kv o[6];
+
+    memcpy(o, opts_full, sizeof opts_full);
+    o[5] = (oc_kv){"variation_name", "Khối lượng"};
+    s.opts = o;
+    s.nopts = 6;
+    fx_var[2].removed = 1;
+    build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+    ASSERT_NULL(strstr(r.body, "HN-TRA-001-500"));
+    ASSERT_NOT_NULL(strstr(r.body, "{\"name\":\"Khối lượng\",\"value_name\":\"200 g\"}"));
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static TEST_IMPL(build_publish_single_unchanged) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  oc_request r;
+
+  /* one variant: one SKU without sales attributes, as before variants */
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  ASSERT_NOT_NULL(strstr(r.body, "\"skus\":[{\"seller_sku\":\"HN-TRA-001\",\"price\":"
+                                 "{\"amount\":\"75000\",\"currency\":\"VND\"}," WH
+                                 "25}]}]}"));
+  ASSERT_NULL(strstr(r.body, "sales_attributes"));
+  oc_request_free(&r);
+  /* two variants, one removed: still a product without variation */
+  l = listing_multi();
+  l.nvariants = 2;
+  fx_var[1].removed = 1;
+  build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
+  ASSERT_NULL(strstr(r.body, "sales_attributes"));
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(build_variants_refused) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+
+  fx_var[1].label = "100 g";
+  build_fails(OC_OP_PUBLISH, &s, &l, "same label");
+  l = listing_multi();
+  fx_var[1].label = "";
+  build_fails(OC_OP_PUBLISH, &s, &l, "label");
+  l = listing_multi();
+  fx_var[1].weight_g = 0;
+  build_fails(OC_OP_PUBLISH, &s, &l, "weight");
+  l = listing_multi();
+  fx_var[2].label = "một hai ba bốn năm sáu bảy tám chín mười một hai ba bốn";
+  build_fails(OC_OP_PUBLISH, &s, &l, "longer than 50");
+  l = listing_multi();
+  fx_var[1].sku = fx_var[0].sku;
+  build_fails(OC_OP_PUBLISH, &s, &l, "twice");
+  /* VARIANTS: every variant removed; an id that is not a sku id */
+  l = listing_multi();
+  fx_var[0].removed = fx_var[1].removed = fx_var[2].removed = 1;
+  build_fails(OC_OP_VARIANTS, &s, &l, "every variant is removed");
+  l = listing_multi();
+  fx_var[1].remote_id = "";
+  fx_var[2].remote_id = NULL;
+  build_fails(OC_OP_VARIANTS, &s, &l, "LOOKUP_SKU");
+  l = listing_multi();
+  fx_var[1].remote_id = "";
+  build_fails(OC_OP_SET_STOCK, &s, &l, "LOOKUP_SKU");
+  l = listing_multi();
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  build_fails(OC_OP_SET_PRICE, &s, &l, "no variant on the item");
+  l = listing_multi();
+  l.item_id = PID ":" SID;
+  build_fails(OC_OP_VARIANTS, &s, &l, "item_id");
+  build_fails(OC_OP_LOOKUP_SKU, &s, &l, "item_id");
+  return 0;
+}
+
+static TEST_IMPL(build_stock_price_three) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+
+  build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
+           "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\"," WH "10}]},"
+                        "{\"id\":\"" SID2 "\"," WH "20}]},"
+                        "{\"id\":\"" SID3 "\"," WH "30}]}]}");
+  oc_request_free(&r);
+  build_ok(OC_OP_SET_PRICE, &s, &l, "POST",
+           "/product/202309/products/" PID "/prices/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body,
+                "{\"skus\":[{\"id\":\"" SID "\",\"price\":{\"amount\":\"40000\",\"currency\":\"VND\"}},"
+                "{\"id\":\"" SID2 "\",\"price\":{\"amount\":\"70000\",\"currency\":\"VND\"}},"
+                "{\"id\":\"" SID3 "\",\"price\":{\"amount\":\"100000\",\"currency\":\"VND\"}}]}");
+  oc_request_free(&r);
+  /* a variant not on the item yet, and a removed one, are left out */
+  fx_var[1].remote_id = NULL;
+  fx_var[2].removed = 1;
+  build_ok(OC_OP_SET_STOCK, &s, &l, "POST",
+           "/product/202309/products/" PID "/inventory/update", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\"," WH "10}]}]}");
+  oc_request_free(&r);
+  return 0;
+}
+
+/* VARIANTS, step by step: a single-variant item gains two pack sizes, then
+ * loses one; each step is in line once its answer is read. */
+static TEST_IMPL(build_variants_steps) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_request r;
+  char err[256];
+
+  /* in line: no request */
+  memset(&r, 0x5a, sizeof r);
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.body);
+  ASSERT_STR_EQ(err, "");
+  /* add: the kept SKU by id, the new ones without, all with the attribute */
+  fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.memo = ""; /* the item has no sales attribute yet */
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body,
+      "{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":"
+      "{\"amount\":\"40000\",\"currency\":\"VND\"}," WH "10}]," ATTR("100 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\","
+      "\"currency\":\"VND\"}," WH "20}]," ATTR("200 g") "},"
+      "{\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"100000\","
+      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]}");
+  oc_request_free(&r);
+  /* the item's own attribute name (the memo) wins over the shop option */
+  l.memo = "Size";
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_NOT_NULL(strstr(r.body, "{\"name\":\"Size\",\"value_name\":\"200 g\"}"));
+  oc_request_free(&r);
+  /* remove: left out of the list; back to one SKU without attributes */
+  l = listing_multi();
+  fx_var[1].removed = fx_var[2].removed = 1;
+  build_ok(OC_OP_VARIANTS, &s, &l, "POST",
+           "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
+  ASSERT_STR_EQ(r.body, "{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\","
+                        "\"price\":{\"amount\":\"40000\",\"currency\":\"VND\"}," WH
+                        "10}]}]}");
+  oc_request_free(&r);
+  /* removed and already gone: in line */
+  fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err),
+            OC_IN_LINE);
+  /* in line, but a bad shop is still reported */
+  s.access_token = NULL;
+  ASSERT_EQ(conn()->build_listing(OC_OP_VARIANTS, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_NOT_NULL(strstr(err, "access_token"));
+  return 0;
+}
+
+static TEST_IMPL(parse_variants_step) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  fx_var[1].remote_id = NULL; /* created by this step */
+  fx_var[2].removed = 1;      /* deleted by this step */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"sales_attributes\":"
+             "[{\"id\":\"100000\",\"value_id\":\"200001\"}]},"
+             "{\"id\":\"1729592969712272999\",\"seller_sku\":\"HN-TRA-001-200\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-200");
+  ASSERT_STR_EQ(res.variants[1].remote_id, "1729592969712272999");
+  ASSERT_EQ(res.variants[1].gone, 0);
+  ASSERT_STR_EQ(res.variants[2].sku, "HN-TRA-001-500");
+  ASSERT_EQ(res.variants[2].gone, 1);
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* a created SKU the answer does not name: never guessed */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":"
+             "\"HN-TRA-001-100\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
+  /* a removed SKU still there */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":0,\"data\":{\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":"
+             "\"HN-TRA-001-100\"},{\"id\":\"9\",\"seller_sku\":\"HN-TRA-001-200\"},"
+             "{\"id\":\"" SID3 "\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NOT_NULL(strstr(res.v.error, "removed"));
+  /* TikTok's refusal */
+  parse_with(OC_OP_VARIANTS, &l, 200,
+             "{\"code\":12019011,\"message\":\"seller_sku duplicated\",\"data\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  parse_with(OC_OP_VARIANTS, &l, 200, "{\"code\":0,\"data\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
+static TEST_IMPL(lookup_by_id_variants) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+  oc_request r;
+
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, "GET", "/product/202309/products/" PID, SHOP_KEYS, &r);
+  oc_request_free(&r);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
+             "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"ACTIVATE\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":{\"amount\":"
+             "\"40000\",\"currency\":\"VND\"},\"inventory\":[{\"warehouse_id\":\"1\","
+             "\"quantity\":10}],\"sales_attributes\":[{\"id\":\"1\",\"name\":\"Quy cách\","
+             "\"value_id\":\"2\",\"value_name\":\"100 g\"}]},"
+             "{\"id\":\"" SID2 "\",\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":"
+             "\"70000\",\"currency\":\"VND\"},\"inventory\":[{\"warehouse_id\":\"1\","
+             "\"quantity\":7}],\"sales_attributes\":[{\"id\":\"1\",\"name\":\"Quy cách\","
+             "\"value_id\":\"3\",\"value_name\":\"200 g\"}]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 2);
+  ASSERT_STR_EQ(res.variants[1].sku, "HN-TRA-001-200");
+  ASSERT_STR_EQ(res.variants[1].remote_id, SID2);
+  ASSERT_EQ(res.variants[1].price_vnd, 70000);
+  ASSERT_EQ(res.variants[1].stock, 7);
+  ASSERT_STR_EQ(res.memo, "Quy cách");
+  /* by SKU: the search names every SKU of ours */
+  l.item_id = NULL;
+  build_ok(OC_OP_LOOKUP_SKU, &s, &l, "POST", "/product/202309/products/search",
+           "app_key,page_size,shop_cipher,timestamp,sign", &r);
+  ASSERT_STR_EQ(r.body, "{\"seller_skus\":[\"HN-TRA-001\",\"HN-TRA-001-100\","
+                        "\"HN-TRA-001-200\",\"HN-TRA-001-500\"]}");
+  oc_request_free(&r);
+  parse_with(OC_OP_LOOKUP_SKU, &l, 200,
+             "{\"code\":0,\"data\":{\"products\":[{\"id\":\"" PID "\",\"status\":"
+             "\"ACTIVATE\",\"skus\":[{\"id\":\"" SID3 "\",\"seller_sku\":\"HN-TRA-001-500\","
+             "\"price\":{\"amount\":\"100000\",\"currency\":\"VND\"},\"inventory\":"
+             "[{\"quantity\":3}]},{\"id\":\"4\",\"seller_sku\":\"NOT-OURS\"}]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 1);
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID3);
+  ASSERT_EQ(res.variants[0].stock, 3);
+  return 0;
+}
+
+static TEST_IMPL(parse_publish_variants) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  fx_var[0].remote_id = fx_var[1].remote_id = fx_var[2].remote_id = NULL;
+  l.item_id = NULL;
+  parse_with(OC_OP_PUBLISH, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID3 "\",\"seller_sku\":\"HN-TRA-001-500\"},"
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\"},"
+             "{\"id\":\"" SID2 "\",\"seller_sku\":\"HN-TRA-001-200\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.item_id, PID);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_STR_EQ(res.variants[0].sku, "HN-TRA-001-500");
+  ASSERT_STR_EQ(res.variants[0].remote_id, SID3);
+  /* one of ours missing: retry (the core looks the SKUs up) */
+  parse_with(OC_OP_PUBLISH, &l, 200,
+             "{\"code\":0,\"data\":{\"product_id\":\"" PID "\",\"skus\":["
+             "{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\"}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.nvariants, 0);
+  return 0;
+}
+
+static TEST_IMPL(get_listing_variants) {
+  oc_listing l = listing_multi();
+  oc_listing_result res;
+
+  parse_with(OC_OP_GET_LISTING, &l, 200,
+             "{\"code\":0,\"data\":{\"id\":\"" PID "\",\"status\":\"SELLER_DEACTIVATED\","
+             "\"skus\":[{\"id\":\"" SID "\",\"seller_sku\":\"HN-TRA-001-100\",\"price\":"
+             "{\"amount\":\"40000\"},\"inventory\":[{\"quantity\":1}]},{\"id\":\"" SID2
+             "\",\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\"},"
+             "\"inventory\":[{\"quantity\":2},{\"quantity\":3}]},{\"id\":\"" SID3
+             "\",\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"99999.5\"},"
+             "\"inventory\":[]}]}}",
+             &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.active, 0);
+  ASSERT_EQ(res.nvariants, 3);
+  ASSERT_EQ(res.variants[1].stock, 5);
+  ASSERT_EQ(res.variants[2].price_vnd, 100000);
+  ASSERT_EQ(res.variants[2].stock, 0);
+  ASSERT_STR_EQ(res.memo, "");
   return 0;
 }
 
@@ -2399,7 +2779,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_get_listing),
     TEST_ENTRY(parse_get_listing_refused),
     TEST_ENTRY(parse_amounts),
-    TEST_ENTRY(split_item_id),
+    TEST_ENTRY(item_id_form),
     TEST_ENTRY(parse_refresh_token),
     TEST_ENTRY(parse_writes_ok),
     TEST_ENTRY(parse_error_classes),
@@ -2422,6 +2802,15 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(push_verify_ok),
     TEST_ENTRY(push_verify_refused),
     TEST_ENTRY(push_signed_but_malformed),
+    TEST_ENTRY(build_publish_variants),
+    TEST_ENTRY(build_publish_single_unchanged),
+    TEST_ENTRY(build_variants_refused),
+    TEST_ENTRY(build_stock_price_three),
+    TEST_ENTRY(build_variants_steps),
+    TEST_ENTRY(parse_variants_step),
+    TEST_ENTRY(lookup_by_id_variants),
+    TEST_ENTRY(parse_publish_variants),
+    TEST_ENTRY(get_listing_variants),
     {NULL, NULL, 0},
 };
 
