@@ -180,10 +180,13 @@ static void check_mirror(struct fixture *f) {
     n++;
   }
   ASSERT_EQ(n, 32);
-  r = itest_sql(f->db, "SELECT p.code, p.name_vi, e.stars, p.price_vnd, s.on_hand "
+  /* The item-level price and stock of the simulator's view are the first
+   * variant's (tests/sim/README.md). */
+  r = itest_sql(f->db, "SELECT p.code, p.name_vi, e.stars, v.price_vnd, s.on_hand "
                        "FROM product p JOIN product_eligibility e ON e.product_id = p.id "
                        "JOIN listing l ON l.product_id = p.id "
-                       "LEFT JOIN stock_level s ON s.product_id = p.id");
+                       "JOIN variant v ON v.product_id = p.id AND v.position = 1 "
+                       "LEFT JOIN stock_level s ON s.variant_id = v.id");
   ASSERT_EQ(PQntuples(r), 32);
   for (i = 0; i < PQntuples(r); i++) {
     cJSON *m = find(list, PQgetvalue(r, i, 0));

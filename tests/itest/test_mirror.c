@@ -139,9 +139,10 @@ TEST_IMPL(mirror_lists_exactly_the_eligible_products) {
   items = itest_sim_items(&f.sim);
   ASSERT_EQ(assert_each_sku_once(items), f.expected);
   r = itest_sql(f.db,
-                "SELECT p.code, p.name_vi, p.price_vnd, s.on_hand, e.stars, l.item_id "
+                "SELECT p.code, p.name_vi, v.price_vnd, s.on_hand, e.stars, l.item_id "
                 "FROM product p JOIN product_eligibility e ON e.product_id = p.id "
-                "LEFT JOIN stock_level s ON s.product_id = p.id "
+                "JOIN variant v ON v.product_id = p.id AND v.position = 1 "
+                "LEFT JOIN stock_level s ON s.variant_id = v.id "
                 "LEFT JOIN listing l ON l.product_id = p.id ORDER BY p.code");
   ASSERT_EQ(PQntuples(r), 42);
   for (i = 0; i < PQntuples(r); i++) {
@@ -224,22 +225,22 @@ TEST_IMPL(price_and_stock_changes_reach_the_marketplace) {
     return TEST_SKIP;
   fixture_up(&f, "price", NULL);
   ASSERT(itest_wait(mirror_complete, &f, 60000));
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 79000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 79000 WHERE sku = 'OCP-BKN-001'"));
   w.f = &f;
   w.sku = "OCP-BKN-001";
   w.price = 79000;
   ASSERT(itest_wait(price_reached, &w, 20000));
   ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
-  ASSERT_EQ(itest_sql_int(f.db, "SELECT l.sent_price FROM listing l JOIN product p ON p.id = "
-                                "l.product_id WHERE p.code = 'OCP-BKN-001'"),
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT lv.sent_price FROM listing_variant lv JOIN variant v ON "
+                                "v.id = lv.variant_id WHERE v.sku = 'OCP-BKN-001'"),
             79000);
   /* A stock movement in the ledger reaches the marketplace as an absolute
    * quantity. */
-  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) "
-                          "SELECT id, -25, 'adjust' FROM product WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                          "SELECT id, -25, 'adjust' FROM variant WHERE sku = 'OCP-BKN-001'"));
   ASSERT(itest_wait(stock_reached_825, &f, 20000));
   /* A repeated identical update queues nothing. */
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 79000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 79000 WHERE sku = 'OCP-BKN-001'"));
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'price'"), 1);
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
   fixture_down(&f);
@@ -310,7 +311,7 @@ TEST_IMPL(malformed_response_fails_the_job_not_the_daemon) {
                      "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/update_price\","
                      "\"kind\":\"malformed\",\"count\":-1}");
   cJSON_Delete(r);
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 81000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 81000 WHERE sku = 'OCP-BKN-001'"));
   ASSERT(itest_wait(job_failed_malformed, &f, 20000));
   ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'price' AND state = 'dead'"), 1);
@@ -321,8 +322,8 @@ TEST_IMPL(malformed_response_fails_the_job_not_the_daemon) {
                      "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/product/update_stock\","
                      "\"kind\":\"oversize\",\"size\":2000000,\"count\":-1}");
   cJSON_Delete(r);
-  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) SELECT id, 5, 'adjust' "
-                          "FROM product WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 5, 'adjust' "
+                          "FROM variant WHERE sku = 'OCP-BKN-001'"));
   ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'stock' AND state = 'dead' "
                                 "AND last_error LIKE '%too large%'"), 1);
@@ -454,7 +455,7 @@ TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
   before = itest_sql_text(f.db, "SELECT access_token FROM token");
   r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
   cJSON_Delete(r);
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 76000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 76000 WHERE sku = 'OCP-BKN-001'"));
   w.f = &f;
   w.sku = "OCP-BKN-001";
   w.price = 76000;
@@ -465,7 +466,7 @@ TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refreshed'"), 1);
   /* Near expiry: refreshed ahead of use, again once. */
   PQclear(itest_sql(f.db, "UPDATE token SET access_expires_at = now() + interval '2 minutes'"));
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 77000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 77000 WHERE sku = 'OCP-BKN-001'"));
   w.price = 77000;
   ASSERT(itest_wait(price_reached, &w, 30000));
   ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
@@ -507,7 +508,7 @@ TEST_IMPL(revoked_refresh_token_needs_reauth_without_a_storm) {
   PQclear(itest_sql(f.db, "UPDATE token SET refresh_token = 'revoked-by-seller'"));
   r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
   cJSON_Delete(r);
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 71000 WHERE code = 'OCP-BKN-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 71000 WHERE sku = 'OCP-BKN-001'"));
   ASSERT(itest_wait(shop_needs_reauth, &f, 30000));
   sleep(3); /* a storm would show here */
   ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
@@ -576,7 +577,7 @@ TEST_IMPL(sighup_reloads_config_and_refuses_a_bad_one) {
   lw.text = " bad=0";
   ASSERT(log_has(&lw));
   /* The reloaded connector still carries work. */
-  PQclear(itest_sql(f.db, "UPDATE product SET price_vnd = 77000 WHERE code = 'OCP-TNG-001'"));
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 77000 WHERE sku = 'OCP-TNG-001'"));
   w.f = &f;
   w.sku = "OCP-TNG-001";
   w.price = 77000;

@@ -15,15 +15,17 @@
 #include "harness.h"
 
 #define HEADER                                                                                \
-  "sku,name,ocop_stars,certificate_no,category,price_vnd,stock,weight_g,description,"         \
-  "image_urls,active\r\n"
+  "sku,product_code,variant,name,ocop_stars,certificate_no,category,price_vnd,stock,"         \
+  "weight_g,gtin,description,image_urls,active\r\n"
 #define NAN_DESC                                                                              \
   "\"Tâm sen sấy khô từ đầm sen làng Kim Liên, pha uống vị đắng nhẹ, hậu thanh; sản phẩm được " \
   "công nhận lại 4 sao năm 2024.\""
 #define NAN_LISTED                                                                            \
-  "OCP-NAN-001,Trà liên tu Sen Quê Bác,4,1978/QĐ-UBND,I.5.b,150000,350,100," NAN_DESC ",,1\r\n"
+  "OCP-NAN-001,OCP-NAN-001,,Trà liên tu Sen Quê Bác,4,1978/QĐ-UBND,I.5.b,150000,350,100,," \
+  NAN_DESC ",,1\r\n"
 #define NAN_DELISTED                                                                          \
-  "OCP-NAN-001,Trà liên tu Sen Quê Bác,,,I.5.b,150000,350,100," NAN_DESC ",,0\r\n"
+  "OCP-NAN-001,OCP-NAN-001,,Trà liên tu Sen Quê Bác,,,I.5.b,150000,350,100,," NAN_DESC \
+  ",,0\r\n"
 
 struct fixture {
   const char *conninfo;
@@ -142,7 +144,9 @@ TEST_IMPL(catalogue_feed_written_and_revocation_deactivates) {
   fixture_up(&f);
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
   w.f = &f;
-  w.lines = 33; /* the header and the 32 eligible goods */
+  /* The header and a row per variant of the 32 eligible goods: three of
+   * them come in 2, 2 and 3 pack sizes (tests/data/ocop-sample.csv). */
+  w.lines = 37;
   w.row = NAN_LISTED;
   ASSERT(itest_wait(feed_has, &w, 60000));
   feed = itest_read_file(f.feed);

@@ -493,7 +493,8 @@ static int check_shop(struct fixture *f, const struct market *m) {
   int i, times, dup = 0;
 
   snprintf(sql, sizeof sql,
-           "SELECT t.sku, t.price, t.stock FROM listing_target t JOIN shop s ON s.id = t.shop_id "
+           "SELECT t.sku, v.price, v.stock FROM listing_target t JOIN shop s ON s.id = t.shop_id "
+           "JOIN listing_variant_target v ON v.listing_id = t.listing_id AND v.sku = t.sku "
            "WHERE s.marketplace = '%s' AND t.mirror", m->name);
   t = itest_sql(f->db, sql);
   ASSERT_EQ(PQntuples(t), f->eligible);
