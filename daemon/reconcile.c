@@ -110,7 +110,7 @@ static void on_recorded(void *arg, PGresult *res, const char *err) {
   check_done(c);
 }
 
-/* The counts the marketplace showed, per variant, as
+/* The counts (and ids) the marketplace showed, per variant, as
  * ocop_reconcile_result() takes them; NULL when out of memory. */
 static char *observed_json(const oc_listing_result *lr) {
   cJSON *arr = cJSON_CreateArray();
@@ -122,6 +122,8 @@ static char *observed_json(const oc_listing_result *lr) {
 
     if (!o || !cJSON_AddItemToArray(arr, o) ||
         !cJSON_AddStringToObject(o, "sku", lr->variants[i].sku) ||
+        (lr->variants[i].remote_id[0] &&
+         !cJSON_AddStringToObject(o, "remote_id", lr->variants[i].remote_id)) ||
         (lr->variants[i].stock >= 0 &&
          !cJSON_AddNumberToObject(o, "stock", (double)lr->variants[i].stock)))
       goto out;

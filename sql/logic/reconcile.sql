@@ -69,7 +69,7 @@ END $$;
 --           is read again next interval);
 --   'gone'  the listing is not live any more.
 -- What the marketplace showed for each variant (p_observed: a JSON array
--- of {"sku", "stock"}) against the ledger. Returns 'ok', 'drift' (recorded
+-- of {"sku", "stock", "remote_id"}) against the ledger. Returns 'ok', 'drift' (recorded
 -- and corrected), 'busy' (a job or an unread order makes the count a moving
 -- target: read again) or 'gone'. A variant the answer does not name is
 -- not judged.
@@ -90,6 +90,13 @@ BEGIN
                  WHERE o.listing_id = p_listing AND o.state IN ('pending', 'running')) THEN
     RETURN 'busy';
   END IF;
+
+  -- A variant on the item whose id was never learnt ('': listed before
+  -- variants existed) takes the id the read-back names.
+  UPDATE listing_variant lv SET remote_id = r.e ->> 'remote_id', updated_at = now()
+    FROM jsonb_array_elements(coalesce(p_observed, '[]')) AS r(e), variant v
+   WHERE lv.listing_id = p_listing AND lv.remote_id = '' AND v.id = lv.variant_id
+     AND v.sku = r.e ->> 'sku' AND length(r.e ->> 'remote_id') BETWEEN 1 AND 64;
 
   SELECT jsonb_agg(jsonb_build_object('sku', v.sku, 'variant_id', v.variant_id,
                                       'observed', (r.e ->> 'stock')::bigint, 'expected', v.stock)
