@@ -25,7 +25,7 @@
 
 #include "harness.h"
 
-#define SKU "OCP-BTN-001" /* listed, 25 in stock in the sample */
+#define SKU "OCP-BTN-001" /* listed, 25 in stock in the sample; its one variant's SKU */
 struct fixture {
   const char *conninfo;
   PGconn *db;
@@ -189,9 +189,10 @@ static long long q(struct fixture *f, const char *fmt, ...) {
   return itest_sql_int(f->db, sql);
 }
 
+/* On hand of the variant with this SKU. */
 static long long on_hand(struct fixture *f, const char *sku) {
-  return q(f, "SELECT on_hand FROM stock_level s JOIN product p ON p.id = s.product_id "
-              "WHERE p.code = '%s'", sku);
+  return q(f, "SELECT on_hand FROM stock_level s JOIN variant v ON v.id = s.variant_id "
+              "WHERE v.sku = '%s'", sku);
 }
 
 struct until {
@@ -220,13 +221,14 @@ static int order_count(struct fixture *f, const char *id) {
   return (int)q(f, "SELECT count(*) FROM \"order\" WHERE mp_order_id = '%s'", id);
 }
 
-/* Every listing of the product says `want` on its marketplace's last push. */
+/* The variant with this SKU says `want` on every listing's last push. */
 static void wait_listings_stock(struct fixture *f, const char *sku, long long want) {
   char sql[512];
 
   snprintf(sql, sizeof sql,
-           "SELECT count(*) FROM listing l JOIN product p ON p.id = l.product_id "
-           "WHERE p.code = '%s' AND l.item_id IS NOT NULL AND l.sent_stock IS DISTINCT FROM %lld",
+           "SELECT count(*) FROM listing_variant lv JOIN listing l ON l.id = lv.listing_id "
+           "JOIN variant v ON v.id = lv.variant_id "
+           "WHERE v.sku = '%s' AND l.item_id IS NOT NULL AND lv.sent_stock IS DISTINCT FROM %lld",
            sku, want);
   wait_sql(f, sql, 0, 15000);
 }
@@ -344,9 +346,9 @@ TEST_IMPL(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recor
   fixture_up(&f, "orders_last", 1, NULL);
   wait_mirrored(&f, 64);
   /* Leave exactly one unit. */
-  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (product_id, delta, reason) "
-                          "SELECT p.id, 1 - s.on_hand, 'adjust' FROM product p "
-                          "JOIN stock_level s ON s.product_id = p.id WHERE p.code = '" SKU "'"));
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                          "SELECT v.id, 1 - s.on_hand, 'adjust' FROM variant v "
+                          "JOIN stock_level s ON s.variant_id = v.id WHERE v.sku = '" SKU "'"));
   wait_listings_stock(&f, SKU, 1);
   a = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", SKU, 1, 0);
   b = sim_order(&f, "tiktok", "ROW_itest", "AWAITING_SHIPMENT", SKU, 1, 0);
@@ -370,8 +372,8 @@ TEST_IMPL(unknown_sku_is_kept_and_flagged) {
   fixture_up(&f, "orders_unknown", 0, NULL);
   id = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", "NOT-IN-CATALOGUE", 1, 0);
   wait_sql(&f, "SELECT count(*) FROM \"order\" WHERE 'unknown_sku' = ANY (flags)", 1, 10000);
-  ASSERT_EQ(q(&f, "SELECT count(*) FROM order_line WHERE product_id IS NULL AND sku = '%s'",
-              "NOT-IN-CATALOGUE"), 1);
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM order_line WHERE product_id IS NULL "
+                  "AND variant_id IS NULL AND sku = '%s'", "NOT-IN-CATALOGUE"), 1);
   ASSERT_EQ(q(&f, "SELECT count(*) FROM event WHERE kind = 'order_unknown_sku'"), 1);
   ASSERT_EQ(q(&f, "SELECT count(*) FROM stock_ledger WHERE reason = 'sale'"), 0);
   free(id);
@@ -657,9 +659,9 @@ TEST_IMPL(kill_9_during_5000_orders_loses_and_doubles_nothing) {
     return TEST_SKIP;
   fixture_up(&f, "orders_kill", 0, "order_poll_interval = 200ms\nlog_level = info\n");
   for (i = 0; i < 3; i++) /* plenty, so the sums stay readable */
-    PQclear(itest_sql(f.db, i == 0 ? "INSERT INTO stock_ledger (product_id, delta, reason) "
-                                     "SELECT id, 100000, 'adjust' FROM product "
-                                     "WHERE code IN ('OCP-BTN-001', 'OCP-BKN-001', 'OCP-BTE-001')"
+    PQclear(itest_sql(f.db, i == 0 ? "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                                     "SELECT id, 100000, 'adjust' FROM variant "
+                                     "WHERE sku IN ('OCP-BTN-001', 'OCP-BKN-001', 'OCP-BTE-001')"
                                    : "SELECT 1"));
   for (i = 0; i < 3; i++)
     initial[i] = on_hand(&f, kill_skus[i == 0 ? 0 : i]);
@@ -694,13 +696,13 @@ TEST_IMPL(kill_9_during_5000_orders_loses_and_doubles_nothing) {
     expected_stock(&f, kill_skus[i], &sold, &reserved);
     ASSERT_EQ(on_hand(&f, kill_skus[i]), initial[i] - sold);
     snprintf(sql, sizeof sql,
-             "SELECT reserved FROM stock_level s JOIN product p ON p.id = s.product_id "
-             "WHERE p.code = '%s'", kill_skus[i]);
+             "SELECT reserved FROM stock_level s JOIN variant v ON v.id = s.variant_id "
+             "WHERE v.sku = '%s'", kill_skus[i]);
     ASSERT_EQ(itest_sql_int(f.db, sql), reserved);
   }
   /* The ledger agrees with the cache, and each line moved at most once per reason. */
   ASSERT_EQ(q(&f, "SELECT count(*) FROM stock_level s WHERE on_hand <> "
-                  "(SELECT coalesce(sum(delta), 0) FROM stock_ledger l WHERE l.product_id = s.product_id)"), 0);
+                  "(SELECT coalesce(sum(delta), 0) FROM stock_ledger l WHERE l.variant_id = s.variant_id)"), 0);
   ASSERT_EQ(q(&f, "SELECT count(*) FROM (SELECT ref FROM stock_ledger WHERE reason = 'sale' "
                   "GROUP BY ref HAVING count(*) > 1) d"), 0);
   for (i = 0; i < KILL_ORDERS; i++)
