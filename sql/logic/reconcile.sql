@@ -33,7 +33,9 @@ BEGIN
       JOIN shop s ON s.id = l.shop_id
      WHERE l.item_id IS NOT NULL AND l.state = 'listed' AND s.status = 'active'
        AND (l.reconciled_at IS NULL
-            OR l.reconciled_at < now() - make_interval(secs => p_interval_s))
+            -- Half a second of slack: a listing stamped just after the
+            -- daemon's last look would otherwise wait a whole extra round.
+            OR l.reconciled_at < now() - make_interval(secs => greatest(p_interval_s - 0.5, 0)))
        AND (l.lease_until IS NULL OR l.lease_until < now())
        AND NOT EXISTS (SELECT 1 FROM outbox o
                         WHERE o.listing_id = l.id AND o.state IN ('pending', 'running'))

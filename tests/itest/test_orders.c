@@ -34,6 +34,7 @@ struct fixture {
   char workdir[256];
   int port;   /* the daemon's webhook port */
   char hook[128];
+  long long push_ts; /* the timestamp pushes carry; 0: the simulator's clock */
 };
 
 /* A port nothing listens on now (the kernel's pick for an ephemeral bind). */
@@ -166,6 +167,8 @@ static int sim_push(struct fixture *f, const char *mp, const char *shop, const c
   cJSON_AddStringToObject(req, "sign", sign);
   if (raw)
     cJSON_AddStringToObject(req, "body", raw);
+  if (f->push_ts)
+    cJSON_AddNumberToObject(req, "timestamp", (double)f->push_ts);
   body = cJSON_PrintUnformatted(req);
   r = itest_sim_call(&f->sim, "POST", path, body);
   status = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "status"));
@@ -282,6 +285,9 @@ TEST_IMPL(same_order_by_poll_and_webhook_twice_each_is_one_order) {
   wait_mirrored(&f, 32);
   before = on_hand(&f, SKU);
   a = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", SKU, 2, 0);
+  /* A replay is the same bytes: both sends carry one timestamp, whichever
+   * side of a second boundary they fall. */
+  f.push_ts = (long long)time(NULL);
   ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, a, "good", NULL), 200);
   ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, a, "good", NULL), 200);
   wait_sql(&f, "SELECT count(*) FROM \"order\"", 1, 10000);
@@ -294,6 +300,7 @@ TEST_IMPL(same_order_by_poll_and_webhook_twice_each_is_one_order) {
   /* Order B the other way round: polled first, then pushed twice. */
   b = sim_order(&f, "shopee", ITEST_SHOP_ID, "READY_TO_SHIP", SKU, 1, 0);
   wait_sql(&f, "SELECT count(*) FROM \"order\"", 2, 10000);
+  f.push_ts = (long long)time(NULL);
   ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, b, "good", NULL), 200);
   ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, b, "good", NULL), 200);
   wait_sql(&f, "SELECT count(*) FROM order_fetch", 0, 10000);
