@@ -62,7 +62,8 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
   JOIN category c ON c.code = p.category_code
   JOIN product_eligibility e ON e.product_id = p.id
   LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
-  CROSS JOIN LATERAL (SELECT ocop_shop_carries(l.shop_id, l.product_id) AS carried) a
+  LEFT JOIN LATERAL ocop_carried(l.shop_id, l.product_id) ac ON true
+  CROSS JOIN LATERAL (SELECT coalesce(ac.carried, false) AS carried) a
   CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE t.active) AS live,
            coalesce(jsonb_agg(jsonb_build_object(

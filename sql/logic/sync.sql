@@ -33,7 +33,7 @@ BEGIN
     JOIN product p ON p.id = e.product_id
     JOIN category c ON c.code = p.category_code AND NOT c.service
    WHERE s.status = 'active' AND e.product_id = ANY (p_products) AND s.id = ANY (p_shops)
-     AND ocop_shop_carries(s.id, e.product_id)
+     AND EXISTS (SELECT 1 FROM ocop_carried(s.id, e.product_id) a WHERE a.carried)
   ON CONFLICT (shop_id, product_id) DO NOTHING;
 
   -- Every statement below starts from these listings, never from the whole
