@@ -185,7 +185,7 @@ static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
  * look-up → delist) or the job's outcome. */
 static void after_lookup(struct job *job, const call_result *res, struct outcome *oc) {
   if (res->verdict == CALL_OK)
-    vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants);
+    vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants, 1);
   if (job->kind == JOB_VARIANTS) {
     if (res->verdict != CALL_OK) {
       oc->kind = OUT_NOT_FOUND; /* the item itself is gone */
@@ -247,7 +247,7 @@ static void on_call(void *arg, call_result *res) {
   switch (res->verdict) {
   case CALL_OK:
     if (oc_listing_op(job->op))
-      vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants);
+      vset_apply(&job->vars, res->r.listing.variants, res->r.listing.nvariants, 0);
     if (job->op == OC_OP_VARIANTS) {
       variants_step(job, &res->r.listing);
       return;

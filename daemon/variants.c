@@ -89,7 +89,7 @@ oc_variant *vset_find(struct vset *vs, const char *sku) {
   return NULL;
 }
 
-void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr) {
+void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr, int read) {
   size_t k;
 
   for (k = 0; k < nr && k < OC_MAX_VARIANTS; k++) {
@@ -99,6 +99,9 @@ void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr) {
     if (!v)
       continue;
     st = &vs->st[v - vs->v];
+    st->read = read;
+    st->read_price = r[k].price_vnd;
+    st->read_stock = r[k].stock;
     if (r[k].gone) {
       v->remote_id = NULL;
       st->gone = 1;
@@ -144,6 +147,12 @@ static int add_entry(cJSON *arr, const struct vset *vs, size_t i, enum vset_repo
     return cJSON_AddTrueToObject(o, "gone") ? 0 : -1;
   if (what == VSET_LEARNT && !cJSON_AddStringToObject(o, "remote_id", vs->st[i].remote))
     return -1;
+  if (what == VSET_LEARNT && vs->st[i].read) /* what the item shows, as far as said */
+    return (vs->st[i].read_price >= 0 &&
+            !cJSON_AddNumberToObject(o, "price", (double)vs->st[i].read_price)) ||
+                   (vs->st[i].read_stock >= 0 &&
+                    !cJSON_AddNumberToObject(o, "stock", (double)vs->st[i].read_stock))
+               ? -1 : 0;
   if (what != VSET_STOCK && !cJSON_AddNumberToObject(o, "price", (double)v->price_vnd))
     return -1;
   if (what != VSET_PRICES && !cJSON_AddNumberToObject(o, "stock", (double)v->stock))

@@ -14,6 +14,7 @@
 #define OCOP_VARIANTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "connector.h"
 
@@ -22,6 +23,11 @@ struct vset_state {
   char remote[OC_ID_MAX]; /* the id variants[i].remote_id points to */
   int learnt;             /* an answer named its id */
   int gone;               /* an answer took it off the item */
+  int read;               /* named by a read (LOOKUP_SKU), not by a write:
+                           * the item shows read_price and read_stock (-1:
+                           * not said), not necessarily what this job holds */
+  int64_t read_price;
+  int64_t read_stock;
 };
 
 struct vset {
@@ -43,8 +49,10 @@ enum vset_report {
 int vset_parse(struct vset *vs, const char *json, char *err, size_t errlen);
 
 /* Applies an answer: each named SKU gets its id (or loses it when gone).
- * A SKU the set does not hold is ignored. */
-void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr);
+ * A SKU the set does not hold is ignored. `read` is 1 for a read
+ * (LOOKUP_SKU): what it names is on the item with the price and stock the
+ * answer says, which are reported as sent instead of the job's own. */
+void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr, int read);
 
 /* The variant of this SKU, or NULL. */
 oc_variant *vset_find(struct vset *vs, const char *sku);

@@ -63,59 +63,6 @@ const ocu_market lz_market = {
     lz_emit_orders, lz_envelope, lz_payload, lz_read_token, lz_read_page,  lz_read_batch,
 };
 
-/*
- * The exported table: common/ops.c dispatches every call; build_listing
- * first answers OC_IN_LINE for a VARIANTS step with nothing left to do
- * (common/ops.c knows no such answer), after the same listing checks.
- */
-static int lz_build_listing(oc_op op, const oc_shop *shop, const oc_listing *l,
-                            int64_t now_ms, oc_request *req, char *err, size_t errlen) {
-  if (op == OC_OP_VARIANTS && req != NULL && l != NULL &&
-      ocu_check_listing(lz_ops[op].need, &lz_limits, l, err, errlen) == 0 &&
-      lz_next_step(l) == LZ_STEP_NONE) {
-    memset(req, 0, sizeof *req);
-    if (errlen > 0)
-      err[0] = '\0';
-    return OC_IN_LINE;
-  }
-  return ocu_build_listing(&lz_market, op, shop, l, now_ms, req, err, errlen);
-}
-
-static void lz_parse_listing(oc_op op, const oc_shop *shop, const oc_listing *l,
-                             long http_status, const char *body, size_t len,
-                             oc_listing_result *res) {
-  ocu_parse_listing(&lz_market, op, shop, l, http_status, body, len, res);
-}
-
-static int lz_build_token(oc_op op, const oc_shop *shop, int64_t now_ms, oc_request *req,
-                          char *err, size_t errlen) {
-  return ocu_build_token(&lz_market, op, shop, now_ms, req, err, errlen);
-}
-
-static void lz_parse_token(oc_op op, const oc_shop *shop, long http_status, const char *body,
-                           size_t len, oc_token_result *res) {
-  ocu_parse_token(&lz_market, op, shop, http_status, body, len, res);
-}
-
-static int lz_build_orders(oc_op op, const oc_shop *shop, const oc_order_query *q,
-                           int64_t now_ms, oc_request *req, char *err, size_t errlen) {
-  return ocu_build_orders(&lz_market, op, shop, q, now_ms, req, err, errlen);
-}
-
-static void lz_parse_page(const oc_shop *shop, const oc_order_query *q, long http_status,
-                          const char *body, size_t len, oc_order_page *res) {
-  ocu_parse_order_page(&lz_market, shop, q, http_status, body, len, res);
-}
-
-static void lz_parse_batch(const oc_shop *shop, const oc_order_query *q, long http_status,
-                           const char *body, size_t len, oc_order_batch *res) {
-  ocu_parse_order_batch(&lz_market, shop, q, http_status, body, len, res);
-}
-
 /* order_window_s 0: no limit; the offset cap is met with done_at. */
-static const oc_connector lz_connector = {
-    OC_ABI_VERSION,   "lazada",       OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
-    0,                lz_build_listing, lz_parse_listing, lz_build_token, lz_parse_token,
-    lz_build_orders,  lz_parse_page,    lz_parse_batch,   NULL,           lz_verify_push};
-
-const oc_connector *OC_ENTRY(void) { return &lz_connector; }
+OCU_CONNECTOR(lz, "lazada", lz_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS), 0,
+              lz_verify_push)

@@ -226,6 +226,8 @@ int lz_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
     host = LZ_DEFAULT_AUTH_URL;
   if (op == OC_OP_AUTH_LINK)
     return lz_auth_link(d, host, shop, req, err, errlen);
+  if (op == OC_OP_VARIANTS && lz_next_step(l) == LZ_STEP_NONE)
+    return OC_IN_LINE; /* the item already matches: nothing to send */
   if (oc_listing_op(op) && (d = lz_route(op, d, l, err, errlen)) == NULL)
     return -1;
   if (d->body != NULL && d->body(op, shop, l, &payload, err, errlen))

@@ -176,6 +176,10 @@ int tt_emit(oc_op op, const ocu_opdef *d, const oc_shop *shop, const oc_listing 
   const char *pid = "";
   char ts[24], path[128];
 
+  /* VARIANTS with nothing left to do: every variant not removed is on the
+   * item and no removed one is (the listing has passed its checks). */
+  if (op == OC_OP_VARIANTS && ocu_variants_in_line(l))
+    return OC_IN_LINE;
   snprintf(ts, sizeof ts, "%" PRId64, now_ms / 1000); /* Unix seconds */
   if (d->kind == TT_PUBLIC) {
     ocu_strlcpy(req->method, d->method, sizeof req->method);

@@ -192,7 +192,17 @@ struct expect {
   struct fixture *f;
   const char *const *skus;
   const char *absent; /* a SKU that must be on no item, or NULL */
+  char why[200];      /* what did not hold at the last look */
 };
+
+/* Waits for channels_show; on a timeout says what was still wrong. */
+#define WAIT_SHOWN(e, ms)                                                                    \
+  do {                                                                                       \
+    int shown_ = itest_wait(channels_show, (e), (ms));                                       \
+    if (!shown_)                                                                             \
+      fprintf(stderr, "channels still differ: %s\n", (e)->why);                              \
+    ASSERT(shown_);                                                                          \
+  } while (0)
 
 static int channels_show(void *arg) {
   struct expect *e = arg;
@@ -200,6 +210,7 @@ static int channels_show(void *arg) {
   int ok = itest_outbox_idle(e->f->db) &&
            itest_sql_int(e->f->db, "SELECT count(*) FROM listing_jobs") == 0;
 
+  snprintf(e->why, sizeof e->why, "jobs queued or due");
   for (m = 0; ok && m < NMARKETS; m++) {
     cJSON *list = items_of(e->f, &markets[m]), *v;
 
@@ -207,15 +218,20 @@ static int channels_show(void *arg) {
       v = variant_in(list, e->skus[k], NULL);
       ok = v && sku_count(list, e->skus[k]) == 1 &&
            (long long)num(v, "stock") == ledger_stock(e->f, e->skus[k]);
+      if (!ok)
+        snprintf(e->why, sizeof e->why, "%s on %s: %d times, stock %s (ledger %lld)",
+                 e->skus[k], markets[m].name, sku_count(list, e->skus[k]),
+                 v ? "differs" : "-", ledger_stock(e->f, e->skus[k]));
     }
-    if (ok && e->absent)
-      ok = sku_count(list, e->absent) == 0;
+    if (ok && e->absent && !(ok = sku_count(list, e->absent) == 0))
+      snprintf(e->why, sizeof e->why, "%s still on %s", e->absent, markets[m].name);
     cJSON_Delete(list);
   }
   for (k = 0; ok && e->skus[k]; k++)
-    ok = feed_rows(e->f, e->skus[k]) == 1;
-  if (ok && e->absent)
-    ok = feed_rows(e->f, e->absent) == 0;
+    if (!(ok = feed_rows(e->f, e->skus[k]) == 1))
+      snprintf(e->why, sizeof e->why, "%s: %d feed rows", e->skus[k], feed_rows(e->f, e->skus[k]));
+  if (ok && e->absent && !(ok = feed_rows(e->f, e->absent) == 0))
+    snprintf(e->why, sizeof e->why, "%s still in the feed", e->absent);
   return ok;
 }
 
@@ -261,12 +277,12 @@ static void check_one_item(struct fixture *f) {
 
 TEST_IMPL(variants_mirror_to_every_channel) {
   struct fixture f;
-  struct expect e = {&f, tea3, NULL};
+  struct expect e = {&f, tea3, NULL, ""};
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_mirror", "delist");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   check_one_item(&f);
   ASSERT_EQ(feed_rows(&f, ",OCP-VAR-001,"), 3);
   ASSERT_EQ(feed_rows(&f, "OCP-ONE-001,OCP-ONE-001,,"), 1);
@@ -278,14 +294,14 @@ TEST_IMPL(variants_mirror_to_every_channel) {
  * on every channel, the other boxes keep theirs. */
 TEST_IMPL(sale_of_one_variant_moves_only_its_stock) {
   struct fixture f;
-  struct expect e = {&f, tea3, NULL};
+  struct expect e = {&f, tea3, NULL, ""};
   long long before[4];
   size_t k;
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_sale", "delist");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   for (k = 0; k < 4; k++)
     before[k] = ledger_stock(&f, tea3[k]);
   cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/shopee/orders",
@@ -293,7 +309,7 @@ TEST_IMPL(sale_of_one_variant_moves_only_its_stock) {
                               "\"lines\": [{\"sku\": \"OCP-VAR-001-250\", \"qty\": 2, \"price\": 210000}]}]}"));
   ASSERT(itest_wait(channels_show, &e, 60000) &&
          ledger_stock(&f, "OCP-VAR-001-250") == before[1] - 2);
-  ASSERT(itest_wait(channels_show, &e, 30000));
+  WAIT_SHOWN(&e, 30000);
   ASSERT_EQ(ledger_stock(&f, "OCP-VAR-001-100"), before[0]);
   ASSERT_EQ(ledger_stock(&f, "OCP-VAR-001-500"), before[2]);
   ASSERT_EQ(ledger_stock(&f, "OCP-ONE-001"), before[3]);
@@ -312,13 +328,13 @@ static int order_in(void *arg) {
  * flagged; the known line of the same order still moves its stock. */
 TEST_IMPL(unknown_variant_sku_is_kept_and_flagged) {
   struct fixture f;
-  struct expect e = {&f, tea3, NULL};
+  struct expect e = {&f, tea3, NULL, ""};
   long long before;
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_unknown", "delist");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   before = ledger_stock(&f, "OCP-VAR-001-100");
   cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/lazada/orders",
                               "{\"shop\": \"3001\", \"orders\": [{\"status\": \"ready_to_ship\", "
@@ -329,7 +345,7 @@ TEST_IMPL(unknown_variant_sku_is_kept_and_flagged) {
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM order_line WHERE sku = 'OCP-VAR-001-1KG' "
                                 "AND variant_id IS NULL"), 1);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'order_unknown_sku'"), 1);
-  ASSERT(itest_wait(channels_show, &e, 30000));
+  WAIT_SHOWN(&e, 30000);
   ASSERT_EQ(ledger_stock(&f, "OCP-VAR-001-100"), before - 1);
   fixture_down(&f);
   return 0;
@@ -355,17 +371,17 @@ static int claims_gone(void *arg) {
  * variant, and no channel shows the OCOP claim any more. */
 TEST_IMPL(revocation_strips_claims_from_every_variant) {
   struct fixture f;
-  struct expect e = {&f, tea3, NULL};
+  struct expect e = {&f, tea3, NULL, ""};
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_strip", "strip");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   PQclear(itest_sql(f.db, "UPDATE certificate SET revoked_on = ocop_today(), "
                           "revocation_decision_no = '9/QĐ-UBND' WHERE product_id = "
                           "(SELECT id FROM product WHERE code = 'OCP-VAR-001')"));
   ASSERT(itest_wait(claims_gone, &f, 60000));
-  ASSERT(itest_wait(channels_show, &e, 30000));
+  WAIT_SHOWN(&e, 30000);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'listing' "
                                 "AND action = 'strip'"), 4);
   fixture_down(&f);
@@ -378,19 +394,19 @@ TEST_IMPL(variant_added_and_withdrawn_on_every_channel) {
   static const char *const after[] = {"OCP-VAR-001-100", "OCP-VAR-001-500", "OCP-VAR-001-1KG",
                                       "OCP-ONE-001", NULL};
   struct fixture f;
-  struct expect e = {&f, tea3, NULL}, e2 = {&f, after, "OCP-VAR-001-250"};
+  struct expect e = {&f, tea3, NULL, ""}, e2 = {&f, after, "OCP-VAR-001-250", ""};
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_change", "delist");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   PQclear(itest_sql(f.db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, "
                           "weight_g, length_mm, width_mm, height_mm) SELECT id, 'OCP-VAR-001-1KG', "
                           "'1 kg', 4, 760000, 1000, 200, 120, 90 FROM product WHERE code = 'OCP-VAR-001'"));
   PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
                           "SELECT id, 12, 'import' FROM variant WHERE sku = 'OCP-VAR-001-1KG'"));
   PQclear(itest_sql(f.db, "UPDATE variant SET active = false WHERE sku = 'OCP-VAR-001-250'"));
-  ASSERT(itest_wait(channels_show, &e2, 90000));
+  WAIT_SHOWN(&e2, 90000);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM listing_variant lv JOIN variant v ON "
                                 "v.id = lv.variant_id WHERE v.sku = 'OCP-VAR-001-250' AND "
                                 "lv.remote_id IS NOT NULL"), 0);
@@ -413,13 +429,13 @@ TEST_IMPL(kill9_during_variant_creation_leaves_no_duplicate) {
   static const char *const four[] = {"OCP-VAR-001-100", "OCP-VAR-001-250", "OCP-VAR-001-500",
                                      "OCP-VAR-001-1KG", NULL};
   struct fixture f;
-  struct expect e = {&f, tea3, NULL}, e2 = {&f, four, NULL};
+  struct expect e = {&f, tea3, NULL, ""}, e2 = {&f, four, NULL, ""};
   size_t m;
 
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "var_kill9", "delist");
-  ASSERT(itest_wait(channels_show, &e, 90000));
+  WAIT_SHOWN(&e, 90000);
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
   /* Every marketplace call from here is slow: the daemon is killed while
    * the creation is on its way, and the marketplace applies it after. */
@@ -446,7 +462,7 @@ TEST_IMPL(kill9_during_variant_creation_leaves_no_duplicate) {
   usleep(2000000);
   cJSON_Delete(itest_sim_call(&f.sim, "DELETE", "/_sim/fault", NULL));
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 2s\n");
-  ASSERT(itest_wait(channels_show, &e2, 90000));
+  WAIT_SHOWN(&e2, 90000);
   fixture_down(&f);
   return 0;
 }
