@@ -2,7 +2,7 @@
  * connector.h — the ABI between ocopd and a marketplace connector.
  *
  * A connector is a shared object loaded with dlopen() from connector_dir. It
- * exports one symbol, OC_ENTRY_SYMBOL ("ocop_connector_abi5": the name
+ * exports one symbol, OC_ENTRY_SYMBOL ("ocop_connector_abi6": the name
  * carries the version, so a connector built for another ABI is not even
  * found), returning a table of functions. It is
  * pure: it turns an operation, the shop's credentials, the listing and the
@@ -20,7 +20,10 @@
  * text, and keeps the data fields ahead of the function pointers. ABI 5
  * carries a product's variants (pack sizes): a listing is one marketplace
  * item with one or more variants, each with its own seller SKU, price and
- * stock, and results name each variant's marketplace id. Callers use
+ * stock, and results name each variant's marketplace id. ABI 6 carries the
+ * listing's content: the product's own images (uploaded first with
+ * UPLOAD_IMAGE), its leaf category, brand and attributes, resolved against
+ * the category's rules that CATEGORY reads. Callers use
  * the inline wrappers at the end of this file (oc_build_listing, ...), which
  * check the capability bit, never the pointers themselves.
  */
@@ -31,10 +34,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define OC_ABI_VERSION 5u
+#define OC_ABI_VERSION 6u
 /* The exported entry: a connector defines it as
  *   const oc_connector *OC_ENTRY(void) { return &table; }  */
-#define OC_ENTRY ocop_connector_abi5
+#define OC_ENTRY ocop_connector_abi6
 #define OC_STR_(x) #x
 #define OC_STR(x) OC_STR_(x)
 #define OC_ENTRY_SYMBOL OC_STR(OC_ENTRY)
@@ -49,6 +52,10 @@
 #define OC_NEXT_MAX 1025              /* a LIST_ORDERS page cursor (TikTok: up to 1024) */
 #define OC_MAX_VARIANTS 50            /* variants of one item (Shopee: 50 models) */
 #define OC_MEMO_MAX 512               /* a connector's note on an item's variation */
+#define OC_MAX_IMAGES 9               /* images of one listing (gallery + certificate) */
+#define OC_MAX_ATTRS 64               /* attributes of one listing */
+#define OC_MAX_PARTS 4                /* fields of a multipart upload */
+#define OC_MAX_RULES (256 * 1024)     /* a category's rules, as JSON text */
 
 typedef enum oc_op {
   OC_OP_PUBLISH = 1, /* create the listing (name, price, stock, claims) */
@@ -68,6 +75,8 @@ typedef enum oc_op {
   OC_OP_GET_ORDERS,     /* details of up to OC_MAX_ORDER_IDS orders */
   OC_OP_VARIANTS,       /* the next call that brings the item's variants in line
                          * with the catalogue (add, re-label, remove); see below */
+  OC_OP_UPLOAD_IMAGE,   /* one image into the shop's media space */
+  OC_OP_CATEGORY,       /* one step of reading a leaf category's rules */
   OC_OP_MAX
 } oc_op;
 
@@ -124,6 +133,24 @@ typedef struct oc_variant {
                            * the item (remote_id is then not NULL) */
 } oc_variant;
 
+/* An image the marketplace holds already (UPLOAD_IMAGE returned it). */
+typedef struct oc_image {
+  const char *remote_id; /* Shopee image_id, TikTok uri; "" when the marketplace
+                          * names its images by URL only */
+  const char *url;       /* the marketplace-hosted URL (Lazada); "" when none */
+  int certificate;       /* 1: evidence of the OCOP certificate (a scan, the
+                          * star label), sent where the marketplace takes
+                          * certification images; 0: a gallery image */
+} oc_image;
+
+/* One attribute of the listing, resolved to the category's own ids. */
+typedef struct oc_attr {
+  const char *id;       /* the marketplace's attribute id (Lazada: its key name) */
+  const char *name;     /* the marketplace's attribute name */
+  const char *value_id; /* the allowed value's id; "" for free text */
+  const char *value;    /* the value as text */
+} oc_attr;
+
 /* What the listing should say now. Strings are UTF-8, never NULL unless noted. */
 typedef struct oc_listing {
   const char *sku;            /* our product code: the item's own SKU, and what
@@ -140,7 +167,52 @@ typedef struct oc_listing {
   size_t nvariants;
   const char *memo;           /* VARIANTS: the memo the job's LOOKUP_SKU or the
                                * previous VARIANTS step returned; NULL at first */
+  /* Content (PUBLISH, UPDATE), resolved by the core against the category's
+   * rules (CATEGORY); NULL / 0 for every other operation. */
+  const char *category_id;    /* the marketplace's leaf category */
+  const char *brand_id;       /* the marketplace's brand id; the category's
+                               * "no brand" id when the product has none */
+  const char *brand_name;     /* the brand as the marketplace names it */
+  const oc_attr *attrs;       /* the category's attributes the product fills */
+  size_t nattrs;
+  const oc_image *images;     /* gallery images in order (the first is the
+                               * main one), then certificate images */
+  size_t nimages;
+  const char *certification_id; /* the category's certification the
+                                 * certificate images prove; NULL when none */
 } oc_listing;
+
+/* UPLOAD_IMAGE: one checked image. The bytes are the core's (lib/image.c
+ * read them and matched their format and size); the connector checks them
+ * against its marketplace's limits before building. */
+typedef struct oc_upload {
+  const unsigned char *data;
+  size_t len;
+  const char *filename; /* e.g. "OCP-BKN-001-1.jpg" */
+  const char *mime;     /* "image/jpeg" or "image/png" */
+  int width, height;    /* pixels */
+  int certificate;      /* 1: a certification image (TikTok use_case) */
+} oc_upload;
+
+/* One field of a multipart/form-data request. The core builds the body with
+ * libcurl's MIME API, fields in order. */
+typedef struct oc_part {
+  char *name;     /* the field name */
+  char *value;    /* text value; NULL for the file field, whose bytes are the
+                   * oc_upload's */
+  char *filename; /* the file field's file name; NULL for text */
+  char *mime;     /* the file field's type; NULL for text */
+} oc_part;
+
+/* CATEGORY: reading a category's rules takes one or more calls (the
+ * attributes, the brands, the certification rules). `step` counts from 0;
+ * `rules` is what the previous steps made ("" at step 0). */
+typedef struct oc_category_query {
+  const char *category_id;
+  int step;
+  const char *rules;
+} oc_category_query;
+
 typedef struct oc_request {
   char method[8];  /* "GET" or "POST" */
   char *url;       /* full URL with query; may hold tokens: never log it */
@@ -149,6 +221,11 @@ typedef struct oc_request {
   size_t body_len;
   char *headers[OC_MAX_HEADERS]; /* "Name: value"; may hold tokens */
   int nheaders;
+  oc_part parts[OC_MAX_PARTS]; /* UPLOAD_IMAGE: a multipart body (body is then
+                                * NULL); the signature never covers it */
+  int nparts;
+  const unsigned char *file; /* the file field's bytes (not owned) */
+  size_t file_len;
 } oc_request;
 
 typedef enum oc_status {
@@ -166,6 +243,28 @@ typedef struct oc_verdict {
   char error[256];         /* marketplace code and message; never a secret */
   char request_id[96];
 } oc_verdict;
+
+/*
+ * A category's rules in the one form every connector writes and the core
+ * stores (sql/logic/content.sql reads it):
+ *   {"leaf": true, "brand_required": false, "dimensions_required": false,
+ *    "no_brand": {"id": "0", "name": "No Brand"} | null,
+ *    "brands": [{"id": "..", "name": ".."}],
+ *    "attrs": [{"id": "..", "name": "..", "required": true,
+ *               "values": [{"id": "..", "name": ".."}]}],  (no values: free text)
+ *    "certifications": [{"id": "..", "name": "..", "required": false}]}
+ */
+typedef struct oc_category_result {
+  oc_verdict v;
+  char *rules; /* malloc'd JSON text as above, merged over the query's rules */
+  int more;    /* 1: call again with step + 1 and these rules */
+} oc_category_result;
+
+typedef struct oc_upload_result {
+  oc_verdict v;
+  char remote_id[256]; /* the marketplace's image id; "" when it gives a URL only */
+  char url[1024];      /* the hosted URL; "" when it gives an id only */
+} oc_upload_result;
 
 /* What a call says of one variant, matched by seller SKU. */
 typedef struct oc_variant_result {
@@ -192,6 +291,11 @@ typedef struct oc_listing_result {
    * in its own words; "" when nothing. The core hands it back as
    * oc_listing.memo within the same job and never stores it. */
   char memo[OC_MEMO_MAX];
+  /* PUBLISH, UPDATE: 1 when a refusal is about the listing's content (its
+   * category, an attribute, the brand, an image, the title's length): the
+   * core holds the listing with v.error as its problem and reads the
+   * category's rules again, instead of retrying. */
+  int content;
 } oc_listing_result;
 
 /* REFRESH_TOKEN, TOKEN_EXCHANGE (expiries: see oc_expiry_to_unix). */
@@ -370,6 +474,25 @@ typedef struct oc_connector {
   int (*verify_push)(const oc_shop *shop, const char *callback_url,
                      const char *authorization, const char *body, size_t len,
                      oc_push *out);
+
+  /*
+   * UPLOAD_IMAGE: a multipart request (req->parts, req->file) that puts one
+   * image into the shop's media space. build refuses, with -1 and a reason
+   * naming the limit, an image its marketplace would not take (format,
+   * bytes, pixels); the core then holds the listing with that reason.
+   */
+  int (*build_upload)(const oc_shop *shop, const oc_upload *up, int64_t now_ms,
+                      oc_request *req, char *err, size_t errlen);
+  void (*parse_upload)(const oc_shop *shop, const oc_upload *up, long http_status,
+                       const char *body, size_t len, oc_upload_result *res);
+
+  /* CATEGORY: one step of reading a leaf category's rules (see
+   * oc_category_result). A category that is not a leaf gives OC_OK with
+   * "leaf": false. parse fills res->rules (malloc'd; the core frees it). */
+  int (*build_category)(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                        oc_request *req, char *err, size_t errlen);
+  void (*parse_category)(const oc_shop *shop, const oc_category_query *q, long http_status,
+                         const char *body, size_t len, oc_category_result *res);
 } oc_connector;
 
 typedef const oc_connector *(*oc_entry_fn)(void);
@@ -385,9 +508,18 @@ static inline void oc_request_free(oc_request *req) {
   free(req->body);
   for (i = 0; i < req->nheaders; i++)
     free(req->headers[i]);
+  for (i = 0; i < req->nparts; i++) {
+    free(req->parts[i].name);
+    free(req->parts[i].value);
+    free(req->parts[i].filename);
+    free(req->parts[i].mime);
+  }
   req->url = req->log_url = req->body = NULL;
   req->body_len = 0;
   req->nheaders = 0;
+  req->nparts = 0;
+  req->file = NULL;
+  req->file_len = 0;
 }
 
 /* The value of a per-shop option, or `def`. */
@@ -410,7 +542,8 @@ static inline const char *oc_op_name(oc_op op) {
   static const char *const names[OC_OP_MAX] = {
       "?", "publish", "update", "set_stock", "set_price", "delist",
       "relist", "lookup_sku", "get_listing", "refresh_token", "auth_link",
-      "token_exchange", "list_orders", "get_orders", "variants"};
+      "token_exchange", "list_orders", "get_orders", "variants", "upload_image",
+      "category"};
 
   return (op > 0 && op < OC_OP_MAX) ? names[op] : "?";
 }
@@ -539,6 +672,40 @@ static inline int oc_verify_push(const oc_connector *c, const oc_shop *shop,
     return -1;
   }
   return c->verify_push(shop, callback_url, authorization, body, len, out);
+}
+
+static inline int oc_build_upload(const oc_connector *c, const oc_shop *shop,
+                                  const oc_upload *up, int64_t now_ms, oc_request *req,
+                                  char *err, size_t errlen) {
+  if (!oc_supports(c, OC_OP_UPLOAD_IMAGE) || !c->build_upload)
+    return oc_unsupported(c, OC_OP_UPLOAD_IMAGE, err, errlen);
+  return c->build_upload(shop, up, now_ms, req, err, errlen);
+}
+
+static inline void oc_parse_upload(const oc_connector *c, const oc_shop *shop,
+                                   const oc_upload *up, long http_status, const char *body,
+                                   size_t len, oc_upload_result *res) {
+  if (!oc_supports(c, OC_OP_UPLOAD_IMAGE) || !c->parse_upload)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_upload(shop, up, http_status, body, len, res);
+}
+
+static inline int oc_build_category(const oc_connector *c, const oc_shop *shop,
+                                    const oc_category_query *q, int64_t now_ms,
+                                    oc_request *req, char *err, size_t errlen) {
+  if (!oc_supports(c, OC_OP_CATEGORY) || !c->build_category)
+    return oc_unsupported(c, OC_OP_CATEGORY, err, errlen);
+  return c->build_category(shop, q, now_ms, req, err, errlen);
+}
+
+static inline void oc_parse_category(const oc_connector *c, const oc_shop *shop,
+                                     const oc_category_query *q, long http_status,
+                                     const char *body, size_t len, oc_category_result *res) {
+  if (!oc_supports(c, OC_OP_CATEGORY) || !c->parse_category)
+    oc_verdict_unsupported(&res->v);
+  else
+    c->parse_category(shop, q, http_status, body, len, res);
 }
 
 static inline void oc_order_page_free(oc_order_page *p) {

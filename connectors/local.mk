@@ -12,7 +12,7 @@
 
 CONN_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 CONN_LDFLAGS = -module -avoid-version -shared \
-	-export-symbols-regex '^ocop_connector_abi5$$' $(AM_LDFLAGS)
+	-export-symbols-regex '^ocop_connector_abi6$$' $(AM_LDFLAGS)
 CONN_LIBADD = connectors/common/libocu.la $(CJSON_LIBS) $(CRYPTO_LIBS)
 
 noinst_LTLIBRARIES += connectors/common/libocu.la

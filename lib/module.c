@@ -76,6 +76,10 @@ static int functions_match_caps(const oc_connector *c) {
       return 0;
     if (op == OC_OP_GET_ORDERS && (!c->build_orders || !c->parse_order_batch))
       return 0;
+    if (op == OC_OP_UPLOAD_IMAGE && (!c->build_upload || !c->parse_upload))
+      return 0;
+    if (op == OC_OP_CATEGORY && (!c->build_category || !c->parse_category))
+      return 0;
   }
   return !(c->caps & OC_CAP_FEED) || c->feed != NULL;
 }

@@ -213,3 +213,29 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
   if (res->v.status != OC_OK)
     oc_order_batch_free(res);
 }
+
+int ocu_no_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms,
+                        oc_request *req, char *err, size_t errlen) {
+  (void)shop, (void)up, (void)now_ms, (void)req;
+  return oc_unsupported(NULL, OC_OP_UPLOAD_IMAGE, err, errlen);
+}
+
+void ocu_no_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                         const char *body, size_t len, oc_upload_result *res) {
+  (void)shop, (void)up, (void)http_status, (void)body, (void)len;
+  oc_verdict_unsupported(&res->v);
+}
+
+int ocu_no_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                          oc_request *req, char *err, size_t errlen) {
+  (void)shop, (void)q, (void)now_ms, (void)req;
+  return oc_unsupported(NULL, OC_OP_CATEGORY, err, errlen);
+}
+
+void ocu_no_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                           const char *body, size_t len, oc_category_result *res) {
+  (void)shop, (void)q, (void)http_status, (void)body, (void)len;
+  oc_verdict_unsupported(&res->v);
+  res->rules = NULL;
+  res->more = 0;
+}

@@ -142,9 +142,12 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
  * m: the seven functions of oc_connector that pass each call to the
  * dispatch above (named <p>_build_listing ... <p>_parse_batch), the table
  * itself with no feed, and OC_ENTRY. A connector writes none of them by
- * hand.
+ * hand. `upload` and `category` name the connector's own pairs of
+ * functions for UPLOAD_IMAGE and CATEGORY (<upload>_build,
+ * <upload>_parse, ...), which differ too much between marketplaces to
+ * share a dispatch.
  */
-#define OCU_CONNECTOR(p, name, m, caps, window_s, verify_push)                                    \
+#define OCU_CONNECTOR(p, name, m, caps, window_s, verify_push, upload, category)                  \
   static int p##_build_listing(oc_op op, const oc_shop *shop, const oc_listing *l,         \
                                int64_t now_ms, oc_request *req, char *err, size_t errlen) { \
     return ocu_build_listing(&(m), op, shop, l, now_ms, req, err, errlen);                  \
@@ -179,8 +182,20 @@ void ocu_parse_order_batch(const ocu_market *m, const oc_shop *shop, const oc_or
   static const oc_connector p##_connector = {                                               \
       OC_ABI_VERSION,   (name),          (caps),         (window_s),    p##_build_listing,  \
       p##_parse_listing, p##_build_token, p##_parse_token, p##_build_orders, p##_parse_page, \
-      p##_parse_batch,  NULL,            (verify_push)};                                    \
+      p##_parse_batch,  NULL,            (verify_push), upload##_build, upload##_parse,      \
+      category##_build, category##_parse};                                                  \
   const oc_connector *OC_ENTRY(void) { return &p##_connector; }
+
+/* For a connector without UPLOAD_IMAGE or CATEGORY: OCU_CONNECTOR(...,
+ * ocu_no_upload, ocu_no_category) fills the table with these, which refuse. */
+int ocu_no_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms,
+                        oc_request *req, char *err, size_t errlen);
+void ocu_no_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                         const char *body, size_t len, oc_upload_result *res);
+int ocu_no_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                          oc_request *req, char *err, size_t errlen);
+void ocu_no_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                           const char *body, size_t len, oc_category_result *res);
 
 /* Empties *req after a failed build, wiping what may hold a token. */
 void ocu_request_wipe(oc_request *req);

@@ -48,6 +48,10 @@ static const oc_connector pm_connector = {
     NULL, /* parse_order_batch */
     pm_feed,
     NULL, /* verify_push: no push */
+    NULL, /* build_upload: the feed names image URLs, it uploads nothing */
+    NULL, /* parse_upload */
+    NULL, /* build_category: no category rules */
+    NULL, /* parse_category */
 };
 
 const oc_connector *OC_ENTRY(void) { return &pm_connector; }

@@ -73,4 +73,5 @@ const ocu_market sp_market = {
 };
 
 OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
-              SP_ORDER_WINDOW_S, sp_verify_push)
+              SP_ORDER_WINDOW_S, sp_verify_push, ocu_no_upload,
+              ocu_no_category)

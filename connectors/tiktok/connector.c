@@ -51,4 +51,5 @@ const ocu_market tt_market = {
 };
 
 OCU_CONNECTOR(tt, "tiktok", tt_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
-              TT_ORDER_WINDOW_S, tt_verify_push)
+              TT_ORDER_WINDOW_S, tt_verify_push, ocu_no_upload,
+              ocu_no_category)

@@ -101,7 +101,7 @@ TEST_DECLARE(order_csv_row_limit)
 TEST_DECLARE(generations_share_an_unchanged_module_until_the_last_lets_go)
 TEST_DECLARE(replaced_file_is_read_again_while_the_old_generation_runs)
 TEST_DECLARE(broken_and_duplicate_modules_are_left_out)
-TEST_DECLARE(connectors_export_the_abi5_entry)
+TEST_DECLARE(connectors_export_the_abi6_entry)
 
 /* tests/unit/test_call.c */
 TEST_DECLARE(call_verdict_table)
@@ -202,7 +202,7 @@ TASK_LIST_START
   TEST_ENTRY(generations_share_an_unchanged_module_until_the_last_lets_go),
   TEST_ENTRY(replaced_file_is_read_again_while_the_old_generation_runs),
   TEST_ENTRY(broken_and_duplicate_modules_are_left_out),
-  TEST_ENTRY(connectors_export_the_abi5_entry),
+  TEST_ENTRY(connectors_export_the_abi6_entry),
   /* tests/unit/test_call.c */
   TEST_ENTRY(call_verdict_table),
   TEST_ENTRY(call_stages_stop_in_order),

@@ -134,7 +134,7 @@ TEST_IMPL(broken_and_duplicate_modules_are_left_out) {
 
 /* A connector of this ABI exports the versioned entry and no other, and
  * its table says so. */
-TEST_IMPL(connectors_export_the_abi5_entry) {
+TEST_IMPL(connectors_export_the_abi6_entry) {
   struct registry *reg;
   char path[512];
   void *h;
@@ -144,13 +144,13 @@ TEST_IMPL(connectors_export_the_abi5_entry) {
   snprintf(path, sizeof path, "%s/shopee.so", dir);
   h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   ASSERT_NOT_NULL(h);
-  ASSERT_STR_EQ(OC_ENTRY_SYMBOL, "ocop_connector_abi5");
+  ASSERT_STR_EQ(OC_ENTRY_SYMBOL, "ocop_connector_abi6");
   ASSERT_NOT_NULL(dlsym(h, OC_ENTRY_SYMBOL));
-  ASSERT_NULL(dlsym(h, "ocop_connector_abi4"));
+  ASSERT_NULL(dlsym(h, "ocop_connector_abi5"));
   reg = registry_load(dir, NULL);
   ASSERT_EQ(registry_count(reg), 1);
   ASSERT_EQ(registry_at(reg, 0)->abi, OC_ABI_VERSION);
-  ASSERT_EQ(OC_ABI_VERSION, 5);
+  ASSERT_EQ(OC_ABI_VERSION, 6);
   registry_unref(reg);
   dlclose(h);
   return 0;
