@@ -7,10 +7,10 @@ check_PROGRAMS += tests/sim/ocopsim
 tests_sim_ocopsim_SOURCES = tests/sim/sim.c tests/sim/sim.h \
 	tests/sim/sim_json.c tests/sim/sim_ctl.c tests/sim/sim_dec.c \
 	tests/sim/sim_info.c tests/sim/sim_rate.c tests/sim/sim_tok.c \
-	tests/sim/sim_acct.c tests/sim/sim_str.c tests/sim/sim_orders.c \
+	tests/sim/sim_acct.c tests/sim/sim_str.c tests/sim/sim_orders.c tests/sim/sim_form.c \
 	tests/sim/sim_json.h tests/sim/sim_ctl.h tests/sim/sim_dec.h \
 	tests/sim/sim_info.h tests/sim/sim_rate.h tests/sim/sim_tok.h \
-	tests/sim/sim_acct.h tests/sim/sim_str.h tests/sim/sim_orders.h \
+	tests/sim/sim_acct.h tests/sim/sim_str.h tests/sim/sim_orders.h tests/sim/sim_form.h \
 	tests/sim/sim_shopee.c tests/sim/sim_shopee.h \
 	tests/sim/sim_lazada.c tests/sim/sim_lazada.h \
 	tests/sim/sim_tiktok.c tests/sim/sim_tiktok.h
