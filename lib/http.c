@@ -43,6 +43,7 @@ struct http_job {
   http_t *http;
   CURL *easy;
   struct curl_slist *headers;
+  curl_mime *mime;  /* a multipart body (oc_request.parts), else NULL */
   http_cb cb;
   void *arg;
   char *buf;
@@ -120,6 +121,7 @@ static CURL *http__easy_get(http_t *h) {
 static void http__job_free(http_t *h, struct http_job *job) {
   http__easy_put(h, job->easy);
   curl_slist_free_all(job->headers);
+  curl_mime_free(job->mime);
   free(job->buf);
   free(job);
 }
@@ -393,6 +395,40 @@ static int http__method_ok(const char *m) {
   return i > 0 && i < sizeof ((oc_request *)0)->method;
 }
 
+/* One field of a multipart body: text, or the file (its bytes copied by
+ * curl_mime_data, so the request may be freed once sent). */
+static CURLcode http__mime_part(curl_mime *m, const oc_part *p, const oc_request *req) {
+  curl_mimepart *part = curl_mime_addpart(m);
+  CURLcode rc;
+
+  if (part == NULL)
+    return CURLE_OUT_OF_MEMORY;
+  if ((rc = curl_mime_name(part, p->name)) != CURLE_OK)
+    return rc;
+  if (p->value)
+    return curl_mime_data(part, p->value, CURL_ZERO_TERMINATED);
+  if ((rc = curl_mime_data(part, (const char *)req->file, req->file_len)) != CURLE_OK ||
+      (p->filename && (rc = curl_mime_filename(part, p->filename)) != CURLE_OK))
+    return rc;
+  return p->mime ? curl_mime_type(part, p->mime) : CURLE_OK;
+}
+
+/* A multipart/form-data body built with libcurl's MIME API, fields in
+ * the request's order; curl writes the boundary and its Content-Type. */
+static CURLcode http__set_mime(struct http_job *job, const oc_request *req) {
+  CURLcode rc = CURLE_OK;
+  int i;
+
+  if ((job->mime = curl_mime_init(job->easy)) == NULL)
+    return CURLE_OUT_OF_MEMORY;
+  for (i = 0; i < req->nparts && i < OC_MAX_PARTS && rc == CURLE_OK; i++)
+    if (req->parts[i].name == NULL || (req->parts[i].value == NULL && req->file == NULL))
+      rc = CURLE_BAD_FUNCTION_ARGUMENT;
+    else
+      rc = http__mime_part(job->mime, &req->parts[i], req);
+  return rc != CURLE_OK ? rc : curl_easy_setopt(job->easy, CURLOPT_MIMEPOST, job->mime);
+}
+
 static CURLcode http__set_method(CURL *e, const oc_request *req) {
   CURLcode rc = CURLE_OK;
 
@@ -417,7 +453,10 @@ static CURLcode http__set_headers(struct http_job *job, const oc_request *req) {
   int i, expect = 0;
 
   for (i = 0; i < req->nheaders && i < OC_MAX_HEADERS; i++) {
-    if (req->headers[i] == NULL)
+    /* A multipart body's type carries the boundary curl chose: a
+     * connector's own Content-Type would lose it. */
+    if (req->headers[i] == NULL ||
+        (req->nparts > 0 && strncasecmp(req->headers[i], "Content-Type:", 13) == 0))
       continue;
     if (strncasecmp(req->headers[i], "Expect:", 7) == 0)
       expect = 1;
@@ -465,7 +504,11 @@ static CURLcode http__job_setup(http_t *h, struct http_job *job,
   HTTP_SETOPT(e, CURLOPT_WRITEDATA, (void *)job);
   HTTP_SETOPT(e, CURLOPT_HEADERFUNCTION, http__on_header);
   HTTP_SETOPT(e, CURLOPT_HEADERDATA, (void *)job);
-  if ((rc = http__set_method(e, req)) != CURLE_OK)
+  if (req->nparts > 0)
+    rc = http__set_mime(job, req);
+  else
+    rc = http__set_method(e, req);
+  if (rc != CURLE_OK)
     goto out;
   rc = http__set_headers(job, req);
 out:

@@ -14,7 +14,8 @@ SQL_MIGRATIONS = \
 	sql/006_orders.sql \
 	sql/007_reconcile.sql \
 	sql/008_clock.sql \
-	sql/009_variants.sql
+	sql/009_variants.sql \
+	sql/010_content.sql
 
 # Applied after the migrations, in this order: a file may use what the files
 # before it define (a LANGUAGE sql body and a view are checked when created).
@@ -25,6 +26,7 @@ SQL_LOGIC = \
 	sql/logic/stock.sql \
 	sql/logic/eligibility.sql \
 	sql/logic/assortment.sql \
+	sql/logic/content.sql \
 	sql/logic/listing_jobs.sql \
 	sql/logic/sync.sql \
 	sql/logic/outbox.sql \

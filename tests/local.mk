@@ -127,6 +127,7 @@ SQL_LOG_DRIVER = $(LOG_DRIVER)
 SQL_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sql/run.sh
 
 SQL_TESTS = \
+	tests/sql/content.sql \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/orders.sql \

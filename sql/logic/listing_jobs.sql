@@ -55,7 +55,13 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
        l.sent_name, l.sent_description, l.sent_stars,
        CASE WHEN NOT a.carried THEN 'delist'
             WHEN s.policy = 'strip' AND cc.can_strip IS FALSE THEN 'delist'
-            ELSE s.policy END AS effective_policy
+            WHEN s.policy = 'strip' AND l.problem_kind = 'strip' THEN 'delist'
+            ELSE s.policy END AS effective_policy,
+       s.marketplace,
+       CASE WHEN cc.content THEN ocop_content_sig(p.id, s.marketplace,
+                                                  CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint)
+       END AS content_sig,
+       l.sent_content, l.problem, l.problem_kind
   FROM listing l
   JOIN shop s ON s.id = l.shop_id
   JOIN product p ON p.id = l.product_id
@@ -95,9 +101,9 @@ LANGUAGE sql STABLE AS $$
            WHEN 'price' THEN t.price_sig
            WHEN 'stock' THEN t.stock_sig
            WHEN 'variants' THEN md5(t.shape_sig)
-           WHEN 'update' THEN md5(concat_ws('|', t.name, t.description, t.stars))
+           WHEN 'update' THEN md5(concat_ws('|', t.name, t.description, t.stars, t.content_sig))
            WHEN 'publish' THEN md5(concat_ws('|', t.name, t.description, t.stars,
-                                             t.category_code, t.variants::text))
+                                             t.category_code, t.variants::text, t.content_sig))
            ELSE p_kind || ':' || ocop_today()::text
          END
 $$;
@@ -105,14 +111,17 @@ $$;
 -- The jobs each listing needs, deciding on the effective policy. A hidden
 -- listing is corrected before it is shown again (update, then relist), so it
 -- never reappears with stale claims; a listing that may not be shown is
--- withdrawn before anything else. A job that died with the same target is
--- not derived again.
+-- withdrawn before anything else. A job that died, or was held for the
+-- listing's content, with the same target is not derived again: a change
+-- of the catalogue changes the target.
 CREATE OR REPLACE VIEW listing_jobs AS
 SELECT t.listing_id, t.shop_id, t.product_id, j.kind
   FROM listing_target t,
        LATERAL (SELECT t.sent_name IS DISTINCT FROM t.name
                     OR t.sent_description IS DISTINCT FROM t.description
-                    OR t.sent_stars IS DISTINCT FROM t.stars AS stale,
+                    OR t.sent_stars IS DISTINCT FROM t.stars
+                    OR (t.content_sig IS NOT NULL AND t.content_sig IS DISTINCT FROM t.sent_content)
+                    AS stale,
                        t.state = 'listed' AND (t.mirror OR t.effective_policy = 'strip') AS live) d,
        LATERAL (VALUES
          ('publish', t.mirror AND t.state = 'new'),
@@ -126,7 +135,7 @@ SELECT t.listing_id, t.shop_id, t.product_id, j.kind
        ) AS j(kind, needed)
  WHERE t.shop_active AND j.needed
    AND NOT EXISTS (SELECT 1 FROM outbox x
-                    WHERE x.listing_id = t.listing_id AND x.kind = j.kind AND x.state = 'dead'
+                    WHERE x.listing_id = t.listing_id AND x.kind = j.kind AND x.state IN ('dead', 'held')
                       AND x.target = ocop_job_target(j.kind, t));
 
 -- Withdrawals before everything, then corrections, then the rest.

@@ -36,7 +36,9 @@ CREATE TYPE ocop_job AS (
   unit           text,
   stars          smallint,
   decision_no    text,
-  variants       text      -- listing_target.variants: a JSON array, job.c reads it
+  variants       text,     -- listing_target.variants: a JSON array, job.c reads it
+  content        text      -- publish, update on a marketplace that takes content:
+                           -- ocop_listing_content (content.sql), prepare.c reads it
 );
 
 -- Claims up to p_limit due jobs, at most one per listing, for active shops,
@@ -113,10 +115,13 @@ BEGIN
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
-         t.variants::text
+         t.variants::text,
+         CASE WHEN o.kind IN ('publish', 'update') AND cc.content
+              THEN ocop_listing_content(t.listing_id)::text END
     FROM outbox o
     JOIN listing_target t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
+    LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
     LEFT JOIN token tk ON tk.shop_id = s.id
    WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
    ORDER BY o.priority, o.id;
@@ -155,12 +160,18 @@ $$;
 --              attempt does not count (a throttled shop slows, never fails)
 --   rejected   the marketplace refused it: dead-letter now
 --   not_found  the marketplace has no such listing any more: forget the item id
+--   held       the listing lacks what its category requires (p_error says
+--              what): the job waits for the catalogue to change, and a
+--              strip that cannot be sent withdraws the listing instead
+--   refused    the marketplace refused the listing's content: read the
+--              category's rules again and retry once, then hold
+-- p_content is the content signature the send carried (ocop_content_sig).
 -- Returns the job's new state, or 'stale' when the lease was lost meanwhile
 -- (another worker owns the job now; it will redo the idempotent part).
 CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
-                                p_variants jsonb)
+                                p_variants jsonb, p_content text)
 RETURNS text
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -181,14 +192,16 @@ BEGIN
     CASE j.kind
       WHEN 'publish' THEN
         UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
-               sent_name = p_name, sent_description = p_description, sent_stars = p_stars
+               sent_name = p_name, sent_description = p_description, sent_stars = p_stars,
+               sent_content = p_content, problem = NULL, problem_kind = NULL, problem_at = NULL
          WHERE id = l.id;
         PERFORM ocop_record_variants(l.id, p_variants, true, true);
       WHEN 'update' THEN
         IF coalesce(l.sent_stars, 0) > 0 AND p_stars = 0 THEN action := 'strip';
         ELSIF coalesce(l.sent_stars, 0) = 0 AND p_stars > 0 AND l.sent_stars IS NOT NULL THEN action := 'restore';
         END IF;
-        UPDATE listing SET sent_name = p_name, sent_description = p_description, sent_stars = p_stars
+        UPDATE listing SET sent_name = p_name, sent_description = p_description, sent_stars = p_stars,
+               sent_content = p_content, problem = NULL, problem_kind = NULL, problem_at = NULL
          WHERE id = l.id;
       WHEN 'price' THEN PERFORM ocop_record_variants(l.id, p_variants, true, false);
       WHEN 'stock' THEN PERFORM ocop_record_variants(l.id, p_variants, false, true);
@@ -204,7 +217,7 @@ BEGIN
     -- The listing exists but what it shows is unknown: clear sent_* so the
     -- sync pushes every field again (absolute values, harmless to repeat).
     UPDATE listing SET item_id = p_item_id, state = 'listed', create_started_at = NULL,
-           sent_name = NULL, sent_description = NULL, sent_stars = NULL
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL, sent_content = NULL
      WHERE id = l.id;
     UPDATE listing_variant SET sent_price = NULL, sent_stock = NULL WHERE listing_id = l.id;
     PERFORM ocop_record_variants(l.id, p_variants, false, false);
@@ -212,7 +225,7 @@ BEGIN
     new_state := CASE WHEN j.kind = 'delist' THEN 'pending' ELSE 'done' END;
   ELSIF p_outcome = 'not_found' THEN
     UPDATE listing SET item_id = NULL, state = 'new', create_started_at = NULL,
-           sent_name = NULL, sent_description = NULL, sent_stars = NULL
+           sent_name = NULL, sent_description = NULL, sent_stars = NULL, sent_content = NULL
      WHERE id = l.id;
     UPDATE listing_variant SET remote_id = NULL, sent_price = NULL, sent_stock = NULL
      WHERE listing_id = l.id;
@@ -223,6 +236,23 @@ BEGIN
   ELSIF p_outcome = 'defer' THEN
     new_state := 'pending';
     UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
+  ELSIF p_outcome = 'refused' AND EXISTS (
+          SELECT 1 FROM category_rules r
+           WHERE r.shop_id = l.shop_id AND NOT r.stale AND r.fetched_at < now() - interval '1 hour'
+             AND r.remote_category = ocop_remote_category(l.product_id,
+                                       (SELECT marketplace FROM shop WHERE id = l.shop_id))) THEN
+    -- Rules read an hour ago or more may be out of date: read them again
+    -- and retry. Rules read since are trusted, and the refusal holds.
+    UPDATE category_rules r SET stale = true
+     WHERE r.shop_id = l.shop_id
+       AND r.remote_category = ocop_remote_category(l.product_id,
+                                 (SELECT marketplace FROM shop WHERE id = l.shop_id));
+    new_state := 'pending';
+  ELSIF p_outcome IN ('held', 'refused') THEN
+    new_state := 'held';
+    UPDATE listing SET problem = p_error, problem_at = now(),
+           problem_kind = CASE WHEN j.kind = 'update' AND p_stars = 0 THEN 'strip' ELSE 'content' END
+     WHERE id = l.id;
   ELSIF p_outcome IN ('retry', 'rejected') THEN
     new_state := 'dead';
   ELSE
@@ -246,6 +276,10 @@ BEGIN
     VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
             jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars,
                                'variants', p_variants));
+  ELSIF new_state = 'held' THEN
+    INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
+    VALUES ('listing_held', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,
+            jsonb_build_object('job', j.id));
   ELSIF new_state = 'dead' THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
     VALUES ('job_dead', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,
