@@ -112,7 +112,8 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
   if (parse_options(job, col(res, row, "options"), err, errlen) != 0)
     goto fail;
   fill_shop(job, res, row);
-  if (fill_listing(job, res, row, err, errlen) != 0)
+  if (fill_listing(job, res, row, err, errlen) != 0 ||
+      content_parse(&job->content, col(res, row, "content"), err, errlen) != 0)
     goto fail;
   if (!job->shop_name || !job->marketplace || !job->listing.sku || !job->listing.name ||
       !job->shop.base_url || !job->shop.app_key || !job->shop.shop_id) {
@@ -172,6 +173,8 @@ void job_call_req(struct job *job, oc_op op, const char *cred_dir, struct call_r
   req->shop_name = job->shop_name;
   req->cred_dir = cred_dir;
   req->listing = &job->listing;
+  req->upload = &job->upload;
+  req->category = &job->catq;
   req->job_id = job->id;
   req->hook_arg = job;
 }
@@ -197,6 +200,10 @@ void job_free(struct job *job) {
   free((char *)job->listing.certificate_no);
   free((char *)job->listing.item_id);
   vset_free(&job->vars);
+  content_free(&job->content);
+  free(job->rules);
+  free(job->upload_data);
+  free(job->held_why);
   for (i = 0; i < job->nopts; i++) {
     free((char *)job->opts[i].key);
     free((char *)job->opts[i].value);

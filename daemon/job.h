@@ -19,6 +19,7 @@
 
 #include "call.h"
 #include "connector.h"
+#include "content.h"
 #include "variants.h"
 
 struct pace;
@@ -58,6 +59,15 @@ struct job {
   unsigned pace_flags;     /* PACE_ flags (daemon/pace.h) */
   struct call_hold hold;      /* the held generation, its connector for the
                                  marketplace, and the shop's secret */
+  struct content content;     /* publish, update: what the listing sends
+                                 besides text and variants (daemon/prepare.c) */
+  int prep_steps;             /* CATEGORY steps taken so far */
+  size_t prep_upload;         /* the next of content.uploads to send */
+  char *rules;                /* CATEGORY: the rules read so far */
+  oc_category_query catq;     /* CATEGORY: the step in flight */
+  oc_upload upload;           /* UPLOAD_IMAGE: the image in flight */
+  unsigned char *upload_data; /* its bytes */
+  char *held_why;             /* the reason a held job was held, for the log */
 };
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */

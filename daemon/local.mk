@@ -15,6 +15,9 @@ ocopd_SOURCES = \
 	daemon/feed.c daemon/feed.h \
 	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
+	daemon/content.c daemon/content.h \
+	daemon/prepare.c daemon/prepare.h \
+	daemon/media.c daemon/media.h \
 	daemon/variants.c daemon/variants.h \
 	daemon/shop_opts.c daemon/shop_opts.h \
 	daemon/worker.c daemon/worker.h \

@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "orders.h"
 #include "outbox.h"
+#include "media.h"
 #include "reconcile.h"
 #include "registry.h"
 #include "secret.h"
@@ -52,6 +53,7 @@ struct daemon {
   outbox_t *ob;
   orders_t *orders;
   reconcile_t *rec;
+  media_t *media;
   webhook_t *wh;
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
@@ -285,6 +287,8 @@ static void on_listen_closed(void *arg) {
   d->orders = NULL;
   reconcile_close(d->rec);
   d->rec = NULL;
+  media_close(d->media, NULL, NULL);
+  d->media = NULL;
   uv_close((uv_handle_t *)&d->sig_term, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_int, on_handle_closed);
   uv_close((uv_handle_t *)&d->sig_hup, on_handle_closed);
@@ -386,7 +390,15 @@ static void swap_registry(struct daemon *d, struct registry *reg) {
   lifecycle_publish_caps(d->listen, reg);
 }
 
+static void media_options_from(const struct daemon *d, struct media_options *mo) {
+  memset(mo, 0, sizeof *mo);
+  mo->dir = d->cfg.media_dir;
+  mo->rescan_ms = d->cfg.media_rescan_ms;
+  mo->timeout_ms = d->cfg.http_timeout_ms;
+}
+
 static void reconfigure(struct daemon *d) {
+  struct media_options mo;
   struct outbox_options oo;
   struct orders_options ro;
   struct reconcile_options co;
@@ -398,6 +410,8 @@ static void reconfigure(struct daemon *d) {
   orders_reconfigure(d->orders, &ro);
   reconcile_options_from(d, &co);
   reconcile_reconfigure(d->rec, &co);
+  media_options_from(d, &mo);
+  media_reconfigure(d->media, &mo);
   webhook_set_credentials_dir(d->wh, secret_dir(d->cfg.credentials_dir));
 }
 
@@ -454,6 +468,7 @@ static int start_loop(struct daemon *d) {
   struct outbox_options oo;
   struct orders_options ro;
   struct reconcile_options co;
+  struct media_options mo;
   /* The server also stops a statement that runs away; job work is small. */
   const char *setup[3] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
                           NULL};
@@ -488,6 +503,10 @@ static int start_loop(struct daemon *d) {
                          outbox_tokens(d->ob), &co);
   if (!d->rec)
     return -1;
+  media_options_from(d, &mo);
+  if ((d->media = media_new(d->loop, d->db, &mo)) == NULL)
+    return -1;
+  outbox_set_media(d->ob, media_wake, d->media);
   if (d->cfg.webhook_listen[0]) {
     struct webhook_options wo;
 
@@ -511,6 +530,7 @@ static int start_loop(struct daemon *d) {
   outbox_start(d->ob);
   orders_start(d->orders);
   reconcile_start(d->rec);
+  media_start(d->media);
   d->watch = clock_watch_start(d->loop, d->db, on_new_day, d);
   if (!d->watch)
     return -1;

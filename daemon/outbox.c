@@ -15,6 +15,7 @@
 #include "token.h"
 #include "ms.h"
 #include "pace.h"
+#include "prepare.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -41,14 +42,19 @@ struct outbox {
   int closed_handles;
   int feeds_marked;    /* every feed was marked dirty once, at start */
   struct outbox_stats st;
+  prep_t *prep;        /* what a publish or update needs first (daemon/prepare.h) */
+  void (*wake_media)(void *arg);
+  void *media;
 };
 
 /* What a finished call means for the job; outcome_names are
  * ocop_finish_job's words for them. */
-enum outcome_kind { OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER };
+enum outcome_kind {
+  OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER, OUT_HELD, OUT_REFUSED
+};
 
-static const char *const outcome_names[] = {"ok", "adopted", "retry", "rejected", "not_found",
-                                            "defer"};
+static const char *const outcome_names[] = {"ok",        "adopted", "retry", "rejected",
+                                            "not_found", "defer",   "held",  "refused"};
 
 struct outcome {
   enum outcome_kind kind;
@@ -90,6 +96,13 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
              (unsigned long long)ms);
   } else if (strcmp(state, "dead") == 0) {
     ob->st.dead++;
+  } else if (strcmp(state, "held") == 0) {
+    /* Logged once: a held job is not queued again until the catalogue
+     * changes what it would send. */
+    ob->st.held++;
+    log_warn("outbox", "listing held: it lacks what its marketplace requires",
+             "job=%lld kind=%s shop=%s sku=%s reason=%s", job->id, job->kind_name,
+             job->shop_name, job->listing.sku, job->held_why ? job->held_why : "-");
   } else if (strcmp(state, "pending") == 0) {
     ob->st.retried++;
   } else {
@@ -119,7 +132,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   outbox_t *ob = job->owner;
   char id[24], retry[24], maxa[24], stars[8];
   char *variants = vset_outcome_json(&job->vars, report_of(job, oc->kind));
-  const char *params[11];
+  const char *params[12];
 
   snprintf(id, sizeof id, "%lld", job->id);
   snprintf(retry, sizeof retry, "%llu", (unsigned long long)oc->retry_ms);
@@ -136,6 +149,11 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[8] = job->listing.description;
   params[9] = stars;
   params[10] = variants;
+  params[11] = job->content.sig;
+  if (oc->kind == OUT_HELD || oc->kind == OUT_REFUSED) {
+    free(job->held_why);
+    job->held_why = strdup(oc->error);
+  }
   if (oc->kind == OUT_DEFER)
     ob->st.deferred++;
   if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED)
@@ -145,8 +163,8 @@ static void finish(struct job *job, const struct outcome *oc) {
              (unsigned long long)oc->retry_ms, oc->error);
   if (db_query(ob->db,
                "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
-               "$11::jsonb)",
-               11, params, on_finished, job) != 0)
+               "$11::jsonb, $12)",
+               12, params, on_finished, job) != 0)
     on_finished(job, NULL, "shutting down");
   free(variants);
 }
@@ -232,6 +250,23 @@ static void variants_step(struct job *job, const oc_listing_result *r) {
   job_call(job, OC_OP_VARIANTS);
 }
 
+/* A refusal that is about the listing's content holds it with the reason
+ * instead of dead-lettering the job: what the connector would not build
+ * (a title too short, an image over a limit), an upload or a category the
+ * marketplace refused, or a send refused for its content (which first
+ * reads the category's rules again: ocop_finish_job, 'refused'). */
+static enum outcome_kind refusal_kind(const struct job *job, const call_result *res) {
+  int sending = job->op == OC_OP_PUBLISH || job->op == OC_OP_UPDATE;
+
+  if (job->op == OC_OP_UPLOAD_IMAGE || job->op == OC_OP_CATEGORY)
+    return res->verdict == CALL_UNSUPPORTED ? OUT_REJECTED : OUT_HELD;
+  if (sending && res->verdict == CALL_BAD_INPUT)
+    return OUT_HELD;
+  if (sending && res->verdict == CALL_REJECTED && res->r.listing.content)
+    return OUT_REFUSED;
+  return OUT_REJECTED;
+}
+
 static void on_call(void *arg, call_result *res) {
   struct job *job = arg;
   struct outcome oc;
@@ -293,7 +328,7 @@ static void on_call(void *arg, call_result *res) {
   case CALL_BAD_INPUT:
   case CALL_REJECTED:
   default:
-    oc.kind = OUT_REJECTED;
+    oc.kind = refusal_kind(job, res);
     break;
   }
   finish(job, &oc);
@@ -338,6 +373,26 @@ static oc_op first_op(const struct job *job) {
   }
 }
 
+/* What preparing a publish or update came to (daemon/prepare.h). */
+static void on_prepared(struct job *job, enum prep_result r, const call_result *res,
+                        const char *why, uint64_t wait_ms) {
+  switch (r) {
+  case PREP_SEND:
+    job_call(job, first_op(job));
+    break;
+  case PREP_HELD:
+    finish_simple(job, OUT_HELD, why);
+    break;
+  case PREP_AGAIN:
+    defer_job(job, wait_ms, why ? why : "");
+    break;
+  case PREP_FAILED:
+  default:
+    on_call(job, (call_result *)res);
+    break;
+  }
+}
+
 /* The job holds the generation it starts with, and from its first call its
  * shop's secret, until it is finished (job_free): a reload meanwhile changes
  * neither under it. The call stages (lib/call.h) check the credentials, the
@@ -375,6 +430,12 @@ static void job_start(outbox_t *ob, struct job *job) {
   }
   if (job->kind != JOB_PUBLISH && job->kind != JOB_DELIST && !job->listing.item_id) {
     finish_simple(job, OUT_NOT_FOUND, "listing has no marketplace id");
+    return;
+  }
+  if (job->content.present) {
+    struct call_env env = {ob->http, pace_hooks()};
+
+    prep_start(ob->prep, job, &env, ob->has_cred_dir ? ob->cred_dir : NULL, on_prepared);
     return;
   }
   job_call(job, first_op(job));
@@ -489,6 +550,18 @@ static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 
 static void on_feed_idle(void *arg) { check_drained(arg); }
 
+static void wake_media(void *arg) {
+  outbox_t *ob = arg;
+
+  if (ob->wake_media)
+    ob->wake_media(ob->media);
+}
+
+void outbox_set_media(outbox_t *ob, void (*wake)(void *media), void *media) {
+  ob->wake_media = wake;
+  ob->media = media;
+}
+
 outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
                      struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
@@ -501,7 +574,9 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->rl = rl_new();
   ob->tm = token_new(db, http);
   ob->feeds = feed_new(loop, db, reg, on_feed_idle, ob);
-  if (!ob->rl || !ob->tm || !ob->feeds) {
+  ob->prep = prep_new(db, wake_media, ob);
+  if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep) {
+    prep_free(ob->prep);
     rl_free(ob->rl);
     token_free(ob->tm);
     if (ob->feeds)
@@ -581,6 +656,7 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
 
 static void on_closed(outbox_t *ob) {
   if (++ob->closed_handles == 3) {
+    prep_free(ob->prep);
     rl_free(ob->rl);
     token_free(ob->tm);
     registry_unref(ob->reg);

@@ -49,6 +49,7 @@ struct outbox_stats {
   uint64_t deferred; /* held back by a shop's rate limit */
   uint64_t requests; /* marketplace calls sent */
   uint64_t sweeps;
+  uint64_t held;     /* listings held for their content */
   unsigned inflight;
 };
 
@@ -74,6 +75,9 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt);
 struct ratelimit *outbox_ratelimit(outbox_t *ob);
 struct token_mgr *outbox_tokens(outbox_t *ob);
 void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st);
+/* Who reads and checks images (daemon/media.h): woken when a job waits
+ * for one. */
+void outbox_set_media(outbox_t *ob, void (*wake)(void *media), void *media);
 
 /* Stops claiming; calls done once no job is in flight. */
 void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg);

@@ -176,6 +176,8 @@ static void finish(struct call *c) {
     oc_order_page_free(&c->res.r.page);
   else if (c->res.op == OC_OP_GET_ORDERS)
     oc_order_batch_free(&c->res.r.batch);
+  else if (c->res.op == OC_OP_CATEGORY)
+    free(c->res.r.category.rules);
   if (c->res.link)
     explicit_bzero(c->res.link, strlen(c->res.link));
   free(c->res.link);
@@ -253,6 +255,10 @@ static int build(struct call *c, oc_request *rq, char *err, size_t errlen) {
                             errlen);
   if (oc_token_op(c->req.op))
     return oc_build_token(conn, c->req.op, c->req.shop, now_ms, rq, err, errlen);
+  if (c->req.op == OC_OP_UPLOAD_IMAGE)
+    return oc_build_upload(conn, c->req.shop, c->req.upload, now_ms, rq, err, errlen);
+  if (c->req.op == OC_OP_CATEGORY)
+    return oc_build_category(conn, c->req.shop, c->req.category, now_ms, rq, err, errlen);
   return oc_build_orders(conn, c->req.op, c->req.shop, c->req.query, now_ms, rq, err, errlen);
 }
 
@@ -277,6 +283,15 @@ static const oc_verdict *parse(struct call *c, long status, const char *body, si
   if (op == OC_OP_GET_ORDERS) {
     oc_parse_order_batch(conn, c->req.shop, c->req.query, status, body, len, &c->res.r.batch);
     return &c->res.r.batch.v;
+  }
+  if (op == OC_OP_UPLOAD_IMAGE) {
+    oc_parse_upload(conn, c->req.shop, c->req.upload, status, body, len, &c->res.r.upload);
+    return &c->res.r.upload.v;
+  }
+  if (op == OC_OP_CATEGORY) {
+    oc_parse_category(conn, c->req.shop, c->req.category, status, body, len,
+                      &c->res.r.category);
+    return &c->res.r.category.v;
   }
   return NULL;
 }

@@ -83,6 +83,8 @@ struct call_req {
   const char *cred_dir;     /* NULL: $CREDENTIALS_DIRECTORY */
   const oc_listing *listing; /* PUBLISH .. GET_LISTING */
   const oc_order_query *query; /* LIST_ORDERS, GET_ORDERS */
+  const oc_upload *upload;  /* UPLOAD_IMAGE */
+  const oc_category_query *category; /* CATEGORY */
   long long job_id;         /* for the debug lines; -1 none */
   void *hook_arg;           /* handed to the hooks */
 };
@@ -104,6 +106,9 @@ typedef struct call_result {
     oc_token_result token;  /* wiped after the callback */
     oc_order_page page;     /* freed after the callback unless moved out */
     oc_order_batch batch;   /* likewise */
+    oc_upload_result upload;
+    oc_category_result category; /* rules freed after the callback unless
+                                    moved out (set to NULL) */
   } r;
 } call_result;
 

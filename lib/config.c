@@ -73,6 +73,10 @@ static const struct opt options[] = {
      "how far back the first order poll of a new shop reads"},
     {"reconcile_interval", OPT_DURATION, OFF(reconcile_interval_ms), "6h", 0, 604800000,
      "how often each listing's stock is read back and corrected; 0: never"},
+    {"media_dir", OPT_STR, OFF(media_dir), "", 0, 0,
+     "folder the catalogue's image paths are relative to; empty: only https images"},
+    {"media_rescan", OPT_DURATION, OFF(media_rescan_ms), "1h", 0, 604800000,
+     "how often each image is read again to see whether its bytes changed; 0: never"},
 };
 
 #define NOPTIONS (sizeof options / sizeof options[0])

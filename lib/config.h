@@ -40,6 +40,8 @@ struct config {
   unsigned order_poll_overlap_ms;
   unsigned order_lookback_ms;
   unsigned reconcile_interval_ms;
+  char *media_dir;          /* "" → only https images */
+  unsigned media_rescan_ms; /* 0 → never read an image again */
 };
 
 /* Fills *cfg with every default. */

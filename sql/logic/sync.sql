@@ -143,9 +143,9 @@ CREATE OR REPLACE TRIGGER shop_sync_upd AFTER UPDATE ON shop
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_changed_shops();
 
 -- ---- connector capabilities ------------------------------------------------
--- A change of capability (connector_caps.can_strip, read by listing_target)
--- changes the jobs of that marketplace's shops at once. Only rows whose
--- can_strip really changed count, so the daemon's upsert at every start
+-- A change of capability (connector_caps.can_strip and content, read by
+-- listing_target) changes the jobs of that marketplace's shops at once.
+-- Only rows whose capabilities really changed count, so the daemon's upsert at every start
 -- costs nothing when nothing changed. (Transition tables allow one event
 -- per trigger, hence two.)
 
@@ -153,7 +153,7 @@ CREATE OR REPLACE FUNCTION connector_caps_sync_ins() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM ocop_sync(NULL, ARRAY(SELECT s.id FROM shop s JOIN changed n ON n.marketplace = s.marketplace
-                                 WHERE NOT n.can_strip));
+                                 WHERE NOT n.can_strip OR n.content));
   RETURN NULL;
 END $$;
 
@@ -163,7 +163,8 @@ BEGIN
   PERFORM ocop_sync(NULL, ARRAY(SELECT s.id FROM shop s
                                   JOIN changed n ON n.marketplace = s.marketplace
                                   JOIN previous o ON o.marketplace = n.marketplace
-                                 WHERE o.can_strip IS DISTINCT FROM n.can_strip));
+                                 WHERE o.can_strip IS DISTINCT FROM n.can_strip
+                                    OR o.content IS DISTINCT FROM n.content));
   RETURN NULL;
 END $$;
 
