@@ -229,11 +229,19 @@ static void on_opened(uv_fs_t *req) {
 
 /* Columns of SHOP_ROWS_SQL. */
 enum { C_SHOP, C_OPTIONS, C_MARKET, C_SKU, C_NAME, C_DESC, C_CAT, C_UNIT, C_VARIANTS,
-       C_STARS, C_DECISION, C_STATE };
+       C_STARS, C_DECISION, C_STATE, C_IMAGES };
 
+/* A feed names the product's gallery images by URL: an https image as it
+ * is, a file under media_dir where the shop's media_base_url publishes
+ * that folder. Images that show an OCOP claim go with the claims. */
 #define SHOP_ROWS_SQL                                                                         \
   "SELECT s.name, s.options::text, s.marketplace, t.sku, t.name, t.description, "            \
-  "t.category_code, t.unit, t.variants::text, t.stars, t.decision_no, t.state "   \
+  "t.category_code, t.unit, t.variants::text, t.stars, t.decision_no, t.state, "             \
+  "(SELECT string_agg(CASE WHEN i.source ~ '^https://' THEN i.source "                        \
+  "  ELSE rtrim(s.options->>'media_base_url', '/') || '/' || replace(i.source, ' ', '%20') " \
+  "  END, ' ' ORDER BY i.position) "                                                          \
+  " FROM ocop_listing_images(t.product_id, t.stars) i WHERE i.role = 'gallery' "            \
+  "   AND (i.source ~ '^https://' OR coalesce(s.options->>'media_base_url', '') <> '')) "    \
   "FROM shop s LEFT JOIN listing_target t ON t.shop_id = s.id AND t.state <> 'new' "          \
   "WHERE s.id = $1 ORDER BY t.sku"
 
@@ -303,7 +311,7 @@ static int render(feeds_t *f, PGresult *res) {
     l->item_id = l->sku;
     rows[n].listing = l;
     rows[n].active = strcmp(PQgetvalue(res, i, C_STATE), "delisted") != 0;
-    rows[n].image_urls = oc_shop_opt(&shop, "image_url", NULL);
+    rows[n].image_urls = PQgetisnull(res, i, C_IMAGES) ? NULL : PQgetvalue(res, i, C_IMAGES);
     n++;
   }
   f->rows = n;

@@ -222,6 +222,7 @@ void itest_load_sample(const char *conninfo, PGconn *conn, const char *today) {
     fprintf(stderr, "ocopctl import: %s\n", err);
   ASSERT_EQ(rc, 0);
   free(err);
+  itest_content_fill(conn);
 }
 
 void itest_generate_products(PGconn *conn, const char *prefix, int n) {
@@ -230,11 +231,12 @@ void itest_generate_products(PGconn *conn, const char *prefix, int n) {
   snprintf(sql, sizeof sql,
            "INSERT INTO producer (name, kind) VALUES ('HTX %s', 'cooperative');"
            "INSERT INTO product (code, name_vi, producer_id, category_code, unit,"
-           " description_vi) SELECT '%s-' || lpad(i::text, 6, '0'), 'Sản phẩm thử ' || i,"
+           " description_vi) SELECT '%s-' || lpad(i::text, 6, '0'), 'Sản phẩm thử nghiệm số ' || i,"
            " (SELECT id FROM producer WHERE name = 'HTX %s'), 'I.3.c', 'gói',"
            " 'Mô tả sản phẩm ' || i FROM generate_series(1, %d) AS i;"
-           "INSERT INTO variant (product_id, sku, price_vnd, weight_g)"
-           " SELECT id, code, 10000 + id, 500 FROM product WHERE code LIKE '%s-%%';"
+           "INSERT INTO variant (product_id, sku, price_vnd, weight_g, length_mm, width_mm,"
+           " height_mm) SELECT id, code, 10000 + id, 500, 200, 150, 50 FROM product"
+           " WHERE code LIKE '%s-%%';"
            "INSERT INTO certificate (product_id, stars, decision_no, decision_date)"
            " SELECT p.id, 3 + p.id %% 3, p.id || '/QĐ-UBND', DATE '2025-06-01' FROM product p"
            " WHERE p.code LIKE '%s-%%';"
@@ -242,6 +244,39 @@ void itest_generate_products(PGconn *conn, const char *prefix, int n) {
            " WHERE sku LIKE '%s-%%';",
            prefix, prefix, prefix, n, prefix, prefix, prefix);
   PQclear(itest_sql(conn, sql));
+  itest_content_fill(conn);
+}
+
+/* The simulated marketplaces' leaf categories (tests/sim/README.md) for
+ * each OCOP category, as docs/listing-content.md maps them for the demo. */
+static const char content_map_sql[] =
+    "INSERT INTO category_map (marketplace, category_code, remote_category)"
+    " SELECT m.mp, c.code, CASE"
+    "   WHEN c.code ~ '^I\\.[1-4]' THEN m.food WHEN c.code ~ '^(I\\.[56]|II\\.)' THEN m.drinks"
+    "   WHEN c.code ~ '^III\\.' THEN m.health ELSE m.craft END"
+    "   FROM category c CROSS JOIN (VALUES ('shopee', '100644', '100645', '100646', '100647'),"
+    "     ('lazada', '10001', '10002', '10003', '10004'),"
+    "     ('tiktok', '600001', '600002', '600003', '600004')) AS m(mp, food, drinks, health, craft)"
+    "  WHERE NOT c.service ON CONFLICT DO NOTHING;";
+
+/* What every product needs to be listed on the simulated marketplaces,
+ * where the catalogue does not say it: an image (ITEST_IMAGE, under the
+ * media_dir the daemon is given), origin, shelf life, and for health
+ * products ingredients and a brand the simulators know. */
+static const char content_fill_sql[] =
+    "INSERT INTO product_image (product_id, position, source)"
+    " SELECT id, 1, '" ITEST_IMAGE "' FROM product p"
+    "  WHERE NOT EXISTS (SELECT 1 FROM product_image i WHERE i.product_id = p.id);"
+    "INSERT INTO product_attribute (product_id, key, value)"
+    " SELECT p.id, a.key, a.value FROM product p"
+    "  CROSS JOIN (VALUES ('origin', 'Vietnam'), ('shelf_life', '12 tháng'),"
+    "                     ('ingredients', 'Dược liệu'), ('brand', 'SAPHRATON')) AS a(key, value)"
+    "  WHERE a.key IN ('origin', 'shelf_life') OR p.category_code LIKE 'III.%'"
+    " ON CONFLICT DO NOTHING;";
+
+void itest_content_fill(PGconn *conn) {
+  PQclear(itest_sql(conn, content_map_sql));
+  PQclear(itest_sql(conn, content_fill_sql));
 }
 
 /* ---- simulator ---------------------------------------------------------- */
@@ -385,7 +420,7 @@ void itest_add_shop(PGconn *conn, struct itest_sim *sim, const char *workdir, co
   snprintf(sql, sizeof sql,
            "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, policy, options) "
            "VALUES ('shopee-test', 'shopee', '%s', '%s', '%s', '%s', "
-           "'{\"category_id\": \"100644\", \"logistic_id\": \"50011\", \"image_id\": \"itest-img\"}');"
+           "'{\"logistic_id\": \"50011\"}');"
            "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
            "SELECT id, '%s', 'itest-refresh', now() + interval '4 hours' FROM shop "
            "WHERE name = 'shopee-test'",
@@ -402,14 +437,13 @@ static const struct {
      " \"sellers\": [{\"seller_id\": \"3001\", \"app_key\": \"100777\", \"access_token\": \"itest-lz-access\","
      " \"refresh_token\": \"itest-lz-refresh\", \"access_expires_in\": 604800, \"refresh_expires_in\": 1209600}]}}",
      "3001", "100777", "itest-lazada-secret-91a", "itest-lz-access", "itest-lz-refresh",
-     "{\"category_id\": \"10001\", \"image_url\": \"https://vn-live.slatic.net/p/itest.jpg\"}"},
+     "{}"},
     {"tiktok",
      "{\"tiktok\": {\"apps\": [{\"app_key\": \"ttitest01\", \"app_secret\": \"itest-tiktok-secret-5c2\"}],"
      " \"shops\": [{\"shop_cipher\": \"ROW_itest\", \"shop_id\": \"7001\", \"app_key\": \"ttitest01\","
      " \"access_token\": \"itest-tt-access\", \"refresh_token\": \"itest-tt-refresh\", \"access_expires_in\": 604800}]}}",
      "7001", "ttitest01", "itest-tiktok-secret-5c2", "itest-tt-access", "itest-tt-refresh",
-     "{\"shop_cipher\": \"ROW_itest\", \"category_id\": \"600001\", \"image_uri\": \"tos-itest-img\","
-     " \"warehouse_id\": \"7000001\"}"},
+     "{\"shop_cipher\": \"ROW_itest\", \"warehouse_id\": \"7000001\"}"},
 };
 
 void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *workdir,
@@ -458,8 +492,9 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   fprintf(f,
           "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
           "credentials_dir = %s/credentials\nlog_level = debug\npoll_interval = 200ms\n"
-          "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n%s\n",
-          conninfo, itest_builddir(), workdir, extra ? extra : "");
+          "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n"
+          "media_dir = %s/tests/data/images\n%s\n",
+          conninfo, itest_builddir(), workdir, itest_srcdir(), extra ? extra : "");
   fclose(f);
   program_path("ocopd", path, sizeof path);
   d->pid = fork();
@@ -506,7 +541,9 @@ int itest_wait(int (*cond)(void *arg), void *arg, int timeout_ms) {
 }
 
 int itest_outbox_idle(PGconn *conn) {
-  return itest_sql_int(conn, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'running')") == 0;
+  return itest_sql_int(conn,
+                       "SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'running'))"
+                       " + (SELECT count(*) FROM product_image WHERE checked_at IS NULL)") == 0;
 }
 
 char *itest_read_file(const char *path) {

@@ -56,6 +56,13 @@ void itest_pin_date(PGconn *conn, const char *date);
  * (3 to 5 stars, decided 2025-06-01) with 100 in stock. Needs a migrated
  * database. */
 void itest_generate_products(PGconn *conn, const char *prefix, int n);
+/* The image every product without one gets (tests/data/images/). */
+#define ITEST_IMAGE "OCP-BKN-001.jpg"
+/* Maps every OCOP category to the simulators' leaf categories and gives
+ * each product what they require where it has none: an image, origin,
+ * shelf life (and for health products ingredients and a brand). Called by
+ * itest_load_sample and itest_generate_products. */
+void itest_content_fill(PGconn *conn);
 
 struct itest_sim {
   pid_t pid;

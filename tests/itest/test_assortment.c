@@ -392,8 +392,7 @@ TEST_IMPL(cooperative_and_centre_shops_list_their_assortments) {
     const char *argv[] = {"ocopctl", "-d", f.conninfo, "shop", "add", "shopee-coop",
                           "--marketplace", "shopee", "--shop-id", COOP_SHOP_ID, "--app-key",
                           ITEST_PARTNER_ID, "--base-url", f.sim.base, "--option",
-                          "category_id=100644", "--option", "logistic_id=50011", "--option",
-                          "image_id=itest-img", "--producer", THIEN_DUC, NULL};
+                          "logistic_id=50011", "--producer", THIEN_DUC, NULL};
 
     ASSERT_EQ(itest_run(argv, NULL, NULL), 0);
   }

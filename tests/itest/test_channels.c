@@ -38,8 +38,7 @@ static const struct channel channels[] = {
      "/_sim/lazada/items?seller_id=3001", "name", "active", "inactive", "100777",
      "itest-lazada-secret-91a", "itest-lz-access", "itest-lz-refresh", "/_sim/lazada/expire_token",
      "{\"seller_id\": \"3001\"}", "/rest/auth/token/refresh",
-     "{\"category_id\": \"10001\", \"image_url\": \"https://vn-live.slatic.net/p/itest.jpg\","
-     " \"auth_url\": \""},
+     "{\"auth_url\": \""},
     {"tiktok",
      "{\"tiktok\": {\"apps\": [{\"app_key\": \"ttitest01\", \"app_secret\": \"itest-tiktok-secret-5c2\"}],"
      " \"shops\": [{\"shop_cipher\": \"ROW_itest\", \"app_key\": \"ttitest01\", \"access_token\": \"itest-tt-access\","
@@ -47,8 +46,7 @@ static const struct channel channels[] = {
      "/_sim/tiktok/items?shop_cipher=ROW_itest", "title", "ACTIVATE", "SELLER_DEACTIVATED", "ttitest01",
      "itest-tiktok-secret-5c2", "itest-tt-access", "itest-tt-refresh", "/_sim/tiktok/expire_token",
      "{\"shop_cipher\": \"ROW_itest\"}", "/api/v2/token/refresh",
-     "{\"shop_cipher\": \"ROW_itest\", \"category_id\": \"600001\", \"image_uri\": \"tos-itest-img\","
-     " \"warehouse_id\": \"7000001\", \"auth_url\": \""},
+     "{\"shop_cipher\": \"ROW_itest\", \"warehouse_id\": \"7000001\", \"auth_url\": \""},
 };
 
 struct fixture {
