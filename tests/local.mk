@@ -43,6 +43,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_lifecycle.c tests/itest/test_midnight.c tests/itest/test_mirror.c \
 	tests/itest/test_orders.c tests/itest/test_postmart.c tests/itest/test_reconcile.c \
 	tests/itest/test_reload.c tests/itest/test_schema.c tests/itest/test_variants.c \
+	tests/itest/test_content.c \
 	tests/itest/test_assortment.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \

@@ -84,6 +84,12 @@ TEST_DECLARE(revocation_strips_claims_from_every_variant)
 TEST_DECLARE(variant_added_and_withdrawn_on_every_channel)
 TEST_DECLARE(kill9_during_variant_creation_leaves_no_duplicate)
 
+/* tests/itest/test_content.c */
+TEST_DECLARE(images_uploaded_once_reused_and_uploaded_again_when_changed)
+TEST_DECLARE(missing_mandatory_attribute_is_held_then_sent)
+TEST_DECLARE(claim_image_is_stripped_and_restored)
+TEST_DECLARE(kill9_during_an_upload_leaves_one_item_per_product)
+
 /* tests/itest/test_postmart.c */
 TEST_DECLARE(catalogue_feed_written_and_revocation_deactivates)
 TEST_DECLARE(missing_export_dir_is_logged)
@@ -181,6 +187,12 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(revocation_strips_claims_from_every_variant, 180),
   TEST_ENTRY_TIMEOUT(variant_added_and_withdrawn_on_every_channel, 240),
   TEST_ENTRY_TIMEOUT(kill9_during_variant_creation_leaves_no_duplicate, 240),
+  /* tests/itest/test_content.c */
+  TEST_ENTRY_TIMEOUT(images_uploaded_once_reused_and_uploaded_again_when_changed, 180),
+  TEST_ENTRY_TIMEOUT(missing_mandatory_attribute_is_held_then_sent, 180),
+  TEST_ENTRY_TIMEOUT(claim_image_is_stripped_and_restored, 180),
+  TEST_ENTRY_TIMEOUT(kill9_during_an_upload_leaves_one_item_per_product, 180),
+  /* tests/itest/test_postmart.c */
   TEST_ENTRY_TIMEOUT(catalogue_feed_written_and_revocation_deactivates, 180),
   TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),
   /* tests/itest/test_orders.c */
