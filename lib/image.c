@@ -149,11 +149,14 @@ static void png_on_read(png_structp p, png_bytep out, size_t n) {
   x->pos += n;
 }
 
-/* libpng's messages made plain: chunk errors come as "IDAT: CRC error". */
+/* libpng's messages made plain. A chunk's errors come prefixed with its
+ * name ("IDAT: CRC error"); running out of IDAT data is truncation too. */
 static void png_set_reason(struct png_ctx *x, const char *m) {
+  int chunk = strlen(m) > 6 && strncmp(m + 4, ": ", 2) == 0;
+
   if (strstr(m, png_truncated) || strstr(m, "Not enough image data"))
     snprintf(x->msg, sizeof x->msg, "%s", png_truncated);
-  else if (strstr(m, "CRC error") && m[0] != 'C')
+  else if (strstr(m, "CRC error") && chunk)
     snprintf(x->msg, sizeof x->msg, "PNG CRC error (%.4s chunk)", m);
   else if (strstr(m, "CRC error"))
     snprintf(x->msg, sizeof x->msg, "PNG CRC error");

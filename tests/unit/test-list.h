@@ -124,6 +124,7 @@ TEST_DECLARE(image_truncated_jpeg)
 TEST_DECLARE(image_damaged_jpeg)
 TEST_DECLARE(image_truncated_png)
 TEST_DECLARE(image_png_crc)
+TEST_DECLARE(image_png_bad_header)
 TEST_DECLARE(image_other_formats)
 TEST_DECLARE(image_huge_header_refused_before_decoding)
 TEST_DECLARE(image_too_many_bytes)
@@ -237,6 +238,7 @@ TASK_LIST_START
   TEST_ENTRY(image_damaged_jpeg),
   TEST_ENTRY(image_truncated_png),
   TEST_ENTRY(image_png_crc),
+  TEST_ENTRY(image_png_bad_header),
   TEST_ENTRY(image_other_formats),
   TEST_ENTRY(image_huge_header_refused_before_decoding),
   TEST_ENTRY(image_too_many_bytes),
