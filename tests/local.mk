@@ -83,12 +83,24 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \
 	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
 	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
-	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h
+	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h \
+	tests/unit/test_image.c lib/image.c lib/image.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
-	$(CURL_CFLAGS) $(CJSON_CFLAGS)
+	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_run_unit_LDADD = $(INIH_LIBS) $(UV_LIBS) $(PQ_LIBS) $(CURL_LIBS) $(CJSON_LIBS) \
-	$(LIBS)
+	$(PNG_LIBS) $(JPEG_LIBS) $(CRYPTO_LIBS) $(LIBS)
+
+# The sample catalogue's images (tests/data/images/) are written by
+# tests/data/make-images; test_image regenerates them into a temporary
+# folder and compares them with the committed ones, byte for byte. To
+# write them again after a change to the generator or the catalogue:
+#   tests/data/make-images tests/data/ocop-sample.csv tests/data/images
+check_PROGRAMS += tests/data/make-images
+tests_data_make_images_SOURCES = tests/data/make-images.c lib/csv.c lib/csv.h
+tests_data_make_images_CFLAGS = $(AM_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS)
+tests_data_make_images_LDADD = $(PNG_LIBS) $(JPEG_LIBS)
+EXTRA_DIST += tests/data/images
 
 # ---- connectors ---------------------------------------------------------------
 # A suite per connector (every connector exports the same entry symbol, so

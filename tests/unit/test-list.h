@@ -116,6 +116,22 @@ TEST_DECLARE(order_doc_unknown_amounts_are_null)
 TEST_DECLARE(order_doc_empty_batch)
 TEST_DECLARE(order_doc_escapes_text)
 
+/* tests/unit/test_image.c */
+TEST_DECLARE(image_good_jpeg)
+TEST_DECLARE(image_good_png)
+TEST_DECLARE(image_mime_and_ext)
+TEST_DECLARE(image_truncated_jpeg)
+TEST_DECLARE(image_damaged_jpeg)
+TEST_DECLARE(image_truncated_png)
+TEST_DECLARE(image_png_crc)
+TEST_DECLARE(image_png_bad_header)
+TEST_DECLARE(image_other_formats)
+TEST_DECLARE(image_huge_header_refused_before_decoding)
+TEST_DECLARE(image_too_many_bytes)
+TEST_DECLARE(image_sample_files)
+TEST_DECLARE(image_check_is_thread_safe)
+TEST_DECLARE(image_samples_are_reproducible)
+
 TASK_LIST_START
   /* tests/unit/test_core.c */
   TEST_ENTRY(log_quotes_values_that_need_it),
@@ -214,6 +230,21 @@ TASK_LIST_START
   TEST_ENTRY(order_doc_unknown_amounts_are_null),
   TEST_ENTRY(order_doc_empty_batch),
   TEST_ENTRY(order_doc_escapes_text),
+  /* tests/unit/test_image.c */
+  TEST_ENTRY(image_good_jpeg),
+  TEST_ENTRY(image_good_png),
+  TEST_ENTRY(image_mime_and_ext),
+  TEST_ENTRY(image_truncated_jpeg),
+  TEST_ENTRY(image_damaged_jpeg),
+  TEST_ENTRY(image_truncated_png),
+  TEST_ENTRY(image_png_crc),
+  TEST_ENTRY(image_png_bad_header),
+  TEST_ENTRY(image_other_formats),
+  TEST_ENTRY(image_huge_header_refused_before_decoding),
+  TEST_ENTRY(image_too_many_bytes),
+  TEST_ENTRY(image_sample_files),
+  TEST_ENTRY(image_check_is_thread_safe),
+  TEST_ENTRY(image_samples_are_reproducible),
 TASK_LIST_END
 
 #endif
