@@ -55,6 +55,19 @@
  */
 #define SP_DAILY_LIMIT_RETRY_MS 3600000L
 
+/* UPLOAD_IMAGE (media.c, see "Images"): JPG or PNG, at most 10 MB. */
+#define SP_UPLOAD_PATH "/api/v2/media_space/upload_image"
+#define SP_IMAGE_MAX_BYTES (10u * 1024u * 1024u)
+
+/* CATEGORY (category.c, see "Categories"). */
+#define SP_ATTR_TREE_PATH "/api/v2/product/get_attribute_tree"
+#define SP_BRAND_LIST_PATH "/api/v2/product/get_brand_list"
+#define SP_BRAND_PAGE 100 /* get_brand_list page_size: at most 100 */
+#define SP_BRAND_PAGE_TEXT "100"
+#define SP_BRAND_STEPS_MAX 1000 /* 100,000 brands: far more than any category */
+#define SP_INPUT_FREE_TEXT 3    /* attribute_info.input_type FREE_TEXT_FILED */
+#define SP_NO_BRAND_NAME "NoBrand" /* brand_id 0 when the list does not name it */
+
 #define SP_TIER_NAME "Quy cách" /* variation_name when the shop sets none */
 #define SP_MAX_OPTIONS OC_MAX_VARIANTS /* options of the one tier we manage */
 
@@ -198,6 +211,18 @@ const char *sp_order_sn_problem(const char *s);
 OCU_EMIT_ORDERS_FN(sp_emit_orders);
 OCU_PAGE_FN(sp_read_page);
 OCU_BATCH_FN(sp_read_batch);
+
+/* media.c: UPLOAD_IMAGE. */
+int sp_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms, oc_request *req,
+                    char *err, size_t errlen);
+void sp_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                     const char *body, size_t len, oc_upload_result *res);
+
+/* category.c: CATEGORY. */
+int sp_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                      oc_request *req, char *err, size_t errlen);
+void sp_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                       const char *body, size_t len, oc_category_result *res);
 
 /* push.c (see "Push"). */
 OCU_PUSH_FN(sp_verify_push);

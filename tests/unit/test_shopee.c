@@ -1093,6 +1093,8 @@ static TEST_IMPL(log_url_has_no_secrets) {
       ASSERT_NULL(r.url);
       continue;
     }
+    if (op == OC_OP_UPLOAD_IMAGE || op == OC_OP_CATEGORY) /* see upload_*, category_* */
+      continue;
     if (op == OC_OP_VARIANTS) { /* one variant, no tier: in line, nothing built */
       l.memo = "{\"name\":\"\",\"options\":[]}";
       ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
@@ -3067,6 +3069,329 @@ static TEST_IMPL(variants_get_listing_models) {
   return 0;
 }
 
+/* ---- UPLOAD_IMAGE (media.c) ---------------------------------------------------- */
+
+static const unsigned char png_bytes[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
+
+static oc_upload upload_fixture(void) {
+  oc_upload u;
+
+  memset(&u, 0, sizeof u);
+  u.data = png_bytes;
+  u.len = sizeof png_bytes;
+  u.filename = "OCP-BKN-001-1.png";
+  u.mime = "image/png";
+  u.width = u.height = 800;
+  return u;
+}
+
+/* Public signature (no token, no shop), one file part named "image", no
+ * JSON body or Content-Type header (the core's MIME body sets it). The
+ * signature was computed with Python's hmac module over
+ * "123456/api/v2/media_space/upload_image1710000000". */
+static TEST_IMPL(upload_build) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+  oc_request r;
+  char err[256], v[128];
+
+  ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "POST");
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/media_space/upload_image?partner_id=123456"
+                            "&timestamp=1710000000&sign="
+                            "f7fc869fd57cd03bf36f04d8c7ddb0511b6648c720ed3e96a910b9339b85d292");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/media_space/upload_image");
+  ASSERT_NULL(query_get(r.url, "access_token", v, sizeof v));
+  ASSERT_NULL(query_get(r.url, "shop_id", v, sizeof v));
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_EQ(r.nparts, 1);
+  ASSERT_STR_EQ(r.parts[0].name, "image");
+  ASSERT_NULL(r.parts[0].value);
+  ASSERT_STR_EQ(r.parts[0].filename, "OCP-BKN-001-1.png");
+  ASSERT_STR_EQ(r.parts[0].mime, "image/png");
+  ASSERT(r.file == png_bytes);
+  ASSERT_EQ(r.file_len, sizeof png_bytes);
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(upload_build_refusals) {
+  static const struct {
+    const char *mime;
+    size_t len;
+    const char *name;
+    const char *want;
+  } cases[] = {
+      {"image/webp", 10, "a.webp", "Shopee takes JPG or PNG images; this one is image/webp"},
+      {"image/jpeg", 10485761, "a.jpg",
+       "Shopee takes images of at most 10 MB (10485760 bytes); this one has 10485761 bytes"},
+      {"image/jpeg", 0, "a.jpg", "image is missing or empty"},
+      {"image/jpeg", 10, "a\".jpg", "image file name is empty or holds a quote or a line break"},
+      {"image/jpeg", 10, "a\r\nX: y", "image file name is empty or holds a quote or a line break"},
+  };
+  static unsigned char big[1]; /* never read past len: build checks the length only */
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    oc_shop s = shop_fixture();
+    oc_upload u = upload_fixture();
+    oc_request r;
+    char err[256];
+
+    u.mime = cases[i].mime;
+    u.len = cases[i].len;
+    u.filename = cases[i].name;
+    if (u.len > sizeof png_bytes)
+      u.data = big;
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), -1);
+    ASSERT_STR_EQ(err, cases[i].want);
+    ASSERT_NULL(r.url);
+    ASSERT_EQ(r.nparts, 0);
+  }
+  {
+    oc_shop s = shop_fixture();
+    oc_upload u = upload_fixture();
+    oc_request r;
+    char err[256];
+
+    s.app_secret = "";
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), -1);
+    ASSERT_STR_EQ(err, "shop app_secret (partner key) is not set");
+    s = shop_fixture();
+    s.access_token = NULL; /* a public call: no token needed */
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static void parse_upload(long status, const char *body, oc_upload_result *res) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+
+  conn()->parse_upload(&s, &u, status, body, body ? strlen(body) : 0, res);
+}
+
+static TEST_IMPL(upload_parse) {
+  oc_upload_result res;
+
+  parse_upload(200,
+               "{\"error\":\"\",\"message\":\"\",\"request_id\":\"r1\",\"response\":{"
+               "\"image_info\":{\"image_id\":\"sg-11134201-7rbk0-abc\",\"image_url_list\":["
+               "{\"image_url_region\":\"VN\",\"image_url\":\"https://cf.shopee.vn/file/abc\"},"
+               "{\"image_url_region\":\"SG\",\"image_url\":\"https://cf.shopee.sg/file/abc\"}]}}}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.v.request_id, "r1");
+  ASSERT_STR_EQ(res.remote_id, "sg-11134201-7rbk0-abc");
+  ASSERT_STR_EQ(res.url, "https://cf.shopee.vn/file/abc");
+
+  /* The list form, without URLs. */
+  parse_upload(200,
+               "{\"error\":\"\",\"response\":{\"image_info_list\":[{\"id\":0,"
+               "\"image_info\":{\"image_id\":\"id2\"}}]}}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.remote_id, "id2");
+  ASSERT_STR_EQ(res.url, "");
+
+  parse_upload(200, "{\"error\":\"error_param\",\"message\":\"Invalid image\"}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_param: Invalid image");
+  ASSERT_STR_EQ(res.remote_id, "");
+
+  parse_upload(200, "{\"error\":\"\",\"response\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response.image_info is missing");
+
+  parse_upload(200, "{\"error\":\"\",\"response\":{\"image_info\":{\"image_id\":\"\"}}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+
+  parse_upload(0, NULL, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  parse_upload(403, "{\"error\":\"error_sign\",\"message\":\"Wrong sign.\"}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_sign: Wrong sign.");
+  return 0;
+}
+
+/* ---- CATEGORY (category.c) ------------------------------------------------------ */
+
+/* Signatures computed with Python's hmac module over partner_id ‖ path ‖
+ * 1710000000 ‖ token_value ‖ 654321. */
+static TEST_IMPL(category_build) {
+  oc_shop s = shop_fixture();
+  oc_category_query q = {"100644", 0, ""};
+  oc_request r;
+  char err[256];
+
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/product/get_attribute_tree?partner_id=123456"
+                            "&timestamp=1710000000&access_token=token_value&shop_id=654321"
+                            "&sign=f3e957efb39272a230cec1eeaa60f8c4ea09edfbf745d1b0887326a9a642b89a"
+                            "&category_id_list=100644&language=en");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_attribute_tree");
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+
+  q.step = 3;
+  q.rules = "{}";
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/product/get_brand_list?partner_id=123456"
+                            "&timestamp=1710000000&access_token=token_value&shop_id=654321"
+                            "&sign=ef5db0ff3383ff98d35f93cab0cc33479eff70c4031eb86be41108df6c3f20c7"
+                            "&offset=200&page_size=100&category_id=100644&status=1&language=en");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_brand_list");
+  oc_request_free(&r);
+
+  q.category_id = "10a";
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "category id is not a numeric Shopee category id");
+  ASSERT_NULL(r.url);
+  q.category_id = "100644";
+  q.step = -1;
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  s.access_token = NULL;
+  q.step = 0;
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "shop access_token is not set");
+  return 0;
+}
+
+static void parse_category(int step, const char *rules, long status, const char *body,
+                           oc_category_result *res) {
+  oc_shop s = shop_fixture();
+  oc_category_query q = {"100644", step, rules};
+
+  conn()->parse_category(&s, &q, status, body, body ? strlen(body) : 0, res);
+}
+
+static const char tree_answer[] =
+    "{\"error\":\"\",\"message\":\"\",\"request_id\":\"t1\",\"response\":{\"list\":["
+    "{\"category_id\":100645,\"attribute_tree\":[{\"attribute_id\":1,\"mandatory\":true,"
+    "\"name\":\"Other\"}]},"
+    "{\"category_id\":100644,\"attribute_tree\":["
+    "{\"attribute_id\":100010,\"mandatory\":true,\"name\":\"Country of Origin\","
+    "\"attribute_value_list\":[{\"value_id\":6001,\"name\":\"Vietnam\"},"
+    "{\"value_id\":6002,\"name\":\"Thailand\"}],"
+    "\"attribute_info\":{\"input_type\":1,\"input_validation_type\":2}},"
+    "{\"attribute_id\":100011,\"mandatory\":false,\"name\":\"Ingredients\","
+    "\"attribute_info\":{\"input_type\":3}}]}]}}";
+
+static TEST_IMPL(category_parse_steps) {
+  oc_category_result res;
+  char *rules;
+
+  parse_category(0, "", 200, tree_answer, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  ASSERT_STR_EQ(res.rules,
+                "{\"leaf\":true,\"brand_required\":false,\"dimensions_required\":false,"
+                "\"no_brand\":null,\"brands\":[],\"attrs\":["
+                "{\"id\":\"100010\",\"name\":\"Country of Origin\",\"required\":true,"
+                "\"values\":[{\"id\":\"6001\",\"name\":\"Vietnam\"},"
+                "{\"id\":\"6002\",\"name\":\"Thailand\"}]},"
+                "{\"id\":\"100011\",\"name\":\"Ingredients\",\"required\":false}],"
+                "\"certifications\":[]}");
+  rules = res.rules;
+
+  /* Brands, page 1 of 2: the brand_id 0 entry is the no-brand one. */
+  parse_category(1, rules, 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":0,\"original_brand_name\":\"NoBrand\",\"display_brand_name\":\"NoBrand\"},"
+                 "{\"brand_id\":3000001,\"original_brand_name\":\"Tài Hoan\"}],"
+                 "\"has_next_page\":true,\"next_offset\":100,\"is_mandatory\":false,"
+                 "\"input_type\":\"DROP_DOWN\"}}",
+                 &res);
+  free(rules);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  rules = res.rules;
+  parse_category(2, rules, 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":3000002,\"original_brand_name\":\"Vinamilk\"}],"
+                 "\"has_next_page\":false,\"is_mandatory\":false}}",
+                 &res);
+  free(rules);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"no_brand\":{\"id\":\"0\",\"name\":\"NoBrand\"}"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"brands\":[{\"id\":\"3000001\",\"name\":\"Tài Hoan\"},"
+                                    "{\"id\":\"3000002\",\"name\":\"Vinamilk\"}]"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"brand_required\":false"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"attrs\":[{\"id\":\"100010\""));
+  free(res.rules);
+
+  /* A mandatory brand: no no-brand entry, whatever the list holds. */
+  parse_category(1, "{\"leaf\":true,\"no_brand\":null}", 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":0,\"original_brand_name\":\"NoBrand\"},"
+                 "{\"brand_id\":7,\"original_brand_name\":\"Thu Ba\"}],"
+                 "\"has_next_page\":false,\"is_mandatory\":true}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.rules, "{\"leaf\":true,\"no_brand\":null,\"brands\":[{\"id\":\"7\","
+                           "\"name\":\"Thu Ba\"}],\"brand_required\":true}");
+  free(res.rules);
+
+  /* Not mandatory, the list without id 0: Shopee's No Brand option all the same. */
+  parse_category(1, "{\"leaf\":true,\"brands\":[]}", 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":[],\"has_next_page\":false,"
+                 "\"is_mandatory\":false}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"no_brand\":{\"id\":\"0\",\"name\":\"NoBrand\"}"));
+  free(res.rules);
+  return 0;
+}
+
+static TEST_IMPL(category_parse_not_leaf_and_errors) {
+  oc_category_result res;
+
+  /* No attribute tree for the category: not a last-level category. */
+  parse_category(0, "", 200,
+                 "{\"error\":\"\",\"response\":{\"list\":[{\"category_id\":100644,"
+                 "\"attribute_tree\":[],\"warning\":\"\"}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"leaf\":false"));
+  free(res.rules);
+  parse_category(0, "", 200, "{\"error\":\"\",\"response\":{\"list\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"leaf\":false"));
+  free(res.rules);
+
+  parse_category(0, "", 200,
+                 "{\"error\":\"error_invalid_category\",\"message\":\"Invalid category ID 9\"}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_invalid_category: Invalid category ID 9");
+  ASSERT_NULL(res.rules);
+  ASSERT_EQ(res.more, 0);
+
+  parse_category(1, "not json", 200, "{\"error\":\"\",\"response\":{\"brand_list\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_NULL(res.rules);
+
+  parse_category(0, "", 200,
+                 "{\"error\":\"\",\"response\":{\"list\":[{\"category_id\":100644,"
+                 "\"attribute_tree\":[{\"attribute_id\":\"x\",\"name\":\"A\"}]}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NULL(res.rules);
+
+  parse_category(0, "", 0, NULL, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NULL(res.rules);
+  parse_category(0, "", 200, "{\"error\":\"invalid_acceess_token\",\"message\":\"x\"}", &res);
+  ASSERT_EQ(res.v.status, OC_AUTH);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_s1_hmac_layer),
     TEST_ENTRY(sign_s2_shop_base_string),
@@ -3144,6 +3469,12 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(variants_stock_price_lists),
     TEST_ENTRY(variants_lookup_models),
     TEST_ENTRY(variants_get_listing_models),
+    TEST_ENTRY(upload_build),
+    TEST_ENTRY(upload_build_refusals),
+    TEST_ENTRY(upload_parse),
+    TEST_ENTRY(category_build),
+    TEST_ENTRY(category_parse_steps),
+    TEST_ENTRY(category_parse_not_leaf_and_errors),
     {NULL, NULL, 0},
 };
 
