@@ -10,11 +10,9 @@
  * files, 'see "Section"' names a section of shopee.md. What is verified and
  * what is our reading: connectors/shopee/README.md.
  *
- * Shop options read (shop.options; ids are decimal text):
- *   category_id           Shopee category id for every listing of the shop
- *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
- *   image_id              image id(s) from media_space/upload_image,
- *                         comma-separated, at most 9 (PUBLISH)
+ * Shop options read (shop.options; ids are decimal text). The category,
+ * images, brand, attributes and sizes are the listing's own (oc_listing,
+ * resolved by the core), never an option:
  *   logistic_id           logistics channel id(s), comma-separated; each is
  *                         sent {logistic_id, enabled: true} (PUBLISH)
  *   ocop_attribute_id     attribute carrying the OCOP star rating (optional:
@@ -211,6 +209,14 @@ const char *sp_order_sn_problem(const char *s);
 OCU_EMIT_ORDERS_FN(sp_emit_orders);
 OCU_PAGE_FN(sp_read_page);
 OCU_BATCH_FN(sp_read_batch);
+
+/* content.c: what PUBLISH and UPDATE carry of the listing's content (see
+ * "Content"): 0, or -1 with err naming what Shopee would refuse. */
+int sp_content_check(const oc_listing *l, char *err, size_t errlen);
+/* category_id, image.image_id_list, brand, attribute_list into body. */
+int sp_put_content(cJSON *body, const oc_listing *l, char *err, size_t errlen);
+/* 1 when the listing's attributes hold attribute id `id`. */
+int sp_attrs_have(const oc_listing *l, const char *id);
 
 /* media.c: UPLOAD_IMAGE. */
 int sp_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms, oc_request *req,
