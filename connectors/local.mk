@@ -30,7 +30,8 @@ connectors_common_libocu_la_SOURCES = connectors/connector.h \
 SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
 	connectors/shopee/shop.c connectors/shopee/request.c connectors/shopee/body.c \
 	connectors/shopee/parse.c connectors/shopee/orders.c connectors/shopee/push.c \
-	connectors/shopee/models.c connectors/shopee/variants.c
+	connectors/shopee/models.c connectors/shopee/variants.c \
+	connectors/shopee/media.c connectors/shopee/category.c connectors/shopee/content.c
 LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
 	connectors/lazada/shop.c connectors/lazada/request.c connectors/lazada/payload.c \
 	connectors/lazada/parse.c connectors/lazada/time.c connectors/lazada/orders.c \

@@ -27,64 +27,46 @@ static int sp_oom(char *err, size_t errlen) {
 }
 
 /*
- * Splits a comma-separated option into tokens (spaces around them ignored)
- * and adds each: numeric ids as {logistic_id, enabled} objects when `logistic`
- * is set, image ids as strings otherwise. -1 with err set on bad input or OOM.
+ * Splits the comma-separated option logistic_id into tokens (spaces around
+ * them ignored) and adds each as {logistic_id, enabled: true}. -1 with err
+ * set on bad input or OOM.
  */
-static int sp_add_list(cJSON *arr, const char *opt, const char *list,
-                       int logistic, size_t max, char *err, size_t errlen) {
+static int sp_add_logistics(cJSON *arr, const char *list, char *err, size_t errlen) {
   const char *p = list, *t;
   size_t count = 0, n;
 
   while ((t = ocu_list_next(&p, &n)) != NULL) {
-    char tok[128];
-    size_t i;
+    char tok[SP_ID_MAX_DIGITS + 2];
     cJSON *it;
 
     if (n >= sizeof tok) {
-      ocu_err(err, errlen, "shop option \"%s\" holds an id that is too long", opt);
+      ocu_err(err, errlen, "shop option \"logistic_id\" holds an id that is too long");
       return -1;
     }
     memcpy(tok, t, n);
     tok[n] = '\0';
-    for (i = 0; i < n; i++) {
-      char c = tok[i];
-
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-            (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.')) {
-        ocu_err(err, errlen, "shop option \"%s\" holds an invalid id", opt);
-        return -1;
-      }
-    }
-    if (++count > max) {
-      ocu_err(err, errlen, "shop option \"%s\" holds more than %zu ids", opt, max);
+    if (++count > SP_MAX_LOGISTICS) {
+      ocu_err(err, errlen, "shop option \"logistic_id\" holds more than %d ids", SP_MAX_LOGISTICS);
       return -1;
     }
-    if (logistic) {
-      if (!sp_valid_id(tok)) {
-        ocu_err(err, errlen, "shop option \"%s\" must hold numeric ids", opt);
-        return -1;
-      }
-      it = cJSON_CreateObject();
-      if (it == NULL || sp_put(it, "logistic_id", sp_id(tok)) ||
-          sp_put(it, "enabled", cJSON_CreateTrue())) {
-        cJSON_Delete(it);
-        goto oom;
-      }
-    } else {
-      it = cJSON_CreateString(tok);
+    if (!sp_valid_id(tok)) {
+      ocu_err(err, errlen, "shop option \"logistic_id\" must hold numeric ids");
+      return -1;
+    }
+    it = cJSON_CreateObject();
+    if (it == NULL || sp_put(it, "logistic_id", sp_id(tok)) ||
+        sp_put(it, "enabled", cJSON_CreateTrue())) {
+      cJSON_Delete(it);
+      return sp_oom(err, errlen);
     }
     if (sp_put(arr, NULL, it))
-      goto oom;
+      return sp_oom(err, errlen);
   }
   if (count == 0) {
-    ocu_err(err, errlen, "shop option \"%s\" is not set", opt);
+    ocu_err(err, errlen, "shop option \"logistic_id\" is not set");
     return -1;
   }
   return 0;
-oom:
-  ocu_err(err, errlen, "out of memory");
-  return -1;
 }
 
 /*
@@ -104,7 +86,10 @@ static int sp_add_ocop_attribute(cJSON *body, const oc_shop *shop,
     ocu_err(err, errlen, "shop option \"ocop_attribute_id\" is not a numeric id");
     return -1;
   }
-  if ((list = ocu_json_arr(body, "attribute_list")) == NULL)
+  if (sp_attrs_have(l, attr)) /* the category's own attribute: the catalogue's value */
+    return 0;
+  list = cJSON_GetObjectItemCaseSensitive(body, "attribute_list");
+  if (list == NULL && (list = ocu_json_arr(body, "attribute_list")) == NULL)
     goto oom;
   if ((a = ocu_json_obj(list, NULL)) == NULL || sp_put(a, "attribute_id", sp_id(attr)))
     goto oom;
@@ -206,40 +191,30 @@ static int sp_publish_amounts(const oc_listing *l, const oc_variant **first, con
 
 static int sp_fill_publish(cJSON *body, const oc_shop *shop,
                            const oc_listing *l, char *err, size_t errlen) {
-  const char *cat, *images, *logistics, *sku;
+  const char *logistics, *sku;
   const oc_variant *first;
   int64_t price, stock;
-  cJSON *o, *arr;
+  cJSON *arr;
 
   if (sp_publish_amounts(l, &first, &sku, &price, &stock, err, errlen) ||
-      (cat = ocu_category(shop, l, sp_valid_id, err, errlen)) == NULL)
-    return -1;
-  if ((images = ocu_opt_set(shop, "image_id", err, errlen)) == NULL ||
+      sp_content_check(l, err, errlen) ||
       (logistics = ocu_opt_set(shop, "logistic_id", err, errlen)) == NULL)
     return -1;
 
   if (sp_add_text(body, l, err, errlen))
     return -1;
   if (sp_put(body, "original_price", sp_int(price)) || sp_put_stock(body, stock) ||
-      sp_put_size(body, first) || sp_put(body, "category_id", sp_id(cat)))
+      sp_put_size(body, first))
     goto oom;
-  if ((o = ocu_json_obj(body, "image")) == NULL)
-    goto oom;
-  if ((arr = ocu_json_arr(o, "image_id_list")) == NULL)
-    goto oom;
-  if (sp_add_list(arr, "image_id", images, 0, sp_limits.max_images, err, errlen))
+  if (sp_put_content(body, l, err, errlen))
     return -1;
   if ((arr = ocu_json_arr(body, "logistic_info")) == NULL)
     goto oom;
-  if (sp_add_list(arr, "logistic_id", logistics, 1, SP_MAX_LOGISTICS, err,
-                  errlen))
+  if (sp_add_logistics(arr, logistics, err, errlen))
     return -1;
   if (sp_put(body, "item_sku", cJSON_CreateString(sku)) ||
       sp_put(body, "item_status", cJSON_CreateString("NORMAL")) ||
       sp_put(body, "condition", cJSON_CreateString("NEW")))
-    goto oom;
-  if ((o = ocu_json_obj(body, "brand")) == NULL || sp_put(o, "brand_id", sp_int(0)) ||
-      sp_put(o, "original_brand_name", cJSON_CreateString("No Brand")))
     goto oom;
   return sp_add_ocop_attribute(body, shop, l, 0, err, errlen);
 oom:
@@ -317,11 +292,33 @@ int sp_body_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **t
                    errlen);
 }
 
+/* The item's first live variant: its size is the item's (see
+ * sp_publish_amounts). */
+static const oc_variant *sp_first_live(const oc_listing *l) {
+  size_t i;
+
+  for (i = 0; i < l->nvariants; i++)
+    if (!l->variants[i].removed)
+      return &l->variants[i];
+  return NULL;
+}
+
+/* update_item carries the content too: the images in the catalogue's
+ * order (a withdrawn OCOP claim image leaves the item), the category,
+ * brand and attributes, the size. */
 static int sp_fill_update(cJSON *body, const oc_shop *shop, const oc_listing *l, char *err,
                           size_t errlen) {
+  const oc_variant *first = sp_first_live(l);
+
+  if (sp_content_check(l, err, errlen))
+    return -1;
   if (sp_put(body, "item_id", sp_id(l->item_id)))
     return sp_oom(err, errlen);
   if (sp_add_text(body, l, err, errlen))
+    return -1;
+  if (first != NULL && sp_put_size(body, first))
+    return sp_oom(err, errlen);
+  if (sp_put_content(body, l, err, errlen))
     return -1;
   return sp_add_ocop_attribute(body, shop, l, 1, err, errlen);
 }

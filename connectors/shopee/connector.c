@@ -72,6 +72,7 @@ const ocu_market sp_market = {
     sp_emit_orders, sp_envelope, sp_response, sp_read_token, sp_read_page,  sp_read_batch,
 };
 
-OCU_CONNECTOR(sp, "shopee", sp_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
-              SP_ORDER_WINDOW_S, sp_verify_push, ocu_no_upload,
-              ocu_no_category)
+OCU_CONNECTOR(sp, "shopee", sp_market,
+              OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS) | OC_CAP(OC_OP_UPLOAD_IMAGE) |
+                  OC_CAP(OC_OP_CATEGORY),
+              SP_ORDER_WINDOW_S, sp_verify_push, sp_upload, sp_category)

@@ -43,6 +43,46 @@ static const struct sp_errdef {
 };
 
 /*
+ * The codes a create or an update is refused with for its content (see
+ * "Content"): the listing is held with the message, not retried.
+ * error_invalid_category and error_category_is_block are on the official
+ * pages (get_brand_list, get_attribute_tree); error_invalid_brand ("Brand
+ * information required") is reported by sellers; error_invalid_attribute
+ * and error_invalid_image are our reading, served by the simulator.
+ */
+static const char *const sp_content_codes[] = {
+    "error_invalid_category", "error_category_is_block", "error_invalid_brand",
+    "error_invalid_attribute", "error_invalid_image",
+};
+
+/* The code without a module prefix ("product.error_param" -> "error_param"). */
+static const char *sp_bare(const char *code) {
+  const char *dot = strrchr(code, '.');
+
+  return dot != NULL ? dot + 1 : code;
+}
+
+static int sp_content_code(const char *code) {
+  size_t i;
+
+  for (i = 0; i < sizeof sp_content_codes / sizeof sp_content_codes[0]; i++)
+    if (strcmp(sp_bare(code), sp_content_codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/*
+ * PUBLISH and UPDATE: marks a content refusal in the listing result. The
+ * envelope hook is given only the verdict; for these operations it is the
+ * first member of an oc_listing_result (connector.h), so the result is
+ * reached from it (C11 6.7.2.1p15).
+ */
+static void sp_mark_content(oc_op op, oc_verdict *v, const char *code) {
+  if ((op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && sp_content_code(code))
+    ((oc_listing_result *)(void *)v)->content = 1;
+}
+
+/*
  * Looks a code up, exactly, then without a module prefix: the official
  * schemas show codes such as "product.error_param" next to "error_param".
  */
@@ -237,7 +277,7 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   int busy = ocu_http_busy(http_status);
   const struct sp_errdef *def;
 
-  (void)op; /* every call has the one envelope, orders too */
+  /* every call has the one envelope, orders too; op only marks content */
   *has_error = 0;
   if ((root = ocu_answer(res, shop, http_status, body, len, SP_RATE_LIMIT_RETRY_MS)) == NULL)
     return NULL;
@@ -269,6 +309,7 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
     ocu_fail(res, shop, def ? def->status : OC_REJECTED,
             def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
             msg);
+    sp_mark_content(op, res, code);
   } else if (!ocu_http_ok(http_status)) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {

@@ -10,11 +10,9 @@
  * files, 'see "Section"' names a section of shopee.md. What is verified and
  * what is our reading: connectors/shopee/README.md.
  *
- * Shop options read (shop.options; ids are decimal text):
- *   category_id           Shopee category id for every listing of the shop
- *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
- *   image_id              image id(s) from media_space/upload_image,
- *                         comma-separated, at most 9 (PUBLISH)
+ * Shop options read (shop.options; ids are decimal text). The category,
+ * images, brand, attributes and sizes are the listing's own (oc_listing,
+ * resolved by the core), never an option:
  *   logistic_id           logistics channel id(s), comma-separated; each is
  *                         sent {logistic_id, enabled: true} (PUBLISH)
  *   ocop_attribute_id     attribute carrying the OCOP star rating (optional:
@@ -54,6 +52,19 @@
  * could give the exact wait.)
  */
 #define SP_DAILY_LIMIT_RETRY_MS 3600000L
+
+/* UPLOAD_IMAGE (media.c, see "Images"): JPG or PNG, at most 10 MB. */
+#define SP_UPLOAD_PATH "/api/v2/media_space/upload_image"
+#define SP_IMAGE_MAX_BYTES (10u * 1024u * 1024u)
+
+/* CATEGORY (category.c, see "Categories"). */
+#define SP_ATTR_TREE_PATH "/api/v2/product/get_attribute_tree"
+#define SP_BRAND_LIST_PATH "/api/v2/product/get_brand_list"
+#define SP_BRAND_PAGE 100 /* get_brand_list page_size: at most 100 */
+#define SP_BRAND_PAGE_TEXT "100"
+#define SP_BRAND_STEPS_MAX 1000 /* 100,000 brands: far more than any category */
+#define SP_INPUT_FREE_TEXT 3    /* attribute_info.input_type FREE_TEXT_FILED */
+#define SP_NO_BRAND_NAME "NoBrand" /* brand_id 0 when the list does not name it */
 
 #define SP_TIER_NAME "Quy cách" /* variation_name when the shop sets none */
 #define SP_MAX_OPTIONS OC_MAX_VARIANTS /* options of the one tier we manage */
@@ -198,6 +209,26 @@ const char *sp_order_sn_problem(const char *s);
 OCU_EMIT_ORDERS_FN(sp_emit_orders);
 OCU_PAGE_FN(sp_read_page);
 OCU_BATCH_FN(sp_read_batch);
+
+/* content.c: what PUBLISH and UPDATE carry of the listing's content (see
+ * "Content"): 0, or -1 with err naming what Shopee would refuse. */
+int sp_content_check(const oc_listing *l, char *err, size_t errlen);
+/* category_id, image.image_id_list, brand, attribute_list into body. */
+int sp_put_content(cJSON *body, const oc_listing *l, char *err, size_t errlen);
+/* 1 when the listing's attributes hold attribute id `id`. */
+int sp_attrs_have(const oc_listing *l, const char *id);
+
+/* media.c: UPLOAD_IMAGE. */
+int sp_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms, oc_request *req,
+                    char *err, size_t errlen);
+void sp_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                     const char *body, size_t len, oc_upload_result *res);
+
+/* category.c: CATEGORY. */
+int sp_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                      oc_request *req, char *err, size_t errlen);
+void sp_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                       const char *body, size_t len, oc_category_result *res);
 
 /* push.c (see "Push"). */
 OCU_PUSH_FN(sp_verify_push);

@@ -4,7 +4,7 @@
 # the control API and fault injection. Builds nothing: the binary comes from
 # $OCOPSIM (default $top_builddir/tests/sim/ocopsim).
 
-PLAN=57
+PLAN=72
 SIM_TAG=test
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -54,10 +54,22 @@ pub() {
 }
 
 
+# upload FILE TYPE: media_space/upload_image, signed like a public call,
+# the file in the multipart field "image".
+upload() {
+  u_ts=$(date +%s)
+  u_sign=${SIGN:-$(sign "$PARTNER/api/v2/media_space/upload_image$u_ts" "$KEY")}
+  curl -s -o "$tmp/body" -w '%{http_code}' -F "image=@$1;type=$2" \
+    "$BASE/api/v2/media_space/upload_image?partner_id=$PARTNER&timestamp=$u_ts&sign=$u_sign"
+}
+
+# A food item: an uploaded image, the mandatory attributes of 100644
+# (Country of Origin = Vietnam, Shelf Life as free text).
+ATTRS='"attribute_list":[{"attribute_id":100010,"attribute_value_list":[{"value_id":6001}]},{"attribute_id":100020,"attribute_value_list":[{"value_id":0,"original_value_name":"12 tháng"}]}]'
 item_json() {
   printf '{"item_name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
   printf '"original_price":%s,"weight":0.25,"category_id":100644,' "$2"
-  printf '"image":{"image_id_list":["vn-img-1"]},'
+  printf '"image":{"image_id_list":["%s"]},%s,' "$IMG" "$ATTRS"
   printf '"logistic_info":[{"logistic_id":50021,"enabled":true}],'
   printf '"seller_stock":[{"stock":25}],"item_sku":"%s"}' "$1"
 }
@@ -65,6 +77,51 @@ item_json() {
 # ------------------------------------------------------------ the checks --
 check "healthz answers ok" \
   sh -c '[ "$(curl -s "$1/_sim/healthz")" = "{\"ok\":true}" ]' _ "$BASE"
+
+# ---- images, categories, attributes, brands --
+printf '\211PNG\r\n\032\n\000\000\000\rIHDRsimulated' >"$tmp/a.png"
+printf 'GIF89a....' >"$tmp/a.gif"
+status=$(upload "$tmp/a.png" image/png)
+IMG=$(sed -n 's/.*"image_info":{"image_id":"\([^"]*\)".*/\1/p' "$tmp/body")
+check "upload_image (public signature, field image) returns an image id and URL" \
+  sh -c '[ "$1" = 200 ] && [ -n "$2" ] && grep -q "\"image_url\":\"https://cf.shopee.vn/file/$2\"" "$3"' \
+  _ "$status" "$IMG" "$tmp/body"
+SUM=$(openssl dgst -sha256 "$tmp/a.png" | sed 's/^.*= *//')
+BYTES=$(wc -c <"$tmp/a.png" | tr -d ' ')
+ctl GET /_sim/shopee/uploads >/dev/null
+check "/_sim/shopee/uploads lists it with partner, bytes and sha256" \
+  has "\"partner_id\":$PARTNER,\"id\":\"$IMG\",\"url\":\"https://cf.shopee.vn/file/$IMG\",\"bytes\":$BYTES,\"sha256\":\"$SUM\""
+SIGN=$(sign "$PARTNER/api/v2/media_space/upload_image$(date +%s)$TOKEN$SHOP" "$KEY") \
+  upload "$tmp/a.png" image/png >/dev/null
+check "upload_image signed as a shop call is refused (error_sign)" has '"error":"error_sign"'
+upload "$tmp/a.gif" image/gif >/dev/null
+check "a GIF is refused (error_invalid_image)" has '"error":"error_invalid_image"'
+
+call GET /api/v2/product/get_attribute_tree "" "&category_id_list=100644&language=en" >/dev/null
+check "get_attribute_tree: Country of Origin is mandatory, Vietnam is 6001" \
+  has '"attribute_id":100010,"mandatory":true,"name":"Country of Origin","attribute_value_list":\[{"value_id":6001,"name":"Vietnam"}'
+call GET /api/v2/product/get_attribute_tree "" "&category_id_list=100629" >/dev/null
+check "get_attribute_tree: the parent category has no attribute tree" \
+  has '"list":\[{"attribute_tree":\[\],"category_id":100629'
+call GET /api/v2/product/get_brand_list "" "&offset=0&page_size=100&category_id=100646&status=1" >/dev/null
+check "get_brand_list: health requires a brand; NoBrand is brand 0" \
+  sh -c 'grep -q "\"is_mandatory\":true" "$1" && grep -q "\"brand_id\":0,\"original_brand_name\":\"NoBrand\"" "$1" &&
+         grep -q "\"original_brand_name\":\"Chu Đậu\"" "$1"' _ "$tmp/body"
+
+call POST /api/v2/product/add_item "$(item_json OCOP-IMG 1000 | sed "s/\"$IMG\"/\"not-uploaded\"/")" >/dev/null
+check "add_item refuses an image id upload_image never returned" has '"error":"error_invalid_image"'
+call POST /api/v2/product/add_item "$(ATTRS='"attribute_list":[{"attribute_id":100010,"attribute_value_list":[{"value_id":6001}]}]' item_json OCOP-ATTR 1000)" >/dev/null
+check "add_item refuses a missing mandatory attribute (Shelf Life)" \
+  sh -c 'grep -q "\"error\":\"error_invalid_attribute\"" "$1" && grep -q "Shelf Life" "$1"' _ "$tmp/body"
+call POST /api/v2/product/add_item "$(ATTRS='"attribute_list":[{"attribute_id":100010,"attribute_value_list":[{"value_id":6101}]},{"attribute_id":100020,"attribute_value_list":[{"value_id":0,"original_value_name":"x"}]}]' item_json OCOP-VAL 1000)" >/dev/null
+check "add_item refuses a value id of another attribute" has '"error":"error_invalid_attribute"'
+call POST /api/v2/product/add_item "$(item_json OCOP-CAT 1000 | sed 's/"category_id":100644/"category_id":100629/')" >/dev/null
+check "add_item refuses a category that is not a leaf" has '"error":"error_invalid_category"'
+call POST /api/v2/product/add_item "$(ATTRS='"attribute_list":[{"attribute_id":100010,"attribute_value_list":[{"value_id":6001}]},{"attribute_id":100030,"attribute_value_list":[{"value_id":0,"original_value_name":"Sâm"}]}],"brand":{"brand_id":0,"original_brand_name":"NoBrand"}' item_json OCOP-BR 1000 | sed 's/"category_id":100644/"category_id":100646/')" >/dev/null
+check "health refuses NoBrand: Brand information required" \
+  sh -c 'grep -q "\"error\":\"error_invalid_brand\"" "$1" && grep -q "Brand information required" "$1"' _ "$tmp/body"
+call POST /api/v2/product/add_item "$(ATTRS="$ATTRS"',"dimension":{"package_length":10,"package_width":5}' item_json OCOP-DIM 1000)" >/dev/null
+check "dimension with two sizes is refused" has '"error":"error_param"'
 
 status=$(call POST /api/v2/product/add_item "$(item_json OCOP-HG-001 150000)")
 check "signed add_item succeeds" \
@@ -78,6 +135,11 @@ check "the item shows in /_sim/shopee/items" \
 check "it keeps price, stock and status" \
   sh -c 'grep -q "\"original_price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
          grep -q "\"item_status\":\"NORMAL\"" "$1"' _ "$tmp/body"
+check "the item view shows its image ids and attributes" \
+  sh -c 'grep -q "\"image\":{\"image_id_list\":\[\"$2\"\]}" "$1" &&
+         grep -q "\"attribute_id\":100010,\"attribute_value_list\":\[{\"value_id\":6001}\]" "$1"' _ "$tmp/body" "$IMG"
+call POST /api/v2/product/update_item "{\"item_id\":800000001,\"image\":{\"image_id_list\":[\"gone\"]}}" >/dev/null
+check "update_item checks the images too" has '"error":"error_invalid_image"'
 
 status=$(SIGN=0000000000000000000000000000000000000000000000000000000000000000 \
   call POST /api/v2/product/add_item "$(item_json OCOP-BAD 1000)")

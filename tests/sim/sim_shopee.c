@@ -31,6 +31,7 @@
 
 #include "sim_ctl.h"
 #include "sim_dec.h"
+#include "sim_form.h"
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
@@ -86,7 +87,7 @@ struct shopee_item {
   int64_t price, stock, category_id;
   double weight;
   int unlisted;
-  cJSON *image, *logistic, *attrs, *brand; /* copies of what was sent */
+  cJSON *image, *logistic, *attrs, *brand, *dimension; /* copies of what was sent */
   int64_t create_time, update_time;
   /* Variation: tier_name NULL and no options for an item without models;
    * then price and stock above are the item's own. */
@@ -95,6 +96,15 @@ struct shopee_item {
   size_t noptions;
   struct shopee_model models[SHOPEE_MODELS_MAX];
   size_t nmodels;
+};
+
+/* An image media_space/upload_image stored: the partner's, by its id. */
+struct shopee_upload {
+  int64_t partner_id;
+  char id[40];
+  char url[96];
+  size_t bytes;
+  char sha256[65];
 };
 
 static struct {
@@ -107,6 +117,8 @@ static struct {
   struct shopee_item *items; /* items[i].id == SHOPEE_FIRST_ITEM + i */
   size_t nitems, cap_items;
   int64_t next_model; /* 0: SHOPEE_FIRST_MODEL next */
+  struct shopee_upload *uploads;
+  size_t nuploads, cap_uploads;
 } S;
 
 /* One marketplace call in progress. */
@@ -441,7 +453,7 @@ struct shopee_fields {
   double weight;
   int has_price, has_category, has_stock, has_weight;
   int status; /* -1 unset, 0 NORMAL, 1 UNLIST */
-  const cJSON *image, *logistic, *attrs, *brand;
+  const cJSON *image, *logistic, *attrs, *brand, *dimension;
 };
 
 typedef int (*shopee_field_fn)(const cJSON *v, struct shopee_fields *f,
@@ -619,6 +631,21 @@ static int shopee_f_brand(const cJSON *v, struct shopee_fields *f, char *err,
   return 0;
 }
 
+/* dimension is optional, but all three sizes (whole cm) when sent. */
+static int shopee_f_dimension(const cJSON *v, struct shopee_fields *f, char *err, size_t n) {
+  static const char *const keys[] = {"package_length", "package_width", "package_height"};
+  int64_t x;
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(keys); i++)
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(v, keys[i]), &x) || x <= 0) {
+      snprintf(err, n, "dimension needs package_length, package_width and package_height");
+      return -1;
+    }
+  f->dimension = v;
+  return 0;
+}
+
 static int shopee_f_condition(const cJSON *v, struct shopee_fields *f,
                               char *err, size_t n) {
   const char *s = cJSON_IsString(v) ? v->valuestring : "";
@@ -650,6 +677,7 @@ static const struct shopee_field {
     {"attribute_list", 0, 1, shopee_f_attrs},
     {"brand", 0, 1, shopee_f_brand},
     {"condition", 0, 1, shopee_f_condition},
+    {"dimension", 0, 1, shopee_f_dimension},
 };
 
 /* Checks every field before anything changes, so a bad call changes nothing. */
@@ -707,6 +735,7 @@ static int shopee_item_apply(struct shopee_item *it,
   cJSON *logistic = shopee_dup_json(f->logistic, &failed);
   cJSON *attrs = shopee_dup_json(f->attrs, &failed);
   cJSON *brand = shopee_dup_json(f->brand, &failed);
+  cJSON *dimension = shopee_dup_json(f->dimension, &failed);
 
   if (failed)
     goto out;
@@ -718,6 +747,7 @@ static int shopee_item_apply(struct shopee_item *it,
   shopee_take_json(&it->logistic, &logistic);
   shopee_take_json(&it->attrs, &attrs);
   shopee_take_json(&it->brand, &brand);
+  shopee_take_json(&it->dimension, &dimension);
   if (f->has_price)
     it->price = f->price;
   if (f->has_stock)
@@ -732,7 +762,7 @@ static int shopee_item_apply(struct shopee_item *it,
 out:
   free(name), free(desc), free(sku), free(cond);
   cJSON_Delete(image), cJSON_Delete(logistic), cJSON_Delete(attrs);
-  cJSON_Delete(brand);
+  cJSON_Delete(brand), cJSON_Delete(dimension);
   return failed ? -1 : 0;
 }
 
@@ -742,7 +772,7 @@ static void shopee_item_free(struct shopee_item *it) {
   shopee_tier_clear(it);
   free(it->name), free(it->description), free(it->sku), free(it->condition);
   cJSON_Delete(it->image), cJSON_Delete(it->logistic);
-  cJSON_Delete(it->attrs), cJSON_Delete(it->brand);
+  cJSON_Delete(it->attrs), cJSON_Delete(it->brand), cJSON_Delete(it->dimension);
 }
 
 /* Creates an item from checked fields; its id, or -1. */
@@ -815,6 +845,9 @@ static struct shopee_item *shopee_own_item(struct shopee_call *c) {
   return it;
 }
 
+static int shopee_content_ok(struct shopee_call *c, const struct shopee_fields *f,
+                             const struct shopee_item *it);
+
 static void shopee_add_item(struct shopee_call *c) {
   struct shopee_fields f;
   char err[SHOPEE_ERRTXT];
@@ -824,6 +857,8 @@ static void shopee_add_item(struct shopee_call *c) {
     shopee_param(c, err);
     return;
   }
+  if (shopee_content_ok(c, &f, NULL))
+    return;
   id = shopee_item_create(c->shop->id, &f, c->now);
   if (id < 0) {
     shopee_fail(c, "error_inner", "Cannot store the item.");
@@ -846,6 +881,8 @@ static void shopee_update_item(struct shopee_call *c) {
     shopee_param(c, err);
     return;
   }
+  if (shopee_content_ok(c, &f, it))
+    return;
   if (shopee_item_apply(it, &f, c->now)) {
     shopee_fail(c, "error_inner", "Cannot store the item.");
     return;
@@ -2042,6 +2079,462 @@ static void shopee_access_token_get(struct shopee_call *c) {
   shopee_tokens_reply(c, s, 1);
 }
 
+/* ------------------------------------------------------------ content -- */
+
+/*
+ * Images, categories, attributes and brands (docs/marketplaces/shopee.md,
+ * "Content"). media_space/upload_image is a public call: an image belongs
+ * to the partner that uploaded it, and add_item/update_item take only ids
+ * that partner's uploads returned. The categories are the common set every
+ * simulator serves; 100629 is their parent, not a leaf.
+ */
+#define SHOPEE_UPLOADS_MAX 100000
+#define SHOPEE_IMAGE_MAX (10 * 1024 * 1024)
+#define SHOPEE_IMAGES_MAX 9
+#define SHOPEE_PARENT_CAT 100629
+#define SHOPEE_CATS_MAX 20 /* get_attribute_tree: category_id_list max count */
+
+enum { SHOPEE_DROP_DOWN = 1, SHOPEE_FREE_TEXT = 3 };
+
+struct shopee_value {
+  int64_t id;
+  const char *name;
+};
+
+struct shopee_attr_def {
+  int64_t id;
+  const char *name;
+  int input_type;
+  const struct shopee_value *values; /* NULL: free text */
+  size_t nvalues;
+};
+
+static const struct shopee_value shopee_origins[] = {
+    {6001, "Vietnam"}, {6002, "Thailand"}, {6003, "China"}, {6004, "Japan"}};
+static const struct shopee_value shopee_storage[] = {
+    {6101, "Room Temperature"}, {6102, "Refrigerated"}, {6103, "Frozen"}};
+
+static const struct shopee_attr_def shopee_attr_defs[] = {
+    {100010, "Country of Origin", SHOPEE_DROP_DOWN, shopee_origins, ARRAY_LEN(shopee_origins)},
+    {100020, "Shelf Life", SHOPEE_FREE_TEXT, NULL, 0},
+    {100030, "Ingredients", SHOPEE_FREE_TEXT, NULL, 0},
+    {100040, "Net Weight", SHOPEE_FREE_TEXT, NULL, 0},
+    {100050, "Storage Condition", SHOPEE_DROP_DOWN, shopee_storage, ARRAY_LEN(shopee_storage)},
+    {100060, "Material", SHOPEE_FREE_TEXT, NULL, 0},
+};
+
+/* A leaf: its attributes (index into shopee_attr_defs, mandatory) and
+ * whether a brand from the list is required. */
+struct shopee_cat {
+  int64_t id;
+  int brand_required;
+  struct {
+    size_t attr;
+    int mandatory;
+  } attrs[6];
+  size_t nattrs;
+};
+
+static const struct shopee_cat shopee_cats[] = {
+    {100644, 0, {{0, 1}, {1, 1}, {2, 0}, {3, 0}, {4, 0}}, 5}, /* food */
+    {100645, 0, {{0, 1}, {1, 1}, {3, 0}}, 3},                 /* drinks */
+    {100646, 1, {{0, 1}, {2, 1}}, 2},                         /* health */
+    {100647, 0, {{0, 1}, {5, 0}}, 2},                         /* home & craft */
+};
+
+/* The brand list of every leaf; brand_id 0 is Shopee's "NoBrand". */
+static const struct shopee_value shopee_brands[] = {
+    {0, "NoBrand"},         {3000001, "Tài Hoan"}, {3000002, "SAPHRATON"},
+    {3000003, "Hoàng An"},  {3000004, "Chu Đậu"},  {3000005, "Thu Ba"},
+    {3000006, "CoPuree"},   {3000007, "beCHAMP"},  {3000008, "Seagull"},
+    {3000009, "Trung Nguyên"}, {3000010, "Vinamilk"},
+};
+
+static const struct shopee_cat *shopee_cat_find(int64_t id) {
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(shopee_cats); i++)
+    if (shopee_cats[i].id == id)
+      return &shopee_cats[i];
+  return NULL;
+}
+
+/* The category's attribute `id` (its mandatory flag in *mandatory), or NULL. */
+static const struct shopee_attr_def *shopee_cat_attr(const struct shopee_cat *cat, int64_t id,
+                                                     int *mandatory) {
+  size_t i;
+
+  for (i = 0; i < cat->nattrs; i++)
+    if (shopee_attr_defs[cat->attrs[i].attr].id == id) {
+      *mandatory = cat->attrs[i].mandatory;
+      return &shopee_attr_defs[cat->attrs[i].attr];
+    }
+  return NULL;
+}
+
+static const struct shopee_upload *shopee_upload_find(int64_t partner_id, const char *id) {
+  size_t i;
+
+  for (i = 0; i < S.nuploads; i++)
+    if (S.uploads[i].partner_id == partner_id && strcmp(S.uploads[i].id, id) == 0)
+      return &S.uploads[i];
+  return NULL;
+}
+
+/* JPG or PNG by its first bytes, whatever the part's Content-Type says. */
+static int shopee_image_kind_ok(const struct sim_field *f) {
+  const unsigned char *d = (const unsigned char *)f->data;
+
+  if (f->len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+    return 1;
+  return f->len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+static void shopee_sha256_hex(const void *data, size_t len, char out[65]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0, i;
+
+  out[0] = '\0';
+  if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+    return;
+  for (i = 0; i < n && i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static cJSON *shopee_image_info(const struct shopee_upload *u) {
+  cJSON *info = cJSON_CreateObject(), *url;
+
+  cJSON_AddStringToObject(info, "image_id", u->id);
+  url = shopee_push_obj(cJSON_AddArrayToObject(info, "image_url_list"));
+  cJSON_AddStringToObject(url, "image_url_region", "VN");
+  cJSON_AddStringToObject(url, "image_url", u->url);
+  return info;
+}
+
+/* The file of an upload: the field `image`, JPG or PNG, at most 10 MB. */
+static const struct sim_field *shopee_upload_file(struct shopee_call *c, struct sim_field *fields) {
+  const struct sim_field *img;
+  const char *why = NULL;
+  int n = sim_form_parse(c->req->content_type, c->req->body, c->req->body_len, fields,
+                         SIM_FORM_FIELDS_MAX, &why);
+
+  if (n < 0) {
+    shopee_param(c, why ? why : "the body is not multipart/form-data");
+    return NULL;
+  }
+  img = sim_form_get(fields, n, "image");
+  if (!img || !img->filename[0] || img->len == 0) {
+    shopee_param(c, "image is required");
+    return NULL;
+  }
+  if (img->len > SHOPEE_IMAGE_MAX || !shopee_image_kind_ok(img)) {
+    shopee_fail(c, "error_invalid_image", "Invalid image: JPG or PNG of at most 10 MB only.");
+    return NULL;
+  }
+  return img;
+}
+
+static void shopee_upload_image(struct shopee_call *c) {
+  struct sim_field fields[SIM_FORM_FIELDS_MAX];
+  const struct sim_field *img = shopee_upload_file(c, fields);
+  struct shopee_upload *u;
+  cJSON *resp, *e;
+
+  if (!img)
+    return;
+  if (S.nuploads >= SHOPEE_UPLOADS_MAX ||
+      sim_grow((void **)&S.uploads, &S.cap_uploads, S.nuploads + 1, sizeof *S.uploads)) {
+    shopee_fail(c, "error_inner", "Cannot store the image.");
+    return;
+  }
+  u = &S.uploads[S.nuploads];
+  memset(u, 0, sizeof *u);
+  u->partner_id = c->partner->id;
+  snprintf(u->id, sizeof u->id, "vn-11134207-sim%010zu", S.nuploads + 1);
+  snprintf(u->url, sizeof u->url, "https://cf.shopee.vn/file/%s", u->id);
+  u->bytes = img->len;
+  shopee_sha256_hex(img->data, img->len, u->sha256);
+  S.nuploads++;
+  resp = cJSON_CreateObject();
+  cJSON_AddItemToObject(resp, "image_info", shopee_image_info(u));
+  e = shopee_push_obj(cJSON_AddArrayToObject(resp, "image_info_list"));
+  sim_json_add_int(e, "id", 0);
+  cJSON_AddItemToObject(e, "image_info", shopee_image_info(u));
+  shopee_ok(c, resp, NULL);
+}
+
+/* ---- get_attribute_tree, get_brand_list ---- */
+
+static cJSON *shopee_attr_json(const struct shopee_attr_def *a, int mandatory) {
+  cJSON *o = cJSON_CreateObject(), *vals, *info;
+  size_t i;
+
+  sim_json_add_int(o, "attribute_id", a->id);
+  cJSON_AddBoolToObject(o, "mandatory", mandatory);
+  cJSON_AddStringToObject(o, "name", a->name);
+  vals = cJSON_AddArrayToObject(o, "attribute_value_list");
+  for (i = 0; i < a->nvalues; i++) {
+    cJSON *v = shopee_push_obj(vals);
+
+    sim_json_add_int(v, "value_id", a->values[i].id);
+    cJSON_AddStringToObject(v, "name", a->values[i].name);
+  }
+  info = cJSON_AddObjectToObject(o, "attribute_info");
+  sim_json_add_int(info, "input_type", a->input_type);
+  sim_json_add_int(info, "input_validation_type", 2);
+  sim_json_add_int(info, "format_type", 1);
+  sim_json_add_int(info, "max_value_count", 1);
+  return o;
+}
+
+/* One category's entry: its tree, empty for the parent (attribute data is
+ * for last-level categories only). */
+static cJSON *shopee_tree_json(int64_t id, const struct shopee_cat *cat) {
+  cJSON *o = cJSON_CreateObject(), *tree = cJSON_AddArrayToObject(o, "attribute_tree");
+  size_t i;
+
+  for (i = 0; cat && i < cat->nattrs; i++)
+    sim_json_push(tree, shopee_attr_json(&shopee_attr_defs[cat->attrs[i].attr],
+                                         cat->attrs[i].mandatory));
+  sim_json_add_int(o, "category_id", id);
+  cJSON_AddStringToObject(o, "warning", cat ? "" : "Not a last-level category.");
+  return o;
+}
+
+static void shopee_attribute_tree(struct shopee_call *c) {
+  const char *q = sim_query(c->req, "category_id_list");
+  int64_t ids[SHOPEE_CATS_MAX];
+  int n = q ? shopee_id_list(q, ids, SHOPEE_CATS_MAX) : -1, i;
+  cJSON *resp, *list;
+
+  if (n <= 0) {
+    shopee_param(c, "category_id_list must hold 1 to 20 category ids");
+    return;
+  }
+  for (i = 0; i < n; i++)
+    if (!shopee_cat_find(ids[i]) && ids[i] != SHOPEE_PARENT_CAT) {
+      shopee_fail(c, "error_invalid_category", "Invalid category ID %" PRId64, ids[i]);
+      return;
+    }
+  resp = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(resp, "list");
+  for (i = 0; i < n; i++)
+    sim_json_push(list, shopee_tree_json(ids[i], shopee_cat_find(ids[i])));
+  shopee_ok(c, resp, NULL);
+}
+
+static void shopee_brand_list(struct shopee_call *c) {
+  int64_t cat_id = 0, offset = -1, size = 0, status = 0;
+  const struct shopee_cat *cat;
+  cJSON *resp, *list;
+  int64_t i;
+
+  /* All required: a missing one reads as -1, out of range. */
+  if (shopee_query_num(c->req, "offset", -1, &offset) || offset < 0 ||
+      shopee_query_num(c->req, "page_size", -1, &size) || size < 1 ||
+      size > SHOPEE_PAGE_MAX || shopee_query_num(c->req, "category_id", -1, &cat_id) ||
+      cat_id < 0) {
+    shopee_param(c, "offset, page_size (1-100) and category_id are required");
+    return;
+  }
+  if (shopee_query_num(c->req, "status", -1, &status) || (status != 1 && status != 2)) {
+    shopee_param(c, "status is required.");
+    return;
+  }
+  if ((cat = shopee_cat_find(cat_id)) == NULL) {
+    shopee_fail(c, "error_invalid_category", "Invalid category ID %" PRId64, cat_id);
+    return;
+  }
+  resp = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(resp, "brand_list");
+  for (i = offset; status == 1 && i < offset + size && i < (int64_t)ARRAY_LEN(shopee_brands);
+       i++) {
+    cJSON *b = shopee_push_obj(list);
+
+    sim_json_add_int(b, "brand_id", shopee_brands[i].id);
+    cJSON_AddStringToObject(b, "original_brand_name", shopee_brands[i].name);
+    cJSON_AddStringToObject(b, "display_brand_name", shopee_brands[i].name);
+  }
+  cJSON_AddBoolToObject(resp, "has_next_page",
+                        status == 1 && offset + size < (int64_t)ARRAY_LEN(shopee_brands));
+  sim_json_add_int(resp, "next_offset", offset + size);
+  cJSON_AddBoolToObject(resp, "is_mandatory", cat->brand_required);
+  cJSON_AddStringToObject(resp, "input_type", "DROP_DOWN");
+  shopee_ok(c, resp, NULL);
+}
+
+/* ---- add_item / update_item: the content rules ---- */
+
+/* What a call makes the item carry: the body's field, else (update) the
+ * item's own. */
+struct shopee_content {
+  int64_t category_id;
+  const cJSON *image, *attrs, *brand;
+};
+
+static int shopee_images_ok(struct shopee_call *c, const cJSON *image) {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(image, "image_id_list"), *e;
+
+  if (cJSON_GetArraySize(list) > SHOPEE_IMAGES_MAX) {
+    shopee_fail(c, "error_invalid_image", "image_id_list holds more than %d images.",
+                SHOPEE_IMAGES_MAX);
+    return -1;
+  }
+  cJSON_ArrayForEach(e, list) {
+    if (!shopee_upload_find(c->partner->id, e->valuestring)) {
+      shopee_fail(c, "error_invalid_image",
+                  "Image %s was not uploaded with media_space.upload_image by this partner.",
+                  e->valuestring);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* One value of an attribute: an allowed value_id, or value_id 0 with
+ * original_value_name where the input type takes custom text. */
+static int shopee_value_ok(struct shopee_call *c, const struct shopee_attr_def *a,
+                           const cJSON *v) {
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "original_value_name");
+  int64_t vid;
+  size_t i;
+
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(v, "value_id"), &vid)) {
+    shopee_fail(c, "error_invalid_attribute", "value_id of attribute %" PRId64 " is required.",
+                a->id);
+    return -1;
+  }
+  if (vid == 0) {
+    if (a->input_type == SHOPEE_DROP_DOWN || !cJSON_IsString(name) || !*name->valuestring) {
+      shopee_fail(c, "error_invalid_attribute",
+                  "Attribute %" PRId64 " needs a value from its attribute_value_list.", a->id);
+      return -1;
+    }
+    return 0;
+  }
+  for (i = 0; i < a->nvalues; i++)
+    if (a->values[i].id == vid)
+      return 0;
+  shopee_fail(c, "error_invalid_attribute",
+              "Value %" PRId64 " is not a value of attribute %" PRId64 ".", vid, a->id);
+  return -1;
+}
+
+/* Every entry an attribute of the category with valid values; every
+ * mandatory attribute present. */
+static int shopee_attrs_ok(struct shopee_call *c, const struct shopee_cat *cat,
+                           const cJSON *attrs) {
+  int seen[ARRAY_LEN(shopee_attr_defs)] = {0}, mandatory;
+  const cJSON *e, *v;
+  size_t i;
+
+  cJSON_ArrayForEach(e, attrs) {
+    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "attribute_value_list");
+    const struct shopee_attr_def *a;
+    int64_t id;
+
+    if (sim_json_int(cJSON_GetObjectItemCaseSensitive(e, "attribute_id"), &id) ||
+        (a = shopee_cat_attr(cat, id, &mandatory)) == NULL) {
+      shopee_fail(c, "error_invalid_attribute",
+                  "Attribute is not an attribute of category %" PRId64 ".", cat->id);
+      return -1;
+    }
+    if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) == 0) {
+      shopee_fail(c, "error_invalid_attribute",
+                  "attribute_value_list of attribute %" PRId64 " is empty.", id);
+      return -1;
+    }
+    cJSON_ArrayForEach(v, vals) {
+      if (shopee_value_ok(c, a, v))
+        return -1;
+    }
+    seen[a - shopee_attr_defs] = 1;
+  }
+  for (i = 0; i < cat->nattrs; i++)
+    if (cat->attrs[i].mandatory && !seen[cat->attrs[i].attr]) {
+      const struct shopee_attr_def *a = &shopee_attr_defs[cat->attrs[i].attr];
+
+      shopee_fail(c, "error_invalid_attribute",
+                  "Attribute \"%s\" (%" PRId64 ") is mandatory for category %" PRId64 ".",
+                  a->name, a->id, cat->id);
+      return -1;
+    }
+  return 0;
+}
+
+static int shopee_brand_ok(struct shopee_call *c, const struct shopee_cat *cat,
+                           const cJSON *brand) {
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(brand, "original_brand_name");
+  int64_t id = 0;
+  size_t i;
+
+  if (!brand) {
+    if (!cat->brand_required)
+      return 0;
+    shopee_fail(c, "error_invalid_brand", "Brand information required");
+    return -1;
+  }
+  if (sim_json_int(cJSON_GetObjectItemCaseSensitive(brand, "brand_id"), &id) ||
+      !cJSON_IsString(name)) {
+    shopee_fail(c, "error_invalid_brand", "brand needs brand_id and original_brand_name.");
+    return -1;
+  }
+  if (id == 0 && cat->brand_required) {
+    shopee_fail(c, "error_invalid_brand", "Brand information required");
+    return -1;
+  }
+  for (i = 0; i < ARRAY_LEN(shopee_brands); i++)
+    if (shopee_brands[i].id == id)
+      return 0;
+  shopee_fail(c, "error_invalid_brand",
+              "Brand %" PRId64 " is not a brand of category %" PRId64 ".", id, cat->id);
+  return -1;
+}
+
+/* The content rules on what the item will carry after the call. */
+static int shopee_content_ok(struct shopee_call *c, const struct shopee_fields *f,
+                             const struct shopee_item *it) {
+  struct shopee_content k;
+  const struct shopee_cat *cat;
+
+  k.category_id = f->has_category || !it ? f->category_id : it->category_id;
+  k.image = f->image ? f->image : it ? it->image : NULL;
+  k.attrs = f->attrs ? f->attrs : it ? it->attrs : NULL;
+  k.brand = f->brand ? f->brand : it ? it->brand : NULL;
+  if ((cat = shopee_cat_find(k.category_id)) == NULL) {
+    shopee_fail(c, "error_invalid_category", "Invalid category ID %" PRId64, k.category_id);
+    return -1;
+  }
+  return shopee_images_ok(c, k.image) || shopee_attrs_ok(c, cat, k.attrs) ||
+                 shopee_brand_ok(c, cat, k.brand)
+             ? -1
+             : 0;
+}
+
+/* ---- the control view ---- */
+
+static void shopee_ctl_uploads(const struct sim_req *req, struct sim_resp *resp) {
+  cJSON *o, *list;
+  size_t i;
+
+  (void)req;
+  o = sim_ctl_listing("uploads", &list);
+  for (i = 0; i < S.nuploads; i++) {
+    const struct shopee_upload *u = &S.uploads[i];
+    cJSON *e = cJSON_CreateObject();
+
+    /* upload_image is partner-level: the account is the partner, no shop */
+    cJSON_AddNullToObject(e, "shop");
+    sim_json_add_int(e, "partner_id", u->partner_id);
+    cJSON_AddStringToObject(e, "id", u->id);
+    cJSON_AddStringToObject(e, "url", u->url);
+    sim_json_add_int(e, "bytes", (int64_t)u->bytes);
+    cJSON_AddStringToObject(e, "sha256", u->sha256);
+    sim_json_push(list, e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
 /* ------------------------------------------------------------ routing -- */
 
 static const struct shopee_route {
@@ -2066,6 +2559,10 @@ static const struct shopee_route {
     {"/api/v2/order/get_order_detail", "GET", 1, shopee_order_detail},
     {"/api/v2/auth/token/get", "POST", 0, shopee_token_get},
     {"/api/v2/auth/access_token/get", "POST", 0, shopee_access_token_get},
+    /* Signed like a public call (partner-level); multipart, not JSON. */
+    {"/api/v2/media_space/upload_image", "POST", 0, shopee_upload_image},
+    {"/api/v2/product/get_attribute_tree", "GET", 1, shopee_attribute_tree},
+    {"/api/v2/product/get_brand_list", "GET", 1, shopee_brand_list},
 };
 
 static void shopee_handle(const struct sim_req *req, struct sim_resp *resp,
@@ -2090,7 +2587,7 @@ static void shopee_handle(const struct sim_req *req, struct sim_resp *resp,
     return;
   if (r->shop_call && shopee_rate_limited(&c))
     return;
-  if (strcmp(r->method, "POST") == 0 && shopee_check_body(&c))
+  if (strcmp(r->method, "POST") == 0 && r->fn != shopee_upload_image && shopee_check_body(&c))
     return;
   r->fn(&c);
 }
@@ -2378,6 +2875,7 @@ static cJSON *shopee_item_full(const struct shopee_item *it) {
   shopee_add_copy(o, "image", it->image);
   shopee_add_copy(o, "logistic_info", it->logistic);
   shopee_add_copy(o, "brand", it->brand);
+  shopee_add_copy(o, "dimension", it->dimension);
   if (it->condition)
     cJSON_AddStringToObject(o, "condition", it->condition);
   sim_json_add_int(o, "create_time", it->create_time);
@@ -2554,6 +3052,7 @@ static const struct sim_ctl_call shopee_ctls[] = {
     {"rate_limit", "POST", shopee_ctl_rate, NULL},
     {"item", "POST", shopee_ctl_item, NULL},
     {"items", "GET", shopee_ctl_items, NULL},
+    {"uploads", "GET", shopee_ctl_uploads, NULL},
     {"items/stock", "POST", shopee_ctl_item_stock, NULL},
     {"shops", "GET", shopee_ctl_shops, NULL},
 };
@@ -2589,7 +3088,7 @@ static void shopee_reset(void) {
   }
   for (i = 0; i < S.nitems; i++)
     shopee_item_free(&S.items[i]);
-  free(S.partners), free(S.shops), free(S.codes), free(S.items);
+  free(S.partners), free(S.shops), free(S.codes), free(S.items), free(S.uploads);
   memset(&S, 0, sizeof S);
   sim_orders_clear(&shopee_orders);
 }

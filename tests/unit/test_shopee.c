@@ -65,6 +65,19 @@ static oc_variant fixture_variants[OC_MAX_VARIANTS];
 /* The first variant of a fixture listing, writable. */
 #define V0(l) (*(oc_variant *)&(l).variants[0])
 
+/* The content the core resolves: two gallery images and a certificate
+ * scan, a leaf category, a brand, one enumerated and one free-text
+ * attribute. */
+static const oc_image fixture_images[] = {
+    {"img-abc", "https://cf.shopee.vn/file/img-abc", 0},
+    {"img_def", "", 0},
+    {"cert-1", "", 1},
+};
+static const oc_attr fixture_attrs[] = {
+    {"100010", "Country of Origin", "6001", "Vietnam"},
+    {"100011", "Ingredients", "", "Trà búp"},
+};
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
@@ -86,6 +99,13 @@ static oc_listing listing_fixture(void) {
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
   l.item_id = "2300069665";
+  l.category_id = "100644";
+  l.brand_id = "3000001";
+  l.brand_name = "Tài Hoan";
+  l.attrs = fixture_attrs;
+  l.nattrs = 2;
+  l.images = fixture_images;
+  l.nimages = 3;
   return l;
 }
 
@@ -551,11 +571,21 @@ static TEST_IMPL(build_publish) {
   ASSERT_STR_EQ(jstr(b, "item_status"), "NORMAL");
   ASSERT_STR_EQ(jstr(b, "condition"), "NEW");
   o = cJSON_GetObjectItem(b, "brand");
-  ASSERT_EQ(jint(o, "brand_id"), 0);
-  ASSERT_STR_EQ(jstr(o, "original_brand_name"), "No Brand");
+  ASSERT_EQ(jint(o, "brand_id"), 3000001);
+  ASSERT_STR_EQ(jstr(o, "original_brand_name"), "Tài Hoan");
+  /* The category's attributes, byte for byte: an allowed value by its id,
+   * free text as value_id 0 with original_value_name; then the OCOP one. */
+  ASSERT_NOT_NULL(strstr(r.body,
+                         "\"attribute_list\":[{\"attribute_id\":100010,\"attribute_value_list\":"
+                         "[{\"value_id\":6001}]},{\"attribute_id\":100011,\"attribute_value_list\":"
+                         "[{\"value_id\":0,\"original_value_name\":\"Trà búp\"}]},"));
+  ASSERT_NOT_NULL(strstr(r.body, "\"category_id\":100644,\"image\":{\"image_id_list\":"
+                                 "[\"img-abc\",\"img_def\"]},\"brand\":{\"brand_id\":3000001,"));
+  ASSERT_NULL(strstr(r.body, "cert-1")); /* no certification field on Shopee */
+  ASSERT_NULL(cJSON_GetObjectItem(b, "dimension")); /* sizes unknown: none sent */
   a = cJSON_GetObjectItem(b, "attribute_list");
-  ASSERT_EQ(cJSON_GetArraySize(a), 1);
-  o = cJSON_GetArrayItem(a, 0);
+  ASSERT_EQ(cJSON_GetArraySize(a), 3);
+  o = cJSON_GetArrayItem(a, 2);
   ASSERT_EQ(jint(o, "attribute_id"), 100999);
   a = cJSON_GetObjectItem(o, "attribute_value_list");
   ASSERT_EQ(cJSON_GetArraySize(a), 1);
@@ -585,7 +615,7 @@ static TEST_IMPL(build_publish_options) {
   V0(l).weight_g = 1500;
   ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
-  ASSERT_EQ(jint(b, "category_id"), 100777); /* category.I.3.c wins */
+  ASSERT_EQ(jint(b, "category_id"), 100644); /* the listing's: options no longer count */
   ASSERT(cJSON_GetObjectItem(b, "weight")->valuedouble == 1.5);
   ASSERT_NOT_NULL(strstr(r.body, "\"weight\":1.5,"));
   ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(b, "logistic_info")), 2);
@@ -593,7 +623,7 @@ static TEST_IMPL(build_publish_options) {
                  "logistic_id"),
             5001);
   v = cJSON_GetArrayItem(
-      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "attribute_list"), 0),
+      cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "attribute_list"), 2),
                           "attribute_value_list"),
       0);
   ASSERT_EQ(jint(v, "value_id"), 888);
@@ -609,7 +639,7 @@ static TEST_IMPL(build_publish_options) {
   b = body_json(&r);
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
   ASSERT_STR_EQ(jstr(b, "description"), "Trà búp khô, gói 200 g.");
-  ASSERT_NULL(cJSON_GetObjectItem(b, "attribute_list"));
+  ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(b, "attribute_list")), 2); /* no OCOP one */
   ASSERT_NOT_NULL(strstr(r.body, "\"weight\":1,"));
   ASSERT_NULL(strstr(r.body, "OCOP"));
   cJSON_Delete(b);
@@ -617,64 +647,52 @@ static TEST_IMPL(build_publish_options) {
   return 0;
 }
 
+/* Only logistic_id is still a shop option; the content is the listing's. */
 static TEST_IMPL(build_publish_missing_options) {
-  static const struct {
-    const char *drop;
-    const char *want;
-  } cases[] = {
-      {"category", "shop option \"category_id\" is not set (nor \"category.I.3.c\")"},
-      {"image_id", "shop option \"image_id\" is not set"},
-      {"logistic_id", "shop option \"logistic_id\" is not set"},
-  };
-  size_t i, j;
+  static const oc_kv only_cat[] = {{"category_id", "100644"}, {"image_id", "x"}};
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  oc_request r;
+  char err[256];
 
-  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    oc_kv kept[8];
-    size_t n = 0;
-    oc_shop s = shop_fixture();
-    oc_listing l = listing_fixture();
-    oc_request r;
-    char err[256];
-
-    for (j = 0; j < sizeof opts_full / sizeof opts_full[0]; j++)
-      if (!starts_with(opts_full[j].key, cases[i].drop))
-        kept[n++] = opts_full[j];
-    s.opts = kept;
-    s.nopts = n;
-    ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
-              -1);
-    ASSERT_STR_EQ(err, cases[i].want);
-    ASSERT_NULL(r.url);
-    ASSERT_NULL(r.log_url);
-    ASSERT_NULL(r.body);
-    ASSERT_EQ(r.nheaders, 0);
-  }
+  s.opts = only_cat;
+  s.nopts = 2;
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "shop option \"logistic_id\" is not set");
+  ASSERT_NULL(r.url);
+  ASSERT_NULL(r.log_url);
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
   return 0;
 }
 
+/* What Shopee would refuse is refused in build, with what is missing. */
 static TEST_IMPL(build_publish_bad_options) {
-  static const oc_kv bad_cat[] = {{"category_id", "12a"}, {"image_id", "x"},
-                                  {"logistic_id", "1"}};
-  static const oc_kv bad_img[] = {{"category_id", "1"}, {"image_id", "a\"b"},
-                                  {"logistic_id", "1"}};
-  static const oc_kv bad_log[] = {{"category_id", "1"}, {"image_id", "x"},
-                                  {"logistic_id", "5000,abc"}};
-  static const oc_kv many_img[] = {{"category_id", "1"},
-                                   {"image_id", "1,2,3,4,5,6,7,8,9,10"},
-                                   {"logistic_id", "1"}};
-  static const oc_kv bad_attr[] = {{"category_id", "1"}, {"image_id", "x"},
-                                   {"logistic_id", "1"},
-                                   {"ocop_attribute_id", "-4"}};
+  static const oc_kv bad_log[] = {{"logistic_id", "5000,abc"}};
+  static const oc_kv bad_attr[] = {{"logistic_id", "1"}, {"ocop_attribute_id", "-4"}};
+  static const oc_image certs_only[] = {{"c1", "", 1}};
+  static const oc_image bad_img[] = {{"a\"b", "", 0}};
+  static const oc_image ten[] = {{"1", "", 0}, {"2", "", 0}, {"3", "", 0}, {"4", "", 0},
+                                 {"5", "", 0}, {"6", "", 0}, {"7", "", 0}, {"8", "", 0},
+                                 {"9", "", 0}, {"10", "", 0}};
+  static const oc_attr no_value[] = {{"100010", "Country of Origin", "", ""}};
+  static const oc_attr bad_id[] = {{"", "Shelf Life", "", "12 tháng"}};
   static const struct {
-    const oc_kv *opts;
-    size_t n;
+    int what;
     const char *want;
   } cases[] = {
-      {bad_cat, 3, "shop option \"category_id\" is not a numeric id"},
-      {bad_img, 3, "shop option \"image_id\" holds an invalid id"},
-      {bad_log, 3, "shop option \"logistic_id\" must hold numeric ids"},
-      {many_img, 3, "shop option \"image_id\" holds more than 9 ids"},
-      {bad_attr, 4, "shop option \"ocop_attribute_id\" is not a numeric id"},
+      {0, "shop option \"logistic_id\" must hold numeric ids"},
+      {1, "shop option \"ocop_attribute_id\" is not a numeric id"},
+      {2, "Shopee requires a leaf category; this listing has none"},
+      {3, "listing category_id is not a numeric Shopee category id"},
+      {4, "Shopee requires at least one image; this listing has none"},
+      {5, "Shopee requires at least one image; this listing has none"},
+      {6, "Shopee takes at most 9 images; this listing has 10"},
+      {7, "image 1 has no Shopee image id from upload_image"},
+      {8, "Shopee requires the brand's original_brand_name with its brand_id"},
+      {9, "listing brand_id is not a numeric Shopee brand id"},
+      {10, "attribute \"Country of Origin\" has no value"},
+      {11, "attribute \"Shelf Life\" has no numeric Shopee attribute id"},
   };
   size_t i;
 
@@ -684,14 +702,57 @@ static TEST_IMPL(build_publish_bad_options) {
     oc_request r;
     char err[256];
 
-    s.opts = cases[i].opts;
-    s.nopts = cases[i].n;
-    ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err),
-              -1);
+    switch (cases[i].what) {
+    case 0: s.opts = bad_log, s.nopts = 1; break;
+    case 1: s.opts = bad_attr, s.nopts = 2; break;
+    case 2: l.category_id = NULL; break;
+    case 3: l.category_id = "100644x"; break;
+    case 4: l.nimages = 0; break;
+    case 5: l.images = certs_only, l.nimages = 1; break;
+    case 6: l.images = ten, l.nimages = 10; break;
+    case 7: l.images = bad_img, l.nimages = 1; break;
+    case 8: l.brand_name = ""; break;
+    case 9: l.brand_id = "No Brand"; break;
+    case 10: l.attrs = no_value, l.nattrs = 1; break;
+    default: l.attrs = bad_id, l.nattrs = 1; break;
+    }
+    ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), -1);
     ASSERT_STR_EQ(err, cases[i].want);
     ASSERT_NULL(r.url);
     ASSERT_NULL(r.body);
+    if (cases[i].what >= 2) { /* UPDATE refuses the same content */
+      ASSERT_EQ(build_any(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), -1);
+      ASSERT_STR_EQ(err, cases[i].want);
+    }
   }
+  return 0;
+}
+
+/* No brand: brand_id "" sends none; Shopee's No Brand is brand_id 0 by
+ * name from the rules. All three sizes, rounded up to cm, or none. */
+static TEST_IMPL(build_publish_brand_and_sizes) {
+  oc_shop s = shop_fixture();
+  oc_listing l = listing_fixture();
+  oc_request r;
+  char err[256];
+
+  l.brand_id = "";
+  l.brand_name = "";
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_NULL(strstr(r.body, "\"brand\""));
+  oc_request_free(&r);
+  l.brand_id = "0";
+  l.brand_name = "NoBrand";
+  V0(l).length_mm = 201, V0(l).width_mm = 100, V0(l).height_mm = 55;
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_NOT_NULL(strstr(r.body, "\"brand\":{\"brand_id\":0,\"original_brand_name\":\"NoBrand\"}"));
+  ASSERT_NOT_NULL(strstr(r.body, "\"dimension\":{\"package_length\":21,\"package_width\":10,"
+                                 "\"package_height\":6}"));
+  oc_request_free(&r);
+  V0(l).height_mm = 0; /* two of three: none sent */
+  ASSERT_EQ(build_any(OC_OP_PUBLISH, &s, &l, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_NULL(strstr(r.body, "dimension"));
+  oc_request_free(&r);
   return 0;
 }
 
@@ -729,10 +790,17 @@ static TEST_IMPL(build_update_with_claims) {
   ASSERT_STR_EQ(jstr(b, "description"),
                 "Sản phẩm OCOP 3 sao (quyết định 3981/QĐ-UBND).\n"
                 "Trà búp khô, gói 200 g.");
-  a = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "attribute_list"), 0),
+  a = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "attribute_list"), 1),
                           "attribute_value_list");
   ASSERT_EQ(cJSON_GetArraySize(a), 1);
+  ASSERT_STR_EQ(jstr(cJSON_GetArrayItem(a, 0), "original_value_name"), "Trà búp");
+  a = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(b, "attribute_list"), 2),
+                          "attribute_value_list");
   ASSERT_STR_EQ(jstr(cJSON_GetArrayItem(a, 0), "original_value_name"), "3 sao");
+  /* The content goes with every update: images in order, category, brand. */
+  ASSERT_NOT_NULL(strstr(r.body, "\"category_id\":100644,\"image\":{\"image_id_list\":"
+                                 "[\"img-abc\",\"img_def\"]},\"brand\":{\"brand_id\":3000001,"));
+  ASSERT_NOT_NULL(strstr(r.body, "\"weight\":0.25,"));
   /* Price and stock have their own calls (shopee.md, "Endpoints"). */
   ASSERT_NULL(cJSON_GetObjectItem(b, "original_price"));
   ASSERT_NULL(cJSON_GetObjectItem(b, "seller_stock"));
@@ -756,9 +824,9 @@ static TEST_IMPL(build_update_strip) {
   ASSERT_STR_EQ(jstr(b, "item_name"), "Trà xanh Thái Nguyên");
   ASSERT_STR_EQ(jstr(b, "description"), "Trà búp khô, gói 200 g.");
   a = cJSON_GetObjectItem(b, "attribute_list");
-  ASSERT_EQ(cJSON_GetArraySize(a), 1);
-  ASSERT_EQ(jint(cJSON_GetArrayItem(a, 0), "attribute_id"), 100999);
-  a = cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0), "attribute_value_list");
+  ASSERT_EQ(cJSON_GetArraySize(a), 3);
+  ASSERT_EQ(jint(cJSON_GetArrayItem(a, 2), "attribute_id"), 100999);
+  a = cJSON_GetObjectItem(cJSON_GetArrayItem(a, 2), "attribute_value_list");
   ASSERT(cJSON_IsArray(a));
   ASSERT_EQ(cJSON_GetArraySize(a), 0);
   ASSERT_NULL(strstr(r.body, "OCOP"));
@@ -767,12 +835,16 @@ static TEST_IMPL(build_update_strip) {
   cJSON_Delete(b);
   oc_request_free(&r);
 
-  /* Without the attribute option nothing about attributes is sent. */
-  s.nopts = 3; /* category_id, image_id, logistic_id */
+  /* A stripped OCOP claim image is not in the listing: the item loses it. */
+  l.images = fixture_images + 1;
+  l.nimages = 2;
+  l.nattrs = 0;
+  s.nopts = 3; /* category_id, image_id, logistic_id: no OCOP attribute */
   ASSERT_EQ(build_any(OC_OP_UPDATE, &s, &l, NOW_MS, &r, err, sizeof err), 0);
   b = body_json(&r);
   ASSERT_NULL(cJSON_GetObjectItem(b, "attribute_list"));
-  ASSERT_EQ(cJSON_GetArraySize(b), 3);
+  ASSERT_NOT_NULL(strstr(r.body, "\"image_id_list\":[\"img_def\"]}"));
+  ASSERT_NULL(strstr(r.body, "img-abc"));
   cJSON_Delete(b);
   oc_request_free(&r);
   return 0;
@@ -1093,6 +1165,8 @@ static TEST_IMPL(log_url_has_no_secrets) {
       ASSERT_NULL(r.url);
       continue;
     }
+    if (op == OC_OP_UPLOAD_IMAGE || op == OC_OP_CATEGORY) /* see upload_*, category_* */
+      continue;
     if (op == OC_OP_VARIANTS) { /* one variant, no tier: in line, nothing built */
       l.memo = "{\"name\":\"\",\"options\":[]}";
       ASSERT_EQ(build_any((oc_op)op, &s, &l, NOW_MS, &r, err, sizeof err), OC_IN_LINE);
@@ -2703,7 +2777,7 @@ static TEST_IMPL(variants_publish_multi) {
   /* The product code, the cheapest price, no stock of its own, the first
    * variant's weight: the models come by VARIANTS. */
   ASSERT_NOT_NULL(strstr(r.body, "\"original_price\":45000,\"seller_stock\":[{\"stock\":0}],"
-                                 "\"weight\":0.22,\"category_id\":100777,"));
+                                 "\"weight\":0.22,\"category_id\":100644,"));
   ASSERT_NOT_NULL(strstr(r.body, "\"item_sku\":\"HN-MIEN\","));
   ASSERT_NULL(strstr(r.body, "model"));
   ASSERT_NULL(strstr(r.body, "dimension"));
@@ -3067,6 +3141,363 @@ static TEST_IMPL(variants_get_listing_models) {
   return 0;
 }
 
+/* ---- UPLOAD_IMAGE (media.c) ---------------------------------------------------- */
+
+static const unsigned char png_bytes[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
+
+static oc_upload upload_fixture(void) {
+  oc_upload u;
+
+  memset(&u, 0, sizeof u);
+  u.data = png_bytes;
+  u.len = sizeof png_bytes;
+  u.filename = "OCP-BKN-001-1.png";
+  u.mime = "image/png";
+  u.width = u.height = 800;
+  return u;
+}
+
+/* Public signature (no token, no shop), one file part named "image", no
+ * JSON body or Content-Type header (the core's MIME body sets it). The
+ * signature was computed with Python's hmac module over
+ * "123456/api/v2/media_space/upload_image1710000000". */
+static TEST_IMPL(upload_build) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+  oc_request r;
+  char err[256], v[128];
+
+  ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "POST");
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/media_space/upload_image?partner_id=123456"
+                            "&timestamp=1710000000&sign="
+                            "f7fc869fd57cd03bf36f04d8c7ddb0511b6648c720ed3e96a910b9339b85d292");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/media_space/upload_image");
+  ASSERT_NULL(query_get(r.url, "access_token", v, sizeof v));
+  ASSERT_NULL(query_get(r.url, "shop_id", v, sizeof v));
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_EQ(r.nparts, 1);
+  ASSERT_STR_EQ(r.parts[0].name, "image");
+  ASSERT_NULL(r.parts[0].value);
+  ASSERT_STR_EQ(r.parts[0].filename, "OCP-BKN-001-1.png");
+  ASSERT_STR_EQ(r.parts[0].mime, "image/png");
+  ASSERT(r.file == png_bytes);
+  ASSERT_EQ(r.file_len, sizeof png_bytes);
+  oc_request_free(&r);
+  return 0;
+}
+
+static TEST_IMPL(upload_build_refusals) {
+  static const struct {
+    const char *mime;
+    size_t len;
+    const char *name;
+    const char *want;
+  } cases[] = {
+      {"image/webp", 10, "a.webp", "Shopee takes JPG or PNG images; this one is image/webp"},
+      {"image/jpeg", 10485761, "a.jpg",
+       "Shopee takes images of at most 10 MB (10485760 bytes); this one has 10485761 bytes"},
+      {"image/jpeg", 0, "a.jpg", "image is missing or empty"},
+      {"image/jpeg", 10, "a\".jpg", "image file name is empty or holds a quote or a line break"},
+      {"image/jpeg", 10, "a\r\nX: y", "image file name is empty or holds a quote or a line break"},
+  };
+  static unsigned char big[1]; /* never read past len: build checks the length only */
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    oc_shop s = shop_fixture();
+    oc_upload u = upload_fixture();
+    oc_request r;
+    char err[256];
+
+    u.mime = cases[i].mime;
+    u.len = cases[i].len;
+    u.filename = cases[i].name;
+    if (u.len > sizeof png_bytes)
+      u.data = big;
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), -1);
+    ASSERT_STR_EQ(err, cases[i].want);
+    ASSERT_NULL(r.url);
+    ASSERT_EQ(r.nparts, 0);
+  }
+  {
+    oc_shop s = shop_fixture();
+    oc_upload u = upload_fixture();
+    oc_request r;
+    char err[256];
+
+    s.app_secret = "";
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), -1);
+    ASSERT_STR_EQ(err, "shop app_secret (partner key) is not set");
+    s = shop_fixture();
+    s.access_token = NULL; /* a public call: no token needed */
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+    oc_request_free(&r);
+  }
+  return 0;
+}
+
+static void parse_upload(long status, const char *body, oc_upload_result *res) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+
+  conn()->parse_upload(&s, &u, status, body, body ? strlen(body) : 0, res);
+}
+
+static TEST_IMPL(upload_parse) {
+  oc_upload_result res;
+
+  parse_upload(200,
+               "{\"error\":\"\",\"message\":\"\",\"request_id\":\"r1\",\"response\":{"
+               "\"image_info\":{\"image_id\":\"sg-11134201-7rbk0-abc\",\"image_url_list\":["
+               "{\"image_url_region\":\"VN\",\"image_url\":\"https://cf.shopee.vn/file/abc\"},"
+               "{\"image_url_region\":\"SG\",\"image_url\":\"https://cf.shopee.sg/file/abc\"}]}}}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.v.request_id, "r1");
+  ASSERT_STR_EQ(res.remote_id, "sg-11134201-7rbk0-abc");
+  ASSERT_STR_EQ(res.url, "https://cf.shopee.vn/file/abc");
+
+  /* The list form, without URLs. */
+  parse_upload(200,
+               "{\"error\":\"\",\"response\":{\"image_info_list\":[{\"id\":0,"
+               "\"image_info\":{\"image_id\":\"id2\"}}]}}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.remote_id, "id2");
+  ASSERT_STR_EQ(res.url, "");
+
+  parse_upload(200, "{\"error\":\"error_param\",\"message\":\"Invalid image\"}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_param: Invalid image");
+  ASSERT_STR_EQ(res.remote_id, "");
+
+  parse_upload(200, "{\"error\":\"\",\"response\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "unexpected response: field response.image_info is missing");
+
+  parse_upload(200, "{\"error\":\"\",\"response\":{\"image_info\":{\"image_id\":\"\"}}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+
+  parse_upload(0, NULL, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  parse_upload(403, "{\"error\":\"error_sign\",\"message\":\"Wrong sign.\"}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_sign: Wrong sign.");
+  return 0;
+}
+
+/* ---- CATEGORY (category.c) ------------------------------------------------------ */
+
+/* Signatures computed with Python's hmac module over partner_id ‖ path ‖
+ * 1710000000 ‖ token_value ‖ 654321. */
+static TEST_IMPL(category_build) {
+  oc_shop s = shop_fixture();
+  oc_category_query q = {"100644", 0, ""};
+  oc_request r;
+  char err[256];
+
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/product/get_attribute_tree?partner_id=123456"
+                            "&timestamp=1710000000&access_token=token_value&shop_id=654321"
+                            "&sign=f3e957efb39272a230cec1eeaa60f8c4ea09edfbf745d1b0887326a9a642b89a"
+                            "&category_id_list=100644&language=en");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_attribute_tree");
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  oc_request_free(&r);
+
+  q.step = 3;
+  q.rules = "{}";
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.url, BASE "/api/v2/product/get_brand_list?partner_id=123456"
+                            "&timestamp=1710000000&access_token=token_value&shop_id=654321"
+                            "&sign=ef5db0ff3383ff98d35f93cab0cc33479eff70c4031eb86be41108df6c3f20c7"
+                            "&offset=200&page_size=100&category_id=100644&status=1&language=en");
+  ASSERT_STR_EQ(r.log_url, BASE "/api/v2/product/get_brand_list");
+  oc_request_free(&r);
+
+  q.category_id = "10a";
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "category id is not a numeric Shopee category id");
+  ASSERT_NULL(r.url);
+  q.category_id = "100644";
+  q.step = -1;
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  s.access_token = NULL;
+  q.step = 0;
+  ASSERT_EQ(conn()->build_category(&s, &q, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "shop access_token is not set");
+  return 0;
+}
+
+static void parse_category(int step, const char *rules, long status, const char *body,
+                           oc_category_result *res) {
+  oc_shop s = shop_fixture();
+  oc_category_query q = {"100644", step, rules};
+
+  conn()->parse_category(&s, &q, status, body, body ? strlen(body) : 0, res);
+}
+
+static const char tree_answer[] =
+    "{\"error\":\"\",\"message\":\"\",\"request_id\":\"t1\",\"response\":{\"list\":["
+    "{\"category_id\":100645,\"attribute_tree\":[{\"attribute_id\":1,\"mandatory\":true,"
+    "\"name\":\"Other\"}]},"
+    "{\"category_id\":100644,\"attribute_tree\":["
+    "{\"attribute_id\":100010,\"mandatory\":true,\"name\":\"Country of Origin\","
+    "\"attribute_value_list\":[{\"value_id\":6001,\"name\":\"Vietnam\"},"
+    "{\"value_id\":6002,\"name\":\"Thailand\"}],"
+    "\"attribute_info\":{\"input_type\":1,\"input_validation_type\":2}},"
+    "{\"attribute_id\":100011,\"mandatory\":false,\"name\":\"Ingredients\","
+    "\"attribute_info\":{\"input_type\":3}}]}]}}";
+
+static TEST_IMPL(category_parse_steps) {
+  oc_category_result res;
+  char *rules;
+
+  parse_category(0, "", 200, tree_answer, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  ASSERT_STR_EQ(res.rules,
+                "{\"leaf\":true,\"brand_required\":false,\"dimensions_required\":false,"
+                "\"no_brand\":null,\"brands\":[],\"attrs\":["
+                "{\"id\":\"100010\",\"name\":\"Country of Origin\",\"required\":true,"
+                "\"values\":[{\"id\":\"6001\",\"name\":\"Vietnam\"},"
+                "{\"id\":\"6002\",\"name\":\"Thailand\"}]},"
+                "{\"id\":\"100011\",\"name\":\"Ingredients\",\"required\":false}],"
+                "\"certifications\":[]}");
+  rules = res.rules;
+
+  /* Brands, page 1 of 2: the brand_id 0 entry is the no-brand one. */
+  parse_category(1, rules, 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":0,\"original_brand_name\":\"NoBrand\",\"display_brand_name\":\"NoBrand\"},"
+                 "{\"brand_id\":3000001,\"original_brand_name\":\"Tài Hoan\"}],"
+                 "\"has_next_page\":true,\"next_offset\":100,\"is_mandatory\":false,"
+                 "\"input_type\":\"DROP_DOWN\"}}",
+                 &res);
+  free(rules);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  rules = res.rules;
+  parse_category(2, rules, 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":3000002,\"original_brand_name\":\"Vinamilk\"}],"
+                 "\"has_next_page\":false,\"is_mandatory\":false}}",
+                 &res);
+  free(rules);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"no_brand\":{\"id\":\"0\",\"name\":\"NoBrand\"}"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"brands\":[{\"id\":\"3000001\",\"name\":\"Tài Hoan\"},"
+                                    "{\"id\":\"3000002\",\"name\":\"Vinamilk\"}]"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"brand_required\":false"));
+  ASSERT_NOT_NULL(strstr(res.rules, "\"attrs\":[{\"id\":\"100010\""));
+  free(res.rules);
+
+  /* A mandatory brand: no no-brand entry, whatever the list holds. */
+  parse_category(1, "{\"leaf\":true,\"no_brand\":null}", 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":["
+                 "{\"brand_id\":0,\"original_brand_name\":\"NoBrand\"},"
+                 "{\"brand_id\":7,\"original_brand_name\":\"Thu Ba\"}],"
+                 "\"has_next_page\":false,\"is_mandatory\":true}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.rules, "{\"leaf\":true,\"no_brand\":null,\"brands\":[{\"id\":\"7\","
+                           "\"name\":\"Thu Ba\"}],\"brand_required\":true}");
+  free(res.rules);
+
+  /* Not mandatory, the list without id 0: Shopee's No Brand option all the same. */
+  parse_category(1, "{\"leaf\":true,\"brands\":[]}", 200,
+                 "{\"error\":\"\",\"response\":{\"brand_list\":[],\"has_next_page\":false,"
+                 "\"is_mandatory\":false}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"no_brand\":{\"id\":\"0\",\"name\":\"NoBrand\"}"));
+  free(res.rules);
+  return 0;
+}
+
+static TEST_IMPL(category_parse_not_leaf_and_errors) {
+  oc_category_result res;
+
+  /* No attribute tree for the category: not a last-level category. */
+  parse_category(0, "", 200,
+                 "{\"error\":\"\",\"response\":{\"list\":[{\"category_id\":100644,"
+                 "\"attribute_tree\":[],\"warning\":\"\"}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"leaf\":false"));
+  free(res.rules);
+  parse_category(0, "", 200, "{\"error\":\"\",\"response\":{\"list\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"leaf\":false"));
+  free(res.rules);
+
+  parse_category(0, "", 200,
+                 "{\"error\":\"error_invalid_category\",\"message\":\"Invalid category ID 9\"}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "error_invalid_category: Invalid category ID 9");
+  ASSERT_NULL(res.rules);
+  ASSERT_EQ(res.more, 0);
+
+  parse_category(1, "not json", 200, "{\"error\":\"\",\"response\":{\"brand_list\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_NULL(res.rules);
+
+  parse_category(0, "", 200,
+                 "{\"error\":\"\",\"response\":{\"list\":[{\"category_id\":100644,"
+                 "\"attribute_tree\":[{\"attribute_id\":\"x\",\"name\":\"A\"}]}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NULL(res.rules);
+
+  parse_category(0, "", 0, NULL, &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NULL(res.rules);
+  parse_category(0, "", 200, "{\"error\":\"invalid_acceess_token\",\"message\":\"x\"}", &res);
+  ASSERT_EQ(res.v.status, OC_AUTH);
+  return 0;
+}
+
+/* A refusal for the content holds the listing (content = 1) with
+ * Shopee's own code and message; others do not. */
+static TEST_IMPL(parse_content_refusals) {
+  static const struct {
+    oc_op op;
+    const char *body;
+    int content;
+  } cases[] = {
+      {OC_OP_PUBLISH, "{\"error\":\"product.error_invalid_brand\",\"message\":\"Brand information required\"}", 1},
+      {OC_OP_PUBLISH, "{\"error\":\"error_invalid_category\",\"message\":\"Invalid category ID 100629\"}", 1},
+      {OC_OP_UPDATE, "{\"error\":\"error_invalid_attribute\",\"message\":\"x\"}", 1},
+      {OC_OP_UPDATE, "{\"error\":\"error_invalid_image\",\"message\":\"x\"}", 1},
+      {OC_OP_PUBLISH, "{\"error\":\"error_category_is_block\",\"message\":\"x\"}", 1},
+      {OC_OP_PUBLISH, "{\"error\":\"error_param\",\"message\":\"x\"}", 0},
+      {OC_OP_SET_STOCK, "{\"error\":\"error_invalid_image\",\"message\":\"x\"}", 0},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    oc_listing_result res;
+
+    parse(cases[i].op, 200, cases[i].body, &res);
+    ASSERT_EQ(res.v.status, OC_REJECTED);
+    ASSERT_EQ(res.content, cases[i].content);
+  }
+  {
+    oc_listing_result res;
+
+    parse(OC_OP_PUBLISH, 200, cases[0].body, &res);
+    ASSERT_STR_EQ(res.v.error, "product.error_invalid_brand: Brand information required");
+  }
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_s1_hmac_layer),
     TEST_ENTRY(sign_s2_shop_base_string),
@@ -3144,6 +3575,14 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(variants_stock_price_lists),
     TEST_ENTRY(variants_lookup_models),
     TEST_ENTRY(variants_get_listing_models),
+    TEST_ENTRY(build_publish_brand_and_sizes),
+    TEST_ENTRY(parse_content_refusals),
+    TEST_ENTRY(upload_build),
+    TEST_ENTRY(upload_build_refusals),
+    TEST_ENTRY(upload_parse),
+    TEST_ENTRY(category_build),
+    TEST_ENTRY(category_parse_steps),
+    TEST_ENTRY(category_parse_not_leaf_and_errors),
     {NULL, NULL, 0},
 };
 
