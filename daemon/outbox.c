@@ -432,6 +432,14 @@ static void job_start(outbox_t *ob, struct job *job) {
     finish_simple(job, OUT_NOT_FOUND, "listing has no marketplace id");
     return;
   }
+  if ((job->kind == JOB_PUBLISH || job->kind == JOB_UPDATE) && !job->content.present &&
+      (oc_supports(job->hold.conn, OC_OP_CATEGORY) ||
+       oc_supports(job->hold.conn, OC_OP_UPLOAD_IMAGE))) {
+    /* Claimed before this start recorded that the connector takes
+     * content (lifecycle_publish_caps): the next claim brings it. */
+    defer_job(job, 500, "waiting for the connector's capabilities to be recorded");
+    return;
+  }
   if (job->content.present) {
     struct call_env env = {ob->http, pace_hooks()};
 

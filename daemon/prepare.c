@@ -282,23 +282,25 @@ static void upload_next(struct run *r) {
 
 /* ---- the order of things ---------------------------------------------------- */
 
-/* A problem holds the listing; then rules, images being checked and
- * uploads come first, in that order; the send comes last. A connector that
+/* Images being checked are awaited; then a problem holds the listing;
+ * then rules and uploads come first, in that order; the send comes last. A connector that
  * cannot read rules or upload images sends what the catalogue says. */
 static void next(struct run *r) {
   struct job *job = r->job;
   const struct content *c = &job->content;
   const oc_connector *conn = job->hold.conn;
 
-  if (c->problem) {
-    end(r, PREP_HELD, NULL, c->problem, 0);
-  } else if (c->rules_due && oc_supports(conn, OC_OP_CATEGORY) && job->prep_upload == 0) {
-    rules_step(r);
-  } else if (c->waiting) {
+  if (c->waiting) {
+    /* First, so a listing is held once, for what its checked images and
+     * rules say, not again when a check completes. */
     if (r->p->wake_media)
       r->p->wake_media(r->p->arg);
     end(r, PREP_AGAIN, NULL, "waiting for the listing's images to be read and checked",
         PREP_WAIT_MEDIA_MS);
+  } else if (c->problem) {
+    end(r, PREP_HELD, NULL, c->problem, 0);
+  } else if (c->rules_due && oc_supports(conn, OC_OP_CATEGORY) && job->prep_upload == 0) {
+    rules_step(r);
   } else if (job->prep_upload < c->nuploads && oc_supports(conn, OC_OP_UPLOAD_IMAGE)) {
     upload_next(r);
   } else if (c->nuploads > 0 && oc_supports(conn, OC_OP_UPLOAD_IMAGE)) {

@@ -110,7 +110,7 @@ TEST_IMPL(images_uploaded_once_reused_and_uploaded_again_when_changed) {
 
   if (itest_need_pg())
     return TEST_SKIP;
-  fixture_up(&f, "content-img", 3, "delist");
+  fixture_up(&f, "content_img", 3, "delist");
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
   wait_settled(&f);
   /* Three products with the same picture: one upload, three items showing it. */
@@ -152,7 +152,7 @@ TEST_IMPL(missing_mandatory_attribute_is_held_then_sent) {
 
   if (itest_need_pg())
     return TEST_SKIP;
-  fixture_up(&f, "content-attr", 2, "delist");
+  fixture_up(&f, "content_attr", 2, "delist");
   PQclear(itest_sql(f.db, "DELETE FROM product_attribute WHERE key = 'shelf_life' AND product_id = "
                           "(SELECT id FROM product WHERE code = 'CT-000001')"));
   f.expected = 1;
@@ -203,7 +203,7 @@ TEST_IMPL(claim_image_is_stripped_and_restored) {
 
   if (itest_need_pg())
     return TEST_SKIP;
-  fixture_up(&f, "content-claim", 1, "strip");
+  fixture_up(&f, "content_claim", 1, "strip");
   PQclear(itest_sql(f.db, "INSERT INTO product_image (product_id, position, source, claim) "
                           "SELECT id, 2, 'ocop-4-sao.png', true FROM product WHERE code = 'CT-000001'"));
   itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
@@ -237,17 +237,18 @@ TEST_IMPL(kill9_during_an_upload_leaves_one_item_per_product) {
 
   if (itest_need_pg())
     return TEST_SKIP;
-  fixture_up(&f, "content-kill", 4, "delist");
+  fixture_up(&f, "content_kill", 4, "delist");
   cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/fault",
                               "{\"marketplace\": \"shopee\", \"path\": \"" UPLOAD_PATH "\","
                               " \"kind\": \"slow\", \"delay_ms\": 3000, \"count\": 1}"));
-  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
+  /* A short lease: the jobs the killed daemon held come back soon. */
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 4s");
   ASSERT(itest_wait(upload_started, &f, 30000));
   usleep(800 * 1000); /* the upload is on the wire, held by the slow fault */
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGKILL), 128 + SIGKILL);
   ASSERT_EQ(count_items(&f.sim), 0);
 
-  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, "job_lease = 4s");
   wait_settled(&f);
   items = itest_sim_items(&f.sim);
   ASSERT_EQ(cJSON_GetArraySize(items), 4);
