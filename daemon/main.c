@@ -264,6 +264,8 @@ static void on_db_notify(void *arg, const char *channel, const char *payload) {
   /* A push stored by any daemon queued an order re-read ("orders:<shop>"). */
   if (payload && strncmp(payload, "orders:", 7) == 0)
     orders_wake(d->orders);
+  else if (payload && strcmp(payload, "media") == 0)
+    media_wake(d->media); /* the catalogue named images to read */
   else if (payload && strcmp(payload, "clock") == 0)
     clock_watch_poke(d->watch); /* the OCOP date was pinned: ask for it now */
   else

@@ -284,7 +284,10 @@ static void look(media_t *m) {
 
 static void on_timer(uv_timer_t *t) { look(t->data); }
 
-void media_wake(void *arg) { look(arg); }
+void media_wake(void *arg) {
+  if (arg)
+    look(arg);
+}
 
 int media_busy(const media_t *m) { return m->querying || m->inflight > 0; }
 

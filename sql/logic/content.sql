@@ -326,6 +326,18 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- New or replaced images are read at once: ocopd's media reader listens
+-- (daemon/main.c, payload 'media').
+CREATE OR REPLACE FUNCTION ocop_sync_product_images() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ocop_sync(ARRAY(SELECT DISTINCT product_id FROM changed), NULL);
+  IF EXISTS (SELECT 1 FROM changed WHERE checked_at IS NULL) THEN
+    PERFORM pg_notify('ocop_outbox', 'media');
+  END IF;
+  RETURN NULL;
+END $$;
+
 CREATE OR REPLACE FUNCTION ocop_sync_category_map() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -342,9 +354,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE TRIGGER product_image_sync_ins AFTER INSERT ON product_image
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_content_products();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_product_images();
 CREATE OR REPLACE TRIGGER product_image_sync_upd AFTER UPDATE ON product_image
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_content_products();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_product_images();
 CREATE OR REPLACE TRIGGER product_image_sync_del AFTER DELETE ON product_image
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION ocop_sync_content_products();
 CREATE OR REPLACE TRIGGER product_attribute_sync_ins AFTER INSERT ON product_attribute
