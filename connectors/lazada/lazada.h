@@ -24,14 +24,11 @@
  *           byte-wise by name, raw values. Empty parameters are neither
  *           signed nor sent (vector L4).
  *
+ * The content of PUBLISH and UPDATE comes from the listing alone (see
+ * "Content"): category_id, images (uploaded with UPLOAD_IMAGE), brand_id,
+ * attrs and every variant's package; nothing about a product is a constant.
+ *
  * Shop options read (shop.options):
- *   category_id           Lazada PrimaryCategory for every listing (PUBLISH)
- *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
- *   image_url             Lazada-hosted image URL(s), comma-separated, at
- *                         most 8 (PUBLISH). Lazada rejects external URLs
- *                         (see "Endpoints"): migrate/upload them first.
- *                         Only the http(s) form is checked here, not the
- *                         host.
  *   variation_name        the custom sale property of an item with several
  *                         variants (default "Quy cách", <= 15 characters)
  *   variation_attribute   a standard sale attribute of the category to
@@ -54,8 +51,7 @@
  * [unverified] choices (shared with the simulator, not from Lazada; see
  * "Verified and our reading", and for variants "Variants"): the relist
  * call (product/update with SKU Status "active"), the delist parameter name
- * (apiRequestBody), E0401 as "product not found", package sides of 10 cm
- * when unknown, brand "No Brand", sending VND prices as whole-dong strings,
+ * (apiRequestBody), E0401 as "product not found", sending VND prices as whole-dong strings,
  * AssociatedSku as a seller SKU, and reading sku_list from UpdateProduct.
  *
  * Orders (see "Orders" and "Push"; the project's wire choices where
