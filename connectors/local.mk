@@ -35,7 +35,8 @@ SHOPEE_SRC = connectors/shopee/shopee.h connectors/shopee/connector.c \
 LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
 	connectors/lazada/shop.c connectors/lazada/request.c connectors/lazada/payload.c \
 	connectors/lazada/parse.c connectors/lazada/time.c connectors/lazada/orders.c \
-	connectors/lazada/items.c connectors/lazada/push.c connectors/lazada/variants.c
+	connectors/lazada/items.c connectors/lazada/push.c connectors/lazada/variants.c \
+	connectors/lazada/content.c connectors/lazada/upload.c connectors/lazada/category.c
 TIKTOK_SRC = connectors/tiktok/tiktok.h connectors/tiktok/connector.c \
 	connectors/tiktok/shop.c connectors/tiktok/request.c connectors/tiktok/body.c \
 	connectors/tiktok/parse.c connectors/tiktok/listing.c connectors/tiktok/orders.c \

@@ -64,6 +64,7 @@ const ocu_market lz_market = {
 };
 
 /* order_window_s 0: no limit; the offset cap is met with done_at. */
-OCU_CONNECTOR(lz, "lazada", lz_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS), 0,
-              lz_verify_push, ocu_no_upload,
-              ocu_no_category)
+OCU_CONNECTOR(lz, "lazada", lz_market,
+              OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS) | OC_CAP(OC_OP_UPLOAD_IMAGE) |
+                  OC_CAP(OC_OP_CATEGORY),
+              0, lz_verify_push, lz_upload, lz_category)

@@ -24,14 +24,11 @@
  *           byte-wise by name, raw values. Empty parameters are neither
  *           signed nor sent (vector L4).
  *
+ * The content of PUBLISH and UPDATE comes from the listing alone (see
+ * "Content"): category_id, images (uploaded with UPLOAD_IMAGE), brand_id,
+ * attrs and every variant's package; nothing about a product is a constant.
+ *
  * Shop options read (shop.options):
- *   category_id           Lazada PrimaryCategory for every listing (PUBLISH)
- *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
- *   image_url             Lazada-hosted image URL(s), comma-separated, at
- *                         most 8 (PUBLISH). Lazada rejects external URLs
- *                         (see "Endpoints"): migrate/upload them first.
- *                         Only the http(s) form is checked here, not the
- *                         host.
  *   variation_name        the custom sale property of an item with several
  *                         variants (default "Quy cách", <= 15 characters)
  *   variation_attribute   a standard sale attribute of the category to
@@ -54,8 +51,7 @@
  * [unverified] choices (shared with the simulator, not from Lazada; see
  * "Verified and our reading", and for variants "Variants"): the relist
  * call (product/update with SKU Status "active"), the delist parameter name
- * (apiRequestBody), E0401 as "product not found", package sides of 10 cm
- * when unknown, brand "No Brand", sending VND prices as whole-dong strings,
+ * (apiRequestBody), E0401 as "product not found", sending VND prices as whole-dong strings,
  * AssociatedSku as a seller SKU, and reading sku_list from UpdateProduct.
  *
  * Orders (see "Orders" and "Push"; the project's wire choices where
@@ -142,7 +138,6 @@ int lz_print(cJSON *root, int filled, char **text, char *err, size_t errlen);
 cJSON *lz_product(cJSON **root);
 cJSON *lz_sku_array(cJSON *prod);
 int lz_put_sku_id(cJSON *sku, const oc_variant *v);
-int lz_put_package(cJSON *sku, const oc_variant *v);
 struct lz_axis;
 int lz_put_new_sku(cJSON *arr, const oc_variant *v, const struct lz_axis *axis);
 OCU_BODY_FN(lz_payload_publish);
@@ -151,6 +146,16 @@ OCU_BODY_FN(lz_payload_price_qty);
 OCU_BODY_FN(lz_payload_delist);
 OCU_BODY_FN(lz_payload_relist);
 OCU_BODY_FN(lz_payload_lookup);
+
+/* content.c: category, images, brand, attributes and packages (see
+ * "Content"): the checks (0, or -1 with err naming what is missing) and
+ * the payload members. */
+int lz_lazada_url(const char *u);
+int lz_check_package(const oc_variant *v, char *err, size_t errlen);
+int lz_check_content(const oc_listing *l, char *err, size_t errlen);
+int lz_put_category_images(cJSON *prod, const oc_listing *l);
+int lz_put_attrs(cJSON *attrs, const oc_listing *l);
+int lz_put_package(cJSON *sku, const oc_variant *v);
 
 /* variants.c: the sale property and the VARIANTS step (see "Variants"). */
 typedef enum lz_step { LZ_STEP_NONE = 0, LZ_STEP_ADD, LZ_STEP_REMOVE } lz_step;
@@ -171,6 +176,7 @@ OCU_READ_FN(lz_read_variants);
 #define LZ_LEAD "malformed response: "
 #define LZ_MALFORMED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, LZ_LEAD __VA_ARGS__)
 int lz_decimal(const char *s, int64_t *out);
+int lz_content_code(const char *code);
 const cJSON *lz_data(oc_verdict *v, const oc_shop *shop, const cJSON *root);
 OCU_ENVELOPE_FN(lz_envelope);
 OCU_PAYLOAD_FN(lz_payload);
@@ -180,6 +186,18 @@ OCU_READ_FN(lz_read_publish);
 OCU_READ_FN(lz_read_lookup);
 OCU_READ_FN(lz_read_listing);
 OCU_TOKEN_FN(lz_read_token);
+
+/* upload.c: UPLOAD_IMAGE (see "Images"). */
+int lz_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms, oc_request *req,
+                    char *err, size_t errlen);
+void lz_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                     const char *body, size_t len, oc_upload_result *res);
+
+/* category.c: CATEGORY (see "Categories"). */
+int lz_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                      oc_request *req, char *err, size_t errlen);
+void lz_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                       const char *body, size_t len, oc_category_result *res);
 
 /* time.c: ISO-8601 with offsets, no tz database. */
 void lz_iso_time(int64_t t, char out[LZ_ISO_MAX]);

@@ -4,6 +4,7 @@
  */
 #include "lazada.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -362,6 +363,39 @@ static int lz_says_not_found(const char *s) {
   return 0;
 }
 
+/* Lazada's codes for a refusal of the product's content (its category,
+ * an attribute, the brand, an image, the title, a package), numeric as the
+ * CreateProduct page lists them (and UploadImage's 302, 303) or by name. */
+static const char *const lz_content_codes[] = {
+    "201",  "206",  "302",  "303",  "4107", "4108", "4110", "4111", "4115", "4116", "4120",
+    "4125", "4129", "4130", "4131", "4134", "4138", "4139", "4140", "4142", "4149", "4153",
+    "4156", "4158", "4160", "4161", "4163", "4164", "4165", "4167", "4168", "4169",
+    "CHECK_CAT_PROP_INVALID_NUMBER", "CHK_BASIC_REQUIRED", "BIZ_CHECK_CAT_PROP_MANDATORY",
+    "CHK_CATPROP_CPV_NOT_ENUM", "CHK_ENUM_PROP_VALUE_NOT_IN_OPTION",
+    "THD_BRAND_ID_IS_NOT_VALID_IN_CATEGORY", "BIZ_CHECK_EXIST_OUTER_IMAGE",
+    "BIZ_CHECK_MAIN_IMAGE_REQUIRE", "BIZ_CHECK_PACKAGE_DECIMAL_INVALID", "CHK_IMAGE_MAX_ITEMS"};
+
+/* 1 when code is one of lz_content_codes. */
+int lz_content_code(const char *code) {
+  size_t i;
+
+  for (i = 0; i < sizeof lz_content_codes / sizeof lz_content_codes[0]; i++)
+    if (strcmp(code, lz_content_codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The envelope hook sees the verdict only; for PUBLISH and UPDATE it is
+ * the first member of their oc_listing_result (common/ops.c passes
+ * &res->v), which says the refusal is about content. */
+_Static_assert(offsetof(oc_listing_result, v) == 0, "oc_listing_result starts with its verdict");
+
+static void lz_mark_content(oc_op op, oc_verdict *v, const char *code) {
+  if ((op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && v->status == OC_REJECTED &&
+      lz_content_code(code))
+    ((oc_listing_result *)(void *)v)->content = 1;
+}
+
 /*
  * Error classes (see "Envelope and errors"). Anything not listed is
  * OC_REJECTED: IncompleteSignature, MissingParameter, InvalidParameter,
@@ -373,6 +407,8 @@ static void lz_classify(const char *type, const char *code, oc_status *st,
   if (strcmp(code, "IllegalAccessToken") == 0 ||
       strcmp(code, "IllegalRefreshToken") == 0)
     *st = OC_AUTH; /* the core refreshes, or asks to re-authorise */
+  else if (lz_content_code(code))
+    *st = OC_REJECTED; /* whatever the type: sending it again changes nothing */
   else if (strcmp(code, "ApiCallLimit") == 0) {
     *st = OC_RETRY;
     *retry_ms = LZ_RATE_LIMIT_RETRY_MS;
@@ -438,7 +474,6 @@ cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   cJSON *root;
   const cJSON *cj;
 
-  (void)op; /* one envelope for every call */
   *flags = 0;
   if ((root = ocu_answer(res, shop, http_status, body, len, LZ_RATE_LIMIT_RETRY_MS)) == NULL)
     return NULL;
@@ -451,6 +486,7 @@ cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   }
   if (strcmp(cj->valuestring, "0") != 0) {
     lz_code_fail(res, shop, root, http_status, cj->valuestring);
+    lz_mark_content(op, res, cj->valuestring);
     goto fail;
   }
   if (ocu_http_fail(res, shop, http_status, LZ_RATE_LIMIT_RETRY_MS))

@@ -26,111 +26,24 @@ int lz_put_int(cJSON *obj, const char *key, int64_t v) {
   return ocu_json_put(obj, key, cJSON_CreateString(buf));
 }
 
-/* An http(s) URL without spaces, quotes or controls. */
-static int lz_valid_url(const char *s, size_t n) {
-  size_t i, start;
-
-  if (n > 7 && strncmp(s, "http://", 7) == 0)
-    start = 7;
-  else if (n > 8 && strncmp(s, "https://", 8) == 0)
-    start = 8;
-  else
-    return 0;
-  for (i = start; i < n; i++)
-    if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '"' ||
-        s[i] == '\\' || s[i] == '<' || s[i] == '>')
-      return 0;
-  return 1;
-}
-
-/* Images.Image[] from the comma-separated image_url option. */
-static int lz_add_images(cJSON *arr, const char *list, char *err,
-                         size_t errlen) {
-  const char *p = list, *u;
-  size_t count = 0, n;
-
-  while ((u = ocu_list_next(&p, &n)) != NULL) {
-    char *url;
-    cJSON *s;
-
-    if (!lz_valid_url(u, n)) {
-      ocu_err(err, errlen, "shop option \"image_url\" holds an invalid URL");
-      return -1;
-    }
-    if (++count > lz_limits.max_images) {
-      ocu_err(err, errlen, "shop option \"image_url\" holds more than %zu URLs",
-              lz_limits.max_images);
-      return -1;
-    }
-    url = ocu_asprintf("%.*s", (int)n, u);
-    s = url ? cJSON_CreateString(url) : NULL;
-    free(url);
-    if (ocu_json_put(arr, NULL, s)) {
-      ocu_err(err, errlen, "out of memory");
-      return -1;
-    }
-  }
-  if (count == 0) {
-    ocu_err(err, errlen, "shop option \"image_url\" is not set");
-    return -1;
-  }
-  return 0;
-}
-
 /* The title (within the limit) under "name" and the description. */
 static int lz_add_text(cJSON *obj, const oc_listing *l) {
   return ocu_add_claim_text(obj, l, lz_limits.title_max_cp, "name");
 }
 
-/* The options PUBLISH needs, checked before anything is built: every
- * variant that goes on the item needs its package weight. */
-static int lz_publish_opts(const oc_shop *shop, const oc_listing *l,
-                           const char **cat, const char **images, char *err,
-                           size_t errlen) {
+/* What PUBLISH needs, checked before anything is built: content (see
+ * "Content") and every new SKU's package. */
+static int lz_publish_check(const oc_listing *l, char *err, size_t errlen) {
   size_t i;
 
-  for (i = 0; i < l->nvariants; i++)
-    if (!l->variants[i].removed &&
-        ocu_check_weight(&l->variants[i], "Lazada requires a package weight", err, errlen))
-      return -1;
   if (ocu_live_variants(l) == 0) {
     ocu_err(err, errlen, "listing has no variant to publish");
     return -1;
   }
-  if ((*cat = ocu_category(shop, l, lz_valid_id, err, errlen)) == NULL)
-    return -1;
-  return (*images = ocu_opt_set(shop, "image_url", err, errlen)) == NULL ? -1 : 0;
-}
-
-/* Package weight in kg as a string: "0.25", never a float. */
-static int lz_put_weight(cJSON *obj, int32_t grams) {
-  char buf[24];
-
-  ocu_kg_text(grams, buf);
-  return ocu_json_put(obj, "package_weight", cJSON_CreateString(buf));
-}
-
-/* One package side in cm from mm: "12.5", "10"; "10" when the variant's
- * size is unknown (see "Money and SKUs"). */
-static int lz_put_side(cJSON *obj, const char *key, int32_t mm, int known) {
-  char buf[24];
-
-  if (!known)
-    snprintf(buf, sizeof buf, "10");
-  else if (mm % 10 == 0)
-    snprintf(buf, sizeof buf, "%" PRId32, mm / 10);
-  else
-    snprintf(buf, sizeof buf, "%" PRId32 ".%" PRId32, mm / 10, mm % 10);
-  return ocu_json_put(obj, key, cJSON_CreateString(buf));
-}
-
-int lz_put_package(cJSON *sku, const oc_variant *v) {
-  int known = v->length_mm > 0 && v->width_mm > 0 && v->height_mm > 0;
-
-  return lz_put_weight(sku, v->weight_g) ||
-         lz_put_side(sku, "package_length", v->length_mm, known) ||
-         lz_put_side(sku, "package_width", v->width_mm, known) ||
-         lz_put_side(sku, "package_height", v->height_mm, known);
+  for (i = 0; i < l->nvariants; i++)
+    if (!l->variants[i].removed && lz_check_package(&l->variants[i], err, errlen))
+      return -1;
+  return lz_check_content(l, err, errlen);
 }
 
 /* Ends a builder: root as text, or -1 with "out of memory". */
@@ -183,68 +96,35 @@ static int lz_fill_skus(cJSON *prod, const oc_listing *l, const lz_axis *axis) {
   return 0;
 }
 
-static int lz_fill_publish(cJSON *prod, const oc_listing *l, const char *cat,
-                           const char *images, const lz_axis *axis, char *err,
-                           size_t errlen) {
-  cJSON *arr, *o;
+static int lz_fill_publish(cJSON *prod, const oc_listing *l, const lz_axis *axis) {
+  cJSON *o;
 
-  if (ocu_json_put(prod, "PrimaryCategory", cJSON_CreateString(cat)) ||
-      (arr = ocu_json_arr(ocu_json_obj(prod, "Images"), "Image")) == NULL)
-    goto oom;
-  if (lz_add_images(arr, images, err, errlen))
-    return -1;
   /* A single variant is an item without variation, as before variants. */
-  if (axis != NULL && lz_put_variation(prod, axis, l))
-    goto oom;
-  if ((o = ocu_json_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
-      ocu_json_put(o, "brand", cJSON_CreateString("No Brand")) ||
-      lz_fill_skus(prod, l, axis))
-    goto oom;
-  return 0;
-oom:
-  ocu_err(err, errlen, "out of memory");
-  return -1;
+  return lz_put_category_images(prod, l) || (axis != NULL && lz_put_variation(prod, axis, l)) ||
+         (o = ocu_json_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
+         lz_put_attrs(o, l) || lz_fill_skus(prod, l, axis);
 }
 
 int lz_payload_publish(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
                        char *err, size_t errlen) {
-  const char *cat = NULL, *images = NULL;
   cJSON *root, *prod;
   lz_axis axis;
   int multi;
 
   (void)op;
   *text = NULL;
-  if (lz_publish_opts(shop, l, &cat, &images, err, errlen))
+  if (lz_publish_check(l, err, errlen))
     return -1;
   multi = ocu_live_variants(l) > 1;
   if (multi && lz_axis_of(shop, l, &axis, err, errlen))
     return -1;
-  if ((prod = lz_product(&root)) == NULL)
-    return lz_print(root, -1, text, err, errlen);
-  if (lz_fill_publish(prod, l, cat, images, multi ? &axis : NULL, err, errlen) != 0) {
-    cJSON_Delete(root);
-    return -1;
-  }
-  return lz_print(root, 0, text, err, errlen);
+  prod = lz_product(&root);
+  return lz_print(root, prod == NULL || lz_fill_publish(prod, l, multi ? &axis : NULL), text,
+                  err, errlen);
 }
 
 /* 1 when the variant is on the item and stays there. */
 static int lz_on_item(const oc_variant *v) { return v->remote_id != NULL && !v->removed; }
-
-/* The SKU that stands for the item in UPDATE: the first variant on the
- * item, else the first one not removed. */
-static const oc_variant *lz_lead_variant(const oc_listing *l) {
-  size_t i;
-
-  for (i = 0; i < l->nvariants; i++)
-    if (lz_on_item(&l->variants[i]))
-      return &l->variants[i];
-  for (i = 0; i < l->nvariants; i++)
-    if (!l->variants[i].removed)
-      return &l->variants[i];
-  return &l->variants[0];
-}
 
 /* {SkuId when known, SellerSku} of v, added to arr; NULL on OOM. */
 static cJSON *lz_sku_ref(cJSON *arr, const oc_variant *v) {
@@ -256,17 +136,69 @@ static cJSON *lz_sku_ref(cJSON *arr, const oc_variant *v) {
   return sku;
 }
 
+/* 1 when UPDATE names v: on the item, staying, with its SkuId known
+ * (UpdateProduct's one mandatory SKU member). */
+static int lz_updatable(const oc_variant *v) {
+  return lz_on_item(v) && v->remote_id[0] != '\0';
+}
+
+/* What UPDATE needs: content, a SkuId to name the item by, and the package
+ * of every SKU it names. A SKU on the item whose SkuId is not known yet
+ * (a listing migrated from before ids were kept) is left out: Lazada
+ * cannot locate it, and LOOKUP_SKU reads its id. */
+static int lz_update_check(const oc_listing *l, char *err, size_t errlen) {
+  size_t i, named = 0;
+
+  for (i = 0; i < l->nvariants; i++) {
+    if (!lz_updatable(&l->variants[i]))
+      continue;
+    if (lz_check_package(&l->variants[i], err, errlen))
+      return -1;
+    named++;
+  }
+  if (named == 0) {
+    ocu_err(err, errlen,
+            "Lazada's UpdateProduct needs each SKU's SkuId; no variant of the listing has a "
+            "known SkuId yet");
+    return -1;
+  }
+  return lz_check_content(l, err, errlen);
+}
+
+/* Skus.Sku[]: {SkuId, SellerSku, package} of every SKU UPDATE names. */
+static int lz_update_skus(cJSON *prod, const oc_listing *l) {
+  cJSON *arr = lz_sku_array(prod), *sku;
+  size_t i;
+
+  if (arr == NULL)
+    return -1;
+  for (i = 0; i < l->nvariants; i++)
+    if (lz_updatable(&l->variants[i]) &&
+        ((sku = lz_sku_ref(arr, &l->variants[i])) == NULL ||
+         lz_put_package(sku, &l->variants[i])))
+      return -1;
+  return 0;
+}
+
+/* UPDATE: the item's category, images (the list replaces the item's: an
+ * image the listing no longer has, such as a stripped OCOP claim, goes),
+ * title, description, brand and attributes, and every SKU by SkuId. */
 int lz_payload_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **text,
                       char *err, size_t errlen) {
-  cJSON *root, *prod = lz_product(&root), *o;
+  cJSON *root, *prod, *o;
 
   (void)op;
   (void)shop;
+  *text = NULL;
+  if (lz_update_check(l, err, errlen))
+    return -1;
+  prod = lz_product(&root);
   return lz_print(root,
                   prod == NULL ||
                       ocu_json_put(prod, "ItemId", cJSON_CreateString(l->item_id)) ||
+                      lz_put_category_images(prod, l) ||
                       (o = ocu_json_obj(prod, "Attributes")) == NULL || lz_add_text(o, l) ||
-                      lz_sku_ref(lz_sku_array(prod), lz_lead_variant(l)) == NULL,
+                      lz_put_attrs(o, l) || lz_update_skus(prod, l),
                   text, err, errlen);
 }
 

@@ -93,11 +93,23 @@ size_t lz_sys_params(lz_param *p, const ocu_opdef *d, const oc_shop *shop,
   return np;
 }
 
+/* 1 when a POST has form parameters; an upload's only field is its file,
+ * sent as multipart (upload.c). */
+static int lz_has_body(const lz_param *p, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (p[i].in_body && p[i].value != NULL && p[i].value[0] != '\0')
+      return 1;
+  return 0;
+}
+
 /*
  * Signs p[0..np) and fills *req: the URL with the query parameters and sign,
  * a log_url without any parameter (they hold the token), and the form body
- * of a POST. Shared by lz_emit and lz_emit_orders so that every call is
- * signed the one way. -1 on OOM with *req left empty.
+ * of a POST that has form parameters. Shared by every call (listings,
+ * orders, uploads, categories) so that all are signed the one way. -1 on
+ * OOM with *req left empty.
  */
 int lz_emit_signed(const ocu_opdef *d, const char *host, const oc_shop *shop,
                    const lz_param *p, size_t np, oc_request *req) {
@@ -117,7 +129,7 @@ int lz_emit_signed(const ocu_opdef *d, const char *host, const oc_shop *shop,
   req->log_url = ocu_asprintf("%s/rest%s", host, d->path);
   if (req->url == NULL || req->log_url == NULL)
     goto oom;
-  if (post) {
+  if (post && lz_has_body(p, np)) {
     lz_serialise(&b, p, np, 1, 1);
     body = ocu_buf_detach(&b);
     hdr = ocu_asprintf("%s",

@@ -177,7 +177,7 @@ static int lz_payload_add(const oc_shop *shop, const oc_listing *l, char **text,
   }
   for (i = 0; i < l->nvariants; i++)
     if (!l->variants[i].removed && l->variants[i].remote_id == NULL &&
-        ocu_check_weight(&l->variants[i], "Lazada requires a package weight", err, errlen))
+        lz_check_package(&l->variants[i], err, errlen))
       return -1;
   if (varied && lz_axis_of(shop, l, &axis, err, errlen))
     return -1;

@@ -31,9 +31,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "sim_acct.h"
 #include "sim_ctl.h"
 #include "sim_dec.h"
+#include "sim_form.h"
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
@@ -77,6 +80,7 @@ struct lz_item {
   int var_custom;
   cJSON *var_opts; /* its options */
   cJSON *images;
+  cJSON *attrs; /* brand_id and the category's attributes, by key */
   struct lz_sku *skus;
   size_t nskus;
   int active;
@@ -221,6 +225,11 @@ static const char *lz_collect(const struct sim_req *req,
   if (sim_params_query(req, p))
     return "too many parameters";
   if (strcmp(req->method, "POST") != 0 || req->body_len == 0)
+    return NULL;
+  /* An upload's body is its file (multipart): never signed, read by
+   * lz_image_upload. */
+  if (strcmp(req->path, "/rest/image/upload") == 0 && req->content_type &&
+      strncasecmp(req->content_type, "multipart/form-data", 19) == 0)
     return NULL;
   if (!lz_is_form(req->content_type))
     return "POST parameters must be sent as "
@@ -384,6 +393,7 @@ static void lz_item_free(struct lz_item *it) {
   free(it->name), free(it->desc), free(it->brand), free(it->category);
   free(it->var_name);
   cJSON_Delete(it->images);
+  cJSON_Delete(it->attrs);
   cJSON_Delete(it->var_opts);
   for (i = 0; i < it->nskus; i++)
     lz_sku_free(&it->skus[i]);
@@ -428,6 +438,15 @@ static cJSON *lz_sku_json(const struct lz_item *it, const struct lz_sku *s) {
   return o;
 }
 
+/* The item's brand_id and category attributes, added to o. */
+static void lz_attrs_into(cJSON *o, const cJSON *attrs) {
+  const cJSON *v;
+
+  cJSON_ArrayForEach(v, attrs) {
+    sim_json_put(o, v->string, cJSON_Duplicate(v, 1));
+  }
+}
+
 /* The product as /product/item/get and /products/get print it. */
 static cJSON *lz_item_json(const struct lz_item *it) {
   cJSON *o = cJSON_CreateObject(), *a, *img, *skus, *v1;
@@ -448,7 +467,8 @@ static cJSON *lz_item_json(const struct lz_item *it) {
   a = cJSON_AddObjectToObject(o, "attributes");
   cJSON_AddStringToObject(a, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(a, "description", it->desc ? it->desc : "");
-  cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "No Brand");
+  cJSON_AddStringToObject(a, "brand", it->brand ? it->brand : "");
+  lz_attrs_into(a, it->attrs);
   if (it->var_name) {
     v1 = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "variation"), "Variation1");
     cJSON_AddStringToObject(v1, "name", it->var_name);
@@ -1001,6 +1021,275 @@ static int lz_sku_fresh(size_t me, const struct lz_draft *d, size_t upto, const 
   return 0;
 }
 
+/* ------------------------------------------------------------ content -- */
+
+/*
+ * The categories, attributes and brands of docs/marketplaces/lazada.md,
+ * "Simulator": 10000 "Food & Beverages" is a parent (no attribute set:
+ * E057); 10001..10004 are its leaves (food, drinks, health, home & craft).
+ * An attribute's mandatory[] says, per leaf, -1 absent, 0 optional, 1
+ * mandatory. The brand attribute is mandatory in health only, where "No
+ * Brand" is refused (C035); elsewhere "No Brand" is a brand like any.
+ */
+#define LZ_CAT_PARENT INT64_C(10000)
+#define LZ_CAT_FIRST INT64_C(10001)
+#define LZ_NLEAF 4
+#define LZ_LEAF_HEALTH 2
+#define LZ_NO_BRAND_ID INT64_C(30768)
+#define LZ_IMAGE_MAX 3145728 /* bytes */
+#define LZ_IMAGE_MIN_PX 330
+#define LZ_IMAGE_MAX_PX 5000
+
+struct lz_option {
+  int64_t id;
+  const char *name;
+};
+
+struct lz_attr_def {
+  int64_t id;
+  const char *key, *label, *input;
+  int mandatory[LZ_NLEAF];
+  const struct lz_option *opts; /* singleSelect: the allowed values */
+};
+
+static const struct lz_option lz_countries[] = {
+    {9001, "Vietnam"}, {9002, "Thailand"}, {9003, "China"}, {9004, "Japan"}, {0, NULL}};
+static const struct lz_option lz_storage[] = {
+    {9101, "Room Temperature"}, {9102, "Refrigerated"}, {9103, "Frozen"}, {0, NULL}};
+
+static const struct lz_attr_def lz_attr_defs[] = {
+    {100009001, "country_of_origin", "Country of Origin", "singleSelect", {1, 1, 1, 1},
+     lz_countries},
+    {100009002, "shelf_life", "Shelf Life", "text", {1, 1, -1, -1}, NULL},
+    {100009003, "ingredients", "Ingredients", "text", {0, -1, 1, -1}, NULL},
+    {100009004, "net_weight", "Net Weight", "text", {0, 0, -1, -1}, NULL},
+    {100009005, "storage_condition", "Storage Condition", "singleSelect", {0, -1, -1, -1},
+     lz_storage},
+    {100009006, "material", "Material", "text", {-1, -1, -1, 0}, NULL},
+};
+
+/* Attributes every leaf has and CreateProduct fills from its own fields. */
+static const struct {
+  int64_t id;
+  const char *key, *label, *input, *type;
+  int mandatory;
+} lz_base_attrs[] = {
+    {100005571, "name", "Name", "text", "normal", 1},
+    {100005530, "description", "Long Description", "richText", "normal", 0},
+    {100005505, "short_description", "Short Description", "richText", "normal", 0},
+    {100006667, "package_weight", "Package Weight (kg)", "numeric", "sku", 1},
+    {100006668, "package_length", "Package Length (cm)", "numeric", "sku", 1},
+    {100006669, "package_width", "Package Width (cm)", "numeric", "sku", 1},
+    {100006670, "package_height", "Package Height (cm)", "numeric", "sku", 1},
+    {40000, "__images__", "Images", "img", "sku", 0},
+};
+
+static const struct lz_option lz_brands[] = {
+    {LZ_NO_BRAND_ID, "No Brand"}, {41, "Tài Hoan"},     {42, "SAPHRATON"}, {43, "Hoàng An"},
+    {44, "Chu Đậu"},              {45, "Thu Ba"},       {46, "CoPuree"},   {47, "beCHAMP"},
+    {48, "Seagull"},              {49, "Trung Nguyên"}, {50, "Vinamilk"},  {0, NULL}};
+
+/* The leaf's index (0..3) of a category id, -1 for the parent, -2 unknown. */
+static int lz_leaf_of(const char *cat) {
+  int64_t id;
+
+  if (!cat || lz_digits(cat, &id))
+    return -2;
+  if (id == LZ_CAT_PARENT)
+    return -1;
+  return id >= LZ_CAT_FIRST && id < LZ_CAT_FIRST + LZ_NLEAF ? (int)(id - LZ_CAT_FIRST) : -2;
+}
+
+/* One upload /image/upload answered: whose, its name and its bytes. */
+struct lz_upload {
+  size_t seller;
+  char hash[33], url[96], sha[65];
+  size_t bytes;
+};
+
+static struct {
+  struct lz_upload *v;
+  size_t n, cap;
+} LU;
+
+/* 1 when url is an image /image/upload returned to this seller. */
+static int lz_upload_known(size_t seller, const char *url) {
+  size_t i;
+
+  for (i = 0; url && i < LU.n; i++)
+    if (LU.v[i].seller == seller && strcmp(LU.v[i].url, url) == 0)
+      return 1;
+  return 0;
+}
+
+static const struct lz_attr_def *lz_attr_find(const char *key, int leaf) {
+  size_t i;
+
+  for (i = 0; leaf >= 0 && i < ARRAY_LEN(lz_attr_defs); i++)
+    if (strcmp(lz_attr_defs[i].key, key) == 0 && lz_attr_defs[i].mandatory[leaf] >= 0)
+      return &lz_attr_defs[i];
+  return NULL;
+}
+
+/* The brand of an id or (deprecated "brand") a name; NULL when unknown. */
+static const struct lz_option *lz_brand_find(const cJSON *idv, const char *name) {
+  int64_t id = 0;
+  size_t i;
+
+  if (idv && lz_json_id(idv, &id))
+    return NULL;
+  for (i = 0; lz_brands[i].name; i++)
+    if ((idv && lz_brands[i].id == id) ||
+        (!idv && name && strcasecmp(lz_brands[i].name, name) == 0))
+      return &lz_brands[i];
+  return NULL;
+}
+
+/* Checked content of a create or an update: the leaf, the brand. */
+struct lz_content {
+  int leaf;                       /* -2: none known */
+  const struct lz_option *brand;  /* NULL: unchanged */
+  const cJSON *attrs;             /* the category attributes given */
+};
+
+/* PrimaryCategory (given, else the item's): a leaf, or Lazada's codes. */
+static int lz_check_category(const char *given, const char *had, int creating,
+                             struct lz_content *k, struct lz_refusal *r) {
+  const char *cat = given ? given : had;
+
+  k->leaf = lz_leaf_of(cat);
+  if (!given && !creating)
+    return 0; /* unchanged; items made by the control API have none */
+  if (k->leaf == -1)
+    return lz_refuse(r, "4134", "Please select the last level category.");
+  if (k->leaf < 0)
+    return lz_refuse(r, "201", "E201: %s Invalid CategoryId", cat ? cat : "");
+  return 0;
+}
+
+/* Images.Image: at least one on create, each one this seller uploaded. */
+static int lz_check_images(size_t seller, const cJSON *imgs, int creating,
+                           struct lz_refusal *r) {
+  const cJSON *v;
+
+  if ((creating || imgs) && cJSON_GetArraySize(imgs) < 1)
+    return lz_refuse(r, "4139", "BIZ_CHECK_MAIN_IMAGE_REQUIRE:Main image is require");
+  cJSON_ArrayForEach(v, imgs) {
+    if (!lz_upload_known(seller, v->valuestring))
+      return lz_refuse(r, "4138", "BIZ_CHECK_EXIST_OUTER_IMAGE: the image %s is not a Lazada "
+                                  "image of this seller",
+                       v->valuestring);
+  }
+  return 0;
+}
+
+/* One attribute the category has: its value one of the options when the
+ * list is closed. */
+static int lz_check_attr(const cJSON *v, int leaf, struct lz_refusal *r) {
+  const struct lz_attr_def *a = lz_attr_find(v->string, leaf);
+  size_t i;
+
+  if (!a)
+    return lz_refuse(r, "4140", "CHK_ENUM_PROP_VALUE_NOT_IN_OPTION: category %" PRId64
+                                " has no attribute %s",
+                     LZ_CAT_FIRST + leaf, v->string);
+  if (!cJSON_IsString(v) || !v->valuestring[0])
+    return lz_refuse(r, "4107", "CHECK_CAT_PROP_INVALID_NUMBER: %s must be text", a->key);
+  for (i = 0; a->opts && a->opts[i].name; i++)
+    if (strcmp(a->opts[i].name, v->valuestring) == 0)
+      return 0;
+  if (a->opts)
+    return lz_refuse(r, "4115", "CHK_CATPROP_CPV_NOT_ENUM: \"%s\" is not an option of %s",
+                     v->valuestring, a->key);
+  return 0;
+}
+
+/* The attributes a product write gives: every key the category has (the
+ * product's own fields aside), allowed values, and on create each
+ * mandatory one. */
+static int lz_check_attrs(const cJSON *attrs, int leaf, int creating, struct lz_refusal *r) {
+  static const char *const own[] = {"name", "description", "short_description", "brand",
+                                    "brand_id"};
+  const cJSON *v;
+  size_t i;
+
+  cJSON_ArrayForEach(v, attrs) {
+    for (i = 0; i < ARRAY_LEN(own) && strcmp(v->string, own[i]) != 0; i++)
+      ;
+    if (i == ARRAY_LEN(own) && leaf >= 0 && lz_check_attr(v, leaf, r))
+      return -1;
+  }
+  for (i = 0; creating && i < ARRAY_LEN(lz_attr_defs); i++)
+    if (lz_attr_defs[i].mandatory[leaf] == 1 && !lz_get(attrs, lz_attr_defs[i].key))
+      return lz_refuse(r, "4110", "BIZ_CHECK_CAT_PROP_MANDATORY: %s (%s) is mandatory",
+                       lz_attr_defs[i].key, lz_attr_defs[i].label);
+  return 0;
+}
+
+/* brand_id (or the deprecated brand): from the list, mandatory on create,
+ * a real brand in health. */
+static int lz_check_brand(const cJSON *attrs, int creating, struct lz_content *k,
+                          struct lz_refusal *r) {
+  const cJSON *idv = lz_get(attrs, "brand_id");
+  const char *name = sim_json_str(attrs, "brand");
+
+  if (!idv && !name) {
+    if (creating)
+      return lz_refuse(r, "4108", "CHK_BASIC_REQUIRED: brand_id is mandatory");
+    return 0;
+  }
+  if (!(k->brand = lz_brand_find(idv, name)))
+    return lz_refuse(r, "4142", "THD_BRAND_ID_IS_NOT_VALID_IN_CATEGORY: the brand is invalid "
+                                "in the category");
+  if (k->brand->id == LZ_NO_BRAND_ID && k->leaf == LZ_LEAF_HEALTH)
+    return lz_refuse(r, "4156", "C035: No brand cannot be selected");
+  return 0;
+}
+
+/* Everything CreateProduct / UpdateProduct checks of the content. */
+static int lz_content_check(size_t seller, const cJSON *prod, const struct lz_fields *f,
+                            const struct lz_item *it, struct lz_content *k,
+                            struct lz_refusal *r) {
+  const cJSON *attrs = lz_get(prod, "Attributes");
+  int creating = it == NULL;
+
+  memset(k, 0, sizeof *k);
+  if (!cJSON_IsObject(attrs))
+    attrs = NULL; /* "" in the add step of VARIANTS */
+  k->attrs = attrs;
+  return lz_check_category(f->category, it ? it->category : NULL, creating, k, r) ||
+         lz_check_images(seller, f->images, creating, r) ||
+         (attrs && lz_check_attrs(attrs, k->leaf, creating, r)) ||
+         ((attrs || creating) && lz_check_brand(attrs, creating, k, r));
+}
+
+/* Stores the checked content: brand and attributes (given keys replace). */
+static int lz_content_apply(struct lz_item *it, const struct lz_content *k) {
+  const cJSON *v;
+  cJSON *a;
+
+  if (!it->attrs && !(it->attrs = cJSON_CreateObject()))
+    return -1;
+  if (k->brand) {
+    char *b = strdup(k->brand->name);
+
+    if (!b)
+      return -1;
+    free(it->brand), it->brand = b;
+    cJSON_DeleteItemFromObjectCaseSensitive(it->attrs, "brand_id");
+    sim_json_add_int(it->attrs, "brand_id", k->brand->id);
+  }
+  cJSON_ArrayForEach(v, k->attrs) {
+    if (!lz_attr_find(v->string, k->leaf) || !cJSON_IsString(v))
+      continue;
+    if (!(a = cJSON_CreateString(v->valuestring)))
+      return -1;
+    cJSON_DeleteItemFromObjectCaseSensitive(it->attrs, v->string);
+    cJSON_AddItemToObject(it->attrs, v->string, a);
+  }
+  return 0;
+}
+
 static void lz_refused(struct lz_call *c, const struct lz_refusal *r) {
   lz_fail(c, 200, r->code, "%s", r->msg);
 }
@@ -1009,6 +1298,7 @@ static void lz_refused(struct lz_call *c, const struct lz_refusal *r) {
 static void lz_create_product(struct lz_call *c, const cJSON *prod) {
   size_t me = sim_acct_index(&lz_accts, c->seller);
   struct lz_refusal r = {NULL, ""};
+  struct lz_content k;
   struct lz_draft d;
   struct lz_fields f;
   struct lz_item *it;
@@ -1036,12 +1326,14 @@ static void lz_create_product(struct lz_call *c, const cJSON *prod) {
     }
     d.n++;
   }
-  if (lz_variation_read(prod, &d, &r) || lz_draft_check(&d, NULL, &r)) {
+  if (lz_content_check(me, prod, &f, NULL, &k, &r) || lz_variation_read(prod, &d, &r) ||
+      lz_draft_check(&d, NULL, &r)) {
     lz_refused(c, &r);
     return;
   }
   it = lz_item_new(me, c->req->now_ms);
   if (!it || !(it = lz_item_keep(it, lz_item_apply(it, &f, c->req->now_ms) == 0 &&
+                                         lz_content_apply(it, &k) == 0 &&
                                          lz_draft_commit(it, &d) == 0))) {
     lz_fail(c, 200, "500", "could not store the product");
     return;
@@ -1070,6 +1362,10 @@ static int lz_update_sku(struct lz_call *c, struct lz_item *it, const cJSON *e,
   if (!old && !assoc)
     return lz_refuse(r, "E0401", "SellerSku %s not found in item %" PRId64, ss ? ss : "",
                      it->id);
+  /* SkuId is mandatory for a SKU of the item ("Updateproduct overview");
+   * only a new SKU joining by AssociatedSku goes without. */
+  if (!idv && old)
+    return lz_refuse(r, "1", "E001: Parameter SkuId is mandatory");
   for (j = 0; j < d->n; j++)
     if (old && d->s[j].old == old)
       break;
@@ -1090,6 +1386,7 @@ static int lz_update_sku(struct lz_call *c, struct lz_item *it, const cJSON *e,
 /* /product/update on a parsed Request.Product. */
 static void lz_update_product(struct lz_call *c, const cJSON *prod) {
   struct lz_refusal r = {NULL, ""};
+  struct lz_content k;
   struct lz_draft d;
   struct lz_fields f;
   struct lz_item *it;
@@ -1102,6 +1399,10 @@ static void lz_update_product(struct lz_call *c, const cJSON *prod) {
     return;
   if ((why = lz_attrs_read(prod, 0, &f))) {
     lz_param(c, why);
+    return;
+  }
+  if (lz_content_check(it->seller, prod, &f, it, &k, &r)) {
+    lz_refused(c, &r);
     return;
   }
   memset(&d, 0, sizeof d);
@@ -1148,7 +1449,8 @@ static void lz_update_product(struct lz_call *c, const cJSON *prod) {
     lz_refused(c, &r);
     return;
   }
-  if (lz_item_apply(it, &f, c->req->now_ms) || lz_draft_commit(it, &d)) {
+  if (lz_item_apply(it, &f, c->req->now_ms) || lz_content_apply(it, &k) ||
+      lz_draft_commit(it, &d)) {
     lz_fail(c, 200, "500", "could not store the product");
     return;
   }
@@ -1815,6 +2117,197 @@ static void lz_refresh(struct lz_call *c) {
   sim_resp_json(c->resp, 200, o);
 }
 
+/* ------------------------------------------------------ images, rules -- */
+
+/* Pixels of a PNG (IHDR) or a JPEG (its first SOFn); -1 when the bytes
+ * are neither. */
+static int lz_image_size(const unsigned char *p, size_t n, long *w, long *h, const char **ext) {
+  size_t i;
+
+  if (n >= 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(p + 12, "IHDR", 4) == 0) {
+    *w = (long)p[16] << 24 | (long)p[17] << 16 | (long)p[18] << 8 | p[19];
+    *h = (long)p[20] << 24 | (long)p[21] << 16 | (long)p[22] << 8 | p[23];
+    *ext = "png";
+    return 0;
+  }
+  if (n < 4 || p[0] != 0xff || p[1] != 0xd8)
+    return -1;
+  for (i = 2; i + 9 < n;) {
+    unsigned m;
+    size_t len;
+
+    if (p[i] != 0xff)
+      return -1;
+    m = p[i + 1];
+    len = (size_t)p[i + 2] << 8 | p[i + 3];
+    if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+      *h = (long)p[i + 5] << 8 | p[i + 6];
+      *w = (long)p[i + 7] << 8 | p[i + 8];
+      *ext = "jpg";
+      return 0;
+    }
+    i += 2 + len;
+  }
+  return -1;
+}
+
+static void lz_sha256_hex(const void *p, size_t n, char out[65]) {
+  unsigned char md[32];
+  unsigned len = 0;
+  size_t i;
+
+  EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+  for (i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* /image/upload: the multipart field "image"; the sign covered the query
+ * alone. The URL is on Lazada's image host, named by the bytes' hash. */
+static void lz_image_upload(struct lz_call *c) {
+  struct sim_field f[SIM_FORM_FIELDS_MAX];
+  const struct sim_field *img;
+  const char *why = NULL, *ext = NULL;
+  struct lz_upload *u;
+  long w = 0, h = 0;
+  int n = sim_form_parse(c->req->content_type, c->req->body, c->req->body_len, f,
+                         SIM_FORM_FIELDS_MAX, &why);
+  cJSON *d, *o;
+
+  if (n < 0 || !(img = sim_form_get(f, n, "image")) || !img->filename[0]) {
+    lz_fail(c, 200, "302", "The image field should be passed in as a stream rather than a "
+                           "string%s%s", why ? ": " : "", why ? why : "");
+    return;
+  }
+  if (img->len > LZ_IMAGE_MAX) {
+    lz_fail(c, 200, "303", "Please make sure your image size is less than 5000*5000px and "
+                           "file size is less than 3145728B.");
+    return;
+  }
+  if (lz_image_size((const unsigned char *)img->data, img->len, &w, &h, &ext)) {
+    lz_fail(c, 200, "1000", "Please check that you are uploading a JPG or PNG image");
+    return;
+  }
+  if (w > LZ_IMAGE_MAX_PX || h > LZ_IMAGE_MAX_PX) {
+    lz_fail(c, 200, "303", "Please make sure your image size is less than 5000*5000px");
+    return;
+  }
+  if (w < LZ_IMAGE_MIN_PX || h < LZ_IMAGE_MIN_PX) {
+    lz_fail(c, 200, "300", "Upload Image Failed: an image needs at least 330*330px");
+    return;
+  }
+  if (sim_grow((void **)&LU.v, &LU.cap, LU.n + 1, sizeof *LU.v)) {
+    lz_fail(c, 200, "1000", "Internal Application Error");
+    return;
+  }
+  u = &LU.v[LU.n++];
+  u->seller = sim_acct_index(&lz_accts, c->seller);
+  u->bytes = img->len;
+  lz_sha256_hex(img->data, img->len, u->sha);
+  memcpy(u->hash, u->sha, 32);
+  u->hash[32] = '\0';
+  snprintf(u->url, sizeof u->url, "https://vn-live.slatic.net/p/%s.%s", u->hash, ext);
+  d = cJSON_CreateObject();
+  o = cJSON_AddObjectToObject(d, "image");
+  cJSON_AddStringToObject(o, "hash_code", u->hash);
+  cJSON_AddStringToObject(o, "url", u->url);
+  lz_ok(c, d);
+}
+
+/* One attribute as GetCategoryAttributes prints it. */
+static cJSON *lz_attr_json(int64_t id, const char *key, const char *label, const char *input,
+                           const char *type, int mandatory, const struct lz_option *opts) {
+  cJSON *o = cJSON_CreateObject(), *l;
+  size_t i;
+
+  cJSON_AddItemToObject(o, "advanced", cJSON_CreateObject());
+  sim_json_add_int(cJSON_GetObjectItem(o, "advanced"), "is_key_prop", 0);
+  sim_json_add_int(o, "is_sale_prop", 0);
+  cJSON_AddStringToObject(o, "name", key);
+  cJSON_AddStringToObject(o, "input_type", input);
+  l = cJSON_AddArrayToObject(o, "options");
+  for (i = 0; opts && opts[i].name; i++) {
+    cJSON *e = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(e, "name", opts[i].name);
+    cJSON_AddStringToObject(e, "en_name", opts[i].name);
+    sim_json_add_int(e, "id", opts[i].id);
+    sim_json_push(l, e);
+  }
+  sim_json_add_int(o, "is_mandatory", mandatory);
+  cJSON_AddStringToObject(o, "attribute_type", type);
+  cJSON_AddStringToObject(o, "label", label);
+  sim_json_add_int(o, "id", id);
+  return o;
+}
+
+/* /category/attributes/get?primary_category_id=&language_code= */
+static void lz_category_attributes(struct lz_call *c) {
+  const char *cat = sim_params_get(&c->params, "primary_category_id");
+  int leaf = lz_leaf_of(cat);
+  cJSON *d;
+  size_t i;
+
+  if (!cat || !*cat) {
+    lz_missing(c, "primary_category_id");
+    return;
+  }
+  if (leaf == -1) {
+    lz_fail(c, 200, "57", "E057: No attribute sets linked to that category.");
+    return;
+  }
+  if (leaf < 0) {
+    lz_fail(c, 200, "4227", "Query category is null");
+    return;
+  }
+  d = cJSON_CreateArray();
+  for (i = 0; i < ARRAY_LEN(lz_base_attrs); i++)
+    sim_json_push(d, lz_attr_json(lz_base_attrs[i].id, lz_base_attrs[i].key,
+                                  lz_base_attrs[i].label, lz_base_attrs[i].input,
+                                  lz_base_attrs[i].type, lz_base_attrs[i].mandatory, NULL));
+  sim_json_push(d, lz_attr_json(20000, "brand", "Brand", "singleSelect", "normal",
+                                leaf == LZ_LEAF_HEALTH, NULL));
+  for (i = 0; i < ARRAY_LEN(lz_attr_defs); i++)
+    if (lz_attr_defs[i].mandatory[leaf] >= 0)
+      sim_json_push(d, lz_attr_json(lz_attr_defs[i].id, lz_attr_defs[i].key,
+                                    lz_attr_defs[i].label, lz_attr_defs[i].input, "normal",
+                                    lz_attr_defs[i].mandatory[leaf], lz_attr_defs[i].opts));
+  lz_ok(c, d);
+}
+
+/* /category/brands/query?startRow=&pageSize= (at most 200). */
+static void lz_brands_query(struct lz_call *c) {
+  int64_t start, size, i, total = (int64_t)ARRAY_LEN(lz_brands) - 1;
+  cJSON *d, *m;
+  char buf[24];
+
+  if (lz_query_num(c, "startRow", -1, INT32_MAX, &start) ||
+      lz_query_num(c, "pageSize", 40, 200, &size))
+    return;
+  if (start < 0) {
+    lz_missing(c, "startRow");
+    return;
+  }
+  d = cJSON_CreateObject();
+  snprintf(buf, sizeof buf, "%" PRId64, start);
+  cJSON_AddStringToObject(d, "start_row", buf);
+  snprintf(buf, sizeof buf, "%" PRId64, size);
+  cJSON_AddStringToObject(d, "page_size", buf);
+  snprintf(buf, sizeof buf, "%" PRId64, total);
+  cJSON_AddStringToObject(d, "total_record", buf);
+  m = cJSON_AddArrayToObject(d, "module");
+  for (i = start; i < total && i < start + size; i++) {
+    cJSON *e = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(e, "name", lz_brands[i].name);
+    cJSON_AddStringToObject(e, "name_en", lz_brands[i].name);
+    cJSON_AddStringToObject(e, "global_identifier", lz_brands[i].name);
+    snprintf(buf, sizeof buf, "%" PRId64, lz_brands[i].id);
+    cJSON_AddStringToObject(e, "brand_id", buf);
+    sim_json_push(m, e);
+  }
+  lz_ok(c, d);
+}
+
 /* ------------------------------------------------------------ routing -- */
 
 enum { LZ_GET = 1, LZ_POST = 2 };
@@ -1835,6 +2328,10 @@ static const struct lz_route {
     {"/rest/orders/get", LZ_GET | LZ_POST, 1, lz_orders_get},
     {"/rest/orders/items/get", LZ_GET | LZ_POST, 1, lz_order_items_get},
     {"/rest/auth/token/refresh", LZ_GET | LZ_POST, 0, lz_refresh},
+    {"/rest/image/upload", LZ_POST, 1, lz_image_upload},
+    /* access_token is optional on these (signed when sent) */
+    {"/rest/category/attributes/get", LZ_GET | LZ_POST, 0, lz_category_attributes},
+    {"/rest/category/brands/query", LZ_GET | LZ_POST, 0, lz_brands_query},
 };
 
 static void lz_handle(const struct sim_req *req, struct sim_resp *resp,
@@ -1953,7 +2450,8 @@ static cJSON *lz_item_ctl_json(const struct lz_item *it) {
   cJSON_AddStringToObject(o, "name", it->name ? it->name : "");
   cJSON_AddStringToObject(o, "title", it->name ? it->name : ""); /* alias */
   cJSON_AddStringToObject(o, "description", it->desc ? it->desc : "");
-  cJSON_AddStringToObject(o, "brand", it->brand ? it->brand : "No Brand");
+  cJSON_AddStringToObject(o, "brand", it->brand ? it->brand : "");
+  sim_json_put(o, "attributes", it->attrs ? cJSON_Duplicate(it->attrs, 1) : cJSON_CreateObject());
   sim_json_add_int(o, "price", first ? first->price : 0);
   sim_json_add_int(o, "stock", first ? first->qty : 0);
   cJSON_AddStringToObject(o, "status", it->active ? "active" : "inactive");
@@ -2092,6 +2590,36 @@ static void lz_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
+/* Every /image/upload answered, oldest first: {shop, hash_code, url,
+ * bytes, sha256}; ?seller_id= keeps one seller's. */
+static void lz_ctl_uploads(const struct sim_req *req, struct sim_resp *resp) {
+  const char *q = sim_query(req, "seller_id");
+  const struct sim_acct *s = NULL;
+  cJSON *o, *list;
+  size_t i;
+
+  if (q && *q && !(s = sim_acct_find(&lz_accts, q))) {
+    sim_ctl_error(resp, 404, "seller %s is not known", q);
+    return;
+  }
+  o = sim_ctl_listing("uploads", &list);
+  for (i = 0; i < LU.n; i++) {
+    const struct lz_upload *u = &LU.v[i];
+    cJSON *e;
+
+    if (s && u->seller != sim_acct_index(&lz_accts, s))
+      continue;
+    e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "shop", lz_accts.v[u->seller].name);
+    cJSON_AddStringToObject(e, "hash_code", u->hash);
+    cJSON_AddStringToObject(e, "url", u->url);
+    sim_json_add_int(e, "bytes", (int64_t)u->bytes);
+    cJSON_AddStringToObject(e, "sha256", u->sha);
+    sim_json_push(list, e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
 /* {"max_offset": N}: a low limit lets a test reach it with few orders. */
 static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
   char err[LZ_ERRTXT];
@@ -2109,6 +2637,7 @@ static void lz_ctl_config(const struct sim_req *req, struct sim_resp *resp) {
 static const struct sim_ctl_call lz_ctls[] = {
     {"item", "POST", lz_ctl_item, NULL},
     {"items", "GET", lz_ctl_items, NULL},
+    {"uploads", "GET", lz_ctl_uploads, NULL},
     {"config", "POST", lz_ctl_config, NULL},
 };
 
@@ -2136,6 +2665,8 @@ static void lz_reset(void) {
   free(L.items);
   memset(&L, 0, sizeof L);
   sim_orders_clear(&lz_orders);
+  free(LU.v);
+  memset(&LU, 0, sizeof LU);
   lz_max_offset = LZ_MAX_OFFSET;
 }
 

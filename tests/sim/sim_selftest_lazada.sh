@@ -7,7 +7,7 @@
 # AssociatedSku, RemoveSku, orders per SKU). Builds nothing: the binary comes from $OCOPSIM (default
 # $top_builddir/tests/sim/ocopsim).
 
-PLAN=65
+PLAN=81
 SIM_TAG=lz
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -50,7 +50,9 @@ lz() {
   printf 'app_key=%s\nsign_method=sha256\ntimestamp=%s\n' "$APPKEY" "$l_ts" \
     >>"$tmp/params"
   if [ "$l_tok" != - ]; then printf 'access_token=%s\n' "$l_tok" >>"$tmp/params"; fi
-  for l_a in "$@"; do printf '%s\n' "$l_a" >>"$tmp/params"; done
+  for l_a in "$@"; do
+    case $l_a in -*) ;; *) printf '%s\n' "$l_a" >>"$tmp/params" ;; esac # curl options: not signed
+  done
   if [ -n "$SIGN_EMPTY" ]; then
     l_list=$(cat "$tmp/params")
   else
@@ -85,21 +87,85 @@ lz() {
 }
 
 
+# png W H: the head of a PNG of W x H pixels (signature and IHDR: all
+# ocopsim reads), as bytes, on stdout.
+png() {
+  printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000'
+  printf "\\$(printf %03o $(($1 / 256)))\\$(printf %03o $(($1 % 256)))"
+  printf '\000\000'
+  printf "\\$(printf %03o $(($2 / 256)))\\$(printf %03o $(($2 % 256)))"
+  printf '\010\002\000\000\000ocopsim-test-%s' "$3"
+}
+
+# upload FILE: UploadImage, the file as the multipart field "image"; the
+# sign covers the system parameters alone.
+upload() { lz POST /image/upload "-Fimage=@$1;type=image/png"; }
+
+# create_payload SKU PRICE [CATEGORY [ATTRS [IMAGE]]]: a CreateProduct payload
+# with the uploaded image, brand_id and the food category's mandatory
+# attributes.
 create_payload() {
-  printf '{"Request":{"Product":{"PrimaryCategory":"10002019",'
-  printf '"Images":{"Image":["https://vn-live.slatic.net/p/a.jpg"]},'
-  printf '"Attributes":{"name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao","brand":"No Brand"},'
+  printf '{"Request":{"Product":{"PrimaryCategory":"%s",' "${3:-10001}"
+  printf '"Images":{"Image":["%s"]},' "${5:-$IMG}"
+  printf '"Attributes":{"name":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
+  printf '%s},' "${4:-\"brand_id\":\"30768\",\"country_of_origin\":\"Vietnam\",\"shelf_life\":\"12 tháng\"}"
   printf '"Skus":{"Sku":[{"SellerSku":"%s","quantity":"25","price":"%s",' "$1" "$2"
   printf '"package_weight":"0.25","package_length":"10","package_width":"10","package_height":"10"}]}}}}'
 }
 
 # ------------------------------------------------------------ the checks --
+png 400 400 a >"$tmp/a.png"
+png 300 400 b >"$tmp/small.png"
+status=$(upload "$tmp/a.png")
+check "image/upload takes a multipart image signed over the system parameters" \
+  sh -c '[ "$1" = 200 ] && grep -q "\"code\":\"0\"" "$2" &&
+         grep -q "\"url\":\"https://vn-live.slatic.net/p/[0-9a-f]\{32\}.png\"" "$2" &&
+         grep -q "\"hash_code\":\"[0-9a-f]\{32\}\"" "$2"' _ "$status" "$tmp/body"
+IMG=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$tmp/body")
+upload "$tmp/small.png" >/dev/null
+check "an image under 330 px is refused (300)" has '"code":"300"'
+lz POST /image/upload "-Fother=@$tmp/a.png;type=image/png" >/dev/null
+check "an upload without the image field is refused (302)" has '"code":"302"'
+ctl GET "/_sim/lazada/uploads?seller_id=$SELLER" >/dev/null
+check "/_sim/lazada/uploads counts the upload with its bytes and sha256" \
+  sh -c 'grep -q "\"shop\":\"VN1234567\"" "$1" && grep -q "\"bytes\":" "$1" &&
+         grep -q "\"sha256\":\"[0-9a-f]\{64\}\"" "$1" &&
+         [ $(grep -o "\"hash_code\"" "$1" | wc -l) = 1 ]' _ "$tmp/body"
+
+lz GET /category/attributes/get "primary_category_id=10001" "language_code=en_US" >/dev/null
+check "category/attributes/get: food's attributes, Country of Origin mandatory with options" \
+  sh -c 'grep -q "\"name\":\"country_of_origin\",\"input_type\":\"singleSelect\"" "$1" &&
+         grep -q "\"en_name\":\"Vietnam\"" "$1" && grep -q "\"label\":\"Shelf Life\"" "$1" &&
+         grep -q "\"name\":\"storage_condition\"" "$1"' _ "$tmp/body"
+lz GET /category/attributes/get "primary_category_id=10000" >/dev/null
+check "the parent category has no attribute set (E057)" has '"code":"57"'
+lz GET /category/brands/query "startRow=0" "pageSize=20" >/dev/null
+check "category/brands/query lists No Brand and the brands" \
+  sh -c 'grep -q "\"name\":\"No Brand\"" "$1" && grep -q "\"brand_id\":\"30768\"" "$1" &&
+         grep -q "\"name\":\"Trung Nguyên\"" "$1"' _ "$tmp/body"
+
+lz POST /product/create "payload=$(create_payload X-1 1000 10001 '' https://example.com/a.jpg)" >/dev/null
+check "an image ocopsim did not upload is refused (4138)" has '"code":"4138"'
+lz POST /product/create "payload=$(create_payload X-1 1000 10000)" >/dev/null
+check "a category that is not a leaf is refused (4134)" has '"code":"4134"'
+lz POST /product/create "payload=$(create_payload X-1 1000 10001 '"brand_id":"30768","country_of_origin":"Vietnam"')" >/dev/null
+check "a missing mandatory attribute is refused (4110)" \
+  sh -c 'grep -q "\"code\":\"4110\"" "$1" && grep -q "shelf_life" "$1"' _ "$tmp/body"
+lz POST /product/create "payload=$(create_payload X-1 1000 10001 '"brand_id":"30768","country_of_origin":"Laos","shelf_life":"1"')" >/dev/null
+check "a value outside the options is refused (4115)" has '"code":"4115"'
+lz POST /product/create "payload=$(create_payload X-1 1000 10001 '"brand_id":"30768","country_of_origin":"Vietnam","shelf_life":"1","material":"gốm"')" >/dev/null
+check "an attribute the category lacks is refused (4140)" has '"code":"4140"'
+lz POST /product/create "payload=$(create_payload X-1 1000 10003 '"brand_id":"30768","country_of_origin":"Vietnam","ingredients":"sâm"')" >/dev/null
+check "No Brand in health is refused (4156)" has '"code":"4156"'
+lz POST /product/create "payload=$(create_payload X-1 1000 10001 '"brand_id":"999","country_of_origin":"Vietnam","shelf_life":"1"')" >/dev/null
+check "a brand not in the list is refused (4142)" has '"code":"4142"'
 status=$(lz POST /product/create "payload=$(create_payload OCOP-LZ-001 150000)")
 check "signed product/create succeeds with item_id 4000000001" \
   sh -c '[ "$1" = 200 ] && grep -q "\"code\":\"0\"" "$2" &&
          grep -q "\"item_id\":4000000001" "$2" &&
          grep -q "\"seller_sku\":\"OCOP-LZ-001\"" "$2"' _ "$status" "$tmp/body"
 ITEM=4000000001
+SKU1=6000000001
 
 ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
 check "the item shows in /_sim/lazada/items with its id as a string" \
@@ -108,6 +174,10 @@ check "the item shows in /_sim/lazada/items with its id as a string" \
 check "it keeps price, stock and status" \
   sh -c 'grep -q "\"price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
          grep -q "\"status\":\"active\"" "$1"' _ "$tmp/body"
+check "it shows its image, brand and attributes" \
+  sh -c 'grep -q "\"images\":\[\"$2\"\]" "$1" && grep -q "\"brand\":\"No Brand\"" "$1" &&
+         grep -q "\"brand_id\":30768" "$1" && grep -q "\"country_of_origin\":\"Vietnam\"" "$1" &&
+         grep -q "\"shelf_life\":\"12 tháng\"" "$1"' _ "$tmp/body" "$IMG"
 
 lz POST /product/create "payload=$(create_payload OCOP-LZ-001 150000)" >/dev/null
 check "a second product with the same SellerSku is refused" has '"code":"InvalidParameter"'
@@ -173,14 +243,18 @@ check "product/deactivate makes the item inactive" \
   sh -c '[ "$2" = 1 ] && grep -q "\"status\":\"inactive\"" "$1"' _ "$tmp/body" "$a"
 lz POST /product/update \
   "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Skus\":{\"Sku\":[{\"SellerSku\":\"OCOP-LZ-001\",\"Status\":\"active\"}]}}}}" >/dev/null
+check "UpdateProduct without SkuId is refused (E001)" has '"code":"1"'
+lz POST /product/update \
+  "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU1\",\"SellerSku\":\"OCOP-LZ-001\",\"Status\":\"active\"}]}}}}" >/dev/null
 lz GET /product/item/get "item_id=$ITEM" >/dev/null
 check "product/update with Status active relists it" has '"status":"active"'
 
 lz POST /product/update \
-  "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Attributes\":{\"name\":\"Trà mới\",\"description\":\"mô tả\"},\"Skus\":{\"Sku\":[{\"SellerSku\":\"OCOP-LZ-001\"}]}}}}" >/dev/null
+  "payload={\"Request\":{\"Product\":{\"ItemId\":\"$ITEM\",\"Attributes\":{\"name\":\"Trà mới\",\"description\":\"mô tả\",\"country_of_origin\":\"Japan\"},\"Skus\":{\"Sku\":[{\"SkuId\":\"$SKU1\",\"SellerSku\":\"OCOP-LZ-001\"}]}}}}" >/dev/null
 ctl GET "/_sim/lazada/items?seller_id=$SELLER" >/dev/null
-check "product/update changes name and description" \
-  sh -c 'grep -q "\"name\":\"Trà mới\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1"' _ "$tmp/body"
+check "product/update changes name, description and an attribute" \
+  sh -c 'grep -q "\"name\":\"Trà mới\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1" &&
+         grep -q "\"country_of_origin\":\"Japan\"" "$1"' _ "$tmp/body"
 
 curl -s -o "$tmp/body" -X POST -H 'Content-Type: application/json' \
   --data-binary '{"payload":"{}"}' \
@@ -310,8 +384,8 @@ product() {
   shift
   p_s=
   for p_a in "$@"; do p_s="$p_s${p_s:+,}$p_a"; done
-  printf '{"Request":{"Product":{"PrimaryCategory":"10002019","Images":{"Image":["https://vn-live.slatic.net/p/a.jpg"]},%s' "$p_v"
-  printf '"Attributes":{"name":"Miến dong","description":"OCOP 3 sao","brand":"No Brand"},"Skus":{"Sku":[%s]}}}}' "$p_s"
+  printf '{"Request":{"Product":{"PrimaryCategory":"10001","Images":{"Image":["%s"]},%s' "$IMG" "$p_v"
+  printf '"Attributes":{"name":"Miến dong","description":"OCOP 3 sao","brand_id":"30768","country_of_origin":"Vietnam","shelf_life":"6 tháng"},"Skus":{"Sku":[%s]}}}}' "$p_s"
 }
 
 lz POST /product/create "payload=$(product '' "$(sku MD-200 30000 5)" "$(sku MD-500 65000 5)")" >/dev/null

@@ -38,10 +38,11 @@
 #define NOW_TEXT "1710000000123"
 #define BASE "http://127.0.0.1:8089"
 
+/* The shop options a connector still reads; category_id and image_url
+ * are gone (the listing carries its content) and must change nothing. */
 static const oc_kv opts_full[] = {
     {"category_id", "10002019"},
     {"image_url", "https://vn-live.slatic.net/p/abc.jpg"},
-    {"category.I.3.c", "10002777"},
     {"auth_url", "http://127.0.0.1:8090"},
 };
 
@@ -66,6 +67,27 @@ static oc_shop shop_fixture(void) {
  * nvariants. Reset by every listing_fixture(). */
 static oc_variant fv[6];
 
+/* The fixture's content: two gallery images and a certificate scan, all
+ * uploaded (Lazada URLs), and the category's attributes by key. */
+static oc_image fimg[10];
+static oc_attr fattr[4];
+
+static void content_fixture(oc_listing *l) {
+  memset(fimg, 0, sizeof fimg);
+  fimg[0] = (oc_image){"9d06c8f1", "https://vn-live.slatic.net/p/9d06c8f1.jpg", 0};
+  fimg[1] = (oc_image){"61bdf049", "https://vn-live-02.slatic.net/p/61bdf049.png", 0};
+  fimg[2] = (oc_image){"77aa0001", "https://vn-live.slatic.net/p/77aa0001.jpg", 1};
+  fattr[0] = (oc_attr){"country_of_origin", "Country of Origin", "9001", "Vietnam"};
+  fattr[1] = (oc_attr){"shelf_life", "Shelf Life", "", "12 tháng"};
+  l->category_id = "10001";
+  l->brand_id = "30768";
+  l->brand_name = "No Brand";
+  l->attrs = fattr;
+  l->nattrs = 2;
+  l->images = fimg;
+  l->nimages = 3;
+}
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
@@ -76,6 +98,9 @@ static oc_listing listing_fixture(void) {
   fv[0].price_vnd = 75000;
   fv[0].stock = 25;
   fv[0].weight_g = 250;
+  fv[0].length_mm = 120;
+  fv[0].width_mm = 80;
+  fv[0].height_mm = 205;
   fv[0].remote_id = "";
   l.variants = fv;
   l.nvariants = 1;
@@ -87,6 +112,7 @@ static oc_listing listing_fixture(void) {
   l.stars = 4;
   l.certificate_no = "3981/QĐ-UBND";
   l.item_id = "2300069665";
+  content_fixture(&l);
   return l;
 }
 
@@ -558,7 +584,8 @@ static TEST_IMPL(entry_point) {
                 OC_CAP(OC_OP_LOOKUP_SKU) | OC_CAP(OC_OP_GET_LISTING) |
                 OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
                 OC_CAP(OC_OP_TOKEN_EXCHANGE) | OC_CAP(OC_OP_LIST_ORDERS) |
-                OC_CAP(OC_OP_VARIANTS) |
+                OC_CAP(OC_OP_VARIANTS) | OC_CAP(OC_OP_UPLOAD_IMAGE) |
+                OC_CAP(OC_OP_CATEGORY) |
                 OC_CAP(OC_OP_GET_ORDERS) | OC_CAP_STRIP);
   ASSERT_NOT_NULL(c->build_listing);
   ASSERT_NOT_NULL(c->parse_listing);
@@ -570,6 +597,10 @@ static TEST_IMPL(entry_point) {
   ASSERT_NOT_NULL(c->parse_order_page);
   ASSERT_NOT_NULL(c->parse_order_batch);
   ASSERT_NOT_NULL(c->verify_push);
+  ASSERT_NOT_NULL(c->build_upload);
+  ASSERT_NOT_NULL(c->parse_upload);
+  ASSERT_NOT_NULL(c->build_category);
+  ASSERT_NOT_NULL(c->parse_category);
   return 0;
 }
 
@@ -583,70 +614,99 @@ static TEST_IMPL(build_publish) {
            "payload", "payload", &b);
   ASSERT_STR_EQ(kv_get(&b.q, "access_token"), TOKEN);
   p = jpath(b.payload, "Request.Product");
-  /* category.I.3.c wins over category_id */
-  ASSERT_STR_EQ(jstr(p, "PrimaryCategory"), "10002777");
+  /* The listing's leaf category; the old shop option changes nothing. */
+  ASSERT_STR_EQ(jstr(p, "PrimaryCategory"), "10001");
   img = jpath(p, "Images.Image");
   ASSERT(cJSON_IsArray(img));
-  ASSERT_EQ(cJSON_GetArraySize(img), 1);
+  ASSERT_EQ(cJSON_GetArraySize(img), 2); /* the gallery; no certificate */
   ASSERT_STR_EQ(cJSON_GetArrayItem(img, 0)->valuestring,
-                "https://vn-live.slatic.net/p/abc.jpg");
+                "https://vn-live.slatic.net/p/9d06c8f1.jpg");
+  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 1)->valuestring,
+                "https://vn-live-02.slatic.net/p/61bdf049.png");
   ASSERT_STR_EQ(jstr(p, "Attributes.name"),
                 "Trà xanh Thái Nguyên - OCOP 4 sao");
   ASSERT_STR_EQ(jstr(p, "Attributes.description"),
                 "Sản phẩm OCOP 4 sao (quyết định 3981/QĐ-UBND).\n"
                 "Trà búp khô, gói 200 g.");
-  ASSERT_STR_EQ(jstr(p, "Attributes.brand"), "No Brand");
+  ASSERT(!jhas(jpath(p, "Attributes"), "brand")); /* deprecated: brand_id */
+  ASSERT_STR_EQ(jstr(p, "Attributes.brand_id"), "30768");
+  ASSERT_STR_EQ(jstr(p, "Attributes.country_of_origin"), "Vietnam");
+  ASSERT_STR_EQ(jstr(p, "Attributes.shelf_life"), "12 tháng");
   sku = jpath(p, "Skus.Sku.[0]");
   ASSERT_STR_EQ(jstr(sku, "SellerSku"), "HN-TRA-001");
   ASSERT_STR_EQ(jstr(sku, "quantity"), "25");
   ASSERT_STR_EQ(jstr(sku, "price"), "75000");
   ASSERT_STR_EQ(jstr(sku, "package_weight"), "0.25");
-  ASSERT_STR_EQ(jstr(sku, "package_length"), "10");
-  ASSERT_STR_EQ(jstr(sku, "package_width"), "10");
-  ASSERT_STR_EQ(jstr(sku, "package_height"), "10");
-  /* The payload is sent compact and in the key order of lazada.md,
+  ASSERT_STR_EQ(jstr(sku, "package_length"), "12");
+  ASSERT_STR_EQ(jstr(sku, "package_width"), "8");
+  ASSERT_STR_EQ(jstr(sku, "package_height"), "20.5");
+  /* The payload, byte for byte: compact, in the key order of lazada.md,
    * "Endpoints". */
-  ASSERT(starts_with(kv_get(&b.b, "payload"),
-                     "{\"Request\":{\"Product\":{\"PrimaryCategory\":"));
-  ASSERT_NULL(strstr(kv_get(&b.b, "payload"), ".0\""));
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"PrimaryCategory\":\"10001\",\"Images\":{\"Image\":"
+                "[\"https://vn-live.slatic.net/p/9d06c8f1.jpg\","
+                "\"https://vn-live-02.slatic.net/p/61bdf049.png\"]},\"Attributes\":{\"name\":"
+                "\"Trà xanh Thái Nguyên - OCOP 4 sao\",\"description\":\"Sản phẩm OCOP 4 sao "
+                "(quyết định 3981/QĐ-UBND).\\nTrà búp khô, gói 200 g.\",\"brand_id\":\"30768\","
+                "\"country_of_origin\":\"Vietnam\",\"shelf_life\":\"12 tháng\"},\"Skus\":{\"Sku\":"
+                "[{\"SellerSku\":\"HN-TRA-001\",\"quantity\":\"25\",\"price\":\"75000\","
+                "\"package_weight\":\"0.25\",\"package_length\":\"12\",\"package_width\":\"8\","
+                "\"package_height\":\"20.5\"}]}}}}");
   built_free(&b);
 
-  /* Big whole-dong amounts: strings, digit for digit, no exponent. */
+  /* Big whole-dong amounts: strings, digit for digit, no exponent; a
+   * weight in kg with at most two decimals, rounded up to 10 g. */
   fv[0].price_vnd = 123456789012LL;
   fv[0].stock = 0;
   fv[0].weight_g = 1000;
-  l.category = "X.9";
   build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q,
            "payload", "payload", &b);
-  p = jpath(b.payload, "Request.Product");
-  ASSERT_STR_EQ(jstr(p, "PrimaryCategory"), "10002019");
-  sku = jpath(p, "Skus.Sku.[0]");
+  sku = jpath(b.payload, "Request.Product.Skus.Sku.[0]");
   ASSERT_STR_EQ(jstr(sku, "price"), "123456789012");
   ASSERT_STR_EQ(jstr(sku, "quantity"), "0");
   ASSERT_STR_EQ(jstr(sku, "package_weight"), "1");
   built_free(&b);
+  {
+    static const struct {
+      int32_t g;
+      const char *kg;
+    } w[] = {{1005, "1.01"}, {5, "0.01"}, {1230, "1.23"}, {1100, "1.1"}, {20000, "20"}};
+    size_t i;
+
+    for (i = 0; i < sizeof w / sizeof w[0]; i++) {
+      fv[0].weight_g = w[i].g;
+      build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
+               "payload", &b);
+      ASSERT_STR_EQ(jstr(jpath(b.payload, "Request.Product.Skus.Sku.[0]"), "package_weight"),
+                    w[i].kg);
+      built_free(&b);
+    }
+  }
   return 0;
 }
 
+/* Up to 8 gallery images in order, certificate scans left out; a ninth
+ * gallery image is not sent. */
 static TEST_IMPL(build_publish_images_list) {
   oc_shop s = shop_fixture();
   oc_listing l = listing_fixture();
-  const oc_kv o[] = {{"category_id", "10002019"},
-                     {"image_url", " https://a.slatic.net/1.jpg , "
-                                   "https://a.slatic.net/2.jpg,"}};
+  static char urls[10][64];
   const cJSON *img;
   built b;
+  size_t i;
 
-  s.opts = o;
-  s.nopts = 2;
+  for (i = 0; i < 9; i++) {
+    snprintf(urls[i], sizeof urls[i], "https://vn-live.slatic.net/p/%zu.jpg", i);
+    fimg[i] = (oc_image){"h", urls[i], i == 1};
+  }
+  l.nimages = 9;
   build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q,
            "payload", "payload", &b);
   img = jpath(b.payload, "Request.Product.Images.Image");
-  ASSERT_EQ(cJSON_GetArraySize(img), 2);
-  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 0)->valuestring,
-                "https://a.slatic.net/1.jpg");
-  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 1)->valuestring,
-                "https://a.slatic.net/2.jpg");
+  ASSERT_EQ(cJSON_GetArraySize(img), 8);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 0)->valuestring, urls[0]);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 1)->valuestring, urls[2]);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(img, 7)->valuestring, urls[8]);
   built_free(&b);
   return 0;
 }
@@ -671,39 +731,64 @@ static void build_fails(oc_op op, const oc_shop *s, const oc_listing *l,
   ASSERT_NULL(strstr(err, REFRESH));
 }
 
+/* What CreateProduct and UpdateProduct would refuse is refused at build,
+ * with a message naming what is missing. */
 static TEST_IMPL(build_publish_missing_options) {
   oc_shop s = shop_fixture();
   oc_listing l = listing_fixture();
-  const oc_kv no_cat[] = {{"image_url", "https://a.slatic.net/1.jpg"}};
-  const oc_kv no_img[] = {{"category_id", "10002019"}};
-  const oc_kv bad_cat[] = {{"category_id", "12x"},
-                           {"image_url", "https://a.slatic.net/1.jpg"}};
-  const oc_kv bad_img[] = {{"category_id", "1"}, {"image_url", "ftp://x/y"}};
-  const oc_kv sp_img[] = {{"category_id", "1"},
-                          {"image_url", "https://a b/y.jpg"}};
-  const oc_kv many[] = {{"category_id", "1"},
-                        {"image_url", "http://a/1,http://a/2,http://a/3,"
-                                      "http://a/4,http://a/5,http://a/6,"
-                                      "http://a/7,http://a/8,http://a/9"}};
+  oc_op ops[] = {OC_OP_PUBLISH, OC_OP_UPDATE};
+  size_t k;
 
-  s.opts = no_cat, s.nopts = 1;
-  build_fails(OC_OP_PUBLISH, &s, &l, "\"category_id\" is not set (nor "
-                                     "\"category.I.3.c\")");
-  s.opts = no_img, s.nopts = 1;
-  build_fails(OC_OP_PUBLISH, &s, &l, "\"image_url\" is not set");
-  s.opts = bad_cat, s.nopts = 2;
-  build_fails(OC_OP_PUBLISH, &s, &l, "\"category_id\" is not a numeric id");
-  s.opts = bad_img, s.nopts = 2;
-  build_fails(OC_OP_PUBLISH, &s, &l, "invalid URL");
-  s.opts = sp_img, s.nopts = 2;
-  build_fails(OC_OP_PUBLISH, &s, &l, "invalid URL");
-  s.opts = many, s.nopts = 2;
-  build_fails(OC_OP_PUBLISH, &s, &l, "more than 8");
-  s = shop_fixture();
-  fv[0].weight_g = 0;
-  build_fails(OC_OP_PUBLISH, &s, &l, "weight unknown");
-  fv[0].weight_g = -5;
-  build_fails(OC_OP_PUBLISH, &s, &l, "weight must be positive");
+  for (k = 0; k < 2; k++) {
+    oc_op op = ops[k];
+
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    l.category_id = NULL;
+    build_fails(op, &s, &l, "Lazada requires a leaf category (PrimaryCategory); the listing "
+                            "has none");
+    l.category_id = "";
+    build_fails(op, &s, &l, "requires a leaf category");
+    l.category_id = "12x";
+    build_fails(op, &s, &l, "category ids are numeric");
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    l.nimages = 0;
+    build_fails(op, &s, &l, "Lazada requires at least one product image; the listing has none");
+    l.nimages = 3;
+    fimg[0].certificate = fimg[1].certificate = 1; /* certificates only */
+    build_fails(op, &s, &l, "at least one product image");
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    fimg[1].url = "https://example.com/p/1.jpg";
+    build_fails(op, &s, &l, "Lazada takes only images it hosts (uploaded with /image/upload); "
+                            "image 2 of the listing has no Lazada URL");
+    fimg[1].url = "";
+    build_fails(op, &s, &l, "image 2");
+    fimg[1].url = "https://vn-live.slatic.net.evil.com/p/1.jpg";
+    build_fails(op, &s, &l, "image 2");
+    fimg[1].url = "https://vn-live.slatic.net/p/a b.jpg";
+    build_fails(op, &s, &l, "image 2");
+    fimg[1].url = "ftp://vn-live.slatic.net/p/1.jpg";
+    build_fails(op, &s, &l, "image 2");
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    l.brand_id = "";
+    build_fails(op, &s, &l, "Lazada requires a brand (brand_id); the listing has none");
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    fattr[1].id = "";
+    build_fails(op, &s, &l, "attribute 2 of the listing has no Lazada key");
+    l = listing_fixture();
+    fv[0].remote_id = "6000000001";
+    fv[0].weight_g = 0;
+    build_fails(op, &s, &l, "Lazada requires a package weight for every SKU; variant "
+                            "HN-TRA-001 has none");
+    fv[0].weight_g = 250;
+    fv[0].height_mm = 0;
+    build_fails(op, &s, &l, "Lazada requires package length, width and height for every SKU; "
+                            "variant HN-TRA-001 lacks them");
+  }
   return 0;
 }
 
@@ -714,6 +799,7 @@ static TEST_IMPL(build_update_with_claims) {
   built b;
 
   l.stars = 5;
+  fv[0].remote_id = "6000000001";
   build_ok(OC_OP_UPDATE, &s, &l, BASE, "POST", "/product/update", SELLER_Q,
            "payload", "payload", &b);
   p = jpath(b.payload, "Request.Product");
@@ -723,10 +809,26 @@ static TEST_IMPL(build_update_with_claims) {
   ASSERT_STR_EQ(jstr(p, "Attributes.description"),
                 "Sản phẩm OCOP 5 sao (quyết định 3981/QĐ-UBND).\n"
                 "Trà búp khô, gói 200 g.");
+  /* SkuId, mandatory in UpdateProduct, for every SKU on the item. */
+  ASSERT_STR_EQ(jstr(p, "Skus.Sku.[0].SkuId"), "6000000001");
   ASSERT_STR_EQ(jstr(p, "Skus.Sku.[0].SellerSku"), "HN-TRA-001");
   ASSERT(!jhas(jpath(p, "Skus.Sku.[0]"), "price"));
-  ASSERT(!jhas(p, "PrimaryCategory"));
+  ASSERT_STR_EQ(kv_get(&b.b, "payload"),
+                "{\"Request\":{\"Product\":{\"ItemId\":\"2300069665\",\"PrimaryCategory\":"
+                "\"10001\",\"Images\":{\"Image\":[\"https://vn-live.slatic.net/p/9d06c8f1.jpg\","
+                "\"https://vn-live-02.slatic.net/p/61bdf049.png\"]},\"Attributes\":{\"name\":"
+                "\"Trà xanh Thái Nguyên - OCOP 5 sao\",\"description\":\"Sản phẩm OCOP 5 sao "
+                "(quyết định 3981/QĐ-UBND).\\nTrà búp khô, gói 200 g.\",\"brand_id\":\"30768\","
+                "\"country_of_origin\":\"Vietnam\",\"shelf_life\":\"12 tháng\"},\"Skus\":{\"Sku\":"
+                "[{\"SkuId\":\"6000000001\",\"SellerSku\":\"HN-TRA-001\",\"package_weight\":"
+                "\"0.25\",\"package_length\":\"12\",\"package_width\":\"8\",\"package_height\":"
+                "\"20.5\"}]}}}}");
   built_free(&b);
+  /* A SKU whose SkuId is not known yet cannot be named: with none known,
+   * UPDATE is refused. */
+  fv[0].remote_id = "";
+  build_fails(OC_OP_UPDATE, &s, &l, "Lazada's UpdateProduct needs each SKU's SkuId; no variant "
+                                    "of the listing has a known SkuId yet");
   return 0;
 }
 
@@ -738,11 +840,19 @@ static TEST_IMPL(build_update_strip) {
 
   l.stars = 0;
   l.certificate_no = NULL;
+  fv[0].remote_id = "6000000001";
+  /* The core left out the image that shows the OCOP claim: the list sent
+   * replaces the item's, so it goes. */
+  fimg[0] = fimg[1];
+  l.nimages = 1;
   build_ok(OC_OP_UPDATE, &s, &l, BASE, "POST", "/product/update", SELLER_Q,
            "payload", "payload", &b);
   p = jpath(b.payload, "Request.Product");
   ASSERT_STR_EQ(jstr(p, "Attributes.name"), "Trà xanh Thái Nguyên");
   ASSERT_STR_EQ(jstr(p, "Attributes.description"), "Trà búp khô, gói 200 g.");
+  ASSERT_EQ(cJSON_GetArraySize(jpath(p, "Images.Image")), 1);
+  ASSERT_STR_EQ(cJSON_GetArrayItem(jpath(p, "Images.Image"), 0)->valuestring,
+                "https://vn-live-02.slatic.net/p/61bdf049.png");
   ASSERT_NULL(strstr(kv_get(&b.b, "payload"), "OCOP"));
   built_free(&b);
   /* stars outside 0, 3..5 and a claim without a certificate are refused */
@@ -993,6 +1103,7 @@ static TEST_IMPL(log_url_has_no_secrets) {
                  OC_OP_LOOKUP_SKU, OC_OP_GET_LISTING, OC_OP_REFRESH_TOKEN};
   size_t i;
 
+  fv[0].remote_id = "6000000001";
   for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     oc_request r;
     char err[256];
@@ -2754,6 +2865,7 @@ static oc_listing three_variants(void) {
   fv[0].sku = "HN-TRA-001-100";
   fv[0].label = "100 g";
   fv[0].remote_id = NULL;
+  fv[0].length_mm = fv[0].width_mm = fv[0].height_mm = 100;
   fv[1] = fv[0];
   fv[1].sku = "HN-TRA-001-250";
   fv[1].label = "250 g";
@@ -2797,7 +2909,8 @@ static TEST_IMPL(build_publish_variants) {
   build_ok(OC_OP_PUBLISH, &s, &l, BASE, "POST", "/product/create", SELLER_Q, "payload",
            "payload", &b);
   p = kv_get(&b.b, "payload");
-  ASSERT_NOT_NULL(strstr(p, "\"Images\":{\"Image\":[\"https://vn-live.slatic.net/p/abc.jpg\"]},"
+  ASSERT_NOT_NULL(strstr(p, "\"Images\":{\"Image\":[\"https://vn-live.slatic.net/p/9d06c8f1.jpg\","
+                            "\"https://vn-live-02.slatic.net/p/61bdf049.png\"]},"
                             "\"variation\":{\"variation1\":{\"name\":\"Quy cách\","
                             "\"hasImage\":false,\"customize\":true,\"options\":{\"option\":"
                             "[\"100 g\",\"250 g\",\"500 g\"]}}},\"Attributes\":{"));
@@ -2856,7 +2969,7 @@ static TEST_IMPL(build_publish_variants_options) {
   build_fails(OC_OP_PUBLISH, &s, &l, "two variants have the same label");
   fv[1].label = "250 g";
   fv[2].weight_g = 0;
-  build_fails(OC_OP_PUBLISH, &s, &l, "variant weight unknown");
+  build_fails(OC_OP_PUBLISH, &s, &l, "variant HN-TRA-001-500 has none");
   return 0;
 }
 
@@ -2948,6 +3061,11 @@ static TEST_IMPL(build_variants_add) {
                          "{\"SellerSku\":\"HN-TRA-001-500\",\"saleProp\":{\"Trọng lượng\":"
                          "\"500 g\"},"));
   built_free(&b);
+
+  /* a new SKU needs its package, as in CreateProduct */
+  fv[2].width_mm = 0;
+  build_fails(OC_OP_VARIANTS, &s, &l, "variant HN-TRA-001-500 lacks them");
+  fv[2].width_mm = 100;
 
   /* nothing on the item to add to */
   fv[0].remote_id = fv[1].remote_id = NULL;
@@ -3187,6 +3305,410 @@ static TEST_IMPL(parse_get_listing_variants) {
   return 0;
 }
 
+/* ---- UPLOAD_IMAGE ---------------------------------------------------------- */
+
+static const unsigned char jpeg_bytes[] = {0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F'};
+
+static oc_upload upload_fixture(void) {
+  oc_upload u;
+
+  memset(&u, 0, sizeof u);
+  u.data = jpeg_bytes;
+  u.len = sizeof jpeg_bytes;
+  u.filename = "HN-TRA-001-1.jpg";
+  u.mime = "image/jpeg";
+  u.width = 800;
+  u.height = 600;
+  return u;
+}
+
+/* The query of a built upload or category call, checked: keys, the
+ * system parameters and the sign over the query alone. */
+static void check_query(const oc_request *r, const char *api, const char *keys_want,
+                        kvlist *q) {
+  char want[256], keys[256], sign[65];
+
+  snprintf(want, sizeof want, "%s/rest%s", BASE, api);
+  ASSERT_STR_EQ(r->log_url, want);
+  strncat(want, "?", sizeof want - strlen(want) - 1);
+  ASSERT(starts_with(r->url, want));
+  parse_pairs(r->url + strlen(want), q);
+  kv_keys(q, keys, sizeof keys);
+  ASSERT_STR_EQ(keys, keys_want);
+  ASSERT_STR_EQ(kv_get(q, "app_key"), "123456");
+  ASSERT_STR_EQ(kv_get(q, "timestamp"), NOW_TEXT);
+  ASSERT_STR_EQ(kv_get(q, "access_token"), TOKEN);
+  expected_sign(api, q, NULL, sign);
+  ASSERT_STR_EQ(kv_get(q, "sign"), sign);
+}
+
+/* UploadImage: POST /image/upload, the system parameters and sign in the
+ * query (the file is not signed), the bytes as the multipart field
+ * "image"; no form body and no Content-Type of our own (libcurl writes the
+ * multipart one with its boundary). */
+static TEST_IMPL(build_upload_image) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+  oc_request r;
+  kvlist q = {{0}, {0}, 0};
+  char err[256];
+
+  ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(err, "");
+  ASSERT_STR_EQ(r.method, "POST");
+  check_query(&r, "/image/upload", SELLER_Q, &q);
+  /* The signed text, byte for byte: the system parameters alone. */
+  {
+    lz_param p[] = {{"app_key", "123456", 0},
+                    {"timestamp", NOW_TEXT, 0},
+                    {"sign_method", "sha256", 0},
+                    {"access_token", TOKEN, 0}};
+    char *base = lz_base_string("/image/upload", p, 4);
+
+    ASSERT_STR_EQ(base, "/image/uploadaccess_token" TOKEN "app_key123456sign_methodsha256"
+                        "timestamp" NOW_TEXT);
+    free(base);
+  }
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.body_len, 0);
+  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_EQ(r.nparts, 1);
+  ASSERT_STR_EQ(r.parts[0].name, "image");
+  ASSERT_NULL(r.parts[0].value);
+  ASSERT_STR_EQ(r.parts[0].filename, "HN-TRA-001-1.jpg");
+  ASSERT_STR_EQ(r.parts[0].mime, "image/jpeg");
+  ASSERT(r.file == jpeg_bytes);
+  ASSERT_EQ(r.file_len, sizeof jpeg_bytes);
+  kv_free(&q);
+  oc_request_free(&r);
+  /* a file name unfit for a header is replaced */
+  u.filename = "a\"b.png";
+  u.mime = "image/png";
+  ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.parts[0].filename, "image.png");
+  ASSERT_STR_EQ(r.parts[0].mime, "image/png");
+  oc_request_free(&r);
+  return 0;
+}
+
+static void upload_fails(const oc_shop *s, const oc_upload *u, const char *want) {
+  oc_request r;
+  char err[256];
+
+  memset(&r, 0x5a, sizeof r);
+  ASSERT_EQ(conn()->build_upload(s, u, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_NULL(r.url);
+  ASSERT_EQ(r.nparts, 0);
+  ASSERT_NULL(r.file);
+  if (strstr(err, want) == NULL) {
+    fprintf(stderr, "error \"%s\" lacks \"%s\"\n", err, want);
+    ASSERT(0);
+  }
+}
+
+/* Lazada's limits (image-upload guide): JPG or PNG, <= 3145728 bytes,
+ * 330-5000 px on each side; a refusal names the limit and the figure. */
+static TEST_IMPL(build_upload_refusals) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+
+  u.mime = "image/gif";
+  upload_fails(&s, &u, "Lazada takes JPG or PNG images; this one is image/gif");
+  u = upload_fixture();
+  u.len = 3145729;
+  upload_fails(&s, &u, "Lazada takes images of at most 3145728 bytes (3 MB); this one has "
+                       "3145729");
+  u = upload_fixture();
+  u.width = 329;
+  upload_fails(&s, &u, "Lazada takes images of 330-5000 px on each side; this one is 329x600 px");
+  u = upload_fixture();
+  u.height = 5001;
+  upload_fails(&s, &u, "this one is 800x5001 px");
+  u = upload_fixture();
+  u.len = 0;
+  upload_fails(&s, &u, "image is missing or empty");
+  u = upload_fixture();
+  u.width = u.height = 330; /* the limits themselves are fine */
+  {
+    oc_request r;
+    char err[256];
+
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+    oc_request_free(&r);
+    u.width = u.height = 5000;
+    u.len = 3145728;
+    ASSERT_EQ(conn()->build_upload(&s, &u, NOW_MS, &r, err, sizeof err), 0);
+    oc_request_free(&r);
+  }
+  s.access_token = "";
+  upload_fails(&s, &u, "access_token is not set");
+  return 0;
+}
+
+static void parse_upload(long status, const char *body, oc_upload_result *res) {
+  oc_shop s = shop_fixture();
+  oc_upload u = upload_fixture();
+
+  memset(res, 0x5a, sizeof *res);
+  conn()->parse_upload(&s, &u, status, body, strlen(body), res);
+}
+
+/* data.image.url is the URL to send, data.image.hash_code the id. */
+static TEST_IMPL(parse_upload_image) {
+  oc_upload_result res;
+
+  parse_upload(200,
+               "{\"data\":{\"image\":{\"hash_code\":\"9d06c8f1b19c16231757dae10ab97673\","
+               "\"url\":\"https://vn-live-02.slatic.net/p/9d06c8f1b19c16231757dae10ab97673.jpg\"}},"
+               "\"code\":\"0\",\"request_id\":\"212237bd16563140630542742\"}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_STR_EQ(res.remote_id, "9d06c8f1b19c16231757dae10ab97673");
+  ASSERT_STR_EQ(res.url, "https://vn-live-02.slatic.net/p/9d06c8f1b19c16231757dae10ab97673.jpg");
+  ASSERT_STR_EQ(res.v.request_id, "212237bd16563140630542742");
+  parse_upload(200, "{\"data\":{\"image\":{\"hash_code\":\"a\"}},\"code\":\"0\"}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: field data.image.url is missing");
+  parse_upload(200,
+               "{\"data\":{\"image\":{\"hash_code\":\"a\",\"url\":\"https://example.com/a.jpg\"}},"
+               "\"code\":\"0\"}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: field data.image.url is not a Lazada image URL");
+  ASSERT_STR_EQ(res.url, "");
+  /* Lazada's refusals of the image are final, whatever the type says */
+  parse_upload(200,
+               "{\"type\":\"ISP\",\"code\":\"303\",\"message\":\"The image is too large\","
+               "\"request_id\":\"r1\"}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "303: The image is too large");
+  parse_upload(200, "{\"type\":\"ISV\",\"code\":\"IllegalAccessToken\",\"message\":\"x\"}",
+               &res);
+  ASSERT_EQ(res.v.status, OC_AUTH);
+  parse_upload(0, "", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  return 0;
+}
+
+/* ---- CATEGORY ------------------------------------------------------------- */
+
+static void category_ok(int step, const char *api, const char *keys, kvlist *q) {
+  oc_shop s = shop_fixture();
+  oc_category_query cq = {"10001", step, step == 0 ? "" : "{}"};
+  oc_request r;
+  char err[256];
+
+  ASSERT_EQ(conn()->build_category(&s, &cq, NOW_MS, &r, err, sizeof err), 0);
+  ASSERT_STR_EQ(r.method, "GET");
+  ASSERT_NULL(r.body);
+  ASSERT_EQ(r.nheaders, 0);
+  check_query(&r, api, keys, q);
+  oc_request_free(&r);
+}
+
+/* Step 0 GetCategoryAttributes, steps 1.. GetBrandByPages by 200. */
+static TEST_IMPL(build_category_steps) {
+  oc_shop s = shop_fixture();
+  oc_category_query cq = {"10000x", 0, ""};
+  kvlist q = {{0}, {0}, 0};
+  oc_request r;
+  char err[256];
+
+  category_ok(0, "/category/attributes/get",
+              "access_token,app_key,language_code,primary_category_id,sign,sign_method,timestamp",
+              &q);
+  ASSERT_STR_EQ(kv_get(&q, "primary_category_id"), "10001");
+  ASSERT_STR_EQ(kv_get(&q, "language_code"), "en_US");
+  kv_free(&q);
+  category_ok(1, "/category/brands/query",
+              "access_token,app_key,pageSize,sign,sign_method,startRow,timestamp", &q);
+  ASSERT_STR_EQ(kv_get(&q, "startRow"), "0");
+  ASSERT_STR_EQ(kv_get(&q, "pageSize"), "200");
+  kv_free(&q);
+  category_ok(3, "/category/brands/query",
+              "access_token,app_key,pageSize,sign,sign_method,startRow,timestamp", &q);
+  ASSERT_STR_EQ(kv_get(&q, "startRow"), "400");
+  kv_free(&q);
+  ASSERT_EQ(conn()->build_category(&s, &cq, NOW_MS, &r, err, sizeof err), -1);
+  ASSERT_STR_EQ(err, "category query needs a numeric Lazada category id and a step of 0-100");
+  ASSERT_NULL(r.url);
+  return 0;
+}
+
+static void parse_category(int step, const char *prev, const char *body,
+                           oc_category_result *res) {
+  oc_shop s = shop_fixture();
+  oc_category_query cq = {"10001", step, prev};
+
+  memset(res, 0x5a, sizeof *res);
+  conn()->parse_category(&s, &cq, 200, body, strlen(body), res);
+}
+
+#define ATTRS_ANSWER                                                                          \
+  "{\"code\":\"0\",\"request_id\":\"r0\",\"data\":["                                         \
+  "{\"id\":100005571,\"name\":\"name\",\"label\":\"Name\",\"input_type\":\"text\","          \
+  "\"attribute_type\":\"normal\",\"is_mandatory\":1,\"is_sale_prop\":0,\"options\":[]},"     \
+  "{\"id\":20000,\"name\":\"brand\",\"label\":\"Brand\",\"input_type\":\"singleSelect\","    \
+  "\"attribute_type\":\"normal\",\"is_mandatory\":0,\"is_sale_prop\":0,\"options\":[]},"     \
+  "{\"id\":100009001,\"name\":\"country_of_origin\",\"label\":\"Country of Origin\","        \
+  "\"input_type\":\"singleSelect\",\"attribute_type\":\"normal\",\"is_mandatory\":\"1\","    \
+  "\"is_sale_prop\":\"0\",\"options\":[{\"name\":\"Việt Nam\",\"en_name\":\"Vietnam\","      \
+  "\"id\":9001},{\"name\":\"Thailand\",\"id\":\"9002\"}]},"                                 \
+  "{\"id\":100009002,\"name\":\"shelf_life\",\"label\":\"Shelf Life\",\"input_type\":"       \
+  "\"text\",\"attribute_type\":\"normal\",\"is_mandatory\":1,\"is_sale_prop\":0},"           \
+  "{\"id\":100009003,\"name\":\"net_weight\",\"label\":\"Net Weight\",\"input_type\":"       \
+  "\"enumInput\",\"attribute_type\":\"normal\",\"is_mandatory\":0,\"options\":["            \
+  "{\"name\":\"100g\",\"en_name\":\"100g\",\"id\":1}]},"                                     \
+  "{\"id\":100005683,\"name\":\"color_family\",\"label\":\"Color\",\"input_type\":"          \
+  "\"multiEnumInput\",\"attribute_type\":\"sku\",\"is_mandatory\":0,\"is_sale_prop\":1},"    \
+  "{\"id\":100006667,\"name\":\"package_weight\",\"label\":\"Package Weight\","              \
+  "\"input_type\":\"numeric\",\"attribute_type\":\"sku\",\"is_mandatory\":1},"              \
+  "{\"id\":40000,\"name\":\"__images__\",\"label\":\"Images\",\"input_type\":\"img\","       \
+  "\"attribute_type\":\"normal\",\"is_mandatory\":0}]}"
+
+#define ATTRS_RULES                                                                           \
+  "{\"leaf\":true,\"brand_required\":false,\"dimensions_required\":true,\"no_brand\":null,"  \
+  "\"brands\":[],\"attrs\":[{\"id\":\"country_of_origin\",\"name\":\"Country of Origin\","   \
+  "\"required\":true,\"values\":[{\"id\":\"9001\",\"name\":\"Vietnam\"},{\"id\":\"9002\","   \
+  "\"name\":\"Thailand\"}]},{\"id\":\"shelf_life\",\"name\":\"Shelf Life\",\"required\":"    \
+  "true},{\"id\":\"net_weight\",\"name\":\"Net Weight\",\"required\":false}],"              \
+  "\"certifications\":[]}"
+
+/* GetCategoryAttributes into rules, byte for byte: keys as ids, labels as
+ * names, closed lists with their en_name, the connector's own and the
+ * SKU-level attributes left out; then the brands. */
+static TEST_IMPL(parse_category_rules) {
+  oc_category_result res;
+  char page[64 * 1024];
+  size_t i, n;
+
+  parse_category(0, "", ATTRS_ANSWER, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  ASSERT_STR_EQ(res.rules, ATTRS_RULES);
+  free(res.rules);
+
+  parse_category(1, ATTRS_RULES,
+                 "{\"code\":\"0\",\"data\":{\"start_row\":\"0\",\"page_size\":\"200\","
+                 "\"module\":[{\"name\":\"No Brand\",\"global_identifier\":\"no_brand\","
+                 "\"name_en\":\"No Brand\",\"brand_id\":\"30768\"},{\"name\":\"Tài Hoan\","
+                 "\"brand_id\":41}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0); /* a page shorter than 200 is the last */
+  ASSERT_STR_EQ(res.rules,
+                "{\"leaf\":true,\"brand_required\":false,\"dimensions_required\":true,"
+                "\"no_brand\":{\"id\":\"30768\",\"name\":\"No Brand\"},\"brands\":[{\"id\":"
+                "\"30768\",\"name\":\"No Brand\"},{\"id\":\"41\",\"name\":\"Tài Hoan\"}],"
+                "\"attrs\":[{\"id\":\"country_of_origin\",\"name\":\"Country of Origin\","
+                "\"required\":true,\"values\":[{\"id\":\"9001\",\"name\":\"Vietnam\"},{\"id\":"
+                "\"9002\",\"name\":\"Thailand\"}]},{\"id\":\"shelf_life\",\"name\":\"Shelf "
+                "Life\",\"required\":true},{\"id\":\"net_weight\",\"name\":\"Net Weight\","
+                "\"required\":false}],\"certifications\":[]}");
+  free(res.rules);
+
+  /* a full page asks for the next */
+  n = (size_t)snprintf(page, sizeof page, "{\"code\":\"0\",\"data\":{\"module\":[");
+  for (i = 0; i < 200; i++)
+    n += (size_t)snprintf(page + n, sizeof page - n, "%s{\"name\":\"B%zu\",\"brand_id\":%zu}",
+                          i ? "," : "", i, i + 1);
+  snprintf(page + n, sizeof page - n, "]}}");
+  parse_category(1, ATTRS_RULES, page, &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 1);
+  ASSERT_NOT_NULL(strstr(res.rules, "{\"id\":\"200\",\"name\":\"B199\"}"));
+  free(res.rules);
+
+  /* a brand-required category has no "no brand" */
+  parse_category(1,
+                 "{\"leaf\":true,\"brand_required\":true,\"dimensions_required\":true,"
+                 "\"no_brand\":null,\"brands\":[],\"attrs\":[],\"certifications\":[]}",
+                 "{\"code\":\"0\",\"data\":{\"module\":[{\"name\":\"No Brand\","
+                 "\"brand_id\":30768}]}}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_NOT_NULL(strstr(res.rules, "\"no_brand\":null"));
+  free(res.rules);
+  return 0;
+}
+
+/* A category that is not a leaf has no attribute set (E057): "leaf":
+ * false, no error. Other refusals are Lazada's. */
+static TEST_IMPL(parse_category_not_leaf) {
+  oc_category_result res;
+
+  parse_category(0, "",
+                 "{\"type\":\"ISV\",\"code\":\"57\",\"message\":\"E057: No attribute sets "
+                 "linked to that category.\",\"request_id\":\"r\"}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_OK);
+  ASSERT_EQ(res.more, 0);
+  ASSERT_STR_EQ(res.rules,
+                "{\"leaf\":false,\"brand_required\":false,\"dimensions_required\":false,"
+                "\"no_brand\":null,\"brands\":[],\"attrs\":[],\"certifications\":[]}");
+  free(res.rules);
+  parse_category(0, "", "{\"type\":\"ISV\",\"code\":\"4227\",\"message\":\"Query category is "
+                        "null\"}",
+                 &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_STR_EQ(res.v.error, "4227: Query category is null");
+  ASSERT_NULL(res.rules);
+  parse_category(0, "", "{\"code\":\"0\",\"data\":{}}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_NULL(res.rules);
+  parse_category(2, "not json", "{\"code\":\"0\",\"data\":{\"module\":[]}}", &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_NULL(res.rules);
+  return 0;
+}
+
+/* A refusal of the product's content (Lazada's codes for category,
+ * attribute, brand, image, package) says so: content = 1, Lazada's code
+ * and message kept. Other refusals, and other operations, do not. */
+static TEST_IMPL(parse_content_refusals) {
+  static const char *const codes[] = {"4110", "4115", "4140", "4142", "4156", "4138",
+                                      "4139", "4134", "201",  "4149"};
+  oc_listing l = listing_fixture();
+  oc_listing_result res;
+  char body[256];
+  size_t i;
+
+  for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+    snprintf(body, sizeof body,
+             "{\"type\":\"ISV\",\"code\":\"%s\",\"message\":\"refused\",\"detail\":[{\"field\":"
+             "\"brand_id\",\"message\":\"why\"}]}",
+             codes[i]);
+    parse_listing_of(OC_OP_PUBLISH, &l, 200, body, &res);
+    ASSERT_EQ(res.v.status, OC_REJECTED);
+    ASSERT_EQ(res.content, 1);
+    parse_listing_of(OC_OP_UPDATE, &l, 200, body, &res);
+    ASSERT_EQ(res.content, 1);
+    parse_listing_of(OC_OP_SET_STOCK, &l, 200, body, &res);
+    ASSERT_EQ(res.v.status, OC_REJECTED);
+    ASSERT_EQ(res.content, 0);
+  }
+  parse_listing_of(OC_OP_PUBLISH, &l, 200,
+                   "{\"type\":\"ISV\",\"code\":\"4110\",\"message\":\"BIZ_CHECK_CAT_PROP_"
+                   "MANDATORY\",\"detail\":[{\"field\":\"shelf_life\",\"message\":\"is "
+                   "mandatory\"}]}",
+                   &res);
+  ASSERT_STR_EQ(res.v.error,
+                "4110: BIZ_CHECK_CAT_PROP_MANDATORY (detail: shelf_life: is mandatory)");
+  /* a duplicate SellerSku is not about content */
+  parse_listing_of(OC_OP_PUBLISH, &l, 200,
+                   "{\"type\":\"ISV\",\"code\":\"4105\",\"message\":\"BIZ_CHECK_SELLER_SKU_"
+                   "DUPLICATE\"}",
+                   &res);
+  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_EQ(res.content, 0);
+  /* busy is busy, whatever the code */
+  parse_listing_of(OC_OP_PUBLISH, &l, 503, "{\"type\":\"ISV\",\"code\":\"4110\"}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_EQ(res.content, 0);
+  return 0;
+}
+
 static const struct test_entry tests[] = {
     TEST_ENTRY(sign_l1_get_order),
     TEST_ENTRY(sign_l2_bytewise_sort),
@@ -3257,6 +3779,13 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(push_refused_signatures),
     TEST_ENTRY(push_signed_but_malformed),
     TEST_ENTRY(push_errors_hold_no_secret),
+    TEST_ENTRY(build_upload_image),
+    TEST_ENTRY(build_upload_refusals),
+    TEST_ENTRY(parse_upload_image),
+    TEST_ENTRY(build_category_steps),
+    TEST_ENTRY(parse_category_rules),
+    TEST_ENTRY(parse_category_not_leaf),
+    TEST_ENTRY(parse_content_refusals),
     {NULL, NULL, 0},
 };
 
