@@ -43,11 +43,18 @@
 #define SID3 "1729592969712272859"
 
 static const oc_kv opts_full[] = {
-    {"shop_cipher", CIPHER},      {"category_id", "600001"},
-    {"image_uri", "tos-maliva-i-o3syd03w52-us/c668cdf70b7f483c94dbe"},
+    {"shop_cipher", CIPHER},
     {"warehouse_id", "7068517275539719942"},
-    {"category.I.3.c", "600777"},
 };
+
+#define URI1 "tos-maliva-i-o3syd03w52-us/c668cdf70b7f483c94dbe"
+#define URI2 "tos-maliva-i-o3syd03w52-us/a1b2c3d4e5f60718293a4"
+#define URI_CERT "tos-maliva-i-o3syd03w52-us/ce77ce77ce77ce77ce77c"
+#define LONG_NAME "Trà xanh Thái Nguyên búp đặc biệt" /* 33 code points */
+/* The create's idempotency key for product code HN-TRA-001: Python's
+ * hmac.new(b"ocopd create product", b"HN-TRA-001", sha256).hexdigest(). */
+#define IDEM "\"idempotency_key\":\"ocopd-" \
+             "ec9a8cf23a9f726bbf66214ec8ebf1602e3b090d0000fafe5e517a0416075c3f\""
 
 static oc_shop shop_fixture(void) {
   oc_shop s;
@@ -70,6 +77,10 @@ static oc_shop shop_fixture(void) {
  * multi-variant tests (listing_multi). Reset by every fixture call. */
 static oc_variant fx_var[4];
 
+/* The fixture's content: one gallery image, then room for the tests'
+ * own (a second gallery image, a certificate scan). Reset likewise. */
+static oc_image fx_img[4];
+
 static oc_listing listing_fixture(void) {
   oc_listing l;
 
@@ -81,7 +92,16 @@ static oc_listing listing_fixture(void) {
   fx_var[0].weight_g = 250;
   fx_var[0].remote_id = SID;
 
+  memset(fx_img, 0, sizeof fx_img);
+  fx_img[0].remote_id = URI1;
+  fx_img[0].url = "https://p16-oec-va.ibyteimg.com/" URI1;
+
   memset(&l, 0, sizeof l);
+  l.category_id = "600001";
+  l.brand_id = "";
+  l.brand_name = "";
+  l.images = fx_img;
+  l.nimages = 1;
   l.sku = "HN-TRA-001";
   l.name = "Trà xanh Thái Nguyên";
   l.description = "Trà búp khô, gói 200 g.";
@@ -307,12 +327,12 @@ static void build_ok(oc_op op, const oc_shop *s, const oc_listing *l,
   ASSERT_NULL(strstr(r->url, TOKEN)); /* the token travels in the header */
   ASSERT_NULL(strstr(r->url, SECRET));
   ASSERT_STR_EQ(r->headers[0], "x-tts-access-token: " TOKEN);
+  /* application/json on every call, GET included, as TikTok's SDK sends */
+  ASSERT_EQ(r->nheaders, 2);
+  ASSERT_STR_EQ(r->headers[1], "Content-Type: application/json");
   if (strcmp(method, "POST") == 0) {
-    ASSERT_EQ(r->nheaders, 2);
-    ASSERT_STR_EQ(r->headers[1], "Content-Type: application/json");
     ASSERT_NOT_NULL(r->body);
   } else {
-    ASSERT_EQ(r->nheaders, 1);
     ASSERT_NULL(r->body);
     ASSERT_EQ(r->body_len, 0);
   }
@@ -475,7 +495,12 @@ static TEST_IMPL(entry_point) {
                          OC_CAP(OC_OP_REFRESH_TOKEN) | OC_CAP(OC_OP_AUTH_LINK) |
                          OC_CAP(OC_OP_TOKEN_EXCHANGE) |
                          OC_CAP(OC_OP_LIST_ORDERS) | OC_CAP(OC_OP_GET_ORDERS) |
-                         OC_CAP(OC_OP_VARIANTS) | OC_CAP_STRIP);
+                         OC_CAP(OC_OP_VARIANTS) | OC_CAP(OC_OP_UPLOAD_IMAGE) |
+                         OC_CAP(OC_OP_CATEGORY) | OC_CAP_STRIP);
+  ASSERT_NOT_NULL(c->build_upload);
+  ASSERT_NOT_NULL(c->parse_upload);
+  ASSERT_NOT_NULL(c->build_category);
+  ASSERT_NOT_NULL(c->parse_category);
   ASSERT_NOT_NULL(c->build_listing);
   ASSERT_NOT_NULL(c->parse_listing);
   ASSERT_NOT_NULL(c->build_token);
@@ -498,7 +523,6 @@ static TEST_IMPL(build_publish) {
   cJSON *b;
   const cJSON *img, *pw, *sku, *price, *inv;
 
-  l.category = "II.1.a"; /* no category.II.1.a option: category_id */
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
            SHOP_KEYS, &r);
   b = body_json(&r);
@@ -539,11 +563,12 @@ static TEST_IMPL(build_publish_options) {
   oc_request r;
   cJSON *b;
 
-  /* category.<OCOP code> wins over category_id */
+  /* the category is the listing's, whatever the OCOP code */
+  l.category = "II.1.a";
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
            SHOP_KEYS, &r);
   b = body_json(&r);
-  ASSERT_STR_EQ(jstr(b, "category_id"), "600777");
+  ASSERT_STR_EQ(jstr(b, "category_id"), "600001");
   cJSON_Delete(b);
   oc_request_free(&r);
   /* weight 1005 g -> "1.005", 2000 g -> "2" */
@@ -555,11 +580,12 @@ static TEST_IMPL(build_publish_options) {
   fx_var[0].weight_g = 2000;
   l.stars = 0;
   l.certificate_no = NULL;
+  l.name = LONG_NAME; /* without its claim the title needs 25 characters */
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products",
            SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"value\":\"2\""));
   b = body_json(&r);
-  ASSERT_STR_EQ(jstr(b, "title"), "Trà xanh Thái Nguyên");
+  ASSERT_STR_EQ(jstr(b, "title"), LONG_NAME);
   ASSERT_STR_EQ(jstr(b, "description"), "Trà búp khô, gói 200 g.");
   cJSON_Delete(b);
   oc_request_free(&r);
@@ -610,27 +636,14 @@ static TEST_IMPL(build_missing_options) {
 
   {
     oc_kv only[] = {{"shop_cipher", CIPHER}};
-    oc_kv cat[] = {{"shop_cipher", CIPHER}, {"category_id", "600001"}};
-    oc_kv img[] = {{"shop_cipher", CIPHER},
-                   {"category_id", "600001"},
-                   {"image_uri", "tos/abc"}};
-    oc_kv badcat[] = {{"shop_cipher", CIPHER}, {"category_id", "12a"}};
     oc_kv badwh[] = {{"shop_cipher", CIPHER}, {"warehouse_id", "x"}};
 
     s.opts = only;
     s.nopts = 1;
-    build_fails(OC_OP_PUBLISH, &s, &l, "\"category_id\"");
-    build_fails(OC_OP_SET_STOCK, &s, &l, "\"warehouse_id\"");
-    s.opts = cat;
-    s.nopts = 2;
-    build_fails(OC_OP_PUBLISH, &s, &l, "\"image_uri\"");
-    s.opts = img;
-    s.nopts = 3;
     build_fails(OC_OP_PUBLISH, &s, &l, "\"warehouse_id\"");
-    s.opts = badcat;
-    s.nopts = 2;
-    build_fails(OC_OP_PUBLISH, &s, &l, "\"category_id\" is not a numeric id");
+    build_fails(OC_OP_SET_STOCK, &s, &l, "\"warehouse_id\"");
     s.opts = badwh;
+    s.nopts = 2;
     build_fails(OC_OP_SET_STOCK, &s, &l, "\"warehouse_id\" is not a numeric");
   }
   s = shop_fixture();
@@ -698,24 +711,41 @@ static TEST_IMPL(build_update_claims_and_strip) {
   oc_request r;
   cJSON *b;
 
+  /* with its claim: two gallery images, the second the OCOP star label */
+  fx_img[1].remote_id = URI2;
+  fx_img[1].url = "";
+  l.nimages = 2;
   build_ok(OC_OP_UPDATE, &s, &l, "POST",
            "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
   b = body_json(&r);
-  ASSERT_EQ(cJSON_GetArraySize(b), 2);
   ASSERT_STR_EQ(jstr(b, "title"), "Trà xanh Thái Nguyên - OCOP 4 sao");
   ASSERT(starts_with(jstr(b, "description"),
                      "Sản phẩm OCOP 4 sao (quyết định 3981/QĐ-UBND).\n"));
+  ASSERT_EQ(cJSON_GetArraySize(jget(b, "main_images")), 2);
   cJSON_Delete(b);
   oc_request_free(&r);
 
+  /* stripped: the core left the claim image out; the edit replaces the
+   * gallery, so it disappears; empty lists are sent to clear */
   l.stars = 0;
   l.certificate_no = NULL;
+  l.name = LONG_NAME;
+  l.nimages = 1;
   build_ok(OC_OP_UPDATE, &s, &l, "POST",
            "/product/202309/products/" PID "/partial_edit", SHOP_KEYS, &r);
-  ASSERT_STR_EQ(r.body, "{\"title\":\"Trà xanh Thái Nguyên\","
-                        "\"description\":\"Trà búp khô, gói 200 g.\"}");
+  ASSERT_STR_EQ(r.body, "{\"title\":\"" LONG_NAME "\","
+                        "\"description\":\"Trà búp khô, gói 200 g.\","
+                        "\"category_id\":\"600001\","
+                        "\"main_images\":[{\"uri\":\"" URI1 "\"}],"
+                        "\"product_attributes\":[],\"certifications\":[],"
+                        "\"package_weight\":{\"value\":\"0.25\",\"unit\":\"KILOGRAM\"}}");
   ASSERT_NULL(strstr(r.body, "OCOP"));
   oc_request_free(&r);
+
+  /* a stripped title under 25 characters is held, not sent */
+  l.name = "Trà xanh Thái Nguyên";
+  build_fails(OC_OP_UPDATE, &s, &l,
+              "TikTok requires a title of 25-255 characters; this one has 20");
   return 0;
 }
 
@@ -887,7 +917,8 @@ static TEST_IMPL(build_token_exchange) {
   ASSERT_STR_EQ(query_get(r.url, "grant_type", v, sizeof v), "authorized_code");
   ASSERT_NULL(strstr(r.url, "sign="));
   ASSERT_NULL(r.body);
-  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_EQ(r.nheaders, 1);
+  ASSERT_STR_EQ(r.headers[0], "Content-Type: application/json");
   oc_request_free(&r);
   s.opts = o;
   s.nopts = 1;
@@ -948,7 +979,8 @@ static TEST_IMPL(build_refresh_token) {
   ASSERT_STR_EQ(query_get(r.url, "grant_type", v, sizeof v), "refresh_token");
   ASSERT_NULL(strstr(r.url, "sign="));
   ASSERT_NULL(r.body);
-  ASSERT_EQ(r.nheaders, 0);
+  ASSERT_EQ(r.nheaders, 1);
+  ASSERT_STR_EQ(r.headers[0], "Content-Type: application/json");
   ASSERT_NULL(strstr(r.log_url, SECRET));
   oc_request_free(&r);
 
@@ -1068,7 +1100,7 @@ static TEST_IMPL(log_url_has_no_secrets) {
   const char *ids[] = {"576684019603311365"};
   oc_order_query q = {1700000000, 1700086400, "tok", ids, 1};
 
-  for (op = OC_OP_PUBLISH; op < OC_OP_MAX; op++) {
+  for (op = OC_OP_PUBLISH; op < OC_OP_UPLOAD_IMAGE; op++) {
     oc_request r;
     char err[256];
 
@@ -1695,16 +1727,16 @@ static TEST_IMPL(build_publish_variants) {
       "{\"seller_sku\":\"HN-TRA-001-200\",\"price\":{\"amount\":\"70000\","
       "\"currency\":\"VND\"}," WH "20}]," ATTR("200 g") "},"
       "{\"seller_sku\":\"HN-TRA-001-500\",\"price\":{\"amount\":\"100000\","
-      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]}"));
+      "\"currency\":\"VND\"}," WH "30}]," ATTR("500 g") "}]," IDEM "}"));
   oc_request_free(&r);
   /* a removed variant is not created; the shop names the axis */
   {
-    oc_kv o[6];
+    oc_kv o[3];
 
     memcpy(o, opts_full, sizeof opts_full);
-    o[5] = (oc_kv){"variation_name", "Khối lượng"};
+    o[2] = (oc_kv){"variation_name", "Khối lượng"};
     s.opts = o;
-    s.nopts = 6;
+    s.nopts = 3;
     fx_var[2].removed = 1;
     build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
     ASSERT_NULL(strstr(r.body, "HN-TRA-001-500"));
@@ -1723,7 +1755,7 @@ static TEST_IMPL(build_publish_single_unchanged) {
   build_ok(OC_OP_PUBLISH, &s, &l, "POST", "/product/202309/products", SHOP_KEYS, &r);
   ASSERT_NOT_NULL(strstr(r.body, "\"skus\":[{\"seller_sku\":\"HN-TRA-001\",\"price\":"
                                  "{\"amount\":\"75000\",\"currency\":\"VND\"}," WH
-                                 "25}]}]}"));
+                                 "25}]}]," IDEM "}"));
   ASSERT_NULL(strstr(r.body, "sales_attributes"));
   oc_request_free(&r);
   /* two variants, one removed: still a product without variation */
@@ -2134,8 +2166,9 @@ static TEST_IMPL(build_get_orders) {
   ASSERT_STR_EQ(query_get(r.url, "ids", v, sizeof v), OID1 "," OID2);
   ASSERT_NULL(r.body);
   ASSERT_EQ(r.body_len, 0);
-  ASSERT_EQ(r.nheaders, 1);
+  ASSERT_EQ(r.nheaders, 2);
   ASSERT_STR_EQ(r.headers[0], "x-tts-access-token: " TOKEN);
+  ASSERT_STR_EQ(r.headers[1], "Content-Type: application/json");
   ASSERT(sign_verifies(&r, SECRET));
   /* Python's hmac over secret/order/202309/ordersapp_key29a39dids<a>,<b>
    * shop_cipherROW_cipher_abctimestamp1623812664secret */
