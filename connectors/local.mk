@@ -40,7 +40,8 @@ LAZADA_SRC = connectors/lazada/lazada.h connectors/lazada/connector.c \
 TIKTOK_SRC = connectors/tiktok/tiktok.h connectors/tiktok/connector.c \
 	connectors/tiktok/shop.c connectors/tiktok/request.c connectors/tiktok/body.c \
 	connectors/tiktok/parse.c connectors/tiktok/listing.c connectors/tiktok/orders.c \
-	connectors/tiktok/push.c
+	connectors/tiktok/push.c connectors/tiktok/content.c connectors/tiktok/upload.c \
+	connectors/tiktok/category.c
 POSTMART_SRC = connectors/postmart/postmart.h connectors/postmart/connector.c \
 	connectors/postmart/feed.c
 

@@ -73,15 +73,6 @@ static const char *tt_warehouse(const oc_shop *shop, char *err, size_t errlen) {
   return wh;
 }
 
-/* 1 if s is usable as an image uri: printable ASCII, no blanks or quotes. */
-static int tt_valid_uri(const char *s) {
-  for (; *s; s++)
-    if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || *s == '"' ||
-        *s == '\\')
-      return 0;
-  return 1;
-}
-
 /* The heaviest variant on the item: TikTok 202309 weighs the product, not
  * each SKU, and a parcel declared too light is charged the difference. */
 static int tt_package_weight(const oc_listing *l, int32_t *grams, char *err, size_t errlen) {
@@ -197,40 +188,57 @@ static int tt_put_skus(cJSON *body, const oc_shop *shop, const oc_listing *l, co
   return 0;
 }
 
+/* package_weight {value (kg, up to 3 decimals), unit KILOGRAM}. */
+static int tt_put_weight(cJSON *body, int32_t grams) {
+  cJSON *o = ocu_json_obj(body, "package_weight");
+
+  if (o == NULL || ocu_json_put(o, "value", tt_weight_kg(grams)) ||
+      ocu_json_put(o, "unit", cJSON_CreateString("KILOGRAM")))
+    return TT_OOM;
+  return 0;
+}
+
+/* PUBLISH: Create Product with the listing's content, its SKUs and the
+ * idempotency key derived from the product code. */
 static int tt_fill_publish(cJSON *body, const oc_shop *shop,
                            const oc_listing *l, char *err, size_t errlen) {
-  const char *cat, *img, *wh;
+  const char *wh;
+  char key[71];
   int32_t grams;
-  cJSON *o, *arr;
+  int r;
 
   if (ocu_live_variants(l) == 0) {
     ocu_err(err, errlen, "listing has no variant that is not removed");
     return -1;
   }
-  if (tt_package_weight(l, &grams, err, errlen) ||
-      (cat = ocu_category(shop, l, tt_valid_id, err, errlen)) == NULL)
+  if (tt_check_title(l, err, errlen) || tt_check_content(l, err, errlen) ||
+      tt_package_weight(l, &grams, err, errlen))
     return -1;
-  if ((img = ocu_opt_set(shop, "image_uri", err, errlen)) == NULL)
-    return -1;
-  if (!tt_valid_uri(img)) {
-    ocu_err(err, errlen, "shop option \"image_uri\" is not a valid uri");
-    return -1;
-  }
   if ((wh = tt_warehouse(shop, err, errlen)) == NULL)
     return -1;
+  if (tt_idempotency_key(l, key))
+    return TT_OOM;
+  if (tt_add_text(body, l) || tt_put_content(body, l, 0) || tt_put_weight(body, grams))
+    return TT_OOM;
+  if ((r = tt_put_skus(body, shop, l, wh, 0, err, errlen)) != 0)
+    return r;
+  return ocu_json_put(body, "idempotency_key", cJSON_CreateString(key)) ? TT_OOM : 0;
+}
 
-  if (tt_add_text(body, l) ||
-      ocu_json_put(body, "category_id", cJSON_CreateString(cat)))
+/* UPDATE: a partial edit of the text and the content. Every top-level
+ * field sent replaces the product's; the package weight goes along when
+ * every variant's is known. */
+static int tt_fill_update(cJSON *body, const oc_listing *l, char *err, size_t errlen) {
+  char why[128];
+  int32_t grams;
+
+  if (tt_check_title(l, err, errlen) || tt_check_content(l, err, errlen))
+    return -1;
+  if (tt_add_text(body, l) || tt_put_content(body, l, 1))
     return TT_OOM;
-  if ((arr = ocu_json_arr(body, "main_images")) == NULL)
-    return TT_OOM;
-  if ((o = ocu_json_obj(arr, NULL)) == NULL || ocu_json_put(o, "uri", cJSON_CreateString(img)))
-    return TT_OOM;
-  if ((o = ocu_json_obj(body, "package_weight")) == NULL ||
-      ocu_json_put(o, "value", tt_weight_kg(grams)) ||
-      ocu_json_put(o, "unit", cJSON_CreateString("KILOGRAM")))
-    return TT_OOM;
-  return tt_put_skus(body, shop, l, wh, 0, err, errlen);
+  if (tt_package_weight(l, &grams, why, sizeof why) == 0 && grams > 0)
+    return tt_put_weight(body, grams);
+  return 0;
 }
 
 /* Ends a builder: the body as text; -1 with err set by the filler or OOM. */
@@ -261,7 +269,8 @@ int tt_body_update(oc_op op, const oc_shop *shop, const oc_listing *l, char **te
   cJSON *body = cJSON_CreateObject();
 
   (void)op, (void)shop;
-  return tt_finish(body, body && tt_add_text(body, l) == 0 ? 0 : TT_OOM, text, err, errlen);
+  return tt_finish(body, body ? tt_fill_update(body, l, err, errlen) : TT_OOM, text, err,
+                   errlen);
 }
 
 /* Every variant on the item must be addressed by its sku id: "" (on the

@@ -9,7 +9,7 @@
 #include <string.h>
 
 const ocu_limits tt_limits = {
-    TT_TITLE_MAX_CP, 1, tt_item_id_ok, "a TikTok product id", 1, 0, 0,
+    TT_TITLE_MAX_CP, TT_MAIN_IMAGES_MAX, tt_item_id_ok, "a TikTok product id", 1, 0, 0,
 };
 
 #define TT_LISTING OCU_NEED_LISTING
@@ -50,6 +50,7 @@ const ocu_market tt_market = {
     tt_emit_orders, tt_envelope, tt_data, tt_read_token, tt_read_page,  tt_read_batch,
 };
 
-OCU_CONNECTOR(tt, "tiktok", tt_market, OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS),
-              TT_ORDER_WINDOW_S, tt_verify_push, ocu_no_upload,
-              ocu_no_category)
+OCU_CONNECTOR(tt, "tiktok", tt_market,
+              OCU_CAPS_EVERY_OP | OC_CAP(OC_OP_VARIANTS) | OC_CAP(OC_OP_UPLOAD_IMAGE) |
+                  OC_CAP(OC_OP_CATEGORY),
+              TT_ORDER_WINDOW_S, tt_verify_push, tt_upload, tt_category)

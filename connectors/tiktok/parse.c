@@ -117,6 +117,32 @@ static void tt_code_fail(oc_op op, oc_verdict *res, const oc_shop *shop, const c
   }
 }
 
+/* TikTok's refusals of a create or an edit that are about the listing's
+ * content (Create Product's and Partial Edit Product's error codes): the
+ * category, the brand, an image, an attribute, a certification, the title,
+ * the description, the package. */
+static const long tt_content_codes[] = {
+    12019006, 12019011, 12019012, 12019013, 12052002, 12052003, 12052004, 12052005,
+    12052006, 12052013, 12052015, 12052023, 12052024, 12052025, 12052026, 12052028,
+    12052051, 12052104, 12052105, 12052116, 12052151, 12052181, 12052182, 12052183,
+    12052200, 12052201, 12052208, 12052217, 12052220, 12052221, 12052223, 12052225,
+    12052226, 12052227, 12052230, 12052240, 12052241, 12052242, 12052243, 12052244,
+    12052245, 12052246, 12052247, 12052248, 12052249, 12052250, 12052251, 12052253,
+    12052254, 12052256, 12052261, 12052262, 12052263, 12052300, 12052301, 12052302,
+    12052304, 12052305, 12052306, 12052344, 12052345, 12052346, 12052348, 12052349,
+    12052350, 12052352, 12052385, 12052446, 12052529, 12052650, 12052655, 12052656,
+    12052657, 12052658, 12052915, 12052931, 12052932, 12052935,
+};
+
+int tt_content_code(long code) {
+  size_t i;
+
+  for (i = 0; i < sizeof tt_content_codes / sizeof tt_content_codes[0]; i++)
+    if (tt_content_codes[i] == code)
+      return 1;
+  return 0;
+}
+
 cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *body,
                    size_t len, oc_verdict *res, int *flags) {
   cJSON *root;
@@ -139,6 +165,12 @@ cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   code = (long)v;
   if (busy || code != 0) {
     tt_code_fail(op, res, shop, root, http_status, code);
+    /* A PUBLISH or UPDATE verdict is the first member of the operation's
+     * oc_listing_result (common/ops.c hands &res->v, the result cleared):
+     * the refusal's subject goes there, as the shared dispatch has no
+     * hook for it. */
+    if (!busy && (op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && tt_content_code(code))
+      ((oc_listing_result *)(void *)res)->content = 1;
   } else if (!ocu_http_fail(res, shop, http_status, TT_RATE_LIMIT_RETRY_MS)) {
     return root;
   }
@@ -147,6 +179,17 @@ fail:
   return NULL;
 }
 
+/* UPLOAD_IMAGE and CATEGORY, which have no shared dispatch: the verdict
+ * ("no response", HTTP status, code) and, on success, the tree to read
+ * (the caller frees it). */
+cJSON *tt_open(oc_op op, const oc_shop *shop, long http_status, const char *body, size_t len,
+               oc_verdict *v) {
+  int flags;
+
+  if (ocu_verdict_start(v, shop, http_status))
+    return NULL;
+  return tt_envelope(op, shop, http_status, body, len, v, &flags);
+}
 
 /*
  * The data object of a success (the payload hook). Writes have nothing to

@@ -122,12 +122,13 @@ int tt_shop_request(const oc_shop *shop, const char *path,
       ocu_asprintf("x-tts-access-token: %s", shop->access_token);
   if (req->headers[req->nheaders++] == NULL)
     goto oom;
-  if (req->body != NULL) {
-    req->headers[req->nheaders] =
-        ocu_asprintf("%s", "Content-Type: application/json");
-    if (req->headers[req->nheaders++] == NULL)
-      goto oom;
-  }
+  /* Every call, GET included, says application/json, as TikTok's SDKs
+   * do and every reference page lists it as required; a multipart upload
+   * says multipart/form-data (libcurl appends the boundary). */
+  req->headers[req->nheaders] = ocu_asprintf(
+      "Content-Type: %s", req->nparts > 0 ? "multipart/form-data" : "application/json");
+  if (req->headers[req->nheaders++] == NULL)
+    goto oom;
   return 0;
 oom:
   ocu_err(err, errlen, "out of memory");
@@ -163,6 +164,13 @@ static int tt_token_request(oc_op op, const ocu_opdef *d, const oc_shop *shop,
   req->url = tt_url(base, d->path, q, nq, NULL);
   req->log_url = ocu_asprintf("%s%s", base, d->path);
   if (req->url == NULL || req->log_url == NULL) {
+    ocu_err(err, errlen, "out of memory");
+    return -1;
+  }
+  /* The token calls too carry the JSON content type (the link is only
+   * shown, never sent). */
+  if (op != OC_OP_AUTH_LINK &&
+      (req->headers[req->nheaders++] = ocu_asprintf("Content-Type: application/json")) == NULL) {
     ocu_err(err, errlen, "out of memory");
     return -1;
   }

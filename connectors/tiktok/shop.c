@@ -65,12 +65,12 @@ int tt_check_shop(oc_op op, const ocu_opdef *d, const oc_shop *shop,
            "slash");
     return -1;
   }
-  if (d->kind == TT_SHOP) {
+  if (d->kind == TT_SHOP || d->kind == TT_UPLOAD) {
     if (ocu_empty(shop->access_token)) {
       ocu_err(err, errlen, "shop access_token is not set");
       return -1;
     }
-    if (ocu_opt(shop, "shop_cipher") == NULL) {
+    if (d->kind == TT_SHOP && ocu_opt(shop, "shop_cipher") == NULL) {
       ocu_err(err, errlen,
              "shop option \"shop_cipher\" is not set (TikTok shop calls need "
              "it; see GET /authorization/202309/shops)");

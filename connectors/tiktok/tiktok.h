@@ -16,12 +16,9 @@
  * to the caller (oc_request) or freed before returning.
  *
  * Shop options read (shop.options):
- *   shop_cipher           required for every shop call (query shop_cipher;
- *                         from GET /authorization/202309/shops)
- *   category_id           TikTok category id (decimal) for every listing
- *   category.<OCOP code>  per OCOP category, e.g. "category.I.3.c"; wins
- *   image_uri             main image uri from /product/202309/images/upload
- *                         (PUBLISH)
+ *   shop_cipher           required for every shop call but the image
+ *                         upload (query shop_cipher; from GET
+ *                         /authorization/202309/shops)
  *   warehouse_id          warehouse id (decimal) for inventory (PUBLISH,
  *                         SET_STOCK, VARIANTS)
  *   variation_name        the sales attribute name of a product with several
@@ -85,6 +82,8 @@
 #include "../connector.h"
 
 #define TT_TITLE_MAX_CP 255
+#define TT_TITLE_MIN_CP 25     /* Create Product: 25..255 outside US/UK/EU/JP/BR/MX */
+#define TT_MAIN_IMAGES_MAX 9   /* Create Product: main_images, at most 9 */
 #define TT_ID_MAX_DIGITS 20 /* uint64 */
 #define TT_RATE_LIMIT_RETRY_MS 1000L
 #define TT_MAX_PARAMS 8
@@ -111,8 +110,17 @@
 #define TT_ORDER_ID_MAX 64            /* bytes: the longest id we ask for or hand on */
 #define TT_PAGE_TOKEN_MAX 1024        /* ours: a broken answer cannot grow the URL */
 
-/* The call kinds of ocu_opdef.kind. */
-enum { TT_PUBLIC = 0, TT_SHOP = 1 };
+/* The call kinds of ocu_opdef.kind: token host calls; shop calls (token
+ * and shop_cipher); the image upload (token, no shop_cipher). */
+enum { TT_PUBLIC = 0, TT_SHOP = 1, TT_UPLOAD = 2 };
+
+/* Upload Product Image (see "Images"). */
+#define TT_UPLOAD_PATH "/product/202309/images/upload"
+#define TT_IMAGE_MAX_BYTES (10u * 1024 * 1024)
+#define TT_IMAGE_MIN_PX 100
+#define TT_IMAGE_MAX_PX 20000
+#define TT_MAIN_MIN_PX 300 /* use_case MAIN_IMAGE */
+#define TT_MAIN_MAX_PX 4000
 
 typedef struct tt_param {
   const char *key;
@@ -137,6 +145,13 @@ int tt_shop_request(const oc_shop *shop, const char *path, const tt_param *q, si
                     oc_request *req, char *err, size_t errlen);
 OCU_EMIT_FN(tt_emit);
 
+/* content.c: the listing's content in create and edit bodies. */
+int tt_valid_uri(const char *s);
+int tt_check_title(const oc_listing *l, char *err, size_t errlen);
+int tt_check_content(const oc_listing *l, char *err, size_t errlen);
+int tt_put_content(cJSON *body, const oc_listing *l, int edit);
+int tt_idempotency_key(const oc_listing *l, char out[71]);
+
 /* body.c: request bodies, one builder per operation (ocu_body_fn). */
 OCU_BODY_FN(tt_body_publish);
 OCU_BODY_FN(tt_body_update);
@@ -149,7 +164,10 @@ OCU_BODY_FN(tt_body_variants);
 #define TT_LEAD "unexpected response: "
 #define TT_UNEXPECTED(v, shop, ...) ocu_fail((v), (shop), OC_RETRY, 0, TT_LEAD __VA_ARGS__)
 oc_status tt_classify(long code, long *retry_ms);
+int tt_content_code(long code);
 OCU_ENVELOPE_FN(tt_envelope);
+cJSON *tt_open(oc_op op, const oc_shop *shop, long http_status, const char *body, size_t len,
+               oc_verdict *v);
 OCU_PAYLOAD_FN(tt_data);
 int tt_req_id(oc_verdict *v, const oc_shop *shop, const cJSON *item, const char *what,
               char out[21]);
@@ -167,6 +185,16 @@ OCU_READ_FN(tt_read_publish);
 OCU_READ_FN(tt_read_lookup);
 OCU_READ_FN(tt_read_listing);
 OCU_READ_FN(tt_read_variants);
+
+/* upload.c: UPLOAD_IMAGE. category.c: CATEGORY (see "Categories"). */
+int tt_upload_build(const oc_shop *shop, const oc_upload *up, int64_t now_ms,
+                    oc_request *req, char *err, size_t errlen);
+void tt_upload_parse(const oc_shop *shop, const oc_upload *up, long http_status,
+                     const char *body, size_t len, oc_upload_result *res);
+int tt_category_build(const oc_shop *shop, const oc_category_query *q, int64_t now_ms,
+                      oc_request *req, char *err, size_t errlen);
+void tt_category_parse(const oc_shop *shop, const oc_category_query *q, long http_status,
+                       const char *body, size_t len, oc_category_result *res);
 
 /* orders.c (see "Orders"). */
 extern const ocu_status_map tt_order_status[];

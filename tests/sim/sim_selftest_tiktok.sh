@@ -7,7 +7,7 @@
 # the call log and faults. Builds nothing: the binary comes from $OCOPSIM
 # (default $top_builddir/tests/sim/ocopsim).
 
-PLAN=59
+PLAN=80
 SIM_TAG=tt
 . "$(dirname "$0")/sim_selftest_lib.sh"
 
@@ -61,9 +61,30 @@ tt() {
 }
 
 
+# upload FILE USE_CASE: a signed multipart image upload (no shop_cipher;
+# the body is not signed). Body in $tmp/body; prints the HTTP status.
+upload() {
+  u_ts=$(date +%s)
+  u_sign=$(printf '%s' "$SECRET/product/202309/images/uploadapp_key${APPKEY}timestamp$u_ts$SECRET" |
+    openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= *//')
+  curl -s -o "$tmp/body" -w '%{http_code}' -H "x-tts-access-token: ${TOK:-$TOKEN}" \
+    -F "data=@$1;type=image/png" -F "use_case=$2" \
+    "$BASE/product/202309/images/upload?app_key=$APPKEY&timestamp=$u_ts&sign=$u_sign"
+}
+# png SIDE: the head of a square PNG, SIDE given as two octal escapes.
+png() {
+  printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000'"$1"'\000\000'"$1"'\010\002\000\000\000'
+  head -c 64 /dev/urandom
+}
+png '\001\220' >"$tmp/main.png" # 400 x 400
+upload "$tmp/main.png" MAIN_IMAGE >/dev/null
+IMG=$(sed -n 's/.*"uri":"\([^"]*\)".*/\1/p' "$tmp/body")
+# Food (600001) wants Country of Origin (a listed value) and Shelf Life.
+ATTRS='"product_attributes":[{"id":"100001","values":[{"id":"1000011"}]},{"id":"100002","values":[{"name":"12 tháng"}]}]'
+
 product_json() {
-  printf '{"title":"Trà Shan Tuyết Hà Giang","description":"OCOP 4 sao",'
-  printf '"category_id":"600001","main_images":[{"uri":"tos-maliva-i-o3syd03w52-us/abc"}],'
+  printf '{"title":"Trà Shan Tuyết Hà Giang loại một","description":"OCOP 4 sao",'
+  printf '"category_id":"600001","main_images":[{"uri":"%s"}],%s,' "$IMG" "$ATTRS"
   printf '"package_weight":{"value":"0.25","unit":"KILOGRAM"},'
   printf '"skus":[{"seller_sku":"%s","price":{"amount":"%s","currency":"VND"},' "$1" "$2"
   printf '"inventory":[{"warehouse_id":"7068517275539719942","quantity":25}]}]}'
@@ -83,11 +104,86 @@ check "signed product create succeeds with 19-digit string ids" \
 ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
 check "the product shows in /_sim/tiktok/items" \
   sh -c 'grep -q "\"product_id\":\"$2\"" "$1" && grep -q "\"sku\":\"OCOP-TT-001\"" "$1" &&
-         grep -q "\"title\":\"Trà Shan Tuyết Hà Giang\"" "$1" && grep -q "\"description\":\"OCOP 4 sao\"" "$1"' \
+         grep -q "\"title\":\"Trà Shan Tuyết Hà Giang loại một\"" "$1" && grep -q "\"description\":\"OCOP 4 sao\"" "$1"' \
   _ "$tmp/body" "$PID"
 check "it keeps price, stock and status" \
   sh -c 'grep -q "\"price\":150000," "$1" && grep -q "\"stock\":25," "$1" &&
          grep -q "\"status\":\"ACTIVATE\"" "$1"' _ "$tmp/body"
+
+# ------------------------------------------------------------- content --
+check "the upload gave a uri and a url" sh -c '[ -n "$1" ]' _ "$IMG"
+ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
+check "the item shows its images and attributes" \
+  sh -c 'grep -q "\"main_images\":\[{\"uri\":\"$2\"}\]" "$1" &&
+         grep -q "\"product_attributes\":\[{\"id\":\"100001\"" "$1"' _ "$tmp/body" "$IMG"
+ctl GET /_sim/tiktok/uploads >/dev/null
+check "/_sim/tiktok/uploads lists the upload with bytes, sha256 and use_case" \
+  sh -c 'grep -q "\"shop\":\"$2\",\"uri\":\"$3\"" "$1" && grep -q "\"bytes\":$5," "$1" &&
+         grep -q "\"sha256\":\"$4\"" "$1" && grep -q "\"use_case\":\"MAIN_IMAGE\"" "$1"' \
+  _ "$tmp/body" "$CIPHER" "$IMG" "$(openssl dgst -sha256 "$tmp/main.png" | sed 's/^.*= *//')" \
+  "$(wc -c <"$tmp/main.png" | tr -d ' ')"
+png '\000\310' >"$tmp/small.png" # 200 x 200
+upload "$tmp/small.png" MAIN_IMAGE >/dev/null
+check "a main image under 300 px is refused (12038014)" has '"code":12038014'
+upload "$tmp/small.png" CERTIFICATION_IMAGE >/dev/null
+CERT=$(sed -n 's/.*"uri":"\([^"]*\)".*/\1/p' "$tmp/body")
+check "a certification image of 200 px is taken" has '"use_case":"CERTIFICATION_IMAGE"'
+printf 'not an image at all' >"$tmp/bad.png"
+upload "$tmp/bad.png" MAIN_IMAGE >/dev/null
+check "bytes that are no image are refused (12038004)" has '"code":12038004'
+s=$(curl -s -o "$tmp/body" -w '%{http_code}' -X GET -H "x-tts-access-token: $TOKEN" \
+  "$BASE$P/$PID?app_key=$APPKEY&timestamp=$(date +%s)&shop_cipher=$CIPHER&sign=x")
+check "a GET without Content-Type: application/json is refused" has 'Content-Type must be application/json'
+
+tt GET /product/202309/categories/600003/attributes "" >/dev/null
+check "attributes of health: Country of Origin and Ingredients required (is_requried)" \
+  sh -c 'grep -q "\"id\":\"100001\",\"name\":\"Country of Origin\",\"type\":\"PRODUCT_PROPERTY\",\"is_requried\":true" "$1" &&
+         grep -q "\"id\":\"100003\",\"name\":\"Ingredients\",\"type\":\"PRODUCT_PROPERTY\",\"is_requried\":true" "$1"' _ "$tmp/body"
+tt GET /product/202309/categories/600000/attributes "" >/dev/null
+check "the parent category is not a leaf (12052024)" has '"code":12052024'
+tt GET /product/202309/categories/600003/rules "" >/dev/null
+check "rules of health: licence required, package dimensions required" \
+  sh -c 'grep -q "\"id\":\"8000003\",\"name\":\"Health Supplement License\",\"is_required\":true" "$1" &&
+         grep -q "\"package_dimension\":{\"is_required\":true}" "$1"' _ "$tmp/body"
+tt GET /product/202309/brands "" "category_id=600003" "page_size=100" >/dev/null
+check "brands list the ten brands" \
+  sh -c 'grep -q "\"name\":\"Tài Hoan\"" "$1" && grep -q "\"total_count\":10" "$1"' _ "$tmp/body"
+BRAND=$(tr '{' '\n' <"$tmp/body" | grep '"name":"Tài Hoan"' | sed -n 's/^"id":"\([0-9]*\)".*/\1/p')
+
+health() { # health CERT_URI DIMS BRAND: a health product's create body
+  printf '{"title":"Cao đông trùng hạ thảo Tài Hoan","description":"x","category_id":"600003",'
+  printf '"main_images":[{"uri":"%s"}],' "$IMG"
+  if [ -n "$3" ]; then printf '"brand_id":"%s",' "$3"; fi
+  printf '"product_attributes":[{"id":"100001","values":[{"id":"1000011"}]},{"id":"100003","values":[{"name":"Đông trùng"}]}],'
+  if [ -n "$1" ]; then printf '"certifications":[{"id":"8000003","images":[{"uri":"%s"}]}],' "$1"; fi
+  if [ -n "$2" ]; then printf '"package_dimensions":{"length":"16","width":"10","height":"5","unit":"CENTIMETER"},'; fi
+  printf '"package_weight":{"value":"0.3","unit":"KILOGRAM"},"idempotency_key":"ocopd-h1",'
+  printf '"skus":[{"seller_sku":"HC-1","price":{"amount":"90000","currency":"VND"},'
+  printf '"inventory":[{"warehouse_id":"7068517275539719942","quantity":3}]}]}'
+}
+tt POST $P "$(health "$CERT" 1 "")" >/dev/null
+check "health without a brand is refused (12052208)" has '"code":12052208'
+tt POST $P "$(health "" 1 "$BRAND")" >/dev/null
+check "health without its licence is refused (12052105)" has '"code":12052105'
+tt POST $P "$(health "$IMG" 1 "$BRAND")" >/dev/null
+check "a MAIN_IMAGE uri as certification image is refused (12052650)" has '"code":12052650'
+tt POST $P "$(health "$CERT" "" "$BRAND")" >/dev/null
+check "health without package dimensions is refused (12019012)" has '"code":12019012'
+tt POST $P "$(health "$CERT" 1 "$BRAND")" >/dev/null
+HPID=$(sed -n 's/.*"product_id":"\([0-9]*\)".*/\1/p' "$tmp/body")
+tt POST $P "$(health "$CERT" 1 "$BRAND")" >/dev/null
+check "a create sent again with its idempotency_key answers the same product" \
+  sh -c '[ -n "$2" ] && grep -q "\"product_id\":\"$2\"" "$1"' _ "$tmp/body" "$HPID"
+tt POST $P '{"title":"Trà Shan Tuyết Hà Giang loại hai","description":"x","category_id":"600001","main_images":[{"uri":"tos-maliva-i-o3syd03w52-us/abc"}],"skus":[]}' >/dev/null
+check "a uri the upload did not give is refused (12052300)" has '"code":12052300'
+tt POST $P "{\"title\":\"Trà Shan Tuyết Hà Giang loại hai\",\"description\":\"x\",\"category_id\":\"600001\",\"main_images\":[{\"uri\":\"$IMG\"}],\"product_attributes\":[{\"id\":\"100001\",\"values\":[{\"id\":\"1000011\"}]}],\"skus\":[]}" >/dev/null
+check "a missing mandatory attribute is refused (12052104)" has '"code":12052104'
+tt POST $P "{\"title\":\"Trà Shan Tuyết\",\"description\":\"x\",\"category_id\":\"600001\",\"main_images\":[{\"uri\":\"$IMG\"}],$ATTRS,\"skus\":[]}" >/dev/null
+check "a title under 25 characters is refused (12052051)" has '"code":12052051'
+tt POST $P/$PID/partial_edit "{\"product_attributes\":[{\"id\":\"100001\",\"values\":[{\"id\":\"9999\"}]},{\"id\":\"100002\",\"values\":[{\"name\":\"6 tháng\"}]}]}" >/dev/null
+check "an edit with a value id not listed is refused (12052529)" has '"code":12052529'
+tt POST $P/$PID/partial_edit '{"main_images":[]}' >/dev/null
+check "an edit that leaves no main image is refused (12052028)" has '"code":12052028'
 
 s=$(CASE=upper tt GET $P/$PID "")
 check "an uppercase hex sign is refused (106001, HTTP 401)" \
@@ -148,10 +244,10 @@ tt POST $P/activate "{\"product_ids\":[\"$PID\"]}" >/dev/null
 tt GET $P/$PID "" >/dev/null
 check "activate makes it ACTIVATE again" has '"status":"ACTIVATE"'
 
-tt POST $P/$PID/partial_edit '{"title":"Trà mới","description":"mô tả"}' >/dev/null
+tt POST $P/$PID/partial_edit '{"title":"Trà mới Shan Tuyết Hà Giang loại một","description":"mô tả"}' >/dev/null
 ctl GET "/_sim/tiktok/items?shop_cipher=$CIPHER" >/dev/null
 check "partial_edit changes title and description" \
-  sh -c 'grep -q "\"title\":\"Trà mới\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1"' _ "$tmp/body"
+  sh -c 'grep -q "\"title\":\"Trà mới Shan Tuyết Hà Giang loại một\"" "$1" && grep -q "\"description\":\"mô tả\"" "$1"' _ "$tmp/body"
 
 TOK=tt-acc-2 tt GET $P/$PID "" >/dev/null
 check "another shop's token with this shop_cipher is refused" has '"code":40006'
@@ -163,7 +259,7 @@ check "after expire_token the token gives 105002 (HTTP 401)" \
   sh -c '[ "$1" = 401 ] && grep -q "\"code\":105002" "$2"' _ "$s" "$tmp/body"
 
 refresh() {
-  curl -s -o "$tmp/body" -w '%{http_code}' \
+  curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' \
     "$BASE/api/v2/token/refresh?app_key=$APPKEY&app_secret=$1&refresh_token=$2&grant_type=refresh_token"
 }
 refresh "$SECRET" "$REFRESH" >/dev/null
@@ -270,7 +366,8 @@ sku_json() {
   printf '}'
 }
 multi_json() {
-  printf '{"title":"Miến dong Bình Liêu","category_id":"600001",'
+  printf '{"title":"Miến dong Bình Liêu đặc sản","category_id":"600001",'
+  printf '"main_images":[{"uri":"%s"}],%s,' "$IMG" "$ATTRS"
   printf '"package_weight":{"value":"0.5","unit":"KILOGRAM"},"skus":[%s]}' "$1"
 }
 sku_id_of() { # SELLER_SKU: its id in $tmp/body
@@ -283,7 +380,7 @@ tt POST $P "$(multi_json "$(sku_json MD-200 40000 5),$(sku_json MD-500 70000 6)"
 check "variants: several SKUs without sales_attributes are refused" has 'needs sales_attributes on each'
 tt POST $P "$(multi_json "$(sku_json MD-200 40000 5 "200 g"),$(sku_json MD-500 70000 6 "200 g")")" >/dev/null
 check "variants: two SKUs with the same value are refused" has 'same sales attribute value'
-tt POST $P '{"title":"Miến dong","skus":[{"seller_sku":"MD-200","inventory":[{"quantity":1}]}]}' >/dev/null
+tt POST $P "$(multi_json '{"seller_sku":"MD-200","inventory":[{"quantity":1}]}')" >/dev/null
 check "variants: a SKU without price is refused" has 'each SKU needs a price'
 
 tt POST $P "$(multi_json "$(sku_json MD-200 40000 5 "200 g"),$(sku_json MD-500 70000 6 "500 g")")" >/dev/null

@@ -41,9 +41,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "sim_acct.h"
 #include "sim_ctl.h"
 #include "sim_dec.h"
+#include "sim_form.h"
 #include "sim_info.h"
 #include "sim_json.h"
 #include "sim_orders.h"
@@ -99,17 +102,27 @@ struct tt_sku {
 struct tt_product {
   int64_t id, created, updated; /* times: seconds */
   size_t shop;
-  char *title, *desc, *category;
-  cJSON *images, *weight;
+  char *title, *desc, *category, *brand, *idem;
+  cJSON *images, *weight, *attrs, *certs, *dims;
   enum tt_status status;
   struct tt_sku *skus;
   size_t nskus;
+};
+
+/* An image the upload endpoint took. */
+struct tt_upload {
+  size_t shop;
+  char uri[96], url[160], sha256[65], use_case[24];
+  size_t bytes;
+  int width, height;
 };
 
 static struct {
   struct tt_product *items;
   size_t nitems, cap_items;
   int64_t next_sku; /* SKUs after a product's first: TT_FIRST_SKU2 + k */
+  struct tt_upload *ups;
+  size_t nups, cap_ups;
 } T;
 
 static const struct sim_acct_kind tt_kind = {
@@ -137,6 +150,7 @@ struct tt_call {
   const cJSON *body; /* the JSON object body, or NULL */
   int64_t product_id; /* from the path, 0 when none */
   int path_id_bad;    /* the path's id is not a product id */
+  char cat[24];       /* /product/202309/categories/{id}/...: the id */
   int64_t now;        /* seconds */
 };
 
@@ -423,9 +437,12 @@ static void tt_skus_free(struct tt_sku *v, size_t n) {
 }
 
 static void tt_product_free(struct tt_product *p) {
-  free(p->title), free(p->desc), free(p->category);
+  free(p->title), free(p->desc), free(p->category), free(p->brand), free(p->idem);
   cJSON_Delete(p->images);
   cJSON_Delete(p->weight);
+  cJSON_Delete(p->attrs);
+  cJSON_Delete(p->certs);
+  cJSON_Delete(p->dims);
   tt_skus_free(p->skus, p->nskus);
   p->skus = NULL;
   p->nskus = 0;
@@ -828,6 +845,658 @@ static struct tt_product *tt_own_product(struct tt_call *c) {
   return p;
 }
 
+/* ------------------------------------------------------------ content -- */
+
+/*
+ * The category tree, attributes, rules and brands ocopsim serves (ids are
+ * ours; names and the shape of each answer are TikTok's): 600000 "Food &
+ * Beverages" is a parent, 600001..600004 its leaves. An attribute without
+ * values is free text (is_customizable true).
+ */
+#define TT_CAT_PARENT "600000"
+#define TT_E_CAT_MISSING 12052023   /* TikTok: Category does not exist */
+#define TT_E_CAT_NOT_LEAF 12052024  /* TikTok: Category is not final category */
+#define TT_E_BRAND 12052026         /* TikTok: Brand does not exist */
+#define TT_E_BRAND_AUTH 12052208    /* TikTok: A brand authorization is required */
+#define TT_E_NO_IMAGE 12052028      /* TikTok: Main product image is required */
+#define TT_E_IMAGE_URI 12052300     /* TikTok: product main image uri illegal */
+#define TT_E_PROP_REQUIRED 12052104 /* TikTok: property is required */
+#define TT_E_QUAL_MISS 12052105     /* TikTok: required qualification miss */
+#define TT_E_PROP_CUSTOM 12052240   /* TikTok: Do not support custom property */
+#define TT_E_PROP_NOCUSTOM 12052247 /* TikTok: Do not support custom product attribute */
+#define TT_E_PROP_EMPTY 12052248    /* TikTok: value name or value id is empty */
+#define TT_E_PROP_VALUE 12052529    /* TikTok: The property value id not exist */
+#define TT_E_QUAL_URI 12052650      /* TikTok: product qualification image uri illegal */
+#define TT_E_QUAL_ID 12052655       /* TikTok: qualification id not exist */
+#define TT_E_SIZE 12019012          /* TikTok: product package size is invalid */
+#define TT_E_TITLE 12052051         /* TikTok: product name length */
+#define TT_E_PAGE_SIZE 12019109     /* TikTok: page size is invalid */
+#define TT_E_UPLOAD_FILE 12038002   /* TikTok: Invalid upload file */
+#define TT_E_UPLOAD_FORMAT 12038004 /* TikTok: format or content not supported */
+#define TT_E_UPLOAD_SIZE 12038005   /* TikTok: file size exceeds the maximum */
+#define TT_E_UPLOAD_DIM 12038014    /* TikTok: image dimensions exceed the limits */
+#define TT_TITLE_MIN 25             /* code points outside US/UK/EU/JP/BR/MX */
+#define TT_UPLOAD_MAX (10 * 1024 * 1024)
+#define TT_UPLOADS_MAX 100000
+
+struct tt_val {
+  const char *id, *name;
+};
+struct tt_attr_def {
+  const char *id, *name;
+  const struct tt_val *values; /* NULL: free text */
+  size_t nvalues;
+};
+struct tt_cat {
+  const char *id, *name;
+  const char *attrs;    /* attribute ids, upper case letter = required: see tt_cat_attr */
+  int health;           /* a brand and the health licence are required */
+};
+
+static const struct tt_val tt_origin[] = {
+    {"1000011", "Vietnam"}, {"1000012", "Thailand"}, {"1000013", "China"}, {"1000014", "Japan"}};
+static const struct tt_val tt_storage[] = {
+    {"1000051", "Room Temperature"}, {"1000052", "Refrigerated"}, {"1000053", "Frozen"}};
+/* Index by letter: a Country of Origin, b Shelf Life, c Ingredients,
+ * d Net Weight, e Storage Condition, f Material. */
+static const struct tt_attr_def tt_attr_defs[] = {
+    {"100001", "Country of Origin", tt_origin, ARRAY_LEN(tt_origin)},
+    {"100002", "Shelf Life", NULL, 0},
+    {"100003", "Ingredients", NULL, 0},
+    {"100004", "Net Weight", NULL, 0},
+    {"100005", "Storage Condition", tt_storage, ARRAY_LEN(tt_storage)},
+    {"100006", "Material", NULL, 0},
+};
+static const struct tt_cat tt_cats[] = {
+    {"600001", "Food", "ABcde", 0},
+    {"600002", "Drinks", "ABd", 0},
+    {"600003", "Health", "AC", 1},
+    {"600004", "Home & Craft", "Af", 0},
+};
+static const char *const tt_brands[] = {
+    "Tài Hoan", "SAPHRATON", "Hoàng An", "Chu Đậu", "Thu Ba",
+    "CoPuree", "beCHAMP", "Seagull", "Trung Nguyên", "Vinamilk"};
+#define TT_BRAND_ID0 INT64_C(7082427311584347901)
+#define TT_CERT_QUALITY "8000001"
+#define TT_CERT_HEALTH "8000003"
+
+static const struct tt_cat *tt_cat_find(const char *id) {
+  size_t i;
+
+  for (i = 0; id && i < ARRAY_LEN(tt_cats); i++)
+    if (strcmp(tt_cats[i].id, id) == 0)
+      return &tt_cats[i];
+  return NULL;
+}
+
+/* The category's attribute with that id; *required set. NULL when none. */
+static const struct tt_attr_def *tt_cat_attr(const struct tt_cat *c, const char *id,
+                                             int *required) {
+  const char *a;
+
+  for (a = c->attrs; *a; a++) {
+    const struct tt_attr_def *d = &tt_attr_defs[(*a | 0x20) - 'a'];
+
+    if (strcmp(d->id, id) == 0) {
+      *required = *a >= 'A' && *a <= 'Z';
+      return d;
+    }
+  }
+  return NULL;
+}
+
+/* Answers a category call for a path id that is not a leaf; 1 when it did. */
+static int tt_cat_refused(struct tt_call *c, const char *id, const struct tt_cat **out) {
+  *out = tt_cat_find(id);
+  if (*out)
+    return 0;
+  if (id && strcmp(id, TT_CAT_PARENT) == 0)
+    tt_fail(c, TT_E_CAT_NOT_LEAF, "Category is not final category");
+  else
+    tt_fail(c, TT_E_CAT_MISSING, "Category does not exist");
+  return 1;
+}
+
+/* The {category_id} of /product/202309/categories/{category_id}/...: kept
+ * by the router in c->cat. */
+static void tt_attributes(struct tt_call *c) {
+  const struct tt_cat *cat;
+  cJSON *data, *list;
+  const char *a;
+
+  if (tt_cat_refused(c, c->cat, &cat))
+    return;
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "attributes");
+  for (a = cat->attrs; *a; a++) {
+    const struct tt_attr_def *d = &tt_attr_defs[(*a | 0x20) - 'a'];
+    cJSON *o = cJSON_CreateObject(), *vals = cJSON_CreateArray();
+    size_t i;
+
+    cJSON_AddStringToObject(o, "id", d->id);
+    cJSON_AddStringToObject(o, "name", d->name);
+    cJSON_AddStringToObject(o, "type", "PRODUCT_PROPERTY");
+    cJSON_AddBoolToObject(o, "is_requried", *a >= 'A' && *a <= 'Z'); /* TikTok's spelling */
+    for (i = 0; i < d->nvalues; i++) {
+      cJSON *v = cJSON_CreateObject();
+
+      cJSON_AddStringToObject(v, "id", d->values[i].id);
+      cJSON_AddStringToObject(v, "name", d->values[i].name);
+      sim_json_push(vals, v);
+    }
+    sim_json_put(o, "values", vals);
+    cJSON_AddBoolToObject(o, "is_customizable", d->values == NULL);
+    cJSON_AddBoolToObject(o, "is_multiple_selection", 0);
+    sim_json_push(list, o);
+  }
+  tt_ok(c, data);
+}
+
+static cJSON *tt_cert_json(const char *id, const char *name, int required) {
+  cJSON *o = cJSON_CreateObject();
+
+  cJSON_AddStringToObject(o, "id", id);
+  cJSON_AddStringToObject(o, "name", name);
+  cJSON_AddBoolToObject(o, "is_required", required);
+  return o;
+}
+
+static void tt_rules(struct tt_call *c) {
+  const struct tt_cat *cat;
+  cJSON *data, *list, *o;
+
+  if (tt_cat_refused(c, c->cat, &cat))
+    return;
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "product_certifications");
+  sim_json_push(list, tt_cert_json(TT_CERT_QUALITY, "Product Quality Certificate", 0));
+  if (cat->health)
+    sim_json_push(list, tt_cert_json(TT_CERT_HEALTH, "Health Supplement License", 1));
+  o = cJSON_AddObjectToObject(data, "size_chart");
+  cJSON_AddBoolToObject(o, "is_supported", 0);
+  cJSON_AddBoolToObject(o, "is_required", 0);
+  o = cJSON_AddObjectToObject(data, "cod");
+  cJSON_AddBoolToObject(o, "is_supported", 1);
+  o = cJSON_AddObjectToObject(data, "package_dimension");
+  cJSON_AddBoolToObject(o, "is_required", cat->health);
+  tt_ok(c, data);
+}
+
+/* GET /product/202309/brands: page_size 1..100 required; page_token is
+ * the decimal offset ocopsim handed out as next_page_token. */
+static void tt_brands_get(struct tt_call *c) {
+  const char *ps = sim_params_get(&c->params, "page_size");
+  const char *pt = sim_params_get(&c->params, "page_token");
+  const char *cid = sim_params_get(&c->params, "category_id");
+  int64_t size, off = 0, i;
+  const struct tt_cat *cat;
+  cJSON *data, *list;
+
+  if (!ps || tt_digits(ps, &size) || size < 1 || size > 100) {
+    tt_fail(c, TT_E_PAGE_SIZE, "page size is invalid");
+    return;
+  }
+  if (pt && *pt && (tt_digits(pt, &off) || off > (int64_t)ARRAY_LEN(tt_brands))) {
+    tt_fail(c, TT_E_PARAM, "page_token is invalid");
+    return;
+  }
+  if (cid && *cid && tt_cat_refused(c, cid, &cat))
+    return;
+  data = cJSON_CreateObject();
+  list = cJSON_AddArrayToObject(data, "brands");
+  for (i = off; i < off + size && i < (int64_t)ARRAY_LEN(tt_brands); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    tt_add_id(o, "id", TT_BRAND_ID0 + i);
+    cJSON_AddStringToObject(o, "name", tt_brands[i]);
+    cJSON_AddStringToObject(o, "authorized_status", "AUTHORIZED");
+    cJSON_AddBoolToObject(o, "is_t1_brand", 0);
+    cJSON_AddStringToObject(o, "brand_status", "AVAILABLE");
+    sim_json_push(list, o);
+  }
+  sim_json_add_int(data, "total_count", (int64_t)ARRAY_LEN(tt_brands));
+  if (i < (int64_t)ARRAY_LEN(tt_brands)) {
+    char next[24];
+
+    snprintf(next, sizeof next, "%" PRId64, i);
+    cJSON_AddStringToObject(data, "next_page_token", next);
+  } else {
+    cJSON_AddStringToObject(data, "next_page_token", "");
+  }
+  tt_ok(c, data);
+}
+
+/* 1 when id is one of the brands. */
+static int tt_brand_known(const char *id) {
+  int64_t v;
+
+  return id && tt_digits(id, &v) == 0 && v >= TT_BRAND_ID0 &&
+         v < TT_BRAND_ID0 + (int64_t)ARRAY_LEN(tt_brands);
+}
+
+/* ------------------------------------------------------------ uploads -- */
+
+/* Pixels of a PNG (IHDR) or a JPEG (the first SOFn); 0 when unreadable. */
+static int tt_image_size(const unsigned char *b, size_t n, int *w, int *h, int *png) {
+  size_t i;
+
+  *w = *h = 0;
+  *png = n >= 24 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0;
+  if (*png) {
+    *w = (int)((unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19]);
+    *h = (int)((unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23]);
+    return *w > 0 && *h > 0;
+  }
+  if (n < 4 || b[0] != 0xFF || b[1] != 0xD8)
+    return 0;
+  for (i = 2; i + 9 < n;) {
+    unsigned m, len;
+
+    if (b[i] != 0xFF)
+      return 0;
+    m = b[i + 1];
+    if (m == 0xFF) {
+      i++;
+      continue;
+    }
+    len = (unsigned)b[i + 2] << 8 | b[i + 3];
+    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+      *h = (int)((unsigned)b[i + 5] << 8 | b[i + 6]);
+      *w = (int)((unsigned)b[i + 7] << 8 | b[i + 8]);
+      return *w > 0 && *h > 0;
+    }
+    if (len < 2)
+      return 0;
+    i += 2 + len;
+  }
+  return 0;
+}
+
+static int tt_use_case_ok(const char *u) {
+  static const char *const ok[] = {"MAIN_IMAGE", "ATTRIBUTE_IMAGE", "DESCRIPTION_IMAGE",
+                                   "CERTIFICATION_IMAGE", "SIZE_CHART_IMAGE"};
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(ok); i++)
+    if (strcmp(u, ok[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static void tt_sha256_hex(const void *p, size_t n, char out[65]) {
+  unsigned char md[32];
+  unsigned int mdlen = 0;
+  int i;
+
+  out[0] = '\0';
+  if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+    return;
+  for (i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The upload of this shop with that uri and use case, or NULL. */
+static const struct tt_upload *tt_upload_find(size_t shop, const char *uri,
+                                              const char *use_case) {
+  size_t i;
+
+  for (i = 0; uri && i < T.nups; i++)
+    if (T.ups[i].shop == shop && strcmp(T.ups[i].uri, uri) == 0 &&
+        strcmp(T.ups[i].use_case, use_case) == 0)
+      return &T.ups[i];
+  return NULL;
+}
+
+/* Checks the uploaded file (format, bytes, pixels) and stores it. */
+static const struct tt_upload *tt_upload_store(struct tt_call *c, const struct sim_field *f,
+                                               const char *use_case) {
+  const unsigned char *b = (const unsigned char *)f->data;
+  struct tt_upload *u;
+  int w, h, png, main = strcmp(use_case, "MAIN_IMAGE") == 0;
+  int lo = main ? 300 : 100, hi = main ? 4000 : 20000;
+
+  if (f->len > TT_UPLOAD_MAX) {
+    tt_fail(c, TT_E_UPLOAD_SIZE, "The file size exceeds the maximum allowed size.");
+    return NULL;
+  }
+  if (!tt_image_size(b, f->len, &w, &h, &png)) {
+    tt_fail(c, TT_E_UPLOAD_FORMAT,
+            "Failed to process the image. The format or content is not supported.");
+    return NULL;
+  }
+  if (w < lo || h < lo || w > hi || h > hi) {
+    tt_fail(c, TT_E_UPLOAD_DIM, "The image dimensions exceed the allowed limits. Allowed "
+            "dimensions (width x height in pixels): %d x %d to %d x %d", lo, lo, hi, hi);
+    return NULL;
+  }
+  if (T.nups >= TT_UPLOADS_MAX ||
+      sim_grow((void **)&T.ups, &T.cap_ups, T.nups + 1, sizeof *T.ups)) {
+    tt_fail(c, TT_E_PARAM, "could not store the image");
+    return NULL;
+  }
+  u = &T.ups[T.nups];
+  memset(u, 0, sizeof *u);
+  u->shop = sim_acct_index(&tt_accts, c->shop);
+  tt_sha256_hex(f->data, f->len, u->sha256);
+  /* A new uri per upload, as TikTok gives. */
+  snprintf(u->uri, sizeof u->uri, "tos-alisg-i-ocopsim-sg/%06zu%.24s", T.nups + 1, u->sha256);
+  snprintf(u->url, sizeof u->url, "https://p16-oec-sg.ibyteimg.com/%s~tplv-origin-%s.image",
+           u->uri, png ? "png" : "jpeg");
+  snprintf(u->use_case, sizeof u->use_case, "%s", use_case);
+  u->bytes = f->len;
+  u->width = w;
+  u->height = h;
+  T.nups++;
+  return u;
+}
+
+/* POST /product/202309/images/upload: multipart fields data and use_case. */
+static void tt_image_upload(struct tt_call *c) {
+  struct sim_field f[SIM_FORM_FIELDS_MAX];
+  const struct sim_field *data, *uc;
+  const struct tt_upload *u;
+  const char *why = NULL;
+  char use_case[24] = "MAIN_IMAGE";
+  int n = sim_form_parse(c->req->content_type, c->req->body, c->req->body_len, f,
+                         SIM_FORM_FIELDS_MAX, &why);
+  cJSON *o;
+
+  if (n < 0 || !(data = sim_form_get(f, n, "data")) || data->len == 0) {
+    tt_fail(c, TT_E_UPLOAD_FILE, "Invalid upload file. Please ensure you are passing the "
+            "correct file data.%s%s", why ? " " : "", why ? why : "");
+    return;
+  }
+  if ((uc = sim_form_get(f, n, "use_case")) != NULL) {
+    if (uc->len >= sizeof use_case) {
+      tt_fail(c, TT_E_PARAM, "invalid param: use_case");
+      return;
+    }
+    memcpy(use_case, uc->data, uc->len);
+    use_case[uc->len] = '\0';
+    if (!tt_use_case_ok(use_case)) {
+      tt_fail(c, TT_E_PARAM, "invalid param: use_case");
+      return;
+    }
+  }
+  if (!(u = tt_upload_store(c, data, use_case)))
+    return;
+  o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "uri", u->uri);
+  cJSON_AddStringToObject(o, "url", u->url);
+  sim_json_add_int(o, "height", u->height);
+  sim_json_add_int(o, "width", u->width);
+  cJSON_AddStringToObject(o, "use_case", u->use_case);
+  tt_ok(c, o);
+}
+
+/* ------------------------------------------------- content enforcement -- */
+
+/* What a create says, or an edit leaves after its fields replace the
+ * product's: each NULL when absent. */
+struct tt_content {
+  const char *category, *brand;
+  const cJSON *images, *attrs, *certs, *dims;
+};
+
+/* main_images: 1..9, each a MAIN_IMAGE uri this shop uploaded. */
+static int tt_check_images(struct tt_call *c, size_t shop, const cJSON *images) {
+  const cJSON *e;
+
+  if (!cJSON_IsArray(images) || cJSON_GetArraySize(images) == 0) {
+    tt_fail(c, TT_E_NO_IMAGE, "Main product image is required");
+    return -1;
+  }
+  cJSON_ArrayForEach(e, images) {
+    if (!tt_upload_find(shop, sim_json_str(e, "uri"), "MAIN_IMAGE")) {
+      tt_fail(c, TT_E_IMAGE_URI, "product main image uri illegal");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* One attribute's values: ids from its list, names where customizable. */
+static int tt_check_values(struct tt_call *c, const struct tt_attr_def *d, const cJSON *vals) {
+  const cJSON *v;
+  size_t i;
+
+  if (!cJSON_IsArray(vals) || cJSON_GetArraySize(vals) == 0) {
+    tt_fail(c, TT_E_PROP_EMPTY, "The product attribute value name or attribute value id is "
+            "empty.");
+    return -1;
+  }
+  if (cJSON_GetArraySize(vals) > 1) {
+    tt_fail(c, 12052246, "The product attribute not support multi selected, attribute id "
+            "is :%s.", d->id);
+    return -1;
+  }
+  cJSON_ArrayForEach(v, vals) {
+    const char *id = sim_json_str(v, "id"), *name = sim_json_str(v, "name");
+
+    if (id && *id) {
+      for (i = 0; i < d->nvalues && strcmp(d->values[i].id, id) != 0; i++)
+        ;
+      if (i == d->nvalues) {
+        tt_fail(c, TT_E_PROP_VALUE, " The property value id not exist.");
+        return -1;
+      }
+    } else if (!name || !*name) {
+      tt_fail(c, TT_E_PROP_EMPTY, "The product attribute value name or attribute value id "
+              "is empty.");
+      return -1;
+    } else if (d->values) {
+      tt_fail(c, TT_E_PROP_NOCUSTOM, "Do not support custom product attribute.");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* product_attributes: ids of the category's, values as Get Attributes
+ * lists them, every required one present. */
+static int tt_check_attrs(struct tt_call *c, const struct tt_cat *cat, const cJSON *attrs) {
+  const cJSON *a;
+  const char *p;
+  int req;
+
+  cJSON_ArrayForEach(a, attrs) {
+    const char *id = sim_json_str(a, "id");
+    const struct tt_attr_def *d = id ? tt_cat_attr(cat, id, &req) : NULL;
+
+    if (!d) {
+      tt_fail(c, TT_E_PROP_CUSTOM, "Do not support custom property.");
+      return -1;
+    }
+    if (tt_check_values(c, d, tt_get(a, "values")))
+      return -1;
+  }
+  for (p = cat->attrs; *p; p++) {
+    const struct tt_attr_def *d = &tt_attr_defs[(*p | 0x20) - 'a'];
+    int found = 0;
+
+    if (*p < 'A' || *p > 'Z')
+      continue;
+    cJSON_ArrayForEach(a, attrs) {
+      const char *id = sim_json_str(a, "id");
+
+      found |= id && strcmp(id, d->id) == 0;
+    }
+    if (!found) {
+      tt_fail(c, TT_E_PROP_REQUIRED, "property is required: %s", d->name);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* certifications: the category's ids, CERTIFICATION_IMAGE uris of this
+ * shop, the required one present with an image. */
+static int tt_check_certs(struct tt_call *c, size_t shop, const struct tt_cat *cat,
+                          const cJSON *certs) {
+  const cJSON *e, *img;
+  int health = 0;
+
+  cJSON_ArrayForEach(e, certs) {
+    const char *id = sim_json_str(e, "id");
+
+    if (!id || (strcmp(id, TT_CERT_QUALITY) != 0 &&
+                !(cat->health && strcmp(id, TT_CERT_HEALTH) == 0))) {
+      tt_fail(c, TT_E_QUAL_ID, "qualification id not exist");
+      return -1;
+    }
+    cJSON_ArrayForEach(img, tt_get(e, "images")) {
+      if (!tt_upload_find(shop, sim_json_str(img, "uri"), "CERTIFICATION_IMAGE")) {
+        tt_fail(c, TT_E_QUAL_URI, "product qualification image uri illegal");
+        return -1;
+      }
+    }
+    if (strcmp(id, TT_CERT_HEALTH) == 0 && cJSON_GetArraySize(tt_get(e, "images")) > 0)
+      health = 1;
+  }
+  if (cat->health && !health) {
+    tt_fail(c, TT_E_QUAL_MISS, "required qualification miss: Health Supplement License");
+    return -1;
+  }
+  return 0;
+}
+
+/* package_dimensions: positive whole numbers in CENTIMETER; required
+ * where the category's rules say so. */
+static int tt_check_dims(struct tt_call *c, const struct tt_cat *cat, const cJSON *d) {
+  static const char *const keys[3] = {"length", "width", "height"};
+  const char *unit = sim_json_str(d, "unit");
+  int64_t v;
+  int i;
+
+  if (!d) {
+    if (!cat->health)
+      return 0;
+    tt_fail(c, TT_E_SIZE, "product package size is invalid: package_dimensions are required "
+            "in this category");
+    return -1;
+  }
+  for (i = 0; i < 3; i++) {
+    const char *s = sim_json_str(d, keys[i]);
+
+    if (!s || tt_digits(s, &v) || v <= 0) {
+      tt_fail(c, TT_E_SIZE, "product package size is invalid");
+      return -1;
+    }
+  }
+  if (!unit || strcmp(unit, "CENTIMETER") != 0) {
+    tt_fail(c, TT_E_SIZE, "product package size is invalid: unit must be CENTIMETER");
+    return -1;
+  }
+  return 0;
+}
+
+/* Everything a create or an edit leaves must hold. 0, or -1 answered. */
+static int tt_check_content(struct tt_call *c, const struct tt_content *k) {
+  size_t shop = sim_acct_index(&tt_accts, c->shop);
+  const struct tt_cat *cat;
+
+  if (!k->category || !*k->category) {
+    tt_fail(c, TT_E_CAT_MISSING, "Category does not exist");
+    return -1;
+  }
+  if (tt_cat_refused(c, k->category, &cat) || tt_check_images(c, shop, k->images))
+    return -1;
+  if (k->brand && *k->brand && !tt_brand_known(k->brand)) {
+    tt_fail(c, TT_E_BRAND, "Brand does not exist");
+    return -1;
+  }
+  if (cat->health && (!k->brand || !*k->brand)) {
+    tt_fail(c, TT_E_BRAND_AUTH, "A brand authorization is required to publish this listing.");
+    return -1;
+  }
+  return tt_check_attrs(c, cat, k->attrs) || tt_check_certs(c, shop, cat, k->certs) ||
+                 tt_check_dims(c, cat, k->dims)
+             ? -1
+             : 0;
+}
+
+/* The title's 25..255 code points (Vietnam's range). */
+static int tt_check_title(struct tt_call *c, const char *title) {
+  long n = title ? sim_utf8_len(title, strlen(title)) : -1;
+
+  if (title && (n < TT_TITLE_MIN || n > TT_TITLE_MAX)) {
+    tt_fail(c, TT_E_TITLE, "The product title must be %d to %d characters; this one has %ld",
+            TT_TITLE_MIN, TT_TITLE_MAX, n);
+    return -1;
+  }
+  return 0;
+}
+
+/* The content fields of a body; an edit's absent ones are the product's. */
+static const char *tt_content_read(const cJSON *b, const struct tt_product *p,
+                                   struct tt_content *k) {
+  const cJSON *v;
+
+  memset(k, 0, sizeof k[0]);
+  if (p) {
+    k->category = p->category, k->brand = p->brand, k->images = p->images;
+    k->attrs = p->attrs, k->certs = p->certs, k->dims = p->dims;
+  }
+  if ((v = tt_get(b, "category_id")))
+    k->category = cJSON_IsString(v) ? v->valuestring : "";
+  if ((v = tt_get(b, "brand_id"))) {
+    if (!cJSON_IsString(v))
+      return "brand_id must be a string";
+    k->brand = v->valuestring;
+  }
+  if ((v = tt_get(b, "main_images")))
+    k->images = v;
+  if ((v = tt_get(b, "product_attributes"))) {
+    if (!cJSON_IsArray(v))
+      return "product_attributes must be an array";
+    k->attrs = v;
+  }
+  if ((v = tt_get(b, "certifications"))) {
+    if (!cJSON_IsArray(v))
+      return "certifications must be an array";
+    k->certs = v;
+  }
+  if ((v = tt_get(b, "package_dimensions"))) {
+    if (!cJSON_IsObject(v))
+      return "package_dimensions must be an object";
+    k->dims = v;
+  }
+  return NULL;
+}
+
+/* Copies the content a call left into p. 0, or -1 out of memory. */
+static int tt_content_keep(struct tt_product *p, const struct tt_content *k) {
+  int failed = 0;
+  char *cat = sim_str_dup(k->category, &failed), *brand = sim_str_dup(k->brand, &failed);
+  cJSON *img = k->images ? cJSON_Duplicate(k->images, 1) : NULL;
+  cJSON *at = k->attrs ? cJSON_Duplicate(k->attrs, 1) : NULL;
+  cJSON *ce = k->certs ? cJSON_Duplicate(k->certs, 1) : NULL;
+  cJSON *di = k->dims ? cJSON_Duplicate(k->dims, 1) : NULL;
+
+  if (failed || (k->images && !img) || (k->attrs && !at) || (k->certs && !ce) ||
+      (k->dims && !di)) {
+    free(cat), free(brand);
+    cJSON_Delete(img), cJSON_Delete(at), cJSON_Delete(ce), cJSON_Delete(di);
+    return -1;
+  }
+  free(p->category), free(p->brand);
+  cJSON_Delete(p->images), cJSON_Delete(p->attrs), cJSON_Delete(p->certs),
+      cJSON_Delete(p->dims);
+  p->category = cat, p->brand = brand, p->images = img;
+  p->attrs = at, p->certs = ce, p->dims = di;
+  return 0;
+}
+
+/* The shop's product created with that idempotency key, or NULL. */
+static struct tt_product *tt_product_by_key(size_t shop, const char *key) {
+  size_t i;
+
+  for (i = 0; key && *key && i < T.nitems; i++)
+    if (T.items[i].shop == shop && T.items[i].idem && strcmp(T.items[i].idem, key) == 0)
+      return &T.items[i];
+  return NULL;
+}
+
 /* ---------------------------------------------------------- endpoints -- */
 
 /* {product_id, skus: [{id, seller_sku, sales_attributes}]}: what create and
@@ -840,23 +1509,46 @@ static cJSON *tt_write_answer(const struct tt_product *p) {
   return data;
 }
 
+/* Create Product: the fields, the content as the category's rules want
+ * it, then the SKUs. A create whose idempotency_key this shop used before
+ * answers the product that key made, and makes none. */
 static void tt_create(struct tt_call *c) {
   struct tt_fields f;
+  struct tt_content ct;
   struct tt_product *p;
   struct tt_sku_in *k = NULL;
   const char *why = tt_fields_read(c->body, &f);
-  size_t n = 0;
+  const char *key = sim_json_str(c->body, "idempotency_key");
+  size_t n = 0, shop = sim_acct_index(&tt_accts, c->shop);
   long code = TT_E_PARAM;
   cJSON *data;
 
+  if (!why && key && (!*key || strlen(key) > 128))
+    why = "idempotency_key must be 1 to 128 characters";
   if (!why)
-    why = tt_skus_read(f.skus, NULL, &k, &n, &code);
+    why = tt_content_read(c->body, NULL, &ct);
   if (why) {
     tt_fail(c, code, "%s", why);
     return;
   }
-  p = tt_product_create(sim_acct_index(&tt_accts, c->shop), &f, k, n, c->now);
+  if ((p = tt_product_by_key(shop, key)) != NULL) {
+    sim_info_note_id(c->info, p->id);
+    tt_ok(c, tt_write_answer(p));
+    return;
+  }
+  if (tt_check_title(c, f.title) || tt_check_content(c, &ct))
+    return;
+  if ((why = tt_skus_read(f.skus, NULL, &k, &n, &code))) {
+    tt_fail(c, code, "%s", why);
+    return;
+  }
+  p = tt_product_create(shop, &f, k, n, c->now);
   free(k);
+  if (p && (tt_content_keep(p, &ct) || (key && !(p->idem = strdup(key))))) {
+    tt_product_free(p);
+    T.nitems--;
+    p = NULL;
+  }
   if (!p) {
     tt_fail(c, TT_E_PARAM, "could not store the product");
     return;
@@ -867,10 +1559,24 @@ static void tt_create(struct tt_call *c) {
   tt_ok(c, data);
 }
 
-/* title, description and skus[], each optional; all checked before any
- * change. */
+/* 1 when an edit sends a content field. */
+static int tt_has_content(const cJSON *b) {
+  static const char *const keys[] = {"category_id", "brand_id", "main_images",
+                                     "product_attributes", "certifications",
+                                     "package_dimensions"};
+  size_t i;
+
+  for (i = 0; i < ARRAY_LEN(keys); i++)
+    if (tt_get(b, keys[i]))
+      return 1;
+  return 0;
+}
+
+/* title, description, the content fields and skus[], each optional; all
+ * checked before any change. */
 static void tt_partial_edit(struct tt_call *c) {
   struct tt_product *p = tt_own_product(c);
+  struct tt_content ct;
   const char *title, *desc, *why;
   const cJSON *skus = tt_get(c->body, "skus");
   struct tt_sku_in *k = NULL;
@@ -883,11 +1589,20 @@ static void tt_partial_edit(struct tt_call *c) {
   if ((why = tt_text_field(c->body, "title", TT_TITLE_MAX, 0, &title)) ||
       (why = tt_text_field(c->body, "description", TT_DESC_MAX, 0, &desc)) ||
       (title && !*title && (why = "title must be 1 to 255 characters of UTF-8")) ||
+      (why = tt_content_read(c->body, p, &ct)) ||
       (skus && (why = tt_skus_read(skus, p, &k, &n, &code)))) {
+    free(k);
     tt_fail(c, code, "%s", why);
     return;
   }
+  /* Every top-level field replaces the product's: what the edit leaves
+   * must hold as a create's would. */
+  if (tt_check_title(c, title) || (tt_has_content(c->body) && tt_check_content(c, &ct))) {
+    free(k);
+    return;
+  }
   if ((title && !(t = strdup(title))) || (desc && !(d = strdup(desc))) ||
+      (tt_has_content(c->body) && tt_content_keep(p, &ct)) ||
       (skus && tt_skus_store(p, k, n))) {
     free(t), free(d), free(k);
     tt_fail(c, TT_E_PARAM, "out of memory");
@@ -1392,6 +2107,7 @@ static int tt_order_id_ok(const char *id) {
 }
 
 static void tt_order_new_id(uint64_t seq, int64_t now, char *out, size_t n) {
+  (void)now;
   snprintf(out, n, "%" PRId64, TT_FIRST_ORDER + (int64_t)seq);
 }
 
@@ -1447,23 +2163,29 @@ struct tt_route {
   enum tt_auth auth;
   int body; /* 1: JSON body required; 0: optional (search) */
   void (*fn)(struct tt_call *c);
+  int multipart; /* 1: a multipart/form-data body (the image upload) */
 };
 
-static const struct tt_route tt_r_refresh = {"GET", TT_NONE, 0, tt_refresh};
-static const struct tt_route tt_r_shops = {"GET", TT_SELLER, 0, tt_shops};
-static const struct tt_route tt_r_create = {"POST", TT_SHOP, 1, tt_create};
-static const struct tt_route tt_r_search = {"POST", TT_SHOP, 0, tt_search};
-static const struct tt_route tt_r_deact = {"POST", TT_SHOP, 1, tt_deactivate};
-static const struct tt_route tt_r_act = {"POST", TT_SHOP, 1, tt_activate};
-static const struct tt_route tt_r_get = {"GET", TT_SHOP, 0, tt_product_get};
-static const struct tt_route tt_r_edit = {"POST", TT_SHOP, 1, tt_partial_edit};
+static const struct tt_route tt_r_refresh = {"GET", TT_NONE, 0, tt_refresh, 0};
+static const struct tt_route tt_r_shops = {"GET", TT_SELLER, 0, tt_shops, 0};
+static const struct tt_route tt_r_create = {"POST", TT_SHOP, 1, tt_create, 0};
+static const struct tt_route tt_r_search = {"POST", TT_SHOP, 0, tt_search, 0};
+static const struct tt_route tt_r_deact = {"POST", TT_SHOP, 1, tt_deactivate, 0};
+static const struct tt_route tt_r_act = {"POST", TT_SHOP, 1, tt_activate, 0};
+static const struct tt_route tt_r_get = {"GET", TT_SHOP, 0, tt_product_get, 0};
+static const struct tt_route tt_r_edit = {"POST", TT_SHOP, 1, tt_partial_edit, 0};
 static const struct tt_route tt_r_inv = {"POST", TT_SHOP, 1,
-                                         tt_inventory_update};
+                                         tt_inventory_update, 0};
 static const struct tt_route tt_r_price = {"POST", TT_SHOP, 1,
-                                           tt_prices_update};
+                                           tt_prices_update, 0};
 static const struct tt_route tt_r_osearch = {"POST", TT_SHOP, 0,
-                                             tt_orders_search};
-static const struct tt_route tt_r_orders = {"GET", TT_SHOP, 0, tt_orders_get};
+                                             tt_orders_search, 0};
+static const struct tt_route tt_r_orders = {"GET", TT_SHOP, 0, tt_orders_get, 0};
+/* The upload names no shop_cipher: the token says which shop. */
+static const struct tt_route tt_r_upload = {"POST", TT_SELLER, 1, tt_image_upload, 1};
+static const struct tt_route tt_r_brands = {"GET", TT_SHOP, 0, tt_brands_get, 0};
+static const struct tt_route tt_r_attrs = {"GET", TT_SHOP, 0, tt_attributes, 0};
+static const struct tt_route tt_r_rules = {"GET", TT_SHOP, 0, tt_rules, 0};
 
 /* A route named by a whole path or by a piece of one. */
 struct tt_named {
@@ -1477,7 +2199,29 @@ static const struct tt_named tt_paths[] = {
     {TT_PRODUCTS, &tt_r_create},
     {"/order/202309/orders/search", &tt_r_osearch},
     {"/order/202309/orders", &tt_r_orders},
+    {"/product/202309/images/upload", &tt_r_upload},
+    {"/product/202309/brands", &tt_r_brands},
 };
+
+#define TT_CATEGORIES "/product/202309/categories/"
+
+/* /product/202309/categories/{id}/attributes or /rules, the id into cat. */
+static const struct tt_route *tt_cat_route(const char *path, char *cat, size_t n) {
+  const char *rest = path + strlen(TT_CATEGORIES), *slash = strchr(rest, '/');
+  size_t len = slash ? (size_t)(slash - rest) : 0;
+
+  if (!slash || len == 0 || len >= n)
+    return NULL;
+  if (cat) {
+    memcpy(cat, rest, len);
+    cat[len] = '\0';
+  }
+  if (strcmp(slash, "/attributes") == 0)
+    return &tt_r_attrs;
+  if (strcmp(slash, "/rules") == 0)
+    return &tt_r_rules;
+  return NULL;
+}
 
 /* After TT_PRODUCTS "/". */
 static const struct tt_named tt_verbs[] = {
@@ -1506,7 +2250,7 @@ static const struct tt_route *tt_named_find(const struct tt_named *v, size_t n,
 /* The route for a path, with the product id of /products/{id}/...; NULL
  * for an unknown path. */
 static const struct tt_route *tt_route(const char *path, int64_t *id,
-                                       int *id_bad) {
+                                       int *id_bad, char *cat) {
   const struct tt_route *r;
   const char *rest, *slash;
   char seg[32];
@@ -1516,6 +2260,8 @@ static const struct tt_route *tt_route(const char *path, int64_t *id,
   *id_bad = 0;
   if ((r = tt_named_find(tt_paths, ARRAY_LEN(tt_paths), path)))
     return r;
+  if (strncmp(path, TT_CATEGORIES, strlen(TT_CATEGORIES)) == 0)
+    return tt_cat_route(path, cat, 24);
   if (strncmp(path, TT_PRODUCTS "/", sizeof TT_PRODUCTS) != 0)
     return NULL;
   rest = path + sizeof TT_PRODUCTS;
@@ -1534,6 +2280,20 @@ static const struct tt_route *tt_route(const char *path, int64_t *id,
   return tt_named_find(tt_subs, ARRAY_LEN(tt_subs), slash);
 }
 
+/* Every call states its body's type as TikTok's reference requires it
+ * (content-type: required, application/json, GET included; the image
+ * upload multipart/form-data). */
+static int tt_check_content_type(struct tt_call *c, const struct tt_route *r) {
+  const char *want = r->multipart ? "multipart/form-data" : "application/json";
+  const char *ct = c->req->content_type;
+  size_t n = strlen(want);
+
+  if (ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+    return 0;
+  tt_fail(c, TT_E_PARAM, "Content-Type must be %s.", want);
+  return -1;
+}
+
 static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
                       struct sim_call_info *info) {
   struct tt_call c;
@@ -1541,7 +2301,7 @@ static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
 
   memset(&c, 0, sizeof c);
   c.req = req, c.resp = resp, c.info = info, c.now = req->now_ms / 1000;
-  r = tt_route(req->path, &c.product_id, &c.path_id_bad);
+  r = tt_route(req->path, &c.product_id, &c.path_id_bad, c.cat);
   if (!r) {
     tt_fail(&c, TT_E_PATH, "Path %s is not found.", req->path);
     return;
@@ -1550,6 +2310,8 @@ static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
     tt_fail_status(&c, 405, TT_E_PARAM, "Use %s for this path.", r->method);
     return;
   }
+  if (tt_check_content_type(&c, r))
+    return;
   if (sim_params_query(req, &c.params)) {
     tt_fail(&c, TT_E_PARAM, "Too many query parameters.");
   } else if (sim_params_has_dup(&c.params)) {
@@ -1558,7 +2320,8 @@ static void tt_handle(const struct sim_req *req, struct sim_resp *resp,
     r->fn(&c);
   } else if (!tt_authenticate(&c, r->auth == TT_SHOP) &&
              !tt_rate_limited(&c) &&
-             !(strcmp(r->method, "POST") == 0 && tt_check_body(&c, r->body))) {
+             !(strcmp(r->method, "POST") == 0 && !r->multipart &&
+               tt_check_body(&c, r->body))) {
     r->fn(&c);
   }
   sim_params_free(&c.params);
@@ -1581,7 +2344,7 @@ static void tt_describe(const struct sim_req *req,
   sim_acct_describe(&tt_accts, sim_query(req, "refresh_token"), 1, 1, info);
   sim_acct_describe(&tt_accts, sim_header(req, "x-tts-access-token"), 0, 1,
                     info);
-  if (tt_route(req->path, &id, &bad) && id && !bad)
+  if (tt_route(req->path, &id, &bad, NULL) && id && !bad)
     sim_info_note_id(info, id);
   cJSON_ArrayForEach(e, tt_get(b, "product_ids")) {
     if (tt_json_id(e, &id) == 0)
@@ -1673,6 +2436,16 @@ static cJSON *tt_item_ctl_json(const struct tt_product *p) {
     d = cJSON_Duplicate(p->weight, 1);
     sim_json_put(o, "package_weight", d);
   }
+  if (p->brand)
+    cJSON_AddStringToObject(o, "brand_id", p->brand);
+  sim_json_put(o, "product_attributes",
+               p->attrs ? cJSON_Duplicate(p->attrs, 1) : cJSON_CreateArray());
+  sim_json_put(o, "certifications",
+               p->certs ? cJSON_Duplicate(p->certs, 1) : cJSON_CreateArray());
+  if (p->dims)
+    sim_json_put(o, "package_dimensions", cJSON_Duplicate(p->dims, 1));
+  if (p->idem)
+    cJSON_AddStringToObject(o, "idempotency_key", p->idem);
   if (k0 && k0->attr_name)
     cJSON_AddStringToObject(o, "variation_name", k0->attr_name);
   sim_json_put(o, "variants", tt_variants_ctl_json(p));
@@ -1784,7 +2557,41 @@ static void tt_ctl_item(const struct sim_req *req, struct sim_resp *resp) {
   sim_ctl_ok(resp, o);
 }
 
+/* GET /_sim/tiktok/uploads[?shop_cipher=]: every image the upload took,
+ * so tests can count them. */
+static void tt_ctl_uploads(const struct sim_req *req, struct sim_resp *resp) {
+  const char *q = sim_query(req, "shop_cipher");
+  const struct sim_acct *s = NULL;
+  cJSON *o, *list;
+  size_t i;
+
+  if (q && *q && !(s = sim_acct_find(&tt_accts, q))) {
+    sim_ctl_error(resp, 404, "shop %s is not known", q);
+    return;
+  }
+  o = sim_ctl_listing("uploads", &list);
+  for (i = 0; i < T.nups; i++) {
+    const struct tt_upload *u = &T.ups[i];
+    cJSON *e;
+
+    if (s && u->shop != sim_acct_index(&tt_accts, s))
+      continue;
+    e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "shop", tt_accts.v[u->shop].name);
+    cJSON_AddStringToObject(e, "uri", u->uri);
+    cJSON_AddStringToObject(e, "url", u->url);
+    sim_json_add_int(e, "bytes", (int64_t)u->bytes);
+    cJSON_AddStringToObject(e, "sha256", u->sha256);
+    cJSON_AddStringToObject(e, "use_case", u->use_case);
+    sim_json_add_int(e, "width", u->width);
+    sim_json_add_int(e, "height", u->height);
+    sim_json_push(list, e);
+  }
+  sim_ctl_ok(resp, o);
+}
+
 static const struct sim_ctl_call tt_ctls[] = {
+    {"uploads", "GET", tt_ctl_uploads, NULL},
     {"item", "POST", tt_ctl_item, NULL},
     {"items", "GET", tt_ctl_items, NULL},
 };
@@ -1811,6 +2618,7 @@ static void tt_reset(void) {
   for (i = 0; i < T.nitems; i++)
     tt_product_free(&T.items[i]);
   free(T.items);
+  free(T.ups);
   memset(&T, 0, sizeof T);
   sim_orders_clear(&tt_orders);
 }
