@@ -11,7 +11,7 @@ ocopctl_SOURCES = \
 	lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h \
 	lib/csv.c lib/csv.h \
-	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c \
+	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c ctl/import_content.c \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
@@ -30,3 +30,7 @@ nodist_ocopctl_SOURCES = sql_migrations.c
 ocopctl_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
 ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(UV_LIBS) $(LIBS)
+
+# The integration tests link the importer (tests/local.mk lists its other
+# files); tests/local.mk is included first, so this adds to its list.
+tests_itest_run_itest_SOURCES += ctl/import_content.c

@@ -184,6 +184,11 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
   printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
          s->certificates_updated);
   printf("  stock adjustments: %ld\n", s->stock_adjustments);
+  printf("  images: %ld added, %ld changed, %ld removed\n", s->images_added, s->images_changed,
+         s->images_removed);
+  printf("  attributes: %ld set, %ld removed\n", s->attributes_set, s->attributes_removed);
+  printf("  marketplace categories: %ld set, %ld removed\n", s->categories_set,
+         s->categories_removed);
 }
 
 int cmd_import(struct ctl *ctl, int argc, char **argv) {
