@@ -178,9 +178,11 @@ static int import_quiet(PGconn *c, const char *path, struct import_summary *sum)
  * any kind, even one that stores the same values, moves xmin.
  */
 static char *fingerprint(PGconn *c) {
-  static const char *const tables[] = {"producer",     "product",     "variant",
-                                       "certificate",  "stock_ledger", "stock_level",
-                                       "schema_migration", "schema_logic"};
+  static const char *const tables[] = {"producer",         "product",      "variant",
+                                       "certificate",      "stock_ledger", "stock_level",
+                                       "product_image",    "product_attribute",
+                                       "product_category", "schema_migration",
+                                       "schema_logic"};
   char *all = NULL;
   size_t i, len = 0;
 
@@ -507,6 +509,16 @@ static void check_against_csv(PGconn *c, const char *path) {
   csv_close(csv);
 }
 
+/* A product's images, "role position source claim", and attributes,
+ * "key=value", in order. */
+#define IMAGES_SQL                                                                          \
+  "SELECT string_agg(i.role || ' ' || i.position || ' ' || i.source || ' ' ||"             \
+  " CASE WHEN i.claim THEN 't' ELSE 'f' END, ';' ORDER BY i.role DESC, i.position)"        \
+  " FROM product_image i JOIN product p ON p.id = i.product_id WHERE p.code = '%s'"
+#define ATTRS_SQL                                                                           \
+  "SELECT string_agg(a.key || '=' || a.value, ';' ORDER BY a.key) FROM product_attribute a" \
+  " JOIN product p ON p.id = a.product_id WHERE p.code = '%s'"
+
 TEST_IMPL(import_sample) {
   struct testdb t;
   struct import_summary sum;
@@ -527,6 +539,13 @@ TEST_IMPL(import_sample) {
   ASSERT_EQ(sum.certificates_updated, 0);
   /* Two rows have nothing in stock. */
   ASSERT_EQ(sum.stock_adjustments, 44);
+  /* Every product has its photo; the 38 of 3-5 stars their star label
+   * (a claim) and the certificate too. */
+  ASSERT_EQ(sum.images_added, 42 + 38 * 2);
+  ASSERT_EQ(sum.images_changed + sum.images_removed, 0);
+  /* origin on all 42, 8 brands, 33 shelf lives, 3 ingredient lists. */
+  ASSERT_EQ(sum.attributes_set, 42 + 8 + 33 + 3);
+  ASSERT_EQ(sum.attributes_removed + sum.categories_set + sum.categories_removed, 0);
   ASSERT_EQ(sum.problems, 0);
 
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 42);
@@ -577,6 +596,20 @@ TEST_IMPL(import_sample) {
   ASSERT_SCALAR(t.conn, "2000000001012|2000|150000",
                 "SELECT gtin || '|' || weight_g || '|' || price_vnd FROM variant"
                 " WHERE sku = 'OCP-TQG-901'");
+  /* The content columns. */
+  ASSERT_SCALAR(t.conn,
+                "gallery 1 OCP-QNM-002.jpg f;gallery 2 ocop-5-sao.png t;"
+                "certificate 1 certificate.jpg f",
+                IMAGES_SQL, "OCP-QNM-002");
+  ASSERT_SCALAR(t.conn, "gallery 1 OCP-TQG-902.jpg f", IMAGES_SQL, "OCP-TQG-902");
+  ASSERT_SCALAR(t.conn, "brand=SAPHRATON;ingredients=Sâm Ngọc Linh; đinh lăng; hoàng kỳ; tá dược"
+                " vừa đủ;origin=Vietnam", ATTRS_SQL, "OCP-QNM-002");
+  ASSERT_SCALAR(t.conn, "brand=Hoàng An", "SELECT 'brand=' || value FROM product_attribute a"
+                " JOIN product p ON p.id = a.product_id WHERE p.code = 'OCP-LDG-003'"
+                " AND key = 'brand'");
+  ASSERT_SCALAR(t.conn, "origin=Vietnam", ATTRS_SQL, "OCP-TNG-001");
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product_image WHERE checked_at IS NOT NULL"),
+            0);
   db_drop(&t);
   return TEST_OK;
 }
@@ -600,6 +633,8 @@ TEST_IMPL(reimport_changes_nothing) {
   ASSERT_EQ(sum.producers_created + sum.producers_updated, 0);
   ASSERT_EQ(sum.certificates_added + sum.certificates_updated, 0);
   ASSERT_EQ(sum.stock_adjustments, 0);
+  ASSERT_EQ(sum.images_added + sum.images_changed + sum.images_removed, 0);
+  ASSERT_EQ(sum.attributes_set + sum.attributes_removed, 0);
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
   free(before);
@@ -1369,7 +1404,10 @@ TEST_IMPL(ctl_subprocess) {
            "  variants: 46 created, 0 updated, 0 unchanged, 0 withdrawn\n"
            "  producers: 39 created, 0 updated\n"
            "  certificates: 40 added, 0 updated\n"
-           "  stock adjustments: 44\n",
+           "  stock adjustments: 44\n"
+           "  images: 118 added, 0 changed, 0 removed\n"
+           "  attributes: 86 set, 0 removed\n"
+           "  marketplace categories: 0 set, 0 removed\n",
            sample);
   ASSERT_STR_EQ(r.out, want);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 0);
