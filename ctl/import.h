@@ -79,6 +79,10 @@ struct import_summary {
  * (nothing imported), -1 when the import could not run (database error;
  * the reason is printed to errs).
  */
+/* 1 when m is a marketplace a catalogue column or a content command may
+ * name: those of the shop table (shopee, lazada, tiktok, postmart). */
+int import_marketplace_ok(const char *m);
+
 int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
                 FILE *errs);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import.h"
 #include "import_int.h"
 
 #define MAX_GALLERY 12
@@ -34,7 +35,7 @@ static const enum col attr_cols[] = {C_BRAND,       C_ORIGIN,     C_SHELF_LIFE, 
                                      C_NET_WEIGHT, C_STORAGE,    C_MATERIAL};
 #define NATTR_COLS (sizeof attr_cols / sizeof attr_cols[0])
 
-int imp_marketplace_ok(const char *m) {
+int import_marketplace_ok(const char *m) {
   size_t i;
 
   for (i = 0; marketplaces[i]; i++)
@@ -130,7 +131,7 @@ int imp_extra_column(struct import *im, const char *name, int idx) {
   if (n <= sl || strcmp(name + n - sl, suffix) != 0)
     return 0;
   snprintf(m, sizeof m, "%.*s", (int)(n - sl), name);
-  if (n - sl >= sizeof m || !imp_marketplace_ok(m)) {
+  if (n - sl >= sizeof m || !import_marketplace_ok(m)) {
     imp_header_problem(im, name,
                        "\"%s\" is not a marketplace: shopee_category, lazada_category, "
                        "tiktok_category or postmart_category",

@@ -174,7 +174,5 @@ void imp_check_same_extras(struct import *im, const struct product_rows *p);
  * row, for the columns the file has: 0, 1 (reported) or -1. */
 int imp_write_content(struct import *im, const struct product_rows *p, const char *product_id,
                       struct counts *c);
-/* The marketplaces a category or attribute may name. */
-int imp_marketplace_ok(const char *m);
 
 #endif

@@ -16,6 +16,7 @@ ocopctl_SOURCES = \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
 	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
+	ctl/ctl_content.h ctl/ctl_category.c ctl/ctl_attribute.c ctl/ctl_images.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \
