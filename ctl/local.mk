@@ -35,3 +35,6 @@ ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(UV_LIBS) $(LIBS)
 # The integration tests link the importer (tests/local.mk lists its other
 # files); tests/local.mk is included first, so this adds to its list.
 tests_itest_run_itest_SOURCES += ctl/import_content.c
+# The test data of the content columns and of `category import` (the demo's
+# category map); tests/local.mk lists the other files of tests/data.
+EXTRA_DIST += tests/data/bad-content.csv tests/data/category-map.csv
