@@ -1,6 +1,9 @@
 /*
  * ctl_listings.c — `ocopctl listings --shop S [--json]`: what a shop
- * carries and why.
+ * carries and why; `ocopctl listings --problems [--shop S] [--json]`: the
+ * listings held back, each with its reason (listing.problem: what the
+ * category requires and the product lacks, or a withdrawal of claims that
+ * could not be sent) and since when.
  *
  * One line per product in the shop's assortment (the view shop_assortment,
  * sql/logic/assortment.sql): its code, its certificate state on the OCOP
@@ -128,25 +131,98 @@ static void print_text(PGresult *s, PGresult *c, PGresult *o) {
   printf("\n");
 }
 
+/* ---- --problems ------------------------------------------------------------ */
+
+enum { H_SHOP, H_CODE, H_STATE, H_KIND, H_AT, H_PROBLEM, H_NAME };
+
+static const char held_sql[] =
+    "SELECT s.name, p.code, l.state, l.problem_kind,"
+    " to_char(l.problem_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), l.problem,"
+    " p.name_vi FROM listing l JOIN shop s ON s.id = l.shop_id"
+    " JOIN product p ON p.id = l.product_id"
+    " WHERE l.problem IS NOT NULL AND ($1::text IS NULL OR s.name = $1)"
+    " ORDER BY s.name, p.code";
+
+static void held_json(PGresult *r) {
+  cJSON *arr = cJSON_CreateArray();
+  char *text;
+  int i;
+
+  for (i = 0; i < PQntuples(r); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "shop", PQgetvalue(r, i, H_SHOP));
+    cJSON_AddStringToObject(o, "product", PQgetvalue(r, i, H_CODE));
+    cJSON_AddStringToObject(o, "name", PQgetvalue(r, i, H_NAME));
+    cJSON_AddStringToObject(o, "listing", PQgetvalue(r, i, H_STATE));
+    cJSON_AddStringToObject(o, "kind", PQgetvalue(r, i, H_KIND));
+    cJSON_AddStringToObject(o, "problem", PQgetvalue(r, i, H_PROBLEM));
+    if (PQgetisnull(r, i, H_AT))
+      cJSON_AddNullToObject(o, "problem_at");
+    else
+      cJSON_AddStringToObject(o, "problem_at", PQgetvalue(r, i, H_AT));
+    cJSON_AddItemToArray(arr, o);
+  }
+  text = cJSON_Print(arr);
+  printf("%s\n", text);
+  free(text);
+  cJSON_Delete(arr);
+}
+
+static void held_text(PGresult *r) {
+  int i;
+
+  for (i = 0; i < PQntuples(r); i++)
+    printf("%s %s (%s, held for %s since %s)\n    %s\n", PQgetvalue(r, i, H_SHOP),
+           PQgetvalue(r, i, H_CODE), PQgetvalue(r, i, H_STATE), PQgetvalue(r, i, H_KIND),
+           PQgetvalue(r, i, H_AT), PQgetvalue(r, i, H_PROBLEM));
+  printf("%d listing%s held\n", PQntuples(r), PQntuples(r) == 1 ? "" : "s");
+}
+
+static int listings_problems(PGconn *conn, const char *shop, int json) {
+  const char *params[1] = {shop};
+  char id[24];
+  PGresult *r;
+
+  if (shop && ctl_find_shop(conn, CMD, shop, id, sizeof id) != 1)
+    return CTL_FAIL;
+  r = PQexecParams(conn, held_sql, 1, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(r));
+    PQclear(r);
+    return CTL_FAIL;
+  }
+  if (json)
+    held_json(r);
+  else
+    held_text(r);
+  PQclear(r);
+  return CTL_OK;
+}
+
 int cmd_listings(struct ctl *ctl, int argc, char **argv) {
   const char *shop = NULL, *params[1];
   PGresult *s = NULL, *c = NULL, *o = NULL;
   PGconn *conn;
-  int i, json = 0, rc = CTL_FAIL;
+  int i, json = 0, problems = 0, rc = CTL_FAIL;
 
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--shop") == 0 && i + 1 < argc && !shop)
       shop = argv[++i];
     else if (strcmp(argv[i], "--json") == 0)
       json = 1;
+    else if (strcmp(argv[i], "--problems") == 0)
+      problems = 1;
     else
       return ctl_usage(CMD);
   }
-  if (!shop)
+  if (!shop && !problems)
     return ctl_usage(CMD);
   conn = ctl_connect(ctl, CMD);
   if (!conn)
     return CTL_FAIL;
+  if (problems)
+    return listings_problems(conn, shop, json);
   /* One snapshot for the three queries. */
   PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   params[0] = shop;

@@ -2,8 +2,8 @@
  * ctl_status.c — `ocopctl status`: what an operator checks first.
  *
  * Listings per shop and state, the outbox queue, jobs that failed for good
- * (with the marketplace's reason), and certificates by state on the OCOP
- * date. Read-only, and it never prints a token or a secret.
+ * (with the marketplace's reason), how many listings are held for their
+ * content, and certificates by state on the OCOP date. Read-only, and it never prints a token or a secret.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +37,22 @@ static int print_query(PGconn *conn, const char *title, const char *sql) {
   return 0;
 }
 
+/* One line: how many listings are held back, and where to see why. */
+static int print_held(PGconn *conn) {
+  PGresult *r = PQexec(conn, "SELECT count(*) FROM listing WHERE problem IS NOT NULL");
+
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    fprintf(stderr, "ocopctl: status: %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return -1;
+  }
+  printf("Held listings: %s%s\n\n", PQgetvalue(r, 0, 0),
+         strcmp(PQgetvalue(r, 0, 0), "0") == 0 ? ""
+                                               : " (why: ocopctl listings --problems)");
+  PQclear(r);
+  return 0;
+}
+
 int cmd_status(struct ctl *ctl, int argc, char **argv) {
   PGconn *conn;
   int bad = 0;
@@ -60,6 +76,7 @@ int cmd_status(struct ctl *ctl, int argc, char **argv) {
                      "o.last_error AS reason FROM outbox o JOIN listing l ON l.id = o.listing_id "
                      "JOIN shop s ON s.id = l.shop_id JOIN product p ON p.id = l.product_id "
                      "WHERE o.state = 'dead' ORDER BY o.updated_at DESC LIMIT 10");
+  bad |= print_held(conn);
   bad |= print_query(conn, "Certificates on the OCOP date",
                      "SELECT today, state, count(*) AS products FROM product_eligibility "
                      "GROUP BY today, state ORDER BY state");

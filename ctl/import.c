@@ -40,6 +40,16 @@ const struct column imp_columns[NCOLS] = {
     [C_LENGTH_MM] = {"length_mm", 1, 0, 0, 1},
     [C_WIDTH_MM] = {"width_mm", 1, 0, 0, 1},
     [C_HEIGHT_MM] = {"height_mm", 1, 0, 0, 1},
+    /* product_image.source bounds each image (import_content.c). */
+    [C_IMAGES] = {"images", 1, 0, 0, 0},
+    /* product_attribute.value: 1 to 1000 characters. */
+    [C_BRAND] = {"brand", 1, 0, 1000, 0},
+    [C_ORIGIN] = {"origin", 1, 0, 1000, 0},
+    [C_SHELF_LIFE] = {"shelf_life", 1, 0, 1000, 0},
+    [C_INGREDIENTS] = {"ingredients", 1, 0, 1000, 0},
+    [C_NET_WEIGHT] = {"net_weight", 1, 0, 1000, 0},
+    [C_STORAGE] = {"storage", 1, 0, 1000, 0},
+    [C_MATERIAL] = {"material", 1, 0, 1000, 0},
 };
 #define columns imp_columns
 
@@ -100,6 +110,28 @@ void imp_row_problem(struct import *im, struct row *r, enum col c, const char *f
   va_end(ap);
   problem(im, r->line, columns[c].name, "%s", text);
   r->bad = 1;
+}
+
+void imp_row_problem_at(struct import *im, struct row *r, const char *column, const char *fmt,
+                        ...) {
+  char text[900];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  problem(im, r->line, column, "%s", text);
+  r->bad = 1;
+}
+
+void imp_header_problem(struct import *im, const char *column, const char *fmt, ...) {
+  char text[900];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  problem(im, 1, column, "%s", text);
 }
 
 static int by_line(const void *a, const void *b) {
@@ -386,6 +418,7 @@ static void check_row(struct import *im, struct row *r) {
   imp_check_count(im, r, C_WEIGHT_G, 1, INT32_MAX, "grams");
   check_gtin(im, r);
   imp_check_variant_row(im, r);
+  imp_check_content_row(im, r);
 }
 
 /* ---- checks across rows -------------------------------------------------- */
@@ -489,7 +522,7 @@ static int read_header(struct import *im) {
     for (c = 0; c < NCOLS; c++)
       if (strcmp(name, columns[c].name) == 0)
         break;
-    if (c == NCOLS)
+    if (c == NCOLS && !imp_extra_column(im, name, (int)i))
       problem(im, 1, NULL, "unknown column \"%s\"", name);
   }
   return missing ? -1 : 0;
@@ -512,6 +545,7 @@ static struct row *new_row(struct import *im) {
 /* Keeps a copy of the record's fields in a new row. */
 static void keep_row(struct import *im, const struct csv_record *rec) {
   struct row *r = new_row(im);
+  size_t i;
   int c;
 
   r->line = rec->line;
@@ -521,6 +555,14 @@ static void keep_row(struct import *im, const struct csv_record *rec) {
       abort();
   }
   r->sku = r->f[C_SKU][0] ? r->f[C_SKU] : r->f[C_PRODUCT_CODE];
+  r->xf = calloc(im->nextras ? im->nextras : 1, sizeof *r->xf);
+  if (!r->xf)
+    abort();
+  for (i = 0; i < im->nextras; i++) {
+    r->xf[i] = strdup(rec->fields[im->extras[i].idx]);
+    if (!r->xf[i])
+      abort();
+  }
 }
 
 static void read_rows(struct import *im) {
@@ -668,8 +710,10 @@ static int row_error(const PGresult *res) {
 
 /* Runs one statement for a row. On success returns the result (caller
  * clears); on failure NULL with *rc = 1 (reported against the row) or -1. */
-PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const char *sql,
-                          int n, const char *const *params, int *rc) {
+/* column: the CSV column a refusal is reported against; NULL: the one
+ * error_column finds, from col. */
+static PGresult *row_exec(struct import *im, struct row *r, enum col col, const char *column,
+                          const char *sql, int n, const char *const *params, int *rc) {
   PGresult *res = PQexecParams(im->conn, sql, n, NULL, params, NULL, NULL, 0);
   const char *msg;
 
@@ -679,12 +723,22 @@ PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const cha
     *rc = imp_fatal(im, "import stopped", res);
   } else {
     msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    imp_row_problem(im, r, error_column(res, col), "refused by the database: %s",
-                msg ? msg : "(no message)");
+    imp_row_problem_at(im, r, column ? column : columns[error_column(res, col)].name,
+                       "refused by the database: %s", msg ? msg : "(no message)");
     *rc = 1;
   }
   PQclear(res);
   return NULL;
+}
+
+PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const char *sql,
+                          int n, const char *const *params, int *rc) {
+  return row_exec(im, r, col, NULL, sql, n, params, rc);
+}
+
+PGresult *imp_row_exec_at(struct import *im, struct row *r, const char *column, const char *sql,
+                          int n, const char *const *params, int *rc) {
+  return row_exec(im, r, C_PRODUCT_CODE, column, sql, n, params, rc);
 }
 
 const char *imp_or_null(const char *s) {
@@ -850,6 +904,13 @@ static void add_counts(struct counts *to, const struct counts *c) {
   to->certificates_added += c->certificates_added;
   to->certificates_updated += c->certificates_updated;
   to->stock_adjustments += c->stock_adjustments;
+  to->images_added += c->images_added;
+  to->images_changed += c->images_changed;
+  to->images_removed += c->images_removed;
+  to->attributes_set += c->attributes_set;
+  to->attributes_removed += c->attributes_removed;
+  to->categories_set += c->categories_set;
+  to->categories_removed += c->categories_removed;
 }
 
 /* Writes one product (its first row's product-level columns, then its
@@ -869,6 +930,8 @@ static int write_product(struct import *im, const struct product_rows *p) {
     rc = upsert_certificate(im, r, product_id, &c);
   if (rc == 0)
     rc = imp_write_variants(im, p, product_id, &c);
+  if (rc == 0)
+    rc = imp_write_content(im, p, product_id, &c);
   if (rc < 0)
     return -1;
   if (rc > 0) {
@@ -902,13 +965,18 @@ static int write_products(struct import *im) {
 /* ---- the whole import --------------------------------------------------- */
 
 static void free_import(struct import *im) {
-  size_t i;
+  size_t i, j;
   int c;
 
-  for (i = 0; i < im->nrows; i++)
+  for (i = 0; i < im->nrows; i++) {
     for (c = 0; c < NCOLS; c++)
       free(im->rows[i].f[c]);
+    for (j = 0; j < im->nextras; j++)
+      free(im->rows[i].xf[j]);
+    free(im->rows[i].xf);
+  }
   free(im->rows);
+  free(im->extras);
   for (i = 0; i < im->nproducts; i++)
     free(im->products[i].rows);
   free(im->products);
@@ -1017,6 +1085,13 @@ int import_file(PGconn *conn, const char *path, int dry_run, struct import_summa
   sum->certificates_added = im.counts.certificates_added;
   sum->certificates_updated = im.counts.certificates_updated;
   sum->stock_adjustments = im.counts.stock_adjustments;
+  sum->images_added = im.counts.images_added;
+  sum->images_changed = im.counts.images_changed;
+  sum->images_removed = im.counts.images_removed;
+  sum->attributes_set = im.counts.attributes_set;
+  sum->attributes_removed = im.counts.attributes_removed;
+  sum->categories_set = im.counts.categories_set;
+  sum->categories_removed = im.counts.categories_removed;
   sum->problems = (long)im.nproblems;
   free_import(&im);
   return rc;

@@ -7,8 +7,10 @@
  * name in any order: product_code, name_vi, producer_name, producer_type,
  * province, commune, category_group, stars, certificate_no, certified_on,
  * expires_on, price_vnd, stock, unit, weight_g, gtin, description_vi, and
- * optionally revoked_on, sku, variant, length_mm, width_mm, height_mm. Any
- * other column is an error. sku, variant, price_vnd, stock, weight_g, gtin
+ * optionally revoked_on, sku, variant, length_mm, width_mm, height_mm, and
+ * the listing's content: images, brand, origin, shelf_life, ingredients,
+ * net_weight, storage, material, attr.<key> and <marketplace>_category
+ * (import_content.c). Any other column is an error. sku, variant, price_vnd, stock, weight_g, gtin
  * and the three package sizes belong to the variant; every other column to
  * the product, and must be the same on each of its rows. A product of one
  * row may leave sku empty (or the file leave the column out): its SKU is
@@ -43,6 +45,9 @@
  *  - stock, per variant: the CSV gives the count on hand; one 'import'
  *    ledger row (variant and product) moves the on-hand count to it when
  *    they differ.
+ *  - content, for the content columns the file has (import_content.c):
+ *    the product's images replaced to match the cell, its attributes and
+ *    marketplace categories set or (empty cell) removed.
  */
 #ifndef OCOP_IMPORT_H
 #define OCOP_IMPORT_H
@@ -58,6 +63,11 @@ struct import_summary {
   long variants_created, variants_updated, variants_unchanged, variants_withdrawn;
   long certificates_added, certificates_updated;
   long stock_adjustments;
+  /* The content columns: image rows added, changed (source or claim) and
+   * removed; attributes and marketplace categories set and removed. */
+  long images_added, images_changed, images_removed;
+  long attributes_set, attributes_removed;
+  long categories_set, categories_removed;
   long problems; /* lines printed to errs */
 };
 
@@ -69,6 +79,10 @@ struct import_summary {
  * (nothing imported), -1 when the import could not run (database error;
  * the reason is printed to errs).
  */
+/* 1 when m is a marketplace a catalogue column or a content command may
+ * name: those of the shop table (shopee, lazada, tiktok, postmart). */
+int import_marketplace_ok(const char *m);
+
 int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
                 FILE *errs);
 

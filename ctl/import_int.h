@@ -24,6 +24,10 @@ enum col {
   C_CATEGORY_GROUP, C_STARS, C_CERTIFICATE_NO, C_CERTIFIED_ON, C_EXPIRES_ON,
   C_PRICE_VND, C_STOCK, C_UNIT, C_WEIGHT_G, C_GTIN, C_DESCRIPTION_VI, C_REVOKED_ON,
   C_SKU, C_VARIANT, C_LENGTH_MM, C_WIDTH_MM, C_HEIGHT_MM,
+  /* The listing's content (import_content.c): images, then the attribute
+   * columns in the order of imp_attr_cols. */
+  C_IMAGES, C_BRAND, C_ORIGIN, C_SHELF_LIFE, C_INGREDIENTS, C_NET_WEIGHT, C_STORAGE,
+  C_MATERIAL,
   NCOLS
 };
 
@@ -41,9 +45,22 @@ struct column {
 
 extern const struct column imp_columns[NCOLS];
 
+/* Columns the header names by pattern rather than by a fixed name: an
+ * attribute `attr.<key>` or a marketplace category `<marketplace>_category`
+ * (import_content.c). They belong to the product. */
+enum extra_kind { X_ATTR, X_CATEGORY };
+
+struct extra {
+  enum extra_kind kind;
+  const char *name; /* the header's name */
+  char key[64];     /* the attribute key, or the marketplace */
+  int idx;          /* in the record */
+};
+
 struct row {
   unsigned long line;
   char *f[NCOLS]; /* "" for an absent optional column */
+  char **xf;      /* the extra columns' values, as im->extras */
   const char *sku; /* the variant's SKU: f[C_SKU], or the product code */
   int stars;      /* 0: not rated */
   int bad;        /* has a problem: its product is not written */
@@ -68,6 +85,9 @@ struct counts {
   long variants_created, variants_updated, variants_unchanged, variants_withdrawn;
   long certificates_added, certificates_updated;
   long stock_adjustments;
+  long images_added, images_changed, images_removed;
+  long attributes_set, attributes_removed;
+  long categories_set, categories_removed;
 };
 
 struct import {
@@ -77,6 +97,8 @@ struct import {
   FILE *errs;
   csv_t *csv;
   int colidx[NCOLS]; /* -1: absent */
+  struct extra *extras;
+  size_t nextras;
   int broken;        /* header or syntax problem: rows cannot all be read */
   char **categories;
   size_t ncategories;
@@ -93,6 +115,12 @@ struct import {
 
 void imp_row_problem(struct import *im, struct row *r, enum col c, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same for a column given by name (an extra column). */
+void imp_row_problem_at(struct import *im, struct row *r, const char *column, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
+/* A problem with the header (line 1) about one column. */
+void imp_header_problem(struct import *im, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 size_t imp_utf8_chars(const char *s);
 int imp_code_ok(const char *s);
 int imp_has_outer_space(const char *s);
@@ -112,6 +140,9 @@ int imp_command(struct import *im, const char *sql, int n, const char *const *pa
 int imp_fatal(struct import *im, const char *what, const PGresult *res);
 PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const char *sql, int n,
                        const char *const *params, int *rc);
+/* As imp_row_exec, a refusal reported against the column named. */
+PGresult *imp_row_exec_at(struct import *im, struct row *r, const char *column, const char *sql,
+                          int n, const char *const *params, int *rc);
 int imp_fetch_id(struct import *im, struct row *r, enum col col, const char *sql, int n,
                  const char *const *params, char *id, size_t idlen, int *flag);
 const char *imp_or_null(const char *s);
@@ -129,5 +160,19 @@ int imp_check_sku_owners(struct import *im);
  * reported against a row) or -1. */
 int imp_write_variants(struct import *im, const struct product_rows *p, const char *product_id,
                        struct counts *c);
+
+/* ---- import_content.c ---- */
+
+/* A header name that is not a fixed column: 1 when it is an extra column
+ * (added to im->extras, or reported when malformed), 0 when unknown. */
+int imp_extra_column(struct import *im, const char *name, int idx);
+/* The content columns of one row: images, attribute values, categories. */
+void imp_check_content_row(struct import *im, struct row *r);
+/* The extra columns of a product's rows agree with its first row. */
+void imp_check_same_extras(struct import *im, const struct product_rows *p);
+/* Writes the product's images, attributes and categories from its first
+ * row, for the columns the file has: 0, 1 (reported) or -1. */
+int imp_write_content(struct import *im, const struct product_rows *p, const char *product_id,
+                      struct counts *c);
 
 #endif

@@ -225,6 +225,7 @@ void imp_check_products(struct import *im) {
       continue;
     }
     check_same_product(im, p);
+    imp_check_same_extras(im, p);
     check_variants_named(im, p);
   }
   check_skus(im, product_rows);

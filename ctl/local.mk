@@ -11,11 +11,12 @@ ocopctl_SOURCES = \
 	lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h \
 	lib/csv.c lib/csv.h \
-	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c \
+	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c ctl/import_content.c \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
 	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
+	ctl/ctl_content.h ctl/ctl_category.c ctl/ctl_attribute.c ctl/ctl_images.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \
@@ -30,3 +31,10 @@ nodist_ocopctl_SOURCES = sql_migrations.c
 ocopctl_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
 ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(UV_LIBS) $(LIBS)
+
+# The integration tests link the importer (tests/local.mk lists its other
+# files); tests/local.mk is included first, so this adds to its list.
+tests_itest_run_itest_SOURCES += ctl/import_content.c
+# The test data of the content columns and of `category import` (the demo's
+# category map); tests/local.mk lists the other files of tests/data.
+EXTRA_DIST += tests/data/bad-content.csv tests/data/category-map.csv

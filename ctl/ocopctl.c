@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_content.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -48,8 +49,20 @@ static const struct command commands[] = {
      " | --stars N | --product CODE) | remove RULE_ID]"
      " | owner NAME (--producer NAME | --operator)",
      "register marketplace shops, their tokens, owners and assortments", 1},
-    {"listings", cmd_listings, "--shop NAME [--json]",
-     "what a shop carries and why, with each product's certificate and listing", 1},
+    {"listings", cmd_listings, "--shop NAME [--json] | --problems [--shop NAME] [--json]",
+     "what a shop carries and why, with each product's certificate and listing;"
+     " --problems: the listings held back and why", 1},
+    {"category", cmd_category,
+     "map MARKETPLACE OCOP_CODE REMOTE_ID | unmap MARKETPLACE OCOP_CODE"
+     " | list [--marketplace M] [--json] | rules SHOP [REMOTE_ID] [--json] | import FILE.csv",
+     "the marketplace category of each OCOP category, and the rules ocopd read for it", 1},
+    {"attribute", cmd_attribute,
+     "map MARKETPLACE|'*' KEY \"Remote Name\" | unmap MARKETPLACE|'*' KEY | list [--json]",
+     "which marketplace attribute each catalogue attribute key fills", 1},
+    {"product", cmd_product, "attribute CODE KEY VALUE | attribute CODE KEY --unset",
+     "set or remove one attribute of a product (the catalogue CSV sets them too)", 1},
+    {"images", cmd_images, "[--product CODE] [--problems] [--json]",
+     "each catalogue image, what reading it found, and the shops it is uploaded to", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,
      "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"
@@ -184,6 +197,11 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
   printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
          s->certificates_updated);
   printf("  stock adjustments: %ld\n", s->stock_adjustments);
+  printf("  images: %ld added, %ld changed, %ld removed\n", s->images_added, s->images_changed,
+         s->images_removed);
+  printf("  attributes: %ld set, %ld removed\n", s->attributes_set, s->attributes_removed);
+  printf("  marketplace categories: %ld set, %ld removed\n", s->categories_set,
+         s->categories_removed);
 }
 
 int cmd_import(struct ctl *ctl, int argc, char **argv) {

@@ -34,6 +34,9 @@ TEST_DECLARE(import_single_sku_form)
 TEST_DECLARE(import_withdraws_dropped_variant)
 TEST_DECLARE(import_bad_variants)
 TEST_DECLARE(ctl_subprocess)
+TEST_DECLARE(import_content_columns)
+TEST_DECLARE(import_bad_content)
+TEST_DECLARE(ctl_content_commands)
 
 /* tests/itest/test_schema.c */
 TEST_DECLARE(logic_files_embedded_exactly)
@@ -144,6 +147,9 @@ TASK_LIST_START
   TEST_ENTRY(import_withdraws_dropped_variant),
   TEST_ENTRY(import_bad_variants),
   TEST_ENTRY(ctl_subprocess),
+  TEST_ENTRY(import_content_columns),
+  TEST_ENTRY(import_bad_content),
+  TEST_ENTRY(ctl_content_commands),
   /* tests/itest/test_schema.c */
   TEST_ENTRY(logic_files_embedded_exactly),
   TEST_ENTRY(upgrade_from_version_8_matches_a_fresh_database),

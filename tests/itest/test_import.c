@@ -178,9 +178,11 @@ static int import_quiet(PGconn *c, const char *path, struct import_summary *sum)
  * any kind, even one that stores the same values, moves xmin.
  */
 static char *fingerprint(PGconn *c) {
-  static const char *const tables[] = {"producer",     "product",     "variant",
-                                       "certificate",  "stock_ledger", "stock_level",
-                                       "schema_migration", "schema_logic"};
+  static const char *const tables[] = {"producer",         "product",      "variant",
+                                       "certificate",      "stock_ledger", "stock_level",
+                                       "product_image",    "product_attribute",
+                                       "product_category", "schema_migration",
+                                       "schema_logic"};
   char *all = NULL;
   size_t i, len = 0;
 
@@ -507,6 +509,16 @@ static void check_against_csv(PGconn *c, const char *path) {
   csv_close(csv);
 }
 
+/* A product's images, "role position source claim", and attributes,
+ * "key=value", in order. */
+#define IMAGES_SQL                                                                          \
+  "SELECT string_agg(i.role || ' ' || i.position || ' ' || i.source || ' ' ||"             \
+  " CASE WHEN i.claim THEN 't' ELSE 'f' END, ';' ORDER BY i.role DESC, i.position)"        \
+  " FROM product_image i JOIN product p ON p.id = i.product_id WHERE p.code = '%s'"
+#define ATTRS_SQL                                                                           \
+  "SELECT string_agg(a.key || '=' || a.value, ';' ORDER BY a.key) FROM product_attribute a" \
+  " JOIN product p ON p.id = a.product_id WHERE p.code = '%s'"
+
 TEST_IMPL(import_sample) {
   struct testdb t;
   struct import_summary sum;
@@ -527,6 +539,13 @@ TEST_IMPL(import_sample) {
   ASSERT_EQ(sum.certificates_updated, 0);
   /* Two rows have nothing in stock. */
   ASSERT_EQ(sum.stock_adjustments, 44);
+  /* Every product has its photo; the 38 of 3-5 stars their star label
+   * (a claim) and the certificate too. */
+  ASSERT_EQ(sum.images_added, 42 + 38 * 2);
+  ASSERT_EQ(sum.images_changed + sum.images_removed, 0);
+  /* origin on all 42, 8 brands, 33 shelf lives, 3 ingredient lists. */
+  ASSERT_EQ(sum.attributes_set, 42 + 8 + 33 + 3);
+  ASSERT_EQ(sum.attributes_removed + sum.categories_set + sum.categories_removed, 0);
   ASSERT_EQ(sum.problems, 0);
 
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 42);
@@ -577,6 +596,20 @@ TEST_IMPL(import_sample) {
   ASSERT_SCALAR(t.conn, "2000000001012|2000|150000",
                 "SELECT gtin || '|' || weight_g || '|' || price_vnd FROM variant"
                 " WHERE sku = 'OCP-TQG-901'");
+  /* The content columns. */
+  ASSERT_SCALAR(t.conn,
+                "gallery 1 OCP-QNM-002.jpg f;gallery 2 ocop-5-sao.png t;"
+                "certificate 1 certificate.jpg f",
+                IMAGES_SQL, "OCP-QNM-002");
+  ASSERT_SCALAR(t.conn, "gallery 1 OCP-TQG-902.jpg f", IMAGES_SQL, "OCP-TQG-902");
+  ASSERT_SCALAR(t.conn, "brand=SAPHRATON;ingredients=Sâm Ngọc Linh; đinh lăng; hoàng kỳ; tá dược"
+                " vừa đủ;origin=Vietnam", ATTRS_SQL, "OCP-QNM-002");
+  ASSERT_SCALAR(t.conn, "brand=Hoàng An", "SELECT 'brand=' || value FROM product_attribute a"
+                " JOIN product p ON p.id = a.product_id WHERE p.code = 'OCP-LDG-003'"
+                " AND key = 'brand'");
+  ASSERT_SCALAR(t.conn, "origin=Vietnam", ATTRS_SQL, "OCP-TNG-001");
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product_image WHERE checked_at IS NOT NULL"),
+            0);
   db_drop(&t);
   return TEST_OK;
 }
@@ -600,6 +633,8 @@ TEST_IMPL(reimport_changes_nothing) {
   ASSERT_EQ(sum.producers_created + sum.producers_updated, 0);
   ASSERT_EQ(sum.certificates_added + sum.certificates_updated, 0);
   ASSERT_EQ(sum.stock_adjustments, 0);
+  ASSERT_EQ(sum.images_added + sum.images_changed + sum.images_removed, 0);
+  ASSERT_EQ(sum.attributes_set + sum.attributes_removed, 0);
   after = fingerprint(t.conn);
   ASSERT_STR_EQ(after, before);
   free(before);
@@ -1369,7 +1404,10 @@ TEST_IMPL(ctl_subprocess) {
            "  variants: 46 created, 0 updated, 0 unchanged, 0 withdrawn\n"
            "  producers: 39 created, 0 updated\n"
            "  certificates: 40 added, 0 updated\n"
-           "  stock adjustments: 44\n",
+           "  stock adjustments: 44\n"
+           "  images: 118 added, 0 changed, 0 removed\n"
+           "  attributes: 86 set, 0 removed\n"
+           "  marketplace categories: 0 set, 0 removed\n",
            sample);
   ASSERT_STR_EQ(r.out, want);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product"), 0);
@@ -1385,6 +1423,305 @@ TEST_IMPL(ctl_subprocess) {
   run_ctl(&r, NULL, refused);
   ASSERT_EQ(r.status, 1);
   ASSERT(strncmp(r.err, "ocopctl: migrate: cannot connect to the database: ", 50) == 0);
+  free(db);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+/* ---- the listing's content ------------------------------------------------ */
+
+/* A two-product file with the content columns given (header suffix and one
+ * cell list per product row; "" leaves a cell empty). */
+static void content_file(const char *path, const char *header, const char *row1,
+                         const char *row2) {
+  FILE *f = fopen(path, "w");
+
+  ASSERT_NOT_NULL(f);
+  fprintf(f,
+          "product_code,name_vi,producer_name,producer_type,province,commune,category_group,"
+          "stars,certificate_no,certified_on,expires_on,price_vnd,stock,unit,weight_g,gtin,"
+          "description_vi,sku,variant%s\n",
+          header);
+  fprintf(f, "OCP-C-001,Miến,HTX C,cooperative,Bắc Kạn,,I.3.c,4,1/QĐ,2025-01-02,,1000,5,gói,500,,"
+             ",OCP-C-001,500 g%s\n",
+          row1);
+  fprintf(f, "OCP-C-001,Miến,HTX C,cooperative,Bắc Kạn,,I.3.c,4,1/QĐ,2025-01-02,,600,5,gói,200,,"
+             ",OCP-C-001-200,200 g%s\n",
+          row1);
+  fprintf(f, "OCP-C-002,Gốm,HTX D,cooperative,Hải Dương,,IV.1,,,,,9000,1,chiếc,900,,"
+             ",,%s\n",
+          row2);
+  fclose(f);
+}
+
+TEST_IMPL(import_content_columns) {
+  struct testdb t;
+  struct import_summary sum;
+  char path[512];
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  snprintf(path, sizeof path, "%s/content.csv", test_tmpdir());
+  content_file(path, ",images,brand,origin,attr.grade,shopee_category",
+               ",a/c1.jpg|claim:ocop-4-sao.png|cert:cert.jpg,Tài Hoan,Vietnam,A,100999",
+               ",https://cdn.example.vn/g.jpg,,Vietnam,,");
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.images_added, 4);
+  ASSERT_EQ(sum.attributes_set, 4);
+  ASSERT_EQ(sum.categories_set, 1);
+  ASSERT_SCALAR(t.conn,
+                "gallery 1 a/c1.jpg f;gallery 2 ocop-4-sao.png t;certificate 1 cert.jpg f",
+                IMAGES_SQL, "OCP-C-001");
+  ASSERT_SCALAR(t.conn, "brand=Tài Hoan;grade=A;origin=Vietnam", ATTRS_SQL, "OCP-C-001");
+  ASSERT_SCALAR(t.conn, "shopee 100999",
+                "SELECT marketplace || ' ' || remote_category FROM product_category");
+  ASSERT_SCALAR(t.conn, "100999", "SELECT ocop_remote_category(id, 'shopee') FROM product"
+                " WHERE code = 'OCP-C-001'");
+
+  /* ocopd has checked the images; then the main image moves, the claim
+   * flag of the second changes and the certificate goes. */
+  exec_ok(t.conn, "UPDATE product_image SET checked_at = now(), problem = 'checked'");
+  content_file(path, ",images,brand,origin,attr.grade,shopee_category",
+               ",b/c1.jpg|ocop-4-sao.png,,Vietnam,A,",
+               ",https://cdn.example.vn/g.jpg,,Vietnam,,");
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.images_added, 0);
+  ASSERT_EQ(sum.images_changed, 2);
+  ASSERT_EQ(sum.images_removed, 1);
+  ASSERT_EQ(sum.attributes_set, 0);
+  ASSERT_EQ(sum.attributes_removed, 1);
+  ASSERT_EQ(sum.categories_removed, 1);
+  /* A new source is read again; a kept one keeps its check. */
+  ASSERT_SCALAR(t.conn, "1 b/c1.jpg f unread;2 ocop-4-sao.png f checked",
+                "SELECT string_agg(position || ' ' || source || ' ' ||"
+                " CASE WHEN claim THEN 't' ELSE 'f' END || ' ' ||"
+                " CASE WHEN checked_at IS NULL THEN 'unread' ELSE coalesce(problem, '') END,"
+                " ';' ORDER BY position) FROM product_image i JOIN product p"
+                " ON p.id = i.product_id WHERE p.code = 'OCP-C-001'");
+  ASSERT_SCALAR(t.conn, "grade=A;origin=Vietnam", ATTRS_SQL, "OCP-C-001");
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product_category"), 0);
+
+  /* Columns left out leave the catalogue as it is; an empty cell removes. */
+  content_file(path, ",origin", ",", ",Vietnam");
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.images_added + sum.images_changed + sum.images_removed, 0);
+  ASSERT_EQ(sum.attributes_removed, 1);
+  ASSERT_SCALAR(t.conn, "grade=A", ATTRS_SQL, "OCP-C-001");
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product_image"), 3);
+  content_file(path, ",images", ",", ",");
+  ASSERT_EQ(import_quiet(t.conn, path, &sum), 0);
+  ASSERT_EQ(sum.images_removed, 3);
+  ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM product_image"), 0);
+  unlink(path);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+TEST_IMPL(import_bad_content) {
+  static const char *const want[] = {
+      "F:1: attr.Grade: \"Grade\" is not an attribute key: a lowercase letter, then up to 47 "
+      "lowercase letters, digits or '_'",
+      "F:1: attr.brand: names the same attribute as the column brand: keep one",
+      "F:1: shoppe_category: \"shoppe\" is not a marketplace: shopee_category, "
+      "lazada_category, tiktok_category or postmart_category",
+      "F:2: images: image 2 \"../x.jpg\" leaves media_dir (\"..\"): give a path under it",
+      "F:2: images: image 3 \"http://a.vn/x.jpg\" is an http URL: only https URLs are read",
+      "F:3: images: image 1 \"/srv/x.jpg\" is an absolute path: give a path relative to "
+      "media_dir",
+      "F:3: images: image 2 is empty: separate images with one '|' and name a file or URL "
+      "after a prefix",
+      "F:4: images: image 2 \"a.jpg\" is already image 1",
+      "F:5: images: has 13 gallery images; at most 12",
+      "F:6: brand: has a space at the start or end",
+      "F:6: tiktok_category: \"60 01\" is not a category id: 1 to 64 letters, digits, '.', '_' "
+      "or '-'",
+      "F:8: origin: \"Thailand\" differs from \"Vietnam\" on line 7 for the same product: a "
+      "product's columns are the same on each of its rows",
+      "F:8: tiktok_category: differs from line 7 for the same product: a product's columns "
+      "are the same on each of its rows",
+  };
+  enum { NWANT = sizeof want / sizeof want[0] };
+  const char *path = data_file("bad-content.csv");
+  char *lines[NWANT];
+  struct testdb t;
+  struct import_summary sum;
+  char *printed, *before, *after;
+  size_t i;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+  before = fingerprint(t.conn);
+  ASSERT_EQ(import_capture(t.conn, path, 0, &sum, &printed), 1);
+  for (i = 0; i < NWANT; i++) {
+    lines[i] = malloc(strlen(path) + strlen(want[i]));
+    ASSERT_NOT_NULL(lines[i]);
+    sprintf(lines[i], "%s%s", path, want[i] + 1); /* "F" is the path */
+  }
+  expect_lines(printed, (const char *const *)lines, NWANT);
+  ASSERT_EQ(sum.problems, NWANT);
+  after = fingerprint(t.conn);
+  ASSERT_STR_EQ(after, before);
+  for (i = 0; i < NWANT; i++)
+    free(lines[i]);
+  free(printed);
+  free(before);
+  free(after);
+  db_drop(&t);
+  return TEST_OK;
+}
+
+TEST_IMPL(ctl_content_commands) {
+  struct testdb t;
+  struct run r;
+  struct import_summary sum;
+  char *db;
+  const char *map_file = data_file("category-map.csv");
+  const char *import_map[] = {"category", "import", map_file, NULL};
+  const char *bad_map[] = {"category", "import", NULL, NULL};
+  static const char *const list_tiktok[] = {"category", "list", "--marketplace", "tiktok",
+                                            NULL};
+  static const char *const map[] = {"category", "map", "shopee", "I.3.c", "100999", NULL};
+  static const char *const map_service[] = {"category", "map", "shopee", "VI.1", "1", NULL};
+  static const char *const unmap[] = {"category", "unmap", "shopee", "I.3.c", NULL};
+  static const char *const rules[] = {"category", "rules", "shopee-1", "100646", NULL};
+  static const char *const rules_json[] = {"category", "rules", "shopee-1", "--json", NULL};
+  static const char *const amap[] = {"attribute", "map", "tiktok", "shelf_life",
+                                     "Expiry Period", NULL};
+  static const char *const alist[] = {"attribute", "list", "--json", NULL};
+  static const char *const set[] = {"product", "attribute", "OCP-TNG-001", "shelf_life",
+                                    "18 tháng", NULL};
+  static const char *const unset[] = {"product", "attribute", "OCP-TNG-001", "shelf_life",
+                                      "--unset", NULL};
+  static const char *const images[] = {"images", "--product", "OCP-QNM-002", NULL};
+  static const char *const problems[] = {"images", "--problems", "--json", NULL};
+  static const char *const held[] = {"listings", "--problems", NULL};
+  static const char *const status[] = {"status", NULL};
+  char bad_path[512];
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  db = conninfo_of(t.conn);
+  ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
+
+  run_ctl(&r, db, import_map);
+  ASSERT_STR_EQ(r.err, "");
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, ": 75 categories mapped\n") != NULL);
+  ASSERT_SCALAR(t.conn, "600003", "SELECT ocop_remote_category(id, 'tiktok') FROM product"
+                " WHERE code = 'OCP-QNM-002'");
+  run_ctl(&r, db, list_tiktok);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strncmp(r.out, "code     tiktok     products  name\n", 35) == 0);
+  ASSERT(strstr(r.out, "\nI.3.c    600001            6  ") != NULL);
+
+  /* A bad line: FILE:LINE, and nothing of the file is kept. */
+  snprintf(bad_path, sizeof bad_path, "%s/bad-map.csv", test_tmpdir());
+  write_file(bad_path, "marketplace,ocop_code,remote_category\nshopee,I.1.a,7\n"
+                       "shopee,I.9,1\n");
+  bad_map[2] = bad_path;
+  run_ctl(&r, db, bad_map);
+  ASSERT_EQ(r.status, 1);
+  ASSERT(strstr(r.err, ":3: \"I.9\" is not an OCOP category code (e.g. I.3.c, IV.1)\n") != NULL);
+  ASSERT_SCALAR(t.conn, "100644", "SELECT remote_category FROM category_map"
+                " WHERE marketplace = 'shopee' AND category_code = 'I.1.a'");
+  unlink(bad_path);
+
+  run_ctl(&r, db, map);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_SCALAR(t.conn, "100999", "SELECT remote_category FROM category_map"
+                " WHERE marketplace = 'shopee' AND category_code = 'I.3.c'");
+  run_ctl(&r, db, map_service);
+  ASSERT_EQ(r.status, 1);
+  ASSERT_STR_EQ(r.err, "ocopctl: category: map: VI.1 is a service category: its products are "
+                       "never listed\n");
+  run_ctl(&r, db, unmap);
+  ASSERT_EQ(r.status, 0);
+  run_ctl(&r, db, unmap);
+  ASSERT_EQ(r.status, 1);
+
+  /* The rules ocopd read, as it stores them. */
+  exec_ok(t.conn, "INSERT INTO shop (name, marketplace, mp_shop_id) VALUES ('shopee-1', 'shopee',"
+                  " '2001')");
+  exec_ok(t.conn,
+          "INSERT INTO category_rules (shop_id, remote_category, rules) SELECT id, '100646',"
+          " '{\"leaf\": true, \"brand_required\": true, \"dimensions_required\": false,"
+          " \"no_brand\": null, \"brands\": [{\"id\": \"1\", \"name\": \"SAPHRATON\"}],"
+          " \"attrs\": [{\"id\": \"10\", \"name\": \"Country of Origin\", \"required\": true},"
+          " {\"id\": \"12\", \"name\": \"Ingredients\", \"required\": true},"
+          " {\"id\": \"13\", \"name\": \"Net Weight\", \"required\": false}],"
+          " \"certifications\": []}' FROM shop");
+  run_ctl(&r, db, rules);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strncmp(r.out, "shopee category 100646: rules read ", 35) == 0);
+  ASSERT(strstr(r.out, "\n  mandatory attributes: Country of Origin, Ingredients\n"
+                       "  optional attributes: Net Weight\n"
+                       "  brand: required; 1 brands; no brand: (none)\n"
+                       "  package dimensions: optional\n  certifications: none\n") != NULL);
+  run_ctl(&r, db, rules_json);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, "\"mandatory_attributes\":\t[\"Country of Origin\", \"Ingredients\"]") !=
+         NULL);
+
+  run_ctl(&r, db, amap);
+  ASSERT_EQ(r.status, 0);
+  run_ctl(&r, db, alist);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, "\"marketplace\":\t\"tiktok\",\n\t\t\"key\":\t\"shelf_life\",\n"
+                       "\t\t\"remote_name\":\t\"Expiry Period\",\n\t\t\"products\":\t33") != NULL);
+
+  run_ctl(&r, db, set);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_STR_EQ(r.out, "OCP-TNG-001: shelf_life = 18 tháng\n");
+  ASSERT_SCALAR(t.conn, "origin=Vietnam;shelf_life=18 tháng", ATTRS_SQL, "OCP-TNG-001");
+  run_ctl(&r, db, unset);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_SCALAR(t.conn, "origin=Vietnam", ATTRS_SQL, "OCP-TNG-001");
+
+  /* ocopd read two of the images: one is fine and on the shop, one is not. */
+  exec_ok(t.conn, "INSERT INTO media (sha256, format, width, height, bytes, data) VALUES"
+                  " (repeat('ab', 32), 'jpeg', 800, 800, 3, '\\x010203')");
+  exec_ok(t.conn, "UPDATE product_image SET sha256 = repeat('ab', 32), checked_at = now()"
+                  " WHERE source = 'OCP-QNM-002.jpg'");
+  exec_ok(t.conn, "UPDATE product_image SET problem = 'not a JPEG or PNG file',"
+                  " checked_at = now() WHERE source = 'certificate.jpg'"
+                  " AND product_id = (SELECT id FROM product WHERE code = 'OCP-QNM-002')");
+  exec_ok(t.conn, "INSERT INTO image_upload (shop_id, sha256, remote_id) SELECT id,"
+                  " repeat('ab', 32), 'sp-img-1' FROM shop");
+  run_ctl(&r, db, images);
+  ASSERT_EQ(r.status, 0);
+  ASSERT_STR_EQ(r.out, "OCP-QNM-002    img  1  OCP-QNM-002.jpg\n"
+                       "    ok: jpeg 800x800, 3 bytes, sha256 abababababab\n"
+                       "    uploaded to: shopee-1\n"
+                       "OCP-QNM-002    img  2  ocop-5-sao.png (OCOP claim)\n"
+                       "    unchecked: not read yet\n"
+                       "OCP-QNM-002    cert 1  certificate.jpg\n"
+                       "    problem: not a JPEG or PNG file\n"
+                       "3 images\n");
+  run_ctl(&r, db, problems);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, "\"check\":\t\"not a JPEG or PNG file\"") != NULL);
+  ASSERT(strstr(r.out, "\"product\":\t\"OCP-QNM-002\"") != NULL);
+
+  /* A held listing, as ocopd records one. */
+  exec_ok(t.conn, "INSERT INTO listing (shop_id, product_id) SELECT s.id, p.id FROM shop s,"
+                  " product p WHERE p.code = 'OCP-TNG-001' ON CONFLICT DO NOTHING");
+  exec_ok(t.conn, "UPDATE listing SET problem = 'shopee category 100645 requires \"Shelf Life\";"
+                  " the product has no shelf_life attribute', problem_kind = 'content',"
+                  " problem_at = '2026-11-24 10:00:00+00' WHERE product_id ="
+                  " (SELECT id FROM product WHERE code = 'OCP-TNG-001')");
+  run_ctl(&r, db, held);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, "shopee-1 OCP-TNG-001 (") != NULL);
+  ASSERT(strstr(r.out, ", held for content since 2026-11-24T10:00:00Z)\n"
+                       "    shopee category 100645 requires \"Shelf Life\"; the product has no "
+                       "shelf_life attribute\n") != NULL);
+  run_ctl(&r, db, status);
+  ASSERT_EQ(r.status, 0);
+  ASSERT(strstr(r.out, "Held listings: 1 (why: ocopctl listings --problems)\n") != NULL);
   free(db);
   db_drop(&t);
   return TEST_OK;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_upgrade.sh — upgrade in place (issue 11, part 5; design §5): a
 # database made by the previous release migrates to schema 009 (variants)
-# without a re-listing storm.
+# and on to 010 (listing content) without a re-listing storm.
 #
 #   1. builds the previous release (PREV below) once, into a cache under /tmp
 #      shared by every run on this machine;
@@ -256,7 +256,9 @@ old_database() {
   psql "$OCOP_TEST_PG" -qX -c "CREATE DATABASE $db" >/dev/null || bail "cannot create database $db"
   old_ctl migrate >>"$work/ctl.log" 2>&1 || bail "old ocopctl migrate failed (ctl.log)"
   old_ctl clock pin "$DATE" >>"$work/ctl.log" 2>&1 || bail "old ocopctl clock pin failed"
-  # That release's own sample: today's file may hold what it cannot read.
+  # That release's own sample, from its source tree: today's file has
+  # columns it cannot read (sku and variant, the package size, and the
+  # listing's content: images, brand, origin, shelf_life, ingredients).
   old_ctl import "$PREV_CACHE/tests/data/ocop-sample.csv" >>"$work/ctl.log" 2>&1 ||
     bail "old ocopctl import failed (ctl.log)"
 
@@ -374,8 +376,9 @@ check_migration() {
     tail -n 20 "$work/ctl.log" | diag
     bail "nothing to check without the migration"
   fi
-  check "the schema is at 009" \
-    [ "$(q "SELECT max(version) FROM schema_migration" 2>&1)" = 9 ]
+  # 009 (variants), then 010 (listing content) on top.
+  check "the schema is at 010" \
+    [ "$(q "SELECT max(version) FROM schema_migration" 2>&1)" = 10 ]
 
   q "SELECT p.code, count(v.id), string_agg(v.sku, ' ')
        FROM product p LEFT JOIN variant v ON v.product_id = p.id
