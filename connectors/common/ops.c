@@ -143,9 +143,14 @@ void ocu_parse_listing(const ocu_market *m, oc_op op, const oc_shop *shop, const
   cJSON *root;
   int flags;
 
-  if (res == NULL || (root = ocu_start(m, op, shop, http_status, body, len, res, sizeof *res,
-                                       &res->v, &flags)) == NULL)
+  if (res == NULL)
     return;
+  if ((root = ocu_start(m, op, shop, http_status, body, len, res, sizeof *res, &res->v,
+                        &flags)) == NULL) {
+    res->content = (flags & OCU_CONTENT_REFUSED) && res->v.status == OC_REJECTED &&
+                   (op == OC_OP_PUBLISH || op == OC_OP_UPDATE);
+    return;
+  }
   if (!oc_listing_op(op) || m->ops[op].path == NULL)
     ocu_fail(&res->v, shop, OC_REJECTED, 0, "operation %s is not a listing operation",
              oc_op_name(op));

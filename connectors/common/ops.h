@@ -57,6 +57,11 @@
 
 struct ocu_opdef;
 
+/* An envelope's flag (the `flags` of OCU_ENVELOPE_FN, next to the market's
+ * own): the refusal is about the listing's content. ocu_parse_listing
+ * turns it into oc_listing_result.content for PUBLISH and UPDATE. */
+#define OCU_CONTENT_REFUSED 0x100
+
 /* The request body (or Lazada's payload parameter) for one operation, as
  * malloc'd text. 0, or -1 with err set. */
 typedef OCU_BODY_FN((*ocu_body_fn));

@@ -385,15 +385,11 @@ int lz_content_code(const char *code) {
   return 0;
 }
 
-/* The envelope hook sees the verdict only; for PUBLISH and UPDATE it is
- * the first member of their oc_listing_result (common/ops.c passes
- * &res->v), which says the refusal is about content. */
-_Static_assert(offsetof(oc_listing_result, v) == 0, "oc_listing_result starts with its verdict");
-
-static void lz_mark_content(oc_op op, oc_verdict *v, const char *code) {
-  if ((op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && v->status == OC_REJECTED &&
-      lz_content_code(code))
-    ((oc_listing_result *)(void *)v)->content = 1;
+/* A refusal about the listing's content is flagged for the shared parse
+ * (common/ops.h, OCU_CONTENT_REFUSED), which tells PUBLISH and UPDATE. */
+static void lz_mark_content(int *flags, const char *code) {
+  if (lz_content_code(code))
+    *flags |= OCU_CONTENT_REFUSED;
 }
 
 /*
@@ -486,7 +482,7 @@ cJSON *lz_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   }
   if (strcmp(cj->valuestring, "0") != 0) {
     lz_code_fail(res, shop, root, http_status, cj->valuestring);
-    lz_mark_content(op, res, cj->valuestring);
+    lz_mark_content(flags, cj->valuestring);
     goto fail;
   }
   if (ocu_http_fail(res, shop, http_status, LZ_RATE_LIMIT_RETRY_MS))

@@ -71,15 +71,11 @@ static int sp_content_code(const char *code) {
   return 0;
 }
 
-/*
- * PUBLISH and UPDATE: marks a content refusal in the listing result. The
- * envelope hook is given only the verdict; for these operations it is the
- * first member of an oc_listing_result (connector.h), so the result is
- * reached from it (C11 6.7.2.1p15).
- */
-static void sp_mark_content(oc_op op, oc_verdict *v, const char *code) {
-  if ((op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && sp_content_code(code))
-    ((oc_listing_result *)(void *)v)->content = 1;
+/* A refusal about the listing's content is flagged for the shared parse
+ * (common/ops.h, OCU_CONTENT_REFUSED), which tells PUBLISH and UPDATE. */
+static void sp_mark_content(int *flags, const char *code) {
+  if (sp_content_code(code))
+    *flags |= OCU_CONTENT_REFUSED;
 }
 
 /*
@@ -277,7 +273,8 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   int busy = ocu_http_busy(http_status);
   const struct sp_errdef *def;
 
-  /* every call has the one envelope, orders too; op only marks content */
+  /* every call has the one envelope, orders too */
+  (void)op;
   *has_error = 0;
   if ((root = ocu_answer(res, shop, http_status, body, len, SP_RATE_LIMIT_RETRY_MS)) == NULL)
     return NULL;
@@ -309,7 +306,7 @@ cJSON *sp_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
     ocu_fail(res, shop, def ? def->status : OC_REJECTED,
             def ? def->retry_after_ms : 0, "%s%s%s", code, msg[0] ? ": " : "",
             msg);
-    sp_mark_content(op, res, code);
+    sp_mark_content(has_error, code);
   } else if (!ocu_http_ok(http_status)) {
     ocu_fail(res, shop, OC_REJECTED, 0, "HTTP %ld", http_status);
   } else {

@@ -165,12 +165,10 @@ cJSON *tt_envelope(oc_op op, const oc_shop *shop, long http_status, const char *
   code = (long)v;
   if (busy || code != 0) {
     tt_code_fail(op, res, shop, root, http_status, code);
-    /* A PUBLISH or UPDATE verdict is the first member of the operation's
-     * oc_listing_result (common/ops.c hands &res->v, the result cleared):
-     * the refusal's subject goes there, as the shared dispatch has no
-     * hook for it. */
-    if (!busy && (op == OC_OP_PUBLISH || op == OC_OP_UPDATE) && tt_content_code(code))
-      ((oc_listing_result *)(void *)res)->content = 1;
+    /* Flagged for the shared parse (common/ops.h, OCU_CONTENT_REFUSED),
+     * which tells PUBLISH and UPDATE. */
+    if (!busy && tt_content_code(code))
+      *flags |= OCU_CONTENT_REFUSED;
   } else if (!ocu_http_fail(res, shop, http_status, TT_RATE_LIMIT_RETRY_MS)) {
     return root;
   }
