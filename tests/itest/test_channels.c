@@ -126,18 +126,31 @@ static cJSON *find(cJSON *list, const char *sku) {
   return NULL;
 }
 
+/* TikTok takes titles of 25 to 255 characters (docs/marketplaces/tiktok.md):
+ * the sample's shortest names, with their claim, are held, not sent. */
+#define SHORT_TITLES                                                                    \
+  "SELECT count(*) FROM listing l JOIN product p ON p.id = l.product_id"                \
+  " JOIN product_eligibility e ON e.product_id = p.id"                                  \
+  " WHERE char_length(p.name_vi || ' - OCOP ' || e.stars || ' sao') < 25"
+
+static int expected_items(struct fixture *f) {
+  return strcmp(f->ch->marketplace, "tiktok") == 0 ? 32 - (int)itest_sql_int(f->db, SHORT_TITLES)
+                                                   : 32;
+}
+
 static int mirrored(void *arg) {
   struct fixture *f = arg;
   cJSON *list;
   int n;
 
   if (!itest_outbox_idle(f->db) ||
-      itest_sql_int(f->db, "SELECT count(*) FROM listing WHERE state <> 'listed'") != 0)
+      itest_sql_int(f->db, "SELECT count(*) FROM listing WHERE state <> 'listed' "
+                           "AND problem IS NULL") != 0)
     return 0;
   list = items(f);
   n = cJSON_GetArraySize(list);
   cJSON_Delete(list);
-  return n == 32;
+  return n == expected_items(f);
 }
 
 struct want {
@@ -177,15 +190,19 @@ static void check_mirror(struct fixture *f) {
     ASSERT_STR_EQ(cJSON_GetObjectItem(it, "status")->valuestring, f->ch->active);
     n++;
   }
-  ASSERT_EQ(n, 32);
+  ASSERT_EQ(n, expected_items(f));
+  /* What was not sent is held for its title, with TikTok's limit. */
+  ASSERT_EQ(itest_sql_int(f->db, "SELECT count(*) FROM listing WHERE problem LIKE "
+                                 "'TikTok requires a title of 25-255 characters;%'"),
+            32 - expected_items(f));
   /* The item-level price and stock of the simulator's view are the first
    * variant's (tests/sim/README.md). */
   r = itest_sql(f->db, "SELECT p.code, p.name_vi, e.stars, v.price_vnd, s.on_hand "
                        "FROM product p JOIN product_eligibility e ON e.product_id = p.id "
-                       "JOIN listing l ON l.product_id = p.id "
+                       "JOIN listing l ON l.product_id = p.id AND l.state = 'listed' "
                        "JOIN variant v ON v.product_id = p.id AND v.position = 1 "
                        "LEFT JOIN stock_level s ON s.variant_id = v.id");
-  ASSERT_EQ(PQntuples(r), 32);
+  ASSERT_EQ(PQntuples(r), expected_items(f));
   for (i = 0; i < PQntuples(r); i++) {
     cJSON *m = find(list, PQgetvalue(r, i, 0));
     char title[512];
