@@ -271,12 +271,24 @@ static const char content_fill_sql[] =
     " SELECT p.id, a.key, a.value FROM product p"
     "  CROSS JOIN (VALUES ('origin', 'Vietnam'), ('shelf_life', '12 tháng'),"
     "                     ('ingredients', 'Dược liệu'), ('brand', 'SAPHRATON')) AS a(key, value)"
-    "  WHERE a.key IN ('origin', 'shelf_life') OR p.category_code LIKE 'III.%'"
+    "  WHERE (a.key IN ('origin', 'shelf_life') OR p.category_code LIKE 'III.%%')"
+    "    AND (%s)"
     " ON CONFLICT DO NOTHING;";
 
-void itest_content_fill(PGconn *conn) {
+static void content_fill(PGconn *conn, const char *which) {
+  char sql[2048];
+
+  snprintf(sql, sizeof sql, content_fill_sql, which);
   PQclear(itest_sql(conn, content_map_sql));
-  PQclear(itest_sql(conn, content_fill_sql));
+  PQclear(itest_sql(conn, sql));
+}
+
+void itest_content_fill(PGconn *conn) { content_fill(conn, "true"); }
+
+/* Only products the test inserted bare (no attribute at all): what a test
+ * took away on purpose stays away. */
+static void content_fill_bare(PGconn *conn) {
+  content_fill(conn, "NOT EXISTS (SELECT 1 FROM product_attribute x WHERE x.product_id = p.id)");
 }
 
 /* ---- simulator ---------------------------------------------------------- */
@@ -485,6 +497,14 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   FILE *f;
   int fd;
 
+  /* Whatever the test put in the catalogue, the simulated categories'
+   * requirements are met where the test did not say otherwise. */
+  {
+    PGconn *c = itest_connect(conninfo);
+
+    content_fill_bare(c);
+    PQfinish(c);
+  }
   snprintf(d->conf, sizeof d->conf, "%s/ocopd.conf", workdir);
   snprintf(d->log, sizeof d->log, "%s/ocopd.log", workdir);
   f = fopen(d->conf, "w");

@@ -55,8 +55,9 @@ static void add_catalogue(PGconn *db) {
                         "90000, 100), ('OCP-VAR-001-250', '250 g', 2, 210000, 250), ('OCP-VAR-001-500', "
                         "'500 g', 3, 400000, 500)) v (sku, label, pos, price, w) "
                         "WHERE p.code = 'OCP-VAR-001'"));
-  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, price_vnd, weight_g) "
-                        "SELECT id, code, 150000, 200 FROM product WHERE code = 'OCP-ONE-001'"));
+  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, price_vnd, weight_g, length_mm, "
+                        "width_mm, height_mm) SELECT id, code, 150000, 200, 120, 80, 60 FROM product "
+                        "WHERE code = 'OCP-ONE-001'"));
   PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
                         "SELECT id, 40 + position * 10, 'import' FROM variant"));
   PQclear(itest_sql(db, "INSERT INTO certificate (product_id, stars, decision_no, decision_date) "
