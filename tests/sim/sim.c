@@ -61,6 +61,7 @@ static int sim_quiet;
 static char sim_reqid_prefix[17];
 static _Atomic uint64_t sim_reqid_seq;
 static cJSON *sim_seed_doc; /* the --seed file, for reset {"seed":true} */
+int sim_legacy;
 
 /* ---------------------------------------------------------- utilities -- */
 
@@ -1159,6 +1160,7 @@ static void sim_reset_all(void) {
   sim_hooks_clear();
   sim_log_clear();
   sim_stats_clear();
+  sim_legacy = 0;
 }
 
 static void sim_api_reset(const struct sim_req *req, struct sim_resp *resp) {
@@ -1171,6 +1173,20 @@ static void sim_api_reset(const struct sim_req *req, struct sim_resp *resp) {
     sim_ctl_error(resp, 500, "re-seeding failed: %s", err);
     return;
   }
+  sim_ctl_ok(resp, NULL);
+}
+
+static void sim_api_legacy(const struct sim_req *req, struct sim_resp *resp) {
+  const cJSON *on;
+
+  if (sim_ctl_need_object(req, resp))
+    return;
+  on = cJSON_GetObjectItemCaseSensitive(req->json, "on");
+  if (!cJSON_IsBool(on)) {
+    sim_ctl_error(resp, 400, "\"on\" must be true or false");
+    return;
+  }
+  sim_legacy = cJSON_IsTrue(on);
   sim_ctl_ok(resp, NULL);
 }
 
@@ -1198,6 +1214,7 @@ static const struct sim_api {
     {"/_sim/fault", "DELETE", sim_api_fault_clear},
     {"/_sim/fault", "GET", sim_api_fault_list},
     {"/_sim/reset", "POST", sim_api_reset},
+    {"/_sim/legacy", "POST", sim_api_legacy},
     {"/_sim/seed", "POST", sim_api_seed},
     {"/_sim/hooks", "GET", sim_api_hooks},
     {"/_sim/hooks", "DELETE", sim_api_hooks_clear},

@@ -26,6 +26,13 @@
 #define SIM_REQID_LEN 32           /* hex characters in a request_id */
 #define SIM_SHOP_MAX 64            /* longest text shop name (seller_id, cipher) */
 
+/* 0 by default. 1 (POST /_sim/legacy {"on": true}) lets through what the
+ * marketplaces took before they checked a listing's content: calls from a
+ * client that sends no uploaded images, no category attributes, no
+ * Content-Type on GET, no SkuId on update (tests/upgrade/test_upgrade.sh
+ * runs the previous release against this simulator). */
+extern int sim_legacy;
+
 /* One HTTP request as a handler sees it. */
 struct sim_req {
   const char *method; /* "GET", "POST", ... */

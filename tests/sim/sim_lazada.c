@@ -1257,6 +1257,8 @@ static int lz_content_check(size_t seller, const cJSON *prod, const struct lz_fi
   if (!cJSON_IsObject(attrs))
     attrs = NULL; /* "" in the add step of VARIANTS */
   k->attrs = attrs;
+  if (sim_legacy)
+    return 0;
   return lz_check_category(f->category, it ? it->category : NULL, creating, k, r) ||
          lz_check_images(seller, f->images, creating, r) ||
          (attrs && lz_check_attrs(attrs, k->leaf, creating, r)) ||
@@ -1364,7 +1366,7 @@ static int lz_update_sku(struct lz_call *c, struct lz_item *it, const cJSON *e,
                      it->id);
   /* SkuId is mandatory for a SKU of the item ("Updateproduct overview");
    * only a new SKU joining by AssociatedSku goes without. */
-  if (!idv && old)
+  if (!idv && old && !sim_legacy)
     return lz_refuse(r, "1", "E001: Parameter SkuId is mandatory");
   for (j = 0; j < d->n; j++)
     if (old && d->s[j].old == old)

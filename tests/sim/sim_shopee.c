@@ -2497,6 +2497,8 @@ static int shopee_content_ok(struct shopee_call *c, const struct shopee_fields *
   struct shopee_content k;
   const struct shopee_cat *cat;
 
+  if (sim_legacy)
+    return 0;
   k.category_id = f->has_category || !it ? f->category_id : it->category_id;
   k.image = f->image ? f->image : it ? it->image : NULL;
   k.attrs = f->attrs ? f->attrs : it ? it->attrs : NULL;

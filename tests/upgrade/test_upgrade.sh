@@ -288,6 +288,9 @@ old_database() {
         --option order_import_dir="$work/postmart-orders"
   } >>"$work/ctl.log" 2>&1 || bail "old ocopctl shop add failed (ctl.log)"
 
+  # The previous release sends no uploaded images, category attributes or
+  # SkuId: the marketplaces' items in the field predate those checks.
+  sim POST /_sim/legacy '{"on": true}' >/dev/null || bail "cannot put the simulator in legacy mode"
   daemon_start "$PREV_CACHE" ocopd-old.log
   wait_for 120 "$IDLE_OLD" || bail "the old ocopd did not list the catalogue in 120 s"
   # Every product that may be sold (eligible, not a service) is listed on
@@ -477,6 +480,7 @@ SQL
 
 check_new_daemon() {
   local feed=$work/postmart-export/postmart-up.csv mp
+  sim POST /_sim/legacy '{"on": false}' >/dev/null || bail "cannot end the simulator's legacy mode"
   daemon_start "$top_builddir" ocopd-new.log
   # Settled: the outbox idle after at least three sweeps (2 s each), and the
   # PostMart feed rewritten in the new shape (a row per variant).
