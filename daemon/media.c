@@ -139,11 +139,11 @@ static void read_file(struct item *it) {
   int fd = open(it->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
   if (fd < 0) {
-    snprintf(it->problem, sizeof it->problem, "cannot open %s: %s", it->source, strerror(errno));
+    snprintf(it->problem, sizeof it->problem, "cannot open it: %s", strerror(errno));
     return;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    snprintf(it->problem, sizeof it->problem, "%s is not a regular file", it->source);
+    snprintf(it->problem, sizeof it->problem, "not a regular file");
   } else if (st.st_size > MEDIA_MAX_BYTES) {
     snprintf(it->problem, sizeof it->problem, "%lld bytes is over the %d MB an image may have",
              (long long)st.st_size, MEDIA_MAX_BYTES / (1024 * 1024));
@@ -191,11 +191,10 @@ static void on_download(void *arg, const struct http_response *r) {
   struct item *it = arg;
 
   if (r->fail != HTTP_FAIL_NONE)
-    snprintf(it->problem, sizeof it->problem, "cannot download %s: %s", it->source,
+    snprintf(it->problem, sizeof it->problem, "cannot download it: %s",
              r->error ? r->error : "failed");
   else if (r->status != 200)
-    snprintf(it->problem, sizeof it->problem, "cannot download %s: HTTP %ld", it->source,
-             r->status);
+    snprintf(it->problem, sizeof it->problem, "cannot download it: HTTP %ld", r->status);
   else if ((it->data = malloc(r->len ? r->len : 1)) == NULL)
     snprintf(it->problem, sizeof it->problem, "out of memory");
   else {
@@ -236,7 +235,7 @@ static void start_item(media_t *m, const char *id, const char *source) {
     return;
   }
   if (!m->dir[0])
-    snprintf(it->problem, sizeof it->problem, "%s is a file, and ocopd has no media_dir", source);
+    snprintf(it->problem, sizeof it->problem, "a file, and ocopd has no media_dir");
   else if ((size_t)snprintf(it->path, sizeof it->path, "%s/%s", m->dir, source) >= sizeof it->path)
     snprintf(it->problem, sizeof it->problem, "the image's path is too long");
   check(it);

@@ -92,6 +92,7 @@ TEST_DECLARE(images_uploaded_once_reused_and_uploaded_again_when_changed)
 TEST_DECLARE(missing_mandatory_attribute_is_held_then_sent)
 TEST_DECLARE(claim_image_is_stripped_and_restored)
 TEST_DECLARE(kill9_during_an_upload_leaves_one_item_per_product)
+TEST_DECLARE(bad_images_and_categories_hold_only_their_products)
 
 /* tests/itest/test_postmart.c */
 TEST_DECLARE(catalogue_feed_written_and_revocation_deactivates)
@@ -198,6 +199,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(missing_mandatory_attribute_is_held_then_sent, 180),
   TEST_ENTRY_TIMEOUT(claim_image_is_stripped_and_restored, 180),
   TEST_ENTRY_TIMEOUT(kill9_during_an_upload_leaves_one_item_per_product, 180),
+  TEST_ENTRY_TIMEOUT(bad_images_and_categories_hold_only_their_products, 180),
   /* tests/itest/test_postmart.c */
   TEST_ENTRY_TIMEOUT(catalogue_feed_written_and_revocation_deactivates, 180),
   TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),

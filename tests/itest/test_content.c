@@ -265,3 +265,81 @@ TEST_IMPL(kill9_during_an_upload_leaves_one_item_per_product) {
   fixture_down(&f);
   return 0;
 }
+
+/* ---- bad input: each product is a problem with its reason, the others go on ---- */
+
+static char *problem_of(struct fixture *f, const char *code, const char *marketplace) {
+  char sql[512];
+
+  snprintf(sql, sizeof sql,
+           "SELECT coalesce(l.problem, '-') FROM listing l JOIN product p ON p.id = l.product_id "
+           "JOIN shop s ON s.id = l.shop_id WHERE p.code = '%s' AND s.marketplace = '%s'",
+           code, marketplace);
+  return itest_sql_text(f->db, sql);
+}
+
+static int lazada_items(struct fixture *f) {
+  cJSON *r = itest_sim_call(&f->sim, "GET", "/_sim/lazada/items?seller_id=3001", NULL);
+  int n = cJSON_GetArraySize(cJSON_GetObjectItem(r, "items"));
+
+  cJSON_Delete(r);
+  return n;
+}
+
+static int bad_input_settled(void *arg) {
+  struct fixture *f = arg;
+
+  return itest_outbox_idle(f->db) &&
+         itest_sql_int(f->db, "SELECT count(*) FROM listing WHERE state = 'new' "
+                              "AND problem IS NULL") == 0;
+}
+
+TEST_IMPL(bad_images_and_categories_hold_only_their_products) {
+  struct fixture f;
+  char *p;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "content_bad", 5, "delist");
+  itest_add_market_shop(f.db, &f.sim, f.workdir, "lazada");
+  PQclear(itest_sql(f.db,
+                    "UPDATE product_image i SET source = CASE p.code"
+                    "  WHEN 'CT-000001' THEN 'bad-truncated.jpg' WHEN 'CT-000003' THEN 'bad-small.jpg'"
+                    "  WHEN 'CT-000005' THEN 'https://127.0.0.1:9/none.jpg' END"
+                    " FROM product p WHERE p.id = i.product_id"
+                    "   AND p.code IN ('CT-000001', 'CT-000003', 'CT-000005');"
+                    "INSERT INTO product_category SELECT id, 'shopee', '100629' FROM product"
+                    " WHERE code = 'CT-000002'"));
+  itest_daemon_start(&f.daemon, f.workdir, f.conninfo, NULL);
+  ASSERT(itest_wait(bad_input_settled, &f, 60000));
+
+  p = problem_of(&f, "CT-000001", "shopee");
+  ASSERT_STR_EQ(p, "image bad-truncated.jpg: truncated JPEG data");
+  free(p);
+  p = problem_of(&f, "CT-000001", "lazada");
+  ASSERT_STR_EQ(p, "image bad-truncated.jpg: truncated JPEG data");
+  free(p);
+  p = problem_of(&f, "CT-000002", "shopee");
+  ASSERT_STR_EQ(p, "shopee category 100629 is not a leaf category");
+  free(p);
+  p = problem_of(&f, "CT-000002", "lazada"); /* the override is Shopee's alone */
+  ASSERT_STR_EQ(p, "-");
+  free(p);
+  p = problem_of(&f, "CT-000003", "shopee"); /* Shopee takes a 100-pixel image */
+  ASSERT_STR_EQ(p, "-");
+  free(p);
+  p = problem_of(&f, "CT-000003", "lazada"); /* Lazada does not: its limit, named */
+  ASSERT(strstr(p, "330") != NULL);
+  free(p);
+  p = problem_of(&f, "CT-000005", "shopee");
+  ASSERT_STR_EQ(p, "image https://127.0.0.1:9/none.jpg: cannot download it: Couldn't connect to server");
+  free(p);
+
+  /* Nothing half-published: only the products without a problem are items. */
+  ASSERT_EQ(count_items(&f.sim), 2);  /* CT-000003 and CT-000004 */
+  ASSERT_EQ(lazada_items(&f), 2);     /* CT-000002 and CT-000004 */
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM listing WHERE state = 'listed'"), 4);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  fixture_down(&f);
+  return 0;
+}

@@ -996,7 +996,7 @@ TEST_IMPL(import_variants) {
                 "OCP-TNG-001 100 g 1 220000 100 120x80x80 300 true;"
                 "OCP-TNG-001-250 250 g 2 520000 250 160x100x100 120 true",
                 VARIANTS_SQL, "OCP-TNG-001");
-  ASSERT_SCALAR(t.conn, "OCP-HNI-001  1 2800000 3000 - 12 true", VARIANTS_SQL, "OCP-HNI-001");
+  ASSERT_SCALAR(t.conn, "OCP-HNI-001  1 2800000 3000 260x190x130 12 true", VARIANTS_SQL, "OCP-HNI-001");
   /* One product, one certificate, whatever the number of variants. */
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate c JOIN product p"
                              " ON p.id = c.product_id WHERE p.code = 'OCP-DKN-001'"),
@@ -1052,9 +1052,10 @@ TEST_IMPL(import_single_sku_form) {
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample.csv"), &sum), 0);
   ASSERT_EQ(sum.products_unchanged, 42);
   ASSERT_EQ(sum.variants_created, 4);
-  /* Labels and package sizes of the three first packs. */
-  ASSERT_EQ(sum.variants_updated, 3);
-  ASSERT_EQ(sum.variants_unchanged, 39);
+  /* Labels and package sizes of the first packs: every product's but the
+   * tourism service's (it has no package). */
+  ASSERT_EQ(sum.variants_updated, 41);
+  ASSERT_EQ(sum.variants_unchanged, 1);
   ASSERT_EQ(sum.variants_withdrawn, 0);
   ASSERT_EQ(sum.stock_adjustments, 4);
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM stock_ledger l JOIN variant v"
