@@ -193,6 +193,7 @@ DECLARE
   attrs jsonb;
   brand jsonb;
   cert_id text;
+  takes_certs boolean;
 BEGIN
   SELECT l.shop_id, l.product_id, s.marketplace, p.code, p.category_code,
          CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint AS stars
@@ -206,11 +207,18 @@ BEGIN
                       r.marketplace, r.category_code);
   END IF;
 
+  IF cat IS NOT NULL THEN
+    SELECT * INTO rules FROM category_rules WHERE shop_id = r.shop_id AND remote_category = cat;
+  END IF;
+  -- Certificate images go only where the category takes certifications.
+  takes_certs := jsonb_array_length(coalesce(rules.rules->'certifications', '[]')) > 0;
+
   FOR i IN SELECT g.*, u.remote_id, u.url, m.format
              FROM ocop_listing_images(r.product_id, r.stars) g
              LEFT JOIN media m ON m.sha256 = g.sha256
              LEFT JOIN image_upload u ON u.shop_id = r.shop_id AND u.sha256 = g.sha256
                                      AND u.certificate = (g.role = 'certificate')
+            WHERE g.role = 'gallery' OR takes_certs
             ORDER BY g.role DESC, g.position
   LOOP
     IF i.problem IS NOT NULL THEN
@@ -231,9 +239,6 @@ BEGIN
     problem := coalesce(problem, 'the product has no image (catalogue column images)');
   END IF;
 
-  IF cat IS NOT NULL THEN
-    SELECT * INTO rules FROM category_rules WHERE shop_id = r.shop_id AND remote_category = cat;
-  END IF;
   IF problem IS NULL AND rules.rules IS NOT NULL AND NOT rules.stale THEN
     IF NOT coalesce((rules.rules->>'leaf')::boolean, true) THEN
       problem := format('%s category %s is not a leaf category', r.marketplace, cat);
