@@ -37,7 +37,6 @@ struct media {
 struct item {
   media_t *m;
   uv_work_t work;
-  char id[24];
   char *source;
   char path[2048];
   unsigned char *data; /* its bytes */
@@ -101,7 +100,7 @@ static char *hex_bytea(const unsigned char *d, size_t n) {
 static void record(struct item *it) {
   char w[16], h[16];
   char *hex = NULL;
-  const char *params[8];
+  const char *params[7];
   int ok = !it->problem[0];
 
   if (ok && (hex = hex_bytea(it->data, it->len)) == NULL) {
@@ -110,20 +109,18 @@ static void record(struct item *it) {
   }
   snprintf(w, sizeof w, "%d", it->info.width);
   snprintf(h, sizeof h, "%d", it->info.height);
-  params[0] = it->id;
-  params[1] = it->source;
-  params[2] = ok ? it->info.sha256 : NULL;
-  params[3] = ok ? (it->info.format == IMG_PNG ? "png" : "jpeg") : NULL;
-  params[4] = ok ? w : NULL;
-  params[5] = ok ? h : NULL;
-  params[6] = hex;
-  params[7] = ok ? NULL : it->problem;
+  params[0] = it->source;
+  params[1] = ok ? it->info.sha256 : NULL;
+  params[2] = ok ? (it->info.format == IMG_PNG ? "png" : "jpeg") : NULL;
+  params[3] = ok ? w : NULL;
+  params[4] = ok ? h : NULL;
+  params[5] = hex;
+  params[6] = ok ? NULL : it->problem;
   if (!ok)
     log_warn("media", "image refused", "source=%s reason=%s", it->source, it->problem);
   if (db_query(it->m->db,
-               "SELECT ocop_media_checked($1::bigint, $2, $3, $4, $5::integer, $6::integer, "
-               "$7::bytea, $8)",
-               8, params, on_recorded, it) != 0)
+               "SELECT ocop_media_checked($1, $2, $3, $4::integer, $5::integer, $6::bytea, $7)",
+               7, params, on_recorded, it) != 0)
     on_recorded(it, NULL, "shutting down");
   free(hex);
 }
@@ -220,7 +217,7 @@ static void download(struct item *it) {
 
 /* ---- looking for images to read ------------------------------------------- */
 
-static void start_item(media_t *m, const char *id, const char *source) {
+static void start_item(media_t *m, const char *source) {
   struct item *it = calloc(1, sizeof *it);
 
   if (!it || (it->source = strdup(source)) == NULL) {
@@ -228,7 +225,6 @@ static void start_item(media_t *m, const char *id, const char *source) {
     return;
   }
   it->m = m;
-  snprintf(it->id, sizeof it->id, "%s", id);
   m->inflight++;
   if (strncmp(source, "https://", 8) == 0) {
     download(it);
@@ -255,7 +251,7 @@ static void on_due(void *arg, PGresult *res, const char *err) {
   }
   rows = PQntuples(res);
   for (i = 0; i < rows && !m->closing; i++)
-    start_item(m, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+    start_item(m, PQgetvalue(res, i, 0));
   if (rows == MEDIA_BATCH)
     m->again = 1; /* more are waiting */
   check_done(m);
@@ -276,7 +272,7 @@ static void look(media_t *m) {
   params[0] = limit;
   params[1] = m->rescan_ms ? rescan : NULL;
   m->querying = 1;
-  if (db_query(m->db, "SELECT image_id, source FROM ocop_media_due($1::integer, $2::interval)", 2,
+  if (db_query(m->db, "SELECT source FROM ocop_media_due($1::integer, $2::interval)", 2,
                params, on_due, m) != 0)
     m->querying = 0;
 }

@@ -9,7 +9,8 @@
 
 #define PREP_MAX_RULE_STEPS 8
 #define PREP_WAIT_MEDIA_MS 2000 /* an image being read and checked */
-#define PREP_WAIT_UPLOAD_MS 300 /* another job uploads the same image */
+#define PREP_WAIT_UPLOAD_MS 300 /* another job uploads the same image or reads
+                                 * the same rules */
 
 /* An upload in flight, by shop and content. */
 struct busy {
@@ -137,7 +138,7 @@ static void on_rules_stored(void *arg, PGresult *res, const char *err) {
   }
   log_info("prepare", "category rules read", "shop=%s category=%s", r->job->shop_name,
            r->job->content.category);
-  end(r, PREP_AGAIN, NULL, "category rules read", 0);
+  end(r, PREP_AGAIN, NULL, "category rules read", 0); /* frees the busy key */
 }
 
 static void rules_step(struct run *r);
@@ -168,6 +169,25 @@ static void on_rules(void *arg, call_result *res) {
   if (db_query(r->p->db, "SELECT ocop_store_rules($1::bigint, $2, $3::jsonb)", 3, params,
                on_rules_stored, r) != 0)
     end_db_failed(r, "store the category's rules", "shutting down");
+}
+
+/* The first step of reading the rules; a job whose shop is reading the
+ * same category's rules already waits for them. */
+static void rules_start(struct run *r) {
+  struct job *job = r->job;
+
+  snprintf(r->key, sizeof r->key, "rules:%lld:%s", job->shop_id, job->content.category);
+  if (busy_has(r->p, r->key)) {
+    r->key[0] = '\0';
+    end(r, PREP_AGAIN, NULL, "the shop is reading this category's rules", PREP_WAIT_UPLOAD_MS);
+    return;
+  }
+  if (busy_add(r->p, r->key) != 0) {
+    r->key[0] = '\0';
+    end_db_failed(r, "read the category's rules", "out of memory");
+    return;
+  }
+  rules_step(r);
 }
 
 static void rules_step(struct run *r) {
@@ -300,7 +320,7 @@ static void next(struct run *r) {
   } else if (c->problem) {
     end(r, PREP_HELD, NULL, c->problem, 0);
   } else if (c->rules_due && oc_supports(conn, OC_OP_CATEGORY) && job->prep_upload == 0) {
-    rules_step(r);
+    rules_start(r);
   } else if (job->prep_upload < c->nuploads && oc_supports(conn, OC_OP_UPLOAD_IMAGE)) {
     upload_next(r);
   } else if (c->nuploads > 0 && oc_supports(conn, OC_OP_UPLOAD_IMAGE)) {

@@ -269,23 +269,27 @@ END $$;
 
 -- ---- what ocopd records while it prepares a send ---------------------------
 
--- Images to read and check: never checked, or checked longer ago than
--- p_rescan (the file or URL may have changed).
-CREATE OR REPLACE FUNCTION ocop_media_due(p_limit integer, p_rescan interval)
-RETURNS TABLE (image_id bigint, source text)
+-- Images to read and check, once per source however many products name
+-- it: never checked, or checked longer ago than p_rescan (the file or URL
+-- may have changed).
+DROP FUNCTION IF EXISTS ocop_media_due(integer, interval);
+CREATE FUNCTION ocop_media_due(p_limit integer, p_rescan interval)
+RETURNS TABLE (source text)
 LANGUAGE sql STABLE AS $$
-  SELECT i.id, i.source FROM product_image i
+  SELECT i.source FROM product_image i
    WHERE i.checked_at IS NULL OR (p_rescan IS NOT NULL AND i.checked_at < now() - p_rescan)
-   ORDER BY i.checked_at NULLS FIRST, i.id
+   GROUP BY i.source
+   ORDER BY min(i.checked_at) NULLS FIRST, min(i.id)
    LIMIT p_limit
 $$;
 
--- Records what reading an image found: its checked bytes (kept once per
--- hash), or why it cannot be used. An image unchanged since its last check
--- changes nothing but its check time, so it queues no job.
-CREATE OR REPLACE FUNCTION ocop_media_checked(p_image bigint, p_source text, p_sha256 text,
-                                              p_format text, p_width integer, p_height integer,
-                                              p_data bytea, p_problem text)
+-- Records what reading a source found, for every image that names it: its
+-- checked bytes (kept once per hash), or why it cannot be used. An image
+-- unchanged since its last check changes nothing but its check time, so it
+-- queues no job.
+CREATE OR REPLACE FUNCTION ocop_media_checked(p_source text, p_sha256 text, p_format text,
+                                              p_width integer, p_height integer, p_data bytea,
+                                              p_problem text)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -294,12 +298,10 @@ BEGIN
     VALUES (p_sha256, p_format, p_width, p_height, octet_length(p_data), p_data)
     ON CONFLICT (sha256) DO NOTHING;
   END IF;
-  -- The source may have been replaced while it was read: then this result
-  -- is not about the image the row names now.
-  UPDATE product_image SET checked_at = now() WHERE id = p_image AND source = p_source
+  UPDATE product_image SET checked_at = now() WHERE source = p_source
      AND sha256 IS NOT DISTINCT FROM p_sha256 AND problem IS NOT DISTINCT FROM p_problem;
   UPDATE product_image SET sha256 = p_sha256, problem = p_problem, checked_at = now()
-   WHERE id = p_image AND source = p_source
+   WHERE source = p_source
      AND (sha256 IS DISTINCT FROM p_sha256 OR problem IS DISTINCT FROM p_problem);
 END $$;
 

@@ -18,7 +18,7 @@ CREATE FUNCTION pg_temp.jobs(p_code text) RETURNS text LANGUAGE sql AS $$
 $$;
 -- An image checked as ocopd would (the bytes stand for themselves).
 CREATE PROCEDURE pg_temp.checked(p_code text, p_pos integer, p_bytes text) LANGUAGE sql AS $$
-  SELECT ocop_media_checked(i.id, i.source, encode(sha256(convert_to(p_bytes, 'UTF8')), 'hex'), 'jpeg',
+  SELECT ocop_media_checked(i.source, encode(sha256(convert_to(p_bytes, 'UTF8')), 'hex'), 'jpeg',
                             600, 600, convert_to(p_bytes, 'UTF8'), NULL)
     FROM product_image i JOIN product p ON p.id = i.product_id
    WHERE p.code = p_code AND i.role = 'gallery' AND i.position = p_pos
@@ -61,7 +61,7 @@ SELECT is((pg_temp.c('A')->>'rules_due')::boolean, true, 'and for its category''
 
 CALL pg_temp.checked('A', 1, 'main image of A');
 CALL pg_temp.checked('A', 2, 'star label');
-SELECT ocop_media_checked(i.id, i.source, encode(sha256('\x01'::bytea), 'hex'), 'jpeg', 800, 600,
+SELECT ocop_media_checked(i.source, encode(sha256('\x01'::bytea), 'hex'), 'jpeg', 800, 600,
                           '\x01'::bytea, NULL)
   FROM product_image i WHERE i.role = 'certificate' \g /dev/null
 SELECT is((pg_temp.c('A')->>'waiting')::boolean, false, 'checked images are no longer waited for');
