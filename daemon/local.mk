@@ -4,6 +4,8 @@ bin_PROGRAMS += ocopd
 
 ocopd_SOURCES = \
 	daemon/main.c \
+	daemon/check_config.c daemon/check_config.h \
+	lib/addr.c lib/addr.h \
 	lib/ms.h lib/jsondepth.h \
 	lib/backoff.c lib/backoff.h \
 	lib/call.c lib/call.h \

@@ -125,6 +125,11 @@ TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 
+/* tests/itest/test_check_config.c */
+TEST_DECLARE(check_config_passes_a_config_that_works)
+TEST_DECLARE(check_config_reports_every_problem)
+TEST_DECLARE(ocopd_never_ready_without_a_connector)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -225,6 +230,10 @@ TASK_LIST_START
   /* tests/itest/test_assortment.c */
   TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
   TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),
+  /* tests/itest/test_check_config.c */
+  TEST_ENTRY(check_config_passes_a_config_that_works),
+  TEST_ENTRY(check_config_reports_every_problem),
+  TEST_ENTRY(ocopd_never_ready_without_a_connector),
 TASK_LIST_END
 
 #endif
