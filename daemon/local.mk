@@ -17,6 +17,8 @@ ocopd_SOURCES = \
 	daemon/feed.c daemon/feed.h \
 	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
+	daemon/joblog.c daemon/joblog.h \
+	daemon/progress.c daemon/progress.h \
 	daemon/content.c daemon/content.h \
 	daemon/prepare.c daemon/prepare.h \
 	daemon/media.c daemon/media.h \

@@ -207,6 +207,7 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->retry_max_ms = c->retry_max_ms;
   o->sweep_interval_ms = c->sweep_interval_ms;
   o->poll_interval_ms = c->poll_interval_ms;
+  o->progress_interval_ms = c->progress_interval_ms;
   o->swept_cb = on_swept;
   o->swept_arg = (void *)d;
 }

@@ -58,6 +58,8 @@ static const struct opt options[] = {
      "requests per second per shop, by marketplace (0 or absent: no limit)"},
     {"expiry_warnings", OPT_DAYS, OFF(expiry_warnings), "210,180,135,120,60,30,7,1", 0, 3650,
      "days before a certificate's valid_until at which to warn, once each"},
+    {"progress_interval", OPT_DURATION, OFF(progress_interval_ms), "10s", 0, 3600000,
+     "how often a long run of jobs logs how far it has come; 0: never"},
     {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
      "how long SIGTERM waits for calls in flight"},
     {"webhook_listen", OPT_LISTEN, OFF(webhook_listen), "", 0, 0,

@@ -33,6 +33,7 @@ struct config {
   unsigned http_connect_timeout_ms;
   unsigned max_response;
   unsigned shutdown_timeout_ms;
+  unsigned progress_interval_ms; /* 0 → no progress lines */
   char *webhook_listen;     /* "" → no webhook server */
   char *webhook_public_url; /* scheme://host[:port] the marketplaces call; Shopee signs it */
   unsigned webhook_max_age_ms;

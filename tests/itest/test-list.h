@@ -125,6 +125,10 @@ TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 
+/* tests/itest/test_oplog.c */
+TEST_DECLARE(identical_failures_are_grouped_and_dead_jobs_say_what_to_do)
+TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
+
 /* tests/itest/test_check_config.c */
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
@@ -234,6 +238,9 @@ TASK_LIST_START
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),
   TEST_ENTRY(ocopd_never_ready_without_a_connector),
+  /* tests/itest/test_oplog.c */
+  TEST_ENTRY_TIMEOUT(identical_failures_are_grouped_and_dead_jobs_say_what_to_do, 120),
+  TEST_ENTRY_TIMEOUT(long_mirror_logs_progress_and_withdrawal_says_why, 180),
 TASK_LIST_END
 
 #endif
