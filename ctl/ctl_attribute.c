@@ -7,6 +7,7 @@
  *   attribute unmap MARKETPLACE|'*' KEY
  *   attribute list [--json]
  *   product attribute CODE KEY VALUE | product attribute CODE KEY --unset
+ *   (product price and product description: ctl_product.c)
  *
  * The brand is not mapped: it is matched against the category's brand list
  * (sql/logic/content.sql). A change re-derives the listings' jobs (the
@@ -19,6 +20,7 @@
 
 #include "ctl_assortment.h"
 #include "ctl_content.h"
+#include "ctl_product.h"
 #include "import.h"
 
 /* product_attribute.key's CHECK: ^[a-z][a-z0-9_]{0,47}$ */
@@ -194,6 +196,10 @@ int cmd_product(struct ctl *ctl, int argc, char **argv) {
   PGconn *conn;
   int rows = 0, unset;
 
+  if (argc >= 2 && strcmp(argv[1], "price") == 0)
+    return ctl_product_price(ctl, argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "description") == 0)
+    return ctl_product_description(ctl, argc, argv);
   if (argc != 5 || strcmp(argv[1], "attribute") != 0)
     return ctl_usage("product");
   unset = strcmp(argv[4], "--unset") == 0;

@@ -17,6 +17,7 @@ ocopctl_SOURCES = \
 	ctl/ctl_authorize.c \
 	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
 	ctl/ctl_content.h ctl/ctl_category.c ctl/ctl_attribute.c ctl/ctl_images.c \
+	ctl/ctl_product.c ctl/ctl_product.h \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \

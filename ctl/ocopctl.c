@@ -59,8 +59,11 @@ static const struct command commands[] = {
     {"attribute", cmd_attribute,
      "map MARKETPLACE|'*' KEY \"Remote Name\" | unmap MARKETPLACE|'*' KEY | list [--json]",
      "which marketplace attribute each catalogue attribute key fills", 1},
-    {"product", cmd_product, "attribute CODE KEY VALUE | attribute CODE KEY --unset",
-     "set or remove one attribute of a product (the catalogue CSV sets them too)", 1},
+    {"product", cmd_product,
+     "attribute CODE KEY VALUE | attribute CODE KEY --unset | price SKU VND"
+     " | description CODE TEXT",
+     "change one product between imports: an attribute, a variant's price, the description"
+     " (the next import of the catalogue file sets its values again)", 1},
     {"images", cmd_images, "[--product CODE] [--problems] [--json]",
      "each catalogue image, what reading it found, and the shops it is uploaded to", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
