@@ -19,11 +19,13 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_error.h"
+#include "ctl_operate.h"
 #include "ocopctl.h"
 
 static int fail_pg(const char *what, PGconn *conn) {
-  fprintf(stderr, "ocopctl: shop: %s: %s", what, PQerrorMessage(conn));
-  return CTL_FAIL;
+  (void)conn;
+  return ctl_pg_fail("shop", what, NULL);
 }
 
 /* Runs a parameterised statement; prints the server's message on failure. */
@@ -33,7 +35,7 @@ static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
   ExecStatusType st = PQresultStatus(r);
 
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: shop: %s: %s", what, PQresultErrorMessage(r));
+    ctl_pg_fail("shop", what, r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -64,6 +66,54 @@ static int add_option(struct shop_args *a, const char *kv) {
   return 0;
 }
 
+/* What can be told from the command line alone, before anything is
+ * written: the marketplace, the API fields it takes, the policy, the
+ * buffer and the options its shops need (ctl_shop_options.c). */
+static int check_add(struct shop_args *a) {
+  const char *keys[64];
+  const cJSON *it;
+  size_t n = 0;
+
+  if (!a->marketplace) {
+    fprintf(stderr, "ocopctl: shop: add needs --marketplace (shopee, lazada, tiktok or postmart)\n");
+    return -1;
+  }
+  if (!ctl_marketplace_known("shop", a->marketplace))
+    return -1;
+  if (ctl_marketplace_has_api(a->marketplace) && (!a->shop_id || !a->app_key || !a->base_url)) {
+    fprintf(stderr, "ocopctl: shop: a %s shop needs --shop-id, --app-key and --base-url\n",
+            a->marketplace);
+    return -1;
+  }
+  /* A file channel has no account id: its name keeps it apart from other
+   * shops of the same marketplace (shop's UNIQUE (marketplace, mp_shop_id,
+   * app_key)). */
+  if (!a->shop_id)
+    a->shop_id = a->name;
+  if (!a->app_key)
+    a->app_key = "";
+  if (!a->base_url)
+    a->base_url = "";
+  if (strcmp(a->policy, "delist") != 0 && strcmp(a->policy, "strip") != 0) {
+    fprintf(stderr, "ocopctl: shop: --policy \"%s\": one of delist, strip\n", a->policy);
+    return -1;
+  }
+  if (strspn(a->buffer, "0123456789") != strlen(a->buffer) || !a->buffer[0] ||
+      strlen(a->buffer) > 9) {
+    fprintf(stderr, "ocopctl: shop: --buffer \"%s\": a whole number of units, 0 or more\n",
+            a->buffer);
+    return -1;
+  }
+  cJSON_ArrayForEach(it, a->options) {
+    if (n == sizeof keys / sizeof keys[0]) {
+      fprintf(stderr, "ocopctl: shop: at most %zu --option\n", sizeof keys / sizeof keys[0]);
+      return -1;
+    }
+    keys[n++] = it->string;
+  }
+  return ctl_shop_options_check("shop", a->marketplace, keys, n);
+}
+
 static int parse_add(struct shop_args *a, int argc, char **argv) {
   int i;
 
@@ -90,11 +140,7 @@ static int parse_add(struct shop_args *a, int argc, char **argv) {
       return -1;
     }
   }
-  if (!a->marketplace || !a->shop_id || !a->app_key || !a->base_url) {
-    fprintf(stderr, "ocopctl: shop: add needs --marketplace, --shop-id, --app-key and --base-url\n");
-    return -1;
-  }
-  return 0;
+  return check_add(a);
 }
 
 /* The owner and the rule a new operator's shop starts with, once the shop
@@ -176,9 +222,14 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
                    "app_key = EXCLUDED.app_key, policy = EXCLUDED.policy, "
                    "stock_buffer = EXCLUDED.stock_buffer, options = EXCLUDED.options, "
                    "owner_producer_id = coalesce(EXCLUDED.owner_producer_id, shop.owner_producer_id), "
-                   "updated_at = now() RETURNING id, xmax = 0",
+                   "updated_at = now() WHERE shop.status NOT IN ('removing', 'removed') "
+                   "RETURNING id, xmax = 0",
                    9, params, &r);
-  if (rc == CTL_OK) {
+  if (rc == CTL_OK && PQntuples(r) == 0) {
+    fprintf(stderr, "ocopctl: shop: \"%s\" names a shop that is removed or being removed"
+                    " (ocopctl shop remove); choose another name\n", a.name);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK) {
     snprintf(shop_id, sizeof shop_id, "%s", PQgetvalue(r, 0, 0));
     inserted = PQgetvalue(r, 0, 1)[0] == 't';
     printf("shop %s %s (%s, policy %s)\n", a.name, inserted ? "added" : "saved", a.marketplace,
@@ -207,6 +258,25 @@ static void read_line(char *buf, size_t len) {
   buf[n] = '\0';
 }
 
+/* Once the pair is stored (same transaction): a shop that waited for it
+ * resumes, with the jobs that were waiting (sql/logic/operate.sql). */
+static int token_resume(PGconn *conn, const char *name, const char *shop_id) {
+  const char *params[1] = {shop_id};
+  PGresult *r = NULL;
+
+  if (exec_params(conn, "cannot resume the shop",
+                  "SELECT resumed, revived FROM ocop_shop_tokens_stored($1::bigint)", 1, params,
+                  &r) != CTL_OK)
+    return CTL_FAIL;
+  printf("token stored for shop %s\n", name);
+  if (PQgetvalue(r, 0, 0)[0] == 't')
+    printf("shop %s was waiting for re-authorisation: it is active again; its waiting jobs are due"
+           " now and %s dead job%s went back to pending\n",
+           name, PQgetvalue(r, 0, 1), strcmp(PQgetvalue(r, 0, 1), "1") == 0 ? "" : "s");
+  PQclear(r);
+  return CTL_OK;
+}
+
 static int shop_token(struct ctl *ctl, int argc, char **argv) {
   char access[1024], refresh[1024];
   const char *expires = "14400", *params[4];
@@ -225,25 +295,31 @@ static int shop_token(struct ctl *ctl, int argc, char **argv) {
     return CTL_FAIL;
   }
   conn = ctl_connect(ctl, "shop");
-  if (!conn)
+  if (!conn || ctl_begin_change(conn, "shop") != CTL_OK) {
+    explicit_bzero(access, sizeof access);
+    explicit_bzero(refresh, sizeof refresh);
     return CTL_FAIL;
+  }
   params[0] = argv[2];
   params[1] = access;
   params[2] = refresh;
   params[3] = expires;
   rc = exec_params(conn, "cannot store the token",
                    "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
-                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop WHERE name = $1 "
+                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop "
+                   "WHERE name = $1 AND status NOT IN ('removing', 'removed') "
                    "ON CONFLICT (shop_id) DO UPDATE SET access_token = EXCLUDED.access_token, "
                    "refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at, "
                    "updated_at = now() RETURNING shop_id",
                    4, params, &r);
   if (rc == CTL_OK && PQntuples(r) == 0) {
-    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", argv[2]);
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (or it is being removed; see ocopctl "
+                    "shop list)\n", argv[2]);
     rc = CTL_FAIL;
   } else if (rc == CTL_OK) {
-    printf("token stored for shop %s\n", argv[2]);
+    rc = token_resume(conn, argv[2], PQgetvalue(r, 0, 0));
   }
+  rc = ctl_end_change(conn, "shop", rc);
   explicit_bzero(access, sizeof access);
   explicit_bzero(refresh, sizeof refresh);
   PQclear(r);
@@ -284,10 +360,15 @@ static int shop_set_status(struct ctl *ctl, const char *name, const char *status
   if (!conn)
     return CTL_FAIL;
   rc = exec_params(conn, "cannot change the shop",
-                   "UPDATE shop SET status = $2, updated_at = now() WHERE name = $1 RETURNING id", 2,
+                   "UPDATE shop SET status = CASE WHEN status IN ('removing', 'removed') THEN status "
+                   "ELSE $2 END, updated_at = now() WHERE name = $1 RETURNING id, status", 2,
                    params, &r);
   if (rc == CTL_OK && PQntuples(r) == 0) {
-    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", name);
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (see ocopctl shop list)\n", name);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK && strcmp(PQgetvalue(r, 0, 1), status) != 0) {
+    fprintf(stderr, "ocopctl: shop: shop %s is %s (ocopctl shop remove): it cannot be %s\n", name,
+            PQgetvalue(r, 0, 1), strcmp(status, "paused") == 0 ? "paused" : "resumed");
     rc = CTL_FAIL;
   } else if (rc == CTL_OK) {
     printf("shop %s is %s\n", name, status);
@@ -313,6 +394,10 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
     return ctl_shop_assortment(ctl, argc, argv);
   if (strcmp(sub, "owner") == 0)
     return ctl_shop_owner(ctl, argc, argv);
+  if (strcmp(sub, "remove") == 0)
+    return ctl_shop_remove(ctl, argc, argv);
+  if (strcmp(sub, "options") == 0)
+    return ctl_shop_options(ctl, argc, argv);
   if (strcmp(sub, "pause") == 0 && argc == 3)
     return shop_set_status(ctl, argv[2], "paused");
   if (strcmp(sub, "resume") == 0 && argc == 3)
