@@ -49,8 +49,8 @@ int cmd_resync(struct ctl *ctl, int argc, char **argv) {
   params[0] = id;
   params[1] = dry ? "true" : "false";
   r = ctl_exec(conn, CMD, "cannot resync the shop",
-               "SELECT r.listings, r.queued, s.status FROM ocop_resync_shop($1::bigint, $2::boolean) r,"
-               " shop s WHERE s.id = $1::bigint",
+               "SELECT r.listings, r.queued, s.status"
+               " FROM ocop_resync_shop($1::bigint, $2::boolean) r, shop s WHERE s.id = $1::bigint",
                2, params);
   rc = ctl_end_change(conn, CMD, r ? CTL_OK : CTL_FAIL);
   if (rc != CTL_OK)

@@ -55,12 +55,14 @@ static int parse(struct retry_args *a, int argc, char **argv) {
  * refused with what it is. 1 dead, 0 refused (printed), -1 error. */
 static int job_is_dead(PGconn *conn, const char *job) {
   const char *params[1] = {job};
+  /* The last job of the same listing and kind after this one (a skipped
+   * one did nothing and does not count, as in operator_job). */
   PGresult *r = ctl_exec(conn, CMD, "cannot read the job",
-                         "SELECT o.state, j.class, (SELECT n.id FROM outbox n WHERE n.listing_id ="
-                         " o.listing_id AND n.kind = o.kind AND n.id > o.id ORDER BY n.id DESC"
-                         " LIMIT 1), (SELECT n.state FROM outbox n WHERE n.listing_id = o.listing_id"
-                         " AND n.kind = o.kind AND n.id > o.id ORDER BY n.id DESC LIMIT 1)"
-                         " FROM outbox o LEFT JOIN operator_job j ON j.job_id = o.id"
+                         "SELECT o.state, j.class, n.id, n.state FROM outbox o"
+                         " LEFT JOIN operator_job j ON j.job_id = o.id"
+                         " LEFT JOIN LATERAL (SELECT x.id, x.state FROM outbox x"
+                         "   WHERE x.listing_id = o.listing_id AND x.kind = o.kind AND x.id > o.id"
+                         "     AND x.state <> 'skipped' ORDER BY x.id DESC LIMIT 1) n ON true"
                          " WHERE o.id = $1::bigint",
                          1, params);
   int rc = 0;

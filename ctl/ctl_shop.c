@@ -359,9 +359,12 @@ static int shop_set_status(struct ctl *ctl, const char *name, const char *status
 
   if (!conn)
     return CTL_FAIL;
+  /* A shop being removed keeps its state: the row comes back unchanged. */
   rc = exec_params(conn, "cannot change the shop",
-                   "UPDATE shop SET status = CASE WHEN status IN ('removing', 'removed') THEN status "
-                   "ELSE $2 END, updated_at = now() WHERE name = $1 RETURNING id, status", 2,
+                   "WITH u AS (UPDATE shop SET status = $2, updated_at = now() WHERE name = $1 "
+                   "AND status NOT IN ('removing', 'removed') RETURNING id, status) "
+                   "SELECT id, status FROM u UNION ALL SELECT id, status FROM shop "
+                   "WHERE name = $1 AND status IN ('removing', 'removed')", 2,
                    params, &r);
   if (rc == CTL_OK && PQntuples(r) == 0) {
     fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (see ocopctl shop list)\n", name);

@@ -7,7 +7,8 @@
 
 -- Every outbox job with what the operator needs to judge it. A dead job
 -- counts only while it is the last job of its listing and kind: once a
--- later job of the same listing and kind exists, the dead one is history.
+-- later job of the same listing and kind exists, the dead one is history
+-- (a later job dropped unsent, 'skipped', does not count: it did nothing).
 --   dead     gave up (refused, or out of attempts)
 --   failing  pending or running after at least one failed attempt
 --   held     the listing lacks what its marketplace requires
@@ -27,7 +28,8 @@ SELECT o.id AS job_id, s.id AS shop_id, s.name AS shop, s.marketplace, o.kind,
  WHERE o.state IN ('pending', 'running', 'held')
     OR (o.state = 'dead'
         AND NOT EXISTS (SELECT 1 FROM outbox n
-                         WHERE n.listing_id = o.listing_id AND n.kind = o.kind AND n.id > o.id));
+                         WHERE n.listing_id = o.listing_id AND n.kind = o.kind AND n.id > o.id
+                           AND n.state <> 'skipped'));
 
 -- Puts dead jobs back to pending, due now, with their attempts reset: job
 -- p_job, else every dead job of shop p_shop, else (both NULL) every dead

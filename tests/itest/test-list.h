@@ -125,6 +125,10 @@ TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 
+/* tests/itest/test_operate.c */
+TEST_DECLARE(operate_commands_check_their_input)
+TEST_DECLARE(operate_retry_resync_resume_and_remove)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -225,6 +229,9 @@ TASK_LIST_START
   /* tests/itest/test_assortment.c */
   TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
   TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),
+  /* tests/itest/test_operate.c */
+  TEST_ENTRY_TIMEOUT(operate_commands_check_their_input, 120),
+  TEST_ENTRY_TIMEOUT(operate_retry_resync_resume_and_remove, 240),
 TASK_LIST_END
 
 #endif
