@@ -8,6 +8,7 @@
  *   --state failing   pending or running after a failed attempt
  *   --state held      waiting for what the listing lacks (ocopctl listings --problems)
  *   --state pending   queued, never tried
+ *   --state running   on its first attempt now
  *   --state all       all of these
  * Default: dead and failing. --limit defaults to 100.
  */
@@ -22,7 +23,7 @@
 
 #define CMD "jobs"
 
-static const char *const states[] = {"dead", "failing", "held", "pending", "all", NULL};
+static const char *const states[] = {"dead", "failing", "held", "pending", "running", "all", NULL};
 static const char *const kinds[] = {"publish", "update", "stock",    "price",
                                     "delist",  "relist", "variants", NULL};
 
@@ -45,7 +46,8 @@ static const char jobs_sql[] =
     "   AND (CASE $2::text WHEN 'all' THEN true WHEN 'default' THEN class IN ('dead', 'failing')"
     "        ELSE class = $2 END)"
     "   AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR product = $4)"
-    " ORDER BY array_position(ARRAY['dead', 'failing', 'held', 'pending'], class), shop, job_id"
+    " ORDER BY array_position(ARRAY['dead', 'failing', 'held', 'pending', 'running'], class),"
+    " shop, job_id"
     " LIMIT $5::integer";
 
 static int one_of(const char *v, const char *const *set) {
@@ -87,7 +89,7 @@ static int parse(struct jobs_args *a, int argc, char **argv) {
     else a->limit = val;
   }
   if (strcmp(a->state, "default") != 0 && !one_of(a->state, states))
-    return bad("--state", a->state, "one of dead, failing, held, pending, all");
+    return bad("--state", a->state, "one of dead, failing, held, pending, running, all");
   if (a->kind && !one_of(a->kind, kinds))
     return bad("--kind", a->kind, "one of publish, update, stock, price, delist, relist, variants");
   if (strspn(a->limit, "0123456789") != strlen(a->limit) || strlen(a->limit) > 6 ||

@@ -69,7 +69,7 @@ static const struct command commands[] = {
     {"images", cmd_images, "[--product CODE] [--problems] [--json]",
      "each catalogue image, what reading it found, and the shops it is uploaded to", 1},
     {"jobs", cmd_jobs,
-     "[--shop NAME] [--state dead|failing|held|pending|all] [--kind K] [--product CODE]"
+     "[--shop NAME] [--state dead|failing|held|pending|running|all] [--kind K] [--product CODE]"
      " [--limit N] [--json]",
      "the jobs that failed (default: dead and failing), each with its whole reason", 1},
     {"retry", cmd_retry, "(JOB_ID | --shop NAME | --all-dead) [--dry-run]",

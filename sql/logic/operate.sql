@@ -10,14 +10,17 @@
 -- later job of the same listing and kind exists, the dead one is history
 -- (a later job dropped unsent, 'skipped', does not count: it did nothing).
 --   dead     gave up (refused, or out of attempts)
---   failing  pending or running after at least one failed attempt
+--   failing  pending or running after at least one failed attempt (a
+--            running job counts its own attempt: attempts > 1)
 --   held     the listing lacks what its marketplace requires
 --   pending  waiting, never tried
+--   running  on its first attempt now
 CREATE OR REPLACE VIEW operator_job AS
 SELECT o.id AS job_id, s.id AS shop_id, s.name AS shop, s.marketplace, o.kind,
        p.code AS product, l.item_id,
        CASE WHEN o.state = 'dead' THEN 'dead'
-            WHEN o.state IN ('pending', 'running') AND o.attempts > 0 THEN 'failing'
+            WHEN o.state = 'pending' AND o.attempts > 0 THEN 'failing'
+            WHEN o.state = 'running' AND o.attempts > 1 THEN 'failing'
             ELSE o.state END AS class,
        o.state, o.attempts, o.next_at, o.created_at, o.updated_at,
        now() - o.created_at AS age, o.last_error

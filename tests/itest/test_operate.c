@@ -147,7 +147,7 @@ TEST_IMPL(operate_commands_check_their_input) {
   REFUSED(ci, db, 2, "\"bogus\" is not a marketplace", "shop", "options", "bogus");
 
   /* Bad command lines and unknown names. */
-  REFUSED(ci, db, 2, "--state \"gone\": one of dead, failing, held, pending, all", "jobs",
+  REFUSED(ci, db, 2, "--state \"gone\": one of dead, failing, held, pending, running, all", "jobs",
           "--state", "gone");
   REFUSED(ci, db, 2, "--kind \"move\"", "jobs", "--kind", "move");
   REFUSED(ci, db, 2, "--limit \"0\"", "jobs", "--limit", "0");

@@ -4,7 +4,7 @@
 -- Run by tests/sql/run.sh on a fresh, migrated database; rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(27);
+SELECT plan(29);
 
 CREATE FUNCTION pg_temp.listing(p_code text) RETURNS bigint LANGUAGE sql AS $$
   SELECT l.id FROM listing l JOIN product p ON p.id = l.product_id WHERE p.code = p_code
@@ -55,6 +55,15 @@ SELECT is((SELECT last_error FROM operator_job WHERE class = 'dead' AND product 
           'the dead job shown is the last one, with its reason');
 SELECT is((SELECT class FROM operator_job WHERE product = 'C'), 'pending',
           'a job never tried is pending');
+UPDATE outbox SET state = 'running', attempts = 1, lease_until = now() + interval '1 minute'
+ WHERE listing_id = pg_temp.listing('C');
+SELECT is((SELECT class FROM operator_job WHERE product = 'C'), 'running',
+          'a job on its first attempt is running, not failing');
+UPDATE outbox SET attempts = 2 WHERE listing_id = pg_temp.listing('C');
+SELECT is((SELECT class FROM operator_job WHERE product = 'C'), 'failing',
+          'a job on a later attempt is failing');
+UPDATE outbox SET state = 'pending', attempts = 0, lease_until = NULL
+ WHERE listing_id = pg_temp.listing('C');
 
 SELECT is((SELECT string_agg(outcome, ',' ORDER BY job_id)
              FROM ocop_retry_dead(NULL, NULL, NULL, true)), 'would retry,would retry',
