@@ -23,11 +23,6 @@
 #include "ctl_operate.h"
 #include "ocopctl.h"
 
-static int fail_pg(const char *what, PGconn *conn) {
-  (void)conn;
-  return ctl_pg_fail("shop", what, NULL);
-}
-
 /* Runs a parameterised statement; prints the server's message on failure. */
 static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
                        const char *const *params, PGresult **out) {
@@ -326,7 +321,32 @@ static int shop_token(struct ctl *ctl, int argc, char **argv) {
   return rc;
 }
 
-static int shop_list(struct ctl *ctl) {
+/* shop list --json: an array of {shop, marketplace, shop_id, policy,
+ * status, listed, delisted}. */
+static void shop_list_json(PGresult *r) {
+  cJSON *arr = cJSON_CreateArray();
+  char *text;
+  int i;
+
+  for (i = 0; i < PQntuples(r); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "shop", PQgetvalue(r, i, 0));
+    cJSON_AddStringToObject(o, "marketplace", PQgetvalue(r, i, 1));
+    cJSON_AddStringToObject(o, "shop_id", PQgetvalue(r, i, 2));
+    cJSON_AddStringToObject(o, "policy", PQgetvalue(r, i, 3));
+    cJSON_AddStringToObject(o, "status", PQgetvalue(r, i, 4));
+    cJSON_AddNumberToObject(o, "listed", atof(PQgetvalue(r, i, 5)));
+    cJSON_AddNumberToObject(o, "delisted", atof(PQgetvalue(r, i, 6)));
+    cJSON_AddItemToArray(arr, o);
+  }
+  text = cJSON_Print(arr);
+  printf("%s\n", text);
+  free(text);
+  cJSON_Delete(arr);
+}
+
+static int shop_list(struct ctl *ctl, int json) {
   PGconn *conn = ctl_connect(ctl, "shop");
   PGresult *r;
   int i;
@@ -338,8 +358,14 @@ static int shop_list(struct ctl *ctl) {
                    "count(l.id) FILTER (WHERE l.state = 'delisted') "
                    "FROM shop s LEFT JOIN listing l ON l.shop_id = s.id GROUP BY s.id ORDER BY s.name");
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    ctl_pg_fail("shop", "cannot list shops", r);
     PQclear(r);
-    return fail_pg("cannot list shops", conn);
+    return CTL_FAIL;
+  }
+  if (json) {
+    shop_list_json(r);
+    PQclear(r);
+    return CTL_OK;
   }
   printf("%-20s %-10s %-12s %-7s %-13s %7s %9s\n", "shop", "market", "shop id", "policy", "status",
          "listed", "delisted");
@@ -384,7 +410,9 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
   const char *sub = argc > 1 ? argv[1] : "";
 
   if (strcmp(sub, "list") == 0 && argc == 2)
-    return shop_list(ctl);
+    return shop_list(ctl, 0);
+  if (strcmp(sub, "list") == 0 && argc == 3 && strcmp(argv[2], "--json") == 0)
+    return shop_list(ctl, 1);
   if (argc < 3)
     return ctl_usage("shop");
   if (strcmp(sub, "add") == 0)

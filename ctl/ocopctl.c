@@ -46,7 +46,7 @@ static const struct command commands[] = {
      " | options MARKETPLACE [--json] | remove NAME [--force]"
      " | token NAME (access and refresh token on stdin)"
      " | authorize NAME (--redirect URL | --code CODE) [--connector-dir DIR]"
-     " [--credentials-dir DIR] | list | pause NAME | resume NAME"
+     " [--credentials-dir DIR] | list [--json] | pause NAME | resume NAME"
      " | assortment NAME [include|exclude (--all | --producer NAME | --category CODE"
      " | --stars N | --product CODE) | remove RULE_ID]"
      " | owner NAME (--producer NAME | --operator)",

@@ -120,6 +120,19 @@ TEST_IMPL(operate_commands_check_their_input) {
                               "base_url = '' AND app_key = ''"),
             2);
 
+  ASSERT_EQ(CTL(ci, &out, &err, "shop", "list", "--json"), 0);
+  {
+    cJSON *arr = cJSON_Parse(out);
+
+    ASSERT(cJSON_IsArray(arr));
+    ASSERT_EQ(cJSON_GetArraySize(arr), 2);
+    ASSERT_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "shop")->valuestring, "pm");
+    ASSERT_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "status")->valuestring, "active");
+    cJSON_Delete(arr);
+  }
+  free(out);
+  free(err);
+
   /* The table of options. */
   ASSERT_EQ(CTL(ci, &out, &err, "shop", "options", "lazada"), 0);
   ASSERT_NOT_NULL(strstr(out, "required: none"));
