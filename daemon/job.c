@@ -105,6 +105,7 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
   job->shop_name = dup_col(res, row, "shop_name");
   job->marketplace = dup_col(res, row, "marketplace");
   job->policy = dup_col(res, row, "policy");
+  job->why = dup_col(res, row, "why");
   if (set_kind(job, col(res, row, "kind")) != 0) {
     snprintf(err, errlen, "unknown job kind");
     goto fail;
@@ -204,6 +205,8 @@ void job_free(struct job *job) {
   free(job->rules);
   free(job->upload_data);
   free(job->held_why);
+  free(job->last_error);
+  free(job->why);
   for (i = 0; i < job->nopts; i++) {
     free((char *)job->opts[i].key);
     free((char *)job->opts[i].value);

@@ -68,6 +68,8 @@ struct job {
   oc_upload upload;           /* UPLOAD_IMAGE: the image in flight */
   unsigned char *upload_data; /* its bytes */
   char *held_why;             /* the reason a held job was held, for the log */
+  char *last_error;           /* the last failure, for the dead job's line */
+  char *why;                  /* a withdrawal's reason (ocop_withdrawal_why) */
 };
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */

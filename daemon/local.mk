@@ -4,6 +4,8 @@ bin_PROGRAMS += ocopd
 
 ocopd_SOURCES = \
 	daemon/main.c \
+	daemon/check_config.c daemon/check_config.h \
+	lib/addr.c lib/addr.h \
 	lib/ms.h lib/jsondepth.h \
 	lib/backoff.c lib/backoff.h \
 	lib/call.c lib/call.h \
@@ -15,6 +17,8 @@ ocopd_SOURCES = \
 	daemon/feed.c daemon/feed.h \
 	lib/http.c lib/http.h \
 	daemon/job.c daemon/job.h \
+	daemon/joblog.c daemon/joblog.h \
+	daemon/progress.c daemon/progress.h \
 	daemon/content.c daemon/content.h \
 	daemon/prepare.c daemon/prepare.h \
 	daemon/media.c daemon/media.h \

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "check_config.h"
 #include "clock_watch.h"
 #include "config.h"
 #include "db.h"
@@ -61,6 +62,16 @@ struct daemon {
   int stopping;
   int http_closed;
 };
+
+/* Each line of a multi-line message, prefixed. */
+static void print_lines(FILE *f, const char *prefix, const char *text) {
+  while (*text) {
+    size_t n = strcspn(text, "\n");
+
+    fprintf(f, "%s%.*s\n", prefix, (int)n, text);
+    text += n + (text[n] == '\n');
+  }
+}
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -196,6 +207,7 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->retry_max_ms = c->retry_max_ms;
   o->sweep_interval_ms = c->sweep_interval_ms;
   o->poll_interval_ms = c->poll_interval_ms;
+  o->progress_interval_ms = c->progress_interval_ms;
   o->swept_cb = on_swept;
   o->swept_arg = (void *)d;
 }
@@ -420,7 +432,7 @@ static void reconfigure(struct daemon *d) {
 static void reload(struct daemon *d) {
   struct config next;
   struct registry *reg;
-  char err[512];
+  char err[2048];
   int bad = 0;
 
   notify_reloading();
@@ -432,8 +444,10 @@ static void reload(struct daemon *d) {
     return;
   }
   reg = registry_load(next.connector_dir, &bad);
-  if (!reg) {
-    log_error("main", "reload refused: out of memory loading connectors", "");
+  if (!reg || registry_count(reg) == 0) {
+    log_error("main", "reload refused: no connector loaded; keeping the running ones", "dir=%s",
+              next.connector_dir);
+    registry_unref(reg);
     config_free(&next);
     notify_ready();
     return;
@@ -542,21 +556,18 @@ static int start_loop(struct daemon *d) {
 
 int main(int argc, char **argv) {
   struct daemon d;
-  char err[512], host[64];
+  char err[2048], host[64];
   int check, bad = 0, rc = 1;
 
   memset(&d, 0, sizeof d);
   check = parse_args(&d, argc, argv);
+  if (check)
+    return check_config_run(d.config_path, stdout) == 0 ? 0 : 1;
   config_defaults(&d.cfg);
   if (config_load(&d.cfg, d.config_path, err, sizeof err) != 0) {
-    fprintf(stderr, "ocopd: %s\n", err);
+    print_lines(stderr, "ocopd: ", err);
     config_free(&d.cfg);
     return 1;
-  }
-  if (check) {
-    printf("%s: ok\n", d.config_path);
-    config_free(&d.cfg);
-    return 0;
   }
   log_set_level(d.cfg.log_level);
   signal(SIGPIPE, SIG_IGN);
@@ -572,8 +583,11 @@ int main(int argc, char **argv) {
   d.reg = registry_load(d.cfg.connector_dir, &bad);
   if (!d.reg)
     goto out;
-  if (registry_count(d.reg) == 0)
-    log_warn("main", "no connector loaded: nothing can be mirrored", "dir=%s", d.cfg.connector_dir);
+  if (registry_count(d.reg) == 0) {
+    log_error("main", "no connector loaded: nothing could be mirrored; refusing to start",
+              "dir=%s hint=%s", d.cfg.connector_dir, "set connector_dir; ocopd --check-config");
+    goto out;
+  }
   d.loop = uv_default_loop();
   if (start_loop(&d) != 0) {
     log_error("main", "cannot start", "");

@@ -16,6 +16,8 @@
 #include "ms.h"
 #include "pace.h"
 #include "prepare.h"
+#include "joblog.h"
+#include "progress.h"
 
 struct outbox {
   uv_loop_t *loop;
@@ -43,6 +45,8 @@ struct outbox {
   int feeds_marked;    /* every feed was marked dirty once, at start */
   struct outbox_stats st;
   prep_t *prep;        /* what a publish or update needs first (daemon/prepare.h) */
+  joblog_t *jl;        /* failures, grouped (daemon/joblog.h) */
+  progress_t *prog;    /* a long run's progress lines (daemon/progress.h) */
   void (*wake_media)(void *arg);
   void *media;
 };
@@ -78,6 +82,17 @@ static void check_drained(outbox_t *ob) {
 
 /* ---- finishing ---------------------------------------------------------- */
 
+/* A listing taken down, or stripped of its OCOP claims, says why: the
+ * operator must be able to answer a cooperative asking where its product
+ * went. */
+static void log_withdrawal(const struct job *job) {
+  if (!job->why)
+    return;
+  log_info("outbox", job->kind == JOB_DELIST ? "listing withdrawn" : "OCOP claims removed",
+           "shop=%s sku=%s item=%s why=%s", job->shop_name, job->listing.sku,
+           job->listing.item_id ? job->listing.item_id : "-", job->why);
+}
+
 static void on_finished(void *arg, PGresult *res, const char *err) {
   struct job *job = arg;
   outbox_t *ob = job->owner;
@@ -90,12 +105,14 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
               "job=%lld shop=%s sku=%s err=%s", job->id, job->shop_name, job->listing.sku, err);
   } else if (strcmp(state, "done") == 0) {
     ob->st.done++;
-    log_info("outbox", "job done", "job=%lld kind=%s shop=%s sku=%s item=%s ms=%llu", job->id,
+    log_withdrawal(job);
+    log_debug("outbox", "job done", "job=%lld kind=%s shop=%s sku=%s item=%s ms=%llu", job->id,
              job->kind_name, job->shop_name, job->listing.sku,
              job->found_item[0] ? job->found_item : (job->listing.item_id ? job->listing.item_id : "-"),
              (unsigned long long)ms);
   } else if (strcmp(state, "dead") == 0) {
     ob->st.dead++;
+    joblog_dead(ob->jl, job, job->last_error ? job->last_error : "-");
   } else if (strcmp(state, "held") == 0) {
     /* Logged once: a held job is not queued again until the catalogue
      * changes what it would send. */
@@ -108,6 +125,8 @@ static void on_finished(void *arg, PGresult *res, const char *err) {
   } else {
     ob->st.skipped++;
   }
+  if (!err)
+    progress_finished(ob->prog);
   /* A file channel's feed is written once the outcome is recorded. */
   if (!err && job->feed)
     feed_mark_dirty(ob->feeds, job->shop_id);
@@ -156,11 +175,14 @@ static void finish(struct job *job, const struct outcome *oc) {
   }
   if (oc->kind == OUT_DEFER)
     ob->st.deferred++;
-  if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED)
-    log_warn("outbox", oc->kind == OUT_RETRY ? "job failed; will retry" : "job rejected",
-             "job=%lld kind=%s shop=%s sku=%s attempt=%d retry_ms=%llu err=%s", job->id,
-             job->kind_name, job->shop_name, job->listing.sku, job->attempts,
-             (unsigned long long)oc->retry_ms, oc->error);
+  if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED) {
+    /* The last attempt's failure is told by the dead job's line. */
+    if (oc->kind == OUT_REJECTED || (unsigned)job->attempts < ob->opt.max_attempts)
+      joblog_failed(ob->jl, job, oc->kind == OUT_RETRY, (unsigned long long)oc->retry_ms,
+                    oc->error);
+    free(job->last_error);
+    job->last_error = strdup(oc->error);
+  }
   if (db_query(ob->db,
                "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
                "$11::jsonb, $12)",
@@ -583,7 +605,13 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->tm = token_new(db, http);
   ob->feeds = feed_new(loop, db, reg, on_feed_idle, ob);
   ob->prep = prep_new(db, wake_media, ob);
-  if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep) {
+  ob->jl = joblog_new(loop);
+  ob->prog = progress_new(loop, db, opt->progress_interval_ms);
+  if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep || !ob->jl || !ob->prog) {
+    if (ob->jl)
+      joblog_close(ob->jl, NULL, NULL);
+    if (ob->prog)
+      progress_close(ob->prog, NULL, NULL);
     prep_free(ob->prep);
     rl_free(ob->rl);
     token_free(ob->tm);
@@ -616,6 +644,7 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   ob->opt.credentials_dir = NULL;
   snprintf(ob->rates, sizeof ob->rates, "%s", opt->rate_limits ? opt->rate_limits : "");
   ob->opt.rate_limits = NULL;
+  progress_set_interval(ob->prog, opt->progress_interval_ms);
   /* Only a changed interval restarts its timer: restarting them on every
    * SIGHUP would put the next poll (retries come due without a NOTIFY) and
    * the next sweep off for as long as SIGHUPs keep coming. */
@@ -657,13 +686,14 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
   drain_begin(&ob->drain, done, arg);
   uv_timer_stop(&ob->poll_timer);
   uv_timer_stop(&ob->sweep_timer);
+  progress_stop(ob->prog);
   log_info("outbox", "draining", "inflight=%u", ob->st.inflight);
   feed_flush(ob->feeds); /* what changed is written before we stop */
   check_drained(ob);
 }
 
 static void on_closed(outbox_t *ob) {
-  if (++ob->closed_handles == 3) {
+  if (++ob->closed_handles == 5) {
     prep_free(ob->prep);
     rl_free(ob->rl);
     token_free(ob->tm);
@@ -674,10 +704,12 @@ static void on_closed(outbox_t *ob) {
 
 static void on_timer_closed(uv_handle_t *h) { on_closed(h->data); }
 
-static void on_feeds_closed(void *arg) { on_closed(arg); }
+static void on_part_closed(void *arg) { on_closed(arg); }
 
 void outbox_close(outbox_t *ob) {
-  feed_close(ob->feeds, on_feeds_closed, ob);
+  feed_close(ob->feeds, on_part_closed, ob);
+  joblog_close(ob->jl, on_part_closed, ob);
+  progress_close(ob->prog, on_part_closed, ob);
   uv_close((uv_handle_t *)&ob->poll_timer, on_timer_closed);
   uv_close((uv_handle_t *)&ob->sweep_timer, on_timer_closed);
 }

@@ -35,6 +35,7 @@ struct outbox_options {
   unsigned retry_max_ms;
   unsigned sweep_interval_ms;
   unsigned poll_interval_ms;
+  unsigned progress_interval_ms; /* 0: no progress lines (daemon/progress.h) */
   /* Called after each sweep (the certificate duties follow it). */
   void (*swept_cb)(void *arg);
   void *swept_arg;

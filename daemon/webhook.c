@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "call.h"
 #include "jsondepth.h"
 #include "log.h"
@@ -360,34 +361,13 @@ static void run(webhook_t *wh) {
     uv_timer_stop(&wh->timer);
 }
 
-static int parse_listen(const char *s, struct sockaddr_in *sa) {
-  char host[64];
-  const char *colon = strrchr(s, ':');
-  char *end;
-  unsigned long port;
-
-  if (!colon || (size_t)(colon - s) >= sizeof host)
-    return -1;
-  memcpy(host, s, (size_t)(colon - s));
-  host[colon - s] = '\0';
-  port = strtoul(colon + 1, &end, 10);
-  if (*end || port > 65535 || colon[1] == '\0')
-    return -1;
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons((uint16_t)port);
-  if (strcmp(host, "localhost") == 0)
-    snprintf(host, sizeof host, "127.0.0.1");
-  return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : -1;
-}
-
 webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct registry *reg,
                          const struct webhook_options *opt) {
   webhook_t *wh;
   struct sockaddr_in sa;
   const union MHD_DaemonInfo *info;
 
-  if (parse_listen(opt->listen, &sa) != 0) {
+  if (addr_parse_listen(opt->listen, &sa) != 0) {
     log_error("webhook", "webhook_listen is not IPv4-address:port", "value=%s", opt->listen);
     return NULL;
   }

@@ -1,6 +1,8 @@
 /* config.c — see config.h. */
 #include "config.h"
 
+#include "addr.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -8,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL, OPT_DAYS, OPT_RATES };
+enum opt_type { OPT_STR, OPT_UINT, OPT_DURATION, OPT_LEVEL, OPT_DAYS, OPT_RATES, OPT_LISTEN };
 
 struct opt {
   const char *name;
@@ -29,7 +31,7 @@ static const struct opt options[] = {
      "folder holding the connector modules (shopee.so, ...)"},
     {"credentials_dir", OPT_STR, OFF(credentials_dir), "", 0, 0,
      "folder of secret files <shop>.secret; empty: $CREDENTIALS_DIRECTORY"},
-    {"admin_listen", OPT_STR, OFF(admin_listen), "", 0, 0,
+    {"admin_listen", OPT_LISTEN, OFF(admin_listen), "", 0, 0,
      "address:port of /healthz /metrics /status; empty: off"},
     {"log_level", OPT_LEVEL, OFF(log_level), "info", 0, 0, "debug, info, warn or error"},
     {"concurrency", OPT_UINT, OFF(concurrency), "32", 1, 1024,
@@ -56,9 +58,11 @@ static const struct opt options[] = {
      "requests per second per shop, by marketplace (0 or absent: no limit)"},
     {"expiry_warnings", OPT_DAYS, OFF(expiry_warnings), "210,180,135,120,60,30,7,1", 0, 3650,
      "days before a certificate's valid_until at which to warn, once each"},
+    {"progress_interval", OPT_DURATION, OFF(progress_interval_ms), "10s", 0, 3600000,
+     "how often a long run of jobs logs how far it has come; 0: never"},
     {"shutdown_timeout", OPT_DURATION, OFF(shutdown_timeout_ms), "30s", 0, 600000,
      "how long SIGTERM waits for calls in flight"},
-    {"webhook_listen", OPT_STR, OFF(webhook_listen), "", 0, 0,
+    {"webhook_listen", OPT_LISTEN, OFF(webhook_listen), "", 0, 0,
      "address:port where marketplaces push order events (/hooks/<marketplace>); empty: off"},
     {"webhook_public_url", OPT_STR, OFF(webhook_public_url), "", 0, 0,
      "scheme://host[:port] the marketplaces were given (Shopee signs the URL); "
@@ -203,6 +207,19 @@ static int parse_uint(const char *s, unsigned long *out) {
   return (errno || *end) ? -1 : 0;
 }
 
+static int set_opt_string(char *field, const char *value, const char *name, char *err,
+                          size_t errlen) {
+  char *copy = strdup(value);
+
+  if (!copy) {
+    snprintf(err, errlen, "%s: out of memory", name);
+    return -1;
+  }
+  free(*(char **)field);
+  *(char **)field = copy;
+  return 0;
+}
+
 /* Stores one value; on error writes "name: why" into err. */
 static int set_opt(struct config *cfg, const struct opt *o, const char *value, char *err,
                    size_t errlen) {
@@ -211,16 +228,18 @@ static int set_opt(struct config *cfg, const struct opt *o, const char *value, c
   enum log_level lvl;
 
   switch (o->type) {
-  case OPT_STR: {
-    char *copy = strdup(value);
+  case OPT_STR:
+    return set_opt_string(field, value, o->name, err, errlen);
+  case OPT_LISTEN: {
+    struct sockaddr_in sa;
 
-    if (!copy) {
-      snprintf(err, errlen, "%s: out of memory", o->name);
+    if (value[0] && addr_parse_listen(value, &sa) != 0) {
+      snprintf(err, errlen,
+               "%s: \"%.60s\" is not IPv4-address:port (e.g. 127.0.0.1:8088), or empty for off",
+               o->name, value);
       return -1;
     }
-    free(*(char **)field);
-    *(char **)field = copy;
-    return 0;
+    return set_opt_string(field, value, o->name, err, errlen);
   }
   case OPT_RATES:
     if (rates_ok(value, o->min, o->max) != 0) {
@@ -288,7 +307,8 @@ void config_free(struct config *cfg) {
   size_t i;
 
   for (i = 0; i < NOPTIONS; i++)
-    if (options[i].type == OPT_STR || options[i].type == OPT_DAYS || options[i].type == OPT_RATES) {
+    if (options[i].type == OPT_STR || options[i].type == OPT_DAYS ||
+        options[i].type == OPT_RATES || options[i].type == OPT_LISTEN) {
       char **p = (char **)((char *)cfg + options[i].offset);
 
       free(*p);
@@ -297,13 +317,17 @@ void config_free(struct config *cfg) {
 }
 
 /* inih reads line by line through this reader, so we know the line number
- * of each key (Debian's inih is built without INI_HANDLER_LINENO). */
+ * of each key (Debian's inih is built without INI_HANDLER_LINENO). Every
+ * problem is collected, one "path:line: what" line each, so that one run of
+ * --check-config shows them all. */
 struct reader {
   FILE *f;
+  const char *path;
   int line;
-  int err_line; /* line of the first option error, 0 if none */
+  int problems;
   struct config *cfg;
-  char err[256];
+  char *err; /* the caller's buffer, filled line by line */
+  size_t errlen, used;
 };
 
 static char *read_line(char *str, int num, void *stream) {
@@ -315,81 +339,96 @@ static char *read_line(char *str, int num, void *stream) {
   return s;
 }
 
+/* Appends one problem line; line 0 is the file as a whole. */
+static void problem(struct reader *r, int line, const char *what) {
+  int n;
+
+  r->problems++;
+  if (r->used >= r->errlen)
+    return;
+  n = line ? snprintf(r->err + r->used, r->errlen - r->used, "%s%s:%d: %s",
+                      r->used ? "\n" : "", r->path, line, what)
+           : snprintf(r->err + r->used, r->errlen - r->used, "%s%s: %s",
+                      r->used ? "\n" : "", r->path, what);
+  if (n > 0)
+    r->used += (size_t)n < r->errlen - r->used ? (size_t)n : r->errlen - r->used;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value) {
   struct reader *r = user;
   const struct opt *o;
-  char why[200];
+  char why[240];
 
-  if (r->err_line)
-    return 0; /* report the first problem only */
-  r->err_line = r->line;
   if (strcmp(section, "ocopd") != 0) {
-    snprintf(r->err, sizeof r->err, "%d: unknown section [%.40s] (options go in [ocopd])",
-             r->line, section);
-    return 0;
+    snprintf(why, sizeof why, "unknown section [%.40s] (options go in [ocopd])", section);
+    problem(r, r->line, why);
+    return 1;
   }
   o = find_opt(name);
   if (!o) {
-    snprintf(r->err, sizeof r->err, "%d: unknown option \"%.40s\"", r->line, name);
-    return 0;
+    snprintf(why, sizeof why, "unknown option \"%.40s\"", name);
+    problem(r, r->line, why);
+    return 1;
   }
-  if (set_opt(r->cfg, o, value, why, sizeof why) != 0) {
-    snprintf(r->err, sizeof r->err, "%d: %s", r->line, why);
-    return 0;
-  }
-  r->err_line = 0;
+  if (set_opt(r->cfg, o, value, why, sizeof why) != 0)
+    problem(r, r->line, why);
   return 1;
 }
 
-static int check_required(const struct config *cfg, char *why, size_t len) {
-  if (cfg->database[0] == '\0') {
-    snprintf(why, len, "database: required (a libpq connection string)");
+static void check_required(struct reader *r, const struct config *cfg) {
+  if (cfg->database[0] == '\0')
+    problem(r, 0, "database: required (a libpq connection string)");
+  if (cfg->retry_max_ms < cfg->retry_base_ms)
+    problem(r, 0, "retry_max is shorter than retry_base");
+}
+
+/* Reads path over the defaults into *out; returns the number of problems
+ * (-1 when the file cannot be opened). */
+static int load(struct config *out, const char *path, char *err, size_t errlen) {
+  struct reader r;
+  int perr;
+
+  memset(&r, 0, sizeof r);
+  r.cfg = out;
+  r.path = path;
+  r.err = err;
+  r.errlen = errlen;
+  if (errlen)
+    err[0] = '\0';
+  r.f = fopen(path, "r");
+  if (!r.f) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
   }
-  if (cfg->retry_max_ms < cfg->retry_base_ms) {
-    snprintf(why, len, "retry_max is shorter than retry_base");
-    return -1;
-  }
-  return 0;
+  /* The handler never stops the parse, so a positive result is the first
+   * line inih could not read at all. */
+  perr = ini_parse_stream(read_line, &r, on_value, &r);
+  if (perr > 0)
+    problem(&r, perr, "not an INI line (expected key = value or [section])");
+  else if (perr < 0)
+    problem(&r, 0, "cannot read");
+  check_required(&r, out);
+  fclose(r.f);
+  return r.problems;
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen) {
   struct config next;
-  struct reader r;
-  int rc = -1, perr;
-  char why[220];
 
   config_defaults(&next);
-  memset(&r, 0, sizeof r);
-  r.cfg = &next;
-  r.f = fopen(path, "r");
-  if (!r.f) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    goto out;
-  }
-  perr = ini_parse_stream(read_line, &r, on_value, &r);
-  if (perr != 0) {
-    if (r.err_line && (perr < 0 || r.err_line <= perr))
-      snprintf(err, errlen, "%s:%s", path, r.err);
-    else if (perr > 0)
-      snprintf(err, errlen, "%s:%d: not an INI line (expected key = value or [section])", path, perr);
-    else
-      snprintf(err, errlen, "%s: cannot read", path);
-    goto out;
-  }
-  if (check_required(&next, why, sizeof why) != 0) {
-    snprintf(err, errlen, "%s: %s", path, why);
-    goto out;
+  if (load(&next, path, err, errlen) != 0) {
+    config_free(&next);
+    return -1;
   }
   config_free(cfg);
   *cfg = next;
-  memset(&next, 0, sizeof next);
-  rc = 0;
-out:
-  if (r.f)
-    fclose(r.f);
-  config_free(&next);
-  return rc;
+  return 0;
+}
+
+int config_load_lenient(struct config *cfg, const char *path, char *err, size_t errlen) {
+  config_free(cfg);
+  config_defaults(cfg);
+  return load(cfg, path, err, errlen);
 }
 
 void config_describe(FILE *f) {

@@ -33,6 +33,7 @@ struct config {
   unsigned http_connect_timeout_ms;
   unsigned max_response;
   unsigned shutdown_timeout_ms;
+  unsigned progress_interval_ms; /* 0 → no progress lines */
   char *webhook_listen;     /* "" → no webhook server */
   char *webhook_public_url; /* scheme://host[:port] the marketplaces call; Shopee signs it */
   unsigned webhook_max_age_ms;
@@ -46,9 +47,15 @@ struct config {
 
 /* Fills *cfg with every default. */
 void config_defaults(struct config *cfg);
-/* Reads path over the defaults. On error returns -1 with "path:line: what"
- * in err, and leaves *cfg as it was. */
+/* Reads path over the defaults. On error returns -1 with one line
+ * "path:line: what" per problem in err (every problem, as far as errlen
+ * holds them), and leaves *cfg as it was. */
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
+
+/* For --check-config: reads path over the defaults into *cfg keeping every
+ * value that is valid, and returns the number of problems (-1: the file
+ * cannot be read), reported in err as config_load does. */
+int config_load_lenient(struct config *cfg, const char *path, char *err, size_t errlen);
 void config_free(struct config *cfg);
 
 /* The rate for marketplace in a rate_limits value; 0 when absent. */

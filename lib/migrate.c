@@ -256,6 +256,20 @@ int migrate_apply_set(PGconn *conn, const struct migration *set, size_t count,
   return applied;
 }
 
+int migrate_version(PGconn *conn, int *current, int *wanted, char *err, size_t errlen) {
+  int exists = 0;
+
+  *current = 0;
+  *wanted = latest(migrations, migrations_count);
+  if (schema_check_idle(conn, err, errlen) != 0)
+    return -1;
+  if (read_state(conn, migrations, migrations_count, 0, current, &exists, err, errlen) != 0)
+    return -1;
+  if (!exists)
+    *current = 0;
+  return 0;
+}
+
 int migrate_check_set(PGconn *conn, const struct migration *set, size_t count,
                       char *err, size_t errlen) {
   int current = 0, exists = 0;

@@ -62,6 +62,11 @@ int migrate_apply(PGconn *conn, struct migrate_outcome *out, char *err, size_t e
  * ahead, or changed). Changes nothing: for callers that must not migrate. */
 int migrate_check(PGconn *conn, char *err, size_t errlen);
 
+/* The database's schema version (0: none yet) and this build's, without
+ * changing anything; -1 with a message when the recorded migrations are not
+ * this build's (a changed file, or a newer schema). */
+int migrate_version(PGconn *conn, int *current, int *wanted, char *err, size_t errlen);
+
 /* The migrations alone, on an explicit list; migrate_apply and
  * migrate_check use the embedded one. Exposed so that tests can run made-up
  * migrations. migrate_apply_set returns the number applied, or -1, and sets

@@ -46,6 +46,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_content.c \
 	tests/itest/test_assortment.c \
 	tests/itest/test_operate.c \
+	tests/itest/test_check_config.c tests/itest/test_oplog.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -80,7 +81,7 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	tests/unit/test_http.c tests/unit/test_order_csv.c tests/unit/test_registry.c \
 	tests/unit/test_call.c tests/unit/test_order_doc.c lib/call.c lib/call.h lib/ms.h lib/jsondepth.h \
 	daemon/order_doc.c daemon/order_doc.h \
-	lib/backoff.c lib/backoff.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
+	lib/backoff.c lib/backoff.h lib/addr.c lib/addr.h lib/config.c lib/config.h lib/csv.c lib/csv.h \
 	lib/db.c lib/db.h lib/http.c lib/http.h lib/log.c lib/log.h \
 	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
 	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \

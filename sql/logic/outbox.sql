@@ -37,9 +37,28 @@ CREATE TYPE ocop_job AS (
   stars          smallint,
   decision_no    text,
   variants       text,     -- listing_target.variants: a JSON array, job.c reads it
-  content        text      -- publish, update on a marketplace that takes content:
+  content        text,     -- publish, update on a marketplace that takes content:
                            -- ocop_listing_content (content.sql), prepare.c reads it
+  why            text      -- a withdrawal (delist, or an update stripping the OCOP
+                           -- claims): why, for the operator's log line
 );
+
+-- Why a listing is withdrawn or loses its OCOP claims, in the operator's
+-- words: the assortment, the certificate's state (with the revocation
+-- decision), or no variant left on sale.
+CREATE OR REPLACE FUNCTION ocop_withdrawal_why(t listing_target, ce certificate) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+           WHEN NOT t.carried THEN 'the shop no longer carries the product (assortment)'
+           WHEN t.stars = 0 AND t.cert_state = 'revoked'
+             THEN 'certificate revoked on ' || ce.revoked_on
+                  || coalesce(' by decision ' || ce.revocation_decision_no, '')
+           WHEN t.stars = 0 AND t.cert_state = 'expired'
+             THEN 'certificate expired: valid until ' || ce.valid_until
+           WHEN t.stars = 0 THEN 'certificate ' || replace(coalesce(t.cert_state, 'missing'), '_', ' ')
+           ELSE 'no variant of the product is on sale'
+         END
+$$;
 
 -- Claims up to p_limit due jobs, at most one per listing, for active shops,
 -- skipping rows other workers hold. Jobs that are no longer needed (a
@@ -117,12 +136,15 @@ BEGIN
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
          t.variants::text,
          CASE WHEN o.kind IN ('publish', 'update') AND cc.content
-              THEN ocop_listing_content(t.listing_id)::text END
+              THEN ocop_listing_content(t.listing_id)::text END,
+         CASE WHEN o.kind = 'delist' OR (o.kind = 'update' AND t.stars = 0 AND t.sent_stars > 0)
+              THEN ocop_withdrawal_why(t, ce) END
     FROM outbox o
     JOIN listing_target t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
     LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
     LEFT JOIN token tk ON tk.shop_id = s.id
+    LEFT JOIN certificate ce ON ce.id = t.certificate_id
    WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
    ORDER BY o.priority, o.id;
 END $$;

@@ -128,6 +128,14 @@ TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 /* tests/itest/test_operate.c */
 TEST_DECLARE(operate_commands_check_their_input)
 TEST_DECLARE(operate_retry_resync_resume_and_remove)
+/* tests/itest/test_oplog.c */
+TEST_DECLARE(identical_failures_are_grouped_and_dead_jobs_say_what_to_do)
+TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
+
+/* tests/itest/test_check_config.c */
+TEST_DECLARE(check_config_passes_a_config_that_works)
+TEST_DECLARE(check_config_reports_every_problem)
+TEST_DECLARE(ocopd_never_ready_without_a_connector)
 
 TASK_LIST_START
   /* tests/itest/test_import.c */
@@ -232,6 +240,13 @@ TASK_LIST_START
   /* tests/itest/test_operate.c */
   TEST_ENTRY_TIMEOUT(operate_commands_check_their_input, 120),
   TEST_ENTRY_TIMEOUT(operate_retry_resync_resume_and_remove, 240),
+  /* tests/itest/test_check_config.c */
+  TEST_ENTRY(check_config_passes_a_config_that_works),
+  TEST_ENTRY(check_config_reports_every_problem),
+  TEST_ENTRY(ocopd_never_ready_without_a_connector),
+  /* tests/itest/test_oplog.c */
+  TEST_ENTRY_TIMEOUT(identical_failures_are_grouped_and_dead_jobs_say_what_to_do, 120),
+  TEST_ENTRY_TIMEOUT(long_mirror_logs_progress_and_withdrawal_says_why, 180),
 TASK_LIST_END
 
 #endif

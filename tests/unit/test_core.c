@@ -146,14 +146,46 @@ TEST_IMPL(config_errors_name_file_and_line) {
                ":4: job_lease: \"soon\" is not a duration (e.g. 250ms, 30s, 5m)");
   expect_error("[ocopd]\ndatabase = x\nconcurency = 3\n", ":3: unknown option \"concurency\"");
   expect_error("[ocopd]\ndatabase = x\nconcurrency = 0\n", ":3: concurrency: 0 is outside 1..1024");
-  expect_error("[other]\ndatabase = x\n", ":2: unknown section [other] (options go in [ocopd])");
-  expect_error("[ocopd]\nthis is not ini\n",
+  expect_error("[other]\nlog_level = info\n[ocopd]\ndatabase = x\n",
+               ":2: unknown section [other] (options go in [ocopd])");
+  expect_error("[ocopd]\nthis is not ini\ndatabase = x\n",
                ":2: not an INI line (expected key = value or [section])");
-  expect_error("[ocopd]\nlog_level = loud\n",
+  expect_error("[ocopd]\nlog_level = loud\ndatabase = x\n",
                ":2: log_level: \"loud\" is not one of debug, info, warn, error");
   expect_error("[ocopd]\njob_lease = 5s\n", ": database: required (a libpq connection string)");
   expect_error("[ocopd]\ndatabase = x\nexpiry_warnings = 180,soon\n",
                ":3: expiry_warnings: \"180,soon\" is not a list of days (e.g. 180,120,30), each 0..3650");
+  return 0;
+}
+
+/* --check-config shows every problem at once: each on its line, in file
+ * order, the file-wide ones last. */
+TEST_IMPL(config_reports_every_problem) {
+  struct config c;
+  char err[1024], want[1024];
+  const char *p;
+
+  make_tmpdir();
+  p = write_file("bad.conf",
+                 "[ocopd]\nwebhook_listen = nonsense\nconcurency = 3\nadmin_listen = 127.0.0.1:99999\n"
+                 "admin_listen = 127.0.0.1:9489\n",
+                 0644);
+  config_defaults(&c);
+  ASSERT_EQ(config_load(&c, p, err, sizeof err), -1);
+  snprintf(want, sizeof want,
+           "%s:2: webhook_listen: \"nonsense\" is not IPv4-address:port (e.g. 127.0.0.1:8088), "
+           "or empty for off\n"
+           "%s:3: unknown option \"concurency\"\n"
+           "%s:4: admin_listen: \"127.0.0.1:99999\" is not IPv4-address:port (e.g. "
+           "127.0.0.1:8088), or empty for off\n"
+           "%s: database: required (a libpq connection string)",
+           p, p, p, p);
+  ASSERT_STR_EQ(err, want);
+  /* The lenient reader keeps what was valid and counts the rest. */
+  ASSERT_EQ(config_load_lenient(&c, p, err, sizeof err), 4);
+  ASSERT_STR_EQ(c.admin_listen, "127.0.0.1:9489");
+  ASSERT_STR_EQ(c.webhook_listen, "");
+  config_free(&c);
   return 0;
 }
 

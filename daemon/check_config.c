@@ -1,0 +1,252 @@
+/* check_config.c — see check_config.h. */
+#include "check_config.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "config.h"
+#include "log.h"
+#include "migrate.h"
+#include "registry.h"
+#include "secret.h"
+
+struct check {
+  FILE *out;
+  int problems;
+  const struct config *cfg;
+  struct registry *reg; /* NULL when no connector could be loaded */
+  PGconn *conn;         /* NULL when the database does not answer */
+};
+
+static void say(struct check *c, int ok, const char *fmt, ...) {
+  va_list ap;
+
+  if (!ok)
+    c->problems++;
+  fprintf(c->out, "  %-7s ", ok ? "ok" : "PROBLEM");
+  va_start(ap, fmt);
+  vfprintf(c->out, fmt, ap);
+  va_end(ap);
+  fputc('\n', c->out);
+}
+
+/* Each line of the loader's report is one problem. */
+static void report_config(struct check *c, const char *path, int n, const char *err) {
+  const char *p = err;
+
+  if (n == 0) {
+    say(c, 1, "config: %s read", path);
+    return;
+  }
+  while (p && *p) {
+    const char *nl = strchr(p, '\n');
+    int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+    say(c, 0, "config: %.*s", len, p);
+    p = nl ? nl + 1 : NULL;
+  }
+}
+
+/* Bound and released at once: at ExecStartPre nothing holds the port yet,
+ * so a failure here is a failure at start. */
+static void check_listen(struct check *c, const char *key, const char *value) {
+  struct sockaddr_in sa;
+  int fd, one = 1;
+
+  if (!value[0]) {
+    say(c, 1, "%s: off", key);
+    return;
+  }
+  if (addr_parse_listen(value, &sa) != 0)
+    return; /* the config lines above name it */
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+    say(c, 0, "%s: cannot listen on %s: %s (is another ocopd running?)", key, value,
+        strerror(errno));
+  else
+    say(c, 1, "%s: %s%s", key, value,
+        addr_is_loopback(&sa) ? "" : " (not loopback: put it behind a firewall)");
+  if (fd >= 0)
+    close(fd);
+}
+
+/* A key the config lines already refused is not checked again. */
+static void check_listens(struct check *c, const char *config_err) {
+  const struct config *cfg = c->cfg;
+
+  if (!strstr(config_err, ": webhook_listen: "))
+    check_listen(c, "webhook_listen", cfg->webhook_listen);
+  if (!strstr(config_err, ": admin_listen: "))
+    check_listen(c, "admin_listen", cfg->admin_listen);
+  if (cfg->webhook_listen[0] && strcmp(cfg->webhook_listen, cfg->admin_listen) == 0)
+    say(c, 0, "admin_listen: the same address as webhook_listen; give each its own port");
+}
+
+static void check_connectors(struct check *c) {
+  int bad = 0;
+  size_t i, n;
+  char names[256] = "";
+
+  c->reg = registry_load(c->cfg->connector_dir, &bad);
+  n = c->reg ? registry_count(c->reg) : 0;
+  for (i = 0; i < n; i++) {
+    size_t used = strlen(names);
+
+    snprintf(names + used, sizeof names - used, "%s%s", i ? " " : "",
+             registry_at(c->reg, i)->name);
+  }
+  if (n == 0)
+    say(c, 0, "connectors: none loaded from %s: ocopd would have nothing to mirror with",
+        c->cfg->connector_dir);
+  else
+    say(c, 1, "connectors: %s (from %s)", names, c->cfg->connector_dir);
+  if (n > 0 && bad > 0)
+    say(c, 0, "connectors: %d file(s) in %s could not be loaded (the log lines above say why)",
+        bad, c->cfg->connector_dir);
+}
+
+/* The first line of libpq's message: the rest is hints. It never holds the
+ * password, and the connection string itself is never printed. */
+static void check_database(struct check *c) {
+  const char *keys[] = {"dbname", "connect_timeout", "fallback_application_name", NULL};
+  const char *vals[] = {c->cfg->database, "10", "ocopd --check-config", NULL};
+  int current, wanted;
+  char err[512];
+
+  c->conn = PQconnectdbParams(keys, vals, 1);
+  if (PQstatus(c->conn) != CONNECTION_OK) {
+    const char *msg = PQerrorMessage(c->conn);
+
+    say(c, 0, "database: cannot connect: %.*s", (int)strcspn(msg, "\n"), msg);
+    PQfinish(c->conn);
+    c->conn = NULL;
+    return;
+  }
+  if (migrate_version(c->conn, &current, &wanted, err, sizeof err) != 0)
+    say(c, 0, "database: schema: %s", err);
+  else if (current == wanted)
+    say(c, 1, "database: answers; schema version %d, this build's", current);
+  else
+    say(c, 1, "database: answers; schema version %d, ocopd migrates it to %d at start", current,
+        wanted);
+}
+
+static void check_credentials_dir(struct check *c, const char *dir) {
+  struct stat st;
+
+  if (!dir || !dir[0]) {
+    say(c, 0, "credentials: no folder: set credentials_dir, or give the secrets with "
+              "systemd's LoadCredential= ($CREDENTIALS_DIRECTORY)");
+    return;
+  }
+  if (stat(dir, &st) != 0)
+    say(c, 0, "credentials: %s: %s", dir, strerror(errno));
+  else if (!S_ISDIR(st.st_mode))
+    say(c, 0, "credentials: %s is not a folder", dir);
+  else if (access(dir, R_OK | X_OK) != 0)
+    say(c, 0, "credentials: %s: cannot read it as this user", dir);
+  else
+    say(c, 1, "credentials: %s", dir);
+}
+
+/* One shop: its connector, and its secret unless it is a file channel. */
+static void check_shop(struct check *c, const char *dir, const char *name, const char *mp,
+                       const char *status) {
+  const oc_connector *conn = c->reg ? registry_find(c->reg, mp) : NULL;
+  secret_t *s;
+  char err[256];
+
+  if (!conn) {
+    say(c, 0, "shop %s: no %s connector is loaded", name, mp);
+    return;
+  }
+  if (conn->caps & OC_CAP_FEED) {
+    say(c, 1, "shop %s (%s): a file channel, no secret needed", name, mp);
+    return;
+  }
+  s = dir && dir[0] ? secret_acquire(dir, name, err, sizeof err) : NULL;
+  if (!s) {
+    say(c, 0, "shop %s (%s): %s", name, mp,
+        dir && dir[0] ? err : "no credentials folder to read its secret from");
+    return;
+  }
+  secret_release(s);
+  say(c, 1, "shop %s (%s): secret readable%s", name, mp,
+      strcmp(status, "needs_reauth") == 0 ? "; waiting for new tokens (ocopctl shop authorize)"
+                                          : "");
+}
+
+static void check_shops(struct check *c) {
+  const char *dir = secret_dir(c->cfg->credentials_dir);
+  PGresult *r;
+  int i, n, needs_dir = 0;
+
+  if (!c->conn) {
+    say(c, 0, "shops: not checked: no database");
+    return;
+  }
+  r = PQexec(c->conn, "SELECT name, marketplace, status FROM shop "
+                      "WHERE status NOT IN ('paused', 'removed') ORDER BY name");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    say(c, 0, "shops: cannot read them: %.*s", (int)strcspn(PQresultErrorMessage(r), "\n"),
+        PQresultErrorMessage(r));
+    PQclear(r);
+    return;
+  }
+  n = PQntuples(r);
+  for (i = 0; i < n; i++) {
+    const oc_connector *conn = c->reg ? registry_find(c->reg, PQgetvalue(r, i, 1)) : NULL;
+
+    needs_dir |= conn && !(conn->caps & OC_CAP_FEED);
+  }
+  if (needs_dir || (dir && dir[0]))
+    check_credentials_dir(c, dir);
+  for (i = 0; i < n; i++)
+    check_shop(c, dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
+  if (n == 0)
+    say(c, 1, "shops: none active yet (ocopctl shop add)");
+  PQclear(r);
+}
+
+int check_config_run(const char *path, FILE *out) {
+  struct config cfg;
+  struct check c;
+  char err[4096];
+  int n;
+
+  memset(&c, 0, sizeof c);
+  c.out = out;
+  c.cfg = &cfg;
+  config_defaults(&cfg);
+  fprintf(out, "ocopd: checking %s\n", path);
+  n = config_load_lenient(&cfg, path, err, sizeof err);
+  if (n < 0) {
+    say(&c, 0, "config: %s", err);
+    goto out;
+  }
+  report_config(&c, path, n, err);
+  check_listens(&c, err);
+  check_connectors(&c);
+  if (cfg.database[0])
+    check_database(&c);
+  check_shops(&c);
+out:
+  if (c.problems)
+    fprintf(out, "%s: %d problem%s\n", path, c.problems, c.problems == 1 ? "" : "s");
+  else
+    fprintf(out, "%s: ok\n", path);
+  PQfinish(c.conn);
+  registry_unref(c.reg);
+  secret_forget();
+  config_free(&cfg);
+  return c.problems;
+}
