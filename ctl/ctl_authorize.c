@@ -265,9 +265,9 @@ static int store_tokens(PGconn *conn, const char *shop_id, const oc_token_result
       exec_ok(conn, "SELECT ocop_token_store($1, $2, $3, to_timestamp($4::bigint), "
                     "to_timestamp($5::bigint))",
               5, params) != 0 ||
-      exec_ok(conn, "UPDATE shop SET status = 'active', updated_at = now() "
-                    "WHERE id = $1::bigint AND status = 'needs_reauth'",
-              1, params) != 0 ||
+      /* A shop waiting for re-authorisation resumes, with its jobs
+       * (sql/logic/operate.sql). */
+      exec_ok(conn, "SELECT ocop_shop_tokens_stored($1::bigint)", 1, params) != 0 ||
       exec_ok(conn, "COMMIT", 0, NULL) != 0) {
     PQclear(PQexec(conn, "ROLLBACK"));
     return -1;

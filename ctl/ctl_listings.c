@@ -1,5 +1,5 @@
 /*
- * ctl_listings.c — `ocopctl listings --shop S [--json]`: what a shop
+ * ctl_listings.c — `ocopctl listings --shop S [--state S] [--json]`: what a shop
  * carries and why; `ocopctl listings --problems [--shop S] [--json]`: the
  * listings held back, each with its reason (listing.problem: what the
  * category requires and the product lacks, or a withdrawal of claims that
@@ -19,15 +19,18 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_error.h"
 
 #define CMD "listings"
 
-static PGresult *query(PGconn *conn, const char *sql, const char *shop_id) {
-  const char *params[1] = {shop_id};
-  PGresult *r = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
+/* sql takes the shop's id and, when n is 2, the --state filter. */
+static PGresult *query(PGconn *conn, const char *sql, int n, const char *shop_id,
+                       const char *state) {
+  const char *params[2] = {shop_id, state};
+  PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(r));
+    ctl_pg_fail(CMD, "cannot read the listings", r);
     PQclear(r);
     return NULL;
   }
@@ -42,7 +45,8 @@ static const char carried_sql[] =
     "FROM shop_assortment a JOIN product p ON p.id = a.product_id "
     "JOIN product_eligibility e ON e.product_id = p.id "
     "LEFT JOIN listing l ON l.shop_id = a.shop_id AND l.product_id = p.id "
-    "WHERE a.shop_id = $1::bigint ORDER BY p.code";
+    "WHERE a.shop_id = $1::bigint AND ($2::text IS NULL OR coalesce(l.state, 'none') = $2) "
+    "ORDER BY p.code";
 
 /* Not carried: how many, how many still shown on the marketplace (their
  * withdrawal is due), how many withdrawn. */
@@ -141,6 +145,7 @@ static const char held_sql[] =
     " p.name_vi FROM listing l JOIN shop s ON s.id = l.shop_id"
     " JOIN product p ON p.id = l.product_id"
     " WHERE l.problem IS NOT NULL AND ($1::text IS NULL OR s.name = $1)"
+    "   AND ($2::text IS NULL OR l.state = $2)"
     " ORDER BY s.name, p.code";
 
 static void held_json(PGresult *r) {
@@ -179,16 +184,16 @@ static void held_text(PGresult *r) {
   printf("%d listing%s held\n", PQntuples(r), PQntuples(r) == 1 ? "" : "s");
 }
 
-static int listings_problems(PGconn *conn, const char *shop, int json) {
-  const char *params[1] = {shop};
+static int listings_problems(PGconn *conn, const char *shop, const char *state, int json) {
+  const char *params[2] = {shop, state};
   char id[24];
   PGresult *r;
 
   if (shop && ctl_find_shop(conn, CMD, shop, id, sizeof id) != 1)
     return CTL_FAIL;
-  r = PQexecParams(conn, held_sql, 1, NULL, params, NULL, NULL, 0);
+  r = PQexecParams(conn, held_sql, 2, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(r));
+    ctl_pg_fail(CMD, "cannot read the listings", r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -200,8 +205,21 @@ static int listings_problems(PGconn *conn, const char *shop, int json) {
   return CTL_OK;
 }
 
+/* --state: a listing's state, or "none" for a carried product without a
+ * listing (one that may not be shown today). */
+static int state_ok(const char *state) {
+  static const char *const states[] = {"new", "listed", "delisted", "none", NULL};
+  const char *const *s;
+
+  for (s = states; *s; s++)
+    if (strcmp(*s, state) == 0)
+      return 1;
+  fprintf(stderr, "ocopctl: %s: --state \"%s\": one of new, listed, delisted, none\n", CMD, state);
+  return 0;
+}
+
 int cmd_listings(struct ctl *ctl, int argc, char **argv) {
-  const char *shop = NULL, *params[1];
+  const char *shop = NULL, *state = NULL, *params[1];
   PGresult *s = NULL, *c = NULL, *o = NULL;
   PGconn *conn;
   int i, json = 0, problems = 0, rc = CTL_FAIL;
@@ -209,20 +227,26 @@ int cmd_listings(struct ctl *ctl, int argc, char **argv) {
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--shop") == 0 && i + 1 < argc && !shop)
       shop = argv[++i];
+    else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc && !state)
+      state = argv[++i];
     else if (strcmp(argv[i], "--json") == 0)
       json = 1;
-    else if (strcmp(argv[i], "--problems") == 0)
+    else if (strcmp(argv[i], "--problems") == 0 || strcmp(argv[i], "--problem") == 0)
       problems = 1;
-    else
+    else {
+      fprintf(stderr, "ocopctl: %s: unexpected argument %s\n", CMD, argv[i]);
       return ctl_usage(CMD);
+    }
   }
+  if (state && !state_ok(state))
+    return CTL_USAGE;
   if (!shop && !problems)
     return ctl_usage(CMD);
   conn = ctl_connect(ctl, CMD);
   if (!conn)
     return CTL_FAIL;
   if (problems)
-    return listings_problems(conn, shop, json);
+    return listings_problems(conn, shop, state, json);
   /* One snapshot for the three queries. */
   PQclear(PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   params[0] = shop;
@@ -231,7 +255,7 @@ int cmd_listings(struct ctl *ctl, int argc, char **argv) {
                    "LEFT JOIN producer p ON p.id = s.owner_producer_id WHERE s.name = $1",
                    1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(s) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(s));
+    ctl_pg_fail(CMD, "cannot read the shop", s);
     goto out;
   }
   if (PQntuples(s) != 1) {
@@ -239,8 +263,8 @@ int cmd_listings(struct ctl *ctl, int argc, char **argv) {
             CMD, shop);
     goto out;
   }
-  c = query(conn, carried_sql, PQgetvalue(s, 0, 0));
-  o = c ? query(conn, others_sql, PQgetvalue(s, 0, 0)) : NULL;
+  c = query(conn, carried_sql, 2, PQgetvalue(s, 0, 0), state);
+  o = c ? query(conn, others_sql, 1, PQgetvalue(s, 0, 0), NULL) : NULL;
   if (!o)
     goto out;
   if (json)

@@ -19,12 +19,9 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_error.h"
+#include "ctl_operate.h"
 #include "ocopctl.h"
-
-static int fail_pg(const char *what, PGconn *conn) {
-  fprintf(stderr, "ocopctl: shop: %s: %s", what, PQerrorMessage(conn));
-  return CTL_FAIL;
-}
 
 /* Runs a parameterised statement; prints the server's message on failure. */
 static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
@@ -33,7 +30,7 @@ static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
   ExecStatusType st = PQresultStatus(r);
 
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: shop: %s: %s", what, PQresultErrorMessage(r));
+    ctl_pg_fail("shop", what, r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -64,6 +61,54 @@ static int add_option(struct shop_args *a, const char *kv) {
   return 0;
 }
 
+/* What can be told from the command line alone, before anything is
+ * written: the marketplace, the API fields it takes, the policy, the
+ * buffer and the options its shops need (ctl_shop_options.c). */
+static int check_add(struct shop_args *a) {
+  const char *keys[64];
+  const cJSON *it;
+  size_t n = 0;
+
+  if (!a->marketplace) {
+    fprintf(stderr, "ocopctl: shop: add needs --marketplace (shopee, lazada, tiktok or postmart)\n");
+    return -1;
+  }
+  if (!ctl_marketplace_known("shop", a->marketplace))
+    return -1;
+  if (ctl_marketplace_has_api(a->marketplace) && (!a->shop_id || !a->app_key || !a->base_url)) {
+    fprintf(stderr, "ocopctl: shop: a %s shop needs --shop-id, --app-key and --base-url\n",
+            a->marketplace);
+    return -1;
+  }
+  /* A file channel has no account id: its name keeps it apart from other
+   * shops of the same marketplace (shop's UNIQUE (marketplace, mp_shop_id,
+   * app_key)). */
+  if (!a->shop_id)
+    a->shop_id = a->name;
+  if (!a->app_key)
+    a->app_key = "";
+  if (!a->base_url)
+    a->base_url = "";
+  if (strcmp(a->policy, "delist") != 0 && strcmp(a->policy, "strip") != 0) {
+    fprintf(stderr, "ocopctl: shop: --policy \"%s\": one of delist, strip\n", a->policy);
+    return -1;
+  }
+  if (strspn(a->buffer, "0123456789") != strlen(a->buffer) || !a->buffer[0] ||
+      strlen(a->buffer) > 9) {
+    fprintf(stderr, "ocopctl: shop: --buffer \"%s\": a whole number of units, 0 or more\n",
+            a->buffer);
+    return -1;
+  }
+  cJSON_ArrayForEach(it, a->options) {
+    if (n == sizeof keys / sizeof keys[0]) {
+      fprintf(stderr, "ocopctl: shop: at most %zu --option\n", sizeof keys / sizeof keys[0]);
+      return -1;
+    }
+    keys[n++] = it->string;
+  }
+  return ctl_shop_options_check("shop", a->marketplace, keys, n);
+}
+
 static int parse_add(struct shop_args *a, int argc, char **argv) {
   int i;
 
@@ -90,11 +135,7 @@ static int parse_add(struct shop_args *a, int argc, char **argv) {
       return -1;
     }
   }
-  if (!a->marketplace || !a->shop_id || !a->app_key || !a->base_url) {
-    fprintf(stderr, "ocopctl: shop: add needs --marketplace, --shop-id, --app-key and --base-url\n");
-    return -1;
-  }
-  return 0;
+  return check_add(a);
 }
 
 /* The owner and the rule a new operator's shop starts with, once the shop
@@ -176,9 +217,14 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
                    "app_key = EXCLUDED.app_key, policy = EXCLUDED.policy, "
                    "stock_buffer = EXCLUDED.stock_buffer, options = EXCLUDED.options, "
                    "owner_producer_id = coalesce(EXCLUDED.owner_producer_id, shop.owner_producer_id), "
-                   "updated_at = now() RETURNING id, xmax = 0",
+                   "updated_at = now() WHERE shop.status NOT IN ('removing', 'removed') "
+                   "RETURNING id, xmax = 0",
                    9, params, &r);
-  if (rc == CTL_OK) {
+  if (rc == CTL_OK && PQntuples(r) == 0) {
+    fprintf(stderr, "ocopctl: shop: \"%s\" names a shop that is removed or being removed"
+                    " (ocopctl shop remove); choose another name\n", a.name);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK) {
     snprintf(shop_id, sizeof shop_id, "%s", PQgetvalue(r, 0, 0));
     inserted = PQgetvalue(r, 0, 1)[0] == 't';
     printf("shop %s %s (%s, policy %s)\n", a.name, inserted ? "added" : "saved", a.marketplace,
@@ -207,6 +253,25 @@ static void read_line(char *buf, size_t len) {
   buf[n] = '\0';
 }
 
+/* Once the pair is stored (same transaction): a shop that waited for it
+ * resumes, with the jobs that were waiting (sql/logic/operate.sql). */
+static int token_resume(PGconn *conn, const char *name, const char *shop_id) {
+  const char *params[1] = {shop_id};
+  PGresult *r = NULL;
+
+  if (exec_params(conn, "cannot resume the shop",
+                  "SELECT resumed, revived FROM ocop_shop_tokens_stored($1::bigint)", 1, params,
+                  &r) != CTL_OK)
+    return CTL_FAIL;
+  printf("token stored for shop %s\n", name);
+  if (PQgetvalue(r, 0, 0)[0] == 't')
+    printf("shop %s was waiting for re-authorisation: it is active again; its waiting jobs are due"
+           " now and %s dead job%s went back to pending\n",
+           name, PQgetvalue(r, 0, 1), strcmp(PQgetvalue(r, 0, 1), "1") == 0 ? "" : "s");
+  PQclear(r);
+  return CTL_OK;
+}
+
 static int shop_token(struct ctl *ctl, int argc, char **argv) {
   char access[1024], refresh[1024];
   const char *expires = "14400", *params[4];
@@ -225,32 +290,63 @@ static int shop_token(struct ctl *ctl, int argc, char **argv) {
     return CTL_FAIL;
   }
   conn = ctl_connect(ctl, "shop");
-  if (!conn)
+  if (!conn || ctl_begin_change(conn, "shop") != CTL_OK) {
+    explicit_bzero(access, sizeof access);
+    explicit_bzero(refresh, sizeof refresh);
     return CTL_FAIL;
+  }
   params[0] = argv[2];
   params[1] = access;
   params[2] = refresh;
   params[3] = expires;
   rc = exec_params(conn, "cannot store the token",
                    "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
-                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop WHERE name = $1 "
+                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop "
+                   "WHERE name = $1 AND status NOT IN ('removing', 'removed') "
                    "ON CONFLICT (shop_id) DO UPDATE SET access_token = EXCLUDED.access_token, "
                    "refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at, "
                    "updated_at = now() RETURNING shop_id",
                    4, params, &r);
   if (rc == CTL_OK && PQntuples(r) == 0) {
-    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", argv[2]);
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (or it is being removed; see ocopctl "
+                    "shop list)\n", argv[2]);
     rc = CTL_FAIL;
   } else if (rc == CTL_OK) {
-    printf("token stored for shop %s\n", argv[2]);
+    rc = token_resume(conn, argv[2], PQgetvalue(r, 0, 0));
   }
+  rc = ctl_end_change(conn, "shop", rc);
   explicit_bzero(access, sizeof access);
   explicit_bzero(refresh, sizeof refresh);
   PQclear(r);
   return rc;
 }
 
-static int shop_list(struct ctl *ctl) {
+/* shop list --json: an array of {shop, marketplace, shop_id, policy,
+ * status, listed, delisted}. */
+static void shop_list_json(PGresult *r) {
+  cJSON *arr = cJSON_CreateArray();
+  char *text;
+  int i;
+
+  for (i = 0; i < PQntuples(r); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "shop", PQgetvalue(r, i, 0));
+    cJSON_AddStringToObject(o, "marketplace", PQgetvalue(r, i, 1));
+    cJSON_AddStringToObject(o, "shop_id", PQgetvalue(r, i, 2));
+    cJSON_AddStringToObject(o, "policy", PQgetvalue(r, i, 3));
+    cJSON_AddStringToObject(o, "status", PQgetvalue(r, i, 4));
+    cJSON_AddNumberToObject(o, "listed", atof(PQgetvalue(r, i, 5)));
+    cJSON_AddNumberToObject(o, "delisted", atof(PQgetvalue(r, i, 6)));
+    cJSON_AddItemToArray(arr, o);
+  }
+  text = cJSON_Print(arr);
+  printf("%s\n", text);
+  free(text);
+  cJSON_Delete(arr);
+}
+
+static int shop_list(struct ctl *ctl, int json) {
   PGconn *conn = ctl_connect(ctl, "shop");
   PGresult *r;
   int i;
@@ -262,8 +358,14 @@ static int shop_list(struct ctl *ctl) {
                    "count(l.id) FILTER (WHERE l.state = 'delisted') "
                    "FROM shop s LEFT JOIN listing l ON l.shop_id = s.id GROUP BY s.id ORDER BY s.name");
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    ctl_pg_fail("shop", "cannot list shops", r);
     PQclear(r);
-    return fail_pg("cannot list shops", conn);
+    return CTL_FAIL;
+  }
+  if (json) {
+    shop_list_json(r);
+    PQclear(r);
+    return CTL_OK;
   }
   printf("%-20s %-10s %-12s %-7s %-13s %7s %9s\n", "shop", "market", "shop id", "policy", "status",
          "listed", "delisted");
@@ -283,11 +385,19 @@ static int shop_set_status(struct ctl *ctl, const char *name, const char *status
 
   if (!conn)
     return CTL_FAIL;
+  /* A shop being removed keeps its state: the row comes back unchanged. */
   rc = exec_params(conn, "cannot change the shop",
-                   "UPDATE shop SET status = $2, updated_at = now() WHERE name = $1 RETURNING id", 2,
+                   "WITH u AS (UPDATE shop SET status = $2, updated_at = now() WHERE name = $1 "
+                   "AND status NOT IN ('removing', 'removed') RETURNING id, status) "
+                   "SELECT id, status FROM u UNION ALL SELECT id, status FROM shop "
+                   "WHERE name = $1 AND status IN ('removing', 'removed')", 2,
                    params, &r);
   if (rc == CTL_OK && PQntuples(r) == 0) {
-    fprintf(stderr, "ocopctl: shop: no shop named \"%s\"\n", name);
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (see ocopctl shop list)\n", name);
+    rc = CTL_FAIL;
+  } else if (rc == CTL_OK && strcmp(PQgetvalue(r, 0, 1), status) != 0) {
+    fprintf(stderr, "ocopctl: shop: shop %s is %s (ocopctl shop remove): it cannot be %s\n", name,
+            PQgetvalue(r, 0, 1), strcmp(status, "paused") == 0 ? "paused" : "resumed");
     rc = CTL_FAIL;
   } else if (rc == CTL_OK) {
     printf("shop %s is %s\n", name, status);
@@ -300,7 +410,9 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
   const char *sub = argc > 1 ? argv[1] : "";
 
   if (strcmp(sub, "list") == 0 && argc == 2)
-    return shop_list(ctl);
+    return shop_list(ctl, 0);
+  if (strcmp(sub, "list") == 0 && argc == 3 && strcmp(argv[2], "--json") == 0)
+    return shop_list(ctl, 1);
   if (argc < 3)
     return ctl_usage("shop");
   if (strcmp(sub, "add") == 0)
@@ -313,6 +425,10 @@ int cmd_shop(struct ctl *ctl, int argc, char **argv) {
     return ctl_shop_assortment(ctl, argc, argv);
   if (strcmp(sub, "owner") == 0)
     return ctl_shop_owner(ctl, argc, argv);
+  if (strcmp(sub, "remove") == 0)
+    return ctl_shop_remove(ctl, argc, argv);
+  if (strcmp(sub, "options") == 0)
+    return ctl_shop_options(ctl, argc, argv);
   if (strcmp(sub, "pause") == 0 && argc == 3)
     return shop_set_status(ctl, argv[2], "paused");
   if (strcmp(sub, "resume") == 0 && argc == 3)

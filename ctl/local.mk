@@ -18,6 +18,9 @@ ocopctl_SOURCES = \
 	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
 	ctl/ctl_content.h ctl/ctl_category.c ctl/ctl_attribute.c ctl/ctl_images.c \
 	ctl/ctl_product.c ctl/ctl_product.h \
+	ctl/ctl_error.c ctl/ctl_error.h ctl/ctl_operate.h \
+	ctl/ctl_jobs.c ctl/ctl_retry.c ctl/ctl_resync.c \
+	ctl/ctl_shop_remove.c ctl/ctl_shop_options.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \

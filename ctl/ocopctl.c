@@ -19,6 +19,7 @@
 
 #include "ctl_assortment.h"
 #include "ctl_content.h"
+#include "ctl_operate.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -40,16 +41,20 @@ static const struct command commands[] = {
     {"import", cmd_import, "FILE.csv [--dry-run]",
      "check a catalogue CSV and load it in one transaction", 1},
     {"shop", cmd_shop,
-     "add NAME --marketplace M --shop-id ID --app-key K --base-url URL"
+     "add NAME --marketplace M [--shop-id ID --app-key K --base-url URL]"
      " [--policy delist|strip] [--buffer N] [--option K=V]... [--producer \"PRODUCER NAME\"]"
+     " | options MARKETPLACE [--json] | remove NAME [--force]"
      " | token NAME (access and refresh token on stdin)"
      " | authorize NAME (--redirect URL | --code CODE) [--connector-dir DIR]"
-     " [--credentials-dir DIR] | list | pause NAME | resume NAME"
+     " [--credentials-dir DIR] | list [--json] | pause NAME | resume NAME"
      " | assortment NAME [include|exclude (--all | --producer NAME | --category CODE"
      " | --stars N | --product CODE) | remove RULE_ID]"
      " | owner NAME (--producer NAME | --operator)",
-     "register marketplace shops, their tokens, owners and assortments", 1},
-    {"listings", cmd_listings, "--shop NAME [--json] | --problems [--shop NAME] [--json]",
+     "register marketplace shops, their tokens, owners and assortments; the options each"
+     " marketplace needs; remove a shop (its listings withdrawn first)", 1},
+    {"listings", cmd_listings,
+     "--shop NAME [--state new|listed|delisted|none] [--json]"
+     " | --problems [--shop NAME] [--state S] [--json]",
      "what a shop carries and why, with each product's certificate and listing;"
      " --problems: the listings held back and why", 1},
     {"category", cmd_category,
@@ -66,6 +71,14 @@ static const struct command commands[] = {
      " (the next import of the catalogue file sets its values again)", 1},
     {"images", cmd_images, "[--product CODE] [--problems] [--json]",
      "each catalogue image, what reading it found, and the shops it is uploaded to", 1},
+    {"jobs", cmd_jobs,
+     "[--shop NAME] [--state dead|failing|held|pending|running|all] [--kind K] [--product CODE]"
+     " [--limit N] [--json]",
+     "the jobs that failed (default: dead and failing), each with its whole reason", 1},
+    {"retry", cmd_retry, "(JOB_ID | --shop NAME | --all-dead) [--dry-run]",
+     "put dead jobs back to pending, now, once their cause is fixed", 1},
+    {"resync", cmd_resync, "SHOP [--dry-run]",
+     "send a shop's live listings again (content, price, stock) and read their stock back", 1},
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,
      "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"

@@ -45,6 +45,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_reload.c tests/itest/test_schema.c tests/itest/test_variants.c \
 	tests/itest/test_content.c \
 	tests/itest/test_assortment.c \
+	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
@@ -144,6 +145,7 @@ SQL_TESTS = \
 	tests/sql/content.sql \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
+	tests/sql/operate.sql \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
 	tests/sql/variants.sql

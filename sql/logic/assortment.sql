@@ -32,7 +32,9 @@ LANGUAGE sql STABLE AS $$
              >= r.min_stars)
 $$;
 
--- Every (shop, product) a shop carries, and why.
+-- Every (shop, product) a shop carries, and why. A shop being removed
+-- (`ocopctl shop remove`, sql/logic/operate.sql) carries nothing: its
+-- listings are withdrawn whatever its rules say.
 CREATE OR REPLACE VIEW shop_assortment AS
 SELECT s.id AS shop_id, p.id AS product_id,
        concat_ws(', ',
@@ -46,7 +48,8 @@ SELECT s.id AS shop_id, p.id AS product_id,
        OR EXISTS (SELECT 1 FROM assortment_rule r
                    WHERE r.shop_id = s.id AND r.include AND ocop_rule_selects(r, p))
  WHERE NOT EXISTS (SELECT 1 FROM assortment_rule r
-                    WHERE r.shop_id = s.id AND NOT r.include AND ocop_rule_selects(r, p));
+                    WHERE r.shop_id = s.id AND NOT r.include AND ocop_rule_selects(r, p))
+   AND s.status NOT IN ('removing', 'removed');
 
 -- Whether shop s carries product p: the rule of shop_assortment for one
 -- pair, written out so that it reads the shop's few rules by index and
@@ -63,6 +66,7 @@ LANGUAGE sql STABLE ROWS 1 AS $$
                       WHERE r.shop_id = s.id AND r.include AND ocop_rule_selects(r, p)))
      AND NOT EXISTS (SELECT 1 FROM assortment_rule r
                       WHERE r.shop_id = s.id AND NOT r.include AND ocop_rule_selects(r, p))
+     AND s.status NOT IN ('removing', 'removed')
     FROM shop s, product p
    WHERE s.id = p_shop AND p.id = p_product
 $$;

@@ -42,7 +42,7 @@ SELECT lv.listing_id, v.id AS variant_id, v.product_id, v.sku, v.label, v.positi
 CREATE OR REPLACE VIEW listing_target AS
 SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
        l.create_started_at, l.lease_until,
-       s.policy, s.status = 'active' AS shop_active,
+       s.policy, s.status IN ('active', 'removing') AS shop_active,
        a.carried,
        (e.eligible AND NOT c.service AND a.carried AND vs.live > 0) AS mirror,
        CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint AS stars,

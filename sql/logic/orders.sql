@@ -292,7 +292,7 @@ LANGUAGE sql STABLE AS $$
     FROM shop s
     LEFT JOIN token tk ON tk.shop_id = s.id
     LEFT JOIN order_cursor c ON c.shop_id = s.id
-   WHERE s.status = 'active'
+   WHERE s.status IN ('active', 'removing')
    ORDER BY s.id
 $$;
 

@@ -80,7 +80,7 @@ BEGIN
                 FROM outbox o
                 JOIN listing l ON l.id = o.listing_id
                 JOIN shop s ON s.id = l.shop_id
-               WHERE o.state = 'pending' AND o.next_at <= now() AND s.status = 'active'
+               WHERE o.state = 'pending' AND o.next_at <= now() AND s.status IN ('active', 'removing')
                  AND (l.lease_until IS NULL OR l.lease_until < now())
                  AND NOT (s.id = ANY (p_skip_shops)) -- over their rate limit right now
                ORDER BY o.priority, o.next_at, o.id

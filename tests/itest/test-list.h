@@ -125,6 +125,9 @@ TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 
+/* tests/itest/test_operate.c */
+TEST_DECLARE(operate_commands_check_their_input)
+TEST_DECLARE(operate_retry_resync_resume_and_remove)
 /* tests/itest/test_oplog.c */
 TEST_DECLARE(identical_failures_are_grouped_and_dead_jobs_say_what_to_do)
 TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
@@ -234,6 +237,9 @@ TASK_LIST_START
   /* tests/itest/test_assortment.c */
   TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
   TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),
+  /* tests/itest/test_operate.c */
+  TEST_ENTRY_TIMEOUT(operate_commands_check_their_input, 120),
+  TEST_ENTRY_TIMEOUT(operate_retry_resync_resume_and_remove, 240),
   /* tests/itest/test_check_config.c */
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),

@@ -130,7 +130,7 @@ TEST_IMPL(assortment_commands_edit_audit_and_refuse_bad_input) {
   {
     const char *argv[] = {"ocopctl", "-d", conninfo, "shop", "add", "coop", "--marketplace",
                           "shopee", "--shop-id", COOP_SHOP_ID, "--app-key", "1001", "--base-url",
-                          "http://127.0.0.1:9", "--producer", THIEN_DUC, NULL};
+                          "http://127.0.0.1:9", "--option", "logistic_id=50011", "--producer", THIEN_DUC, NULL};
 
     ASSERT_EQ(itest_run(argv, &out, &err), 0);
   }
@@ -152,7 +152,8 @@ TEST_IMPL(assortment_commands_edit_audit_and_refuse_bad_input) {
   {
     const char *argv[] = {"ocopctl", "-d", conninfo, "shop", "add", "other", "--marketplace",
                           "shopee", "--shop-id", "2003", "--app-key", "1001", "--base-url",
-                          "http://127.0.0.1:9", "--producer", "Hợp tác xã Không Có", NULL};
+                          "http://127.0.0.1:9", "--option", "logistic_id=50011", "--producer", "Hợp tác xã Không Có",
+                          NULL};
     char *before = snapshot(db), *after;
 
     ASSERT_EQ(itest_run(argv, NULL, &err), 1);
