@@ -17,6 +17,8 @@ ocopctl_SOURCES = \
 	ctl/ctl_authorize.c \
 	ctl/ctl_assortment.c ctl/ctl_assortment.h ctl/ctl_listings.c \
 	ctl/ctl_content.h ctl/ctl_category.c ctl/ctl_attribute.c ctl/ctl_images.c \
+	ctl/ctl_error.c ctl/ctl_error.h \
+	ctl/ctl_data.c ctl/ctl_data.h ctl/ctl_orders.c ctl/ctl_stock.c ctl/ctl_cert.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \

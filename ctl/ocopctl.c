@@ -19,6 +19,7 @@
 
 #include "ctl_assortment.h"
 #include "ctl_content.h"
+#include "ctl_data.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -72,6 +73,20 @@ static const struct command commands[] = {
      "expiry warnings that have fired (re-evaluation filing window, expiry)", 1},
     {"clock", cmd_clock, "[pin YYYY-MM-DD | unpin]",
      "the OCOP date; pin it to another day (tests and demos only) or unpin it", 1},
+    {"orders", cmd_orders,
+     "[--shop NAME] [--product CODE] [--sku SKU] [--status S] [--since DATE] [--until DATE]"
+     " [--limit N] [--json]",
+     "orders from every channel, newest first: shop, order id, status, placed time"
+     " (+07:00), lines", 1},
+    {"stock", cmd_stock,
+     "show [SKU | --product CODE] [--json] | set SKU QTY --reason \"TEXT\""
+     " | adjust SKU +N|-N --reason \"TEXT\"",
+     "stock on hand, reserved and told to each channel; a stocktake or a correction,"
+     " with its reason in the ledger", 1},
+    {"cert", cmd_cert,
+     "show CODE [--json] | revoke CODE --decision NO --on DATE [--reason TEXT]"
+     " | decide CODE --stars N --decision NO --on DATE [--valid-until DATE]",
+     "a product's certificates; record a revocation or a recognition decision", 1},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -88,7 +103,9 @@ static const struct command *find_command(const char *name) {
 int ctl_usage(const char *name) {
   const struct command *c = find_command(name);
 
-  fprintf(stderr, "usage: ocopctl [-d CONNINFO] %s %s\n", name, c ? c->usage : "...");
+  /* One line, like every other refusal: "ocopctl: NAME: ...". */
+  fprintf(stderr, "ocopctl: %s: wrong arguments; usage: ocopctl [-d CONNINFO] %s %s\n", name,
+          name, c ? c->usage : "...");
   return CTL_USAGE;
 }
 
@@ -244,12 +261,20 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
 /* ---- main ------------------------------------------------------------------- */
 
 int ctl_is_iso_date(const char *s) {
-  int i;
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int i, y, m, d;
 
   for (i = 0; i < 10; i++)
     if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
       return 0;
-  return s[10] == '\0';
+  if (s[10] != '\0')
+    return 0;
+  y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  m = (s[5] - '0') * 10 + (s[6] - '0');
+  d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+    return 0;
+  return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
 /* Takes the global options; returns the index of the command, or -1 with
