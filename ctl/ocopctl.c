@@ -38,8 +38,9 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "",
      "bring the database schema up to this build's version", 1},
-    {"import", cmd_import, "FILE.csv [--dry-run]",
-     "check a catalogue CSV and load it in one transaction", 1},
+    {"import", cmd_import, "FILE.csv [--dry-run] [--stocktake]",
+     "check a catalogue CSV and load it in one transaction; its stock column sets new"
+     " variants only, or every variant with --stocktake", 1},
     {"shop", cmd_shop,
      "add NAME --marketplace M --shop-id ID --app-key K --base-url URL"
      " [--policy delist|strip] [--buffer N] [--option K=V]... [--producer \"PRODUCER NAME\"]"
@@ -200,7 +201,7 @@ int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
 
 /* ---- import ---------------------------------------------------------------- */
 
-static void print_summary(const char *path, int dry_run, const struct import_summary *s) {
+static void print_summary(const char *path, unsigned dry_run, const struct import_summary *s) {
   if (dry_run)
     printf("dry run of %s: %ld rows checked, nothing written; the import would make:\n", path,
            s->rows);
@@ -214,6 +215,10 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
   printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
          s->certificates_updated);
   printf("  stock adjustments: %ld\n", s->stock_adjustments);
+  if (s->stock_ignored > 0)
+    printf("  %s: stock column ignored for %ld existing variant%s (their stock moved since;"
+           " use --stocktake to set it)\n",
+           path, s->stock_ignored, s->stock_ignored == 1 ? "" : "s");
   printf("  images: %ld added, %ld changed, %ld removed\n", s->images_added, s->images_changed,
          s->images_removed);
   printf("  attributes: %ld set, %ld removed\n", s->attributes_set, s->attributes_removed);
@@ -224,12 +229,15 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
 int cmd_import(struct ctl *ctl, int argc, char **argv) {
   struct import_summary sum;
   const char *path = NULL;
-  int i, dry_run = 0, options = 1, rc;
+  unsigned flags = 0;
+  int i, options = 1, rc;
   PGconn *conn;
 
   for (i = 1; i < argc; i++) {
     if (options && strcmp(argv[i], "--dry-run") == 0)
-      dry_run = 1;
+      flags |= IMPORT_DRY_RUN;
+    else if (options && strcmp(argv[i], "--stocktake") == 0)
+      flags |= IMPORT_STOCKTAKE;
     else if (options && strcmp(argv[i], "--") == 0)
       options = 0;
     else if (options && argv[i][0] == '-' && argv[i][1] != '\0')
@@ -244,7 +252,7 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
   conn = ctl_connect(ctl, "import");
   if (!conn)
     return CTL_FAIL;
-  rc = import_file(conn, path, dry_run, &sum, stderr);
+  rc = import_file(conn, path, flags, &sum, stderr);
   if (rc == 1) {
     fprintf(stderr, "ocopctl: import: %s: %ld problem%s; nothing was imported\n", path,
             sum.problems, sum.problems == 1 ? "" : "s");
@@ -254,7 +262,7 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
     fprintf(stderr, "ocopctl: import: %s: nothing was imported\n", path);
     return CTL_FAIL;
   }
-  print_summary(path, dry_run, &sum);
+  print_summary(path, flags & IMPORT_DRY_RUN, &sum);
   return CTL_OK;
 }
 
