@@ -12,6 +12,7 @@
 
 #include "ocopctl.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,16 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
   }
   if (!path)
     return ctl_usage("import");
+  /* A file that cannot be read is one line, before any connection. */
+  {
+    FILE *f = fopen(path, "r");
+
+    if (!f) {
+      fprintf(stderr, "ocopctl: import: %s: %s\n", path, strerror(errno));
+      return CTL_FAIL;
+    }
+    fclose(f);
+  }
   conn = ctl_connect(ctl, "import");
   if (!conn)
     return CTL_FAIL;
