@@ -144,6 +144,7 @@ SQL_TESTS = \
 	tests/sql/content.sql \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
+	tests/sql/ledger_ops.sql \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
 	tests/sql/variants.sql
