@@ -49,6 +49,36 @@ static int own_message(const PGresult *r, const char *state) {
   return 0;
 }
 
+/* A table's own constraint, named as PostgreSQL names them
+ * (TABLE_COLUMN_check, _key, _fkey): which value of which table it
+ * refused, in words. 0 when the name does not say. */
+static int constraint_text(const PGresult *r, const char *state, char *out, size_t n) {
+  const char *c = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+  const char *t = PQresultErrorField(r, PG_DIAG_TABLE_NAME);
+  const char *col = PQresultErrorField(r, PG_DIAG_COLUMN_NAME), *end;
+  size_t tl = t ? strlen(t) : 0;
+  int cl;
+
+  if (t && strcmp(state, "23502") == 0 && col)
+    return snprintf(out, n, "the %s's %s must be given", t, col) > 0;
+  if (!c || !t || strncmp(c, t, tl) != 0 || c[tl] != '_')
+    return 0;
+  c += tl + 1;
+  end = strrchr(c, '_');
+  if (!end || end == c)
+    return 0;
+  cl = (int)(end - c);
+  if (strcmp(state, "23514") == 0)
+    snprintf(out, n, "the %s's %.*s is not allowed (rule %s_%s)", t, cl, c, t, c);
+  else if (strcmp(state, "23505") == 0)
+    snprintf(out, n, "a %s with that %.*s already exists", t, cl, c);
+  else if (strcmp(state, "23503") == 0)
+    snprintf(out, n, "the %s's %.*s names something that does not exist", t, cl, c);
+  else
+    return 0;
+  return 1;
+}
+
 static const char *meaning(const char *state) {
   int i;
 
@@ -61,11 +91,14 @@ static const char *meaning(const char *state) {
 int ctl_pg_error(const char *command, PGconn *conn, const PGresult *r) {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
   const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  char text[300];
 
   if (!state && (!conn || PQstatus(conn) != CONNECTION_OK))
     state = "08000";
   if (state && msg && own_message(r, state))
     fprintf(stderr, "ocopctl: %s: %.*s\n", command, (int)strcspn(msg, "\n"), msg);
+  else if (state && r && constraint_text(r, state, text, sizeof text))
+    fprintf(stderr, "ocopctl: %s: %s\n", command, text);
   else if (state && meaning(state))
     fprintf(stderr, "ocopctl: %s: %s\n", command, meaning(state));
   else

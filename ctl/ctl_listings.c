@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_error.h"
 
 #define CMD "listings"
 
@@ -27,7 +28,7 @@ static PGresult *query(PGconn *conn, const char *sql, const char *shop_id) {
   PGresult *r = PQexecParams(conn, sql, 1, NULL, params, NULL, NULL, 0);
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(r));
+    ctl_pg_error(CMD, conn, r);
     PQclear(r);
     return NULL;
   }
@@ -188,7 +189,7 @@ static int listings_problems(PGconn *conn, const char *shop, int json) {
     return CTL_FAIL;
   r = PQexecParams(conn, held_sql, 1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(r));
+    ctl_pg_error(CMD, conn, r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -231,7 +232,7 @@ int cmd_listings(struct ctl *ctl, int argc, char **argv) {
                    "LEFT JOIN producer p ON p.id = s.owner_producer_id WHERE s.name = $1",
                    1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(s) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: %s: %s", CMD, PQresultErrorMessage(s));
+    ctl_pg_error(CMD, conn, s);
     goto out;
   }
   if (PQntuples(s) != 1) {

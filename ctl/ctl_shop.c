@@ -19,21 +19,24 @@
 #include <string.h>
 
 #include "ctl_assortment.h"
+#include "ctl_error.h"
 #include "ocopctl.h"
 
 static int fail_pg(const char *what, PGconn *conn) {
-  fprintf(stderr, "ocopctl: shop: %s: %s", what, PQerrorMessage(conn));
-  return CTL_FAIL;
+  (void)what;
+  return ctl_pg_error("shop", conn, NULL);
 }
 
-/* Runs a parameterised statement; prints the server's message on failure. */
+/* Runs a parameterised statement; says what failed in one line
+ * (ctl_error.h). A change that fails is rolled back whole. */
 static int exec_params(PGconn *conn, const char *what, const char *sql, int n,
                        const char *const *params, PGresult **out) {
   PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
   ExecStatusType st = PQresultStatus(r);
 
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: shop: %s: %s", what, PQresultErrorMessage(r));
+    (void)what;
+    ctl_pg_error("shop", conn, r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -152,7 +155,6 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
   if (a.producer &&
       ctl_find_producer(conn, "shop", "--producer", a.producer, producer_id, sizeof producer_id) <= 0) {
     ctl_end_change(conn, "shop", CTL_FAIL);
-    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
     goto out;
   }
   opts = cJSON_PrintUnformatted(a.options);
@@ -186,8 +188,6 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
     rc = shop_add_owner(conn, &a, shop_id, inserted);
   }
   rc = ctl_end_change(conn, "shop", rc);
-  if (rc != CTL_OK)
-    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
 out:
   PQclear(r);
   free(opts);

@@ -558,6 +558,12 @@ static const struct {
     {2, {"shop", "frob"}},
     {1, {"shop", "pause", "nope"}},
     {1, {"shop", "assortment", "nope"}},
+    {1, {"shop", "add", "Bad Name", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
+         "--base-url", "http://x"}},
+    {1, {"shop", "add", "good", "--marketplace", "ebay", "--shop-id", "1", "--app-key", "k",
+         "--base-url", "http://x"}},
+    {1, {"shop", "add", "good", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
+         "--base-url", "not a url"}},
 };
 
 TEST_IMPL(ctl_bad_command_lines_get_one_clear_line) {

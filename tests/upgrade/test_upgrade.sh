@@ -379,9 +379,11 @@ check_migration() {
     tail -n 20 "$work/ctl.log" | diag
     bail "nothing to check without the migration"
   fi
-  # 009 (variants), then 010 (listing content) on top.
-  check "the schema is at 010" \
-    [ "$(q "SELECT max(version) FROM schema_migration" 2>&1)" = 10 ]
+  # 009 (variants), then 010 (listing content) and every later migration on
+  # top: the newest sql/NNN_*.sql.
+  latest=$(ls "$top_srcdir"/sql/[0-9][0-9][0-9]_*.sql | sed 's|.*/||; s|_.*||' | sort | tail -n 1)
+  check "the schema is at $latest, the newest migration" \
+    [ "$(q "SELECT max(version) FROM schema_migration" 2>&1)" = "$((10#$latest))" ]
 
   q "SELECT p.code, count(v.id), string_agg(v.sku, ' ')
        FROM product p LEFT JOIN variant v ON v.product_id = p.id
