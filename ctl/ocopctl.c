@@ -69,9 +69,9 @@ static const struct command commands[] = {
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,
      "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"
-     "rated_below_3|never_eligible] [--within DAYS]",
+     "rated_below_3|never_eligible] [--within DAYS] [--json]",
      "certificate state, stars, decision and days left of every product on the OCOP date", 1},
-    {"alerts", cmd_alerts, "[--since DATE]",
+    {"alerts", cmd_alerts, "[--since DATE] [--json]",
      "expiry warnings that have fired (re-evaluation filing window, expiry)", 1},
     {"clock", cmd_clock, "[pin YYYY-MM-DD | unpin]",
      "the OCOP date; pin it to another day (tests and demos only) or unpin it", 1},
