@@ -3,7 +3,7 @@
  * (events of kind expiry_warning, written once per certificate and tier by
  * ocop_expiry_warnings in sql/logic/lifecycle.sql), oldest first.
  *
- *   ocopctl alerts [--since DATE]
+ *   ocopctl alerts [--since DATE] [--json]
  *
  * Each warning is shown with the OCOP date it fired on (its valid_until less
  * the days left then), which is the date the rules ran on even when a test
@@ -14,22 +14,51 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ocopctl.h"
+#include "ctl_data.h"
+#include "ctl_error.h"
+
+/* Columns as the query below gives them; "-" (nothing recorded) is null. */
+static void print_json(const PGresult *r) {
+  static const char *const keys[] = {"ocop_date", "product",   "producer", "decision_no",
+                                     "tier",      "days_left", "advice"};
+  cJSON *arr = cJSON_CreateArray();
+  int i, k;
+
+  for (i = 0; i < PQntuples(r); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    for (k = 0; k < 7; k++) {
+      if (strcmp(PQgetvalue(r, i, k), "-") == 0)
+        cJSON_AddNullToObject(o, keys[k]);
+      else if (k == 4 || k == 5)
+        cJSON_AddItemToObject(o, keys[k], ctl_data_num(r, i, k));
+      else
+        cJSON_AddItemToObject(o, keys[k], ctl_data_str(r, i, k));
+    }
+    cJSON_AddItemToArray(arr, o);
+  }
+  ctl_data_print_json(arr);
+}
 
 int cmd_alerts(struct ctl *ctl, int argc, char **argv) {
   const char *params[1] = {NULL};
   PGconn *conn;
   PGresult *r;
-  int i;
+  int i, json = 0;
 
-  if (argc == 3 && strcmp(argv[1], "--since") == 0)
-    params[0] = argv[2];
-  else if (argc != 1)
-    return ctl_usage("alerts");
+  for (i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0)
+      json = 1;
+    else if (strcmp(argv[i], "--since") == 0 && i + 1 < argc && !params[0])
+      params[0] = argv[++i];
+    else
+      return ctl_usage("alerts");
+  }
+  if (params[0] && !ctl_is_iso_date(params[0]))
+    return ctl_data_bad("alerts", "--since", params[0], "a date YYYY-MM-DD");
   conn = ctl_connect(ctl, "alerts");
   if (!conn)
     return CTL_FAIL;
-  /* A malformed DATE is refused by the server's date parser (exit 1). */
   r = PQexecParams(conn,
                    "WITH w AS (SELECT ev.*, (ev.detail ->> 'valid_until')::date "
                    "- (ev.detail ->> 'days_left')::integer AS fired_on FROM event ev "
@@ -46,9 +75,14 @@ int cmd_alerts(struct ctl *ctl, int argc, char **argv) {
                    "ORDER BY ev.at, ev.id",
                    1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: alerts: %s", PQresultErrorMessage(r));
+    ctl_pg_error("alerts", conn, r);
     PQclear(r);
     return CTL_FAIL;
+  }
+  if (json) {
+    print_json(r);
+    PQclear(r);
+    return CTL_OK;
   }
   printf("%-10s %-14s %-20s %4s %9s  %s\n", "OCOP date", "product", "certificate", "tier",
          "days_left", "producer: advice");

@@ -3,7 +3,7 @@
  * OCOP date, as product_eligibility computes it, so that what an operator
  * reads is exactly what the daemon mirrors.
  *
- *   ocopctl certs [--state STATE] [--within DAYS]
+ *   ocopctl certs [--state STATE] [--within DAYS] [--json]
  *
  * --within DAYS keeps certificates that may be shown today and whose last
  * valid day is at most DAYS days away (0: expires today). Read-only.
@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ocopctl.h"
+#include "ctl_data.h"
+#include "ctl_error.h"
 
 /* The states product_eligibility can yield (sql/logic/eligibility.sql), checked
  * here so that a typo is a usage error rather than an empty list. */
@@ -38,7 +39,7 @@ static int bad_state(const char *s) {
   for (i = 0; cert_states[i]; i++)
     fprintf(stderr, " %s", cert_states[i]);
   fprintf(stderr, "\n");
-  return ctl_usage("certs");
+  return CTL_USAGE;
 }
 
 /* A day count 0..36600 (a century is more than any certificate lasts). */
@@ -50,15 +51,45 @@ static int parse_days(const char *s, long *out) {
   return !(errno || end == s || *end || *out < 0 || *out > 36600);
 }
 
+static void print_json(const PGresult *r) {
+  static const char *const keys[] = {"product", "state",     "stars", "decision_no",
+                                     "valid_until", "days_left", "name", "producer"};
+  cJSON *arr = cJSON_CreateArray();
+  int i, k;
+
+  for (i = 0; i < PQntuples(r); i++) {
+    cJSON *o = cJSON_CreateObject();
+
+    for (k = 0; k < 8; k++) {
+      const char *v = PQgetvalue(r, i, k);
+
+      if (strcmp(v, "-") == 0 && (k == 2 || k == 3 || k == 4 || k == 5))
+        cJSON_AddNullToObject(o, keys[k]);
+      else if (k == 2 || k == 5)
+        cJSON_AddItemToObject(o, keys[k], ctl_data_num(r, i, k));
+      else
+        cJSON_AddItemToObject(o, keys[k], ctl_data_str(r, i, k));
+    }
+    cJSON_AddItemToObject(o, "ocop_date", ctl_data_str(r, i, 8));
+    cJSON_AddItemToArray(arr, o);
+  }
+  ctl_data_print_json(arr);
+}
+
 int cmd_certs(struct ctl *ctl, int argc, char **argv) {
   const char *params[2] = {NULL, NULL};
   long days;
   PGconn *conn;
   PGresult *r;
-  int i;
+  int i, json = 0;
 
-  /* Every option takes a value: step over both. */
+  /* Every option but --json takes a value: step over both. */
   for (i = 1; i < argc; i += 2) {
+    if (strcmp(argv[i], "--json") == 0) {
+      json = 1;
+      i--;
+      continue;
+    }
     if (i + 1 >= argc)
       return ctl_usage("certs");
     if (strcmp(argv[i], "--state") == 0) {
@@ -68,7 +99,7 @@ int cmd_certs(struct ctl *ctl, int argc, char **argv) {
     } else if (strcmp(argv[i], "--within") == 0) {
       if (!parse_days(argv[i + 1], &days)) {
         fprintf(stderr, "ocopctl: certs: --within needs a number of days, not \"%s\"\n", argv[i + 1]);
-        return ctl_usage("certs");
+        return CTL_USAGE;
       }
       params[1] = argv[i + 1];
     } else {
@@ -89,9 +120,14 @@ int cmd_certs(struct ctl *ctl, int argc, char **argv) {
                    "ORDER BY e.days_left NULLS LAST, p.code",
                    2, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: certs: %s", PQresultErrorMessage(r));
+    ctl_pg_error("certs", conn, r);
     PQclear(r);
     return CTL_FAIL;
+  }
+  if (json) {
+    print_json(r);
+    PQclear(r);
+    return CTL_OK;
   }
   /* Fixed-width columns first: names are UTF-8 of any length, so they go
    * last where they cannot push the other columns out of line. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_error.h"
 #include "ocopctl.h"
 
 static int show(PGconn *conn) {
@@ -26,7 +27,7 @@ static int show(PGconn *conn) {
                        "'YYYY-MM-DD HH24:MI'), '') FROM ocop_clock c");
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-    fprintf(stderr, "ocopctl: clock: %s", PQresultErrorMessage(r));
+    ctl_pg_error("clock", conn, r);
     PQclear(r);
     return CTL_FAIL;
   }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ctl_content.h"
+#include "ctl_data.h"
 
 #define CMD "images"
 
@@ -100,6 +101,9 @@ int cmd_images(struct ctl *ctl, int argc, char **argv) {
   }
   conn = ctl_connect(ctl, CMD);
   if (!conn)
+    return CTL_FAIL;
+  /* An unknown product is a mistake, not a product without images. */
+  if (p[0] && ctl_data_known(conn, CMD, CTL_PRODUCT, p[0]) != 1)
     return CTL_FAIL;
   r = ctl_query(conn, CMD, images_sql, 2, p);
   if (!r)

@@ -30,7 +30,7 @@ static PGresult *query(PGconn *conn, const char *sql, int n, const char *shop_id
   PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    ctl_pg_fail(CMD, "cannot read the listings", r);
+    ctl_pg_error(CMD, conn, r);
     PQclear(r);
     return NULL;
   }
@@ -193,7 +193,7 @@ static int listings_problems(PGconn *conn, const char *shop, const char *state, 
     return CTL_FAIL;
   r = PQexecParams(conn, held_sql, 2, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    ctl_pg_fail(CMD, "cannot read the listings", r);
+    ctl_pg_error(CMD, conn, r);
     PQclear(r);
     return CTL_FAIL;
   }
@@ -255,7 +255,7 @@ int cmd_listings(struct ctl *ctl, int argc, char **argv) {
                    "LEFT JOIN producer p ON p.id = s.owner_producer_id WHERE s.name = $1",
                    1, NULL, params, NULL, NULL, 0);
   if (PQresultStatus(s) != PGRES_TUPLES_OK) {
-    ctl_pg_fail(CMD, "cannot read the shop", s);
+    ctl_pg_error(CMD, conn, s);
     goto out;
   }
   if (PQntuples(s) != 1) {

@@ -193,7 +193,6 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
   if (a.producer &&
       ctl_find_producer(conn, "shop", "--producer", a.producer, producer_id, sizeof producer_id) <= 0) {
     ctl_end_change(conn, "shop", CTL_FAIL);
-    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
     goto out;
   }
   opts = cJSON_PrintUnformatted(a.options);
@@ -232,8 +231,6 @@ static int shop_add(struct ctl *ctl, int argc, char **argv) {
     rc = shop_add_owner(conn, &a, shop_id, inserted);
   }
   rc = ctl_end_change(conn, "shop", rc);
-  if (rc != CTL_OK)
-    fprintf(stderr, "ocopctl: shop: nothing was saved\n");
 out:
   PQclear(r);
   free(opts);

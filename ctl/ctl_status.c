@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_error.h"
 #include "ocopctl.h"
 
 static int print_query(PGconn *conn, const char *title, const char *sql) {
@@ -15,7 +16,7 @@ static int print_query(PGconn *conn, const char *title, const char *sql) {
   int i, j, n, cols;
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: status: %s", PQresultErrorMessage(r));
+    ctl_pg_error("status", conn, r);
     PQclear(r);
     return -1;
   }
@@ -42,7 +43,7 @@ static int print_held(PGconn *conn) {
   PGresult *r = PQexec(conn, "SELECT count(*) FROM listing WHERE problem IS NOT NULL");
 
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-    fprintf(stderr, "ocopctl: status: %s", PQresultErrorMessage(r));
+    ctl_pg_error("status", conn, r);
     PQclear(r);
     return -1;
   }

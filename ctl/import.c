@@ -904,6 +904,7 @@ static void add_counts(struct counts *to, const struct counts *c) {
   to->certificates_added += c->certificates_added;
   to->certificates_updated += c->certificates_updated;
   to->stock_adjustments += c->stock_adjustments;
+  to->stock_ignored += c->stock_ignored;
   to->images_added += c->images_added;
   to->images_changed += c->images_changed;
   to->images_removed += c->images_removed;
@@ -1056,7 +1057,7 @@ static char *source_of(const char *path) {
   return s;
 }
 
-int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
+int import_file(PGconn *conn, const char *path, unsigned flags, struct import_summary *sum,
                 FILE *errs) {
   struct import im;
   int rc;
@@ -1067,7 +1068,8 @@ int import_file(PGconn *conn, const char *path, int dry_run, struct import_summa
   im.path = path;
   im.errs = errs;
   im.source = source_of(path);
-  rc = run(&im, dry_run);
+  im.stocktake = (flags & IMPORT_STOCKTAKE) != 0;
+  rc = run(&im, (flags & IMPORT_DRY_RUN) != 0);
   print_problems(&im);
   /* COMMIT ends the transaction; everything else leaves it to undo. */
   if (PQtransactionStatus(conn) != PQTRANS_IDLE)
@@ -1085,6 +1087,7 @@ int import_file(PGconn *conn, const char *path, int dry_run, struct import_summa
   sum->certificates_added = im.counts.certificates_added;
   sum->certificates_updated = im.counts.certificates_updated;
   sum->stock_adjustments = im.counts.stock_adjustments;
+  sum->stock_ignored = im.counts.stock_ignored;
   sum->images_added = im.counts.images_added;
   sum->images_changed = im.counts.images_changed;
   sum->images_removed = im.counts.images_removed;

@@ -42,9 +42,13 @@
  *    variant of the product that the file no longer names is withdrawn
  *    (active = false), never deleted: its ledger and orders keep it. A SKU
  *    never moves to another product.
- *  - stock, per variant: the CSV gives the count on hand; one 'import'
- *    ledger row (variant and product) moves the on-hand count to it when
- *    they differ.
+ *  - stock, per variant: for a NEW variant the CSV gives its opening
+ *    balance, one 'import' ledger row. For a variant already in the
+ *    catalogue the column is ignored (sales and stocktakes have moved it
+ *    since the file was written) and counted in stock_ignored when it
+ *    differs from on hand; with IMPORT_STOCKTAKE it is a stocktake
+ *    instead: one 'stocktake' ledger row, its note naming the file,
+ *    moves on hand to it.
  *  - content, for the content columns the file has (import_content.c):
  *    the product's images replaced to match the cell, its attributes and
  *    marketplace categories set or (empty cell) removed.
@@ -63,6 +67,9 @@ struct import_summary {
   long variants_created, variants_updated, variants_unchanged, variants_withdrawn;
   long certificates_added, certificates_updated;
   long stock_adjustments;
+  /* Existing variants whose stock column differs from on hand, left as
+   * they are (no IMPORT_STOCKTAKE). */
+  long stock_ignored;
   /* The content columns: image rows added, changed (source or claim) and
    * removed; attributes and marketplace categories set and removed. */
   long images_added, images_changed, images_removed;
@@ -71,10 +78,14 @@ struct import_summary {
   long problems; /* lines printed to errs */
 };
 
+/* import_file's flags. */
+#define IMPORT_DRY_RUN 1u   /* check and write, then roll back */
+#define IMPORT_STOCKTAKE 2u /* the stock column sets existing variants too */
+
 /*
  * Imports the file at path. The schema must be current (migrate_check).
- * With dry_run everything is checked and written, then rolled back: the
- * summary says what would change. Problems go to errs.
+ * With IMPORT_DRY_RUN everything is checked and written, then rolled back:
+ * the summary says what would change. Problems go to errs.
  * Returns 0 (imported, or dry run passed), 1 when the file has problems
  * (nothing imported), -1 when the import could not run (database error;
  * the reason is printed to errs).
@@ -83,7 +94,7 @@ struct import_summary {
  * name: those of the shop table (shopee, lazada, tiktok, postmart). */
 int import_marketplace_ok(const char *m);
 
-int import_file(PGconn *conn, const char *path, int dry_run, struct import_summary *sum,
+int import_file(PGconn *conn, const char *path, unsigned flags, struct import_summary *sum,
                 FILE *errs);
 
 #endif

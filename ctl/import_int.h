@@ -85,6 +85,7 @@ struct counts {
   long variants_created, variants_updated, variants_unchanged, variants_withdrawn;
   long certificates_added, certificates_updated;
   long stock_adjustments;
+  long stock_ignored;
   long images_added, images_changed, images_removed;
   long attributes_set, attributes_removed;
   long categories_set, categories_removed;
@@ -94,6 +95,7 @@ struct import {
   PGconn *conn;
   const char *path;
   const char *source; /* "csv:<basename>" */
+  int stocktake;      /* IMPORT_STOCKTAKE */
   FILE *errs;
   csv_t *csv;
   int colidx[NCOLS]; /* -1: absent */

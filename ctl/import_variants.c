@@ -480,19 +480,36 @@ static int upsert_variant(struct import *im, struct row *r, size_t position,
   return 0;
 }
 
-/* The file gives the count on hand; one ledger row moves it there. */
+/* The file's stock column. A new variant's opening balance is one 'import'
+ * ledger row. An existing variant's count moved since the file was written
+ * (sales, stocktakes), so the column is ignored, and counted when it
+ * differs, unless the import is a stocktake: then one 'stocktake' row with
+ * a note naming the file moves on hand to it. */
 static int adjust_stock(struct import *im, struct row *r, const char *variant_id,
-                        const char *product_id, struct counts *c) {
-  const char *p[3] = {variant_id, product_id, r->f[C_STOCK]};
+                        const char *product_id, int existing, struct counts *c) {
+  const char *p[5] = {variant_id, product_id, r->f[C_STOCK],
+                      existing ? "stocktake" : "import",
+                      existing ? im->source + 4 /* after "csv:" */ : NULL};
   char delta[32] = "";
   int rc;
 
+  if (existing && !im->stocktake) {
+    rc = imp_fetch_id(im, r, C_STOCK,
+                      "SELECT 1 WHERE $3::bigint IS DISTINCT FROM coalesce((SELECT on_hand"
+                      " FROM stock_level WHERE variant_id = $1::bigint), 0)"
+                      " AND $2::bigint IS NOT NULL",
+                      3, p, delta, sizeof delta, NULL);
+    c->stock_ignored += rc == 0 && delta[0];
+    return rc;
+  }
   rc = imp_fetch_id(im, r, C_STOCK,
-                    "INSERT INTO stock_ledger (variant_id, product_id, delta, reason)"
-                    " SELECT $1::bigint, $2::bigint, d, 'import' FROM (SELECT $3::bigint - coalesce("
+                    "INSERT INTO stock_ledger (variant_id, product_id, delta, reason, note)"
+                    " SELECT $1::bigint, $2::bigint, d, $4,"
+                    " 'stocktake from catalogue file ' || $5::text"
+                    " FROM (SELECT $3::bigint - coalesce("
                     "  (SELECT on_hand FROM stock_level WHERE variant_id = $1::bigint), 0) AS d) s"
                     " WHERE d <> 0 RETURNING delta",
-                    3, p, delta, sizeof delta, NULL);
+                    5, p, delta, sizeof delta, NULL);
   c->stock_adjustments += rc == 0 && delta[0];
   return rc;
 }
@@ -517,8 +534,11 @@ int imp_write_variants(struct import *im, const struct product_rows *p, const ch
     rc = upsert_variant(im, r, j + 1, product_id, find_known(k, nk, r->sku), ids[j],
                         sizeof ids[j], c);
   }
-  for (j = 0; rc == 0 && j < p->n; j++)
-    rc = adjust_stock(im, &im->rows[p->rows[j]], ids[j], product_id, c);
+  for (j = 0; rc == 0 && j < p->n; j++) {
+    struct row *r = &im->rows[p->rows[j]];
+
+    rc = adjust_stock(im, r, ids[j], product_id, find_known(k, nk, r->sku) != NULL, c);
+  }
   for (j = 0; j < nk; j++) {
     free(k[j].sku);
     free(k[j].label);

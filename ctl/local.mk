@@ -21,6 +21,7 @@ ocopctl_SOURCES = \
 	ctl/ctl_error.c ctl/ctl_error.h ctl/ctl_operate.h \
 	ctl/ctl_jobs.c ctl/ctl_retry.c ctl/ctl_resync.c \
 	ctl/ctl_shop_remove.c ctl/ctl_shop_options.c \
+	ctl/ctl_data.c ctl/ctl_data.h ctl/ctl_orders.c ctl/ctl_stock.c ctl/ctl_cert.c \
 	lib/call.c lib/call.h \
 	lib/http.c lib/http.h \
 	lib/module.c lib/module.h \

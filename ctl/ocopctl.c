@@ -12,6 +12,7 @@
 
 #include "ocopctl.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "ctl_assortment.h"
 #include "ctl_content.h"
 #include "ctl_operate.h"
+#include "ctl_data.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -38,8 +40,9 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "",
      "bring the database schema up to this build's version", 1},
-    {"import", cmd_import, "FILE.csv [--dry-run]",
-     "check a catalogue CSV and load it in one transaction", 1},
+    {"import", cmd_import, "FILE.csv [--dry-run] [--stocktake]",
+     "check a catalogue CSV and load it in one transaction; its stock column sets new"
+     " variants only, or every variant with --stocktake", 1},
     {"shop", cmd_shop,
      "add NAME --marketplace M [--shop-id ID --app-key K --base-url URL]"
      " [--policy delist|strip] [--buffer N] [--option K=V]... [--producer \"PRODUCER NAME\"]"
@@ -82,12 +85,26 @@ static const struct command commands[] = {
     {"status", cmd_status, "", "listings, queue, failed jobs and certificates at a glance", 1},
     {"certs", cmd_certs,
      "[--state certified|renewal_window|renewal_pending|expiring_soon|grace|expired|revoked|"
-     "rated_below_3|never_eligible] [--within DAYS]",
+     "rated_below_3|never_eligible] [--within DAYS] [--json]",
      "certificate state, stars, decision and days left of every product on the OCOP date", 1},
-    {"alerts", cmd_alerts, "[--since DATE]",
+    {"alerts", cmd_alerts, "[--since DATE] [--json]",
      "expiry warnings that have fired (re-evaluation filing window, expiry)", 1},
     {"clock", cmd_clock, "[pin YYYY-MM-DD | unpin]",
      "the OCOP date; pin it to another day (tests and demos only) or unpin it", 1},
+    {"orders", cmd_orders,
+     "[--shop NAME] [--product CODE] [--sku SKU] [--status S] [--since DATE] [--until DATE]"
+     " [--limit N] [--json]",
+     "orders from every channel, newest first: shop, order id, status, placed time"
+     " (+07:00), lines", 1},
+    {"stock", cmd_stock,
+     "show [SKU | --product CODE] [--json] | set SKU QTY --reason \"TEXT\""
+     " | adjust SKU +N|-N --reason \"TEXT\"",
+     "stock on hand, reserved and told to each channel; a stocktake or a correction,"
+     " with its reason in the ledger", 1},
+    {"cert", cmd_cert,
+     "show CODE [--json] | revoke CODE --decision NO --on DATE [--reason TEXT]"
+     " | decide CODE --stars N --decision NO --on DATE [--valid-until DATE]",
+     "a product's certificates; record a revocation or a recognition decision", 1},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -104,7 +121,9 @@ static const struct command *find_command(const char *name) {
 int ctl_usage(const char *name) {
   const struct command *c = find_command(name);
 
-  fprintf(stderr, "usage: ocopctl [-d CONNINFO] %s %s\n", name, c ? c->usage : "...");
+  /* One line, like every other refusal: "ocopctl: NAME: ...". */
+  fprintf(stderr, "ocopctl: %s: wrong arguments; usage: ocopctl [-d CONNINFO] %s %s\n", name,
+          name, c ? c->usage : "...");
   return CTL_USAGE;
 }
 
@@ -199,7 +218,7 @@ int cmd_migrate(struct ctl *ctl, int argc, char **argv) {
 
 /* ---- import ---------------------------------------------------------------- */
 
-static void print_summary(const char *path, int dry_run, const struct import_summary *s) {
+static void print_summary(const char *path, unsigned dry_run, const struct import_summary *s) {
   if (dry_run)
     printf("dry run of %s: %ld rows checked, nothing written; the import would make:\n", path,
            s->rows);
@@ -213,6 +232,10 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
   printf("  certificates: %ld added, %ld updated\n", s->certificates_added,
          s->certificates_updated);
   printf("  stock adjustments: %ld\n", s->stock_adjustments);
+  if (s->stock_ignored > 0)
+    printf("  %s: stock column ignored for %ld existing variant%s (their stock moved since;"
+           " use --stocktake to set it)\n",
+           path, s->stock_ignored, s->stock_ignored == 1 ? "" : "s");
   printf("  images: %ld added, %ld changed, %ld removed\n", s->images_added, s->images_changed,
          s->images_removed);
   printf("  attributes: %ld set, %ld removed\n", s->attributes_set, s->attributes_removed);
@@ -223,12 +246,15 @@ static void print_summary(const char *path, int dry_run, const struct import_sum
 int cmd_import(struct ctl *ctl, int argc, char **argv) {
   struct import_summary sum;
   const char *path = NULL;
-  int i, dry_run = 0, options = 1, rc;
+  unsigned flags = 0;
+  int i, options = 1, rc;
   PGconn *conn;
 
   for (i = 1; i < argc; i++) {
     if (options && strcmp(argv[i], "--dry-run") == 0)
-      dry_run = 1;
+      flags |= IMPORT_DRY_RUN;
+    else if (options && strcmp(argv[i], "--stocktake") == 0)
+      flags |= IMPORT_STOCKTAKE;
     else if (options && strcmp(argv[i], "--") == 0)
       options = 0;
     else if (options && argv[i][0] == '-' && argv[i][1] != '\0')
@@ -240,10 +266,20 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
   }
   if (!path)
     return ctl_usage("import");
+  /* A file that cannot be read is one line, before any connection. */
+  {
+    FILE *f = fopen(path, "r");
+
+    if (!f) {
+      fprintf(stderr, "ocopctl: import: %s: %s\n", path, strerror(errno));
+      return CTL_FAIL;
+    }
+    fclose(f);
+  }
   conn = ctl_connect(ctl, "import");
   if (!conn)
     return CTL_FAIL;
-  rc = import_file(conn, path, dry_run, &sum, stderr);
+  rc = import_file(conn, path, flags, &sum, stderr);
   if (rc == 1) {
     fprintf(stderr, "ocopctl: import: %s: %ld problem%s; nothing was imported\n", path,
             sum.problems, sum.problems == 1 ? "" : "s");
@@ -253,19 +289,27 @@ int cmd_import(struct ctl *ctl, int argc, char **argv) {
     fprintf(stderr, "ocopctl: import: %s: nothing was imported\n", path);
     return CTL_FAIL;
   }
-  print_summary(path, dry_run, &sum);
+  print_summary(path, flags & IMPORT_DRY_RUN, &sum);
   return CTL_OK;
 }
 
 /* ---- main ------------------------------------------------------------------- */
 
 int ctl_is_iso_date(const char *s) {
-  int i;
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int i, y, m, d;
 
   for (i = 0; i < 10; i++)
     if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
       return 0;
-  return s[10] == '\0';
+  if (s[10] != '\0')
+    return 0;
+  y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  m = (s[5] - '0') * 10 + (s[6] - '0');
+  d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+    return 0;
+  return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
 
 /* Takes the global options; returns the index of the command, or -1 with

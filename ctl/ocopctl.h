@@ -29,7 +29,7 @@ PGconn *ctl_connect(struct ctl *ctl, const char *command);
 /* Prints the command's usage line to stderr and returns CTL_USAGE. */
 int ctl_usage(const char *command);
 
-/* 1 when s is YYYY-MM-DD in digits (the server checks that the day exists). */
+/* 1 when s is YYYY-MM-DD and that day exists (Gregorian). */
 int ctl_is_iso_date(const char *s);
 
 /* ocopctl.c */

@@ -16,7 +16,8 @@ SQL_MIGRATIONS = \
 	sql/008_clock.sql \
 	sql/009_variants.sql \
 	sql/010_content.sql \
-	sql/011_operate.sql
+	sql/011_operate.sql \
+	sql/012_ledger_notes.sql
 
 # Applied after the migrations, in this order: a file may use what the files
 # before it define (a LANGUAGE sql body and a view are checked when created).
@@ -36,7 +37,8 @@ SQL_LOGIC = \
 	sql/logic/orders.sql \
 	sql/logic/webhook.sql \
 	sql/logic/reconcile.sql \
-	sql/logic/operate.sql
+	sql/logic/operate.sql \
+	sql/logic/ledger_ops.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.

@@ -47,6 +47,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_assortment.c \
 	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
+	tests/itest/test_ctl_data.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -146,6 +147,7 @@ SQL_TESTS = \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/operate.sql \
+	tests/sql/ledger_ops.sql \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
 	tests/sql/variants.sql

@@ -38,6 +38,13 @@ TEST_DECLARE(import_content_columns)
 TEST_DECLARE(import_bad_content)
 TEST_DECLARE(ctl_content_commands)
 
+/* tests/itest/test_ctl_data.c */
+TEST_DECLARE(ctl_orders_by_shop_product_status_and_day)
+TEST_DECLARE(ctl_stock_set_reaches_every_marketplace_and_refuses_below_reserved)
+TEST_DECLARE(ctl_reimport_keeps_sold_stock_unless_stocktake)
+TEST_DECLARE(ctl_cert_revoke_delists_the_same_day_and_decide_lists_again)
+TEST_DECLARE(ctl_bad_command_lines_get_one_clear_line)
+
 /* tests/itest/test_schema.c */
 TEST_DECLARE(logic_files_embedded_exactly)
 TEST_DECLARE(upgrade_from_version_8_matches_a_fresh_database)
@@ -163,6 +170,11 @@ TASK_LIST_START
   TEST_ENTRY(import_content_columns),
   TEST_ENTRY(import_bad_content),
   TEST_ENTRY(ctl_content_commands),
+  TEST_ENTRY_TIMEOUT(ctl_orders_by_shop_product_status_and_day, 120),
+  TEST_ENTRY_TIMEOUT(ctl_stock_set_reaches_every_marketplace_and_refuses_below_reserved, 120),
+  TEST_ENTRY(ctl_reimport_keeps_sold_stock_unless_stocktake),
+  TEST_ENTRY_TIMEOUT(ctl_cert_revoke_delists_the_same_day_and_decide_lists_again, 120),
+  TEST_ENTRY(ctl_bad_command_lines_get_one_clear_line),
   /* tests/itest/test_schema.c */
   TEST_ENTRY(logic_files_embedded_exactly),
   TEST_ENTRY(upgrade_from_version_8_matches_a_fresh_database),

@@ -150,14 +150,14 @@ static const char *data_file(const char *name) {
 }
 
 /* Runs import_file, returning its code and what it printed (caller frees). */
-static int import_capture(PGconn *c, const char *path, int dry_run,
+static int import_capture(PGconn *c, const char *path, unsigned flags,
                           struct import_summary *sum, char **printed) {
   size_t len;
   FILE *f = open_memstream(printed, &len);
   int rc;
 
   ASSERT_NOT_NULL(f);
-  rc = import_file(c, path, dry_run, sum, f);
+  rc = import_file(c, path, flags, sum, f);
   fclose(f);
   return rc;
 }
@@ -660,7 +660,9 @@ TEST_IMPL(import_renewal_and_changes) {
 
   /* BKN-001's 500 g price 75000 -> 79000; TBH-003 renewed by a new
    * decision with expires_on left to the database; TBH-005 revoked; PTO-001
-   * stock 600 -> 550. A price is the variant's: the product is unchanged. */
+   * stock 600 -> 550, which an existing variant ignores (the count moved
+   * since the file was written) unless the import is a stocktake. A price
+   * is the variant's: the product is unchanged. */
   ASSERT_EQ(import_quiet(t.conn, data_file("ocop-sample-renewal.csv"), &sum), 0);
   ASSERT_EQ(sum.products_updated, 0);
   ASSERT_EQ(sum.products_unchanged, 42);
@@ -670,8 +672,25 @@ TEST_IMPL(import_renewal_and_changes) {
   ASSERT_EQ(sum.variants_created + sum.variants_withdrawn, 0);
   ASSERT_EQ(sum.certificates_added, 1);
   ASSERT_EQ(sum.certificates_updated, 1);
-  ASSERT_EQ(sum.stock_adjustments, 1);
+  ASSERT_EQ(sum.stock_adjustments, 0);
+  ASSERT_EQ(sum.stock_ignored, 1);
   ASSERT_EQ(sum.producers_created + sum.producers_updated, 0);
+  ASSERT_SCALAR(t.conn, "600",
+                "SELECT on_hand FROM stock_level s JOIN variant v ON v.id = s.variant_id"
+                " WHERE v.sku = 'OCP-PTO-001'");
+  {
+    char *printed;
+
+    ASSERT_EQ(import_capture(t.conn, data_file("ocop-sample-renewal.csv"), IMPORT_STOCKTAKE,
+                             &sum, &printed),
+              0);
+    free(printed);
+  }
+  ASSERT_EQ(sum.stock_adjustments, 1);
+  ASSERT_EQ(sum.stock_ignored, 0);
+  ASSERT_SCALAR(t.conn, "stocktake from catalogue file ocop-sample-renewal.csv",
+                "SELECT l.note FROM stock_ledger l JOIN variant v ON v.id = l.variant_id"
+                " WHERE v.sku = 'OCP-PTO-001' AND l.reason = 'stocktake'");
 
   ASSERT_SCALAR(t.conn, "79000 true",
                 "SELECT price_vnd || ' ' || (updated_at > '2000-01-01') FROM variant"
@@ -689,8 +708,8 @@ TEST_IMPL(import_renewal_and_changes) {
   ASSERT_SCALAR(t.conn, "2026-11-01",
                 "SELECT revoked_on FROM certificate c JOIN product p ON p.id = c.product_id"
                 " WHERE p.code = 'OCP-TBH-005'");
-  ASSERT_SCALAR(t.conn, "-50 550",
-                "SELECT l.delta || ' ' || s.on_hand FROM stock_ledger l"
+  ASSERT_SCALAR(t.conn, "-50 550 stocktake",
+                "SELECT l.delta || ' ' || s.on_hand || ' ' || l.reason FROM stock_ledger l"
                 " JOIN stock_level s USING (variant_id) JOIN variant v ON v.id = l.variant_id"
                 " WHERE v.sku = 'OCP-PTO-001' ORDER BY l.id DESC LIMIT 1");
   ASSERT_EQ(count_of(t.conn, "SELECT count(*) FROM certificate"), 41);
@@ -1334,7 +1353,8 @@ TEST_IMPL(ctl_usage_without_database) {
   /* The command line is checked before any connection is tried. */
   run_ctl(&r, "host=/nonexistent dbname=x", import_noarg);
   ASSERT_EQ(r.status, 2);
-  ASSERT_STR_EQ(r.err, "usage: ocopctl [-d CONNINFO] import FILE.csv [--dry-run]\n");
+  ASSERT_STR_EQ(r.err, "ocopctl: import: wrong arguments; usage: ocopctl [-d CONNINFO] import"
+                       " FILE.csv [--dry-run] [--stocktake]\n");
   run_ctl(&r, "host=/nonexistent dbname=x", import_two);
   ASSERT_EQ(r.status, 2);
   run_ctl(&r, NULL, status);
@@ -1345,10 +1365,12 @@ TEST_IMPL(ctl_usage_without_database) {
   run_ctl(&r, NULL, help);
   ASSERT_EQ(r.status, 0);
   ASSERT(strstr(r.out, "\n  migrate\n      bring the database schema up") != NULL);
-  ASSERT(strstr(r.out, "\n  import FILE.csv [--dry-run]\n      check a catalogue") != NULL);
+  ASSERT(strstr(r.out, "\n  import FILE.csv [--dry-run] [--stocktake]\n      check a catalogue") !=
+         NULL);
   run_ctl(&r, NULL, import_help);
   ASSERT_EQ(r.status, 0);
-  ASSERT(strncmp(r.out, "usage: ocopctl [-d CONNINFO] import FILE.csv [--dry-run]\n", 56) == 0);
+  ASSERT(strncmp(r.out, "usage: ocopctl [-d CONNINFO] import FILE.csv [--dry-run] [--stocktake]\n",
+                 70) == 0);
   return TEST_OK;
 }
 

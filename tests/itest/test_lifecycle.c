@@ -533,7 +533,9 @@ TEST_IMPL(ctl_certs_and_alerts) {
   ASSERT_EQ(ctl(conninfo, "alerts", "--since", "2026-11-25", &out, &err), 0);
   ASSERT(strstr(out, "OCP-TBH-001") != NULL);
   free(out), free(err);
-  ASSERT_EQ(ctl(conninfo, "alerts", "--since", "not-a-date", &out, &err), 1);
+  /* A malformed date is a wrong command line, said in one line. */
+  ASSERT_EQ(ctl(conninfo, "alerts", "--since", "not-a-date", &out, &err), 2);
+  ASSERT_STR_EQ(err, "ocopctl: alerts: --since \"not-a-date\" is not a date YYYY-MM-DD\n");
   free(out), free(err);
   PQfinish(conn);
   return TEST_OK;
