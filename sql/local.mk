@@ -34,7 +34,8 @@ SQL_LOGIC = \
 	sql/logic/lifecycle.sql \
 	sql/logic/orders.sql \
 	sql/logic/webhook.sql \
-	sql/logic/reconcile.sql
+	sql/logic/reconcile.sql \
+	sql/logic/admin.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.
