@@ -8,7 +8,16 @@
 #include "textbuf.h"
 
 /* How a column's value is written. */
-enum col_type { COL_TEXT, COL_NUM, COL_VND, COL_SHOP_STATUS, COL_HOURS, COL_REASON };
+enum col_type {
+  COL_TEXT,   /* short: a code, a date, a name of a few words; kept on one line */
+  COL_WRAP,   /* long text that may wrap */
+  COL_NUM,
+  COL_VND,
+  COL_DAYS,   /* days left: a week or less stands out */
+  COL_SHOP_STATUS,
+  COL_HOURS,
+  COL_REASON
+};
 
 struct column {
   const char *key;   /* in the row's JSON object */
@@ -34,7 +43,9 @@ static const char style[] =
     "h2{font-size:17px;margin:12px 0 8px;color:#1f6f43}"
     "h2 span,th span,.card span{font-weight:normal;color:#5a6b60}"
     "table{border-collapse:collapse;width:100%}"
-    "th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e3e9e5;vertical-align:top}"
+    "th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e3e9e5;vertical-align:top;"
+    "white-space:nowrap}"
+    "td.wrap,td.reason{white-space:normal}"
     "th{background:#eef3f0;font-size:13px}"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
     "td.reason{color:#8a1c14;max-width:520px;word-break:break-word}"
@@ -96,20 +107,25 @@ static void put_hours(struct textbuf *b, const cJSON *row) {
   if (h->valuedouble < 0)
     tb_puts(b, "<span class=\"bad\">đã hết hạn / expired</span>");
   else if (h->valuedouble < 24)
-    tb_printf(b, "<span class=\"bad\">%.0f giờ / h</span>", h->valuedouble);
+    tb_printf(b, "<span class=\"bad\">%.0f giờ / %.0f h</span>", h->valuedouble, h->valuedouble);
   else
-    tb_printf(b, "%.0f ngày / days", h->valuedouble / 24);
+    tb_printf(b, "%.0f ngày / %.0f days", h->valuedouble / 24, h->valuedouble / 24);
 }
 
 static void put_cell(struct textbuf *b, const cJSON *row, const struct column *c) {
   const char *s = str(row, c->key);
-  static const char *const open[] = {"<td>", "<td class=\"n\">", "<td class=\"n\">", "<td>",
-                                     "<td>", "<td class=\"reason\">"};
+  static const char *const open[] = {"<td>",  "<td class=\"wrap\">", "<td class=\"n\">",
+                                     "<td class=\"n\">", "<td class=\"n\">", "<td>",
+                                     "<td>",  "<td class=\"reason\">"};
 
   tb_puts(b, open[c->type]);
   switch (c->type) {
   case COL_NUM: put_grouped(b, num(row, c->key)); break;
   case COL_VND: put_grouped(b, num(row, c->key)); tb_puts(b, " ₫"); break;
+  case COL_DAYS:
+    tb_printf(b, num(row, c->key) <= 7 ? "<span class=\"bad\">%.0f</span>" : "%.0f",
+              num(row, c->key));
+    break;
   case COL_SHOP_STATUS: put_shop_status(b, s); break;
   case COL_HOURS: put_hours(b, row); break;
   default: tb_html(b, s ? s : "—"); break;
@@ -125,7 +141,8 @@ static void put_heading(struct textbuf *b, const struct column *cols) {
   tb_puts(b, "<table><thead><tr>");
   for (c = cols; c->key; c++)
     tb_printf(b, "<th%s>%s<br><span>%s</span></th>",
-              c->type == COL_NUM || c->type == COL_VND ? " class=\"n\"" : "", c->vi, c->en);
+              c->type == COL_NUM || c->type == COL_VND || c->type == COL_DAYS ? " class=\"n\"" : "",
+              c->vi, c->en);
   tb_puts(b, "</tr></thead><tbody>");
 }
 
@@ -178,7 +195,7 @@ static const struct column shop_cols[] = {
 static const struct column problem_cols[] = {
     {"shop", "Gian hàng", "Shop", COL_TEXT},
     {"code", "Mã sản phẩm", "Product code", COL_TEXT},
-    {"name", "Tên sản phẩm", "Product", COL_TEXT},
+    {"name", "Tên sản phẩm", "Product", COL_WRAP},
     {"kind", "Loại", "Kind", COL_TEXT},
     {"problem", "Lý do", "Reason", COL_REASON},
     {"since", "Từ lúc", "Since", COL_TEXT},
@@ -196,11 +213,11 @@ static const struct column dead_cols[] = {
 
 static const struct column expiring_cols[] = {
     {"code", "Mã sản phẩm", "Product code", COL_TEXT},
-    {"name", "Tên sản phẩm", "Product", COL_TEXT},
-    {"producer", "Chủ thể sản xuất", "Producer", COL_TEXT},
+    {"name", "Tên sản phẩm", "Product", COL_WRAP},
+    {"producer", "Chủ thể sản xuất", "Producer", COL_WRAP},
     {"decision_no", "Quyết định", "Decision", COL_TEXT},
     {"valid_until", "Hiệu lực đến", "Valid until", COL_TEXT},
-    {"days_left", "Còn (ngày)", "Days left", COL_NUM},
+    {"days_left", "Còn (ngày)", "Days left", COL_DAYS},
     {NULL, NULL, NULL, COL_TEXT}};
 
 static const struct column order_cols[] = {

@@ -45,6 +45,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_reload.c tests/itest/test_schema.c tests/itest/test_variants.c \
 	tests/itest/test_content.c \
 	tests/itest/test_assortment.c \
+	tests/itest/test_admin.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -53,6 +54,7 @@ tests_itest_run_itest_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_run_itest_LDADD = $(ITEST_LIBS)
 
 EXTRA_DIST += \
+	tests/admin/parse_metrics.py \
 	tests/data/ocop-sample.csv \
 	tests/data/ocop-sample-renewal.csv \
 	tests/data/ocop-sample-single-sku.csv \

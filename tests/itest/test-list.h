@@ -125,6 +125,9 @@ TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
 
+/* tests/itest/test_admin.c */
+TEST_DECLARE(admin_endpoint_health_metrics_and_status_page)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -225,6 +228,8 @@ TASK_LIST_START
   /* tests/itest/test_assortment.c */
   TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
   TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),
+  /* tests/itest/test_admin.c */
+  TEST_ENTRY_TIMEOUT(admin_endpoint_health_metrics_and_status_page, 240),
 TASK_LIST_END
 
 #endif
