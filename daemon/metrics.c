@@ -252,12 +252,22 @@ static void put_help(struct textbuf *b, const char *name, const char *type, cons
   tb_printf(b, "\n# TYPE %s %s\n", name, type);
 }
 
+/* The shortest of 15 or 17 digits that reads back as v: 0.3, not
+ * 0.29999999999999999. */
+static void format_value(double v, char *out, size_t len) {
+  snprintf(out, len, "%.15g", v);
+  if (strtod(out, NULL) != v)
+    snprintf(out, len, "%.17g", v);
+}
+
 static void put_sample(struct textbuf *b, const char *name, const char *suffix,
                        const char *labels, const char *extra, double v) {
   int has = labels && labels[0], more = extra && extra[0];
+  char value[40];
 
-  tb_printf(b, "%s%s%s%s%s%s%s %.17g\n", name, suffix, has || more ? "{" : "", has ? labels : "",
-            has && more ? "," : "", more ? extra : "", has || more ? "}" : "", v);
+  format_value(v, value, sizeof value);
+  tb_printf(b, "%s%s%s%s%s%s%s %s\n", name, suffix, has || more ? "{" : "", has ? labels : "",
+            has && more ? "," : "", more ? extra : "", has || more ? "}" : "", value);
 }
 
 static void put_histogram(struct textbuf *b, const char *name, const struct series *s,

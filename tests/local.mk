@@ -86,7 +86,9 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
 	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
 	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h \
-	tests/unit/test_image.c lib/image.c lib/image.h
+	tests/unit/test_image.c lib/image.c lib/image.h \
+	tests/unit/test_admin_render.c daemon/metrics.c daemon/metrics.h \
+	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)

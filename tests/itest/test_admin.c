@@ -31,7 +31,8 @@
 #include "harness.h"
 
 #define TODAY "2026-11-25"
-#define LISTED 32           /* listings the sample mirrors on TODAY */
+#define LISTED 31           /* listings the sample mirrors on TODAY, less HELD */
+#define HELD "OCP-QNH-002"  /* eligible, but held back: no shelf life */
 #define SKU "OCP-BTN-001"   /* listed, with stock */
 #define EXPIRING "OCP-TBH-002" /* valid until 2026-12-15: 20 days left on TODAY */
 /* The system interpreter: the Debian package serves it, not another
@@ -300,6 +301,8 @@ static void fixture_up(struct fixture *f) {
   /* Catalogue text with markup: the page must show it, not run it. */
   PQclear(itest_sql(f->db, "UPDATE product SET name_vi = name_vi || ' <i>&</i>' "
                            "WHERE code = '" EXPIRING "'"));
+  PQclear(itest_sql(f->db, "DELETE FROM product_attribute WHERE key = 'shelf_life' AND "
+                           "product_id = (SELECT id FROM product WHERE code = '" HELD "')"));
   itest_sim_start(&f->sim);
   itest_add_shop(f->db, &f->sim, f->workdir, "delist");
   add_canary_shop(f);
@@ -396,6 +399,7 @@ static void check_metrics(struct fixture *f, const char *m) {
     ASSERT_EQ((long long)(n ? metric(m, "ocopd_listings", sql) : 0), n);
   }
   ASSERT_EQ((long long)metric(m, "ocopd_listings", "shop=shopee-test,state=listed"), LISTED);
+  ASSERT_EQ((long long)metric(m, "ocopd_listings", "state=new,problem=content"), 1);
   ASSERT_EQ((long long)metric(m, "ocopd_orders_ingested_total", "shop=shopee-test"),
             itest_sql_int(f->db, "SELECT count(*) FROM \"order\""));
   ASSERT_EQ((long long)metric(m, "ocopd_certificates", "state=expiring_soon"),
@@ -416,7 +420,9 @@ static void check_metrics(struct fixture *f, const char *m) {
 static void check_dom(const char *dom) {
   static const char *const must[] = {
       "shopee-test",
-      "<td class=\"n\">32</td>", /* its listed count */
+      "<td class=\"n\">31</td>", /* its listed count */
+      "Sản phẩm bị giữ lại và lý do",
+      "Shelf Life", /* the held listing's reason */
       "Sản phẩm sắp hết hạn chứng nhận",
       "Certificates expiring soon",
       "Việc đồng bộ thất bại",
