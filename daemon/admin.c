@@ -230,6 +230,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* libmicrohttpd's own messages: the first one at start goes into the one
  * line that says why the endpoint cannot listen; later ones are debug. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
   admin_t *a = cls;
   char msg[256];
