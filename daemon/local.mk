@@ -45,6 +45,10 @@ ocopd_SOURCES = \
 	lib/secret.c lib/secret.h \
 	daemon/token.c daemon/token.h \
 	daemon/webhook.c daemon/webhook.h \
+	daemon/admin.c daemon/admin.h \
+	daemon/metrics.c daemon/metrics.h \
+	daemon/status_page.c daemon/status_page.h \
+	daemon/textbuf.c daemon/textbuf.h \
 	connectors/connector.h
 nodist_ocopd_SOURCES = sql_migrations.c
 ocopd_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"' -DSYSCONFDIR='"$(sysconfdir)"'

@@ -21,6 +21,7 @@
 #include <uv.h>
 
 #include "check_config.h"
+#include "admin.h"
 #include "clock_watch.h"
 #include "config.h"
 #include "db.h"
@@ -32,6 +33,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "media.h"
+#include "metrics.h"
 #include "reconcile.h"
 #include "registry.h"
 #include "secret.h"
@@ -56,6 +58,7 @@ struct daemon {
   reconcile_t *rec;
   media_t *media;
   webhook_t *wh;
+  admin_t *admin; /* /healthz, /metrics, /status */
   uv_signal_t sig_term, sig_int, sig_hup;
   uv_timer_t shutdown_timer;
   clock_watch_t *watch; /* asks the database for the OCOP date */
@@ -240,6 +243,7 @@ static void reconcile_options_from(const struct daemon *d, struct reconcile_opti
 static void on_db_state(void *arg, int up) {
   struct daemon *d = arg;
 
+  metrics_db_state("main", up);
   if (!d->ob)
     return;
   if (up) {
@@ -253,6 +257,7 @@ static void on_db_state(void *arg, int up) {
 static void on_listen_state(void *arg, int up) {
   struct daemon *d = arg;
 
+  metrics_db_state("listen", up);
   if (!d->ob)
     return;
   if (up) {
@@ -335,6 +340,9 @@ static void on_drained(void *arg) {
     d->http_closed = 1;
     http_close(d->http, on_http_closed, d);
   }
+  /* The endpoint answers until here; it never touches d->db again. */
+  admin_close(d->admin, NULL, NULL);
+  d->admin = NULL;
   db_close(d->db, on_db_closed, d);
 }
 
@@ -534,6 +542,12 @@ static int start_loop(struct daemon *d) {
     if (!d->wh)
       return -1;
   }
+  if (d->cfg.admin_listen[0]) {
+    struct admin_options ao = {d->cfg.admin_listen, d->cfg.database, d->db};
+
+    if ((d->admin = admin_start(d->loop, &ao)) == NULL)
+      return -1;
+  }
   uv_signal_init(d->loop, &d->sig_term);
   uv_signal_init(d->loop, &d->sig_int);
   uv_signal_init(d->loop, &d->sig_hup);
@@ -589,6 +603,7 @@ int main(int argc, char **argv) {
     goto out;
   }
   d.loop = uv_default_loop();
+  metrics_start();
   if (start_loop(&d) != 0) {
     log_error("main", "cannot start", "");
     goto out;
@@ -601,6 +616,7 @@ int main(int argc, char **argv) {
     log_error("main", "handles left open at exit", "");
   log_info("main", "stopped", "");
 out:
+  metrics_free();
   registry_unref(d.reg);
   secret_forget();
   config_free(&d.cfg);

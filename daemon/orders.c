@@ -10,6 +10,7 @@
 #include "job.h"
 #include "drain.h"
 #include "log.h"
+#include "metrics.h"
 #include "order_doc.h"
 #include "order_files.h"
 #include "worker.h"
@@ -127,6 +128,7 @@ static void on_ingested(void *arg, PGresult *res, const char *err) {
     int failed = atoi(PQgetvalue(res, 0, 3)), dead = atoi(PQgetvalue(res, 0, 4));
 
     o->st.ingested += (unsigned long long)n;
+    metrics_orders(s->ctx->shop_name, atol(PQgetvalue(res, 0, 0)));
     o->st.failed += (unsigned long long)failed;
     if (n || failed)
       log_info("orders", "orders ingested", "shop=%s new=%s updated=%s unchanged=%s failed=%d dead=%d",

@@ -10,6 +10,7 @@
 #include "job.h"
 #include "drain.h"
 #include "log.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "feed.h"
 #include "token.h"
@@ -169,6 +170,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[9] = stars;
   params[10] = variants;
   params[11] = job->content.sig;
+  metrics_job(job->shop_name, job->kind_name, outcome_names[oc->kind], ms_mono() - job->started_ms);
   if (oc->kind == OUT_HELD || oc->kind == OUT_REFUSED) {
     free(job->held_why);
     job->held_why = strdup(oc->error);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "job.h"
+#include "metrics.h"
 #include "ms.h"
 
 static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
@@ -20,8 +21,10 @@ static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size
     wait = rl_take(p->rl, job->shop_id, rate, rate, ms_mono());
   else
     rl_charge(p->rl, job->shop_id, rate, rate, ms_mono());
-  if (wait > 0)
+  if (wait > 0) {
     snprintf(why, len, "shop over its rate limit of %.1f requests/s", rate);
+    metrics_rate_wait(job->shop_name, job->marketplace, "ocopd");
+  }
   return wait;
 }
 
@@ -30,6 +33,7 @@ static void rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
   struct job *job = arg;
 
   (void)req;
+  metrics_rate_wait(job->shop_name, job->marketplace, "marketplace");
   rl_pause(job->pace->rl, job->shop_id, ms_mono() + ms);
 }
 

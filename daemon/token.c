@@ -8,6 +8,7 @@
 
 #include "call.h"
 #include "log.h"
+#include "metrics.h"
 
 #define MAX_BUSY 256
 #define LEASE_S "120"
@@ -103,6 +104,7 @@ static void store(struct refresh *rf, const oc_token_result *r) {
   params[2] = r->refresh_token;
   params[3] = acc;
   params[4] = r->refresh_expires_at ? ref : NULL;
+  metrics_token_refresh(rf->shop_name, "ok");
   log_info("token", "access token refreshed", "shop=%s valid_s=%lld", rf->shop_name,
            acc_at - (long long)time(NULL));
   db_query(rf->tm->db, "SELECT ocop_token_store($1, $2, $3, to_timestamp($4::bigint), "
@@ -115,6 +117,8 @@ static void give_up(struct refresh *rf, const char *why) {
   const char *params[2] = {shop, why};
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  metrics_token_refresh(rf->shop_name, "refused");
+  metrics_reauth(rf->shop_name);
   log_error("token",
             "refresh token refused: the shop is paused until the seller authorises again; "
             "run `ocopctl shop authorize` for it",
@@ -128,6 +132,7 @@ static void end_refresh(struct refresh *rf) {
   const char *params[1] = {shop};
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  metrics_token_refresh(rf->shop_name, "failed");
   db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
 }
 

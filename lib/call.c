@@ -87,6 +87,10 @@ void call_hold_release(struct call_hold *h) {
   h->secret = NULL;
 }
 
+static call_observer observer;
+
+void call_set_observer(call_observer fn) { observer = fn; }
+
 /* ---- the verdict ---------------------------------------------------------- */
 
 static long max_wait(long a, long b) {
@@ -321,6 +325,8 @@ static void on_http(void *arg, const struct http_response *resp) {
             c->req.shop_name ? c->req.shop_name : "-", c->req.job_id, oc_op_name(c->req.op),
             resp->status, resp->total_s * 1000, call_verdict_name(c->res.verdict));
   run_verdict_hooks(c);
+  if (observer)
+    observer(c->own.conn->name, c->res.verdict, resp->total_s);
   finish(c);
 }
 

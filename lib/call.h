@@ -129,6 +129,12 @@ struct call_env {
   const struct call_hooks *hooks; /* NULL: none */
 };
 
+/* Told of every call that was sent, once its answer is classified: the
+ * connector's name, the verdict and the transport's total time. One per
+ * process (ocopd's metrics, daemon/metrics.h); NULL, as in ocopctl: none. */
+typedef void (*call_observer)(const char *marketplace, call_verdict v, double seconds);
+void call_set_observer(call_observer fn);
+
 /* Runs the stages; cb runs exactly once: synchronously when a stage before
  * the send decides (and for AUTH_LINK, which sends nothing), else from the
  * loop when the answer is classified. */

@@ -38,7 +38,8 @@ SQL_LOGIC = \
 	sql/logic/webhook.sql \
 	sql/logic/reconcile.sql \
 	sql/logic/operate.sql \
-	sql/logic/ledger_ops.sql
+	sql/logic/ledger_ops.sql \
+	sql/logic/admin.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;
 # write to a temporary first so that a failure leaves no stale output.

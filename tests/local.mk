@@ -48,6 +48,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
 	tests/itest/test_ctl_data.c \
+	tests/itest/test_admin.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -56,6 +57,7 @@ tests_itest_run_itest_CFLAGS = $(ITEST_CFLAGS)
 tests_itest_run_itest_LDADD = $(ITEST_LIBS)
 
 EXTRA_DIST += \
+	tests/admin/parse_metrics.py \
 	tests/data/ocop-sample.csv \
 	tests/data/ocop-sample-renewal.csv \
 	tests/data/ocop-sample-single-sku.csv \
@@ -87,7 +89,9 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	lib/module.c lib/module.h lib/registry.c lib/registry.h lib/secret.c lib/secret.h \
 	daemon/clock.c daemon/clock.h daemon/order_csv.c daemon/order_csv.h \
 	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h \
-	tests/unit/test_image.c lib/image.c lib/image.h
+	tests/unit/test_image.c lib/image.c lib/image.h \
+	tests/unit/test_admin_render.c daemon/metrics.c daemon/metrics.h \
+	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)

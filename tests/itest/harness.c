@@ -512,6 +512,8 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   fprintf(f,
           "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
           "credentials_dir = %s/credentials\nlog_level = debug\npoll_interval = 200ms\n"
+          /* Off unless the test asks (test_admin.c): parallel daemons. */
+          "admin_listen =\n"
           "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n"
           "media_dir = %s/tests/data/images\n%s\n",
           conninfo, itest_builddir(), workdir, itest_srcdir(), extra ? extra : "");

@@ -143,6 +143,8 @@ TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
 TEST_DECLARE(ocopd_never_ready_without_a_connector)
+/* tests/itest/test_admin.c */
+TEST_DECLARE(admin_endpoint_health_metrics_and_status_page)
 
 TASK_LIST_START
   /* tests/itest/test_import.c */
@@ -259,6 +261,8 @@ TASK_LIST_START
   /* tests/itest/test_oplog.c */
   TEST_ENTRY_TIMEOUT(identical_failures_are_grouped_and_dead_jobs_say_what_to_do, 120),
   TEST_ENTRY_TIMEOUT(long_mirror_logs_progress_and_withdrawal_says_why, 180),
+  /* tests/itest/test_admin.c */
+  TEST_ENTRY_TIMEOUT(admin_endpoint_health_metrics_and_status_page, 240),
 TASK_LIST_END
 
 #endif

@@ -88,7 +88,7 @@ TEST_IMPL(check_config_passes_a_config_that_works) {
   snprintf(conf, sizeof conf, "%s/ocopd.conf", work);
   snprintf(body, sizeof body,
            "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\ncredentials_dir = "
-           "%s/credentials\nwebhook_listen = 127.0.0.1:0\n",
+           "%s/credentials\nwebhook_listen = 127.0.0.1:0\nadmin_listen =\n",
            conninfo, itest_builddir(), work);
   write_conf(conf, body);
   rc = check(conf, &out);

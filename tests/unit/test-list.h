@@ -133,6 +133,11 @@ TEST_DECLARE(image_sample_files)
 TEST_DECLARE(image_check_is_thread_safe)
 TEST_DECLARE(image_samples_are_reproducible)
 
+/* tests/unit/test_admin_render.c */
+TEST_DECLARE(metrics_escape_labels_and_build_histograms)
+TEST_DECLARE(status_page_escapes_and_says_what_it_leaves_out)
+TEST_DECLARE(textbuf_html_and_printf)
+
 TASK_LIST_START
   /* tests/unit/test_core.c */
   TEST_ENTRY(log_quotes_values_that_need_it),
@@ -247,6 +252,10 @@ TASK_LIST_START
   TEST_ENTRY(image_sample_files),
   TEST_ENTRY(image_check_is_thread_safe),
   TEST_ENTRY(image_samples_are_reproducible),
+  /* tests/unit/test_admin_render.c */
+  TEST_ENTRY(metrics_escape_labels_and_build_histograms),
+  TEST_ENTRY(status_page_escapes_and_says_what_it_leaves_out),
+  TEST_ENTRY(textbuf_html_and_printf),
 TASK_LIST_END
 
 #endif

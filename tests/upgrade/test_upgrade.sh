@@ -223,6 +223,7 @@ daemon_conf() {
 database = $conn
 connector_dir = $1/connectors/.libs
 credentials_dir = $work/credentials
+admin_listen =
 log_level = debug
 poll_interval = 200ms
 sweep_interval = 2s
