@@ -145,7 +145,12 @@ unit_root() {
   [ -e "$root/bin/kill" ] || cp "$(type -P kill)" "$root/bin/kill"
 }
 
-verify() { MANPATH=$root$mandir systemd-analyze verify --root="$root" "$unit" >"$work/verify.log" 2>&1; }
+# SYSTEMD_UNIT_PATH: the unit's folder first (under make distcheck it is
+# one systemd does not read), then the usual ones (the trailing colon).
+verify() {
+  SYSTEMD_UNIT_PATH="$(dirname "$unit"):" MANPATH=$root$mandir \
+    systemd-analyze verify --root="$root" "$unit" >"$work/verify.log" 2>&1
+}
 
 check_unit() {
   local score
@@ -183,7 +188,9 @@ check_users_and_folders() {
     skip "sysusers.d and tmpfiles.d" "systemd-sysusers or systemd-tmpfiles is not installed"
     return
   fi
-  systemd-sysusers --root="$root" --dry-run >"$work/sysusers.log" 2>&1
+  # The files are named: a prefix such as make distcheck's is not among
+  # the folders systemd reads.
+  systemd-sysusers --root="$root" --dry-run "$root$sysusers" >"$work/sysusers.log" 2>&1
   check "systemd-sysusers --dry-run would create the user ocopd" \
     grep -q "Creating user 'ocopd'" "$work/sysusers.log"
   if [ "$(id -u)" != 0 ]; then
@@ -191,11 +198,11 @@ check_users_and_folders() {
     return
   fi
   mkdir -p "$root/etc"
-  systemd-sysusers --root="$root" >>"$work/sysusers.log" 2>&1
+  systemd-sysusers --root="$root" "$root$sysusers" >>"$work/sysusers.log" 2>&1
   uid=$(awk -F: '$1 == "ocopd" && $7 ~ /nologin$/ { print $3 }' "$root/etc/passwd" 2>/dev/null)
   check "systemd-sysusers makes ocopd, home /var/lib/ocopd, no login" \
     grep -q "^ocopd:x:[0-9]*:[0-9]*:[^:]*:/var/lib/ocopd:.*nologin\$" "$root/etc/passwd"
-  if systemd-tmpfiles --root="$root" --create >"$work/tmpfiles.log" 2>&1; then
+  if systemd-tmpfiles --root="$root" --create "$root$tmpfiles" >"$work/tmpfiles.log" 2>&1; then
     ok "systemd-tmpfiles --create accepts tmpfiles.d/ocopd.conf"
   else
     not_ok "systemd-tmpfiles --create accepts tmpfiles.d/ocopd.conf"
