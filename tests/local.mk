@@ -73,6 +73,15 @@ EXTRA_DIST += \
 TESTS += tests/upgrade/test_upgrade.sh
 EXTRA_DIST += tests/upgrade/test_upgrade.sh
 
+# ---- install ------------------------------------------------------------------
+# make install into a temporary DESTDIR: the layout, the unit (systemd-analyze
+# verify and security), sysusers.d and tmpfiles.d, the man pages against
+# --help-config and ocopctl --help, make uninstall; with $OCOP_TEST_PG (the
+# full suite) also the Debian package and lintian. The comment at the top of
+# the script says what each part needs.
+TESTS += tests/install/test_install.sh
+EXTRA_DIST += tests/install/test_install.sh
+
 # ---- unit -------------------------------------------------------------------
 # test_db needs a PostgreSQL named by $OCOP_TEST_PG (a libpq conninfo); its
 # tests skip without it. test_registry loads the connectors of the build
