@@ -104,8 +104,11 @@ check_layout() {
   check "the connectors are in the folder ocopd reads ($conndir)${missing:+; missing$missing}" \
     [ -z "$missing" ]
   check "the configuration is installed where the unit reads it ($conf)" [ -f "$root$conf" ]
-  check "the installed configuration is good (ocopd --check-config)" \
-    eval '"$root$bin" --check-config -c "$root$conf" >/dev/null'
+  # No database and no shop here: the file itself must have no problem, and
+  # the check must name the database it could not reach.
+  check "the installed configuration reads without a problem (ocopd --check-config)" \
+    eval '"$root$bin" --check-config -c "$root$conf" 2>&1 | grep -q "^  ok      config: " &&
+          ! "$root$bin" --check-config -c "$root$conf" 2>&1 | grep -q "PROBLEM config:"'
   check "the configuration reads secrets from $confdir/credentials" \
     grep -q "^credentials_dir = $confdir/credentials\$" "$root$conf"
   check "the credentials folder is mode 0700" [ "$(stat -c %a "$root$confdir/credentials")" = 700 ]
