@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "log.h"
 #include "metrics.h"
 #include "status_page.h"
@@ -276,28 +277,6 @@ static void run(admin_t *a) {
 
 /* ---- start ------------------------------------------------------------------------------ */
 
-/* "host:port" (IPv4 or localhost); 0, or -1 when it is not that. */
-static int parse_listen(const char *s, struct sockaddr_in *sa) {
-  char host[64];
-  const char *colon = strrchr(s, ':');
-  char *end;
-  unsigned long port;
-
-  if (!colon || colon == s || (size_t)(colon - s) >= sizeof host || colon[1] == '\0')
-    return -1;
-  memcpy(host, s, (size_t)(colon - s));
-  host[colon - s] = '\0';
-  port = strtoul(colon + 1, &end, 10);
-  if (*end || port > 65535)
-    return -1;
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons((uint16_t)port);
-  if (strcmp(host, "localhost") == 0)
-    snprintf(host, sizeof host, "127.0.0.1");
-  return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
-}
-
 static void on_db_state(void *arg, int up) {
   (void)arg;
   metrics_db_state("admin", up);
@@ -333,7 +312,7 @@ admin_t *admin_start(uv_loop_t *loop, const struct admin_options *opt) {
   const union MHD_DaemonInfo *info;
   admin_t *a;
 
-  if (parse_listen(opt->listen, &sa) != 0) {
+  if (addr_parse_listen(opt->listen, &sa) != 0) {
     log_error("admin", "admin_listen is not IPv4-address:port (or empty for none)", "value=%s",
               opt->listen);
     return NULL;
@@ -350,7 +329,7 @@ admin_t *admin_start(uv_loop_t *loop, const struct admin_options *opt) {
     a->poll.data = a->timer.data = a;
     a->open = 3; /* poll, timer, connection */
     uv_poll_start(&a->poll, UV_READABLE, on_poll);
-    if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127)
+    if (!addr_is_loopback(&sa))
       log_warn("admin", "admin_listen is not a loopback address: /metrics and /status are "
                         "readable from the network; put a firewall or a proxy in front",
                "listen=%s", opt->listen);
