@@ -14,6 +14,7 @@
  * are not handled here at all: they live in ocopd's credentials directory.
  */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,36 @@ static int add_option(struct shop_args *a, const char *kv) {
   return 0;
 }
 
+/* The shape sql/002_channels.sql keeps a shop's name in: it names the
+ * shop's credentials file and appears in logs and metrics. */
+static int check_name(const char *name) {
+  size_t n = strlen(name);
+
+  if (n >= 1 && n <= 63 && (islower((unsigned char)name[0]) || isdigit((unsigned char)name[0])) &&
+      strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n)
+    return 0;
+  fprintf(stderr, "ocopctl: shop: name \"%s\": 1 to 63 of a-z, 0-9, _ and -, starting with a "
+                  "letter or digit\n",
+          name);
+  return -1;
+}
+
+/* An origin only (sql/002_channels.sql): each connector adds its paths. */
+static int check_base_url(const char *url) {
+  const char *host = NULL;
+
+  if (strncmp(url, "http://", 7) == 0)
+    host = url + 7;
+  else if (strncmp(url, "https://", 8) == 0)
+    host = url + 8;
+  if (host && *host && strcspn(host, "/ \t\r\n\v\f") == strlen(host))
+    return 0;
+  fprintf(stderr, "ocopctl: shop: --base-url \"%s\": an origin such as https://host[:port], "
+                  "without a path\n",
+          url);
+  return -1;
+}
+
 /* What can be told from the command line alone, before anything is
  * written: the marketplace, the API fields it takes, the policy, the
  * buffer and the options its shops need (ctl_shop_options.c). */
@@ -69,6 +100,8 @@ static int check_add(struct shop_args *a) {
   const cJSON *it;
   size_t n = 0;
 
+  if (check_name(a->name) != 0 || (a->base_url && check_base_url(a->base_url) != 0))
+    return -1;
   if (!a->marketplace) {
     fprintf(stderr, "ocopctl: shop: add needs --marketplace (shopee, lazada, tiktok or postmart)\n");
     return -1;

@@ -494,7 +494,7 @@ TEST_IMPL(ctl_cert_revoke_delists_the_same_day_and_decide_lists_again) {
 
 static const struct {
   int status;
-  const char *argv[12];
+  const char *argv[14];
 } bad_lines[] = {
     {2, {"orders", "--bogus"}},
     {2, {"orders", "--since", "garbage"}},
@@ -558,12 +558,16 @@ static const struct {
     {2, {"shop", "frob"}},
     {1, {"shop", "pause", "nope"}},
     {1, {"shop", "assortment", "nope"}},
-    {1, {"shop", "add", "Bad Name", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
+    /* A name or an address of the wrong shape, an unknown marketplace or a
+     * missing option is a wrong command line. */
+    {2, {"shop", "add", "Bad Name", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
+         "--base-url", "http://x", "--option", "logistic_id=1"}},
+    {2, {"shop", "add", "good", "--marketplace", "ebay", "--shop-id", "1", "--app-key", "k",
          "--base-url", "http://x"}},
-    {1, {"shop", "add", "good", "--marketplace", "ebay", "--shop-id", "1", "--app-key", "k",
+    {2, {"shop", "add", "good", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
          "--base-url", "http://x"}},
-    {1, {"shop", "add", "good", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
-         "--base-url", "not a url"}},
+    {2, {"shop", "add", "good", "--marketplace", "shopee", "--shop-id", "1", "--app-key", "k",
+         "--base-url", "not a url", "--option", "logistic_id=1"}},
 };
 
 TEST_IMPL(ctl_bad_command_lines_get_one_clear_line) {
@@ -578,11 +582,11 @@ TEST_IMPL(ctl_bad_command_lines_get_one_clear_line) {
   db = itest_connect(conninfo);
   itest_load_sample(conninfo, db, DAY);
   for (i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++) {
-    const char *argv[16] = {"ocopctl", "-d", conninfo};
+    const char *argv[18] = {"ocopctl", "-d", conninfo};
     char *out = NULL, *err = NULL, *nl;
     int k, rc;
 
-    for (k = 0; k < 12 && bad_lines[i].argv[k]; k++)
+    for (k = 0; k < 14 && bad_lines[i].argv[k]; k++)
       argv[3 + k] = bad_lines[i].argv[k];
     rc = itest_run(argv, &out, &err);
     nl = err ? strchr(err, '\n') : NULL;
