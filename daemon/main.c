@@ -52,6 +52,9 @@ struct daemon {
   struct registry *reg; /* the current connector generation (one reference) */
   db_t *db;     /* claims and job outcomes */
   db_t *listen; /* LISTEN and sweeps */
+  db_t *hookdb; /* pushes only (webhook_listen set): a marketplace waits a few
+                 * seconds for its answer, so a push never queues behind
+                 * claims and job outcomes on the main connection */
   http_t *http;
   outbox_t *ob;
   orders_t *orders;
@@ -254,6 +257,13 @@ static void on_db_state(void *arg, int up) {
   }
 }
 
+static void on_hookdb_state(void *arg, int up) {
+  (void)arg;
+  metrics_db_state("webhook", up);
+  if (!up)
+    log_warn("db", "connection lost; reconnecting", "conn=webhook");
+}
+
 static void on_listen_state(void *arg, int up) {
   struct daemon *d = arg;
 
@@ -377,10 +387,20 @@ static void on_orders_drained(void *arg) {
   reconcile_drain(d->rec, on_reconcile_drained, d);
 }
 
+static void on_hookdb_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->hookdb = NULL;
+  orders_drain(d->orders, on_orders_drained, d);
+}
+
 static void on_webhook_closed(void *arg) {
   struct daemon *d = arg;
 
-  orders_drain(d->orders, on_orders_drained, d);
+  if (d->hookdb)
+    db_close(d->hookdb, on_hookdb_closed, d);
+  else
+    on_hookdb_closed(d);
 }
 
 static void begin_shutdown(struct daemon *d, const char *why) {
@@ -538,7 +558,12 @@ static int start_loop(struct daemon *d) {
     wo.public_url = d->cfg.webhook_public_url;
     wo.max_age_s = d->cfg.webhook_max_age_ms / 1000;
     wo.credentials_dir = secret_dir(d->cfg.credentials_dir);
-    d->wh = webhook_start(d->loop, d->db, d->orders, d->reg, &wo);
+    dbo.listen_channel = NULL;
+    dbo.name = "webhook";
+    d->hookdb = db_new(d->loop, &dbo, on_hookdb_state, NULL, d);
+    if (!d->hookdb || db_start(d->hookdb) != 0)
+      return -1;
+    d->wh = webhook_start(d->loop, d->hookdb, d->orders, d->reg, &wo);
     if (!d->wh)
       return -1;
   }
