@@ -342,9 +342,12 @@ static void on_drained(void *arg) {
   struct outbox_stats st;
 
   outbox_get_stats(d->ob, &st);
-  log_info("main", "drained; closing", "done=%llu retried=%llu dead=%llu requests=%llu",
+  log_info("main", "drained; closing",
+           "done=%llu retried=%llu dead=%llu requests=%llu outcome_batches=%llu "
+           "largest_batch=%u",
            (unsigned long long)st.done, (unsigned long long)st.retried,
-           (unsigned long long)st.dead, (unsigned long long)st.requests);
+           (unsigned long long)st.dead, (unsigned long long)st.requests,
+           (unsigned long long)st.outcome_batches, st.outcome_largest);
   uv_timer_stop(&d->shutdown_timer);
   if (!d->http_closed) {
     d->http_closed = 1;

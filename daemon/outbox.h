@@ -51,6 +51,8 @@ struct outbox_stats {
   uint64_t requests; /* marketplace calls sent */
   uint64_t sweeps;
   uint64_t held;     /* listings held for their content */
+  uint64_t outcome_batches; /* statements that recorded outcomes */
+  unsigned outcome_largest; /* the most outcomes one of them carried */
   unsigned inflight;
 };
 

@@ -190,7 +190,9 @@ $$;
 -- p_content is the content signature the send carried (ocop_content_sig).
 -- Returns the job's new state, or 'stale' when the lease was lost meanwhile
 -- (another worker owns the job now; it will redo the idempotent part).
-CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
+-- ocop_record_outcome records it; ocop_finish_job then queues what changed
+-- meanwhile, and ocop_finish_jobs does both for a batch.
+CREATE OR REPLACE FUNCTION ocop_record_outcome(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
                                 p_variants jsonb, p_content text)
@@ -308,7 +310,56 @@ BEGIN
             jsonb_build_object('job', j.id, 'attempts', j.attempts));
   END IF;
 
-  -- Whatever changed while this job ran is queued now.
-  PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
   RETURN new_state;
+END $$;
+
+CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
+                                p_item_id text, p_retry_ms integer, p_max_attempts integer,
+                                p_name text, p_description text, p_stars smallint,
+                                p_variants jsonb, p_content text)
+RETURNS text
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  new_state text;
+  l listing;
+BEGIN
+  new_state := ocop_record_outcome(p_job, p_owner, p_outcome, p_error, p_item_id, p_retry_ms,
+                                   p_max_attempts, p_name, p_description, p_stars, p_variants,
+                                   p_content);
+  IF new_state <> 'stale' THEN
+    -- Whatever changed while this job ran is queued now.
+    SELECT li.* INTO l FROM outbox o JOIN listing li ON li.id = o.listing_id WHERE o.id = p_job;
+    PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
+  END IF;
+  RETURN new_state;
+END $$;
+
+-- Many outcomes in one statement and one transaction (daemon/outcomes.c):
+-- p_batch is a JSON array of arrays, each ocop_finish_job's twelve
+-- arguments in order (text or null). They are recorded in job order, so
+-- two batches lock their rows in the same order; then one sync per shop
+-- queues what changed while they ran. Returns each job's new state.
+CREATE OR REPLACE FUNCTION ocop_finish_jobs(p_batch jsonb)
+RETURNS TABLE (r_job bigint, r_state text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  e jsonb;
+  finished bigint[] := '{}';
+BEGIN
+  FOR e IN SELECT x FROM jsonb_array_elements(p_batch) x ORDER BY (x->>0)::bigint LOOP
+    r_job := (e->>0)::bigint;
+    r_state := ocop_record_outcome(r_job, e->>1, e->>2, e->>3, e->>4, (e->>5)::integer,
+                                   (e->>6)::integer, e->>7, e->>8, (e->>9)::smallint,
+                                   (e->>10)::jsonb, e->>11);
+    IF r_state <> 'stale' THEN
+      finished := finished || r_job;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  PERFORM ocop_sync(g.products, ARRAY[g.shop_id])
+     FROM (SELECT li.shop_id, array_agg(DISTINCT li.product_id) AS products
+             FROM outbox o JOIN listing li ON li.id = o.listing_id
+            WHERE o.id = ANY (finished)
+            GROUP BY li.shop_id
+            ORDER BY li.shop_id) g;
 END $$;
