@@ -592,7 +592,7 @@ void outbox_set_media(outbox_t *ob, void (*wake)(void *media), void *media) {
   ob->media = media;
 }
 
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, http_t *http,
                      struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
 
@@ -607,7 +607,7 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->prep = prep_new(db, wake_media, ob);
   ob->jl = joblog_new(loop);
   ob->prog = progress_new(loop, db, opt->progress_interval_ms);
-  ob->outs = outcomes_new(db, opt->claim_batch * 4);
+  ob->outs = outcomes_new(out_db, opt->claim_batch * 4);
   if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep || !ob->jl || !ob->prog || !ob->outs) {
     outcomes_free(ob->outs);
     if (ob->jl)

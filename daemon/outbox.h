@@ -58,9 +58,12 @@ struct outbox_stats {
 
 typedef struct outbox outbox_t;
 
-/* db carries claims and outcomes; sweep_db the periodic sweeps, which take
- * long on a large catalogue and must not hold up the jobs. */
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+/* db carries claims and what a job reads and writes on its way; out_db its
+ * outcomes, in batches (daemon/outcomes.h), so that claiming the next jobs
+ * and recording the last ones run side by side on two server processes;
+ * sweep_db the periodic sweeps, which take long on a large catalogue and
+ * must not hold up the jobs. */
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, http_t *http,
                      struct registry *reg, const struct outbox_options *opt);
 /* Starts the timers; jobs flow once the database is up. */
 int outbox_start(outbox_t *ob);

@@ -71,6 +71,7 @@ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   ids bigint[];
   lids bigint[];
+  targets listing_target[];
   lease interval := make_interval(secs => p_lease_s);
 BEGIN
   SELECT array_agg(d.id) INTO ids FROM (
@@ -114,11 +115,13 @@ BEGIN
                     last_error = coalesce(last_error || '; ', '') || 'gave up after ' || attempts || ' attempts'
    WHERE id = ANY (ids) AND state = 'pending' AND attempts >= p_max_attempts;
 
+  -- The targets are computed once (their content and variants are most of
+  -- a claim's cost) and serve both the jobs' targets and the rows returned.
+  targets := ARRAY(SELECT t FROM listing_target t WHERE t.listing_id = ANY (lids));
   UPDATE outbox o SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
                       lease_owner = p_owner, updated_at = now(), target = ocop_job_target(o.kind, t)
-    FROM listing_target t
-   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = ANY (lids)
-     AND t.listing_id = o.listing_id;
+    FROM unnest(targets) t
+   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
 
   -- create_started_at is committed before the create is sent.
   UPDATE listing l SET lease_until = now() + lease,
@@ -128,9 +131,10 @@ BEGIN
     FROM outbox o
    WHERE o.id = ANY (ids) AND o.state = 'running' AND l.id = o.listing_id;
 
+  -- create_started_at as it was before this claim set it.
   RETURN QUERY
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
-         t.create_started_at < now(),
+         coalesce(t.create_started_at < now(), false),
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
@@ -140,12 +144,12 @@ BEGIN
          CASE WHEN o.kind = 'delist' OR (o.kind = 'update' AND t.stars = 0 AND t.sent_stars > 0)
               THEN ocop_withdrawal_why(t, ce) END
     FROM outbox o
-    JOIN listing_target t ON t.listing_id = o.listing_id
+    JOIN unnest(targets) t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
     LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
     LEFT JOIN token tk ON tk.shop_id = s.id
     LEFT JOIN certificate ce ON ce.id = t.certificate_id
-   WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
+   WHERE o.id = ANY (ids) AND o.state = 'running'
    ORDER BY o.priority, o.id;
 END $$;
 
@@ -294,7 +298,10 @@ BEGIN
                                    ELSE next_at END
    WHERE id = j.id;
 
-  SELECT * INTO t FROM listing_target WHERE listing_id = l.id;
+  -- Only the certificate, for the event: the whole listing_target would
+  -- compute the listing's content and variants again for every job.
+  SELECT e.certificate_id, e.state INTO t.certificate_id, t.cert_state
+    FROM product_eligibility e WHERE e.product_id = l.product_id;
   IF action IS NOT NULL THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
     VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
