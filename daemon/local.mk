@@ -37,6 +37,7 @@ ocopd_SOURCES = \
 	daemon/order_files.c daemon/order_files.h \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
+	daemon/outcomes.c daemon/outcomes.h \
 	daemon/pace.c daemon/pace.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \

@@ -52,6 +52,7 @@ struct daemon {
   struct registry *reg; /* the current connector generation (one reference) */
   db_t *db;     /* claims and job outcomes */
   db_t *listen; /* LISTEN and sweeps */
+  db_t *outdb;  /* job outcomes, in batches, beside the claims on main */
   db_t *hookdb; /* pushes only (webhook_listen set): a marketplace waits a few
                  * seconds for its answer, so a push never queues behind
                  * claims and job outcomes on the main connection */
@@ -257,6 +258,13 @@ static void on_db_state(void *arg, int up) {
   }
 }
 
+static void on_outdb_state(void *arg, int up) {
+  (void)arg;
+  metrics_db_state("outcomes", up);
+  if (!up)
+    log_warn("db", "connection lost; reconnecting", "conn=outcomes");
+}
+
 static void on_hookdb_state(void *arg, int up) {
   (void)arg;
   metrics_db_state("webhook", up);
@@ -324,11 +332,18 @@ static void on_listen_closed(void *arg) {
   uv_close((uv_handle_t *)&d->shutdown_timer, on_handle_closed);
 }
 
+static void on_outdb_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->outdb = NULL;
+  db_close(d->listen, on_listen_closed, d);
+}
+
 static void on_db_closed(void *arg) {
   struct daemon *d = arg;
 
   d->db = NULL;
-  db_close(d->listen, on_listen_closed, d);
+  db_close(d->outdb, on_outdb_closed, d);
 }
 
 static void on_http_closed(void *arg) {
@@ -342,9 +357,12 @@ static void on_drained(void *arg) {
   struct outbox_stats st;
 
   outbox_get_stats(d->ob, &st);
-  log_info("main", "drained; closing", "done=%llu retried=%llu dead=%llu requests=%llu",
+  log_info("main", "drained; closing",
+           "done=%llu retried=%llu dead=%llu requests=%llu outcome_batches=%llu "
+           "largest_batch=%u",
            (unsigned long long)st.done, (unsigned long long)st.retried,
-           (unsigned long long)st.dead, (unsigned long long)st.requests);
+           (unsigned long long)st.dead, (unsigned long long)st.requests,
+           (unsigned long long)st.outcome_batches, st.outcome_largest);
   uv_timer_stop(&d->shutdown_timer);
   if (!d->http_closed) {
     d->http_closed = 1;
@@ -522,6 +540,8 @@ static int start_loop(struct daemon *d) {
   dbo.setup_sql = setup;
   dbo.name = "main";
   d->db = db_new(d->loop, &dbo, on_db_state, NULL, d);
+  dbo.name = "outcomes";
+  d->outdb = db_new(d->loop, &dbo, on_outdb_state, NULL, d);
   dbo.listen_channel = OUTBOX_CHANNEL;
   dbo.name = "listen";
   d->listen = db_new(d->loop, &dbo, on_listen_state, on_db_notify, d);
@@ -532,9 +552,9 @@ static int start_loop(struct daemon *d) {
   ho.max_total_connections = d->cfg.concurrency;
   d->http = http_new(d->loop, &ho);
   outbox_options_from(d, &oo);
-  if (!d->db || !d->listen || !d->http)
+  if (!d->db || !d->outdb || !d->listen || !d->http)
     return -1;
-  d->ob = outbox_new(d->loop, d->db, d->listen, d->http, d->reg, &oo);
+  d->ob = outbox_new(d->loop, d->db, d->outdb, d->listen, d->http, d->reg, &oo);
   if (!d->ob)
     return -1;
   orders_options_from(d, &ro);
@@ -590,7 +610,7 @@ static int start_loop(struct daemon *d) {
   if (!d->watch)
     return -1;
   notify_start_watchdog(d->loop, d->db);
-  return db_start(d->db) != 0 || db_start(d->listen) != 0 ? -1 : 0;
+  return db_start(d->db) != 0 || db_start(d->outdb) != 0 || db_start(d->listen) != 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv) {

@@ -18,6 +18,7 @@
 #include "pace.h"
 #include "prepare.h"
 #include "joblog.h"
+#include "outcomes.h"
 #include "progress.h"
 
 struct outbox {
@@ -48,6 +49,7 @@ struct outbox {
   prep_t *prep;        /* what a publish or update needs first (daemon/prepare.h) */
   joblog_t *jl;        /* failures, grouped (daemon/joblog.h) */
   progress_t *prog;    /* a long run's progress lines (daemon/progress.h) */
+  outcomes_t *outs;    /* outcomes, written in batches (daemon/outcomes.h) */
   void (*wake_media)(void *arg);
   void *media;
 };
@@ -94,10 +96,9 @@ static void log_withdrawal(const struct job *job) {
            job->listing.item_id ? job->listing.item_id : "-", job->why);
 }
 
-static void on_finished(void *arg, PGresult *res, const char *err) {
+static void on_finished(void *arg, const char *state, const char *err) {
   struct job *job = arg;
   outbox_t *ob = job->owner;
-  const char *state = res ? PQgetvalue(res, 0, 0) : NULL;
   uint64_t ms = ms_mono() - job->started_ms;
 
   if (err) {
@@ -152,7 +153,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   outbox_t *ob = job->owner;
   char id[24], retry[24], maxa[24], stars[8];
   char *variants = vset_outcome_json(&job->vars, report_of(job, oc->kind));
-  const char *params[12];
+  const char *params[OUTCOME_NPARAMS];
 
   snprintf(id, sizeof id, "%lld", job->id);
   snprintf(retry, sizeof retry, "%llu", (unsigned long long)oc->retry_ms);
@@ -185,10 +186,7 @@ static void finish(struct job *job, const struct outcome *oc) {
     free(job->last_error);
     job->last_error = strdup(oc->error);
   }
-  if (db_query(ob->db,
-               "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
-               "$11::jsonb, $12)",
-               12, params, on_finished, job) != 0)
+  if (outcomes_add(ob->outs, params, on_finished, job) != 0)
     on_finished(job, NULL, "shutting down");
   free(variants);
 }
@@ -594,7 +592,7 @@ void outbox_set_media(outbox_t *ob, void (*wake)(void *media), void *media) {
   ob->media = media;
 }
 
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, http_t *http,
                      struct registry *reg, const struct outbox_options *opt) {
   outbox_t *ob = calloc(1, sizeof *ob);
 
@@ -609,7 +607,9 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
   ob->prep = prep_new(db, wake_media, ob);
   ob->jl = joblog_new(loop);
   ob->prog = progress_new(loop, db, opt->progress_interval_ms);
-  if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep || !ob->jl || !ob->prog) {
+  ob->outs = outcomes_new(out_db, opt->claim_batch * 4);
+  if (!ob->rl || !ob->tm || !ob->feeds || !ob->prep || !ob->jl || !ob->prog || !ob->outs) {
+    outcomes_free(ob->outs);
     if (ob->jl)
       joblog_close(ob->jl, NULL, NULL);
     if (ob->prog)
@@ -678,7 +678,14 @@ void outbox_set_registry(outbox_t *ob, struct registry *reg) {
   feed_set_registry(ob->feeds, reg);
 }
 
-void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st) { *st = ob->st; }
+void outbox_get_stats(const outbox_t *ob, struct outbox_stats *st) {
+  struct outcomes_stats os;
+
+  *st = ob->st;
+  outcomes_get_stats(ob->outs, &os);
+  st->outcome_batches = os.batches;
+  st->outcome_largest = os.largest;
+}
 
 ratelimit_t *outbox_ratelimit(outbox_t *ob) { return ob->rl; }
 
@@ -696,6 +703,7 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
 
 static void on_closed(outbox_t *ob) {
   if (++ob->closed_handles == 5) {
+    outcomes_free(ob->outs);
     prep_free(ob->prep);
     rl_free(ob->rl);
     token_free(ob->tm);

@@ -51,14 +51,19 @@ struct outbox_stats {
   uint64_t requests; /* marketplace calls sent */
   uint64_t sweeps;
   uint64_t held;     /* listings held for their content */
+  uint64_t outcome_batches; /* statements that recorded outcomes */
+  unsigned outcome_largest; /* the most outcomes one of them carried */
   unsigned inflight;
 };
 
 typedef struct outbox outbox_t;
 
-/* db carries claims and outcomes; sweep_db the periodic sweeps, which take
- * long on a large catalogue and must not hold up the jobs. */
-outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *sweep_db, http_t *http,
+/* db carries claims and what a job reads and writes on its way; out_db its
+ * outcomes, in batches (daemon/outcomes.h), so that claiming the next jobs
+ * and recording the last ones run side by side on two server processes;
+ * sweep_db the periodic sweeps, which take long on a large catalogue and
+ * must not hold up the jobs. */
+outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, http_t *http,
                      struct registry *reg, const struct outbox_options *opt);
 /* Starts the timers; jobs flow once the database is up. */
 int outbox_start(outbox_t *ob);

@@ -100,7 +100,8 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	daemon/ratelimit.c daemon/ratelimit.h connectors/connector.h \
 	tests/unit/test_image.c lib/image.c lib/image.h \
 	tests/unit/test_admin_render.c daemon/metrics.c daemon/metrics.h \
-	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h
+	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h \
+	tests/unit/test_outcomes.c daemon/outcomes.c daemon/outcomes.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)
@@ -171,10 +172,12 @@ EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 # `make bench` builds them and runs each against a throwaway PostgreSQL
 # (scripts/bench); they print figures, never pass/fail.
 EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders
-tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS)
+tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS) \
+	tests/bench/limits.c tests/bench/limits.h
 tests_bench_bench_mirror_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_mirror_LDADD = $(ITEST_LIBS)
-tests_bench_bench_orders_SOURCES = tests/bench/bench_orders.c $(ITEST_HARNESS)
+tests_bench_bench_orders_SOURCES = tests/bench/bench_orders.c $(ITEST_HARNESS) \
+	tests/bench/limits.c tests/bench/limits.h
 tests_bench_bench_orders_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_orders_LDADD = $(ITEST_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)

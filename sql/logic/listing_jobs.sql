@@ -117,21 +117,31 @@ $$;
 CREATE OR REPLACE VIEW listing_jobs AS
 SELECT t.listing_id, t.shop_id, t.product_id, j.kind
   FROM listing_target t,
-       LATERAL (SELECT t.sent_name IS DISTINCT FROM t.name
+       -- OFFSET 0 keeps each of these subqueries whole: flattened, the
+       -- planner would copy their expressions into every row of the VALUES
+       -- below and compute the content signature and the eligibility
+       -- again for each (measured: 4 times slower over a catalogue).
+       LATERAL (SELECT t.content_sig AS sig OFFSET 0) cs,
+       LATERAL (SELECT t.mirror AS mirror, t.state AS state, t.effective_policy AS policy,
+                       t.create_started_at IS NOT NULL AS create_started,
+                       t.shape_stale AS shape_stale, t.price_stale AS price_stale,
+                       t.stock_stale AS stock_stale,
+                       t.sent_name IS DISTINCT FROM t.name
                     OR t.sent_description IS DISTINCT FROM t.description
                     OR t.sent_stars IS DISTINCT FROM t.stars
-                    OR (t.content_sig IS NOT NULL AND t.content_sig IS DISTINCT FROM t.sent_content)
-                    AS stale,
-                       t.state = 'listed' AND (t.mirror OR t.effective_policy = 'strip') AS live) d,
+                    OR (cs.sig IS NOT NULL AND cs.sig IS DISTINCT FROM t.sent_content)
+                    AS stale
+                OFFSET 0) f,
+       LATERAL (SELECT f.state = 'listed' AND (f.mirror OR f.policy = 'strip') AS live) d,
        LATERAL (VALUES
-         ('publish', t.mirror AND t.state = 'new'),
-         ('delist',  NOT t.mirror AND t.effective_policy = 'delist'
-                     AND (t.state = 'listed' OR (t.state = 'new' AND t.create_started_at IS NOT NULL))),
-         ('update',  (d.live OR (t.mirror AND t.state = 'delisted')) AND d.stale),
-         ('relist',  t.mirror AND t.state = 'delisted' AND NOT d.stale),
-         ('variants', d.live AND t.shape_stale),
-         ('price',   d.live AND t.price_stale),
-         ('stock',   d.live AND t.stock_stale)
+         ('publish', f.mirror AND f.state = 'new'),
+         ('delist',  NOT f.mirror AND f.policy = 'delist'
+                     AND (f.state = 'listed' OR (f.state = 'new' AND f.create_started))),
+         ('update',  (d.live OR (f.mirror AND f.state = 'delisted')) AND f.stale),
+         ('relist',  f.mirror AND f.state = 'delisted' AND NOT f.stale),
+         ('variants', d.live AND f.shape_stale),
+         ('price',   d.live AND f.price_stale),
+         ('stock',   d.live AND f.stock_stale)
        ) AS j(kind, needed)
  WHERE t.shop_active AND j.needed
    AND NOT EXISTS (SELECT 1 FROM outbox x

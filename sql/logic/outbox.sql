@@ -71,6 +71,7 @@ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   ids bigint[];
   lids bigint[];
+  targets listing_target[];
   lease interval := make_interval(secs => p_lease_s);
 BEGIN
   SELECT array_agg(d.id) INTO ids FROM (
@@ -114,11 +115,13 @@ BEGIN
                     last_error = coalesce(last_error || '; ', '') || 'gave up after ' || attempts || ' attempts'
    WHERE id = ANY (ids) AND state = 'pending' AND attempts >= p_max_attempts;
 
+  -- The targets are computed once (their content and variants are most of
+  -- a claim's cost) and serve both the jobs' targets and the rows returned.
+  targets := ARRAY(SELECT t FROM listing_target t WHERE t.listing_id = ANY (lids));
   UPDATE outbox o SET state = 'running', attempts = attempts + 1, lease_until = now() + lease,
                       lease_owner = p_owner, updated_at = now(), target = ocop_job_target(o.kind, t)
-    FROM listing_target t
-   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = ANY (lids)
-     AND t.listing_id = o.listing_id;
+    FROM unnest(targets) t
+   WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
 
   -- create_started_at is committed before the create is sent.
   UPDATE listing l SET lease_until = now() + lease,
@@ -128,9 +131,10 @@ BEGIN
     FROM outbox o
    WHERE o.id = ANY (ids) AND o.state = 'running' AND l.id = o.listing_id;
 
+  -- create_started_at as it was before this claim set it.
   RETURN QUERY
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
-         t.create_started_at < now(),
+         coalesce(t.create_started_at < now(), false),
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
@@ -140,12 +144,12 @@ BEGIN
          CASE WHEN o.kind = 'delist' OR (o.kind = 'update' AND t.stars = 0 AND t.sent_stars > 0)
               THEN ocop_withdrawal_why(t, ce) END
     FROM outbox o
-    JOIN listing_target t ON t.listing_id = o.listing_id
+    JOIN unnest(targets) t ON t.listing_id = o.listing_id
     JOIN shop s ON s.id = t.shop_id
     LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
     LEFT JOIN token tk ON tk.shop_id = s.id
     LEFT JOIN certificate ce ON ce.id = t.certificate_id
-   WHERE o.id = ANY (ids) AND o.state = 'running' AND t.listing_id = ANY (lids)
+   WHERE o.id = ANY (ids) AND o.state = 'running'
    ORDER BY o.priority, o.id;
 END $$;
 
@@ -190,7 +194,9 @@ $$;
 -- p_content is the content signature the send carried (ocop_content_sig).
 -- Returns the job's new state, or 'stale' when the lease was lost meanwhile
 -- (another worker owns the job now; it will redo the idempotent part).
-CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
+-- ocop_record_outcome records it; ocop_finish_job then queues what changed
+-- meanwhile, and ocop_finish_jobs does both for a batch.
+CREATE OR REPLACE FUNCTION ocop_record_outcome(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
                                 p_variants jsonb, p_content text)
@@ -292,7 +298,10 @@ BEGIN
                                    ELSE next_at END
    WHERE id = j.id;
 
-  SELECT * INTO t FROM listing_target WHERE listing_id = l.id;
+  -- Only the certificate, for the event: the whole listing_target would
+  -- compute the listing's content and variants again for every job.
+  SELECT e.certificate_id, e.state INTO t.certificate_id, t.cert_state
+    FROM product_eligibility e WHERE e.product_id = l.product_id;
   IF action IS NOT NULL THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
     VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
@@ -308,7 +317,56 @@ BEGIN
             jsonb_build_object('job', j.id, 'attempts', j.attempts));
   END IF;
 
-  -- Whatever changed while this job ran is queued now.
-  PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
   RETURN new_state;
+END $$;
+
+CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
+                                p_item_id text, p_retry_ms integer, p_max_attempts integer,
+                                p_name text, p_description text, p_stars smallint,
+                                p_variants jsonb, p_content text)
+RETURNS text
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  new_state text;
+  l listing;
+BEGIN
+  new_state := ocop_record_outcome(p_job, p_owner, p_outcome, p_error, p_item_id, p_retry_ms,
+                                   p_max_attempts, p_name, p_description, p_stars, p_variants,
+                                   p_content);
+  IF new_state <> 'stale' THEN
+    -- Whatever changed while this job ran is queued now.
+    SELECT li.* INTO l FROM outbox o JOIN listing li ON li.id = o.listing_id WHERE o.id = p_job;
+    PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
+  END IF;
+  RETURN new_state;
+END $$;
+
+-- Many outcomes in one statement and one transaction (daemon/outcomes.c):
+-- p_batch is a JSON array of arrays, each ocop_finish_job's twelve
+-- arguments in order (text or null). They are recorded in job order, so
+-- two batches lock their rows in the same order; then one sync per shop
+-- queues what changed while they ran. Returns each job's new state.
+CREATE OR REPLACE FUNCTION ocop_finish_jobs(p_batch jsonb)
+RETURNS TABLE (r_job bigint, r_state text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  e jsonb;
+  finished bigint[] := '{}';
+BEGIN
+  FOR e IN SELECT x FROM jsonb_array_elements(p_batch) x ORDER BY (x->>0)::bigint LOOP
+    r_job := (e->>0)::bigint;
+    r_state := ocop_record_outcome(r_job, e->>1, e->>2, e->>3, e->>4, (e->>5)::integer,
+                                   (e->>6)::integer, e->>7, e->>8, (e->>9)::smallint,
+                                   (e->>10)::jsonb, e->>11);
+    IF r_state <> 'stale' THEN
+      finished := finished || r_job;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+  PERFORM ocop_sync(g.products, ARRAY[g.shop_id])
+     FROM (SELECT li.shop_id, array_agg(DISTINCT li.product_id) AS products
+             FROM outbox o JOIN listing li ON li.id = o.listing_id
+            WHERE o.id = ANY (finished)
+            GROUP BY li.shop_id
+            ORDER BY li.shop_id) g;
 END $$;

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "limits.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -82,6 +83,7 @@ int main(int argc, char **argv) {
   struct itest_daemon d;
   struct progress p;
   struct rusage ru;
+  struct bench_limits lim;
   PGconn *db;
   long long nvar;
   double t0, t1, t2, t3, cpu, requests, push_requests;
@@ -103,6 +105,10 @@ int main(int argc, char **argv) {
   add_variants(db);
   nvar = itest_sql_int(db, "SELECT count(*) FROM variant");
   itest_sim_start(&sim);
+  if (bench_limits_measure(sim.base, conninfo, &lim) != 0) {
+    fprintf(stderr, "bench: cannot measure the bare limits\n");
+    return 1;
+  }
   itest_add_shop(db, &sim, workdir, "delist");
   PQclear(itest_sql(db, "INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop "
                         "ON CONFLICT DO NOTHING"));
@@ -154,6 +160,12 @@ int main(int argc, char **argv) {
          "both phases)\n", cpu, 100 * cpu / (t3 - t0), 1e6 * cpu / n);
   printf("bench: ocopd peak RSS        %ld KiB\n", ru.ru_maxrss);
   printf("bench: exit status           %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  /* The bounds: HTTP alone allows the curl rate divided by the requests a
+   * listing takes, and costs the curl CPU per request times that many. */
+  bench_limits_row("initial mirror, listings/s", n / (t1 - t0), "/s", 5000, 1,
+                   lim.http_per_s / (requests / n));
+  bench_limits_row("ocopd CPU per listing (both phases)", 1e6 * cpu / n, "us", 30, 0,
+                   lim.http_cpu_us * (requests + push_requests) / n);
   itest_sim_stop(&sim);
   PQfinish(db);
   return 0;

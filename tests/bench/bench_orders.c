@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "limits.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -109,6 +110,21 @@ static const char *fresh_db(const char *tag) {
 
 /* ---- 1. throughput ------------------------------------------------------------ */
 
+/* The figures the summary table compares with their goals. */
+static struct {
+  struct bench_limits lim;
+  double orders_per_s, rows_per_order;
+  long long p50, p99;
+  int latency_measured;
+} fig;
+
+/* Rows an order leaves in the tables it is written to. */
+static long long order_rows(PGconn *db) {
+  return itest_sql_int(db, "SELECT (SELECT count(*) FROM \"order\") + "
+                           "(SELECT count(*) FROM order_line) + "
+                           "(SELECT count(*) FROM stock_ledger)");
+}
+
 static void throughput(int n) {
   const char *conninfo = fresh_db("bench_orders");
   char workdir[256];
@@ -116,10 +132,15 @@ static void throughput(int n) {
   struct itest_daemon d;
   PGconn *db = itest_connect(conninfo);
   double t0, t1, c0, c1;
+  long long rows0;
   int made = 0;
 
   snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench_orders"));
   itest_sim_start(&sim);
+  if (bench_limits_measure(sim.base, conninfo, &fig.lim) != 0) {
+    fprintf(stderr, "bench: cannot measure the bare limits\n");
+    exit(1);
+  }
   itest_add_shop(db, &sim, workdir, "delist");
   PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
                         "SELECT id, 1000000, 'adjust' FROM variant"));
@@ -152,9 +173,12 @@ static void throughput(int n) {
   }
   t0 = now_s();
   c0 = cpu_s(d.pid);
+  rows0 = order_rows(db);
   wait_sql(db, "SELECT count(*) FROM \"order\"", n, 30 * 60 * 1000);
   t1 = now_s();
   c1 = cpu_s(d.pid);
+  fig.orders_per_s = n / (t1 - t0);
+  fig.rows_per_order = (double)(order_rows(db) - rows0) / n;
   printf("bench: ingested %d orders in %.2f s (from the first poll after they appeared)\n", n,
          t1 - t0);
   printf("bench: orders/s              %.0f\n", n / (t1 - t0));
@@ -258,9 +282,13 @@ static void latency(int k) {
   qsort(ms, (size_t)got, sizeof *ms, cmp_ll);
   printf("bench: webhook -> stock push on both other channels, %d of %d orders measured\n", got,
          k);
-  if (got > 0)
+  if (got > 0) {
     printf("bench: latency ms            p50 %lld  p90 %lld  p99 %lld  max %lld\n",
            ms[got / 2], ms[got * 9 / 10], ms[got * 99 / 100], ms[got - 1]);
+    fig.p50 = ms[got / 2];
+    fig.p99 = ms[got * 99 / 100];
+    fig.latency_measured = 1;
+  }
   printf("bench: orders stored         %lld (all by webhook; polling was off)\n",
          itest_sql_int(db, "SELECT count(*) FROM \"order\""));
   free(ms);
@@ -279,5 +307,14 @@ int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   throughput(n);
   latency(k);
+  /* The bound on orders: PostgreSQL's batched rows/s over the rows each
+   * order writes (its row, its lines, its ledger rows). */
+  printf("bench: %.1f rows written per order\n", fig.rows_per_order);
+  bench_limits_row("orders taken in, end to end", fig.orders_per_s, "/s", 5000, 1,
+                   fig.lim.pg_rows_per_s / fig.rows_per_order);
+  if (fig.latency_measured) {
+    bench_limits_row("webhook -> push on both others, p50", (double)fig.p50, "ms", 5, 0, 0);
+    bench_limits_row("webhook -> push on both others, p99", (double)fig.p99, "ms", 25, 0, 0);
+  }
   return 0;
 }

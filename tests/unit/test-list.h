@@ -48,6 +48,10 @@ TEST_DECLARE(csv_file_limit_pipe)
 TEST_DECLARE(csv_header)
 TEST_DECLARE(csv_sample_file)
 
+/* tests/unit/test_outcomes.c */
+TEST_DECLARE(outcomes_batch_what_arrives_meanwhile)
+TEST_DECLARE(outcomes_failed_batch_goes_one_by_one)
+
 /* tests/unit/test_db.c */
 TEST_DECLARE(db_fifo_params)
 TEST_DECLARE(db_sql_error)
@@ -174,6 +178,9 @@ TASK_LIST_START
   TEST_ENTRY(csv_file_limit_pipe),
   TEST_ENTRY(csv_header),
   TEST_ENTRY(csv_sample_file),
+  /* tests/unit/test_outcomes.c */
+  TEST_ENTRY_TIMEOUT(outcomes_batch_what_arrives_meanwhile, 30),
+  TEST_ENTRY_TIMEOUT(outcomes_failed_batch_goes_one_by_one, 30),
   /* tests/unit/test_db.c */
   TEST_ENTRY_TIMEOUT(db_fifo_params, 30),
   TEST_ENTRY_TIMEOUT(db_sql_error, 30),
