@@ -271,7 +271,13 @@ static void latency(int k) {
            "rate_limits = shopee:0,lazada:0,tiktok:0\n",
            port);
   itest_daemon_start(&d, workdir, conninfo, conf);
-  wait_sql(db, "SELECT count(*) FROM listing WHERE state = 'listed'", 96, 120000);
+  /* The three products sold, listed on all three shops, and nothing left
+   * to send: some of the sample is held on a marketplace for its content
+   * (a title too short for TikTok), and need not be listed. */
+  wait_sql(db, "SELECT count(*) FROM listing l JOIN product p ON p.id = l.product_id "
+               "WHERE l.state = 'listed' AND p.code IN ('OCP-BTN-001', 'OCP-BKN-001', 'OCP-BTE-001')",
+           9, 120000);
+  wait_sql(db, "SELECT 1 - count(*) FROM outbox WHERE state IN ('pending', 'running')", 1, 120000);
   sleep(1);
   for (i = 0; i < k; i++) {
     long long v = measure_one(&sim, port, skus[i % 3]);
