@@ -239,6 +239,7 @@ DECLARE
   seen text[] := '{}';
 BEGIN
   new_orders := 0; updated := 0; unchanged := 0; failed := 0; dead := 0;
+  PERFORM ocop_sync_defer(); -- the stock the orders move is synced once, below
   FOR o IN SELECT * FROM jsonb_array_elements(coalesce(p_doc -> 'orders', '[]')) LOOP
     problem := ocop_order_problem(o);
     IF problem IS NOT NULL THEN
@@ -252,6 +253,7 @@ BEGIN
                  ELSE unchanged := unchanged + 1; END CASE;
     seen := seen || (o ->> 'id');
   END LOOP;
+  PERFORM ocop_sync_deferred();
   IF cardinality(seen) > 0 THEN
     DELETE FROM order_fetch WHERE shop_id = p_shop AND mp_order_id = ANY (seen);
   END IF;

@@ -98,10 +98,48 @@ END $$;
 -- Statement-level with transition tables, so importing 20,000 rows syncs
 -- once, not 20,000 times.
 
+-- A batch that changes stock many times (a page of orders) puts the syncs
+-- off to its end: ocop_sync_defer at its start, ocop_sync_deferred at its
+-- end, so fifty orders sync once, not fifty times. The products waiting
+-- are kept in a setting local to the transaction ('' when not deferring).
+CREATE OR REPLACE FUNCTION ocop_sync_defer() RETURNS void
+LANGUAGE sql AS $$
+  SELECT set_config('ocop.sync_deferred', '{}', true)
+$$;
+
+-- True when the sync is put off (the products are remembered).
+CREATE OR REPLACE FUNCTION ocop_sync_later(p_products bigint[]) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  waiting text := current_setting('ocop.sync_deferred', true);
+BEGIN
+  IF coalesce(waiting, '') = '' THEN
+    RETURN false;
+  END IF;
+  PERFORM set_config('ocop.sync_deferred', (waiting::bigint[] || p_products)::text, true);
+  RETURN true;
+END $$;
+
+CREATE OR REPLACE FUNCTION ocop_sync_deferred() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  waiting text := current_setting('ocop.sync_deferred', true);
+BEGIN
+  PERFORM set_config('ocop.sync_deferred', '', true);
+  IF coalesce(waiting, '') IN ('', '{}') THEN
+    RETURN 0;
+  END IF;
+  RETURN ocop_sync(ARRAY(SELECT DISTINCT p FROM unnest(waiting::bigint[]) p ORDER BY p), NULL);
+END $$;
+
 CREATE OR REPLACE FUNCTION ocop_sync_changed_products() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  products bigint[] := ARRAY(SELECT DISTINCT product_id FROM changed);
 BEGIN
-  PERFORM ocop_sync(ARRAY(SELECT DISTINCT product_id FROM changed), NULL);
+  IF NOT ocop_sync_later(products) THEN
+    PERFORM ocop_sync(products, NULL);
+  END IF;
   RETURN NULL;
 END $$;
 

@@ -4,7 +4,7 @@
 -- tests/sql/run.sh on a fresh, migrated database; everything is rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(25);
+SELECT plan(28);
 
 -- ---- helpers ---------------------------------------------------------------
 
@@ -136,6 +136,25 @@ SELECT is(pg_temp.order('second', 'L2', 'sold', 100, 'LAST', 1) || ' ' || pg_tem
 SELECT is((SELECT s.name || ' ' || (e.detail ->> 'order') || ' ' || (e.detail ->> 'on_hand')
              FROM event e JOIN shop s ON s.id = e.shop_id WHERE e.kind = 'oversell'),
           'second L2 -1', 'the oversell is recorded once, with the order that made it');
+
+-- ---- a batch syncs once, at its end (ocop_ingest_orders) ---------------------------
+
+CREATE FUNCTION pg_temp.stock_jobs(p_code text) RETURNS int LANGUAGE sql AS $$
+  SELECT count(*)::int FROM outbox o JOIN listing l ON l.id = o.listing_id
+    JOIN product p ON p.id = l.product_id
+   WHERE p.code = p_code AND o.kind = 'stock' AND o.state = 'pending'
+$$;
+UPDATE outbox SET state = 'done' WHERE state = 'pending';
+SELECT ocop_sync_defer();
+INSERT INTO stock_ledger (variant_id, delta, reason)
+SELECT id, 1, 'adjust' FROM variant WHERE sku = 'S1';
+SELECT is(pg_temp.stock_jobs('S1'), 0, 'while a batch defers its syncs, a stock move queues nothing yet');
+SELECT ocop_sync_deferred();
+SELECT is(pg_temp.stock_jobs('S1'), 2, 'at the batch''s end every channel of the product gets its push');
+UPDATE outbox SET state = 'done' WHERE state = 'pending';
+INSERT INTO stock_ledger (variant_id, delta, reason)
+SELECT id, 1, 'adjust' FROM variant WHERE sku = 'S1';
+SELECT is(pg_temp.stock_jobs('S1'), 2, 'and after it, a stock move syncs at once again');
 
 SELECT is(pg_temp.drift(), '', 'after all of it, stock_level still holds the ledger''s sums');
 
