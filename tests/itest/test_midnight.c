@@ -113,12 +113,17 @@ static void fake_clock_for_children(struct fixture *f, const char *lib) {
 }
 
 static void start_cluster(struct fixture *f) {
-  char pgtmp[1024], *out = NULL;
+  char pgtmp[1024], *out = NULL, *err = NULL;
   const char *argv[] = {pgtmp, "start", f->cluster, NULL};
   size_t n;
+  int rc;
 
   snprintf(pgtmp, sizeof pgtmp, "%s/scripts/pgtmp", itest_srcdir());
-  ASSERT_EQ(itest_run(argv, &out, NULL), 0);
+  rc = itest_run(argv, &out, &err);
+  if (rc != 0)
+    fprintf(stderr, "pgtmp start %s: exit %d: %s\n", f->cluster, rc, err ? err : "");
+  free(err);
+  ASSERT_EQ(rc, 0);
   n = strcspn(out, "\n");
   out[n] = '\0';
   setenv("OCOP_TEST_PG", out, 1); /* itest_db_create uses this cluster */

@@ -1,0 +1,140 @@
+/*
+ * bench_shared.c — two ocopd processes on one database share a mirror.
+ *
+ * N certified products (default 5,000; argv[1] overrides), one to three
+ * variants each, one simulated Shopee shop; two daemons started at once on
+ * the same database and configuration. Waits until every product is listed,
+ * then prints the total rate, how the jobs split between the two (the lease
+ * owner each finished job keeps), and the checks that sharing must pass: no
+ * create sent twice (the simulator's create calls against the listings) and
+ * no SKU on the simulator twice. A measurement: it prints figures, and exits
+ * 1 only when one of those checks fails.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static double now_s(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct progress {
+  PGconn *db;
+  int n;
+};
+
+static int all_listed(void *arg) {
+  struct progress *p = arg;
+
+  return itest_sql_int(p->db, "SELECT count(*) FROM listing WHERE state = 'listed'") >= p->n &&
+         itest_sql_int(p->db, "SELECT count(*) FROM listing_variant WHERE remote_id IS NULL") == 0;
+}
+
+/* A second and third pack size for two products in three (as bench_mirror). */
+static void add_variants(PGconn *db) {
+  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, weight_g) "
+                        "SELECT p.id, p.code || '-' || k, k * 250 || ' g', k, 10000 * k + p.id, 250 * k "
+                        "FROM product p, generate_series(2, 3) k WHERE p.id % 3 >= k - 1"));
+  PQclear(itest_sql(db, "UPDATE variant SET label = '100 g' WHERE position = 1 AND product_id IN "
+                        "(SELECT product_id FROM variant WHERE position = 2)"));
+  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                        "SELECT id, 100, 'import' FROM variant WHERE position > 1"));
+}
+
+/* Create calls the simulator answered, and SKUs it holds more than once. */
+static void sim_counts(struct itest_sim *sim, int *creates, int *dup_skus) {
+  cJSON *stats = itest_sim_call(sim, "GET", "/_sim/stats", NULL);
+  cJSON *items = itest_sim_items(sim), *it, *seen = cJSON_CreateObject();
+  cJSON *c = cJSON_GetObjectItem(cJSON_GetObjectItem(stats, "by_path"), "/api/v2/product/add_item");
+
+  *creates = cJSON_IsNumber(c) ? (int)c->valuedouble : 0;
+  *dup_skus = 0;
+  cJSON_ArrayForEach(it, items) {
+    const char *sku = cJSON_GetStringValue(cJSON_GetObjectItem(it, "item_sku"));
+
+    if (!sku)
+      continue;
+    if (cJSON_GetObjectItem(seen, sku))
+      (*dup_skus)++;
+    else
+      cJSON_AddTrueToObject(seen, sku);
+  }
+  cJSON_Delete(seen);
+  cJSON_Delete(items);
+  cJSON_Delete(stats);
+}
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 5000, creates, dups, i;
+  const char *conninfo;
+  char workdir[256];
+  const char *conf = "log_level = info\nconcurrency = 64\nsweep_interval = 60s\n"
+                     "rate_limits = shopee:0\n";
+  struct itest_sim sim;
+  struct itest_daemon d[2];
+  struct progress p;
+  PGconn *db;
+  PGresult *split;
+  double t0, t1;
+
+  if (itest_need_pg() != 0) {
+    fprintf(stderr, "bench: OCOP_TEST_PG is not set; run `make bench`\n");
+    return 77;
+  }
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench_shared"));
+  conninfo = itest_db_create("bench_shared");
+  db = itest_connect(conninfo);
+  {
+    const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
+
+    ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
+  }
+  itest_pin_date(db, "2026-11-25");
+  itest_generate_products(db, "SHARED", n);
+  add_variants(db);
+  itest_sim_start(&sim);
+  itest_add_shop(db, &sim, workdir, "delist");
+  PQclear(itest_sql(db, "INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop "
+                        "ON CONFLICT DO NOTHING"));
+  itest_sql_int(db, "SELECT ocop_sync(NULL, NULL)");
+  printf("bench: two daemons, %d products, %lld jobs queued\n", n,
+         itest_sql_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'"));
+
+  t0 = now_s();
+  /* The same configuration file for both: they differ only in their pid,
+   * which names the leases they take. */
+  for (i = 0; i < 2; i++)
+    itest_daemon_start(&d[i], workdir, conninfo, conf);
+  p.db = db;
+  p.n = n;
+  if (!itest_wait(all_listed, &p, 30 * 60 * 1000)) {
+    fprintf(stderr, "bench: not all listed after 30 minutes\n");
+    return 1;
+  }
+  t1 = now_s();
+  for (i = 0; i < 2; i++)
+    itest_daemon_stop(&d[i], SIGTERM);
+
+  printf("bench: mirrored %d listings in %.2f s: %.0f listings/s with two daemons\n", n, t1 - t0,
+         n / (t1 - t0));
+  split = itest_sql(db, "SELECT lease_owner, count(*) FROM outbox WHERE state = 'done' "
+                        "GROUP BY lease_owner ORDER BY lease_owner");
+  for (i = 0; i < PQntuples(split); i++)
+    printf("bench: jobs done by %-24s %s\n", PQgetvalue(split, i, 0), PQgetvalue(split, i, 1));
+  PQclear(split);
+  sim_counts(&sim, &creates, &dups);
+  printf("bench: create calls %d for %d listings; SKUs on the simulator twice: %d\n", creates, n,
+         dups);
+  itest_sim_stop(&sim);
+  PQfinish(db);
+  return creates == n && dups == 0 ? 0 : 1;
+}
