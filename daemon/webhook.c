@@ -14,6 +14,7 @@
 #include "jsondepth.h"
 #include "log.h"
 #include "ms.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 32
 
@@ -208,6 +209,10 @@ static enum MHD_Result handle(struct push_req *pr) {
     return finish(pr, 413, "larger than the push limit");
   if (!jsondepth_ok(pr->body ? pr->body : "", pr->len, MAX_DEPTH, NULL))
     return finish(pr, 400, "nested deeper than 32");
+  /* A malformed body is the sender's mistake (400), signed or not; 401
+   * stays for a signature that does not verify. */
+  if (!utf8_valid(pr->body ? pr->body : "", pr->len, NULL))
+    return finish(pr, 400, "the body is not UTF-8");
   memset(&m, 0, sizeof m);
   m.conn = pr->hold.conn;
   snprintf(url, sizeof url, "%s/hooks/%s", wh->public_url, pr->marketplace);

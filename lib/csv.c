@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "utf8.h"
+
 struct csv {
   char *name;
   char *data; /* the whole file */
@@ -47,40 +49,6 @@ static void fail(csv_t *c, unsigned long line, const char *fmt, ...) {
   vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
   va_end(ap);
   c->failed = 1;
-}
-
-/* ---- UTF-8 ------------------------------------------------------------ */
-
-static int cont(unsigned char b, unsigned char lo, unsigned char hi) {
-  return b >= lo && b <= hi;
-}
-
-/* Length of the well-formed UTF-8 sequence at p (Unicode table 3-7: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t avail) {
-  unsigned char b = p[0];
-  unsigned char lo = 0x80, hi = 0xBF;
-  size_t need, i;
-
-  if (b < 0x80)
-    return 1;
-  if (b < 0xC2 || b > 0xF4)
-    return 0;
-  need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-  if (b == 0xE0)
-    lo = 0xA0;
-  else if (b == 0xED)
-    hi = 0x9F;
-  else if (b == 0xF0)
-    lo = 0x90;
-  else if (b == 0xF4)
-    hi = 0x8F;
-  if (avail < need || !cont(p[1], lo, hi))
-    return 0;
-  for (i = 2; i < need; i++)
-    if (!cont(p[i], 0x80, 0xBF))
-      return 0;
-  return need;
 }
 
 /* Checks the text from pos on; the column counts characters, as editors do. */

@@ -393,7 +393,7 @@ TEST_IMPL(unknown_sku_is_kept_and_flagged) {
 
 TEST_IMPL(forged_oversized_nested_and_stale_pushes_write_nothing) {
   struct fixture f;
-  char *id, *big, *deep, stale[256];
+  char *id, *big, *deep, stale[256], latin1[320];
   size_t i;
 
   if (itest_need_pg())
@@ -425,6 +425,12 @@ TEST_IMPL(forged_oversized_nested_and_stale_pushes_write_nothing) {
            "\"status\":\"READY_TO_SHIP\",\"update_time\":%lld}}",
            ITEST_SHOP_ID, (long long)time(NULL) - 4 * 86400, id, (long long)time(NULL) - 4 * 86400);
   ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, id, "good", stale), 400);
+  /* Signed, fresh, but Latin-1 ("cà phê"): malformed, not forged. */
+  snprintf(latin1, sizeof latin1,
+           "{\"code\":3,\"shop_id\":%s,\"timestamp\":%lld,\"data\":{\"ordersn\":\"%s\","
+           "\"status\":\"READY_TO_SHIP\",\"note\":\"c\xe0 ph\xea\",\"update_time\":%lld}}",
+           ITEST_SHOP_ID, (long long)time(NULL), id, (long long)time(NULL));
+  ASSERT_EQ(sim_push(&f, "shopee", ITEST_SHOP_ID, id, "good", latin1), 400);
   ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox"), 0);
   ASSERT_EQ(q(&f, "SELECT count(*) FROM order_fetch"), 0);
   usleep(500 * 1000);
