@@ -534,6 +534,11 @@ static int start_loop(struct daemon *d) {
   /* The server also stops a statement that runs away; job work is small. */
   const char *setup[3] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
                           NULL};
+  /* A batch of outcomes holds its listings' rows until it commits: it never
+   * waits long for a row another transaction holds. Given up, its jobs'
+   * leases expire and they run again (daemon/outcomes.c). */
+  const char *out_setup[4] = {"SET application_name = 'ocopd'", "SET statement_timeout = '300s'",
+                              "SET lock_timeout = '5s'", NULL};
 
   memset(&dbo, 0, sizeof dbo);
   dbo.conninfo = d->cfg.database;
@@ -541,7 +546,9 @@ static int start_loop(struct daemon *d) {
   dbo.name = "main";
   d->db = db_new(d->loop, &dbo, on_db_state, NULL, d);
   dbo.name = "outcomes";
+  dbo.setup_sql = out_setup;
   d->outdb = db_new(d->loop, &dbo, on_outdb_state, NULL, d);
+  dbo.setup_sql = setup;
   dbo.listen_channel = OUTBOX_CHANNEL;
   dbo.name = "listen";
   d->listen = db_new(d->loop, &dbo, on_listen_state, on_db_notify, d);

@@ -151,8 +151,11 @@ static void on_batch(void *arg, PGresult *res, const char *err) {
       row++;
     if (row < rows && strtoll(PQgetvalue(res, row, 0), NULL, 10) == e->job)
       entry_done(e, PQgetvalue(res, row, 1), NULL);
-    else if (err && !db_is_up(o->db))
-      entry_done(e, NULL, err); /* the connection, not the batch: leases expire */
+    else if (err && (!db_is_up(o->db) || strstr(err, "lock timeout")))
+      /* The connection, or a row held elsewhere: sent alone they would
+       * wait again, one after another. Their leases expire instead and
+       * the jobs run again. */
+      entry_done(e, NULL, err);
     else
       send_single(o, e);
   }

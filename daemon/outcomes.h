@@ -10,8 +10,10 @@
  *
  * When a batch fails as a whole (a deadlock, a bad row), each of its
  * outcomes is sent again on its own (ocop_finish_job), so one bad outcome
- * never costs the others theirs. An outcome that is not recorded at all
- * loses nothing: its job's lease expires and the job runs again.
+ * never costs the others theirs; not after a lock timeout (the connection
+ * sets one), when they would only wait again. An outcome that is not
+ * recorded at all loses nothing: its job's lease expires and the job runs
+ * again.
  */
 #ifndef OCOP_OUTCOMES_H
 #define OCOP_OUTCOMES_H
