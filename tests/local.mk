@@ -173,14 +173,15 @@ EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 # (scripts/bench); they print figures, never pass/fail.
 EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared
 tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS) \
-	tests/bench/limits.c tests/bench/limits.h
+	tests/bench/limits.c tests/bench/limits.h tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_mirror_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_mirror_LDADD = $(ITEST_LIBS)
 tests_bench_bench_orders_SOURCES = tests/bench/bench_orders.c $(ITEST_HARNESS) \
 	tests/bench/limits.c tests/bench/limits.h
 tests_bench_bench_orders_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_orders_LDADD = $(ITEST_LIBS)
-tests_bench_bench_shared_SOURCES = tests/bench/bench_shared.c $(ITEST_HARNESS)
+tests_bench_bench_shared_SOURCES = tests/bench/bench_shared.c $(ITEST_HARNESS) \
+	tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_shared_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_shared_LDADD = $(ITEST_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)

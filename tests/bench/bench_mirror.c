@@ -22,32 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "harness.h"
 #include "limits.h"
 
-static double now_s(void) {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct progress {
-  PGconn *db;
-  int n;
-};
-
-/* Every product listed, and every variant on its item. */
-static int all_listed(void *arg) {
-  struct progress *p = arg;
-
-  return itest_sql_int(p->db, "SELECT count(*) FROM listing WHERE state = 'listed'") >= p->n &&
-         itest_sql_int(p->db, "SELECT count(*) FROM listing_variant WHERE remote_id IS NULL") == 0;
-}
-
 /* Every stock push sent and recorded. */
 static int all_pushed(void *arg) {
-  struct progress *p = arg;
+  struct bench_progress *p = arg;
 
   return itest_sql_int(p->db, "SELECT count(*) FROM outbox WHERE kind = 'stock' "
                               "AND state IN ('pending', 'running')") == 0 &&
@@ -64,24 +45,13 @@ static double requests_so_far(struct itest_sim *sim) {
   return r;
 }
 
-/* A second and third pack size for two products in three. */
-static void add_variants(PGconn *db) {
-  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, weight_g) "
-                        "SELECT p.id, p.code || '-' || k, k * 250 || ' g', k, 10000 * k + p.id, 250 * k "
-                        "FROM product p, generate_series(2, 3) k WHERE p.id % 3 >= k - 1"));
-  PQclear(itest_sql(db, "UPDATE variant SET label = '100 g' WHERE position = 1 AND product_id IN "
-                        "(SELECT product_id FROM variant WHERE position = 2)"));
-  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
-                        "SELECT id, 100, 'import' FROM variant WHERE position > 1"));
-}
-
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 20000, status;
   const char *conninfo;
   char workdir[256];
   struct itest_sim sim;
   struct itest_daemon d;
-  struct progress p;
+  struct bench_progress p;
   struct rusage ru;
   struct bench_limits lim;
   PGconn *db;
@@ -102,7 +72,7 @@ int main(int argc, char **argv) {
   }
   itest_pin_date(db, "2026-11-25");
   itest_generate_products(db, "BENCH", n);
-  add_variants(db);
+  bench_add_variants(db);
   nvar = itest_sql_int(db, "SELECT count(*) FROM variant");
   itest_sim_start(&sim);
   if (bench_limits_measure(sim.base, conninfo, &lim) != 0) {
@@ -117,30 +87,30 @@ int main(int argc, char **argv) {
          itest_sql_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'"));
   fflush(stdout);
 
-  t0 = now_s();
+  t0 = bench_now_s();
   /* Production sweep interval: the harness default (2 s) is for tests. */
   itest_daemon_start(&d, workdir, conninfo,
                      "log_level = info\nconcurrency = 64\nsweep_interval = 60s\n"
                      "rate_limits = shopee:0\n"); /* measure ocopd, not the limiter */
   p.db = db;
   p.n = n;
-  if (!itest_wait(all_listed, &p, 30 * 60 * 1000)) {
+  if (!itest_wait(bench_all_listed, &p, 30 * 60 * 1000)) {
     fprintf(stderr, "bench: not all listed after 30 minutes\n");
     return 1;
   }
-  t1 = now_s();
+  t1 = bench_now_s();
   requests = requests_so_far(&sim);
 
   /* One unit of every variant sold at once: a stock push per listing, each
    * naming every variant on its item. */
   PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
                         "SELECT id, -1, 'adjust' FROM variant"));
-  t2 = now_s();
+  t2 = bench_now_s();
   if (!itest_wait(all_pushed, &p, 30 * 60 * 1000)) {
     fprintf(stderr, "bench: not all stock pushed after 30 minutes\n");
     return 1;
   }
-  t3 = now_s();
+  t3 = bench_now_s();
   push_requests = requests_so_far(&sim) - requests;
   kill(d.pid, SIGTERM);
   ASSERT(wait4(d.pid, &status, 0, &ru) == d.pid);

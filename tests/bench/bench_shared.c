@@ -17,37 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "harness.h"
-
-static double now_s(void) {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct progress {
-  PGconn *db;
-  int n;
-};
-
-static int all_listed(void *arg) {
-  struct progress *p = arg;
-
-  return itest_sql_int(p->db, "SELECT count(*) FROM listing WHERE state = 'listed'") >= p->n &&
-         itest_sql_int(p->db, "SELECT count(*) FROM listing_variant WHERE remote_id IS NULL") == 0;
-}
-
-/* A second and third pack size for two products in three (as bench_mirror). */
-static void add_variants(PGconn *db) {
-  PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, weight_g) "
-                        "SELECT p.id, p.code || '-' || k, k * 250 || ' g', k, 10000 * k + p.id, 250 * k "
-                        "FROM product p, generate_series(2, 3) k WHERE p.id % 3 >= k - 1"));
-  PQclear(itest_sql(db, "UPDATE variant SET label = '100 g' WHERE position = 1 AND product_id IN "
-                        "(SELECT product_id FROM variant WHERE position = 2)"));
-  PQclear(itest_sql(db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
-                        "SELECT id, 100, 'import' FROM variant WHERE position > 1"));
-}
 
 /* Create calls the simulator answered, and SKUs it holds more than once. */
 static void sim_counts(struct itest_sim *sim, int *creates, int *dup_skus) {
@@ -80,7 +51,7 @@ int main(int argc, char **argv) {
                      "rate_limits = shopee:0\n";
   struct itest_sim sim;
   struct itest_daemon d[2];
-  struct progress p;
+  struct bench_progress p;
   PGconn *db;
   PGresult *split;
   double t0, t1;
@@ -100,7 +71,7 @@ int main(int argc, char **argv) {
   }
   itest_pin_date(db, "2026-11-25");
   itest_generate_products(db, "SHARED", n);
-  add_variants(db);
+  bench_add_variants(db);
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, workdir, "delist");
   PQclear(itest_sql(db, "INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop "
@@ -109,18 +80,18 @@ int main(int argc, char **argv) {
   printf("bench: two daemons, %d products, %lld jobs queued\n", n,
          itest_sql_int(db, "SELECT count(*) FROM outbox WHERE state = 'pending'"));
 
-  t0 = now_s();
+  t0 = bench_now_s();
   /* The same configuration file for both: they differ only in their pid,
    * which names the leases they take. */
   for (i = 0; i < 2; i++)
     itest_daemon_start(&d[i], workdir, conninfo, conf);
   p.db = db;
   p.n = n;
-  if (!itest_wait(all_listed, &p, 30 * 60 * 1000)) {
+  if (!itest_wait(bench_all_listed, &p, 30 * 60 * 1000)) {
     fprintf(stderr, "bench: not all listed after 30 minutes\n");
     return 1;
   }
-  t1 = now_s();
+  t1 = bench_now_s();
   for (i = 0; i < 2; i++)
     itest_daemon_stop(&d[i], SIGTERM);
 
