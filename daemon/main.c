@@ -26,6 +26,7 @@
 #include "admin.h"
 #include "clock_watch.h"
 #include "config.h"
+#include "crash.h"
 #include "db.h"
 #include "http.h"
 #include "lifecycle.h"
@@ -639,6 +640,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   log_set_level(d.cfg.log_level);
+  crash_install();
   signal(SIGPIPE, SIG_IGN);
   srand((unsigned)(time(NULL) ^ getpid()));
   if (gethostname(host, sizeof host) != 0)
