@@ -2,8 +2,10 @@
  * main.c — ocopd's life cycle: start, run one libuv loop, reload, drain, exit.
  *
  * Start-up does the few blocking things a daemon may do before it serves:
- * read the config, bring the schema up to date (refusing a newer one), load
- * the connectors. Everything after that runs on the loop: PostgreSQL, HTTP,
+ * read the config, check what can be checked without a side effect (the
+ * listen addresses, the credentials folder: daemon/preflight.c) and load
+ * the connectors, and only then bring the schema up to date (refusing a
+ * newer one): a config that cannot run stops ocopd before it writes. Everything after that runs on the loop: PostgreSQL, HTTP,
  * timers and signals. SIGTERM stops claiming work, lets calls in flight
  * finish (up to shutdown_timeout) and exits 0; SIGHUP re-reads the config,
  * the connectors and the secrets.
@@ -24,6 +26,7 @@
 #include "admin.h"
 #include "clock_watch.h"
 #include "config.h"
+#include "crash.h"
 #include "db.h"
 #include "http.h"
 #include "lifecycle.h"
@@ -33,6 +36,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "media.h"
+#include "preflight.h"
 #include "metrics.h"
 #include "reconcile.h"
 #include "registry.h"
@@ -636,6 +640,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   log_set_level(d.cfg.log_level);
+  crash_install();
   signal(SIGPIPE, SIG_IGN);
   srand((unsigned)(time(NULL) ^ getpid()));
   if (gethostname(host, sizeof host) != 0)
@@ -644,7 +649,7 @@ int main(int argc, char **argv) {
   snprintf(d.owner, sizeof d.owner, "%s:%d", host, (int)getpid());
   log_info("main", "starting", "version=%s config=%s owner=%s", PACKAGE_VERSION, d.config_path,
            d.owner);
-  if (bring_schema_up_to_date(&d.cfg, d.today) != 0)
+  if (preflight_check(&d.cfg) != 0)
     goto out;
   d.reg = registry_load(d.cfg.connector_dir, &bad);
   if (!d.reg)
@@ -654,6 +659,8 @@ int main(int argc, char **argv) {
               "dir=%s hint=%s", d.cfg.connector_dir, "set connector_dir; ocopd --check-config");
     goto out;
   }
+  if (bring_schema_up_to_date(&d.cfg, d.today) != 0)
+    goto out;
   d.loop = uv_default_loop();
   metrics_start();
   if (start_loop(&d) != 0) {

@@ -47,6 +47,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_assortment.c \
 	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
+	tests/itest/test_bad_start.c tests/itest/test_crash.c \
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \

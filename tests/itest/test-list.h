@@ -139,6 +139,12 @@ TEST_DECLARE(operate_retry_resync_resume_and_remove)
 TEST_DECLARE(identical_failures_are_grouped_and_dead_jobs_say_what_to_do)
 TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
 
+/* tests/itest/test_bad_start.c */
+TEST_DECLARE(bad_listen_address_changes_nothing)
+TEST_DECLARE(bad_config_file_changes_nothing)
+TEST_DECLARE(bad_reload_keeps_the_running_config)
+/* tests/itest/test_crash.c */
+TEST_DECLARE(segv_mid_mirror_is_said_and_the_restart_loses_nothing)
 /* tests/itest/test_check_config.c */
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
@@ -254,6 +260,12 @@ TASK_LIST_START
   /* tests/itest/test_operate.c */
   TEST_ENTRY_TIMEOUT(operate_commands_check_their_input, 120),
   TEST_ENTRY_TIMEOUT(operate_retry_resync_resume_and_remove, 240),
+  /* tests/itest/test_bad_start.c */
+  TEST_ENTRY(bad_listen_address_changes_nothing),
+  TEST_ENTRY(bad_config_file_changes_nothing),
+  TEST_ENTRY(bad_reload_keeps_the_running_config),
+  /* tests/itest/test_crash.c */
+  TEST_ENTRY_TIMEOUT(segv_mid_mirror_is_said_and_the_restart_loses_nothing, 240),
   /* tests/itest/test_check_config.c */
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),

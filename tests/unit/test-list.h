@@ -21,6 +21,8 @@ TEST_DECLARE(log_line_is_logfmt)
 TEST_DECLARE(config_defaults_and_values)
 TEST_DECLARE(config_errors_name_file_and_line)
 TEST_DECLARE(config_reports_every_problem)
+TEST_DECLARE(config_refuses_duplicate_keys)
+TEST_DECLARE(config_refuses_nul_and_oversize)
 TEST_DECLARE(config_missing_file)
 TEST_DECLARE(backoff_grows_caps_and_jitters)
 TEST_DECLARE(secret_read_and_cached)
@@ -153,6 +155,8 @@ TASK_LIST_START
   TEST_ENTRY(config_defaults_and_values),
   TEST_ENTRY(config_errors_name_file_and_line),
   TEST_ENTRY(config_reports_every_problem),
+  TEST_ENTRY(config_refuses_duplicate_keys),
+  TEST_ENTRY(config_refuses_nul_and_oversize),
   TEST_ENTRY(config_missing_file),
   TEST_ENTRY(backoff_grows_caps_and_jitters),
   TEST_ENTRY(secret_read_and_cached),
