@@ -19,6 +19,7 @@ CREATE TYPE ocop_job AS (
   listing_id     bigint,
   item_id        text,
   create_started boolean,  -- a previous create may have reached the marketplace
+  create_age_ms  bigint,   -- since that create's marker was set; NULL none
   shop_id        bigint,
   shop_name      text,
   marketplace    text,
@@ -135,6 +136,8 @@ BEGIN
   RETURN QUERY
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
          coalesce(t.create_started_at < now(), false),
+         CASE WHEN t.create_started_at < now()
+              THEN (extract(epoch FROM now() - t.create_started_at) * 1000)::bigint END,
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
@@ -182,6 +185,14 @@ $$;
 --   adopted    a look-up found the listing a previous create made (p_item_id)
 --   retry      transient failure: try again in p_retry_ms, or give up after
 --              p_max_attempts
+--   unknown    a create went out and its answer was lost (a timeout, a
+--              dropped connection, a 5xx): as retry, and the create's marker
+--              is set to now, so that the look-ups that follow wait
+--              create_settle from the end of this attempt
+--   create_lost  look-ups over the whole settle window found no listing
+--              from the create of unknown outcome: the marker is cleared and
+--              the job runs again at once; its claim sets a new marker
+--              before the create is sent again
 --   defer      the shop is over its rate limit: try again in p_retry_ms; the
 --              attempt does not count (a throttled shop slows, never fails)
 --   rejected   the marketplace refused it: dead-letter now
@@ -259,7 +270,15 @@ BEGIN
      WHERE listing_id = l.id;
     action := 'forget';
     new_state := 'done';
-  ELSIF p_outcome = 'retry' AND j.attempts < p_max_attempts THEN
+  ELSIF p_outcome IN ('unknown', 'create_lost') AND j.kind = 'publish' AND l.item_id IS NULL THEN
+    UPDATE listing
+       SET create_started_at = CASE WHEN p_outcome = 'unknown' THEN now() END
+     WHERE id = l.id;
+    new_state := CASE WHEN j.attempts < p_max_attempts THEN 'pending' ELSE 'dead' END;
+    IF p_outcome = 'create_lost' THEN
+      p_retry_ms := 0;
+    END IF;
+  ELSIF p_outcome IN ('retry', 'unknown', 'create_lost') AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
   ELSIF p_outcome = 'defer' THEN
     new_state := 'pending';
@@ -281,7 +300,7 @@ BEGIN
     UPDATE listing SET problem = p_error, problem_at = now(),
            problem_kind = CASE WHEN j.kind = 'update' AND p_stars = 0 THEN 'strip' ELSE 'content' END
      WHERE id = l.id;
-  ELSIF p_outcome IN ('retry', 'rejected') THEN
+  ELSIF p_outcome IN ('retry', 'unknown', 'create_lost', 'rejected') THEN
     new_state := 'dead';
   ELSE
     RAISE EXCEPTION 'ocop_finish_job: unknown outcome %', p_outcome;
