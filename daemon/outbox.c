@@ -58,12 +58,12 @@ struct outbox {
  * ocop_finish_job's words for them. */
 enum outcome_kind {
   OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER, OUT_HELD, OUT_REFUSED,
-  OUT_UNKNOWN, OUT_CREATE_LOST
+  OUT_UNKNOWN, OUT_CREATE_LOST, OUT_DEFER_UNSENT
 };
 
 static const char *const outcome_names[] = {"ok",        "adopted", "retry",   "rejected",
                                             "not_found", "defer",   "held",    "refused",
-                                            "unknown",   "create_lost"};
+                                            "unknown",   "create_lost", "defer_unsent"};
 
 struct outcome {
   enum outcome_kind kind;
@@ -178,7 +178,7 @@ static void finish(struct job *job, const struct outcome *oc) {
     free(job->held_why);
     job->held_why = strdup(oc->error);
   }
-  if (oc->kind == OUT_DEFER)
+  if (oc->kind == OUT_DEFER || oc->kind == OUT_DEFER_UNSENT)
     ob->st.deferred++;
   if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED || oc->kind == OUT_UNKNOWN) {
     /* The last attempt's failure is told by the dead job's line. */
@@ -217,7 +217,12 @@ static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
   struct outcome oc;
 
   memset(&oc, 0, sizeof oc);
-  oc.kind = OUT_DEFER;
+  /* A create held back by the shop's rate limit or its token was not
+   * applied: the marker this attempt set is withdrawn, so that the next
+   * attempt creates at once instead of waiting out create_settle. */
+  oc.kind = job->op == OC_OP_PUBLISH && job->create_marked && !job->create_started
+                ? OUT_DEFER_UNSENT
+                : OUT_DEFER;
   oc.retry_ms = wait_ms;
   snprintf(oc.error, sizeof oc.error, "%s", why);
   finish(job, &oc);
@@ -428,11 +433,41 @@ static void on_call(void *arg, call_result *res) {
 
 /* ---- dispatching -------------------------------------------------------- */
 
+static void on_create_marked(void *arg, PGresult *res, const char *err) {
+  struct job *job = arg;
+
+  if (err || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+    finish_simple(job, OUT_RETRY, err ? err : "the job's lease was lost before its create");
+    return;
+  }
+  job->create_marked = 1;
+  job_call(job, OC_OP_PUBLISH);
+}
+
+/* A create goes out only once its marker is committed (ocop_create_sending):
+ * whatever happens to it after, the next attempt looks it up first. */
+static void mark_create(struct job *job) {
+  outbox_t *ob = job->owner;
+  char id[24];
+  const char *params[2];
+
+  snprintf(id, sizeof id, "%lld", job->id);
+  params[0] = id;
+  params[1] = ob->owner;
+  if (db_query(ob->db, "SELECT ocop_create_sending($1, $2)", 2, params, on_create_marked, job) !=
+      0)
+    finish_simple(job, OUT_RETRY, "shutting down");
+}
+
 static void job_call(struct job *job, oc_op op) {
   outbox_t *ob = job->owner;
   struct call_env env = {ob->http, pace_hooks()};
   struct call_req req;
 
+  if (op == OC_OP_PUBLISH && !job->create_marked && !job->feed) {
+    mark_create(job);
+    return;
+  }
   job->op = op;
   job_call_req(job, op, ob->has_cred_dir ? ob->cred_dir : NULL, &req);
   call_start(&env, &req, on_call, job);

@@ -124,19 +124,16 @@ BEGIN
     FROM unnest(targets) t
    WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
 
-  -- create_started_at is committed before the create is sent.
-  UPDATE listing l SET lease_until = now() + lease,
-         create_started_at = CASE WHEN o.kind = 'publish' AND l.item_id IS NULL
-                                  THEN coalesce(l.create_started_at, now())
-                                  ELSE l.create_started_at END
+  -- create_started_at is committed by ocop_create_sending, just before a
+  -- create is sent.
+  UPDATE listing l SET lease_until = now() + lease
     FROM outbox o
    WHERE o.id = ANY (ids) AND o.state = 'running' AND l.id = o.listing_id;
 
-  -- create_started_at as it was before this claim set it.
   RETURN QUERY
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
-         coalesce(t.create_started_at < now(), false),
-         CASE WHEN t.create_started_at < now()
+         t.create_started_at IS NOT NULL,
+         CASE WHEN t.create_started_at IS NOT NULL
               THEN (extract(epoch FROM now() - t.create_started_at) * 1000)::bigint END,
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
@@ -155,6 +152,20 @@ BEGIN
    WHERE o.id = ANY (ids) AND o.state = 'running'
    ORDER BY o.priority, o.id;
 END $$;
+
+-- The pending-create marker, committed just before a create goes out: a
+-- crash, a timeout or a lost answer after it is settled by looking the SKU
+-- up over create_settle from this moment (daemon/outbox.c), never by a
+-- blind second create. NULL (send nothing) when the job is no longer this
+-- owner's.
+CREATE OR REPLACE FUNCTION ocop_create_sending(p_job bigint, p_owner text) RETURNS boolean
+LANGUAGE sql AS $$
+  UPDATE listing l SET create_started_at = now()
+    FROM outbox o
+   WHERE o.id = p_job AND o.state = 'running' AND o.lease_owner = p_owner
+     AND l.id = o.listing_id AND l.item_id IS NULL
+  RETURNING true
+$$;
 
 -- What a job's answer says of its variants (p_variants, a JSON array of
 -- {"sku", "remote_id", "gone", "price", "stock"}, each key optional but
@@ -195,6 +206,9 @@ $$;
 --              before the create is sent again
 --   defer      the shop is over its rate limit: try again in p_retry_ms; the
 --              attempt does not count (a throttled shop slows, never fails)
+--   defer_unsent  as defer, for a create that was held back (rate limit,
+--              token) after ocop_create_sending marked it and that no
+--              earlier attempt sent: the marker is withdrawn
 --   rejected   the marketplace refused it: dead-letter now
 --   not_found  the marketplace has no such listing any more: forget the item id
 --   held       the listing lacks what its category requires (p_error says
@@ -280,8 +294,11 @@ BEGIN
     END IF;
   ELSIF p_outcome IN ('retry', 'unknown', 'create_lost') AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
-  ELSIF p_outcome = 'defer' THEN
+  ELSIF p_outcome IN ('defer', 'defer_unsent') THEN
     new_state := 'pending';
+    IF p_outcome = 'defer_unsent' AND j.kind = 'publish' AND l.item_id IS NULL THEN
+      UPDATE listing SET create_started_at = NULL WHERE id = l.id;
+    END IF;
     UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
   ELSIF p_outcome = 'refused' AND EXISTS (
           SELECT 1 FROM category_rules r

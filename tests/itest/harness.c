@@ -491,6 +491,46 @@ void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *work
 
 /* ---- daemon ------------------------------------------------------------- */
 
+/* The tests' defaults; a key the test's own lines set is left out (ocopd
+ * refuses a key given twice). */
+static const char *const test_defaults[][2] = {
+    {"log_level", "debug"},
+    {"poll_interval", "200ms"},
+    {"admin_listen", ""}, /* off unless the test asks (test_admin.c): parallel daemons */
+    {"sweep_interval", "2s"},
+    {"retry_base", "100ms"},
+    {"retry_max", "2s"},
+    /* A lost create is looked for 12 s, not 120 s: tests that kill the
+     * daemon mid-create stay short. */
+    {"http_timeout", "10s"},
+    {"create_settle", "12s"},
+};
+
+/* 1 when a line of extra sets key. */
+static int sets_key(const char *extra, const char *key) {
+  size_t n = strlen(key);
+  const char *p = extra;
+
+  while (p && *p) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, key, n) == 0 && (p[n] == ' ' || p[n] == '=' || p[n] == '\t'))
+      return 1;
+    p = strchr(p, '\n');
+    if (p)
+      p++;
+  }
+  return 0;
+}
+
+static void write_defaults(FILE *f, const char *extra) {
+  size_t i;
+
+  for (i = 0; i < sizeof test_defaults / sizeof test_defaults[0]; i++)
+    if (!sets_key(extra, test_defaults[i][0]))
+      fprintf(f, "%s = %s\n", test_defaults[i][0], test_defaults[i][1]);
+}
+
 void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,
                         const char *extra) {
   char path[1024];
@@ -509,14 +549,11 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   snprintf(d->log, sizeof d->log, "%s/ocopd.log", workdir);
   f = fopen(d->conf, "w");
   ASSERT_NOT_NULL(f);
-  fprintf(f,
-          "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
-          "credentials_dir = %s/credentials\nlog_level = debug\npoll_interval = 200ms\n"
-          /* Off unless the test asks (test_admin.c): parallel daemons. */
-          "admin_listen =\n"
-          "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n"
-          "media_dir = %s/tests/data/images\n%s\n",
-          conninfo, itest_builddir(), workdir, itest_srcdir(), extra ? extra : "");
+  fprintf(f, "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
+             "credentials_dir = %s/credentials\nmedia_dir = %s/tests/data/images\n",
+          conninfo, itest_builddir(), workdir, itest_srcdir());
+  write_defaults(f, extra);
+  fprintf(f, "%s\n", extra ? extra : "");
   fclose(f);
   program_path("ocopd", path, sizeof path);
   d->pid = fork();
