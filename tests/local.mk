@@ -159,6 +159,7 @@ SQL_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sql/run.sh
 
 SQL_TESTS = \
 	tests/sql/content.sql \
+	tests/sql/create_once.sql \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/operate.sql \
