@@ -258,7 +258,8 @@ static void publish_not_found(struct job *job, struct outcome *oc) {
     log_info("outbox", "create of unknown outcome not visible yet; looking again",
              "job=%lld shop=%s sku=%s settle_left_ms=%llu", job->id, job->shop_name,
              job->listing.sku, (unsigned long long)left);
-    defer_job(job, left < step ? left : step, "waiting for a create of unknown outcome to show");
+    /* No reason: the job keeps the create's answer as its last error. */
+    defer_job(job, left < step ? left : step, "");
     return;
   }
   if (job->exists_said) {
@@ -273,7 +274,7 @@ static void publish_not_found(struct job *job, struct outcome *oc) {
     return;
   }
   if (job->create_started) {
-    log_warn("outbox", "a create of unknown outcome never showed; creating again",
+    log_warn("outbox", "a create of unknown outcome never showed; it will be sent again",
              "job=%lld shop=%s sku=%s settle_s=%u", job->id, job->shop_name, job->listing.sku,
              ob->opt.create_settle_ms / 1000);
     finish_simple(job, OUT_CREATE_LOST, "no listing appeared after a create of unknown outcome");

@@ -202,8 +202,9 @@ $$;
 --              create_settle from the end of this attempt
 --   create_lost  look-ups over the whole settle window found no listing
 --              from the create of unknown outcome: the marker is cleared and
---              the job runs again at once; its claim sets a new marker
---              before the create is sent again
+--              the job runs again at once, the attempt not counted (the one
+--              that sends the create again counts); a new marker is set
+--              before that create goes out
 --   defer      the shop is over its rate limit: try again in p_retry_ms; the
 --              attempt does not count (a throttled shop slows, never fails)
 --   defer_unsent  as defer, for a create that was held back (rate limit,
@@ -290,7 +291,12 @@ BEGIN
      WHERE id = l.id;
     new_state := CASE WHEN j.attempts < p_max_attempts THEN 'pending' ELSE 'dead' END;
     IF p_outcome = 'create_lost' THEN
+      -- Not a failure: the attempt that sends the create again counts.
+      new_state := 'pending';
+      UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
       p_retry_ms := 0;
+      -- What the lost create was answered, for the operator.
+      p_error := p_error || coalesce(' (the create was answered: ' || j.last_error || ')', '');
     END IF;
   ELSIF p_outcome IN ('retry', 'unknown', 'create_lost') AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
@@ -328,7 +334,8 @@ BEGIN
    WHERE id = l.id;
 
   UPDATE outbox SET state = new_state, lease_until = NULL, updated_at = now(),
-                    last_error = CASE WHEN p_outcome IN ('ok', 'adopted') THEN last_error ELSE p_error END,
+                    last_error = CASE WHEN p_outcome IN ('ok', 'adopted') OR p_error IS NULL
+                                      THEN last_error ELSE p_error END,
                     next_at = CASE WHEN new_state = 'pending'
                                    THEN now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0)
                                    ELSE next_at END

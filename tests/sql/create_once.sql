@@ -7,7 +7,7 @@
 -- tests/sql/run.sh on a fresh, migrated database; everything is rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
 INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
@@ -61,6 +61,7 @@ SELECT is((SELECT attempts FROM outbox), 1, 'waiting spends no attempt');
 SELECT is(pg_temp.claim(), 'publish started=true aged=true', 'claimed again to look again');
 SELECT is(pg_temp.finish('create_lost'), 'pending', 'a lost create is sent again ...');
 SELECT is(pg_temp.marker(), NULL, '... under a new marker, not the old one');
+SELECT is((SELECT attempts FROM outbox), 1, 'looking for it spent no attempt: the create that follows will');
 SELECT is(pg_temp.claim(), 'publish started=false aged=false', 'so the next claim creates at once');
 
 -- The create was held back by the rate limit after it was marked.
@@ -70,6 +71,9 @@ SELECT is(pg_temp.marker(), NULL, '... and its marker is withdrawn: it never wen
 
 -- Attempts run out on lost answers: dead, and the marker stays for the
 -- look-up that must come before any create.
+SELECT pg_temp.claim() \g /dev/null
+SELECT ocop_create_sending((SELECT job_id FROM claimed), 'w1') \g /dev/null
+SELECT pg_temp.finish('unknown') \g /dev/null
 SELECT pg_temp.claim() \g /dev/null
 SELECT ocop_create_sending((SELECT job_id FROM claimed), 'w1') \g /dev/null
 SELECT is(pg_temp.finish('unknown'), 'dead', 'the last attempt''s lost answer dead-letters the job');
