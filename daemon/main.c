@@ -214,6 +214,7 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->claim_batch = c->claim_batch;
   o->job_lease_ms = c->job_lease_ms;
   o->max_attempts = c->max_attempts;
+  o->create_settle_ms = c->create_settle_ms;
   o->retry_base_ms = c->retry_base_ms;
   o->retry_max_ms = c->retry_max_ms;
   o->sweep_interval_ms = c->sweep_interval_ms;

@@ -41,6 +41,9 @@ static const struct opt options[] = {
      "how long a claimed job is ours before another worker may take it"},
     {"max_attempts", OPT_UINT, OFF(max_attempts), "8", 1, 100,
      "attempts before a job is dead-lettered"},
+    {"create_settle", OPT_DURATION, OFF(create_settle_ms), "120s", 1000, 86400000,
+     "how long a create whose answer was lost is looked for before it is sent again "
+     "(longer than http_timeout)"},
     {"retry_base", OPT_DURATION, OFF(retry_base_ms), "1s", 10, 3600000,
      "first retry delay; doubles per attempt, with jitter"},
     {"retry_max", OPT_DURATION, OFF(retry_max_ms), "5m", 10, 86400000, "longest retry delay"},
@@ -438,6 +441,10 @@ static void check_required(struct reader *r, const struct config *cfg) {
     problem(r, 0, "database: required (a libpq connection string)");
   if (cfg->retry_max_ms < cfg->retry_base_ms)
     problem(r, 0, "retry_max is shorter than retry_base");
+  /* A create applied just before its call timed out must be found before
+   * it may be sent again. */
+  if (cfg->create_settle_ms <= cfg->http_timeout_ms)
+    problem(r, 0, "create_settle must be longer than http_timeout");
 }
 
 /* Reads path over the defaults into *out; returns the number of problems

@@ -555,6 +555,10 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   conf_default(f, extra, "sweep_interval", "2s");
   conf_default(f, extra, "retry_base", "100ms");
   conf_default(f, extra, "retry_max", "2s");
+  /* A lost create is looked for 12 s, not 120 s: tests that kill the
+   * daemon mid-create stay short (docs/create-once.md). */
+  conf_default(f, extra, "http_timeout", "10s");
+  conf_default(f, extra, "create_settle", "12s");
   conf_default(f, extra, "media_dir", "%s/tests/data/images", itest_srcdir());
   fclose(f);
   program_path("ocopd", path, sizeof path);

@@ -151,6 +151,9 @@ TEST_DECLARE(check_config_reports_every_problem)
 TEST_DECLARE(ocopd_never_ready_without_a_connector)
 /* tests/itest/test_admin.c */
 TEST_DECLARE(admin_endpoint_health_metrics_and_status_page)
+TEST_DECLARE(late_applied_creates_are_settled_not_sent_twice)
+TEST_DECLARE(dropped_create_answers_are_never_resent)
+TEST_DECLARE(lazada_sku_already_there_is_adopted)
 
 TASK_LIST_START
   /* tests/itest/test_import.c */
@@ -275,6 +278,10 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(long_mirror_logs_progress_and_withdrawal_says_why, 180),
   /* tests/itest/test_admin.c */
   TEST_ENTRY_TIMEOUT(admin_endpoint_health_metrics_and_status_page, 240),
+  /* tests/itest/test_once.c */
+  TEST_ENTRY_TIMEOUT(late_applied_creates_are_settled_not_sent_twice, 300),
+  TEST_ENTRY_TIMEOUT(dropped_create_answers_are_never_resent, 300),
+  TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
 TASK_LIST_END
 
 #endif
