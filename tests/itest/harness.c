@@ -491,12 +491,36 @@ void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *work
 
 /* ---- daemon ------------------------------------------------------------- */
 
+void itest_write_token_key(const char *workdir, const char *hex) {
+  char path[1024];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/credentials", workdir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/credentials/tokens.key", workdir);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f, "%s\n", hex);
+  fclose(f);
+  ASSERT_EQ(chmod(path, 0600), 0);
+}
+
+/* The tokens the tests store in clear are sealed by ocopd at its start. */
+static void ensure_token_key(const char *workdir) {
+  char path[1024];
+
+  snprintf(path, sizeof path, "%s/credentials/tokens.key", workdir);
+  if (access(path, F_OK) != 0)
+    itest_write_token_key(workdir, ITEST_TOKEN_KEY);
+}
+
 void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,
                         const char *extra) {
   char path[1024];
   FILE *f;
   int fd;
 
+  ensure_token_key(workdir);
   /* Whatever the test put in the catalogue, the simulated categories'
    * requirements are met where the test did not say otherwise. */
   {
