@@ -49,6 +49,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
+	tests/itest/test_tokens.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
