@@ -506,7 +506,7 @@ void itest_write_token_key(const char *workdir, const char *hex) {
 }
 
 /* The tokens the tests store in clear are sealed by ocopd at its start. */
-static void ensure_token_key(const char *workdir) {
+void itest_ensure_token_key(const char *workdir) {
   char path[1024];
 
   snprintf(path, sizeof path, "%s/credentials/tokens.key", workdir);
@@ -520,7 +520,7 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   FILE *f;
   int fd;
 
-  ensure_token_key(workdir);
+  itest_ensure_token_key(workdir);
   /* Whatever the test put in the catalogue, the simulated categories'
    * requirements are met where the test did not say otherwise. */
   {

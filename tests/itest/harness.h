@@ -104,6 +104,8 @@ struct itest_daemon {
 
 /* Writes hex as <workdir>/credentials/tokens.key (mode 600), replacing it. */
 void itest_write_token_key(const char *workdir, const char *hex);
+/* Writes ITEST_TOKEN_KEY there unless a key is there already. */
+void itest_ensure_token_key(const char *workdir);
 
 /* Writes a config (plus `extra` lines) and starts ocopd with it; a
  * credentials folder without a token key gets ITEST_TOKEN_KEY. */
