@@ -15,7 +15,7 @@
 #define MAX_BUSY 256
 #define LEASE_S "120"
 
-#define STORE_TRIES 10 /* about five minutes of a database away */
+#define STORE_TRIES 10 /* about three minutes of a database away */
 
 struct token_mgr {
   uv_loop_t *loop;

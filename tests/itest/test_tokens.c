@@ -234,3 +234,73 @@ TEST_IMPL(one_refused_refresh_does_not_pause_the_shop) {
   fixture_down(&f);
   return 0;
 }
+
+static int log_says_store_retried(void *arg) {
+  struct fixture *f = arg;
+  char *log = itest_read_file(f->daemon.log);
+  int yes = log && strstr(log, "cannot store the refreshed token pair yet; trying again") != NULL;
+
+  free(log);
+  return yes;
+}
+
+static int refreshed_twice(void *arg) {
+  struct fixture *f = arg;
+
+  return itest_sql_int(f->db, "SELECT count(*) FROM event WHERE kind = 'token' AND "
+                              "action = 'refreshed'") >= 2;
+}
+
+/* The marketplace answers a refresh while the database is out of reach:
+ * the new pair (the old refresh token is spent) is kept and stored once
+ * the database is back, and the next refresh works with it. */
+TEST_IMPL(refreshed_pair_survives_the_database_away) {
+  struct fixture f;
+  char sql[512], dbname[128];
+  PGconn *admin;
+  cJSON *r;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "tokstore");
+  admin = itest_connect(getenv("OCOP_TEST_PG")); /* the cluster's own database */
+  ASSERT(itest_wait(idle_and_listed, &f, 60000));
+  r = itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                     "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/auth/access_token/get\","
+                     "\"kind\":\"slow\",\"delay_ms\":3000,\"count\":1}");
+  cJSON_Delete(r);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
+  cJSON_Delete(r);
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 74000 WHERE sku = 'OCP-BKN-001'"));
+  usleep(1000000); /* the refresh is at the marketplace, which answers in 3 s */
+  /* The database is out of reach for the daemon: no new connection, and
+   * the ones it has are closed. */
+  snprintf(dbname, sizeof dbname, "%s", PQdb(f.db));
+  PQfinish(f.db);
+  snprintf(sql, sizeof sql, "ALTER DATABASE \"%s\" ALLOW_CONNECTIONS false", dbname);
+  PQclear(itest_sql(admin, sql));
+  snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = '%s'", dbname);
+  PQclear(itest_sql(admin, sql));
+  ASSERT(itest_wait(log_says_store_retried, &f, 30000));
+  snprintf(sql, sizeof sql, "ALTER DATABASE \"%s\" ALLOW_CONNECTIONS true", dbname);
+  PQclear(itest_sql(admin, sql));
+  PQfinish(admin);
+  f.db = itest_connect(f.conninfo);
+  want_price = 74000;
+  ASSERT(itest_wait(price_arrived, &f.sim, 90000));
+  ASSERT(itest_wait(refreshed_once, &f, 60000));
+  /* The stored refresh token is the one the marketplace issued: the next
+   * refresh is taken. */
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
+  cJSON_Delete(r);
+  price_goes_out(&f, 75000);
+  ASSERT(itest_wait(refreshed_twice, &f, 30000));
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM shop WHERE status = 'active'"), 1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND "
+                                "action IN ('refresh_refused', 'needs_reauth')"), 0);
+  ASSERT(itest_daemon_alive(&f.daemon));
+  ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
+  fixture_down(&f);
+  return 0;
+}
