@@ -10,6 +10,9 @@
 #include "ms.h"
 
 #define TOKEN_KEY_WAIT_MS 60000 /* a job whose token does not open waits this long */
+#define TOKEN_ERR_LOG_MS 10000  /* and that is logged at most this often */
+
+static uint64_t token_err_said;
 
 static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
   struct job *job = arg;
@@ -47,8 +50,11 @@ static uint64_t token_check(void *arg, const struct call_req *req, char *why, si
   uint64_t wait;
 
   if (job->token_err) { /* never sent without its token; the key may come back */
-    log_error("token", "the access token does not open; the shop's calls wait", "err=%s",
-              job->token_err);
+    if (ms_mono() - token_err_said >= TOKEN_ERR_LOG_MS) { /* not a line per job */
+      token_err_said = ms_mono();
+      log_error("token", "the access token does not open; the shop's calls wait", "err=%s",
+                job->token_err);
+    }
     snprintf(why, len, "%s", job->token_err);
     return TOKEN_KEY_WAIT_MS;
   }

@@ -48,6 +48,8 @@ struct refresh {
   uv_timer_t timer;                       /* between store tries */
   int timer_on;
   char why[400];                          /* a refusal's reason */
+  struct tseal_key key;                   /* the key that opened the refresh token */
+  int have_key;                           /* (the new pair is sealed under it) */
 };
 
 token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http) {
@@ -99,6 +101,7 @@ static void refresh_free(struct refresh *rf) {
     explicit_bzero((char *)rf->shop.refresh_token, strlen(rf->shop.refresh_token));
   free((char *)rf->shop.refresh_token);
   explicit_bzero(rf->sealed, sizeof rf->sealed);
+  tseal_key_wipe(&rf->key);
   if (rf->timer_on)
     uv_close((uv_handle_t *)&rf->timer, on_timer_closed); /* frees rf */
   else
@@ -171,9 +174,10 @@ static void send_store(struct refresh *rf) {
     on_stored(rf, NULL, "shutting down");
 }
 
-/* Seals the new pair (a token in clear only when sealing itself fails: a
- * lost refresh token loses the shop, a clear one is sealed at the next
- * start). */
+/* Seals the new pair under the key that opened the old refresh token, so
+ * that a key file swapped meanwhile cannot split a shop's tokens (a token
+ * in clear only when sealing itself fails: a lost refresh token loses the
+ * shop, a clear one is sealed at the next start). */
 static void seal_pair(struct refresh *rf, const oc_token_result *r) {
   const char *clear[2] = {r->access_token, r->refresh_token};
   static const char *const column[2] = {"access_token", "refresh_token"};
@@ -181,8 +185,10 @@ static void seal_pair(struct refresh *rf, const oc_token_result *r) {
   int i;
 
   for (i = 0; i < 2; i++)
-    if (tkey_seal(rf->shop_id, column[i], clear[i], rf->sealed[i], sizeof rf->sealed[i], err,
-                  sizeof err) != 0) {
+    if ((rf->have_key ? tseal_seal(&rf->key, rf->shop_id, column[i], clear[i], rf->sealed[i],
+                                   sizeof rf->sealed[i], err, sizeof err)
+                      : tkey_seal(rf->shop_id, column[i], clear[i], rf->sealed[i],
+                                  sizeof rf->sealed[i], err, sizeof err)) != 0) {
       log_error("token", "cannot seal the refreshed token; stored in clear until the next start",
                 "shop=%s err=%s", rf->shop_name, err);
       snprintf(rf->sealed[i], sizeof rf->sealed[i], "%s", clear[i]);
@@ -307,6 +313,7 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
   struct call_env env = {rf->tm->http, NULL};
   struct call_req req;
   char clear[TSEAL_TOKEN_MAX], why[512];
+  const struct tseal_key *key;
 
   if (err || PQntuples(res) == 0) {
     /* Another worker refreshes it (or there is no refresh token yet). */
@@ -323,6 +330,10 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
   }
   rf->shop.refresh_token = strdup(clear);
   explicit_bzero(clear, sizeof clear);
+  if (tseal_is_sealed(PQgetvalue(res, 0, 0)) && (key = tkey_get(why, sizeof why)) != NULL) {
+    rf->key = *key; /* the key held now is the one that just opened it */
+    rf->have_key = 1;
+  }
   if (!rf->shop.refresh_token) {
     log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name,
               "out of memory");
