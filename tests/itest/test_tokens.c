@@ -116,6 +116,24 @@ static void sim_tokens(struct fixture *f, char *access, char *refresh, size_t le
   cJSON_Delete(r);
 }
 
+/* A figure, not an assertion: from the simulator taking the last refresh to
+ * the statement that stored its answer (event.at). */
+static void print_refresh_window(struct fixture *f) {
+  cJSON *r = itest_sim_call(&f->sim, "GET", "/_sim/calls", NULL), *c;
+  double taken = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls")) {
+    if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c, "path")),
+               "/api/v2/auth/access_token/get") == 0)
+      taken = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "ts_ms"));
+  }
+  cJSON_Delete(r);
+  printf("refresh taken by the marketplace -> new pair stored: %lld ms\n",
+         itest_sql_int(f->db, "SELECT max(extract(epoch FROM at) * 1000)::bigint FROM "
+                              "event WHERE kind = 'token' AND action = 'refreshed'") -
+             (long long)taken);
+}
+
 static int daemon_gone(void *arg) { return !itest_daemon_alive(arg); }
 
 TEST_IMPL(tokens_sealed_at_rest_rotated_and_a_wrong_key_named) {
@@ -145,6 +163,7 @@ TEST_IMPL(tokens_sealed_at_rest_rotated_and_a_wrong_key_named) {
   cJSON_Delete(r);
   price_goes_out(&f, 71000);
   ASSERT(itest_wait(refreshed_once, &f, 30000));
+  print_refresh_window(&f);
   sim_tokens(&f, acc, refresh, sizeof acc);
   ASSERT(strcmp(acc, ITEST_ACCESS_TOKEN) != 0);
   canaries[0] = acc;
