@@ -165,6 +165,7 @@ SQL_TESTS = \
 	tests/sql/ledger_ops.sql \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
+	tests/sql/token.sql \
 	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
