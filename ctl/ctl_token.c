@@ -191,7 +191,7 @@ out:
 int cmd_token(struct ctl *ctl, int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "new-key") == 0)
     return new_key(argv[2]);
-  if (strcmp(argv[1 < argc ? 1 : 0], "rotate-key") == 0) {
+  if (argc >= 2 && strcmp(argv[1], "rotate-key") == 0) {
     if (argc == 3)
       return rotate_key(ctl, argv[2], NULL);
     if (argc == 5 && strcmp(argv[3], "--credentials-dir") == 0)

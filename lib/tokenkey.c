@@ -41,9 +41,9 @@ int tkey_load(char *err, size_t errlen) {
 
   last_read = time(NULL);
   if (!dir_in_force[0]) {
-    snprintf(err, errlen, "no token key: set credentials_dir (or run under systemd with "
-                          "LoadCredential=%s:...) and create the key with ocopctl token new-key",
-             TKEY_FILE);
+    snprintf(err, errlen, "no token key: no credentials folder (credentials_dir, --credentials-dir "
+                          "or $CREDENTIALS_DIRECTORY) to read %s from; create it there with "
+                          "ocopctl token new-key", TKEY_FILE);
     return -1;
   }
   snprintf(path, sizeof path, "%s/%s", dir_in_force, TKEY_FILE);
