@@ -233,7 +233,11 @@ typedef enum oc_status {
   OC_RETRY,     /* transient: retry later (retry_after_ms, or the core's backoff) */
   OC_AUTH,      /* token invalid or expired: refresh, then re-authorise */
   OC_REJECTED,  /* the marketplace refused the request: dead-letter it */
-  OC_NOT_FOUND  /* the listing does not exist (LOOKUP_SKU: not created yet) */
+  OC_NOT_FOUND, /* the listing does not exist (LOOKUP_SKU: not created yet) */
+  OC_EXISTS     /* PUBLISH: the marketplace already holds a listing with this
+                 * SKU (an earlier create landed): the core looks it up and
+                 * never sends the create again. Added within ABI 6: a
+                 * connector that never returns it loses nothing. */
 } oc_status;
 
 /* What every parse says first: the marketplace's verdict on the call. */
@@ -743,6 +747,7 @@ static inline const char *oc_status_name(oc_status s) {
   case OC_AUTH: return "auth";
   case OC_REJECTED: return "rejected";
   case OC_NOT_FOUND: return "not_found";
+  case OC_EXISTS: return "exists";
   }
   return "?";
 }

@@ -1,15 +1,11 @@
 /* check_config.c — see check_config.h. */
 #include "check_config.h"
 
-#include <errno.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "addr.h"
 #include "config.h"
@@ -60,7 +56,7 @@ static void report_config(struct check *c, const char *path, int n, const char *
  * so a failure here is a failure at start. */
 static void check_listen(struct check *c, const char *key, const char *value) {
   struct sockaddr_in sa;
-  int fd, one = 1;
+  int e;
 
   if (!value[0]) {
     say(c, 1, "%s: off", key);
@@ -68,16 +64,12 @@ static void check_listen(struct check *c, const char *key, const char *value) {
   }
   if (addr_parse_listen(value, &sa) != 0)
     return; /* the config lines above name it */
-  fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+  if ((e = addr_try_bind(&sa)) != 0)
     say(c, 0, "%s: cannot listen on %s: %s (is another ocopd running?)", key, value,
-        strerror(errno));
+        strerror(e));
   else
     say(c, 1, "%s: %s%s", key, value,
         addr_is_loopback(&sa) ? "" : " (not loopback: put it behind a firewall)");
-  if (fd >= 0)
-    close(fd);
 }
 
 /* A key the config lines already refused is not checked again. */
@@ -142,19 +134,15 @@ static void check_database(struct check *c) {
 }
 
 static void check_credentials_dir(struct check *c, const char *dir) {
-  struct stat st;
+  char err[600];
 
   if (!dir || !dir[0]) {
     say(c, 0, "credentials: no folder: set credentials_dir, or give the secrets with "
               "systemd's LoadCredential= ($CREDENTIALS_DIRECTORY)");
     return;
   }
-  if (stat(dir, &st) != 0)
-    say(c, 0, "credentials: %s: %s", dir, strerror(errno));
-  else if (!S_ISDIR(st.st_mode))
-    say(c, 0, "credentials: %s is not a folder", dir);
-  else if (access(dir, R_OK | X_OK) != 0)
-    say(c, 0, "credentials: %s: cannot read it as this user", dir);
+  if (secret_dir_check(dir, err, sizeof err) != 0)
+    say(c, 0, "credentials: %s", err);
   else
     say(c, 1, "credentials: %s", dir);
 }

@@ -120,6 +120,7 @@ struct job *job_from_row(const PGresult *res, int row, char *err, size_t errlen)
   job->token_ttl_s = (int)num_col(res, row, "token_ttl_s");
   started = col(res, row, "create_started");
   job->create_started = started && started[0] == 't';
+  job->create_age_ms = col(res, row, "create_age_ms") ? num_col(res, row, "create_age_ms") : -1;
   job->shop_name = dup_col(res, row, "shop_name");
   job->marketplace = dup_col(res, row, "marketplace");
   job->policy = dup_col(res, row, "policy");

@@ -37,6 +37,9 @@ struct job {
   long long listing_id;
   long long shop_id;
   int create_started; /* a create may already have reached the marketplace */
+  long long create_age_ms; /* since that create's marker was set; -1 none */
+  int exists_said;    /* the marketplace answered a create: the SKU exists */
+  int create_marked;  /* ocop_create_sending committed: the create may go out */
   int has_token_ttl;  /* the token's expiry is known */
   int token_ttl_s;    /* seconds the access token has left */
   char *shop_name;

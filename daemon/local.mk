@@ -5,6 +5,8 @@ bin_PROGRAMS += ocopd
 ocopd_SOURCES = \
 	daemon/main.c \
 	daemon/check_config.c daemon/check_config.h \
+	daemon/preflight.c daemon/preflight.h \
+	daemon/crash.c daemon/crash.h \
 	lib/addr.c lib/addr.h \
 	lib/ms.h lib/jsondepth.h lib/utf8.h \
 	lib/backoff.c lib/backoff.h \

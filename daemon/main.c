@@ -2,8 +2,10 @@
  * main.c — ocopd's life cycle: start, run one libuv loop, reload, drain, exit.
  *
  * Start-up does the few blocking things a daemon may do before it serves:
- * read the config, bring the schema up to date (refusing a newer one), load
- * the connectors. Everything after that runs on the loop: PostgreSQL, HTTP,
+ * read the config, check what can be checked without a side effect (the
+ * listen addresses, the credentials folder: daemon/preflight.c) and load
+ * the connectors, and only then bring the schema up to date (refusing a
+ * newer one): a config that cannot run stops ocopd before it writes. Everything after that runs on the loop: PostgreSQL, HTTP,
  * timers and signals. SIGTERM stops claiming work, lets calls in flight
  * finish (up to shutdown_timeout) and exits 0; SIGHUP re-reads the config,
  * the connectors and the secrets.
@@ -24,6 +26,7 @@
 #include "admin.h"
 #include "clock_watch.h"
 #include "config.h"
+#include "crash.h"
 #include "db.h"
 #include "http.h"
 #include "lifecycle.h"
@@ -35,6 +38,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "media.h"
+#include "preflight.h"
 #include "metrics.h"
 #include "reconcile.h"
 #include "registry.h"
@@ -164,6 +168,10 @@ static int bring_schema_up_to_date(const struct config *cfg, const char *today) 
     log_error("main", "cannot connect to the database", "err=%s", PQerrorMessage(conn));
     goto out;
   }
+  if (token_seal_check(conn, err, sizeof err) != 0) {
+    log_error("main", "refusing to start: the tokens cannot be opened or sealed", "err=%s", err);
+    goto out;
+  }
   if (migrate_apply(conn, &m, err, sizeof err) != 0) {
     log_error("main", "schema check failed", "err=%s", err);
     goto out;
@@ -216,6 +224,7 @@ static void outbox_options_from(const struct daemon *d, struct outbox_options *o
   o->claim_batch = c->claim_batch;
   o->job_lease_ms = c->job_lease_ms;
   o->max_attempts = c->max_attempts;
+  o->create_settle_ms = c->create_settle_ms;
   o->retry_base_ms = c->retry_base_ms;
   o->retry_max_ms = c->retry_max_ms;
   o->sweep_interval_ms = c->sweep_interval_ms;
@@ -643,6 +652,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   log_set_level(d.cfg.log_level);
+  crash_install();
   signal(SIGPIPE, SIG_IGN);
   srand((unsigned)(time(NULL) ^ getpid()));
   if (gethostname(host, sizeof host) != 0)
@@ -652,7 +662,7 @@ int main(int argc, char **argv) {
   log_info("main", "starting", "version=%s config=%s owner=%s", PACKAGE_VERSION, d.config_path,
            d.owner);
   tkey_set_dir(secret_dir(d.cfg.credentials_dir));
-  if (bring_schema_up_to_date(&d.cfg, d.today) != 0)
+  if (preflight_check(&d.cfg) != 0)
     goto out;
   d.reg = registry_load(d.cfg.connector_dir, &bad);
   if (!d.reg)
@@ -662,6 +672,8 @@ int main(int argc, char **argv) {
               "dir=%s hint=%s", d.cfg.connector_dir, "set connector_dir; ocopd --check-config");
     goto out;
   }
+  if (bring_schema_up_to_date(&d.cfg, d.today) != 0)
+    goto out;
   d.loop = uv_default_loop();
   metrics_start();
   if (start_loop(&d) != 0) {

@@ -57,11 +57,13 @@ struct outbox {
 /* What a finished call means for the job; outcome_names are
  * ocop_finish_job's words for them. */
 enum outcome_kind {
-  OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER, OUT_HELD, OUT_REFUSED
+  OUT_OK, OUT_ADOPTED, OUT_RETRY, OUT_REJECTED, OUT_NOT_FOUND, OUT_DEFER, OUT_HELD, OUT_REFUSED,
+  OUT_UNKNOWN, OUT_CREATE_LOST, OUT_DEFER_UNSENT
 };
 
-static const char *const outcome_names[] = {"ok",        "adopted", "retry", "rejected",
-                                            "not_found", "defer",   "held",  "refused"};
+static const char *const outcome_names[] = {"ok",        "adopted", "retry",   "rejected",
+                                            "not_found", "defer",   "held",    "refused",
+                                            "unknown",   "create_lost", "defer_unsent"};
 
 struct outcome {
   enum outcome_kind kind;
@@ -176,12 +178,12 @@ static void finish(struct job *job, const struct outcome *oc) {
     free(job->held_why);
     job->held_why = strdup(oc->error);
   }
-  if (oc->kind == OUT_DEFER)
+  if (oc->kind == OUT_DEFER || oc->kind == OUT_DEFER_UNSENT)
     ob->st.deferred++;
-  if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED) {
+  if (oc->kind == OUT_RETRY || oc->kind == OUT_REJECTED || oc->kind == OUT_UNKNOWN) {
     /* The last attempt's failure is told by the dead job's line. */
     if (oc->kind == OUT_REJECTED || (unsigned)job->attempts < ob->opt.max_attempts)
-      joblog_failed(ob->jl, job, oc->kind == OUT_RETRY, (unsigned long long)oc->retry_ms,
+      joblog_failed(ob->jl, job, oc->kind != OUT_REJECTED, (unsigned long long)oc->retry_ms,
                     oc->error);
     free(job->last_error);
     job->last_error = strdup(oc->error);
@@ -215,10 +217,70 @@ static void defer_job(struct job *job, uint64_t wait_ms, const char *why) {
   struct outcome oc;
 
   memset(&oc, 0, sizeof oc);
-  oc.kind = OUT_DEFER;
+  /* A create held back by the shop's rate limit or its token was not
+   * applied: the marker this attempt set is withdrawn, so that the next
+   * attempt creates at once instead of waiting out create_settle. */
+  oc.kind = job->op == OC_OP_PUBLISH && job->create_marked && !job->create_started
+                ? OUT_DEFER_UNSENT
+                : OUT_DEFER;
   oc.retry_ms = wait_ms;
   snprintf(oc.error, sizeof oc.error, "%s", why);
   finish(job, &oc);
+}
+
+/* How long a create of unknown outcome may still take to show, in ms; 0
+ * once the settle window (create_settle) has passed since its marker was
+ * set (the claim before the send, or the end of the attempt that lost
+ * the answer: ocop_record_outcome, 'unknown'). A look-up that finds
+ * nothing within the window proves nothing: the marketplace may apply the
+ * create late, and its search may show it late. */
+static uint64_t settle_left_ms(const struct job *job) {
+  const outbox_t *ob = job->owner;
+  uint64_t age = ms_mono() - job->started_ms;
+
+  if (job->create_started && job->create_age_ms > 0)
+    age += (uint64_t)job->create_age_ms;
+  return age < ob->opt.create_settle_ms ? ob->opt.create_settle_ms - age : 0;
+}
+
+/* A publish whose look-up found nothing: wait for a create that may still
+ * land, or say the create was lost (its marker is cleared and the next
+ * claim sets a new one before the create goes out again), or create now
+ * when no create was ever sent. Never a create right after a look-up that
+ * found nothing within the window. */
+static void publish_not_found(struct job *job, struct outcome *oc) {
+  const outbox_t *ob = job->owner;
+  uint64_t left = settle_left_ms(job), step = ob->opt.create_settle_ms / 4;
+
+  if ((job->create_started || job->exists_said) && left > 0) {
+    if (step < 1000)
+      step = 1000;
+    log_info("outbox", "create of unknown outcome not visible yet; looking again",
+             "job=%lld shop=%s sku=%s settle_left_ms=%llu", job->id, job->shop_name,
+             job->listing.sku, (unsigned long long)left);
+    /* No reason: the job keeps the create's answer as its last error. */
+    defer_job(job, left < step ? left : step, "");
+    return;
+  }
+  if (job->exists_said) {
+    /* The marketplace says the SKU is there and its search does not show
+     * it: never create, let the attempts run out to a dead job an
+     * operator reads. */
+    retry_outcome(job, oc, 0);
+    snprintf(oc->error, sizeof oc->error,
+             "the marketplace says the SKU exists, and a look-up over %u s does not find it",
+             ob->opt.create_settle_ms / 1000);
+    finish(job, oc);
+    return;
+  }
+  if (job->create_started) {
+    log_warn("outbox", "a create of unknown outcome never showed; it will be sent again",
+             "job=%lld shop=%s sku=%s settle_s=%u", job->id, job->shop_name, job->listing.sku,
+             ob->opt.create_settle_ms / 1000);
+    finish_simple(job, OUT_CREATE_LOST, "no listing appeared after a create of unknown outcome");
+    return;
+  }
+  job_call(job, OC_OP_PUBLISH);
 }
 
 /* A look-up's answer: a next call within the same job (look-up → create,
@@ -249,7 +311,7 @@ static void after_lookup(struct job *job, const call_result *res, struct outcome
     oc->kind = OUT_ADOPTED;
     oc->item_id = job->found_item;
   } else if (job->kind == JOB_PUBLISH) {
-    job_call(job, OC_OP_PUBLISH);
+    publish_not_found(job, oc);
     return;
   } else {
     oc->kind = OUT_NOT_FOUND;
@@ -301,6 +363,15 @@ static void on_call(void *arg, call_result *res) {
     after_lookup(job, res, &oc);
     return;
   }
+  if (job->op == OC_OP_PUBLISH && res->verdict == CALL_EXISTS) {
+    /* An earlier create landed: adopt it, never create again. */
+    log_info("outbox", "the marketplace holds this SKU already; looking it up",
+             "job=%lld shop=%s sku=%s err=%s", job->id, job->shop_name, job->listing.sku,
+             res->message);
+    job->exists_said = 1;
+    job_call(job, OC_OP_LOOKUP_SKU);
+    return;
+  }
   switch (res->verdict) {
   case CALL_OK:
     if (oc_listing_op(job->op))
@@ -334,6 +405,10 @@ static void on_call(void *arg, call_result *res) {
   case CALL_RETRY:
   case CALL_SHUTDOWN:
     retry_outcome(job, &oc, res->retry_after_ms);
+    /* A create that went out without a clear answer may have been
+     * applied: the next attempt looks it up over the settle window. */
+    if (job->op == OC_OP_PUBLISH && res->sent)
+      oc.kind = OUT_UNKNOWN;
     break;
   case CALL_AUTH:
     /* Refused for its token (daemon/pace.c refreshes it): count this as
@@ -349,6 +424,7 @@ static void on_call(void *arg, call_result *res) {
   case CALL_UNSUPPORTED:
   case CALL_BAD_INPUT:
   case CALL_REJECTED:
+  case CALL_EXISTS: /* for anything but a create: refused */
   default:
     oc.kind = refusal_kind(job, res);
     break;
@@ -358,11 +434,41 @@ static void on_call(void *arg, call_result *res) {
 
 /* ---- dispatching -------------------------------------------------------- */
 
+static void on_create_marked(void *arg, PGresult *res, const char *err) {
+  struct job *job = arg;
+
+  if (err || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+    finish_simple(job, OUT_RETRY, err ? err : "the job's lease was lost before its create");
+    return;
+  }
+  job->create_marked = 1;
+  job_call(job, OC_OP_PUBLISH);
+}
+
+/* A create goes out only once its marker is committed (ocop_create_sending):
+ * whatever happens to it after, the next attempt looks it up first. */
+static void mark_create(struct job *job) {
+  outbox_t *ob = job->owner;
+  char id[24];
+  const char *params[2];
+
+  snprintf(id, sizeof id, "%lld", job->id);
+  params[0] = id;
+  params[1] = ob->owner;
+  if (db_query(ob->db, "SELECT ocop_create_sending($1, $2)", 2, params, on_create_marked, job) !=
+      0)
+    finish_simple(job, OUT_RETRY, "shutting down");
+}
+
 static void job_call(struct job *job, oc_op op) {
   outbox_t *ob = job->owner;
   struct call_env env = {ob->http, pace_hooks()};
   struct call_req req;
 
+  if (op == OC_OP_PUBLISH && !job->create_marked && !job->feed) {
+    mark_create(job);
+    return;
+  }
   job->op = op;
   job_call_req(job, op, ob->has_cred_dir ? ob->cred_dir : NULL, &req);
   call_start(&env, &req, on_call, job);

@@ -31,6 +31,7 @@ struct outbox_options {
   unsigned claim_batch;
   unsigned job_lease_ms;
   unsigned max_attempts;
+  unsigned create_settle_ms; /* a lost create is looked for this long */
   unsigned retry_base_ms;
   unsigned retry_max_ms;
   unsigned sweep_interval_ms;

@@ -14,7 +14,11 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
-/* Blocking, before the loop. 0, or -1 with a one-line reason in err. */
+/* Blocking, before the migrations: the same checks, changing nothing, so
+ * that a missing or wrong key stops the start before the schema moves (a
+ * database without a token table passes). 0, or -1 with a reason in err. */
+int token_seal_check(PGconn *conn, char *err, size_t errlen);
+/* Blocking, after them. 0, or -1 with a one-line reason in err. */
 int token_seal_at_start(PGconn *conn, char *err, size_t errlen);
 
 #endif

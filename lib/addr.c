@@ -2,10 +2,13 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 int addr_parse_listen(const char *s, struct sockaddr_in *sa) {
   char host[64];
@@ -30,4 +33,18 @@ int addr_parse_listen(const char *s, struct sockaddr_in *sa) {
 
 int addr_is_loopback(const struct sockaddr_in *sa) {
   return (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
+}
+
+/* SO_REUSEADDR as the servers set it: a port left in TIME_WAIT by the last
+ * run binds, one that something listens on does not. */
+int addr_try_bind(const struct sockaddr_in *sa) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, rc = 0;
+
+  if (fd < 0)
+    return errno;
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      bind(fd, (const struct sockaddr *)sa, sizeof *sa) != 0)
+    rc = errno;
+  close(fd);
+  return rc;
 }

@@ -13,6 +13,11 @@
  * 0 meaning any free port). */
 int addr_parse_listen(const char *s, struct sockaddr_in *sa);
 
+/* Binds a socket to *sa and closes it at once: 0, or the errno of the
+ * failure (EADDRINUSE: something listens there already; EADDRNOTAVAIL: no
+ * interface of this machine has that address). Nothing is left bound. */
+int addr_try_bind(const struct sockaddr_in *sa);
+
 /* 1 when the address is on the loopback network 127.0.0.0/8. */
 int addr_is_loopback(const struct sockaddr_in *sa);
 

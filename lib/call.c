@@ -37,8 +37,14 @@ const char *call_verdict_name(call_verdict v) {
   case CALL_DEFERRED: return "deferred";
   case CALL_SHUTDOWN: return "shutdown";
   case CALL_IN_LINE: return "in_line";
+  case CALL_EXISTS: return "exists";
   }
   return "?";
+}
+
+int call_op_once(oc_op op) {
+  return op == OC_OP_PUBLISH || op == OC_OP_VARIANTS || op == OC_OP_UPLOAD_IMAGE ||
+         op == OC_OP_REFRESH_TOKEN || op == OC_OP_TOKEN_EXCHANGE;
 }
 
 /* ---- holding ------------------------------------------------------------- */
@@ -123,6 +129,8 @@ static call_verdict map_status(const oc_verdict *v, enum http_fail fail, long ht
     return CALL_AUTH;
   case OC_NOT_FOUND:
     return CALL_NOT_FOUND;
+  case OC_EXISTS:
+    return fail == HTTP_FAIL_NONE ? CALL_EXISTS : CALL_RETRY;
   case OC_REJECTED:
     break;
   }
@@ -355,7 +363,7 @@ static int build_and_send(struct call *c, http_t *http) {
   log_debug("http", "request", "shop=%s job=%lld op=%s method=%s url=%s",
             c->req.shop_name ? c->req.shop_name : "-", c->req.job_id, oc_op_name(c->req.op),
             rq.method, rq.log_url ? rq.log_url : "-");
-  if (http_send(http, &rq, on_http, c) != 0) {
+  if ((call_op_once(c->req.op) ? http_send_once : http_send)(http, &rq, on_http, c) != 0) {
     stop(c, CALL_SHUTDOWN, 0, "shutting down");
     goto out;
   }

@@ -44,8 +44,16 @@ typedef enum call_verdict {
   CALL_DEFERRED,      /* the rate limit or a token refresh says wait
                          retry_after_ms; nothing was sent */
   CALL_SHUTDOWN,      /* the transport is closing; nothing more goes out */
-  CALL_IN_LINE        /* VARIANTS: the item already matches; nothing was sent */
+  CALL_IN_LINE,       /* VARIANTS: the item already matches; nothing was sent */
+  CALL_EXISTS         /* PUBLISH: the marketplace holds this SKU already (an
+                         earlier create landed): look it up, never create again */
 } call_verdict;
+
+/* 1 when op changes the marketplace in a way that repeating it would
+ * repeat (a create, a variant added, an upload, a single-use refresh
+ * token spent): it goes out at most once per call, never resent by the
+ * transport (http_send_once). */
+int call_op_once(oc_op op);
 
 const char *call_verdict_name(call_verdict v);
 

@@ -41,6 +41,9 @@ static const struct opt options[] = {
      "how long a claimed job is ours before another worker may take it"},
     {"max_attempts", OPT_UINT, OFF(max_attempts), "8", 1, 100,
      "attempts before a job is dead-lettered"},
+    {"create_settle", OPT_DURATION, OFF(create_settle_ms), "120s", 1000, 86400000,
+     "how long a create whose answer was lost is looked for before it is sent again "
+     "(longer than http_timeout)"},
     {"retry_base", OPT_DURATION, OFF(retry_base_ms), "1s", 10, 3600000,
      "first retry delay; doubles per attempt, with jitter"},
     {"retry_max", OPT_DURATION, OFF(retry_max_ms), "5m", 10, 86400000, "longest retry delay"},
@@ -316,6 +319,9 @@ void config_free(struct config *cfg) {
     }
 }
 
+/* The file is untrusted input: it is read whole only up to this size. */
+#define CONFIG_MAX_BYTES (256 * 1024)
+
 /* inih reads line by line through this reader, so we know the line number
  * of each key (Debian's inih is built without INI_HANDLER_LINENO). Every
  * problem is collected, one "path:line: what" line each, so that one run of
@@ -325,18 +331,67 @@ struct reader {
   const char *path;
   int line;
   int problems;
+  int stopped;             /* the file is too large: read no further */
+  size_t bytes;            /* read so far */
+  int set_at[NOPTIONS];    /* the line that set each option, 0: not set */
   struct config *cfg;
   char *err; /* the caller's buffer, filled line by line */
   size_t errlen, used;
 };
 
+static void problem(struct reader *r, int line, const char *what);
+
+/* One byte of the file, or EOF; past CONFIG_MAX_BYTES the file ends here
+ * with a problem naming the line. */
+static int next_byte(struct reader *r) {
+  int c;
+
+  if (r->stopped || (c = getc(r->f)) == EOF)
+    return EOF;
+  if (++r->bytes > CONFIG_MAX_BYTES) {
+    problem(r, r->line + 1, "the file is larger than 256 KiB; a config is a few KiB");
+    r->stopped = 1;
+    return EOF;
+  }
+  return c;
+}
+
+/* One line of the file into str (num bytes with its newline and NUL). A
+ * line holding a NUL byte, or too long for inih's buffer, is reported here
+ * and handed on as a blank line, so each line is still one call and the
+ * line numbers stay right. Leading blanks are dropped: inih would take an
+ * indented line for the continuation of the previous value. */
 static char *read_line(char *str, int num, void *stream) {
   struct reader *r = stream;
-  char *s = fgets(str, num, r->f);
+  size_t n = 0, room = num > 2 ? (size_t)num - 2 : 0;
+  int c, got = 0, nul = 0, lead = 1;
+  char why[80];
 
-  if (s)
-    r->line++;
-  return s;
+  while ((c = next_byte(r)) != EOF && c != '\n') {
+    got = 1;
+    if (c == '\0')
+      nul = 1;
+    else if (!(lead && (c == ' ' || c == '\t'))) {
+      lead = 0;
+      if (n < room)
+        str[n] = (char)c;
+      n++;
+    }
+  }
+  if (!got && c == EOF)
+    return NULL;
+  r->line++;
+  if (nul) {
+    problem(r, r->line, "NUL byte");
+    n = 0;
+  } else if (n > room) {
+    snprintf(why, sizeof why, "line longer than %zu bytes", room);
+    problem(r, r->line, why);
+    n = 0;
+  }
+  str[n] = '\n';
+  str[n + 1] = '\0';
+  return str;
 }
 
 /* Appends one problem line; line 0 is the file as a whole. */
@@ -370,6 +425,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
     problem(r, r->line, why);
     return 1;
   }
+  if (r->set_at[o - options]) {
+    snprintf(why, sizeof why, "'%s' is already set at line %d", o->name, r->set_at[o - options]);
+    problem(r, r->line, why);
+    return 1;
+  }
+  r->set_at[o - options] = r->line;
   if (set_opt(r->cfg, o, value, why, sizeof why) != 0)
     problem(r, r->line, why);
   return 1;
@@ -380,6 +441,10 @@ static void check_required(struct reader *r, const struct config *cfg) {
     problem(r, 0, "database: required (a libpq connection string)");
   if (cfg->retry_max_ms < cfg->retry_base_ms)
     problem(r, 0, "retry_max is shorter than retry_base");
+  /* A create applied just before its call timed out must be found before
+   * it may be sent again. */
+  if (cfg->create_settle_ms <= cfg->http_timeout_ms)
+    problem(r, 0, "create_settle must be longer than http_timeout");
 }
 
 /* Reads path over the defaults into *out; returns the number of problems
@@ -405,7 +470,7 @@ static int load(struct config *out, const char *path, char *err, size_t errlen) 
   perr = ini_parse_stream(read_line, &r, on_value, &r);
   if (perr > 0)
     problem(&r, perr, "not an INI line (expected key = value or [section])");
-  else if (perr < 0)
+  else if (perr < 0 || ferror(r.f))
     problem(&r, 0, "cannot read");
   check_required(&r, out);
   fclose(r.f);

@@ -25,6 +25,7 @@ struct config {
   unsigned claim_batch;   /* jobs claimed per query at most */
   unsigned job_lease_ms;
   unsigned max_attempts;
+  unsigned create_settle_ms; /* how long a create of unknown outcome is looked for */
   unsigned retry_base_ms;
   unsigned retry_max_ms;
   unsigned sweep_interval_ms;

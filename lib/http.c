@@ -54,6 +54,8 @@ struct http_job {
   const char *error;
   int too_large;
   int oom;
+  int once;         /* http_send_once: at most one send */
+  unsigned sends;   /* times curl was about to send the request */
   uint64_t start_ns;
 };
 
@@ -244,6 +246,9 @@ static void http__set_error(struct http_job *job, CURLcode rc) {
     job->error = "response too large";
   } else if (job->oom) {
     job->error = "out of memory";
+  } else if (job->once && job->sends > 1) {
+    job->fail = HTTP_FAIL_UNKNOWN;
+    job->error = "connection closed before the answer; not sent again (outcome unknown)";
   } else if (rc == CURLE_OPERATION_TIMEDOUT) {
     job->fail = HTTP_FAIL_TIMEOUT;
     job->error = "timeout";
@@ -477,6 +482,22 @@ static CURLcode http__set_headers(struct http_job *job, const oc_request *req) {
 
 /* TLS verification keeps curl's defaults (VERIFYPEER 1, VERIFYHOST 2) on
  * purpose: nothing here may lower them. */
+/* Called by curl each time it is about to send the request, including the
+ * resend on a fresh connection after a reused one died. A request sent
+ * once may have been applied: its second send is refused. */
+static int http__on_prereq(void *arg, char *primary_ip, char *local_ip, int primary_port,
+                           int local_port) {
+  struct http_job *job = arg;
+
+  (void)primary_ip;
+  (void)local_ip;
+  (void)primary_port;
+  (void)local_port;
+  if (++job->sends > 1 && job->once)
+    return CURL_PREREQFUNC_ABORT;
+  return CURL_PREREQFUNC_OK;
+}
+
 static CURLcode http__job_setup(http_t *h, struct http_job *job,
                                 const oc_request *req) {
   CURLcode rc = CURLE_OUT_OF_MEMORY;
@@ -504,6 +525,8 @@ static CURLcode http__job_setup(http_t *h, struct http_job *job,
   HTTP_SETOPT(e, CURLOPT_WRITEDATA, (void *)job);
   HTTP_SETOPT(e, CURLOPT_HEADERFUNCTION, http__on_header);
   HTTP_SETOPT(e, CURLOPT_HEADERDATA, (void *)job);
+  HTTP_SETOPT(e, CURLOPT_PREREQFUNCTION, http__on_prereq);
+  HTTP_SETOPT(e, CURLOPT_PREREQDATA, (void *)job);
   if (req->nparts > 0)
     rc = http__set_mime(job, req);
   else
@@ -633,7 +656,7 @@ fail:
   return NULL;
 }
 
-int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
+static int http__send(http_t *h, const oc_request *req, int once, http_cb cb, void *arg) {
   struct http_job *job;
   CURLcode rc;
 
@@ -646,6 +669,7 @@ int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
   job->cb = cb;
   job->arg = arg;
   job->retry_after_ms = -1;
+  job->once = once;
   job->start_ns = uv_hrtime();
   h->inflight++;
   if (req->url == NULL || !http__method_ok(req->method)) {
@@ -663,6 +687,14 @@ int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
   }
   http__link(h, job);
   return 0;
+}
+
+int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
+  return http__send(h, req, 0, cb, arg);
+}
+
+int http_send_once(http_t *h, const oc_request *req, http_cb cb, void *arg) {
+  return http__send(h, req, 1, cb, arg);
 }
 
 unsigned http_inflight(const http_t *h) {

@@ -25,6 +25,8 @@ enum http_fail {
   HTTP_FAIL_CONNECT,  /* no connection: DNS, refused, TLS handshake */
   HTTP_FAIL_TOO_LARGE, /* the body passed max_response */
   HTTP_FAIL_SHUTDOWN, /* http_close() aborted it */
+  HTTP_FAIL_UNKNOWN,  /* http_send_once: the connection died after the request
+                         went out and before any answer; it was not sent again */
   HTTP_FAIL_OTHER     /* bad request, out of memory, any other curl error */
 };
 
@@ -55,6 +57,13 @@ http_t *http_new(uv_loop_t *loop, const struct http_options *opt);
 /* Copies what it needs from req; cb runs exactly once, never synchronously.
  * Returns 0, or -1 when closing. */
 int http_send(http_t *http, const oc_request *req, http_cb cb, void *arg);
+
+/* As http_send, for a request that must not reach the server twice (a
+ * create): libcurl sends a request again on a fresh connection when a
+ * reused one dies before any answer, and the first may have been applied.
+ * Here that second send is refused: the transfer fails HTTP_FAIL_UNKNOWN
+ * and the caller settles the outcome itself (a look-up). */
+int http_send_once(http_t *http, const oc_request *req, http_cb cb, void *arg);
 
 unsigned http_inflight(const http_t *http);
 

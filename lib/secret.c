@@ -28,6 +28,20 @@ const char *secret_dir(const char *configured) {
   return (env && *env) ? env : NULL;
 }
 
+int secret_dir_check(const char *dir, char *err, size_t errlen) {
+  struct stat st;
+
+  if (stat(dir, &st) != 0)
+    snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+  else if (!S_ISDIR(st.st_mode))
+    snprintf(err, errlen, "%s is not a folder", dir);
+  else if (access(dir, R_OK | X_OK) != 0)
+    snprintf(err, errlen, "%s: cannot read it as this user", dir);
+  else
+    return 0;
+  return -1;
+}
+
 static int valid_name(const char *name) {
   if (!*name)
     return 0;

@@ -26,6 +26,10 @@ typedef struct secret secret_t;
  * else NULL. */
 const char *secret_dir(const char *configured);
 
+/* 0 when dir is a folder this user can read; else -1 with "dir: why" in
+ * err. */
+int secret_dir_check(const char *dir, char *err, size_t errlen);
+
 /* A reference to the secret of shop `name` (from the cache, or read now and
  * cached), or NULL with a reason in err (no secret in it). */
 secret_t *secret_acquire(const char *dir, const char *name, char *err, size_t errlen);

@@ -47,9 +47,11 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_assortment.c \
 	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
+	tests/itest/test_bad_start.c tests/itest/test_crash.c \
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
 	tests/itest/test_tokens.c \
+	tests/itest/test_once.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -159,6 +161,7 @@ SQL_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sql/run.sh
 
 SQL_TESTS = \
 	tests/sql/content.sql \
+	tests/sql/create_once.sql \
 	tests/sql/eligibility.sql \
 	tests/sql/listing_jobs.sql \
 	tests/sql/operate.sql \

@@ -375,6 +375,22 @@ static const char *const lz_content_codes[] = {
     "THD_BRAND_ID_IS_NOT_VALID_IN_CATEGORY", "BIZ_CHECK_EXIST_OUTER_IMAGE",
     "BIZ_CHECK_MAIN_IMAGE_REQUIRE", "BIZ_CHECK_PACKAGE_DECIMAL_INVALID", "CHK_IMAGE_MAX_ITEMS"};
 
+/* CreateProduct's codes for a SellerSku the seller already has (4105
+ * BIZ_CHECK_SELLER_SKU_DUPLICATE, 4126 and 4141 "SellerSku repeat"),
+ * numeric or by name: an earlier create landed. */
+static const char *const lz_exists_codes[] = {
+    "4105", "4126", "4141", "BIZ_CHECK_SELLER_SKU_DUPLICATE", "THD_IC_F_IC_INFRA_PRODUCT_036",
+    "THD_IC_ERR_F_IC_INFRA_PRODUCT_036"};
+
+static int lz_exists_code(const char *code) {
+  size_t i;
+
+  for (i = 0; i < sizeof lz_exists_codes / sizeof lz_exists_codes[0]; i++)
+    if (strcmp(code, lz_exists_codes[i]) == 0)
+      return 1;
+  return 0;
+}
+
 /* 1 when code is one of lz_content_codes. */
 int lz_content_code(const char *code) {
   size_t i;
@@ -405,6 +421,8 @@ static void lz_classify(const char *type, const char *code, oc_status *st,
     *st = OC_AUTH; /* the core refreshes, or asks to re-authorise */
   else if (lz_content_code(code))
     *st = OC_REJECTED; /* whatever the type: sending it again changes nothing */
+  else if (lz_exists_code(code))
+    *st = OC_EXISTS; /* the core looks the SKU up */
   else if (strcmp(code, "ApiCallLimit") == 0) {
     *st = OC_RETRY;
     *retry_ms = LZ_RATE_LIMIT_RETRY_MS;

@@ -19,6 +19,7 @@ CREATE TYPE ocop_job AS (
   listing_id     bigint,
   item_id        text,
   create_started boolean,  -- a previous create may have reached the marketplace
+  create_age_ms  bigint,   -- since that create's marker was set; NULL none
   shop_id        bigint,
   shop_name      text,
   marketplace    text,
@@ -123,18 +124,17 @@ BEGIN
     FROM unnest(targets) t
    WHERE o.id = ANY (ids) AND o.state = 'pending' AND t.listing_id = o.listing_id;
 
-  -- create_started_at is committed before the create is sent.
-  UPDATE listing l SET lease_until = now() + lease,
-         create_started_at = CASE WHEN o.kind = 'publish' AND l.item_id IS NULL
-                                  THEN coalesce(l.create_started_at, now())
-                                  ELSE l.create_started_at END
+  -- create_started_at is committed by ocop_create_sending, just before a
+  -- create is sent.
+  UPDATE listing l SET lease_until = now() + lease
     FROM outbox o
    WHERE o.id = ANY (ids) AND o.state = 'running' AND l.id = o.listing_id;
 
-  -- create_started_at as it was before this claim set it.
   RETURN QUERY
   SELECT o.id, o.kind, o.attempts, t.listing_id, t.item_id,
-         coalesce(t.create_started_at < now(), false),
+         t.create_started_at IS NOT NULL,
+         CASE WHEN t.create_started_at IS NOT NULL
+              THEN (extract(epoch FROM now() - t.create_started_at) * 1000)::bigint END,
          s.id, s.name, s.marketplace, s.mp_shop_id, s.base_url, s.app_key, s.options::text,
          tk.access_token, extract(epoch FROM tk.access_expires_at - now())::integer, s.policy,
          t.sku, t.name, t.description, t.category_code, t.unit, t.stars, t.decision_no,
@@ -152,6 +152,20 @@ BEGIN
    WHERE o.id = ANY (ids) AND o.state = 'running'
    ORDER BY o.priority, o.id;
 END $$;
+
+-- The pending-create marker, committed just before a create goes out: a
+-- crash, a timeout or a lost answer after it is settled by looking the SKU
+-- up over create_settle from this moment (daemon/outbox.c), never by a
+-- blind second create. NULL (send nothing) when the job is no longer this
+-- owner's.
+CREATE OR REPLACE FUNCTION ocop_create_sending(p_job bigint, p_owner text) RETURNS boolean
+LANGUAGE sql AS $$
+  UPDATE listing l SET create_started_at = now()
+    FROM outbox o
+   WHERE o.id = p_job AND o.state = 'running' AND o.lease_owner = p_owner
+     AND l.id = o.listing_id AND l.item_id IS NULL
+  RETURNING true
+$$;
 
 -- What a job's answer says of its variants (p_variants, a JSON array of
 -- {"sku", "remote_id", "gone", "price", "stock"}, each key optional but
@@ -182,8 +196,20 @@ $$;
 --   adopted    a look-up found the listing a previous create made (p_item_id)
 --   retry      transient failure: try again in p_retry_ms, or give up after
 --              p_max_attempts
+--   unknown    a create went out and its answer was lost (a timeout, a
+--              dropped connection, a 5xx): as retry, and the create's marker
+--              is set to now, so that the look-ups that follow wait
+--              create_settle from the end of this attempt
+--   create_lost  look-ups over the whole settle window found no listing
+--              from the create of unknown outcome: the marker is cleared and
+--              the job runs again at once, the attempt not counted (the one
+--              that sends the create again counts); a new marker is set
+--              before that create goes out
 --   defer      the shop is over its rate limit: try again in p_retry_ms; the
 --              attempt does not count (a throttled shop slows, never fails)
+--   defer_unsent  as defer, for a create that was held back (rate limit,
+--              token) after ocop_create_sending marked it and that no
+--              earlier attempt sent: the marker is withdrawn
 --   rejected   the marketplace refused it: dead-letter now
 --   not_found  the marketplace has no such listing any more: forget the item id
 --   held       the listing lacks what its category requires (p_error says
@@ -259,10 +285,26 @@ BEGIN
      WHERE listing_id = l.id;
     action := 'forget';
     new_state := 'done';
-  ELSIF p_outcome = 'retry' AND j.attempts < p_max_attempts THEN
+  ELSIF p_outcome IN ('unknown', 'create_lost') AND j.kind = 'publish' AND l.item_id IS NULL THEN
+    UPDATE listing
+       SET create_started_at = CASE WHEN p_outcome = 'unknown' THEN now() END
+     WHERE id = l.id;
+    new_state := CASE WHEN j.attempts < p_max_attempts THEN 'pending' ELSE 'dead' END;
+    IF p_outcome = 'create_lost' THEN
+      -- Not a failure: the attempt that sends the create again counts.
+      new_state := 'pending';
+      UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
+      p_retry_ms := 0;
+      -- What the lost create was answered, for the operator.
+      p_error := p_error || coalesce(' (the create was answered: ' || j.last_error || ')', '');
+    END IF;
+  ELSIF p_outcome IN ('retry', 'unknown', 'create_lost') AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
-  ELSIF p_outcome = 'defer' THEN
+  ELSIF p_outcome IN ('defer', 'defer_unsent') THEN
     new_state := 'pending';
+    IF p_outcome = 'defer_unsent' AND j.kind = 'publish' AND l.item_id IS NULL THEN
+      UPDATE listing SET create_started_at = NULL WHERE id = l.id;
+    END IF;
     UPDATE outbox SET attempts = greatest(attempts - 1, 0) WHERE id = j.id;
   ELSIF p_outcome = 'refused' AND EXISTS (
           SELECT 1 FROM category_rules r
@@ -281,7 +323,7 @@ BEGIN
     UPDATE listing SET problem = p_error, problem_at = now(),
            problem_kind = CASE WHEN j.kind = 'update' AND p_stars = 0 THEN 'strip' ELSE 'content' END
      WHERE id = l.id;
-  ELSIF p_outcome IN ('retry', 'rejected') THEN
+  ELSIF p_outcome IN ('retry', 'unknown', 'create_lost', 'rejected') THEN
     new_state := 'dead';
   ELSE
     RAISE EXCEPTION 'ocop_finish_job: unknown outcome %', p_outcome;
@@ -292,7 +334,8 @@ BEGIN
    WHERE id = l.id;
 
   UPDATE outbox SET state = new_state, lease_until = NULL, updated_at = now(),
-                    last_error = CASE WHEN p_outcome IN ('ok', 'adopted') THEN last_error ELSE p_error END,
+                    last_error = CASE WHEN p_outcome IN ('ok', 'adopted') OR p_error IS NULL
+                                      THEN last_error ELSE p_error END,
                     next_at = CASE WHEN new_state = 'pending'
                                    THEN now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0)
                                    ELSE next_at END

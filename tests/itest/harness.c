@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,6 +515,37 @@ void itest_ensure_token_key(const char *workdir) {
     itest_write_token_key(workdir, ITEST_TOKEN_KEY);
 }
 
+/* 1 when the config lines in extra set key. */
+static int extra_sets(const char *extra, const char *key) {
+  size_t n = strlen(key);
+  const char *p = extra;
+
+  while (p && *p) {
+    p += strspn(p, " \t");
+    if (strncmp(p, key, n) == 0 && strchr(" \t=", p[n]))
+      return 1;
+    p = strchr(p, '\n');
+    p = p ? p + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Writes "key = value" unless the test's own lines set key: ocopd refuses
+ * a key given twice. */
+static void conf_default(FILE *f, const char *extra, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void conf_default(FILE *f, const char *extra, const char *key, const char *fmt, ...) {
+  va_list ap;
+
+  if (extra_sets(extra, key))
+    return;
+  fprintf(f, "%s = ", key);
+  va_start(ap, fmt);
+  vfprintf(f, fmt, ap);
+  va_end(ap);
+  fputc('\n', f);
+}
+
 void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,
                         const char *extra) {
   char path[1024];
@@ -531,16 +563,27 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   }
   snprintf(d->conf, sizeof d->conf, "%s/ocopd.conf", workdir);
   snprintf(d->log, sizeof d->log, "%s/ocopd.log", workdir);
+  /* ocopd refuses to start on an unreadable credentials folder. */
+  snprintf(path, sizeof path, "%s/credentials", workdir);
+  mkdir(path, 0700);
   f = fopen(d->conf, "w");
   ASSERT_NOT_NULL(f);
-  fprintf(f,
-          "[ocopd]\ndatabase = %s\nconnector_dir = %s/connectors/.libs\n"
-          "credentials_dir = %s/credentials\nlog_level = debug\npoll_interval = 200ms\n"
-          /* Off unless the test asks (test_admin.c): parallel daemons. */
-          "admin_listen =\n"
-          "sweep_interval = 2s\nretry_base = 100ms\nretry_max = 2s\n"
-          "media_dir = %s/tests/data/images\n%s\n",
-          conninfo, itest_builddir(), workdir, itest_srcdir(), extra ? extra : "");
+  fprintf(f, "[ocopd]\n%s\n", extra ? extra : "");
+  conf_default(f, extra, "database", "%s", conninfo);
+  conf_default(f, extra, "connector_dir", "%s/connectors/.libs", itest_builddir());
+  conf_default(f, extra, "credentials_dir", "%s/credentials", workdir);
+  conf_default(f, extra, "log_level", "debug");
+  conf_default(f, extra, "poll_interval", "200ms");
+  /* Off unless the test asks (test_admin.c): parallel daemons. */
+  conf_default(f, extra, "admin_listen", "%s", "");
+  conf_default(f, extra, "sweep_interval", "2s");
+  conf_default(f, extra, "retry_base", "100ms");
+  conf_default(f, extra, "retry_max", "2s");
+  /* A lost create is looked for 12 s, not 120 s: tests that kill the
+   * daemon mid-create stay short (docs/create-once.md). */
+  conf_default(f, extra, "http_timeout", "10s");
+  conf_default(f, extra, "create_settle", "12s");
+  conf_default(f, extra, "media_dir", "%s/tests/data/images", itest_srcdir());
   fclose(f);
   program_path("ocopd", path, sizeof path);
   d->pid = fork();

@@ -144,12 +144,21 @@ TEST_DECLARE(operate_retry_resync_resume_and_remove)
 TEST_DECLARE(identical_failures_are_grouped_and_dead_jobs_say_what_to_do)
 TEST_DECLARE(long_mirror_logs_progress_and_withdrawal_says_why)
 
+/* tests/itest/test_bad_start.c */
+TEST_DECLARE(bad_listen_address_changes_nothing)
+TEST_DECLARE(bad_config_file_changes_nothing)
+TEST_DECLARE(bad_reload_keeps_the_running_config)
+/* tests/itest/test_crash.c */
+TEST_DECLARE(segv_mid_mirror_is_said_and_the_restart_loses_nothing)
 /* tests/itest/test_check_config.c */
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
 TEST_DECLARE(ocopd_never_ready_without_a_connector)
 /* tests/itest/test_admin.c */
 TEST_DECLARE(admin_endpoint_health_metrics_and_status_page)
+TEST_DECLARE(late_applied_creates_are_settled_not_sent_twice)
+TEST_DECLARE(dropped_create_answers_are_never_resent)
+TEST_DECLARE(lazada_sku_already_there_is_adopted)
 
 TASK_LIST_START
   /* tests/itest/test_import.c */
@@ -263,6 +272,12 @@ TASK_LIST_START
   /* tests/itest/test_operate.c */
   TEST_ENTRY_TIMEOUT(operate_commands_check_their_input, 120),
   TEST_ENTRY_TIMEOUT(operate_retry_resync_resume_and_remove, 240),
+  /* tests/itest/test_bad_start.c */
+  TEST_ENTRY(bad_listen_address_changes_nothing),
+  TEST_ENTRY(bad_config_file_changes_nothing),
+  TEST_ENTRY(bad_reload_keeps_the_running_config),
+  /* tests/itest/test_crash.c */
+  TEST_ENTRY_TIMEOUT(segv_mid_mirror_is_said_and_the_restart_loses_nothing, 240),
   /* tests/itest/test_check_config.c */
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),
@@ -272,6 +287,10 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(long_mirror_logs_progress_and_withdrawal_says_why, 180),
   /* tests/itest/test_admin.c */
   TEST_ENTRY_TIMEOUT(admin_endpoint_health_metrics_and_status_page, 240),
+  /* tests/itest/test_once.c */
+  TEST_ENTRY_TIMEOUT(late_applied_creates_are_settled_not_sent_twice, 300),
+  TEST_ENTRY_TIMEOUT(dropped_create_answers_are_never_resent, 300),
+  TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
 TASK_LIST_END
 
 #endif

@@ -1016,8 +1016,8 @@ static int lz_sku_fresh(size_t me, const struct lz_draft *d, size_t upto, const 
     if (strcmp(d->s[j].seller_sku, sku) == 0)
       return lz_refuse(r, "InvalidParameter", "SellerSku %s appears twice", sku);
   if (lz_sku_by_seller_sku(me, sku, NULL))
-    return lz_refuse(r, "InvalidParameter", "SellerSku %s already exists for this seller",
-                     sku);
+    return lz_refuse(r, "4105", "BIZ_CHECK_SELLER_SKU_DUPLICATE: SellerSku %s already exists "
+                     "for this seller", sku);
   return 0;
 }
 

@@ -180,7 +180,7 @@ check "it shows its image, brand and attributes" \
          grep -q "\"shelf_life\":\"12 tháng\"" "$1"' _ "$tmp/body" "$IMG"
 
 lz POST /product/create "payload=$(create_payload OCOP-LZ-001 150000)" >/dev/null
-check "a second product with the same SellerSku is refused" has '"code":"InvalidParameter"'
+check "a second product with the same SellerSku is refused (4105)" has '"code":"4105"'
 
 CASE=lower lz GET /product/item/get "item_id=$ITEM" >/dev/null
 check "a lowercase hex sign is refused (IncompleteSignature)" has '"code":"IncompleteSignature"'

@@ -21,6 +21,8 @@ TEST_DECLARE(log_line_is_logfmt)
 TEST_DECLARE(config_defaults_and_values)
 TEST_DECLARE(config_errors_name_file_and_line)
 TEST_DECLARE(config_reports_every_problem)
+TEST_DECLARE(config_refuses_duplicate_keys)
+TEST_DECLARE(config_refuses_nul_and_oversize)
 TEST_DECLARE(config_missing_file)
 TEST_DECLARE(backoff_grows_caps_and_jitters)
 TEST_DECLARE(secret_read_and_cached)
@@ -83,6 +85,7 @@ TEST_DECLARE(http_concurrent_50)
 TEST_DECLARE(http_close_in_flight)
 TEST_DECLARE(http_bad_requests_fail_async)
 TEST_DECLARE(http_close_idle)
+TEST_DECLARE(http_send_once_never_resends)
 
 /* tests/unit/test_order_csv.c */
 TEST_DECLARE(order_csv_good_file)
@@ -159,6 +162,8 @@ TASK_LIST_START
   TEST_ENTRY(config_defaults_and_values),
   TEST_ENTRY(config_errors_name_file_and_line),
   TEST_ENTRY(config_reports_every_problem),
+  TEST_ENTRY(config_refuses_duplicate_keys),
+  TEST_ENTRY(config_refuses_nul_and_oversize),
   TEST_ENTRY(config_missing_file),
   TEST_ENTRY(backoff_grows_caps_and_jitters),
   TEST_ENTRY(secret_read_and_cached),
@@ -215,6 +220,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(http_close_in_flight, 30),
   TEST_ENTRY_TIMEOUT(http_bad_requests_fail_async, 30),
   TEST_ENTRY_TIMEOUT(http_close_idle, 30),
+  TEST_ENTRY_TIMEOUT(http_send_once_never_resends, 30),
   /* tests/unit/test_order_csv.c */
   TEST_ENTRY(order_csv_good_file),
   TEST_ENTRY(order_csv_crlf_bom),

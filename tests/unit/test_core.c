@@ -178,14 +178,100 @@ TEST_IMPL(config_reports_every_problem) {
            "%s:3: unknown option \"concurency\"\n"
            "%s:4: admin_listen: \"127.0.0.1:99999\" is not IPv4-address:port (e.g. "
            "127.0.0.1:8088), or empty for off\n"
+           "%s:5: 'admin_listen' is already set at line 4\n"
            "%s: database: required (a libpq connection string)",
-           p, p, p, p);
+           p, p, p, p, p);
   ASSERT_STR_EQ(err, want);
   /* The lenient reader keeps what was valid and counts the rest. */
-  ASSERT_EQ(config_load_lenient(&c, p, err, sizeof err), 4);
+  ASSERT_EQ(config_load_lenient(&c, p, err, sizeof err), 5);
   ASSERT_STR_EQ(c.admin_listen, "127.0.0.1:9489");
   ASSERT_STR_EQ(c.webhook_listen, "");
   config_free(&c);
+  return 0;
+}
+
+/* A key given twice is a mistake whichever value was meant: neither wins
+ * silently. An indented line is an ordinary line, never the continuation
+ * of the value above it. */
+TEST_IMPL(config_refuses_duplicate_keys) {
+  struct config c;
+  char err[512], want[512];
+  const char *p;
+
+  make_tmpdir();
+  expect_error("[ocopd]\ndatabase = x\nconcurrency = 4\n; again\nconcurrency = 8\n",
+               ":5: 'concurrency' is already set at line 3");
+  expect_error("[ocopd]\ndatabase = x\n  database = y\n",
+               ":3: 'database' is already set at line 2");
+  expect_error("[ocopd]\ndatabase = x\n  more of it\n",
+               ":3: not an INI line (expected key = value or [section])");
+  /* Both reported, each where it is, and nothing of the file is applied. */
+  p = write_file("dup.conf",
+                 "[ocopd]\nwebhook_listen = 127.0.0.1:8001\ndatabase = x\n"
+                 "webhook_listen = 127.0.0.1:8002\nwebhook_listen = 127.0.0.1:8003\n",
+                 0644);
+  config_defaults(&c);
+  ASSERT_EQ(config_load(&c, p, err, sizeof err), -1);
+  snprintf(want, sizeof want,
+           "%s:4: 'webhook_listen' is already set at line 2\n"
+           "%s:5: 'webhook_listen' is already set at line 2",
+           p, p);
+  ASSERT_STR_EQ(err, want);
+  ASSERT_STR_EQ(c.webhook_listen, "");
+  config_free(&c);
+  return 0;
+}
+
+/* Writes n bytes of text (it may hold NUL bytes) to name in the tmpdir. */
+static const char *write_bytes(const char *name, const char *text, size_t n) {
+  static char path[512];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+  f = fopen(path, "wb");
+  ASSERT_NOT_NULL(f);
+  ASSERT_EQ(fwrite(text, 1, n, f), n);
+  ASSERT_EQ(fclose(f), 0);
+  return path;
+}
+
+static void expect_bytes_error(const char *text, size_t n, const char *want_suffix) {
+  struct config c;
+  char err[512], want[600];
+  const char *p = write_bytes("bytes.conf", text, n);
+
+  config_defaults(&c);
+  ASSERT_EQ(config_load(&c, p, err, sizeof err), -1);
+  snprintf(want, sizeof want, "%s%s", p, want_suffix);
+  ASSERT_STR_EQ(err, want);
+  ASSERT_STR_EQ(c.database, "");
+  config_free(&c);
+}
+
+/* The file is untrusted: a NUL byte (which would cut a value short
+ * unseen), an over-long line and a huge file are each refused, saying
+ * where. */
+TEST_IMPL(config_refuses_nul_and_oversize) {
+  static const char nul_value[] = "[ocopd]\ndatabase = x\nmedia_dir = /srv\0/etc\n";
+  static const char nul_comment[] = "[ocopd]\n; a \0 here\ndatabase = x\n";
+  static const char nul_last[] = "[ocopd]\ndatabase = x\n\0";
+  char big[600], *huge;
+  size_t i, n = 300 * 1024;
+
+  make_tmpdir();
+  expect_bytes_error(nul_value, sizeof nul_value - 1, ":3: NUL byte");
+  expect_bytes_error(nul_comment, sizeof nul_comment - 1, ":2: NUL byte");
+  expect_bytes_error(nul_last, sizeof nul_last - 1, ":3: NUL byte");
+  /* A line inih cannot hold is not split into two lines. */
+  snprintf(big, sizeof big, "[ocopd]\ndatabase = x\nmedia_dir = /%0400d\nlog_level = info\n", 0);
+  expect_bytes_error(big, strlen(big), ":3: line longer than 198 bytes");
+  huge = malloc(n);
+  ASSERT_NOT_NULL(huge);
+  memcpy(huge, "[ocopd]\ndatabase = x\n", 21);
+  for (i = 21; i < n; i++)
+    huge[i] = i % 64 == 63 ? '\n' : ';';
+  expect_bytes_error(huge, n, ":4099: the file is larger than 256 KiB; a config is a few KiB");
+  free(huge);
   return 0;
 }
 

@@ -8,6 +8,8 @@
  *   /retry       429 with Retry-After: 3
  *   /retrydate   503 with Retry-After: <HTTP-date 10 s ahead>
  *   /hang        never answers
+ *   /keep        200 "kept", and the connection stays open for the next request
+ *   /drop        closes the connection without answering (counted in drops)
  * and records the last request it parsed.
  */
 #include "http.h"
@@ -31,7 +33,7 @@ struct server {
   uv_tcp_t listener;
   int port;
   struct srv_conn *conns;
-  unsigned accepted, requests;
+  unsigned accepted, requests, drops;
   /* the last request */
   char method[16];
   char path[256];
@@ -81,13 +83,15 @@ struct srv_write {
   uv_write_t req;
   struct srv_conn *conn;
   size_t len;
+  int keep; /* the connection takes another request after this answer */
   char data[];
 };
 
 static void srv_on_write(uv_write_t *req, int status) {
   struct srv_write *w = (struct srv_write *)req;
 
-  srv_conn_close(w->conn);
+  if (!w->keep)
+    srv_conn_close(w->conn);
   free(w);
 }
 
@@ -99,6 +103,7 @@ static void srv_send(struct srv_conn *c, const char *data, size_t len) {
   memcpy(w->data, data, len);
   w->conn = c;
   w->len = len;
+  w->keep = strcmp(srv.path, "/keep") == 0;
   b = uv_buf_init(w->data, (unsigned)len);
   ASSERT_EQ(uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, srv_on_write), 0);
 }
@@ -159,6 +164,15 @@ static void srv_route(struct srv_conn *c) {
     gmtime_r(&t, &tm);
     strftime(extra, sizeof extra, "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
     srv_reply(c, "503 Service Unavailable", extra, "", 0);
+  } else if (strcmp(srv.path, "/keep") == 0) {
+    static const char kept[] = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nkept";
+
+    c->len = 0; /* ready for the next request on this connection */
+    c->answered = 0;
+    srv_send(c, kept, sizeof kept - 1);
+  } else if (strcmp(srv.path, "/drop") == 0) {
+    srv.drops++;
+    srv_conn_close(c);
   } else if (strcmp(srv.path, "/hang") != 0) {
     srv_reply(c, "404 Not Found", "", "", 0);
   }
@@ -566,5 +580,71 @@ TEST_IMPL(http_close_idle) {
   setup(NULL);
   finish();
   run_and_close();
+  return TEST_OK;
+}
+
+/* A create on a kept-alive connection that the server closes without an
+ * answer: libcurl sends a request again on a fresh connection when a reused
+ * one dies before any answer. http_send sends it twice (the server counts
+ * two), http_send_once refuses the second send and says the outcome is
+ * unknown. */
+static struct result kept, dropped;
+static int drop_once;
+
+static void send_drop(const char *method) {
+  oc_request req;
+  char url[256];
+
+  memset(&req, 0, sizeof req);
+  snprintf(req.method, sizeof req.method, "%s", method);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/drop", srv.port);
+  req.url = url;
+  req.body = "{\"item\":1}";
+  req.body_len = strlen(req.body);
+  expected++;
+  ASSERT_EQ((drop_once ? http_send_once : http_send)(http, &req, on_result, &dropped), 0);
+}
+
+static void on_kept(void *arg, const struct http_response *r) {
+  ASSERT_EQ(r->status, 200);
+  send_drop("POST"); /* reuses the connection /keep left open */
+  on_result(arg, r);
+}
+
+TEST_IMPL(http_send_once_never_resends) {
+  oc_request req;
+  char url[256];
+
+  /* Plain send: the transport resends on a fresh connection. */
+  memset(&kept, 0, sizeof kept);
+  memset(&dropped, 0, sizeof dropped);
+  drop_once = 0;
+  setup(NULL);
+  memset(&req, 0, sizeof req);
+  snprintf(req.method, sizeof req.method, "GET");
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/keep", srv.port);
+  req.url = url;
+  expected++;
+  ASSERT_EQ(http_send(http, &req, on_kept, &kept), 0);
+  run_and_close();
+  ASSERT_EQ(kept.calls, 1);
+  ASSERT_EQ(dropped.calls, 1);
+  ASSERT_EQ(srv.drops, 2);
+  ASSERT(dropped.fail != HTTP_FAIL_NONE);
+
+  /* Once: the second send is refused; the outcome is unknown. */
+  memset(&kept, 0, sizeof kept);
+  memset(&dropped, 0, sizeof dropped);
+  drop_once = 1;
+  setup(NULL);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/keep", srv.port);
+  expected++;
+  ASSERT_EQ(http_send(http, &req, on_kept, &kept), 0);
+  run_and_close();
+  ASSERT_EQ(kept.calls, 1);
+  ASSERT_EQ(dropped.calls, 1);
+  ASSERT_EQ(srv.drops, 1);
+  ASSERT_EQ(dropped.fail, HTTP_FAIL_UNKNOWN);
+  ASSERT(strstr(dropped.error, "not sent again") != NULL);
   return TEST_OK;
 }

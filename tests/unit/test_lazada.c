@@ -1593,6 +1593,13 @@ static TEST_IMPL(parse_error_classes_rejected) {
          OC_NOT_FOUND, 0, "E0401");
   expect(OC_OP_PUBLISH, 400, "bad", OC_REJECTED, 0, "HTTP 400");
   expect(OC_OP_PUBLISH, 403, "{\"code\":\"0\"}", OC_REJECTED, 0, "HTTP 403");
+  /* A SellerSku the seller has already: an earlier create landed. */
+  expect(OC_OP_PUBLISH, 200,
+         "{\"type\":\"ISV\",\"code\":\"4105\",\"message\":\"BIZ_CHECK_SELLER_SKU_DUPLICATE\"}",
+         OC_EXISTS, 0, "4105: BIZ_CHECK_SELLER_SKU_DUPLICATE");
+  expect(OC_OP_PUBLISH, 200,
+         "{\"type\":\"ISV\",\"code\":\"THD_IC_ERR_F_IC_INFRA_PRODUCT_036\",\"message\":\"r\"}",
+         OC_EXISTS, 0, "THD_IC_ERR_F_IC_INFRA_PRODUCT_036: r");
 
   /* request_id is copied on errors */
   parse(OC_OP_PUBLISH, 200,
@@ -3695,12 +3702,12 @@ static TEST_IMPL(parse_content_refusals) {
                    &res);
   ASSERT_STR_EQ(res.v.error,
                 "4110: BIZ_CHECK_CAT_PROP_MANDATORY (detail: shelf_life: is mandatory)");
-  /* a duplicate SellerSku is not about content */
+  /* a duplicate SellerSku is not about content: an earlier create landed */
   parse_listing_of(OC_OP_PUBLISH, &l, 200,
                    "{\"type\":\"ISV\",\"code\":\"4105\",\"message\":\"BIZ_CHECK_SELLER_SKU_"
                    "DUPLICATE\"}",
                    &res);
-  ASSERT_EQ(res.v.status, OC_REJECTED);
+  ASSERT_EQ(res.v.status, OC_EXISTS);
   ASSERT_EQ(res.content, 0);
   /* busy is busy, whatever the code */
   parse_listing_of(OC_OP_PUBLISH, &l, 503, "{\"type\":\"ISV\",\"code\":\"4110\"}", &res);
