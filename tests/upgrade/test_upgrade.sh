@@ -488,6 +488,14 @@ check_new_daemon() {
   # them (daemon/token_seal.h).
   q "SELECT access_token FROM token WHERE access_token <> ''
      UNION ALL SELECT refresh_token FROM token WHERE refresh_token <> ''" >"$work/clear.tokens"
+  # Without the key it refuses to start, saying why, and changes nothing.
+  daemon_conf "$top_builddir"
+  "$top_builddir/ocopd" -c "$work/ocopd.conf" >"$work/ocopd-nokey.log" 2>&1
+  check "without a token key the new ocopd refuses to start (exit status $?)" \
+    grep -q 'refusing to start: the tokens cannot be opened or sealed.*tokens.key' \
+    "$work/ocopd-nokey.log"
+  check "... and the tokens are left as they were" [ "$(q "SELECT count(*) FROM token
+    WHERE access_token LIKE 'ocs1:%' OR refresh_token LIKE 'ocs1:%'")" = 0 ]
   "$top_builddir/ocopctl" token new-key "$work/credentials/tokens.key" >/dev/null ||
     bail "cannot write the token key"
   daemon_start "$top_builddir" ocopd-new.log
