@@ -30,7 +30,7 @@ ocopctl_SOURCES = \
 	lib/log.c lib/log.h \
 	connectors/connector.h
 # `token` and the commands that store tokens seal them (lib/local.mk).
-ocopctl_SOURCES += ctl/ctl_token.c $(TSEAL_SRC)
+ocopctl_SOURCES += ctl/ctl_token.c ctl/ctl_token.h $(TSEAL_SRC)
 nodist_ocopctl_SOURCES = sql_migrations.c
 # shop authorize loads connectors like ocopd (dlopen, $(LIBS)) and sends the
 # code exchange through ocopd's call path: lib/http.c (libcurl) on a libuv
