@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "secret.h"
 
@@ -47,8 +48,13 @@ int tkey_load(char *err, size_t errlen) {
     return -1;
   }
   snprintf(path, sizeof path, "%s/%s", dir_in_force, TKEY_FILE);
-  if (tkey_read_file(path, &key, err, errlen) != 0)
+  if (tkey_read_file(path, &key, err, errlen) != 0) {
+    size_t n = strlen(err);
+
+    if (access(path, F_OK) != 0 && n < errlen)
+      snprintf(err + n, errlen - n, " (create it with ocopctl token new-key %s)", path);
     return -1;
+  }
   held = key;
   have_key = 1;
   tseal_key_wipe(&key);
