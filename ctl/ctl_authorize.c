@@ -22,11 +22,13 @@
 
 #include "call.h"
 #include "connector.h"
+#include "ctl_token.h"
 #include "http.h"
 #include "log.h"
 #include "ocopctl.h"
 #include "registry.h"
 #include "secret.h"
+#include "tokenkey.h"
 
 #ifndef PKGLIBDIR
 #define PKGLIBDIR "/usr/local/lib/ocopd"
@@ -245,16 +247,20 @@ static int exec_ok(PGconn *conn, const char *sql, int n, const char *const *para
   return ok ? 0 : -1;
 }
 
+/* The pair is sealed (lib/tokenkey.h) before it is stored. */
 static int store_tokens(PGconn *conn, const char *shop_id, const oc_token_result *r,
                         long long access_at, long long refresh_at) {
-  char acc[32], ref[32];
+  char acc[32], ref[32], sealed[2][TSEAL_BLOB_MAX];
   const char *params[5];
 
+  if (ctl_token_seal("shop", NULL, strtoll(shop_id, NULL, 10), r->access_token, r->refresh_token,
+                     sealed[0], sealed[1]) != CTL_OK)
+    return -1;
   snprintf(acc, sizeof acc, "%lld", access_at);
   snprintf(ref, sizeof ref, "%lld", refresh_at);
   params[0] = shop_id;
-  params[1] = r->access_token;
-  params[2] = r->refresh_token;
+  params[1] = sealed[0];
+  params[2] = sealed[1];
   params[3] = acc;
   params[4] = refresh_at ? ref : NULL;
   if (exec_ok(conn, "BEGIN", 0, NULL) != 0)
@@ -313,7 +319,7 @@ static int exchange(PGconn *conn, struct call_hold *hold, struct auth_shop *s,
                     const struct auth_args *a) {
   struct auth_call ac;
   const oc_token_result *t = &ac.res.r.token;
-  char until[64] = "?";
+  char until[64] = "?", why[512];
   long long acc_at, ref_at;
   time_t tt;
   struct tm tm;
@@ -321,6 +327,12 @@ static int exchange(PGconn *conn, struct call_hold *hold, struct auth_shop *s,
 
   memset(&ac, 0, sizeof ac);
   s->shop.auth_code = a->code;
+  /* The code is single use: no exchange without the key to seal its pair. */
+  tkey_set_dir(secret_dir(a->credentials_dir));
+  if (!tkey_get(why, sizeof why)) {
+    fprintf(stderr, "ocopctl: shop: %s\n", why);
+    return CTL_FAIL;
+  }
   if (run_call(OC_OP_TOKEN_EXCHANGE, hold, s, a, &ac) != 0)
     return CTL_FAIL;
   if (!ac.res.sent || (ac.res.fail != HTTP_FAIL_NONE && ac.res.verdict != CALL_OK)) {

@@ -22,6 +22,7 @@
 #include "ctl_assortment.h"
 #include "ctl_error.h"
 #include "ctl_operate.h"
+#include "ctl_token.h"
 #include "ocopctl.h"
 
 /* Runs a parameterised statement; prints the server's message on failure. */
@@ -302,16 +303,70 @@ static int token_resume(PGconn *conn, const char *name, const char *shop_id) {
   return CTL_OK;
 }
 
-static int shop_token(struct ctl *ctl, int argc, char **argv) {
-  char access[1024], refresh[1024];
-  const char *expires = "14400", *params[4];
-  PGconn *conn;
-  PGresult *r = NULL;
+/* `shop token NAME [--expires-in S] [--credentials-dir DIR]`: argv[3...]. */
+static int token_args(int argc, char **argv, const char **expires, const char **dir) {
+  int i;
+
+  for (i = 3; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--expires-in") == 0)
+      *expires = argv[i + 1];
+    else if (strcmp(argv[i], "--credentials-dir") == 0)
+      *dir = argv[i + 1];
+    else
+      return -1;
+  }
+  return argc >= 3 && i == argc ? 0 : -1;
+}
+
+/* The shop's id, for binding its sealed tokens to it; 0 after printing why. */
+static long long token_shop(PGconn *conn, const char *name, char *id, size_t idlen) {
+  const char *params[1] = {name};
+  PGresult *r = ctl_exec(conn, "shop", "cannot read the shop",
+                         "SELECT id FROM shop WHERE name = $1 AND status NOT IN ('removing', "
+                         "'removed') FOR UPDATE", 1, params);
+  long long v = 0;
+
+  if (r && PQntuples(r) == 1) {
+    snprintf(id, idlen, "%s", PQgetvalue(r, 0, 0));
+    v = strtoll(id, NULL, 10);
+  } else if (r) {
+    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (or it is being removed; see ocopctl "
+                    "shop list)\n", name);
+  }
+  PQclear(r);
+  return v;
+}
+
+/* The pair arrives in clear on stdin and is stored sealed (lib/tokenkey.h). */
+static int store_token(PGconn *conn, const char *name, const char *expires, const char *dir,
+                       const char *access, const char *refresh) {
+  char id[24], sealed[2][TSEAL_BLOB_MAX];
+  const char *params[4] = {id, sealed[0], sealed[1], expires};
+  long long shop = token_shop(conn, name, id, sizeof id);
+  PGresult *r;
   int rc;
 
-  if (argc == 5 && strcmp(argv[3], "--expires-in") == 0)
-    expires = argv[4];
-  else if (argc != 3)
+  if (!shop || ctl_token_seal("shop", dir, shop, access, refresh, sealed[0], sealed[1]) != CTL_OK)
+    return CTL_FAIL;
+  r = ctl_exec(conn, "shop", "cannot store the token",
+               "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
+               "VALUES ($1::bigint, $2, $3, now() + make_interval(secs => $4::integer)) "
+               "ON CONFLICT (shop_id) DO UPDATE SET access_token = EXCLUDED.access_token, "
+               "refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at, "
+               "refresh_refusals = 0, updated_at = now()",
+               4, params);
+  rc = r ? token_resume(conn, name, id) : CTL_FAIL;
+  PQclear(r);
+  return rc;
+}
+
+static int shop_token(struct ctl *ctl, int argc, char **argv) {
+  char access[1024], refresh[1024];
+  const char *expires = "14400", *dir = NULL;
+  PGconn *conn;
+  int rc;
+
+  if (token_args(argc, argv, &expires, &dir) != 0)
     return ctl_usage("shop");
   read_line(access, sizeof access);
   read_line(refresh, sizeof refresh);
@@ -325,29 +380,10 @@ static int shop_token(struct ctl *ctl, int argc, char **argv) {
     explicit_bzero(refresh, sizeof refresh);
     return CTL_FAIL;
   }
-  params[0] = argv[2];
-  params[1] = access;
-  params[2] = refresh;
-  params[3] = expires;
-  rc = exec_params(conn, "cannot store the token",
-                   "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
-                   "SELECT id, $2, $3, now() + make_interval(secs => $4::integer) FROM shop "
-                   "WHERE name = $1 AND status NOT IN ('removing', 'removed') "
-                   "ON CONFLICT (shop_id) DO UPDATE SET access_token = EXCLUDED.access_token, "
-                   "refresh_token = EXCLUDED.refresh_token, access_expires_at = EXCLUDED.access_expires_at, "
-                   "updated_at = now() RETURNING shop_id",
-                   4, params, &r);
-  if (rc == CTL_OK && PQntuples(r) == 0) {
-    fprintf(stderr, "ocopctl: shop: no shop named \"%s\" (or it is being removed; see ocopctl "
-                    "shop list)\n", argv[2]);
-    rc = CTL_FAIL;
-  } else if (rc == CTL_OK) {
-    rc = token_resume(conn, argv[2], PQgetvalue(r, 0, 0));
-  }
+  rc = store_token(conn, argv[2], expires, dir, access, refresh);
   rc = ctl_end_change(conn, "shop", rc);
   explicit_bzero(access, sizeof access);
   explicit_bzero(refresh, sizeof refresh);
-  PQclear(r);
   return rc;
 }
 

@@ -29,6 +29,8 @@ ocopctl_SOURCES = \
 	lib/secret.c lib/secret.h \
 	lib/log.c lib/log.h \
 	connectors/connector.h
+# `token` and the commands that store tokens seal them (lib/local.mk).
+ocopctl_SOURCES += ctl/ctl_token.c ctl/ctl_token.h $(TSEAL_SRC)
 nodist_ocopctl_SOURCES = sql_migrations.c
 # shop authorize loads connectors like ocopd (dlopen, $(LIBS)) and sends the
 # code exchange through ocopd's call path: lib/http.c (libcurl) on a libuv
@@ -36,6 +38,8 @@ nodist_ocopctl_SOURCES = sql_migrations.c
 ocopctl_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 ocopctl_CFLAGS = $(AM_CFLAGS) $(PQ_CFLAGS) $(CJSON_CFLAGS) $(CURL_CFLAGS) $(UV_CFLAGS)
 ocopctl_LDADD = $(PQ_LIBS) $(CJSON_LIBS) $(CURL_LIBS) $(UV_LIBS) $(LIBS)
+ocopctl_CFLAGS += $(CRYPTO_CFLAGS)
+ocopctl_LDADD += $(CRYPTO_LIBS)
 
 # The integration tests link the importer (tests/local.mk lists its other
 # files); tests/local.mk is included first, so this adds to its list.

@@ -22,6 +22,7 @@
 #include "ctl_content.h"
 #include "ctl_operate.h"
 #include "ctl_data.h"
+#include "ctl_token.h"
 #include "import.h"
 #include "migrate.h"
 
@@ -47,7 +48,7 @@ static const struct command commands[] = {
      "add NAME --marketplace M [--shop-id ID --app-key K --base-url URL]"
      " [--policy delist|strip] [--buffer N] [--option K=V]... [--producer \"PRODUCER NAME\"]"
      " | options MARKETPLACE [--json] | remove NAME [--force]"
-     " | token NAME (access and refresh token on stdin)"
+     " | token NAME [--expires-in S] [--credentials-dir DIR] (access and refresh token on stdin)"
      " | authorize NAME (--redirect URL | --code CODE) [--connector-dir DIR]"
      " [--credentials-dir DIR] | list [--json] | pause NAME | resume NAME"
      " | assortment NAME [include|exclude (--all | --producer NAME | --category CODE"
@@ -105,6 +106,9 @@ static const struct command commands[] = {
      "show CODE [--json] | revoke CODE --decision NO --on DATE [--reason TEXT]"
      " | decide CODE --stars N --decision NO --on DATE [--valid-until DATE]",
      "a product's certificates; record a revocation or a recognition decision", 1},
+    {"token", cmd_token, "new-key FILE | rotate-key NEWKEYFILE [--credentials-dir DIR]",
+     "the key that seals marketplace tokens at rest: write a new one; re-seal every token"
+     " under a new one and put it in place", 0},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -13,6 +13,7 @@
 #include "migrate.h"
 #include "registry.h"
 #include "secret.h"
+#include "tokenkey.h"
 
 struct check {
   FILE *out;
@@ -146,6 +147,54 @@ static void check_credentials_dir(struct check *c, const char *dir) {
     say(c, 1, "credentials: %s", dir);
 }
 
+/* Every sealed token names the key in force. */
+static void check_token_key_id(struct check *c, const struct tseal_key *key, const char *path) {
+  const char *params[1] = {key->id};
+  PGresult *r = PQexecParams(c->conn,
+                             "SELECT s.name, substr(t.access_token, 6, 8) FROM token t "
+                             "JOIN shop s ON s.id = t.shop_id WHERE t.access_token LIKE 'ocs1:%' "
+                             "AND substr(t.access_token, 6, 8) <> $1 ORDER BY s.name LIMIT 1",
+                             1, NULL, params, NULL, NULL, 0);
+
+  if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+    say(c, 0, "token key: shop %s's tokens are sealed under key %s, but %s is key %s: put "
+              "back the key that sealed them",
+        PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), path, key->id);
+  else
+    say(c, 1, "token key: %s (key %s)", path, key->id);
+  PQclear(r);
+}
+
+/* The token key (lib/tokenkey.h): needed once a token is stored, and it
+ * must be the key the stored tokens were sealed under. */
+static void check_token_key(struct check *c, const char *dir) {
+  struct tseal_key key;
+  char path[4200], err[512];
+  PGresult *r;
+  long long tokens;
+  int have;
+
+  r = PQexec(c->conn, "SELECT count(*) FROM token "
+                      "WHERE access_token <> '' OR refresh_token <> ''");
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    PQclear(r);
+    return;
+  }
+  tokens = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+  PQclear(r);
+  snprintf(path, sizeof path, "%s/%s", dir && dir[0] ? dir : ".", TKEY_FILE);
+  have = dir && dir[0] && tkey_read_file(path, &key, err, sizeof err) == 0;
+  if (!have && tokens == 0)
+    say(c, 1, "token key: none yet; create it before storing tokens (ocopctl token new-key %s)",
+        path);
+  else if (!have)
+    say(c, 0, "token key: %s", dir && dir[0] ? err : "no credentials folder to read it from");
+  else
+    check_token_key_id(c, &key, path);
+  if (have)
+    tseal_key_wipe(&key);
+}
+
 /* One shop: its connector, and its secret unless it is a file channel. */
 static void check_shop(struct check *c, const char *dir, const char *name, const char *mp,
                        const char *status) {
@@ -198,6 +247,7 @@ static void check_shops(struct check *c) {
   }
   if (needs_dir || (dir && dir[0]))
     check_credentials_dir(c, dir);
+  check_token_key(c, dir);
   for (i = 0; i < n; i++)
     check_shop(c, dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2));
   if (n == 0)

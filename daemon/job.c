@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shop_opts.h"
+#include "tokenkey.h"
 
 static const struct {
   const char *name;
@@ -58,11 +59,28 @@ static int set_kind(struct job *job, const char *name) {
   return -1;
 }
 
+/* The access token opened (it is sealed at rest); one that does not open
+ * is never sent: the job keeps the reason and its calls wait. */
+static void open_token(struct job *job, const char *stored) {
+  char clear[TSEAL_TOKEN_MAX], err[512];
+
+  if (!stored)
+    return;
+  if (tkey_open(job->shop_id, job->shop_name ? job->shop_name : "?", "access_token", stored,
+                clear, sizeof clear, err, sizeof err) != 0) {
+    job->token_err = strdup(err);
+    job->shop.access_token = strdup("");
+    return;
+  }
+  job->shop.access_token = strdup(clear);
+  explicit_bzero(clear, sizeof clear);
+}
+
 static void fill_shop(struct job *job, const PGresult *res, int row) {
   job->shop.base_url = dup_col(res, row, "base_url");
   job->shop.app_key = dup_col(res, row, "app_key");
   job->shop.shop_id = dup_col(res, row, "mp_shop_id");
-  job->shop.access_token = dup_col(res, row, "access_token");
+  open_token(job, col(res, row, "access_token"));
   job->shop.opts = job->opts;
   job->shop.nopts = job->nopts;
 }
@@ -193,7 +211,10 @@ void job_free(struct job *job) {
   free((char *)job->shop.base_url);
   free((char *)job->shop.app_key);
   free((char *)job->shop.shop_id);
+  if (job->shop.access_token)
+    explicit_bzero((char *)job->shop.access_token, strlen(job->shop.access_token));
   free((char *)job->shop.access_token);
+  free(job->token_err);
   free((char *)job->listing.sku);
   free((char *)job->listing.name);
   free((char *)job->listing.description);

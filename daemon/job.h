@@ -73,6 +73,8 @@ struct job {
   char *held_why;             /* the reason a held job was held, for the log */
   char *last_error;           /* the last failure, for the dead job's line */
   char *why;                  /* a withdrawal's reason (ocop_withdrawal_why) */
+  char *token_err;            /* why the access token did not open (lib/tokenkey.h):
+                                 the job's calls wait (daemon/pace.c) */
 };
 
 /* Copies row `row` of a claim result; NULL with err set on a malformed row. */

@@ -47,6 +47,7 @@ ocopd_SOURCES = \
 	lib/registry.c lib/registry.h \
 	lib/secret.c lib/secret.h \
 	daemon/token.c daemon/token.h \
+	daemon/token_seal.c daemon/token_seal.h \
 	daemon/webhook.c daemon/webhook.h \
 	daemon/admin.c daemon/admin.h \
 	daemon/metrics.c daemon/metrics.h \

@@ -32,6 +32,8 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "migrate.h"
+#include "token_seal.h"
+#include "tokenkey.h"
 #include "notify.h"
 #include "orders.h"
 #include "outbox.h"
@@ -166,6 +168,10 @@ static int bring_schema_up_to_date(const struct config *cfg, const char *today) 
     log_error("main", "cannot connect to the database", "err=%s", PQerrorMessage(conn));
     goto out;
   }
+  if (token_seal_check(conn, err, sizeof err) != 0) {
+    log_error("main", "refusing to start: the tokens cannot be opened or sealed", "err=%s", err);
+    goto out;
+  }
   if (migrate_apply(conn, &m, err, sizeof err) != 0) {
     log_error("main", "schema check failed", "err=%s", err);
     goto out;
@@ -178,6 +184,10 @@ static int bring_schema_up_to_date(const struct config *cfg, const char *today) 
     log_info("main", "SQL logic applied", "files=%d", m.logic);
   if (today[0] && pin_test_clock(conn, today) != 0)
     goto out;
+  if (token_seal_at_start(conn, err, sizeof err) != 0) {
+    log_error("main", "refusing to start: the tokens cannot be opened or sealed", "err=%s", err);
+    goto out;
+  }
   rc = 0;
 out:
   PQfinish(conn);
@@ -512,6 +522,7 @@ static void reload(struct daemon *d) {
   d->cfg = next;
   /* Only the cache: calls in flight hold the secrets they started with. */
   secret_forget();
+  tkey_set_dir(secret_dir(d->cfg.credentials_dir));
   swap_registry(d, reg);
   reconfigure(d);
   log_info("main", "configuration reloaded", "connectors=%zu bad=%d", registry_count(reg), bad);
@@ -650,6 +661,7 @@ int main(int argc, char **argv) {
   snprintf(d.owner, sizeof d.owner, "%s:%d", host, (int)getpid());
   log_info("main", "starting", "version=%s config=%s owner=%s", PACKAGE_VERSION, d.config_path,
            d.owner);
+  tkey_set_dir(secret_dir(d.cfg.credentials_dir));
   if (preflight_check(&d.cfg) != 0)
     goto out;
   d.reg = registry_load(d.cfg.connector_dir, &bad);
@@ -679,6 +691,7 @@ out:
   metrics_free();
   registry_unref(d.reg);
   secret_forget();
+  tkey_forget();
   config_free(&d.cfg);
   return rc;
 }

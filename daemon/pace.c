@@ -5,8 +5,14 @@
 
 #include "config.h"
 #include "job.h"
+#include "log.h"
 #include "metrics.h"
 #include "ms.h"
+
+#define TOKEN_KEY_WAIT_MS 60000 /* a job whose token does not open waits this long */
+#define TOKEN_ERR_LOG_MS 10000  /* and that is logged at most this often */
+
+static uint64_t token_err_said;
 
 static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
   struct job *job = arg;
@@ -41,7 +47,21 @@ static void rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
  * spending an attempt); with under TOKEN_REFRESH_AHEAD_S it goes on. */
 static uint64_t token_check(void *arg, const struct call_req *req, char *why, size_t len) {
   struct job *job = arg;
+  uint64_t wait;
 
+  if (job->token_err) { /* never sent without its token; the key may come back */
+    if (ms_mono() - token_err_said >= TOKEN_ERR_LOG_MS) { /* not a line per job */
+      token_err_said = ms_mono();
+      log_error("token", "the access token does not open; the shop's calls wait", "err=%s",
+                job->token_err);
+    }
+    snprintf(why, len, "%s", job->token_err);
+    return TOKEN_KEY_WAIT_MS;
+  }
+  if ((wait = token_wait_ms(job->pace->tm, job->shop_id)) > 0) {
+    snprintf(why, len, "the shop's token refresh was refused; waiting for the next try");
+    return wait;
+  }
   if (!(job->pace_flags & PACE_TOKEN_AHEAD) || job->token_checked)
     return 0;
   job->token_checked = 1;

@@ -9,15 +9,25 @@
 #include "call.h"
 #include "log.h"
 #include "metrics.h"
+#include "ms.h"
+#include "tokenkey.h"
 
 #define MAX_BUSY 256
 #define LEASE_S "120"
 
+#define STORE_TRIES 10 /* about three minutes of a database away */
+
 struct token_mgr {
+  uv_loop_t *loop;
   db_t *db;
   http_t *http;
   long long busy[MAX_BUSY];
   unsigned nbusy;
+  struct {
+    long long shop_id;
+    uint64_t until; /* monotonic ms */
+  } held[MAX_BUSY]; /* shops whose refresh was refused, until the next try */
+  unsigned nheld;
 };
 
 /* One refresh: its own copies of the shop's identity, and references to
@@ -32,12 +42,21 @@ struct refresh {
   oc_kv *opts;
   size_t nopts;
   long long sent_s;
+  long long acc_at, ref_at;               /* the new pair's expiry (Unix s; ref_at 0: none) */
+  char sealed[2][TSEAL_BLOB_MAX];         /* the new pair as stored */
+  int store_tries;
+  uv_timer_t timer;                       /* between store tries */
+  int timer_on;
+  char why[400];                          /* a refusal's reason */
+  struct tseal_key key;                   /* the key that opened the refresh token */
+  int have_key;                           /* (the new pair is sealed under it) */
 };
 
-token_mgr_t *token_new(db_t *db, http_t *http) {
+token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http) {
   token_mgr_t *tm = calloc(1, sizeof *tm);
 
   if (tm) {
+    tm->loop = loop;
     tm->db = db;
     tm->http = http;
   }
@@ -56,6 +75,8 @@ int token_refreshing(const token_mgr_t *tm, long long shop_id) {
 }
 
 unsigned token_inflight(const token_mgr_t *tm) { return tm->nbusy; }
+
+static void on_timer_closed(uv_handle_t *h) { free(h->data); }
 
 static void refresh_free(struct refresh *rf) {
   size_t i;
@@ -79,51 +100,175 @@ static void refresh_free(struct refresh *rf) {
   if (rf->shop.refresh_token)
     explicit_bzero((char *)rf->shop.refresh_token, strlen(rf->shop.refresh_token));
   free((char *)rf->shop.refresh_token);
-  free(rf);
+  explicit_bzero(rf->sealed, sizeof rf->sealed);
+  tseal_key_wipe(&rf->key);
+  if (rf->timer_on)
+    uv_close((uv_handle_t *)&rf->timer, on_timer_closed); /* frees rf */
+  else
+    free(rf);
 }
 
 static void on_db_done(void *arg, PGresult *res, const char *err) {
   struct refresh *rf = arg;
 
+  (void)res;
   if (err)
     log_error("token", "cannot record the token outcome", "shop=%s err=%s", rf->shop_name, err);
   refresh_free(rf);
 }
 
-static void store(struct refresh *rf, const oc_token_result *r) {
-  char shop[24], acc[32], ref[32];
-  const char *params[5];
-  long long acc_at = oc_expiry_to_unix(r->access_expires_at, rf->sent_s);
+static void send_store(struct refresh *rf);
 
-  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
-  snprintf(acc, sizeof acc, "%lld", acc_at);
-  snprintf(ref, sizeof ref, "%lld",
-           r->refresh_expires_at ? oc_expiry_to_unix(r->refresh_expires_at, rf->sent_s) : 0);
-  params[0] = shop;
-  params[1] = r->access_token;
-  params[2] = r->refresh_token;
-  params[3] = acc;
-  params[4] = r->refresh_expires_at ? ref : NULL;
-  metrics_token_refresh(rf->shop_name, "ok");
-  log_info("token", "access token refreshed", "shop=%s valid_s=%lld", rf->shop_name,
-           acc_at - (long long)time(NULL));
-  db_query(rf->tm->db, "SELECT ocop_token_store($1, $2, $3, to_timestamp($4::bigint), "
-                       "to_timestamp($5::bigint))",
-           5, params, on_db_done, rf);
+static void on_store_timer(uv_timer_t *t) { send_store(t->data); }
+
+/* The marketplace has rotated the pair: losing it loses the shop, so a
+ * store that fails (the database away) is tried again for a while. */
+static void on_stored(void *arg, PGresult *res, const char *err) {
+  struct refresh *rf = arg;
+  uint64_t wait_ms;
+
+  (void)res;
+  if (!err) {
+    metrics_token_refresh(rf->shop_name, "ok");
+    log_info("token", "access token refreshed", "shop=%s valid_s=%lld", rf->shop_name,
+             rf->acc_at - (long long)time(NULL));
+    refresh_free(rf);
+    return;
+  }
+  if (++rf->store_tries >= STORE_TRIES || strcmp(err, "shutting down") == 0) {
+    metrics_token_refresh(rf->shop_name, "failed");
+    log_error("token",
+              "the refreshed token pair was not stored and the marketplace has rotated it: "
+              "if the shop's calls are refused, run `ocopctl shop authorize` for it",
+              "shop=%s err=%s", rf->shop_name, err);
+    refresh_free(rf);
+    return;
+  }
+  wait_ms = 1000ull << (rf->store_tries < 5 ? rf->store_tries : 5);
+  log_warn("token", "cannot store the refreshed token pair yet; trying again",
+           "shop=%s try=%d wait_ms=%llu err=%s", rf->shop_name, rf->store_tries,
+           (unsigned long long)wait_ms, err);
+  if (!rf->timer_on) {
+    uv_timer_init(rf->tm->loop, &rf->timer);
+    rf->timer.data = rf;
+    rf->timer_on = 1;
+  }
+  uv_timer_start(&rf->timer, on_store_timer, wait_ms, 0);
 }
 
-static void give_up(struct refresh *rf, const char *why) {
-  char shop[24];
-  const char *params[2] = {shop, why};
+static void send_store(struct refresh *rf) {
+  char shop[24], acc[32], ref[32];
+  const char *params[5];
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  snprintf(acc, sizeof acc, "%lld", rf->acc_at);
+  snprintf(ref, sizeof ref, "%lld", rf->ref_at);
+  params[0] = shop;
+  params[1] = rf->sealed[0];
+  params[2] = rf->sealed[1];
+  params[3] = acc;
+  params[4] = rf->ref_at ? ref : NULL;
+  if (db_query(rf->tm->db, "SELECT ocop_token_store($1, $2, $3, to_timestamp($4::bigint), "
+                           "to_timestamp($5::bigint))",
+               5, params, on_stored, rf) != 0)
+    on_stored(rf, NULL, "shutting down");
+}
+
+/* Seals the new pair under the key that opened the old refresh token, so
+ * that a key file swapped meanwhile cannot split a shop's tokens (a token
+ * in clear only when sealing itself fails: a lost refresh token loses the
+ * shop, a clear one is sealed at the next start). */
+static void seal_pair(struct refresh *rf, const oc_token_result *r) {
+  const char *clear[2] = {r->access_token, r->refresh_token};
+  static const char *const column[2] = {"access_token", "refresh_token"};
+  char err[256];
+  int i;
+
+  for (i = 0; i < 2; i++)
+    if ((rf->have_key ? tseal_seal(&rf->key, rf->shop_id, column[i], clear[i], rf->sealed[i],
+                                   sizeof rf->sealed[i], err, sizeof err)
+                      : tkey_seal(rf->shop_id, column[i], clear[i], rf->sealed[i],
+                                  sizeof rf->sealed[i], err, sizeof err)) != 0) {
+      log_error("token", "cannot seal the refreshed token; stored in clear until the next start",
+                "shop=%s err=%s", rf->shop_name, err);
+      snprintf(rf->sealed[i], sizeof rf->sealed[i], "%s", clear[i]);
+    }
+}
+
+/* Right after the answer, nothing in between: the marketplace has already
+ * retired the refresh token this refresh sent. */
+static void store(struct refresh *rf, const oc_token_result *r) {
+  rf->acc_at = oc_expiry_to_unix(r->access_expires_at, rf->sent_s);
+  rf->ref_at = r->refresh_expires_at ? oc_expiry_to_unix(r->refresh_expires_at, rf->sent_s) : 0;
+  seal_pair(rf, r);
+  send_store(rf);
+}
+
+/* The shop's calls wait until `until` (monotonic ms): a refused refresh is
+ * asked again only then, and until then every call would be refused. */
+static void hold_back(token_mgr_t *tm, long long shop_id, uint64_t until) {
+  uint64_t now = ms_mono();
+  unsigned i, slot = tm->nheld;
+
+  for (i = 0; i < tm->nheld; i++)
+    if (tm->held[i].shop_id == shop_id) {
+      slot = i;
+      break;
+    }
+  for (i = 0; slot == tm->nheld && i < tm->nheld; i++)
+    if (tm->held[i].until <= now)
+      slot = i;
+  if (slot == MAX_BUSY)
+    return;
+  if (slot == tm->nheld)
+    tm->nheld++;
+  tm->held[slot].shop_id = shop_id;
+  tm->held[slot].until = until;
+}
+
+uint64_t token_wait_ms(const token_mgr_t *tm, long long shop_id) {
+  uint64_t now = ms_mono();
+  unsigned i;
+
+  for (i = 0; i < tm->nheld; i++)
+    if (tm->held[i].shop_id == shop_id && tm->held[i].until > now)
+      return tm->held[i].until - now;
+  return 0;
+}
+
+static void on_refused(void *arg, PGresult *res, const char *err) {
+  struct refresh *rf = arg;
+  long long wait_s = 0;
+
+  if (err) {
+    log_error("token", "cannot record the token outcome", "shop=%s err=%s", rf->shop_name, err);
+  } else if (PQntuples(res) == 1 && (wait_s = strtoll(PQgetvalue(res, 0, 0), NULL, 10)) == 0) {
+    metrics_reauth(rf->shop_name);
+    log_error("token",
+              "refresh token refused again: the shop is paused until the seller authorises "
+              "again; run `ocopctl shop authorize` for it",
+              "shop=%s refusals=%d err=%s", rf->shop_name, TOKEN_REFUSALS_MAX, rf->why);
+  } else {
+    hold_back(rf->tm, rf->shop_id, ms_mono() + (uint64_t)wait_s * 1000);
+    log_warn("token", "token refresh refused; trying again before pausing the shop",
+             "shop=%s wait_s=%lld err=%s", rf->shop_name, wait_s, rf->why);
+  }
+  refresh_free(rf);
+}
+
+/* A refusal may be the marketplace's passing fault: the shop stops only
+ * after TOKEN_REFUSALS_MAX in a row (sql/logic/token.sql). */
+static void refused(struct refresh *rf, const char *why) {
+  char shop[24], max[12], wait[12];
+  const char *params[4] = {shop, why, max, wait};
+
+  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  snprintf(max, sizeof max, "%d", TOKEN_REFUSALS_MAX);
+  snprintf(wait, sizeof wait, "%d", TOKEN_REFUSED_WAIT_S);
+  snprintf(rf->why, sizeof rf->why, "%s", why);
   metrics_token_refresh(rf->shop_name, "refused");
-  metrics_reauth(rf->shop_name);
-  log_error("token",
-            "refresh token refused: the shop is paused until the seller authorises again; "
-            "run `ocopctl shop authorize` for it",
-            "shop=%s err=%s", rf->shop_name, why);
-  db_query(rf->tm->db, "SELECT ocop_shop_needs_reauth($1, $2)", 2, params, on_db_done, rf);
+  db_query(rf->tm->db, "SELECT ocop_token_refused($1, $2, $3::integer, $4::integer)", 4, params,
+           on_refused, rf);
 }
 
 /* The lease ends without a new pair: the next job that needs one asks again. */
@@ -140,19 +285,20 @@ static void on_call(void *arg, call_result *res) {
   struct refresh *rf = arg;
 
   rf->sent_s = res->sent_s;
-  if (!res->sent && res->verdict != CALL_OK) {
+  if (res->verdict == CALL_OK) {
+    store(rf, &res->r.token);
+    return;
+  }
+  if (!res->sent) {
     log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name,
               res->message);
     end_refresh(rf);
     return;
   }
   switch (res->verdict) {
-  case CALL_OK:
-    store(rf, &res->r.token);
-    return;
   case CALL_AUTH:
   case CALL_REJECTED:
-    give_up(rf, res->message);
+    refused(rf, res->message);
     return;
   default:
     log_warn("token", "token refresh failed; will try again", "shop=%s err=%s", rf->shop_name,
@@ -166,6 +312,8 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
   struct refresh *rf = arg;
   struct call_env env = {rf->tm->http, NULL};
   struct call_req req;
+  char clear[TSEAL_TOKEN_MAX], why[512];
+  const struct tseal_key *key;
 
   if (err || PQntuples(res) == 0) {
     /* Another worker refreshes it (or there is no refresh token yet). */
@@ -174,7 +322,18 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
     refresh_free(rf);
     return;
   }
-  rf->shop.refresh_token = strdup(PQgetvalue(res, 0, 0));
+  if (tkey_open(rf->shop_id, rf->shop_name, "refresh_token", PQgetvalue(res, 0, 0), clear,
+                sizeof clear, why, sizeof why) != 0) {
+    log_error("token", "the refresh token does not open; not refreshed", "err=%s", why);
+    end_refresh(rf);
+    return;
+  }
+  rf->shop.refresh_token = strdup(clear);
+  explicit_bzero(clear, sizeof clear);
+  if (tseal_is_sealed(PQgetvalue(res, 0, 0)) && (key = tkey_get(why, sizeof why)) != NULL) {
+    rf->key = *key; /* the key held now is the one that just opened it */
+    rf->have_key = 1;
+  }
   if (!rf->shop.refresh_token) {
     log_error("token", "cannot build the token refresh", "shop=%s err=%s", rf->shop_name,
               "out of memory");

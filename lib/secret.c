@@ -52,9 +52,9 @@ static int valid_name(const char *name) {
   return 1;
 }
 
-/* Reads the file into out; the checks come from fstat on the opened file, so
- * a swap between check and read is not possible. */
-static int read_file(const char *path, char *out, size_t outlen, char *err, size_t errlen) {
+/* The checks come from fstat on the opened file, so a swap between check
+ * and read is not possible. */
+int secret_read_file(const char *path, char *out, size_t outlen, char *err, size_t errlen) {
   struct stat st;
   ssize_t n;
   int fd, rc = -1;
@@ -114,7 +114,7 @@ static secret_t *load(const char *dir, const char *name, char *err, size_t errle
     return NULL;
   }
   snprintf(path, sizeof path, "%s/%s.secret", dir, name);
-  if (read_file(path, c->value, sizeof c->value, err, errlen) != 0) {
+  if (secret_read_file(path, c->value, sizeof c->value, err, errlen) != 0) {
     explicit_bzero(c->value, sizeof c->value); /* a partial read is still secret */
     free(c->name);
     free(c);

@@ -40,6 +40,11 @@ const char *secret_value(const secret_t *s);
 /* Ends a reference (NULL is ignored); the last one wipes and frees. */
 void secret_release(secret_t *s);
 
+/* Reads one credential file into out (at most outlen - 1 bytes, trailing
+ * blanks dropped), refusing a file that is not regular, is a symlink, is
+ * readable by group or others, or is empty. 0, or -1 with a reason in err. */
+int secret_read_file(const char *path, char *out, size_t outlen, char *err, size_t errlen);
+
 /* Drops the cache (SIGHUP): the next acquire reads the file again. Values
  * still held by calls stay valid until those calls release them. */
 void secret_forget(void);

@@ -50,6 +50,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_bad_start.c tests/itest/test_crash.c \
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
+	tests/itest/test_tokens.c \
 	tests/itest/test_once.c \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
@@ -167,6 +168,7 @@ SQL_TESTS = \
 	tests/sql/ledger_ops.sql \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
+	tests/sql/token.sql \
 	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)

@@ -492,6 +492,29 @@ void itest_add_market_shop(PGconn *conn, struct itest_sim *sim, const char *work
 
 /* ---- daemon ------------------------------------------------------------- */
 
+void itest_write_token_key(const char *workdir, const char *hex) {
+  char path[1024];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/credentials", workdir);
+  mkdir(path, 0700);
+  snprintf(path, sizeof path, "%s/credentials/tokens.key", workdir);
+  f = fopen(path, "w");
+  ASSERT_NOT_NULL(f);
+  fprintf(f, "%s\n", hex);
+  fclose(f);
+  ASSERT_EQ(chmod(path, 0600), 0);
+}
+
+/* The tokens the tests store in clear are sealed by ocopd at its start. */
+void itest_ensure_token_key(const char *workdir) {
+  char path[1024];
+
+  snprintf(path, sizeof path, "%s/credentials/tokens.key", workdir);
+  if (access(path, F_OK) != 0)
+    itest_write_token_key(workdir, ITEST_TOKEN_KEY);
+}
+
 /* 1 when the config lines in extra set key. */
 static int extra_sets(const char *extra, const char *key) {
   size_t n = strlen(key);
@@ -529,6 +552,7 @@ void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char 
   FILE *f;
   int fd;
 
+  itest_ensure_token_key(workdir);
   /* Whatever the test put in the catalogue, the simulated categories'
    * requirements are met where the test did not say otherwise. */
   {

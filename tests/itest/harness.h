@@ -99,7 +99,16 @@ struct itest_daemon {
   char log[512];
 };
 
-/* Writes a config (plus `extra` lines) and starts ocopd with it. */
+/* The key that seals the tests' tokens at rest (lib/tokenkey.h). */
+#define ITEST_TOKEN_KEY "6f636f70642d69746573742d746f6b656e2d6b65792d3230323620202020aa01"
+
+/* Writes hex as <workdir>/credentials/tokens.key (mode 600), replacing it. */
+void itest_write_token_key(const char *workdir, const char *hex);
+/* Writes ITEST_TOKEN_KEY there unless a key is there already. */
+void itest_ensure_token_key(const char *workdir);
+
+/* Writes a config (plus `extra` lines) and starts ocopd with it; a
+ * credentials folder without a token key gets ITEST_TOKEN_KEY. */
 void itest_daemon_start(struct itest_daemon *d, const char *workdir, const char *conninfo,
                         const char *extra);
 /* Sends sig (SIGTERM/SIGKILL) and waits; returns the exit status, or

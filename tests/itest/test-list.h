@@ -128,6 +128,11 @@ TEST_DECLARE(clock_jumping_a_day_is_seen_within_a_minute)
 /* tests/itest/test_reload.c */
 TEST_DECLARE(sighup_storm_while_mirroring_polling_and_refreshing)
 
+/* tests/itest/test_tokens.c */
+TEST_DECLARE(tokens_sealed_at_rest_rotated_and_a_wrong_key_named)
+TEST_DECLARE(one_refused_refresh_does_not_pause_the_shop)
+TEST_DECLARE(refreshed_pair_survives_the_database_away)
+
 /* tests/itest/test_assortment.c */
 TEST_DECLARE(assortment_commands_edit_audit_and_refuse_bad_input)
 TEST_DECLARE(cooperative_and_centre_shops_list_their_assortments)
@@ -257,6 +262,10 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(clock_jumping_a_day_is_seen_within_a_minute, 240),
   /* tests/itest/test_reload.c */
   TEST_ENTRY_TIMEOUT(sighup_storm_while_mirroring_polling_and_refreshing, 900),
+  /* tests/itest/test_tokens.c */
+  TEST_ENTRY_TIMEOUT(tokens_sealed_at_rest_rotated_and_a_wrong_key_named, 300),
+  TEST_ENTRY_TIMEOUT(one_refused_refresh_does_not_pause_the_shop, 240),
+  TEST_ENTRY_TIMEOUT(refreshed_pair_survives_the_database_away, 300),
   /* tests/itest/test_assortment.c */
   TEST_ENTRY(assortment_commands_edit_audit_and_refuse_bad_input),
   TEST_ENTRY_TIMEOUT(cooperative_and_centre_shops_list_their_assortments, 180),

@@ -84,6 +84,7 @@ TEST_IMPL(check_config_passes_a_config_that_works) {
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, work, "delist");
   itest_add_market_shop(db, &sim, work, "lazada");
+  itest_ensure_token_key(work);
   PQclear(itest_sql(db, "INSERT INTO shop (name, marketplace) VALUES ('postmart-test', 'postmart')"));
   snprintf(conf, sizeof conf, "%s/ocopd.conf", work);
   snprintf(body, sizeof body,
@@ -100,6 +101,7 @@ TEST_IMPL(check_config_passes_a_config_that_works) {
   ASSERT_NOT_NULL(strstr(out, "shop shopee-test (shopee): secret readable"));
   ASSERT_NOT_NULL(strstr(out, "shop lazada-test (lazada): secret readable"));
   ASSERT_NOT_NULL(strstr(out, "shop postmart-test (postmart): a file channel"));
+  ASSERT_NOT_NULL(strstr(out, "/credentials/tokens.key (key "));
   ASSERT_NULL(strstr(out, "PROBLEM"));
   ASSERT_NOT_NULL(strstr(out, ": ok\n"));
   free(out);
@@ -126,6 +128,7 @@ TEST_IMPL(check_config_reports_every_problem) {
   db = itest_connect(conninfo);
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, work, "delist");
+  itest_ensure_token_key(work);
   PQclear(itest_sql(db, "INSERT INTO shop (name, marketplace, mp_shop_id, app_key) "
                         "VALUES ('tiktok-nosecret', 'tiktok', '77', 'k')"));
   port = hold_port(&fd);

@@ -496,7 +496,8 @@ static int shop_needs_reauth(void *arg) {
   return yes;
 }
 
-/* A refused refresh token stops the shop (needs_reauth) after one try. */
+/* A refresh token refused every time stops the shop (needs_reauth) after
+ * TOKEN_REFUSALS_MAX tries (daemon/token.h: 3), a backoff apart. */
 TEST_IMPL(revoked_refresh_token_needs_reauth_without_a_storm) {
   struct fixture f;
   cJSON *r;
@@ -509,9 +510,10 @@ TEST_IMPL(revoked_refresh_token_needs_reauth_without_a_storm) {
   r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token", "{\"shop_id\":" ITEST_SHOP_ID "}");
   cJSON_Delete(r);
   PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 71000 WHERE sku = 'OCP-BKN-001'"));
-  ASSERT(itest_wait(shop_needs_reauth, &f, 30000));
+  ASSERT(itest_wait(shop_needs_reauth, &f, 90000));
   sleep(3); /* a storm would show here */
-  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
+  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 3);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refresh_refused'"), 2);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'needs_reauth'"), 1);
   ASSERT(itest_daemon_alive(&f.daemon));
@@ -621,6 +623,7 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
   argv[2] = f.conninfo;
   snprintf(conndir, sizeof conndir, "%s/connectors/.libs", itest_builddir());
   snprintf(creddir, sizeof creddir, "%s/credentials", f.workdir);
+  itest_write_token_key(f.workdir, ITEST_TOKEN_KEY);
   r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/code",
                      "{\"shop_id\": " ITEST_SHOP_ID ", \"partner_id\": " ITEST_PARTNER_ID "}");
   ASSERT(cJSON_IsString(cJSON_GetObjectItem(r, "code")));
@@ -635,6 +638,8 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
   ASSERT(after[0] != '\0');
   ASSERT(strcmp(before, after) != 0);
   ASSERT(strcmp(refresh, "itest-refresh") != 0);
+  /* Stored sealed (lib/tokenseal.h), never in clear. */
+  ASSERT(strncmp(after, "ocs1:", 5) == 0 && strncmp(refresh, "ocs1:", 5) == 0);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM shop WHERE name = 'shopee-test' "
                                 "AND status = 'active'"),
             1);
@@ -663,6 +668,20 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
   free(before);
   before = itest_sql_text(f.db, "SELECT access_token FROM token");
   ASSERT(strcmp(before, after) == 0);
+
+  /* Without the token key nothing is exchanged: the single-use code is kept. */
+  {
+    char keypath[600];
+
+    snprintf(keypath, sizeof keypath, "%s/tokens.key", creddir);
+    ASSERT_EQ(unlink(keypath), 0);
+  }
+  ASSERT_EQ(itest_run(argv, &out, &err), 1);
+  ASSERT(strstr(err, "tokens.key") != NULL);
+  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/token/get"), 2);
+  free(out);
+  free(err);
+  out = err = NULL;
 
   /* The link for the seller. */
   argv[6] = "--redirect";

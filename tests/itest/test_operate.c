@@ -350,8 +350,8 @@ static void tokens_resume(struct fixture *f) {
   usleep(1500000);
   ASSERT(sim_field(f, "original_price") != want_price);
   snprintf(cmd, sizeof cmd, "printf '%%s\\n%%s\\n' '%s' itest-refresh | '%s/ocopctl' -d '%s' shop"
-                            " token shopee-test",
-           ITEST_ACCESS_TOKEN, itest_builddir(), f->conninfo);
+                            " token shopee-test --credentials-dir '%s/credentials'",
+           ITEST_ACCESS_TOKEN, itest_builddir(), f->conninfo, f->workdir);
   ASSERT_EQ(itest_run(argv, &out, &err), 0);
   ASSERT_NOT_NULL(strstr(out, "it is active again"));
   free(out);

@@ -33,6 +33,12 @@ TEST_DECLARE(clock_ignores_machine_timezone)
 TEST_DECLARE(ratelimit_bucket_and_burst)
 TEST_DECLARE(ratelimit_pause_and_listing)
 
+/* tests/unit/test_tokenseal.c */
+TEST_DECLARE(tokenseal_round_trip_hides_the_token)
+TEST_DECLARE(tokenseal_refuses_moved_damaged_and_other_key)
+TEST_DECLARE(tokenseal_key_text_is_checked)
+TEST_DECLARE(tokenkey_follows_a_rotated_file)
+
 /* tests/unit/test_csv.c */
 TEST_DECLARE(csv_quoting)
 TEST_DECLARE(csv_embedded_newlines)
@@ -162,6 +168,10 @@ TASK_LIST_START
   TEST_ENTRY(backoff_grows_caps_and_jitters),
   TEST_ENTRY(secret_read_and_cached),
   TEST_ENTRY(secret_refuses_loose_files),
+  TEST_ENTRY(tokenseal_round_trip_hides_the_token),
+  TEST_ENTRY(tokenseal_refuses_moved_damaged_and_other_key),
+  TEST_ENTRY(tokenseal_key_text_is_checked),
+  TEST_ENTRY(tokenkey_follows_a_rotated_file),
   TEST_ENTRY(clock_vn_day_boundary),
   TEST_ENTRY(clock_ms_to_midnight),
   TEST_ENTRY(clock_ignores_machine_timezone),

@@ -484,6 +484,20 @@ SQL
 check_new_daemon() {
   local feed=$work/postmart-export/postmart-up.csv mp
   sim POST /_sim/legacy '{"on": false}' >/dev/null || bail "cannot end the simulator's legacy mode"
+  # The old release kept tokens in clear; the first start with a key seals
+  # them (daemon/token_seal.h).
+  q "SELECT access_token FROM token WHERE access_token <> ''
+     UNION ALL SELECT refresh_token FROM token WHERE refresh_token <> ''" >"$work/clear.tokens"
+  # Without the key it refuses to start, saying why, and changes nothing.
+  daemon_conf "$top_builddir"
+  "$top_builddir/ocopd" -c "$work/ocopd.conf" >"$work/ocopd-nokey.log" 2>&1
+  check "without a token key the new ocopd refuses to start (exit status $?)" \
+    grep -q 'refusing to start: the tokens cannot be opened or sealed.*tokens.key' \
+    "$work/ocopd-nokey.log"
+  check "... and the tokens are left as they were" [ "$(q "SELECT count(*) FROM token
+    WHERE access_token LIKE 'ocs1:%' OR refresh_token LIKE 'ocs1:%'")" = 0 ]
+  "$top_builddir/ocopctl" token new-key "$work/credentials/tokens.key" >/dev/null ||
+    bail "cannot write the token key"
   daemon_start "$top_builddir" ocopd-new.log
   # Settled: the outbox idle after at least three sweeps (2 s each), and the
   # PostMart feed rewritten in the new shape (a row per variant).
@@ -572,6 +586,17 @@ SQL
   done
   check "the stock read-back records the Lazada SKU ids the old release never kept" \
     [ "$(q "SELECT count(*) FROM listing_variant WHERE remote_id = ''")" = 0 ]
+
+  check "the upgrade sealed every token (no token left in clear)" [ "$(q "SELECT count(*) FROM token
+    WHERE (access_token <> '' AND access_token NOT LIKE 'ocs1:%')
+       OR (refresh_token <> '' AND refresh_token NOT LIKE 'ocs1:%')")" = 0 ]
+  check "the old tokens were there to seal" [ -s "$work/clear.tokens" ]
+  pg_dump -d "$conn" >"$work/after.dump" || bail "cannot dump the database"
+  if grep -qF -f "$work/clear.tokens" "$work/after.dump"; then
+    not_ok "a dump of the upgraded database holds none of the old clear tokens"
+  else
+    ok "a dump of the upgraded database holds none of the old clear tokens"
+  fi
 
   daemon_stop
   check "the new ocopd stops cleanly on SIGTERM (exit status $stopped)" [ "$stopped" = 0 ]
