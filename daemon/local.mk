@@ -48,6 +48,7 @@ ocopd_SOURCES = \
 	lib/secret.c lib/secret.h \
 	daemon/token.c daemon/token.h \
 	daemon/webhook.c daemon/webhook.h \
+	daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h \
 	daemon/admin.c daemon/admin.h \
 	daemon/metrics.c daemon/metrics.h \
 	daemon/status_page.c daemon/status_page.h \

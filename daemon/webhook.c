@@ -5,18 +5,23 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/sha.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "addr.h"
 #include "call.h"
+#include "deadline.h"
 #include "jsondepth.h"
 #include "log.h"
+#include "lograte.h"
 #include "ms.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 32
+#define LOG_BURST 5 /* lines a second at most of each kind an abuser can cause */
 
 struct webhook {
   uv_loop_t *loop;
@@ -26,6 +31,8 @@ struct webhook {
   struct MHD_Daemon *mhd;
   uv_poll_t poll;
   uv_timer_t timer;
+  struct deadline dl; /* whole requests; a connection's entry is its socket context */
+  struct lograte refusal_log, slow_log, mhd_log;
   char public_url[512];
   char cred_dir[1024];
   int has_cred_dir;
@@ -57,11 +64,22 @@ static void run(webhook_t *wh);
 
 /* ---- answers -------------------------------------------------------------- */
 
+/* The whole request has arrived: its deadline stops (a push waiting for
+ * the database is our slowness, not the client's). */
+static void request_in(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+  if (ci && ci->socket_context)
+    deadline_disarm(ci->socket_context);
+}
+
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *text) {
   struct MHD_Response *r =
       MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
   enum MHD_Result rc;
 
+  request_in(conn);
   if (!r)
     return MHD_NO;
   MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
@@ -82,15 +100,21 @@ static const char *status_text(int status) {
   }
 }
 
-static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
-  webhook_t *wh = pr->wh;
-  uint64_t ms = ms_mono() - pr->started_ms;
+/* Counted always, logged a few a second at most: a flood of forged pushes
+ * must not turn into a flood of lines. refused_total says how many there
+ * were in all. */
+static void refused(webhook_t *wh, const struct push_req *pr, int status, const char *why) {
+  wh->st.refused++;
+  if (lograte_allow(&wh->refusal_log, ms_mono()))
+    log_warn("webhook", "push refused",
+             "marketplace=%s status=%d bytes=%zu ms=%llu why=%s refused_total=%llu",
+             pr->marketplace, status, pr->len, (unsigned long long)(ms_mono() - pr->started_ms),
+             why, wh->st.refused);
+}
 
-  if (status >= 400 && status < 500) {
-    wh->st.refused++;
-    log_warn("webhook", "push refused", "marketplace=%s status=%d bytes=%zu ms=%llu why=%s",
-             pr->marketplace, status, pr->len, (unsigned long long)ms, why);
-  }
+static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
+  if (status >= 400 && status < 500)
+    refused(pr->wh, pr, status, why);
   return reply(pr->conn, (unsigned)status, status_text(status));
 }
 
@@ -194,6 +218,7 @@ static enum MHD_Result store(struct push_req *pr, const struct match *m) {
     return finish(pr, 503, "database not connected");
   wh->storing++;
   pr->suspended = 1;
+  request_in(pr->conn);
   MHD_suspend_connection(pr->conn);
   return MHD_YES;
 }
@@ -312,9 +337,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > OC_MAX_PUSH) {
-      wh->st.refused++;
-      log_warn("webhook", "push refused", "marketplace=%s status=413 why=%s", pr->marketplace,
-               "Content-Length over the push limit");
+      refused(wh, pr, 413, "Content-Length over the push limit");
       push_free(pr);
       return reply(conn, 413, status_text(413));
     }
@@ -333,15 +356,80 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
+  webhook_t *wh = cls;
   struct push_req *pr = *con_cls;
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  struct deadline_entry *e = ci ? ci->socket_context : NULL;
 
-  (void)cls;
-  (void)conn;
-  (void)toe;
+  /* A kept-alive connection's next request has the whole limit again,
+   * counted from this answer. */
+  if (e && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+    deadline_arm(&wh->dl, e, e->fd);
   if (!pr)
     return;
   push_free(pr);
   *con_cls = NULL;
+}
+
+/* Every connection is on the clock from the moment it is accepted: a
+ * client trickling its headers never reaches on_request. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  webhook_t *wh = cls;
+  struct deadline_entry *e = *socket_context;
+
+  if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+    if (e)
+      deadline_disarm(e);
+    free(e);
+    *socket_context = NULL;
+    return;
+  }
+  {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+    if (!ci)
+      return;
+    e = calloc(1, sizeof *e);
+    if (!e) { /* no memory to watch it: not kept either */
+      shutdown(ci->connect_fd, SHUT_RDWR);
+      return;
+    }
+    deadline_arm(&wh->dl, e, ci->connect_fd);
+    *socket_context = e;
+  }
+}
+
+/* The deadline shut some sockets down: the server reads them now and
+ * closes those connections. */
+static void on_expired(void *arg, unsigned n) {
+  webhook_t *wh = arg;
+
+  wh->st.timed_out += n;
+  if (lograte_allow(&wh->slow_log, ms_mono()))
+    log_warn("webhook", "closed connections whose request did not arrive within "
+             "webhook_request_timeout", "closed=%u closed_total=%llu", n, wh->st.timed_out);
+  run(wh);
+}
+
+/* libmicrohttpd's own messages ("per-IP connection limit reached", ...):
+ * an abuser causes them, so they are rationed like refusals. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  webhook_t *wh = cls;
+  char msg[256];
+  size_t n;
+
+  if (!lograte_allow(&wh->mhd_log, ms_mono()))
+    return;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  n = strlen(msg);
+  while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+    msg[--n] = '\0';
+  log_warn("webhook", "libmicrohttpd", "msg=%s", msg);
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -360,10 +448,27 @@ static void run(webhook_t *wh) {
   if (!wh->mhd)
     return;
   MHD_run(wh->mhd);
+  if (wh->closing) /* the timer waits for the pushes being stored (on_close_wait) */
+    return;
   if (MHD_get_timeout(wh->mhd, &ms) == MHD_YES)
     uv_timer_start(&wh->timer, on_timer, ms, 0);
   else
     uv_timer_stop(&wh->timer);
+}
+
+/* The limits: connections in all and per address (MHD closes the extra
+ * ones as it accepts them), an idle timeout for a kept-alive connection,
+ * and the memory a request may take; the whole-request deadline is ours. */
+static struct MHD_Daemon *listen_on(webhook_t *wh, const struct sockaddr_in *sa,
+                                    const struct webhook_options *opt) {
+  return MHD_start_daemon(
+      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, wh,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, wh, /* first, or MHD logs the rest itself */
+      MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa, MHD_OPTION_CONNECTION_LIMIT,
+      opt->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, wh, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+      wh, MHD_OPTION_END);
 }
 
 webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct registry *reg,
@@ -389,11 +494,10 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
     snprintf(wh->public_url, sizeof wh->public_url, "%s", opt->public_url);
   else
     snprintf(wh->public_url, sizeof wh->public_url, "http://%s", opt->listen);
-  wh->mhd = MHD_start_daemon(
-      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, wh,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, 256u,
-      MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, wh, MHD_OPTION_END);
+  lograte_init(&wh->refusal_log, LOG_BURST);
+  lograte_init(&wh->slow_log, LOG_BURST);
+  lograte_init(&wh->mhd_log, LOG_BURST);
+  wh->mhd = listen_on(wh, &sa, opt);
   info = wh->mhd ? MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
   if (!info) {
     log_error("webhook", "cannot listen for pushes", "listen=%s", opt->listen);
@@ -406,7 +510,8 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   uv_poll_init(loop, &wh->poll, info->epoll_fd);
   uv_timer_init(loop, &wh->timer);
   wh->poll.data = wh->timer.data = wh;
-  wh->open_handles = 2;
+  deadline_init(&wh->dl, loop, opt->request_timeout_ms, on_expired, wh);
+  wh->open_handles = 3; /* the poll, the timer and the deadline's timer */
   uv_poll_start(&wh->poll, UV_READABLE, on_poll);
   info = MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_BIND_PORT);
   if (info && !(opt->public_url && opt->public_url[0]) && ntohs(sa.sin_port) == 0) {
@@ -444,8 +549,8 @@ void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st) {
     memset(st, 0, sizeof *st);
 }
 
-static void on_closed(uv_handle_t *h) {
-  webhook_t *wh = h->data;
+static void handle_closed(void *self) {
+  webhook_t *wh = self;
 
   if (--wh->open_handles == 0) {
     void (*cb)(void *) = wh->closed_cb;
@@ -458,13 +563,16 @@ static void on_closed(uv_handle_t *h) {
   }
 }
 
+static void on_closed(uv_handle_t *h) { handle_closed(h->data); }
+
 static void on_close_wait(uv_timer_t *t);
 
 static void close_now(webhook_t *wh) {
-  MHD_stop_daemon(wh->mhd);
+  MHD_stop_daemon(wh->mhd); /* every connection's entry leaves the deadline */
   wh->mhd = NULL;
   uv_close((uv_handle_t *)&wh->poll, on_closed);
   uv_close((uv_handle_t *)&wh->timer, on_closed);
+  deadline_close(&wh->dl, handle_closed, wh);
 }
 
 /* Pushes being stored are answered first (their database callbacks resume
