@@ -51,6 +51,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
 	tests/itest/test_once.c \
+	tests/itest/test_push_abuse.c tests/itest/hook_abuse.c tests/itest/hook_abuse.h \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c

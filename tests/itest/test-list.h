@@ -155,6 +155,9 @@ TEST_DECLARE(late_applied_creates_are_settled_not_sent_twice)
 TEST_DECLARE(dropped_create_answers_are_never_resent)
 TEST_DECLARE(lazada_sku_already_there_is_adopted)
 
+/* tests/itest/test_push_abuse.c */
+TEST_DECLARE(push_endpoint_holds_under_slow_clients_and_forged_floods)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -282,6 +285,8 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(late_applied_creates_are_settled_not_sent_twice, 300),
   TEST_ENTRY_TIMEOUT(dropped_create_answers_are_never_resent, 300),
   TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
+  /* tests/itest/test_push_abuse.c */
+  TEST_ENTRY_TIMEOUT(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
 TASK_LIST_END
 
 #endif

@@ -1,0 +1,345 @@
+/*
+ * test_push_abuse.c — the push endpoint under abuse: real PostgreSQL, the
+ * simulator, ocopd's webhook server, and abusive clients on real sockets
+ * (tests/itest/hook_abuse.h) from many loopback addresses.
+ *
+ * What must hold while hundreds of slow clients hold half-sent requests
+ * (re-opening as they are closed) and a flood of forged pushes goes on:
+ * every genuine signed push is answered 200 within 5 s and its order comes
+ * in (the order re-read and the stock pushes are marketplace calls, so
+ * those still go out); every slow connection is closed by the server at
+ * webhook_request_timeout (5 s) plus slack, however steadily it trickles;
+ * one address gets webhook_connections_per_ip connections and no more; every
+ * forged push is answered 401 and none reaches the database; and ocopd's
+ * resident memory is flat from one round of abuse to the next. The figures
+ * (push latency p50/p99, connections closed, RSS) are printed.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "hook_abuse.h"
+
+#define SKU "OCP-BTN-001"
+#define DEADLINE_MS 5000  /* webhook_request_timeout's default */
+#define PER_IP 16         /* webhook_connections_per_ip, set below */
+#define SLOW_ADDRS 34     /* 127.0.1.1 ... */
+#define SLOW_PER_ADDR 12  /* under PER_IP: a re-opened one may meet its closing predecessor */
+#define PROBE 40          /* connections from one more address, at once */
+#define FLOOD_ADDRS 4     /* 127.0.3.1 ... */
+#define FLOOD_PER_ADDR 4
+#define GENUINE 20        /* signed pushes per round */
+#define ROUNDS 2
+#define SLACK_MS 5000     /* how late the server may close a slow client */
+
+struct fixture {
+  const char *conninfo;
+  PGconn *db;
+  struct itest_sim sim;
+  struct itest_daemon daemon;
+  char workdir[256];
+  char url[128];
+  int port;
+};
+
+struct figures {
+  long lat_ms[ROUNDS * GENUINE];
+  int npush;
+  long slow_opened, slow_closed, slow_held, slow_early, slow_max_life, max_open;
+  long forged;
+  long forged_ms;
+  long rss_kb[ROUNDS + 1];
+};
+
+static long long q(struct fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static long long q(struct fixture *f, const char *fmt, ...) {
+  char sql[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(sql, sizeof sql, fmt, ap);
+  va_end(ap);
+  return itest_sql_int(f->db, sql);
+}
+
+struct until {
+  struct fixture *f;
+  const char *sql;
+  long long want;
+};
+
+static int sql_is(void *arg) {
+  struct until *u = arg;
+
+  return itest_sql_int(u->f->db, u->sql) == u->want;
+}
+
+static void wait_sql(struct fixture *f, const char *sql, long long want, int ms) {
+  struct until u = {f, sql, want};
+
+  if (!itest_wait(sql_is, &u, ms)) {
+    fprintf(stderr, "timed out waiting for %s = %lld (is %lld)\n", sql, want,
+            itest_sql_int(f->db, sql));
+    abort();
+  }
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* VmRSS of the daemon, in kB. */
+static long rss_kb(pid_t pid) {
+  char path[64], line[256];
+  long kb = -1;
+  FILE *fp;
+
+  snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+  fp = fopen(path, "r");
+  ASSERT_NOT_NULL(fp);
+  while (fgets(line, sizeof line, fp))
+    if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+      break;
+  fclose(fp);
+  ASSERT(kb > 0);
+  return kb;
+}
+
+/* One order of one unit on the simulator; its id (malloc'd). */
+static char *sim_order(struct fixture *f) {
+  cJSON *r = itest_sim_call(&f->sim, "POST", "/_sim/shopee/orders",
+                            "{\"shop\": \"" ITEST_SHOP_ID "\", \"orders\": [{\"status\": "
+                            "\"READY_TO_SHIP\", \"lines\": [{\"sku\": \"" SKU "\", \"qty\": 1, "
+                            "\"price\": 45000}]}]}");
+  cJSON *ids = cJSON_GetObjectItem(r, "ids");
+  char *id;
+
+  ASSERT(cJSON_GetArraySize(ids) == 1);
+  id = strdup(cJSON_GetArrayItem(ids, 0)->valuestring);
+  cJSON_Delete(r);
+  return id;
+}
+
+static void fixture_up(struct fixture *f) {
+  char conf[512], *db;
+
+  memset(f, 0, sizeof *f);
+  snprintf(f->workdir, sizeof f->workdir, "%s", itest_workdir("push_abuse"));
+  f->conninfo = itest_db_create("push_abuse");
+  f->db = itest_connect(f->conninfo);
+  itest_load_sample(f->conninfo, f->db, "2026-11-25");
+  /* Counts the calls of ocop_webhook_receive (pg_stat_user_functions):
+   * the one way a push reaches the database. */
+  db = itest_sql_text(f->db, "SELECT format('ALTER DATABASE %I SET track_functions = ''pl''', "
+                             "current_database())");
+  PQclear(itest_sql(f->db, db));
+  free(db);
+  itest_sim_start(&f->sim);
+  itest_add_shop(f->db, &f->sim, f->workdir, "delist");
+  f->port = itest_free_port();
+  snprintf(f->url, sizeof f->url, "http://127.0.0.1:%d/hooks/shopee", f->port);
+  /* webhook_request_timeout and webhook_max_connections keep their
+   * defaults (5 s, 512). */
+  snprintf(conf, sizeof conf,
+           "webhook_listen = 127.0.0.1:%d\nwebhook_connections_per_ip = %d\n"
+           "order_poll_interval = 1h\nrate_limits = shopee:0\nmax_attempts = 3\n",
+           f->port, PER_IP);
+  itest_daemon_start(&f->daemon, f->workdir, f->conninfo, conf);
+  ASSERT(itest_wait_port(f->port));
+  wait_sql(f, "SELECT count(*) FROM order_cursor", 1, 30000);
+  wait_sql(f, "SELECT count(*) FROM listing WHERE state = 'listed' AND item_id IS NOT NULL", 32,
+           30000);
+}
+
+static void fixture_down(struct fixture *f) {
+  itest_daemon_stop(&f->daemon, SIGTERM);
+  itest_sim_stop(&f->sim);
+  PQfinish(f->db);
+}
+
+/* The abusers of one round: slow clients on SLOW_ADDRS addresses that
+ * re-open, PROBE slow ones at once from one more address, and the flood. */
+static void abuse_setup(struct abuse *a, struct abuse_group *g, int port, int round) {
+  int i, n = 0;
+
+  memset(a, 0, sizeof *a);
+  for (i = 0; i < SLOW_ADDRS; i++, n++) {
+    snprintf(g[n].addr, sizeof g[n].addr, "127.0.1.%d", i + 1);
+    g[n].count = SLOW_PER_ADDR;
+    g[n].kind = i % 2 ? ABUSE_SLOW_BODY : ABUSE_SLOW_HEADERS;
+    g[n].reopen = 1;
+  }
+  snprintf(g[n].addr, sizeof g[n].addr, "127.0.2.%d", round + 1);
+  g[n].count = PROBE;
+  g[n++].kind = ABUSE_SLOW_HEADERS;
+  for (i = 0; i < FLOOD_ADDRS; i++, n++) {
+    snprintf(g[n].addr, sizeof g[n].addr, "127.0.3.%d", i + 1);
+    g[n].count = FLOOD_PER_ADDR;
+    g[n].kind = ABUSE_FORGED;
+    g[n].reopen = 1;
+  }
+  a->port = port;
+  a->trickle_ms = 500; /* far inside libmicrohttpd's 10 s idle timeout */
+  a->reopen_ms = 200;
+  a->duration_ms = 12000;
+  a->drain_ms = DEADLINE_MS + SLACK_MS;
+  a->groups = g;
+  a->ngroups = n;
+}
+
+/* Genuine pushes while the abuse goes on; each one's latency. */
+static void genuine_pushes(struct fixture *f, struct figures *fig) {
+  int i;
+
+  usleep(1000 * 1000); /* the slow clients are in */
+  for (i = 0; i < GENUINE; i++) {
+    char *id = sim_order(f);
+    long t0 = now_ms();
+    int status = itest_sim_push(&f->sim, f->url, "shopee", ITEST_SHOP_ID, id, "good", 0);
+
+    fig->lat_ms[fig->npush++] = now_ms() - t0;
+    if (status != 200)
+      fprintf(stderr, "genuine push %d answered %d after %ld ms\n", i, status,
+              fig->lat_ms[fig->npush - 1]);
+    ASSERT_EQ(status, 200);
+    free(id);
+    usleep(300 * 1000);
+  }
+}
+
+/* What the server did to the slow clients of group g. */
+static void check_slow(const struct abuse_group *g, struct figures *fig, int probe) {
+  long held = 0, i;
+
+  ASSERT_EQ(g->left_open, 0);
+  ASSERT_EQ(g->closed, g->opened);
+  for (i = 0; i < g->closed; i++) {
+    long ms = g->lifetime_ms[i];
+
+    /* The server accepts after connect() returned: one it kept lives
+     * the whole deadline. */
+    if (ms >= DEADLINE_MS - 100)
+      held++;
+    if (ms > fig->slow_max_life)
+      fig->slow_max_life = ms;
+    ASSERT(ms <= DEADLINE_MS + SLACK_MS);
+  }
+  if (probe) {
+    /* One address: PER_IP kept until the deadline, the rest closed at once. */
+    ASSERT_EQ(held, PER_IP);
+    ASSERT_EQ(g->closed - held, PROBE - PER_IP);
+  }
+  fig->slow_opened += g->opened;
+  fig->slow_closed += g->closed;
+  fig->slow_held += held;
+  fig->slow_early += g->closed - held;
+}
+
+static void abuse_round(struct fixture *f, struct figures *fig, int round) {
+  struct abuse_group g[SLOW_ADDRS + 1 + FLOOD_ADDRS];
+  struct abuse a;
+  long t0, held_before = fig->slow_held, forged = 0;
+  int i;
+
+  memset(g, 0, sizeof g);
+  abuse_setup(&a, g, f->port, round);
+  t0 = now_ms();
+  abuse_start(&a);
+  genuine_pushes(f, fig);
+  abuse_join(&a);
+  fig->forged_ms += now_ms() - t0;
+  if (a.max_slow_open > fig->max_open)
+    fig->max_open = a.max_slow_open;
+  for (i = 0; i < a.ngroups; i++) {
+    if (g[i].kind != ABUSE_FORGED) {
+      check_slow(&g[i], fig, i == SLOW_ADDRS);
+      continue;
+    }
+    ASSERT_EQ(g[i].answered_other, 0);
+    ASSERT_EQ(g[i].unanswered, 0);
+    ASSERT_EQ(g[i].left_open, 0);
+    forged += g[i].answered_401;
+  }
+  /* Hundreds held at once, so the slots were the abusers' until the
+   * deadline freed them; and a flood, not a trickle, of forged pushes. */
+  ASSERT(fig->slow_held - held_before >= 300);
+  ASSERT(forged >= 200);
+  fig->forged += forged;
+  abuse_free(&a);
+}
+
+static int cmp_long(const void *a, const void *b) {
+  long x = *(const long *)a, y = *(const long *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void print_figures(struct figures *fig) {
+  int n = fig->npush;
+
+  qsort(fig->lat_ms, (size_t)n, sizeof fig->lat_ms[0], cmp_long);
+  fprintf(stderr,
+          "# genuine pushes under abuse: %d, latency p50 %ld ms, p99 %ld ms, max %ld ms\n"
+          "# slow connections: %ld opened, %ld closed by the server (%ld held to the deadline, "
+          "%ld refused at once), %ld open at once at most, longest %ld ms (deadline %d ms)\n"
+          "# forged pushes: %ld answered 401 (%.0f/s), none stored\n"
+          "# ocopd VmRSS: %ld kB before, %ld kB after round 1, %ld kB after round 2\n",
+          n, fig->lat_ms[n / 2], fig->lat_ms[(n * 99) / 100], fig->lat_ms[n - 1],
+          fig->slow_opened, fig->slow_closed, fig->slow_held, fig->slow_early, fig->max_open,
+          fig->slow_max_life, DEADLINE_MS, fig->forged,
+          fig->forged_ms ? fig->forged * 1000.0 / (double)fig->forged_ms : 0.0, fig->rss_kb[0],
+          fig->rss_kb[1], fig->rss_kb[2]);
+}
+
+TEST_IMPL(push_endpoint_holds_under_slow_clients_and_forged_floods) {
+  struct fixture f;
+  struct figures fig;
+  long long before;
+  char sql[512];
+  int r;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f);
+  memset(&fig, 0, sizeof fig);
+  /* Enough stock that every sale shows in what the listing is told. */
+  PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
+                          "SELECT id, 1000, 'adjust' FROM variant WHERE sku = '" SKU "'"));
+  before = q(&f, "SELECT on_hand FROM stock_level s JOIN variant v ON v.id = s.variant_id "
+                 "WHERE v.sku = '" SKU "'");
+  fig.rss_kb[0] = rss_kb(f.daemon.pid);
+  for (r = 0; r < ROUNDS; r++) {
+    abuse_round(&f, &fig, r);
+    /* Every genuine push brought its order in: read back from the
+     * marketplace, stock taken, and the new stock sent to the listing. */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"order\"");
+    wait_sql(&f, sql, (r + 1) * GENUINE, 30000);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM listing_variant lv JOIN variant v ON v.id = lv.variant_id "
+             "WHERE v.sku = '" SKU "' AND lv.sent_stock = %lld",
+             before - (r + 1) * GENUINE);
+    wait_sql(&f, sql, 1, 30000);
+    fig.rss_kb[r + 1] = rss_kb(f.daemon.pid);
+  }
+  print_figures(&fig);
+  /* Stored: the genuine pushes, and nothing else ever reached the database. */
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox"), ROUNDS * GENUINE);
+  wait_sql(&f, "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions "
+               "WHERE funcname = 'ocop_webhook_receive'", ROUNDS * GENUINE, 30000);
+  ASSERT(fig.lat_ms[fig.npush - 1] < 5000);
+  /* Flat: the second round of abuse leaves no more behind than the first. */
+  ASSERT(fig.rss_kb[2] - fig.rss_kb[1] < 4096);
+  ASSERT(fig.rss_kb[1] - fig.rss_kb[0] < 32768);
+  ASSERT(itest_daemon_alive(&f.daemon));
+  fixture_down(&f);
+  return TEST_OK;
+}
