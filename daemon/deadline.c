@@ -35,18 +35,22 @@ static void schedule(struct deadline *dl) {
   uv_timer_start(&dl->timer, on_timer, dl->head->due_ms > now ? dl->head->due_ms - now : 0, 0);
 }
 
+/* Both ways: the client's half-sent request is never read on, and the
+ * server's next read ends the connection. */
+static void end_head(struct deadline *dl) {
+  struct deadline_entry *e = dl->head;
+
+  unlink_entry(dl, e);
+  shutdown(e->fd, SHUT_RDWR);
+}
+
 static void on_timer(uv_timer_t *t) {
   struct deadline *dl = t->data;
   uint64_t now = now_ms();
   unsigned n = 0;
 
   while (dl->head && dl->head->due_ms <= now) {
-    struct deadline_entry *e = dl->head;
-
-    unlink_entry(dl, e);
-    /* Both ways: the client's half-sent request is never read on, and the
-     * server's next read ends the connection. */
-    shutdown(e->fd, SHUT_RDWR);
+    end_head(dl);
     n++;
   }
   dl->expired += n;
@@ -59,7 +63,7 @@ void deadline_init(struct deadline *dl, uv_loop_t *loop, uint64_t limit_ms,
                    void (*on_expired)(void *arg, unsigned n), void *arg) {
   dl->head = dl->tail = NULL;
   dl->limit_ms = limit_ms;
-  dl->expired = 0;
+  dl->expired = dl->evicted = 0;
   dl->on_expired = on_expired;
   dl->arg = arg;
   dl->closed_cb = NULL;
@@ -91,6 +95,14 @@ void deadline_arm(struct deadline *dl, struct deadline_entry *e, int fd) {
 void deadline_disarm(struct deadline_entry *e) {
   if (e->armed)
     unlink_entry(e->dl, e);
+}
+
+int deadline_evict_oldest(struct deadline *dl, const struct deadline_entry *spare) {
+  if (!dl->head || dl->head == spare)
+    return 0;
+  end_head(dl);
+  dl->evicted++;
+  return 1;
 }
 
 static void on_closed(uv_handle_t *h) {

@@ -38,7 +38,8 @@ struct deadline {
   uv_timer_t timer;
   uint64_t limit_ms;
   struct deadline_entry *head, *tail; /* armed, earliest deadline first */
-  unsigned long long expired;         /* connections shut down, in total */
+  unsigned long long expired;         /* connections shut down at their deadline */
+  unsigned long long evicted;         /* shut down early, to make room */
   /* Told after a run of expiries (n of them), so that the server reads
    * the closed sockets at once. */
   void (*on_expired)(void *arg, unsigned n);
@@ -54,6 +55,10 @@ void deadline_init(struct deadline *dl, uv_loop_t *loop, uint64_t limit_ms,
 void deadline_arm(struct deadline *dl, struct deadline_entry *e, int fd);
 /* The request has arrived (or the connection is gone): no deadline. */
 void deadline_disarm(struct deadline_entry *e);
+/* Ends the armed connection that has waited longest for its request,
+ * unless that is `spare`, before its time (when the endpoint is full);
+ * 1 when one was shut down. */
+int deadline_evict_oldest(struct deadline *dl, const struct deadline_entry *spare);
 /* Stops the timer and closes its handle; done(arg) once it is closed.
  * Entries still armed are dropped from the queue, untouched. */
 void deadline_close(struct deadline *dl, void (*done)(void *arg), void *arg);

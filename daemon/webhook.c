@@ -33,6 +33,9 @@ struct webhook {
   uv_timer_t timer;
   struct deadline dl; /* whole requests; a connection's entry is its socket context */
   struct lograte refusal_log, slow_log, mhd_log;
+  unsigned nconn;           /* connections open */
+  int closed_in_run;        /* one closed during this MHD_run */
+  unsigned max_connections; /* libmicrohttpd accepts no more */
   char public_url[512];
   char cred_dir[1024];
   int has_cred_dir;
@@ -372,34 +375,51 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
 }
 
+/* The endpoint is full: the connection that has waited longest for its
+ * request goes now rather than at its deadline. Otherwise the connections
+ * queued in the kernel behind a full endpoint would be the abusers' too,
+ * each taking its place for a whole deadline, and a genuine push would
+ * wait in line behind all of them; a genuine push arrives whole in
+ * milliseconds, so it is never the one that has waited longest. */
+static void make_room(webhook_t *wh, const struct deadline_entry *newest) {
+  if (!deadline_evict_oldest(&wh->dl, newest))
+    return;
+  wh->st.evicted++;
+  if (lograte_allow(&wh->slow_log, ms_mono()))
+    log_warn("webhook", "webhook_max_connections reached: closed the connection that had "
+             "waited longest for its request", "evicted_total=%llu", wh->st.evicted);
+}
+
 /* Every connection is on the clock from the moment it is accepted: a
  * client trickling its headers never reaches on_request. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe) {
   webhook_t *wh = cls;
   struct deadline_entry *e = *socket_context;
+  const union MHD_ConnectionInfo *ci;
 
   if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+    wh->nconn--;
+    wh->closed_in_run = 1;
     if (e)
       deadline_disarm(e);
     free(e);
     *socket_context = NULL;
     return;
   }
-  {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-    if (!ci)
-      return;
-    e = calloc(1, sizeof *e);
-    if (!e) { /* no memory to watch it: not kept either */
-      shutdown(ci->connect_fd, SHUT_RDWR);
-      return;
-    }
-    deadline_arm(&wh->dl, e, ci->connect_fd);
-    *socket_context = e;
+  wh->nconn++;
+  ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (!ci)
+    return;
+  e = calloc(1, sizeof *e);
+  if (!e) { /* no memory to watch it: not kept either */
+    shutdown(ci->connect_fd, SHUT_RDWR);
+    return;
   }
+  deadline_arm(&wh->dl, e, ci->connect_fd);
+  *socket_context = e;
+  if (wh->nconn >= wh->max_connections)
+    make_room(wh, e);
 }
 
 /* The deadline shut some sockets down: the server reads them now and
@@ -447,10 +467,15 @@ static void run(webhook_t *wh) {
 
   if (!wh->mhd)
     return;
+  wh->closed_in_run = 0;
   MHD_run(wh->mhd);
   if (wh->closing) /* the timer waits for the pushes being stored (on_close_wait) */
     return;
-  if (MHD_get_timeout(wh->mhd, &ms) == MHD_YES)
+  /* A full endpoint takes no connection from the listen queue until the
+   * run after one closed, and nothing else may wake it: run again now. */
+  if (wh->closed_in_run)
+    uv_timer_start(&wh->timer, on_timer, 0, 0);
+  else if (MHD_get_timeout(wh->mhd, &ms) == MHD_YES)
     uv_timer_start(&wh->timer, on_timer, ms, 0);
   else
     uv_timer_stop(&wh->timer);
@@ -489,6 +514,7 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   wh->orders = orders;
   wh->reg = registry_ref(reg);
   wh->max_age_s = opt->max_age_s;
+  wh->max_connections = opt->max_connections;
   webhook_set_credentials_dir(wh, opt->credentials_dir);
   if (opt->public_url && opt->public_url[0])
     snprintf(wh->public_url, sizeof wh->public_url, "%s", opt->public_url);

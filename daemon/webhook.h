@@ -18,7 +18,8 @@
  * max_connections connections, per_ip of them from one address (more are
  * closed as they are accepted), and a request that has not arrived whole
  * within request_timeout_ms has its connection closed (daemon/deadline.h),
- * however steadily it trickles. A forged push costs one HMAC per shop of
+ * however steadily it trickles; when the endpoint is full, the connection
+ * that has waited longest for its request is closed at once to make room. A forged push costs one HMAC per shop of
  * its marketplace and never reaches the database, and refusals are logged
  * a few a second at most, with a count of those left out.
  */
@@ -46,6 +47,7 @@ struct webhook_stats {
   unsigned long long duplicates; /* replays of a stored push */
   unsigned long long refused;    /* 4xx */
   unsigned long long timed_out;  /* closed before their request arrived whole */
+  unsigned long long evicted;    /* closed early, the endpoint being full */
 };
 
 typedef struct webhook webhook_t;

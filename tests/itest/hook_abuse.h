@@ -31,7 +31,8 @@ struct abuse_group {
   long opened;
   long closed;        /* by the server */
   long left_open;     /* still open when the engine stopped */
-  long *lifetime_ms;  /* slow: from connect() to the server's close, one per closed */
+  long held;          /* slow: closed by the server held_ms or more after connect() */
+  long max_life_ms;   /* slow: the longest from connect() to the server's close */
   long answered_401;  /* forged: answers 401 */
   long answered_other;
   long unanswered;    /* forged: closed without a whole status line */
@@ -43,6 +44,7 @@ struct abuse {
   int reopen_ms;
   int duration_ms;
   int drain_ms;
+  long held_ms;
   struct abuse_group *groups;
   int ngroups;
   /* Results. */
@@ -54,7 +56,5 @@ struct abuse {
 void abuse_start(struct abuse *a);
 /* Waits for it to stop (duration_ms + drain_ms at most). */
 void abuse_join(struct abuse *a);
-/* Frees the groups' lifetimes. */
-void abuse_free(struct abuse *a);
 
 #endif

@@ -157,6 +157,7 @@ TEST_DECLARE(lazada_sku_already_there_is_adopted)
 
 /* tests/itest/test_push_abuse.c */
 TEST_DECLARE(push_endpoint_holds_under_slow_clients_and_forged_floods)
+TEST_DECLARE(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes)
 
 TASK_LIST_START
   /* tests/itest/test_import.c */
@@ -287,6 +288,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
   /* tests/itest/test_push_abuse.c */
   TEST_ENTRY_TIMEOUT(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
+  TEST_ENTRY_TIMEOUT(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes, 180),
 TASK_LIST_END
 
 #endif
