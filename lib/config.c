@@ -507,6 +507,6 @@ void config_describe(FILE *f) {
   size_t i;
 
   for (i = 0; i < NOPTIONS; i++)
-    fprintf(f, "%-22s default %-10s %s\n", options[i].name,
+    fprintf(f, "%-26s default %-10s %s\n", options[i].name,
             options[i].def[0] ? options[i].def : "\"\"", options[i].doc);
 }
