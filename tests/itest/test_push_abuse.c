@@ -35,10 +35,24 @@
 #define SLOW_PER_ADDR 12  /* under PER_IP: a re-opened one may meet its closing predecessor */
 #define PROBE 40          /* connections from one more address, at once */
 #define FLOOD_ADDRS 4     /* 127.0.3.1 ... */
-#define FLOOD_PER_ADDR 4
+#define FLOOD_PER_ADDR 2
 #define GENUINE 20        /* signed pushes per round */
 #define ROUNDS 2
 #define SLACK_MS 5000     /* how late the server may close a slow client */
+
+/* AddressSanitizer's quarantine holds freed memory back (hundreds of MiB
+ * after a flood), so RSS says nothing about leaks in such a build; its
+ * LeakSanitizer says more, when the daemon exits. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
 
 struct fixture {
   const char *conninfo;
@@ -161,10 +175,11 @@ static void fixture_up(struct fixture *f, const char *extra) {
            30000);
 }
 
+/* Stops the daemon and the simulator; the database connection stays. */
 static void fixture_down(struct fixture *f) {
-  itest_daemon_stop(&f->daemon, SIGTERM);
+  /* 0: a clean exit (and under ASan, nothing leaked). */
+  ASSERT_EQ(itest_daemon_stop(&f->daemon, SIGTERM), 0);
   itest_sim_stop(&f->sim);
-  PQfinish(f->db);
 }
 
 /* The abusers of one round: slow clients on SLOW_ADDRS addresses that
@@ -328,16 +343,22 @@ TEST_IMPL(push_endpoint_holds_under_slow_clients_and_forged_floods) {
     fig.rss_kb[r + 1] = rss_kb(f.daemon.pid);
   }
   print_figures(&fig);
-  /* Stored: the genuine pushes, and nothing else ever reached the database. */
+  ASSERT(fig.lat_ms[fig.npush - 1] < 5000);
+  /* Flat: the second round of abuse leaves no more behind than the first. */
+  if (!UNDER_ASAN) {
+    ASSERT(fig.rss_kb[2] - fig.rss_kb[1] < 4096);
+    ASSERT(fig.rss_kb[1] - fig.rss_kb[0] < 32768);
+  } else {
+    fprintf(stderr, "# RSS not bounded under AddressSanitizer; its leak check runs at exit\n");
+  }
+  ASSERT(itest_daemon_alive(&f.daemon));
+  fixture_down(&f);
+  /* Stored: the genuine pushes, and nothing else ever reached the database
+   * (a session's function counts are flushed, at the latest, as it ends). */
   ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox"), ROUNDS * GENUINE);
   wait_sql(&f, "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions "
                "WHERE funcname = 'ocop_webhook_receive'", ROUNDS * GENUINE, 30000);
-  ASSERT(fig.lat_ms[fig.npush - 1] < 5000);
-  /* Flat: the second round of abuse leaves no more behind than the first. */
-  ASSERT(fig.rss_kb[2] - fig.rss_kb[1] < 4096);
-  ASSERT(fig.rss_kb[1] - fig.rss_kb[0] < 32768);
-  ASSERT(itest_daemon_alive(&f.daemon));
-  fixture_down(&f);
+  PQfinish(f.db);
   return TEST_OK;
 }
 
@@ -451,5 +472,6 @@ TEST_IMPL(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes) {
   wait_sql(&f, "SELECT count(*) FROM \"order\"", 3, 30000);
   ASSERT(itest_daemon_alive(&f.daemon));
   fixture_down(&f);
+  PQfinish(f.db);
   return TEST_OK;
 }
