@@ -434,7 +434,7 @@ static void on_expired(void *arg, unsigned n) {
   run(wh);
 }
 
-/* libmicrohttpd's own messages ("per-IP connection limit reached", ...):
+/* libmicrohttpd's own messages ("Server reached connection limit", ...):
  * an abuser causes them, so they are rationed like refusals. */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
 
