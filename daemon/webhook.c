@@ -17,6 +17,7 @@
 #include "jsondepth.h"
 #include "log.h"
 #include "lograte.h"
+#include "metrics.h"
 #include "ms.h"
 #include "utf8.h"
 
@@ -108,6 +109,7 @@ static const char *status_text(int status) {
  * were in all. */
 static void refused(webhook_t *wh, const struct push_req *pr, int status, const char *why) {
   wh->st.refused++;
+  metrics_push(pr->marketplace, "refused");
   if (lograte_allow(&wh->refusal_log, ms_mono()))
     log_warn("webhook", "push refused",
              "marketplace=%s status=%d bytes=%zu ms=%llu why=%s refused_total=%llu",
@@ -118,6 +120,8 @@ static void refused(webhook_t *wh, const struct push_req *pr, int status, const 
 static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
   if (status >= 400 && status < 500)
     refused(pr->wh, pr, status, why);
+  else if (status >= 500)
+    metrics_push(pr->marketplace, "failed");
   return reply(pr->conn, (unsigned)status, status_text(status));
 }
 
@@ -193,8 +197,10 @@ static void on_stored(void *arg, PGresult *res, const char *err) {
     pr->answer = 200;
     if (strcmp(v, "duplicate") == 0) {
       wh->st.duplicates++;
+      metrics_push(pr->marketplace, "duplicate");
     } else {
       wh->st.accepted++;
+      metrics_push(pr->marketplace, "stored");
       orders_wake(wh->orders);
     }
     log_info("webhook", "push stored", "marketplace=%s verdict=%s ms=%llu", pr->marketplace, v,
@@ -257,6 +263,7 @@ static enum MHD_Result handle(struct push_req *pr) {
   if (!m.shop_name) {
     log_info("webhook", "signed push for a shop this daemon does not run; ignored",
              "marketplace=%s shop=%s", pr->marketplace, m.push.shop_id);
+    metrics_push(pr->marketplace, "ignored");
     return reply(pr->conn, 200, "");
   }
   return store(pr, &m);
@@ -385,6 +392,7 @@ static void make_room(webhook_t *wh, const struct deadline_entry *newest) {
   if (!deadline_evict_oldest(&wh->dl, newest))
     return;
   wh->st.evicted++;
+  metrics_push_closed("room", 1);
   if (lograte_allow(&wh->slow_log, ms_mono()))
     log_warn("webhook", "webhook_max_connections reached: closed the connection that had "
              "waited longest for its request", "evicted_total=%llu", wh->st.evicted);
@@ -428,6 +436,7 @@ static void on_expired(void *arg, unsigned n) {
   webhook_t *wh = arg;
 
   wh->st.timed_out += n;
+  metrics_push_closed("deadline", n);
   if (lograte_allow(&wh->slow_log, ms_mono()))
     log_warn("webhook", "closed connections whose request did not arrive within "
              "webhook_request_timeout", "closed=%u closed_total=%llu", n, wh->st.timed_out);

@@ -15,6 +15,7 @@
  * (push latency p50/p99, connections closed, RSS) are printed.
  */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -62,6 +63,7 @@ struct fixture {
   char workdir[256];
   char url[128];
   int port;
+  int admin_port; /* /metrics */
 };
 
 struct figures {
@@ -131,6 +133,44 @@ static long rss_kb(pid_t pid) {
   return kb;
 }
 
+/* The value of one sample of ocopd's /metrics, e.g.
+ * ocopd_pushes_total{marketplace="shopee",outcome="stored"}; 0 when absent
+ * (a counter not yet counted). */
+static size_t on_body(char *data, size_t size, size_t n, void *arg) {
+  char **body = arg;
+  size_t have = *body ? strlen(*body) : 0;
+  char *p = realloc(*body, have + size * n + 1);
+
+  ASSERT_NOT_NULL(p);
+  memcpy(p + have, data, size * n);
+  p[have + size * n] = '\0';
+  *body = p;
+  return size * n;
+}
+
+static double metric(struct fixture *f, const char *sample) {
+  char url[64], *body = NULL, *p;
+  CURL *c = curl_easy_init();
+  double v = 0;
+
+  ASSERT_NOT_NULL(c);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/metrics", f->admin_port);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+  ASSERT_EQ(curl_easy_perform(c), CURLE_OK);
+  curl_easy_cleanup(c);
+  ASSERT_NOT_NULL(body);
+  for (p = body; (p = strstr(p, sample)) != NULL; p += strlen(sample))
+    if ((p == body || p[-1] == '\n') && p[strlen(sample)] == ' ') {
+      v = strtod(p + strlen(sample) + 1, NULL);
+      break;
+    }
+  free(body);
+  return v;
+}
+
 /* One order of one unit on the simulator; its id (malloc'd). */
 static char *sim_order(struct fixture *f) {
   cJSON *r = itest_sim_call(&f->sim, "POST", "/_sim/shopee/orders",
@@ -163,11 +203,12 @@ static void fixture_up(struct fixture *f, const char *extra) {
   itest_sim_start(&f->sim);
   itest_add_shop(f->db, &f->sim, f->workdir, "delist");
   f->port = itest_free_port();
+  f->admin_port = itest_free_port();
   snprintf(f->url, sizeof f->url, "http://127.0.0.1:%d/hooks/shopee", f->port);
   snprintf(conf, sizeof conf,
-           "webhook_listen = 127.0.0.1:%d\norder_poll_interval = 1h\nrate_limits = shopee:0\n"
-           "max_attempts = 3\n%s",
-           f->port, extra);
+           "webhook_listen = 127.0.0.1:%d\nadmin_listen = 127.0.0.1:%d\n"
+           "order_poll_interval = 1h\nrate_limits = shopee:0\nmax_attempts = 3\n%s",
+           f->port, f->admin_port, extra);
   itest_daemon_start(&f->daemon, f->workdir, f->conninfo, conf);
   ASSERT(itest_wait_port(f->port));
   wait_sql(f, "SELECT count(*) FROM order_cursor", 1, 30000);
@@ -351,6 +392,13 @@ TEST_IMPL(push_endpoint_holds_under_slow_clients_and_forged_floods) {
   } else {
     fprintf(stderr, "# RSS not bounded under AddressSanitizer; its leak check runs at exit\n");
   }
+  /* What /metrics says agrees with what the clients saw. */
+  ASSERT_EQ((long long)metric(&f, "ocopd_pushes_total{marketplace=\"shopee\",outcome=\"stored\"}"),
+            ROUNDS * GENUINE);
+  ASSERT_EQ((long long)metric(&f, "ocopd_pushes_total{marketplace=\"shopee\",outcome=\"refused\"}"),
+            fig.forged);
+  ASSERT_EQ((long long)metric(&f, "ocopd_push_connections_closed_total{why=\"deadline\"}"),
+            fig.slow_held);
   ASSERT(itest_daemon_alive(&f.daemon));
   fixture_down(&f);
   /* Stored: the genuine pushes, and nothing else ever reached the database
@@ -470,6 +518,10 @@ TEST_IMPL(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes) {
   abuse_join(&a);
   ASSERT_EQ(g[0].left_open, 0);
   wait_sql(&f, "SELECT count(*) FROM \"order\"", 3, 30000);
+  /* Room was made: slow clients were closed before their deadline. */
+  ms = (long)metric(&f, "ocopd_push_connections_closed_total{why=\"room\"}");
+  fprintf(stderr, "# slow clients closed to make room: %ld\n", ms);
+  ASSERT(ms > 0);
   ASSERT(itest_daemon_alive(&f.daemon));
   fixture_down(&f);
   PQfinish(f.db);
