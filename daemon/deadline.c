@@ -5,9 +5,9 @@
 
 #include "ms.h"
 
-/* The monotonic clock itself rather than the loop's cached time: a
- * connection accepted late in a long loop turn still gets its whole limit. */
-static uint64_t now_ms(void) { return ms_mono(); }
+/* Times are read from the monotonic clock itself (ms_mono), not the loop's
+ * cached time: a connection accepted late in a long loop turn still gets
+ * its whole limit. */
 
 static void unlink_entry(struct deadline *dl, struct deadline_entry *e) {
   if (e->prev)
@@ -26,7 +26,7 @@ static void on_timer(uv_timer_t *t);
 
 /* The timer waits for the head of the queue, or stops when it is empty. */
 static void schedule(struct deadline *dl) {
-  uint64_t now = now_ms();
+  uint64_t now = ms_mono();
 
   if (!dl->head) {
     uv_timer_stop(&dl->timer);
@@ -46,7 +46,7 @@ static void end_head(struct deadline *dl) {
 
 static void on_timer(uv_timer_t *t) {
   struct deadline *dl = t->data;
-  uint64_t now = now_ms();
+  uint64_t now = ms_mono();
   unsigned n = 0;
 
   while (dl->head && dl->head->due_ms <= now) {
@@ -77,7 +77,7 @@ void deadline_arm(struct deadline *dl, struct deadline_entry *e, int fd) {
     unlink_entry(e->dl, e);
   e->dl = dl;
   e->fd = fd;
-  e->due_ms = now_ms() + dl->limit_ms;
+  e->due_ms = ms_mono() + dl->limit_ms;
   e->armed = 1;
   e->prev = dl->tail;
   e->next = NULL;
