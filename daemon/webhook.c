@@ -61,6 +61,7 @@ struct push_req {
   int too_big;
   int answer;     /* the HTTP status to answer once the database has spoken */
   int suspended;
+  unsigned checks; /* signatures checked, one per distinct key pair */
   uint64_t started_ms;
 };
 
@@ -112,9 +113,9 @@ static void refused(webhook_t *wh, const struct push_req *pr, int status, const 
   metrics_push(pr->marketplace, "refused");
   if (lograte_allow(&wh->refusal_log, ms_mono()))
     log_warn("webhook", "push refused",
-             "marketplace=%s status=%d bytes=%zu ms=%llu why=%s refused_total=%llu",
+             "marketplace=%s status=%d bytes=%zu ms=%llu why=%s checks=%u refused_total=%llu",
              pr->marketplace, status, pr->len, (unsigned long long)(ms_mono() - pr->started_ms),
-             why, wh->st.refused);
+             why, pr->checks, wh->st.refused);
 }
 
 static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
@@ -136,6 +137,8 @@ static void sha256_hex(const char *s, size_t n, char out[65]) {
     sprintf(out + 2 * i, "%02x", md[i]);
 }
 
+#define MAX_FAILED 16 /* key pairs remembered as failed, per push */
+
 struct match {
   const oc_connector *conn;
   const char *callback_url;
@@ -145,7 +148,43 @@ struct match {
   const char *shop_name;
   int signed_ok;        /* some shop's key verified it */
   char error[160];
+  /* Key pairs (app key, secret) this push failed: held until the match
+   * ends (match_end), so that a pair is checked once per push. */
+  secret_t *failed[MAX_FAILED];
+  const char *failed_key[MAX_FAILED];
+  unsigned nfailed;
 };
+
+/* The shops of one app share its key pair (every Shopee shop signs with
+ * the partner key), and a signature depends on nothing else of the shop
+ * (connectors/connector.h, verify_push): one that failed fails again, and
+ * a forged push costs one check per pair, not one per shop. */
+static int failed_before(const struct match *m, const oc_shop *shop, const secret_t *secret) {
+  const char *key = shop->app_key ? shop->app_key : "";
+  unsigned i;
+
+  for (i = 0; i < m->nfailed; i++)
+    if (strcmp(m->failed_key[i], key) == 0 &&
+        strcmp(secret_value(m->failed[i]), secret_value(secret)) == 0)
+      return 1;
+  return 0;
+}
+
+/* Keeps the failed pair's secret (the reference is the caller's) or lets
+ * it go when the list is full. */
+static void remember_failed(struct match *m, const oc_shop *shop, secret_t *secret) {
+  if (m->nfailed == MAX_FAILED) {
+    secret_release(secret);
+    return;
+  }
+  m->failed_key[m->nfailed] = shop->app_key ? shop->app_key : "";
+  m->failed[m->nfailed++] = secret;
+}
+
+static void match_end(struct match *m) {
+  while (m->nfailed > 0)
+    secret_release(m->failed[--m->nfailed]);
+}
 
 /* Tries one shop's key, read here: the order poller names the shops, the
  * secrets stay with whoever checks a signature. Stops at the shop the
@@ -162,14 +201,20 @@ static int try_shop(void *arg, long long shop_id, const char *shop_name, const o
                           sizeof m->error);
   if (!secret)
     return 0;
-  keyed.app_secret = secret_value(secret);
-  memset(&p, 0, sizeof p);
-  rc = oc_verify_push(m->conn, &keyed, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p);
-  secret_release(secret);
-  if (rc != 0) {
-    snprintf(m->error, sizeof m->error, "%s", p.error);
+  if (failed_before(m, shop, secret)) {
+    secret_release(secret);
     return 0;
   }
+  keyed.app_secret = secret_value(secret);
+  memset(&p, 0, sizeof p);
+  m->pr->checks++;
+  rc = oc_verify_push(m->conn, &keyed, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p);
+  if (rc != 0) {
+    snprintf(m->error, sizeof m->error, "%s", p.error);
+    remember_failed(m, shop, secret);
+    return 0;
+  }
+  secret_release(secret);
   m->signed_ok = 1;
   m->push = p;
   if (p.shop_id[0] == '\0' || strcmp(p.shop_id, shop->shop_id) == 0) {
@@ -238,6 +283,7 @@ static enum MHD_Result handle(struct push_req *pr) {
   struct match m;
   char url[700];
   int64_t now = (int64_t)time(NULL);
+  unsigned n;
 
   if (pr->too_big)
     return finish(pr, 413, "larger than the push limit");
@@ -253,7 +299,9 @@ static enum MHD_Result handle(struct push_req *pr) {
   m.callback_url = url;
   m.pr = pr;
   snprintf(m.error, sizeof m.error, "no shop of this marketplace");
-  if (orders_each_shop(wh->orders, pr->marketplace, try_shop, &m) == 0)
+  n = orders_each_shop(wh->orders, pr->marketplace, try_shop, &m);
+  match_end(&m); /* the failed pairs' app keys point into the shops: not used after */
+  if (n == 0)
     return finish(pr, 503, "no shop loaded yet");
   if (!m.signed_ok)
     return finish(pr, 401, m.error);

@@ -19,9 +19,11 @@
  * closed as they are accepted), and a request that has not arrived whole
  * within request_timeout_ms has its connection closed (daemon/deadline.h),
  * however steadily it trickles; when the endpoint is full, the connection
- * that has waited longest for its request is closed at once to make room. A forged push costs one HMAC per shop of
- * its marketplace and never reaches the database, and refusals are logged
- * a few a second at most, with a count of those left out.
+ * that has waited longest for its request is closed at once to make room.
+ * A forged push costs one signature check per key pair (app key, secret)
+ * of its marketplace's shops, however many shops share one, and never
+ * reaches the database; refusals are logged a few a second at most, each
+ * line with the running total. docs/pushes.md says more.
  */
 #ifndef OCOP_WEBHOOK_H
 #define OCOP_WEBHOOK_H

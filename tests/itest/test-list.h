@@ -158,6 +158,7 @@ TEST_DECLARE(lazada_sku_already_there_is_adopted)
 /* tests/itest/test_push_abuse.c */
 TEST_DECLARE(push_endpoint_holds_under_slow_clients_and_forged_floods)
 TEST_DECLARE(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes)
+TEST_DECLARE(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop)
 TEST_DECLARE(check_config_weighs_push_connections_against_the_open_file_limit)
 
 TASK_LIST_START
@@ -290,6 +291,7 @@ TASK_LIST_START
   /* tests/itest/test_push_abuse.c */
   TEST_ENTRY_TIMEOUT(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
   TEST_ENTRY_TIMEOUT(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes, 180),
+  TEST_ENTRY_TIMEOUT(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop, 120),
   TEST_ENTRY(check_config_weighs_push_connections_against_the_open_file_limit),
 TASK_LIST_END
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,22 +172,55 @@ static double metric(struct fixture *f, const char *sample) {
   return v;
 }
 
-/* One order of one unit on the simulator; its id (malloc'd). */
-static char *sim_order(struct fixture *f) {
-  cJSON *r = itest_sim_call(&f->sim, "POST", "/_sim/shopee/orders",
-                            "{\"shop\": \"" ITEST_SHOP_ID "\", \"orders\": [{\"status\": "
-                            "\"READY_TO_SHIP\", \"lines\": [{\"sku\": \"" SKU "\", \"qty\": 1, "
-                            "\"price\": 45000}]}]}");
-  cJSON *ids = cJSON_GetObjectItem(r, "ids");
+/* One order of one unit on the simulator, in Shopee shop `shop`; its id
+ * (malloc'd). */
+static char *sim_order_in(struct fixture *f, const char *shop) {
+  char body[256];
+  cJSON *r, *ids;
   char *id;
 
+  snprintf(body, sizeof body,
+           "{\"shop\": \"%s\", \"orders\": [{\"status\": \"READY_TO_SHIP\", \"lines\": "
+           "[{\"sku\": \"" SKU "\", \"qty\": 1, \"price\": 45000}]}]}",
+           shop);
+  r = itest_sim_call(&f->sim, "POST", "/_sim/shopee/orders", body);
+  ids = cJSON_GetObjectItem(r, "ids");
   ASSERT(cJSON_GetArraySize(ids) == 1);
   id = strdup(cJSON_GetArrayItem(ids, 0)->valuestring);
   cJSON_Delete(r);
   return id;
 }
 
-static void fixture_up(struct fixture *f, const char *extra) {
+static char *sim_order(struct fixture *f) { return sim_order_in(f, ITEST_SHOP_ID); }
+
+/* A second Shopee shop (2002) of the same app: the same partner id and
+ * partner key as shopee-test, as every shop of one Shopee app has. */
+static void add_second_shop(struct fixture *f) {
+  char path[512], sql[1024];
+  FILE *fp;
+
+  cJSON_Delete(itest_sim_call(&f->sim, "POST", "/_sim/shopee/shop",
+                              "{\"shop_id\": 2002, \"partner_id\": " ITEST_PARTNER_ID
+                              ", \"access_token\": \"itest-access-two\", "
+                              "\"refresh_token\": \"itest-refresh-two\"}"));
+  snprintf(path, sizeof path, "%s/credentials/shopee-two.secret", f->workdir);
+  fp = fopen(path, "w");
+  ASSERT_NOT_NULL(fp);
+  fprintf(fp, "%s\n", ITEST_PARTNER_KEY);
+  fclose(fp);
+  ASSERT_EQ(chmod(path, 0600), 0);
+  snprintf(sql, sizeof sql,
+           "INSERT INTO shop (name, marketplace, mp_shop_id, base_url, app_key, policy) "
+           "VALUES ('shopee-two', 'shopee', '2002', '%s', '%s', 'delist');"
+           "INSERT INTO token (shop_id, access_token, refresh_token, access_expires_at) "
+           "SELECT id, 'itest-access-two', 'itest-refresh-two', now() + interval '4 hours' "
+           "FROM shop WHERE name = 'shopee-two'",
+           f->sim.base, ITEST_PARTNER_ID);
+  PQclear(itest_sql(f->db, sql));
+}
+
+/* shops: 1, or 2 with add_second_shop. */
+static void fixture_up(struct fixture *f, const char *extra, int shops) {
   char conf[512], *db;
 
   memset(f, 0, sizeof *f);
@@ -202,6 +236,8 @@ static void fixture_up(struct fixture *f, const char *extra) {
   free(db);
   itest_sim_start(&f->sim);
   itest_add_shop(f->db, &f->sim, f->workdir, "delist");
+  if (shops == 2)
+    add_second_shop(f);
   f->port = itest_free_port();
   f->admin_port = itest_free_port();
   snprintf(f->url, sizeof f->url, "http://127.0.0.1:%d/hooks/shopee", f->port);
@@ -211,7 +247,7 @@ static void fixture_up(struct fixture *f, const char *extra) {
            f->port, f->admin_port, extra);
   itest_daemon_start(&f->daemon, f->workdir, f->conninfo, conf);
   ASSERT(itest_wait_port(f->port));
-  wait_sql(f, "SELECT count(*) FROM order_cursor", 1, 30000);
+  wait_sql(f, "SELECT count(*) FROM order_cursor", shops, 30000);
   wait_sql(f, "SELECT count(*) FROM listing WHERE state = 'listed' AND item_id IS NOT NULL", 32,
            30000);
 }
@@ -362,7 +398,7 @@ TEST_IMPL(push_endpoint_holds_under_slow_clients_and_forged_floods) {
     return TEST_SKIP;
   /* webhook_request_timeout and webhook_max_connections keep their
    * defaults (5 s, 512). */
-  fixture_up(&f, "webhook_connections_per_ip = 16\n");
+  fixture_up(&f, "webhook_connections_per_ip = 16\n", 1);
   memset(&fig, 0, sizeof fig);
   /* Enough stock that every sale shows in what the listing is told. */
   PQclear(itest_sql(f.db, "INSERT INTO stock_ledger (variant_id, delta, reason) "
@@ -467,7 +503,7 @@ TEST_IMPL(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes) {
   if (itest_need_pg())
     return TEST_SKIP;
   fixture_up(&f, "webhook_request_timeout = 3s\nwebhook_max_connections = 64\n"
-                 "webhook_connections_per_ip = 0\n");
+                 "webhook_connections_per_ip = 0\n", 1);
   /* A slow request, whole within the deadline, is answered (401: its
    * signature is made up). */
   fd = dial(f.port);
@@ -523,6 +559,49 @@ TEST_IMPL(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes) {
   fprintf(stderr, "# slow clients closed to make room: %ld\n", ms);
   ASSERT(ms > 0);
   ASSERT(itest_daemon_alive(&f.daemon));
+  fixture_down(&f);
+  PQfinish(f.db);
+  return TEST_OK;
+}
+
+/* ---- shops of one app ------------------------------------------------------------- */
+
+/* 1 when the daemon's log has a line holding both a and b. */
+static int log_has(struct fixture *f, const char *a, const char *b) {
+  char *log = itest_read_file(f->daemon.log), *line, *save = NULL;
+  int found = 0;
+
+  ASSERT_NOT_NULL(log);
+  for (line = strtok_r(log, "\n", &save); line && !found; line = strtok_r(NULL, "\n", &save))
+    found = strstr(line, a) && strstr(line, b);
+  free(log);
+  return found;
+}
+
+/* Two shops share the app's key pair: a forged push is checked once, not
+ * once per shop, and a genuine push is still stored for the shop it names. */
+TEST_IMPL(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop) {
+  struct fixture f;
+  char *a, *b;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "", 2);
+  a = sim_order_in(&f, ITEST_SHOP_ID);
+  b = sim_order_in(&f, "2002");
+  ASSERT_EQ(itest_sim_push(&f.sim, f.url, "shopee", "2002", b, "bad", 0), 401);
+  ASSERT(log_has(&f, "msg=\"push refused\"", "status=401"));
+  ASSERT(log_has(&f, "msg=\"push refused\"", "checks=1 "));
+  ASSERT_EQ(itest_sim_push(&f.sim, f.url, "shopee", "2002", b, "good", 0), 200);
+  ASSERT_EQ(itest_sim_push(&f.sim, f.url, "shopee", ITEST_SHOP_ID, a, "good", 0), 200);
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox w JOIN shop s ON s.id = w.shop_id "
+                  "WHERE s.name = 'shopee-two'"), 1);
+  ASSERT_EQ(q(&f, "SELECT count(*) FROM webhook_inbox w JOIN shop s ON s.id = w.shop_id "
+                  "WHERE s.name = 'shopee-test'"), 1);
+  wait_sql(&f, "SELECT count(*) FROM \"order\" o JOIN shop s ON s.id = o.shop_id "
+               "WHERE s.name = 'shopee-two'", 1, 30000);
+  free(a);
+  free(b);
   fixture_down(&f);
   PQfinish(f.db);
   return TEST_OK;
