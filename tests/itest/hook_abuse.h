@@ -12,7 +12,9 @@
  *     sent whole, its answer read, and again on a new connection.
  * With `reopen`, a connection the server closed is opened again (after
  * reopen_ms) until duration_ms is over; then the engine waits up to
- * drain_ms for the server to close what is still open, and stops.
+ * drain_ms for the server to close what is still open, and stops. A slow
+ * connection the server closed held_ms or more after connect() counts as
+ * held (kept to its deadline), a quicker close as refused.
  */
 #ifndef OCOP_ITEST_HOOK_ABUSE_H
 #define OCOP_ITEST_HOOK_ABUSE_H
