@@ -23,6 +23,8 @@ struct check {
   PGconn *conn;         /* NULL when the database does not answer */
 };
 
+static void say(struct check *c, int ok, const char *fmt, ...) LOG_PRINTF(3, 4);
+
 static void say(struct check *c, int ok, const char *fmt, ...) {
   va_list ap;
 
