@@ -473,7 +473,9 @@ typedef struct oc_connector {
    * most OC_MAX_PUSH; the core has already refused deeper nesting than 32).
    * Compares in constant time. Returns 0 and fills *out when the signature
    * holds and the body is well formed; -1 with out->error otherwise. NULL
-   * when the marketplace has no push.
+   * when the marketplace has no push. Of the shop, the signature may depend
+   * on app_key and app_secret alone: the core checks a push once per pair
+   * that fails, however many shops share it (daemon/webhook.c).
    */
   int (*verify_push)(const oc_shop *shop, const char *callback_url,
                      const char *authorization, const char *body, size_t len,

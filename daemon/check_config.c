@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "addr.h"
 #include "config.h"
@@ -22,6 +23,8 @@ struct check {
   struct registry *reg; /* NULL when no connector could be loaded */
   PGconn *conn;         /* NULL when the database does not answer */
 };
+
+static void say(struct check *c, int ok, const char *fmt, ...) LOG_PRINTF(3, 4);
 
 static void say(struct check *c, int ok, const char *fmt, ...) {
   va_list ap;
@@ -82,6 +85,23 @@ static void check_listens(struct check *c, const char *config_err) {
     check_listen(c, "admin_listen", cfg->admin_listen);
   if (cfg->webhook_listen[0] && strcmp(cfg->webhook_listen, cfg->admin_listen) == 0)
     say(c, 0, "admin_listen: the same address as webhook_listen; give each its own port");
+}
+
+/* Every push connection is an open file, beside the marketplace calls, the
+ * admin endpoint's 32 and the database connections: a limit below them all
+ * fails under abuse, when the endpoint fills up. */
+static void check_open_files(struct check *c) {
+  const struct config *cfg = c->cfg;
+  unsigned long need = (unsigned long)cfg->webhook_max_connections + cfg->concurrency + 64;
+  struct rlimit rl;
+
+  if (!cfg->webhook_listen[0] || getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+      rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+    return;
+  say(c, 0, "webhook_max_connections: %u push connections and the rest need about %lu open "
+      "files, but this process may open %lu; raise LimitNOFILE or lower "
+      "webhook_max_connections", cfg->webhook_max_connections, need,
+      (unsigned long)rl.rlim_cur);
 }
 
 static void check_connectors(struct check *c) {
@@ -273,6 +293,7 @@ int check_config_run(const char *path, FILE *out) {
   }
   report_config(&c, path, n, err);
   check_listens(&c, err);
+  check_open_files(&c);
   check_connectors(&c);
   if (cfg.database[0])
     check_database(&c);

@@ -49,6 +49,7 @@ ocopd_SOURCES = \
 	daemon/token.c daemon/token.h \
 	daemon/token_seal.c daemon/token_seal.h \
 	daemon/webhook.c daemon/webhook.h \
+	daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h \
 	daemon/admin.c daemon/admin.h \
 	daemon/metrics.c daemon/metrics.h \
 	daemon/status_page.c daemon/status_page.h \

@@ -600,6 +600,9 @@ static int start_loop(struct daemon *d) {
     wo.listen = d->cfg.webhook_listen;
     wo.public_url = d->cfg.webhook_public_url;
     wo.max_age_s = d->cfg.webhook_max_age_ms / 1000;
+    wo.request_timeout_ms = d->cfg.webhook_request_timeout_ms;
+    wo.max_connections = d->cfg.webhook_max_connections;
+    wo.per_ip = d->cfg.webhook_connections_per_ip;
     wo.credentials_dir = secret_dir(d->cfg.credentials_dir);
     dbo.listen_channel = NULL;
     dbo.name = "webhook";

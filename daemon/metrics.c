@@ -12,7 +12,7 @@
 
 enum family {
   MF_CALLS, MF_CALL_SECONDS, MF_JOB_SECONDS, MF_RATE_WAITS, MF_TOKEN_REFRESHES, MF_REAUTH,
-  MF_ORDERS, MF_STOCK_PUSHES, MF_DB_RECONNECTS, MF_DB_UP, MF_COUNT
+  MF_ORDERS, MF_STOCK_PUSHES, MF_DB_RECONNECTS, MF_DB_UP, MF_PUSHES, MF_PUSH_CLOSED, MF_COUNT
 };
 
 enum ftype { COUNTER, GAUGE, HISTOGRAM };
@@ -47,6 +47,12 @@ static const struct {
     {"ocopd_db_reconnects_total", COUNTER, NULL,
      "Times a database connection came back after it was lost, by connection."},
     {"ocopd_db_up", GAUGE, NULL, "1 while the database connection is up, by connection."},
+    {"ocopd_pushes_total", COUNTER, NULL,
+     "Pushes answered, by marketplace and outcome (stored, duplicate, ignored, refused, "
+     "failed)."},
+    {"ocopd_push_connections_closed_total", COUNTER, NULL,
+     "Push connections closed before their request arrived whole: why=deadline "
+     "(webhook_request_timeout) or why=room (webhook_max_connections reached)."},
 };
 
 /* The database's gauges: ocop_admin_gauges()'s metric column, the name
@@ -222,6 +228,14 @@ void metrics_orders(const char *shop, long n) {
 
   if (n > 0)
     add(s, (double)n);
+}
+
+void metrics_push(const char *marketplace, const char *outcome) {
+  add(series_at(MF_PUSHES, "marketplace", marketplace, "outcome", outcome, (char *)NULL), 1);
+}
+
+void metrics_push_closed(const char *why, unsigned n) {
+  add(series_at(MF_PUSH_CLOSED, "why", why, (char *)NULL), n);
 }
 
 void metrics_db_state(const char *conn, int up) {

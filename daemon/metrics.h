@@ -36,6 +36,13 @@ void metrics_token_refresh(const char *shop, const char *outcome);
 void metrics_reauth(const char *shop);
 /* n new orders of a shop were written. */
 void metrics_orders(const char *shop, long n);
+/* A push was answered: outcome "stored", "duplicate", "ignored" (signed for
+ * a shop this daemon does not run), "refused" (4xx) or "failed" (5xx). The
+ * marketplace is one that has a connector, never a name from the URL. */
+void metrics_push(const char *marketplace, const char *outcome);
+/* n push connections were closed before their request arrived whole: why
+ * "deadline" or "room" (the endpoint was full). */
+void metrics_push_closed(const char *why, unsigned n);
 /* A database connection (conn: "main", "listen", "admin") came up or went
  * down; a reconnect is an up after a down. */
 void metrics_db_state(const char *conn, int up);

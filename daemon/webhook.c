@@ -5,18 +5,24 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/sha.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "addr.h"
 #include "call.h"
+#include "deadline.h"
 #include "jsondepth.h"
 #include "log.h"
+#include "lograte.h"
+#include "metrics.h"
 #include "ms.h"
 #include "utf8.h"
 
 #define MAX_DEPTH 32
+#define LOG_BURST 5 /* lines a second at most of each kind an abuser can cause */
 
 struct webhook {
   uv_loop_t *loop;
@@ -26,6 +32,11 @@ struct webhook {
   struct MHD_Daemon *mhd;
   uv_poll_t poll;
   uv_timer_t timer;
+  struct deadline dl; /* whole requests; a connection's entry is its socket context */
+  struct lograte refusal_log, slow_log, mhd_log;
+  unsigned nconn;           /* connections open */
+  int closed_in_run;        /* one closed during this MHD_run */
+  unsigned max_connections; /* libmicrohttpd accepts no more */
   char public_url[512];
   char cred_dir[1024];
   int has_cred_dir;
@@ -50,6 +61,7 @@ struct push_req {
   int too_big;
   int answer;     /* the HTTP status to answer once the database has spoken */
   int suspended;
+  unsigned checks; /* signatures checked, one per distinct key pair */
   uint64_t started_ms;
 };
 
@@ -57,11 +69,22 @@ static void run(webhook_t *wh);
 
 /* ---- answers -------------------------------------------------------------- */
 
+/* The whole request has arrived: its deadline stops (a push waiting for
+ * the database is our slowness, not the client's). */
+static void request_in(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+  if (ci && ci->socket_context)
+    deadline_disarm(ci->socket_context);
+}
+
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *text) {
   struct MHD_Response *r =
       MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
   enum MHD_Result rc;
 
+  request_in(conn);
   if (!r)
     return MHD_NO;
   MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
@@ -82,15 +105,24 @@ static const char *status_text(int status) {
   }
 }
 
-static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
-  webhook_t *wh = pr->wh;
-  uint64_t ms = ms_mono() - pr->started_ms;
+/* Counted always, logged a few a second at most: a flood of forged pushes
+ * must not turn into a flood of lines. refused_total says how many there
+ * were in all. */
+static void refused(webhook_t *wh, const struct push_req *pr, int status, const char *why) {
+  wh->st.refused++;
+  metrics_push(pr->marketplace, "refused");
+  if (lograte_allow(&wh->refusal_log, ms_mono()))
+    log_warn("webhook", "push refused",
+             "marketplace=%s status=%d bytes=%zu ms=%llu why=%s checks=%u refused_total=%llu",
+             pr->marketplace, status, pr->len, (unsigned long long)(ms_mono() - pr->started_ms),
+             why, pr->checks, wh->st.refused);
+}
 
-  if (status >= 400 && status < 500) {
-    wh->st.refused++;
-    log_warn("webhook", "push refused", "marketplace=%s status=%d bytes=%zu ms=%llu why=%s",
-             pr->marketplace, status, pr->len, (unsigned long long)ms, why);
-  }
+static enum MHD_Result finish(struct push_req *pr, int status, const char *why) {
+  if (status >= 400 && status < 500)
+    refused(pr->wh, pr, status, why);
+  else if (status >= 500)
+    metrics_push(pr->marketplace, "failed");
   return reply(pr->conn, (unsigned)status, status_text(status));
 }
 
@@ -105,6 +137,8 @@ static void sha256_hex(const char *s, size_t n, char out[65]) {
     sprintf(out + 2 * i, "%02x", md[i]);
 }
 
+#define MAX_FAILED 16 /* key pairs remembered as failed, per push */
+
 struct match {
   const oc_connector *conn;
   const char *callback_url;
@@ -114,7 +148,43 @@ struct match {
   const char *shop_name;
   int signed_ok;        /* some shop's key verified it */
   char error[160];
+  /* Key pairs (app key, secret) this push failed: held until the match
+   * ends (match_end), so that a pair is checked once per push. */
+  secret_t *failed[MAX_FAILED];
+  const char *failed_key[MAX_FAILED];
+  unsigned nfailed;
 };
+
+/* The shops of one app share its key pair (every Shopee shop signs with
+ * the partner key), and a signature depends on nothing else of the shop
+ * (connectors/connector.h, verify_push): one that failed fails again, and
+ * a forged push costs one check per pair, not one per shop. */
+static int failed_before(const struct match *m, const oc_shop *shop, const secret_t *secret) {
+  const char *key = shop->app_key ? shop->app_key : "";
+  unsigned i;
+
+  for (i = 0; i < m->nfailed; i++)
+    if (strcmp(m->failed_key[i], key) == 0 &&
+        strcmp(secret_value(m->failed[i]), secret_value(secret)) == 0)
+      return 1;
+  return 0;
+}
+
+/* Keeps the failed pair's secret (the reference is the caller's) or lets
+ * it go when the list is full. */
+static void remember_failed(struct match *m, const oc_shop *shop, secret_t *secret) {
+  if (m->nfailed == MAX_FAILED) {
+    secret_release(secret);
+    return;
+  }
+  m->failed_key[m->nfailed] = shop->app_key ? shop->app_key : "";
+  m->failed[m->nfailed++] = secret;
+}
+
+static void match_end(struct match *m) {
+  while (m->nfailed > 0)
+    secret_release(m->failed[--m->nfailed]);
+}
 
 /* Tries one shop's key, read here: the order poller names the shops, the
  * secrets stay with whoever checks a signature. Stops at the shop the
@@ -131,14 +201,20 @@ static int try_shop(void *arg, long long shop_id, const char *shop_name, const o
                           sizeof m->error);
   if (!secret)
     return 0;
-  keyed.app_secret = secret_value(secret);
-  memset(&p, 0, sizeof p);
-  rc = oc_verify_push(m->conn, &keyed, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p);
-  secret_release(secret);
-  if (rc != 0) {
-    snprintf(m->error, sizeof m->error, "%s", p.error);
+  if (failed_before(m, shop, secret)) {
+    secret_release(secret);
     return 0;
   }
+  keyed.app_secret = secret_value(secret);
+  memset(&p, 0, sizeof p);
+  m->pr->checks++;
+  rc = oc_verify_push(m->conn, &keyed, m->callback_url, m->pr->auth, m->pr->body, m->pr->len, &p);
+  if (rc != 0) {
+    snprintf(m->error, sizeof m->error, "%s", p.error);
+    remember_failed(m, shop, secret);
+    return 0;
+  }
+  secret_release(secret);
   m->signed_ok = 1;
   m->push = p;
   if (p.shop_id[0] == '\0' || strcmp(p.shop_id, shop->shop_id) == 0) {
@@ -166,8 +242,10 @@ static void on_stored(void *arg, PGresult *res, const char *err) {
     pr->answer = 200;
     if (strcmp(v, "duplicate") == 0) {
       wh->st.duplicates++;
+      metrics_push(pr->marketplace, "duplicate");
     } else {
       wh->st.accepted++;
+      metrics_push(pr->marketplace, "stored");
       orders_wake(wh->orders);
     }
     log_info("webhook", "push stored", "marketplace=%s verdict=%s ms=%llu", pr->marketplace, v,
@@ -194,6 +272,7 @@ static enum MHD_Result store(struct push_req *pr, const struct match *m) {
     return finish(pr, 503, "database not connected");
   wh->storing++;
   pr->suspended = 1;
+  request_in(pr->conn);
   MHD_suspend_connection(pr->conn);
   return MHD_YES;
 }
@@ -204,6 +283,7 @@ static enum MHD_Result handle(struct push_req *pr) {
   struct match m;
   char url[700];
   int64_t now = (int64_t)time(NULL);
+  unsigned n;
 
   if (pr->too_big)
     return finish(pr, 413, "larger than the push limit");
@@ -219,7 +299,9 @@ static enum MHD_Result handle(struct push_req *pr) {
   m.callback_url = url;
   m.pr = pr;
   snprintf(m.error, sizeof m.error, "no shop of this marketplace");
-  if (orders_each_shop(wh->orders, pr->marketplace, try_shop, &m) == 0)
+  n = orders_each_shop(wh->orders, pr->marketplace, try_shop, &m);
+  match_end(&m); /* the failed pairs' app keys point into the shops: not used after */
+  if (n == 0)
     return finish(pr, 503, "no shop loaded yet");
   if (!m.signed_ok)
     return finish(pr, 401, m.error);
@@ -229,6 +311,7 @@ static enum MHD_Result handle(struct push_req *pr) {
   if (!m.shop_name) {
     log_info("webhook", "signed push for a shop this daemon does not run; ignored",
              "marketplace=%s shop=%s", pr->marketplace, m.push.shop_id);
+    metrics_push(pr->marketplace, "ignored");
     return reply(pr->conn, 200, "");
   }
   return store(pr, &m);
@@ -312,9 +395,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > OC_MAX_PUSH) {
-      wh->st.refused++;
-      log_warn("webhook", "push refused", "marketplace=%s status=413 why=%s", pr->marketplace,
-               "Content-Length over the push limit");
+      refused(wh, pr, 413, "Content-Length over the push limit");
       push_free(pr);
       return reply(conn, 413, status_text(413));
     }
@@ -333,15 +414,99 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
+  webhook_t *wh = cls;
   struct push_req *pr = *con_cls;
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  struct deadline_entry *e = ci ? ci->socket_context : NULL;
 
-  (void)cls;
-  (void)conn;
-  (void)toe;
+  /* A kept-alive connection's next request has the whole limit again,
+   * counted from this answer. */
+  if (e && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+    deadline_arm(&wh->dl, e, e->fd);
   if (!pr)
     return;
   push_free(pr);
   *con_cls = NULL;
+}
+
+/* The endpoint is full: the connection that has waited longest for its
+ * request goes now rather than at its deadline. Otherwise the connections
+ * queued in the kernel behind a full endpoint would be the abusers' too,
+ * each taking its place for a whole deadline, and a genuine push would
+ * wait in line behind all of them; a genuine push arrives whole in
+ * milliseconds, so it is never the one that has waited longest. */
+static void make_room(webhook_t *wh, const struct deadline_entry *newest) {
+  if (!deadline_evict_oldest(&wh->dl, newest))
+    return;
+  wh->st.evicted++;
+  metrics_push_closed("room", 1);
+  if (lograte_allow(&wh->slow_log, ms_mono()))
+    log_warn("webhook", "webhook_max_connections reached: closed the connection that had "
+             "waited longest for its request", "evicted_total=%llu", wh->st.evicted);
+}
+
+/* Every connection is on the clock from the moment it is accepted: a
+ * client trickling its headers never reaches on_request. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+  webhook_t *wh = cls;
+  struct deadline_entry *e = *socket_context;
+  const union MHD_ConnectionInfo *ci;
+
+  if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+    wh->nconn--;
+    wh->closed_in_run = 1;
+    if (e)
+      deadline_disarm(e);
+    free(e);
+    *socket_context = NULL;
+    return;
+  }
+  wh->nconn++;
+  ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (!ci)
+    return;
+  e = calloc(1, sizeof *e);
+  if (!e) { /* no memory to watch it: not kept either */
+    shutdown(ci->connect_fd, SHUT_RDWR);
+    return;
+  }
+  deadline_arm(&wh->dl, e, ci->connect_fd);
+  *socket_context = e;
+  if (wh->nconn >= wh->max_connections)
+    make_room(wh, e);
+}
+
+/* The deadline shut some sockets down: the server reads them now and
+ * closes those connections. */
+static void on_expired(void *arg, unsigned n) {
+  webhook_t *wh = arg;
+
+  wh->st.timed_out += n;
+  metrics_push_closed("deadline", n);
+  if (lograte_allow(&wh->slow_log, ms_mono()))
+    log_warn("webhook", "closed connections whose request did not arrive within "
+             "webhook_request_timeout", "closed=%u closed_total=%llu", n, wh->st.timed_out);
+  run(wh);
+}
+
+/* libmicrohttpd's own messages ("Server reached connection limit", ...):
+ * an abuser causes them, so they are rationed like refusals. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  webhook_t *wh = cls;
+  char msg[256];
+  size_t n;
+
+  if (!lograte_allow(&wh->mhd_log, ms_mono()))
+    return;
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  n = strlen(msg);
+  while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+    msg[--n] = '\0';
+  log_warn("webhook", "libmicrohttpd", "msg=%s", msg);
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -359,11 +524,33 @@ static void run(webhook_t *wh) {
 
   if (!wh->mhd)
     return;
+  wh->closed_in_run = 0;
   MHD_run(wh->mhd);
-  if (MHD_get_timeout(wh->mhd, &ms) == MHD_YES)
+  if (wh->closing) /* the timer waits for the pushes being stored (on_close_wait) */
+    return;
+  /* A full endpoint takes no connection from the listen queue until the
+   * run after one closed, and nothing else may wake it: run again now. */
+  if (wh->closed_in_run)
+    uv_timer_start(&wh->timer, on_timer, 0, 0);
+  else if (MHD_get_timeout(wh->mhd, &ms) == MHD_YES)
     uv_timer_start(&wh->timer, on_timer, ms, 0);
   else
     uv_timer_stop(&wh->timer);
+}
+
+/* The limits: connections in all and per address (MHD closes the extra
+ * ones as it accepts them), an idle timeout for a kept-alive connection,
+ * and the memory a request may take; the whole-request deadline is ours. */
+static struct MHD_Daemon *listen_on(webhook_t *wh, const struct sockaddr_in *sa,
+                                    const struct webhook_options *opt) {
+  return MHD_start_daemon(
+      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, wh,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, wh, /* first, or MHD logs the rest itself */
+      MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa, MHD_OPTION_CONNECTION_LIMIT,
+      opt->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, wh, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+      wh, MHD_OPTION_END);
 }
 
 webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct registry *reg,
@@ -384,16 +571,16 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   wh->orders = orders;
   wh->reg = registry_ref(reg);
   wh->max_age_s = opt->max_age_s;
+  wh->max_connections = opt->max_connections;
   webhook_set_credentials_dir(wh, opt->credentials_dir);
   if (opt->public_url && opt->public_url[0])
     snprintf(wh->public_url, sizeof wh->public_url, "%s", opt->public_url);
   else
     snprintf(wh->public_url, sizeof wh->public_url, "http://%s", opt->listen);
-  wh->mhd = MHD_start_daemon(
-      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, wh,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, 256u,
-      MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, wh, MHD_OPTION_END);
+  lograte_init(&wh->refusal_log, LOG_BURST);
+  lograte_init(&wh->slow_log, LOG_BURST);
+  lograte_init(&wh->mhd_log, LOG_BURST);
+  wh->mhd = listen_on(wh, &sa, opt);
   info = wh->mhd ? MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
   if (!info) {
     log_error("webhook", "cannot listen for pushes", "listen=%s", opt->listen);
@@ -406,7 +593,8 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   uv_poll_init(loop, &wh->poll, info->epoll_fd);
   uv_timer_init(loop, &wh->timer);
   wh->poll.data = wh->timer.data = wh;
-  wh->open_handles = 2;
+  deadline_init(&wh->dl, loop, opt->request_timeout_ms, on_expired, wh);
+  wh->open_handles = 3; /* the poll, the timer and the deadline's timer */
   uv_poll_start(&wh->poll, UV_READABLE, on_poll);
   info = MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_BIND_PORT);
   if (info && !(opt->public_url && opt->public_url[0]) && ntohs(sa.sin_port) == 0) {
@@ -444,8 +632,8 @@ void webhook_get_stats(const webhook_t *wh, struct webhook_stats *st) {
     memset(st, 0, sizeof *st);
 }
 
-static void on_closed(uv_handle_t *h) {
-  webhook_t *wh = h->data;
+static void handle_closed(void *self) {
+  webhook_t *wh = self;
 
   if (--wh->open_handles == 0) {
     void (*cb)(void *) = wh->closed_cb;
@@ -458,13 +646,16 @@ static void on_closed(uv_handle_t *h) {
   }
 }
 
+static void on_closed(uv_handle_t *h) { handle_closed(h->data); }
+
 static void on_close_wait(uv_timer_t *t);
 
 static void close_now(webhook_t *wh) {
-  MHD_stop_daemon(wh->mhd);
+  MHD_stop_daemon(wh->mhd); /* every connection's entry leaves the deadline */
   wh->mhd = NULL;
   uv_close((uv_handle_t *)&wh->poll, on_closed);
   uv_close((uv_handle_t *)&wh->timer, on_closed);
+  deadline_close(&wh->dl, handle_closed, wh);
 }
 
 /* Pushes being stored are answered first (their database callbacks resume

@@ -13,6 +13,17 @@
  * (a replay inserts nothing) together with a re-read of the order it names,
  * and only then answered 200: the marketplace's order, read back through
  * its API, stays the source of truth. GET /healthz answers "ok".
+ *
+ * Under abuse the endpoint stays open to the marketplaces: at most
+ * max_connections connections, per_ip of them from one address (more are
+ * closed as they are accepted), and a request that has not arrived whole
+ * within request_timeout_ms has its connection closed (daemon/deadline.h),
+ * however steadily it trickles; when the endpoint is full, the connection
+ * that has waited longest for its request is closed at once to make room.
+ * A forged push costs one signature check per key pair (app key, secret)
+ * of its marketplace's shops, however many shops share one, and never
+ * reaches the database; refusals are logged a few a second at most, each
+ * line with the running total. docs/pushes.md says more.
  */
 #ifndef OCOP_WEBHOOK_H
 #define OCOP_WEBHOOK_H
@@ -28,12 +39,17 @@ struct webhook_options {
   const char *public_url; /* "" → "http://" + listen */
   const char *credentials_dir; /* NULL: none configured */
   unsigned max_age_s;
+  unsigned request_timeout_ms; /* whole request, from the connection or the last answer */
+  unsigned max_connections;
+  unsigned per_ip;             /* 0: no limit per address */
 };
 
 struct webhook_stats {
   unsigned long long accepted;   /* stored (new) */
   unsigned long long duplicates; /* replays of a stored push */
   unsigned long long refused;    /* 4xx */
+  unsigned long long timed_out;  /* closed before their request arrived whole */
+  unsigned long long evicted;    /* closed early, the endpoint being full */
 };
 
 typedef struct webhook webhook_t;

@@ -72,6 +72,13 @@ static const struct opt options[] = {
      "empty: http://<webhook_listen>"},
     {"webhook_max_age", OPT_DURATION, OFF(webhook_max_age_ms), "72h", 60000, 604800000,
      "pushes stamped longer ago than this are refused as replays"},
+    {"webhook_request_timeout", OPT_DURATION, OFF(webhook_request_timeout_ms), "5s", 100, 600000,
+     "a push's whole request must arrive within this of its connection opening (or of the "
+     "previous answer on it); a slower client is disconnected"},
+    {"webhook_max_connections", OPT_UINT, OFF(webhook_max_connections), "512", 1, 16384,
+     "push connections open at once, from all clients"},
+    {"webhook_connections_per_ip", OPT_UINT, OFF(webhook_connections_per_ip), "32", 0, 16384,
+     "push connections open at once from one client address; 0: no limit per address"},
     {"order_poll_interval", OPT_DURATION, OFF(order_poll_interval_ms), "60s", 100, 86400000,
      "how often each shop's orders are listed"},
     {"order_poll_overlap", OPT_DURATION, OFF(order_poll_overlap_ms), "5m", 0, 86400000,
@@ -500,6 +507,6 @@ void config_describe(FILE *f) {
   size_t i;
 
   for (i = 0; i < NOPTIONS; i++)
-    fprintf(f, "%-22s default %-10s %s\n", options[i].name,
+    fprintf(f, "%-26s default %-10s %s\n", options[i].name,
             options[i].def[0] ? options[i].def : "\"\"", options[i].doc);
 }

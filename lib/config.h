@@ -38,6 +38,9 @@ struct config {
   char *webhook_listen;     /* "" → no webhook server */
   char *webhook_public_url; /* scheme://host[:port] the marketplaces call; Shopee signs it */
   unsigned webhook_max_age_ms;
+  unsigned webhook_request_timeout_ms; /* a whole request, slow clients included */
+  unsigned webhook_max_connections;
+  unsigned webhook_connections_per_ip; /* 0 → no limit per address */
   unsigned order_poll_interval_ms;
   unsigned order_poll_overlap_ms;
   unsigned order_lookback_ms;

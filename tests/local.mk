@@ -52,6 +52,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_admin.c \
 	tests/itest/test_tokens.c \
 	tests/itest/test_once.c \
+	tests/itest/test_push_abuse.c tests/itest/hook_abuse.c tests/itest/hook_abuse.h \
 	lib/migrate.c lib/migrate.h lib/logic.c lib/logic.h \
 	lib/schema_db.c lib/schema_db.h lib/csv.c lib/csv.h ctl/import.c ctl/import.h \
 	ctl/import_int.h ctl/import_variants.c
@@ -104,7 +105,8 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	tests/unit/test_image.c lib/image.c lib/image.h \
 	tests/unit/test_admin_render.c daemon/metrics.c daemon/metrics.h \
 	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h \
-	tests/unit/test_outcomes.c daemon/outcomes.c daemon/outcomes.h
+	tests/unit/test_outcomes.c daemon/outcomes.c daemon/outcomes.h \
+	tests/unit/test_deadline.c daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)

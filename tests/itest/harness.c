@@ -1,15 +1,18 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -671,4 +674,64 @@ void itest_drop_orphans(void) {
   }
   PQclear(res);
   PQfinish(admin);
+}
+
+int itest_free_port(void) {
+  struct sockaddr_in sa;
+  socklen_t len = sizeof sa;
+  int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+  ASSERT(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+  port = ntohs(sa.sin_port);
+  close(fd);
+  return port;
+}
+
+int itest_wait_port(int port) {
+  struct sockaddr_in sa;
+  int i;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (i = 0; i < 300; i++) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+    ASSERT(fd >= 0);
+    ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    close(fd);
+    if (ok) {
+      usleep(300 * 1000);
+      return 1;
+    }
+    usleep(50 * 1000);
+  }
+  return 0;
+}
+
+int itest_sim_push(struct itest_sim *sim, const char *url, const char *mp, const char *shop,
+                   const char *order_id, const char *sign, long long ts) {
+  char path[64], *body;
+  cJSON *req = cJSON_CreateObject(), *r;
+  int status;
+
+  snprintf(path, sizeof path, "/_sim/%s/push", mp);
+  cJSON_AddStringToObject(req, "url", url);
+  cJSON_AddStringToObject(req, "shop", shop);
+  cJSON_AddStringToObject(req, "order_id", order_id);
+  cJSON_AddStringToObject(req, "sign", sign);
+  if (ts)
+    cJSON_AddNumberToObject(req, "timestamp", (double)ts);
+  body = cJSON_PrintUnformatted(req);
+  r = itest_sim_call(sim, "POST", path, body);
+  status = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "status"));
+  cJSON_Delete(r);
+  cJSON_Delete(req);
+  free(body);
+  return status;
 }

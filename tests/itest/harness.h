@@ -125,6 +125,17 @@ int itest_outbox_idle(PGconn *conn);
 /* Reads a whole file (malloc'd, NUL-terminated) or NULL. */
 char *itest_read_file(const char *path);
 
+/* A loopback port nothing listens on now (the kernel's pick). */
+int itest_free_port(void);
+/* 1 once something accepts connections on the loopback port (within 15 s),
+ * after a moment more for a starting daemon to read its shops. */
+int itest_wait_port(int port);
+/* Has the simulator push order_id's current state to url, signed "good",
+ * "bad" or "none", stamped ts (0: the simulator's clock); returns the HTTP
+ * status the receiver answered (0: none within the simulator's 5 s). */
+int itest_sim_push(struct itest_sim *sim, const char *url, const char *mp, const char *shop,
+                   const char *order_id, const char *sign, long long ts);
+
 /* Drops the databases ocop_t_<pid>_<n> (tests/itest/test_import.c) of test
  * processes that died before dropping their own; tests/itest/run-itest.c
  * calls it once every test has ended. */

@@ -160,6 +160,12 @@ TEST_DECLARE(late_applied_creates_are_settled_not_sent_twice)
 TEST_DECLARE(dropped_create_answers_are_never_resent)
 TEST_DECLARE(lazada_sku_already_there_is_adopted)
 
+/* tests/itest/test_push_abuse.c */
+TEST_DECLARE(push_endpoint_holds_under_slow_clients_and_forged_floods)
+TEST_DECLARE(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes)
+TEST_DECLARE(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop)
+TEST_DECLARE(check_config_weighs_push_connections_against_the_open_file_limit)
+
 TASK_LIST_START
   /* tests/itest/test_import.c */
   TEST_ENTRY(migrations_embedded_exactly),
@@ -291,6 +297,11 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(late_applied_creates_are_settled_not_sent_twice, 300),
   TEST_ENTRY_TIMEOUT(dropped_create_answers_are_never_resent, 300),
   TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
+  /* tests/itest/test_push_abuse.c */
+  TEST_ENTRY_TIMEOUT(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
+  TEST_ENTRY_TIMEOUT(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes, 180),
+  TEST_ENTRY_TIMEOUT(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop, 120),
+  TEST_ENTRY(check_config_weighs_push_connections_against_the_open_file_limit),
 TASK_LIST_END
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -205,4 +206,40 @@ TEST_IMPL(ocopd_never_ready_without_a_connector) {
   ASSERT_NULL(strstr(log, "msg=ready"));
   free(log);
   return 0;
+}
+
+/* Push connections are open files: more than the process may open is a
+ * problem found before start, not under abuse. */
+TEST_IMPL(check_config_weighs_push_connections_against_the_open_file_limit) {
+  const char *work = itest_workdir("checkfiles");
+  struct rlimit rl;
+  char conf[512], body[512], *out = NULL;
+
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &rl), 0);
+  if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 1024)
+    return TEST_SKIP;
+  rl.rlim_cur = 1024; /* this test's process and its children only */
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+  snprintf(conf, sizeof conf, "%s/ocopd.conf", work);
+  snprintf(body, sizeof body,
+           "[ocopd]\nconnector_dir = %s/connectors/.libs\nwebhook_listen = 127.0.0.1:0\n"
+           "admin_listen =\nwebhook_max_connections = 2000\n",
+           itest_builddir());
+  write_conf(conf, body);
+  check(conf, &out);
+  fprintf(stderr, "%s", out);
+  ASSERT_NOT_NULL(strstr(out, "PROBLEM webhook_max_connections: 2000 push connections and the "
+                              "rest need about 2096 open files, but this process may open 1024"));
+  free(out);
+  out = NULL;
+  snprintf(body, sizeof body,
+           "[ocopd]\nconnector_dir = %s/connectors/.libs\nwebhook_listen = 127.0.0.1:0\n"
+           "admin_listen =\n",
+           itest_builddir());
+  write_conf(conf, body);
+  check(conf, &out);
+  fprintf(stderr, "%s", out);
+  ASSERT_NULL(strstr(out, "webhook_max_connections")); /* the default, 512, fits */
+  free(out);
+  return TEST_OK;
 }

@@ -151,6 +151,11 @@ TEST_DECLARE(metrics_escape_labels_and_build_histograms)
 TEST_DECLARE(status_page_escapes_and_says_what_it_leaves_out)
 TEST_DECLARE(textbuf_html_and_printf)
 
+/* tests/unit/test_deadline.c */
+TEST_DECLARE(deadline_shuts_down_only_requests_not_in_time)
+TEST_DECLARE(deadline_evicts_the_oldest_but_never_the_spared)
+TEST_DECLARE(lograte_allows_a_burst_a_second)
+
 TASK_LIST_START
   /* tests/unit/test_core.c */
   TEST_ENTRY(log_quotes_values_that_need_it),
@@ -279,6 +284,10 @@ TASK_LIST_START
   TEST_ENTRY(metrics_escape_labels_and_build_histograms),
   TEST_ENTRY(status_page_escapes_and_says_what_it_leaves_out),
   TEST_ENTRY(textbuf_html_and_printf),
+  /* tests/unit/test_deadline.c */
+  TEST_ENTRY(deadline_shuts_down_only_requests_not_in_time),
+  TEST_ENTRY(deadline_evicts_the_oldest_but_never_the_spared),
+  TEST_ENTRY(lograte_allows_a_burst_a_second),
 TASK_LIST_END
 
 #endif
