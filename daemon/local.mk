@@ -6,7 +6,7 @@ ocopd_SOURCES = \
 	daemon/main.c \
 	daemon/check_config.c daemon/check_config.h \
 	lib/addr.c lib/addr.h \
-	lib/ms.h lib/jsondepth.h lib/utf8.h \
+	lib/ms.h lib/jsondepth.h lib/utf8.h lib/oneline.h \
 	lib/backoff.c lib/backoff.h \
 	lib/call.c lib/call.h \
 	daemon/clock.c daemon/clock.h \

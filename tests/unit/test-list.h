@@ -46,6 +46,7 @@ TEST_DECLARE(csv_record_limit)
 TEST_DECLARE(csv_file_limit)
 TEST_DECLARE(csv_file_limit_pipe)
 TEST_DECLARE(csv_header)
+TEST_DECLARE(csv_header_error_one_line)
 TEST_DECLARE(csv_sample_file)
 
 /* tests/unit/test_outcomes.c */
@@ -177,6 +178,7 @@ TASK_LIST_START
   TEST_ENTRY(csv_file_limit),
   TEST_ENTRY(csv_file_limit_pipe),
   TEST_ENTRY(csv_header),
+  TEST_ENTRY(csv_header_error_one_line),
   TEST_ENTRY(csv_sample_file),
   /* tests/unit/test_outcomes.c */
   TEST_ENTRY_TIMEOUT(outcomes_batch_what_arrives_meanwhile, 30),
