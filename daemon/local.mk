@@ -38,6 +38,7 @@ ocopd_SOURCES = \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/outcomes.c daemon/outcomes.h \
+	daemon/push_check.c daemon/push_check.h \
 	daemon/pace.c daemon/pace.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \
