@@ -149,6 +149,35 @@ tests_unit_test_postmart_LDADD = $(CONN_LIBADD)
 TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
 	tests/sim/sim_selftest_tiktok.sh
 
+# ---- fuzz -------------------------------------------------------------------
+# libFuzzer targets, one per parser of untrusted bytes (tests/fuzz/*.c:
+# each connector's answers and pushes, the push endpoint's checks, the
+# catalogue and order CSVs, order documents, the config file, images),
+# built with clang under ASan and UBSan by tests/fuzz/run through
+# tests/fuzz/fuzz.mk, apart from the gcc build; seeds in
+# tests/fuzz/corpus/<target>/. make check runs each for 10 s
+# (OCOP_FUZZ_TIME) and fails on any crash; it skips without clang's
+# libFuzzer. `make fuzz` runs each for FUZZ_TIME seconds (default 60) and
+# prints a table of executions, exec/s and crashes; FUZZ_TARGETS picks
+# some (docs/fuzzing.md).
+TESTS += tests/fuzz/test_fuzz.sh
+FUZZ_TIME = 60
+FUZZ_TARGETS =
+EXTRA_DIST += tests/fuzz/test_fuzz.sh tests/fuzz/run tests/fuzz/fuzz.mk tests/fuzz/fuzz.h \
+	tests/fuzz/fuzz_conn.c tests/fuzz/fuzz_conn.h tests/fuzz/fuzz_shopee.c \
+	tests/fuzz/fuzz_lazada.c tests/fuzz/fuzz_tiktok.c tests/fuzz/fuzz_webhook.c \
+	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_import.c tests/fuzz/fuzz_order_csv.c \
+	tests/fuzz/fuzz_order_doc.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_image.c \
+	tests/fuzz/corpus docs/fuzzing.md
+fuzz: sql_migrations.c
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  $(SHELL) $(top_srcdir)/tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
+.PHONY: fuzz
+clean-local: clean-fuzz
+clean-fuzz:
+	rm -rf tests/fuzz/build tests/fuzz/build.log
+.PHONY: clean-fuzz
+
 # ---- sql --------------------------------------------------------------------
 # pgTAP: the rules of the SQL logic (sql/logic/) checked in the database
 # itself. Each file runs in a fresh, migrated database inside a transaction
