@@ -19,7 +19,8 @@ PKG_CONFIG ?= pkg-config
 S = $(top_srcdir)
 SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PKGS = libcjson libcrypto libpng libjpeg inih libpq
-FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Wno-unused-parameter $(SAN) \
+FUZZ_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-zero-length -Wno-unused-parameter $(SAN) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 FUZZ_CPPFLAGS = -D_GNU_SOURCE -DPKGLIBDIR='"/usr/lib/ocopd"' -I$(S)/lib -I$(S)/daemon -I$(S)/ctl -I$(S)/connectors \
 	-I$(S)/tests/fuzz -I$(top_builddir)
