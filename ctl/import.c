@@ -1130,9 +1130,12 @@ long import_check_mem(const char *name, const char *data, size_t len,
   im.categories = calloc(ncategories ? ncategories : 1, sizeof *im.categories);
   if (!im.categories)
     abort();
-  for (i = 0; i < ncategories; i++)
-    if (!(im.categories[im.ncategories++] = strdup(categories[i])))
+  for (i = 0; i < ncategories; i++) {
+    im.categories[i] = strdup(categories[i]);
+    if (!im.categories[i])
       abort();
+    im.ncategories++;
+  }
   if (open_file(&im, csv_open_mem(name, data, len, err, sizeof err), err) == 0)
     check_rows(&im);
   print_problems(&im);
