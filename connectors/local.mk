@@ -21,7 +21,7 @@ connectors_common_libocu_la_SOURCES = connectors/connector.h \
 	connectors/common/buf.c connectors/common/claims.c connectors/common/hmac.c \
 	connectors/common/json.c connectors/common/ops.c connectors/common/orders.c \
 	connectors/common/text.c connectors/common/token.c connectors/common/validate.c \
-	connectors/common/verdict.c lib/jsondepth.h connectors/common/buf.h connectors/common/claims.h \
+	connectors/common/verdict.c lib/jsondepth.h lib/utf8.h connectors/common/buf.h connectors/common/claims.h \
 	connectors/common/hmac.h connectors/common/json.h connectors/common/ops.h \
 	connectors/common/orders.h connectors/common/text.h connectors/common/token.h \
 	connectors/common/validate.h connectors/common/verdict.h

@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "import_int.h"
 #include "migrate.h"
+#include "oneline.h"
 
 /* Imports are serialised, so two at once cannot trip over each other's
  * new producers: pg_advisory_xact_lock key "ocopimpt". */
@@ -76,7 +77,9 @@ static void add_problem(struct import *im, unsigned long line, const char *text)
   }
   im->problems[im->nproblems].line = line;
   im->problems[im->nproblems].seq = im->nproblems;
-  im->problems[im->nproblems].text = strdup(text);
+  /* Values are quoted in problems, and a quoted field may hold a line
+   * break: each problem stays one line. */
+  im->problems[im->nproblems].text = oneline_dup(text);
   if (!im->problems[im->nproblems].text)
     abort();
   im->nproblems++;
@@ -1011,13 +1014,11 @@ static int start(struct import *im) {
   return load_categories(im);
 }
 
-/* Validates and writes everything; returns 0, 1 (problems) or -1. */
-static int run(struct import *im, int dry_run) {
-  char err[600];
-  size_t i;
-
-  /* Unreadable, not UTF-8, no usable header: one problem, nothing else. */
-  im->csv = csv_open(im->path, err, sizeof err);
+/* The file opened (csv, or NULL with err) and its header read: 0, or 1
+ * when it is unreadable, not UTF-8 or has no usable header (one problem,
+ * nothing else). */
+static int open_file(struct import *im, csv_t *csv, const char *err) {
+  im->csv = csv;
   if (!im->csv) {
     add_problem(im, 0, err);
     return 1;
@@ -1026,15 +1027,30 @@ static int run(struct import *im, int dry_run) {
     add_problem(im, 0, csv_error(im->csv));
     return 1;
   }
-  if (read_header(im) != 0)
-    return 1;
-  if (start(im) != 0)
-    return -1;
+  return read_header(im) != 0;
+}
+
+/* Reads every row and checks it, then the rows of each product and of each
+ * producer together: all that needs no database but im->categories. */
+static void check_rows(struct import *im) {
+  size_t i;
+
   read_rows(im);
   for (i = 0; i < im->nrows; i++)
     check_row(im, &im->rows[i]);
   imp_check_products(im);
   check_producers(im);
+}
+
+/* Validates and writes everything; returns 0, 1 (problems) or -1. */
+static int run(struct import *im, int dry_run) {
+  char err[600];
+
+  if (open_file(im, csv_open(im->path, err, sizeof err), err) != 0)
+    return 1;
+  if (start(im) != 0)
+    return -1;
+  check_rows(im);
   /* A file that cannot be read to the end is not worth a database run. */
   if (!im->broken && (imp_check_sku_owners(im) != 0 || write_products(im) != 0))
     return -1;
@@ -1098,4 +1114,32 @@ int import_file(PGconn *conn, const char *path, unsigned flags, struct import_su
   sum->problems = (long)im.nproblems;
   free_import(&im);
   return rc;
+}
+
+long import_check_mem(const char *name, const char *data, size_t len,
+                      const char *const *categories, size_t ncategories, FILE *errs) {
+  struct import im;
+  char err[600];
+  long problems;
+  size_t i;
+
+  memset(&im, 0, sizeof im);
+  im.path = name;
+  im.errs = errs;
+  im.source = source_of(name);
+  im.categories = calloc(ncategories ? ncategories : 1, sizeof *im.categories);
+  if (!im.categories)
+    abort();
+  for (i = 0; i < ncategories; i++) {
+    im.categories[i] = strdup(categories[i]);
+    if (!im.categories[i])
+      abort();
+    im.ncategories++;
+  }
+  if (open_file(&im, csv_open_mem(name, data, len, err, sizeof err), err) == 0)
+    check_rows(&im);
+  print_problems(&im);
+  problems = (long)im.nproblems;
+  free_import(&im);
+  return problems;
 }

@@ -97,4 +97,14 @@ int import_marketplace_ok(const char *m);
 int import_file(PGconn *conn, const char *path, unsigned flags, struct import_summary *sum,
                 FILE *errs);
 
+/*
+ * The checks of import_file that need no database, on a file held in
+ * memory (name is used in messages; data need not be NUL-terminated):
+ * the header, every row, the rows of each product and producer, with
+ * categories the category codes the database knows. Prints the problems
+ * to errs as import_file does and returns how many there are.
+ */
+long import_check_mem(const char *name, const char *data, size_t len,
+                      const char *const *categories, size_t ncategories, FILE *errs);
+
 #endif

@@ -8,7 +8,7 @@ ocopd_SOURCES = \
 	daemon/preflight.c daemon/preflight.h \
 	daemon/crash.c daemon/crash.h \
 	lib/addr.c lib/addr.h \
-	lib/ms.h lib/jsondepth.h lib/utf8.h \
+	lib/ms.h lib/jsondepth.h lib/utf8.h lib/oneline.h \
 	lib/backoff.c lib/backoff.h \
 	lib/call.c lib/call.h \
 	daemon/clock.c daemon/clock.h \
@@ -40,6 +40,7 @@ ocopd_SOURCES = \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/outcomes.c daemon/outcomes.h \
+	daemon/push_check.c daemon/push_check.h \
 	daemon/pace.c daemon/pace.h \
 	daemon/ratelimit.c daemon/ratelimit.h \
 	daemon/reconcile.c daemon/reconcile.h \

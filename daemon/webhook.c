@@ -14,14 +14,12 @@
 #include "addr.h"
 #include "call.h"
 #include "deadline.h"
-#include "jsondepth.h"
 #include "log.h"
 #include "lograte.h"
 #include "metrics.h"
 #include "ms.h"
-#include "utf8.h"
+#include "push_check.h"
 
-#define MAX_DEPTH 32
 #define LOG_BURST 5 /* lines a second at most of each kind an abuser can cause */
 
 struct webhook {
@@ -284,15 +282,11 @@ static enum MHD_Result handle(struct push_req *pr) {
   char url[700];
   int64_t now = (int64_t)time(NULL);
   unsigned n;
+  const char *why;
+  int status;
 
-  if (pr->too_big)
-    return finish(pr, 413, "larger than the push limit");
-  if (!jsondepth_ok(pr->body ? pr->body : "", pr->len, MAX_DEPTH, NULL))
-    return finish(pr, 400, "nested deeper than 32");
-  /* A malformed body is the sender's mistake (400), signed or not; 401
-   * stays for a signature that does not verify. */
-  if (!utf8_valid(pr->body ? pr->body : "", pr->len, NULL))
-    return finish(pr, 400, "the body is not UTF-8");
+  if ((status = push_check_body(pr->body, pr->len, pr->too_big, &why)) != 0)
+    return finish(pr, status, why);
   memset(&m, 0, sizeof m);
   m.conn = pr->hold.conn;
   snprintf(url, sizeof url, "%s/hooks/%s", wh->public_url, pr->marketplace);
@@ -305,9 +299,8 @@ static enum MHD_Result handle(struct push_req *pr) {
     return finish(pr, 503, "no shop loaded yet");
   if (!m.signed_ok)
     return finish(pr, 401, m.error);
-  if (m.push.timestamp &&
-      (now - m.push.timestamp > (int64_t)wh->max_age_s || m.push.timestamp - now > 300))
-    return finish(pr, 400, "timestamp outside webhook_max_age: refused as a replay");
+  if ((status = push_check_age(m.push.timestamp, now, wh->max_age_s, &why)) != 0)
+    return finish(pr, status, why);
   if (!m.shop_name) {
     log_info("webhook", "signed push for a shop this daemon does not run; ignored",
              "marketplace=%s shop=%s", pr->marketplace, m.push.shop_id);
@@ -380,7 +373,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
   (void)version;
   if (!pr) {
-    const char *cl;
+    const char *cl, *why;
+    int status;
 
     if (strcmp(method, "GET") == 0 && strcmp(url, "/healthz") == 0)
       return reply(conn, 200, "ok\n");
@@ -394,10 +388,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
       return reply(conn, 404, status_text(404));
     }
     cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > OC_MAX_PUSH) {
-      refused(wh, pr, 413, "Content-Length over the push limit");
+    if ((status = push_check_length(cl, &why)) != 0) {
+      refused(wh, pr, status, why);
       push_free(pr);
-      return reply(conn, 413, status_text(413));
+      return reply(conn, (unsigned)status, status_text(status));
     }
     *con_cls = pr;
     return MHD_YES;

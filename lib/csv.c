@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oneline.h"
 #include "utf8.h"
 
 struct csv {
@@ -48,6 +49,7 @@ static void fail(csv_t *c, unsigned long line, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
   va_end(ap);
+  oneline_fix(c->err, sizeof c->err); /* a quoted header name may hold a line break */
   c->failed = 1;
 }
 

@@ -106,7 +106,8 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	tests/unit/test_admin_render.c daemon/metrics.c daemon/metrics.h \
 	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h \
 	tests/unit/test_outcomes.c daemon/outcomes.c daemon/outcomes.h \
-	tests/unit/test_deadline.c daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h
+	tests/unit/test_deadline.c daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h \
+	tests/unit/test_push_check.c daemon/push_check.c daemon/push_check.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)
@@ -152,6 +153,35 @@ tests_unit_test_postmart_LDADD = $(CONN_LIBADD)
 # The simulator's self-checks (tests/sim/README.md), against ocopsim itself.
 TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
 	tests/sim/sim_selftest_tiktok.sh
+
+# ---- fuzz -------------------------------------------------------------------
+# libFuzzer targets, one per parser of untrusted bytes (tests/fuzz/*.c:
+# each connector's answers and pushes, the push endpoint's checks, the
+# catalogue and order CSVs, order documents, the config file, images),
+# built with clang under ASan and UBSan by tests/fuzz/run through
+# tests/fuzz/fuzz.mk, apart from the gcc build; seeds in
+# tests/fuzz/corpus/<target>/. make check runs each for 10 s
+# (OCOP_FUZZ_TIME) and fails on any crash; it skips without clang's
+# libFuzzer. `make fuzz` runs each for FUZZ_TIME seconds (default 60) and
+# prints a table of executions, exec/s and crashes; FUZZ_TARGETS picks
+# some (docs/fuzzing.md).
+TESTS += tests/fuzz/test_fuzz.sh
+FUZZ_TIME = 60
+FUZZ_TARGETS =
+EXTRA_DIST += tests/fuzz/test_fuzz.sh tests/fuzz/run tests/fuzz/fuzz.mk tests/fuzz/fuzz.h \
+	tests/fuzz/fuzz_conn.c tests/fuzz/fuzz_conn.h tests/fuzz/fuzz_shopee.c \
+	tests/fuzz/fuzz_lazada.c tests/fuzz/fuzz_tiktok.c tests/fuzz/fuzz_webhook.c \
+	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_import.c tests/fuzz/fuzz_order_csv.c \
+	tests/fuzz/fuzz_order_doc.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_image.c \
+	tests/fuzz/corpus docs/fuzzing.md
+fuzz: sql_migrations.c
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  $(SHELL) $(top_srcdir)/tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
+.PHONY: fuzz
+clean-local: clean-fuzz
+clean-fuzz:
+	rm -rf tests/fuzz/build tests/fuzz/build.log
+.PHONY: clean-fuzz
 
 # ---- sql --------------------------------------------------------------------
 # pgTAP: the rules of the SQL logic (sql/logic/) checked in the database

@@ -10,6 +10,7 @@
 #include "hmac.h"
 #include "jsondepth.h"
 #include "text.h"
+#include "utf8.h"
 
 int ocu_json_parse(const char *body, size_t len, cJSON **root, char *err,
                    size_t errlen) {
@@ -31,6 +32,13 @@ int ocu_json_parse(const char *body, size_t len, cJSON **root, char *err,
   if (!jsondepth_ok(body, len, OCU_JSON_MAX_DEPTH, &at)) {
     snprintf(err, errlen, "JSON nested deeper than %d levels at byte %zu",
              OCU_JSON_MAX_DEPTH, at);
+    return -1;
+  }
+  /* JSON is UTF-8 (RFC 8259), and every string a parse returns (ids,
+   * tokens, the marketplace's error text) ends up in the database, which
+   * refuses anything else: such a body is malformed as a whole. */
+  if (!utf8_valid(body, len, &at)) {
+    snprintf(err, errlen, "body is not UTF-8 at byte %zu", at);
     return -1;
   }
   /* The body is not NUL-terminated: parse a padded copy so that no cJSON

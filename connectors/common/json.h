@@ -17,8 +17,8 @@
 /*
  * Parses an untrusted response body (not NUL-terminated). Refuses bodies
  * larger than OC_MAX_RESPONSE, empty bodies, nesting deeper than
- * OCU_JSON_MAX_DEPTH (checked by a scan before cJSON sees the text) and
- * trailing garbage. On success *root is the tree (free with cJSON_Delete)
+ * OCU_JSON_MAX_DEPTH (checked by a scan before cJSON sees the text), bytes
+ * that are not UTF-8 and trailing garbage. On success *root is the tree (free with cJSON_Delete)
  * and 0 is returned; on failure *root is NULL, err says why ("malformed JSON
  * at byte N", ...) and -1 is returned.
  */

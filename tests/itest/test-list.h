@@ -29,6 +29,7 @@ TEST_DECLARE(import_database_conflict)
 TEST_DECLARE(import_reordered_columns)
 TEST_DECLARE(import_dry_run)
 TEST_DECLARE(import_header_problems)
+TEST_DECLARE(import_problems_one_line)
 TEST_DECLARE(import_variants)
 TEST_DECLARE(import_single_sku_form)
 TEST_DECLARE(import_withdraws_dropped_variant)
@@ -184,6 +185,7 @@ TASK_LIST_START
   TEST_ENTRY(import_reordered_columns),
   TEST_ENTRY(import_dry_run),
   TEST_ENTRY(import_header_problems),
+  TEST_ENTRY(import_problems_one_line),
   TEST_ENTRY(import_variants),
   TEST_ENTRY(import_single_sku_form),
   TEST_ENTRY(import_withdraws_dropped_variant),

@@ -979,6 +979,59 @@ TEST_IMPL(import_header_problems) {
   return TEST_OK;
 }
 
+/* A quoted field may hold a line break or an escape sequence: each problem
+ * that quotes one is still one line, the same from import_file and from
+ * import_check_mem (found by tests/fuzz/fuzz_import.c). */
+TEST_IMPL(import_problems_one_line) {
+  static const char *const categories[] = {"I.1.a"};
+  static const char header[] =
+      "product_code,name_vi,producer_name,producer_type,province,commune,"
+      "category_group,stars,certificate_no,certified_on,expires_on,price_vnd,"
+      "stock,unit,weight_g,gtin,description_vi";
+  static const char row[] = "X,a,b,\"farm\x1b[2J\",,,I.1.a,,,,,1,1,,,,\n";
+  struct testdb t;
+  struct import_summary sum;
+  char path[256], text[1024], *printed, *checked = NULL, want[1024];
+  size_t n = 0;
+  FILE *f;
+
+  if (need_pg())
+    return TEST_SKIP;
+  migrated(&t);
+  snprintf(path, sizeof path, "%s/ocop_lines.csv", test_tmpdir());
+  snprintf(text, sizeof text, "%s,\"col\nour\"\n%.*s,red\n", header, (int)strlen(row) - 1, row);
+  write_file(path, text);
+  ASSERT_EQ(import_capture(t.conn, path, 0, &sum, &printed), 1);
+  snprintf(want, sizeof want,
+           "%s:1: unknown column \"col\\nour\"\n"
+           "%s:3: producer_type: \"farm\\x1b[2J\" is not one of cooperative, coop_group, "
+           "enterprise, household, farm, association\n",
+           path, path);
+  ASSERT_STR_EQ(printed, want);
+  free(printed);
+
+  snprintf(text, sizeof text, "%s\n%s", header, row);
+  write_file(path, text);
+  ASSERT_EQ(import_capture(t.conn, path, 0, &sum, &printed), 1);
+  snprintf(want, sizeof want,
+           "%s:2: producer_type: \"farm\\x1b[2J\" is not one of cooperative, coop_group, "
+           "enterprise, household, farm, association\n",
+           path);
+  ASSERT_STR_EQ(printed, want);
+  free(printed);
+
+  /* The same checks without the database. */
+  f = open_memstream(&checked, &n);
+  ASSERT_NOT_NULL(f);
+  ASSERT_EQ(import_check_mem(path, text, strlen(text), categories, 1, f), 1);
+  fclose(f);
+  ASSERT_STR_EQ(checked, want);
+  free(checked);
+  unlink(path);
+  db_drop(&t);
+  return TEST_OK;
+}
+
 /* ---- variants ------------------------------------------------------------- */
 
 /* The variants of one product: "sku label position price weight LxWxH

@@ -54,7 +54,13 @@ TEST_DECLARE(csv_record_limit)
 TEST_DECLARE(csv_file_limit)
 TEST_DECLARE(csv_file_limit_pipe)
 TEST_DECLARE(csv_header)
+TEST_DECLARE(csv_header_error_one_line)
 TEST_DECLARE(csv_sample_file)
+
+/* tests/unit/test_push_check.c */
+TEST_DECLARE(push_check_length_limit)
+TEST_DECLARE(push_check_body_rules)
+TEST_DECLARE(push_check_age_window)
 
 /* tests/unit/test_outcomes.c */
 TEST_DECLARE(outcomes_batch_what_arrives_meanwhile)
@@ -197,7 +203,12 @@ TASK_LIST_START
   TEST_ENTRY(csv_file_limit),
   TEST_ENTRY(csv_file_limit_pipe),
   TEST_ENTRY(csv_header),
+  TEST_ENTRY(csv_header_error_one_line),
   TEST_ENTRY(csv_sample_file),
+  /* tests/unit/test_push_check.c */
+  TEST_ENTRY(push_check_length_limit),
+  TEST_ENTRY(push_check_body_rules),
+  TEST_ENTRY(push_check_age_window),
   /* tests/unit/test_outcomes.c */
   TEST_ENTRY_TIMEOUT(outcomes_batch_what_arrives_meanwhile, 30),
   TEST_ENTRY_TIMEOUT(outcomes_failed_batch_goes_one_by_one, 30),

@@ -431,6 +431,30 @@ TEST_IMPL(csv_header) {
   return TEST_OK;
 }
 
+/* A quoted header name may hold a line break or an escape; the error that
+ * quotes it stays one line (found by tests/fuzz/fuzz_import.c). */
+TEST_IMPL(csv_header_error_one_line) {
+  static const char data[] = "\"a\nb\",x,\"a\nb\"\n";
+  static const char esc[] = "\"\x1b[2J\",\"\x1b[2J\"\n";
+  char err[256];
+  csv_t *c;
+
+  c = csv_open_mem("t.csv", data, sizeof data - 1, err, sizeof err);
+  ASSERT_NOT_NULL(c);
+  ASSERT_EQ(csv_read_header(c), -1);
+  ASSERT_STR_EQ(csv_error(c),
+                "t.csv:1: column \"a\\nb\" appears twice in the header (columns 1 and 3)");
+  csv_close(c);
+
+  c = csv_open_mem("t.csv", esc, sizeof esc - 1, err, sizeof err);
+  ASSERT_NOT_NULL(c);
+  ASSERT_EQ(csv_read_header(c), -1);
+  ASSERT_STR_EQ(csv_error(c),
+                "t.csv:1: column \"\\x1b[2J\" appears twice in the header (columns 1 and 2)");
+  csv_close(c);
+  return TEST_OK;
+}
+
 static const char *sample_path(char *buf, size_t len) {
   const char *top = getenv("top_srcdir");
 

@@ -1634,6 +1634,18 @@ static TEST_IMPL(parse_malformed_truncated) {
   return 0;
 }
 
+/* The marketplace's error text is not UTF-8: the whole answer is
+ * malformed, never half-read into an error the database would refuse
+ * (found by tests/fuzz/fuzz_lazada.c). */
+static TEST_IMPL(parse_body_not_utf8) {
+  oc_listing_result res;
+
+  parse(OC_OP_SET_STOCK, 200, "{\"type\":\"ISV\",\"code\":\"ProductNotFou\xc7nd\"}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: body is not UTF-8 at byte 35");
+  return 0;
+}
+
 static TEST_IMPL(parse_oversized) {
   size_t n = OC_MAX_RESPONSE + 10;
   char *big = malloc(n);
@@ -3762,6 +3774,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_error_classes),
     TEST_ENTRY(parse_error_classes_rejected),
     TEST_ENTRY(parse_malformed_truncated),
+    TEST_ENTRY(parse_body_not_utf8),
     TEST_ENTRY(parse_oversized),
     TEST_ENTRY(parse_deep_nesting),
     TEST_ENTRY(parse_wrong_types),

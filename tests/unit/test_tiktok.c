@@ -1608,6 +1608,18 @@ static TEST_IMPL(parse_malformed_truncated) {
   return 0;
 }
 
+/* The marketplace's error text is not UTF-8: the whole answer is
+ * malformed, never half-read into an error the database would refuse
+ * (found by tests/fuzz/fuzz_tiktok.c). */
+static TEST_IMPL(parse_body_not_utf8) {
+  oc_listing_result res;
+
+  parse(OC_OP_SET_STOCK, 200, "{\"code\":12052104,\"message\":\"\x8d\x8d property is required\"}", &res);
+  ASSERT_EQ(res.v.status, OC_RETRY);
+  ASSERT_STR_EQ(res.v.error, "malformed response: body is not UTF-8 at byte 28");
+  return 0;
+}
+
 static TEST_IMPL(parse_oversized) {
   oc_listing_result res;
   oc_shop s = shop_fixture();
@@ -3294,6 +3306,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_writes_ok),
     TEST_ENTRY(parse_error_classes),
     TEST_ENTRY(parse_malformed_truncated),
+    TEST_ENTRY(parse_body_not_utf8),
     TEST_ENTRY(parse_oversized),
     TEST_ENTRY(parse_deep_nesting),
     TEST_ENTRY(parse_wrong_types),
