@@ -178,7 +178,8 @@ EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 check_PROGRAMS += tests/soak/soak
 TESTS += tests/soak/soak
 tests_soak_soak_SOURCES = tests/soak/soak.c tests/soak/world.c tests/soak/world.h \
-	tests/soak/checks.c tests/soak/checks.h $(ITEST_HARNESS)
+	tests/soak/checks.c tests/soak/checks.h tests/soak/secrets.c tests/soak/secrets.h \
+	$(ITEST_HARNESS)
 tests_soak_soak_CFLAGS = $(ITEST_CFLAGS) -I$(top_srcdir)/tests/itest
 tests_soak_soak_LDADD = $(ITEST_LIBS)
 SOAK_ARGS = --products 300 --kills 1000 --restarts 50 --fault-seconds 120

@@ -19,6 +19,11 @@
  *            after the work was done, malformed bodies); then the faults
  *            stop: how long until everything is in line (goal 120 s), and
  *            whether any call came while a Retry-After was running.
+ *            Meanwhile every access token is refused once and some error
+ *            answers echo the request's token back.
+ *   secrets  every partner key, app secret and token of the run is looked
+ *            for in the daemons' logs, a dump of the database, /metrics
+ *            and /status (tests/soak/secrets.h): found 0 times.
  *
  * It prints TAP (one line per part) and a table. `make soak` runs the full
  * counts; the test suite runs a short one (tests/local.mk).
@@ -33,6 +38,7 @@
 #include <unistd.h>
 
 #include "checks.h"
+#include "secrets.h"
 #include "world.h"
 
 #define CONVERGE_MS 240000 /* the longest a part may take to come in line */
@@ -82,6 +88,7 @@ static double converge(struct world *w, struct part *p) {
   itest_wait(in_line, w, CONVERGE_MS);
   p->converge_s = now_s() - t0;
   p->problems = checks_run(w, &p->c);
+  secrets_collect(w); /* tokens rotate: keep this part's for the search */
   return p->converge_s;
 }
 
@@ -205,6 +212,32 @@ static int early_calls(struct world *w, long long since) {
   return early;
 }
 
+/* Every marketplace refuses its access token from now on (ocopd refreshes
+ * it), and a few Shopee errors echo the request's token back, as a
+ * careless gateway would. */
+static void refuse_tokens(struct world *w) {
+  static const char *const expire[][2] = {
+      {"/_sim/shopee/expire_token", "{\"shop_id\": " ITEST_SHOP_ID "}"},
+      {"/_sim/lazada/expire_token", "{\"seller_id\": \"3001\"}"},
+      {"/_sim/tiktok/expire_token", "{\"shop_cipher\": \"ROW_itest\"}"}};
+  cJSON *r = itest_sim_call(&w->sim, "GET", "/_sim/shopee/shops", NULL);
+  cJSON *shops = cJSON_IsArray(r) ? r : cJSON_GetObjectItem(r, "shops");
+  const cJSON *tok = cJSON_GetObjectItem(cJSON_GetArrayItem(shops, 0), "access_token");
+  char rule[512];
+  size_t i;
+
+  ASSERT(cJSON_IsString(tok));
+  snprintf(rule, sizeof rule,
+           "{\"marketplace\":\"shopee\",\"kind\":\"status\",\"status\":500,"
+           "\"error\":\"error_server\",\"message\":\"bad request: access_token=%s\",\"count\":5}",
+           tok->valuestring);
+  cJSON_Delete(r);
+  cJSON_Delete(itest_sim_call(&w->sim, "POST", "/_sim/fault", rule));
+  secrets_collect(w);
+  for (i = 0; i < sizeof expire / sizeof expire[0]; i++)
+    cJSON_Delete(itest_sim_call(&w->sim, "POST", expire[i][0], expire[i][1]));
+}
+
 static long long call_seq(struct world *w) {
   cJSON *r = itest_sim_call(&w->sim, "GET", "/_sim/calls?since=999999999999", NULL);
   long long next = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "next"));
@@ -237,15 +270,31 @@ static void part_faults(struct world *w, const struct options *o, struct part *p
              "RETURNING 1) SELECT count(*) FROM x");
   world_q(w, "SELECT ocop_sync(NULL, NULL)");
   end = now_s() + o->fault_seconds;
+  refuse_tokens(w);
   while (now_s() < end) {
     world_orders(w, 3);
     world_prices(w);
+    secrets_collect(w);
     nap_ms(1000);
   }
   cJSON_Delete(itest_sim_call(&w->sim, "DELETE", "/_sim/fault", NULL));
   p->faults = faults_fired(w) - fired;
   p->early_calls = early_calls(w, since);
   converge(w, p);
+}
+
+/* ---- secrets ---------------------------------------------------------------------- */
+
+static void part_secrets(struct world *w, struct part *p) {
+  struct secrets_found f;
+
+  p->name = "secrets canary";
+  if (!world_running(w, 0))
+    world_start(w, 0);
+  p->problems = secrets_search(w, &f);
+  p->count = f.secrets;
+  printf("# %d secrets looked for: %d in logs, %d in the database dump, %d in /metrics and "
+         "/status\n", f.secrets, f.in_logs, f.in_dump, f.in_admin);
 }
 
 /* ---- the report ------------------------------------------------------------------- */
@@ -300,7 +349,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
 int main(int argc, char **argv) {
   struct options o;
   struct world w;
-  struct part parts[3];
+  struct part parts[4];
 
   if (parse_args(argc, argv, &o) != 0) {
     fprintf(stderr, "usage: soak [--products N] [--kills N] [--restarts N] [--fault-seconds N]\n");
@@ -308,7 +357,7 @@ int main(int argc, char **argv) {
   }
   srand((unsigned)time(NULL));
   memset(parts, 0, sizeof parts);
-  printf("1..3\n");
+  printf("1..4\n");
   fflush(stdout);
   world_up(&w, o.products);
   part_kill(&w, &o, &parts[0]);
@@ -319,7 +368,11 @@ int main(int argc, char **argv) {
   fflush(stdout);
   part_faults(&w, &o, &parts[2]);
   print_part(3, &parts[2]);
-  print_table(&w, parts, 3);
+  fflush(stdout);
+  part_secrets(&w, &parts[3]);
+  printf("%s 4 - secrets canary: %d secrets, found in %d places\n",
+         parts[3].problems ? "not ok" : "ok", parts[3].count, parts[3].problems);
+  print_table(&w, parts, 4);
   world_down(&w);
   return 0;
 }
