@@ -69,8 +69,12 @@ static void refill(struct bucket *b, double rate, double burst, uint64_t now_ms)
 }
 
 uint64_t rl_take(ratelimit_t *rl, long long shop_id, double rate, double burst, uint64_t now_ms) {
-  struct bucket *b;
+  struct bucket *b = find(rl, shop_id);
 
+  /* The marketplace's Retry-After holds whether or not ocopd has a rate
+   * of its own for the shop. */
+  if (b && b->paused_until_ms > now_ms)
+    return b->paused_until_ms - now_ms;
   if (rate <= 0)
     return 0; /* no limit configured */
   if (burst < 1)

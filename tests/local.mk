@@ -205,6 +205,22 @@ SQL_TESTS = \
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
 
+# ---- soak -------------------------------------------------------------------
+# Crashes, database restarts and marketplace faults on a cluster of its own,
+# with the checks of tests/soak/checks.h after each part; TAP and a table.
+# `make check` runs a short soak; `make soak` the full counts (SOAK_ARGS).
+check_PROGRAMS += tests/soak/soak
+TESTS += tests/soak/soak
+tests_soak_soak_SOURCES = tests/soak/soak.c tests/soak/world.c tests/soak/world.h \
+	tests/soak/checks.c tests/soak/checks.h tests/soak/secrets.c tests/soak/secrets.h \
+	$(ITEST_HARNESS)
+tests_soak_soak_CFLAGS = $(ITEST_CFLAGS) -I$(top_srcdir)/tests/itest
+tests_soak_soak_LDADD = $(ITEST_LIBS)
+SOAK_ARGS = --products 300 --kills 1000 --restarts 50 --fault-seconds 120
+soak: all tests/soak/soak tests/sim/ocopsim
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' tests/soak/soak $(SOAK_ARGS)
+.PHONY: soak
+
 # ---- bench ------------------------------------------------------------------
 # `make bench` builds them and runs each against a throwaway PostgreSQL
 # (scripts/bench); they print figures, never pass/fail.

@@ -538,6 +538,7 @@ struct sim_fault {
   int64_t shop_id; /* 0: any shop */
   char *shop;      /* NULL: any shop named by text */
   int64_t count;   /* firings left; -1 forever */
+  int64_t percent; /* chance that a matching call fires it; 100: every one */
   int status, retry_after, drop;
   int64_t delay_ms;
   size_t size;
@@ -571,7 +572,22 @@ static void sim_fault_remove(size_t i) {
   sim_faults.n--;
 }
 
-/* Takes one firing of the first matching rule; 1 and a copy when fired. */
+/* 1 with the given chance in percent (xorshift; called under the state's
+ * mutex, like every fault function). */
+static int sim_chance(int64_t percent) {
+  static uint64_t x = 0x9E3779B97F4A7C15u;
+
+  if (percent >= 100)
+    return 1;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return (int64_t)(x % 100) < percent;
+}
+
+/* Takes one firing of the first matching rule that fires (a rule with a
+ * percent may let the call pass to the next rule); 1 and a copy when
+ * fired. */
 static int sim_fault_take(int market, const char *path, int64_t shop_id,
                           const char *shop, struct sim_fault *out) {
   size_t i;
@@ -581,7 +597,7 @@ static int sim_fault_take(int market, const char *path, int64_t shop_id,
 
     if (f->market != market || (f->path && strcmp(f->path, path) != 0) ||
         (f->shop_id && f->shop_id != shop_id) ||
-        (f->shop && strcmp(f->shop, shop) != 0))
+        (f->shop && strcmp(f->shop, shop) != 0) || !sim_chance(f->percent))
       continue;
     f->fired++;
     *out = *f;
@@ -667,6 +683,7 @@ static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
 
   snprintf(f->message, sizeof f->message, "injected fault");
   if (sim_opt_int(o, "count", 1, -1, INT32_MAX, &f->count, err, n) ||
+      sim_opt_int(o, "percent", 100, 1, 100, &f->percent, err, n) ||
       sim_opt_int(o, "status", def_status, 200, 599, &v, err, n))
     return -1;
   f->status = (int)v;
@@ -767,6 +784,7 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
     cJSON_AddStringToObject(o, "shop", f->shop);
   cJSON_AddStringToObject(o, "kind", sim_fault_names[f->kind]);
   sim_json_add_int(o, "count", f->count);
+  sim_json_add_int(o, "percent", f->percent);
   sim_json_add_int(o, "fired", (int64_t)f->fired);
   return o;
 }

@@ -424,8 +424,12 @@ TEST_IMPL(ratelimit_pause_and_listing) {
   ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 0);
   rl_charge(rl, 9, 1, 1, 1000);
   ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 2001);
-  /* No configured rate: never limited. */
+  /* No configured rate: never limited by ocopd, but a marketplace's
+   * Retry-After still holds. */
   ASSERT_EQ(rl_take(rl, 8, 0, 0, 1000), 0);
+  rl_pause(rl, 8, 3000);
+  ASSERT_EQ(rl_take(rl, 8, 0, 0, 1000), 2000);
+  ASSERT_EQ(rl_take(rl, 8, 0, 0, 3000), 0);
   rl_free(rl);
   return 0;
 }
