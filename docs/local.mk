@@ -6,7 +6,8 @@
 dist_doc_DATA += README.md
 nobase_dist_doc_DATA = docs/README.md docs/catalogue-csv.md docs/ocop-rules.md \
 	docs/postmart-orders.md docs/variants.md docs/assortments.md docs/listing-content.md \
-	docs/operate.md docs/admin.md docs/create-once.md docs/pushes.md \
+	docs/operate.md docs/admin.md docs/create-once.md docs/pushes.md docs/soak.md \
+	docs/fuzzing.md \
 	docs/marketplaces/shopee.md docs/marketplaces/lazada.md \
 	docs/marketplaces/tiktok.md docs/marketplaces/postmart.md
 

@@ -173,7 +173,7 @@ EXTRA_DIST += tests/fuzz/test_fuzz.sh tests/fuzz/run tests/fuzz/fuzz.mk tests/fu
 	tests/fuzz/fuzz_lazada.c tests/fuzz/fuzz_tiktok.c tests/fuzz/fuzz_webhook.c \
 	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_import.c tests/fuzz/fuzz_order_csv.c \
 	tests/fuzz/fuzz_order_doc.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_image.c \
-	tests/fuzz/corpus docs/fuzzing.md
+	tests/fuzz/corpus
 fuzz: sql_migrations.c
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	  $(SHELL) $(top_srcdir)/tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
