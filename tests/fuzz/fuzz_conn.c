@@ -40,7 +40,7 @@ typedef struct fzc_input {
   } while (0)
 
 static void fzc_check_verdict(const oc_verdict *v) {
-  fz_assert(v->status >= OC_OK && v->status <= OC_NOT_FOUND);
+  fz_assert(v->status >= OC_OK && v->status <= OC_EXISTS);
   fz_assert(v->retry_after_ms >= 0);
   fzc_text(v->error);
   fzc_text(v->request_id);
