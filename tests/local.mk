@@ -17,7 +17,12 @@
 TEST_EXTENSIONS = .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = $(SHELL)
+# Every test program runs under a deadline and says how long it took
+# (tests/deadline.sh): a hang is a failure with a log, never a stuck suite.
+TEST_DEADLINE = $(SHELL) $(top_srcdir)/tests/deadline.sh
+LOG_COMPILER = $(TEST_DEADLINE)
+EXTRA_DIST += tests/deadline.sh
+SH_LOG_COMPILER = $(TEST_DEADLINE) $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	export top_srcdir top_builddir;
@@ -68,6 +73,51 @@ EXTRA_DIST += \
 	tests/data/bad-catalogue.csv \
 	tests/data/bad-variants.csv \
 	tests/data/reordered.csv
+
+# ---- soak -------------------------------------------------------------------
+# Crashes, database restarts and marketplace faults on a cluster of its own,
+# with the checks of tests/soak/checks.h after each part; TAP and a table.
+# `make check` runs a short soak; `make soak` the full counts (SOAK_ARGS).
+check_PROGRAMS += tests/soak/soak
+TESTS += tests/soak/soak
+tests_soak_soak_SOURCES = tests/soak/soak.c tests/soak/world.c tests/soak/world.h \
+	tests/soak/checks.c tests/soak/checks.h tests/soak/secrets.c tests/soak/secrets.h \
+	$(ITEST_HARNESS)
+tests_soak_soak_CFLAGS = $(ITEST_CFLAGS) -I$(top_srcdir)/tests/itest
+tests_soak_soak_LDADD = $(ITEST_LIBS)
+SOAK_ARGS = --products 300 --kills 1000 --restarts 50 --fault-seconds 120
+soak: all tests/soak/soak tests/sim/ocopsim
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' tests/soak/soak $(SOAK_ARGS)
+.PHONY: soak
+
+# ---- fuzz -------------------------------------------------------------------
+# libFuzzer targets, one per parser of untrusted bytes (tests/fuzz/*.c:
+# each connector's answers and pushes, the push endpoint's checks, the
+# catalogue and order CSVs, order documents, the config file, images),
+# built with clang under ASan and UBSan by tests/fuzz/run through
+# tests/fuzz/fuzz.mk, apart from the gcc build; seeds in
+# tests/fuzz/corpus/<target>/. make check runs each for 10 s
+# (OCOP_FUZZ_TIME) and fails on any crash; it skips without clang's
+# libFuzzer. `make fuzz` runs each for FUZZ_TIME seconds (default 60) and
+# prints a table of executions, exec/s and crashes; FUZZ_TARGETS picks
+# some (docs/fuzzing.md).
+TESTS += tests/fuzz/test_fuzz.sh
+FUZZ_TIME = 60
+FUZZ_TARGETS =
+EXTRA_DIST += tests/fuzz/test_fuzz.sh tests/fuzz/run tests/fuzz/fuzz.mk tests/fuzz/fuzz.h \
+	tests/fuzz/fuzz_conn.c tests/fuzz/fuzz_conn.h tests/fuzz/fuzz_shopee.c \
+	tests/fuzz/fuzz_lazada.c tests/fuzz/fuzz_tiktok.c tests/fuzz/fuzz_webhook.c \
+	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_import.c tests/fuzz/fuzz_order_csv.c \
+	tests/fuzz/fuzz_order_doc.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_image.c \
+	tests/fuzz/corpus
+fuzz: sql_migrations.c
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  $(SHELL) $(top_srcdir)/tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
+.PHONY: fuzz
+clean-local: clean-fuzz
+clean-fuzz:
+	rm -rf tests/fuzz/build tests/fuzz/build.log
+.PHONY: clean-fuzz
 
 # ---- upgrade ------------------------------------------------------------------
 # A database of the previous release (built once into /tmp/ocopd-prev-<commit>
@@ -154,42 +204,13 @@ tests_unit_test_postmart_LDADD = $(CONN_LIBADD)
 TESTS += tests/sim/sim_selftest.sh tests/sim/sim_selftest_lazada.sh \
 	tests/sim/sim_selftest_tiktok.sh
 
-# ---- fuzz -------------------------------------------------------------------
-# libFuzzer targets, one per parser of untrusted bytes (tests/fuzz/*.c:
-# each connector's answers and pushes, the push endpoint's checks, the
-# catalogue and order CSVs, order documents, the config file, images),
-# built with clang under ASan and UBSan by tests/fuzz/run through
-# tests/fuzz/fuzz.mk, apart from the gcc build; seeds in
-# tests/fuzz/corpus/<target>/. make check runs each for 10 s
-# (OCOP_FUZZ_TIME) and fails on any crash; it skips without clang's
-# libFuzzer. `make fuzz` runs each for FUZZ_TIME seconds (default 60) and
-# prints a table of executions, exec/s and crashes; FUZZ_TARGETS picks
-# some (docs/fuzzing.md).
-TESTS += tests/fuzz/test_fuzz.sh
-FUZZ_TIME = 60
-FUZZ_TARGETS =
-EXTRA_DIST += tests/fuzz/test_fuzz.sh tests/fuzz/run tests/fuzz/fuzz.mk tests/fuzz/fuzz.h \
-	tests/fuzz/fuzz_conn.c tests/fuzz/fuzz_conn.h tests/fuzz/fuzz_shopee.c \
-	tests/fuzz/fuzz_lazada.c tests/fuzz/fuzz_tiktok.c tests/fuzz/fuzz_webhook.c \
-	tests/fuzz/fuzz_csv.c tests/fuzz/fuzz_import.c tests/fuzz/fuzz_order_csv.c \
-	tests/fuzz/fuzz_order_doc.c tests/fuzz/fuzz_config.c tests/fuzz/fuzz_image.c \
-	tests/fuzz/corpus
-fuzz: sql_migrations.c
-	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
-	  $(SHELL) $(top_srcdir)/tests/fuzz/run -t $(FUZZ_TIME) $(FUZZ_TARGETS)
-.PHONY: fuzz
-clean-local: clean-fuzz
-clean-fuzz:
-	rm -rf tests/fuzz/build tests/fuzz/build.log
-.PHONY: clean-fuzz
-
 # ---- sql --------------------------------------------------------------------
 # pgTAP: the rules of the SQL logic (sql/logic/) checked in the database
 # itself. Each file runs in a fresh, migrated database inside a transaction
 # it rolls back (tests/sql/run.sh); the tap driver counts every assertion.
 TEST_EXTENSIONS += .sql
 SQL_LOG_DRIVER = $(LOG_DRIVER)
-SQL_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/sql/run.sh
+SQL_LOG_COMPILER = $(TEST_DEADLINE) $(SHELL) $(top_srcdir)/tests/sql/run.sh
 
 SQL_TESTS = \
 	tests/sql/content.sql \
@@ -204,22 +225,6 @@ SQL_TESTS = \
 	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
-
-# ---- soak -------------------------------------------------------------------
-# Crashes, database restarts and marketplace faults on a cluster of its own,
-# with the checks of tests/soak/checks.h after each part; TAP and a table.
-# `make check` runs a short soak; `make soak` the full counts (SOAK_ARGS).
-check_PROGRAMS += tests/soak/soak
-TESTS += tests/soak/soak
-tests_soak_soak_SOURCES = tests/soak/soak.c tests/soak/world.c tests/soak/world.h \
-	tests/soak/checks.c tests/soak/checks.h tests/soak/secrets.c tests/soak/secrets.h \
-	$(ITEST_HARNESS)
-tests_soak_soak_CFLAGS = $(ITEST_CFLAGS) -I$(top_srcdir)/tests/itest
-tests_soak_soak_LDADD = $(ITEST_LIBS)
-SOAK_ARGS = --products 300 --kills 1000 --restarts 50 --fault-seconds 120
-soak: all tests/soak/soak tests/sim/ocopsim
-	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' tests/soak/soak $(SOAK_ARGS)
-.PHONY: soak
 
 # ---- bench ------------------------------------------------------------------
 # `make bench` builds them and runs each against a throwaway PostgreSQL

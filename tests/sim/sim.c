@@ -377,7 +377,7 @@ static int sim_query_u64(const struct sim_req *req, const char *key,
 
 struct sim_call {
   uint64_t seq;
-  int64_t ts_ms, shop_id;
+  int64_t ts_ms, arrived_ms, shop_id;
   int64_t *ids; /* item ids named by the call */
   int nids;
   short market, status; /* status 0: connection dropped */
@@ -508,6 +508,7 @@ static void sim_log_call(int market, const struct sim_req *req,
     return;
   e->seq = ++sim_log.last_seq;
   e->ts_ms = req->now_ms;
+  e->arrived_ms = req->arrived_ms;
   e->market = (short)market;
   e->status = (short)status;
   e->fault = (signed char)fault;
@@ -1012,6 +1013,7 @@ static cJSON *sim_call_json(const struct sim_call *e) {
   cJSON_AddStringToObject(o, "error", e->error);
   sim_add_opt_str(o, "fault", e->fault >= 0 ? sim_fault_names[e->fault] : NULL);
   sim_json_add_int(o, "ts_ms", e->ts_ms);
+  sim_json_add_int(o, "arrived_ms", e->arrived_ms);
   return o;
 }
 
@@ -1392,7 +1394,7 @@ static enum MHD_Result sim_dispatch(struct MHD_Connection *conn,
   req.body = sc->body ? sc->body : "";
   req.body_len = sc->len;
   req.conn = conn;
-  req.now_ms = sim_now_ms();
+  req.now_ms = req.arrived_ms = sim_now_ms();
   req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
   if (sc->oom)

@@ -43,6 +43,7 @@ struct sim_req {
   const char *json_err; /* why json is NULL although the body is not empty */
   const char *content_type; /* header value or NULL */
   int64_t now_ms;           /* wall clock when the request was complete */
+  int64_t arrived_ms;       /* the same, never moved on by a wait */
   void *conn;               /* opaque: for sim_query() */
 };
 
