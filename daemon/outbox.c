@@ -151,9 +151,28 @@ static enum vset_report report_of(const struct job *job, enum outcome_kind kind)
   return VSET_LEARNT;
 }
 
+/* Whether the call this job just sent changes the marketplace in a way a
+ * late application could undo: a create, or any write of a job that is not
+ * a create (a create job's look-ups and image uploads are not). */
+static int lands_late(const struct job *job) {
+  switch (job->op) {
+  case OC_OP_PUBLISH:
+    return 1;
+  case OC_OP_UPDATE:
+  case OC_OP_SET_STOCK:
+  case OC_OP_SET_PRICE:
+  case OC_OP_DELIST:
+  case OC_OP_RELIST:
+  case OC_OP_VARIANTS:
+    return job->kind != JOB_PUBLISH;
+  default:
+    return 0;
+  }
+}
+
 static void finish(struct job *job, const struct outcome *oc) {
   outbox_t *ob = job->owner;
-  char id[24], retry[24], maxa[24], stars[8];
+  char id[24], retry[24], maxa[24], stars[8], settle[24];
   char *variants = vset_outcome_json(&job->vars, report_of(job, oc->kind));
   const char *params[OUTCOME_NPARAMS];
 
@@ -161,6 +180,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   snprintf(retry, sizeof retry, "%llu", (unsigned long long)oc->retry_ms);
   snprintf(maxa, sizeof maxa, "%u", ob->opt.max_attempts);
   snprintf(stars, sizeof stars, "%d", job->listing.stars);
+  snprintf(settle, sizeof settle, "%llu", (unsigned long long)ob->opt.create_settle_ms);
   params[0] = id;
   params[1] = ob->owner;
   params[2] = outcome_names[oc->kind];
@@ -173,6 +193,7 @@ static void finish(struct job *job, const struct outcome *oc) {
   params[9] = stars;
   params[10] = variants;
   params[11] = job->content.sig;
+  params[12] = settle;
   metrics_job(job->shop_name, job->kind_name, outcome_names[oc->kind], ms_mono() - job->started_ms);
   if (oc->kind == OUT_HELD || oc->kind == OUT_REFUSED) {
     free(job->held_why);
@@ -405,9 +426,11 @@ static void on_call(void *arg, call_result *res) {
   case CALL_RETRY:
   case CALL_SHUTDOWN:
     retry_outcome(job, &oc, res->retry_after_ms);
-    /* A create that went out without a clear answer may have been
-     * applied: the next attempt looks it up over the settle window. */
-    if (job->op == OC_OP_PUBLISH && res->sent)
+    /* A call that went out without a clear answer may have been applied,
+     * or may be applied later: the next attempt of a create looks it up
+     * over the settle window, and any other job runs once more after that
+     * window (ocop_record_outcome, sql/logic/outbox.sql). */
+    if (res->sent && lands_late(job))
       oc.kind = OUT_UNKNOWN;
     break;
   case CALL_AUTH:

@@ -95,7 +95,7 @@ static void send_single(outcomes_t *o, struct entry *e) {
   o->st.singles++;
   if (db_query(o->db,
                "SELECT ocop_finish_job($1, $2, $3, $4, $5, $6::integer, $7, $8, $9, $10::smallint, "
-               "$11::jsonb, $12)",
+               "$11::jsonb, $12, $13::integer)",
                OUTCOME_NPARAMS, (const char *const *)r->e[0].params, on_single, r) != 0) {
     entry_done(&r->e[0], NULL, "shutting down");
     req_free(r);
@@ -110,7 +110,7 @@ static int by_job(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* The JSON array ocop_finish_jobs reads: one array of twelve per outcome. */
+/* The JSON array ocop_finish_jobs reads: one array of thirteen per outcome. */
 static char *batch_json(const struct req *r) {
   cJSON *all = cJSON_CreateArray(), *row;
   char *text = NULL;

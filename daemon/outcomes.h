@@ -21,7 +21,7 @@
 #include "db.h"
 
 /* ocop_finish_job's arguments, in its order. */
-#define OUTCOME_NPARAMS 12
+#define OUTCOME_NPARAMS 13
 
 typedef struct outcomes outcomes_t;
 

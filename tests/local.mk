@@ -222,6 +222,7 @@ SQL_TESTS = \
 	tests/sql/orders.sql \
 	tests/sql/stock.sql \
 	tests/sql/token.sql \
+	tests/sql/update_settle.sql \
 	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
 EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)

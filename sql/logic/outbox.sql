@@ -190,16 +190,41 @@ LANGUAGE sql AS $$
    WHERE lv.listing_id = p_listing AND v.id = lv.variant_id AND v.sku = r.e->>'sku'
 $$;
 
+-- A job that succeeded while an earlier attempt of it may still be applied
+-- late (settle_until): it runs once more at settle_until, as a new job
+-- (attempts from 0), and the values it sent are forgotten so that it sends
+-- again what the listing should show then. Returns when it runs.
+CREATE OR REPLACE FUNCTION ocop_settle_again(j outbox, l listing) RETURNS timestamptz
+LANGUAGE plpgsql AS $$
+BEGIN
+  CASE j.kind
+    WHEN 'price' THEN UPDATE listing_variant SET sent_price = NULL WHERE listing_id = l.id;
+    WHEN 'stock' THEN UPDATE listing_variant SET sent_stock = NULL WHERE listing_id = l.id;
+    WHEN 'variants' THEN
+      UPDATE listing_variant SET sent_price = NULL, sent_stock = NULL WHERE listing_id = l.id;
+    WHEN 'update' THEN
+      -- Not sent_stars: whether a send strips or restores the claims reads it.
+      UPDATE listing SET sent_name = NULL, sent_description = NULL, sent_content = NULL
+       WHERE id = l.id;
+    ELSE NULL; -- delist, relist: the same act again
+  END CASE;
+  UPDATE outbox SET attempts = 0, settle_until = NULL WHERE id = j.id;
+  RETURN j.settle_until;
+END $$;
+
 -- Records a job's outcome. p_outcome is one of:
 --   ok         the marketplace applied it; p_* are the values that were sent,
 --              p_variants what was sent and learnt per variant
 --   adopted    a look-up found the listing a previous create made (p_item_id)
 --   retry      transient failure: try again in p_retry_ms, or give up after
 --              p_max_attempts
---   unknown    a create went out and its answer was lost (a timeout, a
---              dropped connection, a 5xx): as retry, and the create's marker
---              is set to now, so that the look-ups that follow wait
---              create_settle from the end of this attempt
+--   unknown    a call went out and its answer was lost (a timeout, a
+--              dropped connection, a 5xx): as retry. For a create, its
+--              marker is set to now, so that the look-ups that follow wait
+--              create_settle from the end of this attempt; for any other
+--              job, the marketplace may still apply what it sent after a
+--              retry has sent something newer, so the job is marked to run
+--              once more when that can no longer happen (settle_until)
 --   create_lost  look-ups over the whole settle window found no listing
 --              from the create of unknown outcome: the marker is cleared and
 --              the job runs again at once, the attempt not counted (the one
@@ -222,10 +247,14 @@ $$;
 -- (another worker owns the job now; it will redo the idempotent part).
 -- ocop_record_outcome records it; ocop_finish_job then queues what changed
 -- meanwhile, and ocop_finish_jobs does both for a batch.
+-- p_settle_ms is create_settle: how long an update whose answer was lost
+-- may still be applied (see 'unknown' above and 014_update_settle.sql).
+DROP FUNCTION IF EXISTS ocop_record_outcome(bigint, text, text, text, text, integer, integer, text,
+                                            text, smallint, jsonb, text);
 CREATE OR REPLACE FUNCTION ocop_record_outcome(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
-                                p_variants jsonb, p_content text)
+                                p_variants jsonb, p_content text, p_settle_ms integer DEFAULT 0)
 RETURNS text
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -234,6 +263,7 @@ DECLARE
   t listing_target;
   action text;
   new_state text;
+  next_run timestamptz; -- a pending job's next run, when not p_retry_ms from now
 BEGIN
   SELECT * INTO j FROM outbox WHERE id = p_job FOR UPDATE;
   IF NOT FOUND OR j.state <> 'running' OR j.lease_owner IS DISTINCT FROM p_owner THEN
@@ -267,6 +297,10 @@ BEGIN
       WHEN 'relist' THEN UPDATE listing SET state = 'listed' WHERE id = l.id;
     END CASE;
     new_state := 'done';
+    IF j.settle_until > now() THEN
+      next_run := ocop_settle_again(j, l);
+      new_state := 'pending';
+    END IF;
   ELSIF p_outcome = 'adopted' THEN
     -- The listing exists but what it shows is unknown: clear sent_* so the
     -- sync pushes every field again (absolute values, harmless to repeat).
@@ -300,6 +334,10 @@ BEGIN
     END IF;
   ELSIF p_outcome IN ('retry', 'unknown', 'create_lost') AND j.attempts < p_max_attempts THEN
     new_state := 'pending';
+    IF p_outcome = 'unknown' AND j.kind <> 'publish' AND p_settle_ms > 0 THEN
+      UPDATE outbox SET settle_until = greatest(settle_until, now() + make_interval(secs => p_settle_ms / 1000.0))
+       WHERE id = j.id;
+    END IF;
   ELSIF p_outcome IN ('defer', 'defer_unsent') THEN
     new_state := 'pending';
     IF p_outcome = 'defer_unsent' AND j.kind = 'publish' AND l.item_id IS NULL THEN
@@ -336,9 +374,9 @@ BEGIN
   UPDATE outbox SET state = new_state, lease_until = NULL, updated_at = now(),
                     last_error = CASE WHEN p_outcome IN ('ok', 'adopted') OR p_error IS NULL
                                       THEN last_error ELSE p_error END,
-                    next_at = CASE WHEN new_state = 'pending'
-                                   THEN now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0)
-                                   ELSE next_at END
+                    next_at = CASE WHEN new_state <> 'pending' THEN next_at
+                                   WHEN next_run IS NOT NULL THEN next_run
+                                   ELSE now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0) END
    WHERE id = j.id;
 
   -- Only the certificate, for the event: the whole listing_target would
@@ -363,10 +401,12 @@ BEGIN
   RETURN new_state;
 END $$;
 
+DROP FUNCTION IF EXISTS ocop_finish_job(bigint, text, text, text, text, integer, integer, text,
+                                        text, smallint, jsonb, text);
 CREATE OR REPLACE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, p_error text,
                                 p_item_id text, p_retry_ms integer, p_max_attempts integer,
                                 p_name text, p_description text, p_stars smallint,
-                                p_variants jsonb, p_content text)
+                                p_variants jsonb, p_content text, p_settle_ms integer DEFAULT 0)
 RETURNS text
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -375,7 +415,7 @@ DECLARE
 BEGIN
   new_state := ocop_record_outcome(p_job, p_owner, p_outcome, p_error, p_item_id, p_retry_ms,
                                    p_max_attempts, p_name, p_description, p_stars, p_variants,
-                                   p_content);
+                                   p_content, p_settle_ms);
   IF new_state <> 'stale' THEN
     -- Whatever changed while this job ran is queued now.
     SELECT li.* INTO l FROM outbox o JOIN listing li ON li.id = o.listing_id WHERE o.id = p_job;
@@ -385,7 +425,7 @@ BEGIN
 END $$;
 
 -- Many outcomes in one statement and one transaction (daemon/outcomes.c):
--- p_batch is a JSON array of arrays, each ocop_finish_job's twelve
+-- p_batch is a JSON array of arrays, each ocop_finish_job's thirteen
 -- arguments in order (text or null). They are recorded in job order, so
 -- two batches lock their rows in the same order; then one sync per shop
 -- queues what changed while they ran. Returns each job's new state.
@@ -400,7 +440,7 @@ BEGIN
     r_job := (e->>0)::bigint;
     r_state := ocop_record_outcome(r_job, e->>1, e->>2, e->>3, e->>4, (e->>5)::integer,
                                    (e->>6)::integer, e->>7, e->>8, (e->>9)::smallint,
-                                   (e->>10)::jsonb, e->>11);
+                                   (e->>10)::jsonb, e->>11, coalesce((e->>12)::integer, 0));
     IF r_state <> 'stale' THEN
       finished := finished || r_job;
     END IF;

@@ -536,6 +536,7 @@ struct sim_fault {
   uint64_t id, fired;
   int market, kind;
   char *path;      /* NULL: any path of the marketplace */
+  char not_path[128]; /* "": no path spared */
   int64_t shop_id; /* 0: any shop */
   char *shop;      /* NULL: any shop named by text */
   int64_t count;   /* firings left; -1 forever */
@@ -597,6 +598,7 @@ static int sim_fault_take(int market, const char *path, int64_t shop_id,
     struct sim_fault *f = &sim_faults.v[i];
 
     if (f->market != market || (f->path && strcmp(f->path, path) != 0) ||
+        (f->not_path[0] && strcmp(f->not_path, path) == 0) ||
         (f->shop_id && f->shop_id != shop_id) ||
         (f->shop && strcmp(f->shop, shop) != 0) || !sim_chance(f->percent))
       continue;
@@ -696,7 +698,8 @@ static int sim_fault_what(const cJSON *o, struct sim_fault *f, char *err,
                   n))
     return -1;
   f->size = (size_t)v;
-  if (sim_opt_str(o, "error", f->error, sizeof f->error, err, n) ||
+  if (sim_opt_str(o, "not_path", f->not_path, sizeof f->not_path, err, n) ||
+      sim_opt_str(o, "error", f->error, sizeof f->error, err, n) ||
       sim_opt_str(o, "message", f->message, sizeof f->message, err, n))
     return -1;
   f->drop = cJSON_IsTrue(drop);
@@ -779,6 +782,8 @@ static cJSON *sim_fault_json(const struct sim_fault *f) {
   cJSON_AddStringToObject(o, "marketplace", sim_markets[f->market]->name);
   if (f->path)
     cJSON_AddStringToObject(o, "path", f->path);
+  if (f->not_path[0])
+    cJSON_AddStringToObject(o, "not_path", f->not_path);
   if (f->shop_id)
     sim_json_add_int(o, "shop_id", f->shop_id);
   if (f->shop)

@@ -43,6 +43,7 @@
 
 #define CONVERGE_MS 240000 /* the longest a part may take to come in line */
 #define RETRY_AFTER_S 2
+#define CONVERGE_GOAL_S 120 /* after the faults stop */
 
 struct options {
   int products, kills, restarts, fault_seconds;
@@ -166,10 +167,17 @@ static void add_faults(struct world *w) {
   char rule[256];
   size_t m, k;
 
+  /* A refresh whose answer is lost after the marketplace rotated the
+   * single-use refresh token (a slow answer past the timeout, a dropped
+   * one) needs the seller to authorise again, on the real marketplace
+   * too (docs/operate.md): the faults that do that spare the refresh. */
+  static const char *const refresh[] = {"/api/v2/auth/access_token/get",
+                                        "/rest/auth/token/refresh", "/api/v2/token/refresh"};
   for (m = 0; m < WORLD_SHOPS; m++)
     for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-      snprintf(rule, sizeof rule, "{\"marketplace\":\"%s\",%s,\"count\":-1,\"percent\":4}",
-               world_markets[m].name, kinds[k]);
+      snprintf(rule, sizeof rule,
+               "{\"marketplace\":\"%s\",%s,\"count\":-1,\"percent\":4,\"not_path\":\"%s\"}",
+               world_markets[m].name, kinds[k], k >= 2 && k <= 3 ? refresh[m] : "/none");
       cJSON_Delete(itest_sim_call(&w->sim, "POST", "/_sim/fault", rule));
     }
 }
@@ -283,6 +291,11 @@ static void part_faults(struct world *w, const struct options *o, struct part *p
   p->early_calls = early_calls(w, since);
   converge(w, p);
   p->problems += p->early_calls; /* Retry-After is obeyed, or the part fails */
+  /* Reported, not yet failed on: late-applied writes can still hold the
+   * world out of line for about 95 s (docs/soak.md). */
+  if (p->converge_s > CONVERGE_GOAL_S)
+    printf("# in line %.1f s after the faults stopped: over the goal of %d s\n", p->converge_s,
+           CONVERGE_GOAL_S);
 }
 
 /* ---- secrets ---------------------------------------------------------------------- */

@@ -72,7 +72,7 @@ static void make_schema(void) {
            "CREATE FUNCTION ocop_finish_job(p_job bigint, p_owner text, p_outcome text, "
            "  p_error text, p_item_id text, p_retry_ms integer, p_max_attempts integer, "
            "  p_name text, p_description text, p_stars smallint, p_variants jsonb, "
-           "  p_content text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN "
+           "  p_content text, p_settle_ms integer) RETURNS text LANGUAGE plpgsql AS $$ BEGIN "
            "  IF p_outcome = 'bogus' THEN RAISE EXCEPTION 'unknown outcome bogus'; END IF;"
            "  INSERT INTO rec VALUES (p_job, 'alone', p_outcome);"
            "  RETURN CASE p_outcome WHEN 'ok' THEN 'done' ELSE 'pending' END; END $$;"
@@ -81,8 +81,8 @@ static void make_schema(void) {
            "  FOR e IN SELECT x FROM jsonb_array_elements(p_batch) x "
            "           ORDER BY (x->>0)::bigint LOOP "
            "    IF e->>2 = 'bogus' THEN RAISE EXCEPTION 'unknown outcome bogus'; END IF;"
-           "    IF jsonb_array_length(e) <> 12 OR (e->>10)::jsonb IS NULL THEN "
-           "      RAISE EXCEPTION 'not twelve arguments'; END IF;"
+           "    IF jsonb_array_length(e) <> 13 OR (e->>10)::jsonb IS NULL THEN "
+           "      RAISE EXCEPTION 'not thirteen arguments'; END IF;"
            "    INSERT INTO rec VALUES ((e->>0)::bigint, 'batch', e->>2);"
            "    r_job := (e->>0)::bigint;"
            "    r_state := CASE e->>2 WHEN 'ok' THEN 'done' ELSE 'pending' END;"
@@ -123,7 +123,7 @@ static void add(int job, const char *outcome) {
   char id[16];
   const char *p[OUTCOME_NPARAMS] = {id, "owner-1", outcome, NULL, NULL, "0", "5",
                                     "Tên sản phẩm \"OCOP\"", "mô tả\nhai dòng", "4",
-                                    "[{\"sku\": \"A-1\"}]", "sig"};
+                                    "[{\"sku\": \"A-1\"}]", "sig", "120000"};
 
   snprintf(id, sizeof id, "%d", job);
   ASSERT_EQ(outcomes_add(outs, p, on_outcome, (void *)(intptr_t)job), 0);

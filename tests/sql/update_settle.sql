@@ -1,0 +1,83 @@
+-- update_settle.sql — an update whose answer was lost runs once more after
+-- the settle window (sql/014_update_settle.sql, ocop_record_outcome and
+-- ocop_settle_again in sql/logic/outbox.sql): a retry that succeeds before
+-- then does not end the job, and the job's last send comes after any late
+-- application of the lost one. Run by tests/sql/run.sh on a fresh, migrated
+-- database; everything is rolled back.
+BEGIN;
+CREATE EXTENSION pgtap;
+SELECT plan(16);
+
+SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
+INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
+INSERT INTO product (code, name_vi, producer_id, category_code)
+VALUES ('ONE', 'Sản phẩm một', (SELECT id FROM producer), 'I.2.b');
+INSERT INTO variant (product_id, sku, price_vnd) SELECT id, code, 50000 FROM product;
+INSERT INTO certificate (product_id, stars, decision_no, decision_date)
+SELECT id, 4, 'QĐ ' || code, '2025-01-10' FROM product;
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 10, 'import' FROM variant;
+INSERT INTO shop (name, marketplace, mp_shop_id, policy) VALUES ('main', 'shopee', '2001', 'delist');
+INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop;
+SELECT ocop_sync(NULL, NULL) \g /dev/null
+
+-- The listing is on the marketplace and in line (as a create would leave it).
+UPDATE outbox SET state = 'done';
+UPDATE listing SET item_id = 'I-1', state = 'listed', sent_name = t.name,
+       sent_description = t.description, sent_stars = t.stars, sent_content = t.content_sig
+  FROM listing_target t WHERE t.listing_id = listing.id;
+UPDATE listing_variant lv SET remote_id = 'R-1', sent_price = t.price, sent_stock = t.stock
+  FROM listing_variant_target t WHERE t.listing_id = lv.listing_id AND t.variant_id = lv.variant_id;
+SELECT ocop_sync(NULL, NULL) \g /dev/null
+SELECT is((SELECT string_agg(kind, ',') FROM outbox WHERE state = 'pending'), NULL, 'in line: nothing queued');
+
+CREATE TEMP TABLE claimed AS SELECT * FROM ocop_claim_jobs('w1', 10, 60, 3, '{}') LIMIT 0;
+CREATE FUNCTION pg_temp.claim() RETURNS text LANGUAGE sql AS $$
+  DELETE FROM claimed;
+  INSERT INTO claimed SELECT * FROM ocop_claim_jobs('w1', 10, 60, 3, '{}');
+  SELECT coalesce(string_agg(kind, ','), 'nothing') FROM claimed
+$$;
+-- As the daemon finishes a stock job: what it sent, and create_settle (60 s).
+CREATE FUNCTION pg_temp.finish(p_outcome text, p_stock integer) RETURNS text LANGUAGE sql AS $$
+  SELECT ocop_finish_job((SELECT job_id FROM claimed), 'w1', p_outcome, 'test', NULL, 0, 3,
+                         NULL, NULL, NULL::smallint,
+                         jsonb_build_array(jsonb_build_object('sku', 'ONE', 'stock', p_stock)),
+                         NULL, 60000)
+$$;
+CREATE FUNCTION pg_temp.job() RETURNS text LANGUAGE sql AS $$
+  SELECT state || ' attempts=' || attempts || ' settle=' ||
+         coalesce(round(extract(epoch FROM settle_until - now()))::text, 'none') || ' next=' ||
+         round(extract(epoch FROM next_at - now()))::text
+    FROM outbox WHERE kind = 'stock' ORDER BY id DESC LIMIT 1
+$$;
+
+-- An order takes one: stock 9 goes out and its answer is lost.
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, -1, 'adjust' FROM variant;
+SELECT is(pg_temp.claim(), 'stock', 'the new stock is claimed');
+SELECT is(pg_temp.finish('unknown', 9), 'pending', 'a lost answer is retried');
+SELECT is(pg_temp.job(), 'pending attempts=1 settle=60 next=0',
+          'at once, and the job remembers that the lost send may land for another 60 s');
+SELECT is((SELECT sent_stock FROM listing_variant), 10::bigint, 'what the marketplace shows is not taken as 9');
+
+-- Another order takes one more; the retry sends 8 and is answered.
+INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, -1, 'adjust' FROM variant;
+SELECT is(pg_temp.claim(), 'stock', 'the retry is claimed');
+SELECT is(pg_temp.finish('ok', 8), 'pending', 'answered within the window: the job is not done');
+SELECT is(pg_temp.job(), 'pending attempts=0 settle=none next=60',
+          'it runs once more when the window ends, as a new job');
+SELECT is((SELECT sent_stock FROM listing_variant), NULL::bigint,
+          'and what it sent is forgotten, so that it sends again');
+SELECT is(pg_temp.claim(), 'nothing', 'nothing runs before the window ends');
+SELECT ocop_sync(NULL, NULL) \g /dev/null
+SELECT is((SELECT count(*) FROM outbox WHERE kind = 'stock' AND state IN ('pending', 'running')), 1::bigint,
+          'a sync meanwhile queues no second job');
+SELECT is(pg_temp.job(), 'pending attempts=0 settle=none next=60', '... nor moves this one forward');
+
+-- The window ends (the late send of 9 may have landed): 8 goes out again.
+UPDATE outbox SET next_at = now() WHERE kind = 'stock' AND state = 'pending';
+SELECT is(pg_temp.claim(), 'stock', 'claimed when the window ends');
+SELECT is((SELECT (variants::jsonb -> 0 ->> 'stock')::integer FROM claimed), 8, 'to send what the listing should show now');
+SELECT is(pg_temp.finish('ok', 8), 'done', 'answered after the window: done');
+SELECT is((SELECT sent_stock FROM listing_variant), 8::bigint, 'and 8 is what the marketplace shows');
+
+SELECT * FROM finish();
+ROLLBACK;
