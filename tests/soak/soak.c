@@ -292,7 +292,7 @@ static void part_faults(struct world *w, const struct options *o, struct part *p
   converge(w, p);
   p->problems += p->early_calls; /* Retry-After is obeyed, or the part fails */
   /* Reported, not yet failed on: late-applied writes can still hold the
-   * world out of line for about 95 s (docs/soak.md). */
+   * world out of line for 94 to 143 s (docs/soak.md). */
   if (p->converge_s > CONVERGE_GOAL_S)
     printf("# in line %.1f s after the faults stopped: over the goal of %d s\n", p->converge_s,
            CONVERGE_GOAL_S);
