@@ -225,7 +225,7 @@ SQL_TESTS = \
 	tests/sql/update_settle.sql \
 	tests/sql/variants.sql
 TESTS += $(SQL_TESTS)
-EXTRA_DIST += tests/sql/run.sh $(SQL_TESTS)
+EXTRA_DIST += tests/sql/run.sh tests/sql/one_product.psql $(SQL_TESTS)
 
 # ---- bench ------------------------------------------------------------------
 # `make bench` builds them and runs each against a throwaway PostgreSQL

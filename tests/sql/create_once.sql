@@ -9,17 +9,7 @@ BEGIN;
 CREATE EXTENSION pgtap;
 SELECT plan(23);
 
-SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
-INSERT INTO producer (name, kind) VALUES ('HTX Thử', 'cooperative');
-INSERT INTO product (code, name_vi, producer_id, category_code)
-VALUES ('ONE', 'Sản phẩm một', (SELECT id FROM producer), 'I.2.b');
-INSERT INTO variant (product_id, sku, price_vnd) SELECT id, code, 50000 FROM product;
-INSERT INTO certificate (product_id, stars, decision_no, decision_date)
-SELECT id, 4, 'QĐ ' || code, '2025-01-10' FROM product;
-INSERT INTO stock_ledger (variant_id, delta, reason) SELECT id, 10, 'import' FROM variant;
-INSERT INTO shop (name, marketplace, mp_shop_id, policy) VALUES ('main', 'shopee', '2001', 'delist');
-INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop;
-SELECT ocop_sync(NULL, NULL) \g /dev/null
+\ir one_product.psql
 
 -- One claim by worker w1: the job's id, create_started, create_age_ms.
 CREATE TEMP TABLE claimed AS SELECT * FROM ocop_claim_jobs('w1', 10, 60, 3, '{}') LIMIT 0;
