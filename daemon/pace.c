@@ -26,8 +26,11 @@ static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size
   if (!(job->pace_flags & PACE_FOLLOWUP_DEBT) || job->calls++ == 0)
     wait = rl_take(p->rl, job->shop_id, rate, rate, ms_mono());
   else
-    rl_charge(p->rl, job->shop_id, rate, rate, ms_mono());
-  if (wait > 0) {
+    wait = rl_charge(p->rl, job->shop_id, rate, rate, ms_mono());
+  if (wait > 0 && rl_paused_ms(p->rl, job->shop_id, ms_mono()) > 0) {
+    snprintf(why, len, "the marketplace asked to wait (Retry-After)");
+    metrics_rate_wait(job->shop_name, job->marketplace, "marketplace");
+  } else if (wait > 0) {
     snprintf(why, len, "shop over its rate limit of %.1f requests/s", rate);
     metrics_rate_wait(job->shop_name, job->marketplace, "ocopd");
   }
@@ -82,6 +85,16 @@ static void token_refused(void *arg, const struct call_req *req) {
   token_refresh(job->pace->tm, job);
 }
 
-static const struct call_hooks hooks = {rate_take, rate_pause, token_check, token_refused};
+/* A request that waited in the transport for a connection leaves only
+ * if the marketplace has not asked, meanwhile, for a pause. */
+static uint64_t rate_held(void *arg, const struct call_req *req) {
+  struct job *job = arg;
+
+  (void)req;
+  return rl_paused_ms(job->pace->rl, job->shop_id, ms_mono());
+}
+
+static const struct call_hooks hooks = {rate_take, rate_pause, token_check, token_refused,
+                                        rate_held};
 
 const struct call_hooks *pace_hooks(void) { return &hooks; }

@@ -92,18 +92,24 @@ uint64_t rl_take(ratelimit_t *rl, long long shop_id, double rate, double burst, 
   return (uint64_t)((1.0 - b->tokens) * 1000.0 / rate) + 1;
 }
 
-void rl_charge(ratelimit_t *rl, long long shop_id, double rate, double burst, uint64_t now_ms) {
-  struct bucket *b;
+uint64_t rl_charge(ratelimit_t *rl, long long shop_id, double rate, double burst,
+                   uint64_t now_ms) {
+  struct bucket *b = find(rl, shop_id);
 
+  /* Debt is ocopd's own pace; a marketplace's Retry-After is not ours to
+   * borrow against. */
+  if (b && b->paused_until_ms > now_ms)
+    return b->paused_until_ms - now_ms;
   if (rate <= 0)
-    return;
+    return 0;
   if (burst < 1)
     burst = 1;
   b = get(rl, shop_id, burst, now_ms);
   if (!b)
-    return;
+    return 0;
   refill(b, rate, burst, now_ms);
   b->tokens -= 1.0;
+  return 0;
 }
 
 void rl_pause(ratelimit_t *rl, long long shop_id, uint64_t until_ms) {
@@ -114,6 +120,12 @@ void rl_pause(ratelimit_t *rl, long long shop_id, uint64_t until_ms) {
     b->tokens = 0; /* resume gently after the pause */
     b->last_ms = until_ms;
   }
+}
+
+uint64_t rl_paused_ms(const ratelimit_t *rl, long long shop_id, uint64_t now_ms) {
+  const struct bucket *b = find(rl, shop_id);
+
+  return b && b->paused_until_ms > now_ms ? b->paused_until_ms - now_ms : 0;
 }
 
 int rl_limited(const ratelimit_t *rl, long long shop_id, uint64_t now_ms) {

@@ -24,13 +24,20 @@ void rl_free(ratelimit_t *rl);
  * now, else how many milliseconds until it may. */
 uint64_t rl_take(ratelimit_t *rl, long long shop_id, double rate, double burst, uint64_t now_ms);
 
-/* Charges one request that must go now (the second call of a job, after
+/* Charges one request that should go now (the second call of a job, after
  * its look-up): the bucket may go into debt, which delays later requests,
- * so the average rate holds and no job starves behind its own look-up. */
-void rl_charge(ratelimit_t *rl, long long shop_id, double rate, double burst, uint64_t now_ms);
+ * so the average rate holds and no job starves behind its own look-up.
+ * A pause the marketplace asked for still holds: then nothing is charged
+ * and the milliseconds left are returned, else 0. */
+uint64_t rl_charge(ratelimit_t *rl, long long shop_id, double rate, double burst,
+                   uint64_t now_ms);
 
 /* The marketplace said "not before until_ms" for this shop. */
 void rl_pause(ratelimit_t *rl, long long shop_id, uint64_t until_ms);
+
+/* The milliseconds a pause the marketplace asked for still holds for
+ * shop_id at now_ms; 0 when none. */
+uint64_t rl_paused_ms(const ratelimit_t *rl, long long shop_id, uint64_t now_ms);
 
 /* 1 when shop_id could not send at now_ms (paused or out of tokens). */
 int rl_limited(const ratelimit_t *rl, long long shop_id, uint64_t now_ms);

@@ -322,6 +322,14 @@ static void on_http(void *arg, const struct http_response *resp) {
   long status = resp->fail == HTTP_FAIL_NONE ? resp->status : 0;
   const oc_verdict *v = NULL;
 
+  if (resp->fail == HTTP_FAIL_HELD) { /* nothing went out */
+    c->res.sent = 0;
+    stop(c, CALL_DEFERRED, (uint64_t)resp->retry_after_ms,
+         "the marketplace asked to wait (Retry-After)");
+    finish(c);
+    return;
+  }
+
   if (resp->fail != HTTP_FAIL_TOO_LARGE && resp->fail != HTTP_FAIL_SHUTDOWN)
     v = parse(c, status, resp->body, resp->len);
   call_classify(resp->fail, resp->error, status, resp->retry_after_ms, v, &c->res);
@@ -338,9 +346,17 @@ static void on_http(void *arg, const struct http_response *resp) {
   finish(c);
 }
 
+/* http_send_opts.hold: the shop's pause, asked as curl is about to send. */
+static uint64_t held(void *arg) {
+  struct call *c = arg;
+
+  return c->hooks->rate_held(c->req.hook_arg, &c->req);
+}
+
 /* Builds and sends; 0 when the answer will come to on_http, -1 when the
  * call ended here (built link, bad input, shutting down). */
 static int build_and_send(struct call *c, http_t *http) {
+  struct http_send_opts opts;
   oc_request rq;
   char err[256] = "";
   int rc = -1, built;
@@ -363,7 +379,10 @@ static int build_and_send(struct call *c, http_t *http) {
   log_debug("http", "request", "shop=%s job=%lld op=%s method=%s url=%s",
             c->req.shop_name ? c->req.shop_name : "-", c->req.job_id, oc_op_name(c->req.op),
             rq.method, rq.log_url ? rq.log_url : "-");
-  if ((call_op_once(c->req.op) ? http_send_once : http_send)(http, &rq, on_http, c) != 0) {
+  opts.once = call_op_once(c->req.op);
+  opts.hold = c->hooks->rate_held ? held : NULL;
+  opts.hold_arg = c;
+  if (http_send_with(http, &rq, &opts, on_http, c) != 0) {
     stop(c, CALL_SHUTDOWN, 0, "shutting down");
     goto out;
   }

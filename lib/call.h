@@ -130,6 +130,11 @@ struct call_hooks {
   void (*rate_pause)(void *arg, const struct call_req *req, uint64_t ms);
   uint64_t (*token_check)(void *arg, const struct call_req *req, char *why, size_t len);
   void (*token_refused)(void *arg, const struct call_req *req);
+  /* Asked again as the request is about to leave (it may have waited in
+   * the transport for a connection): the milliseconds a pause the
+   * marketplace asked for still holds, 0 to send. A held request ends
+   * CALL_DEFERRED, not sent. */
+  uint64_t (*rate_held)(void *arg, const struct call_req *req);
 };
 
 struct call_env {

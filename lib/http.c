@@ -56,6 +56,9 @@ struct http_job {
   int oom;
   int once;         /* http_send_once: at most one send */
   unsigned sends;   /* times curl was about to send the request */
+  uint64_t (*hold)(void *); /* http_send_opts.hold, or NULL */
+  void *hold_arg;
+  uint64_t held_ms; /* what hold said when it stopped the send */
   uint64_t start_ns;
 };
 
@@ -249,6 +252,12 @@ static void http__set_error(struct http_job *job, CURLcode rc) {
   } else if (job->once && job->sends > 1) {
     job->fail = HTTP_FAIL_UNKNOWN;
     job->error = "connection closed before the answer; not sent again (outcome unknown)";
+  } else if (job->held_ms > 0 && job->sends == 1) {
+    job->fail = HTTP_FAIL_HELD;
+    job->error = "held back before sending";
+    job->retry_after_ms = (long)job->held_ms;
+  } else if (job->held_ms > 0) { /* a resend held back: the first may have landed */
+    job->error = "connection closed before the answer; the resend was held back";
   } else if (rc == CURLE_OPERATION_TIMEDOUT) {
     job->fail = HTTP_FAIL_TIMEOUT;
     job->error = "timeout";
@@ -495,6 +504,8 @@ static int http__on_prereq(void *arg, char *primary_ip, char *local_ip, int prim
   (void)local_port;
   if (++job->sends > 1 && job->once)
     return CURL_PREREQFUNC_ABORT;
+  if (job->hold && (job->held_ms = job->hold(job->hold_arg)) > 0)
+    return CURL_PREREQFUNC_ABORT;
   return CURL_PREREQFUNC_OK;
 }
 
@@ -656,7 +667,8 @@ fail:
   return NULL;
 }
 
-static int http__send(http_t *h, const oc_request *req, int once, http_cb cb, void *arg) {
+int http_send_with(http_t *h, const oc_request *req, const struct http_send_opts *opts,
+                   http_cb cb, void *arg) {
   struct http_job *job;
   CURLcode rc;
 
@@ -669,7 +681,11 @@ static int http__send(http_t *h, const oc_request *req, int once, http_cb cb, vo
   job->cb = cb;
   job->arg = arg;
   job->retry_after_ms = -1;
-  job->once = once;
+  if (opts) {
+    job->once = opts->once;
+    job->hold = opts->hold;
+    job->hold_arg = opts->hold_arg;
+  }
   job->start_ns = uv_hrtime();
   h->inflight++;
   if (req->url == NULL || !http__method_ok(req->method)) {
@@ -690,11 +706,13 @@ static int http__send(http_t *h, const oc_request *req, int once, http_cb cb, vo
 }
 
 int http_send(http_t *h, const oc_request *req, http_cb cb, void *arg) {
-  return http__send(h, req, 0, cb, arg);
+  return http_send_with(h, req, NULL, cb, arg);
 }
 
 int http_send_once(http_t *h, const oc_request *req, http_cb cb, void *arg) {
-  return http__send(h, req, 1, cb, arg);
+  static const struct http_send_opts once = {1, NULL, NULL};
+
+  return http_send_with(h, req, &once, cb, arg);
 }
 
 unsigned http_inflight(const http_t *h) {

@@ -11,6 +11,7 @@
 #define OCOP_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "connector.h"
@@ -27,6 +28,8 @@ enum http_fail {
   HTTP_FAIL_SHUTDOWN, /* http_close() aborted it */
   HTTP_FAIL_UNKNOWN,  /* http_send_once: the connection died after the request
                          went out and before any answer; it was not sent again */
+  HTTP_FAIL_HELD,     /* the sender's hold said wait as curl was about to send:
+                         nothing went out; retry_after_ms is the wait */
   HTTP_FAIL_OTHER     /* bad request, out of memory, any other curl error */
 };
 
@@ -64,6 +67,21 @@ int http_send(http_t *http, const oc_request *req, http_cb cb, void *arg);
  * Here that second send is refused: the transfer fails HTTP_FAIL_UNKNOWN
  * and the caller settles the outcome itself (a look-up). */
 int http_send_once(http_t *http, const oc_request *req, http_cb cb, void *arg);
+
+/* How a request goes: once (as http_send_once), and a hold asked again as
+ * curl is about to send it. A request can wait inside curl for a free
+ * connection, for seconds behind slow answers; a marketplace's Retry-After
+ * that arrived meanwhile must still hold. hold returns the milliseconds
+ * still to wait, 0 to send; it must not call into http_t. */
+struct http_send_opts {
+  int once;
+  uint64_t (*hold)(void *hold_arg);
+  void *hold_arg;
+};
+
+/* As http_send, with opts (NULL: none). */
+int http_send_with(http_t *http, const oc_request *req, const struct http_send_opts *opts,
+                   http_cb cb, void *arg);
 
 unsigned http_inflight(const http_t *http);
 

@@ -667,11 +667,24 @@ static void expected_stock(struct fixture *f, const char *sku, long long *sold, 
   cJSON_Delete(r);
 }
 
+/* Waits until more than `stored` orders are in (or all of them). */
+static void wait_progress(struct fixture *f, long long stored, int timeout_ms) {
+  int waited;
+
+  for (waited = 0; waited < timeout_ms; waited += 20) {
+    long long n = q(f, "SELECT count(*) FROM \"order\"");
+
+    if (n > stored || n >= KILL_ORDERS)
+      return;
+    usleep(20 * 1000);
+  }
+}
+
 TEST_IMPL(kill_9_during_5000_orders_loses_and_doubles_nothing) {
   struct fixture f;
   char **ids;
   long long initial[3], sold, reserved;
-  long long seen[24];
+  long long seen[30];
   int kills = 0, mid = 0, after = 0, i;
 
   if (itest_need_pg())
@@ -689,9 +702,13 @@ TEST_IMPL(kill_9_during_5000_orders_loses_and_doubles_nothing) {
   srand(7);
   /* Kill at random moments until every order is in, then three more times
    * while cancellations arrive. */
-  while (kills < 24 && (kills == 0 || seen[kills - 1] < KILL_ORDERS || after++ < 3)) {
-    int nap = 100 + rand() % 400;
+  while (kills < 30 && (kills == 0 || seen[kills - 1] < KILL_ORDERS || after++ < 3)) {
+    int nap = rand() % 300;
 
+    /* Each kill lands after the restarted daemon stored something: on a
+     * loaded machine its start alone can outlast a fixed nap, and then
+     * every kill would land before the ingestion began. */
+    wait_progress(&f, kills ? seen[kills - 1] : 0, 30000);
     usleep((useconds_t)nap * 1000);
     if (kills % 3 == 0)
       for (i = 0; i < 40; i++)

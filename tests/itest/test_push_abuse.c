@@ -553,7 +553,10 @@ TEST_IMPL(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes) {
     fprintf(stderr, "# genuine push %d behind %d slow clients: %d after %ld ms\n", i,
             4 * FULL_LIMIT, status, lat[i]);
     ASSERT_EQ(status, 200);
-    ASSERT(lat[i] < FULL_DEADLINE_MS);
+    /* Room made, it is taken within a deadline; two allow for a machine
+     * busy with other suites. Freed only by deadlines, it would take
+     * three. */
+    ASSERT(lat[i] < 2 * FULL_DEADLINE_MS);
     free(id);
   }
   abuse_join(&a);

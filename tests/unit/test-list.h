@@ -92,6 +92,7 @@ TEST_DECLARE(http_close_in_flight)
 TEST_DECLARE(http_bad_requests_fail_async)
 TEST_DECLARE(http_close_idle)
 TEST_DECLARE(http_send_once_never_resends)
+TEST_DECLARE(http_hold_stops_a_request_waiting_for_a_connection)
 
 /* tests/unit/test_order_csv.c */
 TEST_DECLARE(order_csv_good_file)
@@ -237,6 +238,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(http_bad_requests_fail_async, 30),
   TEST_ENTRY_TIMEOUT(http_close_idle, 30),
   TEST_ENTRY_TIMEOUT(http_send_once_never_resends, 30),
+  TEST_ENTRY_TIMEOUT(http_hold_stops_a_request_waiting_for_a_connection, 30),
   /* tests/unit/test_order_csv.c */
   TEST_ENTRY(order_csv_good_file),
   TEST_ENTRY(order_csv_crlf_bom),

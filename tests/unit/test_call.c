@@ -166,7 +166,8 @@ static uint64_t hook_token_check(void *arg, const struct call_req *req, char *wh
   return 0;
 }
 
-static const struct call_hooks hooks = {hook_rate_take, hook_rate_pause, hook_token_check, NULL};
+static const struct call_hooks hooks = {hook_rate_take, hook_rate_pause, hook_token_check, NULL,
+                                        NULL};
 
 static void on_call(void *arg, call_result *res) {
   calls++;

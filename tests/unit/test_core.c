@@ -422,8 +422,17 @@ TEST_IMPL(ratelimit_pause_and_listing) {
   ASSERT_STR_EQ(buf, "{}");
   /* A charged follow-up puts the bucket in debt: the next request waits. */
   ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 0);
-  rl_charge(rl, 9, 1, 1, 1000);
+  ASSERT_EQ(rl_charge(rl, 9, 1, 1, 1000), 0);
   ASSERT_EQ(rl_take(rl, 9, 1, 1, 1000), 2001);
+  /* But a follow-up never goes inside a marketplace's Retry-After, with a
+   * rate of ocopd's own or without one. */
+  rl_pause(rl, 9, 5000);
+  ASSERT_EQ(rl_charge(rl, 9, 1, 1, 1200), 3800);
+  ASSERT_EQ(rl_charge(rl, 10, 0, 0, 1000), 0);
+  rl_pause(rl, 10, 2500);
+  ASSERT_EQ(rl_charge(rl, 10, 0, 0, 1000), 1500);
+  ASSERT_EQ(rl_paused_ms(rl, 10, 2000), 500);
+  ASSERT_EQ(rl_paused_ms(rl, 10, 2500), 0);
   /* No configured rate: never limited by ocopd, but a marketplace's
    * Retry-After still holds. */
   ASSERT_EQ(rl_take(rl, 8, 0, 0, 1000), 0);

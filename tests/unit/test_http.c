@@ -648,3 +648,59 @@ TEST_IMPL(http_send_once_never_resends) {
   ASSERT(strstr(dropped.error, "not sent again") != NULL);
   return TEST_OK;
 }
+
+/* A 429 arrives while another request waits inside curl for the one
+ * connection: the waiting request asks its hold again as curl is about to
+ * send it, and stays unsent (the daemon's pause, daemon/pace.c). */
+static uint64_t pause_ms;
+
+static uint64_t hold_paused(void *arg) {
+  (void)arg;
+  return pause_ms;
+}
+
+static void on_limited(void *arg, const struct http_response *r) {
+  if (r->status == 429)
+    pause_ms = (uint64_t)r->retry_after_ms;
+  on_result(arg, r);
+}
+
+TEST_IMPL(http_hold_stops_a_request_waiting_for_a_connection) {
+  struct http_options opt = {0};
+  struct http_send_opts held = {0, hold_paused, NULL};
+  struct result limited = {0}, waiting = {0};
+  oc_request req;
+  char url[256];
+
+  opt.max_host_connections = 1;
+  opt.max_total_connections = 1;
+  pause_ms = 0;
+  setup(&opt);
+  memset(&req, 0, sizeof req);
+  snprintf(req.method, sizeof req.method, "GET");
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/retry", srv.port);
+  req.url = url;
+  expected++;
+  ASSERT_EQ(http_send(http, &req, on_limited, &limited), 0);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/echo", srv.port);
+  expected++;
+  ASSERT_EQ(http_send_with(http, &req, &held, on_result, &waiting), 0);
+  run_and_close();
+  ASSERT_EQ(limited.status, 429);
+  ASSERT_EQ(srv.requests, 1);
+  ASSERT_EQ(waiting.fail, HTTP_FAIL_HELD);
+  ASSERT_EQ(waiting.status, 0);
+  ASSERT_EQ(waiting.retry_after_ms, 3000);
+
+  /* Without a pause the same request goes. */
+  memset(&waiting, 0, sizeof waiting);
+  pause_ms = 0;
+  setup(&opt);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/echo", srv.port);
+  expected++;
+  ASSERT_EQ(http_send_with(http, &req, &held, on_result, &waiting), 0);
+  run_and_close();
+  ASSERT_EQ(waiting.fail, HTTP_FAIL_NONE);
+  ASSERT_EQ(waiting.status, 200);
+  return TEST_OK;
+}
