@@ -38,6 +38,8 @@ struct outbox {
   feeds_t *feeds;      /* file channels (OC_CAP_FEED) */
   uv_timer_t poll_timer;
   uv_timer_t sweep_timer;
+  uv_timer_t lease_timer; /* renews the leases of the jobs in flight */
+  int renewing;        /* a renewal query is in flight */
   int claiming;        /* a claim query is in flight */
   unsigned asked;      /* how many jobs that query asked for */
   int more;            /* jobs may be waiting: claim when there is room */
@@ -81,7 +83,7 @@ static void finish_simple(struct job *job, enum outcome_kind kind, const char *e
 static void variants_step(struct job *job, const oc_listing_result *r);
 
 static void check_drained(outbox_t *ob) {
-  drain_check(&ob->drain, ob->st.inflight == 0 && !ob->claiming && !ob->sweeping &&
+  drain_check(&ob->drain, ob->st.inflight == 0 && !ob->claiming && !ob->sweeping && !ob->renewing &&
                               token_inflight(ob->tm) == 0 && !feed_busy(ob->feeds));
 }
 
@@ -705,6 +707,40 @@ static void on_poll_timer(uv_timer_t *t) {
 
 static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 
+static void on_renewed(void *arg, PGresult *res, const char *err) {
+  outbox_t *ob = arg;
+
+  (void)res;
+  ob->renewing = 0;
+  if (err) /* the next tick tries again; a lease lapses only after job_lease */
+    log_warn("outbox", "cannot renew the leases of the jobs in flight", "err=%s", err);
+  check_drained(ob);
+}
+
+/* Jobs in flight keep their leases (ocop_renew_leases, sql/logic/outbox.sql):
+ * a slow call must not let another attempt of its job go out beside it. */
+static void on_lease_timer(uv_timer_t *t) {
+  outbox_t *ob = t->data;
+  char lease[24];
+  const char *params[2];
+
+  if (ob->st.inflight == 0 || ob->renewing || !db_is_up(ob->db))
+    return;
+  snprintf(lease, sizeof lease, "%u", (ob->opt.job_lease_ms + 999) / 1000);
+  params[0] = ob->owner;
+  params[1] = lease;
+  ob->renewing = 1;
+  if (db_query(ob->db, "SELECT ocop_renew_leases($1, $2)", 2, params, on_renewed, ob) != 0)
+    ob->renewing = 0;
+}
+
+/* A third of the lease: two ticks may fail before a lease lapses. */
+static uint64_t lease_tick_ms(const outbox_t *ob) {
+  uint64_t ms = ob->opt.job_lease_ms / 3;
+
+  return ms < 200 ? 200 : ms;
+}
+
 /* ---- life cycle --------------------------------------------------------- */
 
 static void on_feed_idle(void *arg) { check_drained(arg); }
@@ -760,13 +796,16 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, ht
   snprintf(ob->owner, sizeof ob->owner, "%s", opt->owner);
   uv_timer_init(loop, &ob->poll_timer);
   uv_timer_init(loop, &ob->sweep_timer);
+  uv_timer_init(loop, &ob->lease_timer);
   ob->poll_timer.data = ob;
   ob->sweep_timer.data = ob;
+  ob->lease_timer.data = ob;
   return ob;
 }
 
 void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   unsigned poll = ob->opt.poll_interval_ms, sweep = ob->opt.sweep_interval_ms;
+  unsigned lease = ob->opt.job_lease_ms;
 
   ob->opt = *opt;
   ob->opt.owner = NULL;
@@ -786,12 +825,15 @@ void outbox_reconfigure(outbox_t *ob, const struct outbox_options *opt) {
   if (ob->opt.sweep_interval_ms != sweep)
     uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
                    ob->opt.sweep_interval_ms);
+  if (ob->opt.job_lease_ms != lease)
+    uv_timer_start(&ob->lease_timer, on_lease_timer, lease_tick_ms(ob), lease_tick_ms(ob));
 }
 
 int outbox_start(outbox_t *ob) {
   uv_timer_start(&ob->poll_timer, on_poll_timer, ob->opt.poll_interval_ms, ob->opt.poll_interval_ms);
   uv_timer_start(&ob->sweep_timer, on_sweep_timer, ob->opt.sweep_interval_ms,
                  ob->opt.sweep_interval_ms);
+  uv_timer_start(&ob->lease_timer, on_lease_timer, lease_tick_ms(ob), lease_tick_ms(ob));
   return 0;
 }
 
@@ -824,14 +866,14 @@ void outbox_drain(outbox_t *ob, void (*done)(void *arg), void *arg) {
   drain_begin(&ob->drain, done, arg);
   uv_timer_stop(&ob->poll_timer);
   uv_timer_stop(&ob->sweep_timer);
-  progress_stop(ob->prog);
+  progress_stop(ob->prog); /* the lease timer runs on: jobs in flight finish */
   log_info("outbox", "draining", "inflight=%u", ob->st.inflight);
   feed_flush(ob->feeds); /* what changed is written before we stop */
   check_drained(ob);
 }
 
 static void on_closed(outbox_t *ob) {
-  if (++ob->closed_handles == 5) {
+  if (++ob->closed_handles == 6) {
     outcomes_free(ob->outs);
     prep_free(ob->prep);
     rl_free(ob->rl);
@@ -851,4 +893,5 @@ void outbox_close(outbox_t *ob) {
   progress_close(ob->prog, on_part_closed, ob);
   uv_close((uv_handle_t *)&ob->poll_timer, on_timer_closed);
   uv_close((uv_handle_t *)&ob->sweep_timer, on_timer_closed);
+  uv_close((uv_handle_t *)&ob->lease_timer, on_timer_closed);
 }

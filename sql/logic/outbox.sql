@@ -190,6 +190,24 @@ LANGUAGE sql AS $$
    WHERE lv.listing_id = p_listing AND v.id = lv.variant_id AND v.sku = r.e->>'sku'
 $$;
 
+-- Forgets what a job of p_kind last sent to the listing, so that the next
+-- sync sends it again.
+CREATE OR REPLACE FUNCTION ocop_forget_sent(p_listing bigint, p_kind text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  CASE p_kind
+    WHEN 'price' THEN UPDATE listing_variant SET sent_price = NULL WHERE listing_id = p_listing;
+    WHEN 'stock' THEN UPDATE listing_variant SET sent_stock = NULL WHERE listing_id = p_listing;
+    WHEN 'variants' THEN
+      UPDATE listing_variant SET sent_price = NULL, sent_stock = NULL WHERE listing_id = p_listing;
+    WHEN 'update' THEN
+      -- Not sent_stars: whether a send strips or restores the claims reads it.
+      UPDATE listing SET sent_name = NULL, sent_description = NULL, sent_content = NULL
+       WHERE id = p_listing;
+    ELSE NULL; -- delist, relist: the same act again
+  END CASE;
+END $$;
+
 -- A job that succeeded while an earlier attempt of it may still be applied
 -- late (settle_until): it runs once more at settle_until, as a new job
 -- (attempts from 0), and the values it sent are forgotten so that it sends
@@ -197,19 +215,68 @@ $$;
 CREATE OR REPLACE FUNCTION ocop_settle_again(j outbox, l listing) RETURNS timestamptz
 LANGUAGE plpgsql AS $$
 BEGIN
-  CASE j.kind
-    WHEN 'price' THEN UPDATE listing_variant SET sent_price = NULL WHERE listing_id = l.id;
-    WHEN 'stock' THEN UPDATE listing_variant SET sent_stock = NULL WHERE listing_id = l.id;
-    WHEN 'variants' THEN
-      UPDATE listing_variant SET sent_price = NULL, sent_stock = NULL WHERE listing_id = l.id;
-    WHEN 'update' THEN
-      -- Not sent_stars: whether a send strips or restores the claims reads it.
-      UPDATE listing SET sent_name = NULL, sent_description = NULL, sent_content = NULL
-       WHERE id = l.id;
-    ELSE NULL; -- delist, relist: the same act again
-  END CASE;
+  PERFORM ocop_forget_sent(l.id, j.kind);
   UPDATE outbox SET attempts = 0, settle_until = NULL WHERE id = j.id;
   RETURN j.settle_until;
+END $$;
+
+-- A worker keeps the leases of the jobs it is running for as long as it
+-- runs them: a call can outlast job_lease (a slow answer, a look-up and
+-- its follow-ups), and a lease that lapsed meanwhile would let a second
+-- attempt go out beside the first. Only a worker that stopped renewing
+-- (it died, or lost the database) loses its jobs. Returns how many.
+CREATE OR REPLACE FUNCTION ocop_renew_leases(p_owner text, p_lease_s integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  lease timestamptz := now() + make_interval(secs => p_lease_s);
+  lids bigint[];
+BEGIN
+  WITH r AS (
+    UPDATE outbox SET lease_until = lease
+     WHERE state = 'running' AND lease_owner = p_owner AND lease_until < lease
+    RETURNING listing_id)
+  SELECT array_agg(listing_id) INTO lids FROM r;
+  IF lids IS NULL THEN
+    RETURN 0;
+  END IF;
+  UPDATE listing SET lease_until = lease WHERE id = ANY (lids);
+  RETURN cardinality(lids);
+END $$;
+
+-- The answer to a write whose job another worker holds now (its lease
+-- lapsed meanwhile). What it sent was applied ('ok') or may still be
+-- ('unknown'), perhaps over something newer the other worker sent: the
+-- listing's job of that kind runs once more after it, as the settle rule
+-- of 'unknown' does.
+CREATE OR REPLACE FUNCTION ocop_stale_write(p_listing bigint, p_kind text, p_outcome text,
+                                            p_settle_ms integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  settle timestamptz := now() + make_interval(secs => greatest(p_settle_ms, 0) / 1000.0);
+BEGIN
+  IF p_kind NOT IN ('price', 'stock', 'variants', 'update') OR p_outcome NOT IN ('ok', 'unknown') THEN
+    RETURN;
+  END IF;
+  -- Running: its send may have gone before this one landed.
+  UPDATE outbox SET settle_until = greatest(settle_until, settle)
+   WHERE listing_id = p_listing AND kind = p_kind AND state = 'running';
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  -- Queued: it sends after this one landed, unless this one lands later.
+  UPDATE outbox SET settle_until = greatest(settle_until, settle)
+   WHERE listing_id = p_listing AND kind = p_kind AND state = 'pending' AND p_outcome = 'unknown';
+  IF EXISTS (SELECT 1 FROM outbox WHERE listing_id = p_listing AND kind = p_kind
+                                   AND state = 'pending') THEN
+    RETURN;
+  END IF;
+  -- None: send again what the listing should show.
+  PERFORM ocop_forget_sent(p_listing, p_kind);
+  INSERT INTO outbox (listing_id, kind, priority, settle_until)
+  VALUES (p_listing, p_kind, ocop_job_priority(p_kind),
+          CASE WHEN p_outcome = 'unknown' THEN settle END)
+  ON CONFLICT (listing_id, kind) WHERE state IN ('pending', 'running') DO NOTHING;
+  PERFORM pg_notify('ocop_outbox', '');
 END $$;
 
 -- Records a job's outcome. p_outcome is one of:
@@ -267,6 +334,9 @@ DECLARE
 BEGIN
   SELECT * INTO j FROM outbox WHERE id = p_job FOR UPDATE;
   IF NOT FOUND OR j.state <> 'running' OR j.lease_owner IS DISTINCT FROM p_owner THEN
+    IF FOUND THEN
+      PERFORM ocop_stale_write(j.listing_id, j.kind, p_outcome, p_settle_ms);
+    END IF;
     RETURN 'stale';
   END IF;
   SELECT * INTO l FROM listing WHERE id = j.listing_id FOR UPDATE;

@@ -19,6 +19,20 @@ static void check_orders(struct world *w, struct checks *c) {
     c->orders_extra = (int)(in_db - (w->norders - c->orders_lost));
 }
 
+/* What a channel shows against what it should, and what ocopd last sent. */
+static void say_stock(struct world *w, const char *market, const char *sku, long long shown) {
+  static const char *const from =
+      "FROM listing l JOIN shop s ON s.id = l.shop_id "
+      "JOIN listing_variant lv ON lv.listing_id = l.id JOIN variant v ON v.id = lv.variant_id "
+      "JOIN listing_variant_target t ON t.listing_id = l.id AND t.variant_id = v.id";
+
+  printf("#   %s %s shows stock %lld; should show %lld; ocopd last sent %lld\n", market, sku, shown,
+         world_q(w, "SELECT t.stock %s WHERE s.marketplace = '%s' AND v.sku = '%s'", from, market,
+                 sku),
+         world_q(w, "SELECT coalesce(lv.sent_stock, -1) %s WHERE s.marketplace = '%s' "
+                    "AND v.sku = '%s'", from, market, sku));
+}
+
 /* The shop's items: each SKU on one item at most; the SKUs of the items it
  * shows against the variants that may be shown; the stock each shows
  * against what its listing should say. */
@@ -50,8 +64,11 @@ static void check_shop(struct world *w, int m, struct checks *c) {
       shown++;
       if (world_q(w, "SELECT count(*) FROM listing_variant_target t JOIN listing l ON "
                      "l.id = t.listing_id JOIN shop s ON s.id = l.shop_id WHERE s.marketplace = "
-                     "'%s' AND t.sku = '%s' AND t.stock = %lld", mk->name, sku, stock) != 1)
+                     "'%s' AND t.sku = '%s' AND t.stock = %lld", mk->name, sku, stock) != 1) {
         c->stock_told++;
+        if (getenv("SOAK_VERBOSE"))
+          say_stock(w, mk->name, sku, stock);
+      }
     }
   }
   /* Every SKU once: items per SKU counted over the whole shop. */

@@ -51,6 +51,7 @@ struct world {
   int pushes, pushes_taken;
   int price_changes;
   int date_moved;
+  double said_s;      /* when soak.c last said what is out of line */
 };
 
 /* Everything up, no daemon running yet. */
