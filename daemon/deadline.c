@@ -24,15 +24,25 @@ static void unlink_entry(struct deadline *dl, struct deadline_entry *e) {
 
 static void on_timer(uv_timer_t *t);
 
-/* The timer waits for the head of the queue, or stops when it is empty. */
+/* When the head has had its grace: it was armed limit_ms before its due. */
+static uint64_t grace_end(const struct deadline *dl) {
+  return dl->head->due_ms - dl->limit_ms + dl->grace_ms;
+}
+
+/* The timer waits for the head of the queue (its deadline, or its grace
+ * when room is owed), or stops when it is empty. */
 static void schedule(struct deadline *dl) {
-  uint64_t now = ms_mono();
+  uint64_t now = ms_mono(), at;
 
   if (!dl->head) {
+    dl->room_owed = 0;
     uv_timer_stop(&dl->timer);
     return;
   }
-  uv_timer_start(&dl->timer, on_timer, dl->head->due_ms > now ? dl->head->due_ms - now : 0, 0);
+  at = dl->head->due_ms;
+  if (dl->room_owed && grace_end(dl) < at)
+    at = grace_end(dl);
+  uv_timer_start(&dl->timer, on_timer, at > now ? at - now : 0, 0);
 }
 
 /* Both ways: the client's half-sent request is never read on, and the
@@ -49,22 +59,37 @@ static void on_timer(uv_timer_t *t) {
   uint64_t now = ms_mono();
   unsigned n = 0;
 
+  int evicted = 0;
+
   while (dl->head && dl->head->due_ms <= now) {
     end_head(dl);
     n++;
   }
   dl->expired += n;
+  if (n > 0) /* a place is freed anyway */
+    dl->room_owed = 0;
+  if (dl->room_owed && dl->head && grace_end(dl) <= now) {
+    end_head(dl);
+    dl->evicted++;
+    dl->room_owed = 0;
+    evicted = 1;
+  }
   schedule(dl);
   if (n > 0 && dl->on_expired)
     dl->on_expired(dl->arg, n);
+  if (evicted && dl->on_evicted)
+    dl->on_evicted(dl->arg);
 }
 
 void deadline_init(struct deadline *dl, uv_loop_t *loop, uint64_t limit_ms,
                    void (*on_expired)(void *arg, unsigned n), void *arg) {
   dl->head = dl->tail = NULL;
   dl->limit_ms = limit_ms;
+  dl->grace_ms = limit_ms / 16;
+  dl->room_owed = 0;
   dl->expired = dl->evicted = 0;
   dl->on_expired = on_expired;
+  dl->on_evicted = NULL;
   dl->arg = arg;
   dl->closed_cb = NULL;
   dl->closed_arg = NULL;
@@ -100,9 +125,23 @@ void deadline_disarm(struct deadline_entry *e) {
 int deadline_evict_oldest(struct deadline *dl, const struct deadline_entry *spare) {
   if (!dl->head || dl->head == spare)
     return 0;
+  if (grace_end(dl) > ms_mono()) {
+    dl->room_owed = 1;
+    schedule(dl);
+    return -1;
+  }
   end_head(dl);
   dl->evicted++;
+  dl->room_owed = 0;
+  schedule(dl);
   return 1;
+}
+
+void deadline_room_made(struct deadline *dl) {
+  if (!dl->room_owed)
+    return;
+  dl->room_owed = 0;
+  schedule(dl);
 }
 
 static void on_closed(uv_handle_t *h) {

@@ -15,6 +15,12 @@
  * Every connection has the same limit, so the armed ones form a queue in
  * the order of their deadlines: arming appends, one timer waits for the
  * head. Everything runs on the caller's loop; nothing is locked.
+ *
+ * When the endpoint is full, the oldest armed connection is ended early to
+ * make room, but never one younger than the grace (a sixteenth of the
+ * limit): a client that connected has that long to send its request,
+ * however fast others connect behind it. Room owed meanwhile is made by
+ * the timer once the oldest has had its grace.
  */
 #ifndef OCOP_DEADLINE_H
 #define OCOP_DEADLINE_H
@@ -37,12 +43,16 @@ struct deadline_entry {
 struct deadline {
   uv_timer_t timer;
   uint64_t limit_ms;
+  uint64_t grace_ms;                  /* never ended to make room before this age */
+  int room_owed;                      /* the endpoint is full: end the oldest at its grace */
   struct deadline_entry *head, *tail; /* armed, earliest deadline first */
   unsigned long long expired;         /* connections shut down at their deadline */
   unsigned long long evicted;         /* shut down early, to make room */
   /* Told after a run of expiries (n of them), so that the server reads
    * the closed sockets at once. */
   void (*on_expired)(void *arg, unsigned n);
+  /* Told after the timer made room that was owed. */
+  void (*on_evicted)(void *arg);
   void *arg;
   void (*closed_cb)(void *arg);
   void *closed_arg;
@@ -55,10 +65,14 @@ void deadline_init(struct deadline *dl, uv_loop_t *loop, uint64_t limit_ms,
 void deadline_arm(struct deadline *dl, struct deadline_entry *e, int fd);
 /* The request has arrived (or the connection is gone): no deadline. */
 void deadline_disarm(struct deadline_entry *e);
-/* Ends the armed connection that has waited longest for its request,
- * unless that is `spare`, before its time (when the endpoint is full);
- * 1 when one was shut down. */
+/* The endpoint is full: ends the armed connection that has waited longest
+ * for its request, unless that is `spare`, before its time. 1 when one was
+ * shut down; 0 when none is armed but `spare`; -1 when the oldest is still
+ * within its grace: the room is owed, and made by the timer (on_evicted)
+ * unless deadline_room_made says first that it is no longer needed. */
 int deadline_evict_oldest(struct deadline *dl, const struct deadline_entry *spare);
+/* The endpoint has room again (a connection closed): nothing is owed. */
+void deadline_room_made(struct deadline *dl);
 /* Stops the timer and closes its handle; done(arg) once it is closed.
  * Entries still armed are dropped from the queue, untouched. */
 void deadline_close(struct deadline *dl, void (*done)(void *arg), void *arg);

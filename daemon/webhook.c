@@ -424,20 +424,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
 }
 
-/* The endpoint is full: the connection that has waited longest for its
- * request goes now rather than at its deadline. Otherwise the connections
- * queued in the kernel behind a full endpoint would be the abusers' too,
- * each taking its place for a whole deadline, and a genuine push would
- * wait in line behind all of them; a genuine push arrives whole in
- * milliseconds, so it is never the one that has waited longest. */
-static void make_room(webhook_t *wh, const struct deadline_entry *newest) {
-  if (!deadline_evict_oldest(&wh->dl, newest))
-    return;
+/* A connection was closed to make room: counted, and said a few times a
+ * second at most. */
+static void evicted(webhook_t *wh) {
   wh->st.evicted++;
   metrics_push_closed("room", 1);
   if (lograte_allow(&wh->slow_log, ms_mono()))
     log_warn("webhook", "webhook_max_connections reached: closed the connection that had "
              "waited longest for its request", "evicted_total=%llu", wh->st.evicted);
+}
+
+/* The endpoint is full: the connection that has waited longest for its
+ * request goes before its deadline. Otherwise the connections queued in
+ * the kernel behind a full endpoint would be the abusers' too, each taking
+ * its place for a whole deadline, and a genuine push would wait in line
+ * behind all of them; a genuine push arrives whole in milliseconds, so it
+ * is never the one that has waited longest. One still within its grace
+ * (daemon/deadline.h) goes when it has had it: abusers who connect again
+ * at once cannot end a genuine push that connected before they did, and
+ * the room they take is made some places a grace, not as fast as they can
+ * connect. */
+static void make_room(webhook_t *wh, const struct deadline_entry *newest) {
+  if (deadline_evict_oldest(&wh->dl, newest) == 1)
+    evicted(wh);
+}
+
+/* The deadline made the room it owed: the server reads the closed socket
+ * now. */
+static void on_evicted(void *arg) {
+  webhook_t *wh = arg;
+
+  evicted(wh);
+  run(wh);
 }
 
 /* Every connection is on the clock from the moment it is accepted: a
@@ -449,7 +467,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
   const union MHD_ConnectionInfo *ci;
 
   if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-    wh->nconn--;
+    if (wh->nconn-- == wh->max_connections)
+      deadline_room_made(&wh->dl);
     wh->closed_in_run = 1;
     if (e)
       deadline_disarm(e);
@@ -588,6 +607,7 @@ webhook_t *webhook_start(uv_loop_t *loop, db_t *db, orders_t *orders, struct reg
   uv_timer_init(loop, &wh->timer);
   wh->poll.data = wh->timer.data = wh;
   deadline_init(&wh->dl, loop, opt->request_timeout_ms, on_expired, wh);
+  wh->dl.on_evicted = on_evicted;
   wh->open_handles = 3; /* the poll, the timer and the deadline's timer */
   uv_poll_start(&wh->poll, UV_READABLE, on_poll);
   info = MHD_get_daemon_info(wh->mhd, MHD_DAEMON_INFO_BIND_PORT);

@@ -19,7 +19,8 @@
  * closed as they are accepted), and a request that has not arrived whole
  * within request_timeout_ms has its connection closed (daemon/deadline.h),
  * however steadily it trickles; when the endpoint is full, the connection
- * that has waited longest for its request is closed at once to make room.
+ * that has waited longest for its request is closed to make room, once it
+ * has had a sixteenth of request_timeout_ms.
  * A forged push costs one signature check per key pair (app key, secret)
  * of its marketplace's shops, however many shops share one, and never
  * reaches the database; refusals are logged a few a second at most, each

@@ -5,7 +5,9 @@
  * (tests/unit/runner.h). A test is written in a tests/itest/test_*.c file
  * with TEST_IMPL(name), and listed here twice. The runner starts the tests
  * with the longest timeouts first, so give a long test its timeout
- * (TEST_ENTRY_TIMEOUT) even when the default would do.
+ * (TEST_ENTRY_TIMEOUT) even when the default would do. A test that judges
+ * latency under abuse it makes itself runs last and alone
+ * (TEST_ENTRY_ALONE): beside the suite's other daemons it judged their load.
  */
 #ifndef OCOP_TESTS_ITEST_TEST_LIST_H
 #define OCOP_TESTS_ITEST_TEST_LIST_H
@@ -300,8 +302,8 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(dropped_create_answers_are_never_resent, 300),
   TEST_ENTRY_TIMEOUT(lazada_sku_already_there_is_adopted, 180),
   /* tests/itest/test_push_abuse.c */
-  TEST_ENTRY_TIMEOUT(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
-  TEST_ENTRY_TIMEOUT(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes, 180),
+  TEST_ENTRY_ALONE(push_endpoint_holds_under_slow_clients_and_forged_floods, 240),
+  TEST_ENTRY_ALONE(push_endpoint_full_of_slow_clients_still_takes_genuine_pushes, 180),
   TEST_ENTRY_TIMEOUT(forged_push_is_checked_once_per_key_pair_and_genuine_ones_find_their_shop, 120),
   TEST_ENTRY(check_config_weighs_push_connections_against_the_open_file_limit),
 TASK_LIST_END

@@ -338,6 +338,27 @@ static int wait_event(const sigset_t *set, double seconds) {
   return 0;
 }
 
+/* How many tests run; *alone is set when one of them must run alone. */
+static int running(int *alone) {
+  int i, n = 0;
+
+  *alone = 0;
+  for (i = 0; i < njobs; i++)
+    if (jobs[i].pid > 0) {
+      n++;
+      *alone |= jobs[i].t->alone;
+    }
+  return n;
+}
+
+/* Whether order[next] may start now: a test that runs alone waits for
+ * the others to end, and nothing starts beside it. */
+static int may_start(const struct test_entry *t) {
+  int alone, n = running(&alone);
+
+  return !alone && (!t->alone || n == 0);
+}
+
 /* Runs order[0..n) with up to `width` at once. 0, or -1 when stopped. */
 static int run_pool(const struct test_entry **order, int n, int width, struct tally *tally) {
   sigset_t set;
@@ -351,9 +372,9 @@ static int run_pool(const struct test_entry **order, int n, int width, struct ta
   sigprocmask(SIG_BLOCK, &set, &old_mask);
   njobs = width;
   for (;;) {
-    int running = 0;
+    int alone;
 
-    for (i = 0; i < njobs && next < n; i++)
+    for (i = 0; i < njobs && next < n && may_start(order[next]); i++)
       if (jobs[i].pid == 0) {
         char reason[256];
 
@@ -363,9 +384,7 @@ static int run_pool(const struct test_entry **order, int n, int width, struct ta
         }
         next++;
       }
-    for (i = 0; i < njobs; i++)
-      running += jobs[i].pid > 0;
-    if (running == 0 && next >= n)
+    if (running(&alone) == 0 && next >= n)
       break;
     if (reap(tally) == 0 && wait_event(&set, enforce_deadlines()) != 0)
       return -1;
@@ -395,7 +414,15 @@ static int usage(const char *prog, const char *why) {
   return 2;
 }
 
-/* Fills order with the tests to run, the longest timeouts first (the list's
+/* Whether t goes before u: the tests that run alone last, then the
+ * longest timeouts first. */
+static int before(const struct test_entry *t, const struct test_entry *u) {
+  if (t->alone != u->alone)
+    return !t->alone;
+  return timeout_of(t) > timeout_of(u);
+}
+
+/* Fills order with the tests to run, in the order of before() (the list's
  * order among equals); returns how many, or -1 after a usage error. */
 static int plan(const struct test_entry *tests, int argc, char **argv, int first,
                 const struct test_entry **order) {
@@ -413,7 +440,7 @@ static int plan(const struct test_entry *tests, int argc, char **argv, int first
     n++;
   }
   for (i = 1; i < n; i++) /* insertion sort: stable */
-    for (k = i; k > 0 && timeout_of(order[k]) > timeout_of(order[k - 1]); k--) {
+    for (k = i; k > 0 && before(order[k], order[k - 1]); k--) {
       const struct test_entry *t = order[k];
 
       order[k] = order[k - 1];

@@ -11,7 +11,9 @@
  *   run-unit [-j N] [-l] [name...]
  *
  * -j N (else $OCOP_TEST_JOBS, else the number of CPUs) children at a time,
- * the tests with the longest timeouts started first; -l lists the names;
+ * the tests with the longest timeouts started first, and those listed with
+ * TEST_ENTRY_ALONE last, each with no other test of the suite beside it
+ * (tests of latency under a load of their own making); -l lists the names;
  * names run those tests alone. Results are printed as TAP, one line as each
  * test ends ("ok 3 - name", numbered in the order they end), so that
  * automake's tap-driver counts every test; the plan comes first, so a
@@ -36,18 +38,20 @@ struct test_entry {
   const char *name;
   test_fn fn;
   unsigned timeout_s; /* 0: the runner's default (60 s) */
+  int alone;          /* runs last, with no other test of the suite at once */
 };
 
 #define TEST_IMPL(name) int test_##name(void);  \
   int test_##name(void)
-#define TEST_ENTRY(name) { #name, test_##name, 0 }
-#define TEST_ENTRY_TIMEOUT(name, secs) { #name, test_##name, (secs) }
+#define TEST_ENTRY(name) { #name, test_##name, 0, 0 }
+#define TEST_ENTRY_TIMEOUT(name, secs) { #name, test_##name, (secs), 0 }
+#define TEST_ENTRY_ALONE(name, secs) { #name, test_##name, (secs), 1 }
 
 /* A suite's test-list.h: TEST_DECLARE(name) lines, then
  * TASK_LIST_START, TEST_ENTRY(name), ... TASK_LIST_END. */
 #define TEST_DECLARE(name) int test_##name(void);
 #define TASK_LIST_START static const struct test_entry TASKS[] = {
-#define TASK_LIST_END {NULL, NULL, 0}};
+#define TASK_LIST_END {NULL, NULL, 0, 0}};
 
 /* Runs the NULL-terminated table with the options above; returns 0 when no
  * test failed, 1 when one did, 2 on a usage error (nothing run). */

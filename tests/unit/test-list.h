@@ -161,6 +161,7 @@ TEST_DECLARE(textbuf_html_and_printf)
 /* tests/unit/test_deadline.c */
 TEST_DECLARE(deadline_shuts_down_only_requests_not_in_time)
 TEST_DECLARE(deadline_evicts_the_oldest_but_never_the_spared)
+TEST_DECLARE(deadline_makes_room_only_after_the_grace)
 TEST_DECLARE(lograte_allows_a_burst_a_second)
 
 TASK_LIST_START
@@ -300,6 +301,7 @@ TASK_LIST_START
   /* tests/unit/test_deadline.c */
   TEST_ENTRY(deadline_shuts_down_only_requests_not_in_time),
   TEST_ENTRY(deadline_evicts_the_oldest_but_never_the_spared),
+  TEST_ENTRY(deadline_makes_room_only_after_the_grace),
   TEST_ENTRY(lograte_allows_a_burst_a_second),
 TASK_LIST_END
 

@@ -84,6 +84,7 @@ TEST_IMPL(deadline_evicts_the_oldest_but_never_the_spared) {
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
   ASSERT_EQ(uv_loop_init(&loop), 0);
   deadline_init(&dl, &loop, 60000, NULL, NULL);
+  dl.grace_ms = 0; /* the grace has its own test */
   deadline_arm(&dl, &old, a[0]);
   deadline_arm(&dl, &young, b[0]);
   ASSERT_EQ(deadline_evict_oldest(&dl, &young), 1);
@@ -96,6 +97,62 @@ TEST_IMPL(deadline_evicts_the_oldest_but_never_the_spared) {
   ASSERT(!ended(b[1]));
   ASSERT_EQ(uv_loop_close(&loop), 0);
   close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+  return TEST_OK;
+}
+
+static void on_evicted(void *arg) { (*(unsigned *)arg)++; }
+
+/* One loop turn that waits: the timer's, or nothing within 5 s. */
+static void turn(uv_loop_t *loop) { uv_run(loop, UV_RUN_ONCE); }
+
+/* A connection within its grace (a sixteenth of the limit: 100 ms of
+ * 1.6 s) is not ended to make room; the room is owed and made by the timer
+ * once it has had it, and not at all when a place freed meanwhile. */
+TEST_IMPL(deadline_makes_room_only_after_the_grace) {
+  uv_loop_t loop;
+  struct deadline dl;
+  struct deadline_entry first, second, third;
+  unsigned made = 0;
+  uint64_t t0;
+  int a[2], b[2], c[2];
+
+  memset(&first, 0, sizeof first);
+  memset(&second, 0, sizeof second);
+  memset(&third, 0, sizeof third);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, c), 0);
+  ASSERT_EQ(uv_loop_init(&loop), 0);
+  deadline_init(&dl, &loop, 1600, NULL, NULL);
+  dl.on_evicted = on_evicted;
+  dl.arg = &made;
+  ASSERT_EQ(dl.grace_ms, 100);
+  t0 = uv_hrtime();
+  deadline_arm(&dl, &first, a[0]);
+  deadline_arm(&dl, &second, b[0]);
+  ASSERT_EQ(deadline_evict_oldest(&dl, &second), -1); /* first is 0 ms old */
+  ASSERT(!ended(a[1]));
+  turn(&loop); /* the timer, at first's grace */
+  ASSERT((uv_hrtime() - t0) / 1000000 >= 99);
+  ASSERT_EQ(made, 1);
+  ASSERT(ended(a[1]) && !first.armed);
+  ASSERT(!ended(b[1]) && second.armed);
+  ASSERT_EQ(dl.evicted, 1);
+  /* Owed again, then a place freed by itself: nothing is ended. (second
+   * is armed again, after third, so both are fresh.) */
+  deadline_arm(&dl, &third, c[0]);
+  deadline_arm(&dl, &second, b[0]);
+  ASSERT_EQ(deadline_evict_oldest(&dl, &second), -1);
+  deadline_room_made(&dl);
+  usleep(150 * 1000);
+  uv_run(&loop, UV_RUN_NOWAIT);
+  ASSERT(second.armed && third.armed);
+  ASSERT(!ended(b[1]) && !ended(c[1]));
+  ASSERT_EQ(made, 1);
+  ASSERT_EQ(dl.evicted, 1);
+  close_deadline(&loop, &dl);
+  ASSERT_EQ(uv_loop_close(&loop), 0);
+  close(a[0]), close(a[1]), close(b[0]), close(b[1]), close(c[0]), close(c[1]);
   return TEST_OK;
 }
 

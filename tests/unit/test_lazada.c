@@ -3806,7 +3806,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(parse_category_rules),
     TEST_ENTRY(parse_category_not_leaf),
     TEST_ENTRY(parse_content_refusals),
-    {NULL, NULL, 0},
+    {NULL, NULL, 0, 0},
 };
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

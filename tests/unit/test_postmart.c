@@ -241,7 +241,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(inactive_and_stripped_rows),
     TEST_ENTRY(one_row_per_variant),
     TEST_ENTRY(large_values_and_missing_sku),
-    {NULL, NULL, 0},
+    {NULL, NULL, 0, 0},
 };
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -3596,7 +3596,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(category_build),
     TEST_ENTRY(category_parse_steps),
     TEST_ENTRY(category_parse_not_leaf_and_errors),
-    {NULL, NULL, 0},
+    {NULL, NULL, 0, 0},
 };
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }

@@ -3343,7 +3343,7 @@ static const struct test_entry tests[] = {
     TEST_ENTRY(build_category_steps),
     TEST_ENTRY(parse_category_steps),
     TEST_ENTRY(parse_category_not_leaf),
-    {NULL, NULL, 0},
+    {NULL, NULL, 0, 0},
 };
 
 int main(int argc, char **argv) { return run_tests(tests, argc, argv); }
