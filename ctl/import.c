@@ -85,6 +85,22 @@ static void add_problem(struct import *im, unsigned long line, const char *text)
   im->nproblems++;
 }
 
+/* How many bytes of a column name a problem shows: a header may name
+ * a column of any length, and the FILE:LINE before it must always fit.
+ * Cut where a UTF-8 character starts. */
+#define COLUMN_SHOWN 120
+
+static int column_shown(const char *column) {
+  size_t n = strlen(column);
+
+  if (n <= COLUMN_SHOWN)
+    return (int)n;
+  n = COLUMN_SHOWN;
+  while (n > 0 && ((unsigned char)column[n] & 0xC0) == 0x80)
+    n--;
+  return (int)n;
+}
+
 /* Records "FILE:LINE: column: text"; column may be NULL for a whole row. */
 static void problem(struct import *im, unsigned long line, const char *column,
                     const char *fmt, ...) {
@@ -93,7 +109,8 @@ static void problem(struct import *im, unsigned long line, const char *column,
   va_list ap;
 
   if (column)
-    n = snprintf(text, sizeof text, "%s:%lu: %s: ", im->path, line, column);
+    n = snprintf(text, sizeof text, "%s:%lu: %.*s%s: ", im->path, line, column_shown(column),
+                 column, strlen(column) > COLUMN_SHOWN ? "..." : "");
   else
     n = snprintf(text, sizeof text, "%s:%lu: ", im->path, line);
   if (n < 0 || (size_t)n >= sizeof text)

@@ -979,6 +979,25 @@ TEST_IMPL(import_header_problems) {
   return TEST_OK;
 }
 
+static void long_column_keeps_file_and_line(const char *path, const char *header,
+                                            const char *const *categories) {
+  char text[4096], name[1600], want[512], *checked = NULL;
+  size_t n = 0;
+  FILE *f;
+
+  memset(name, 'X', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  snprintf(text, sizeof text, "%s,attr.%s\n", header, name);
+  f = open_memstream(&checked, &n);
+  ASSERT_NOT_NULL(f);
+  ASSERT_EQ(import_check_mem(path, text, strlen(text), categories, 1, f), 1);
+  fclose(f);
+  snprintf(want, sizeof want, "%s:1: attr.%.115s...: \"XXX", path, name);
+  ASSERT(strncmp(checked, want, strlen(want)) == 0);
+  ASSERT_EQ(strchr(checked, '\n') - checked + 1, (long)strlen(checked));
+  free(checked);
+}
+
 /* A quoted field may hold a line break or an escape sequence: each problem
  * that quotes one is still one line, the same from import_file and from
  * import_check_mem (found by tests/fuzz/fuzz_import.c). */
@@ -1027,6 +1046,9 @@ TEST_IMPL(import_problems_one_line) {
   fclose(f);
   ASSERT_STR_EQ(checked, want);
   free(checked);
+  /* A column name of any length: the problem still starts with FILE:LINE,
+   * and shows the first 120 bytes of the name. */
+  long_column_keeps_file_and_line(path, header, categories);
   unlink(path);
   db_drop(&t);
   return TEST_OK;
