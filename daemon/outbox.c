@@ -767,7 +767,7 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, ht
   ob->db = db;
   ob->sweep_db = sweep_db;
   ob->rl = rl_new();
-  ob->tm = token_new(loop, db, http);
+  ob->tm = ob->rl ? token_new(loop, db, http, ob->rl) : NULL;
   ob->feeds = feed_new(loop, db, reg, on_feed_idle, ob);
   ob->prep = prep_new(db, wake_media, ob);
   ob->jl = joblog_new(loop);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "ms.h"
+#include "ratelimit.h"
 #include "tokenkey.h"
 
 #define MAX_BUSY 256
@@ -21,6 +22,7 @@ struct token_mgr {
   uv_loop_t *loop;
   db_t *db;
   http_t *http;
+  ratelimit_t *rl; /* the shops' pauses, shared with their other calls */
   long long busy[MAX_BUSY];
   unsigned nbusy;
   struct {
@@ -52,13 +54,14 @@ struct refresh {
   int have_key;                           /* (the new pair is sealed under it) */
 };
 
-token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http) {
+token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http, ratelimit_t *rl) {
   token_mgr_t *tm = calloc(1, sizeof *tm);
 
   if (tm) {
     tm->loop = loop;
     tm->db = db;
     tm->http = http;
+    tm->rl = rl;
   }
   return tm;
 }
@@ -281,12 +284,28 @@ static void end_refresh(struct refresh *rf) {
   db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
 }
 
+/* The lease ends unused: the marketplace asked the shop to wait, and
+ * the next job that needs a refresh after the wait asks again. */
+static void put_off(struct refresh *rf, const call_result *res) {
+  char shop[24];
+  const char *params[1] = {shop};
+
+  log_info("token", "token refresh waits for the marketplace's Retry-After", "shop=%s wait_ms=%ld",
+           rf->shop_name, res->retry_after_ms);
+  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
+  db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+}
+
 static void on_call(void *arg, call_result *res) {
   struct refresh *rf = arg;
 
   rf->sent_s = res->sent_s;
   if (res->verdict == CALL_OK) {
     store(rf, &res->r.token);
+    return;
+  }
+  if (res->verdict == CALL_DEFERRED) {
+    put_off(rf, res);
     return;
   }
   if (!res->sent) {
@@ -308,9 +327,37 @@ static void on_call(void *arg, call_result *res) {
   }
 }
 
+/* A shop's refresh keeps the pause a Retry-After set on any of its calls
+ * (daemon/pace.c), before it starts and as it leaves, and its own 429
+ * pauses all of them: a marketplace that asked for quiet gets it. The
+ * refresh takes nothing from the shop's rate: it is one call in hours. */
+static uint64_t paused(void *arg, const struct call_req *req) {
+  const struct refresh *rf = arg;
+
+  (void)req;
+  return rl_paused_ms(rf->tm->rl, rf->shop_id, ms_mono());
+}
+
+static uint64_t rate_take(void *arg, const struct call_req *req, char *why, size_t len) {
+  uint64_t ms = paused(arg, req);
+
+  if (ms > 0)
+    snprintf(why, len, "the marketplace asked to wait (Retry-After)");
+  return ms;
+}
+
+static void rate_pause(void *arg, const struct call_req *req, uint64_t ms) {
+  const struct refresh *rf = arg;
+
+  (void)req;
+  rl_pause(rf->tm->rl, rf->shop_id, ms_mono() + ms);
+}
+
+static const struct call_hooks refresh_hooks = {rate_take, rate_pause, NULL, NULL, paused};
+
 static void on_lease(void *arg, PGresult *res, const char *err) {
   struct refresh *rf = arg;
-  struct call_env env = {rf->tm->http, NULL};
+  struct call_env env = {rf->tm->http, rf->tm->rl ? &refresh_hooks : NULL};
   struct call_req req;
   char clear[TSEAL_TOKEN_MAX], why[512];
   const struct tseal_key *key;
@@ -346,6 +393,7 @@ static void on_lease(void *arg, PGresult *res, const char *err) {
   req.shop = &rf->shop;
   req.shop_name = rf->shop_name;
   req.job_id = -1;
+  req.hook_arg = rf;
   call_start(&env, &req, on_call, rf);
 }
 
@@ -358,7 +406,8 @@ void token_refresh(token_mgr_t *tm, const struct job *job) {
   size_t i;
 
   if (!job->hold.conn || token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
-      !oc_supports(job->hold.conn, OC_OP_REFRESH_TOKEN))
+      !oc_supports(job->hold.conn, OC_OP_REFRESH_TOKEN) ||
+      (tm->rl && rl_paused_ms(tm->rl, job->shop_id, ms_mono()) > 0))
     return;
   rf = calloc(1, sizeof *rf);
   if (!rf)

@@ -9,6 +9,7 @@
  * answer; a store that fails is tried again for a while. A refusal is tried
  * again after a backoff; TOKEN_REFUSALS_MAX in a row mark the shop
  * needs_reauth, which stops its jobs and tells the operator what to do.
+ * A refresh keeps the shop's Retry-After pause like any of its calls.
  */
 #ifndef OCOP_TOKEN_H
 #define OCOP_TOKEN_H
@@ -19,6 +20,7 @@
 #include "db.h"
 #include "http.h"
 #include "job.h"
+#include "ratelimit.h"
 
 #define TOKEN_REFRESH_AHEAD_S 600 /* refresh when less than this is left */
 #define TOKEN_REFUSALS_MAX 3      /* refused refreshes in a row before the shop pauses */
@@ -26,7 +28,9 @@
 
 typedef struct token_mgr token_mgr_t;
 
-token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http);
+/* rl: the shops' pauses (daemon/ratelimit.h), kept by the caller; a
+ * refresh waits out a shop's Retry-After, and its own 429 pauses the shop. */
+token_mgr_t *token_new(uv_loop_t *loop, db_t *db, http_t *http, ratelimit_t *rl);
 void token_free(token_mgr_t *tm);
 
 /* Starts a refresh of the job's shop with the job's connector (job->hold)

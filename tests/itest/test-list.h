@@ -76,6 +76,7 @@ TEST_DECLARE(rate_limited_and_failing_calls_are_retried)
 TEST_DECLARE(sighup_reloads_config_and_refuses_a_bad_one)
 TEST_DECLARE(rate_limit_holds_and_429_flood_fails_nothing)
 TEST_DECLARE(expired_token_is_refreshed_and_no_job_fails)
+TEST_DECLARE(refresh_answered_429_pauses_the_shop)
 TEST_DECLARE(revoked_refresh_token_needs_reauth_without_a_storm)
 TEST_DECLARE(bad_config_stops_with_file_and_line)
 TEST_DECLARE(shop_authorize_exchanges_a_code)
@@ -227,6 +228,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(sighup_reloads_config_and_refuses_a_bad_one, 120),
   TEST_ENTRY_TIMEOUT(rate_limit_holds_and_429_flood_fails_nothing, 120),
   TEST_ENTRY_TIMEOUT(expired_token_is_refreshed_and_no_job_fails, 120),
+  TEST_ENTRY_TIMEOUT(refresh_answered_429_pauses_the_shop, 180),
   TEST_ENTRY_TIMEOUT(revoked_refresh_token_needs_reauth_without_a_storm, 120),
   TEST_ENTRY(bad_config_stops_with_file_and_line),
   TEST_ENTRY_TIMEOUT(shop_authorize_exchanges_a_code, 120),

@@ -487,6 +487,72 @@ TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
   return 0;
 }
 
+/* The shop's calls that arrived at the simulator strictly between from
+ * and to (its clock, ms). */
+static int calls_between(struct itest_sim *sim, double from, double to) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  int n = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls")) {
+    double t = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "arrived_ms"));
+
+    n += t > from && t < to;
+  }
+  cJSON_Delete(r);
+  return n;
+}
+
+/* When the simulator answered `path` with 429 (arrived_ms), or -1. */
+static double first_429(struct itest_sim *sim, const char *path) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  double t = -1;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
+    if (t < 0 && strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0 &&
+        cJSON_GetNumberValue(cJSON_GetObjectItem(c, "http_status")) == 429)
+      t = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "arrived_ms"));
+  cJSON_Delete(r);
+  return t;
+}
+
+/* A 429 to the token refresh pauses the shop as one to any of its calls
+ * does: for its Retry-After (3 s) nothing goes to the marketplace (calls
+ * already under way within 250 ms of it aside), then the refresh is asked
+ * again and every change is sent, no job failed. */
+TEST_IMPL(refresh_answered_429_pauses_the_shop) {
+  static const char *const refresh = "/api/v2/auth/access_token/get";
+  struct fixture f;
+  struct price_wait w;
+  double t429;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "token429", NULL);
+  ASSERT(itest_wait(mirror_complete, &f, 60000));
+  cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                              "{\"marketplace\":\"shopee\",\"path\":\"/api/v2/auth/access_token/get\","
+                              "\"kind\":\"status\",\"status\":429,\"retry_after\":3,\"count\":1}"));
+  cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/shopee/expire_token",
+                              "{\"shop_id\":" ITEST_SHOP_ID "}"));
+  /* Every listing has a change to send, so calls wait behind the pause. */
+  PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = price_vnd + 1000"));
+  w.f = &f;
+  w.sku = "OCP-BKN-001";
+  w.price = (double)itest_sql_int(f.db, "SELECT price_vnd FROM variant WHERE sku = 'OCP-BKN-001'");
+  ASSERT(itest_wait(price_reached, &w, 60000));
+  ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 60000));
+  t429 = first_429(&f.sim, refresh);
+  ASSERT(t429 > 0);
+  fprintf(stderr, "# calls within the refresh's Retry-After: %d\n",
+          calls_between(&f.sim, t429 + 250, t429 + 2900));
+  ASSERT_EQ(calls_between(&f.sim, t429 + 250, t429 + 2900), 0);
+  ASSERT_EQ(count_any_calls(&f.sim, refresh), 2);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM shop WHERE status = 'active'"), 1);
+  fixture_down(&f);
+  return 0;
+}
+
 static int shop_needs_reauth(void *arg) {
   struct fixture *f = arg;
   char *st = itest_sql_text(f->db, "SELECT status FROM shop");

@@ -245,7 +245,8 @@ static int early_calls(struct world *w, long long since) {
       if (strcmp(cJSON_GetObjectItem(b, "marketplace")->valuestring, mk) == 0 &&
           t > t429 + 250) {
         if (early++ < 5)
-          printf("# call %.0f ms into a Retry-After: %s %s\n", t - t429, mk,
+          printf("# call %.0f ms into a Retry-After (the 429 was to %s): %s %s\n", t - t429,
+                 cJSON_GetObjectItem(a, "path")->valuestring, mk,
                  cJSON_GetObjectItem(b, "path")->valuestring);
       }
     }
