@@ -42,6 +42,9 @@ static void schedule(struct deadline *dl) {
   at = dl->head->due_ms;
   if (dl->room_owed && grace_end(dl) < at)
     at = grace_end(dl);
+  /* The loop's cached time may be behind ms_mono: a timer counted from it
+   * would fire early, find nothing due and wait again. */
+  uv_update_time(dl->timer.loop);
   uv_timer_start(&dl->timer, on_timer, at > now ? at - now : 0, 0);
 }
 
