@@ -230,7 +230,8 @@ EXTRA_DIST += tests/sql/run.sh tests/sql/one_product.psql $(SQL_TESTS)
 # ---- bench ------------------------------------------------------------------
 # `make bench` builds them and runs each against a throwaway PostgreSQL
 # (scripts/bench); they print figures, never pass/fail.
-EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared
+EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared \
+	tests/bench/bench_sweep
 tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS) \
 	tests/bench/limits.c tests/bench/limits.h tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_mirror_CFLAGS = $(ITEST_CFLAGS)
@@ -243,17 +244,24 @@ tests_bench_bench_shared_SOURCES = tests/bench/bench_shared.c $(ITEST_HARNESS) \
 	tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_shared_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_shared_LDADD = $(ITEST_LIBS)
+tests_bench_bench_sweep_SOURCES = tests/bench/bench_sweep.c $(ITEST_HARNESS) \
+	tests/bench/limits.c tests/bench/limits.h tests/bench/catalogue.c tests/bench/catalogue.h
+tests_bench_bench_sweep_CFLAGS = $(ITEST_CFLAGS)
+tests_bench_bench_sweep_LDADD = $(ITEST_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 # BENCH_ARGS go to bench_mirror (products), ORDER_BENCH_ARGS to bench_orders
 # (orders, then webhook samples), SHARED_BENCH_ARGS to bench_shared (products
-# mirrored by two daemons).
+# mirrored by two daemons), SWEEP_BENCH_ARGS to bench_sweep (certificates
+# lapsing on one day).
 bench: all tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared \
-		tests/sim/ocopsim
+		tests/bench/bench_sweep tests/sim/ocopsim
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_mirror $(BENCH_ARGS)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_orders $(ORDER_BENCH_ARGS)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_shared $(SHARED_BENCH_ARGS)
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_sweep $(SWEEP_BENCH_ARGS)
 .PHONY: bench

@@ -167,7 +167,9 @@ void bench_limits_row(const char *figure, double value, const char *unit, double
 
   printf("bench: %-38s %10.1f %-10s goal %s %-8.0f %-4s", figure, value, unit,
          higher_is_better ? ">=" : "<=", goal, met ? "met" : "not");
-  if (bound > 0)
+  if (bound >= 100)
     printf("  bound %.0f, ratio %.2f", bound, higher_is_better ? value / bound : bound / value);
+  else if (bound > 0)
+    printf("  bound %.3g, ratio %.2f", bound, higher_is_better ? value / bound : bound / value);
   printf("\n");
 }
