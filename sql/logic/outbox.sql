@@ -231,15 +231,24 @@ DECLARE
   lease timestamptz := now() + make_interval(secs => p_lease_s);
   lids bigint[];
 BEGIN
-  WITH r AS (
-    UPDATE outbox SET lease_until = lease
+  -- SKIP LOCKED: a job or listing locked now is being finished or synced
+  -- by another transaction, which takes its locks in another order (job
+  -- by job, then the listings): waiting for it could deadlock. What is
+  -- skipped is renewed next time, a third of a lease later.
+  WITH j AS (
+    SELECT id FROM outbox
      WHERE state = 'running' AND lease_owner = p_owner AND lease_until < lease
-    RETURNING listing_id)
+     ORDER BY id FOR UPDATE SKIP LOCKED),
+  r AS (
+    UPDATE outbox o SET lease_until = lease FROM j WHERE o.id = j.id
+    RETURNING o.listing_id)
   SELECT array_agg(listing_id) INTO lids FROM r;
   IF lids IS NULL THEN
     RETURN 0;
   END IF;
-  UPDATE listing SET lease_until = lease WHERE id = ANY (lids);
+  UPDATE listing l SET lease_until = lease
+    FROM (SELECT id FROM listing WHERE id = ANY (lids) ORDER BY id FOR UPDATE SKIP LOCKED) k
+   WHERE l.id = k.id;
   RETURN cardinality(lids);
 END $$;
 
