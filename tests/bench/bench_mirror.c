@@ -63,15 +63,7 @@ int main(int argc, char **argv) {
     return 77;
   }
   snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench"));
-  conninfo = itest_db_create("bench");
-  db = itest_connect(conninfo);
-  {
-    const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
-
-    ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
-  }
-  itest_pin_date(db, "2026-11-25");
-  itest_generate_products(db, "BENCH", n);
+  db = bench_catalogue("bench", "BENCH", n, &conninfo);
   bench_add_variants(db);
   nvar = itest_sql_int(db, "SELECT count(*) FROM variant");
   itest_sim_start(&sim);

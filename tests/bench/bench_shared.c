@@ -62,15 +62,7 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
   snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench_shared"));
-  conninfo = itest_db_create("bench_shared");
-  db = itest_connect(conninfo);
-  {
-    const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
-
-    ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
-  }
-  itest_pin_date(db, "2026-11-25");
-  itest_generate_products(db, "SHARED", n);
+  db = bench_catalogue("bench_shared", "SHARED", n, &conninfo);
   bench_add_variants(db);
   itest_sim_start(&sim);
   itest_add_shop(db, &sim, workdir, "delist");

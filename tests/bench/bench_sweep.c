@@ -57,15 +57,8 @@ int main(int argc, char **argv) {
     return 77;
   }
   snprintf(workdir, sizeof workdir, "%s", itest_workdir("bench_sweep"));
-  conninfo = itest_db_create("bench_sweep");
-  db = itest_connect(conninfo);
-  {
-    const char *migrate[] = {"ocopctl", "-d", conninfo, "migrate", NULL};
-
-    ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
-  }
-  itest_pin_date(db, "2026-11-25");
-  itest_generate_products(db, "SWEEP", n); /* certified 2025-06-01, for 36 months */
+  /* Certified 2025-06-01, for 36 months. */
+  db = bench_catalogue("bench_sweep", "SWEEP", n, &conninfo);
   itest_sim_start(&sim);
   if (bench_limits_measure(sim.base, conninfo, &lim) != 0) {
     fprintf(stderr, "bench: cannot measure the bare limits\n");

@@ -12,6 +12,19 @@ double bench_now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+PGconn *bench_catalogue(const char *tag, const char *prefix, int n, const char **conninfo) {
+  const char *migrate[] = {"ocopctl", "-d", NULL, "migrate", NULL};
+  PGconn *db;
+
+  *conninfo = itest_db_create(tag);
+  db = itest_connect(*conninfo);
+  migrate[2] = *conninfo;
+  ASSERT_EQ(itest_run(migrate, NULL, NULL), 0);
+  itest_pin_date(db, "2026-11-25");
+  itest_generate_products(db, prefix, n);
+  return db;
+}
+
 void bench_add_variants(PGconn *db) {
   PQclear(itest_sql(db, "INSERT INTO variant (product_id, sku, label, position, price_vnd, weight_g) "
                         "SELECT p.id, p.code || '-' || k, k * 250 || ' g', k, 10000 * k + p.id, 250 * k "

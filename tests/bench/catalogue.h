@@ -11,6 +11,11 @@
 /* Monotonic seconds. */
 double bench_now_s(void);
 
+/* A fresh database named after tag, migrated, its OCOP date pinned to
+ * 2026-11-25, with n generated certified products (codes PREFIX-000001
+ * ...; itest_generate_products); its connection string in *conninfo. */
+PGconn *bench_catalogue(const char *tag, const char *prefix, int n, const char **conninfo);
+
 /* A second and third pack size for two products in three, with stock. */
 void bench_add_variants(PGconn *db);
 
