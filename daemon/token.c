@@ -275,25 +275,25 @@ static void refused(struct refresh *rf, const char *why) {
 }
 
 /* The lease ends without a new pair: the next job that needs one asks again. */
-static void end_refresh(struct refresh *rf) {
+static void release_lease(struct refresh *rf) {
   char shop[24];
   const char *params[1] = {shop};
 
   snprintf(shop, sizeof shop, "%lld", rf->shop_id);
-  metrics_token_refresh(rf->shop_name, "failed");
   db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
 }
 
-/* The lease ends unused: the marketplace asked the shop to wait, and
- * the next job that needs a refresh after the wait asks again. */
-static void put_off(struct refresh *rf, const call_result *res) {
-  char shop[24];
-  const char *params[1] = {shop};
+static void end_refresh(struct refresh *rf) {
+  metrics_token_refresh(rf->shop_name, "failed");
+  release_lease(rf);
+}
 
+/* Not a failure: the marketplace asked the shop to wait, and the next job
+ * that needs a refresh after the wait asks again. */
+static void put_off(struct refresh *rf, const call_result *res) {
   log_info("token", "token refresh waits for the marketplace's Retry-After", "shop=%s wait_ms=%ld",
            rf->shop_name, res->retry_after_ms);
-  snprintf(shop, sizeof shop, "%lld", rf->shop_id);
-  db_query(rf->tm->db, "SELECT ocop_token_end_refresh($1)", 1, params, on_db_done, rf);
+  release_lease(rf);
 }
 
 static void on_call(void *arg, call_result *res) {
@@ -357,7 +357,7 @@ static const struct call_hooks refresh_hooks = {rate_take, rate_pause, NULL, NUL
 
 static void on_lease(void *arg, PGresult *res, const char *err) {
   struct refresh *rf = arg;
-  struct call_env env = {rf->tm->http, rf->tm->rl ? &refresh_hooks : NULL};
+  struct call_env env = {rf->tm->http, &refresh_hooks};
   struct call_req req;
   char clear[TSEAL_TOKEN_MAX], why[512];
   const struct tseal_key *key;
@@ -407,7 +407,7 @@ void token_refresh(token_mgr_t *tm, const struct job *job) {
 
   if (!job->hold.conn || token_refreshing(tm, job->shop_id) || tm->nbusy == MAX_BUSY ||
       !oc_supports(job->hold.conn, OC_OP_REFRESH_TOKEN) ||
-      (tm->rl && rl_paused_ms(tm->rl, job->shop_id, ms_mono()) > 0))
+      rl_paused_ms(tm->rl, job->shop_id, ms_mono()) > 0)
     return;
   rf = calloc(1, sizeof *rf);
   if (!rf)
