@@ -721,7 +721,7 @@ static enum col error_column(const PGresult *res, enum col fallback) {
 
 /* Data and integrity errors, and exceptions raised by triggers, are the
  * row's fault; anything else (connection, resources, a bug) stops. */
-static int row_error(const PGresult *res) {
+int imp_row_error(const PGresult *res) {
   const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
   return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
@@ -739,7 +739,7 @@ static PGresult *row_exec(struct import *im, struct row *r, enum col col, const 
 
   if (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK)
     return res;
-  if (!row_error(res)) {
+  if (!imp_row_error(res)) {
     *rc = imp_fatal(im, "import stopped", res);
   } else {
     msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -983,6 +983,20 @@ static int write_products(struct import *im) {
   return 0;
 }
 
+/* A file with no problem so far is written in bulk (import_bulk.c). When
+ * it has one, or the database refuses the bulk write, every product is
+ * written on its own, so that each refusal is reported against its line. */
+static int write_all(struct import *im) {
+  int rc;
+
+  if (imp_check_sku_owners(im) != 0)
+    return -1;
+  if (im->nproblems || im->by_product)
+    return write_products(im);
+  rc = imp_bulk_write(im);
+  return rc == 1 ? write_products(im) : rc;
+}
+
 /* ---- the whole import --------------------------------------------------- */
 
 static void free_import(struct import *im) {
@@ -1069,7 +1083,7 @@ static int run(struct import *im, int dry_run) {
     return -1;
   check_rows(im);
   /* A file that cannot be read to the end is not worth a database run. */
-  if (!im->broken && (imp_check_sku_owners(im) != 0 || write_products(im) != 0))
+  if (!im->broken && write_all(im) != 0)
     return -1;
   if (im->nproblems)
     return 1;
@@ -1102,6 +1116,7 @@ int import_file(PGconn *conn, const char *path, unsigned flags, struct import_su
   im.errs = errs;
   im.source = source_of(path);
   im.stocktake = (flags & IMPORT_STOCKTAKE) != 0;
+  im.by_product = (flags & IMPORT_BY_PRODUCT) != 0;
   rc = run(&im, (flags & IMPORT_DRY_RUN) != 0);
   print_problems(&im);
   /* COMMIT ends the transaction; everything else leaves it to undo. */

@@ -20,9 +20,11 @@
  * Every row is checked first (see import.c and import_variants.c for the
  * rules) and every problem is reported, one line each, as
  * "FILE:LINE: column: what is wrong", sorted by line. Products whose rows
- * all pass are then written in one transaction, each under a savepoint, so
- * a row the database refuses is reported against its line too; if anything
- * at all was wrong the transaction is rolled back.
+ * all pass are then written in one transaction: in bulk when no problem
+ * was found (import_bulk.c, sql/logic/import.sql), else, or when the
+ * database refuses the bulk write, product by product, each under a
+ * savepoint, so that a row the database refuses is reported against its
+ * line too; if anything at all was wrong the transaction is rolled back.
  *
  * What a product does, each step writing only when something differs (so
  * the same file imported twice changes nothing the second time):
@@ -81,6 +83,10 @@ struct import_summary {
 /* import_file's flags. */
 #define IMPORT_DRY_RUN 1u   /* check and write, then roll back */
 #define IMPORT_STOCKTAKE 2u /* the stock column sets existing variants too */
+/* Write product by product, as a file with a problem is written (to name
+ * each refusal's line), instead of in bulk (import_bulk.c): the same
+ * result, slower. Tests compare the two. */
+#define IMPORT_BY_PRODUCT 4u
 
 /*
  * Imports the file at path. The schema must be current (migrate_check).

@@ -517,3 +517,63 @@ int imp_write_content(struct import *im, const struct product_rows *p, const cha
   }
   return rc;
 }
+
+/* ---- staging, for the bulk write (import_bulk.c) ------------------------------ */
+
+const char *imp_content_copy_sql(enum imp_content_table t) {
+  switch (t) {
+  case IMP_IMAGES:
+    return "COPY pg_temp.import_image (product_code, role, position, source, claim) FROM STDIN";
+  case IMP_ATTRIBUTES:
+    return "COPY pg_temp.import_attr (product_code, key, value) FROM STDIN";
+  case IMP_CATEGORIES:
+    return "COPY pg_temp.import_category (product_code, marketplace, value) FROM STDIN";
+  }
+  return NULL;
+}
+
+static void stage_images(struct import *im, struct row *r, struct imp_copy *c) {
+  struct images want;
+  size_t k;
+
+  if (im->colidx[C_IMAGES] < 0 || parse_images(im, r, &want) != 0) {
+    if (im->colidx[C_IMAGES] >= 0)
+      free_images(&want);
+    return; /* a checked row parses */
+  }
+  for (k = 0; k < want.n; k++) {
+    imp_copy_field(c, r->f[C_PRODUCT_CODE]);
+    imp_copy_field(c, want.v[k].certificate ? "certificate" : "gallery");
+    imp_copy_long(c, want.v[k].position);
+    imp_copy_field(c, want.v[k].source);
+    imp_copy_field(c, want.v[k].claim ? "t" : "f");
+    imp_copy_end_row(c);
+  }
+  free_images(&want);
+}
+
+static void stage_pair(struct imp_copy *c, const struct row *r, const char *key,
+                       const char *value) {
+  imp_copy_field(c, r->f[C_PRODUCT_CODE]);
+  imp_copy_field(c, key);
+  imp_copy_field(c, value);
+  imp_copy_end_row(c);
+}
+
+/* As imp_write_content, from the product's first row. */
+void imp_stage_content(struct import *im, const struct product_rows *p,
+                       enum imp_content_table t, struct imp_copy *c) {
+  struct row *r = &im->rows[p->rows[0]];
+  size_t i;
+
+  if (t == IMP_IMAGES) {
+    stage_images(im, r, c);
+    return;
+  }
+  for (i = 0; t == IMP_ATTRIBUTES && i < NATTR_COLS; i++)
+    if (im->colidx[attr_cols[i]] >= 0)
+      stage_pair(c, r, imp_columns[attr_cols[i]].name, r->f[attr_cols[i]]);
+  for (i = 0; i < im->nextras; i++)
+    if ((im->extras[i].kind == X_ATTR) == (t == IMP_ATTRIBUTES))
+      stage_pair(c, r, im->extras[i].key, r->xf[i]);
+}

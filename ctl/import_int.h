@@ -96,6 +96,7 @@ struct import {
   const char *path;
   const char *source; /* "csv:<basename>" */
   int stocktake;      /* IMPORT_STOCKTAKE */
+  int by_product;     /* IMPORT_BY_PRODUCT */
   FILE *errs;
   csv_t *csv;
   int colidx[NCOLS]; /* -1: absent */
@@ -140,6 +141,9 @@ struct imp_keyed *imp_sorted_by_sku(struct import *im);
 int imp_command(struct import *im, const char *sql, int n, const char *const *params,
                 const char *what);
 int imp_fatal(struct import *im, const char *what, const PGresult *res);
+/* A refusal that is the data's fault (import.c names its row), not the
+ * database's. */
+int imp_row_error(const PGresult *res);
 PGresult *imp_row_exec(struct import *im, struct row *r, enum col col, const char *sql, int n,
                        const char *const *params, int *rc);
 /* As imp_row_exec, a refusal reported against the column named. */
@@ -163,7 +167,39 @@ int imp_check_sku_owners(struct import *im);
 int imp_write_variants(struct import *im, const struct product_rows *p, const char *product_id,
                        struct counts *c);
 
+/* ---- import_bulk.c ---- */
+
+/* Rows sent to one COPY ... FROM STDIN, gathered in chunks. */
+struct imp_copy {
+  struct import *im;
+  char *buf;
+  size_t len, cap;
+  int fields; /* in the row being written */
+  int failed;
+};
+
+int imp_copy_begin(struct import *im, struct imp_copy *c, const char *sql);
+/* A field; NULL writes SQL NULL. */
+void imp_copy_field(struct imp_copy *c, const char *s);
+void imp_copy_long(struct imp_copy *c, long long v);
+void imp_copy_end_row(struct imp_copy *c);
+/* Ends the COPY: 0, or -1 (printed). */
+int imp_copy_finish(struct imp_copy *c);
+/* Writes every product with no problem in bulk: 0 (written, im->counts
+ * set), 1 (the database refused something: nothing written, the caller
+ * writes product by product to find the line) or -1. */
+int imp_bulk_write(struct import *im);
+
 /* ---- import_content.c ---- */
+
+/* The staging tables of the content columns (sql/logic/import.sql). */
+enum imp_content_table { IMP_IMAGES, IMP_ATTRIBUTES, IMP_CATEGORIES };
+/* The COPY statement of one. */
+const char *imp_content_copy_sql(enum imp_content_table t);
+/* The product's rows of table t, from its first row, for the columns the
+ * file has. */
+void imp_stage_content(struct import *im, const struct product_rows *p,
+                       enum imp_content_table t, struct imp_copy *c);
 
 /* A header name that is not a fixed column: 1 when it is an extra column
  * (added to im->extras, or reported when malformed), 0 when unknown. */

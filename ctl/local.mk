@@ -12,6 +12,7 @@ ocopctl_SOURCES = \
 	lib/schema_db.c lib/schema_db.h \
 	lib/csv.c lib/csv.h \
 	ctl/import.c ctl/import.h ctl/import_int.h ctl/import_variants.c ctl/import_content.c \
+	ctl/import_bulk.c \
 	ctl/ctl_shop.c ctl/ctl_status.c \
 	ctl/ctl_certs.c ctl/ctl_alerts.c ctl/ctl_clock.c \
 	ctl/ctl_authorize.c \
@@ -43,7 +44,7 @@ ocopctl_LDADD += $(CRYPTO_LIBS)
 
 # The integration tests link the importer (tests/local.mk lists its other
 # files); tests/local.mk is included first, so this adds to its list.
-tests_itest_run_itest_SOURCES += ctl/import_content.c
+tests_itest_run_itest_SOURCES += ctl/import_content.c ctl/import_bulk.c
 # The test data of the content columns and of `category import` (the demo's
 # category map); tests/local.mk lists the other files of tests/data.
 EXTRA_DIST += tests/data/bad-content.csv tests/data/category-map.csv

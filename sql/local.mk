@@ -41,6 +41,7 @@ SQL_LOGIC = \
 	sql/logic/reconcile.sql \
 	sql/logic/operate.sql \
 	sql/logic/ledger_ops.sql \
+	sql/logic/import.sql \
 	sql/logic/admin.sql
 
 # Run from $(srcdir) so that embed.sh sees the files under their own names;

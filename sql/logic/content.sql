@@ -328,8 +328,13 @@ $$;
 
 CREATE OR REPLACE FUNCTION ocop_sync_content_products() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  products bigint[] := ARRAY(SELECT DISTINCT product_id FROM changed);
 BEGIN
-  PERFORM ocop_sync(ARRAY(SELECT DISTINCT product_id FROM changed), NULL);
+  -- ocop_sync_later (sync.sql): a bulk change may sync at its end.
+  IF NOT ocop_sync_later(products) THEN
+    PERFORM ocop_sync(products, NULL);
+  END IF;
   RETURN NULL;
 END $$;
 
@@ -337,8 +342,12 @@ END $$;
 -- (daemon/main.c, payload 'media').
 CREATE OR REPLACE FUNCTION ocop_sync_product_images() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  products bigint[] := ARRAY(SELECT DISTINCT product_id FROM changed);
 BEGIN
-  PERFORM ocop_sync(ARRAY(SELECT DISTINCT product_id FROM changed), NULL);
+  IF NOT ocop_sync_later(products) THEN
+    PERFORM ocop_sync(products, NULL);
+  END IF;
   IF EXISTS (SELECT 1 FROM changed WHERE checked_at IS NULL) THEN
     PERFORM pg_notify('ocop_outbox', 'media');
   END IF;

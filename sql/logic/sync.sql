@@ -107,7 +107,22 @@ LANGUAGE sql AS $$
   SELECT set_config('ocop.sync_deferred', '{}', true)
 $$;
 
--- True when the sync is put off (the products are remembered).
+-- A bulk change that knows which products it changed (the catalogue
+-- import, import.sql) holds the syncs instead: the triggers do nothing
+-- until ocop_sync_release, and the caller syncs its products itself, so
+-- no list of them is kept here.
+CREATE OR REPLACE FUNCTION ocop_sync_hold() RETURNS void
+LANGUAGE sql AS $$
+  SELECT set_config('ocop.sync_deferred', 'held', true)
+$$;
+
+CREATE OR REPLACE FUNCTION ocop_sync_release() RETURNS void
+LANGUAGE sql AS $$
+  SELECT set_config('ocop.sync_deferred', '', true)
+$$;
+
+-- True when the sync is put off (the products are remembered, unless
+-- held).
 CREATE OR REPLACE FUNCTION ocop_sync_later(p_products bigint[]) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -115,6 +130,9 @@ DECLARE
 BEGIN
   IF coalesce(waiting, '') = '' THEN
     RETURN false;
+  END IF;
+  IF waiting = 'held' THEN
+    RETURN true;
   END IF;
   PERFORM set_config('ocop.sync_deferred', (waiting::bigint[] || p_products)::text, true);
   RETURN true;
@@ -126,7 +144,7 @@ DECLARE
   waiting text := current_setting('ocop.sync_deferred', true);
 BEGIN
   PERFORM set_config('ocop.sync_deferred', '', true);
-  IF coalesce(waiting, '') IN ('', '{}') THEN
+  IF coalesce(waiting, '') IN ('', '{}', 'held') THEN
     RETURN 0;
   END IF;
   RETURN ocop_sync(ARRAY(SELECT DISTINCT p FROM unnest(waiting::bigint[]) p ORDER BY p), NULL);
@@ -145,8 +163,12 @@ END $$;
 
 CREATE OR REPLACE FUNCTION ocop_sync_changed_product_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  products bigint[] := ARRAY(SELECT DISTINCT id FROM changed);
 BEGIN
-  PERFORM ocop_sync(ARRAY(SELECT DISTINCT id FROM changed), NULL);
+  IF NOT ocop_sync_later(products) THEN
+    PERFORM ocop_sync(products, NULL);
+  END IF;
   RETURN NULL;
 END $$;
 

@@ -38,7 +38,7 @@ LAZADA = $(addprefix connectors/lazada/,connector.c shop.c request.c payload.c p
 TIKTOK = $(addprefix connectors/tiktok/,connector.c shop.c request.c body.c parse.c \
 	listing.c orders.c push.c content.c upload.c category.c)
 CONN_DRIVER = tests/fuzz/fuzz_conn.c daemon/order_doc.c $(COMMON)
-IMPORT = ctl/import.c ctl/import_variants.c ctl/import_content.c lib/csv.c lib/migrate.c \
+IMPORT = ctl/import.c ctl/import_variants.c ctl/import_content.c ctl/import_bulk.c lib/csv.c lib/migrate.c \
 	lib/logic.c lib/schema_db.c
 
 # The targets and their sources (paths from the top of the tree).

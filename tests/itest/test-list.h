@@ -38,6 +38,7 @@ TEST_DECLARE(import_withdraws_dropped_variant)
 TEST_DECLARE(import_bad_variants)
 TEST_DECLARE(ctl_subprocess)
 TEST_DECLARE(import_content_columns)
+TEST_DECLARE(import_bulk_equals_product_by_product)
 TEST_DECLARE(import_bad_content)
 TEST_DECLARE(ctl_content_commands)
 
@@ -195,6 +196,7 @@ TASK_LIST_START
   TEST_ENTRY(import_bad_variants),
   TEST_ENTRY(ctl_subprocess),
   TEST_ENTRY(import_content_columns),
+  TEST_ENTRY(import_bulk_equals_product_by_product),
   TEST_ENTRY(import_bad_content),
   TEST_ENTRY(ctl_content_commands),
   TEST_ENTRY_TIMEOUT(ctl_orders_by_shop_product_status_and_day, 120),
