@@ -28,7 +28,8 @@ LANGUAGE sql STABLE AS $$
           OR p.category_code LIKE r.category || '.%')
      AND (r.product_id IS NULL OR r.product_id = p.id)
      AND (r.min_stars IS NULL
-          OR coalesce((SELECT c.stars FROM ocop_current_certificate(p.id, ocop_today()) c), 0)
+          OR coalesce((SELECT c.stars
+                         FROM ocop_current_certificate(p.id, (SELECT ocop_today())) c), 0)
              >= r.min_stars)
 $$;
 

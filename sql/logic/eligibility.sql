@@ -48,5 +48,8 @@ SELECT p.id AS product_id,
                             THEN greatest(c.valid_until, c.grace_until)
                             ELSE c.valid_until END) AS eligible
   FROM product p
- CROSS JOIN (SELECT ocop_today() AS today) t
+ -- (SELECT ...): evaluated once per query (an InitPlan). Bare, the planner
+ -- pulls the subquery up and calls ocop_today, which reads ocop_clock, for
+ -- every product and every use: 14 calls a product in a sync.
+ CROSS JOIN (SELECT (SELECT ocop_today()) AS today) t
   LEFT JOIN LATERAL ocop_current_certificate(p.id, t.today) c ON true;

@@ -52,19 +52,22 @@ BEGIN
    WHERE l.id = ANY (listings)
   ON CONFLICT (listing_id, variant_id) DO NOTHING;
 
-  -- A job of the same kind already pending or running is enough: a running
-  -- one syncs again when it finishes.
+  -- The jobs are derived once (deriving is most of a sync's cost) for two
+  -- ends: a job of the same kind already pending or running is enough (a
+  -- running one syncs again when it finishes); a queued job that is no
+  -- longer needed is dropped, not sent. The two touch different (listing,
+  -- kind) pairs, so one snapshot serves both.
+  WITH due AS MATERIALIZED (
+    SELECT j.listing_id, j.kind FROM listing_jobs j WHERE j.listing_id = ANY (listings)
+  ), dropped AS (
+    UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed', updated_at = now()
+     WHERE o.listing_id = ANY (listings) AND o.state = 'pending'
+       AND NOT EXISTS (SELECT 1 FROM due j WHERE j.listing_id = o.listing_id AND j.kind = o.kind)
+  )
   INSERT INTO outbox (listing_id, kind, priority)
-  SELECT j.listing_id, j.kind, ocop_job_priority(j.kind)
-    FROM listing_jobs j
-   WHERE j.listing_id = ANY (listings)
+  SELECT d.listing_id, d.kind, ocop_job_priority(d.kind) FROM due d
   ON CONFLICT (listing_id, kind) WHERE state IN ('pending', 'running') DO NOTHING;
   GET DIAGNOSTICS queued = ROW_COUNT;
-
-  -- A queued job that is no longer needed is dropped, not sent.
-  UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed', updated_at = now()
-   WHERE o.listing_id = ANY (listings) AND o.state = 'pending'
-     AND NOT EXISTS (SELECT 1 FROM listing_jobs j WHERE j.listing_id = o.listing_id AND j.kind = o.kind);
 
   IF queued > 0 THEN
     PERFORM pg_notify('ocop_outbox', '');

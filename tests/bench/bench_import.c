@@ -29,10 +29,11 @@ static const char header[] =
     "description_vi,revoked_on,sku,variant,length_mm,width_mm,height_mm,images,brand,"
     "origin,shelf_life,shopee_category\n";
 
-/* One product's rows: two pack sizes for every other product. Returns the
- * rows written. edition changes names and prices between files. */
-static int write_product(FILE *f, int i, int edition) {
-  int sizes = i % 2 == 0 ? 2 : 1, k;
+/* One product's rows: two pack sizes for every other product, at most
+ * room. Returns the rows written. edition changes names and prices
+ * between files. */
+static int write_product(FILE *f, int i, int edition, int room) {
+  int sizes = i % 2 == 0 && room > 1 ? 2 : 1, k;
 
   for (k = 1; k <= sizes; k++)
     fprintf(f,
@@ -57,7 +58,7 @@ static int write_file(const char *path, int n, int edition) {
   }
   fputs(header, f);
   while (rows < n)
-    rows += write_product(f, ++i, edition);
+    rows += write_product(f, ++i, edition, n - rows);
   ASSERT_EQ(fclose(f), 0);
   return i;
 }
