@@ -231,7 +231,7 @@ EXTRA_DIST += tests/sql/run.sh tests/sql/one_product.psql $(SQL_TESTS)
 # `make bench` builds them and runs each against a throwaway PostgreSQL
 # (scripts/bench); they print figures, never pass/fail.
 EXTRA_PROGRAMS = tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared \
-	tests/bench/bench_sweep tests/bench/bench_import
+	tests/bench/bench_sweep tests/bench/bench_import tests/bench/bench_rss
 tests_bench_bench_mirror_SOURCES = tests/bench/bench_mirror.c $(ITEST_HARNESS) \
 	tests/bench/limits.c tests/bench/limits.h tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_mirror_CFLAGS = $(ITEST_CFLAGS)
@@ -252,14 +252,19 @@ tests_bench_bench_import_SOURCES = tests/bench/bench_import.c $(ITEST_HARNESS) \
 	tests/bench/limits.c tests/bench/limits.h tests/bench/catalogue.c tests/bench/catalogue.h
 tests_bench_bench_import_CFLAGS = $(ITEST_CFLAGS)
 tests_bench_bench_import_LDADD = $(ITEST_LIBS)
+tests_bench_bench_rss_SOURCES = tests/bench/bench_rss.c $(ITEST_HARNESS) \
+	tests/bench/catalogue.c tests/bench/catalogue.h
+tests_bench_bench_rss_CFLAGS = $(ITEST_CFLAGS)
+tests_bench_bench_rss_LDADD = $(ITEST_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 # BENCH_ARGS go to bench_mirror (products), ORDER_BENCH_ARGS to bench_orders
 # (orders, then webhook samples), SHARED_BENCH_ARGS to bench_shared (products
 # mirrored by two daemons), SWEEP_BENCH_ARGS to bench_sweep (certificates
-# lapsing on one day), IMPORT_BENCH_ARGS to bench_import (catalogue rows).
+# lapsing on one day), IMPORT_BENCH_ARGS to bench_import (catalogue rows),
+# RSS_BENCH_ARGS to bench_rss (products, each listed on 5 shops).
 bench: all tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_shared \
-		tests/bench/bench_sweep tests/bench/bench_import tests/sim/ocopsim
+		tests/bench/bench_sweep tests/bench/bench_import tests/bench/bench_rss tests/sim/ocopsim
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_mirror $(BENCH_ARGS)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
@@ -270,4 +275,6 @@ bench: all tests/bench/bench_mirror tests/bench/bench_orders tests/bench/bench_s
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_sweep $(SWEEP_BENCH_ARGS)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_import $(IMPORT_BENCH_ARGS)
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+	  $(SHELL) $(top_srcdir)/scripts/bench tests/bench/bench_rss $(RSS_BENCH_ARGS)
 .PHONY: bench
