@@ -163,9 +163,13 @@ int main(int argc, char **argv) {
   d.pid = 0;
   printf("bench: ocopd peak RSS (the kernel's)  %ld KiB; exit status %d\n", ru.ru_maxrss,
          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  /* The larger of the two: the kernel's peak and the samples count pages
+   * slightly differently. */
+  if (ru.ru_maxrss > w.max_kib)
+    w.max_kib = ru.ru_maxrss;
   snprintf(figure, sizeof figure, "ocopd peak RSS at %lld listings", listings);
-  printf("bench: %-45s %8.1f MB    goal <= 32       %s\n", figure, ru.ru_maxrss / 1024.0,
-         ru.ru_maxrss <= GOAL_KIB ? "met" : "not");
+  printf("bench: %-45s %8.1f MB    goal <= 32       %s\n", figure, w.max_kib / 1024.0,
+         w.max_kib <= GOAL_KIB ? "met" : "not");
   itest_sim_stop(&sim);
   PQfinish(db);
   return 0;
