@@ -532,23 +532,24 @@ const char *imp_content_copy_sql(enum imp_content_table t) {
   return NULL;
 }
 
+static void stage_image(struct imp_copy *c, const struct row *r, const struct image *x) {
+  imp_copy_field(c, r->f[C_PRODUCT_CODE]);
+  imp_copy_field(c, x->certificate ? "certificate" : "gallery");
+  imp_copy_long(c, x->position);
+  imp_copy_field(c, x->source);
+  imp_copy_field(c, x->claim ? "t" : "f");
+  imp_copy_end_row(c);
+}
+
 static void stage_images(struct import *im, struct row *r, struct imp_copy *c) {
   struct images want;
   size_t k;
 
-  if (im->colidx[C_IMAGES] < 0 || parse_images(im, r, &want) != 0) {
-    if (im->colidx[C_IMAGES] >= 0)
-      free_images(&want);
-    return; /* a checked row parses */
-  }
-  for (k = 0; k < want.n; k++) {
-    imp_copy_field(c, r->f[C_PRODUCT_CODE]);
-    imp_copy_field(c, want.v[k].certificate ? "certificate" : "gallery");
-    imp_copy_long(c, want.v[k].position);
-    imp_copy_field(c, want.v[k].source);
-    imp_copy_field(c, want.v[k].claim ? "t" : "f");
-    imp_copy_end_row(c);
-  }
+  if (im->colidx[C_IMAGES] < 0)
+    return;
+  if (parse_images(im, r, &want) == 0) /* a checked row always parses */
+    for (k = 0; k < want.n; k++)
+      stage_image(c, r, &want.v[k]);
   free_images(&want);
 }
 
