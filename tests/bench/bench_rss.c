@@ -34,25 +34,8 @@ struct watch {
   long max_kib; /* largest VmRSS seen */
 };
 
-/* VmRSS of pid in KiB, or -1. */
-static long rss_kib(pid_t pid) {
-  char path[64], line[256];
-  long kib = -1;
-  FILE *f;
-
-  snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-  f = fopen(path, "r");
-  if (!f)
-    return -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-      break;
-  fclose(f);
-  return kib;
-}
-
 static void sample(struct watch *w) {
-  long kib = rss_kib(w->pid);
+  long kib = itest_rss_kib(w->pid);
 
   if (kib > w->max_kib)
     w->max_kib = kib;
@@ -147,7 +130,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   t1 = bench_now_s();
-  mirrored_kib = rss_kib(d.pid);
+  mirrored_kib = itest_rss_kib(d.pid);
   printf("bench: mirrored %lld listings in %.1f s (%.0f listings/s)\n", listings, t1 - t0,
          (double)listings / (t1 - t0));
   /* Two sweeps over every listing, sampled every 100 ms. */
@@ -157,7 +140,7 @@ int main(int argc, char **argv) {
   }
   printf("bench: ocopd RSS: %ld KiB when all were listed, %ld KiB after 25 s of sweeps, "
          "%ld KiB the most sampled\n",
-         mirrored_kib, rss_kib(d.pid), w.max_kib);
+         mirrored_kib, itest_rss_kib(d.pid), w.max_kib);
   kill(d.pid, SIGTERM);
   ASSERT(wait4(d.pid, &status, 0, &ru) == d.pid);
   d.pid = 0;

@@ -676,6 +676,22 @@ void itest_drop_orphans(void) {
   PQfinish(admin);
 }
 
+long itest_rss_kib(pid_t pid) {
+  char path[64], line[256];
+  long kib = -1;
+  FILE *f;
+
+  snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+  f = fopen(path, "r");
+  if (!f)
+    return -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+      break;
+  fclose(f);
+  return kib;
+}
+
 int itest_free_port(void) {
   struct sockaddr_in sa;
   socklen_t len = sizeof sa;

@@ -126,6 +126,9 @@ int itest_outbox_idle(PGconn *conn);
 char *itest_read_file(const char *path);
 
 /* A loopback port nothing listens on now (the kernel's pick). */
+/* The resident set size (VmRSS) of process pid in KiB, or -1 when it is gone. */
+long itest_rss_kib(pid_t pid);
+
 int itest_free_port(void);
 /* 1 once something accepts connections on the loopback port (within 15 s),
  * after a moment more for a starting daemon to read its shops. */

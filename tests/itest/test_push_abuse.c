@@ -123,19 +123,10 @@ static long now_ms(void) {
   return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* VmRSS of the daemon, in kB. */
+/* VmRSS of the daemon, in kB; it is running. */
 static long rss_kb(pid_t pid) {
-  char path[64], line[256];
-  long kb = -1;
-  FILE *fp;
+  long kb = itest_rss_kib(pid);
 
-  snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-  fp = fopen(path, "r");
-  ASSERT_NOT_NULL(fp);
-  while (fgets(line, sizeof line, fp))
-    if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-      break;
-  fclose(fp);
   ASSERT(kb > 0);
   return kb;
 }
