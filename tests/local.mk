@@ -52,7 +52,7 @@ tests_itest_run_itest_SOURCES = tests/itest/run-itest.c tests/itest/test-list.h 
 	tests/itest/test_assortment.c \
 	tests/itest/test_operate.c \
 	tests/itest/test_check_config.c tests/itest/test_oplog.c \
-	tests/itest/test_bad_start.c tests/itest/test_crash.c \
+	tests/itest/test_bad_start.c tests/itest/test_crash.c tests/itest/test_sync_race.c \
 	tests/itest/test_ctl_data.c \
 	tests/itest/test_admin.c \
 	tests/itest/test_tokens.c \

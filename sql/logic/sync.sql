@@ -16,7 +16,9 @@
 CREATE OR REPLACE FUNCTION ocop_sync(p_products bigint[], p_shops bigint[]) RETURNS integer
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-  queued integer;
+  queued integer := 0;
+  n integer;
+  raced bigint[];
   listings bigint[];
 BEGIN
   IF p_products IS NULL THEN
@@ -52,27 +54,63 @@ BEGIN
    WHERE l.id = ANY (listings)
   ON CONFLICT (listing_id, variant_id) DO NOTHING;
 
-  -- The jobs are derived once (deriving is most of a sync's cost) for two
-  -- ends: a job of the same kind already pending or running is enough (a
-  -- running one syncs again when it finishes); a queued job that is no
-  -- longer needed is dropped, not sent. The two touch different (listing,
-  -- kind) pairs, so one snapshot serves both.
-  WITH due AS MATERIALIZED (
-    SELECT j.listing_id, j.kind FROM listing_jobs j WHERE j.listing_id = ANY (listings)
-  ), dropped AS (
-    UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed', updated_at = now()
-     WHERE o.listing_id = ANY (listings) AND o.state = 'pending'
-       AND NOT EXISTS (SELECT 1 FROM due j WHERE j.listing_id = o.listing_id AND j.kind = o.kind)
-  )
-  INSERT INTO outbox (listing_id, kind, priority)
-  SELECT d.listing_id, d.kind, ocop_job_priority(d.kind) FROM due d
-  ON CONFLICT (listing_id, kind) WHERE state IN ('pending', 'running') DO NOTHING;
-  GET DIAGNOSTICS queued = ROW_COUNT;
+  -- Normally one pass. A pass that raced with a job's end (ocop_sync_queue)
+  -- takes its queued rows of those listings back and derives them again
+  -- from what is committed now; after three passes the dispatch check
+  -- (ocop_claim_jobs) is the last word.
+  FOR pass IN 1..3 LOOP
+    SELECT q.queued, q.raced, q.raced_listings INTO n, raced, listings
+      FROM ocop_sync_queue(listings) q;
+    queued := queued + n;
+    EXIT WHEN raced IS NULL OR pass = 3;
+    DELETE FROM outbox WHERE id = ANY (raced);
+    queued := queued - cardinality(raced);
+  END LOOP;
 
   IF queued > 0 THEN
     PERFORM pg_notify('ocop_outbox', '');
   END IF;
   RETURN queued;
+END $$;
+
+-- One pass of a sync's queueing, for the given listings: derives their jobs
+-- once (deriving is most of a sync's cost) and serves two ends with it. A
+-- job of the same kind already pending or running is enough (a running one
+-- syncs again when it finishes); a queued job that is no longer needed is
+-- dropped, not sent. The two touch different (listing, kind) pairs, so one
+-- snapshot serves both.
+--
+-- ON CONFLICT judges "already pending or running" as the jobs are when the
+-- row goes in; the derivation saw them as they were in the statement's
+-- snapshot. A job queued although the snapshot had one of its kind live
+-- raced with that job's end: the derivation may be older than what the
+-- finished job committed (a sweep that waited on a finishing transaction
+-- queued a second variants job that way), or it may hold this
+-- transaction's catalogue change that the finished job's own sync could
+-- not see. Those rows and their listings are returned as raced.
+CREATE OR REPLACE FUNCTION ocop_sync_queue(p_listings bigint[], OUT queued integer,
+                                           OUT raced bigint[], OUT raced_listings bigint[])
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  WITH due AS MATERIALIZED (
+    SELECT j.listing_id, j.kind FROM listing_jobs j WHERE j.listing_id = ANY (p_listings)
+  ), dropped AS (
+    UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed', updated_at = now()
+     WHERE o.listing_id = ANY (p_listings) AND o.state = 'pending'
+       AND NOT EXISTS (SELECT 1 FROM due j WHERE j.listing_id = o.listing_id AND j.kind = o.kind)
+  ), queued_now AS (
+    INSERT INTO outbox (listing_id, kind, priority)
+    SELECT d.listing_id, d.kind, ocop_job_priority(d.kind) FROM due d
+    ON CONFLICT (listing_id, kind) WHERE state IN ('pending', 'running') DO NOTHING
+    RETURNING id, listing_id, kind
+  )
+  SELECT count(*)::integer, array_agg(q.id) FILTER (WHERE r.live),
+         array_agg(DISTINCT q.listing_id) FILTER (WHERE r.live)
+    INTO queued, raced, raced_listings
+    FROM queued_now q,
+         LATERAL (SELECT EXISTS (SELECT 1 FROM outbox x
+                                  WHERE x.listing_id = q.listing_id AND x.kind = q.kind
+                                    AND x.state IN ('pending', 'running')) AS live) r;
 END $$;
 
 -- Jobs whose worker died (lease expired) go back to the queue.

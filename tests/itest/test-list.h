@@ -155,6 +155,9 @@ TEST_DECLARE(bad_config_file_changes_nothing)
 TEST_DECLARE(bad_reload_keeps_the_running_config)
 /* tests/itest/test_crash.c */
 TEST_DECLARE(segv_mid_mirror_is_said_and_the_restart_loses_nothing)
+/* tests/itest/test_sync_race.c */
+TEST_DECLARE(sync_racing_a_job_that_died_does_not_bring_it_back)
+TEST_DECLARE(sync_racing_a_job_that_died_keeps_its_own_change)
 /* tests/itest/test_check_config.c */
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
@@ -292,6 +295,9 @@ TASK_LIST_START
   TEST_ENTRY(bad_reload_keeps_the_running_config),
   /* tests/itest/test_crash.c */
   TEST_ENTRY_TIMEOUT(segv_mid_mirror_is_said_and_the_restart_loses_nothing, 240),
+  /* tests/itest/test_sync_race.c */
+  TEST_ENTRY(sync_racing_a_job_that_died_does_not_bring_it_back),
+  TEST_ENTRY(sync_racing_a_job_that_died_keeps_its_own_change),
   /* tests/itest/test_check_config.c */
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),
