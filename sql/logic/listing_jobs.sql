@@ -114,7 +114,25 @@ $$;
 -- withdrawn before anything else. A job that died, or was held for the
 -- listing's content, with the same target is not derived again: a change
 -- of the catalogue changes the target.
+--
+-- Two parts. A listing whose product may not be shown now, in a shop whose
+-- policy is to withdraw such a listing, can need nothing but a delist,
+-- whatever the shop carries and whatever its variants and content: it is
+-- decided from the listing, its shop and the product's eligibility alone
+-- (the day a large catalogue's certificates lapse, nearly every listing is
+-- such a one). Every other listing is decided from listing_target.
 CREATE OR REPLACE VIEW listing_jobs AS
+SELECT l.id AS listing_id, l.shop_id, l.product_id, 'delist'::text AS kind
+  FROM listing l
+  JOIN shop s ON s.id = l.shop_id
+  JOIN product_eligibility e ON e.product_id = l.product_id
+ WHERE NOT e.eligible AND s.policy = 'delist' AND s.status IN ('active', 'removing')
+   AND (l.state = 'listed' OR (l.state = 'new' AND l.create_started_at IS NOT NULL))
+   -- A withdrawal's target does not read the listing (ocop_job_target).
+   AND NOT EXISTS (SELECT 1 FROM outbox x
+                    WHERE x.listing_id = l.id AND x.kind = 'delist' AND x.state IN ('dead', 'held')
+                      AND x.target = ocop_job_target('delist', NULL::listing_target))
+UNION ALL
 SELECT t.listing_id, t.shop_id, t.product_id, j.kind
   FROM listing_target t,
        -- OFFSET 0 keeps each of these subqueries whole: flattened, the
@@ -144,6 +162,8 @@ SELECT t.listing_id, t.shop_id, t.product_id, j.kind
          ('stock',   d.live AND f.stock_stale)
        ) AS j(kind, needed)
  WHERE t.shop_active AND j.needed
+   -- Not the first part's listings (a product not eligible shows no stars).
+   AND (t.stars > 0 OR t.policy <> 'delist')
    AND NOT EXISTS (SELECT 1 FROM outbox x
                     WHERE x.listing_id = t.listing_id AND x.kind = j.kind AND x.state IN ('dead', 'held')
                       AND x.target = ocop_job_target(j.kind, t));

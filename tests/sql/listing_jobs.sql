@@ -4,7 +4,7 @@
 -- database; everything is rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(30);
+SELECT plan(32);
 
 -- ---- helpers ---------------------------------------------------------------
 
@@ -103,6 +103,13 @@ SELECT is((SELECT stars || ' ' || coalesce(decision_no, '-') || ' ' || mirror FR
           '0 - false', 'its target claims no stars and no decision');
 SELECT is((SELECT priority FROM outbox WHERE listing_id = pg_temp.listing('LAPSE', 'main') AND kind = 'delist'),
           0::smallint, 'the delist was queued at once, before every other kind of job');
+UPDATE outbox o SET state = 'dead', target = ocop_job_target('delist', t)
+  FROM listing_target t
+ WHERE t.listing_id = o.listing_id AND o.listing_id = pg_temp.listing('LAPSE', 'main') AND o.kind = 'delist';
+SELECT is(pg_temp.jobs('LAPSE', 'main'), '', 'a delist the marketplace refused is not tried again that day');
+SELECT ocop_clock_pin('2026-11-26', 'pgtap') \g /dev/null
+SELECT is(pg_temp.jobs('LAPSE', 'main'), 'delist', 'it is tried again the next day');
+SELECT ocop_clock_pin('2026-11-25', 'pgtap') \g /dev/null
 
 CALL pg_temp.synced('STRIP', 'strip');
 CALL pg_temp.revoke('STRIP');
