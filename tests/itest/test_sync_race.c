@@ -31,6 +31,21 @@ struct race {
   char *listing;
 };
 
+/* The publish dies with the listing's target of now, as ocop_finish_jobs
+ * records a job given up; the transaction stays open. */
+static void end_job_uncommitted(struct race *r) {
+  char sql[512];
+
+  snprintf(sql, sizeof sql,
+           "BEGIN; UPDATE outbox o SET state = 'dead', attempts = 2, updated_at = now(),"
+           " last_error = 'HTTP 503', target = ocop_job_target('publish', t)"
+           " FROM listing_target t WHERE o.id = %s AND t.listing_id = o.listing_id",
+           r->job);
+  PQclear(itest_sql(r->ender, sql));
+}
+
+/* A database with the sample, one shop carrying it, and the publish of
+ * the sample's SKU ended in the ender's open transaction. */
 static void race_open(struct race *r, const char *tag) {
   struct itest_sim none = {.base = "http://127.0.0.1:9"}; /* nothing is sent */
   char sql[256];
@@ -48,6 +63,7 @@ static void race_open(struct race *r, const char *tag) {
   ASSERT(atoi(r->job) > 0);
   r->ender = itest_connect(r->conninfo);
   r->syncer = itest_connect(r->conninfo);
+  end_job_uncommitted(r);
 }
 
 static void race_close(struct race *r) {
@@ -56,19 +72,6 @@ static void race_close(struct race *r) {
   PQfinish(r->db);
   free(r->job);
   free(r->listing);
-}
-
-/* The publish dies with the listing's target of now, as ocop_finish_jobs
- * records a job given up; the transaction stays open. */
-static void end_job_uncommitted(struct race *r) {
-  char sql[512];
-
-  snprintf(sql, sizeof sql,
-           "BEGIN; UPDATE outbox o SET state = 'dead', attempts = 2, updated_at = now(),"
-           " last_error = 'HTTP 503', target = ocop_job_target('publish', t)"
-           " FROM listing_target t WHERE o.id = %s AND t.listing_id = o.listing_id",
-           r->job);
-  PQclear(itest_sql(r->ender, sql));
 }
 
 static int syncer_waits_on_a_lock(void *arg) {
@@ -113,7 +116,6 @@ TEST_IMPL(sync_racing_a_job_that_died_does_not_bring_it_back) {
   if (itest_need_pg())
     return TEST_SKIP;
   race_open(&r, "sync_race_dead");
-  end_job_uncommitted(&r);
   snprintf(sql, sizeof sql,
            "SELECT ocop_sync(ARRAY(SELECT product_id FROM listing WHERE id = %s), NULL)",
            r.listing);
@@ -135,7 +137,6 @@ TEST_IMPL(sync_racing_a_job_that_died_keeps_its_own_change) {
   if (itest_need_pg())
     return TEST_SKIP;
   race_open(&r, "sync_race_change");
-  end_job_uncommitted(&r);
   snprintf(sql, sizeof sql,
            "BEGIN; UPDATE product SET name_vi = name_vi || ' (mùa mới)' WHERE code = '" SKU "';"
            " COMMIT");
