@@ -2,23 +2,27 @@
 -- resolved against its category's rules, and what ocopd records while it
 -- prepares a send: checked images, uploads, rules (docs/listing-content.md).
 -- Applied before listing_jobs.sql, whose listing_target reads
--- ocop_content_sig.
+-- ocop_content_sigs.
 
 -- How long a category's rules are trusted before they are read again.
 CREATE OR REPLACE FUNCTION ocop_rules_ttl() RETURNS interval
 LANGUAGE sql IMMUTABLE AS $$ SELECT interval '7 days' $$;
 
 -- A product's category on a marketplace: its own override, else the map of
--- its OCOP category. NULL when neither exists.
+-- its OCOP category. NULL when neither exists. PL/pgSQL for its plan kept
+-- across calls (ocop_create_sending, outbox.sql).
 CREATE OR REPLACE FUNCTION ocop_remote_category(p_product bigint, p_marketplace text)
 RETURNS text
-LANGUAGE sql STABLE AS $$
-  SELECT coalesce(pc.remote_category, cm.remote_category)
-    FROM product p
-    LEFT JOIN product_category pc ON pc.product_id = p.id AND pc.marketplace = p_marketplace
-    LEFT JOIN category_map cm ON cm.marketplace = p_marketplace AND cm.category_code = p.category_code
-   WHERE p.id = p_product
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(pc.remote_category, cm.remote_category)
+            FROM product p
+            LEFT JOIN product_category pc ON pc.product_id = p.id
+                                         AND pc.marketplace = p_marketplace
+            LEFT JOIN category_map cm ON cm.marketplace = p_marketplace
+                                     AND cm.category_code = p.category_code
+           WHERE p.id = p_product);
+END $$;
 
 -- The images a listing shows with these stars, in order: gallery images
 -- first, then certificate images. Without stars (the strip policy) the
@@ -35,31 +39,58 @@ $$;
 -- What the catalogue says of a listing's content, as one value: a listing
 -- whose signature differs from the one last sent needs an update
 -- (listing_jobs.sql). The rules are not part of it: a change of rules is
--- met when a send is refused (ocop_finish_job).
+-- met when a send is refused (ocop_finish_job). NULL unless p_wanted (the
+-- marketplace's connector sends content).
+--
+-- A table function of one SELECT, so that the planner expands it into the
+-- query that calls it (listing_target): a scalar SQL function with
+-- subqueries is run as a query of its own on every call, which cost 97 us a
+-- listing against 9 us expanded, and every claim, outcome and sweep derives
+-- it. Its parts are ocop_remote_category and ocop_listing_images written
+-- out, for the same reason.
+CREATE OR REPLACE FUNCTION ocop_content_sigs(p_product bigint, p_marketplace text,
+                                             p_stars smallint, p_wanted boolean)
+RETURNS TABLE (sig text)
+LANGUAGE sql STABLE ROWS 1 AS $$
+  SELECT md5(concat_ws('|', coalesce(pc.remote_category, cm.remote_category), im.sig, at.sig))
+    FROM product p
+    LEFT JOIN product_category pc ON pc.product_id = p.id AND pc.marketplace = p_marketplace
+    LEFT JOIN category_map cm ON cm.marketplace = p_marketplace
+                             AND cm.category_code = p.category_code
+   CROSS JOIN LATERAL (
+     SELECT string_agg(concat_ws(':', i.role, i.position, coalesce(i.sha256, i.problem, '?'),
+                                 i.claim), ',' ORDER BY i.role DESC, i.position) AS sig
+       FROM product_image i
+      WHERE i.product_id = p.id AND (p_stars > 0 OR (i.role = 'gallery' AND NOT i.claim))) im
+   CROSS JOIN LATERAL (
+     SELECT string_agg(a.key || '=' || a.value, ',' ORDER BY a.key) AS sig
+       FROM product_attribute a WHERE a.product_id = p.id) at
+   WHERE p.id = p_product AND p_wanted
+$$;
+
+-- The same for one listing's content (ocop_listing_content).
 CREATE OR REPLACE FUNCTION ocop_content_sig(p_product bigint, p_marketplace text, p_stars smallint)
 RETURNS text
 LANGUAGE sql STABLE AS $$
-  SELECT md5(concat_ws('|', ocop_remote_category(p_product, p_marketplace),
-           (SELECT string_agg(concat_ws(':', i.role, i.position, coalesce(i.sha256, i.problem, '?'),
-                                        i.claim), ',')
-              FROM ocop_listing_images(p_product, p_stars) i),
-           (SELECT string_agg(a.key || '=' || a.value, ',' ORDER BY a.key)
-              FROM product_attribute a WHERE a.product_id = p_product)))
+  SELECT sig FROM ocop_content_sigs(p_product, p_marketplace, p_stars, true)
 $$;
 
 -- The product's value for a marketplace attribute name, through
 -- attribute_map (the marketplace's own row first, then '*'). NULL: the
--- product has none; `key` says which key would fill it.
+-- product has none; `key` says which key would fill it. PL/pgSQL, as
+-- ocop_remote_category, for its plan kept across calls (ocop_create_sending,
+-- outbox.sql): it is asked for every attribute of every listing sent.
 CREATE OR REPLACE FUNCTION ocop_attr_value(p_product bigint, p_marketplace text, p_name text,
                                            OUT key text, OUT value text)
-LANGUAGE sql STABLE AS $$
-  SELECT m.key, a.value
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  SELECT m.key, a.value INTO key, value
     FROM attribute_map m
     LEFT JOIN product_attribute a ON a.product_id = p_product AND a.key = m.key
    WHERE m.marketplace IN (p_marketplace, '*') AND lower(m.remote_name) = lower(p_name)
    ORDER BY m.marketplace = '*', a.value IS NULL
-   LIMIT 1
-$$;
+   LIMIT 1;
+END $$;
 
 -- One rule list entry whose name matches `v` (case and outer blanks aside).
 CREATE OR REPLACE FUNCTION ocop_rules_pick(p_list jsonb, p_v text) RETURNS jsonb

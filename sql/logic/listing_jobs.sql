@@ -58,9 +58,7 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
             WHEN s.policy = 'strip' AND l.problem_kind = 'strip' THEN 'delist'
             ELSE s.policy END AS effective_policy,
        s.marketplace,
-       CASE WHEN cc.content THEN ocop_content_sig(p.id, s.marketplace,
-                                                  CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint)
-       END AS content_sig,
+       cs.sig AS content_sig,
        l.sent_content, l.problem, l.problem_kind
   FROM listing l
   JOIN shop s ON s.id = l.shop_id
@@ -68,6 +66,9 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
   JOIN category c ON c.code = p.category_code
   JOIN product_eligibility e ON e.product_id = p.id
   LEFT JOIN connector_caps cc ON cc.marketplace = s.marketplace
+  LEFT JOIN LATERAL ocop_content_sigs(p.id, s.marketplace,
+                                      CASE WHEN e.eligible THEN e.stars ELSE 0 END::smallint,
+                                      cc.content) cs ON true
   LEFT JOIN LATERAL ocop_carried(l.shop_id, l.product_id) ac ON true
   CROSS JOIN LATERAL (SELECT coalesce(ac.carried, false) AS carried) a
   CROSS JOIN LATERAL (

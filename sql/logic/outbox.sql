@@ -158,14 +158,23 @@ END $$;
 -- up over create_settle from this moment (daemon/outbox.c), never by a
 -- blind second create. NULL (send nothing) when the job is no longer this
 -- owner's.
+--
+-- This and ocop_record_variants are PL/pgSQL, which keeps its plans for the
+-- session: a SQL function that is not written into its caller is parsed and
+-- planned again in every query that calls it (measured: 0.30 ms a call
+-- against 0.06 ms for its one UPDATE), and both run once per job.
 CREATE OR REPLACE FUNCTION ocop_create_sending(p_job bigint, p_owner text) RETURNS boolean
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+DECLARE
+  sending boolean;
+BEGIN
   UPDATE listing l SET create_started_at = now()
     FROM outbox o
    WHERE o.id = p_job AND o.state = 'running' AND o.lease_owner = p_owner
      AND l.id = o.listing_id AND l.item_id IS NULL
-  RETURNING true
-$$;
+  RETURNING true INTO sending;
+  RETURN sending;
+END $$;
 
 -- What a job's answer says of its variants (p_variants, a JSON array of
 -- {"sku", "remote_id", "gone", "price", "stock"}, each key optional but
@@ -175,7 +184,8 @@ $$;
 CREATE OR REPLACE FUNCTION ocop_record_variants(p_listing bigint, p_variants jsonb,
                                                 p_prices boolean, p_stock boolean)
 RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
   UPDATE listing_variant lv
      SET remote_id = CASE WHEN (r.e->>'gone')::boolean THEN NULL
                           ELSE coalesce(r.e->>'remote_id', lv.remote_id) END,
@@ -187,8 +197,8 @@ LANGUAGE sql AS $$
                            ELSE lv.sent_stock END,
          updated_at = now()
     FROM jsonb_array_elements(coalesce(p_variants, '[]')) AS r(e), variant v
-   WHERE lv.listing_id = p_listing AND v.id = lv.variant_id AND v.sku = r.e->>'sku'
-$$;
+   WHERE lv.listing_id = p_listing AND v.id = lv.variant_id AND v.sku = r.e->>'sku';
+END $$;
 
 -- Forgets what a job of p_kind last sent to the listing, so that the next
 -- sync sends it again.
