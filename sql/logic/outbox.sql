@@ -346,7 +346,6 @@ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   j outbox;
   l listing;
-  t listing_target;
   action text;
   new_state text;
   next_run timestamptz; -- a pending job's next run, when not p_retry_ms from now
@@ -468,23 +467,25 @@ BEGIN
                                    ELSE now() + make_interval(secs => greatest(p_retry_ms, 0) / 1000.0) END
    WHERE id = j.id;
 
-  -- Only the certificate, for the event: the whole listing_target would
-  -- compute the listing's content and variants again for every job.
-  SELECT e.certificate_id, e.state INTO t.certificate_id, t.cert_state
-    FROM product_eligibility e WHERE e.product_id = l.product_id;
+  -- The event names the product's certificate, read from
+  -- product_eligibility alone: the whole listing_target would compute the
+  -- listing's content and variants again for every job.
   IF action IS NOT NULL THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
-    VALUES ('listing', l.product_id, t.certificate_id, l.shop_id, l.id, action, t.cert_state,
-            jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars,
-                               'variants', p_variants));
+    SELECT 'listing', l.product_id, e.certificate_id, l.shop_id, l.id, action, e.state,
+           jsonb_build_object('job', j.id, 'item_id', coalesce(p_item_id, l.item_id), 'stars', p_stars,
+                              'variants', p_variants)
+      FROM product_eligibility e WHERE e.product_id = l.product_id;
   ELSIF new_state = 'held' THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
-    VALUES ('listing_held', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,
-            jsonb_build_object('job', j.id));
+    SELECT 'listing_held', l.product_id, e.certificate_id, l.shop_id, l.id, j.kind, p_error,
+           jsonb_build_object('job', j.id)
+      FROM product_eligibility e WHERE e.product_id = l.product_id;
   ELSIF new_state = 'dead' THEN
     INSERT INTO event (kind, product_id, certificate_id, shop_id, listing_id, action, reason, detail)
-    VALUES ('job_dead', l.product_id, t.certificate_id, l.shop_id, l.id, j.kind, p_error,
-            jsonb_build_object('job', j.id, 'attempts', j.attempts));
+    SELECT 'job_dead', l.product_id, e.certificate_id, l.shop_id, l.id, j.kind, p_error,
+           jsonb_build_object('job', j.id, 'attempts', j.attempts)
+      FROM product_eligibility e WHERE e.product_id = l.product_id;
   END IF;
 
   RETURN new_state;
@@ -500,15 +501,13 @@ RETURNS text
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   new_state text;
-  l listing;
 BEGIN
   new_state := ocop_record_outcome(p_job, p_owner, p_outcome, p_error, p_item_id, p_retry_ms,
                                    p_max_attempts, p_name, p_description, p_stars, p_variants,
                                    p_content, p_settle_ms);
   IF new_state <> 'stale' THEN
     -- Whatever changed while this job ran is queued now.
-    SELECT li.* INTO l FROM outbox o JOIN listing li ON li.id = o.listing_id WHERE o.id = p_job;
-    PERFORM ocop_sync(ARRAY[l.product_id], ARRAY[l.shop_id]);
+    PERFORM ocop_sync_listings(ARRAY(SELECT o.listing_id FROM outbox o WHERE o.id = p_job));
   END IF;
   RETURN new_state;
 END $$;
@@ -516,8 +515,8 @@ END $$;
 -- Many outcomes in one statement and one transaction (daemon/outcomes.c):
 -- p_batch is a JSON array of arrays, each ocop_finish_job's thirteen
 -- arguments in order (text or null). They are recorded in job order, so
--- two batches lock their rows in the same order; then one sync per shop
--- queues what changed while they ran. Returns each job's new state.
+-- two batches lock their rows in the same order; then one sync of their
+-- listings queues what changed while they ran. Returns each job's new state.
 CREATE OR REPLACE FUNCTION ocop_finish_jobs(p_batch jsonb)
 RETURNS TABLE (r_job bigint, r_state text)
 LANGUAGE plpgsql AS $$
@@ -535,10 +534,6 @@ BEGIN
     END IF;
     RETURN NEXT;
   END LOOP;
-  PERFORM ocop_sync(g.products, ARRAY[g.shop_id])
-     FROM (SELECT li.shop_id, array_agg(DISTINCT li.product_id) AS products
-             FROM outbox o JOIN listing li ON li.id = o.listing_id
-            WHERE o.id = ANY (finished)
-            GROUP BY li.shop_id
-            ORDER BY li.shop_id) g;
+  PERFORM ocop_sync_listings(ARRAY(SELECT DISTINCT o.listing_id FROM outbox o
+                                     WHERE o.id = ANY (finished) ORDER BY 1));
 END $$;

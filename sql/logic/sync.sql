@@ -22,9 +22,7 @@
 CREATE OR REPLACE FUNCTION ocop_sync(p_products bigint[], p_shops bigint[]) RETURNS integer
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-  queued integer := 0;
   n integer;
-  raced bigint[];
   listings bigint[];
 BEGIN
   IF p_products IS NULL THEN
@@ -71,6 +69,21 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM ocop_analyze_after(n, 'listing_variant');
 
+  RETURN ocop_sync_listings(listings);
+END $$;
+
+-- The jobs of these listings, queued or dropped as they need (the last part
+-- of ocop_sync). Job outcomes call it alone (ocop_finish_jobs, outbox.sql):
+-- an outcome changes what was sent, never which listings and variant rows
+-- exist. Returns the jobs it queued.
+CREATE OR REPLACE FUNCTION ocop_sync_listings(p_listings bigint[]) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  queued integer := 0;
+  n integer;
+  raced bigint[];
+  listings bigint[] := p_listings;
+BEGIN
   -- Normally one pass. A pass that raced with a job's end (ocop_sync_queue)
   -- takes its queued rows of those listings back and derives them again
   -- from what is committed now; after three passes the dispatch check
