@@ -78,13 +78,20 @@ BEGIN
   SELECT array_agg(d.id) INTO ids FROM (
     SELECT u.id FROM (
       SELECT DISTINCT ON (c.listing_id) c.id, c.priority, c.next_at
+        -- The shop is asked per job, not joined: joined, a plan made while
+        -- the statistics took the shop table for a large one (a table of a
+        -- few shops is seldom analysed) scanned every listing once for each
+        -- pending job (measured: 228 ms a claim at 3,000 listings, 10 ms
+        -- this way). Asked, the jobs are read in queue order from the
+        -- queue's index and each listing by its key.
         FROM (SELECT o.id, o.listing_id, o.priority, o.next_at
                 FROM outbox o
                 JOIN listing l ON l.id = o.listing_id
-                JOIN shop s ON s.id = l.shop_id
-               WHERE o.state = 'pending' AND o.next_at <= now() AND s.status IN ('active', 'removing')
+               WHERE o.state = 'pending' AND o.next_at <= now()
                  AND (l.lease_until IS NULL OR l.lease_until < now())
-                 AND NOT (s.id = ANY (p_skip_shops)) -- over their rate limit right now
+                 AND (SELECT s.status IN ('active', 'removing')
+                             AND NOT (s.id = ANY (p_skip_shops)) -- over their rate limit now
+                        FROM shop s WHERE s.id = l.shop_id)
                ORDER BY o.priority, o.next_at, o.id
                LIMIT p_limit * 4
                FOR UPDATE OF o, l SKIP LOCKED) c
