@@ -9,19 +9,27 @@ CREATE OR REPLACE FUNCTION ocop_rules_ttl() RETURNS interval
 LANGUAGE sql IMMUTABLE AS $$ SELECT interval '7 days' $$;
 
 -- A product's category on a marketplace: its own override, else the map of
--- its OCOP category. NULL when neither exists. PL/pgSQL for its plan kept
--- across calls (ocop_create_sending, outbox.sql).
+-- its OCOP category; no row for an unknown product. A table function of one
+-- SELECT, so that a query asking for many products gets it written into
+-- its plan (ocop_content_sigs).
+CREATE OR REPLACE FUNCTION ocop_remote_categories(p_product bigint, p_marketplace text)
+RETURNS TABLE (remote_category text)
+LANGUAGE sql STABLE ROWS 1 AS $$
+  SELECT coalesce(pc.remote_category, cm.remote_category)
+    FROM product p
+    LEFT JOIN product_category pc ON pc.product_id = p.id AND pc.marketplace = p_marketplace
+    LEFT JOIN category_map cm ON cm.marketplace = p_marketplace AND cm.category_code = p.category_code
+   WHERE p.id = p_product
+$$;
+
+-- The same as a value (NULL when neither exists), for one listing at a
+-- time. PL/pgSQL for its plan kept across calls (ocop_create_sending,
+-- outbox.sql).
 CREATE OR REPLACE FUNCTION ocop_remote_category(p_product bigint, p_marketplace text)
 RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  RETURN (SELECT coalesce(pc.remote_category, cm.remote_category)
-            FROM product p
-            LEFT JOIN product_category pc ON pc.product_id = p.id
-                                         AND pc.marketplace = p_marketplace
-            LEFT JOIN category_map cm ON cm.marketplace = p_marketplace
-                                     AND cm.category_code = p.category_code
-           WHERE p.id = p_product);
+  RETURN (SELECT c.remote_category FROM ocop_remote_categories(p_product, p_marketplace) c);
 END $$;
 
 -- The images a listing shows with these stars, in order: gallery images
@@ -43,25 +51,21 @@ $$;
 -- marketplace's connector sends content).
 --
 -- A table function of one SELECT, so that the planner expands it into the
--- query that calls it (listing_target): a scalar SQL function with
--- subqueries is run as a query of its own on every call, which cost 97 us a
--- listing against 9 us expanded, and every claim, outcome and sweep derives
--- it. Its parts are ocop_remote_category and ocop_listing_images written
--- out, for the same reason.
+-- query that calls it (listing_target), as it does the table functions it
+-- reads: a scalar SQL function with subqueries is run as a query of its own
+-- on every call, which cost 97 us a listing against 9 us expanded, and
+-- every claim, outcome and sweep derives it.
 CREATE OR REPLACE FUNCTION ocop_content_sigs(p_product bigint, p_marketplace text,
                                              p_stars smallint, p_wanted boolean)
 RETURNS TABLE (sig text)
 LANGUAGE sql STABLE ROWS 1 AS $$
-  SELECT md5(concat_ws('|', coalesce(pc.remote_category, cm.remote_category), im.sig, at.sig))
+  SELECT md5(concat_ws('|', rc.remote_category, im.sig, at.sig))
     FROM product p
-    LEFT JOIN product_category pc ON pc.product_id = p.id AND pc.marketplace = p_marketplace
-    LEFT JOIN category_map cm ON cm.marketplace = p_marketplace
-                             AND cm.category_code = p.category_code
+    LEFT JOIN LATERAL ocop_remote_categories(p.id, p_marketplace) rc ON true
    CROSS JOIN LATERAL (
      SELECT string_agg(concat_ws(':', i.role, i.position, coalesce(i.sha256, i.problem, '?'),
                                  i.claim), ',' ORDER BY i.role DESC, i.position) AS sig
-       FROM product_image i
-      WHERE i.product_id = p.id AND (p_stars > 0 OR (i.role = 'gallery' AND NOT i.claim))) im
+       FROM ocop_listing_images(p.id, p_stars) i) im
    CROSS JOIN LATERAL (
      SELECT string_agg(a.key || '=' || a.value, ',' ORDER BY a.key) AS sig
        FROM product_attribute a WHERE a.product_id = p.id) at
