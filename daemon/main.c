@@ -59,6 +59,8 @@ struct daemon {
   db_t *db;     /* claims and job outcomes */
   db_t *listen; /* LISTEN and sweeps */
   db_t *outdb;  /* job outcomes, in batches, beside the claims on main */
+  db_t *orderdb; /* order batches: an ingest never waits behind claims and
+                  * outcomes, nor they behind it */
   db_t *hookdb; /* pushes only (webhook_listen set): a marketplace waits a few
                  * seconds for its answer, so a push never queues behind
                  * claims and job outcomes on the main connection */
@@ -265,12 +267,10 @@ static void on_db_state(void *arg, int up) {
   metrics_db_state("main", up);
   if (!d->ob)
     return;
-  if (up) {
+  if (up)
     outbox_wake(d->ob);
-    orders_wake(d->orders);
-  } else {
+  else
     log_warn("db", "connection lost; reconnecting", "conn=main");
-  }
 }
 
 static void on_outdb_state(void *arg, int up) {
@@ -278,6 +278,18 @@ static void on_outdb_state(void *arg, int up) {
   metrics_db_state("outcomes", up);
   if (!up)
     log_warn("db", "connection lost; reconnecting", "conn=outcomes");
+}
+
+static void on_orderdb_state(void *arg, int up) {
+  struct daemon *d = arg;
+
+  metrics_db_state("orders", up);
+  if (!d->orders)
+    return;
+  if (up)
+    orders_wake(d->orders);
+  else
+    log_warn("db", "connection lost; reconnecting", "conn=orders");
 }
 
 static void on_hookdb_state(void *arg, int up) {
@@ -354,11 +366,18 @@ static void on_outdb_closed(void *arg) {
   db_close(d->listen, on_listen_closed, d);
 }
 
+static void on_orderdb_closed(void *arg) {
+  struct daemon *d = arg;
+
+  d->orderdb = NULL;
+  db_close(d->outdb, on_outdb_closed, d);
+}
+
 static void on_db_closed(void *arg) {
   struct daemon *d = arg;
 
   d->db = NULL;
-  db_close(d->outdb, on_outdb_closed, d);
+  db_close(d->orderdb, on_orderdb_closed, d);
 }
 
 static void on_http_closed(void *arg) {
@@ -565,6 +584,8 @@ static int start_loop(struct daemon *d) {
   dbo.setup_sql = out_setup;
   d->outdb = db_new(d->loop, &dbo, on_outdb_state, NULL, d);
   dbo.setup_sql = setup;
+  dbo.name = "orders";
+  d->orderdb = db_new(d->loop, &dbo, on_orderdb_state, NULL, d);
   dbo.listen_channel = OUTBOX_CHANNEL;
   dbo.name = "listen";
   d->listen = db_new(d->loop, &dbo, on_listen_state, on_db_notify, d);
@@ -575,13 +596,13 @@ static int start_loop(struct daemon *d) {
   ho.max_total_connections = d->cfg.concurrency;
   d->http = http_new(d->loop, &ho);
   outbox_options_from(d, &oo);
-  if (!d->db || !d->outdb || !d->listen || !d->http)
+  if (!d->db || !d->outdb || !d->orderdb || !d->listen || !d->http)
     return -1;
   d->ob = outbox_new(d->loop, d->db, d->outdb, d->listen, d->http, d->reg, &oo);
   if (!d->ob)
     return -1;
   orders_options_from(d, &ro);
-  d->orders = orders_new(d->loop, d->db, d->http, d->reg, outbox_ratelimit(d->ob),
+  d->orders = orders_new(d->loop, d->orderdb, d->http, d->reg, outbox_ratelimit(d->ob),
                          outbox_tokens(d->ob), &ro);
   if (!d->orders)
     return -1;
@@ -636,7 +657,10 @@ static int start_loop(struct daemon *d) {
   if (!d->watch)
     return -1;
   notify_start_watchdog(d->loop, d->db);
-  return db_start(d->db) != 0 || db_start(d->outdb) != 0 || db_start(d->listen) != 0 ? -1 : 0;
+  return db_start(d->db) != 0 || db_start(d->outdb) != 0 || db_start(d->orderdb) != 0 ||
+                 db_start(d->listen) != 0
+             ? -1
+             : 0;
 }
 
 int main(int argc, char **argv) {

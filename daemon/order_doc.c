@@ -67,22 +67,43 @@ static cJSON *bad_json(const oc_order_bad *b) {
   return o;
 }
 
-char *order_doc_json(const oc_order_batch *b) {
-  cJSON *doc = cJSON_CreateObject(), *orders = cJSON_AddArrayToObject(doc, "orders");
-  cJSON *bad = cJSON_AddArrayToObject(doc, "bad");
-  char *text = NULL;
+cJSON *order_doc_new(void) {
+  cJSON *doc = cJSON_CreateObject();
+
+  if (doc && (!cJSON_AddArrayToObject(doc, "orders") || !cJSON_AddArrayToObject(doc, "bad"))) {
+    cJSON_Delete(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+int order_doc_add(cJSON *doc, const oc_order_batch *b) {
+  cJSON *orders = cJSON_GetObjectItemCaseSensitive(doc, "orders");
+  cJSON *bad = cJSON_GetObjectItemCaseSensitive(doc, "bad");
   size_t i;
 
-  if (!orders || !bad)
-    goto out;
   for (i = 0; i < b->norders; i++)
     if (!cJSON_AddItemToArray(orders, order_json(&b->orders[i])))
-      goto out;
+      return -1;
   for (i = 0; i < b->nbad; i++)
     if (!cJSON_AddItemToArray(bad, bad_json(&b->bad[i])))
-      goto out;
-  text = cJSON_PrintUnformatted(doc);
-out:
+      return -1;
+  return 0;
+}
+
+size_t order_doc_size(const cJSON *doc) {
+  return (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "orders")) +
+         (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "bad"));
+}
+
+char *order_doc_print(const cJSON *doc) { return cJSON_PrintUnformatted(doc); }
+
+char *order_doc_json(const oc_order_batch *b) {
+  cJSON *doc = order_doc_new();
+  char *text = NULL;
+
+  if (doc && order_doc_add(doc, b) == 0)
+    text = order_doc_print(doc);
   cJSON_Delete(doc);
   return text;
 }

@@ -16,9 +16,22 @@
 #ifndef OCOP_ORDER_DOC_H
 #define OCOP_ORDER_DOC_H
 
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
 #include "connector.h"
 
-/* The document as compact JSON text (malloc'd), or NULL when out of memory. */
+/* Several batches in one document (a daemon ingests a few answers at once):
+ * an empty document, or NULL when out of memory; each batch's orders and
+ * bad orders appended (0, or -1 when out of memory); how many it holds;
+ * its compact JSON text (malloc'd, NULL when out of memory). The caller
+ * frees the document with cJSON_Delete. */
+cJSON *order_doc_new(void);
+int order_doc_add(cJSON *doc, const oc_order_batch *b);
+size_t order_doc_size(const cJSON *doc);
+char *order_doc_print(const cJSON *doc);
+
+/* One batch as compact JSON text (malloc'd), or NULL when out of memory. */
 char *order_doc_json(const oc_order_batch *b);
 
 #endif

@@ -18,6 +18,10 @@
 
 #define TICK_MS 1000   /* how often the shop list and due fetches are read */
 #define CHUNK OC_MAX_ORDER_IDS
+/* Answers are ingested together up to this many orders: a batch's fixed
+ * cost in the database (the sync of the products it moved, the
+ * statements of ocop_ingest_orders) is paid once for several calls. */
+#define INGEST_MAX 200
 
 enum run_mode { RUN_NONE, RUN_POLL, RUN_FETCH, RUN_FILE };
 
@@ -46,7 +50,9 @@ struct oshop {
   int64_t done_at;
   char **ids;             /* ids of the current page or fetch */
   size_t nids, next_id, chunk;
-  char *doc;              /* an answer waiting to be ingested */
+  cJSON *answers;         /* GET_ORDERS answers not yet ingested */
+  size_t answered_from;   /* ids[answered_from .. next_id) are in answers */
+  char *doc;              /* the document being ingested */
   char path[1024];        /* RUN_FILE: the file being ingested */
   struct oshop *next;
 };
@@ -79,7 +85,7 @@ static void free_ids(struct oshop *s) {
     free(s->ids[i]);
   free(s->ids);
   s->ids = NULL;
-  s->nids = s->next_id = s->chunk = 0;
+  s->nids = s->next_id = s->chunk = s->answered_from = 0;
 }
 
 /* ---- ending a run --------------------------------------------------------- */
@@ -90,6 +96,8 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   free_ids(s);
   free(s->doc);
   s->doc = NULL;
+  cJSON_Delete(s->answers);
+  s->answers = NULL;
   s->mode = RUN_NONE;
   s->attempts = 0;
   call_hold_drop_connector(&s->ctx->hold);
@@ -146,25 +154,24 @@ static void on_ingested(void *arg, PGresult *res, const char *err) {
     end_run(s, 1, UINT64_MAX);
     return;
   }
-  s->next_id += s->chunk;
-  s->chunk = 0;
+  s->answered_from = s->next_id;
   run_step(s);
 }
 
-/* The ids of the chunk just asked for, as a SQL array literal. */
+/* The ids whose answers are being ingested, as a SQL array literal. */
 static char *asked_literal(const struct oshop *s) {
   size_t i, n = 3;
   char *lit, *p;
 
-  for (i = 0; i < s->chunk; i++)
-    n += strlen(s->ids[s->next_id + i]) + 3;
+  for (i = s->answered_from; i < s->next_id; i++)
+    n += strlen(s->ids[i]) + 3;
   lit = malloc(n);
   if (!lit)
     return NULL;
   p = lit;
   *p++ = '{';
-  for (i = 0; i < s->chunk; i++) /* ids are [A-Za-z0-9_-]: no quoting needed */
-    p += sprintf(p, "%s\"%s\"", i ? "," : "", s->ids[s->next_id + i]);
+  for (i = s->answered_from; i < s->next_id; i++) /* ids are [A-Za-z0-9_-]: no quoting needed */
+    p += sprintf(p, "%s\"%s\"", i > s->answered_from ? "," : "", s->ids[i]);
   *p++ = '}';
   *p = '\0';
   return lit;
@@ -191,6 +198,20 @@ static void ingest(struct oshop *s, int with_cursor) {
                5, params, on_ingested, s) != 0)
     fail_run(s, "cannot ingest orders", "database not connected");
   free(asked);
+}
+
+/* Ingests the answers gathered; the batch that ends the poll window
+ * carries the cursor. */
+static void ingest_answers(struct oshop *s) {
+  free(s->doc);
+  s->doc = order_doc_print(s->answers);
+  cJSON_Delete(s->answers);
+  s->answers = NULL;
+  if (!s->doc) {
+    fail_run(s, "cannot ingest orders", "out of memory");
+    return;
+  }
+  ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id >= s->nids);
 }
 
 /* ---- answers ------------------------------------------------------------------ */
@@ -264,14 +285,20 @@ static void on_answer(struct oshop *s, call_result *res) {
     return;
   }
   s->attempts = 0;
-  free(s->doc);
-  s->doc = order_doc_json(&res->r.batch);
-  if (!s->doc) {
-    retry_call(s, 0, "out of memory");
+  if (!s->answers)
+    s->answers = order_doc_new();
+  if (!s->answers || order_doc_add(s->answers, &res->r.batch) != 0) {
+    fail_run(s, "cannot keep the orders read", "out of memory"); /* end_run drops them */
     return;
   }
   o->st.fetched += (unsigned long long)res->r.batch.norders;
-  ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id + s->chunk >= s->nids);
+  s->next_id += s->chunk;
+  s->chunk = 0;
+  if (s->next_id < s->nids && order_doc_size(s->answers) + CHUNK <= INGEST_MAX) {
+    run_step(s); /* the next chunk of this page joins them */
+    return;
+  }
+  ingest_answers(s);
 }
 
 static void on_call(void *arg, call_result *res) {
@@ -663,6 +690,7 @@ static void on_handle_closed(uv_handle_t *h) {
       o->shops = s->next;
       free_ids(s);
       free(s->doc);
+      cJSON_Delete(s->answers);
       job_free(s->ctx);
       free(s);
     }

@@ -19,7 +19,8 @@ SQL_MIGRATIONS = \
 	sql/011_operate.sql \
 	sql/012_ledger_notes.sql \
 	sql/013_token_refusals.sql \
-	sql/014_update_settle.sql
+	sql/014_update_settle.sql \
+	sql/015_orders_set_based.sql
 
 # Applied after the migrations, in this order: a file may use what the files
 # before it define (a LANGUAGE sql body and a view are checked when created).

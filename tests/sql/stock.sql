@@ -4,7 +4,7 @@
 -- tests/sql/run.sh on a fresh, migrated database; everything is rolled back.
 BEGIN;
 CREATE EXTENSION pgtap;
-SELECT plan(28);
+SELECT plan(33);
 
 -- ---- helpers ---------------------------------------------------------------
 
@@ -136,6 +136,39 @@ SELECT is(pg_temp.order('second', 'L2', 'sold', 100, 'LAST', 1) || ' ' || pg_tem
 SELECT is((SELECT s.name || ' ' || (e.detail ->> 'order') || ' ' || (e.detail ->> 'on_hand')
              FROM event e JOIN shop s ON s.id = e.shop_id WHERE e.kind = 'oversell'),
           'second L2 -1', 'the oversell is recorded once, with the order that made it');
+
+-- ---- a batch of many orders (ocop_ingest_orders, one round per update) ------------
+
+-- Ingests into a shop the orders given as 'ID:EFFECT:TIME:SKU:QTY', in order.
+CREATE FUNCTION pg_temp.batch(p_shop text, p_orders text[]) RETURNS text LANGUAGE sql AS $$
+  SELECT concat_ws(' ', new_orders, updated, unchanged, failed, dead)
+    FROM ocop_ingest_orders((SELECT id FROM shop WHERE name = p_shop),
+                            jsonb_build_object('orders', (
+                              SELECT jsonb_agg(jsonb_build_object(
+                                       'id', f[1], 'status', upper(f[2]), 'effect', f[2],
+                                       'update_time', f[3]::bigint,
+                                       'lines', jsonb_build_array(jsonb_build_object('sku', f[4], 'qty', f[5]::int)))
+                                     ORDER BY n)
+                                FROM unnest(p_orders) WITH ORDINALITY AS o (t, n),
+                                     string_to_array(o.t, ':') AS f)),
+                            NULL, NULL, 3)
+$$;
+
+SELECT is(pg_temp.batch('main', ARRAY['M1:sold:100:S1-1K:4', 'M2:reserved:100:S1-1K:3',
+                                      'M3:sold:100:S1-1K:2', 'M1:cancelled:200:S1-1K:4']),
+          '3 1 0 0 0', 'a batch of three new orders and a later update of one of them');
+SELECT is(pg_temp.stock('S1-1K'), '5 3', 'moves the stock as the orders would one by one');
+SELECT is((SELECT string_agg((e.detail ->> 'order') || ' ' || (e.detail ->> 'on_hand') || ' '
+                             || (e.detail ->> 'reserved'), ', ' ORDER BY e.id)
+             FROM event e WHERE e.kind = 'oversell' AND e.detail ->> 'sku' = 'S1-1K'),
+          'M3 1 3', 'an oversell names the order after which the stock was gone, as it stood then');
+SELECT is((SELECT string_agg(o.mp_order_id || ' ' || e.action, ', ' ORDER BY o.mp_order_id)
+             FROM event e JOIN "order" o ON e.dedupe_key = 'order:' || o.id
+            WHERE e.kind = 'order_restock' AND o.mp_order_id LIKE 'M%'),
+          'M1 cancel', 'the sale cancelled in the same batch is put back');
+SELECT is(pg_temp.batch('main', ARRAY['M1:sold:100:S1-1K:4', 'M2:reserved:100:S1-1K:3',
+                                      'M3:sold:100:S1-1K:2', 'M1:cancelled:200:S1-1K:4'])
+          || ' ' || pg_temp.stock('S1-1K'), '0 0 4 0 0 5 3', 'the same batch again changes nothing');
 
 -- ---- a batch syncs once, at its end (ocop_ingest_orders) ---------------------------
 

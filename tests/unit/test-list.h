@@ -136,6 +136,7 @@ TEST_DECLARE(order_doc_orders_lines_and_bad)
 TEST_DECLARE(order_doc_unknown_amounts_are_null)
 TEST_DECLARE(order_doc_empty_batch)
 TEST_DECLARE(order_doc_escapes_text)
+TEST_DECLARE(order_doc_gathers_batches_in_order)
 
 /* tests/unit/test_image.c */
 TEST_DECLARE(image_good_jpeg)
@@ -279,6 +280,7 @@ TASK_LIST_START
   TEST_ENTRY(order_doc_unknown_amounts_are_null),
   TEST_ENTRY(order_doc_empty_batch),
   TEST_ENTRY(order_doc_escapes_text),
+  TEST_ENTRY(order_doc_gathers_batches_in_order),
   /* tests/unit/test_image.c */
   TEST_ENTRY(image_good_jpeg),
   TEST_ENTRY(image_good_png),

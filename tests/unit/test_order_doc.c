@@ -2,6 +2,7 @@
  * test_order_doc.c — a connector's order batch as the document
  * ocop_ingest_orders() reads (daemon/order_doc.c), compared as text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,5 +93,52 @@ TEST_IMPL(order_doc_escapes_text) {
   ASSERT_NOT_NULL(doc);
   ASSERT_STR_EQ(doc, "{\"orders\":[],\"bad\":[{\"id\":\"B\\\"1\",\"error\":\"sai \\\\ trạng thái\"}]}");
   free(doc);
+  return TEST_OK;
+}
+
+/* Two answers gathered into one document keep their orders in the order
+ * they came, and their bad orders after them. */
+TEST_IMPL(order_doc_gathers_batches_in_order) {
+  oc_order_line line = {"S-1", 1, 1000};
+  oc_order o[2];
+  oc_order_bad bad = {"B9", "no lines"};
+  oc_order_batch b1, b2;
+  cJSON *doc = order_doc_new();
+  char *text;
+  int i;
+
+  ASSERT_NOT_NULL(doc);
+  memset(o, 0, sizeof o);
+  for (i = 0; i < 2; i++) {
+    snprintf(o[i].id, sizeof o[i].id, "A%d", i + 1);
+    strcpy(o[i].status, "paid");
+    o[i].effect = OC_EFFECT_SOLD;
+    o[i].update_time = 1700000000 + i;
+    o[i].total_vnd = -1;
+    o[i].lines = &line;
+    o[i].nlines = 1;
+  }
+  memset(&b1, 0, sizeof b1);
+  b1.orders = &o[0];
+  b1.norders = 1;
+  b1.bad = &bad;
+  b1.nbad = 1;
+  memset(&b2, 0, sizeof b2);
+  b2.orders = &o[1];
+  b2.norders = 1;
+  ASSERT_EQ(order_doc_add(doc, &b1), 0);
+  ASSERT_EQ(order_doc_size(doc), 2);
+  ASSERT_EQ(order_doc_add(doc, &b2), 0);
+  ASSERT_EQ(order_doc_size(doc), 3);
+  text = order_doc_print(doc);
+  ASSERT_NOT_NULL(text);
+  ASSERT_STR_EQ(text, "{\"orders\":[{\"id\":\"A1\",\"status\":\"paid\",\"effect\":\"sold\","
+                      "\"update_time\":1700000000,\"total_vnd\":null,\"lines\":[{\"sku\":\"S-1\","
+                      "\"qty\":1,\"unit_price_vnd\":1000}]},{\"id\":\"A2\",\"status\":\"paid\","
+                      "\"effect\":\"sold\",\"update_time\":1700000001,\"total_vnd\":null,"
+                      "\"lines\":[{\"sku\":\"S-1\",\"qty\":1,\"unit_price_vnd\":1000}]}],"
+                      "\"bad\":[{\"id\":\"B9\",\"error\":\"no lines\"}]}");
+  free(text);
+  cJSON_Delete(doc);
   return TEST_OK;
 }
