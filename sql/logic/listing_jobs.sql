@@ -39,6 +39,10 @@ SELECT lv.listing_id, v.id AS variant_id, v.product_id, v.sku, v.label, v.positi
 --
 -- The variant columns sum up listing_variant_target: `variants` is what a
 -- job sends (job.c reads it), the *_stale flags say which jobs are due.
+-- `variants` is json, not jsonb: it is built for every listing derived and
+-- only ever read as text, and building jsonb cost twice as much (1.76 s
+-- against 1.07 s over 66,667 listings). A publish's target reads it as
+-- jsonb text, as it always has, so a held or dead publish keeps its target.
 CREATE OR REPLACE VIEW listing_target AS
 SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
        l.create_started_at, l.lease_until,
@@ -73,7 +77,7 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, l.state, l.item_id,
   CROSS JOIN LATERAL (SELECT coalesce(ac.carried, false) AS carried) a
   CROSS JOIN LATERAL (
     SELECT count(*) FILTER (WHERE t.active) AS live,
-           coalesce(jsonb_agg(jsonb_build_object(
+           coalesce(json_agg(json_build_object(
                       'sku', t.sku, 'label', t.label, 'price', t.price, 'stock', t.stock,
                       'weight_g', t.weight_g, 'gtin', t.gtin, 'length_mm', t.length_mm,
                       'width_mm', t.width_mm, 'height_mm', t.height_mm,
@@ -104,7 +108,7 @@ LANGUAGE sql STABLE AS $$
            WHEN 'variants' THEN md5(t.shape_sig)
            WHEN 'update' THEN md5(concat_ws('|', t.name, t.description, t.stars, t.content_sig))
            WHEN 'publish' THEN md5(concat_ws('|', t.name, t.description, t.stars,
-                                             t.category_code, t.variants::text, t.content_sig))
+                                             t.category_code, t.variants::jsonb::text, t.content_sig))
            ELSE p_kind || ':' || ocop_today()::text
          END
 $$;

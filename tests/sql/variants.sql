@@ -42,7 +42,7 @@ VALUES ('htx-che', 'tiktok', '7001', (SELECT id FROM producer));
 SELECT is((SELECT count(*)::int FROM listing_variant WHERE listing_id = pg_temp.lid()), 2,
           'a producer''s shop lists its product, with a row per variant');
 SELECT is(pg_temp.jobs(), 'publish', 'a new listing is one publish for all its variants');
-SELECT is((SELECT jsonb_array_length(variants) FROM listing_target WHERE listing_id = pg_temp.lid()),
+SELECT is((SELECT json_array_length(variants) FROM listing_target WHERE listing_id = pg_temp.lid()),
           2, 'the publish carries both variants');
 
 CALL pg_temp.synced();
@@ -66,7 +66,7 @@ SELECT is(pg_temp.jobs(), '', 'and the item is in line again');
 UPDATE variant SET active = false WHERE sku = 'TEA-250';
 SELECT is(pg_temp.jobs(), 'variants', 'a variant withdrawn from the catalogue is taken off the item');
 SELECT is((SELECT string_agg(e ->> 'sku' || ':' || (e ->> 'removed'), ' ')
-             FROM listing_target, jsonb_array_elements(variants) e WHERE listing_id = pg_temp.lid()),
+             FROM listing_target, json_array_elements(variants) e WHERE listing_id = pg_temp.lid()),
           'TEA-100:false TEA-500:false TEA-250:true', 'withdrawn variants come last, marked removed');
 SELECT ocop_record_variants(pg_temp.lid(), '[{"sku": "TEA-250", "gone": true}]', true, true);
 SELECT is(pg_temp.jobs(), '', 'once gone from the item, nothing more');
