@@ -73,6 +73,7 @@ struct orders {
 static void run_step(struct oshop *s);
 static void call(struct oshop *s, oc_op op);
 static void on_timer(uv_timer_t *t);
+static void consider(struct oshop *s);
 
 static void check_drained(orders_t *o) {
   drain_check(&o->drain, o->busy == 0 && !o->listing);
@@ -89,6 +90,13 @@ static void free_ids(struct oshop *s) {
 }
 
 /* ---- ending a run --------------------------------------------------------- */
+
+static void on_poll_due(uv_timer_t *t) {
+  struct oshop *s = t->data;
+
+  if (s->mode == RUN_NONE)
+    consider(s);
+}
 
 static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   orders_t *o = s->owner;
@@ -113,6 +121,13 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
     s->next_poll_ms = ms_mono() + next_in_ms;
   o->busy--;
   check_drained(o);
+  /* The tick reads the shop list once a second; a poll due sooner (a
+   * shorter order_poll_interval, a window cut short that goes on at once)
+   * starts on time. */
+  if (next_in_ms < TICK_MS && !o->drain.active) {
+    s->timer.data = s;
+    uv_timer_start(&s->timer, on_poll_due, next_in_ms, 0);
+  }
 }
 
 static void fail_run(struct oshop *s, const char *what, const char *err) {

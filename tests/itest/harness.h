@@ -75,6 +75,8 @@ void itest_sim_stop(struct itest_sim *sim);
 /* A control-API call; returns the parsed JSON answer (caller deletes). */
 cJSON *itest_sim_call(struct itest_sim *sim, const char *method, const char *path,
                       const char *body);
+/* Calls to `path` the simulator answered with HTTP 200. */
+int itest_sim_count_calls(struct itest_sim *sim, const char *path);
 /* The items of the test shop, as the simulator holds them. */
 cJSON *itest_sim_items(struct itest_sim *sim);
 

@@ -112,6 +112,7 @@ TEST_DECLARE(missing_export_dir_is_logged)
 
 /* tests/itest/test_orders.c */
 TEST_DECLARE(polled_order_takes_stock_and_every_listing_hears_it)
+TEST_DECLARE(order_poll_interval_under_a_second_is_kept)
 TEST_DECLARE(same_order_by_poll_and_webhook_twice_each_is_one_order)
 TEST_DECLARE(cancellation_after_shipment_restocks_once)
 TEST_DECLARE(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recorded)
@@ -262,6 +263,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(missing_export_dir_is_logged, 120),
   /* tests/itest/test_orders.c */
   TEST_ENTRY_TIMEOUT(polled_order_takes_stock_and_every_listing_hears_it, 120),
+  TEST_ENTRY_TIMEOUT(order_poll_interval_under_a_second_is_kept, 120),
   TEST_ENTRY_TIMEOUT(same_order_by_poll_and_webhook_twice_each_is_one_order, 120),
   TEST_ENTRY_TIMEOUT(cancellation_after_shipment_restocks_once, 120),
   TEST_ENTRY_TIMEOUT(two_channels_selling_the_last_unit_end_at_zero_with_the_oversell_recorded, 120),

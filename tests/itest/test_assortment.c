@@ -351,18 +351,6 @@ static int reached(void *arg) {
   return ok;
 }
 
-static int count_calls(struct itest_sim *sim, const char *path) {
-  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
-  int n = 0;
-
-  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
-    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0 &&
-        cJSON_GetNumberValue(cJSON_GetObjectItem(c, "http_status")) == 200)
-      n++;
-  cJSON_Delete(r);
-  return n;
-}
-
 #define CENTRE_FIRST "OCP-NAN-001,OCP-TBH-002,OCP-TBH-003,OCP-TNG-001"
 #define CENTRE_AFTER "OCP-NAN-001,OCP-QNH-001,OCP-TBH-002,OCP-TBH-003"
 #define COOP "OCP-TBH-001,OCP-TBH-004"
@@ -437,12 +425,12 @@ TEST_IMPL(cooperative_and_centre_shops_list_their_assortments) {
   /* Exactly those items on each simulated shop, nothing else ever made. */
   ASSERT_EQ(sim_normal_items(&f, ITEST_SHOP_ID, "shopee-test"), 4);
   ASSERT_EQ(sim_normal_items(&f, COOP_SHOP_ID, "shopee-coop"), 2);
-  ASSERT_EQ(count_calls(&f.sim, "/api/v2/product/add_item"), 6);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/add_item"), 6);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM listing l JOIN shop s ON s.id = l.shop_id"
                                 " JOIN product p ON p.id = l.product_id WHERE s.name = 'shopee-coop'"
                                 " AND p.producer_id <> s.owner_producer_id"),
             0);
-  ASSERT_EQ(count_calls(&f.sim, "/api/v2/product/unlist_item"), 0);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/unlist_item"), 0);
 
   /* Edits while ocopd runs: the exclusion of OCP-QNH-001 goes, OCP-TNG-001
    * is excluded. One is listed, the other withdrawn (a delist is sent). */
@@ -466,11 +454,11 @@ TEST_IMPL(cooperative_and_centre_shops_list_their_assortments) {
                                 " JOIN product p ON p.id = l.product_id WHERE p.code = 'OCP-TNG-001'"
                                 " AND o.kind = 'delist' AND o.state = 'done'"),
             1);
-  unlists = count_calls(&f.sim, "/api/v2/product/unlist_item");
+  unlists = itest_sim_count_calls(&f.sim, "/api/v2/product/unlist_item");
   ASSERT_EQ(unlists, 1);
   ASSERT_EQ(sim_normal_items(&f, ITEST_SHOP_ID, "shopee-test"), 4);
   ASSERT_EQ(sim_normal_items(&f, COOP_SHOP_ID, "shopee-coop"), 2);
-  ASSERT_EQ(count_calls(&f.sim, "/api/v2/product/add_item"), 7);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/add_item"), 7);
 
   /* What ocopctl shows for it. */
   ASSERT_EQ(ctl(f.conninfo, &out, NULL, "listings", "--shop", "shopee-test", NULL, NULL, NULL,

@@ -113,19 +113,6 @@ static void assert_no_ineligible_sent(struct itest_sim *sim) {
   cJSON_Delete(r);
 }
 
-/* Calls to `path` the simulator answered with HTTP 200. */
-static int count_calls(struct itest_sim *sim, const char *path) {
-  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
-  int n = 0;
-
-  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
-    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0 &&
-        cJSON_GetNumberValue(cJSON_GetObjectItem(c, "http_status")) == 200)
-      n++;
-  cJSON_Delete(r);
-  return n;
-}
-
 TEST_IMPL(mirror_lists_exactly_the_eligible_products) {
   struct fixture f;
   cJSON *items, *it;
@@ -173,7 +160,7 @@ TEST_IMPL(mirror_lists_exactly_the_eligible_products) {
   /* One create per product reached the marketplace, and every job ended
    * done (a duplicate queued from a stale sweep snapshot may be dropped at
    * dispatch, as skipped, but is never sent). */
-  ASSERT_EQ(count_calls(&f.sim, "/api/v2/product/add_item"), f.expected);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/add_item"), f.expected);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish' AND state = 'done'"),
             f.expected);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state NOT IN ('done', 'skipped')"), 0);
@@ -365,7 +352,7 @@ TEST_IMPL(rate_limited_and_failing_calls_are_retried) {
   ASSERT(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish' AND attempts > 1") > 0);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE kind = 'publish' AND state = 'done'"),
             f.expected);
-  ASSERT_EQ(count_calls(&f.sim, "/api/v2/product/add_item"), f.expected);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/add_item"), f.expected);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_daemon_stop(&f.daemon, SIGTERM), 0);
   fixture_down(&f);

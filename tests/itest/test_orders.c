@@ -278,6 +278,27 @@ TEST_IMPL(polled_order_takes_stock_and_every_listing_hears_it) {
   return TEST_OK;
 }
 
+/* The shop list is read once a second; a poll interval under that is
+ * still kept (each run that ends sets its own timer). Over 3 s at 200 ms a
+ * shop is polled about 15 times; a daemon that polled on the list's tick
+ * alone would poll at most 4 times. */
+TEST_IMPL(order_poll_interval_under_a_second_is_kept) {
+  struct fixture f;
+  int before, polls;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up(&f, "orders_interval", 0, "order_poll_interval = 200ms\n");
+  wait_first_poll(&f);
+  before = itest_sim_count_calls(&f.sim, "/api/v2/order/get_order_list");
+  sleep(3);
+  polls = itest_sim_count_calls(&f.sim, "/api/v2/order/get_order_list") - before;
+  fprintf(stderr, "polls in 3 s at 200 ms: %d\n", polls);
+  ASSERT(polls >= 8);
+  fixture_down(&f);
+  return TEST_OK;
+}
+
 TEST_IMPL(same_order_by_poll_and_webhook_twice_each_is_one_order) {
   struct fixture f;
   long long before;
