@@ -12,6 +12,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "order_doc.h"
+#include "textbuf.h"
 #include "order_files.h"
 #include "worker.h"
 #include "ms.h"
@@ -50,8 +51,9 @@ struct oshop {
   int64_t done_at;
   char **ids;             /* ids of the current page or fetch */
   size_t nids, next_id, chunk;
-  cJSON *answers;         /* GET_ORDERS answers not yet ingested */
-  size_t answered_from;   /* ids[answered_from .. next_id) are in answers */
+  cJSON *answers;         /* GET_ORDERS answers not yet ingested, of one
+                             page or several */
+  struct textbuf asked;   /* the ids those calls asked for: "id","id" */
   char *doc;              /* the document being ingested */
   char path[1024];        /* RUN_FILE: the file being ingested */
   struct oshop *next;
@@ -86,7 +88,7 @@ static void free_ids(struct oshop *s) {
     free(s->ids[i]);
   free(s->ids);
   s->ids = NULL;
-  s->nids = s->next_id = s->chunk = s->answered_from = 0;
+  s->nids = s->next_id = s->chunk = 0;
 }
 
 /* ---- ending a run --------------------------------------------------------- */
@@ -106,6 +108,7 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   s->doc = NULL;
   cJSON_Delete(s->answers);
   s->answers = NULL;
+  tb_free(&s->asked);
   s->mode = RUN_NONE;
   s->attempts = 0;
   call_hold_drop_connector(&s->ctx->hold);
@@ -169,26 +172,16 @@ static void on_ingested(void *arg, PGresult *res, const char *err) {
     end_run(s, 1, UINT64_MAX);
     return;
   }
-  s->answered_from = s->next_id;
   run_step(s);
 }
 
 /* The ids whose answers are being ingested, as a SQL array literal. */
-static char *asked_literal(const struct oshop *s) {
-  size_t i, n = 3;
-  char *lit, *p;
+static char *asked_literal(struct oshop *s) {
+  char *lit = NULL;
 
-  for (i = s->answered_from; i < s->next_id; i++)
-    n += strlen(s->ids[i]) + 3;
-  lit = malloc(n);
-  if (!lit)
-    return NULL;
-  p = lit;
-  *p++ = '{';
-  for (i = s->answered_from; i < s->next_id; i++) /* ids are [A-Za-z0-9_-]: no quoting needed */
-    p += sprintf(p, "%s\"%s\"", i > s->answered_from ? "," : "", s->ids[i]);
-  *p++ = '}';
-  *p = '\0';
+  if (!s->asked.failed && (lit = malloc(s->asked.len + 3)) != NULL)
+    snprintf(lit, s->asked.len + 3, "{%s}", s->asked.len ? s->asked.p : "");
+  tb_free(&s->asked);
   return lit;
 }
 
@@ -197,6 +190,11 @@ static void ingest(struct oshop *s, int with_cursor) {
   orders_t *o = s->owner;
   char shop[24], cursor[24], maxa[16];
   char *asked = s->mode == RUN_FILE ? NULL : asked_literal(s);
+
+  if (s->mode != RUN_FILE && !asked) {
+    fail_run(s, "cannot ingest orders", "out of memory");
+    return;
+  }
   const char *params[5];
 
   snprintf(shop, sizeof shop, "%lld", s->id);
@@ -226,6 +224,7 @@ static void ingest_answers(struct oshop *s) {
     fail_run(s, "cannot ingest orders", "out of memory");
     return;
   }
+  s->op = OC_OP_GET_ORDERS;
   ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id >= s->nids);
 }
 
@@ -288,6 +287,7 @@ static void retry_call(struct oshop *s, uint64_t wait_ms, const char *why) {
 static void on_answer(struct oshop *s, call_result *res) {
   orders_t *o = s->owner;
   char err[256];
+  size_t i;
 
   o->st.requests++;
   if (s->op == OC_OP_LIST_ORDERS) {
@@ -307,10 +307,13 @@ static void on_answer(struct oshop *s, call_result *res) {
     return;
   }
   o->st.fetched += (unsigned long long)res->r.batch.norders;
+  for (i = 0; i < s->chunk; i++) /* ids are [A-Za-z0-9_-]: no quoting needed */
+    tb_printf(&s->asked, "%s\"%s\"", s->asked.len ? "," : "", s->ids[s->next_id + i]);
   s->next_id += s->chunk;
   s->chunk = 0;
-  if (s->next_id < s->nids && order_doc_size(s->answers) + CHUNK <= INGEST_MAX) {
-    run_step(s); /* the next chunk of this page joins them */
+  if (order_doc_size(s->answers) + CHUNK <= INGEST_MAX &&
+      (s->next_id < s->nids || (s->mode == RUN_POLL && !s->last_page))) {
+    run_step(s); /* the next chunk, of this page or the next, joins them */
     return;
   }
   ingest_answers(s);
@@ -400,6 +403,10 @@ static void run_step(struct oshop *s) {
   if (s->mode == RUN_POLL && !s->last_page) {
     free_ids(s);
     call(s, OC_OP_LIST_ORDERS);
+    return;
+  }
+  if (s->answers) { /* the window's last page was empty: they end it */
+    ingest_answers(s);
     return;
   }
   if (s->mode == RUN_POLL && s->nids == 0 && !s->doc && s->op == OC_OP_LIST_ORDERS) {
@@ -706,6 +713,7 @@ static void on_handle_closed(uv_handle_t *h) {
       free_ids(s);
       free(s->doc);
       cJSON_Delete(s->answers);
+      tb_free(&s->asked);
       job_free(s->ctx);
       free(s);
     }
