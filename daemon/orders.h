@@ -5,10 +5,11 @@
  * LIST_ORDERS pages over an update-time window that starts a little before
  * the shop's cursor (so a late update is never missed), then GET_ORDERS for
  * the ids, 50 at a time. The answers are gathered, across pages, up to 200
- * orders, and go to ocop_ingest_orders() in one transaction (one commit and one sync of the
- * stock they moved for several calls); the batch that ends a window carries
- * the new cursor, so the cursor never runs ahead of the orders it covers. A crash anywhere re-reads
- * from the old cursor, and re-ingesting changes nothing.
+ * orders, and go to ocop_ingest_orders() in one transaction (one commit and
+ * one sync of the stock they moved for several calls); the batch that ends
+ * a window carries the new cursor, so the cursor never runs ahead of the
+ * orders it covers. A crash anywhere re-reads from the old cursor, and
+ * re-ingesting changes nothing.
  *
  * Webhooks and unreadable orders leave rows in order_fetch; those orders are
  * read again by id (a "fetch run") as soon as they are due. File channels
