@@ -21,8 +21,11 @@
 #define CHUNK OC_MAX_ORDER_IDS
 /* Answers are ingested together up to this many orders: a batch's fixed
  * cost in the database (the sync of the products it moved, the
- * statements of ocop_ingest_orders) is paid once for several calls. */
-#define INGEST_MAX 200
+ * statements of ocop_ingest_orders) is paid once for several calls, and a
+ * fetch run's due re-reads (ocop_order_fetches, 500 at most) are one
+ * batch. 20,000 polled orders: 3,598/s at 200, 4,206/s at 500 (four runs
+ * each, alternating). */
+#define INGEST_MAX 500
 
 enum run_mode { RUN_NONE, RUN_POLL, RUN_FETCH, RUN_FILE };
 
@@ -190,12 +193,12 @@ static void ingest(struct oshop *s, int with_cursor) {
   orders_t *o = s->owner;
   char shop[24], cursor[24], maxa[16];
   char *asked = s->mode == RUN_FILE ? NULL : asked_literal(s);
+  const char *params[5];
 
   if (s->mode != RUN_FILE && !asked) {
     fail_run(s, "cannot ingest orders", "out of memory");
     return;
   }
-  const char *params[5];
 
   snprintf(shop, sizeof shop, "%lld", s->id);
   snprintf(cursor, sizeof cursor, "%lld", (long long)(s->done_at ? s->done_at : s->to_s));

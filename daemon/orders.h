@@ -4,7 +4,7 @@
  * Each active shop whose connector lists orders is polled on a timer: its
  * LIST_ORDERS pages over an update-time window that starts a little before
  * the shop's cursor (so a late update is never missed), then GET_ORDERS for
- * the ids, 50 at a time. The answers are gathered, across pages, up to 200
+ * the ids, 50 at a time. The answers are gathered, across pages, up to 500
  * orders, and go to ocop_ingest_orders() in one transaction (one commit and
  * one sync of the stock they moved for several calls); the batch that ends
  * a window carries the new cursor, so the cursor never runs ahead of the
