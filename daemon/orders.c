@@ -12,8 +12,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "order_doc.h"
-#include "textbuf.h"
 #include "order_files.h"
+#include "textbuf.h"
 #include "worker.h"
 #include "ms.h"
 

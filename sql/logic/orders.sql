@@ -311,8 +311,8 @@ DECLARE
   good jsonb[];
   turns integer[];
   seen text[];
+  turn_orders jsonb[];
   r record;
-  size integer;
 BEGIN
   new_orders := 0; updated := 0; unchanged := 0; failed := 0; dead := 0;
   PERFORM ocop_sync_defer(); -- the stock the orders move is synced once, below
@@ -328,13 +328,12 @@ BEGIN
                     FROM jsonb_array_elements(coalesce(p_doc -> 'orders', '[]')) WITH ORDINALITY AS x (o, n)) c) e;
   seen := ARRAY(SELECT g ->> 'id' FROM unnest(good) g);
   FOR i IN 1 .. coalesce((SELECT max(t) FROM unnest(turns) t), 0) LOOP
-    SELECT * INTO r
-      FROM ocop_order_round(p_shop, ARRAY(SELECT g.o FROM unnest(good, turns) WITH ORDINALITY AS g (o, turn, n)
-                                           WHERE g.turn = i ORDER BY g.n));
-    size := (SELECT count(*) FROM unnest(turns) t WHERE t = i);
+    turn_orders := ARRAY(SELECT g.o FROM unnest(good, turns) WITH ORDINALITY AS g (o, turn, n)
+                          WHERE g.turn = i ORDER BY g.n);
+    SELECT * INTO r FROM ocop_order_round(p_shop, turn_orders);
     new_orders := new_orders + r.new_orders;
     updated := updated + r.updated;
-    unchanged := unchanged + size - r.new_orders - r.updated;
+    unchanged := unchanged + cardinality(turn_orders) - r.new_orders - r.updated;
   END LOOP;
   PERFORM ocop_sync_deferred();
   IF cardinality(seen) > 0 THEN
