@@ -220,6 +220,7 @@ SQL_TESTS = \
 	tests/sql/operate.sql \
 	tests/sql/ledger_ops.sql \
 	tests/sql/orders.sql \
+	tests/sql/outcomes.sql \
 	tests/sql/stock.sql \
 	tests/sql/token.sql \
 	tests/sql/update_settle.sql \

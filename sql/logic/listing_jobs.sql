@@ -113,19 +113,60 @@ LANGUAGE sql STABLE AS $$
          END
 $$;
 
--- The jobs each listing needs, deciding on the effective policy. A hidden
--- listing is corrected before it is shown again (update, then relist), so it
--- never reappears with stale claims; a listing that may not be shown is
--- withdrawn before anything else. A job that died, or was held for the
--- listing's content, with the same target is not derived again: a change
--- of the catalogue changes the target.
+-- The jobs one listing's state calls for, decided from its target row
+-- alone on the effective policy. A hidden listing is corrected before it
+-- is shown again (update, then relist), so it never reappears with stale
+-- claims; a listing that may not be shown is withdrawn before anything
+-- else. Whoever calls it leaves out a job that died, or was held for the
+-- listing's content, with the same target (listing_jobs does): a change of
+-- the catalogue changes the target, and only then is it derived again.
 --
--- Two parts. A listing whose product may not be shown now, in a shop whose
--- policy is to withdraw such a listing, can need nothing but a delist,
--- whatever the shop carries and whatever its variants and content: it is
--- decided from the listing, its shop and the product's eligibility alone
--- (the day a large catalogue's certificates lapse, nearly every listing is
--- such a one). Every other listing is decided from listing_target.
+-- One SELECT in SQL, so the planner writes it into the query that calls
+-- it: listing_jobs below, and a claim, which has derived its listings'
+-- targets already and checks its jobs against them (outbox.sql) instead
+-- of deriving them a second time through listing_jobs.
+CREATE OR REPLACE FUNCTION ocop_target_jobs(t listing_target) RETURNS TABLE (kind text)
+LANGUAGE sql STABLE AS $$
+  SELECT j.kind
+    FROM -- OFFSET 0 keeps each of these subqueries whole: flattened, the
+         -- planner would copy their expressions into every row of the
+         -- VALUES below and compute the content signature and the
+         -- eligibility again for each (measured: 4 times slower over a
+         -- catalogue).
+         (SELECT t.content_sig AS sig OFFSET 0) cs,
+         LATERAL (SELECT t.mirror AS mirror, t.state AS state, t.effective_policy AS policy,
+                         t.create_started_at IS NOT NULL AS create_started,
+                         t.shape_stale AS shape_stale, t.price_stale AS price_stale,
+                         t.stock_stale AS stock_stale,
+                         t.sent_name IS DISTINCT FROM t.name
+                      OR t.sent_description IS DISTINCT FROM t.description
+                      OR t.sent_stars IS DISTINCT FROM t.stars
+                      OR (cs.sig IS NOT NULL AND cs.sig IS DISTINCT FROM t.sent_content)
+                      AS stale
+                  OFFSET 0) f,
+         LATERAL (SELECT f.state = 'listed' AND (f.mirror OR f.policy = 'strip') AS live) d,
+         LATERAL (VALUES
+           ('publish', f.mirror AND f.state = 'new'),
+           ('delist',  NOT f.mirror AND f.policy = 'delist'
+                       AND (f.state = 'listed' OR (f.state = 'new' AND f.create_started))),
+           ('update',  (d.live OR (f.mirror AND f.state = 'delisted')) AND f.stale),
+           ('relist',  f.mirror AND f.state = 'delisted' AND NOT f.stale),
+           ('variants', d.live AND f.shape_stale),
+           ('price',   d.live AND f.price_stale),
+           ('stock',   d.live AND f.stock_stale)
+         ) AS j(kind, needed)
+   WHERE t.shop_active AND j.needed
+$$;
+
+-- The jobs every listing needs. Two parts. A listing whose product may
+-- not be shown now, in a shop whose policy is to withdraw such a listing,
+-- can need nothing but a delist, whatever the shop carries and whatever
+-- its variants and content: it is decided from the listing, its shop and
+-- the product's eligibility alone (the day a large catalogue's
+-- certificates lapse, nearly every listing is such a one), as
+-- ocop_target_jobs would decide it from the whole target. Every other
+-- listing is decided by ocop_target_jobs. In both, a job that died or was
+-- held with the same target is not derived again.
 CREATE OR REPLACE VIEW listing_jobs AS
 SELECT l.id AS listing_id, l.shop_id, l.product_id, 'delist'::text AS kind
   FROM listing l
@@ -139,36 +180,9 @@ SELECT l.id AS listing_id, l.shop_id, l.product_id, 'delist'::text AS kind
                       AND x.target = ocop_job_target('delist', NULL::listing_target))
 UNION ALL
 SELECT t.listing_id, t.shop_id, t.product_id, j.kind
-  FROM listing_target t,
-       -- OFFSET 0 keeps each of these subqueries whole: flattened, the
-       -- planner would copy their expressions into every row of the VALUES
-       -- below and compute the content signature and the eligibility
-       -- again for each (measured: 4 times slower over a catalogue).
-       LATERAL (SELECT t.content_sig AS sig OFFSET 0) cs,
-       LATERAL (SELECT t.mirror AS mirror, t.state AS state, t.effective_policy AS policy,
-                       t.create_started_at IS NOT NULL AS create_started,
-                       t.shape_stale AS shape_stale, t.price_stale AS price_stale,
-                       t.stock_stale AS stock_stale,
-                       t.sent_name IS DISTINCT FROM t.name
-                    OR t.sent_description IS DISTINCT FROM t.description
-                    OR t.sent_stars IS DISTINCT FROM t.stars
-                    OR (cs.sig IS NOT NULL AND cs.sig IS DISTINCT FROM t.sent_content)
-                    AS stale
-                OFFSET 0) f,
-       LATERAL (SELECT f.state = 'listed' AND (f.mirror OR f.policy = 'strip') AS live) d,
-       LATERAL (VALUES
-         ('publish', f.mirror AND f.state = 'new'),
-         ('delist',  NOT f.mirror AND f.policy = 'delist'
-                     AND (f.state = 'listed' OR (f.state = 'new' AND f.create_started))),
-         ('update',  (d.live OR (f.mirror AND f.state = 'delisted')) AND f.stale),
-         ('relist',  f.mirror AND f.state = 'delisted' AND NOT f.stale),
-         ('variants', d.live AND f.shape_stale),
-         ('price',   d.live AND f.price_stale),
-         ('stock',   d.live AND f.stock_stale)
-       ) AS j(kind, needed)
- WHERE t.shop_active AND j.needed
+  FROM listing_target t, LATERAL ocop_target_jobs(t) j
    -- Not the first part's listings (a product not eligible shows no stars).
-   AND (t.stars > 0 OR t.policy <> 'delist')
+ WHERE (t.stars > 0 OR t.policy <> 'delist')
    AND NOT EXISTS (SELECT 1 FROM outbox x
                     WHERE x.listing_id = t.listing_id AND x.kind = j.kind AND x.state IN ('dead', 'held')
                       AND x.target = ocop_job_target(j.kind, t));
