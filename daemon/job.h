@@ -40,6 +40,7 @@ struct job {
   long long create_age_ms; /* since that create's marker was set; -1 none */
   int exists_said;    /* the marketplace answered a create: the SKU exists */
   int create_marked;  /* ocop_create_sending committed: the create may go out */
+  int created;        /* the create was answered: VARIANTS steps on its item */
   int has_token_ttl;  /* the token's expiry is known */
   int token_ttl_s;    /* seconds the access token has left */
   char *shop_name;

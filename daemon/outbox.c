@@ -81,6 +81,7 @@ static void claim(outbox_t *ob);
 static void job_call(struct job *job, oc_op op);
 static void finish_simple(struct job *job, enum outcome_kind kind, const char *error);
 static void variants_step(struct job *job, const oc_listing_result *r);
+static void finish_created(struct job *job, const char *why);
 
 static void check_drained(outbox_t *ob) {
   drain_check(&ob->drain, ob->st.inflight == 0 && !ob->claiming && !ob->sweeping && !ob->renewing &&
@@ -342,6 +343,44 @@ static void after_lookup(struct job *job, const call_result *res, struct outcome
   finish(job, oc);
 }
 
+/* A create whose answer puts none of the variants on its new item (a
+ * Shopee item of several variants gets its models by VARIANTS) goes on
+ * with VARIANTS steps in the same job. The job knows the item holds just
+ * what the create made, so it needs no look-up, and the listing takes one
+ * job instead of a publish and then a variants job, each with its claim,
+ * outcome and sync. Whatever stops those steps ends the publish as done,
+ * with the variants they put on the item (finish_created); the sync then
+ * queues a variants job for the rest, which starts by reading the item. A
+ * create that named some variants and not others is left to that job at
+ * once: its answer is not what this job expected. */
+static int go_on_with_variants(struct job *job, const oc_listing_result *r) {
+  char *item;
+
+  if (job->feed || !vset_none_live_on_item(&job->vars) || !(item = strdup(job->found_item)))
+    return 0;
+  free((char *)job->listing.item_id);
+  job->listing.item_id = item;
+  job->created = 1;
+  variants_step(job, r);
+  return 1;
+}
+
+/* The end of a create's VARIANTS steps (go_on_with_variants): the create
+ * is done, whether the steps brought every variant on the item or `why`
+ * stopped them. */
+static void finish_created(struct job *job, const char *why) {
+  struct outcome oc;
+
+  if (why)
+    log_info("outbox", "listing created; its other variants are left to a variants job",
+             "job=%lld shop=%s sku=%s item=%s why=%s", job->id, job->shop_name, job->listing.sku,
+             job->found_item, why);
+  memset(&oc, 0, sizeof oc);
+  oc.kind = OUT_OK;
+  oc.item_id = job->found_item;
+  finish(job, &oc);
+}
+
 /* One more VARIANTS step, with what the last answer said of the item.
  * The steps are bounded: a connector that never comes in line fails the
  * job instead of calling forever. */
@@ -350,7 +389,10 @@ static void variants_step(struct job *job, const oc_listing_result *r) {
     snprintf(job->memo, sizeof job->memo, "%s", r->memo);
   job->listing.memo = job->memo[0] ? job->memo : NULL;
   if (job->steps >= JOB_MAX_VARIANT_STEPS) {
-    finish_simple(job, OUT_REJECTED, "variants still not in line after the most steps a job takes");
+    if (job->created)
+      finish_created(job, "variants still not in line after the most steps a job takes");
+    else
+      finish_simple(job, OUT_REJECTED, "variants still not in line after the most steps a job takes");
     return;
   }
   job->steps++;
@@ -382,6 +424,10 @@ static void on_call(void *arg, call_result *res) {
   snprintf(oc.error, sizeof oc.error, "%s", res->message);
   if (res->sent)
     ((outbox_t *)job->owner)->st.requests++;
+  if (job->created && res->verdict != CALL_OK && res->verdict != CALL_IN_LINE) {
+    finish_created(job, res->message[0] ? res->message : "the step failed");
+    return;
+  }
   if (job->op == OC_OP_LOOKUP_SKU && (res->verdict == CALL_OK || res->verdict == CALL_NOT_FOUND)) {
     after_lookup(job, res, &oc);
     return;
@@ -404,11 +450,18 @@ static void on_call(void *arg, call_result *res) {
       return;
     }
     oc.kind = OUT_OK;
-    if (job->op == OC_OP_PUBLISH)
+    if (job->op == OC_OP_PUBLISH) {
       snprintf(job->found_item, sizeof job->found_item, "%s", res->r.listing.item_id);
+      if (go_on_with_variants(job, &res->r.listing))
+        return;
+    }
     oc.item_id = job->found_item[0] ? job->found_item : NULL;
     break;
   case CALL_IN_LINE:
+    if (job->created) {
+      finish_created(job, NULL);
+      return;
+    }
     oc.kind = OUT_OK;
     oc.error[0] = '\0';
     break;

@@ -89,6 +89,19 @@ oc_variant *vset_find(struct vset *vs, const char *sku) {
   return NULL;
 }
 
+int vset_none_live_on_item(const struct vset *vs) {
+  size_t i, live = 0;
+
+  for (i = 0; i < vs->n; i++) {
+    if (vs->v[i].removed)
+      continue;
+    if (vs->v[i].remote_id != NULL)
+      return 0;
+    live++;
+  }
+  return live > 0;
+}
+
 void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr, int read) {
   size_t k;
 

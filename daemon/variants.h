@@ -57,6 +57,10 @@ void vset_apply(struct vset *vs, const oc_variant_result *r, size_t nr, int read
 /* The variant of this SKU, or NULL. */
 oc_variant *vset_find(struct vset *vs, const char *sku);
 
+/* 1 when the set has variants on sale and none of them is on the item
+ * (none has an id). */
+int vset_none_live_on_item(const struct vset *vs);
+
 /* The JSON array for ocop_finish_job's p_variants (malloc'd; NULL when out
  * of memory). */
 char *vset_outcome_json(const struct vset *vs, enum vset_report what);

@@ -342,16 +342,21 @@ void sp_read_write(oc_op op, const oc_shop *shop, const oc_listing *l, const cJS
 }
 
 /* PUBLISH: the item id; a single variant is the item itself ("0"), the
- * models of several come by VARIANTS. */
+ * models of several come by VARIANTS. add_item makes an item with no tier
+ * variation, so the memo says so, as get_model_list of that item would:
+ * the first VARIANTS step can follow without a look-up. */
 void sp_read_publish(oc_op op, const oc_shop *shop, const oc_listing *l, const cJSON *resp,
                      oc_listing_result *res) {
   const oc_variant *one = sp_single_variant(l);
 
   (void)op;
   if (sp_req_id(&res->v, shop, cJSON_GetObjectItemCaseSensitive(resp, "item_id"),
-                "response.item_id", res->item_id, sizeof res->item_id) == 0 &&
-      one != NULL)
+                "response.item_id", res->item_id, sizeof res->item_id) != 0)
+    return;
+  if (one != NULL)
     sp_name_variant(res, one->sku, "0", -1, -1, 0);
+  else
+    sp_memo_write("", NULL, 0, res->memo);
 }
 
 /* LOOKUP_SKU: with an item id, the item's models (get_model_list, see

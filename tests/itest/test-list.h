@@ -93,6 +93,7 @@ TEST_DECLARE(tiktok_mirror_price_stock_delist_relist_token)
 
 /* tests/itest/test_variants.c */
 TEST_DECLARE(variants_mirror_to_every_channel)
+TEST_DECLARE(lost_answer_to_a_new_items_models_is_read_not_sent_again)
 TEST_DECLARE(sale_of_one_variant_moves_only_its_stock)
 TEST_DECLARE(unknown_variant_sku_is_kept_and_flagged)
 TEST_DECLARE(revocation_strips_claims_from_every_variant)
@@ -247,6 +248,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(tiktok_mirror_price_stock_delist_relist_token, 180),
   /* tests/itest/test_postmart.c */
   TEST_ENTRY_TIMEOUT(variants_mirror_to_every_channel, 180),
+  TEST_ENTRY_TIMEOUT(lost_answer_to_a_new_items_models_is_read_not_sent_again, 180),
   TEST_ENTRY_TIMEOUT(sale_of_one_variant_moves_only_its_stock, 180),
   TEST_ENTRY_TIMEOUT(unknown_variant_sku_is_kept_and_flagged, 180),
   TEST_ENTRY_TIMEOUT(revocation_strips_claims_from_every_variant, 180),

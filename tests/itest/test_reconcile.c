@@ -22,10 +22,11 @@
 /* A read-back is one call per listing: get_item_base_info for an item
  * without models, get_model_list for one with models (the three products
  * of the sample with extra pack sizes; docs/marketplaces/shopee.md). The
- * mirror calls get_model_list too (the `variants` job that gives those
- * three items their models starts with a look-up), so get_model_list calls
- * count from the end of the mirror on (fixture.reads_since);
- * get_item_base_info is only ever a read-back and counts from the start. */
+ * mirror may call get_model_list too (a `variants` job, when a create's own
+ * steps could not give its item every model, starts with a look-up), so
+ * get_model_list calls count from the end of the mirror on
+ * (fixture.reads_since); get_item_base_info is only ever a read-back and
+ * counts from the start. */
 #define READ_PATH "/api/v2/product/get_item_base_info"
 #define MODEL_READ_PATH "/api/v2/product/get_model_list"
 

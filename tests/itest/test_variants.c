@@ -77,7 +77,10 @@ static void add_postmart(struct fixture *f) {
   PQclear(itest_sql(f->db, sql));
 }
 
-static void fixture_up(struct fixture *f, const char *tag, const char *policy) {
+/* The catalogue, the four shops and the daemon; `fault`, when not NULL, is
+ * a simulator fault rule in place before the daemon starts. */
+static void fixture_up_faulted(struct fixture *f, const char *tag, const char *policy,
+                               const char *fault) {
   const char *migrate[] = {"ocopctl", "-d", NULL, "migrate", NULL};
   char *err = NULL;
 
@@ -106,7 +109,13 @@ static void fixture_up(struct fixture *f, const char *tag, const char *policy) {
   PQclear(itest_sql(f->db, "INSERT INTO assortment_rule (shop_id, include) SELECT id, true FROM shop "
                            "ON CONFLICT DO NOTHING"));
   itest_sql_int(f->db, "SELECT ocop_sync(NULL, NULL)");
+  if (fault)
+    cJSON_Delete(itest_sim_call(&f->sim, "POST", "/_sim/fault", fault));
   itest_daemon_start(&f->daemon, f->workdir, f->conninfo, "order_poll_interval = 300ms\n");
+}
+
+static void fixture_up(struct fixture *f, const char *tag, const char *policy) {
+  fixture_up_faulted(f, tag, policy, NULL);
 }
 
 static void fixture_down(struct fixture *f) {
@@ -285,8 +294,56 @@ TEST_IMPL(variants_mirror_to_every_channel) {
   fixture_up(&f, "var_mirror", "delist");
   WAIT_SHOWN(&e, 90000);
   check_one_item(&f);
+  /* Shopee's item is created, then given its models in the same job, with
+   * no look-up and no variants job (daemon/outbox.c, go_on_with_variants). */
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/init_tier_variation"), 1);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/get_model_list"), 0);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox o JOIN listing l ON l.id = o.listing_id "
+                                "JOIN shop s ON s.id = l.shop_id "
+                                "WHERE s.marketplace = 'shopee' AND o.kind = 'variants'"), 0);
   ASSERT_EQ(feed_rows(&f, ",OCP-VAR-001,"), 3);
   ASSERT_EQ(feed_rows(&f, "OCP-ONE-001,OCP-ONE-001,,"), 1);
+  fixture_down(&f);
+  return 0;
+}
+
+/* Calls the simulator took on `path`, whatever it answered. */
+static int calls_to(struct itest_sim *sim, const char *path) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  int n = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
+    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
+      n++;
+  cJSON_Delete(r);
+  return n;
+}
+
+/* The models of a new Shopee item are made, but their answer is lost (a
+ * 504 after the marketplace applied the call): the create is done all the
+ * same, and the variants job that follows reads the item before it acts,
+ * so the models are made once and the listing learns their ids. */
+TEST_IMPL(lost_answer_to_a_new_items_models_is_read_not_sent_again) {
+  struct fixture f;
+  struct expect e = {&f, tea3, NULL, ""};
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_up_faulted(&f, "var_models_lost", "delist",
+                     "{\"marketplace\": \"shopee\", \"path\": \"/api/v2/product/init_tier_variation\", "
+                     "\"kind\": \"apply_then_fail\", \"status\": 504, \"count\": 1}");
+  WAIT_SHOWN(&e, 90000);
+  check_one_item(&f);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/add_item"), 2);
+  /* The models' call went out once, answered 504, and never again. */
+  ASSERT_EQ(calls_to(&f.sim, "/api/v2/product/init_tier_variation"), 1);
+  ASSERT_EQ(itest_sim_count_calls(&f.sim, "/api/v2/product/init_tier_variation"), 0);
+  ASSERT(itest_sim_count_calls(&f.sim, "/api/v2/product/get_model_list") >= 1);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox o JOIN listing l ON l.id = o.listing_id "
+                                "JOIN shop s ON s.id = l.shop_id JOIN product p ON p.id = l.product_id "
+                                "WHERE s.marketplace = 'shopee' AND p.code = 'OCP-VAR-001' "
+                                "AND o.state = 'done' AND o.kind IN ('publish', 'variants')"), 2);
+  ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state IN ('dead', 'held')"), 0);
   fixture_down(&f);
   return 0;
 }

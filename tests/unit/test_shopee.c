@@ -2798,6 +2798,8 @@ static TEST_IMPL(variants_publish_multi) {
   ASSERT_EQ(res.v.status, OC_OK);
   ASSERT_STR_EQ(res.item_id, "800123");
   ASSERT_EQ(res.nvariants, 0);
+  /* The new item has no tier: the first VARIANTS step needs no look-up. */
+  ASSERT_STR_EQ(res.memo, MEMO_NONE);
 
   /* Every live variant needs a weight: its model carries it. */
   fixture_variants[2].weight_g = 0;
@@ -2821,6 +2823,7 @@ static TEST_IMPL(variants_publish_multi) {
   ASSERT_EQ(res.nvariants, 1);
   ASSERT_STR_EQ(res.variants[0].sku, "MIEN-500");
   ASSERT_STR_EQ(res.variants[0].remote_id, "0");
+  ASSERT_STR_EQ(res.memo, "");
   return 0;
 }
 
