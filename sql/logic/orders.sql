@@ -100,6 +100,16 @@ CREATE OR REPLACE FUNCTION ocop_order_stock(p_shop bigint, p_order bigint[], p_f
                                             p_to text[], p_reason text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Every stock level the batch moves is locked first, in variant order:
+  -- the statements below take them in other orders (a join's, each
+  -- upsert's), and two ingests of overlapping variants (a restarted
+  -- daemon's and what its killed one left running, or two daemons) would
+  -- otherwise deadlock.
+  PERFORM 1 FROM stock_level s
+   WHERE s.variant_id IN (SELECT m.variant_id
+                            FROM ocop_order_moves(p_order, p_from, p_to, p_reason) m)
+   ORDER BY s.variant_id
+     FOR NO KEY UPDATE;
   -- Reservations freed, then taken (an insert's row is checked before it
   -- meets the stored one, so a net decrease cannot be an upsert).
   UPDATE stock_level s SET reserved = s.reserved - f.qty

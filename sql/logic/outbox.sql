@@ -94,7 +94,7 @@ BEGIN
                         FROM shop s WHERE s.id = l.shop_id)
                ORDER BY o.priority, o.next_at, o.id
                LIMIT p_limit * 4
-               FOR UPDATE OF o, l SKIP LOCKED) c
+               FOR NO KEY UPDATE OF o, l SKIP LOCKED) c
        ORDER BY c.listing_id, c.priority, c.id) u
     ORDER BY u.priority, u.next_at, u.id
     LIMIT p_limit) d;
@@ -263,7 +263,7 @@ BEGIN
   WITH j AS (
     SELECT id FROM outbox
      WHERE state = 'running' AND lease_owner = p_owner AND lease_until < lease
-     ORDER BY id FOR UPDATE SKIP LOCKED),
+     ORDER BY id FOR NO KEY UPDATE SKIP LOCKED),
   r AS (
     UPDATE outbox o SET lease_until = lease FROM j WHERE o.id = j.id
     RETURNING o.listing_id)
@@ -272,7 +272,7 @@ BEGIN
     RETURN 0;
   END IF;
   UPDATE listing l SET lease_until = lease
-    FROM (SELECT id FROM listing WHERE id = ANY (lids) ORDER BY id FOR UPDATE SKIP LOCKED) k
+    FROM (SELECT id FROM listing WHERE id = ANY (lids) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED) k
    WHERE l.id = k.id;
   RETURN cardinality(lids);
 END $$;
@@ -370,7 +370,13 @@ DECLARE
   action text;
   next_run timestamptz; -- a pending job's next run, when not p_retry_ms from now
 BEGIN
-  SELECT * INTO j FROM outbox WHERE id = p_job FOR UPDATE;
+  -- FOR NO KEY UPDATE, here and wherever a job's rows are locked: it
+  -- excludes every other worker as FOR UPDATE would, and lets a catalogue
+  -- change insert rows that refer to the listing meanwhile (their foreign
+  -- keys take FOR KEY SHARE). With FOR UPDATE, a sync that had checked
+  -- one listing's key and waited on another's deadlocked with an outcome
+  -- batch locking the two the other way round.
+  SELECT * INTO j FROM outbox WHERE id = p_job FOR NO KEY UPDATE;
   IF NOT FOUND OR j.state <> 'running' OR j.lease_owner IS DISTINCT FROM p_owner THEN
     IF FOUND THEN
       PERFORM ocop_stale_write(j.listing_id, j.kind, p_outcome, p_settle_ms);
@@ -378,7 +384,7 @@ BEGIN
     new_state := 'stale';
     RETURN;
   END IF;
-  SELECT * INTO l FROM listing WHERE id = j.listing_id FOR UPDATE;
+  SELECT * INTO l FROM listing WHERE id = j.listing_id FOR NO KEY UPDATE;
 
   IF p_outcome = 'ok' THEN
     action := j.kind;

@@ -41,7 +41,7 @@ BEGIN
                         WHERE o.listing_id = l.id AND o.state IN ('pending', 'running'))
      ORDER BY l.reconciled_at NULLS FIRST, l.id
      LIMIT p_limit
-       FOR UPDATE OF l SKIP LOCKED);
+       FOR NO KEY UPDATE OF l SKIP LOCKED);
 
   IF cardinality(ids) = 0 THEN
     RETURN;
@@ -83,7 +83,7 @@ DECLARE
   drift jsonb;
 BEGIN
   -- Locked so an outbox claim of this listing waits for the verdict.
-  SELECT * INTO l FROM listing WHERE id = p_listing FOR UPDATE;
+  SELECT * INTO l FROM listing WHERE id = p_listing FOR NO KEY UPDATE;
   IF NOT FOUND OR l.state <> 'listed' OR l.item_id IS NULL THEN
     RETURN 'gone';
   END IF;

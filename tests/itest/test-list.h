@@ -160,6 +160,7 @@ TEST_DECLARE(segv_mid_mirror_is_said_and_the_restart_loses_nothing)
 /* tests/itest/test_sync_race.c */
 TEST_DECLARE(sync_racing_a_job_that_died_does_not_bring_it_back)
 TEST_DECLARE(sync_racing_a_job_that_died_keeps_its_own_change)
+TEST_DECLARE(outcomes_do_not_wait_on_a_change_that_names_their_listings)
 /* tests/itest/test_check_config.c */
 TEST_DECLARE(check_config_passes_a_config_that_works)
 TEST_DECLARE(check_config_reports_every_problem)
@@ -302,6 +303,7 @@ TASK_LIST_START
   /* tests/itest/test_sync_race.c */
   TEST_ENTRY(sync_racing_a_job_that_died_does_not_bring_it_back),
   TEST_ENTRY(sync_racing_a_job_that_died_keeps_its_own_change),
+  TEST_ENTRY(outcomes_do_not_wait_on_a_change_that_names_their_listings),
   /* tests/itest/test_check_config.c */
   TEST_ENTRY(check_config_passes_a_config_that_works),
   TEST_ENTRY(check_config_reports_every_problem),

@@ -11,6 +11,9 @@
  *   sync_racing_a_job_that_died_keeps_its_own_change: the sync is a
  *     catalogue change's own; the publish died with the old target, so the
  *     new name needs a publish, and the change commits with it queued.
+ *   outcomes_do_not_wait_on_a_change_that_names_their_listings: a batch of
+ *     outcomes is recorded while another transaction holds a row whose
+ *     foreign key names one of its listings, as a sync's inserts do.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,5 +148,62 @@ TEST_IMPL(sync_racing_a_job_that_died_keeps_its_own_change) {
   ASSERT_EQ(publishes(&r, "state = 'dead'"), 1);
   ASSERT_EQ(publishes(&r, "state = 'pending'"), 1);
   race_close(&r);
+  return 0;
+}
+
+static int finished(void *arg) {
+  PGconn *c = arg;
+
+  return PQconsumeInput(c) == 1 && PQisBusy(c) == 0;
+}
+
+/* Two claimed jobs end while an open transaction holds a row naming the
+ * second one's listing (an outbox or listing_variant row of a catalogue
+ * change's sync takes the same FOR KEY SHARE lock). The outcomes lock a
+ * job's rows FOR NO KEY UPDATE (sql/logic/outbox.sql), so they are
+ * recorded at once; FOR UPDATE waited for the change, and a change that
+ * then needed the first listing deadlocked with them. */
+TEST_IMPL(outcomes_do_not_wait_on_a_change_that_names_their_listings) {
+  struct itest_sim none = {.base = "http://127.0.0.1:9"}; /* nothing is sent */
+  const char *conninfo;
+  PGconn *db, *holder, *finisher;
+  PGresult *res;
+  char *jobs, *second, sql[512];
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  conninfo = itest_db_create("outcome_locks");
+  db = itest_connect(conninfo);
+  itest_load_sample(conninfo, db, TODAY);
+  itest_add_shop(db, &none, itest_workdir("outcome_locks"), "delist");
+  PQclear(itest_sql(db, "CREATE TABLE claimed AS "
+                        "SELECT job_id, listing_id FROM ocop_claim_jobs('w1', 2, 60, 3, '{}')"));
+  ASSERT_EQ(itest_sql_int(db, "SELECT count(*) FROM claimed"), 2);
+  jobs = itest_sql_text(db, "SELECT string_agg(format('[%s, \"w1\", \"retry\", \"HTTP 503\", null, 0, 3, "
+                            "null, null, null, null, null, 0]', job_id), ', ' ORDER BY job_id) "
+                            "FROM claimed");
+  second = itest_sql_text(db, "SELECT listing_id FROM claimed ORDER BY job_id DESC LIMIT 1");
+  holder = itest_connect(conninfo);
+  snprintf(sql, sizeof sql, "BEGIN; INSERT INTO event (kind, listing_id) VALUES ('test', %s)", second);
+  PQclear(itest_sql(holder, sql));
+
+  finisher = itest_connect(conninfo);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM ocop_finish_jobs('[%s]')", jobs);
+  ASSERT_EQ(PQsendQuery(finisher, sql), 1);
+  ASSERT(itest_wait(finished, finisher, 10000));
+  res = PQgetResult(finisher);
+  ASSERT_EQ(PQresultStatus(res), PGRES_TUPLES_OK);
+  ASSERT_STR_EQ(PQgetvalue(res, 0, 0), "2");
+  PQclear(res);
+  while ((res = PQgetResult(finisher)) != NULL)
+    PQclear(res);
+  ASSERT_EQ(itest_sql_int(db, "SELECT count(*) FROM outbox o JOIN claimed c ON c.job_id = o.id "
+                              "WHERE o.state = 'pending' AND o.last_error = 'HTTP 503'"), 2);
+  PQclear(itest_sql(holder, "ROLLBACK"));
+  PQfinish(finisher);
+  PQfinish(holder);
+  PQfinish(db);
+  free(jobs);
+  free(second);
   return 0;
 }
