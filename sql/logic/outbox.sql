@@ -544,6 +544,7 @@ LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   r record;
 BEGIN
+  PERFORM pg_advisory_xact_lock_shared(ocop_sweep_lock_key());
   SELECT * INTO r
     FROM ocop_record_outcome(p_job, p_owner, p_outcome, p_error, p_item_id, p_retry_ms,
                              p_max_attempts, p_name, p_description, p_stars, p_variants,
@@ -571,6 +572,8 @@ DECLARE
   events event[] := '{}';
   finished bigint[] := '{}';
 BEGIN
+  -- Never beside a sweep (ocop_sweep_lock_key, sync.sql).
+  PERFORM pg_advisory_xact_lock_shared(ocop_sweep_lock_key());
   FOR e IN SELECT x FROM jsonb_array_elements(p_batch) x ORDER BY (x->>0)::bigint LOOP
     r_job := (e->>0)::bigint;
     SELECT * INTO r

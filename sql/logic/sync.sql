@@ -182,10 +182,24 @@ BEGIN
   RETURN n;
 END $$;
 
+-- The advisory lock a sweep holds alone and a batch of job outcomes shares
+-- (ocop_finish_jobs, outbox.sql), taken before any row. A sweep takes back
+-- expired jobs and inserts jobs for every listing; an outcome batch
+-- updates its jobs and listings and then inserts the jobs they need next.
+-- Each waited on the other's uncommitted rows at a unique index, in no
+-- common order, and deadlocked (seen under .ci/run's 2031 clock, where
+-- PostgreSQL's deadlock check never fires). Outcome batches still run
+-- side by side; one waits for a sweep, at most a sweep's length.
+CREATE OR REPLACE FUNCTION ocop_sweep_lock_key() RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT 7231007001::bigint
+$$;
+
 -- The periodic guarantee: reclaim dead leases and re-derive every job.
 CREATE OR REPLACE FUNCTION ocop_sweep() RETURNS integer
 LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock(ocop_sweep_lock_key());
   PERFORM ocop_reclaim_expired();
   RETURN ocop_sync(NULL, NULL);
 END $$;
