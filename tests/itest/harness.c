@@ -409,6 +409,17 @@ int itest_sim_count_calls(struct itest_sim *sim, const char *path) {
   return n;
 }
 
+int itest_sim_count_any_calls(struct itest_sim *sim, const char *path) {
+  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
+  int n = 0;
+
+  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
+    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
+      n++;
+  cJSON_Delete(r);
+  return n;
+}
+
 cJSON *itest_sim_items(struct itest_sim *sim) {
   cJSON *r = itest_sim_call(sim, "GET", "/_sim/shopee/items?shop_id=" ITEST_SHOP_ID, NULL);
   cJSON *items = cJSON_DetachItemFromObject(r, "items");

@@ -77,6 +77,8 @@ cJSON *itest_sim_call(struct itest_sim *sim, const char *method, const char *pat
                       const char *body);
 /* Calls to `path` the simulator answered with HTTP 200. */
 int itest_sim_count_calls(struct itest_sim *sim, const char *path);
+/* Calls the simulator took on `path`, whatever it answered (faults too). */
+int itest_sim_count_any_calls(struct itest_sim *sim, const char *path);
 /* The items of the test shop, as the simulator holds them. */
 cJSON *itest_sim_items(struct itest_sim *sim);
 

@@ -414,17 +414,6 @@ TEST_IMPL(rate_limit_holds_and_429_flood_fails_nothing) {
   return 0;
 }
 
-static int count_any_calls(struct itest_sim *sim, const char *path) {
-  cJSON *r = itest_sim_call(sim, "GET", "/_sim/calls?since=0", NULL), *c;
-  int n = 0;
-
-  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
-    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
-      n++;
-  cJSON_Delete(r);
-  return n;
-}
-
 /* The marketplace stops accepting the access token mid-run: the refused
  * call triggers one refresh, the new pair is stored, and the job goes
  * through on its next attempt. A token close to expiry is refreshed before
@@ -449,7 +438,7 @@ TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
   ASSERT(itest_wait(price_reached, &w, 30000));
   after = itest_sql_text(f.db, "SELECT access_token FROM token");
   ASSERT(strcmp(before, after) != 0);
-  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
+  ASSERT_EQ(itest_sim_count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 1);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refreshed'"), 1);
   /* Near expiry: refreshed ahead of use, again once. */
   PQclear(itest_sql(f.db, "UPDATE token SET access_expires_at = now() + interval '2 minutes'"));
@@ -457,7 +446,7 @@ TEST_IMPL(expired_token_is_refreshed_and_no_job_fails) {
   w.price = 77000;
   ASSERT(itest_wait(price_reached, &w, 30000));
   ASSERT(itest_wait((int (*)(void *))itest_outbox_idle, f.db, 20000));
-  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 2);
+  ASSERT_EQ(itest_sim_count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 2);
   ASSERT(itest_sql_int(f.db, "SELECT extract(epoch FROM access_expires_at - now()) FROM token") > 3600);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   free(before);
@@ -535,7 +524,7 @@ TEST_IMPL(refresh_answered_429_pauses_the_shop) {
   ASSERT_EQ(calls_between(&f.sim, t429 + 250, t429 + 2900), 0);
   /* Asked again after the wait; a call sent with the old token just
    * before the new pair was stored may ask once more. */
-  ASSERT(count_any_calls(&f.sim, refresh) >= 2);
+  ASSERT(itest_sim_count_any_calls(&f.sim, refresh) >= 2);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM shop WHERE status = 'active'"), 1);
   fixture_down(&f);
@@ -567,7 +556,7 @@ TEST_IMPL(revoked_refresh_token_needs_reauth_without_a_storm) {
   PQclear(itest_sql(f.db, "UPDATE variant SET price_vnd = 71000 WHERE sku = 'OCP-BKN-001'"));
   ASSERT(itest_wait(shop_needs_reauth, &f, 90000));
   sleep(3); /* a storm would show here */
-  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 3);
+  ASSERT_EQ(itest_sim_count_any_calls(&f.sim, "/api/v2/auth/access_token/get"), 3);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'refresh_refused'"), 2);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM outbox WHERE state = 'dead'"), 0);
   ASSERT_EQ(itest_sql_int(f.db, "SELECT count(*) FROM event WHERE kind = 'token' AND action = 'needs_reauth'"), 1);
@@ -733,7 +722,7 @@ TEST_IMPL(shop_authorize_exchanges_a_code) {
   }
   ASSERT_EQ(itest_run(argv, &out, &err), 1);
   ASSERT(strstr(err, "tokens.key") != NULL);
-  ASSERT_EQ(count_any_calls(&f.sim, "/api/v2/auth/token/get"), 2);
+  ASSERT_EQ(itest_sim_count_any_calls(&f.sim, "/api/v2/auth/token/get"), 2);
   free(out);
   free(err);
   out = err = NULL;

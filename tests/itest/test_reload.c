@@ -517,17 +517,6 @@ static int check_shop(struct fixture *f, const struct market *m) {
   return dup;
 }
 
-static int count_calls(struct fixture *f, const char *path) {
-  cJSON *r = itest_sim_call(&f->sim, "GET", "/_sim/calls?since=0", NULL), *c;
-  int n = 0;
-
-  cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "calls"))
-    if (strcmp(cJSON_GetObjectItem(c, "path")->valuestring, path) == 0)
-      n++;
-  cJSON_Delete(r);
-  return n;
-}
-
 /* Mappings of connector files replaced since they were loaded. Once no
  * call holds an old generation, its modules must have been closed. */
 static int stale_modules(struct fixture *f) {
@@ -585,7 +574,7 @@ TEST_IMPL(sighup_storm_while_mirroring_polling_and_refreshing) {
   ASSERT_EQ(q(&f, "SELECT count(*) FROM shop WHERE status <> 'active'"), 0);
   for (i = 0; i < SHOPS; i++) {
     dup += check_shop(&f, &markets[i]);
-    refreshes[i] = count_calls(&f, markets[i].refresh_path);
+    refreshes[i] = itest_sim_count_any_calls(&f.sim, markets[i].refresh_path);
     ASSERT(refreshes[i] >= 1);
   }
   ASSERT_EQ(s.pushes_refused, 0);
