@@ -37,6 +37,7 @@ ocopd_SOURCES = \
 	daemon/order_csv.c daemon/order_csv.h \
 	daemon/order_doc.c daemon/order_doc.h \
 	daemon/order_files.c daemon/order_files.h \
+	daemon/idset.c daemon/idset.h \
 	daemon/orders.c daemon/orders.h \
 	daemon/outbox.c daemon/outbox.h \
 	daemon/outcomes.c daemon/outcomes.h \

@@ -9,6 +9,7 @@
 #include "call.h"
 #include "job.h"
 #include "drain.h"
+#include "idset.h"
 #include "log.h"
 #include "metrics.h"
 #include "order_doc.h"
@@ -26,6 +27,9 @@
  * batch. 20,000 polled orders: 3,598/s at 200, 4,206/s at 500 (four runs
  * each, alternating). */
 #define INGEST_MAX 500
+/* A window of several pages is listed again until a listing finds no order
+ * the run has not read (idset.h says why), at most this many times. */
+#define LOOKS_MAX 4
 
 enum run_mode { RUN_NONE, RUN_POLL, RUN_FETCH, RUN_FILE };
 
@@ -51,6 +55,11 @@ struct oshop {
   char page[512];
   oc_order_query q;       /* the call in flight asks this */
   int last_page;
+  int pages;              /* listed in this pass over the window */
+  int look;               /* 0: the first pass; then the passes that look again */
+  size_t found;           /* ids the current look found unread */
+  struct idset read;      /* ids this run has read or is reading */
+  int cursor_sent;        /* the window's cursor went with an ingest */
   int64_t done_at;
   char **ids;             /* ids of the current page or fetch */
   size_t nids, next_id, chunk;
@@ -112,6 +121,7 @@ static void end_run(struct oshop *s, int ok, uint64_t next_in_ms) {
   cJSON_Delete(s->answers);
   s->answers = NULL;
   tb_free(&s->asked);
+  idset_free(&s->read);
   s->mode = RUN_NONE;
   s->attempts = 0;
   call_hold_drop_connector(&s->ctx->hold);
@@ -208,12 +218,20 @@ static void ingest(struct oshop *s, int with_cursor) {
   params[2] = asked ? asked : "{}";
   params[3] = with_cursor ? cursor : NULL;
   params[4] = maxa;
+  s->cursor_sent |= with_cursor;
   if (db_query(o->w.db,
                "SELECT * FROM ocop_ingest_orders($1::bigint, $2::jsonb, $3::text[], "
                "to_timestamp($4::bigint), $5::integer)",
                5, params, on_ingested, s) != 0)
     fail_run(s, "cannot ingest orders", "database not connected");
   free(asked);
+}
+
+/* At the end of a pass: the window must be listed again. A single page is
+ * one consistent answer; a look that found nothing new ends the run. */
+static int look_due(const struct oshop *s) {
+  return s->mode == RUN_POLL && s->pages > 1 && s->look < LOOKS_MAX &&
+         (s->look == 0 || s->found > 0);
 }
 
 /* Ingests the answers gathered; the batch that ends the poll window
@@ -228,7 +246,7 @@ static void ingest_answers(struct oshop *s) {
     return;
   }
   s->op = OC_OP_GET_ORDERS;
-  ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id >= s->nids);
+  ingest(s, s->mode == RUN_POLL && s->last_page && s->next_id >= s->nids && !look_due(s));
 }
 
 /* ---- answers ------------------------------------------------------------------ */
@@ -241,7 +259,20 @@ static int valid_id(const char *id) {
   return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
-/* Takes a LIST_ORDERS page: its ids, the next page, done_at. */
+/* Keeps a listed id: every id in the first pass (each is read), and in a
+ * look only those the run has not read. -1 when out of memory. */
+static int keep_id(struct oshop *s, const char *id) {
+  if (s->look > 0 && idset_has(&s->read, id))
+    return 0;
+  if (idset_add(&s->read, id) != 0 || !(s->ids[s->nids] = strdup(id)))
+    return -1;
+  s->nids++;
+  s->found += s->look > 0;
+  return 0;
+}
+
+/* Takes a LIST_ORDERS page: its ids, the next page, done_at. -1 for a page
+ * to ask again, -2 for a run that cannot go on. */
 static int take_page(struct oshop *s, const oc_order_page *p, char *err, size_t errlen) {
   size_t i;
 
@@ -255,17 +286,24 @@ static int take_page(struct oshop *s, const oc_order_page *p, char *err, size_t 
     snprintf(err, errlen, "out of memory");
     return -1;
   }
-  for (i = 0; i < p->nids; i++) {
-    /* The ids go into a SQL array literal unquoted (asked_literal). */
-    if (!valid_id(p->ids[i]) || !(s->ids[i] = strdup(p->ids[i]))) {
+  /* The ids go into a SQL array literal unquoted (asked_literal). All are
+   * checked before any is kept: a page asked again must not find its ids
+   * already seen. */
+  for (i = 0; i < p->nids; i++)
+    if (!valid_id(p->ids[i])) {
       snprintf(err, errlen, "order list holds an unusable order id");
       return -1;
     }
-    s->nids = i + 1;
-  }
+  for (i = 0; i < p->nids; i++)
+    if (keep_id(s, p->ids[i]) != 0) {
+      snprintf(err, errlen, "out of memory");
+      return -2; /* the set may be part-written: the run ends */
+    }
   snprintf(s->page, sizeof s->page, "%s", p->next);
   s->last_page = p->next[0] == '\0';
-  if (s->last_page && p->done_at > s->from_s)
+  s->pages++;
+  /* A look lists the same window: where the first pass ended stands. */
+  if (s->look == 0 && s->last_page && p->done_at > s->from_s)
     s->done_at = p->done_at;
   return 0;
 }
@@ -294,7 +332,13 @@ static void on_answer(struct oshop *s, call_result *res) {
 
   o->st.requests++;
   if (s->op == OC_OP_LIST_ORDERS) {
-    if (take_page(s, &res->r.page, err, sizeof err) != 0) {
+    int taken = take_page(s, &res->r.page, err, sizeof err);
+
+    if (taken == -2) {
+      fail_run(s, "cannot keep the order list", err);
+      return;
+    }
+    if (taken != 0) {
       retry_call(s, 0, err);
       return;
     }
@@ -389,8 +433,23 @@ static void call(struct oshop *s, oc_op op) {
   worker_call(&o->w, s->ctx, op, &s->q, on_call, s);
 }
 
+/* Lists the window again from its first page (look_due). */
+static void look_again(struct oshop *s) {
+  if (s->found > 0)
+    log_info("orders", "window changed while it was listed; the orders it skipped were read",
+             "shop=%s found=%zu look=%d", s->ctx->shop_name, s->found, s->look);
+  s->look++;
+  s->found = 0;
+  s->pages = 0;
+  s->page[0] = '\0';
+  s->last_page = 0;
+  idset_seal(&s->read);
+  free_ids(s);
+  call(s, OC_OP_LIST_ORDERS);
+}
+
 /* The next thing a run does: fetch the next chunk of ids, list the next
- * page, or end. */
+ * page, list the window again, or end. */
 static void run_step(struct oshop *s) {
   orders_t *o = s->owner;
 
@@ -412,8 +471,13 @@ static void run_step(struct oshop *s) {
     ingest_answers(s);
     return;
   }
-  if (s->mode == RUN_POLL && s->nids == 0 && !s->doc && s->op == OC_OP_LIST_ORDERS) {
-    /* An empty last page: the window still ends, so its cursor is written. */
+  if (look_due(s)) {
+    look_again(s);
+    return;
+  }
+  if (s->mode == RUN_POLL && !s->cursor_sent) {
+    /* Nothing left to ingest (an empty last page, a look that found
+     * nothing): the window still ends, so its cursor is written. */
     s->op = OC_OP_GET_ORDERS;
     ingest(s, 1);
     return;
@@ -421,6 +485,9 @@ static void run_step(struct oshop *s) {
   if (s->mode == RUN_POLL) {
     int64_t reached = s->done_at ? s->done_at : s->to_s;
 
+    if (s->found > 0 && s->pages > 1) /* the last look allowed still found some */
+      log_warn("orders", "window kept changing while it was listed; an order it skipped is "
+               "read at its next change", "shop=%s looks=%d", s->ctx->shop_name, s->look);
     o->st.polls++;
     s->has_cursor = 1;
     s->cursor_s = reached;
@@ -456,6 +523,11 @@ static void begin(struct oshop *s, enum run_mode mode) {
   s->done_at = 0;
   s->page[0] = '\0';
   s->last_page = 0;
+  s->pages = 0;
+  s->look = 0;
+  s->found = 0;
+  s->cursor_sent = 0;
+  idset_free(&s->read);
   free_ids(s);
 }
 

@@ -8,8 +8,10 @@
  * orders, and go to ocop_ingest_orders() in one transaction (one commit and
  * one sync of the stock they moved for several calls); the batch that ends
  * a window carries the new cursor, so the cursor never runs ahead of the
- * orders it covers. A crash anywhere re-reads from the old cursor, and
- * re-ingesting changes nothing.
+ * orders it covers. A window of several pages is listed again, reading only
+ * the ids the run has not read, until a listing finds none (idset.h says
+ * why). A crash anywhere re-reads from the old cursor, and re-ingesting
+ * changes nothing.
  *
  * Webhooks and unreadable orders leave rows in order_fetch; those orders are
  * read again by id (a "fetch run") as soon as they are due. File channels

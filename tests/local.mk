@@ -157,7 +157,8 @@ tests_unit_run_unit_SOURCES = tests/unit/run-unit.c tests/unit/test-list.h $(TES
 	daemon/status_page.c daemon/status_page.h daemon/textbuf.c daemon/textbuf.h \
 	tests/unit/test_outcomes.c daemon/outcomes.c daemon/outcomes.h \
 	tests/unit/test_deadline.c daemon/deadline.c daemon/deadline.h daemon/lograte.c daemon/lograte.h \
-	tests/unit/test_push_check.c daemon/push_check.c daemon/push_check.h
+	tests/unit/test_push_check.c daemon/push_check.c daemon/push_check.h \
+	tests/unit/test_idset.c daemon/idset.c daemon/idset.h
 tests_unit_run_unit_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBDIR='"$(pkglibdir)"'
 tests_unit_run_unit_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS) $(UV_CFLAGS) $(PQ_CFLAGS) \
 	$(CURL_CFLAGS) $(CJSON_CFLAGS) $(PNG_CFLAGS) $(JPEG_CFLAGS) $(CRYPTO_CFLAGS)

@@ -122,6 +122,7 @@ TEST_DECLARE(forged_oversized_nested_and_stale_pushes_write_nothing)
 TEST_DECLARE(unreadable_order_is_retried_then_dead_lettered_with_the_reason)
 TEST_DECLARE(postmart_order_file_is_taken_whole_or_rejected_with_the_line)
 TEST_DECLARE(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify)
+TEST_DECLARE(orders_skipped_by_a_window_that_changed_while_listed_are_read)
 TEST_DECLARE(kill_9_during_5000_orders_loses_and_doubles_nothing)
 
 /* tests/itest/test_reconcile.c */
@@ -275,6 +276,7 @@ TASK_LIST_START
   TEST_ENTRY_TIMEOUT(unreadable_order_is_retried_then_dead_lettered_with_the_reason, 120),
   TEST_ENTRY_TIMEOUT(postmart_order_file_is_taken_whole_or_rejected_with_the_line, 120),
   TEST_ENTRY_TIMEOUT(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify, 120),
+  TEST_ENTRY_TIMEOUT(orders_skipped_by_a_window_that_changed_while_listed_are_read, 120),
   TEST_ENTRY_TIMEOUT(kill_9_during_5000_orders_loses_and_doubles_nothing, 400),
   /* tests/itest/test_reconcile.c */
   TEST_ENTRY_TIMEOUT(drift_is_recorded_and_corrected, 120),

@@ -610,6 +610,82 @@ TEST_IMPL(lazada_offset_cap_moves_the_cursor_and_lazada_tiktok_pushes_verify) {
   return TEST_OK;
 }
 
+/* ---- a window that changes while it is listed ------------------------------------ */
+
+#define MOVING_ORDERS 150 /* two pages of get_order_list */
+
+/* How often the simulator's slow rule has fired. */
+static int fault_fired(struct fixture *f) {
+  cJSON *r = itest_sim_call(&f->sim, "GET", "/_sim/fault", NULL), *rule;
+  int fired = 0;
+
+  cJSON_ArrayForEach(rule, cJSON_GetObjectItem(r, "faults"))
+    fired += (int)cJSON_GetNumberValue(cJSON_GetObjectItem(rule, "fired"));
+  cJSON_Delete(r);
+  return fired;
+}
+
+static int slow_fault_fired(void *arg) {
+  return fault_fired(arg) > 0;
+}
+
+/* get_order_list pages with an offset: when the first three orders of the
+ * window change between its first page and its second, every later order
+ * moves up three places, and the second page starts three orders too far.
+ * The orders are ten minutes old, far behind the next window: only a second
+ * listing of this window can find the three it skipped. */
+TEST_IMPL(orders_skipped_by_a_window_that_changed_while_listed_are_read) {
+  struct fixture f;
+  cJSON *req = cJSON_CreateObject(), *orders = cJSON_AddArrayToObject(req, "orders"), *r;
+  char *body, *ids[3], *log;
+  int i;
+
+  if (itest_need_pg())
+    return TEST_SKIP;
+  fixture_shops(&f, "orders_moving", 0);
+  cJSON_AddStringToObject(req, "shop", ITEST_SHOP_ID);
+  for (i = 0; i < MOVING_ORDERS; i++) {
+    cJSON *o = cJSON_CreateObject(), *lines = cJSON_AddArrayToObject(o, "lines");
+    cJSON *l = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "status", "READY_TO_SHIP");
+    cJSON_AddNumberToObject(o, "update_time", (double)(time(NULL) - 600));
+    cJSON_AddStringToObject(l, "sku", SKU);
+    cJSON_AddNumberToObject(l, "qty", 1);
+    cJSON_AddNumberToObject(l, "price", 45000);
+    cJSON_AddItemToArray(lines, l);
+    cJSON_AddItemToArray(orders, o);
+  }
+  body = cJSON_PrintUnformatted(req);
+  r = itest_sim_call(&f.sim, "POST", "/_sim/shopee/orders", body);
+  ASSERT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(r, "ids")), MOVING_ORDERS);
+  /* The window lists them by update time, then by id: these three lead it. */
+  for (i = 0; i < 3; i++)
+    ids[i] = strdup(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "ids"), i)->valuestring);
+  cJSON_Delete(r);
+  cJSON_Delete(req);
+  free(body);
+  /* The first page's details are held long enough to change the three. */
+  cJSON_Delete(itest_sim_call(&f.sim, "POST", "/_sim/fault",
+                              "{\"marketplace\": \"shopee\", \"path\": "
+                              "\"/api/v2/order/get_order_detail\", \"kind\": \"slow\","
+                              " \"delay_ms\": 1500, \"count\": 2}"));
+  start_daemon(&f, "order_poll_interval = 200ms\n");
+  ASSERT(itest_wait(slow_fault_fired, &f, 30000));
+  for (i = 0; i < 3; i++)
+    sim_status(&f, "shopee", ITEST_SHOP_ID, ids[i], "CANCELLED");
+  wait_sql(&f, "SELECT count(*) FROM \"order\"", MOVING_ORDERS, 20000);
+  wait_sql(&f, "SELECT count(*) FROM \"order\" WHERE status = 'CANCELLED'", 3, 10000);
+  /* The second listing read the three it found, and only them. */
+  log = itest_read_file(f.daemon.log);
+  ASSERT(log && strstr(log, "the orders it skipped were read\" shop=shopee-test found=3 look=1"));
+  free(log);
+  for (i = 0; i < 3; i++)
+    free(ids[i]);
+  fixture_down(&f);
+  return TEST_OK;
+}
+
 /* ---- kill -9 during 5,000 orders ------------------------------------------------- */
 
 #define KILL_ORDERS 5000

@@ -131,6 +131,8 @@ TEST_DECLARE(call_sends_parses_and_pauses)
 TEST_DECLARE(call_transport_failure_still_asks_the_connector)
 TEST_DECLARE(call_auth_link_is_built_not_sent)
 
+/* tests/unit/test_idset.c */
+TEST_DECLARE(idset_finds_sorted_and_appended_ids)
 /* tests/unit/test_order_doc.c */
 TEST_DECLARE(order_doc_orders_lines_and_bad)
 TEST_DECLARE(order_doc_unknown_amounts_are_null)
@@ -275,6 +277,8 @@ TASK_LIST_START
   TEST_ENTRY(call_sends_parses_and_pauses),
   TEST_ENTRY(call_transport_failure_still_asks_the_connector),
   TEST_ENTRY(call_auth_link_is_built_not_sent),
+  /* tests/unit/test_idset.c */
+  TEST_ENTRY(idset_finds_sorted_and_appended_ids),
   /* tests/unit/test_order_doc.c */
   TEST_ENTRY(order_doc_orders_lines_and_bad),
   TEST_ENTRY(order_doc_unknown_amounts_are_null),
