@@ -126,15 +126,8 @@ BEGIN
   WITH due AS MATERIALIZED (
     SELECT j.listing_id, j.kind FROM listing_jobs j WHERE j.listing_id = ANY (p_listings)
   ), dropped AS (
-    -- The pending jobs of these listings, found by listing: written as
-    -- "state || ''" so the planner cannot read them through the queue's
-    -- partial index (outbox_due_idx). With statistics taken before a sweep
-    -- queued its jobs it did, and read every pending job at every slice of
-    -- the sweep (323 ms of a slice's 427 with 32,000 pending; slices over
-    -- 40,000 lapsed certificates grew from 250 to 550 ms, and stay at 100 ms
-    -- so).
     UPDATE outbox o SET state = 'skipped', last_error = 'no longer needed', updated_at = now()
-     WHERE o.listing_id = ANY (p_listings) AND (o.state || '') = 'pending'
+     WHERE o.listing_id = ANY (p_listings) AND o.state = 'pending'
        AND NOT EXISTS (SELECT 1 FROM due j WHERE j.listing_id = o.listing_id AND j.kind = o.kind)
   ), queued_now AS (
     INSERT INTO outbox (listing_id, kind, priority)
