@@ -44,9 +44,6 @@ struct outbox {
   unsigned asked;      /* how many jobs that query asked for */
   int more;            /* jobs may be waiting: claim when there is room */
   int sweeping;
-  long long sweep_after;  /* the last product of the slice done */
-  long long sweep_queued; /* jobs the sweep's slices queued */
-  int sweep_again;        /* asked for while one ran (a new day) */
   struct drain drain; /* daemon/drain.h */
   int closed_handles;
   int feeds_marked;    /* every feed was marked dirty once, at start */
@@ -723,17 +720,15 @@ static void claim(outbox_t *ob) {
 
 /* ---- timers ------------------------------------------------------------- */
 
-static void sweep_slice(outbox_t *ob);
-static void sweep_start(outbox_t *ob);
+static void on_swept(void *arg, PGresult *res, const char *err) {
+  outbox_t *ob = arg;
 
-/* The sweep's end: its slices all ran, or one failed. */
-static void sweep_done(outbox_t *ob, const char *err) {
   ob->sweeping = 0;
   ob->st.sweeps++;
   if (err)
     log_warn("outbox", "sweep failed; will try again", "err=%s", err);
-  else if (ob->sweep_queued > 0)
-    log_info("outbox", "sweep queued jobs", "jobs=%lld", ob->sweep_queued);
+  else if (atoi(PQgetvalue(res, 0, 0)) > 0)
+    log_info("outbox", "sweep queued jobs", "jobs=%s", PQgetvalue(res, 0, 0));
   /* The first sweep after start rewrites every feed: a crash may have come
    * between a job's outcome and its feed. */
   if (!err && !ob->feeds_marked) {
@@ -744,49 +739,15 @@ static void sweep_done(outbox_t *ob, const char *err) {
     ob->opt.swept_cb(ob->opt.swept_arg);
   ob->more = 1;
   claim(ob);
-  if (ob->sweep_again) {
-    ob->sweep_again = 0;
-    sweep_start(ob);
-  }
   check_drained(ob);
 }
 
-static void on_swept(void *arg, PGresult *res, const char *err) {
-  outbox_t *ob = arg;
-
-  if (err) {
-    sweep_done(ob, err);
-    return;
-  }
-  ob->sweep_queued += atoll(PQgetvalue(res, 0, 1));
-  if (PQgetisnull(res, 0, 0) || ob->drain.active) {
-    sweep_done(ob, NULL); /* a drain stops between slices */
-    return;
-  }
-  ob->sweep_after = atoll(PQgetvalue(res, 0, 0));
-  sweep_slice(ob);
-}
-
-/* One slice of products per transaction (ocop_sweep_slice,
- * sql/logic/sync.sql): job outcomes wait for a slice, not for a sweep. */
-static void sweep_slice(outbox_t *ob) {
-  char after[24];
-  const char *params[1] = {after};
-
-  snprintf(after, sizeof after, "%lld", ob->sweep_after);
-  if (db_query(ob->sweep_db, "SELECT * FROM ocop_sweep_slice($1::bigint, ocop_sweep_slice_size())",
-               1, params, on_swept, ob) != 0)
-    sweep_done(ob, "database not connected");
-}
-
-/* A sweep, unless one runs. */
-static void sweep_start(outbox_t *ob) {
+void outbox_sweep(outbox_t *ob) {
   if (ob->sweeping || ob->drain.active || !db_is_up(ob->sweep_db))
     return;
   ob->sweeping = 1;
-  ob->sweep_after = 0;
-  ob->sweep_queued = 0;
-  sweep_slice(ob);
+  if (db_query(ob->sweep_db, "SELECT ocop_sweep()", 0, NULL, on_swept, ob) != 0)
+    ob->sweeping = 0;
 }
 
 static void on_poll_timer(uv_timer_t *t) {
@@ -797,15 +758,7 @@ static void on_poll_timer(uv_timer_t *t) {
   claim(ob);
 }
 
-void outbox_sweep(outbox_t *ob) {
-  /* The slices a running sweep has done may be of an earlier day, or from
-   * before the change that asks: once more after it. */
-  if (ob->sweeping)
-    ob->sweep_again = 1;
-  sweep_start(ob);
-}
-
-static void on_sweep_timer(uv_timer_t *t) { sweep_start(t->data); }
+static void on_sweep_timer(uv_timer_t *t) { outbox_sweep(t->data); }
 
 static void on_renewed(void *arg, PGresult *res, const char *err) {
   outbox_t *ob = arg;

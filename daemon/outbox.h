@@ -70,8 +70,7 @@ outbox_t *outbox_new(uv_loop_t *loop, db_t *db, db_t *out_db, db_t *sweep_db, ht
 int outbox_start(outbox_t *ob);
 /* Something may be queued: a notification arrived or the database came up. */
 void outbox_wake(outbox_t *ob);
-/* Re-derives every listing now (also run every sweep_interval); after the
- * sweep in progress when one runs. */
+/* Re-derives every listing now (also run every sweep_interval). */
 void outbox_sweep(outbox_t *ob);
 /* Swaps the connector generation (SIGHUP): jobs claimed from now on use
  * reg; jobs in flight keep the one they started with. Holds a reference. */

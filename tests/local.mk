@@ -223,7 +223,6 @@ SQL_TESTS = \
 	tests/sql/orders.sql \
 	tests/sql/outcomes.sql \
 	tests/sql/stock.sql \
-	tests/sql/sweep.sql \
 	tests/sql/token.sql \
 	tests/sql/update_settle.sql \
 	tests/sql/variants.sql

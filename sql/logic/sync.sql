@@ -182,69 +182,26 @@ BEGIN
   RETURN n;
 END $$;
 
--- The advisory lock a slice of a sweep holds alone and a batch of job
--- outcomes shares (ocop_finish_jobs, outbox.sql), taken before any row. A
--- sweep takes back expired jobs and inserts jobs for every listing; an
--- outcome batch updates its jobs and listings and then inserts the jobs
--- they need next. Each waited on the other's uncommitted rows at a unique
--- index, in no common order, and deadlocked (seen under .ci/run's 2031
--- clock, where PostgreSQL's deadlock check never fires). Outcome batches
--- still run side by side; one waits at most for a slice.
+-- The advisory lock a sweep holds alone and a batch of job outcomes shares
+-- (ocop_finish_jobs, outbox.sql), taken before any row. A sweep takes back
+-- expired jobs and inserts jobs for every listing; an outcome batch
+-- updates its jobs and listings and then inserts the jobs they need next.
+-- Each waited on the other's uncommitted rows at a unique index, in no
+-- common order, and deadlocked (seen under .ci/run's 2031 clock, where
+-- PostgreSQL's deadlock check never fires). Outcome batches still run
+-- side by side; one waits for a sweep, at most a sweep's length.
 CREATE OR REPLACE FUNCTION ocop_sweep_lock_key() RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$
   SELECT 7231007001::bigint
 $$;
 
--- One slice of the periodic guarantee: the products after p_after (0 for
--- the first slice, which also reclaims dead leases), p_limit of them, their
--- jobs re-derived. A daemon runs each slice in its own transaction
--- (daemon/outbox.c), so outcome batches wait for a slice, never for a
--- whole sweep of a large catalogue. last_product is NULL once no product
--- is left.
-CREATE OR REPLACE FUNCTION ocop_sweep_slice(p_after bigint, p_limit integer,
-                                            OUT last_product bigint, OUT queued integer)
-LANGUAGE plpgsql AS $$
-DECLARE
-  products bigint[];
-BEGIN
-  PERFORM pg_advisory_xact_lock(ocop_sweep_lock_key());
-  IF p_after = 0 THEN
-    PERFORM ocop_reclaim_expired();
-  END IF;
-  products := ARRAY(SELECT id FROM product WHERE id > p_after ORDER BY id LIMIT p_limit);
-  queued := 0;
-  IF cardinality(products) > 0 THEN
-    last_product := products[cardinality(products)];
-    queued := ocop_sync(products, NULL);
-  END IF;
-  IF cardinality(products) < p_limit THEN
-    last_product := NULL;
-  END IF;
-END $$;
-
--- The slice a daemon's sweep takes: 2,000 products, about 0.1 s of the lock
--- at five shops a product.
-CREATE OR REPLACE FUNCTION ocop_sweep_slice_size() RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT 2000
-$$;
-
--- A whole sweep in one transaction, slice by slice (ocopctl, the tests and
--- tests/bench/bench_sweep.c): the jobs queued.
+-- The periodic guarantee: reclaim dead leases and re-derive every job.
 CREATE OR REPLACE FUNCTION ocop_sweep() RETURNS integer
 LANGUAGE plpgsql AS $$
-DECLARE
-  after bigint := 0;
-  n integer;
-  total integer := 0;
 BEGIN
-  LOOP
-    SELECT s.last_product, s.queued INTO after, n
-      FROM ocop_sweep_slice(after, ocop_sweep_slice_size()) s;
-    total := total + n;
-    EXIT WHEN after IS NULL;
-  END LOOP;
-  RETURN total;
+  PERFORM pg_advisory_xact_lock(ocop_sweep_lock_key());
+  PERFORM ocop_reclaim_expired();
+  RETURN ocop_sync(NULL, NULL);
 END $$;
 
 -- ---- catalogue triggers ------------------------------------------------------
