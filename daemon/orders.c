@@ -260,11 +260,12 @@ static int valid_id(const char *id) {
 }
 
 /* Keeps a listed id: every id in the first pass (each is read), and in a
- * look only those the run has not read. -1 when out of memory. */
-static int keep_id(struct oshop *s, const char *id) {
+ * look only those the run has not read. `remember` is 0 for a window of one
+ * page, which is never listed again. -1 when out of memory. */
+static int keep_id(struct oshop *s, const char *id, int remember) {
   if (s->look > 0 && idset_has(&s->read, id))
     return 0;
-  if (idset_add(&s->read, id) != 0 || !(s->ids[s->nids] = strdup(id)))
+  if ((remember && idset_add(&s->read, id) != 0) || !(s->ids[s->nids] = strdup(id)))
     return -1;
   s->nids++;
   s->found += s->look > 0;
@@ -295,7 +296,7 @@ static int take_page(struct oshop *s, const oc_order_page *p, char *err, size_t 
       return -1;
     }
   for (i = 0; i < p->nids; i++)
-    if (keep_id(s, p->ids[i]) != 0) {
+    if (keep_id(s, p->ids[i], s->pages > 0 || p->next[0] != '\0') != 0) {
       snprintf(err, errlen, "out of memory");
       return -2; /* the set may be part-written: the run ends */
     }
